@@ -3,4 +3,5 @@
 //! authorization decision, the access-key format and its hashing, plan limits,
 //! and the offline JWT toolkit.
 
+pub mod access_key;
 pub mod id;
