@@ -5,3 +5,4 @@
 
 pub mod access_key;
 pub mod id;
+pub mod secret_hash;
