@@ -9,6 +9,7 @@
 //! [`authorize::authorize`], and every change to a resource is decided by the
 //! resource's `apply` function before the store writes it.
 
+pub mod access_key;
 pub mod authorize;
 pub mod credential;
 pub mod id;
@@ -16,5 +17,6 @@ pub mod list;
 pub mod permission;
 pub mod plan;
 pub mod resource;
+pub mod secret_hash;
 pub mod status;
 pub mod validation;
