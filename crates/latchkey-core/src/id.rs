@@ -150,6 +150,12 @@ impl<K: IdKind> Hash for Id<K> {
     }
 }
 
+impl<K: IdKind> From<Id<K>> for u128 {
+    fn from(id: Id<K>) -> u128 {
+        id.value
+    }
+}
+
 impl<K: IdKind> Serialize for Id<K> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)

@@ -1,0 +1,183 @@
+//! Access keys.
+
+use jiff::Timestamp;
+use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, IdKind};
+use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::plan::LimitKind;
+use latchkey_core::resource::{AccessKey, ChangeError, KeyUpdate};
+use latchkey_core::status::KeyStatus;
+use redb::WriteTransaction;
+
+use super::keys::{self, KeyRecord};
+use super::tables::{
+    ACCESS_KEY_NAMES, ACCESS_KEYS, ACCESS_KEYS_BY_ACCOUNT, ACCESS_KEYS_BY_APPLICATION, Index,
+    Names, Records,
+};
+use super::tx::Read;
+use super::{RedbStore, applications};
+use crate::{
+    AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter, LimitPolicy,
+    StoreResult, StoredAccessKey,
+};
+
+impl KeyRecord for StoredAccessKey {
+    const RECORDS: Records = ACCESS_KEYS;
+    const BY_APPLICATION: Index = ACCESS_KEYS_BY_APPLICATION;
+    const BY_ACCOUNT: Index = ACCESS_KEYS_BY_ACCOUNT;
+    const NAMES: Names = ACCESS_KEY_NAMES;
+    const KIND: &'static str = latchkey_core::id::AccessKeyKind::NAME;
+    const LIMIT: LimitKind = LimitKind::AccessKeysPerApplication;
+
+    fn id(&self) -> u128 {
+        self.key.id.into()
+    }
+    fn account_id(&self) -> AccountId {
+        self.key.account_id
+    }
+    fn application_id(&self) -> ApplicationId {
+        self.key.application_id
+    }
+    fn name(&self) -> &str {
+        &self.key.name
+    }
+    fn status(&self) -> KeyStatus {
+        self.key.status
+    }
+    fn expiration(&self) -> Option<Timestamp> {
+        self.key.expiration
+    }
+    fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError> {
+        self.key.apply(update, now)
+    }
+    fn last_used_at(&mut self) -> &mut Option<Timestamp> {
+        &mut self.key.last_used_at
+    }
+}
+
+/// Writes a new key without a limit check (for a new account's first key).
+pub(super) fn insert(txn: &WriteTransaction, key: &StoredAccessKey) -> StoreResult<()> {
+    keys::insert(txn, key)
+}
+
+fn bulk_delete(
+    txn: &WriteTransaction,
+    scope: AppScope,
+    ids: &[AccessKeyId],
+) -> StoreResult<BulkDeleteReport> {
+    let mut found = Vec::with_capacity(ids.len());
+    let mut results = Vec::with_capacity(ids.len());
+    for id in ids {
+        let key = txn
+            .get::<StoredAccessKey>(ACCESS_KEYS, (*id).into())?
+            .filter(|stored| stored.key.account_id == scope.account_id);
+        let status = match &key {
+            None => BulkDeleteStatus::NotFound,
+            Some(stored) => {
+                let app = applications::load_in_account(
+                    txn,
+                    scope.account_id,
+                    stored.key.application_id,
+                )?;
+                match applications::check_reach(scope, &app, StoredAccessKey::KIND) {
+                    Ok(()) => BulkDeleteStatus::Deleted,
+                    Err(_) => BulkDeleteStatus::Forbidden,
+                }
+            }
+        };
+        found.extend(key.filter(|_| status == BulkDeleteStatus::Deleted));
+        results.push(BulkDeleteItem { id: *id, status });
+    }
+    let deleted = found.len() == ids.len();
+    if deleted {
+        for key in &found {
+            keys::remove(txn, key)?;
+        }
+    } else {
+        for item in &mut results {
+            if item.status == BulkDeleteStatus::Deleted {
+                item.status = BulkDeleteStatus::Skipped;
+            }
+        }
+    }
+    Ok(BulkDeleteReport { deleted, results })
+}
+
+impl RedbStore {
+    pub(super) fn create_access_key_now(
+        &self,
+        scope: AppScope,
+        key: &StoredAccessKey,
+        limits: LimitPolicy,
+        now: Timestamp,
+    ) -> StoreResult<AccessKey> {
+        self.write(|txn| keys::create(txn, scope, key, limits, now))?;
+        Ok(key.key.clone())
+    }
+
+    pub(super) fn get_access_key_now(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+    ) -> StoreResult<AccessKey> {
+        self.read(|txn| {
+            keys::load::<StoredAccessKey>(txn, scope, application_id, id.into()).map(|s| s.key)
+        })
+    }
+
+    pub(super) fn list_access_keys_now(
+        &self,
+        scope: AppScope,
+        filter: KeyFilter,
+        page: &PageRequest<AccessKeyId>,
+        now: Timestamp,
+    ) -> StoreResult<Page<AccessKey>> {
+        self.read(|txn| {
+            keys::list::<StoredAccessKey, _>(txn, scope, filter, page, now)
+                .map(|p| p.map(|s| s.key))
+        })
+    }
+
+    pub(super) fn update_access_key_now(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        update: &KeyUpdate,
+        now: Timestamp,
+    ) -> StoreResult<AccessKey> {
+        self.write(|txn| {
+            keys::update::<StoredAccessKey>(txn, scope, application_id, id.into(), update, now)
+        })
+        .map(|stored| stored.key)
+    }
+
+    pub(super) fn delete_access_key_now(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+    ) -> StoreResult<()> {
+        self.write(|txn| {
+            let key = keys::load::<StoredAccessKey>(txn, scope, application_id, id.into())?;
+            keys::remove(txn, &key)
+        })
+    }
+
+    pub(super) fn bulk_delete_access_keys_now(
+        &self,
+        scope: AppScope,
+        ids: &[AccessKeyId],
+    ) -> StoreResult<BulkDeleteReport> {
+        self.write(|txn| bulk_delete(txn, scope, ids))
+    }
+
+    pub(super) fn record_access_key_use_now(
+        &self,
+        uses: &[(AccessKeyId, Timestamp)],
+    ) -> StoreResult<()> {
+        let uses: Vec<(u128, Timestamp)> =
+            uses.iter().map(|(id, at)| ((*id).into(), *at)).collect();
+        self.write(|txn| keys::record_use::<StoredAccessKey>(txn, &uses))
+    }
+}

@@ -1,0 +1,84 @@
+//! Accounts and the bundle a new account starts with.
+
+use jiff::Timestamp;
+use latchkey_core::id::AccountId;
+use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::resource::{Account, AccountUpdate};
+use redb::{ReadTransaction, ReadableTable, WriteTransaction};
+
+use super::tables::{ACCOUNT_LIST, ACCOUNTS, OPERATOR};
+use super::tx::{Read, Write};
+use super::{RedbStore, access_keys, applications, groups, users};
+use crate::{AccountBundle, StoreError, StoreResult};
+
+const OPERATOR_KEY: &str = "operator";
+
+/// An account, or `NotFound`.
+pub(super) fn load(txn: &impl Read, id: AccountId) -> StoreResult<Account> {
+    txn.get(ACCOUNTS, id.into())?
+        .ok_or_else(StoreError::not_found::<latchkey_core::id::AccountKind>)
+}
+
+fn operator(txn: &ReadTransaction) -> StoreResult<Option<Account>> {
+    let id = match txn.open_table(OPERATOR) {
+        Ok(table) => table.get(OPERATOR_KEY)?.map(|id| id.value()),
+        Err(redb::TableError::TableDoesNotExist(_)) => None,
+        Err(error) => return Err(error.into()),
+    };
+    id.map(|id| txn.get_existing(ACCOUNTS, id)).transpose()
+}
+
+fn insert_bundle(txn: &WriteTransaction, bundle: &AccountBundle) -> StoreResult<()> {
+    let account = &bundle.account;
+    if account.operator {
+        let mut table = txn.open_table(OPERATOR)?;
+        if table.get(OPERATOR_KEY)?.is_some() {
+            return Err(StoreError::Conflict(
+                "an operator account already exists".into(),
+            ));
+        }
+        table.insert(OPERATOR_KEY, account.id.as_u128())?;
+    }
+    txn.put(ACCOUNTS, account.id.into(), account)?;
+    txn.link(ACCOUNT_LIST, 0, account.id.into())?;
+    groups::insert(txn, &bundle.administrators)?;
+    users::insert(txn, &bundle.admin_user)?;
+    applications::insert(txn, &bundle.admin_application)?;
+    access_keys::insert(txn, &bundle.admin_key)?;
+    Ok(())
+}
+
+impl RedbStore {
+    pub(super) fn create_account_now(&self, bundle: &AccountBundle) -> StoreResult<()> {
+        self.write(|txn| insert_bundle(txn, bundle))
+    }
+
+    pub(super) fn operator_account_now(&self) -> StoreResult<Option<Account>> {
+        self.read(operator)
+    }
+
+    pub(super) fn get_account_now(&self, id: AccountId) -> StoreResult<Account> {
+        self.read(|txn| load(txn, id))
+    }
+
+    pub(super) fn list_accounts_now(
+        &self,
+        page: &PageRequest<AccountId>,
+    ) -> StoreResult<Page<Account>> {
+        self.read(|txn| txn.page(ACCOUNT_LIST, 0, ACCOUNTS, page, |_: &Account| true))
+    }
+
+    pub(super) fn update_account_now(
+        &self,
+        id: AccountId,
+        update: &AccountUpdate,
+        now: Timestamp,
+    ) -> StoreResult<Account> {
+        self.write(|txn| {
+            let mut account = load(txn, id)?;
+            account.apply(update, now)?;
+            txn.put(ACCOUNTS, id.into(), &account)?;
+            Ok(account)
+        })
+    }
+}

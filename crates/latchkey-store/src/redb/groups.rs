@@ -1,0 +1,280 @@
+//! Policy groups and their membership.
+
+use jiff::Timestamp;
+use latchkey_core::id::{AccountId, ApplicationId, PolicyGroupId, PolicyGroupKind, UserId};
+use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::resource::{Application, PolicyGroup, PolicyGroupUpdate, User};
+use latchkey_core::status::{ApplicationStatus, UserStatus};
+use latchkey_core::validation::ValidationErrors;
+use redb::WriteTransaction;
+
+use super::tables::{
+    APPLICATIONS, GROUP_APPLICATIONS, GROUP_NAMES, GROUP_USERS, GROUPS, GROUPS_BY_ACCOUNT, USERS,
+};
+use super::tx::{Read, Write};
+use super::{RedbStore, applications, users};
+use crate::{Members, StoreError, StoreResult};
+
+/// A group of the account, or `NotFound`.
+pub(super) fn load(
+    txn: &impl Read,
+    account_id: AccountId,
+    id: PolicyGroupId,
+) -> StoreResult<PolicyGroup> {
+    txn.get::<PolicyGroup>(GROUPS, id.into())?
+        .filter(|group| group.account_id == account_id)
+        .ok_or_else(StoreError::not_found::<PolicyGroupKind>)
+}
+
+/// Checks that every id names a group of the account (`group_ids[i]`).
+pub(super) fn check_exist(
+    txn: &impl Read,
+    account_id: AccountId,
+    ids: &[PolicyGroupId],
+) -> StoreResult<()> {
+    let mut errors = ValidationErrors::new();
+    for (index, id) in ids.iter().enumerate() {
+        if load(txn, account_id, *id).is_err() {
+            errors.add(
+                format!("group_ids[{index}]"),
+                "no such policy group in this account",
+            );
+        }
+    }
+    Ok(errors.finish(())?)
+}
+
+/// Writes a new group with its name claim.
+pub(super) fn insert(txn: &WriteTransaction, group: &PolicyGroup) -> StoreResult<()> {
+    txn.claim_name(
+        GROUP_NAMES,
+        group.account_id.into(),
+        &group.name,
+        group.id.into(),
+        "name",
+    )?;
+    txn.put(GROUPS, group.id.into(), group)?;
+    txn.link(GROUPS_BY_ACCOUNT, group.account_id.into(), group.id.into())
+}
+
+/// Loads every member named in `members`, naming the ids that are not in the account.
+enum Loaded {
+    Applications(Vec<Application>),
+    Users(Vec<User>),
+}
+
+fn load_members(
+    txn: &WriteTransaction,
+    account_id: AccountId,
+    members: &Members,
+) -> StoreResult<Loaded> {
+    let mut errors = ValidationErrors::new();
+    let loaded = match members {
+        Members::Applications(ids) => {
+            errors.check_unique("ids", ids);
+            let mut found = Vec::new();
+            for (index, id) in ids.iter().enumerate() {
+                match applications::load_in_account(txn, account_id, *id) {
+                    Ok(app) => found.push(app),
+                    Err(_) => errors.add(
+                        format!("ids[{index}]"),
+                        "no such application in this account",
+                    ),
+                }
+            }
+            Loaded::Applications(found)
+        }
+        Members::Users(ids) => {
+            errors.check_unique("ids", ids);
+            let mut found = Vec::new();
+            for (index, id) in ids.iter().enumerate() {
+                match users::load(txn, account_id, *id) {
+                    Ok(user) => found.push(user),
+                    Err(_) => errors.add(format!("ids[{index}]"), "no such user in this account"),
+                }
+            }
+            Loaded::Users(found)
+        }
+    };
+    errors.finish(loaded).map_err(Into::into)
+}
+
+fn change_membership(
+    txn: &WriteTransaction,
+    account_id: AccountId,
+    group: PolicyGroupId,
+    members: &Members,
+    join: bool,
+    now: Timestamp,
+) -> StoreResult<()> {
+    load(txn, account_id, group)?;
+    let edit = |group_ids: &mut Vec<PolicyGroupId>| -> bool {
+        let member = group_ids.contains(&group);
+        match (join, member) {
+            (true, false) => group_ids.push(group),
+            (false, true) => group_ids.retain(|g| *g != group),
+            _ => return false,
+        }
+        true
+    };
+    match load_members(txn, account_id, members)? {
+        Loaded::Applications(apps) => {
+            for mut app in apps {
+                if edit(&mut app.group_ids) {
+                    app.updated_at = now;
+                    txn.put(APPLICATIONS, app.id.into(), &app)?;
+                    if join {
+                        txn.link(GROUP_APPLICATIONS, group.into(), app.id.into())?;
+                    } else {
+                        txn.unlink(GROUP_APPLICATIONS, group.into(), app.id.into())?;
+                    }
+                }
+            }
+        }
+        Loaded::Users(found) => {
+            for user in found {
+                if user.status == UserStatus::Deleted {
+                    continue;
+                }
+                let mut user = user;
+                let mut wanted = user.group_ids.clone();
+                if edit(&mut wanted) {
+                    users::set_groups(txn, &mut user, &wanted)?;
+                    user.updated_at = now;
+                    txn.put(USERS, user.id.into(), &user)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+impl RedbStore {
+    pub(super) fn create_group_now(&self, group: &PolicyGroup) -> StoreResult<PolicyGroup> {
+        self.write(|txn| {
+            super::accounts::load(txn, group.account_id)?;
+            insert(txn, group)?;
+            Ok(group.clone())
+        })
+    }
+
+    pub(super) fn get_group_now(
+        &self,
+        account_id: AccountId,
+        id: PolicyGroupId,
+    ) -> StoreResult<PolicyGroup> {
+        self.read(|txn| load(txn, account_id, id))
+    }
+
+    pub(super) fn list_groups_now(
+        &self,
+        account_id: AccountId,
+        page: &PageRequest<PolicyGroupId>,
+    ) -> StoreResult<Page<PolicyGroup>> {
+        self.read(|txn| {
+            txn.page(
+                GROUPS_BY_ACCOUNT,
+                account_id.into(),
+                GROUPS,
+                page,
+                |_: &PolicyGroup| true,
+            )
+        })
+    }
+
+    pub(super) fn update_group_now(
+        &self,
+        account_id: AccountId,
+        id: PolicyGroupId,
+        update: &PolicyGroupUpdate,
+        operator: bool,
+        now: Timestamp,
+    ) -> StoreResult<PolicyGroup> {
+        self.write(|txn| {
+            let mut group = load(txn, account_id, id)?;
+            let old_name = group.name.clone();
+            group.apply(update, operator, now)?;
+            if group.name != old_name {
+                txn.release_name(GROUP_NAMES, account_id.into(), &old_name, id.into())?;
+                txn.claim_name(
+                    GROUP_NAMES,
+                    account_id.into(),
+                    &group.name,
+                    id.into(),
+                    "name",
+                )?;
+            }
+            txn.put(GROUPS, id.into(), &group)?;
+            Ok(group)
+        })
+    }
+
+    pub(super) fn delete_group_now(
+        &self,
+        account_id: AccountId,
+        id: PolicyGroupId,
+    ) -> StoreResult<()> {
+        self.write(|txn| {
+            let group = load(txn, account_id, id)?;
+            group.check_deletable()?;
+            for app_id in txn.children(GROUP_APPLICATIONS, id.into())? {
+                let mut app: Application = txn.get_existing(APPLICATIONS, app_id)?;
+                app.group_ids.retain(|g| *g != id);
+                txn.put(APPLICATIONS, app_id, &app)?;
+                txn.unlink(GROUP_APPLICATIONS, id.into(), app_id)?;
+            }
+            for user_id in txn.children(GROUP_USERS, id.into())? {
+                let mut user: User = txn.get_existing(USERS, user_id)?;
+                user.group_ids.retain(|g| *g != id);
+                txn.put(USERS, user_id, &user)?;
+                txn.unlink(GROUP_USERS, id.into(), user_id)?;
+            }
+            txn.release_name(GROUP_NAMES, account_id.into(), &group.name, id.into())?;
+            txn.remove(GROUPS, id.into())?;
+            txn.unlink(GROUPS_BY_ACCOUNT, account_id.into(), id.into())
+        })
+    }
+
+    pub(super) fn change_members_now(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        members: &Members,
+        join: bool,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.write(|txn| change_membership(txn, account_id, group, members, join, now))
+    }
+
+    pub(super) fn list_group_applications_now(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        page: &PageRequest<ApplicationId>,
+    ) -> StoreResult<Page<Application>> {
+        self.read(|txn| {
+            load(txn, account_id, group)?;
+            txn.page(
+                GROUP_APPLICATIONS,
+                group.into(),
+                APPLICATIONS,
+                page,
+                |app: &Application| app.status == ApplicationStatus::Active,
+            )
+        })
+    }
+
+    pub(super) fn list_group_users_now(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        page: &PageRequest<UserId>,
+    ) -> StoreResult<Page<User>> {
+        self.read(|txn| {
+            load(txn, account_id, group)?;
+            txn.page(GROUP_USERS, group.into(), USERS, page, |user: &User| {
+                user.is_active()
+            })
+        })
+    }
+}

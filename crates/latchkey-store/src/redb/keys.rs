@@ -1,0 +1,227 @@
+//! What access keys and JWT keys share: creation within the per-application
+//! limit, scoped reads, lists with status filters, changes, deletion.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use latchkey_core::id::{AccountId, ApplicationId, UserId};
+use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::plan::LimitKind;
+use latchkey_core::resource::{Application, ChangeError, KeyUpdate};
+use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
+use redb::WriteTransaction;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::applications;
+use super::tables::{APPLICATIONS, Index, Names, Records};
+use super::tx::{Read, Write};
+use crate::{AppScope, KeyFilter, LimitPolicy, StoreError, StoreResult};
+
+/// A stored key of either kind.
+pub(super) trait KeyRecord: Serialize + DeserializeOwned + Clone {
+    /// `id → record`.
+    const RECORDS: Records;
+    /// `(application, key)`.
+    const BY_APPLICATION: Index;
+    /// `(account, key)`.
+    const BY_ACCOUNT: Index;
+    /// `(account, name) → key`.
+    const NAMES: Names;
+    /// Resource name for errors.
+    const KIND: &'static str;
+    /// The limit it counts toward.
+    const LIMIT: LimitKind;
+
+    fn id(&self) -> u128;
+    fn account_id(&self) -> AccountId;
+    fn application_id(&self) -> ApplicationId;
+    fn name(&self) -> &str;
+    fn status(&self) -> KeyStatus;
+    fn expiration(&self) -> Option<Timestamp>;
+    fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError>;
+    fn last_used_at(&mut self) -> &mut Option<Timestamp>;
+
+    fn effective_status(&self, now: Timestamp) -> EffectiveKeyStatus {
+        self.status().effective(self.expiration(), now)
+    }
+}
+
+fn not_found<K: KeyRecord>() -> StoreError {
+    StoreError::NotFound { kind: K::KIND }
+}
+
+fn count_toward_limit<K: KeyRecord>(
+    txn: &impl Read,
+    app: ApplicationId,
+    now: Timestamp,
+) -> StoreResult<u64> {
+    let mut count = 0;
+    for id in txn.children(K::BY_APPLICATION, app.into())? {
+        let key: K = txn.get_existing(K::RECORDS, id)?;
+        count += u64::from(key.status().counts_toward_limit(key.expiration(), now));
+    }
+    Ok(count)
+}
+
+/// Writes a new key with its name claim and index entries (no limit check).
+pub(super) fn insert<K: KeyRecord>(txn: &WriteTransaction, key: &K) -> StoreResult<()> {
+    txn.claim_name(
+        K::NAMES,
+        key.account_id().into(),
+        key.name(),
+        key.id(),
+        "name",
+    )?;
+    txn.put(K::RECORDS, key.id(), key)?;
+    txn.link(K::BY_APPLICATION, key.application_id().into(), key.id())?;
+    txn.link(K::BY_ACCOUNT, key.account_id().into(), key.id())
+}
+
+/// Creates a key for an active application in reach, within its limit.
+pub(super) fn create<K: KeyRecord>(
+    txn: &WriteTransaction,
+    scope: AppScope,
+    key: &K,
+    limits: LimitPolicy,
+    now: Timestamp,
+) -> StoreResult<()> {
+    if key.account_id() != scope.account_id {
+        return Err(StoreError::not_found::<latchkey_core::id::ApplicationKind>());
+    }
+    let app = applications::load(txn, scope, key.application_id())?;
+    if !app.is_active() {
+        return Err(StoreError::Conflict("the application is revoked".into()));
+    }
+    if limits == LimitPolicy::Enforce {
+        let account = super::accounts::load(txn, scope.account_id)?;
+        account
+            .limits
+            .admit(K::LIMIT, count_toward_limit::<K>(txn, app.id, now)?)?;
+    }
+    insert(txn, key)
+}
+
+/// A key of an application in reach.
+pub(super) fn load<K: KeyRecord>(
+    txn: &impl Read,
+    scope: AppScope,
+    application_id: ApplicationId,
+    id: u128,
+) -> StoreResult<K> {
+    let key: K = txn
+        .get::<K>(K::RECORDS, id)?
+        .filter(|key| {
+            key.account_id() == scope.account_id && key.application_id() == application_id
+        })
+        .ok_or_else(not_found::<K>)?;
+    let app = applications::load_in_account(txn, scope.account_id, application_id)?;
+    applications::check_reach(scope, &app, K::KIND)?;
+    Ok(key)
+}
+
+/// Keys of the account, or of one application, passing the filter.
+pub(super) fn list<K: KeyRecord, C: Copy + Into<u128>>(
+    txn: &impl Read,
+    scope: AppScope,
+    filter: KeyFilter,
+    page: &PageRequest<C>,
+    now: Timestamp,
+) -> StoreResult<Page<K>> {
+    let shows = |key: &K| match filter.status {
+        None => key.status() != KeyStatus::Revoked,
+        Some(wanted) => key.effective_status(now) == wanted,
+    };
+    match filter.application_id {
+        Some(app) => {
+            applications::load(txn, scope, app)?;
+            txn.page(K::BY_APPLICATION, app.into(), K::RECORDS, page, shows)
+        }
+        None => {
+            // Owners of the applications seen so far, for `:own` scopes.
+            let mut owners: HashMap<ApplicationId, Option<UserId>> = HashMap::new();
+            let mut reached = |key: &K| -> bool {
+                let Some(user) = scope.owned_by else {
+                    return true;
+                };
+                let owner = *owners.entry(key.application_id()).or_insert_with(|| {
+                    txn.get::<Application>(APPLICATIONS, key.application_id().into())
+                        .ok()
+                        .flatten()
+                        .map(|app| app.created_by)
+                });
+                owner == Some(user)
+            };
+            txn.page(
+                K::BY_ACCOUNT,
+                scope.account_id.into(),
+                K::RECORDS,
+                page,
+                |key: &K| shows(key) && reached(key),
+            )
+        }
+    }
+}
+
+/// Applies a change, keeping the name claim in step (revoked keys give
+/// their name back).
+pub(super) fn update<K: KeyRecord>(
+    txn: &WriteTransaction,
+    scope: AppScope,
+    application_id: ApplicationId,
+    id: u128,
+    change: &KeyUpdate,
+    now: Timestamp,
+) -> StoreResult<K> {
+    let mut key: K = load(txn, scope, application_id, id)?;
+    let before = key.clone();
+    key.apply(change, now)?;
+    let account = scope.account_id.into();
+    if before.status() != KeyStatus::Revoked {
+        if key.status() == KeyStatus::Revoked {
+            txn.release_name(K::NAMES, account, before.name(), id)?;
+        } else if key.name() != before.name() {
+            txn.release_name(K::NAMES, account, before.name(), id)?;
+            txn.claim_name(K::NAMES, account, key.name(), id, "name")?;
+        }
+    }
+    txn.put(K::RECORDS, id, &key)?;
+    Ok(key)
+}
+
+/// Removes a key and everything that points at it.
+pub(super) fn remove<K: KeyRecord>(txn: &WriteTransaction, key: &K) -> StoreResult<()> {
+    txn.release_name(K::NAMES, key.account_id().into(), key.name(), key.id())?;
+    txn.remove(K::RECORDS, key.id())?;
+    txn.unlink(K::BY_APPLICATION, key.application_id().into(), key.id())?;
+    txn.unlink(K::BY_ACCOUNT, key.account_id().into(), key.id())
+}
+
+/// Removes every key of an application.
+pub(super) fn delete_all_of<K: KeyRecord>(
+    txn: &WriteTransaction,
+    app: &Application,
+) -> StoreResult<()> {
+    for id in txn.children(K::BY_APPLICATION, app.id.into())? {
+        let key: K = txn.get_existing(K::RECORDS, id)?;
+        remove(txn, &key)?;
+    }
+    Ok(())
+}
+
+/// Moves `last_used_at` forward for keys that still exist.
+pub(super) fn record_use<K: KeyRecord>(
+    txn: &WriteTransaction,
+    uses: &[(u128, Timestamp)],
+) -> StoreResult<()> {
+    for (id, at) in uses {
+        if let Some(mut key) = txn.get::<K>(K::RECORDS, *id)? {
+            let last = key.last_used_at();
+            if last.is_none_or(|last| last < *at) {
+                *last = Some(*at);
+                txn.put(K::RECORDS, *id, &key)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! The embedded store: one redb file.
+//!
+//! Every operation is one redb transaction; writes commit with redb's
+//! default `Durability::Immediate`, so an acknowledged write survives a
+//! crash. redb admits one write transaction at a time, which makes limit
+//! checks exact: a count and the insert it allows cannot interleave with
+//! another writer's.
+//!
+//! The file carries a schema version, checked at open: a file from a newer
+//! Latchkey is refused with [`StoreError::SchemaTooNew`], never rewritten.
+
+mod access_keys;
+mod accounts;
+mod applications;
+mod credentials;
+mod groups;
+mod jwt_keys;
+mod keys;
+mod store_impl;
+mod tables;
+mod tx;
+mod users;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable, WriteTransaction};
+
+use crate::{StoreError, StoreResult};
+use tables::{META, SCHEMA_VERSION_KEY};
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// The embedded store. Cheap to clone; clones share the open file.
+#[derive(Clone)]
+pub struct RedbStore {
+    db: Arc<Database>,
+}
+
+impl std::fmt::Debug for RedbStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedbStore").finish_non_exhaustive()
+    }
+}
+
+impl RedbStore {
+    /// Opens the data file, creating it when missing, and checks its schema
+    /// version.
+    pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
+        let db = Database::create(path.as_ref())?;
+        let store = RedbStore { db: Arc::new(db) };
+        store.check_schema()?;
+        Ok(store)
+    }
+
+    fn check_schema(&self) -> StoreResult<()> {
+        let txn = self.db.begin_write()?;
+        let found = {
+            let mut meta = txn.open_table(META)?;
+            let found = meta.get(SCHEMA_VERSION_KEY)?.map(|v| v.value());
+            if found.is_none() {
+                meta.insert(SCHEMA_VERSION_KEY, SCHEMA_VERSION)?;
+            }
+            found
+        };
+        match found {
+            Some(found) if found > SCHEMA_VERSION => {
+                txn.abort()?;
+                Err(StoreError::SchemaTooNew {
+                    found,
+                    supported: SCHEMA_VERSION,
+                })
+            }
+            // Older versions would be migrated here, in this transaction.
+            _ => {
+                txn.commit()?;
+                Ok(())
+            }
+        }
+    }
+
+    /// The schema version recorded in the file.
+    pub fn schema_version(&self) -> StoreResult<u64> {
+        let txn = self.db.begin_read()?;
+        let meta = txn.open_table(META)?;
+        let version = meta.get(SCHEMA_VERSION_KEY)?.map(|v| v.value());
+        version.ok_or_else(|| StoreError::Corrupt("missing schema version".into()))
+    }
+
+    /// Runs `work` in a read transaction.
+    fn read<T>(&self, work: impl FnOnce(&ReadTransaction) -> StoreResult<T>) -> StoreResult<T> {
+        let txn = self.db.begin_read()?;
+        work(&txn)
+    }
+
+    /// Runs `work` in a write transaction, committing only when it succeeds;
+    /// on error the transaction is dropped and nothing is written.
+    fn write<T>(&self, work: impl FnOnce(&WriteTransaction) -> StoreResult<T>) -> StoreResult<T> {
+        let txn = self.db.begin_write()?;
+        let value = work(&txn)?;
+        txn.commit()?;
+        Ok(value)
+    }
+
+    #[cfg(test)]
+    fn write_schema_version(&self, version: u64) -> StoreResult<()> {
+        self.write(|txn| {
+            txn.open_table(META)?.insert(SCHEMA_VERSION_KEY, version)?;
+            Ok(())
+        })
+    }
+}
+
+macro_rules! backend_errors {
+    ($($error:ty),*) => {$(
+        impl From<$error> for StoreError {
+            fn from(error: $error) -> Self {
+                StoreError::Backend(error.to_string())
+            }
+        }
+    )*};
+}
+
+backend_errors!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_newer_schema_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latchkey.redb");
+        let store = RedbStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        store.write_schema_version(SCHEMA_VERSION + 1).unwrap();
+        drop(store);
+        let error = RedbStore::open(&path).unwrap_err();
+        assert!(
+            matches!(error, StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION } if found == SCHEMA_VERSION + 1)
+        );
+        // Still refused: the failed open did not rewrite the version.
+        assert!(matches!(
+            RedbStore::open(&path),
+            Err(StoreError::SchemaTooNew { .. })
+        ));
+    }
+}

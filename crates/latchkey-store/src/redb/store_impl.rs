@@ -1,0 +1,338 @@
+//! [`Store`] for [`RedbStore`]: each operation runs its redb transaction on
+//! tokio's blocking pool, so that a commit's fsync never stalls the reactor.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use latchkey_core::credential::CredentialContext;
+use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
+use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::permission::PermissionSet;
+use latchkey_core::resource::{
+    AccessKey, Account, AccountUpdate, Application, ApplicationUpdate, JwtKey, KeyUpdate,
+    PolicyGroup, PolicyGroupUpdate, User, UserUpdate,
+};
+use latchkey_core::secret_hash::SecretHash;
+use latchkey_core::status::{ApplicationStatus, UserStatus};
+
+use super::RedbStore;
+use crate::{
+    AccountBundle, AppScope, BulkDeleteReport, KeyFilter, LimitPolicy, Members, Store, StoreError,
+    StoreResult, StoredAccessKey,
+};
+
+impl RedbStore {
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&RedbStore) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || work(&store))
+            .await
+            .map_err(|error| StoreError::Backend(format!("store task failed: {error}")))?
+    }
+}
+
+#[async_trait]
+impl Store for RedbStore {
+    async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()> {
+        self.blocking(move |s| s.create_account_now(&bundle)).await
+    }
+    async fn operator_account(&self) -> StoreResult<Option<Account>> {
+        self.blocking(|s| s.operator_account_now()).await
+    }
+    async fn get_account(&self, id: AccountId) -> StoreResult<Account> {
+        self.blocking(move |s| s.get_account_now(id)).await
+    }
+    async fn list_accounts(&self, page: PageRequest<AccountId>) -> StoreResult<Page<Account>> {
+        self.blocking(move |s| s.list_accounts_now(&page)).await
+    }
+    async fn update_account(
+        &self,
+        id: AccountId,
+        update: AccountUpdate,
+        now: Timestamp,
+    ) -> StoreResult<Account> {
+        self.blocking(move |s| s.update_account_now(id, &update, now))
+            .await
+    }
+
+    async fn create_user(&self, user: User) -> StoreResult<User> {
+        self.blocking(move |s| s.create_user_now(&user)).await
+    }
+    async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User> {
+        self.blocking(move |s| s.get_user_now(account_id, id)).await
+    }
+    async fn list_users(
+        &self,
+        account_id: AccountId,
+        status: Option<UserStatus>,
+        page: PageRequest<UserId>,
+    ) -> StoreResult<Page<User>> {
+        self.blocking(move |s| s.list_users_now(account_id, status, &page))
+            .await
+    }
+    async fn update_user(
+        &self,
+        account_id: AccountId,
+        id: UserId,
+        update: UserUpdate,
+        now: Timestamp,
+    ) -> StoreResult<User> {
+        self.blocking(move |s| s.update_user_now(account_id, id, &update, now))
+            .await
+    }
+    async fn delete_user(
+        &self,
+        account_id: AccountId,
+        id: UserId,
+        now: Timestamp,
+    ) -> StoreResult<User> {
+        self.blocking(move |s| s.delete_user_now(account_id, id, now))
+            .await
+    }
+    async fn user_permissions(
+        &self,
+        account_id: AccountId,
+        id: UserId,
+    ) -> StoreResult<PermissionSet> {
+        self.blocking(move |s| s.user_permissions_now(account_id, id))
+            .await
+    }
+
+    async fn create_group(&self, group: PolicyGroup) -> StoreResult<PolicyGroup> {
+        self.blocking(move |s| s.create_group_now(&group)).await
+    }
+    async fn get_group(
+        &self,
+        account_id: AccountId,
+        id: PolicyGroupId,
+    ) -> StoreResult<PolicyGroup> {
+        self.blocking(move |s| s.get_group_now(account_id, id))
+            .await
+    }
+    async fn list_groups(
+        &self,
+        account_id: AccountId,
+        page: PageRequest<PolicyGroupId>,
+    ) -> StoreResult<Page<PolicyGroup>> {
+        self.blocking(move |s| s.list_groups_now(account_id, &page))
+            .await
+    }
+    async fn update_group(
+        &self,
+        account_id: AccountId,
+        id: PolicyGroupId,
+        update: PolicyGroupUpdate,
+        operator: bool,
+        now: Timestamp,
+    ) -> StoreResult<PolicyGroup> {
+        self.blocking(move |s| s.update_group_now(account_id, id, &update, operator, now))
+            .await
+    }
+    async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()> {
+        self.blocking(move |s| s.delete_group_now(account_id, id))
+            .await
+    }
+    async fn add_members(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        members: Members,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.blocking(move |s| s.change_members_now(account_id, group, &members, true, now))
+            .await
+    }
+    async fn remove_members(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        members: Members,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.blocking(move |s| s.change_members_now(account_id, group, &members, false, now))
+            .await
+    }
+    async fn list_group_applications(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        page: PageRequest<ApplicationId>,
+    ) -> StoreResult<Page<Application>> {
+        self.blocking(move |s| s.list_group_applications_now(account_id, group, &page))
+            .await
+    }
+    async fn list_group_users(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        page: PageRequest<UserId>,
+    ) -> StoreResult<Page<User>> {
+        self.blocking(move |s| s.list_group_users_now(account_id, group, &page))
+            .await
+    }
+
+    async fn create_application(&self, application: Application) -> StoreResult<Application> {
+        self.blocking(move |s| s.create_application_now(&application))
+            .await
+    }
+    async fn get_application(
+        &self,
+        scope: AppScope,
+        id: ApplicationId,
+    ) -> StoreResult<Application> {
+        self.blocking(move |s| s.get_application_now(scope, id))
+            .await
+    }
+    async fn list_applications(
+        &self,
+        scope: AppScope,
+        status: Option<ApplicationStatus>,
+        page: PageRequest<ApplicationId>,
+    ) -> StoreResult<Page<Application>> {
+        self.blocking(move |s| s.list_applications_now(scope, status, &page))
+            .await
+    }
+    async fn update_application(
+        &self,
+        scope: AppScope,
+        id: ApplicationId,
+        update: ApplicationUpdate,
+        now: Timestamp,
+    ) -> StoreResult<Application> {
+        self.blocking(move |s| s.update_application_now(scope, id, &update, now))
+            .await
+    }
+    async fn delete_application(&self, scope: AppScope, id: ApplicationId) -> StoreResult<()> {
+        self.blocking(move |s| s.delete_application_now(scope, id))
+            .await
+    }
+
+    async fn create_access_key(
+        &self,
+        scope: AppScope,
+        key: StoredAccessKey,
+        limits: LimitPolicy,
+        now: Timestamp,
+    ) -> StoreResult<AccessKey> {
+        self.blocking(move |s| s.create_access_key_now(scope, &key, limits, now))
+            .await
+    }
+    async fn get_access_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+    ) -> StoreResult<AccessKey> {
+        self.blocking(move |s| s.get_access_key_now(scope, application_id, id))
+            .await
+    }
+    async fn list_access_keys(
+        &self,
+        scope: AppScope,
+        filter: KeyFilter,
+        page: PageRequest<AccessKeyId>,
+        now: Timestamp,
+    ) -> StoreResult<Page<AccessKey>> {
+        self.blocking(move |s| s.list_access_keys_now(scope, filter, &page, now))
+            .await
+    }
+    async fn update_access_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        update: KeyUpdate,
+        now: Timestamp,
+    ) -> StoreResult<AccessKey> {
+        self.blocking(move |s| s.update_access_key_now(scope, application_id, id, &update, now))
+            .await
+    }
+    async fn delete_access_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+    ) -> StoreResult<()> {
+        self.blocking(move |s| s.delete_access_key_now(scope, application_id, id))
+            .await
+    }
+    async fn bulk_delete_access_keys(
+        &self,
+        scope: AppScope,
+        ids: Vec<AccessKeyId>,
+    ) -> StoreResult<BulkDeleteReport> {
+        self.blocking(move |s| s.bulk_delete_access_keys_now(scope, &ids))
+            .await
+    }
+    async fn access_key_credential(
+        &self,
+        id: AccessKeyId,
+    ) -> StoreResult<Option<(CredentialContext, SecretHash)>> {
+        self.blocking(move |s| s.access_key_credential_now(id))
+            .await
+    }
+    async fn record_access_key_use(&self, uses: Vec<(AccessKeyId, Timestamp)>) -> StoreResult<()> {
+        self.blocking(move |s| s.record_access_key_use_now(&uses))
+            .await
+    }
+
+    async fn create_jwt_key(
+        &self,
+        scope: AppScope,
+        key: JwtKey,
+        now: Timestamp,
+    ) -> StoreResult<JwtKey> {
+        self.blocking(move |s| s.create_jwt_key_now(scope, &key, now))
+            .await
+    }
+    async fn get_jwt_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: JwtKeyId,
+    ) -> StoreResult<JwtKey> {
+        self.blocking(move |s| s.get_jwt_key_now(scope, application_id, id))
+            .await
+    }
+    async fn list_jwt_keys(
+        &self,
+        scope: AppScope,
+        filter: KeyFilter,
+        page: PageRequest<JwtKeyId>,
+        now: Timestamp,
+    ) -> StoreResult<Page<JwtKey>> {
+        self.blocking(move |s| s.list_jwt_keys_now(scope, filter, &page, now))
+            .await
+    }
+    async fn update_jwt_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: JwtKeyId,
+        update: KeyUpdate,
+        now: Timestamp,
+    ) -> StoreResult<JwtKey> {
+        self.blocking(move |s| s.update_jwt_key_now(scope, application_id, id, &update, now))
+            .await
+    }
+    async fn delete_jwt_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: JwtKeyId,
+    ) -> StoreResult<()> {
+        self.blocking(move |s| s.delete_jwt_key_now(scope, application_id, id))
+            .await
+    }
+    async fn jwt_key_credential(
+        &self,
+        id: JwtKeyId,
+    ) -> StoreResult<Option<(CredentialContext, JwtKey)>> {
+        self.blocking(move |s| s.jwt_key_credential_now(id)).await
+    }
+    async fn record_jwt_key_use(&self, uses: Vec<(JwtKeyId, Timestamp)>) -> StoreResult<()> {
+        self.blocking(move |s| s.record_jwt_key_use_now(&uses))
+            .await
+    }
+}

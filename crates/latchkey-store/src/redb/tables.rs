@@ -1,0 +1,56 @@
+//! The tables of the redb file.
+//!
+//! Records are JSON documents keyed by the id's 128-bit value, whose order is
+//! creation order. Indexes are `(parent, child) → ()` tables, so one range
+//! scan lists a parent's children in either order from any cursor. Name
+//! tables map `(account, name) → id` and hold only names in use (revoked
+//! objects and deleted users give theirs back).
+
+use redb::TableDefinition;
+
+/// `id → JSON record`.
+pub(super) type Records = TableDefinition<'static, u128, &'static [u8]>;
+/// `(parent id, child id) → ()`.
+pub(super) type Index = TableDefinition<'static, (u128, u128), ()>;
+/// `(account id, name) → id`.
+pub(super) type Names = TableDefinition<'static, (u128, &'static str), u128>;
+
+/// `"schema_version" → version`.
+pub(super) const META: TableDefinition<'static, &'static str, u64> = TableDefinition::new("meta");
+/// The key of the schema version in [`META`].
+pub(super) const SCHEMA_VERSION_KEY: &str = "schema_version";
+/// The key of the operator account's id in [`META`]'s sibling [`OPERATOR`].
+pub(super) const OPERATOR: TableDefinition<'static, &'static str, u128> =
+    TableDefinition::new("operator");
+
+pub(super) const ACCOUNTS: Records = TableDefinition::new("accounts");
+/// `(0, account)`: every account, for the operator's list.
+pub(super) const ACCOUNT_LIST: Index = TableDefinition::new("account_list");
+
+pub(super) const USERS: Records = TableDefinition::new("users");
+pub(super) const USERS_BY_ACCOUNT: Index = TableDefinition::new("users_by_account");
+/// Lower-cased emails of active users.
+pub(super) const USER_EMAILS: Names = TableDefinition::new("user_emails");
+
+pub(super) const GROUPS: Records = TableDefinition::new("groups");
+pub(super) const GROUPS_BY_ACCOUNT: Index = TableDefinition::new("groups_by_account");
+pub(super) const GROUP_NAMES: Names = TableDefinition::new("group_names");
+/// `(group, application)` memberships.
+pub(super) const GROUP_APPLICATIONS: Index = TableDefinition::new("group_applications");
+/// `(group, user)` memberships.
+pub(super) const GROUP_USERS: Index = TableDefinition::new("group_users");
+
+pub(super) const APPLICATIONS: Records = TableDefinition::new("applications");
+pub(super) const APPLICATIONS_BY_ACCOUNT: Index = TableDefinition::new("applications_by_account");
+pub(super) const APPLICATION_NAMES: Names = TableDefinition::new("application_names");
+
+pub(super) const ACCESS_KEYS: Records = TableDefinition::new("access_keys");
+pub(super) const ACCESS_KEYS_BY_APPLICATION: Index =
+    TableDefinition::new("access_keys_by_application");
+pub(super) const ACCESS_KEYS_BY_ACCOUNT: Index = TableDefinition::new("access_keys_by_account");
+pub(super) const ACCESS_KEY_NAMES: Names = TableDefinition::new("access_key_names");
+
+pub(super) const JWT_KEYS: Records = TableDefinition::new("jwt_keys");
+pub(super) const JWT_KEYS_BY_APPLICATION: Index = TableDefinition::new("jwt_keys_by_application");
+pub(super) const JWT_KEYS_BY_ACCOUNT: Index = TableDefinition::new("jwt_keys_by_account");
+pub(super) const JWT_KEY_NAMES: Names = TableDefinition::new("jwt_key_names");

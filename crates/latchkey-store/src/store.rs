@@ -1,0 +1,372 @@
+//! The [`Store`] trait and the values its operations exchange.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use latchkey_core::credential::CredentialContext;
+use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
+use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::resource::{
+    AccessKey, Account, AccountUpdate, Application, ApplicationUpdate, JwtKey, KeyUpdate,
+    PolicyGroup, PolicyGroupUpdate, User, UserUpdate,
+};
+use latchkey_core::secret_hash::SecretHash;
+use latchkey_core::status::{ApplicationStatus, EffectiveKeyStatus, UserStatus};
+use serde::{Deserialize, Serialize};
+
+use crate::StoreResult;
+
+/// Which applications (and their keys) an operation reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppScope {
+    /// The caller's account.
+    pub account_id: AccountId,
+    /// `Some(user)`: only applications that user created (`:own`);
+    /// `None`: every application of the account (`:any`).
+    pub owned_by: Option<UserId>,
+}
+
+impl AppScope {
+    /// Every application of the account.
+    pub fn account(account_id: AccountId) -> Self {
+        AppScope {
+            account_id,
+            owned_by: None,
+        }
+    }
+}
+
+/// An access key with the argon2id hash of its secret, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAccessKey {
+    /// The key.
+    pub key: AccessKey,
+    /// The PHC hash of its secret.
+    pub secret_hash: SecretHash,
+}
+
+/// A new account with everything it starts with, written at once: the
+/// `Administrators` group, an admin user in it, an admin application in it,
+/// and that application's first access key.
+#[derive(Debug, Clone)]
+pub struct AccountBundle {
+    /// The account.
+    pub account: Account,
+    /// Its built-in `Administrators` group.
+    pub administrators: PolicyGroup,
+    /// The admin user.
+    pub admin_user: User,
+    /// The admin application.
+    pub admin_application: Application,
+    /// The admin application's first access key.
+    pub admin_key: StoredAccessKey,
+}
+
+/// A status filter for key lists; `None` lists every key but revoked ones.
+pub type KeyStatusFilter = Option<EffectiveKeyStatus>;
+
+/// Filters of the account-wide and per-application key lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KeyFilter {
+    /// Only keys of this application.
+    pub application_id: Option<ApplicationId>,
+    /// Only keys with this status; revoked keys are hidden unless asked for.
+    pub status: KeyStatusFilter,
+}
+
+/// Members of a policy group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Members {
+    /// Applications.
+    Applications(Vec<ApplicationId>),
+    /// Users.
+    Users(Vec<UserId>),
+}
+
+/// The outcome of a bulk delete: all or nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkDeleteReport {
+    /// Whether the keys were deleted (every id was deletable) or none was.
+    pub deleted: bool,
+    /// One line per requested id, in request order.
+    pub results: Vec<BulkDeleteItem>,
+}
+
+/// What happened (or would have happened) to one id of a bulk delete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkDeleteItem {
+    /// The id as given.
+    pub id: AccessKeyId,
+    /// `deleted`, `not_found`, `forbidden`, or `skipped` (deletable, but
+    /// another id failed so nothing was deleted).
+    pub status: BulkDeleteStatus,
+}
+
+/// Per-id outcome of a bulk delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkDeleteStatus {
+    /// Deleted.
+    Deleted,
+    /// No such key in the account.
+    NotFound,
+    /// The key belongs to an application outside the caller's reach.
+    Forbidden,
+    /// Deletable, but not deleted because another id failed.
+    Skipped,
+}
+
+/// Whether a creation must respect the plan limit. Only the recovery path
+/// (`latchkey admin mint-key`) ignores it: an operator locked out of a full
+/// admin application must still get in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitPolicy {
+    /// Refuse when the limit is reached.
+    Enforce,
+    /// Create regardless.
+    Ignore,
+}
+
+/// Latchkey's storage, one transaction per operation.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    // --- accounts ---------------------------------------------------------
+
+    /// Creates an account with its administrators, admin user, admin
+    /// application and first key, all or nothing.
+    async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()>;
+    /// The operator account (the first one), if the store was bootstrapped.
+    async fn operator_account(&self) -> StoreResult<Option<Account>>;
+    /// An account.
+    async fn get_account(&self, id: AccountId) -> StoreResult<Account>;
+    /// Every account.
+    async fn list_accounts(&self, page: PageRequest<AccountId>) -> StoreResult<Page<Account>>;
+    /// Changes an account.
+    async fn update_account(
+        &self,
+        id: AccountId,
+        update: AccountUpdate,
+        now: Timestamp,
+    ) -> StoreResult<Account>;
+
+    // --- users ------------------------------------------------------------
+
+    /// Creates a user; the email must be free among active users and the
+    /// groups must exist in the account.
+    async fn create_user(&self, user: User) -> StoreResult<User>;
+    /// A user.
+    async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User>;
+    /// Users; deleted ones only when asked for by status.
+    async fn list_users(
+        &self,
+        account_id: AccountId,
+        status: Option<UserStatus>,
+        page: PageRequest<UserId>,
+    ) -> StoreResult<Page<User>>;
+    /// Changes a user.
+    async fn update_user(
+        &self,
+        account_id: AccountId,
+        id: UserId,
+        update: UserUpdate,
+        now: Timestamp,
+    ) -> StoreResult<User>;
+    /// Marks a user deleted: what it created stops authenticating.
+    async fn delete_user(
+        &self,
+        account_id: AccountId,
+        id: UserId,
+        now: Timestamp,
+    ) -> StoreResult<User>;
+    /// The union of the permissions of a user's groups.
+    async fn user_permissions(
+        &self,
+        account_id: AccountId,
+        id: UserId,
+    ) -> StoreResult<latchkey_core::permission::PermissionSet>;
+
+    // --- policy groups ----------------------------------------------------
+
+    /// Creates a group; its name must be free in the account.
+    async fn create_group(&self, group: PolicyGroup) -> StoreResult<PolicyGroup>;
+    /// A group.
+    async fn get_group(&self, account_id: AccountId, id: PolicyGroupId)
+    -> StoreResult<PolicyGroup>;
+    /// Groups.
+    async fn list_groups(
+        &self,
+        account_id: AccountId,
+        page: PageRequest<PolicyGroupId>,
+    ) -> StoreResult<Page<PolicyGroup>>;
+    /// Changes a group (`operator` tells whether `accounts:manage` may be granted).
+    async fn update_group(
+        &self,
+        account_id: AccountId,
+        id: PolicyGroupId,
+        update: PolicyGroupUpdate,
+        operator: bool,
+        now: Timestamp,
+    ) -> StoreResult<PolicyGroup>;
+    /// Deletes a group and every membership in it (not `Administrators`).
+    async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()>;
+    /// Adds members, all or nothing; already-members are left as they are.
+    async fn add_members(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        members: Members,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// Removes members, all or nothing; non-members are left as they are.
+    async fn remove_members(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        members: Members,
+        now: Timestamp,
+    ) -> StoreResult<()>;
+    /// Applications in a group.
+    async fn list_group_applications(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        page: PageRequest<ApplicationId>,
+    ) -> StoreResult<Page<Application>>;
+    /// Users in a group.
+    async fn list_group_users(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        page: PageRequest<UserId>,
+    ) -> StoreResult<Page<User>>;
+
+    // --- applications -----------------------------------------------------
+
+    /// Creates an application within the plan limit; its name must be free,
+    /// its groups must exist and its owner must be an active user.
+    async fn create_application(&self, application: Application) -> StoreResult<Application>;
+    /// An application.
+    async fn get_application(&self, scope: AppScope, id: ApplicationId)
+    -> StoreResult<Application>;
+    /// Applications; revoked ones only when asked for by status.
+    async fn list_applications(
+        &self,
+        scope: AppScope,
+        status: Option<ApplicationStatus>,
+        page: PageRequest<ApplicationId>,
+    ) -> StoreResult<Page<Application>>;
+    /// Changes an application.
+    async fn update_application(
+        &self,
+        scope: AppScope,
+        id: ApplicationId,
+        update: ApplicationUpdate,
+        now: Timestamp,
+    ) -> StoreResult<Application>;
+    /// Deletes an application with all its keys.
+    async fn delete_application(&self, scope: AppScope, id: ApplicationId) -> StoreResult<()>;
+
+    // --- access keys ------------------------------------------------------
+
+    /// Creates an access key within its application's limit; the application
+    /// must be active and the name free.
+    async fn create_access_key(
+        &self,
+        scope: AppScope,
+        key: StoredAccessKey,
+        limits: LimitPolicy,
+        now: Timestamp,
+    ) -> StoreResult<AccessKey>;
+    /// An access key of an application.
+    async fn get_access_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+    ) -> StoreResult<AccessKey>;
+    /// Access keys of the account or of one application.
+    async fn list_access_keys(
+        &self,
+        scope: AppScope,
+        filter: KeyFilter,
+        page: PageRequest<AccessKeyId>,
+        now: Timestamp,
+    ) -> StoreResult<Page<AccessKey>>;
+    /// Changes an access key.
+    async fn update_access_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        update: KeyUpdate,
+        now: Timestamp,
+    ) -> StoreResult<AccessKey>;
+    /// Deletes an access key.
+    async fn delete_access_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+    ) -> StoreResult<()>;
+    /// Deletes every listed key of the account, or none.
+    async fn bulk_delete_access_keys(
+        &self,
+        scope: AppScope,
+        ids: Vec<AccessKeyId>,
+    ) -> StoreResult<BulkDeleteReport>;
+    /// What authentication needs to know about an access key, with its
+    /// secret's hash; `None` when there is no such key.
+    async fn access_key_credential(
+        &self,
+        id: AccessKeyId,
+    ) -> StoreResult<Option<(CredentialContext, SecretHash)>>;
+    /// Records last use times, coalesced by the caller.
+    async fn record_access_key_use(&self, uses: Vec<(AccessKeyId, Timestamp)>) -> StoreResult<()>;
+
+    // --- JWT keys ---------------------------------------------------------
+
+    /// Registers a JWT key within its application's limit.
+    async fn create_jwt_key(
+        &self,
+        scope: AppScope,
+        key: JwtKey,
+        now: Timestamp,
+    ) -> StoreResult<JwtKey>;
+    /// A JWT key of an application.
+    async fn get_jwt_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: JwtKeyId,
+    ) -> StoreResult<JwtKey>;
+    /// JWT keys of the account or of one application.
+    async fn list_jwt_keys(
+        &self,
+        scope: AppScope,
+        filter: KeyFilter,
+        page: PageRequest<JwtKeyId>,
+        now: Timestamp,
+    ) -> StoreResult<Page<JwtKey>>;
+    /// Changes a JWT key.
+    async fn update_jwt_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: JwtKeyId,
+        update: KeyUpdate,
+        now: Timestamp,
+    ) -> StoreResult<JwtKey>;
+    /// Deletes a JWT key.
+    async fn delete_jwt_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: JwtKeyId,
+    ) -> StoreResult<()>;
+    /// What authentication needs to know about a JWT key, with the key.
+    async fn jwt_key_credential(
+        &self,
+        id: JwtKeyId,
+    ) -> StoreResult<Option<(CredentialContext, JwtKey)>>;
+    /// Records last use times, coalesced by the caller.
+    async fn record_jwt_key_use(&self, uses: Vec<(JwtKeyId, Timestamp)>) -> StoreResult<()>;
+}

@@ -1,0 +1,40 @@
+//! The store conformance suite on the embedded redb store, each test on a
+//! fresh file in a temp dir.
+
+mod conformance;
+
+use std::sync::Arc;
+
+use latchkey_store::Store;
+use latchkey_store::redb::RedbStore;
+
+fn fresh() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = RedbStore::open(dir.path().join("latchkey.redb")).unwrap();
+    (Arc::new(store), dir)
+}
+
+conformance_tests!(fresh());
+
+#[tokio::test]
+async fn everything_survives_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latchkey.redb");
+    let store: Arc<dyn Store> = Arc::new(RedbStore::open(&path).unwrap());
+    let t = conformance::tenant(&*store, latchkey_core::plan::Plan::Free, None, true).await;
+    let app = conformance::app(&*store, &t, "kept").await.unwrap();
+    drop(store);
+    let store = RedbStore::open(&path).unwrap();
+    assert_eq!(store.get_application(t.scope(), app.id).await.unwrap(), app);
+    assert_eq!(
+        store.operator_account().await.unwrap().unwrap().id,
+        t.account.id
+    );
+    assert!(
+        store
+            .access_key_credential(t.admin_key.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
