@@ -6,6 +6,18 @@
 //! (m = 19456 KiB, t = 2, p = 1), a 16-byte salt from the operating system's
 //! CSPRNG and a 32-byte output. [`verify_secret`] accepts nothing weaker, so
 //! that a stored hash tampered down to cheap parameters never verifies.
+//!
+//! ```
+//! use latchkey_core::access_key;
+//! use latchkey_core::secret_hash::{HashParams, hash_secret, verify_secret};
+//!
+//! let key = access_key::generate("xSZ9I4IcmbDpxoGtsBDgn8")?;
+//! let stored = hash_secret(key.secret(), &HashParams::default())?;
+//! // Later, when the key is presented:
+//! let presented = access_key::parse(key.key())?;
+//! assert!(verify_secret(presented.secret(), &stored));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::fmt;
 

@@ -66,6 +66,18 @@ impl fmt::Debug for ParsedAccessKey<'_> {
 ///
 /// Runs in time linear in the input and never panics.
 ///
+/// ```
+/// use latchkey_core::access_key::{AccessKeyFormatError, parse};
+///
+/// let key = parse("ak_xSZ9I4IcmbDpxoGtsBDgn8afiRdZtfTmwYn9hMyagA7yMJFbDVy4oaSUJEgFwsLUg3UsVZV")?;
+/// assert_eq!(key.key_id(), "xSZ9I4IcmbDpxoGtsBDgn8");
+/// assert_eq!(key.key_prefix(), "ak_xSZ9I4Ic");
+///
+/// let typo = parse("ak_xSZ9I4IcmbDpxoGtsBDgn8afiRdZtfTmwYn9hMyagA7yMJFbDVy4oaSUJEgFwsLUg3UsVZW");
+/// assert_eq!(typo.unwrap_err().category(), "bad_checksum");
+/// # Ok::<(), AccessKeyFormatError>(())
+/// ```
+///
 /// [`Empty`]: AccessKeyFormatError::Empty
 /// [`Whitespace`]: AccessKeyFormatError::Whitespace
 /// [`BadPrefix`]: AccessKeyFormatError::BadPrefix
