@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 
 use anyhow::{Context, Result, bail};
 
@@ -59,18 +59,23 @@ impl Cmd {
             .with_context(|| format!("could not start `{self}`"))
     }
 
-    /// Runs the command, copying each line of its stdout to our stdout as it
-    /// arrives and handing it to `on_line`; stderr is inherited. An error
-    /// unless it exits 0 (every line has been seen by then).
+    /// Runs the command with its stdout and stderr merged into one pipe,
+    /// copying each line to our stdout as it arrives (in the order the child
+    /// wrote it) and handing it to `on_line`. An error unless it exits 0
+    /// (every line has been seen by then).
     pub fn run_tee(&self, mut on_line: impl FnMut(&str)) -> Result<()> {
         println!("$ {self}");
-        let mut child = self
-            .command()
-            .stdout(Stdio::piped())
+        let (reader, writer) = std::io::pipe().context("creating a pipe")?;
+        let mut command = self.command();
+        command
+            .stdout(writer.try_clone().context("cloning a pipe")?)
+            .stderr(writer);
+        let mut child = command
             .spawn()
             .with_context(|| format!("could not start `{self}`"))?;
-        let child_stdout = child.stdout.take().expect("stdout is piped");
-        let mut reader = BufReader::new(child_stdout);
+        // Close our copies of the write end, or the reader never sees the end.
+        drop(command);
+        let mut reader = BufReader::new(reader);
         let mut bytes = Vec::new();
         loop {
             bytes.clear();
@@ -153,11 +158,12 @@ mod tests {
     }
 
     #[test]
-    fn tee_sees_every_line_and_the_exit_status() {
+    fn tee_sees_stdout_and_stderr_in_order_and_the_exit_status() {
         let mut lines = Vec::new();
-        let c = cmd(Path::new("."), "sh").args(["-c", "echo one; echo two; exit 1"]);
+        let script = "echo one; echo two >&2; printf three; exit 1";
+        let c = cmd(Path::new("."), "sh").args(["-c", script]);
         let result = c.run_tee(|line| lines.push(line.to_owned()));
         assert!(result.is_err());
-        assert_eq!(lines, ["one", "two"]);
+        assert_eq!(lines, ["one", "two", "three"]);
     }
 }

@@ -1,9 +1,11 @@
 //! `cargo xtask test`: every test of the project, one named step per
 //! language. Adding a language is one function and one line in [`STEPS`].
 //!
-//! The Rust step copies the test harness's stdout line by line (so cargo's
-//! `test result:` lines reach stdout as usual) and adds up the counts; the
-//! command ends with one plain line, `tests: N passed, N failed, N skipped`.
+//! The Rust step copies cargo's output (stdout and stderr in the order written)
+//! to stdout line by line, so every `test result:` line stays under its test
+//! binary's header, and adds up the counts. The command ends with one plain
+//! line, `tests: N passed, N failed, N skipped`, because cargo's own last line
+//! is often a doc-test run of `0 passed`.
 
 use std::fmt;
 use std::path::Path;
