@@ -1,1 +1,57 @@
-fn main() {}
+//! Latchkey's project commands, run as `cargo xtask <command>` (the alias lives
+//! in `.cargo/config.toml`), following the cargo-xtask convention: every task
+//! beyond plain `cargo build` is Rust code here, so it runs the same on every
+//! machine and in CI with nothing but a Rust toolchain.
+//!
+//! - `test`    runs every test of the project, one named step per language;
+//! - `lint`    rustfmt check and clippy with warnings denied;
+//! - `check`   fails when a generated or copied file is stale;
+//! - `codegen` rewrites those files;
+//! - `ci`      check, lint and test, cheapest first: what `.ci/run` runs;
+//! - `bench`   the criterion benchmarks, in the bench (release) profile.
+
+mod bench;
+mod check;
+mod ci;
+mod cmd;
+mod codegen;
+mod flags;
+mod lint;
+mod step;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::flags::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = project_root();
+    let result = match cli.command {
+        Command::Test(args) => test::run(&root, &args.steps).map(|_| ()),
+        Command::Lint => lint::run(&root),
+        Command::Check => check::run(&root),
+        Command::Codegen => codegen::run(&root, codegen::Mode::Write),
+        Command::Ci => ci::run(&root),
+        Command::Bench(args) => bench::run(&root, &args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's folder, fixed at compile
+/// time, so that every command works from any current directory.
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}

@@ -1,0 +1,32 @@
+//! `cargo xtask bench [SUITE...] [-- HARNESS ARGS]`: the criterion benchmarks,
+//! built in the `bench` profile (release settings). Not part of `ci`: the
+//! numbers only mean something on a quiet machine. Later: `server`.
+
+use std::path::Path;
+
+use anyhow::Result;
+use clap::ValueEnum;
+
+use crate::cmd::cmd;
+use crate::flags::{BenchArgs, BenchSuite};
+use crate::step::run_step;
+
+/// Runs the chosen suites (all when none is named), one `cargo bench` each.
+pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
+    let suites: &[BenchSuite] = if args.suites.is_empty() {
+        BenchSuite::value_variants()
+    } else {
+        &args.suites
+    };
+    for suite in suites {
+        let name = suite.to_possible_value().expect("no suite is skipped");
+        run_step("bench", name.get_name(), || {
+            let mut bench = cmd(root, "cargo").args(["bench", "-p", suite.package()]);
+            if !args.harness_args.is_empty() {
+                bench = bench.arg("--").args(&args.harness_args);
+            }
+            bench.run()
+        })?;
+    }
+    Ok(())
+}

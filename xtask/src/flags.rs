@@ -1,0 +1,65 @@
+//! The command line of `cargo xtask`, declared with clap's derive API.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Latchkey's project commands.
+#[derive(Debug, Parser)]
+#[command(name = "xtask", bin_name = "cargo xtask", about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands, one module each.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every test of the project (all steps, or the named ones).
+    Test(TestArgs),
+    /// Check formatting (rustfmt) and lints (clippy, warnings denied).
+    Lint,
+    /// Fail if a generated or copied file is stale (fix: `cargo xtask codegen`).
+    Check,
+    /// Regenerate the generated and copied files.
+    Codegen,
+    /// Everything CI runs: check, lint, test, stopping at the first failure.
+    Ci,
+    /// Run the benchmarks (release `bench` profile).
+    Bench(BenchArgs),
+}
+
+/// Arguments of `cargo xtask test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Steps to run, by name (default: all). `cargo xtask test rust` runs only
+    /// the Rust tests.
+    pub steps: Vec<String>,
+}
+
+/// Arguments of `cargo xtask bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Which benchmark suites to run (default: all).
+    #[arg(value_enum)]
+    pub suites: Vec<BenchSuite>,
+    /// Passed to the benchmark harness, e.g. a criterion filter:
+    /// `cargo xtask bench core -- parse`.
+    #[arg(last = true)]
+    pub harness_args: Vec<String>,
+}
+
+/// A benchmark suite: one crate's `benches/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchSuite {
+    /// `latchkey-core`: key parsing, argon2id hashing, `authorize`.
+    Core,
+}
+
+impl BenchSuite {
+    /// The cargo package whose benches make up this suite.
+    pub fn package(self) -> &'static str {
+        match self {
+            BenchSuite::Core => "latchkey-core",
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Named steps: each prints a header before it runs and, when it fails, says
+//! which step failed.
+
+use anyhow::{Context, Result};
+
+/// Runs `f` as step `group`/`name`: prints `==> group: name` first, and adds
+/// the step's name to any error.
+pub fn run_step<T>(group: &str, name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    println!("\n==> {group}: {name}");
+    f().with_context(|| format!("step `{group} {name}` failed"))
+}
+
+/// Chooses steps by name: all of them when `wanted` is empty, else those
+/// named, in the order they are declared; an unknown name is an error that
+/// lists the known ones.
+pub fn select<'a, S>(
+    group: &str,
+    steps: &'a [S],
+    name_of: impl Fn(&S) -> &'static str,
+    wanted: &[String],
+) -> Result<Vec<&'a S>> {
+    for want in wanted {
+        if !steps.iter().any(|s| name_of(s) == want) {
+            let known: Vec<_> = steps.iter().map(&name_of).collect();
+            anyhow::bail!(
+                "`{group}` has no step `{want}` (steps: {})",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(steps
+        .iter()
+        .filter(|s| wanted.is_empty() || wanted.iter().any(|w| w == name_of(s)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STEPS: &[&str] = &["rust", "python", "node"];
+
+    fn names(wanted: &[&str]) -> Result<Vec<&'static str>> {
+        let wanted: Vec<String> = wanted.iter().map(|s| s.to_string()).collect();
+        Ok(select("test", STEPS, |s| s, &wanted)?
+            .into_iter()
+            .copied()
+            .collect())
+    }
+
+    #[test]
+    fn no_names_select_every_step_in_order() {
+        assert_eq!(names(&[]).unwrap(), STEPS);
+    }
+
+    #[test]
+    fn names_select_in_declaration_order() {
+        assert_eq!(names(&["node", "rust"]).unwrap(), ["rust", "node"]);
+    }
+
+    #[test]
+    fn an_unknown_name_lists_the_known_ones() {
+        let error = names(&["swift"]).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "`test` has no step `swift` (steps: rust, python, node)"
+        );
+    }
+
+    #[test]
+    fn a_failing_step_is_named() {
+        let error = run_step("lint", "clippy", || -> Result<()> { anyhow::bail!("boom") });
+        assert_eq!(
+            format!("{:#}", error.unwrap_err()),
+            "step `lint clippy` failed: boom"
+        );
+    }
+}

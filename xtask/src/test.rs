@@ -1,0 +1,181 @@
+//! `cargo xtask test`: every test of the project, one named step per
+//! language. Adding a language is one function and one line in [`STEPS`].
+//!
+//! The Rust step copies cargo's output (stdout and stderr in the order written)
+//! to stdout line by line, so every `test result:` line stays under its test
+//! binary's header, and adds up the counts. The command ends with one plain
+//! line, `tests: N passed, N failed, N skipped`, because cargo's own last line
+//! is often a doc-test run of `0 passed`.
+
+use std::fmt;
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::cmd::cmd;
+use crate::step::{run_step, select};
+
+/// One test step: a name for the header and for `cargo xtask test NAME`, and
+/// the function that runs it, adding what it counted to the tally.
+struct TestStep {
+    name: &'static str,
+    run: fn(&Path, &mut TestCounts) -> Result<()>,
+}
+
+/// Every test step, in the order they run. Later: `python` (maturin + pytest),
+/// `node` (napi + `node --test`), `kotlin` (Maven Surefire), `swift`.
+const STEPS: &[TestStep] = &[TestStep {
+    name: "rust",
+    run: rust,
+}];
+
+/// Runs the chosen steps (all when `wanted` is empty), stopping at the first
+/// that fails, and prints the tally of all of them last, failed or not.
+pub fn run(root: &Path, wanted: &[String]) -> Result<TestCounts> {
+    let steps = select("test", STEPS, |s| s.name, wanted)?;
+    let mut total = TestCounts::default();
+    let mut result = Ok(());
+    for step in steps {
+        result = run_step("test", step.name, || (step.run)(root, &mut total));
+        if result.is_err() {
+            break;
+        }
+    }
+    println!("\ntests: {total}");
+    result.map(|()| total)
+}
+
+/// The Rust workspace: unit, integration and doc tests of every member
+/// (xtask included), reporting every failing test binary, not just the first.
+fn rust(root: &Path, counts: &mut TestCounts) -> Result<()> {
+    cmd(root, "cargo")
+        .args(["test", "--workspace", "--no-fail-fast"])
+        .run_tee(|line| {
+            if let Some(found) = TestCounts::from_libtest_line(line) {
+                *counts += found;
+            }
+        })
+}
+
+/// Numbers of tests passed, failed and skipped (ignored).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TestCounts {
+    /// Tests that passed.
+    pub passed: u64,
+    /// Tests that failed.
+    pub failed: u64,
+    /// Tests that were skipped (`#[ignore]` in Rust).
+    pub skipped: u64,
+}
+
+impl TestCounts {
+    /// Reads the summary line of Rust's test harness, e.g.
+    /// `test result: ok. 5 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s`.
+    pub fn from_libtest_line(line: &str) -> Option<TestCounts> {
+        let rest = line.trim().strip_prefix("test result: ")?;
+        let (_verdict, fields) = rest.split_once(". ")?;
+        let mut counts = TestCounts::default();
+        for field in fields.split("; ") {
+            let Some((number, what)) = field.split_once(' ') else {
+                continue;
+            };
+            let Ok(number) = number.parse::<u64>() else {
+                continue;
+            };
+            match what {
+                "passed" => counts.passed = number,
+                "failed" => counts.failed = number,
+                "ignored" => counts.skipped = number,
+                _ => {}
+            }
+        }
+        Some(counts)
+    }
+}
+
+impl std::ops::AddAssign for TestCounts {
+    fn add_assign(&mut self, other: TestCounts) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.skipped += other.skipped;
+    }
+}
+
+/// The plain summary form: `N passed, N failed, N skipped`.
+impl fmt::Display for TestCounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.skipped
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_passing_summary() {
+        let line = "test result: ok. 12 passed; 0 failed; 2 ignored; 0 measured; 3 filtered out; finished in 0.41s";
+        let counts = TestCounts::from_libtest_line(line).unwrap();
+        assert_eq!(
+            counts,
+            TestCounts {
+                passed: 12,
+                failed: 0,
+                skipped: 2
+            }
+        );
+    }
+
+    #[test]
+    fn reads_a_failing_summary() {
+        let line = "test result: FAILED. 3 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s";
+        let counts = TestCounts::from_libtest_line(line).unwrap();
+        assert_eq!(
+            counts,
+            TestCounts {
+                passed: 3,
+                failed: 1,
+                skipped: 0
+            }
+        );
+    }
+
+    #[test]
+    fn ignores_other_lines() {
+        for line in [
+            "test access_key::parses ... ok",
+            "running 3 tests",
+            "",
+            "test result",
+        ] {
+            assert_eq!(TestCounts::from_libtest_line(line), None, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn adds_up_and_prints_the_plain_form() {
+        let mut total = TestCounts {
+            passed: 1,
+            failed: 0,
+            skipped: 1,
+        };
+        total += TestCounts {
+            passed: 2,
+            failed: 1,
+            skipped: 0,
+        };
+        assert_eq!(total.to_string(), "3 passed, 1 failed, 1 skipped");
+    }
+
+    #[test]
+    fn every_step_has_a_unique_name() {
+        let mut names: Vec<_> = STEPS.iter().map(|s| s.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), STEPS.len());
+    }
+}
