@@ -4,3 +4,4 @@
 //! and the offline JWT toolkit.
 
 pub mod id;
+pub mod jwt;
