@@ -23,6 +23,7 @@ use zeroize::Zeroizing;
 use super::algorithm::{Algorithm, KeyType};
 use super::der;
 use super::error::{KeyError, SignError, VerifyError};
+use super::secret::Secret;
 
 /// The smallest RSA modulus accepted, in bits.
 pub const MIN_RSA_BITS: usize = 2048;
@@ -532,8 +533,9 @@ impl SigningKey {
         }
     }
 
-    /// The unencrypted PKCS#8 v1 DER of the private key (zeroized on drop).
-    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+    /// The unencrypted PKCS#8 v1 DER of the private key (zeroized on drop,
+    /// redacted in `Debug`).
+    pub fn to_pkcs8_der(&self) -> Result<Secret<Vec<u8>>, KeyError> {
         let der = match &*self.private {
             PrivateKey::Ed25519(pair) => pair.to_pkcs8v1().map(|doc| doc.as_ref().to_vec()),
             PrivateKey::Ec(_, pair) => pair.to_pkcs8v1().map(|doc| doc.as_ref().to_vec()),
@@ -541,7 +543,7 @@ impl SigningKey {
                 AsDer::<Pkcs8V1Der<'_>>::as_der(pair).map(|doc| doc.as_ref().to_vec())
             }
         };
-        der.map(Zeroizing::new).map_err(|_| KeyError::Backend)
+        der.map(Secret::new).map_err(|_| KeyError::Backend)
     }
 
     /// The private scalar (EC) or seed (Ed25519), zeroized on drop.

@@ -65,8 +65,9 @@
 //! # Secrets
 //!
 //! Private keys live in aws-lc memory, which aws-lc wipes when it frees it.
-//! Copies this module makes (decoded PEM bodies, JWK members, exported DER
-//! and PEM) are [`zeroize::Zeroizing`] or wiped on drop ([`PrivateJwk`]).
+//! Copies this module makes (decoded PEM bodies, JWK members) are wiped on
+//! drop, and exported private keys come as [`Secret`] (PEM, DER) or
+//! [`PrivateJwk`], both wiped on drop and redacted in `Debug`.
 //! `Debug` never prints private material, and error messages never contain
 //! key material or token contents.
 
@@ -78,6 +79,7 @@ mod generate;
 mod jwk;
 mod key;
 mod pem;
+mod secret;
 mod sign;
 mod thumbprint;
 mod token;
@@ -88,6 +90,7 @@ pub use error::{KeyError, PolicyError, SignError, VerifyError};
 pub use generate::RsaKeySize;
 pub use jwk::{Jwks, PrivateJwk};
 pub use key::{MAX_RSA_BITS, MIN_RSA_BITS, SigningKey, VerifyingKey};
+pub use secret::Secret;
 pub use sign::{Header, sign, sign_raw};
 pub use thumbprint::{canonical_jwk, jwk_thumbprint};
 pub use token::{mint_access_token, mint_access_token_at};

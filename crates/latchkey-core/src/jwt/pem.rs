@@ -9,6 +9,7 @@ use super::algorithm::KeyType;
 use super::der::{self, oid};
 use super::error::KeyError;
 use super::key::{PrivateKey, SigningKey, VerifyingKey, ec_field_len};
+use super::secret::Secret;
 
 const PUBLIC_LABELS: [&str; 3] = ["PUBLIC KEY", "CERTIFICATE", "RSA PUBLIC KEY"];
 const PRIVATE_LABELS: [&str; 5] = [
@@ -190,10 +191,10 @@ impl SigningKey {
     }
 
     /// The private key as a PEM `PRIVATE KEY` (PKCS#8 v1), with LF line
-    /// endings; zeroized on drop.
-    pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, KeyError> {
+    /// endings; zeroized on drop, redacted in `Debug`.
+    pub fn to_pkcs8_pem(&self) -> Result<Secret<String>, KeyError> {
         let der = self.to_pkcs8_der()?;
-        Ok(Zeroizing::new(encode("PRIVATE KEY", &der)))
+        Ok(Secret::new(encode("PRIVATE KEY", &der)))
     }
 }
 
