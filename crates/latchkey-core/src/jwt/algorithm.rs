@@ -135,6 +135,20 @@ impl FromStr for Algorithm {
     }
 }
 
+impl serde::Serialize for Algorithm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Algorithm {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Algorithm::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom("unsupported JWS algorithm"))
+    }
+}
+
 /// The type of an asymmetric key: what decides which algorithms fit it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyType {
@@ -191,6 +205,17 @@ mod tests {
         ] {
             assert_eq!(Algorithm::from_name(name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn serializes_as_its_jose_name() {
+        assert_eq!(serde_json::to_value(Algorithm::PS256).unwrap(), "PS256");
+        assert_eq!(
+            serde_json::from_value::<Algorithm>("Ed25519".into()).unwrap(),
+            Algorithm::Ed25519
+        );
+        assert!(serde_json::from_value::<Algorithm>("HS256".into()).is_err());
+        assert!(serde_json::from_value::<Algorithm>("none".into()).is_err());
     }
 
     #[test]

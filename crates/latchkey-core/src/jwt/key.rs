@@ -38,6 +38,8 @@ pub const MAX_RSA_BITS: usize = 8192;
 #[derive(Clone)]
 pub struct VerifyingKey {
     public: Arc<PublicKey>,
+    /// The DER `SubjectPublicKeyInfo`, marshalled once by the backend.
+    spki: Arc<[u8]>,
     kid: Option<String>,
     algorithm: Option<Algorithm>,
 }
@@ -115,7 +117,7 @@ impl VerifyingKey {
             .map_err(|_| KeyError::invalid("an Ed25519 public key is 32 bytes"))?;
         let parsed = ParsedPublicKey::new(&sig::ED25519, x)
             .map_err(|_| KeyError::invalid("not an Ed25519 public key"))?;
-        Ok(Self::new(PublicKey::Ed25519 { x, parsed }))
+        Self::new(PublicKey::Ed25519 { x, parsed })
     }
 
     /// An EC public key from a SEC1 point (uncompressed or compressed).
@@ -130,12 +132,12 @@ impl VerifyingKey {
         match spki.public_key {
             [0x04, coordinates @ ..] if coordinates.len() == 2 * len => {
                 let (x, y) = coordinates.split_at(len);
-                Ok(Self::new(PublicKey::Ec {
+                Self::new(PublicKey::Ec {
                     key_type,
                     x: x.to_vec(),
                     y: y.to_vec(),
                     parsed,
-                }))
+                })
             }
             _ => Err(KeyError::Backend),
         }
@@ -188,20 +190,26 @@ impl VerifyingKey {
             parse(RSA_ALGORITHMS[4].1)?,
             parse(RSA_ALGORITHMS[5].1)?,
         ]);
-        Ok(Self::new(PublicKey::Rsa {
+        Self::new(PublicKey::Rsa {
             n: n.to_vec(),
             e: e.to_vec(),
             bits,
             parsed,
-        }))
+        })
     }
 
-    fn new(public: PublicKey) -> Self {
-        Self {
+    fn new(public: PublicKey) -> Result<Self, KeyError> {
+        let parsed = match &public {
+            PublicKey::Ed25519 { parsed, .. } | PublicKey::Ec { parsed, .. } => parsed,
+            PublicKey::Rsa { parsed, .. } => &parsed[0],
+        };
+        let spki = parsed.as_der().map_err(|_| KeyError::Backend)?;
+        Ok(Self {
+            spki: Arc::from(spki.as_ref()),
             public: Arc::new(public),
             kid: None,
             algorithm: None,
-        }
+        })
     }
 
     /// The key's type, which decides the algorithms that fit it.
@@ -291,16 +299,7 @@ impl VerifyingKey {
 
     /// The DER `SubjectPublicKeyInfo` of this key.
     pub fn to_spki_der(&self) -> Vec<u8> {
-        let parsed = match &*self.public {
-            PublicKey::Ed25519 { parsed, .. } | PublicKey::Ec { parsed, .. } => parsed,
-            PublicKey::Rsa { parsed, .. } => &parsed[0],
-        };
-        // Marshalling a key the backend already parsed cannot fail short of
-        // memory exhaustion.
-        parsed
-            .as_der()
-            .map(|der| der.as_ref().to_vec())
-            .expect("aws-lc marshals a parsed public key")
+        self.spki.to_vec()
     }
 
     /// The public members of the key's JWK, as raw bytes (for JWK export and
