@@ -351,7 +351,9 @@ impl Jwks {
     /// Keys this toolkit cannot use (another `kty` or curve, a `use` other
     /// than `sig`, an unknown `alg`, an RSA size outside 2048..=8192 bits)
     /// are skipped, as PyJWT's `PyJWKSet` does; a malformed key, a private
-    /// key, or a repeated `kid` fails the whole set.
+    /// key, or a repeated `kid` fails the whole set. A key without `kid` is
+    /// kept but can never be selected: verification against a set needs the
+    /// token's `kid`.
     pub fn from_value(jwks: &Value) -> Result<Self, KeyError> {
         let keys = jwks
             .as_object()
