@@ -3,7 +3,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use latchkey_core::authorize::{Action, Credential, Principal, Target, authorize, effective_permissions, visibility};
+use latchkey_core::authorize::{
+    Action, Credential, Principal, Target, authorize, effective_permissions, visibility,
+};
 use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, UserId};
 use latchkey_core::permission::{Permission, PermissionSet, Subject, Verb};
 
@@ -24,22 +26,51 @@ fn principal() -> Principal {
 
 fn bench(c: &mut Criterion) {
     let principal = principal();
-    let own = Target::Application { account_id: AccountId::from_u128(1), created_by: UserId::from_u128(3) };
-    let other = Target::Application { account_id: AccountId::from_u128(1), created_by: UserId::from_u128(9) };
+    let own = Target::Application {
+        account_id: AccountId::from_u128(1),
+        created_by: UserId::from_u128(3),
+    };
+    let other = Target::Application {
+        account_id: AccountId::from_u128(1),
+        created_by: UserId::from_u128(9),
+    };
     c.bench_function("authorize/keys_create_own_allowed", |b| {
-        b.iter(|| authorize(black_box(&principal), black_box(Action::Keys(Verb::Create)), black_box(own)))
+        b.iter(|| {
+            authorize(
+                black_box(&principal),
+                black_box(Action::Keys(Verb::Create)),
+                black_box(own),
+            )
+        })
     });
     c.bench_function("authorize/keys_create_other_denied", |b| {
-        b.iter(|| authorize(black_box(&principal), black_box(Action::Keys(Verb::Create)), black_box(other)))
+        b.iter(|| {
+            authorize(
+                black_box(&principal),
+                black_box(Action::Keys(Verb::Create)),
+                black_box(other),
+            )
+        })
     });
     c.bench_function("authorize/visibility", |b| {
-        b.iter(|| visibility(black_box(&principal), black_box(Subject::Keys), black_box(Verb::View)))
+        b.iter(|| {
+            visibility(
+                black_box(&principal),
+                black_box(Subject::Keys),
+                black_box(Verb::View),
+            )
+        })
     });
-    let groups = [PermissionSet::tenant_all(), PermissionSet::EMPTY.with(Permission::AccountView)];
+    let groups = [
+        PermissionSet::tenant_all(),
+        PermissionSet::EMPTY.with(Permission::AccountView),
+    ];
     c.bench_function("authorize/effective_permissions", |b| {
         b.iter(|| effective_permissions(black_box(groups), black_box(principal.permissions), false))
     });
-    c.bench_function("permission/parse", |b| b.iter(|| black_box("keys:create:own").parse::<Permission>()));
+    c.bench_function("permission/parse", |b| {
+        b.iter(|| black_box("keys:create:own").parse::<Permission>())
+    });
 }
 
 criterion_group!(benches, bench);

@@ -33,9 +33,13 @@ fn crash_child_writer() {
         let store = RedbStore::open(&path).unwrap();
         for serial in 0u64.. {
             let email = format!("writer-{}-{serial}@example.com", std::process::id());
-            let user = NewUser { email, name: String::new(), group_ids: vec![] }
-                .build(account, jiff::Timestamp::now())
-                .unwrap();
+            let user = NewUser {
+                email,
+                name: String::new(),
+                group_ids: vec![],
+            }
+            .build(account, jiff::Timestamp::now())
+            .unwrap();
             let id = user.id;
             store.create_user(user).await.unwrap();
             // Only now is the write acknowledged.
@@ -45,7 +49,10 @@ fn crash_child_writer() {
 }
 
 fn random_millis(low: u64, high: u64) -> u64 {
-    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().subsec_nanos() as u64;
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
     low + nanos % (high - low)
 }
 
@@ -55,10 +62,21 @@ async fn acknowledged_writes_survive_sigkill() {
     let path = dir.path().join("crash.redb");
     let account = {
         let store = RedbStore::open(&path).unwrap();
-        let account = NewAccount { name: "Crash".into(), plan: Plan::Free, limits: None }
-            .build(true, jiff::Timestamp::now())
-            .unwrap();
-        let (bundle, _) = AccountBundle::build(account, "admin@example.com", "http://x", &HashParams::default(), jiff::Timestamp::now()).unwrap();
+        let account = NewAccount {
+            name: "Crash".into(),
+            plan: Plan::Free,
+            limits: None,
+        }
+        .build(true, jiff::Timestamp::now())
+        .unwrap();
+        let (bundle, _) = AccountBundle::build(
+            account,
+            "admin@example.com",
+            "http://x",
+            &HashParams::default(),
+            jiff::Timestamp::now(),
+        )
+        .unwrap();
         let id = bundle.account.id;
         store.create_account(bundle).await.unwrap();
         id
@@ -66,7 +84,13 @@ async fn acknowledged_writes_survive_sigkill() {
     let mut acknowledged: Vec<UserId> = Vec::new();
     for round in 0..KILLS {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "crash_child_writer", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "crash_child_writer",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, &path)
             .env(ACCOUNT_ENV, account.to_string())
             .stdout(Stdio::piped())
@@ -85,7 +109,9 @@ async fn acknowledged_writes_survive_sigkill() {
             }
         });
         // Wait for the writer to be under way, then kill it mid-stream.
-        let first = received.recv_timeout(Duration::from_secs(30)).expect("the writer acknowledged nothing");
+        let first = received
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the writer acknowledged nothing");
         acknowledged.push(first);
         std::thread::sleep(Duration::from_millis(random_millis(5, 150)));
         child.kill().unwrap(); // SIGKILL on Unix
@@ -106,7 +132,16 @@ async fn acknowledged_writes_survive_sigkill() {
         let mut after = None;
         loop {
             let page = store
-                .list_users(account, None, PageRequest { limit: 1000, after, order: Default::default(), include_total_count: false })
+                .list_users(
+                    account,
+                    None,
+                    PageRequest {
+                        limit: 1000,
+                        after,
+                        order: Default::default(),
+                        include_total_count: false,
+                    },
+                )
                 .await
                 .unwrap();
             listed.extend(page.data.iter().map(|u| (u.id, u.email.clone())));
@@ -116,16 +151,38 @@ async fn acknowledged_writes_survive_sigkill() {
             after = page.data.last().map(|u| u.id);
         }
         let ids: std::collections::HashSet<UserId> = listed.iter().map(|(id, _)| *id).collect();
-        assert_eq!(ids.len(), listed.len(), "round {round}: a user listed twice");
-        assert!(acknowledged.iter().all(|id| ids.contains(id)), "round {round}: index misses a user");
-        let unacknowledged: Vec<_> = listed.iter().filter(|(id, _)| !acknowledged.contains(id)).map(|(_, email)| email.clone()).collect();
+        assert_eq!(
+            ids.len(),
+            listed.len(),
+            "round {round}: a user listed twice"
+        );
+        assert!(
+            acknowledged.iter().all(|id| ids.contains(id)),
+            "round {round}: index misses a user"
+        );
+        let unacknowledged: Vec<_> = listed
+            .iter()
+            .filter(|(id, _)| !acknowledged.contains(id))
+            .map(|(_, email)| email.clone())
+            .collect();
         // The admin user, and at most the one write in flight at each kill.
-        assert!(unacknowledged.len() <= 2 + round, "round {round}: unacknowledged {unacknowledged:?}, last acked {:?}", acknowledged.last());
+        assert!(
+            unacknowledged.len() <= 2 + round,
+            "round {round}: unacknowledged {unacknowledged:?}, last acked {:?}",
+            acknowledged.last()
+        );
         let (_, email) = listed.last().unwrap();
-        let twin = NewUser { email: email.to_uppercase(), name: String::new(), group_ids: vec![] }
-            .build(account, jiff::Timestamp::now())
-            .unwrap();
-        assert!(matches!(store.create_user(twin).await, Err(StoreError::Duplicate { field: "email", .. })));
+        let twin = NewUser {
+            email: email.to_uppercase(),
+            name: String::new(),
+            group_ids: vec![],
+        }
+        .build(account, jiff::Timestamp::now())
+        .unwrap();
+        assert!(matches!(
+            store.create_user(twin).await,
+            Err(StoreError::Duplicate { field: "email", .. })
+        ));
     }
     assert!(acknowledged.len() > KILLS, "the writer made progress");
 }
