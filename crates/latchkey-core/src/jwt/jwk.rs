@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::algorithm::{Algorithm, KeyType};
+use super::asn1;
 use super::base64url;
-use super::der;
 use super::error::KeyError;
 use super::key::{EcPoint, PrivateKey, PublicComponents, SigningKey, VerifyingKey};
 
@@ -232,15 +232,15 @@ impl SigningKey {
             PrivateKey::Ed25519(_) | PrivateKey::Ec(..) => put("d", &self.secret_scalar()?),
             PrivateKey::Rsa(_) => {
                 let pkcs8 = self.to_pkcs8_der()?;
-                let rsa = der::parse_pkcs8(&pkcs8)
-                    .and_then(|info| der::parse_rsa_private(info.private_key))
+                let rsa = asn1::parse_pkcs8(&pkcs8)
+                    .and_then(|info| asn1::parse_rsa_private(info.private_key))
                     .map_err(|_| KeyError::Backend)?;
-                put("d", rsa.d);
-                put("p", rsa.p);
-                put("q", rsa.q);
-                put("dp", rsa.dp);
-                put("dq", rsa.dq);
-                put("qi", rsa.qi);
+                put("d", rsa.private_exponent.as_bytes());
+                put("p", rsa.prime1.as_bytes());
+                put("q", rsa.prime2.as_bytes());
+                put("dp", rsa.exponent1.as_bytes());
+                put("dq", rsa.exponent2.as_bytes());
+                put("qi", rsa.coefficient.as_bytes());
             }
         }
         Ok(PrivateJwk(jwk))

@@ -21,7 +21,7 @@ use aws_lc_rs::signature::{
 use zeroize::Zeroizing;
 
 use super::algorithm::{Algorithm, KeyType};
-use super::der;
+use super::asn1;
 use super::error::{KeyError, SignError, VerifyError};
 use super::secret::Secret;
 
@@ -104,6 +104,14 @@ fn ec_signing(key_type: KeyType) -> &'static sig::EcdsaSigningAlgorithm {
     }
 }
 
+/// The bit length of a big-endian unsigned integer.
+pub(crate) fn bit_len(magnitude: &[u8]) -> usize {
+    match magnitude.iter().position(|&b| b != 0) {
+        None => 0,
+        Some(i) => (magnitude.len() - i - 1) * 8 + (8 - magnitude[i].leading_zeros() as usize),
+    }
+}
+
 fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
     let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
     &bytes[first..]
@@ -127,7 +135,7 @@ impl VerifyingKey {
         // Re-read the point from the backend's own SPKI encoding so that the
         // coordinates are the uncompressed, fixed-length ones.
         let spki = parsed.as_der().map_err(|_| KeyError::Backend)?;
-        let spki = der::parse_spki(spki.as_ref()).map_err(|_| KeyError::Backend)?;
+        let spki = asn1::parse_spki(spki.as_ref()).map_err(|_| KeyError::Backend)?;
         let len = ec_field_len(key_type);
         match spki.public_key {
             [0x04, coordinates @ ..] if coordinates.len() == 2 * len => {
@@ -165,7 +173,7 @@ impl VerifyingKey {
     pub(crate) fn from_rsa(n: &[u8], e: &[u8]) -> Result<Self, KeyError> {
         let n = strip_leading_zeros(n);
         let e = strip_leading_zeros(e);
-        let bits = der::bit_len(n);
+        let bits = bit_len(n);
         if bits < MIN_RSA_BITS {
             return Err(KeyError::RsaKeyTooSmall { bits });
         }
@@ -569,5 +577,21 @@ impl fmt::Debug for SigningKey {
             .field("algorithm", &self.algorithm)
             .field("public", &self.public)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bit_len;
+
+    #[test]
+    fn measures_bit_lengths() {
+        assert_eq!(bit_len(&[]), 0);
+        assert_eq!(bit_len(&[0x01]), 1);
+        assert_eq!(bit_len(&[0x00, 0x80, 0x00]), 16);
+        assert_eq!(bit_len(&[0xFF; 256]), 2048);
+        let mut short = vec![0x7F];
+        short.extend([0xFF; 255]);
+        assert_eq!(bit_len(&short), 2047);
     }
 }

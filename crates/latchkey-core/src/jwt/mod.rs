@@ -72,8 +72,8 @@
 //! key material or token contents.
 
 mod algorithm;
+mod asn1;
 mod base64url;
-mod der;
 mod error;
 mod generate;
 mod jwk;

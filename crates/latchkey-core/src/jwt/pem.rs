@@ -3,12 +3,13 @@
 //! SPKI and PKCS#8 v1.
 
 use aws_lc_rs::signature::{Ed25519KeyPair, RsaKeyPair};
+use spki::ObjectIdentifier;
 use zeroize::Zeroizing;
 
 use super::algorithm::KeyType;
-use super::der::{self, oid};
+use super::asn1::{self, oid};
 use super::error::KeyError;
-use super::key::{PrivateKey, SigningKey, VerifyingKey, ec_field_len};
+use super::key::{PrivateKey, SigningKey, VerifyingKey, bit_len, ec_field_len};
 use super::secret::Secret;
 
 const PUBLIC_LABELS: [&str; 3] = ["PUBLIC KEY", "CERTIFICATE", "RSA PUBLIC KEY"];
@@ -49,7 +50,7 @@ fn encode(label: &str, der: &[u8]) -> String {
     text
 }
 
-fn ec_key_type(curve: Option<&[u8]>) -> Result<KeyType, KeyError> {
+fn ec_key_type(curve: Option<ObjectIdentifier>) -> Result<KeyType, KeyError> {
     match curve {
         Some(oid::P256) => Ok(KeyType::EcP256),
         Some(oid::P384) => Ok(KeyType::EcP384),
@@ -62,7 +63,7 @@ fn ec_key_type(curve: Option<&[u8]>) -> Result<KeyType, KeyError> {
     }
 }
 
-fn unsupported_algorithm(algorithm: &[u8]) -> KeyError {
+fn unsupported_algorithm(algorithm: ObjectIdentifier) -> KeyError {
     match algorithm {
         oid::ED448 | oid::X25519 | oid::X448 => KeyError::UnsupportedCurve {
             curve: oid::name(algorithm),
@@ -84,7 +85,7 @@ impl VerifyingKey {
             "PUBLIC KEY" => Self::from_spki_der(&der),
             "CERTIFICATE" => Self::from_certificate_der(&der),
             "RSA PUBLIC KEY" => {
-                let rsa = der::parse_rsa_public(&der)
+                let rsa = asn1::parse_rsa_public(&der)
                     .map_err(|_| KeyError::invalid("malformed PKCS#1 RSA public key"))?;
                 Self::from_rsa(rsa.n, rsa.e)
             }
@@ -95,7 +96,7 @@ impl VerifyingKey {
 
     /// Imports a DER `SubjectPublicKeyInfo`.
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
-        let spki = der::parse_spki(der).map_err(|_| KeyError::invalid("malformed SPKI"))?;
+        let spki = asn1::parse_spki(der).map_err(|_| KeyError::invalid("malformed SPKI"))?;
         Self::from_spki(spki)
     }
 
@@ -103,19 +104,19 @@ impl VerifyingKey {
     /// validity, issuer and signature are not checked: it only carries the
     /// key.
     pub fn from_certificate_der(der: &[u8]) -> Result<Self, KeyError> {
-        let spki = der::certificate_spki(der)
+        let spki = asn1::certificate_spki(der)
             .map_err(|_| KeyError::invalid("malformed X.509 certificate"))?;
         Self::from_spki(spki)
     }
 
-    fn from_spki(spki: der::Spki<'_>) -> Result<Self, KeyError> {
-        match spki.algorithm.algorithm {
+    fn from_spki(spki: asn1::Spki<'_>) -> Result<Self, KeyError> {
+        match spki.algorithm.oid {
             oid::ED25519 => Self::from_ed25519(spki.public_key),
             oid::EC_PUBLIC_KEY => {
                 Self::from_ec_point(ec_key_type(spki.algorithm.curve)?, spki.public_key)
             }
             oid::RSA_ENCRYPTION => {
-                let rsa = der::parse_rsa_public(spki.public_key)
+                let rsa = asn1::parse_rsa_public(spki.public_key)
                     .map_err(|_| KeyError::invalid("malformed RSA public key"))?;
                 Self::from_rsa(rsa.n, rsa.e)
             }
@@ -147,8 +148,8 @@ impl SigningKey {
 
     /// Imports an unencrypted DER PKCS#8 private key.
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
-        let info = der::parse_pkcs8(der).map_err(|_| KeyError::invalid("malformed PKCS#8"))?;
-        match info.algorithm.algorithm {
+        let info = asn1::parse_pkcs8(der).map_err(|_| KeyError::invalid("malformed PKCS#8"))?;
+        match info.algorithm.oid {
             oid::ED25519 => {
                 let pair = Ed25519KeyPair::from_pkcs8(der)
                     .map_err(|_| KeyError::invalid("the Ed25519 private key was rejected"))?;
@@ -156,9 +157,9 @@ impl SigningKey {
             }
             oid::EC_PUBLIC_KEY => Self::ec_from_der(ec_key_type(info.algorithm.curve)?, der, true),
             oid::RSA_ENCRYPTION => {
-                let rsa = der::parse_rsa_private(info.private_key)
+                let rsa = asn1::parse_rsa_private(info.private_key)
                     .map_err(|_| KeyError::invalid("malformed RSA private key"))?;
-                check_rsa_size(rsa.n)?;
+                check_rsa_size(rsa.modulus.as_bytes())?;
                 let pair = RsaKeyPair::from_pkcs8(der)
                     .map_err(|_| KeyError::invalid("the RSA private key was rejected"))?;
                 Self::from_private(PrivateKey::Rsa(pair))
@@ -169,9 +170,9 @@ impl SigningKey {
 
     /// Imports a DER PKCS#1 `RSAPrivateKey`.
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, KeyError> {
-        let rsa = der::parse_rsa_private(der)
+        let rsa = asn1::parse_rsa_private(der)
             .map_err(|_| KeyError::invalid("malformed PKCS#1 RSA private key"))?;
-        check_rsa_size(rsa.n)?;
+        check_rsa_size(rsa.modulus.as_bytes())?;
         let pair = RsaKeyPair::from_der(der)
             .map_err(|_| KeyError::invalid("the RSA private key was rejected"))?;
         Self::from_private(PrivateKey::Rsa(pair))
@@ -180,7 +181,7 @@ impl SigningKey {
     /// Imports a DER SEC1 `ECPrivateKey`. Without a curve parameter the curve
     /// is inferred from the scalar's length.
     pub fn from_sec1_der(der: &[u8]) -> Result<Self, KeyError> {
-        let sec1 = der::parse_sec1(der).map_err(|_| KeyError::invalid("malformed SEC1 EC key"))?;
+        let sec1 = asn1::parse_sec1(der).map_err(|_| KeyError::invalid("malformed SEC1 EC key"))?;
         let key_type = match sec1.curve {
             Some(curve) => ec_key_type(Some(curve))?,
             None if sec1.scalar.len() == ec_field_len(KeyType::EcP256) => KeyType::EcP256,
@@ -199,7 +200,7 @@ impl SigningKey {
 }
 
 fn check_rsa_size(n: &[u8]) -> Result<(), KeyError> {
-    let bits = der::bit_len(n);
+    let bits = bit_len(n);
     if bits < super::key::MIN_RSA_BITS {
         return Err(KeyError::RsaKeyTooSmall { bits });
     }
