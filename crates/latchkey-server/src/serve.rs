@@ -60,6 +60,8 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         tracing::info!(account_id = %created.account_id, "bootstrapped the operator account");
         print!("{}", bootstrap_message(&created));
     }
+    // Listen for SIGTERM before saying we are up, so that no signal is missed.
+    let shutdown = shutdown_signal()?;
     println!("latchkey listening on http://{address}");
     std::io::stdout().flush()?;
 
@@ -81,7 +83,7 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown)
     .await
     .context("serving")?;
 
@@ -91,24 +93,23 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// A future that ends at the first SIGTERM or Ctrl-C; the handlers are
+/// installed when this is called.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("installing the SIGTERM handler")?;
+    Ok(async move {
+        #[cfg(unix)]
+        let terminate = async move {
+            terminate.recv().await;
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            () = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
 }

@@ -76,7 +76,9 @@ fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
             format!("{path}.{name}")
         })
     };
-    if let Some(name) = named("unknown field `") {
+    if message.starts_with("unknown field `") {
+        // The path already ends at the unknown field.
+        let name = if path == "." { "body".to_owned() } else { path };
         return ApiError::field(name, "is not a known field");
     }
     if let Some(name) = named("missing field `") {
