@@ -83,16 +83,31 @@ impl Generations {
     }
 }
 
+/// What verifying a key decided.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The key authenticates as this identity.
+    Accepted(Arc<Identity>),
+    /// The secret is right but the key may not act (inactive, revoked,
+    /// expired, application revoked, owner deleted).
+    Refused {
+        /// The key's account, whose generation decides when to look again.
+        account_id: AccountId,
+    },
+}
+
 struct Entry {
     digest: CredentialDigest,
     built_at: u64,
-    identity: Arc<Identity>,
+    outcome: Outcome,
 }
 
 /// What the cache knows about a presented access key.
 pub enum Lookup {
     /// The same string was verified and nothing changed since.
     Hit(Arc<Identity>),
+    /// The same string was verified and refused, and nothing changed since.
+    Refused,
     /// A current entry exists for this id with another string: the presented
     /// secret is wrong (a key id has exactly one secret).
     WrongSecret,
@@ -119,27 +134,30 @@ impl CredentialCache {
         let Some(entry) = entries.get(&id) else {
             return Lookup::Miss;
         };
-        let identity = &entry.identity;
-        let fresh = generations.is_current(identity.principal.account_id, entry.built_at)
-            && identity.valid_until.is_none_or(|until| now < until);
+        let (account_id, valid_until) = match &entry.outcome {
+            Outcome::Accepted(identity) => (identity.principal.account_id, identity.valid_until),
+            Outcome::Refused { account_id } => (*account_id, None),
+        };
+        let fresh = generations.is_current(account_id, entry.built_at)
+            && valid_until.is_none_or(|until| now < until);
         if !fresh {
             return Lookup::Miss;
         }
-        if entry.digest.matches(digest) {
-            Lookup::Hit(identity.clone())
-        } else {
-            Lookup::WrongSecret
+        match (&entry.outcome, entry.digest.matches(digest)) {
+            (_, false) => Lookup::WrongSecret,
+            (Outcome::Accepted(identity), true) => Lookup::Hit(identity.clone()),
+            (Outcome::Refused { .. }, true) => Lookup::Refused,
         }
     }
 
     /// Remembers a verified key; `built_at` is the generation snapshot taken
-    /// before the store read the identity came from.
+    /// before the store read the outcome came from.
     pub fn insert(
         &self,
         id: AccessKeyId,
         digest: CredentialDigest,
         built_at: u64,
-        identity: Arc<Identity>,
+        outcome: Outcome,
     ) {
         let mut entries = self.entries.write().expect("cache lock");
         if entries.len() >= MAX_ENTRIES && !entries.contains_key(&id) {
@@ -150,7 +168,7 @@ impl CredentialCache {
             Entry {
                 digest,
                 built_at,
-                identity,
+                outcome,
             },
         );
     }

@@ -34,7 +34,7 @@ use zeroize::Zeroizing;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, AuthFailure};
 use crate::state::AppState;
-use cache::{CredentialCache, CredentialDigest, Generations, Lookup};
+use cache::{CredentialCache, CredentialDigest, Generations, Lookup, Outcome};
 use limiter::FailureLimiter;
 use usage::UsageRecorder;
 
@@ -99,16 +99,20 @@ impl Authenticator {
     ) -> Result<Arc<Identity>, ApiError> {
         let header = header.ok_or(ApiError::Unauthorized(AuthFailure::Missing))?;
         let credential = bearer(header).ok_or(ApiError::Unauthorized(AuthFailure::Malformed))?;
-        let result = if credential.starts_with(access_key::PREFIX) {
+        if credential.starts_with(access_key::PREFIX) {
             self.access_key(credential, client).await
         } else {
             // Issue 5 adds the other branch here: a JWT signed by a registered key.
-            Err(ApiError::Unauthorized(AuthFailure::Invalid))
-        };
-        if let Err(ApiError::Unauthorized(_)) = &result {
-            self.failures.record_failure(client);
+            Err(self.guessed(client))
         }
-        result
+    }
+
+    /// A failed guess: a malformed or unknown credential, or a wrong secret.
+    /// It counts toward the client's failure budget. (A right secret for a
+    /// key that may not act is refused without counting.)
+    fn guessed(&self, client: IpAddr) -> ApiError {
+        self.failures.record_failure(client);
+        ApiError::Unauthorized(AuthFailure::Invalid)
     }
 
     async fn access_key(
@@ -117,8 +121,8 @@ impl Authenticator {
         client: IpAddr,
     ) -> Result<Arc<Identity>, ApiError> {
         let invalid = || ApiError::Unauthorized(AuthFailure::Invalid);
-        let parsed = access_key::parse(credential).map_err(|_| invalid())?;
-        let id = AccessKeyId::from_body(parsed.key_id()).map_err(|_| invalid())?;
+        let parsed = access_key::parse(credential).map_err(|_| self.guessed(client))?;
+        let id = AccessKeyId::from_body(parsed.key_id()).map_err(|_| self.guessed(client))?;
         let digest = CredentialDigest::of(credential);
         let now = Timestamp::now();
         match self.cache.lookup(id, &digest, now, &self.generations) {
@@ -126,7 +130,8 @@ impl Authenticator {
                 self.usage.record(id, now);
                 return Ok(identity);
             }
-            Lookup::WrongSecret => return Err(invalid()),
+            Lookup::Refused => return Err(invalid()),
+            Lookup::WrongSecret => return Err(self.guessed(client)),
             Lookup::Miss => {}
         }
         self.failures
@@ -134,7 +139,7 @@ impl Authenticator {
             .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
         let built_at = self.generations.snapshot();
         let Some((context, hash)) = self.store.access_key_credential(id).await? else {
-            return Err(invalid());
+            return Err(self.guessed(client));
         };
         // A copy for the blocking pool, wiped when dropped.
         let secret = Zeroizing::new(parsed.secret().to_owned());
@@ -149,13 +154,20 @@ impl Authenticator {
                 .map_err(|_| ApiError::Internal)?
         };
         if !verified {
-            return Err(invalid());
+            return Err(self.guessed(client));
         }
         let now = Timestamp::now();
-        let authenticated = context.authenticate(now).map_err(|rejected| {
-            tracing::debug!(key_id = %id, %rejected, "credential refused");
-            invalid()
-        })?;
+        let authenticated = match context.authenticate(now) {
+            Ok(authenticated) => authenticated,
+            Err(rejected) => {
+                tracing::debug!(key_id = %id, %rejected, "credential refused");
+                let refused = Outcome::Refused {
+                    account_id: context.account.id,
+                };
+                self.cache.insert(id, digest, built_at, refused);
+                return Err(invalid());
+            }
+        };
         let identity = Arc::new(Identity {
             principal: authenticated.principal,
             valid_until: authenticated.valid_until,
@@ -164,7 +176,8 @@ impl Authenticator {
             application: context.application,
             user: context.key_owner,
         });
-        self.cache.insert(id, digest, built_at, identity.clone());
+        self.cache
+            .insert(id, digest, built_at, Outcome::Accepted(identity.clone()));
         self.usage.record(id, now);
         Ok(identity)
     }
