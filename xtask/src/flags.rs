@@ -53,6 +53,8 @@ pub struct BenchArgs {
 pub enum BenchSuite {
     /// `latchkey-core`: key parsing, argon2id hashing, `authorize`.
     Core,
+    /// The reference server under `wrk` (not a criterion suite).
+    Server,
 }
 
 impl BenchSuite {
@@ -60,6 +62,7 @@ impl BenchSuite {
     pub fn package(self) -> &'static str {
         match self {
             BenchSuite::Core => "latchkey-core",
+            BenchSuite::Server => "latchkey-server",
         }
     }
 }
