@@ -1,6 +1,7 @@
 //! `cargo xtask bench [SUITE...] [-- HARNESS ARGS]`: the criterion benchmarks,
 //! built in the `bench` profile (release settings). Not part of `ci`: the
-//! numbers only mean something on a quiet machine. Later: `server`.
+//! numbers only mean something on a quiet machine. `server` runs the
+//! reference server under `wrk` (see `bench_server`).
 
 use std::path::Path;
 
@@ -21,6 +22,9 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
     for suite in suites {
         let name = suite.to_possible_value().expect("no suite is skipped");
         run_step("bench", name.get_name(), || {
+            if *suite == BenchSuite::Server {
+                return crate::bench_server::run(root);
+            }
             let mut bench = cmd(root, "cargo").args(["bench", "-p", suite.package()]);
             if !args.harness_args.is_empty() {
                 bench = bench.arg("--").args(&args.harness_args);

@@ -8,6 +8,7 @@
 //! register it in [`GENERATORS`].
 
 mod access_keys;
+mod openapi;
 mod vectors;
 
 use std::fs;
@@ -29,8 +30,8 @@ struct Generator {
 }
 
 /// Every generator, in the order they run. A later one may read what an
-/// earlier one wrote. Later: `openapi` (spec/openapi.json), `python-stubs`
-/// (.pyi), `node-types` (index.d.ts), `uniffi` (Kotlin and Swift sources).
+/// earlier one wrote. Later: `python-stubs` (.pyi), `node-types`
+/// (index.d.ts), `uniffi` (Kotlin and Swift sources).
 const GENERATORS: &[Generator] = &[
     Generator {
         name: "vectors",
@@ -39,6 +40,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "access-keys",
         generate: access_keys::generate,
+    },
+    Generator {
+        name: "openapi",
+        generate: openapi::generate,
     },
 ];
 

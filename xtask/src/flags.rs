@@ -55,6 +55,8 @@ pub enum BenchSuite {
     Core,
     /// `latchkey-store`: key lookups at 1k–100k keys and key creation on a redb file.
     Store,
+    /// The reference server under `wrk` (not a criterion suite).
+    Server,
 }
 
 impl BenchSuite {
@@ -63,6 +65,7 @@ impl BenchSuite {
         match self {
             BenchSuite::Core => "latchkey-core",
             BenchSuite::Store => "latchkey-store",
+            BenchSuite::Server => "latchkey-server",
         }
     }
 }

@@ -1,0 +1,433 @@
+//! Access keys: per application, account-wide, and in bulk. Every operation
+//! is decided against the key's application's creator (`keys:<verb>:own`
+//! or `:any`).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jiff::Timestamp;
+use latchkey_core::authorize::{Action, ScopeGrantError, Target, authorize, check_scope_grant};
+use latchkey_core::id::{AccessKeyId, AccessKeyKind, ApplicationKind, UserId};
+use latchkey_core::permission::{Subject, Verb};
+use latchkey_core::resource::{KeyUpdate, NewAccessKey};
+use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
+use latchkey_core::validation::{FieldError, ValidationErrors, double_option};
+use latchkey_store::{
+    BulkDeleteStatus, IssueError, KeyFilter, KeyOwner, LimitPolicy, StoreError, StoredAccessKey,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::{
+    ApiJson, ApiPath, ApiQuery, KeyPageQuery, PageQuery, StatusPageQuery, path_id, status_filter,
+};
+use super::views::{AccessKeyView, CreatedAccessKeyView, List};
+use super::{Errors, reach};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Most ids in one bulk delete.
+const MAX_BULK_IDS: usize = 1000;
+
+const KEY_STATUSES: &str = "`active`, `inactive`, `revoked`, `expired`";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_application_keys, create_access_key))
+        .routes(routes!(
+            get_access_key,
+            update_access_key,
+            delete_access_key
+        ))
+        .routes(routes!(list_account_keys))
+        .routes(routes!(bulk_delete_access_keys))
+}
+
+/// A new access key.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccessKey {
+    /// Name, unique among the account's access keys that are not revoked.
+    pub name: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Scopes (immutable): the key's rights are its application's groups'
+    /// permissions intersected with these. Each must be held by the key's
+    /// owner and by the calling credential. Empty: unscoped.
+    #[serde(default)]
+    #[schema(schema_with = super::schema::permission_input)]
+    pub scopes: Vec<String>,
+    /// When the key stops working (RFC 3339, in the future).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expiration: Option<Timestamp>,
+    /// Another user of the account to own the key (needs `users:manage`).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub created_by: Option<UserId>,
+}
+
+/// A change to an access key; absent fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAccessKey {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `active`, `inactive`, or `revoked` (terminal; needs `keys:revoke`).
+    #[serde(default)]
+    #[schema(schema_with = super::schema::key_status)]
+    pub status: Option<KeyStatus>,
+    /// New expiration; `null` removes it. A past expiration makes the key
+    /// `expired`; a future one brings it back.
+    #[serde(default, deserialize_with = "double_option::deserialize")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expiration: Option<Option<Timestamp>>,
+}
+
+/// Ids of keys to delete.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkDelete {
+    /// Access key ids (`key_…`), at most 1000.
+    pub ids: Vec<String>,
+}
+
+/// The outcome of a bulk delete that deleted every key.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkDeleteResult {
+    /// Always `bulk_delete`.
+    #[schema(example = "bulk_delete")]
+    pub object: &'static str,
+    /// Always true here: when any id fails, nothing is deleted and the
+    /// answer is a 409 naming each failing id in `fields`.
+    pub deleted: bool,
+    /// One line per id, in request order.
+    pub results: Vec<BulkDeleteItem>,
+}
+
+/// One id of a bulk delete.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkDeleteItem {
+    /// The key id.
+    pub id: String,
+    /// `deleted`.
+    pub status: &'static str,
+}
+
+fn bulk_status(status: BulkDeleteStatus) -> &'static str {
+    match status {
+        BulkDeleteStatus::Deleted => "deleted",
+        BulkDeleteStatus::NotFound => "not_found",
+        BulkDeleteStatus::Forbidden => "forbidden",
+        BulkDeleteStatus::Skipped => "skipped",
+    }
+}
+
+/// Access keys of an application; revoked ones only with `status=revoked`.
+#[utoipa::path(get, path = "/v3/applications/{id}/access-keys", tag = "access keys",
+    params(("id" = String, Path, description = "Application id (`app_…`)."), StatusPageQuery),
+    responses((status = 200, description = "A page of keys.", body = List<AccessKeyView>), Errors))]
+async fn list_application_keys(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(application): ApiPath<String>,
+    ApiQuery(query): ApiQuery<StatusPageQuery>,
+) -> ApiResult<Json<List<AccessKeyView>>> {
+    let scope = reach(caller.principal(), Subject::Keys, &[Verb::View])?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    list_keys(
+        &state,
+        scope,
+        Some(application),
+        query.status.as_deref(),
+        query.paging(),
+    )
+    .await
+}
+
+/// Every access key of the account the caller may view, filtered by
+/// `application_id` and `status`.
+#[utoipa::path(get, path = "/v3/access-keys", tag = "access keys", params(KeyPageQuery),
+    responses((status = 200, description = "A page of keys.", body = List<AccessKeyView>), Errors))]
+async fn list_account_keys(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<KeyPageQuery>,
+) -> ApiResult<Json<List<AccessKeyView>>> {
+    let scope = reach(caller.principal(), Subject::Keys, &[Verb::View])?;
+    let application = match query.application_id.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(text.parse().map_err(|error: latchkey_core::id::IdError| {
+            ApiError::field("application_id", error.to_string())
+        })?),
+    };
+    list_keys(
+        &state,
+        scope,
+        application,
+        query.status.as_deref(),
+        query.paging(),
+    )
+    .await
+}
+
+async fn list_keys(
+    state: &AppState,
+    scope: latchkey_store::AppScope,
+    application_id: Option<latchkey_core::id::ApplicationId>,
+    status: Option<&str>,
+    paging: PageQuery,
+) -> ApiResult<Json<List<AccessKeyView>>> {
+    let mut errors = ValidationErrors::new();
+    let page = paging.page::<AccessKeyKind>(&mut errors);
+    let status: Option<EffectiveKeyStatus> = status_filter(status, KEY_STATUSES, &mut errors);
+    let page = errors.finish(page)?.expect("valid when no errors");
+    let now = Timestamp::now();
+    let filter = KeyFilter {
+        application_id,
+        status,
+    };
+    let found = state
+        .store
+        .list_access_keys(scope, filter, page, now)
+        .await?;
+    Ok(Json(List::new(
+        found,
+        &page,
+        |k| k.id.to_string(),
+        |k| AccessKeyView::new(k, now),
+    )))
+}
+
+/// Creates an access key within the application's limit. The answer holds
+/// the full key in `key`, shown this once.
+#[utoipa::path(post, path = "/v3/applications/{id}/access-keys", tag = "access keys", request_body = CreateAccessKey,
+    params(("id" = String, Path, description = "Application id (`app_…`).")),
+    responses((status = 201, description = "The new key; `key` is shown this once.", body = CreatedAccessKeyView), Errors))]
+async fn create_access_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(application): ApiPath<String>,
+    ApiJson(input): ApiJson<CreateAccessKey>,
+) -> ApiResult<(StatusCode, Json<CreatedAccessKeyView>)> {
+    let principal = caller.principal();
+    let owner = input.created_by.unwrap_or(principal.user_id);
+    if owner != principal.user_id {
+        authorize(
+            principal,
+            Action::ManageUsers,
+            Target::Account(principal.account_id),
+        )?;
+    }
+    let scope = reach(principal, Subject::Keys, &[Verb::Create])?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    let now = Timestamp::now();
+    let input = NewAccessKey {
+        name: input.name,
+        description: input.description,
+        scopes: input.scopes,
+        expiration: input.expiration,
+        created_by: input.created_by,
+    };
+    let scopes = input.validate(now)?;
+    let owner_permissions = state
+        .store
+        .user_permissions(principal.account_id, owner)
+        .await
+        .map_err(|error| match error {
+            StoreError::NotFound { .. } => {
+                ApiError::field("created_by", "no such user in this account")
+            }
+            other => other.into(),
+        })?;
+    check_scope_grant(scopes, owner_permissions, principal, caller.is_scoped()).map_err(
+        |error| match error {
+            ScopeGrantError::ExceedsCaller { .. } => ApiError::Forbidden(error.to_string()),
+            other => ApiError::field("scopes", other.to_string()),
+        },
+    )?;
+    let key_owner = KeyOwner {
+        account_id: principal.account_id,
+        application_id: application,
+        created_by: owner,
+        api_host: state.config.public_url.clone(),
+    };
+    let params = state.hash_params;
+    let (stored, generated) = tokio::task::spawn_blocking(move || {
+        StoredAccessKey::issue(&input, key_owner, &params, now)
+    })
+    .await
+    .map_err(|_| ApiError::Internal)?
+    .map_err(|error| match error {
+        IssueError::Invalid(errors) => ApiError::Validation(errors),
+        other => {
+            tracing::error!(error = %other, "could not issue an access key");
+            ApiError::Internal
+        }
+    })?;
+    let key = state
+        .store
+        .create_access_key(scope, stored, LimitPolicy::Enforce, now)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedAccessKeyView {
+            key: AccessKeyView::new(key, now),
+            secret: generated.key().to_owned(),
+        }),
+    ))
+}
+
+/// An access key of an application.
+#[utoipa::path(get, path = "/v3/applications/{id}/access-keys/{key_id}", tag = "access keys",
+    params(("id" = String, Path, description = "Application id (`app_…`)."),
+           ("key_id" = String, Path, description = "Access key id (`key_…`).")),
+    responses((status = 200, description = "The key.", body = AccessKeyView), Errors))]
+async fn get_access_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((application, key)): ApiPath<(String, String)>,
+) -> ApiResult<Json<AccessKeyView>> {
+    let scope = reach(caller.principal(), Subject::Keys, &[Verb::View])?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    let key = path_id::<AccessKeyKind>(&key)?;
+    let key = state.store.get_access_key(scope, application, key).await?;
+    Ok(Json(AccessKeyView::new(key, Timestamp::now())))
+}
+
+/// Changes an access key; `status: revoked` (terminal) needs `keys:revoke`,
+/// other changes `keys:edit`. Scopes cannot change.
+#[utoipa::path(put, path = "/v3/applications/{id}/access-keys/{key_id}", tag = "access keys", request_body = UpdateAccessKey,
+    params(("id" = String, Path, description = "Application id (`app_…`)."),
+           ("key_id" = String, Path, description = "Access key id (`key_…`).")),
+    responses((status = 200, description = "The changed key.", body = AccessKeyView), Errors))]
+async fn update_access_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((application, key)): ApiPath<(String, String)>,
+    ApiJson(input): ApiJson<UpdateAccessKey>,
+) -> ApiResult<Json<AccessKeyView>> {
+    let principal = caller.principal();
+    let revokes = input.status == Some(KeyStatus::Revoked);
+    let edits = input.name.is_some()
+        || input.description.is_some()
+        || input.expiration.is_some()
+        || matches!(input.status, Some(KeyStatus::Active | KeyStatus::Inactive))
+        || !revokes;
+    let verbs: Vec<Verb> = [(edits, Verb::Edit), (revokes, Verb::Revoke)]
+        .into_iter()
+        .filter_map(|(needed, verb)| needed.then_some(verb))
+        .collect();
+    let scope = reach(principal, Subject::Keys, &verbs)?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    let key = path_id::<AccessKeyKind>(&key)?;
+    let update = KeyUpdate {
+        name: input.name,
+        description: input.description,
+        status: input.status,
+        expiration: input.expiration,
+    };
+    let now = Timestamp::now();
+    let key = state
+        .store
+        .update_access_key(scope, application, key, update, now)
+        .await?;
+    state.changed(principal.account_id);
+    Ok(Json(AccessKeyView::new(key, now)))
+}
+
+/// Deletes an access key.
+#[utoipa::path(delete, path = "/v3/applications/{id}/access-keys/{key_id}", tag = "access keys",
+    params(("id" = String, Path, description = "Application id (`app_…`)."),
+           ("key_id" = String, Path, description = "Access key id (`key_…`).")),
+    responses((status = 204, description = "Deleted."), Errors))]
+async fn delete_access_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((application, key)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let principal = caller.principal();
+    let scope = reach(principal, Subject::Keys, &[Verb::Delete])?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    let key = path_id::<AccessKeyKind>(&key)?;
+    state
+        .store
+        .delete_access_key(scope, application, key)
+        .await?;
+    state.changed(principal.account_id);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes every listed key, or none: when any id cannot be deleted (no such
+/// key in the account, or out of the caller's reach) nothing is deleted and
+/// the answer is a 409 naming each failing id (`ids[i]`) in `fields`.
+#[utoipa::path(post, path = "/v3/access-keys/bulk-delete", tag = "access keys", request_body = BulkDelete,
+    responses((status = 200, description = "Every key was deleted.", body = BulkDeleteResult), Errors))]
+async fn bulk_delete_access_keys(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<BulkDelete>,
+) -> ApiResult<Json<BulkDeleteResult>> {
+    let principal = caller.principal();
+    let scope = reach(principal, Subject::Keys, &[Verb::Delete])?;
+    let mut errors = ValidationErrors::new();
+    if input.ids.len() > MAX_BULK_IDS {
+        errors.add("ids", format!("at most {MAX_BULK_IDS} ids at once"));
+    }
+    let mut ids: Vec<AccessKeyId> = Vec::with_capacity(input.ids.len());
+    for (index, text) in input.ids.iter().enumerate() {
+        match text.parse::<AccessKeyId>() {
+            Ok(id) => ids.push(id),
+            Err(error) => errors.add(format!("ids[{index}]"), error.to_string()),
+        }
+    }
+    errors.check_unique("ids", &input.ids);
+    errors.finish(())?;
+    let report = state.store.bulk_delete_access_keys(scope, ids).await?;
+    if !report.deleted {
+        let failing: Vec<FieldError> = report
+            .results
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| {
+                matches!(
+                    item.status,
+                    BulkDeleteStatus::NotFound | BulkDeleteStatus::Forbidden
+                )
+            })
+            .map(|(index, item)| FieldError {
+                name: format!("ids[{index}]"),
+                message: bulk_status(item.status).to_owned(),
+            })
+            .collect();
+        return Err(ApiError::Conflict {
+            message: format!(
+                "nothing was deleted: {} of {} ids cannot be deleted",
+                failing.len(),
+                report.results.len()
+            ),
+            fields: failing,
+        });
+    }
+    state.changed(principal.account_id);
+    Ok(Json(BulkDeleteResult {
+        object: "bulk_delete",
+        deleted: true,
+        results: report
+            .results
+            .iter()
+            .map(|item| BulkDeleteItem {
+                id: item.id.to_string(),
+                status: bulk_status(item.status),
+            })
+            .collect(),
+    }))
+}

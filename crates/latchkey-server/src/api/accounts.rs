@@ -1,0 +1,241 @@
+//! The caller's account, and the operator's tenant accounts.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jiff::Timestamp;
+use latchkey_core::authorize::{Action, Target, authorize};
+use latchkey_core::id::AccountKind;
+use latchkey_core::plan::Plan;
+use latchkey_core::resource::{AccountUpdate, NewAccount};
+use latchkey_core::validation::ValidationErrors;
+use latchkey_store::AccountBundle;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::Errors;
+use super::extract::{ApiJson, ApiPath, ApiQuery, PageQuery, path_id};
+use super::views::{AccessKeyView, AccountView, ApplicationView, LimitsView, List, UserView};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// The admin user's email in a new account when none is given.
+pub const DEFAULT_ADMIN_EMAIL: &str = "admin@latchkey.invalid";
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_my_account, update_my_account))
+        .routes(routes!(list_accounts, create_account))
+        .routes(routes!(get_account, update_account))
+}
+
+/// A change to the caller's own account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMyAccount {
+    /// New name. (The plan is the operator's to change.)
+    pub name: Option<String>,
+}
+
+/// The caller's account (`account:view`).
+#[utoipa::path(get, path = "/v3/accounts/me", tag = "accounts",
+    responses((status = 200, description = "The account.", body = AccountView), Errors))]
+async fn get_my_account(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<AccountView>> {
+    let principal = caller.principal();
+    authorize(
+        principal,
+        Action::ViewAccount,
+        Target::Account(principal.account_id),
+    )?;
+    let account = state.store.get_account(principal.account_id).await?;
+    Ok(Json(account.into()))
+}
+
+/// Renames the caller's account (`account:edit`).
+#[utoipa::path(put, path = "/v3/accounts/me", tag = "accounts", request_body = UpdateMyAccount,
+    responses((status = 200, description = "The changed account.", body = AccountView), Errors))]
+async fn update_my_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<UpdateMyAccount>,
+) -> ApiResult<Json<AccountView>> {
+    let principal = caller.principal();
+    authorize(
+        principal,
+        Action::EditAccount,
+        Target::Account(principal.account_id),
+    )?;
+    let update = AccountUpdate {
+        name: input.name,
+        plan: None,
+        limits: None,
+    };
+    let account = state
+        .store
+        .update_account(principal.account_id, update, Timestamp::now())
+        .await?;
+    state.changed(account.id);
+    Ok(Json(account.into()))
+}
+
+/// Every account (operator only, `accounts:manage`).
+#[utoipa::path(get, path = "/v3/accounts", tag = "accounts", params(PageQuery),
+    responses((status = 200, description = "A page of accounts.", body = List<AccountView>), Errors))]
+async fn list_accounts(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> ApiResult<Json<List<AccountView>>> {
+    authorize(caller.principal(), Action::ManageAccounts, Target::Accounts)?;
+    let mut errors = ValidationErrors::new();
+    let page = query.page::<AccountKind>(&mut errors);
+    let page = errors.finish(page)?.expect("valid when no errors");
+    let found = state.store.list_accounts(page).await?;
+    Ok(Json(List::new(
+        found,
+        &page,
+        |a| a.id.to_string(),
+        AccountView::from,
+    )))
+}
+
+/// A new tenant account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccount {
+    /// Name.
+    pub name: String,
+    /// Plan (default `free`).
+    #[schema(schema_with = super::schema::plan)]
+    #[serde(default)]
+    pub plan: Option<Plan>,
+    /// Limits: required with plan `custom`, refused otherwise.
+    #[serde(default)]
+    pub limits: Option<LimitsView>,
+    /// Email of the account's admin user (default `admin@latchkey.invalid`).
+    #[serde(default)]
+    pub admin_email: Option<String>,
+}
+
+/// A new account with what it starts with; `key` is shown this once.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedAccount {
+    /// The account.
+    #[serde(flatten)]
+    pub account: AccountView,
+    /// Its admin user (in `Administrators`).
+    pub admin_user: UserView,
+    /// Its admin application (in `Administrators`).
+    pub admin_application: ApplicationView,
+    /// The admin application's first access key.
+    pub access_key: AccessKeyView,
+    /// The full access key (`ak_…`). Store it now: it is never shown again.
+    pub key: String,
+}
+
+/// Creates a tenant account with its `Administrators` group, admin user,
+/// admin application and first access key (operator only).
+#[utoipa::path(post, path = "/v3/accounts", tag = "accounts", request_body = CreateAccount,
+    responses((status = 201, description = "The new account; `key` is shown this once.", body = CreatedAccount), Errors))]
+async fn create_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<CreateAccount>,
+) -> ApiResult<(StatusCode, Json<CreatedAccount>)> {
+    authorize(caller.principal(), Action::ManageAccounts, Target::Accounts)?;
+    let now = Timestamp::now();
+    let account = NewAccount {
+        name: input.name,
+        plan: input.plan.unwrap_or(Plan::Free),
+        limits: input.limits.map(Into::into),
+    }
+    .build(false, now)?;
+    let email = input
+        .admin_email
+        .unwrap_or_else(|| DEFAULT_ADMIN_EMAIL.to_owned());
+    let api_host = state.config.public_url.clone();
+    let params = state.hash_params;
+    let (bundle, generated) = tokio::task::spawn_blocking(move || {
+        AccountBundle::build(account, &email, &api_host, &params, now)
+    })
+    .await
+    .map_err(|_| ApiError::Internal)?
+    .map_err(|error| match error {
+        latchkey_store::IssueError::Invalid(errors) => ApiError::Validation(errors),
+        other => {
+            tracing::error!(error = %other, "could not issue an account's first key");
+            ApiError::Internal
+        }
+    })?;
+    let created = CreatedAccount {
+        account: bundle.account.clone().into(),
+        admin_user: bundle.admin_user.clone().into(),
+        admin_application: bundle.admin_application.clone().into(),
+        access_key: AccessKeyView::new(bundle.admin_key.key.clone(), now),
+        key: generated.key().to_owned(),
+    };
+    state.store.create_account(bundle).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// An account (operator only).
+#[utoipa::path(get, path = "/v3/accounts/{id}", tag = "accounts",
+    params(("id" = String, Path, description = "Account id (`acc_…`).")),
+    responses((status = 200, description = "The account.", body = AccountView), Errors))]
+async fn get_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<AccountView>> {
+    authorize(caller.principal(), Action::ManageAccounts, Target::Accounts)?;
+    let id = path_id::<AccountKind>(&id)?;
+    Ok(Json(state.store.get_account(id).await?.into()))
+}
+
+/// A change to an account by the operator.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateAccount {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New plan.
+    #[schema(schema_with = super::schema::plan)]
+    #[serde(default)]
+    pub plan: Option<Plan>,
+    /// New limits (plan `custom` only).
+    #[serde(default)]
+    pub limits: Option<LimitsView>,
+}
+
+/// Changes an account's name, plan or limits (operator only). Lowering a
+/// limit below current use removes nothing; new creations are refused.
+#[utoipa::path(put, path = "/v3/accounts/{id}", tag = "accounts", request_body = UpdateAccount,
+    params(("id" = String, Path, description = "Account id (`acc_…`).")),
+    responses((status = 200, description = "The changed account.", body = AccountView), Errors))]
+async fn update_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<UpdateAccount>,
+) -> ApiResult<Json<AccountView>> {
+    authorize(caller.principal(), Action::ManageAccounts, Target::Accounts)?;
+    let id = path_id::<AccountKind>(&id)?;
+    let update = AccountUpdate {
+        name: input.name,
+        plan: input.plan,
+        limits: input.limits.map(Into::into),
+    };
+    let account = state
+        .store
+        .update_account(id, update, Timestamp::now())
+        .await?;
+    state.changed(account.id);
+    Ok(Json(account.into()))
+}

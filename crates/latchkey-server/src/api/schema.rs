@@ -1,0 +1,82 @@
+//! Schemas of core types that the server shows but does not own: string
+//! enums (statuses, plans, order) and permission strings.
+
+use latchkey_core::permission::Permission;
+use utoipa::openapi::schema::{ArrayBuilder, Object, ObjectBuilder, Type};
+
+fn string_enum<'a>(values: impl IntoIterator<Item = &'a str>, description: &str) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.into_iter().map(str::to_owned)))
+        .description(Some(description))
+        .build()
+}
+
+/// A key's stored status, as set by a `PUT`.
+pub fn key_status() -> Object {
+    string_enum(
+        ["active", "inactive", "revoked"],
+        "`active` ⇄ `inactive`; `revoked` is terminal.",
+    )
+}
+
+/// A key's status as shown: `expired` is derived from the expiration.
+pub fn effective_key_status() -> Object {
+    string_enum(
+        ["active", "inactive", "revoked", "expired"],
+        "The stored status, or `expired` when the expiration has passed (revoked wins).",
+    )
+}
+
+/// An application's status.
+pub fn application_status() -> Object {
+    string_enum(["active", "revoked"], "`revoked` is terminal.")
+}
+
+/// A user's status.
+pub fn user_status() -> Object {
+    string_enum(["active", "deleted"], "`deleted` is terminal.")
+}
+
+/// An account's plan.
+pub fn plan() -> Object {
+    string_enum(
+        ["free", "commercial", "custom"],
+        "`free`: 4 applications; `commercial`: 25; `custom`: the limits given.",
+    )
+}
+
+/// A list's order.
+pub fn order() -> Object {
+    string_enum(
+        ["ASC", "DESC"],
+        "`ASC`: creation order; `DESC`: newest first.",
+    )
+}
+
+fn permission_names() -> Vec<String> {
+    Permission::all().map(|p| p.to_string()).collect()
+}
+
+/// A list of permission strings.
+pub fn permissions() -> utoipa::openapi::schema::Array {
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(permission_names())),
+        )
+        .build()
+}
+
+/// A list of permission strings in a request: unknown ones are a 400 naming
+/// the index, so the schema says "string" and the description lists them.
+pub fn permission_input() -> utoipa::openapi::schema::Array {
+    ArrayBuilder::new()
+        .items(ObjectBuilder::new().schema_type(Type::String))
+        .description(Some(format!(
+            "Permission strings: {}.",
+            permission_names().join(", ")
+        )))
+        .build()
+}

@@ -1,0 +1,175 @@
+//! The verified-credential cache, and the per-account generations that
+//! invalidate it synchronously.
+//!
+//! An entry is keyed by the access key's id and holds the SHA-256 of the
+//! whole key string that was verified, compared in constant time, so a hit
+//! proves the caller presented the same string that argon2id accepted.
+//!
+//! Invalidation: every write that can change what authentication decides
+//! (or what `/v3/me` shows) bumps its account's generation after the store
+//! committed and before the response is sent. Generations come from one
+//! global counter: an entry records the counter read *before* the store read
+//! it was built from, and is valid only while its account's generation is
+//! not newer. A write that committed after that read therefore always
+//! invalidates the entry, and a read that started after the bump sees the
+//! write.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use jiff::Timestamp;
+use latchkey_core::id::{AccessKeyId, AccountId};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::Identity;
+
+/// Entries kept at most; past it the cache is emptied (and refills).
+const MAX_ENTRIES: usize = 100_000;
+
+/// The SHA-256 of a presented credential string.
+#[derive(Clone, Copy)]
+pub struct CredentialDigest([u8; 32]);
+
+impl CredentialDigest {
+    /// Digest of `credential`.
+    pub fn of(credential: &str) -> Self {
+        CredentialDigest(Sha256::digest(credential.as_bytes()).into())
+    }
+
+    fn matches(&self, other: &CredentialDigest) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl std::fmt::Debug for CredentialDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CredentialDigest(..)")
+    }
+}
+
+/// Per-account generations drawn from one global counter.
+#[derive(Debug, Default)]
+pub struct Generations {
+    inner: Mutex<GenerationState>,
+}
+
+#[derive(Debug, Default)]
+struct GenerationState {
+    counter: u64,
+    accounts: HashMap<AccountId, u64>,
+}
+
+impl Generations {
+    /// The counter now: take it before reading the store.
+    pub fn snapshot(&self) -> u64 {
+        self.inner.lock().expect("generations lock").counter
+    }
+
+    /// Marks every entry of `account_id` built from an earlier read as stale.
+    pub fn bump(&self, account_id: AccountId) {
+        let mut state = self.inner.lock().expect("generations lock");
+        state.counter += 1;
+        let counter = state.counter;
+        state.accounts.insert(account_id, counter);
+    }
+
+    fn is_current(&self, account_id: AccountId, built_at: u64) -> bool {
+        let state = self.inner.lock().expect("generations lock");
+        state
+            .accounts
+            .get(&account_id)
+            .is_none_or(|changed| *changed <= built_at)
+    }
+}
+
+/// What verifying a key decided.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The key authenticates as this identity.
+    Accepted(Arc<Identity>),
+    /// The secret is right but the key may not act (inactive, revoked,
+    /// expired, application revoked, owner deleted).
+    Refused {
+        /// The key's account, whose generation decides when to look again.
+        account_id: AccountId,
+    },
+}
+
+struct Entry {
+    digest: CredentialDigest,
+    built_at: u64,
+    outcome: Outcome,
+}
+
+/// What the cache knows about a presented access key.
+pub enum Lookup {
+    /// The same string was verified and nothing changed since.
+    Hit(Arc<Identity>),
+    /// The same string was verified and refused, and nothing changed since.
+    Refused,
+    /// A current entry exists for this id with another string: the presented
+    /// secret is wrong (a key id has exactly one secret).
+    WrongSecret,
+    /// Nothing usable: verify against the store.
+    Miss,
+}
+
+/// Verified access keys.
+#[derive(Default)]
+pub struct CredentialCache {
+    entries: RwLock<HashMap<AccessKeyId, Entry>>,
+}
+
+impl CredentialCache {
+    /// Looks up a presented key at `now`.
+    pub fn lookup(
+        &self,
+        id: AccessKeyId,
+        digest: &CredentialDigest,
+        now: Timestamp,
+        generations: &Generations,
+    ) -> Lookup {
+        let entries = self.entries.read().expect("cache lock");
+        let Some(entry) = entries.get(&id) else {
+            return Lookup::Miss;
+        };
+        let (account_id, valid_until) = match &entry.outcome {
+            Outcome::Accepted(identity) => (identity.principal.account_id, identity.valid_until),
+            Outcome::Refused { account_id } => (*account_id, None),
+        };
+        let fresh = generations.is_current(account_id, entry.built_at)
+            && valid_until.is_none_or(|until| now < until);
+        if !fresh {
+            return Lookup::Miss;
+        }
+        match (&entry.outcome, entry.digest.matches(digest)) {
+            (_, false) => Lookup::WrongSecret,
+            (Outcome::Accepted(identity), true) => Lookup::Hit(identity.clone()),
+            (Outcome::Refused { .. }, true) => Lookup::Refused,
+        }
+    }
+
+    /// Remembers a verified key; `built_at` is the generation snapshot taken
+    /// before the store read the outcome came from.
+    pub fn insert(
+        &self,
+        id: AccessKeyId,
+        digest: CredentialDigest,
+        built_at: u64,
+        outcome: Outcome,
+    ) {
+        let mut entries = self.entries.write().expect("cache lock");
+        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&id) {
+            entries.clear();
+        }
+        entries.insert(
+            id,
+            Entry {
+                digest,
+                built_at,
+                outcome,
+            },
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! Who is calling: the `Authorization: Bearer …` header turned into an
+//! [`Identity`], fast and safe.
+//!
+//! An access key (`ak_…`) is parsed offline first (a malformed or
+//! checksum-failing key is refused before any lookup), then looked up in the
+//! [`cache`]; on a miss the store is read once, the secret is verified with
+//! argon2id on the blocking pool under a bounded semaphore, and the
+//! credential chain is checked by `CredentialContext::authenticate`. Failed
+//! attempts are rate limited per client address ([`limiter`]); `last_used_at`
+//! is coalesced ([`usage`]). The credential string is never logged, stored,
+//! or put in an error.
+
+pub mod cache;
+pub mod limiter;
+pub mod usage;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use jiff::Timestamp;
+use latchkey_core::access_key;
+use latchkey_core::authorize::Principal;
+use latchkey_core::id::{AccessKeyId, AccountId};
+use latchkey_core::permission::PermissionSet;
+use latchkey_core::resource::{Account, Application, User};
+use latchkey_core::secret_hash::verify_secret;
+use latchkey_store::Store;
+use tokio::sync::Semaphore;
+use zeroize::Zeroizing;
+
+use crate::config::ServerConfig;
+use crate::error::{ApiError, AuthFailure};
+use crate::state::AppState;
+use cache::{CredentialCache, CredentialDigest, Generations, Lookup, Outcome};
+use limiter::FailureLimiter;
+use usage::UsageRecorder;
+
+/// An authenticated caller, with what `/v3/me` shows about it.
+#[derive(Debug)]
+pub struct Identity {
+    /// Who the caller is and what it may do.
+    pub principal: Principal,
+    /// Past this instant the credential must be checked again (its expiration).
+    pub valid_until: Option<Timestamp>,
+    /// The credential's own scopes (empty: unscoped).
+    pub scopes: PermissionSet,
+    /// Its account.
+    pub account: Account,
+    /// Its application.
+    pub application: Application,
+    /// The user it belongs to.
+    pub user: User,
+}
+
+/// Verifies credentials; shared by every request.
+pub struct Authenticator {
+    store: Arc<dyn Store>,
+    cache: CredentialCache,
+    generations: Generations,
+    verifications: Semaphore,
+    failures: FailureLimiter,
+    usage: UsageRecorder,
+}
+
+impl Authenticator {
+    /// A new authenticator over `store`.
+    pub fn new(store: Arc<dyn Store>, config: &ServerConfig) -> Self {
+        Authenticator {
+            store,
+            cache: CredentialCache::default(),
+            generations: Generations::default(),
+            verifications: Semaphore::new(config.verify_concurrency.max(1)),
+            failures: FailureLimiter::new(
+                config.auth_failure_burst,
+                config.auth_failures_per_second,
+            ),
+            usage: UsageRecorder::default(),
+        }
+    }
+
+    /// Forgets every cached verification of `account_id` (see [`cache`]).
+    pub fn invalidate(&self, account_id: AccountId) {
+        self.generations.bump(account_id);
+    }
+
+    /// Writes the coalesced `last_used_at` times.
+    pub async fn flush_usage(&self) {
+        self.usage.flush(self.store.as_ref()).await;
+    }
+
+    /// Authenticates the value of an `Authorization` header.
+    pub async fn authenticate(
+        &self,
+        header: Option<&str>,
+        client: IpAddr,
+    ) -> Result<Arc<Identity>, ApiError> {
+        let header = header.ok_or(ApiError::Unauthorized(AuthFailure::Missing))?;
+        let credential = bearer(header).ok_or(ApiError::Unauthorized(AuthFailure::Malformed))?;
+        if credential.starts_with(access_key::PREFIX) {
+            self.access_key(credential, client).await
+        } else {
+            // Issue 5 adds the other branch here: a JWT signed by a registered key.
+            Err(self.guessed(client))
+        }
+    }
+
+    /// A failed guess: a malformed or unknown credential, or a wrong secret.
+    /// It counts toward the client's failure budget. (A right secret for a
+    /// key that may not act is refused without counting.)
+    fn guessed(&self, client: IpAddr) -> ApiError {
+        self.failures.record_failure(client);
+        ApiError::Unauthorized(AuthFailure::Invalid)
+    }
+
+    async fn access_key(
+        &self,
+        credential: &str,
+        client: IpAddr,
+    ) -> Result<Arc<Identity>, ApiError> {
+        let invalid = || ApiError::Unauthorized(AuthFailure::Invalid);
+        let parsed = access_key::parse(credential).map_err(|_| self.guessed(client))?;
+        let id = AccessKeyId::from_body(parsed.key_id()).map_err(|_| self.guessed(client))?;
+        let digest = CredentialDigest::of(credential);
+        let now = Timestamp::now();
+        match self.cache.lookup(id, &digest, now, &self.generations) {
+            Lookup::Hit(identity) => {
+                self.usage.record(id, now);
+                return Ok(identity);
+            }
+            Lookup::Refused => return Err(invalid()),
+            Lookup::WrongSecret => return Err(self.guessed(client)),
+            Lookup::Miss => {}
+        }
+        self.failures
+            .check(client)
+            .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+        let built_at = self.generations.snapshot();
+        let Some((context, hash)) = self.store.access_key_credential(id).await? else {
+            return Err(self.guessed(client));
+        };
+        // A copy for the blocking pool, wiped when dropped.
+        let secret = Zeroizing::new(parsed.secret().to_owned());
+        let verified = {
+            let _permit = self
+                .verifications
+                .acquire()
+                .await
+                .map_err(|_| ApiError::Internal)?;
+            tokio::task::spawn_blocking(move || verify_secret(&secret, &hash))
+                .await
+                .map_err(|_| ApiError::Internal)?
+        };
+        if !verified {
+            return Err(self.guessed(client));
+        }
+        let now = Timestamp::now();
+        let authenticated = match context.authenticate(now) {
+            Ok(authenticated) => authenticated,
+            Err(rejected) => {
+                tracing::debug!(key_id = %id, %rejected, "credential refused");
+                let refused = Outcome::Refused {
+                    account_id: context.account.id,
+                };
+                self.cache.insert(id, digest, built_at, refused);
+                return Err(invalid());
+            }
+        };
+        let identity = Arc::new(Identity {
+            principal: authenticated.principal,
+            valid_until: authenticated.valid_until,
+            scopes: context.state.scopes,
+            account: context.account,
+            application: context.application,
+            user: context.key_owner,
+        });
+        self.cache
+            .insert(id, digest, built_at, Outcome::Accepted(identity.clone()));
+        self.usage.record(id, now);
+        Ok(identity)
+    }
+}
+
+/// The credential of a `Bearer` header (scheme case-insensitive).
+fn bearer(header: &str) -> Option<&str> {
+    let (scheme, credential) = header.split_once(' ')?;
+    let credential = credential.trim_start_matches(' ');
+    (scheme.eq_ignore_ascii_case("bearer") && !credential.is_empty()).then_some(credential)
+}
+
+/// The authenticated caller of a request (extractor).
+#[derive(Debug, Clone)]
+pub struct Caller(pub Arc<Identity>);
+
+impl Caller {
+    /// Who the caller is.
+    pub fn principal(&self) -> &Principal {
+        &self.0.principal
+    }
+
+    /// Whether the caller's own credential is scoped.
+    pub fn is_scoped(&self) -> bool {
+        !self.0.scopes.is_empty()
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let client = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let header = match parts.headers.get(AUTHORIZATION) {
+            None => None,
+            Some(value) => Some(
+                value
+                    .to_str()
+                    .map_err(|_| ApiError::Unauthorized(AuthFailure::Malformed))?,
+            ),
+        };
+        state.auth.authenticate(header, client).await.map(Caller)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer;
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive_and_required() {
+        assert_eq!(bearer("Bearer ak_x"), Some("ak_x"));
+        assert_eq!(bearer("bearer ak_x"), Some("ak_x"));
+        assert_eq!(bearer("BEARER ak_x"), Some("ak_x"));
+        assert_eq!(bearer("Basic ak_x"), None);
+        assert_eq!(bearer("Bearer"), None);
+        assert_eq!(bearer("Bearer "), None);
+        assert_eq!(bearer("ak_x"), None);
+    }
+}

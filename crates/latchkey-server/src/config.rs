@@ -1,0 +1,42 @@
+//! The server's settings, decided once at start.
+
+use std::time::Duration;
+
+/// Settings of a running server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The public base URL (`http://127.0.0.1:8080`), recorded as `api_host` on new keys.
+    pub public_url: String,
+    /// The `aud` that JWTs must carry; the public base URL unless configured.
+    pub audience: String,
+    /// How long one request may take before it is answered with a 503.
+    pub request_timeout: Duration,
+    /// How often coalesced `last_used_at` times are written.
+    pub usage_flush_interval: Duration,
+    /// Failed authentications a client address may make in a burst.
+    pub auth_failure_burst: u32,
+    /// Failed authentications a client address earns back per second.
+    pub auth_failures_per_second: f64,
+    /// argon2id verifications allowed to run at once.
+    pub verify_concurrency: usize,
+}
+
+impl ServerConfig {
+    /// Defaults for a server reachable at `public_url`.
+    pub fn new(public_url: String) -> Self {
+        ServerConfig {
+            audience: public_url.clone(),
+            public_url,
+            request_timeout: Duration::from_secs(30),
+            usage_flush_interval: Duration::from_secs(60),
+            auth_failure_burst: 20,
+            auth_failures_per_second: 2.0,
+            verify_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        }
+    }
+}
+
+/// Largest request body accepted, in bytes (1 MiB); larger ones get a 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;

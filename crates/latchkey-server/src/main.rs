@@ -1,0 +1,163 @@
+//! `latchkey`: the reference server and its administration commands.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use latchkey_core::plan::Plan;
+use latchkey_server::config::ServerConfig;
+use latchkey_server::serve::{ServeOptions, serve};
+
+/// Latchkey: access management for applications.
+#[derive(Debug, Parser)]
+#[command(name = "latchkey", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (bootstraps the operator account on an empty data file).
+    Serve(ServeArgs),
+    /// Administration straight on the data file (with the server stopped).
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Print the OpenAPI document (what `/openapi.json` serves).
+    Openapi,
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// The data file (created when missing).
+    #[arg(long, default_value = "latchkey.redb")]
+    data: PathBuf,
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Public base URL, recorded as `api_host` on keys [default: http://<listen>].
+    #[arg(long)]
+    public_url: Option<String>,
+    /// The `aud` JWTs must carry [default: the public base URL].
+    #[arg(long)]
+    audience: Option<String>,
+    /// Plan of the operator account made at first start.
+    #[arg(long, value_enum, default_value = "free")]
+    plan: PlanArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PlanArg {
+    Free,
+    Commercial,
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Add a new access key to the operator's admin application and print it once.
+    MintKey {
+        /// The data file.
+        #[arg(long)]
+        data: PathBuf,
+        /// The server's public base URL, recorded on the key.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        api_host: String,
+    },
+}
+
+/// Settings read from the environment, for tests and operators who tune.
+fn tune(config: &mut ServerConfig) {
+    fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
+        std::env::var(name).ok()?.parse().ok()
+    }
+    if let Some(seconds) = env::<u64>("LATCHKEY_USAGE_FLUSH_SECONDS") {
+        config.usage_flush_interval = std::time::Duration::from_secs(seconds.max(1));
+    }
+    if let Some(seconds) = env::<u64>("LATCHKEY_REQUEST_TIMEOUT_SECONDS") {
+        config.request_timeout = std::time::Duration::from_secs(seconds.max(1));
+    }
+    if let Some(burst) = env::<u32>("LATCHKEY_AUTH_FAILURE_BURST") {
+        config.auth_failure_burst = burst;
+    }
+    if let Some(rate) = env::<f64>("LATCHKEY_AUTH_FAILURES_PER_SECOND") {
+        config.auth_failures_per_second = rate;
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("latchkey: error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => {
+                init_tracing();
+                serve(ServeOptions {
+                    data: args.data,
+                    listen: args.listen,
+                    public_url: args.public_url,
+                    audience: args.audience,
+                    plan: match args.plan {
+                        PlanArg::Free => Plan::Free,
+                        PlanArg::Commercial => Plan::Commercial,
+                    },
+                    tune,
+                })
+                .await
+            }
+            Command::Admin {
+                command: AdminCommand::MintKey { data, api_host },
+            } => mint_key(data, api_host).await,
+            Command::Openapi => {
+                print!("{}", latchkey_server::openapi_json());
+                Ok(())
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("latchkey: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn mint_key(data: PathBuf, api_host: String) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if !data.exists() {
+        anyhow::bail!("no data file at {}", data.display());
+    }
+    let store = latchkey_store::redb::RedbStore::open(&data).with_context(|| {
+        format!(
+            "opening {} (is the server still running? stop it first)",
+            data.display()
+        )
+    })?;
+    let minted = latchkey_server::bootstrap::mint_admin_key(&store, &api_host).await?;
+    println!(
+        "New admin access key {} for application {} (shown this once; store it now):\n\n    {}\n",
+        minted.access_key_id, minted.application_id, minted.key
+    );
+    Ok(())
+}

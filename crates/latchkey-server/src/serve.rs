@@ -1,0 +1,115 @@
+//! `latchkey serve`: open the data file, bootstrap it if empty, listen, and
+//! shut down gracefully on SIGTERM or Ctrl-C.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use latchkey_core::plan::Plan;
+use latchkey_store::redb::RedbStore;
+use tokio::net::TcpListener;
+
+use crate::bootstrap::{bootstrap, bootstrap_message};
+use crate::config::ServerConfig;
+use crate::state::AppState;
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The data file.
+    pub data: PathBuf,
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    pub listen: String,
+    /// Public base URL; `http://<bound address>` when absent.
+    pub public_url: Option<String>,
+    /// JWT audience; the public base URL when absent.
+    pub audience: Option<String>,
+    /// Plan of the operator account made at first start.
+    pub plan: Plan,
+    /// Applies further settings to the default configuration.
+    pub tune: fn(&mut ServerConfig),
+}
+
+/// Runs the server until SIGTERM or Ctrl-C.
+pub async fn serve(options: ServeOptions) -> Result<()> {
+    let data = options.data.clone();
+    let store = tokio::task::spawn_blocking(move || RedbStore::open(&data))
+        .await?
+        .with_context(|| format!("opening the data file {}", options.data.display()))?;
+    let listener = TcpListener::bind(&options.listen)
+        .await
+        .with_context(|| format!("listening on {}", options.listen))?;
+    let address = listener.local_addr()?;
+    let public_url = options
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"));
+    let mut config = ServerConfig::new(public_url.clone());
+    if let Some(audience) = options.audience.clone() {
+        config.audience = audience;
+    }
+    (options.tune)(&mut config);
+
+    let store: Arc<dyn latchkey_store::Store> = Arc::new(store);
+    let state = AppState::new(store.clone(), config.clone());
+    if let Some(created) =
+        bootstrap(store.as_ref(), options.plan, &public_url, state.hash_params).await?
+    {
+        tracing::info!(account_id = %created.account_id, "bootstrapped the operator account");
+        print!("{}", bootstrap_message(&created));
+    }
+    // Listen for SIGTERM before saying we are up, so that no signal is missed.
+    let shutdown = shutdown_signal()?;
+    println!("latchkey listening on http://{address}");
+    std::io::stdout().flush()?;
+
+    let flusher = {
+        let auth = state.auth.clone();
+        let every = config.usage_flush_interval;
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                auth.flush_usage().await;
+            }
+        })
+    };
+
+    let app = crate::api::app(state.clone(), config.request_timeout);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("serving")?;
+
+    flusher.abort();
+    state.auth.flush_usage().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// A future that ends at the first SIGTERM or Ctrl-C; the handlers are
+/// installed when this is called.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("installing the SIGTERM handler")?;
+    Ok(async move {
+        #[cfg(unix)]
+        let terminate = async move {
+            terminate.recv().await;
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            () = terminate => {},
+        }
+        tracing::info!("shutting down");
+    })
+}

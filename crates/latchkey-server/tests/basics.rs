@@ -1,0 +1,408 @@
+//! The server as a whole: bootstrap, `/health`, `/v3/me`, discovery, the
+//! OpenAPI document, authentication failures, error shapes, restart,
+//! recovery and logs.
+
+mod common;
+
+use common::{Server, id};
+use serde_json::json;
+
+fn redact_bootstrap(output: &str, server: &Server) -> String {
+    let mut redacted = String::new();
+    for word in output.split_inclusive(char::is_whitespace) {
+        let trimmed = word.trim_end();
+        let rest = &word[trimmed.len()..];
+        let replaced = if trimmed.starts_with("ak_") {
+            "[KEY]".to_owned()
+        } else if let Some((prefix, _)) = trimmed
+            .split_once('_')
+            .filter(|(p, body)| ["acc", "usr", "app", "key"].contains(p) && body.len() == 22)
+        {
+            format!("{prefix}_[ID]")
+        } else {
+            trimmed.replace(&server.url, "http://[ADDR]")
+        };
+        redacted.push_str(&replaced);
+        redacted.push_str(rest);
+    }
+    redacted
+}
+
+#[tokio::test]
+async fn first_start_prints_the_admin_key_once_and_it_answers_me() {
+    let server = Server::start();
+    assert!(server.admin_key.len() == 74, "{}", server.startup);
+    insta::assert_snapshot!(
+        "bootstrap_output",
+        redact_bootstrap(&server.startup, &server)
+    );
+
+    let me = server.admin().get("/v3/me").await;
+    let body = me.expect(200);
+    assert_eq!(body["object"], "me");
+    assert_eq!(body["account"]["operator"], true);
+    assert_eq!(body["account"]["plan"], "free");
+    assert_eq!(body["application"]["name"], "admin");
+    assert_eq!(body["credential"]["object"], "access_key");
+    assert_eq!(body["jwt_audience"], server.url);
+    let permissions = body["permissions"].as_array().unwrap();
+    assert!(permissions.contains(&json!("accounts:manage")));
+
+    // A second start prints no secret.
+    let server = server.restart();
+    assert!(server.admin_key.is_empty(), "{}", server.startup);
+    assert!(!server.startup.contains("ak_"));
+}
+
+#[tokio::test]
+async fn public_endpoints_and_the_openapi_document() {
+    let server = Server::start();
+    let anonymous = server.anonymous();
+    let health = anonymous.get("/health").await;
+    assert_eq!(health.expect(200)["status"], "ok");
+    let facts = anonymous.get("/.well-known/latchkey").await;
+    let facts = facts.expect(200);
+    assert_eq!(facts["jwt_audience"], server.url);
+    assert!(
+        facts["jwt_algorithms"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("EdDSA"))
+    );
+
+    let spec = anonymous.get("/openapi.json").await;
+    let spec = spec.expect(200);
+    assert_eq!(spec["openapi"], "3.1.0");
+    assert_eq!(
+        spec["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    for path in [
+        "/v3/me",
+        "/v3/accounts",
+        "/v3/accounts/{id}",
+        "/v3/accounts/me",
+        "/v3/users/{id}",
+        "/v3/policy-groups/{id}/applications",
+        "/v3/policy-groups/{id}/users",
+        "/v3/applications/{id}/access-keys/{key_id}",
+        "/v3/access-keys",
+        "/v3/access-keys/bulk-delete",
+    ] {
+        assert!(spec["paths"].get(path).is_some(), "{path} is documented");
+    }
+    // The committed spec is what the server serves.
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../spec/openapi.json"
+        ))
+        .expect("spec/openapi.json is committed (cargo xtask codegen)"),
+    )
+    .unwrap();
+    assert_eq!(&committed, spec);
+
+    let docs = reqwest::get(format!("{}/docs/", server.url)).await.unwrap();
+    assert_eq!(docs.status(), 200);
+    let page = docs.text().await.unwrap();
+    assert!(page.contains("swagger"), "the docs page is served");
+    let unknown = anonymous.get("/nope").await;
+    unknown.expect_error(404, "not_found");
+    let wrong_method = anonymous
+        .send(reqwest::Method::PATCH, "/health", None)
+        .await;
+    wrong_method.expect_error(405, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn every_bad_credential_is_a_401_with_www_authenticate() {
+    let server = Server::start();
+    let missing = server.anonymous().get("/v3/me").await;
+    missing.expect_error(401, "unauthorized");
+    assert!(
+        missing
+            .header("www-authenticate")
+            .unwrap()
+            .starts_with("Bearer")
+    );
+
+    let admin = &server.admin_key;
+    let id_body = &admin[3..25];
+    let other = latchkey_core::access_key::generate(id_body).unwrap();
+    let unknown = latchkey_core::access_key::generate("0000000000000000000042").unwrap();
+    let mut bad_checksum = admin.clone();
+    bad_checksum.pop();
+    bad_checksum.push(if admin.ends_with('A') { 'B' } else { 'A' });
+    for (what, credential) in [
+        ("malformed", "ak_short".to_owned()),
+        ("bad checksum", bad_checksum),
+        ("unknown id", unknown.key().to_owned()),
+        ("wrong secret", other.key().to_owned()),
+        ("not an access key", "eyJhbGciOi.x.y".to_owned()),
+    ] {
+        let response = server.api(&credential).get("/v3/me").await;
+        response.expect_error(401, "unauthorized");
+        assert_eq!(
+            response.header("www-authenticate").as_deref(),
+            Some("Bearer realm=\"latchkey\", error=\"invalid_token\""),
+            "{what}"
+        );
+    }
+    // Not the Bearer scheme.
+    let basic = server
+        .anonymous()
+        .http
+        .get(format!("{}/v3/me", server.url))
+        .header("Authorization", format!("Basic {admin}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(basic.status(), 401);
+    // The scheme is case-insensitive.
+    let lower = server
+        .anonymous()
+        .http
+        .get(format!("{}/v3/me", server.url))
+        .header("Authorization", format!("bearer {admin}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(lower.status(), 200);
+    // Never from the query string.
+    let query = server
+        .anonymous()
+        .get(&format!("/v3/me?access_key={admin}&key={admin}"))
+        .await;
+    query.expect_error(401, "unauthorized");
+    // And the real key still works after the wrong one.
+    assert_eq!(server.admin().me_status().await, 200);
+}
+
+#[tokio::test]
+async fn error_bodies_have_one_shape() {
+    let server = Server::start();
+    let admin = server.admin();
+    let app = admin.app("billing").await;
+    let app_id = id(&app);
+
+    let mut bodies = Vec::new();
+    let invalid = admin
+        .post(
+            "/v3/applications",
+            json!({ "name": " padded", "description": "x".repeat(1001), "group_ids": ["grp_nope"] }),
+        )
+        .await;
+    assert_eq!(
+        invalid.expect_error(400, "validation_error"),
+        ["group_ids[0]"]
+    );
+    bodies.push(("invalid_id", invalid.body));
+    let invalid = admin
+        .post(
+            "/v3/applications",
+            json!({ "name": " padded", "description": "x".repeat(1001) }),
+        )
+        .await;
+    assert_eq!(
+        invalid.expect_error(400, "validation_error"),
+        ["name", "description"]
+    );
+    bodies.push(("validation_error", invalid.body));
+    let unknown_field = admin
+        .post("/v3/applications", json!({ "name": "x", "colour": "red" }))
+        .await;
+    assert_eq!(
+        unknown_field.expect_error(400, "validation_error"),
+        ["colour"]
+    );
+    bodies.push(("unknown_field", unknown_field.body));
+    let missing = admin.post("/v3/applications", json!({})).await;
+    assert_eq!(missing.expect_error(400, "validation_error"), ["name"]);
+    let limit = admin.get("/v3/applications?limit=0").await;
+    assert_eq!(limit.expect_error(400, "validation_error"), ["limit"]);
+    bodies.push(("bad_limit", limit.body));
+    let duplicate = admin
+        .post("/v3/applications", json!({ "name": "billing" }))
+        .await;
+    duplicate.expect_error(409, "conflict");
+    bodies.push(("duplicate", duplicate.body));
+    let not_found = admin
+        .get("/v3/applications/app_0000000000000000000001")
+        .await;
+    not_found.expect_error(404, "not_found");
+    bodies.push(("not_found", not_found.body));
+    let unauthorized = server.anonymous().get("/v3/applications").await;
+    unauthorized.expect_error(401, "unauthorized");
+    bodies.push(("unauthorized", unauthorized.body));
+    let huge = admin
+        .put(
+            &format!("/v3/applications/{app_id}"),
+            json!({ "description": "x".repeat(1024 * 1024 + 1) }),
+        )
+        .await;
+    huge.expect_error(413, "payload_too_large");
+    bodies.push(("payload_too_large", huge.body));
+    let not_json = admin
+        .http
+        .post(format!("{}/v3/applications", server.url))
+        .header("Authorization", format!("Bearer {}", server.admin_key))
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), 400);
+
+    for (name, mut body) in bodies {
+        body["request_id"] = json!("[REQUEST_ID]");
+        insta::assert_json_snapshot!(format!("error_{name}"), body);
+    }
+    // Nothing changed.
+    let list = admin.get("/v3/applications").await;
+    assert_eq!(list.expect(200)["data"].as_array().unwrap().len(), 2);
+    let app_now = admin.get(&format!("/v3/applications/{app_id}")).await;
+    assert_eq!(app_now.expect(200)["description"], "");
+}
+
+#[tokio::test]
+async fn restart_keeps_everything_and_writes_last_use() {
+    let server = Server::start();
+    let admin = server.admin();
+    let app = admin.app("billing").await;
+    let app_id = id(&app);
+    let (key, secret) = admin.key(&app_id, "ci").await;
+    let key_id = id(&key);
+    assert!(key["last_used_at"].is_null());
+    assert_eq!(server.api(&secret).me_status().await, 200);
+    let user = admin
+        .post("/v3/users", json!({ "email": "ada@example.com" }))
+        .await
+        .expect(201)
+        .clone();
+
+    let admin_key = server.admin_key.clone();
+    let server = server.restart();
+    assert_eq!(server.api(&secret).me_status().await, 200);
+    let admin = server.api(&admin_key);
+    assert_eq!(admin.me_status().await, 200);
+    let key_path = format!("/v3/applications/{app_id}/access-keys/{key_id}");
+    let key = admin.get(&key_path).await;
+    assert!(
+        key.expect(200)["last_used_at"].is_string(),
+        "flushed at shutdown"
+    );
+    assert_eq!(
+        admin
+            .get(&format!("/v3/users/{}", id(&user)))
+            .await
+            .expect(200)["email"],
+        "ada@example.com"
+    );
+}
+
+#[tokio::test]
+async fn a_used_secret_never_reaches_the_log() {
+    let server = Server::start_with(&[("RUST_LOG", "debug")]);
+    let admin = server.admin();
+    let app = admin.app("billing").await;
+    let (_, secret) = admin.key(&id(&app), "ci").await;
+    let api = server.api(&secret);
+    for _ in 0..3 {
+        assert_eq!(api.me_status().await, 200);
+    }
+    let wrong = latchkey_core::access_key::generate(&secret[3..25]).unwrap();
+    assert_eq!(server.api(wrong.key()).me_status().await, 401);
+    let _ = server
+        .anonymous()
+        .get(&format!("/v3/me?key={secret}"))
+        .await;
+    let log = server.output();
+    assert!(log.contains("request"), "the log has request lines: {log}");
+    for needle in [
+        &secret[..],
+        &secret[25..68],
+        wrong.key(),
+        &wrong.key()[25..68],
+    ] {
+        assert!(!log.contains(needle), "a secret is in the log");
+    }
+    let stderr = server.stderr();
+    assert!(
+        !stderr.contains(&server.admin_key[25..68]),
+        "the admin secret is only on stdout, once"
+    );
+}
+
+#[tokio::test]
+async fn failed_authentications_are_rate_limited_per_address() {
+    let server = Server::start_with(&[
+        ("LATCHKEY_AUTH_FAILURE_BURST", "5"),
+        ("LATCHKEY_AUTH_FAILURES_PER_SECOND", "0.2"),
+    ]);
+    let admin = server.admin();
+    assert_eq!(admin.me_status().await, 200);
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let guess = latchkey_core::access_key::generate(&server.admin_key[3..25]).unwrap();
+        let unknown =
+            latchkey_core::access_key::generate(&latchkey_core::id::AccessKeyId::generate().body())
+                .unwrap();
+        statuses.push(server.api(guess.key()).me_status().await);
+        let response = server.api(unknown.key()).get("/v3/me").await;
+        if response.status == 429 {
+            response.expect_error(429, "too_many_requests");
+            assert!(
+                response
+                    .header("retry-after")
+                    .unwrap()
+                    .parse::<u64>()
+                    .unwrap()
+                    >= 1
+            );
+        }
+        statuses.push(response.status);
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 401 || *s == 429));
+    // The verified key keeps working during the flood.
+    assert_eq!(admin.me_status().await, 200);
+}
+
+#[tokio::test]
+async fn mint_key_recovers_access_on_a_stopped_server() {
+    let mut server = Server::start();
+    let old = server.admin_key.clone();
+    server.stop();
+    let output = std::process::Command::new(common::BIN)
+        .args(["admin", "mint-key", "--data"])
+        .arg(server.data())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let minted = printed
+        .split_whitespace()
+        .find(|w| w.starts_with("ak_"))
+        .unwrap()
+        .to_owned();
+    let server = server.restart();
+    assert_eq!(server.api(&minted).me_status().await, 200);
+    assert_eq!(server.api(&old).me_status().await, 200);
+    // Beyond the plan's key limit too: mint again.
+    let mut server = server;
+    server.stop();
+    let again = std::process::Command::new(common::BIN)
+        .args(["admin", "mint-key", "--data"])
+        .arg(server.data())
+        .output()
+        .unwrap();
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}

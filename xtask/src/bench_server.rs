@@ -1,0 +1,331 @@
+//! `cargo xtask bench server`: the reference server measured from outside,
+//! with `wrk` (installed by `scripts/install-bench-tools.sh`) on loopback.
+//!
+//! It builds the release binary, starts it on a fresh data file and reports:
+//! start to first 200, idle RSS, rps and p50/p99 of `/health` and of an
+//! authenticated `GET /v3/me` at 32 connections, the first-use cost of a
+//! never-used key, requests that still succeed after a revoke under load,
+//! and legitimate throughput while a flood of wrong secrets runs. Loops are
+//! bounded; the server is stopped at the end.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::cmd::cmd;
+
+const CONNECTIONS: &str = "32";
+const DURATION: &str = "10s";
+
+struct Running {
+    child: Child,
+    url: String,
+    admin_key: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// One wrk run: requests per second and latency percentiles in ms.
+#[derive(Debug, Default)]
+struct Load {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    non_2xx: u64,
+}
+
+fn curl(args: &[&str]) -> Result<String> {
+    let output = Command::new("curl")
+        .args(["-s", "--max-time", "10"])
+        .args(args)
+        .output()
+        .context("running curl")?;
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn json_field(body: &str, field: &str) -> Option<String> {
+    let pattern = format!("\"{field}\":\"");
+    let start = body.find(&pattern)? + pattern.len();
+    Some(body[start..].split('"').next()?.to_owned())
+}
+
+fn parse_ms(text: &str) -> f64 {
+    let text = text.trim();
+    if let Some(us) = text.strip_suffix("us") {
+        us.parse::<f64>().unwrap_or(0.0) / 1000.0
+    } else if let Some(ms) = text.strip_suffix("ms") {
+        ms.parse().unwrap_or(0.0)
+    } else if let Some(s) = text.strip_suffix('s') {
+        s.parse::<f64>().unwrap_or(0.0) * 1000.0
+    } else {
+        0.0
+    }
+}
+
+fn wrk(url: &str, key: Option<&str>, connections: &str, duration: &str) -> Result<Load> {
+    let mut command = Command::new("wrk");
+    command.args(["-t2", "-c", connections, "-d", duration, "--latency"]);
+    if let Some(key) = key {
+        command.args(["-H", &format!("Authorization: Bearer {key}")]);
+    }
+    let output = command.arg(url).output().context("running wrk")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut load = Load::default();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["Requests/sec:", rps] => load.rps = rps.parse().unwrap_or(0.0),
+            ["50%", value] => load.p50_ms = parse_ms(value),
+            ["99%", value] => load.p99_ms = parse_ms(value),
+            ["Non-2xx", "or", "3xx", "responses:", n] => load.non_2xx = n.parse().unwrap_or(0),
+            _ => {}
+        }
+    }
+    Ok(load)
+}
+
+fn start(binary: &Path, data: &Path) -> Result<(Running, Duration)> {
+    let started = Instant::now();
+    let mut child = Command::new(binary)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(data.with_extension("log"))?)
+        .spawn()
+        .context("starting latchkey")?;
+    let stdout = child.stdout.take().context("stdout")?;
+    let mut admin_key = String::new();
+    let mut url = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        if let Some(found) = line.split_whitespace().find(|w| w.starts_with("ak_")) {
+            admin_key = found.to_owned();
+        }
+        if let Some(found) = line.strip_prefix("latchkey listening on ") {
+            url = found.trim().to_owned();
+            break;
+        }
+    }
+    if url.is_empty() {
+        bail!("the server did not say where it listens");
+    }
+    let running = Running {
+        child,
+        url,
+        admin_key,
+    };
+    for _ in 0..2000 {
+        if curl(&[
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            &format!("{}/health", running.url),
+        ])? == "200"
+        {
+            return Ok((running, started.elapsed()));
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    bail!("no 200 from /health")
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs the server benchmark and prints its report.
+pub fn run(root: &Path) -> Result<()> {
+    cmd(root, "bash")
+        .arg("scripts/install-bench-tools.sh")
+        .run()?;
+    cmd(root, "cargo")
+        .args([
+            "build",
+            "--release",
+            "--package",
+            "latchkey-server",
+            "--bin",
+            "latchkey",
+        ])
+        .run()?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let binary = target.join("release/latchkey");
+    let dir = std::env::temp_dir().join(format!("latchkey-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let data = dir.join("latchkey.redb");
+    let _ = std::fs::remove_file(&data);
+
+    let (server, first_200) = start(&binary, &data)?;
+    std::thread::sleep(Duration::from_millis(500));
+    let idle_rss = rss_kib(server.child.id()).unwrap_or(0);
+    let url = server.url.clone();
+    let admin = server.admin_key.clone();
+    let auth = format!("Authorization: Bearer {admin}");
+
+    // One request first, so the load measures the verified-credential path.
+    curl(&["-o", "/dev/null", "-H", &auth, &format!("{url}/v3/me")])?;
+    let health = wrk(&format!("{url}/health"), None, CONNECTIONS, DURATION)?;
+    let me = wrk(&format!("{url}/v3/me"), Some(&admin), CONNECTIONS, DURATION)?;
+
+    // A fresh key: its first use costs one argon2id verification.
+    let app = curl(&[
+        "-X",
+        "POST",
+        "-H",
+        &auth,
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        r#"{"name":"bench"}"#,
+        &format!("{url}/v3/applications"),
+    ])?;
+    let app_id = json_field(&app, "id").context("creating the bench application")?;
+    let create_key = |name: &str| -> Result<(String, String)> {
+        let body = curl(&[
+            "-X",
+            "POST",
+            "-H",
+            &auth,
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            &format!(r#"{{"name":"{name}"}}"#),
+            &format!("{url}/v3/applications/{app_id}/access-keys"),
+        ])?;
+        Ok((
+            json_field(&body, "id").with_context(|| format!("creating a bench key: {body}"))?,
+            json_field(&body, "key").context("creating a bench key")?,
+        ))
+    };
+    let (fresh_id, fresh) = create_key("fresh")?;
+    let time = |key: &str| -> Result<f64> {
+        let out = curl(&[
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{time_total}",
+            "-H",
+            &format!("Authorization: Bearer {key}"),
+            &format!("{url}/v3/me"),
+        ])?;
+        Ok(out.trim().parse::<f64>().unwrap_or(0.0) * 1000.0)
+    };
+    let first_use_ms = time(&fresh)?;
+    let second_use_ms = time(&fresh)?;
+
+    // Revoke under load: wrk hammers the key; the revoke's answer is followed
+    // by probes that must all be refused.
+    let load = {
+        let url = format!("{url}/v3/me");
+        let key = fresh.clone();
+        std::thread::spawn(move || wrk(&url, Some(&key), CONNECTIONS, "4s"))
+    };
+    std::thread::sleep(Duration::from_secs(2));
+    let revoke = curl(&[
+        "-X",
+        "PUT",
+        "-H",
+        &auth,
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        r#"{"status":"revoked"}"#,
+        "-w",
+        "%{http_code}",
+        &format!("{url}/v3/applications/{app_id}/access-keys/{fresh_id}"),
+    ])?;
+    if !revoke.ends_with("200") {
+        bail!("revoking failed: {revoke}");
+    }
+    let mut after_revoke_ok = 0;
+    for _ in 0..200 {
+        let code = curl(&[
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-H",
+            &format!("Authorization: Bearer {fresh}"),
+            &format!("{url}/v3/me"),
+        ])?;
+        if code == "200" {
+            after_revoke_ok += 1;
+        }
+    }
+    let _ = load.join();
+
+    // A flood of wrong secrets beside legitimate traffic.
+    let (_, legit) = create_key("legit")?;
+    time(&legit)?;
+    let baseline = wrk(&format!("{url}/v3/me"), Some(&legit), "16", "5s")?;
+    let wrong = {
+        let mut key: Vec<char> = legit.chars().collect();
+        key[40] = if key[40] == 'A' { 'B' } else { 'A' };
+        key.into_iter().collect::<String>()
+    };
+    let flood = {
+        let url = format!("{url}/v3/me");
+        std::thread::spawn(move || wrk(&url, Some(&wrong), "16", "5s"))
+    };
+    let under_flood = wrk(&format!("{url}/v3/me"), Some(&legit), "16", "5s")?;
+    let flood = flood
+        .join()
+        .map_err(|_| anyhow::anyhow!("flood thread"))??;
+
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    println!("\nlatchkey server benchmark (wrk, loopback, {CONNECTIONS} connections, {DURATION})");
+    println!(
+        "  start to first 200       {:>9.1} ms",
+        first_200.as_secs_f64() * 1000.0
+    );
+    println!(
+        "  idle RSS                 {:>9.1} MiB",
+        idle_rss as f64 / 1024.0
+    );
+    println!(
+        "  GET /health              {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms",
+        health.rps, health.p50_ms, health.p99_ms
+    );
+    println!(
+        "  GET /v3/me (access key)  {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms  ({:.2}x /health)",
+        me.rps,
+        me.p50_ms,
+        me.p99_ms,
+        me.rps / health.rps.max(1.0)
+    );
+    println!(
+        "  first use of a new key   {:>9.1} ms  (second use {:.1} ms, curl included)",
+        first_use_ms, second_use_ms
+    );
+    println!(
+        "  after revoke (200 probes) {:>8} succeeded",
+        after_revoke_ok
+    );
+    println!(
+        "  legit /v3/me, 16 conns   {:>9.0} rps alone, {:.0} rps under a flood of {:.0} wrong-secret rps ({:.0}% kept; flood non-2xx {})",
+        baseline.rps,
+        under_flood.rps,
+        flood.rps,
+        100.0 * under_flood.rps / baseline.rps.max(1.0),
+        flood.non_2xx
+    );
+    Ok(())
+}
