@@ -8,32 +8,17 @@
 //! and legitimate throughput while a flood of wrong secrets runs. Loops are
 //! bounded; the server is stopped at the end.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
 use crate::cmd::cmd;
+use crate::server_process::{curl, start, target_dir};
 
 const CONNECTIONS: &str = "32";
 const DURATION: &str = "10s";
-
-struct Running {
-    child: Child,
-    url: String,
-    admin_key: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
 
 /// One wrk run: requests per second and latency percentiles in ms.
 #[derive(Debug, Default)]
@@ -42,15 +27,6 @@ struct Load {
     p50_ms: f64,
     p99_ms: f64,
     non_2xx: u64,
-}
-
-fn curl(args: &[&str]) -> Result<String> {
-    let output = Command::new("curl")
-        .args(["-s", "--max-time", "10"])
-        .args(args)
-        .output()
-        .context("running curl")?;
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 fn json_field(body: &str, field: &str) -> Option<String> {
@@ -94,53 +70,6 @@ fn wrk(url: &str, key: Option<&str>, connections: &str, duration: &str) -> Resul
     Ok(load)
 }
 
-fn start(binary: &Path, data: &Path) -> Result<(Running, Duration)> {
-    let started = Instant::now();
-    let mut child = Command::new(binary)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(data.with_extension("log"))?)
-        .spawn()
-        .context("starting latchkey")?;
-    let stdout = child.stdout.take().context("stdout")?;
-    let mut admin_key = String::new();
-    let mut url = String::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line?;
-        if let Some(found) = line.split_whitespace().find(|w| w.starts_with("ak_")) {
-            admin_key = found.to_owned();
-        }
-        if let Some(found) = line.strip_prefix("latchkey listening on ") {
-            url = found.trim().to_owned();
-            break;
-        }
-    }
-    if url.is_empty() {
-        bail!("the server did not say where it listens");
-    }
-    let running = Running {
-        child,
-        url,
-        admin_key,
-    };
-    for _ in 0..2000 {
-        if curl(&[
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-            &format!("{}/health", running.url),
-        ])? == "200"
-        {
-            return Ok((running, started.elapsed()));
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    bail!("no 200 from /health")
-}
-
 fn rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
@@ -162,10 +91,7 @@ pub fn run(root: &Path) -> Result<()> {
             "latchkey",
         ])
         .run()?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let binary = target.join("release/latchkey");
+    let binary = target_dir(root).join("release/latchkey");
     let dir = std::env::temp_dir().join(format!("latchkey-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let data = dir.join("latchkey.redb");

@@ -18,6 +18,8 @@ mod cmd;
 mod codegen;
 mod flags;
 mod lint;
+mod schemathesis;
+mod server_process;
 mod step;
 mod test;
 

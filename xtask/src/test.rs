@@ -24,10 +24,16 @@ struct TestStep {
 
 /// Every test step, in the order they run. Later: `python` (maturin + pytest),
 /// `node` (napi + `node --test`), `kotlin` (Maven Surefire), `swift`.
-const STEPS: &[TestStep] = &[TestStep {
-    name: "rust",
-    run: rust,
-}];
+const STEPS: &[TestStep] = &[
+    TestStep {
+        name: "rust",
+        run: rust,
+    },
+    TestStep {
+        name: "schemathesis",
+        run: crate::schemathesis::run,
+    },
+];
 
 /// Runs the chosen steps (all when `wanted` is empty), stopping at the first
 /// that fails, and prints the tally of all of them last, failed or not.

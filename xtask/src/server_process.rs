@@ -1,0 +1,94 @@
+//! A `latchkey serve` process for xtask steps that measure or probe the
+//! server from outside: started on a fresh data file and a free loopback
+//! port, stopped with SIGTERM when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// Cargo's target directory (honouring `CARGO_TARGET_DIR`).
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// A running server: its base URL and the admin key it printed at bootstrap.
+pub struct Running {
+    pub child: Child,
+    /// Base URL, e.g. `http://127.0.0.1:40123`.
+    pub url: String,
+    /// The bootstrap admin key.
+    pub admin_key: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs curl and returns its stdout.
+pub fn curl(args: &[&str]) -> Result<String> {
+    let output = Command::new("curl")
+        .args(["-s", "--max-time", "10"])
+        .args(args)
+        .output()
+        .context("running curl")?;
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Starts the server on a fresh `data` file; returns once `/health` answers
+/// 200, with the time that took.
+pub fn start(binary: &Path, data: &Path) -> Result<(Running, Duration)> {
+    let started = Instant::now();
+    let mut child = Command::new(binary)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(data.with_extension("log"))?)
+        .spawn()
+        .context("starting latchkey")?;
+    let stdout = child.stdout.take().context("stdout")?;
+    let mut admin_key = String::new();
+    let mut url = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        if let Some(found) = line.split_whitespace().find(|w| w.starts_with("ak_")) {
+            admin_key = found.to_owned();
+        }
+        if let Some(found) = line.strip_prefix("latchkey listening on ") {
+            url = found.trim().to_owned();
+            break;
+        }
+    }
+    if url.is_empty() {
+        bail!("the server did not say where it listens");
+    }
+    let running = Running {
+        child,
+        url,
+        admin_key,
+    };
+    for _ in 0..2000 {
+        if curl(&[
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            &format!("{}/health", running.url),
+        ])? == "200"
+        {
+            return Ok((running, started.elapsed()));
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    bail!("no 200 from /health")
+}
