@@ -132,8 +132,12 @@ mod tests {
 
     #[test]
     fn without_the_shared_folder_it_is_skipped() {
+        // A repository one level down, so `../shared` is inside the temp dir
+        // and cannot be a real `shared/` that happens to sit beside it.
         let dir = tempfile::tempdir().unwrap();
-        let mut files = Files::new(dir.path(), Mode::Check);
+        let repo = dir.path().join("repo");
+        std::fs::create_dir(&repo).unwrap();
+        let mut files = Files::new(&repo, Mode::Check);
         generate(&mut files).unwrap();
         assert!(files.stale.is_empty());
     }
