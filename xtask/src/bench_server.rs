@@ -3,8 +3,10 @@
 //!
 //! It builds the release binary, starts it on a fresh data file and reports:
 //! start to first 200, idle RSS, rps and p50/p99 of `/health` and of an
-//! authenticated `GET /v3/me` at 32 connections, the first-use cost of a
-//! never-used key, requests that still succeed after a revoke under load,
+//! authenticated `GET /v3/me` at 32 connections with an access key and with
+//! a JWT (an EdDSA key registered on the fly, a one-hour token minted with
+//! the core's toolkit), the first-use cost of a never-used key and of a
+//! never-used JWT key, requests that still succeed after a revoke under load,
 //! and legitimate throughput while a flood of wrong secrets runs. Loops are
 //! bounded; the server is stopped at the end.
 
@@ -76,6 +78,20 @@ fn rss_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// The time of one `GET /v3/me` with `credential`, in ms (curl included).
+fn time_me(url: &str, credential: &str) -> Result<f64> {
+    let out = curl(&[
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{time_total}",
+        "-H",
+        &format!("Authorization: Bearer {credential}"),
+        &format!("{url}/v3/me"),
+    ])?;
+    Ok(out.trim().parse::<f64>().unwrap_or(0.0) * 1000.0)
+}
+
 /// Runs the server benchmark and prints its report.
 pub fn run(root: &Path) -> Result<()> {
     cmd(root, "bash")
@@ -139,19 +155,38 @@ pub fn run(root: &Path) -> Result<()> {
             json_field(&body, "key").context("creating a bench key")?,
         ))
     };
-    let (fresh_id, fresh) = create_key("fresh")?;
-    let time = |key: &str| -> Result<f64> {
-        let out = curl(&[
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{time_total}",
+    // A JWT key on the bench application, and a one-hour token.
+    let (jwt_me, jwt_first_ms, jwt_second_ms) = {
+        use latchkey_core::jwt::{self, Algorithm, SigningKey};
+        let audience = curl(&[&format!("{url}/.well-known/latchkey")])?;
+        let audience = json_field(&audience, "jwt_audience").context("reading jwt_audience")?;
+        let key = SigningKey::generate(Algorithm::EdDSA)?;
+        let pem = key.verifying_key().to_spki_pem().replace('\n', "\\n");
+        let body = curl(&[
+            "-X",
+            "POST",
             "-H",
-            &format!("Authorization: Bearer {key}"),
-            &format!("{url}/v3/me"),
+            &auth,
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            &format!(r#"{{"name":"bench-jwt","public_key":"{pem}","algorithm":"EdDSA"}}"#),
+            &format!("{url}/v3/applications/{app_id}/jwt-keys"),
         ])?;
-        Ok(out.trim().parse::<f64>().unwrap_or(0.0) * 1000.0)
+        let kid = json_field(&body, "id").with_context(|| format!("registering: {body}"))?;
+        let token =
+            jwt::mint_access_token(&app_id, &kid, &audience, Duration::from_secs(3600), &key)?;
+        let first = time_me(&url, &token)?;
+        let second = time_me(&url, &token)?;
+        let load = wrk(&format!("{url}/v3/me"), Some(&token), CONNECTIONS, DURATION)?;
+        if load.non_2xx > 0 {
+            bail!("the JWT was refused under load ({} non-2xx)", load.non_2xx);
+        }
+        (load, first, second)
     };
+
+    let (fresh_id, fresh) = create_key("fresh")?;
+    let time = |key: &str| time_me(&url, key);
     let first_use_ms = time(&fresh)?;
     let second_use_ms = time(&fresh)?;
 
@@ -238,8 +273,19 @@ pub fn run(root: &Path) -> Result<()> {
         me.rps / health.rps.max(1.0)
     );
     println!(
+        "  GET /v3/me (JWT, EdDSA)  {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms  ({:.2}x access key)",
+        jwt_me.rps,
+        jwt_me.p50_ms,
+        jwt_me.p99_ms,
+        jwt_me.rps / me.rps.max(1.0)
+    );
+    println!(
         "  first use of a new key   {:>9.1} ms  (second use {:.1} ms, curl included)",
         first_use_ms, second_use_ms
+    );
+    println!(
+        "  first use of a JWT key   {:>9.1} ms  (second use {:.1} ms, curl included)",
+        jwt_first_ms, jwt_second_ms
     );
     println!(
         "  after revoke (200 probes) {:>8} succeeded",

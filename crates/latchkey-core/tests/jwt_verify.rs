@@ -687,3 +687,31 @@ fn errors_do_not_leak_token_contents() {
     assert!(!err.to_string().contains("secret-issuer-name"));
     assert!(!format!("{err:?}").contains("secret-issuer-name"));
 }
+
+#[test]
+fn unverified_kid_reads_only_a_well_formed_header() {
+    let key = SigningKey::generate(Algorithm::EdDSA).unwrap();
+    let token =
+        jwt::mint_access_token("app_01", "jwk_01", AUD, Duration::from_secs(60), &key).unwrap();
+    assert_eq!(jwt::unverified_kid(&token).unwrap(), "jwk_01");
+    let unsigned = jwt::sign(&good_claims(), &key, &Header::new(Algorithm::EdDSA)).unwrap();
+    let malformed = |token: &str| {
+        matches!(
+            jwt::unverified_kid(token),
+            Err(VerifyError::Malformed { .. })
+        )
+    };
+    assert!(malformed(&unsigned), "no kid");
+    assert!(malformed("a.b"));
+    assert!(malformed(&format!("{token}.x")));
+    let (header, rest) = token.split_once('.').unwrap();
+    assert!(malformed(&format!("{header}=.{rest}")), "padded");
+    let crit = b64(br#"{"alg":"EdDSA","kid":"jwk_01","crit":["x"],"x":1}"#);
+    assert!(malformed(&format!("{crit}.{rest}")));
+    let numeric = b64(br#"{"alg":"EdDSA","kid":7}"#);
+    assert!(malformed(&format!("{numeric}.{rest}")));
+    assert!(malformed(&format!(
+        "{token}{}",
+        "A".repeat(jwt::MAX_TOKEN_LEN)
+    )));
+}

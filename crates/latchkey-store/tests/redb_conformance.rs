@@ -38,3 +38,24 @@ async fn everything_survives_a_reopen() {
             .is_some()
     );
 }
+
+#[tokio::test]
+async fn a_fresh_file_reads_jwt_keys_before_any_is_written() {
+    let (store, _dir) = fresh();
+    let t = conformance::tenant(&*store, latchkey_core::plan::Plan::Free, None, true).await;
+    let page = store
+        .list_jwt_keys(
+            t.scope(),
+            latchkey_store::KeyFilter {
+                application_id: Some(t.admin_app.id),
+                status: Some(latchkey_core::status::EffectiveKeyStatus::Active),
+            },
+            latchkey_core::list::PageRequest::first(50),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
+    assert!(page.data.is_empty());
+    let unknown = latchkey_core::id::JwtKeyId::generate();
+    assert!(store.jwt_key_credential(unknown).await.unwrap().is_none());
+}

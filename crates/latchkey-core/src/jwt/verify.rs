@@ -335,6 +335,33 @@ pub fn verify<'a>(
     })
 }
 
+/// The `kid` of a token's header, read *without* verifying anything else:
+/// for a verifier that must pick the key before calling [`verify`] (the
+/// server looks the registered key up by it). Applies the same size bound
+/// and structural rules as [`verify`] to what it reads (three segments,
+/// strict unpadded base64url header, a JSON object, no `crit`, a string
+/// `kid`). The result is untrusted until [`verify`] succeeds.
+pub fn unverified_kid(token: &str) -> Result<String, VerifyError> {
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(VerifyError::malformed("token longer than 8 KiB"));
+    }
+    let mut segments = token.split('.');
+    let (Some(header_b64), Some(_), Some(_), None) = (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next(),
+    ) else {
+        return Err(VerifyError::malformed("a token has exactly three segments"));
+    };
+    let header_bytes = base64url::decode(header_b64).ok_or(VerifyError::malformed(
+        "segments must be unpadded base64url",
+    ))?;
+    RawHeader::parse(&header_bytes)?
+        .kid
+        .ok_or(VerifyError::malformed("the header has no kid"))
+}
+
 /// Checks only a signature: `signature` over `signing_input` with `key`
 /// under `algorithm`. No header or claim is looked at. For JWS test vectors
 /// and detached payloads.

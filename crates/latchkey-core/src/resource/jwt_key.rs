@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access_key::check_new_expiration;
 use crate::id::{AccountId, ApplicationId, JwtKeyId, UserId};
+use crate::jwt::{Algorithm, KeyError, VerifyingKey};
 use crate::status::KeyStatus;
 use crate::validation::ValidationErrors;
 
@@ -70,6 +71,129 @@ pub struct RegisteredPublicKey {
     pub thumbprint: String,
 }
 
+/// The JWS algorithms a JWT key may be registered with (API.md's allow-list;
+/// `Ed25519` is the fully specified name of `EdDSA`, RFC 9864).
+pub const ALLOWED_ALGORITHMS: [Algorithm; 6] = [
+    Algorithm::EdDSA,
+    Algorithm::Ed25519,
+    Algorithm::ES256,
+    Algorithm::ES384,
+    Algorithm::RS256,
+    Algorithm::PS256,
+];
+
+impl RegisteredPublicKey {
+    /// Checks a public key offered for registration as `kid`: `public_key`
+    /// is a PEM string (SPKI or X.509 certificate) or a JWK object;
+    /// `algorithm` must be in [`ALLOWED_ALGORITHMS`] and fit the key (and
+    /// the JWK's own `alg`, if any). Without `algorithm`, the JWK's `alg` or
+    /// else the key type's default (`EdDSA`, `ES256`, `ES384`, `RS256`) is
+    /// taken. Each fault names its field (`public_key` or `algorithm`).
+    pub fn parse(
+        public_key: &serde_json::Value,
+        algorithm: Option<&str>,
+        kid: JwtKeyId,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let requested = match algorithm {
+            None => None,
+            Some(name) => match Algorithm::from_name(name) {
+                Some(alg) if ALLOWED_ALGORITHMS.contains(&alg) => Some(alg),
+                _ => {
+                    errors.add("algorithm", format!("must be one of {}", allowed_names()));
+                    None
+                }
+            },
+        };
+        let key = match public_key {
+            serde_json::Value::String(pem) => VerifyingKey::from_pem(pem),
+            serde_json::Value::Object(_) => VerifyingKey::from_jwk(public_key),
+            _ => {
+                errors.add(
+                    "public_key",
+                    "must be a PEM string (public key or certificate) or a JWK object",
+                );
+                return Err(errors);
+            }
+        };
+        let key = match key {
+            Ok(key) => key,
+            Err(error) => {
+                errors.add("public_key", key_problem(&error));
+                return Err(errors);
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let algorithm = match (requested, key.algorithm()) {
+            (Some(alg), _) => alg,
+            (None, Some(jwk_alg)) => jwk_alg,
+            (None, None) => key.key_type().default_algorithm(),
+        };
+        if !ALLOWED_ALGORITHMS.contains(&algorithm) {
+            errors.add("algorithm", format!("must be one of {}", allowed_names()));
+            return Err(errors);
+        }
+        if !algorithm.fits(key.key_type()) {
+            errors.add(
+                "algorithm",
+                format!("{algorithm} does not fit this {:?} key", key.key_type()),
+            );
+            return Err(errors);
+        }
+        if !key.accepts(algorithm) {
+            errors.add("algorithm", "differs from the JWK's `alg`");
+            return Err(errors);
+        }
+        let key = key
+            .with_algorithm(algorithm)
+            .map_err(|error| ValidationErrors::single("algorithm", error.to_string()))?
+            .with_kid(kid.to_string());
+        Ok(RegisteredPublicKey {
+            algorithm: algorithm.as_str().to_owned(),
+            thumbprint: key.thumbprint(),
+            public_jwk: key.to_jwk(),
+        })
+    }
+}
+
+fn allowed_names() -> String {
+    ALLOWED_ALGORITHMS.map(Algorithm::as_str).join(", ")
+}
+
+/// What is wrong with an offered public key, for the `public_key` field.
+fn key_problem(error: &KeyError) -> String {
+    match error {
+        KeyError::PrivateKeyGiven => {
+            "is a private key: register only the public key (never send a private key)".into()
+        }
+        KeyError::RsaKeyTooSmall { bits } => {
+            format!("RSA key of {bits} bits is too small (minimum 2048)")
+        }
+        KeyError::UnsupportedCurve { curve } => {
+            format!("curve {curve} is not supported (Ed25519, P-256 or P-384)")
+        }
+        other => other.to_string(),
+    }
+}
+
+impl JwtKey {
+    /// The registered key, parsed for verification: restricted to its
+    /// algorithm, with `kid` = its id.
+    pub fn verifying_key(&self) -> Result<(VerifyingKey, Algorithm), KeyError> {
+        let algorithm = Algorithm::from_name(&self.algorithm).ok_or_else(|| {
+            KeyError::UnsupportedAlgorithm {
+                algorithm: self.algorithm.clone(),
+            }
+        })?;
+        let key = VerifyingKey::from_jwk(&serde_json::Value::Object(self.public_jwk.clone()))?
+            .with_algorithm(algorithm)?
+            .with_kid(self.id.to_string());
+        Ok((key, algorithm))
+    }
+}
+
 impl NewJwtKey {
     /// Validates the plain fields.
     pub fn validate(&self, now: Timestamp) -> Result<(), ValidationErrors> {
@@ -111,3 +235,98 @@ impl NewJwtKey {
 }
 
 super::key_lifecycle!(JwtKey);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jwt::SigningKey;
+    use serde_json::{Value, json};
+
+    fn fields(errors: ValidationErrors) -> Vec<String> {
+        errors.fields.into_iter().map(|f| f.name).collect()
+    }
+
+    #[test]
+    fn registers_pem_and_jwk_with_kid_alg_and_thumbprint() {
+        let kid = JwtKeyId::generate();
+        for alg in [Algorithm::EdDSA, Algorithm::ES256, Algorithm::ES384] {
+            let key = SigningKey::generate(alg).unwrap();
+            let public = key.verifying_key();
+            let from_pem = RegisteredPublicKey::parse(
+                &Value::from(public.to_spki_pem()),
+                Some(alg.as_str()),
+                kid,
+            )
+            .unwrap();
+            let from_jwk =
+                RegisteredPublicKey::parse(&Value::Object(public.to_jwk()), None, kid).unwrap();
+            assert_eq!(from_pem.public_jwk, from_jwk.public_jwk);
+            assert_eq!(from_pem.public_jwk["kid"], kid.to_string());
+            assert_eq!(from_pem.public_jwk["alg"], alg.as_str());
+            assert_eq!(from_pem.thumbprint, public.thumbprint());
+            assert_eq!(from_jwk.algorithm, alg.as_str());
+        }
+    }
+
+    #[test]
+    fn refusals_name_their_field() {
+        let kid = JwtKeyId::generate();
+        let ed = SigningKey::generate(Algorithm::EdDSA).unwrap();
+        let pem = Value::from(ed.verifying_key().to_spki_pem());
+        let private = Value::from(ed.to_pkcs8_pem().unwrap().to_string());
+        let private_jwk = ed.to_private_jwk().unwrap().to_value();
+        let parse = |key: &Value, alg: Option<&str>| {
+            fields(RegisteredPublicKey::parse(key, alg, kid).unwrap_err())
+        };
+        assert_eq!(parse(&private, Some("EdDSA")), ["public_key"]);
+        assert_eq!(parse(&private_jwk, None), ["public_key"]);
+        assert_eq!(parse(&json!(42), None), ["public_key"]);
+        assert_eq!(parse(&Value::from("not pem"), None), ["public_key"]);
+        for alg in ["none", "HS256", "RS384", "ES512", "eddsa", "ES256"] {
+            assert_eq!(parse(&pem, Some(alg)), ["algorithm"], "{alg}");
+        }
+        assert_eq!(parse(&private, Some("HS256")), ["algorithm", "public_key"]);
+        let mut es_jwk = SigningKey::generate(Algorithm::ES256)
+            .unwrap()
+            .verifying_key()
+            .to_jwk();
+        es_jwk.insert("alg".into(), "ES384".into());
+        assert_eq!(parse(&Value::Object(es_jwk), None), ["public_key"]);
+        let rsa = SigningKey::generate(Algorithm::RS256).unwrap();
+        let mut rsa_jwk = rsa.verifying_key().to_jwk();
+        rsa_jwk.insert("alg".into(), "RS256".into());
+        assert_eq!(
+            parse(&Value::Object(rsa_jwk.clone()), Some("PS256")),
+            ["algorithm"]
+        );
+        assert!(RegisteredPublicKey::parse(&Value::Object(rsa_jwk), Some("RS256"), kid).is_ok());
+    }
+
+    #[test]
+    fn a_stored_key_parses_back_for_verification() {
+        let key = SigningKey::generate(Algorithm::ES384).unwrap();
+        let id = JwtKeyId::generate();
+        let registered =
+            RegisteredPublicKey::parse(&Value::Object(key.verifying_key().to_jwk()), None, id)
+                .unwrap();
+        let stored = NewJwtKey {
+            name: "k".into(),
+            description: String::new(),
+            expiration: None,
+            created_by: None,
+        }
+        .build(
+            id,
+            AccountId::generate(),
+            crate::id::ApplicationId::generate(),
+            UserId::generate(),
+            registered,
+            Timestamp::now(),
+        )
+        .unwrap();
+        let (parsed, alg) = stored.verifying_key().unwrap();
+        assert_eq!(alg, Algorithm::ES384);
+        assert_eq!(parsed.kid(), Some(id.to_string().as_str()));
+        assert!(parsed.accepts(Algorithm::ES384));
+    }
+}

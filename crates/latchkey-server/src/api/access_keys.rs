@@ -32,7 +32,7 @@ use crate::state::AppState;
 /// Most ids in one bulk delete.
 const MAX_BULK_IDS: usize = 1000;
 
-const KEY_STATUSES: &str = "`active`, `inactive`, `revoked`, `expired`";
+pub(super) const KEY_STATUSES: &str = "`active`, `inactive`, `revoked`, `expired`";
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -316,25 +316,15 @@ async fn update_access_key(
     ApiJson(input): ApiJson<UpdateAccessKey>,
 ) -> ApiResult<Json<AccessKeyView>> {
     let principal = caller.principal();
-    let revokes = input.status == Some(KeyStatus::Revoked);
-    let edits = input.name.is_some()
-        || input.description.is_some()
-        || input.expiration.is_some()
-        || matches!(input.status, Some(KeyStatus::Active | KeyStatus::Inactive))
-        || !revokes;
-    let verbs: Vec<Verb> = [(edits, Verb::Edit), (revokes, Verb::Revoke)]
-        .into_iter()
-        .filter_map(|(needed, verb)| needed.then_some(verb))
-        .collect();
-    let scope = reach(principal, Subject::Keys, &verbs)?;
-    let application = path_id::<ApplicationKind>(&application)?;
-    let key = path_id::<AccessKeyKind>(&key)?;
     let update = KeyUpdate {
         name: input.name,
         description: input.description,
         status: input.status,
         expiration: input.expiration,
     };
+    let scope = reach(principal, Subject::Keys, &update_verbs(&update))?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    let key = path_id::<AccessKeyKind>(&key)?;
     let now = Timestamp::now();
     let key = state
         .store
@@ -342,6 +332,20 @@ async fn update_access_key(
         .await?;
     state.changed(principal.account_id);
     Ok(Json(AccessKeyView::new(key, now)))
+}
+
+/// The permissions a key change needs (access keys and JWT keys alike):
+/// `keys:revoke` to revoke, `keys:edit` for anything else.
+pub(super) fn update_verbs(update: &KeyUpdate) -> Vec<Verb> {
+    let revokes = update.status == Some(KeyStatus::Revoked);
+    let edits = !revokes
+        || update.name.is_some()
+        || update.description.is_some()
+        || update.expiration.is_some();
+    [(edits, Verb::Edit), (revokes, Verb::Revoke)]
+        .into_iter()
+        .filter_map(|(needed, verb)| needed.then_some(verb))
+        .collect()
 }
 
 /// Deletes an access key.

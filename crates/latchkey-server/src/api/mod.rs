@@ -10,6 +10,7 @@ mod access_keys;
 mod accounts;
 mod applications;
 mod groups;
+mod jwt_keys;
 mod system;
 mod users;
 
@@ -42,7 +43,7 @@ pub use accounts::DEFAULT_ADMIN_EMAIL;
 #[openapi(
     info(
         title = "Latchkey",
-        description = "Access management for applications: accounts, users, policy groups, applications and their access keys.",
+        description = "Access management for applications: accounts, users, policy groups, applications, their access keys and JWT keys.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     modifiers(&BearerSecurity),
@@ -56,6 +57,7 @@ pub use accounts::DEFAULT_ADMIN_EMAIL;
         (name = "policy groups", description = "Named permission sets, and their members."),
         (name = "applications", description = "The holders of credentials."),
         (name = "access keys", description = "`ak_…` keys of applications."),
+        (name = "jwt keys", description = "Registered public keys whose holders sign their own short-lived JWTs; an application's JWKS."),
     )
 )]
 struct ApiDoc;
@@ -71,7 +73,7 @@ impl Modify for BearerSecurity {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "An access key (`ak_…`) in `Authorization: Bearer <credential>`.",
+                        "An access key (`ak_…`), or a JWT signed by a registered JWT key (header `kid` = its id; `iss` = `sub` = the application id; `aud` = the server's `jwt_audience`; lifetime at most 1 hour), in `Authorization: Bearer <credential>`.",
                     ))
                     .build(),
             ),
@@ -150,6 +152,7 @@ fn router_and_spec() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(groups::router())
         .merge(applications::router())
         .merge(access_keys::router())
+        .merge(jwt_keys::router())
         .split_for_parts()
 }
 

@@ -80,3 +80,25 @@ pub fn permission_input() -> utoipa::openapi::schema::Array {
         )))
         .build()
 }
+
+/// A public key offered for registration: PEM text or a JWK object.
+pub fn public_key_input() -> utoipa::openapi::schema::Schema {
+    let one_of = utoipa::openapi::schema::OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(
+                    "PEM: `-----BEGIN PUBLIC KEY-----` (SPKI) or `-----BEGIN CERTIFICATE-----` (X.509).",
+                )),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .description(Some("A public JWK (`kty` `OKP`, `EC` or `RSA`).")),
+        )
+        .description(Some(
+            "The public key, as PEM text or a JWK object. Private keys are refused.",
+        ))
+        .build();
+    utoipa::openapi::schema::Schema::OneOf(one_of)
+}

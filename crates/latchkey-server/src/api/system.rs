@@ -13,9 +13,6 @@ use super::views::{AccountView, ApplicationView, UserView};
 use crate::auth::Caller;
 use crate::state::AppState;
 
-/// JWS algorithms the server will accept for JWT keys.
-pub const JWT_ALGORITHMS: [&str; 6] = ["EdDSA", "Ed25519", "ES256", "ES384", "RS256", "PS256"];
-
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(health))
@@ -65,7 +62,9 @@ async fn well_known(State(state): State<AppState>) -> Json<ServerInfo> {
     Json(ServerInfo {
         object: "server",
         jwt_audience: state.config.audience.clone(),
-        jwt_algorithms: JWT_ALGORITHMS.to_vec(),
+        jwt_algorithms: latchkey_core::resource::jwt_key::ALLOWED_ALGORITHMS
+            .map(latchkey_core::jwt::Algorithm::as_str)
+            .to_vec(),
         version: env!("CARGO_PKG_VERSION"),
     })
 }

@@ -6,7 +6,7 @@ use latchkey_core::id::IdKind;
 use latchkey_core::list::{Order, Page, PageRequest};
 use latchkey_core::permission::PermissionSet;
 use latchkey_core::plan::{Limits, Plan};
-use latchkey_core::resource::{AccessKey, Account, Application, PolicyGroup, User};
+use latchkey_core::resource::{AccessKey, Account, Application, JwtKey, PolicyGroup, User};
 use latchkey_core::status::{ApplicationStatus, EffectiveKeyStatus, UserStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -349,4 +349,81 @@ impl std::fmt::Debug for CreatedAccessKeyView {
             .field("key", &self.key)
             .finish_non_exhaustive()
     }
+}
+
+/// A JWT key: a registered public key whose holder signs its own tokens.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = JwtKey)]
+pub struct JwtKeyView {
+    /// Always `jwt_key`.
+    #[schema(example = "jwt_key")]
+    pub object: &'static str,
+    /// Id (`jwk_…`): the `kid` tokens signed with this key carry.
+    #[schema(value_type = String)]
+    pub id: latchkey_core::id::JwtKeyId,
+    /// The application it belongs to (never changes): the `iss` and `sub`
+    /// of its tokens.
+    #[schema(value_type = String)]
+    pub application_id: latchkey_core::id::ApplicationId,
+    /// Name, unique among the account's JWT keys that are not revoked.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// The one JWS algorithm its tokens must use.
+    #[schema(example = "EdDSA")]
+    pub algorithm: String,
+    /// The public key as a JWK, with `kid` (the key's id) and `alg`.
+    #[schema(value_type = Object)]
+    pub public_key: serde_json::Map<String, serde_json::Value>,
+    /// RFC 7638 SHA-256 thumbprint of the public key (base64url).
+    pub thumbprint: String,
+    /// Status at the time of the response (`expired` is derived).
+    #[schema(schema_with = super::schema::effective_key_status)]
+    pub status: EffectiveKeyStatus,
+    /// When it stops working, if ever.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expiration: Option<Timestamp>,
+    /// The user it belongs to.
+    #[schema(value_type = String)]
+    pub created_by: latchkey_core::id::UserId,
+    /// Creation time.
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    /// Last change.
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+    /// Last successful authentication (coalesced: up to a minute late).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_used_at: Option<Timestamp>,
+}
+
+impl JwtKeyView {
+    /// The key as shown at `now`.
+    pub fn new(key: JwtKey, now: Timestamp) -> Self {
+        JwtKeyView {
+            object: "jwt_key",
+            status: key.effective_status(now),
+            id: key.id,
+            application_id: key.application_id,
+            name: key.name,
+            description: key.description,
+            algorithm: key.algorithm,
+            public_key: key.public_jwk,
+            thumbprint: key.thumbprint,
+            expiration: key.expiration,
+            created_by: key.created_by,
+            created_at: key.created_at,
+            updated_at: key.updated_at,
+            last_used_at: key.last_used_at,
+        }
+    }
+}
+
+/// A JSON Web Key Set (RFC 7517): the application's active public keys.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = JwkSet)]
+pub struct JwkSetView {
+    /// Each active key as a JWK with `kid` and `alg`.
+    #[schema(value_type = Vec<Object>)]
+    pub keys: Vec<serde_json::Map<String, serde_json::Value>>,
 }

@@ -1,9 +1,15 @@
-//! The verified-credential cache, and the per-account generations that
-//! invalidate it synchronously.
+//! The verified-credential caches, and the per-account generations that
+//! invalidate them synchronously.
 //!
-//! An entry is keyed by the access key's id and holds the SHA-256 of the
-//! whole key string that was verified, compared in constant time, so a hit
-//! proves the caller presented the same string that argon2id accepted.
+//! An access-key entry is keyed by the access key's id and holds the SHA-256
+//! of the whole key string that was verified, compared in constant time, so
+//! a hit proves the caller presented the same string that argon2id accepted.
+//!
+//! A JWT-key entry is keyed by the JWT key's id (the tokens' `kid`) and holds
+//! the registered public key parsed once, the server's verification policy
+//! for it, and the identity its tokens authenticate as. A hit saves the
+//! store read and the key parse; every token's signature and claims are
+//! still verified.
 //!
 //! Invalidation: every write that can change what authentication decides
 //! (or what `/v3/me` shows) bumps its account's generation after the store
@@ -18,7 +24,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use jiff::Timestamp;
-use latchkey_core::id::{AccessKeyId, AccountId};
+use latchkey_core::id::{AccessKeyId, AccountId, JwtKeyId};
+use latchkey_core::jwt::{VerificationPolicy, VerifyingKey};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -171,5 +178,74 @@ impl CredentialCache {
                 outcome,
             },
         );
+    }
+}
+
+/// A registered JWT key ready to verify tokens.
+#[derive(Debug)]
+pub struct RegisteredKey {
+    /// The public key, parsed once, restricted to its algorithm, with `kid`.
+    pub key: VerifyingKey,
+    /// The server's policy for its tokens (its algorithm, the configured
+    /// audience, `iss` = `sub` = its application).
+    pub policy: VerificationPolicy,
+    /// Who its tokens authenticate as.
+    pub identity: Arc<Identity>,
+}
+
+/// What looking a JWT key up decided.
+#[derive(Debug, Clone)]
+pub enum JwtOutcome {
+    /// Tokens signed by this key may act, once verified.
+    Accepted(Arc<RegisteredKey>),
+    /// The key may not act (inactive, revoked, expired, application revoked,
+    /// owner deleted).
+    Refused {
+        /// The key's account, whose generation decides when to look again.
+        account_id: AccountId,
+    },
+}
+
+struct JwtEntry {
+    built_at: u64,
+    outcome: JwtOutcome,
+}
+
+/// Registered JWT keys, parsed.
+#[derive(Default)]
+pub struct JwtKeyCache {
+    entries: RwLock<HashMap<JwtKeyId, JwtEntry>>,
+}
+
+impl JwtKeyCache {
+    /// The current outcome for `id` at `now`, or `None` (ask the store).
+    pub fn lookup(
+        &self,
+        id: JwtKeyId,
+        now: Timestamp,
+        generations: &Generations,
+    ) -> Option<JwtOutcome> {
+        let entries = self.entries.read().expect("cache lock");
+        let entry = entries.get(&id)?;
+        let (account_id, valid_until) = match &entry.outcome {
+            JwtOutcome::Accepted(registered) => (
+                registered.identity.principal.account_id,
+                registered.identity.valid_until,
+            ),
+            JwtOutcome::Refused { account_id } => (*account_id, None),
+        };
+        let fresh = generations.is_current(account_id, entry.built_at)
+            && valid_until.is_none_or(|until| now < until);
+        fresh.then(|| entry.outcome.clone())
+    }
+
+    /// Remembers a looked-up key; `built_at` is the generation snapshot taken
+    /// before the store read.
+    pub fn insert(&self, id: JwtKeyId, built_at: u64, outcome: JwtOutcome) {
+        let mut entries = self.entries.write().expect("cache lock");
+        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&id) {
+            entries.clear();
+        }
+        entries.insert(id, JwtEntry { built_at, outcome });
     }
 }

@@ -9,6 +9,14 @@
 //! attempts are rate limited per client address ([`limiter`]); `last_used_at`
 //! is coalesced ([`usage`]). The credential string is never logged, stored,
 //! or put in an error.
+//!
+//! Any other bearer is a JWT: its `kid` is read from the header (size bound
+//! and structure first), the registered key is taken from the [`cache`] or
+//! read from the store once and parsed once, and the token is verified with
+//! the server's policy (the key's algorithm only, `aud` = the configured
+//! audience, `iss` = `sub` = the key's application, lifetime at most one
+//! hour, leeway 60 s). Every refusal is the same 401; failed verifications
+//! spend the client's failure budget like wrong secrets.
 
 pub mod cache;
 pub mod limiter;
@@ -22,8 +30,10 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use jiff::Timestamp;
 use latchkey_core::access_key;
+use latchkey_core::authorize::Credential;
 use latchkey_core::authorize::Principal;
-use latchkey_core::id::{AccessKeyId, AccountId};
+use latchkey_core::id::{AccessKeyId, AccountId, JwtKeyId};
+use latchkey_core::jwt::{self, VerificationPolicy};
 use latchkey_core::permission::PermissionSet;
 use latchkey_core::resource::{Account, Application, User};
 use latchkey_core::secret_hash::verify_secret;
@@ -34,7 +44,10 @@ use zeroize::Zeroizing;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, AuthFailure};
 use crate::state::AppState;
-use cache::{CredentialCache, CredentialDigest, Generations, Lookup, Outcome};
+use cache::{
+    CredentialCache, CredentialDigest, Generations, JwtKeyCache, JwtOutcome, Lookup, Outcome,
+    RegisteredKey,
+};
 use limiter::FailureLimiter;
 use usage::UsageRecorder;
 
@@ -59,7 +72,9 @@ pub struct Identity {
 pub struct Authenticator {
     store: Arc<dyn Store>,
     cache: CredentialCache,
+    jwt_keys: JwtKeyCache,
     generations: Generations,
+    audience: String,
     verifications: Semaphore,
     failures: FailureLimiter,
     usage: UsageRecorder,
@@ -71,7 +86,9 @@ impl Authenticator {
         Authenticator {
             store,
             cache: CredentialCache::default(),
+            jwt_keys: JwtKeyCache::default(),
             generations: Generations::default(),
+            audience: config.audience.clone(),
             verifications: Semaphore::new(config.verify_concurrency.max(1)),
             failures: FailureLimiter::new(
                 config.auth_failure_burst,
@@ -102,8 +119,7 @@ impl Authenticator {
         if credential.starts_with(access_key::PREFIX) {
             self.access_key(credential, client).await
         } else {
-            // Issue 5 adds the other branch here: a JWT signed by a registered key.
-            Err(self.guessed(client))
+            self.jwt(credential, client).await
         }
     }
 
@@ -127,7 +143,7 @@ impl Authenticator {
         let now = Timestamp::now();
         match self.cache.lookup(id, &digest, now, &self.generations) {
             Lookup::Hit(identity) => {
-                self.usage.record(id, now);
+                self.usage.record(Credential::AccessKey(id), now);
                 return Ok(identity);
             }
             Lookup::Refused => return Err(invalid()),
@@ -178,8 +194,85 @@ impl Authenticator {
         });
         self.cache
             .insert(id, digest, built_at, Outcome::Accepted(identity.clone()));
-        self.usage.record(id, now);
+        self.usage.record(Credential::AccessKey(id), now);
         Ok(identity)
+    }
+
+    async fn jwt(&self, token: &str, client: IpAddr) -> Result<Arc<Identity>, ApiError> {
+        let kid = jwt::unverified_kid(token).map_err(|_| self.guessed(client))?;
+        let id: JwtKeyId = kid.parse().map_err(|_| self.guessed(client))?;
+        let now = Timestamp::now();
+        let registered = match self.jwt_keys.lookup(id, now, &self.generations) {
+            Some(JwtOutcome::Accepted(registered)) => registered,
+            Some(JwtOutcome::Refused { .. }) => {
+                return Err(ApiError::Unauthorized(AuthFailure::Invalid));
+            }
+            None => self.load_jwt_key(id, client).await?,
+        };
+        if let Err(error) = jwt::verify(token, &registered.key, &registered.policy, Some(now)) {
+            tracing::debug!(key_id = %id, %error, "JWT refused");
+            return Err(self.guessed(client));
+        }
+        self.usage.record(Credential::JwtKey(id), now);
+        Ok(registered.identity.clone())
+    }
+
+    /// Reads a JWT key from the store, parses it once and caches the outcome.
+    async fn load_jwt_key(
+        &self,
+        id: JwtKeyId,
+        client: IpAddr,
+    ) -> Result<Arc<RegisteredKey>, ApiError> {
+        self.failures
+            .check(client)
+            .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+        let built_at = self.generations.snapshot();
+        let Some((context, stored)) = self.store.jwt_key_credential(id).await? else {
+            return Err(self.guessed(client));
+        };
+        let now = Timestamp::now();
+        let authenticated = match context.authenticate(now) {
+            Ok(authenticated) => authenticated,
+            Err(rejected) => {
+                tracing::debug!(key_id = %id, %rejected, "credential refused");
+                let refused = JwtOutcome::Refused {
+                    account_id: context.account.id,
+                };
+                self.jwt_keys.insert(id, built_at, refused);
+                return Err(ApiError::Unauthorized(AuthFailure::Invalid));
+            }
+        };
+        let parsed = stored.verifying_key().and_then(|(key, algorithm)| {
+            let policy = VerificationPolicy::for_access_tokens(
+                [algorithm],
+                self.audience.clone(),
+                stored.application_id.to_string(),
+            )
+            .map_err(|_| jwt::KeyError::Backend)?;
+            Ok((key, policy))
+        });
+        let (key, policy) = match parsed {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                tracing::error!(key_id = %id, %error, "a stored JWT key does not parse");
+                return Err(ApiError::Unauthorized(AuthFailure::Invalid));
+            }
+        };
+        let registered = Arc::new(RegisteredKey {
+            key,
+            policy,
+            identity: Arc::new(Identity {
+                principal: authenticated.principal,
+                valid_until: authenticated.valid_until,
+                scopes: context.state.scopes,
+                account: context.account,
+                application: context.application,
+                user: context.key_owner,
+            }),
+        });
+        self.jwt_keys
+            .insert(id, built_at, JwtOutcome::Accepted(registered.clone()));
+        Ok(registered)
     }
 }
 

@@ -74,6 +74,7 @@ impl RedbStore {
             }
             // Older versions would be migrated here, in this transaction.
             _ => {
+                tables::create_all(&txn)?;
                 txn.commit()?;
                 Ok(())
             }

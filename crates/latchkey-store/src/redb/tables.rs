@@ -54,3 +54,36 @@ pub(super) const JWT_KEYS: Records = TableDefinition::new("jwt_keys");
 pub(super) const JWT_KEYS_BY_APPLICATION: Index = TableDefinition::new("jwt_keys_by_application");
 pub(super) const JWT_KEYS_BY_ACCOUNT: Index = TableDefinition::new("jwt_keys_by_account");
 pub(super) const JWT_KEY_NAMES: Names = TableDefinition::new("jwt_key_names");
+
+/// Creates every table that does not exist yet, so that reads never meet a
+/// missing table (redb creates a table on its first write only).
+pub(super) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::TableError> {
+    txn.open_table(OPERATOR)?;
+    for records in [ACCOUNTS, USERS, GROUPS, APPLICATIONS, ACCESS_KEYS, JWT_KEYS] {
+        txn.open_table(records)?;
+    }
+    for index in [
+        ACCOUNT_LIST,
+        USERS_BY_ACCOUNT,
+        GROUP_APPLICATIONS,
+        GROUP_USERS,
+        GROUPS_BY_ACCOUNT,
+        APPLICATIONS_BY_ACCOUNT,
+        ACCESS_KEYS_BY_APPLICATION,
+        ACCESS_KEYS_BY_ACCOUNT,
+        JWT_KEYS_BY_APPLICATION,
+        JWT_KEYS_BY_ACCOUNT,
+    ] {
+        txn.open_table(index)?;
+    }
+    for names in [
+        USER_EMAILS,
+        GROUP_NAMES,
+        APPLICATION_NAMES,
+        ACCESS_KEY_NAMES,
+        JWT_KEY_NAMES,
+    ] {
+        txn.open_table(names)?;
+    }
+    Ok(())
+}

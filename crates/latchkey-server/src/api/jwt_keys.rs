@@ -1,0 +1,292 @@
+//! JWT keys: registered public keys of an application, and the
+//! application's JWKS. Every operation is decided against the key's
+//! application's creator (`keys:<verb>:own` or `:any`), as for access keys.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jiff::Timestamp;
+use latchkey_core::authorize::{Action, Target, authorize};
+use latchkey_core::id::{ApplicationKind, JwtKeyId, JwtKeyKind, UserId};
+use latchkey_core::list::{Order, PageRequest};
+use latchkey_core::permission::{Subject, Verb};
+use latchkey_core::resource::jwt_key::RegisteredPublicKey;
+use latchkey_core::resource::{KeyUpdate, NewJwtKey};
+use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
+use latchkey_core::validation::{ValidationErrors, double_option};
+use latchkey_store::{KeyFilter, StoreError};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::access_keys::{KEY_STATUSES, update_verbs};
+use super::extract::{ApiJson, ApiPath, ApiQuery, StatusPageQuery, path_id, status_filter};
+use super::views::{JwkSetView, JwtKeyView, List};
+use super::{Errors, reach};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_jwt_keys, create_jwt_key))
+        .routes(routes!(get_jwt_key, update_jwt_key, delete_jwt_key))
+        .routes(routes!(application_jwks))
+}
+
+/// A public key to register.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateJwtKey {
+    /// Name, unique among the account's JWT keys that are not revoked.
+    pub name: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// The public key: a PEM string (`PUBLIC KEY` SPKI or an X.509
+    /// `CERTIFICATE`) or a public JWK object. Ed25519, EC P-256/P-384, or
+    /// RSA of 2048 bits or more. Never send a private key: it is refused.
+    #[schema(schema_with = super::schema::public_key_input)]
+    pub public_key: serde_json::Value,
+    /// The one JWS algorithm its tokens will use: `EdDSA` (or `Ed25519`),
+    /// `ES256`, `ES384`, `RS256` or `PS256`, fitting the key. Absent: the
+    /// JWK's `alg`, else the key type's default (`EdDSA`, `ES256`, `ES384`,
+    /// `RS256`).
+    #[serde(default)]
+    pub algorithm: Option<String>,
+    /// When the key stops working (RFC 3339, in the future).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expiration: Option<Timestamp>,
+    /// Another user of the account to own the key (needs `users:manage`).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub created_by: Option<UserId>,
+}
+
+/// A change to a JWT key; absent fields stay as they are. The public key
+/// and algorithm never change: register a new key to rotate.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateJwtKey {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `active`, `inactive`, or `revoked` (terminal; needs `keys:revoke`).
+    #[serde(default)]
+    #[schema(schema_with = super::schema::key_status)]
+    pub status: Option<KeyStatus>,
+    /// New expiration; `null` removes it. A past expiration makes the key
+    /// `expired`; a future one brings it back.
+    #[serde(default, deserialize_with = "double_option::deserialize")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expiration: Option<Option<Timestamp>>,
+}
+
+/// JWT keys of an application; revoked ones only with `status=revoked`.
+#[utoipa::path(get, path = "/v3/applications/{id}/jwt-keys", tag = "jwt keys",
+    params(("id" = String, Path, description = "Application id (`app_…`)."), StatusPageQuery),
+    responses((status = 200, description = "A page of JWT keys.", body = List<JwtKeyView>), Errors))]
+async fn list_jwt_keys(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(application): ApiPath<String>,
+    ApiQuery(query): ApiQuery<StatusPageQuery>,
+) -> ApiResult<Json<List<JwtKeyView>>> {
+    let scope = reach(caller.principal(), Subject::Keys, &[Verb::View])?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    let mut errors = ValidationErrors::new();
+    let page = query.paging().page::<JwtKeyKind>(&mut errors);
+    let status: Option<EffectiveKeyStatus> =
+        status_filter(query.status.as_deref(), KEY_STATUSES, &mut errors);
+    let page = errors.finish(page)?.expect("valid when no errors");
+    let now = Timestamp::now();
+    let filter = KeyFilter {
+        application_id: Some(application),
+        status,
+    };
+    let found = state.store.list_jwt_keys(scope, filter, page, now).await?;
+    Ok(Json(List::new(
+        found,
+        &page,
+        |k| k.id.to_string(),
+        |k| JwtKeyView::new(k, now),
+    )))
+}
+
+/// Registers a public key within the application's JWT-key limit. The
+/// answer shows it as a JWK whose `kid` is the new key's id: tokens must
+/// carry that `kid`.
+#[utoipa::path(post, path = "/v3/applications/{id}/jwt-keys", tag = "jwt keys", request_body = CreateJwtKey,
+    params(("id" = String, Path, description = "Application id (`app_…`).")),
+    responses((status = 201, description = "The registered key.", body = JwtKeyView), Errors))]
+async fn create_jwt_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(application): ApiPath<String>,
+    ApiJson(input): ApiJson<CreateJwtKey>,
+) -> ApiResult<(StatusCode, Json<JwtKeyView>)> {
+    let principal = caller.principal();
+    let owner = input.created_by.unwrap_or(principal.user_id);
+    if owner != principal.user_id {
+        authorize(
+            principal,
+            Action::ManageUsers,
+            Target::Account(principal.account_id),
+        )?;
+    }
+    let scope = reach(principal, Subject::Keys, &[Verb::Create])?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    let now = Timestamp::now();
+    let id = JwtKeyId::generate();
+    let new = NewJwtKey {
+        name: input.name,
+        description: input.description,
+        expiration: input.expiration,
+        created_by: input.created_by,
+    };
+    let mut errors = ValidationErrors::new();
+    if let Err(invalid) = new.validate(now) {
+        errors.fields.extend(invalid.fields);
+    }
+    let registered =
+        match RegisteredPublicKey::parse(&input.public_key, input.algorithm.as_deref(), id) {
+            Ok(registered) => Some(registered),
+            Err(invalid) => {
+                errors.fields.extend(invalid.fields);
+                None
+            }
+        };
+    let registered = errors.finish(registered)?.expect("valid when no errors");
+    if owner != principal.user_id {
+        state
+            .store
+            .user_permissions(principal.account_id, owner)
+            .await
+            .map_err(|error| match error {
+                StoreError::NotFound { .. } => {
+                    ApiError::field("created_by", "no such user in this account")
+                }
+                other => other.into(),
+            })?;
+    }
+    let key = new.build(
+        id,
+        principal.account_id,
+        application,
+        owner,
+        registered,
+        now,
+    )?;
+    let key = state.store.create_jwt_key(scope, key, now).await?;
+    Ok((StatusCode::CREATED, Json(JwtKeyView::new(key, now))))
+}
+
+/// A JWT key of an application.
+#[utoipa::path(get, path = "/v3/applications/{id}/jwt-keys/{key_id}", tag = "jwt keys",
+    params(("id" = String, Path, description = "Application id (`app_…`)."),
+           ("key_id" = String, Path, description = "JWT key id (`jwk_…`).")),
+    responses((status = 200, description = "The key.", body = JwtKeyView), Errors))]
+async fn get_jwt_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((application, key)): ApiPath<(String, String)>,
+) -> ApiResult<Json<JwtKeyView>> {
+    let scope = reach(caller.principal(), Subject::Keys, &[Verb::View])?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    let key = path_id::<JwtKeyKind>(&key)?;
+    let key = state.store.get_jwt_key(scope, application, key).await?;
+    Ok(Json(JwtKeyView::new(key, Timestamp::now())))
+}
+
+/// Changes a JWT key; `status: revoked` (terminal) needs `keys:revoke`,
+/// other changes `keys:edit`. Tokens of a key that stops being active are
+/// refused from this answer on.
+#[utoipa::path(put, path = "/v3/applications/{id}/jwt-keys/{key_id}", tag = "jwt keys", request_body = UpdateJwtKey,
+    params(("id" = String, Path, description = "Application id (`app_…`)."),
+           ("key_id" = String, Path, description = "JWT key id (`jwk_…`).")),
+    responses((status = 200, description = "The changed key.", body = JwtKeyView), Errors))]
+async fn update_jwt_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((application, key)): ApiPath<(String, String)>,
+    ApiJson(input): ApiJson<UpdateJwtKey>,
+) -> ApiResult<Json<JwtKeyView>> {
+    let principal = caller.principal();
+    let update = KeyUpdate {
+        name: input.name,
+        description: input.description,
+        status: input.status,
+        expiration: input.expiration,
+    };
+    let scope = reach(principal, Subject::Keys, &update_verbs(&update))?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    let key = path_id::<JwtKeyKind>(&key)?;
+    let now = Timestamp::now();
+    let key = state
+        .store
+        .update_jwt_key(scope, application, key, update, now)
+        .await?;
+    state.changed(principal.account_id);
+    Ok(Json(JwtKeyView::new(key, now)))
+}
+
+/// Deletes a JWT key.
+#[utoipa::path(delete, path = "/v3/applications/{id}/jwt-keys/{key_id}", tag = "jwt keys",
+    params(("id" = String, Path, description = "Application id (`app_…`)."),
+           ("key_id" = String, Path, description = "JWT key id (`jwk_…`).")),
+    responses((status = 204, description = "Deleted."), Errors))]
+async fn delete_jwt_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((application, key)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let principal = caller.principal();
+    let scope = reach(principal, Subject::Keys, &[Verb::Delete])?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    let key = path_id::<JwtKeyKind>(&key)?;
+    state.store.delete_jwt_key(scope, application, key).await?;
+    state.changed(principal.account_id);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The application's active public keys as a JWKS (RFC 7517): what a
+/// verifier of its tokens needs. Inactive, revoked and expired keys are
+/// left out. Needs `keys:view` (`:own` or `:any`), like listing the keys.
+#[utoipa::path(get, path = "/v3/applications/{id}/jwks", tag = "jwt keys",
+    params(("id" = String, Path, description = "Application id (`app_…`).")),
+    responses((status = 200, description = "The key set.", body = JwkSetView), Errors))]
+async fn application_jwks(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(application): ApiPath<String>,
+) -> ApiResult<Json<JwkSetView>> {
+    let scope = reach(caller.principal(), Subject::Keys, &[Verb::View])?;
+    let application = path_id::<ApplicationKind>(&application)?;
+    let now = Timestamp::now();
+    let filter = KeyFilter {
+        application_id: Some(application),
+        status: Some(EffectiveKeyStatus::Active),
+    };
+    let mut keys = Vec::new();
+    let mut after = None;
+    loop {
+        let page = PageRequest {
+            limit: 1000,
+            after,
+            order: Order::Ascending,
+            include_total_count: false,
+        };
+        let found = state.store.list_jwt_keys(scope, filter, page, now).await?;
+        after = found.data.last().map(|key| key.id);
+        keys.extend(found.data.into_iter().map(|key| key.public_jwk));
+        if !found.has_more {
+            break;
+        }
+    }
+    Ok(Json(JwkSetView { keys }))
+}
