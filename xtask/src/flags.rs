@@ -51,8 +51,10 @@ pub struct BenchArgs {
 /// A benchmark suite: one crate's `benches/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BenchSuite {
-    /// `latchkey-core`: key parsing, argon2id hashing, `authorize`.
+    /// `latchkey-core`: key parsing, argon2id hashing, `authorize`, JWT sign/verify.
     Core,
+    /// `latchkey-store`: key lookups at 1k–100k keys and key creation on a redb file.
+    Store,
 }
 
 impl BenchSuite {
@@ -60,6 +62,7 @@ impl BenchSuite {
     pub fn package(self) -> &'static str {
         match self {
             BenchSuite::Core => "latchkey-core",
+            BenchSuite::Store => "latchkey-store",
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod access_key;
 pub mod authorize;
 pub mod credential;
 pub mod id;
+pub mod jwt;
 pub mod list;
 pub mod permission;
 pub mod plan;

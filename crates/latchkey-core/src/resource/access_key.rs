@@ -4,10 +4,9 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{ChangeError, KeyFields, KeyUpdate};
 use crate::id::{AccessKeyId, AccountId, ApplicationId, UserId};
 use crate::permission::{PermissionSet, parse_permissions};
-use crate::status::{EffectiveKeyStatus, KeyStatus};
+use crate::status::KeyStatus;
 use crate::validation::ValidationErrors;
 
 /// An access key. The secret is never part of it: the store keeps only its
@@ -129,36 +128,13 @@ impl NewAccessKey {
     }
 }
 
-impl AccessKey {
-    /// The status as shown at `now`.
-    pub fn effective_status(&self, now: Timestamp) -> EffectiveKeyStatus {
-        self.status.effective(self.expiration, now)
-    }
-
-    /// Whether it counts toward its application's limit at `now`.
-    pub fn counts_toward_limit(&self, now: Timestamp) -> bool {
-        self.status.counts_toward_limit(self.expiration, now)
-    }
-
-    /// Applies a change (scopes are immutable and not part of it).
-    pub fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError> {
-        update.apply(
-            KeyFields {
-                name: &mut self.name,
-                description: &mut self.description,
-                status: &mut self.status,
-                expiration: &mut self.expiration,
-                updated_at: &mut self.updated_at,
-            },
-            now,
-        )
-    }
-}
+super::key_lifecycle!(AccessKey);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::status::IllegalTransition;
+    use crate::resource::{ChangeError, KeyUpdate};
+    use crate::status::{EffectiveKeyStatus, IllegalTransition};
 
     fn at(seconds: i64) -> Timestamp {
         Timestamp::from_second(seconds).unwrap()

@@ -5,9 +5,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::access_key::check_new_expiration;
-use super::{ChangeError, KeyFields, KeyUpdate};
 use crate::id::{AccountId, ApplicationId, JwtKeyId, UserId};
-use crate::status::{EffectiveKeyStatus, KeyStatus};
+use crate::status::KeyStatus;
 use crate::validation::ValidationErrors;
 
 /// A JWT key. Only the public key is ever stored.
@@ -111,28 +110,4 @@ impl NewJwtKey {
     }
 }
 
-impl JwtKey {
-    /// The status as shown at `now`.
-    pub fn effective_status(&self, now: Timestamp) -> EffectiveKeyStatus {
-        self.status.effective(self.expiration, now)
-    }
-
-    /// Whether it counts toward its application's limit at `now`.
-    pub fn counts_toward_limit(&self, now: Timestamp) -> bool {
-        self.status.counts_toward_limit(self.expiration, now)
-    }
-
-    /// Applies a change.
-    pub fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError> {
-        update.apply(
-            KeyFields {
-                name: &mut self.name,
-                description: &mut self.description,
-                status: &mut self.status,
-                expiration: &mut self.expiration,
-                updated_at: &mut self.updated_at,
-            },
-            now,
-        )
-    }
-}
+super::key_lifecycle!(JwtKey);

@@ -67,6 +67,46 @@ pub struct KeyUpdate {
     pub expiration: Option<Option<Timestamp>>,
 }
 
+/// The status rules access keys and JWT keys share, as inherent methods of
+/// each (`effective_status`, `counts_toward_limit`, `apply`).
+macro_rules! key_lifecycle {
+    ($key:ty) => {
+        impl $key {
+            /// The status as shown at `now`.
+            pub fn effective_status(
+                &self,
+                now: jiff::Timestamp,
+            ) -> crate::status::EffectiveKeyStatus {
+                self.status.effective(self.expiration, now)
+            }
+
+            /// Whether it counts toward its application's limit at `now`.
+            pub fn counts_toward_limit(&self, now: jiff::Timestamp) -> bool {
+                self.status.counts_toward_limit(self.expiration, now)
+            }
+
+            /// Applies a change (an access key's scopes are immutable and not part of it).
+            pub fn apply(
+                &mut self,
+                update: &crate::resource::KeyUpdate,
+                now: jiff::Timestamp,
+            ) -> Result<(), crate::resource::ChangeError> {
+                update.apply(
+                    crate::resource::KeyFields {
+                        name: &mut self.name,
+                        description: &mut self.description,
+                        status: &mut self.status,
+                        expiration: &mut self.expiration,
+                        updated_at: &mut self.updated_at,
+                    },
+                    now,
+                )
+            }
+        }
+    };
+}
+pub(crate) use key_lifecycle;
+
 /// The fields an access key and a JWT key share, borrowed for a change.
 pub(crate) struct KeyFields<'a> {
     pub name: &'a mut String,

@@ -172,6 +172,12 @@ impl RedbStore {
         self.write(|txn| bulk_delete(txn, scope, ids))
     }
 
+    /// Loads many access keys in one transaction, without limit checks:
+    /// for imports and benchmarks, never for requests.
+    pub fn import_access_keys(&self, keys: &[StoredAccessKey]) -> StoreResult<()> {
+        self.write(|txn| keys.iter().try_for_each(|key| keys::insert(txn, key)))
+    }
+
     pub(super) fn record_access_key_use_now(
         &self,
         uses: &[(AccessKeyId, Timestamp)],

@@ -132,6 +132,20 @@ pub fn cheap_key(
     }
 }
 
+/// Creates a key (cheaply hashed) within the limit.
+pub async fn add_key(
+    store: &dyn Store,
+    tenant: &Tenant,
+    app: ApplicationId,
+    name: &str,
+    expiration: Option<Timestamp>,
+) -> Result<AccessKey, StoreError> {
+    let key = cheap_key(tenant, app, name, expiration);
+    store
+        .create_access_key(tenant.scope(), key, LimitPolicy::Enforce, now())
+        .await
+}
+
 fn tenant_hash() -> latchkey_core::secret_hash::SecretHash {
     static HASH: std::sync::OnceLock<latchkey_core::secret_hash::SecretHash> =
         std::sync::OnceLock::new();
@@ -300,23 +314,8 @@ pub async fn names_are_unique_per_account_until_revoked(store: Arc<dyn Store>) {
     // Access-key names are unique across the account's applications.
     let a = app(&*store, &t, "a").await.unwrap();
     let b = app(&*store, &t, "b").await.unwrap();
-    store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, a.id, "ci", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await
-        .unwrap();
-    let clash = store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, b.id, "ci", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await;
+    add_key(&*store, &t, a.id, "ci", None).await.unwrap();
+    let clash = add_key(&*store, &t, b.id, "ci", None).await;
     assert!(matches!(clash, Err(StoreError::Duplicate { .. })));
 }
 
@@ -355,15 +354,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
 
     // Keys: two per application; inactive counts, expired and revoked do not.
     let target = apps[1].id;
-    let first = store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, target, "k1", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await
-        .unwrap();
+    let first = add_key(&*store, &t, target, "k1", None).await.unwrap();
     let second = store
         .create_access_key(
             t.scope(),
@@ -378,14 +369,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let over = store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, target, "k3", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await;
+    let over = add_key(&*store, &t, target, "k3", None).await;
     assert!(
         matches!(over, Err(StoreError::LimitExceeded(ref e)) if e.kind == LimitKind::AccessKeysPerApplication)
     );
@@ -397,17 +381,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
         .update_access_key(t.scope(), target, first.id, deactivate, now())
         .await
         .unwrap();
-    assert!(
-        store
-            .create_access_key(
-                t.scope(),
-                cheap_key(&t, target, "k3", None),
-                LimitPolicy::Enforce,
-                now()
-            )
-            .await
-            .is_err()
-    );
+    assert!(add_key(&*store, &t, target, "k3", None).await.is_err());
     let expire = KeyUpdate {
         expiration: Some(Some(now() - SignedDuration::from_secs(1))),
         ..Default::default()
@@ -417,15 +391,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(expired.effective_status(now()), EffectiveKeyStatus::Expired);
-    let third = store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, target, "k3", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await
-        .unwrap();
+    let third = add_key(&*store, &t, target, "k3", None).await.unwrap();
     // Bringing the expired key back would overshoot: it is allowed (the
     // limit governs creation), and new creations stay refused.
     let revive = KeyUpdate {
@@ -436,17 +402,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
         .update_access_key(t.scope(), target, second.id, revive, now())
         .await
         .unwrap();
-    assert!(
-        store
-            .create_access_key(
-                t.scope(),
-                cheap_key(&t, target, "k4", None),
-                LimitPolicy::Enforce,
-                now()
-            )
-            .await
-            .is_err()
-    );
+    assert!(add_key(&*store, &t, target, "k4", None).await.is_err());
     // Revoking frees a slot.
     for id in [first.id, second.id] {
         let revoke = KeyUpdate {
@@ -458,15 +414,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
             .await
             .unwrap();
     }
-    store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, target, "k4", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await
-        .unwrap();
+    add_key(&*store, &t, target, "k4", None).await.unwrap();
     // Recovery ignores the limit.
     store
         .create_access_key(
@@ -479,14 +427,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
         .unwrap();
     let _ = third;
     // No key for a revoked application.
-    let on_revoked = store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, apps[0].id, "x", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await;
+    let on_revoked = add_key(&*store, &t, apps[0].id, "x", None).await;
     assert!(matches!(on_revoked, Err(StoreError::Conflict(_))));
 }
 
@@ -494,15 +435,7 @@ pub async fn scopes_hide_other_accounts_and_other_users(store: Arc<dyn Store>) {
     let t = tenant(&*store, Plan::Commercial, None, false).await;
     let u = tenant(&*store, Plan::Commercial, None, false).await;
     let mine = app(&*store, &t, "mine").await.unwrap();
-    let key = store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, mine.id, "k", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await
-        .unwrap();
+    let key = add_key(&*store, &t, mine.id, "k", None).await.unwrap();
     // Another account sees nothing.
     assert!(matches!(
         store.get_application(u.scope(), mine.id).await,
@@ -607,15 +540,7 @@ pub async fn deletes_cascade(store: Arc<dyn Store>) {
             .group_ids,
         vec![group.id]
     );
-    let key = store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, doomed.id, "k", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await
-        .unwrap();
+    let key = add_key(&*store, &t, doomed.id, "k", None).await.unwrap();
 
     let (context, _) = store.access_key_credential(key.id).await.unwrap().unwrap();
     assert_eq!(context.group_permissions.len(), 1);
@@ -738,15 +663,7 @@ pub async fn users_and_their_deletion(store: Arc<dyn Store>) {
     .build(t.account.id, bob.id, now())
     .unwrap();
     store.create_application(bobs_app.clone()).await.unwrap();
-    let key = store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, bobs_app.id, "k", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await
-        .unwrap();
+    let key = add_key(&*store, &t, bobs_app.id, "k", None).await.unwrap();
     let renamed = store
         .update_user(
             t.account.id,
@@ -862,17 +779,7 @@ pub async fn key_lists_filter_by_status_and_application(store: Arc<dyn Store>) {
     let a = app(&*store, &t, "a").await.unwrap();
     let mut keys = vec![];
     for name in ["k1", "k2", "k3", "k4"] {
-        keys.push(
-            store
-                .create_access_key(
-                    t.scope(),
-                    cheap_key(&t, a.id, name, None),
-                    LimitPolicy::Enforce,
-                    now(),
-                )
-                .await
-                .unwrap(),
-        );
+        keys.push(add_key(&*store, &t, a.id, name, None).await.unwrap());
     }
     let set = |status| KeyUpdate {
         status: Some(status),
@@ -968,24 +875,8 @@ pub async fn bulk_delete_is_all_or_nothing(store: Arc<dyn Store>) {
     let t = tenant(&*store, Plan::Custom, custom(10, 10), false).await;
     let u = tenant(&*store, Plan::Custom, custom(10, 10), false).await;
     let a = app(&*store, &t, "a").await.unwrap();
-    let k1 = store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, a.id, "k1", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await
-        .unwrap();
-    let k2 = store
-        .create_access_key(
-            t.scope(),
-            cheap_key(&t, a.id, "k2", None),
-            LimitPolicy::Enforce,
-            now(),
-        )
-        .await
-        .unwrap();
+    let k1 = add_key(&*store, &t, a.id, "k1", None).await.unwrap();
+    let k2 = add_key(&*store, &t, a.id, "k2", None).await.unwrap();
     let report = store
         .bulk_delete_access_keys(t.scope(), vec![k1.id, u.admin_key.id, k2.id])
         .await
@@ -1084,14 +975,7 @@ pub async fn racing_creations_never_overshoot(store: Arc<dyn Store>) {
         let store = store.clone();
         let t = t.clone();
         tasks.push(tokio::spawn(async move {
-            store
-                .create_access_key(
-                    t.scope(),
-                    cheap_key(&t, target, &format!("key-{index}"), None),
-                    LimitPolicy::Enforce,
-                    now(),
-                )
-                .await
+            add_key(&*store, &t, target, &format!("key-{index}"), None).await
         }));
     }
     let mut keys = 0;
