@@ -150,7 +150,7 @@ impl ClientBuilder {
         let credential = match (self.signer, self.access_key.clone()) {
             (Some(signer), _) => {
                 signer.check()?;
-                Credential::Jwt(signer)
+                Credential::Jwt(Box::new(signer))
             }
             (None, Some(key)) => Credential::AccessKey(AccessKeyCredential::new(key)?),
             (None, None) => match env(ENV_ACCESS_KEY) {

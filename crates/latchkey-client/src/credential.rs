@@ -208,7 +208,7 @@ pub(crate) enum Credential {
     /// No credential: only `health` and `well_known` succeed.
     None,
     AccessKey(AccessKeyCredential),
-    Jwt(JwtSigner),
+    Jwt(Box<JwtSigner>),
 }
 
 impl Credential {

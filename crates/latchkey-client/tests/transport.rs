@@ -333,7 +333,7 @@ async fn the_jwt_signer_discovers_the_audience_once_and_shares_one_token() {
     let policy = VerificationPolicy::for_access_tokens(
         [Algorithm::EdDSA],
         "https://aud.example",
-        &app.to_string(),
+        app.to_string(),
     )
     .unwrap();
     let verified = jwt::verify(token, &public.with_kid(kid.to_string()), &policy, None).unwrap();
