@@ -285,6 +285,16 @@ impl Client {
         Box::pin(async move { self.well_known().await.map(|info| info.jwt_audience) })
     }
 
+    /// The server's OpenAPI 3.1 document (`GET /openapi.json`); no
+    /// credential needed.
+    pub async fn openapi(&self) -> Result<Value> {
+        decode_value(
+            &self
+                .send(Method::GET, "/openapi.json", &[], None, false)
+                .await?,
+        )
+    }
+
     pub(crate) async fn get<T: ApiObject>(
         &self,
         path: &str,

@@ -71,6 +71,9 @@ async fn health_well_known_me_and_the_current_account() {
     assert_eq!(info.jwt_audience, server.url);
     assert!(info.jwt_algorithms.iter().any(|a| a == "EdDSA"));
     assert!(!info.version.is_empty());
+    let openapi = admin.openapi().await.unwrap();
+    assert!(openapi["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert!(openapi["paths"]["/v3/me"].is_object());
 
     let me = admin.me().await.unwrap();
     assert_eq!(me.credential.kind, CredentialKind::AccessKey);
