@@ -1,0 +1,515 @@
+//! What the server answers: every resource as the API shows it.
+//!
+//! Inputs are the domain crate's own types where they are the wire shape
+//! ([`NewApplication`], [`KeyUpdate`], …, re-exported here); answers are
+//! defined here because the server adds to the stored records (the effective
+//! key `status`, the one-time `key`) and leaves out internals (`account_id`).
+//! Unknown fields are ignored, so a newer server does not break this client.
+
+use std::fmt;
+use std::ops::Deref;
+
+use jiff::Timestamp;
+use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
+use latchkey_core::list::Order;
+use latchkey_core::permission::PermissionSet;
+use latchkey_core::plan::{Limits, Plan};
+use latchkey_core::status::{ApplicationStatus, EffectiveKeyStatus, UserStatus};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+pub use latchkey_core::resource::{
+    AccountUpdate, ApplicationUpdate, KeyUpdate, NewAccessKey, NewApplication, NewPolicyGroup,
+    NewUser, PolicyGroupUpdate, UserUpdate,
+};
+
+/// A type the API marks with `"object": "<OBJECT>"`.
+pub trait ApiObject: serde::de::DeserializeOwned {
+    /// The value of its `object` member.
+    const OBJECT: &'static str;
+}
+
+macro_rules! api_object {
+    ($($type:ty => $object:literal),* $(,)?) => {$(
+        impl ApiObject for $type {
+            const OBJECT: &'static str = $object;
+        }
+    )*};
+}
+
+api_object! {
+    Account => "account",
+    CreatedAccount => "account",
+    User => "user",
+    PolicyGroup => "policy_group",
+    Application => "application",
+    AccessKey => "access_key",
+    CreatedAccessKey => "access_key",
+    JwtKey => "jwt_key",
+    Me => "me",
+    ServerInfo => "server",
+    Health => "health",
+    BulkDeleteResult => "bulk_delete",
+}
+
+/// An account (a team, a tenant).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Account {
+    /// Id (`acc_…`).
+    pub id: AccountId,
+    /// Name.
+    pub name: String,
+    /// Plan.
+    pub plan: Plan,
+    /// Limits in force.
+    pub limits: Limits,
+    /// Whether this is the operator account.
+    #[serde(default)]
+    pub operator: bool,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+/// A user of an account.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct User {
+    /// Id (`usr_…`).
+    pub id: UserId,
+    /// Email, unique among the account's active users.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Status.
+    pub status: UserStatus,
+    /// Policy groups the user belongs to.
+    pub group_ids: Vec<PolicyGroupId>,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+/// A policy group: a named set of permissions.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct PolicyGroup {
+    /// Id (`grp_…`).
+    pub id: PolicyGroupId,
+    /// Name, unique in the account.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Permissions granted to members.
+    pub permissions: PermissionSet,
+    /// Whether this is the built-in `Administrators` group.
+    pub built_in: bool,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+/// An application: the holder of credentials.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Application {
+    /// Id (`app_…`).
+    pub id: ApplicationId,
+    /// Name, unique among the account's applications that are not revoked.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Policy groups whose permissions its credentials get.
+    pub group_ids: Vec<PolicyGroupId>,
+    /// Status.
+    pub status: ApplicationStatus,
+    /// The user it belongs to.
+    pub created_by: UserId,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+/// An access key, without its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AccessKey {
+    /// Id (`key_…`).
+    pub id: AccessKeyId,
+    /// The application it belongs to (never changes).
+    pub application_id: ApplicationId,
+    /// Name, unique among the account's access keys that are not revoked.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Status at the time of the answer (`expired` is derived).
+    pub status: EffectiveKeyStatus,
+    /// When it stops working, if ever.
+    pub expiration: Option<Timestamp>,
+    /// Scopes (immutable); empty means the application's full rights.
+    pub scopes: PermissionSet,
+    /// `ak_` and the first 8 characters of the key id.
+    pub key_prefix: String,
+    /// The server the key is for.
+    pub api_host: String,
+    /// The user it belongs to.
+    pub created_by: UserId,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+    /// Last successful authentication (the server may report it up to a
+    /// minute late).
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// A new access key with its full key string, shown this once.
+///
+/// Derefs to the [`AccessKey`]; `Debug` never shows the key string.
+#[derive(Clone, Deserialize)]
+#[non_exhaustive]
+pub struct CreatedAccessKey {
+    /// The key's record.
+    #[serde(flatten)]
+    pub access_key: AccessKey,
+    #[serde(rename = "key")]
+    secret: Zeroizing<String>,
+}
+
+impl CreatedAccessKey {
+    /// The full access key (`ak_…`): store it now, the server never shows it
+    /// again.
+    pub fn key(&self) -> &str {
+        &self.secret
+    }
+}
+
+impl Deref for CreatedAccessKey {
+    type Target = AccessKey;
+
+    fn deref(&self) -> &AccessKey {
+        &self.access_key
+    }
+}
+
+impl fmt::Debug for CreatedAccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedAccessKey")
+            .field("access_key", &self.access_key)
+            .field("key", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// A registered JWT public key.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct JwtKey {
+    /// Id (`jwk_…`): the `kid` of the tokens the key signs.
+    pub id: JwtKeyId,
+    /// The application it belongs to (never changes).
+    pub application_id: ApplicationId,
+    /// Name.
+    pub name: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// The JWS algorithm tokens are signed with (`EdDSA`, `ES256`, …).
+    pub algorithm: String,
+    /// The public key as a JWK.
+    #[serde(alias = "public_jwk")]
+    pub public_key: Map<String, Value>,
+    /// The RFC 7638 thumbprint of the public key.
+    pub thumbprint: String,
+    /// Status at the time of the answer (`expired` is derived).
+    pub status: EffectiveKeyStatus,
+    /// When it stops working, if ever.
+    #[serde(default)]
+    pub expiration: Option<Timestamp>,
+    /// The user it belongs to.
+    pub created_by: UserId,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Last change.
+    #[serde(default)]
+    pub updated_at: Option<Timestamp>,
+    /// Last successful authentication.
+    #[serde(default)]
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// The public key of a new JWT key: PEM (SPKI or X.509 certificate) or JWK.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum PublicKeyInput {
+    /// A PEM string: `-----BEGIN PUBLIC KEY-----` (SPKI) or an X.509
+    /// certificate.
+    Pem(String),
+    /// A public JWK object.
+    Jwk(Map<String, Value>),
+}
+
+impl From<&latchkey_core::jwt::VerifyingKey> for PublicKeyInput {
+    fn from(key: &latchkey_core::jwt::VerifyingKey) -> Self {
+        PublicKeyInput::Pem(key.to_spki_pem())
+    }
+}
+
+/// A new JWT key (`POST /v3/applications/{id}/jwt-keys`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NewJwtKey {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// The public key.
+    pub public_key: PublicKeyInput,
+    /// The algorithm; the server infers it from the key when absent
+    /// (`EdDSA` for Ed25519).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<latchkey_core::jwt::Algorithm>,
+    /// When the key stops working.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<Timestamp>,
+    /// Another user of the account to own the key (needs `users:manage`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserId>,
+}
+
+impl NewJwtKey {
+    /// A key named `name` for `public_key`, with nothing else set.
+    pub fn new(name: impl Into<String>, public_key: impl Into<PublicKeyInput>) -> Self {
+        NewJwtKey {
+            name: name.into(),
+            description: String::new(),
+            public_key: public_key.into(),
+            algorithm: None,
+            expiration: None,
+            created_by: None,
+        }
+    }
+
+    /// With a description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
+        self
+    }
+
+    /// With an explicit algorithm.
+    pub fn algorithm(mut self, algorithm: latchkey_core::jwt::Algorithm) -> Self {
+        self.algorithm = Some(algorithm);
+        self
+    }
+
+    /// With an expiration.
+    pub fn expiration(mut self, expiration: Timestamp) -> Self {
+        self.expiration = Some(expiration);
+        self
+    }
+
+    /// Owned by another user of the account.
+    pub fn created_by(mut self, user: UserId) -> Self {
+        self.created_by = Some(user);
+        self
+    }
+}
+
+/// A new tenant account (`POST /v3/accounts`, operator only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct NewTenantAccount {
+    /// Name.
+    pub name: String,
+    /// Plan (the server's default is `free`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
+    /// Limits: required with plan `custom`, refused otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Limits>,
+    /// Email of the account's admin user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_email: Option<String>,
+}
+
+impl NewTenantAccount {
+    /// An account named `name` on the default plan.
+    pub fn new(name: impl Into<String>) -> Self {
+        NewTenantAccount {
+            name: name.into(),
+            plan: None,
+            limits: None,
+            admin_email: None,
+        }
+    }
+
+    /// On `plan`.
+    pub fn plan(mut self, plan: Plan) -> Self {
+        self.plan = Some(plan);
+        self
+    }
+
+    /// With custom `limits` (plan `custom`).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.plan = Some(Plan::Custom);
+        self.limits = Some(limits);
+        self
+    }
+
+    /// With the admin user's email.
+    pub fn admin_email(mut self, email: impl Into<String>) -> Self {
+        self.admin_email = Some(email.into());
+        self
+    }
+}
+
+/// A new tenant account with what it starts with; `Debug` never shows the key.
+#[derive(Clone, Deserialize)]
+#[non_exhaustive]
+pub struct CreatedAccount {
+    /// The account.
+    #[serde(flatten)]
+    pub account: Account,
+    /// Its admin user (in `Administrators`).
+    pub admin_user: User,
+    /// Its admin application (in `Administrators`).
+    pub admin_application: Application,
+    /// The admin application's first access key.
+    pub access_key: AccessKey,
+    #[serde(rename = "key")]
+    secret: Zeroizing<String>,
+}
+
+impl CreatedAccount {
+    /// The full access key of the admin application, shown this once.
+    pub fn key(&self) -> &str {
+        &self.secret
+    }
+}
+
+impl fmt::Debug for CreatedAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedAccount")
+            .field("account", &self.account)
+            .field("admin_user", &self.admin_user)
+            .field("admin_application", &self.admin_application)
+            .field("access_key", &self.access_key)
+            .field("key", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// Which kind of credential a request authenticated with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CredentialKind {
+    /// An access key (`ak_…`).
+    AccessKey,
+    /// A JWT signed by a registered JWT key.
+    JwtKey,
+}
+
+/// The credential of `GET /v3/me`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct CredentialSummary {
+    /// Access key or JWT key.
+    #[serde(rename = "object")]
+    pub kind: CredentialKind,
+    /// The key's id (`key_…` or `jwk_…`).
+    pub id: String,
+    /// The key's scopes (empty: unscoped).
+    #[serde(default)]
+    pub scopes: PermissionSet,
+    /// When the key expires, if ever.
+    #[serde(default)]
+    pub expiration: Option<Timestamp>,
+}
+
+/// Who the calling credential is (`GET /v3/me`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Me {
+    /// The credential's account.
+    pub account: Account,
+    /// The credential's application.
+    pub application: Application,
+    /// The user the credential belongs to.
+    pub user: User,
+    /// The credential.
+    pub credential: CredentialSummary,
+    /// Effective permissions: the application's groups ∩ the key's scopes.
+    pub permissions: PermissionSet,
+    /// The `aud` JWTs must carry.
+    pub jwt_audience: String,
+}
+
+/// Public facts about the server (`GET /.well-known/latchkey`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct ServerInfo {
+    /// The `aud` every JWT must carry.
+    pub jwt_audience: String,
+    /// The JWS algorithms JWT keys may use.
+    #[serde(default)]
+    pub jwt_algorithms: Vec<String>,
+    /// The server's version.
+    #[serde(default)]
+    pub version: String,
+}
+
+/// Liveness (`GET /health`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Health {
+    /// `ok` when the server is up.
+    pub status: String,
+}
+
+/// The outcome of a bulk delete that deleted every key. When any id cannot
+/// be deleted nothing is, and the call fails with a `conflict` naming each
+/// failing id (`ids[i]`) in [`ApiError::fields`](crate::ApiError::fields).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct BulkDeleteResult {
+    /// Whether the keys were deleted (always true in a success).
+    pub deleted: bool,
+    /// One line per id, in request order.
+    pub results: Vec<BulkDeleteItem>,
+}
+
+/// One id of a bulk delete.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct BulkDeleteItem {
+    /// The key id.
+    pub id: String,
+    /// `deleted`.
+    pub status: String,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items.
+    pub data: Vec<T>,
+    /// Whether more items follow.
+    pub has_more: bool,
+    /// The cursor of the next page (the id of this page's last item).
+    pub after: Option<String>,
+    /// The page size asked for.
+    pub limit: u32,
+    /// The order.
+    pub order: Order,
+    /// Every matching item, when asked for with
+    /// [`ListParams::include_total_count`](crate::ListParams::include_total_count).
+    pub total_count: Option<u64>,
+}
