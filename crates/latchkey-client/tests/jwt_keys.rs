@@ -1,10 +1,4 @@
 //! JWT keys and the JWT signer against the real server.
-//!
-//! The reference server does not serve `/v3/applications/{id}/jwt-keys` or
-//! `/jwks`, nor authenticate JWTs, yet (issue 5): these tests are ignored
-//! until it does, and are not faked. `jwt_key_routes_are_missing_on_the_server`
-//! records the current state and fails once the routes exist, as the
-//! reminder to drop the `#[ignore]`s.
 
 mod common;
 
@@ -13,8 +7,6 @@ use latchkey_client::jwt::{self, Algorithm, SigningKey, VerificationPolicy};
 use latchkey_client::models::{KeyUpdate, NewApplication, NewJwtKey};
 use latchkey_client::types::{EffectiveKeyStatus, KeyStatus};
 use latchkey_client::{ApiErrorKind, Client, JwtSigner, ListParams};
-
-const PENDING: &str = "the server has no JWT-key routes nor JWT authentication yet (issue 5)";
 
 async fn application(admin: &Client, name: &str) -> latchkey_client::models::Application {
     admin
@@ -30,24 +22,6 @@ async fn application(admin: &Client, name: &str) -> latchkey_client::models::App
 }
 
 #[tokio::test]
-async fn jwt_key_routes_are_missing_on_the_server() {
-    let server = Server::start();
-    let admin = server.admin();
-    let app = application(&admin, "jwt-probe").await;
-    let error = admin
-        .jwt_keys()
-        .list_page(app.id, &ListParams::new())
-        .await
-        .unwrap_err();
-    assert_eq!(
-        error.api().map(|e| (e.kind, e.message.as_str())),
-        Some((ApiErrorKind::NotFound, "no such path")),
-        "{PENDING} — the routes exist now: remove the #[ignore]s in this file"
-    );
-}
-
-#[tokio::test]
-#[ignore = "the server has no JWT-key routes nor JWT authentication yet (issue 5)"]
 async fn jwt_keys_register_list_update_revoke_delete_and_jwks() {
     let server = Server::start();
     let admin = server.admin();
@@ -129,7 +103,6 @@ async fn jwt_keys_register_list_update_revoke_delete_and_jwks() {
 }
 
 #[tokio::test]
-#[ignore = "the server has no JWT-key routes nor JWT authentication yet (issue 5)"]
 async fn a_jwt_signer_authenticates_as_its_application() {
     let server = Server::start();
     let admin = server.admin();
