@@ -223,7 +223,6 @@ pub struct JwtKey {
     /// The JWS algorithm tokens are signed with (`EdDSA`, `ES256`, …).
     pub algorithm: String,
     /// The public key as a JWK.
-    #[serde(alias = "public_jwk")]
     pub public_key: Map<String, Value>,
     /// The RFC 7638 thumbprint of the public key.
     pub thumbprint: String,
