@@ -1,7 +1,10 @@
 //! Liveness, public server facts, and "who am I".
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use latchkey_core::permission::PermissionSet;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -10,7 +13,7 @@ use utoipa_axum::routes;
 
 use super::Errors;
 use super::views::{AccountView, ApplicationView, UserView};
-use crate::auth::Caller;
+use crate::auth::{Caller, Identity};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -109,14 +112,22 @@ pub struct Me {
 /// Who this credential is; needs a valid credential and no permission.
 #[utoipa::path(get, path = "/v3/me", tag = "me",
     responses((status = 200, description = "The caller.", body = Me), Errors))]
-async fn me(State(state): State<AppState>, caller: Caller) -> Json<Me> {
+async fn me(State(state): State<AppState>, caller: Caller) -> Response {
     let identity = &caller.0;
+    // Rendered once per cached identity: it cannot change while cached.
+    let body = identity
+        .me_body
+        .get_or_init(|| render_me(identity, &state.config.audience));
+    ([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response()
+}
+
+fn render_me(identity: &Identity, audience: &str) -> Bytes {
     let principal = &identity.principal;
     let (object, id) = match principal.credential {
         latchkey_core::authorize::Credential::AccessKey(id) => ("access_key", id.to_string()),
         latchkey_core::authorize::Credential::JwtKey(id) => ("jwt_key", id.to_string()),
     };
-    Json(Me {
+    let me = Me {
         object: "me",
         account: identity.account.clone().into(),
         application: identity.application.clone().into(),
@@ -128,6 +139,9 @@ async fn me(State(state): State<AppState>, caller: Caller) -> Json<Me> {
             expiration: identity.valid_until,
         },
         permissions: principal.permissions,
-        jwt_audience: state.config.audience.clone(),
-    })
+        jwt_audience: audience.to_owned(),
+    };
+    serde_json::to_vec(&me)
+        .expect("the caller's view always serializes")
+        .into()
 }

@@ -21,7 +21,8 @@
 //! write.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use jiff::Timestamp;
 use latchkey_core::id::{AccessKeyId, AccountId, JwtKeyId};
@@ -55,36 +56,32 @@ impl std::fmt::Debug for CredentialDigest {
     }
 }
 
-/// Per-account generations drawn from one global counter.
+/// Per-account generations drawn from one global counter. Reads (every
+/// authenticated request) take no exclusive lock; only writes that change
+/// authentication do.
 #[derive(Debug, Default)]
 pub struct Generations {
-    inner: Mutex<GenerationState>,
-}
-
-#[derive(Debug, Default)]
-struct GenerationState {
-    counter: u64,
-    accounts: HashMap<AccountId, u64>,
+    counter: AtomicU64,
+    accounts: RwLock<HashMap<AccountId, u64>>,
 }
 
 impl Generations {
     /// The counter now: take it before reading the store.
     pub fn snapshot(&self) -> u64 {
-        self.inner.lock().expect("generations lock").counter
+        self.counter.load(Ordering::SeqCst)
     }
 
     /// Marks every entry of `account_id` built from an earlier read as stale.
     pub fn bump(&self, account_id: AccountId) {
-        let mut state = self.inner.lock().expect("generations lock");
-        state.counter += 1;
-        let counter = state.counter;
-        state.accounts.insert(account_id, counter);
+        let mut accounts = self.accounts.write().expect("generations lock");
+        // Drawn under the lock, so an account's generation only grows.
+        let counter = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
+        accounts.insert(account_id, counter);
     }
 
-    fn is_current(&self, account_id: AccountId, built_at: u64) -> bool {
-        let state = self.inner.lock().expect("generations lock");
-        state
-            .accounts
+    pub(super) fn is_current(&self, account_id: AccountId, built_at: u64) -> bool {
+        let accounts = self.accounts.read().expect("generations lock");
+        accounts
             .get(&account_id)
             .is_none_or(|changed| *changed <= built_at)
     }

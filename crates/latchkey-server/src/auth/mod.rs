@@ -23,7 +23,10 @@ pub mod limiter;
 pub mod usage;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use axum::body::Bytes;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
@@ -32,6 +35,7 @@ use jiff::Timestamp;
 use latchkey_core::access_key;
 use latchkey_core::authorize::Credential;
 use latchkey_core::authorize::Principal;
+use latchkey_core::credential::{Authenticated, CredentialContext};
 use latchkey_core::id::{AccessKeyId, AccountId, JwtKeyId};
 use latchkey_core::jwt::{self, VerificationPolicy};
 use latchkey_core::permission::PermissionSet;
@@ -66,6 +70,43 @@ pub struct Identity {
     pub application: Application,
     /// The user it belongs to.
     pub user: User,
+    /// `GET /v3/me`'s body, rendered on first use: the identity cannot
+    /// change while it is cached (any change replaces it).
+    pub me_body: OnceLock<Bytes>,
+    /// When a use was last noted for `last_used_at` (Unix seconds), so that
+    /// a busy key touches the shared usage map about once a minute rather
+    /// than on every request.
+    last_noted: AtomicI64,
+}
+
+/// Uses of one identity closer together than this are noted once.
+const USE_NOTE_INTERVAL_SECONDS: i64 = 60;
+
+impl Identity {
+    fn new(authenticated: Authenticated, context: CredentialContext) -> Self {
+        Identity {
+            principal: authenticated.principal,
+            valid_until: authenticated.valid_until,
+            scopes: context.state.scopes,
+            account: context.account,
+            application: context.application,
+            user: context.key_owner,
+            me_body: OnceLock::new(),
+            last_noted: AtomicI64::new(i64::MIN),
+        }
+    }
+
+    /// Whether a use at `now` should be noted: the first use, and then one
+    /// per interval.
+    fn should_note_use(&self, now: Timestamp) -> bool {
+        let now = now.as_second();
+        let last = self.last_noted.load(Ordering::Relaxed);
+        now.saturating_sub(last) >= USE_NOTE_INTERVAL_SECONDS
+            && self
+                .last_noted
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+    }
 }
 
 /// Verifies credentials; shared by every request.
@@ -143,7 +184,9 @@ impl Authenticator {
         let now = Timestamp::now();
         match self.cache.lookup(id, &digest, now, &self.generations) {
             Lookup::Hit(identity) => {
-                self.usage.record(Credential::AccessKey(id), now);
+                if identity.should_note_use(now) {
+                    self.usage.record(Credential::AccessKey(id), now);
+                }
                 return Ok(identity);
             }
             Lookup::Refused => return Err(invalid()),
@@ -184,17 +227,12 @@ impl Authenticator {
                 return Err(invalid());
             }
         };
-        let identity = Arc::new(Identity {
-            principal: authenticated.principal,
-            valid_until: authenticated.valid_until,
-            scopes: context.state.scopes,
-            account: context.account,
-            application: context.application,
-            user: context.key_owner,
-        });
+        let identity = Arc::new(Identity::new(authenticated, context));
         self.cache
             .insert(id, digest, built_at, Outcome::Accepted(identity.clone()));
-        self.usage.record(Credential::AccessKey(id), now);
+        if identity.should_note_use(now) {
+            self.usage.record(Credential::AccessKey(id), now);
+        }
         Ok(identity)
     }
 
@@ -213,7 +251,9 @@ impl Authenticator {
             tracing::debug!(key_id = %id, %error, "JWT refused");
             return Err(self.guessed(client));
         }
-        self.usage.record(Credential::JwtKey(id), now);
+        if registered.identity.should_note_use(now) {
+            self.usage.record(Credential::JwtKey(id), now);
+        }
         Ok(registered.identity.clone())
     }
 
@@ -261,14 +301,7 @@ impl Authenticator {
         let registered = Arc::new(RegisteredKey {
             key,
             policy,
-            identity: Arc::new(Identity {
-                principal: authenticated.principal,
-                valid_until: authenticated.valid_until,
-                scopes: context.state.scopes,
-                account: context.account,
-                application: context.application,
-                user: context.key_owner,
-            }),
+            identity: Arc::new(Identity::new(authenticated, context)),
         });
         self.jwt_keys
             .insert(id, built_at, JwtOutcome::Accepted(registered.clone()));
