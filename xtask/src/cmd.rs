@@ -14,6 +14,8 @@ use anyhow::{Context, Result, bail};
 pub struct Cmd {
     program: OsString,
     args: Vec<OsString>,
+    /// Indexes of arguments that carry a credential: shown as `<redacted>`.
+    secret_args: Vec<usize>,
     dir: PathBuf,
 }
 
@@ -22,6 +24,7 @@ pub fn cmd(dir: &Path, program: impl Into<OsString>) -> Cmd {
     Cmd {
         program: program.into(),
         args: Vec::new(),
+        secret_args: Vec::new(),
         dir: dir.to_path_buf(),
     }
 }
@@ -29,6 +32,14 @@ pub fn cmd(dir: &Path, program: impl Into<OsString>) -> Cmd {
 impl Cmd {
     /// Appends one argument.
     pub fn arg(mut self, arg: impl Into<OsString>) -> Cmd {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends an argument that carries a credential: passed as given,
+    /// printed as `<redacted>` in the command line and in errors.
+    pub fn secret_arg(mut self, arg: impl Into<OsString>) -> Cmd {
+        self.secret_args.push(self.args.len());
         self.args.push(arg.into());
         self
     }
@@ -115,7 +126,11 @@ impl Cmd {
 impl fmt::Display for Cmd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.program.to_string_lossy())?;
-        for arg in &self.args {
+        for (index, arg) in self.args.iter().enumerate() {
+            if self.secret_args.contains(&index) {
+                write!(f, " <redacted>")?;
+                continue;
+            }
             let arg = arg.to_string_lossy();
             if arg.is_empty() || arg.contains(char::is_whitespace) {
                 write!(f, " '{arg}'")?;
@@ -130,6 +145,16 @@ impl fmt::Display for Cmd {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_arguments_are_never_displayed() {
+        let line = cmd(Path::new("."), "tool")
+            .arg("--header")
+            .secret_arg("Authorization: Bearer ak_secret")
+            .arg("--next")
+            .to_string();
+        assert_eq!(line, "tool --header <redacted> --next");
+    }
 
     #[test]
     fn displays_the_command_line_as_typed() {

@@ -76,7 +76,8 @@ pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
         let (server, _) = start(&binary, &data).with_context(|| format!("starting the server for `{}`", pass.name))?;
         let outcome = cmd(root, venv.join("bin/schemathesis"))
             .args(["run", &format!("{}/openapi.json", server.url)])
-            .args(["--header", &format!("Authorization: Bearer {}", server.admin_key)])
+            .arg("--header")
+            .secret_arg(format!("Authorization: Bearer {}", server.admin_key))
             .args([
                 "--checks",
                 "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
