@@ -16,6 +16,8 @@ pub struct Cmd {
     args: Vec<OsString>,
     /// Indexes of arguments that carry a credential: shown as `<redacted>`.
     secret_args: Vec<usize>,
+    /// Environment variables set for the child (not printed).
+    envs: Vec<(OsString, OsString)>,
     dir: PathBuf,
 }
 
@@ -25,6 +27,7 @@ pub fn cmd(dir: &Path, program: impl Into<OsString>) -> Cmd {
         program: program.into(),
         args: Vec::new(),
         secret_args: Vec::new(),
+        envs: Vec::new(),
         dir: dir.to_path_buf(),
     }
 }
@@ -41,6 +44,13 @@ impl Cmd {
     pub fn secret_arg(mut self, arg: impl Into<OsString>) -> Cmd {
         self.secret_args.push(self.args.len());
         self.args.push(arg.into());
+        self
+    }
+
+    /// Sets an environment variable for the child. Values are not printed
+    /// with the command line.
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Cmd {
+        self.envs.push((key.into(), value.into()));
         self
     }
 
@@ -110,7 +120,10 @@ impl Cmd {
 
     fn command(&self) -> Command {
         let mut command = Command::new(&self.program);
-        command.args(&self.args).current_dir(&self.dir);
+        command
+            .args(&self.args)
+            .envs(self.envs.iter().map(|(k, v)| (k, v)))
+            .current_dir(&self.dir);
         command
     }
 

@@ -18,10 +18,12 @@ mod cmd;
 mod codegen;
 mod flags;
 mod lint;
+mod python;
 mod schemathesis;
 mod server_process;
 mod step;
 mod test;
+mod venv;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

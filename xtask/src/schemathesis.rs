@@ -52,18 +52,7 @@ const PASSES: &[Pass] = &[
 
 /// Installs schemathesis, builds the server, and runs every pass.
 pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
-    let venv = root.join(".venv");
-    if !venv.join("bin/python").exists() {
-        cmd(root, "python3").args(["-m", "venv"]).arg(&venv).run()?;
-    }
-    cmd(root, venv.join("bin/pip"))
-        .args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            SCHEMATHESIS,
-        ])
-        .run()?;
+    let venv = crate::venv::ensure(root, &[SCHEMATHESIS])?;
     cmd(root, "cargo")
         .args(["build", "--package", "latchkey-server", "--bin", "latchkey"])
         .run()?;

@@ -22,12 +22,16 @@ struct TestStep {
     run: fn(&Path, &mut TestCounts) -> Result<()>,
 }
 
-/// Every test step, in the order they run. Later: `python` (maturin + pytest),
-/// `node` (napi + `node --test`), `kotlin` (Maven Surefire), `swift`.
+/// Every test step, in the order they run. Later: `node` (napi +
+/// `node --test`), `kotlin` (Maven Surefire).
 const STEPS: &[TestStep] = &[
     TestStep {
         name: "rust",
         run: rust,
+    },
+    TestStep {
+        name: "python",
+        run: crate::python::run,
     },
     TestStep {
         name: "schemathesis",
@@ -55,7 +59,14 @@ pub fn run(root: &Path, wanted: &[String]) -> Result<TestCounts> {
 /// (xtask included), reporting every failing test binary, not just the first.
 fn rust(root: &Path, counts: &mut TestCounts) -> Result<()> {
     cmd(root, "cargo")
-        .args(["test", "--workspace", "--no-fail-fast"])
+        // Binding crates are tested from their own language (see their steps).
+        .args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "latchkey-python",
+            "--no-fail-fast",
+        ])
         .run_tee(|line| {
             if let Some(found) = TestCounts::from_libtest_line(line) {
                 *counts += found;
