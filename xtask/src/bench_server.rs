@@ -235,11 +235,11 @@ pub fn run(root: &Path) -> Result<()> {
     let (_, legit) = create_key("legit")?;
     time(&legit)?;
     let baseline = wrk(&format!("{url}/v3/me"), Some(&legit), "16", "5s")?;
-    let wrong = {
-        let mut key: Vec<char> = legit.chars().collect();
-        key[40] = if key[40] == 'A' { 'B' } else { 'A' };
-        key.into_iter().collect::<String>()
-    };
+    // The legit key's id with another secret and a valid checksum: the
+    // guess that gets furthest (past the offline check, to the secret).
+    let wrong = latchkey_core::access_key::generate(&legit[3..25])?
+        .key()
+        .to_owned();
     let flood = {
         let url = format!("{url}/v3/me");
         std::thread::spawn(move || wrk(&url, Some(&wrong), "16", "5s"))

@@ -17,6 +17,9 @@ pub struct ServerConfig {
     pub auth_failure_burst: u32,
     /// Failed authentications a client address earns back per second.
     pub auth_failures_per_second: f64,
+    /// How long a client that has spent its failed authentications waits
+    /// for each further refusal (its 429).
+    pub throttled_refusal_delay: Duration,
     /// argon2id verifications allowed to run at once.
     pub verify_concurrency: usize,
 }
@@ -31,6 +34,7 @@ impl ServerConfig {
             usage_flush_interval: Duration::from_secs(60),
             auth_failure_burst: 20,
             auth_failures_per_second: 2.0,
+            throttled_refusal_delay: Duration::from_millis(200),
             verify_concurrency: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),

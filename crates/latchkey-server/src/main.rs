@@ -84,6 +84,9 @@ fn tune(config: &mut ServerConfig) {
     if let Some(rate) = env::<f64>("LATCHKEY_AUTH_FAILURES_PER_SECOND") {
         config.auth_failures_per_second = rate;
     }
+    if let Some(millis) = env::<u64>("LATCHKEY_AUTH_THROTTLE_DELAY_MS") {
+        config.throttled_refusal_delay = std::time::Duration::from_millis(millis);
+    }
 }
 
 fn init_tracing() {

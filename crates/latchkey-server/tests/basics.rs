@@ -338,6 +338,7 @@ async fn failed_authentications_are_rate_limited_per_address() {
     let server = Server::start_with(&[
         ("LATCHKEY_AUTH_FAILURE_BURST", "5"),
         ("LATCHKEY_AUTH_FAILURES_PER_SECOND", "0.2"),
+        ("LATCHKEY_AUTH_THROTTLE_DELAY_MS", "300"),
     ]);
     let admin = server.admin();
     assert_eq!(admin.me_status().await, 200);
@@ -364,7 +365,20 @@ async fn failed_authentications_are_rate_limited_per_address() {
     }
     assert!(statuses.contains(&429), "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 401 || *s == 429));
-    // The verified key keeps working during the flood.
+    // Once the budget is spent, every kind of guess is a 429, answered
+    // after the throttle delay: a wrong secret of a known key, an unknown
+    // key, a key whose checksum fails.
+    let guess = latchkey_core::access_key::generate(&server.admin_key[3..25]).unwrap();
+    let mut mistyped = server.admin_key.clone().into_bytes();
+    mistyped[30] = if mistyped[30] == b'a' { b'b' } else { b'a' };
+    let mistyped = String::from_utf8(mistyped).unwrap();
+    for credential in [guess.key(), &mistyped] {
+        let started = std::time::Instant::now();
+        let response = server.api(credential).get("/v3/me").await;
+        response.expect_error(429, "too_many_requests");
+        assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+    }
+    // The verified key keeps working during the flood, without delay.
     assert_eq!(admin.me_status().await, 200);
 }
 

@@ -52,13 +52,13 @@ impl FailureLimiter {
         if bucket.tokens >= 1.0 {
             Ok(())
         } else {
-            let wait = (1.0 - bucket.tokens) / self.per_second;
-            Err(wait.ceil().max(1.0) as u64)
+            Err(self.wait_seconds(bucket))
         }
     }
 
-    /// Spends one failure of `client`.
-    pub fn record_failure(&self, client: IpAddr) {
+    /// Spends one failure of `client`: `Err(seconds to wait)`, and nothing
+    /// spent, when it has none left.
+    pub fn spend(&self, client: IpAddr) -> Result<(), u64> {
         let now = Instant::now();
         let mut buckets = self.buckets.lock().expect("limiter lock");
         if buckets.len() >= MAX_ADDRESSES && !buckets.contains_key(&client) {
@@ -74,7 +74,18 @@ impl FailureLimiter {
             updated: now,
         });
         self.refill(bucket, now);
-        bucket.tokens = (bucket.tokens - 1.0).max(0.0);
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(self.wait_seconds(bucket))
+        }
+    }
+
+    /// Whole seconds until `bucket` holds a failure to spend again.
+    fn wait_seconds(&self, bucket: &Bucket) -> u64 {
+        let wait = (1.0 - bucket.tokens) / self.per_second;
+        wait.ceil().max(1.0) as u64
     }
 }
 
@@ -89,9 +100,20 @@ mod tests {
         let other: IpAddr = "127.0.0.2".parse().unwrap();
         for _ in 0..3 {
             assert!(limiter.check(client).is_ok());
-            limiter.record_failure(client);
+            assert!(limiter.spend(client).is_ok());
         }
         assert!(limiter.check(client).unwrap_err() >= 1);
+        assert!(limiter.spend(client).unwrap_err() >= 1);
         assert!(limiter.check(other).is_ok());
+        assert!(limiter.spend(other).is_ok());
+    }
+
+    #[test]
+    fn spent_failures_are_earned_back() {
+        let limiter = FailureLimiter::new(1, 1000.0);
+        let client: IpAddr = "::1".parse().unwrap();
+        assert!(limiter.spend(client).is_ok());
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert!(limiter.spend(client).is_ok());
     }
 }

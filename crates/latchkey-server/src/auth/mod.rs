@@ -25,6 +25,7 @@ pub mod usage;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use axum::body::Bytes;
 
@@ -118,6 +119,7 @@ pub struct Authenticator {
     audience: String,
     verifications: Semaphore,
     failures: FailureLimiter,
+    throttled_refusal_delay: Duration,
     usage: UsageRecorder,
 }
 
@@ -135,6 +137,7 @@ impl Authenticator {
                 config.auth_failure_burst,
                 config.auth_failures_per_second,
             ),
+            throttled_refusal_delay: config.throttled_refusal_delay,
             usage: UsageRecorder::default(),
         }
     }
@@ -150,7 +153,25 @@ impl Authenticator {
     }
 
     /// Authenticates the value of an `Authorization` header.
+    ///
+    /// A client that has spent its failures is answered with a 429 only
+    /// after [`ServerConfig::throttled_refusal_delay`]: a flood that waits
+    /// for its answers (one request at a time per connection, as HTTP/1.1
+    /// clients do) is slowed down to a trickle instead of taking the CPU
+    /// that valid traffic needs. The wait is a timer, it holds no thread.
     pub async fn authenticate(
+        &self,
+        header: Option<&str>,
+        client: IpAddr,
+    ) -> Result<Arc<Identity>, ApiError> {
+        let outcome = self.authenticate_now(header, client).await;
+        if let Err(ApiError::TooManyRequests { .. }) = &outcome {
+            tokio::time::sleep(self.throttled_refusal_delay).await;
+        }
+        outcome
+    }
+
+    async fn authenticate_now(
         &self,
         header: Option<&str>,
         client: IpAddr,
@@ -165,11 +186,14 @@ impl Authenticator {
     }
 
     /// A failed guess: a malformed or unknown credential, or a wrong secret.
-    /// It counts toward the client's failure budget. (A right secret for a
-    /// key that may not act is refused without counting.)
+    /// It spends one of the client's failures; once they are spent, the
+    /// answer is a 429 (for every kind of guess alike). A right secret for a
+    /// key that may not act is refused without counting.
     fn guessed(&self, client: IpAddr) -> ApiError {
-        self.failures.record_failure(client);
-        ApiError::Unauthorized(AuthFailure::Invalid)
+        match self.failures.spend(client) {
+            Ok(()) => ApiError::Unauthorized(AuthFailure::Invalid),
+            Err(retry_after) => ApiError::TooManyRequests { retry_after },
+        }
     }
 
     async fn access_key(
