@@ -420,3 +420,27 @@ async fn mint_key_recovers_access_on_a_stopped_server() {
         String::from_utf8_lossy(&again.stderr)
     );
 }
+
+#[tokio::test]
+async fn a_burst_of_first_uses_of_one_key_runs_argon2id_once() {
+    let server = Server::start_with(&[("RUST_LOG", "latchkey_server::auth=debug")]);
+    let admin = server.admin();
+    let app = admin.app("fleet").await;
+    let (created, secret) = admin.key(&id(&app), "workers").await;
+    let api = std::sync::Arc::new(server.api(&secret));
+    let mut requests = Vec::new();
+    for _ in 0..16 {
+        let api = api.clone();
+        requests.push(tokio::spawn(async move { api.me_status().await }));
+    }
+    for request in requests {
+        assert_eq!(request.await.unwrap(), 200);
+    }
+    let key_id = created["id"].as_str().unwrap();
+    let log = server.stderr();
+    let checks = log
+        .lines()
+        .filter(|line| line.contains("checked with argon2id") && line.contains(key_id))
+        .count();
+    assert_eq!(checks, 1, "{log}");
+}

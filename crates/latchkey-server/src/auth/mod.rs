@@ -19,6 +19,7 @@
 //! spend the client's failure budget like wrong secrets.
 
 pub mod cache;
+pub mod cold_keys;
 pub mod limiter;
 pub mod usage;
 
@@ -53,6 +54,7 @@ use cache::{
     CredentialCache, CredentialDigest, Generations, JwtKeyCache, JwtOutcome, Lookup, Outcome,
     RegisteredKey,
 };
+use cold_keys::ColdKeyGates;
 use limiter::FailureLimiter;
 use usage::UsageRecorder;
 
@@ -118,6 +120,7 @@ pub struct Authenticator {
     generations: Generations,
     audience: String,
     verifications: Semaphore,
+    cold_keys: ColdKeyGates,
     failures: FailureLimiter,
     throttled_refusal_delay: Duration,
     usage: UsageRecorder,
@@ -133,6 +136,7 @@ impl Authenticator {
             generations: Generations::default(),
             audience: config.audience.clone(),
             verifications: Semaphore::new(config.verify_concurrency.max(1)),
+            cold_keys: ColdKeyGates::default(),
             failures: FailureLimiter::new(
                 config.auth_failure_burst,
                 config.auth_failures_per_second,
@@ -205,21 +209,17 @@ impl Authenticator {
         let parsed = access_key::parse(credential).map_err(|_| self.guessed(client))?;
         let id = AccessKeyId::from_body(parsed.key_id()).map_err(|_| self.guessed(client))?;
         let digest = CredentialDigest::of(credential);
-        let now = Timestamp::now();
-        match self.cache.lookup(id, &digest, now, &self.generations) {
-            Lookup::Hit(identity) => {
-                if identity.should_note_use(now) {
-                    self.usage.record(Credential::AccessKey(id), now);
-                }
-                return Ok(identity);
-            }
-            Lookup::Refused => return Err(invalid()),
-            Lookup::WrongSecret => return Err(self.guessed(client)),
-            Lookup::Miss => {}
+        if let Some(cached) = self.cached_access_key(id, &digest, client) {
+            return cached;
         }
         self.failures
             .check(client)
             .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+        let _turn = self.cold_keys.enter(id).await;
+        // Another request may have verified this very key while we waited.
+        if let Some(cached) = self.cached_access_key(id, &digest, client) {
+            return cached;
+        }
         let built_at = self.generations.snapshot();
         let Some((context, hash)) = self.store.access_key_credential(id).await? else {
             return Err(self.guessed(client));
@@ -236,6 +236,7 @@ impl Authenticator {
                 .await
                 .map_err(|_| ApiError::Internal)?
         };
+        tracing::debug!(key_id = %id, verified, "access key secret checked with argon2id");
         if !verified {
             return Err(self.guessed(client));
         }
@@ -258,6 +259,27 @@ impl Authenticator {
             self.usage.record(Credential::AccessKey(id), now);
         }
         Ok(identity)
+    }
+
+    /// What the cache knows of a presented access key, if anything.
+    fn cached_access_key(
+        &self,
+        id: AccessKeyId,
+        digest: &CredentialDigest,
+        client: IpAddr,
+    ) -> Option<Result<Arc<Identity>, ApiError>> {
+        let now = Timestamp::now();
+        match self.cache.lookup(id, digest, now, &self.generations) {
+            Lookup::Hit(identity) => {
+                if identity.should_note_use(now) {
+                    self.usage.record(Credential::AccessKey(id), now);
+                }
+                Some(Ok(identity))
+            }
+            Lookup::Refused => Some(Err(ApiError::Unauthorized(AuthFailure::Invalid))),
+            Lookup::WrongSecret => Some(Err(self.guessed(client))),
+            Lookup::Miss => None,
+        }
     }
 
     async fn jwt(&self, token: &str, client: IpAddr) -> Result<Arc<Identity>, ApiError> {
