@@ -45,13 +45,14 @@ pub fn curl(args: &[&str]) -> Result<String> {
 }
 
 /// Starts the server on a fresh `data` file; returns once `/health` answers
-/// 200, with the time that took.
+/// 200, with the time that took. It logs at its default level (`info`: one
+/// access line per request) into `<data>.log`, as a deployed server would.
 pub fn start(binary: &Path, data: &Path) -> Result<(Running, Duration)> {
     let started = Instant::now();
     let mut child = Command::new(binary)
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
-        .env("RUST_LOG", "warn")
+        .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(data.with_extension("log"))?)
         .spawn()

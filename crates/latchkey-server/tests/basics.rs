@@ -302,7 +302,7 @@ async fn restart_keeps_everything_and_writes_last_use() {
 
 #[tokio::test]
 async fn a_used_secret_never_reaches_the_log() {
-    let server = Server::start_with(&[("RUST_LOG", "debug")]);
+    let mut server = Server::start_with(&[("RUST_LOG", "debug")]);
     let admin = server.admin();
     let app = admin.app("billing").await;
     let (_, secret) = admin.key(&id(&app), "ci").await;
@@ -316,6 +316,7 @@ async fn a_used_secret_never_reaches_the_log() {
         .anonymous()
         .get(&format!("/v3/me?key={secret}"))
         .await;
+    server.stop();
     let log = server.output();
     assert!(log.contains("request"), "the log has request lines: {log}");
     for needle in [
@@ -423,7 +424,7 @@ async fn mint_key_recovers_access_on_a_stopped_server() {
 
 #[tokio::test]
 async fn a_burst_of_first_uses_of_one_key_runs_argon2id_once() {
-    let server = Server::start_with(&[("RUST_LOG", "latchkey_server::auth=debug")]);
+    let mut server = Server::start_with(&[("RUST_LOG", "latchkey_server::auth=debug")]);
     let admin = server.admin();
     let app = admin.app("fleet").await;
     let (created, secret) = admin.key(&id(&app), "workers").await;
@@ -437,6 +438,7 @@ async fn a_burst_of_first_uses_of_one_key_runs_argon2id_once() {
         assert_eq!(request.await.unwrap(), 200);
     }
     let key_id = created["id"].as_str().unwrap();
+    server.stop();
     let log = server.stderr();
     let checks = log
         .lines()

@@ -26,6 +26,8 @@ pub struct Server {
     pub envs: Vec<(String, String)>,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
+    /// The threads copying stdout and stderr, joined by `stop`.
+    readers: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -61,21 +63,22 @@ impl Server {
         let stdout = Arc::new(Mutex::new(String::new()));
         let stderr = Arc::new(Mutex::new(String::new()));
         let (lines, received) = mpsc::channel::<String>();
+        let mut readers = Vec::new();
         {
             let out = child.stdout.take().unwrap();
             let log = stdout.clone();
-            std::thread::spawn(move || {
+            readers.push(std::thread::spawn(move || {
                 for line in BufReader::new(out).lines() {
                     let Ok(line) = line else { break };
                     log.lock().unwrap().push_str(&format!("{line}\n"));
                     let _ = lines.send(line);
                 }
-            });
+            }));
         }
         {
             let mut err = child.stderr.take().unwrap();
             let log = stderr.clone();
-            std::thread::spawn(move || {
+            readers.push(std::thread::spawn(move || {
                 let mut buffer = [0u8; 4096];
                 while let Ok(n) = err.read(&mut buffer) {
                     if n == 0 {
@@ -85,7 +88,7 @@ impl Server {
                         .unwrap()
                         .push_str(&String::from_utf8_lossy(&buffer[..n]));
                 }
-            });
+            }));
         }
         let mut startup = String::new();
         let url = loop {
@@ -112,10 +115,13 @@ impl Server {
             envs,
             stdout,
             stderr,
+            readers,
         }
     }
 
-    /// Stops the server with SIGTERM and waits for it.
+    /// Stops the server with SIGTERM and waits for it and for the last of
+    /// its output (the log is written by a thread of its own and flushed at
+    /// shutdown: read it after `stop` to see every line).
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let status = Command::new("kill")
@@ -125,6 +131,9 @@ impl Server {
             assert!(status.success());
             let exit = child.wait().unwrap();
             assert!(exit.success(), "graceful shutdown exits 0: {exit}");
+        }
+        for reader in self.readers.drain(..) {
+            let _ = reader.join();
         }
     }
 
