@@ -119,7 +119,7 @@ pub struct Authenticator {
     jwt_keys: JwtKeyCache,
     generations: Generations,
     audience: String,
-    verifications: Semaphore,
+    verifications: Arc<Semaphore>,
     cold_keys: ColdKeyGates,
     failures: FailureLimiter,
     throttled_refusal_delay: Duration,
@@ -135,7 +135,7 @@ impl Authenticator {
             jwt_keys: JwtKeyCache::default(),
             generations: Generations::default(),
             audience: config.audience.clone(),
-            verifications: Semaphore::new(config.verify_concurrency.max(1)),
+            verifications: Arc::new(Semaphore::new(config.verify_concurrency.max(1))),
             cold_keys: ColdKeyGates::default(),
             failures: FailureLimiter::new(
                 config.auth_failure_burst,
@@ -226,16 +226,21 @@ impl Authenticator {
         };
         // A copy for the blocking pool, wiped when dropped.
         let secret = Zeroizing::new(parsed.secret().to_owned());
-        let verified = {
-            let _permit = self
-                .verifications
-                .acquire()
-                .await
-                .map_err(|_| ApiError::Internal)?;
-            tokio::task::spawn_blocking(move || verify_secret(&secret, &hash))
-                .await
-                .map_err(|_| ApiError::Internal)?
-        };
+        // The permit travels with the work: a request abandoned while its
+        // argon2id run goes on (a timeout, a client gone) keeps the run
+        // counted, so abandoning requests cannot pile up runs past the bound.
+        let permit = self
+            .verifications
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::Internal)?;
+        let verified = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            verify_secret(&secret, &hash)
+        })
+        .await
+        .map_err(|_| ApiError::Internal)?;
         tracing::debug!(key_id = %id, verified, "access key secret checked with argon2id");
         if !verified {
             return Err(self.guessed(client));
