@@ -281,7 +281,7 @@ async fn restart_keeps_everything_and_writes_last_use() {
         .clone();
 
     let admin_key = server.admin_key.clone();
-    let server = server.restart();
+    let mut server = server.restart();
     assert_eq!(server.api(&secret).me_status().await, 200);
     let admin = server.api(&admin_key);
     assert_eq!(admin.me_status().await, 200);
@@ -483,4 +483,54 @@ async fn a_request_over_the_time_limit_is_a_503_in_the_error_shape() {
         .get(&format!("/v3/applications/{}/access-keys", id(&app)))
         .await;
     assert_eq!(keys.expect(200)["data"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_store_failure_is_a_500_that_tells_nothing() {
+    let mut server = Server::start();
+    let admin = server.admin();
+    let app = admin.app("billing").await;
+    server.stop();
+    // Damage every stored application record behind the server's back.
+    {
+        use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
+        const APPLICATIONS: TableDefinition<'static, u128, &'static [u8]> =
+            TableDefinition::new("applications");
+        let db = redb::Database::open(server.data()).unwrap();
+        let ids: Vec<u128> = {
+            let read = db.begin_read().unwrap();
+            let table = read.open_table(APPLICATIONS).unwrap();
+            table
+                .iter()
+                .unwrap()
+                .map(|e| e.unwrap().0.value())
+                .collect()
+        };
+        assert!(!ids.is_empty());
+        let write = db.begin_write().unwrap();
+        {
+            let mut table = write.open_table(APPLICATIONS).unwrap();
+            for id in ids {
+                table.insert(id, &b"{not json"[..]).unwrap();
+            }
+        }
+        write.commit().unwrap();
+    }
+    let admin_key = server.admin_key.clone();
+    let mut server = server.restart();
+    let response = server
+        .api(&admin_key)
+        .get(&format!("/v3/applications/{}", id(&app)))
+        .await;
+    response.expect_error(500, "internal_server_error");
+    assert_eq!(response.body["message"], "internal server error");
+    let body = response.body.to_string();
+    assert!(!body.contains("json") && !body.contains("line"), "{body}");
+    // The operator's log has what the client was not told.
+    server.stop();
+    assert!(
+        server.stderr().contains("store failure"),
+        "{}",
+        server.stderr()
+    );
 }
