@@ -281,7 +281,7 @@ async fn restart_keeps_everything_and_writes_last_use() {
         .clone();
 
     let admin_key = server.admin_key.clone();
-    let mut server = server.restart();
+    let server = server.restart();
     assert_eq!(server.api(&secret).me_status().await, 200);
     let admin = server.api(&admin_key);
     assert_eq!(admin.me_status().await, 200);
