@@ -12,8 +12,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import latchkey
 
-pytestmark = pytest.mark.asyncio
-
 
 def ed25519_pem_pair() -> tuple[str, str]:
     private = Ed25519PrivateKey.generate()

@@ -102,7 +102,9 @@ def _expiration(expiration: Union[datetime, None, Unset]) -> Tuple[Optional[date
 
 
 def _public_key(public_key: Union[str, Mapping[str, Any]]) -> Union[str, Dict[str, Any]]:
-    return public_key if isinstance(public_key, str) else dict(public_key)
+    # Any mapping is a JWK; anything else goes as is (the native side names
+    # the argument when it is neither text nor a mapping).
+    return dict(public_key) if isinstance(public_key, Mapping) else public_key
 
 
 def _limits(limits: Optional[Limits]) -> Optional[Tuple[int, int, int]]:

@@ -91,7 +91,11 @@ pub fn json<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> 
             } else if let Some(int) = number.as_u64() {
                 int.into_pyobject(py)?.into_any()
             } else {
-                number.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+                number
+                    .as_f64()
+                    .unwrap_or(f64::NAN)
+                    .into_pyobject(py)?
+                    .into_any()
             }
         }
         Value::String(text) => text.into_pyobject(py)?.into_any(),

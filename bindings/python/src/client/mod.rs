@@ -258,9 +258,11 @@ impl NativeClient {
     fn applications_get<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
         let id: ApplicationId = parse(py, "application_id", id)?;
         let client = self.client(py)?;
-        run(py, self.mode, async move {
-            client.applications().get(id).await
-        })
+        run(
+            py,
+            self.mode,
+            async move { client.applications().get(id).await },
+        )
     }
 
     fn applications_update<'py>(
@@ -684,9 +686,11 @@ impl NativeClient {
             group_ids: parse_all(py, "group_ids", &group_ids)?,
         };
         let client = self.client(py)?;
-        run(py, self.mode, async move {
-            client.users().create(&user).await
-        })
+        run(
+            py,
+            self.mode,
+            async move { client.users().create(&user).await },
+        )
     }
 
     fn users_get<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -720,7 +724,11 @@ impl NativeClient {
     fn users_delete<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
         let id: UserId = parse(py, "user_id", id)?;
         let client = self.client(py)?;
-        run(py, self.mode, async move { client.users().delete(id).await })
+        run(
+            py,
+            self.mode,
+            async move { client.users().delete(id).await },
+        )
     }
 
     // --- policy groups ------------------------------------------------------
@@ -895,9 +903,11 @@ impl NativeClient {
 
     fn accounts_current<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let client = self.client(py)?;
-        run(py, self.mode, async move {
-            client.accounts().current().await
-        })
+        run(
+            py,
+            self.mode,
+            async move { client.accounts().current().await },
+        )
     }
 
     fn accounts_rename_current<'py>(
@@ -968,7 +978,11 @@ impl NativeClient {
     fn accounts_get<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
         let id: AccountId = parse(py, "account_id", id)?;
         let client = self.client(py)?;
-        run(py, self.mode, async move { client.accounts().get(id).await })
+        run(
+            py,
+            self.mode,
+            async move { client.accounts().get(id).await },
+        )
     }
 
     fn accounts_update<'py>(

@@ -110,14 +110,20 @@ impl PyJwtSigner {
         self.lifetime.as_secs_f64()
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         // Never the key: only what the server already knows.
-        format!(
-            "JwtSigner(application_id={:?}, key_id={:?}, algorithm={:?}, audience={:?})",
-            self.application_id.to_string(),
-            self.key_id.to_string(),
-            self.algorithm(),
-            self.audience.as_deref().unwrap_or("<from the server>"),
-        )
+        let quoted = |text: &str| -> PyResult<String> {
+            Ok(PyString::new(py, text).repr()?.to_cow()?.into_owned())
+        };
+        Ok(format!(
+            "JwtSigner(application_id={}, key_id={}, algorithm={}, audience={})",
+            quoted(&self.application_id.to_string())?,
+            quoted(&self.key_id.to_string())?,
+            quoted(self.algorithm())?,
+            match &self.audience {
+                Some(audience) => quoted(audience)?,
+                None => "None".to_owned(),
+            },
+        ))
     }
 }
