@@ -121,6 +121,10 @@ async def test_access_keys(lk: Driver, server: Server) -> None:
     assert (moved.expiration, moved.name, moved.status) == (later, "renamed", "inactive")
     cleared = await lk("access_keys.update", app.id, created.id, expiration=None)
     assert cleared.expiration is None and cleared.name == "renamed"
+    reactivated = await lk("access_keys.set_status", app.id, created.id, "active")
+    assert reactivated.status == "active" and reactivated.name == "renamed"
+    inactive = await lk("access_keys.set_status", app.id, created.id, "inactive")
+    assert inactive.status == "inactive"
 
     second = await lk("access_keys.create", app.id, name=unique("second"))
     assert second.scopes == () and second.expiration is None
@@ -201,6 +205,7 @@ async def test_jwt_keys_and_signer(lk: Driver, server: Server) -> None:
     expiring = await lk("jwt_keys.update", app.id, second.id, expiration=soon)
     assert expiring.expiration == soon
     assert (await lk("jwt_keys.update", app.id, second.id, expiration=None)).expiration is None
+    assert (await lk("jwt_keys.set_status", app.id, second.id, "active")).status == "active"
 
     assert (await lk("jwt_keys.revoke", app.id, key.id)).status == "revoked"
     with pytest.raises(latchkey.UnauthorizedError):
@@ -264,12 +269,18 @@ async def test_policy_groups_and_members(lk: Driver) -> None:
     await lk("policy_groups.add_applications", group.id, ids(apps))
     assert ids(await lk("policy_groups.list_applications", group.id, limit=1)) == ids(apps)
     assert (await lk("applications.get", apps[0].id)).group_ids == (group.id,)
+    page = await lk(
+        "policy_groups.list_applications_page", group.id, limit=1, include_total_count=True
+    )
+    assert ids(list(page.data)) == [apps[0].id] and page.has_more and page.total_count == 2
     await lk("policy_groups.remove_applications", group.id, [apps[0].id])
     assert ids(await lk("policy_groups.list_applications", group.id)) == [apps[1].id]
 
     user = await lk("users.create", email=unique("member") + "@example.com")
     await lk("policy_groups.add_users", group.id, [user.id])
     assert ids(await lk("policy_groups.list_users", group.id)) == [user.id]
+    page = await lk("policy_groups.list_users_page", group.id, include_total_count=True)
+    assert ids(list(page.data)) == [user.id] and not page.has_more and page.total_count == 1
     await lk("policy_groups.remove_users", group.id, [user.id])
     assert await lk("policy_groups.list_users", group.id) == []
 

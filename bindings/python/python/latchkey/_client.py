@@ -610,6 +610,10 @@ class AccessKeys:
             *_expiration(expiration),
         )
 
+    def set_status(self, application_id: str, key_id: str, status: KeyStatus) -> AccessKey:
+        """Sets the stored status: ``active``, ``inactive`` or ``revoked`` (terminal)."""
+        return self._native.access_keys_set_status(application_id, key_id, status)
+
     def revoke(self, application_id: str, key_id: str) -> AccessKey:
         """Revokes an access key (terminal)."""
         return self._native.access_keys_revoke(application_id, key_id)
@@ -755,6 +759,10 @@ class AsyncAccessKeys:
             *_expiration(expiration),
         )
 
+    async def set_status(self, application_id: str, key_id: str, status: KeyStatus) -> AccessKey:
+        """Sets the stored status: ``active``, ``inactive`` or ``revoked`` (terminal)."""
+        return await self._native.access_keys_set_status(application_id, key_id, status)
+
     async def revoke(self, application_id: str, key_id: str) -> AccessKey:
         """Revokes an access key (terminal)."""
         return await self._native.access_keys_revoke(application_id, key_id)
@@ -863,6 +871,10 @@ class JwtKeys:
             status,
             *_expiration(expiration),
         )
+
+    def set_status(self, application_id: str, key_id: str, status: KeyStatus) -> JwtKey:
+        """Sets the stored status: ``active``, ``inactive`` or ``revoked`` (terminal)."""
+        return self._native.jwt_keys_set_status(application_id, key_id, status)
 
     def revoke(self, application_id: str, key_id: str) -> JwtKey:
         """Revokes a JWT key (terminal)."""
@@ -973,6 +985,10 @@ class AsyncJwtKeys:
             status,
             *_expiration(expiration),
         )
+
+    async def set_status(self, application_id: str, key_id: str, status: KeyStatus) -> JwtKey:
+        """Sets the stored status: ``active``, ``inactive`` or ``revoked`` (terminal)."""
+        return await self._native.jwt_keys_set_status(application_id, key_id, status)
 
     async def revoke(self, application_id: str, key_id: str) -> JwtKey:
         """Revokes a JWT key (terminal)."""
@@ -1192,6 +1208,24 @@ class PolicyGroups:
         pager = self._native.policy_groups_list_applications(group_id, limit, order, after)
         return _iterate(pager)
 
+    def list_applications_page(
+        self,
+        group_id: str,
+        *,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[Application]:
+        """One page of the applications in a group."""
+        return self._native.policy_groups_list_applications_page(
+            group_id,
+            limit,
+            order,
+            after,
+            include_total_count,
+        )
+
     def add_applications(self, group_id: str, ids: Sequence[str]) -> None:
         """Adds applications to a group, all or nothing."""
         self._native.policy_groups_add_applications(group_id, list(ids))
@@ -1210,6 +1244,24 @@ class PolicyGroups:
     ) -> Iterator[User]:
         """The users in a group, across pages."""
         return _iterate(self._native.policy_groups_list_users(group_id, limit, order, after))
+
+    def list_users_page(
+        self,
+        group_id: str,
+        *,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[User]:
+        """One page of the users in a group."""
+        return self._native.policy_groups_list_users_page(
+            group_id,
+            limit,
+            order,
+            after,
+            include_total_count,
+        )
 
     def add_users(self, group_id: str, ids: Sequence[str]) -> None:
         """Adds users to a group, all or nothing."""
@@ -1299,6 +1351,24 @@ class AsyncPolicyGroups:
         pager = self._native.policy_groups_list_applications(group_id, limit, order, after)
         return _aiterate(pager)
 
+    async def list_applications_page(
+        self,
+        group_id: str,
+        *,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[Application]:
+        """One page of the applications in a group."""
+        return await self._native.policy_groups_list_applications_page(
+            group_id,
+            limit,
+            order,
+            after,
+            include_total_count,
+        )
+
     async def add_applications(self, group_id: str, ids: Sequence[str]) -> None:
         """Adds applications to a group, all or nothing."""
         await self._native.policy_groups_add_applications(group_id, list(ids))
@@ -1317,6 +1387,24 @@ class AsyncPolicyGroups:
     ) -> AsyncIterator[User]:
         """The users in a group, across pages. Use with ``async for``."""
         return _aiterate(self._native.policy_groups_list_users(group_id, limit, order, after))
+
+    async def list_users_page(
+        self,
+        group_id: str,
+        *,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[User]:
+        """One page of the users in a group."""
+        return await self._native.policy_groups_list_users_page(
+            group_id,
+            limit,
+            order,
+            after,
+            include_total_count,
+        )
 
     async def add_users(self, group_id: str, ids: Sequence[str]) -> None:
         """Adds users to a group, all or nothing."""

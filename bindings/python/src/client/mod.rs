@@ -448,6 +448,25 @@ impl NativeClient {
         })
     }
 
+    fn access_keys_set_status<'py>(
+        &self,
+        py: Python<'py>,
+        application_id: &str,
+        key_id: &str,
+        status: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let application: ApplicationId = parse(py, "application_id", application_id)?;
+        let key: AccessKeyId = parse(py, "key_id", key_id)?;
+        let status: KeyStatus = api_enum(py, "status", status, KEY_STATUSES)?;
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client
+                .access_keys()
+                .set_status(application, key, status)
+                .await
+        })
+    }
+
     fn access_keys_revoke<'py>(
         &self,
         py: Python<'py>,
@@ -597,6 +616,22 @@ impl NativeClient {
         let client = self.client(py)?;
         run(py, self.mode, async move {
             client.jwt_keys().update(application, key, &update).await
+        })
+    }
+
+    fn jwt_keys_set_status<'py>(
+        &self,
+        py: Python<'py>,
+        application_id: &str,
+        key_id: &str,
+        status: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let application: ApplicationId = parse(py, "application_id", application_id)?;
+        let key: JwtKeyId = parse(py, "key_id", key_id)?;
+        let status: KeyStatus = api_enum(py, "status", status, KEY_STATUSES)?;
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client.jwt_keys().set_status(application, key, status).await
         })
     }
 
@@ -830,6 +865,26 @@ impl NativeClient {
         ))
     }
 
+    fn policy_groups_list_applications_page<'py>(
+        &self,
+        py: Python<'py>,
+        id: &str,
+        limit: Option<u32>,
+        order: Option<&str>,
+        after: Option<String>,
+        include_total_count: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let id: PolicyGroupId = parse(py, "group_id", id)?;
+        let params = list_params(py, limit, after, order, include_total_count)?;
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client
+                .policy_groups()
+                .list_applications_page(id, &params)
+                .await
+        })
+    }
+
     fn policy_groups_add_applications<'py>(
         &self,
         py: Python<'py>,
@@ -869,6 +924,23 @@ impl NativeClient {
         let id: PolicyGroupId = parse(py, "group_id", id)?;
         let params = list_params(py, limit, after, order, false)?;
         Ok(self.pager(self.client(py)?.policy_groups().users_pager(id, &params)))
+    }
+
+    fn policy_groups_list_users_page<'py>(
+        &self,
+        py: Python<'py>,
+        id: &str,
+        limit: Option<u32>,
+        order: Option<&str>,
+        after: Option<String>,
+        include_total_count: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let id: PolicyGroupId = parse(py, "group_id", id)?;
+        let params = list_params(py, limit, after, order, include_total_count)?;
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client.policy_groups().list_users_page(id, &params).await
+        })
     }
 
     fn policy_groups_add_users<'py>(
