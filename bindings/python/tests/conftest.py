@@ -91,6 +91,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         stderr.close()
 
 
+@pytest.fixture(autouse=True)
+def no_configuration_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests configure clients explicitly; a developer's own LATCHKEY_URL or
+    LATCHKEY_ACCESS_KEY must not leak into them."""
+    monkeypatch.delenv("LATCHKEY_URL", raising=False)
+    monkeypatch.delenv("LATCHKEY_ACCESS_KEY", raising=False)
+
+
 @pytest.fixture
 def client(server: Server) -> Iterator[latchkey.Client]:
     """A blocking client with the admin key."""
