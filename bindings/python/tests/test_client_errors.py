@@ -126,6 +126,10 @@ async def test_arguments_are_checked_before_any_request(lk: Driver) -> None:
         )
     with pytest.raises(latchkey.InvalidArgumentError, match="public_key"):
         await lk("jwt_keys.create", MISSING_APP, name="k", public_key=42)
+    with pytest.raises(latchkey.InvalidArgumentError, match="public_key"):
+        await lk("jwt_keys.create", MISSING_APP, name="k", public_key={"kty": object()})
+    with pytest.raises(latchkey.InvalidArgumentError, match="public_key"):
+        await lk("jwt_keys.create", MISSING_APP, name="k", public_key={"n": 2**70})
     with pytest.raises(latchkey.InvalidArgumentError, match="algorithm"):
         await lk("jwt_keys.create", MISSING_APP, name="k", public_key="pem", algorithm="HS256")
     with pytest.raises(latchkey.InvalidArgumentError, match="plan"):

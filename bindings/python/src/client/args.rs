@@ -111,7 +111,9 @@ pub fn json(py: Python<'_>, name: &str, value: &Bound<'_, PyAny>) -> PyResult<Va
     } else if let Ok(flag) = value.cast::<PyBool>() {
         Ok(Value::Bool(flag.is_true()))
     } else if value.is_instance_of::<PyInt>() {
-        let int: i64 = value.extract()?;
+        let int: i64 = value
+            .extract()
+            .map_err(|_| invalid_argument(py, name, "integers must fit in 64 bits"))?;
         Ok(Value::from(int))
     } else if value.is_instance_of::<PyFloat>() {
         let float: f64 = value.extract()?;

@@ -58,8 +58,8 @@ pub fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
     }
 }
 
-/// An [`InvalidArgumentError`](../../python/latchkey/_errors.py) naming the
-/// argument: raised before any request is made.
+/// An `InvalidArgumentError` (`latchkey/_errors.py`) naming the argument:
+/// raised before any request is made.
 pub fn invalid_argument(py: Python<'_>, name: &str, problem: impl std::fmt::Display) -> PyErr {
     new_error(py, "InvalidArgumentError", (format!("{name}: {problem}"),))
 }
