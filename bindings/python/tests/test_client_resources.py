@@ -232,6 +232,17 @@ async def test_users(lk: Driver) -> None:
     updated = await lk("users.update", user.id, name="Ada L.", group_ids=[])
     assert (updated.name, updated.group_ids, updated.email) == ("Ada L.", (), email)
     assert user.id in ids(await lk("users.list", limit=1))
+    # An admin may create on another user's behalf (`created_by`).
+    owned = await lk("applications.create", name=unique("owned"), created_by=user.id)
+    assert owned.created_by == user.id
+    owned_key = await lk("access_keys.create", owned.id, name=unique("k"), created_by=user.id)
+    assert owned_key.created_by == user.id
+    _, public_pem = ed25519_pem_pair()
+    owned_jwt = await lk(
+        "jwt_keys.create", owned.id, name=unique("j"), public_key=public_pem, created_by=user.id
+    )
+    assert owned_jwt.created_by == user.id
+    await lk("applications.delete", owned.id)
     page = await lk("users.list_page", limit=1, include_total_count=True)
     assert page.total_count is not None and page.total_count >= 2
     await lk("users.delete", user.id)
