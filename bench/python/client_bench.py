@@ -110,7 +110,10 @@ async def async_variants(url: str, key: str, args: argparse.Namespace) -> List[s
     async with latchkey.AsyncClient(url, access_key=key) as ours, httpx.AsyncClient(
         base_url=url,
         headers=headers,
-        limits=httpx.Limits(max_connections=args.concurrency),
+        # As many kept-alive connections as requests in flight, as ours keeps.
+        limits=httpx.Limits(
+            max_connections=args.concurrency, max_keepalive_connections=args.concurrency
+        ),
     ) as theirs:
 
         async def httpx_me() -> object:
