@@ -18,6 +18,8 @@ pub const PACKAGES: &[&str] = &[
     "pyjwt[crypto]==2.15.1",
     "cryptography==50.0.2",
     "mypy==2.4.1",
+    // The baseline of the client benchmark (bench/python/client_bench.py).
+    "httpx==0.28.1",
 ];
 
 /// The binding's folder, relative to the root.

@@ -5,11 +5,13 @@
 
 use pyo3::prelude::*;
 
+mod client;
 mod errors;
 
 /// The module `latchkey._latchkey`.
 #[pymodule]
 fn _latchkey(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    client::register(module)?;
     Ok(())
 }

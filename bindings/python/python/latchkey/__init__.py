@@ -8,7 +8,84 @@
 from __future__ import annotations
 
 from ._errors import *  # noqa: F401,F403 — the exception classes are public API
-from ._errors import __all__ as _error_names
 from ._latchkey import __version__
 
-__all__ = ["__version__", *_error_names]
+# --- the API client -----------------------------------------------------------
+# `X as X`: an explicit re-export, for type checkers in strict mode.
+from ._client import UNSET as UNSET
+from ._client import AsyncClient as AsyncClient
+from ._client import Client as Client
+from ._client import Unset as Unset
+from ._latchkey import JwtSigner as JwtSigner
+from ._models import *  # noqa: F401,F403 — the result types are public API
+
+# --- end of the API client ----------------------------------------------------
+
+# Written out, so that type checkers and stubtest read it statically.
+__all__ = [
+    "__version__",
+    # the exceptions (_errors.py)
+    "LatchkeyError",
+    "FieldError",
+    "ApiError",
+    "ValidationError",
+    "UnauthorizedError",
+    "ForbiddenError",
+    "NotFoundError",
+    "MethodNotAllowedError",
+    "ConflictError",
+    "LimitExceededError",
+    "PayloadTooLargeError",
+    "TooManyRequestsError",
+    "ServerError",
+    "ServiceUnavailableError",
+    "InvalidAccessKeyError",
+    "TransportError",
+    "RequestTimeoutError",
+    "UnexpectedResponseError",
+    "ConfigurationError",
+    "InvalidArgumentError",
+    "ClientClosedError",
+    "PyJWTError",
+    "InvalidKeyError",
+    "InvalidTokenError",
+    "DecodeError",
+    "InvalidSignatureError",
+    "InvalidAlgorithmError",
+    "UnknownKeyIdError",
+    "ExpiredSignatureError",
+    "ImmatureSignatureError",
+    "LifetimeTooLongError",
+    "MissingRequiredClaimError",
+    "InvalidAudienceError",
+    "InvalidIssuerError",
+    "InvalidSubjectError",
+    "InvalidIssuedAtError",
+    # the API client
+    "Client",
+    "AsyncClient",
+    "JwtSigner",
+    "UNSET",
+    "Unset",
+    # its results (_models.py)
+    "AccessKeyStatus",
+    "ApplicationStatus",
+    "UserStatus",
+    "PlanName",
+    "Limits",
+    "Account",
+    "CreatedAccount",
+    "User",
+    "PolicyGroup",
+    "Application",
+    "AccessKey",
+    "CreatedAccessKey",
+    "JwtKey",
+    "CredentialSummary",
+    "Me",
+    "ServerInfo",
+    "Health",
+    "BulkDeleteItem",
+    "BulkDeleteResult",
+    "Page",
+]

@@ -34,6 +34,8 @@ __all__ = [
     "RequestTimeoutError",
     "UnexpectedResponseError",
     "ConfigurationError",
+    "InvalidArgumentError",
+    "ClientClosedError",
     "PyJWTError",
     "InvalidKeyError",
     "InvalidTokenError",
@@ -165,6 +167,15 @@ class UnexpectedResponseError(LatchkeyError):
 
 class ConfigurationError(LatchkeyError, ValueError):
     """The client is configured wrongly (no URL, bad URL, bad signer)."""
+
+
+class InvalidArgumentError(LatchkeyError, ValueError):
+    """An argument is invalid before any request is made (a malformed id, an
+    unknown status, a naive datetime); the message names the argument."""
+
+
+class ClientClosedError(LatchkeyError, RuntimeError):
+    """The client was closed; make a new one."""
 
 
 # --- PyJWT's tree -------------------------------------------------------------

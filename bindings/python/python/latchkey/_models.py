@@ -1,0 +1,236 @@
+"""What the server answers, as immutable typed objects.
+
+Each class is a frozen dataclass: attributes are read-only, ``==`` compares
+every field, ``repr`` is readable and never shows a secret (the one-time
+``key`` of :class:`CreatedAccessKey` and :class:`CreatedAccount` is
+reachable as ``.key`` and left out of ``repr``). Timestamps are UTC-aware
+:class:`datetime.datetime` objects; ids and statuses are strings as the API
+spells them; lists are tuples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Dict, Generic, Literal, Optional, Tuple, TypeVar
+
+__all__ = [
+    "AccessKeyStatus",
+    "ApplicationStatus",
+    "UserStatus",
+    "PlanName",
+    "Limits",
+    "Account",
+    "CreatedAccount",
+    "User",
+    "PolicyGroup",
+    "Application",
+    "AccessKey",
+    "CreatedAccessKey",
+    "JwtKey",
+    "CredentialSummary",
+    "Me",
+    "ServerInfo",
+    "Health",
+    "BulkDeleteItem",
+    "BulkDeleteResult",
+    "Page",
+]
+
+AccessKeyStatus = Literal["active", "inactive", "revoked", "expired"]
+"""The status of an access key or JWT key (``expired`` is derived)."""
+ApplicationStatus = Literal["active", "revoked"]
+"""The status of an application."""
+UserStatus = Literal["active", "deleted"]
+"""The status of a user."""
+PlanName = Literal["free", "commercial", "custom"]
+"""An account's plan."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many active items an account may hold."""
+
+    applications: int
+    access_keys_per_application: int
+    jwt_keys_per_application: int
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account (a team, a tenant)."""
+
+    id: str
+    name: str
+    plan: PlanName
+    limits: Limits
+    operator: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class User:
+    """A user of an account."""
+
+    id: str
+    email: str
+    name: str
+    status: UserStatus
+    group_ids: Tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PolicyGroup:
+    """A named set of permissions; ``built_in`` marks ``Administrators``."""
+
+    id: str
+    name: str
+    description: str
+    permissions: Tuple[str, ...]
+    built_in: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Application:
+    """An application: the holder of credentials."""
+
+    id: str
+    name: str
+    description: str
+    group_ids: Tuple[str, ...]
+    status: ApplicationStatus
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class AccessKey:
+    """An access key, without its secret. Empty ``scopes``: the
+    application's full rights."""
+
+    id: str
+    application_id: str
+    name: str
+    description: str
+    status: AccessKeyStatus
+    expiration: Optional[datetime]
+    scopes: Tuple[str, ...]
+    key_prefix: str
+    api_host: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    last_used_at: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class CreatedAccessKey(AccessKey):
+    """A new access key. ``key`` is the full secret (``ak_…``), shown this
+    once: store it now. It is not part of ``repr``."""
+
+    key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class CreatedAccount(Account):
+    """A new tenant account with its admin user, admin application and that
+    application's first access key; ``key`` is the key's secret, shown this
+    once and not part of ``repr``."""
+
+    admin_user: User
+    admin_application: Application
+    access_key: AccessKey
+    key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class JwtKey:
+    """A registered JWT public key; ``id`` is the ``kid`` of its tokens."""
+
+    id: str
+    application_id: str
+    name: str
+    description: str
+    algorithm: str
+    public_key: Dict[str, Any]
+    thumbprint: str
+    status: AccessKeyStatus
+    expiration: Optional[datetime]
+    created_by: str
+    created_at: datetime
+    updated_at: Optional[datetime]
+    last_used_at: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class CredentialSummary:
+    """The credential a request authenticated with."""
+
+    kind: Literal["access_key", "jwt_key", "unknown"]
+    id: str
+    scopes: Tuple[str, ...]
+    expiration: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class Me:
+    """Who the calling credential is (``GET /v3/me``)."""
+
+    account: Account
+    application: Application
+    user: User
+    credential: CredentialSummary
+    permissions: Tuple[str, ...]
+    jwt_audience: str
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """Public facts about the server (``GET /.well-known/latchkey``)."""
+
+    jwt_audience: str
+    jwt_algorithms: Tuple[str, ...]
+    version: str
+
+
+@dataclass(frozen=True)
+class Health:
+    """Liveness (``GET /health``): ``status`` is ``"ok"``."""
+
+    status: str
+
+
+@dataclass(frozen=True)
+class BulkDeleteItem:
+    """One id of a bulk delete and what happened to it."""
+
+    id: str
+    status: str
+
+
+@dataclass(frozen=True)
+class BulkDeleteResult:
+    """A bulk delete that deleted every key."""
+
+    deleted: bool
+    results: Tuple[BulkDeleteItem, ...]
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list; ``after`` is the cursor of the next page."""
+
+    data: Tuple[T, ...]
+    has_more: bool
+    after: Optional[str]
+    limit: int
+    order: Literal["ASC", "DESC"]
+    total_count: Optional[int]

@@ -1,0 +1,70 @@
+//! The one mapping from the Rust client's [`Error`] to the exception classes
+//! of `latchkey._errors`.
+
+use latchkey_client::{ApiErrorKind, Error, JwtError};
+use pyo3::prelude::*;
+
+use crate::errors::new_error;
+
+/// The `latchkey` exception for a client error. API errors keep the
+/// server's status, type, message, request id, fields and `Retry-After`.
+pub fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
+    let message = error.to_string();
+    match error {
+        Error::Api(api) => {
+            let class = match api.kind {
+                ApiErrorKind::Validation => "ValidationError",
+                ApiErrorKind::Unauthorized => "UnauthorizedError",
+                ApiErrorKind::Forbidden => "ForbiddenError",
+                ApiErrorKind::NotFound => "NotFoundError",
+                ApiErrorKind::MethodNotAllowed => "MethodNotAllowedError",
+                ApiErrorKind::Conflict => "ConflictError",
+                ApiErrorKind::LimitExceeded => "LimitExceededError",
+                ApiErrorKind::PayloadTooLarge => "PayloadTooLargeError",
+                ApiErrorKind::TooManyRequests => "TooManyRequestsError",
+                ApiErrorKind::ServiceUnavailable => "ServiceUnavailableError",
+                ApiErrorKind::InternalServerError => "ServerError",
+                _ if api.status >= 500 => "ServerError",
+                _ => "ApiError",
+            };
+            let fields: Vec<(String, String)> = api
+                .fields
+                .into_iter()
+                .map(|field| (field.name, field.message))
+                .collect();
+            new_error(
+                py,
+                class,
+                (
+                    api.message,
+                    api.status,
+                    api.type_name,
+                    api.request_id,
+                    fields,
+                    api.retry_after.map(|wait| wait.as_secs_f64()),
+                ),
+            )
+        }
+        Error::InvalidAccessKey(_) => new_error(py, "InvalidAccessKeyError", (message,)),
+        Error::Transport(transport) if transport.is_timeout() => {
+            new_error(py, "RequestTimeoutError", (message,))
+        }
+        Error::Transport(_) => new_error(py, "TransportError", (message,)),
+        Error::Decode { .. } => new_error(py, "UnexpectedResponseError", (message,)),
+        Error::Config(_) => new_error(py, "ConfigurationError", (message,)),
+        Error::Jwt(JwtError::Key(_)) => new_error(py, "InvalidKeyError", (message,)),
+        Error::Jwt(_) => new_error(py, "PyJWTError", (message,)),
+        _ => new_error(py, "LatchkeyError", (message,)),
+    }
+}
+
+/// An `InvalidArgumentError` (`latchkey/_errors.py`) naming the argument:
+/// raised before any request is made.
+pub fn invalid_argument(py: Python<'_>, name: &str, problem: impl std::fmt::Display) -> PyErr {
+    new_error(py, "InvalidArgumentError", (format!("{name}: {problem}"),))
+}
+
+/// A `ConfigurationError`: the client cannot be built as asked.
+pub fn configuration(py: Python<'_>, problem: impl std::fmt::Display) -> PyErr {
+    new_error(py, "ConfigurationError", (problem.to_string(),))
+}
