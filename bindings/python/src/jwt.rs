@@ -28,6 +28,10 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(jwt_encode, module)?)?;
     module.add_function(wrap_pyfunction!(jwt_decode, module)?)?;
     module.add_function(wrap_pyfunction!(jwt_get_unverified_header, module)?)?;
+    module.add_function(wrap_pyfunction!(jwt_public_jwk, module)?)?;
+    module.add_function(wrap_pyfunction!(jwt_thumbprint, module)?)?;
+    module.add_function(wrap_pyfunction!(jwt_sign_raw, module)?)?;
+    module.add_function(wrap_pyfunction!(jwt_verify_raw, module)?)?;
     Ok(())
 }
 
@@ -393,4 +397,78 @@ fn jwt_get_unverified_header<'py>(
     let token = token_text(py, jwt)?;
     let header = jwt::unverified_header(&token).map_err(|e| verify_error(py, &e))?;
     jwt_json::map_to_dict(py, &header)
+}
+
+/// The one public key of `key` (any form `decode` accepts but a key set).
+fn single_key(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<jwt::VerifyingKey> {
+    match jwt_keys::verifying_keys(py, key)? {
+        jwt_keys::VerifyWith::One(key) => Ok(key),
+        jwt_keys::VerifyWith::Set(_) => Err(new_error(
+            py,
+            "InvalidKeyError",
+            ("a key set was given where one key is expected",),
+        )),
+    }
+}
+
+/// The public JWK of `key` (PEM, JWK or KeyPair; a private key gives its
+/// public half).
+#[pyfunction]
+fn jwt_public_jwk<'py>(py: Python<'py>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    jwt_json::map_to_dict(py, &single_key(py, key)?.to_jwk())
+}
+
+/// The RFC 7638 SHA-256 thumbprint (unpadded base64url) of `key`'s public
+/// key.
+#[pyfunction]
+fn jwt_thumbprint(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<String> {
+    Ok(single_key(py, key)?.thumbprint())
+}
+
+/// The bytes of a `str` (UTF-8) or `bytes` argument.
+fn message_bytes(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<u8>> {
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(text.to_cow()?.as_bytes().to_vec());
+    }
+    value
+        .extract::<Vec<u8>>()
+        .map_err(|_| PyTypeError::new_err(format!("{name} must be str or bytes")))
+}
+
+/// The JWS layer alone: the raw signature of `signing_input` (the first
+/// two segments and their dot) with `key` under `algorithm`.
+#[pyfunction]
+fn jwt_sign_raw<'py>(
+    py: Python<'py>,
+    signing_input: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+    algorithm: String,
+) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+    let message = message_bytes(signing_input, "signing_input")?;
+    let key = jwt_keys::signing_key(py, key)?;
+    let algorithm = self::algorithm(py, &algorithm)?;
+    let signature = crypto(py, || jwt::sign_raw(&message, &key, algorithm))
+        .map_err(|e| sign_error(py, &e))?;
+    Ok(pyo3::types::PyBytes::new(py, &signature))
+}
+
+/// The JWS layer alone: checks `signature` over `signing_input` with `key`
+/// under `algorithm`; `InvalidSignatureError` when it does not verify. No
+/// header or claim is looked at.
+#[pyfunction]
+fn jwt_verify_raw(
+    py: Python<'_>,
+    signing_input: &Bound<'_, PyAny>,
+    signature: &Bound<'_, PyAny>,
+    key: &Bound<'_, PyAny>,
+    algorithm: String,
+) -> PyResult<()> {
+    let message = message_bytes(signing_input, "signing_input")?;
+    let signature: Vec<u8> = signature
+        .extract()
+        .map_err(|_| PyTypeError::new_err("signature must be bytes"))?;
+    let key = single_key(py, key)?;
+    let algorithm = self::algorithm(py, &algorithm)?;
+    crypto(py, || jwt::verify_raw(&message, &signature, &key, algorithm))
+        .map_err(|e| verify_error(py, &e))
 }

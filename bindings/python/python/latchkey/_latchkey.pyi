@@ -60,6 +60,20 @@ def jwt_decode(
 def jwt_get_unverified_header(jwt: Union[str, bytes]) -> dict[str, Any]:
     """The token's header, decoded but not verified."""
 
+def jwt_public_jwk(key: _PublicKey) -> dict[str, Any]:
+    """The public JWK of any single key (a private key gives its public half)."""
+
+def jwt_thumbprint(key: _PublicKey) -> str:
+    """The RFC 7638 SHA-256 thumbprint of the key's public half (unpadded base64url)."""
+
+def jwt_sign_raw(signing_input: Union[str, bytes], key: _PrivateKey, algorithm: str) -> bytes:
+    """The raw JWS signature of ``signing_input`` (the first two segments and their dot)."""
+
+def jwt_verify_raw(
+    signing_input: Union[str, bytes], signature: bytes, key: _PublicKey, algorithm: str
+) -> None:
+    """Raises ``InvalidSignatureError`` unless ``signature`` verifies over ``signing_input``."""
+
 @final
 class ParsedAccessKey:
     """A well-formed access key; ``repr`` never shows the secret."""

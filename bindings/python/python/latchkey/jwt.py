@@ -21,6 +21,10 @@ verification time, seconds since the epoch), ``max_lifetime=`` (the longest
 ``exp - iat`` accepted) and :class:`UnknownKeyIdError`, raised when no key
 of a JWKS has the token's ``kid``.
 
+``public_jwk(key)`` and ``thumbprint(key)`` export any key's public half;
+``sign_raw`` and ``verify_raw`` are the JWS signature layer alone (no
+header, no claims), for test vectors and detached payloads.
+
 Every failure raises a class of PyJWT's tree (all under
 :class:`InvalidTokenError` for a refused token), also importable from
 ``latchkey`` itself.
@@ -50,6 +54,10 @@ from ._latchkey import jwt_decode as decode
 from ._latchkey import jwt_encode as encode
 from ._latchkey import jwt_generate_key_pair as generate_key_pair
 from ._latchkey import jwt_get_unverified_header as get_unverified_header
+from ._latchkey import jwt_public_jwk as public_jwk
+from ._latchkey import jwt_sign_raw as sign_raw
+from ._latchkey import jwt_thumbprint as thumbprint
+from ._latchkey import jwt_verify_raw as verify_raw
 
 __all__ = [
     "KeyPair",
@@ -57,6 +65,10 @@ __all__ = [
     "encode",
     "generate_key_pair",
     "get_unverified_header",
+    "public_jwk",
+    "thumbprint",
+    "sign_raw",
+    "verify_raw",
     "PyJWTError",
     "InvalidKeyError",
     "InvalidTokenError",
