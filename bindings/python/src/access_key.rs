@@ -73,9 +73,7 @@ fn access_key_parse(py: Python<'_>, key: String) -> PyResult<ParsedAccessKey> {
         }),
         Err(error) => {
             let exception = new_error(py, "InvalidAccessKeyError", (error.to_string(),));
-            exception
-                .value(py)
-                .setattr("category", error.category())?;
+            exception.value(py).setattr("category", error.category())?;
             Err(exception)
         }
     }

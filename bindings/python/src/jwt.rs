@@ -195,8 +195,11 @@ fn seconds(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Duration> {
                 PyTypeError::new_err(format!("{name} must be a number of seconds or a timedelta"))
             })?,
     };
-    Duration::try_from_secs_f64(seconds)
-        .map_err(|_| PyValueError::new_err(format!("{name} must be a finite, non-negative number of seconds")))
+    Duration::try_from_secs_f64(seconds).map_err(|_| {
+        PyValueError::new_err(format!(
+            "{name} must be a finite, non-negative number of seconds"
+        ))
+    })
 }
 
 /// `now`: seconds since the epoch, or an aware `datetime`.
@@ -288,7 +291,9 @@ fn policy(
         return Err(new_error(
             py,
             "DecodeError",
-            ("It is required that you pass in a value for the \"algorithms\" argument when calling decode().",),
+            (
+                "It is required that you pass in a value for the \"algorithms\" argument when calling decode().",
+            ),
         ));
     };
     if algorithms.is_instance_of::<PyString>() {
@@ -447,8 +452,8 @@ fn jwt_sign_raw<'py>(
     let message = message_bytes(signing_input, "signing_input")?;
     let key = jwt_keys::signing_key(py, key)?;
     let algorithm = self::algorithm(py, &algorithm)?;
-    let signature = crypto(py, || jwt::sign_raw(&message, &key, algorithm))
-        .map_err(|e| sign_error(py, &e))?;
+    let signature =
+        crypto(py, || jwt::sign_raw(&message, &key, algorithm)).map_err(|e| sign_error(py, &e))?;
     Ok(pyo3::types::PyBytes::new(py, &signature))
 }
 
@@ -469,6 +474,8 @@ fn jwt_verify_raw(
         .map_err(|_| PyTypeError::new_err("signature must be bytes"))?;
     let key = single_key(py, key)?;
     let algorithm = self::algorithm(py, &algorithm)?;
-    crypto(py, || jwt::verify_raw(&message, &signature, &key, algorithm))
-        .map_err(|e| verify_error(py, &e))
+    crypto(py, || {
+        jwt::verify_raw(&message, &signature, &key, algorithm)
+    })
+    .map_err(|e| verify_error(py, &e))
 }

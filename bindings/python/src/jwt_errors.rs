@@ -39,9 +39,7 @@ pub fn key_error(py: Python<'_>, error: &KeyError) -> PyErr {
 pub fn sign_error(py: Python<'_>, error: &SignError) -> PyErr {
     match error {
         // PyJWT raises TypeError for a payload that is not a dict.
-        SignError::ClaimsNotObject => {
-            pyo3::exceptions::PyTypeError::new_err(error.to_string())
-        }
+        SignError::ClaimsNotObject => pyo3::exceptions::PyTypeError::new_err(error.to_string()),
         SignError::AlgorithmDoesNotFitKey { .. } => {
             new_error(py, "InvalidAlgorithmError", (error.to_string(),))
         }

@@ -188,9 +188,7 @@ fn parse_json(bytes: &[u8]) -> Result<Value, KeyError> {
 /// private key (whose public half is taken).
 fn verifying_from_pem(bytes: &[u8]) -> Result<VerifyingKey, KeyError> {
     match VerifyingKey::from_pem(bytes) {
-        Err(KeyError::PrivateKeyGiven) => {
-            Ok(SigningKey::from_pem(bytes)?.verifying_key().clone())
-        }
+        Err(KeyError::PrivateKeyGiven) => Ok(SigningKey::from_pem(bytes)?.verifying_key().clone()),
         other => other,
     }
 }
@@ -208,7 +206,8 @@ fn verifying_from_json(value: &Value) -> Result<VerifyWith, KeyError> {
     }
 }
 
-const KEY_TYPES: &str = "key must be a PEM (str or bytes), a JWK or JWKS (dict or JSON text), or a KeyPair";
+const KEY_TYPES: &str =
+    "key must be a PEM (str or bytes), a JWK or JWKS (dict or JSON text), or a KeyPair";
 
 /// The key or key set to verify with, from what `decode` was given.
 pub fn verifying_keys(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<VerifyWith> {
