@@ -61,15 +61,14 @@ pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
         .args(["build", "--package", "latchkey-server", "--bin", "latchkey"])
         .run()?;
     let server = target_dir(root).join("debug/latchkey");
-    let outcome = cmd(&root.join(BINDING), venv.join("bin/python"))
+    cmd(&root.join(BINDING), venv.join("bin/python"))
         .args(["-m", "pytest", "-p", "no:cacheprovider", "-q", "-ra"])
         .env("LATCHKEY_SERVER_BIN", &server)
         .run_tee(|line| {
             if let Some(found) = pytest_summary(line) {
                 *counts += found;
             }
-        });
-    outcome
+        })
 }
 
 /// Reads pytest's last line, e.g. `==== 3 failed, 40 passed, 2 skipped in 1.2s ====`
