@@ -37,21 +37,23 @@ def cryptography_private_key(algorithm: str) -> Any:
 
 def pyjwt_jwk(key: Any, algorithm: str) -> dict[str, Any]:
     """The JWK of a `cryptography` key, as PyJWT writes it."""
-    family = {"EdDSA": OKPAlgorithm, "ES256": ECAlgorithm, "ES384": ECAlgorithm}.get(algorithm, RSAAlgorithm)
+    family: Any = {"EdDSA": OKPAlgorithm, "ES256": ECAlgorithm, "ES384": ECAlgorithm}.get(algorithm, RSAAlgorithm)
     jwk: dict[str, Any] = family.to_jwk(key, as_dict=True)
     return jwk
 
 
 def private_pem(key: Any) -> bytes:
-    return key.private_bytes(
+    pem: bytes = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
+    return pem
 
 
 def public_pem(key: Any) -> bytes:
-    return key.public_key().public_bytes(
+    pem: bytes = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
+    return pem
 
 
 @pytest.fixture(scope="module", params=ALGORITHMS)
