@@ -57,6 +57,8 @@ pub enum BenchSuite {
     Store,
     /// The reference server under `wrk` (not a criterion suite).
     Server,
+    /// `latchkey.jwt` vs PyJWT from the release wheel (`bench/python/jwt_bench.py`).
+    PythonJwt,
 }
 
 impl BenchSuite {
@@ -66,6 +68,7 @@ impl BenchSuite {
             BenchSuite::Core => "latchkey-core",
             BenchSuite::Store => "latchkey-store",
             BenchSuite::Server => "latchkey-server",
+            BenchSuite::PythonJwt => "latchkey-python",
         }
     }
 }

@@ -715,3 +715,37 @@ fn unverified_kid_reads_only_a_well_formed_header() {
         "A".repeat(jwt::MAX_TOKEN_LEN)
     )));
 }
+
+#[test]
+fn unverified_header_shows_every_member_of_a_well_formed_header() {
+    let key = SigningKey::generate(Algorithm::EdDSA).unwrap();
+    let token =
+        jwt::mint_access_token("app_01", "jwk_01", AUD, Duration::from_secs(60), &key).unwrap();
+    let header = jwt::unverified_header(&token).unwrap();
+    assert_eq!(header["alg"], "EdDSA");
+    assert_eq!(header["kid"], "jwk_01");
+    assert_eq!(header["typ"], "JWT");
+    let (_, rest) = token.split_once('.').unwrap();
+    // `alg: none` and unknown members are shown, not judged.
+    let none = b64(br#"{"alg":"none","x5u":"https://example.test"}"#);
+    let header = jwt::unverified_header(&format!("{none}.{rest}")).unwrap();
+    assert_eq!(header["alg"], "none");
+    assert_eq!(header["x5u"], "https://example.test");
+    let malformed = |token: &str| {
+        matches!(
+            jwt::unverified_header(token),
+            Err(VerifyError::Malformed { .. })
+        )
+    };
+    assert!(malformed("a.b"));
+    assert!(malformed(&format!("{token}.x")));
+    assert!(
+        malformed(&format!("{}.{rest}", b64(b"[1]"))),
+        "not an object"
+    );
+    assert!(malformed(&format!("{none}=.{rest}")), "padded");
+    assert!(malformed(&format!(
+        "{token}{}",
+        "A".repeat(jwt::MAX_TOKEN_LEN)
+    )));
+}

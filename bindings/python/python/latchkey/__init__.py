@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._errors import *  # noqa: F401,F403 — the exception classes are public API
 from ._latchkey import __version__
+from . import access_key, jwt
 
 # --- the API client -----------------------------------------------------------
 # `X as X`: an explicit re-export, for type checkers in strict mode.
@@ -24,6 +25,9 @@ from ._models import *  # noqa: F401,F403 — the result types are public API
 # Written out, so that type checkers and stubtest read it statically.
 __all__ = [
     "__version__",
+    # the offline toolkit (latchkey.jwt, latchkey.access_key)
+    "access_key",
+    "jwt",
     # the exceptions (_errors.py)
     "LatchkeyError",
     "FieldError",

@@ -150,7 +150,14 @@ class ServiceUnavailableError(ServerError):
 
 
 class InvalidAccessKeyError(LatchkeyError, ValueError):
-    """The access key is malformed or fails its checksum (found offline)."""
+    """The access key is malformed or fails its checksum (found offline).
+
+    ``category`` names the rule that failed: ``empty``, ``whitespace``,
+    ``bad_prefix``, ``bad_character``, ``bad_length`` or ``bad_checksum``
+    (the categories of the shared vectors).
+    """
+
+    category: str = ""
 
 
 class TransportError(LatchkeyError, ConnectionError):

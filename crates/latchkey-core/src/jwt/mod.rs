@@ -96,5 +96,5 @@ pub use thumbprint::{canonical_jwk, jwk_thumbprint};
 pub use token::{mint_access_token, mint_access_token_at};
 pub use verify::{
     Keys, MAX_ACCESS_TOKEN_LIFETIME, MAX_TOKEN_LEN, SERVER_LEEWAY, VerificationPolicy,
-    VerifiedToken, unverified_kid, verify, verify_raw,
+    VerifiedToken, unverified_header, unverified_kid, verify, verify_raw,
 };

@@ -362,6 +362,34 @@ pub fn unverified_kid(token: &str) -> Result<String, VerifyError> {
         .ok_or(VerifyError::malformed("the header has no kid"))
 }
 
+/// The decoded JOSE header of a token, every member as written, *without*
+/// verifying anything else: for tools that show a token's header (PyJWT's
+/// `get_unverified_header`). Applies the size bound and structural rules
+/// of [`verify`] to the header only: three segments, a strict unpadded
+/// base64url header that is a JSON object. The `alg` is not checked: the
+/// header of an `alg: none` token can be shown. The result is untrusted.
+pub fn unverified_header(token: &str) -> Result<Map<String, Value>, VerifyError> {
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(VerifyError::malformed("token longer than 8 KiB"));
+    }
+    let mut segments = token.split('.');
+    let (Some(header_b64), Some(_), Some(_), None) = (
+        segments.next(),
+        segments.next(),
+        segments.next(),
+        segments.next(),
+    ) else {
+        return Err(VerifyError::malformed("a token has exactly three segments"));
+    };
+    let header_bytes = base64url::decode(header_b64).ok_or(VerifyError::malformed(
+        "segments must be unpadded base64url",
+    ))?;
+    match serde_json::from_slice(&header_bytes) {
+        Ok(Value::Object(header)) => Ok(header),
+        _ => Err(VerifyError::malformed("the header is not a JSON object")),
+    }
+}
+
 /// Checks only a signature: `signature` over `signing_input` with `key`
 /// under `algorithm`. No header or claim is looked at. For JWS test vectors
 /// and detached payloads.
