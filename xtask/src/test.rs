@@ -55,10 +55,19 @@ pub fn run(root: &Path, wanted: &[String]) -> Result<TestCounts> {
     result.map(|()| total)
 }
 
+/// The variable that gives the store and server tests their PostgreSQL (a
+/// superuser URL; each test creates its own database there). Without it those
+/// tests fail rather than skip.
+pub const POSTGRES_URL_VAR: &str = "LATCHKEY_TEST_POSTGRES_URL";
+
 /// The Rust workspace: unit, integration and doc tests of every member
 /// (xtask included), reporting every failing test binary, not just the first.
+/// A throwaway PostgreSQL runs for the duration, so the store conformance
+/// suite runs on both backends.
 fn rust(root: &Path, counts: &mut TestCounts) -> Result<()> {
+    let postgres = crate::postgres::Postgres::start()?;
     cmd(root, "cargo")
+        .env(POSTGRES_URL_VAR, postgres.url())
         // Binding crates are tested from their own language (see their steps).
         .args([
             "test",
