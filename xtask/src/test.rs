@@ -60,14 +60,41 @@ pub fn run(root: &Path, wanted: &[String]) -> Result<TestCounts> {
 /// tests fail rather than skip.
 pub const POSTGRES_URL_VAR: &str = "LATCHKEY_TEST_POSTGRES_URL";
 
+/// Makes the server's integration tests put every server on PostgreSQL.
+const SERVER_BACKEND_VAR: &str = "LATCHKEY_TEST_SERVER_BACKEND";
+
 /// The Rust workspace: unit, integration and doc tests of every member
 /// (xtask included), reporting every failing test binary, not just the first.
 /// A throwaway PostgreSQL runs for the duration, so the store conformance
-/// suite runs on both backends.
+/// suite runs on both backends; then the server's integration tests run a
+/// second time with every server on PostgreSQL (already built: only the
+/// run is repeated).
 fn rust(root: &Path, counts: &mut TestCounts) -> Result<()> {
     let postgres = crate::postgres::Postgres::start()?;
-    cmd(root, "cargo")
+    let workspace = rust_workspace(root, &postgres.url(), counts);
+    println!("\n--- the server's integration tests on PostgreSQL ---");
+    let on_postgres = cmd(root, "cargo")
         .env(POSTGRES_URL_VAR, postgres.url())
+        .env(SERVER_BACKEND_VAR, "postgres")
+        .args([
+            "test",
+            "-p",
+            "latchkey-server",
+            "--test",
+            "*",
+            "--no-fail-fast",
+        ])
+        .run_tee(|line| {
+            if let Some(found) = TestCounts::from_libtest_line(line) {
+                *counts += found;
+            }
+        });
+    workspace.and(on_postgres)
+}
+
+fn rust_workspace(root: &Path, postgres_url: &str, counts: &mut TestCounts) -> Result<()> {
+    cmd(root, "cargo")
+        .env(POSTGRES_URL_VAR, postgres_url)
         // Binding crates are tested from their own language (see their steps).
         .args([
             "test",
