@@ -55,10 +55,62 @@ pub fn run(root: &Path, wanted: &[String]) -> Result<TestCounts> {
     result.map(|()| total)
 }
 
+/// The variable that gives the store and server tests their PostgreSQL (a
+/// superuser URL; each test creates its own database there). Without it those
+/// tests fail rather than skip.
+pub const POSTGRES_URL_VAR: &str = "LATCHKEY_TEST_POSTGRES_URL";
+
+/// Makes the server's integration tests put every server on PostgreSQL.
+const SERVER_BACKEND_VAR: &str = "LATCHKEY_TEST_SERVER_BACKEND";
+
 /// The Rust workspace: unit, integration and doc tests of every member
 /// (xtask included), reporting every failing test binary, not just the first.
+/// A throwaway PostgreSQL runs for the duration, so the store conformance
+/// suite runs on both backends; then the server's integration tests run a
+/// second time with every server on PostgreSQL (already built: only the
+/// run is repeated).
 fn rust(root: &Path, counts: &mut TestCounts) -> Result<()> {
+    let postgres = crate::postgres::Postgres::start()?;
+    let workspace = rust_workspace(root, &postgres.url(), counts);
+    println!("\n--- the server's integration tests on PostgreSQL ---");
+    // Same package selection as the workspace run, so cargo reuses its test
+    // binaries (`-p latchkey-server` alone unifies features differently and
+    // would rebuild them); the targets are the server's `tests/*.rs`.
+    let mut on_postgres = cmd(root, "cargo")
+        .env(POSTGRES_URL_VAR, postgres.url())
+        .env(SERVER_BACKEND_VAR, "postgres")
+        .args(["test", "--workspace", "--exclude", "latchkey-python"]);
+    for target in server_test_targets(root)? {
+        on_postgres = on_postgres.args(["--test", target.as_str()]);
+    }
+    let on_postgres = on_postgres.arg("--no-fail-fast").run_tee(|line| {
+        if let Some(found) = TestCounts::from_libtest_line(line) {
+            *counts += found;
+        }
+    });
+    workspace.and(on_postgres)
+}
+
+/// The server's integration-test targets: its `tests/*.rs` files.
+fn server_test_targets(root: &Path) -> Result<Vec<String>> {
+    let dir = root.join("crates/latchkey-server/tests");
+    let mut targets = Vec::new();
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|ext| ext == "rs")
+            && let Some(stem) = path.file_stem().and_then(|stem| stem.to_str())
+        {
+            targets.push(stem.to_owned());
+        }
+    }
+    targets.sort();
+    anyhow::ensure!(!targets.is_empty(), "no test targets in {}", dir.display());
+    Ok(targets)
+}
+
+fn rust_workspace(root: &Path, postgres_url: &str, counts: &mut TestCounts) -> Result<()> {
     cmd(root, "cargo")
+        .env(POSTGRES_URL_VAR, postgres_url)
         // Binding crates are tested from their own language (see their steps).
         .args([
             "test",

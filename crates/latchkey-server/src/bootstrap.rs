@@ -11,7 +11,8 @@ use latchkey_core::plan::Plan;
 use latchkey_core::resource::{NewAccessKey, NewAccount};
 use latchkey_core::secret_hash::HashParams;
 use latchkey_store::{
-    ADMIN_APPLICATION, AccountBundle, AppScope, KeyOwner, LimitPolicy, Store, StoredAccessKey,
+    ADMIN_APPLICATION, AccountBundle, AppScope, KeyOwner, LimitPolicy, Store, StoreError,
+    StoredAccessKey,
 };
 
 use crate::api::DEFAULT_ADMIN_EMAIL;
@@ -80,8 +81,13 @@ pub async fn bootstrap(
         access_key_id: bundle.admin_key.key.id,
         key: generated.key().to_owned(),
     };
-    store.create_account(bundle).await?;
-    Ok(Some(bootstrapped))
+    match store.create_account(bundle).await {
+        Ok(()) => Ok(Some(bootstrapped)),
+        // Replicas starting together on one empty database: another one
+        // bootstrapped first, and its key is the one shown.
+        Err(StoreError::Conflict(_)) if store.operator_account().await?.is_some() => Ok(None),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// What `latchkey serve` prints on stdout after a bootstrap.

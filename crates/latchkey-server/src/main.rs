@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use latchkey_core::plan::Plan;
 use latchkey_server::config::ServerConfig;
-use latchkey_server::serve::{ServeOptions, serve};
+use latchkey_server::serve::{ServeOptions, StoreLocation, serve};
 
 /// Latchkey: access management for applications.
 #[derive(Debug, Parser)]
@@ -29,11 +29,40 @@ enum Command {
     Openapi,
 }
 
+/// The environment variable read when `--database` is not given (keeps a
+/// password out of the process list).
+const DATABASE_URL_VAR: &str = "LATCHKEY_DATABASE_URL";
+
+/// Where the data lives: a redb file (default) or a PostgreSQL database.
 #[derive(Debug, clap::Args)]
-struct ServeArgs {
+struct StoreArgs {
     /// The data file (created when missing).
     #[arg(long, default_value = "latchkey.redb")]
     data: PathBuf,
+    /// A PostgreSQL database instead of the data file
+    /// (`postgres://user@host:port/db`; also read from LATCHKEY_DATABASE_URL).
+    #[arg(long, conflicts_with = "data", value_name = "URL")]
+    database: Option<String>,
+}
+
+impl StoreArgs {
+    fn location(self) -> StoreLocation {
+        let database = self.database.or_else(|| {
+            std::env::var(DATABASE_URL_VAR)
+                .ok()
+                .filter(|url| !url.is_empty())
+        });
+        match database {
+            Some(url) => StoreLocation::Postgres(url),
+            None => StoreLocation::Redb(self.data),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    store: StoreArgs,
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
@@ -58,9 +87,8 @@ enum PlanArg {
 enum AdminCommand {
     /// Add a new access key to the operator's admin application and print it once.
     MintKey {
-        /// The data file.
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
         /// The server's public base URL, recorded on the key.
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         api_host: String,
@@ -143,7 +171,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => {
                 let _log = init_tracing();
                 serve(ServeOptions {
-                    data: args.data,
+                    store: args.store.location(),
                     listen: args.listen,
                     public_url: args.public_url,
                     audience: args.audience,
@@ -156,8 +184,8 @@ fn main() -> ExitCode {
                 .await
             }
             Command::Admin {
-                command: AdminCommand::MintKey { data, api_host },
-            } => mint_key(data, api_host).await,
+                command: AdminCommand::MintKey { store, api_host },
+            } => mint_key(store.location(), api_host).await,
             Command::Openapi => {
                 print!("{}", latchkey_server::openapi_json());
                 Ok(())
@@ -173,18 +201,18 @@ fn main() -> ExitCode {
     }
 }
 
-async fn mint_key(data: PathBuf, api_host: String) -> anyhow::Result<()> {
+async fn mint_key(location: StoreLocation, api_host: String) -> anyhow::Result<()> {
     use anyhow::Context;
-    if !data.exists() {
+    if let StoreLocation::Redb(data) = &location
+        && !data.exists()
+    {
         anyhow::bail!("no data file at {}", data.display());
     }
-    let store = latchkey_store::redb::RedbStore::open(&data).with_context(|| {
-        format!(
-            "opening {} (is the server still running? stop it first)",
-            data.display()
-        )
+    let store = location.open().await.with_context(|| match &location {
+        StoreLocation::Redb(_) => "is the server still running? stop it first",
+        StoreLocation::Postgres(_) => "the database must be reachable",
     })?;
-    let minted = latchkey_server::bootstrap::mint_admin_key(&store, &api_host).await?;
+    let minted = latchkey_server::bootstrap::mint_admin_key(store.as_ref(), &api_host).await?;
     println!(
         "New admin access key {} for application {} (shown this once; store it now):\n\n    {}\n",
         minted.access_key_id, minted.application_id, minted.key

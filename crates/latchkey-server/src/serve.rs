@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use latchkey_core::plan::Plan;
+use latchkey_store::Store;
+use latchkey_store::postgres::PgStore;
 use latchkey_store::redb::RedbStore;
 use tokio::net::TcpListener;
 
@@ -15,11 +17,51 @@ use crate::bootstrap::{bootstrap, bootstrap_message};
 use crate::config::ServerConfig;
 use crate::state::AppState;
 
+/// Where the data lives.
+#[derive(Clone)]
+pub enum StoreLocation {
+    /// The embedded redb file (the default).
+    Redb(PathBuf),
+    /// A PostgreSQL database, shared by every replica (a `postgres://` URL).
+    Postgres(String),
+}
+
+/// The URL may carry a password: show the kind and the file only.
+impl std::fmt::Debug for StoreLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreLocation::Redb(path) => f.debug_tuple("Redb").field(path).finish(),
+            StoreLocation::Postgres(_) => f.write_str("Postgres(..)"),
+        }
+    }
+}
+
+impl StoreLocation {
+    /// Opens the store (creating the file, or applying the database's
+    /// migrations, when needed).
+    pub async fn open(&self) -> Result<Arc<dyn Store>> {
+        Ok(match self {
+            StoreLocation::Redb(path) => {
+                let data = path.clone();
+                let store = tokio::task::spawn_blocking(move || RedbStore::open(&data))
+                    .await?
+                    .with_context(|| format!("opening the data file {}", path.display()))?;
+                Arc::new(store)
+            }
+            StoreLocation::Postgres(url) => Arc::new(
+                PgStore::connect(url)
+                    .await
+                    .context("opening the PostgreSQL database")?,
+            ),
+        })
+    }
+}
+
 /// How to run the server.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    /// The data file.
-    pub data: PathBuf,
+    /// The store.
+    pub store: StoreLocation,
     /// Address to listen on (`127.0.0.1:0` picks a free port).
     pub listen: String,
     /// Public base URL; `http://<bound address>` when absent.
@@ -34,10 +76,7 @@ pub struct ServeOptions {
 
 /// Runs the server until SIGTERM or Ctrl-C.
 pub async fn serve(options: ServeOptions) -> Result<()> {
-    let data = options.data.clone();
-    let store = tokio::task::spawn_blocking(move || RedbStore::open(&data))
-        .await?
-        .with_context(|| format!("opening the data file {}", options.data.display()))?;
+    let store = options.store.open().await?;
     let listener = TcpListener::bind(&options.listen)
         .await
         .with_context(|| format!("listening on {}", options.listen))?;
@@ -52,7 +91,6 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
     }
     (options.tune)(&mut config);
 
-    let store: Arc<dyn latchkey_store::Store> = Arc::new(store);
     let state = AppState::new(store.clone(), config.clone());
     if let Some(created) =
         bootstrap(store.as_ref(), options.plan, &public_url, state.hash_params).await?

@@ -389,8 +389,8 @@ async fn mint_key_recovers_access_on_a_stopped_server() {
     let old = server.admin_key.clone();
     server.stop();
     let output = std::process::Command::new(common::BIN)
-        .args(["admin", "mint-key", "--data"])
-        .arg(server.data())
+        .args(["admin", "mint-key"])
+        .args(server.store_args())
         .output()
         .unwrap();
     assert!(
@@ -411,8 +411,8 @@ async fn mint_key_recovers_access_on_a_stopped_server() {
     let mut server = server;
     server.stop();
     let again = std::process::Command::new(common::BIN)
-        .args(["admin", "mint-key", "--data"])
-        .arg(server.data())
+        .args(["admin", "mint-key"])
+        .args(server.store_args())
         .output()
         .unwrap();
     assert!(

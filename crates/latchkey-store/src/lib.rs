@@ -15,6 +15,8 @@
 
 mod error;
 mod issue;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod redb;
 mod store;
 

@@ -1,5 +1,9 @@
 //! The integration-test harness: starts the real `latchkey` binary on an
 //! ephemeral loopback port with a temporary data file, and speaks HTTP to it.
+//!
+//! With `LATCHKEY_TEST_SERVER_BACKEND=postgres` every server runs on a fresh
+//! database of the PostgreSQL at `LATCHKEY_TEST_POSTGRES_URL` instead
+//! (`cargo xtask test rust` runs the whole suite both ways).
 
 #![allow(dead_code, missing_docs)]
 
@@ -14,6 +18,92 @@ use serde_json::{Value, json};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_latchkey");
 
+const BACKEND_VAR: &str = "LATCHKEY_TEST_SERVER_BACKEND";
+const POSTGRES_URL_VAR: &str = "LATCHKEY_TEST_POSTGRES_URL";
+
+/// Runs `work` on a runtime of its own, on a thread of its own: the harness is
+/// called from inside tests' runtimes, where blocking on another is refused.
+fn on_own_runtime<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(work)
+    })
+    .join()
+    .unwrap()
+}
+
+async fn postgres_admin(url: String) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|error| panic!("connecting to {POSTGRES_URL_VAR}: {error}"));
+    tokio::spawn(connection);
+    client
+}
+
+/// A database made for one server (and its restarts), dropped at the end.
+pub struct TestDatabase {
+    admin_url: String,
+    name: String,
+    /// The database's URL.
+    pub url: String,
+}
+
+impl TestDatabase {
+    /// A fresh database on the test PostgreSQL.
+    pub fn create() -> TestDatabase {
+        let admin_url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+            panic!(
+                "{POSTGRES_URL_VAR} is not set: run with `cargo xtask test rust`, which starts a \
+                 throwaway PostgreSQL"
+            )
+        });
+        let name = format!(
+            "latchkey_server_{}",
+            latchkey_core::id::AccountId::generate()
+                .body()
+                .to_lowercase()
+        );
+        let create = format!("CREATE DATABASE {name}");
+        let admin = admin_url.clone();
+        on_own_runtime(async move {
+            postgres_admin(admin)
+                .await
+                .batch_execute(&create)
+                .await
+                .unwrap();
+        });
+        let (base, _) = admin_url
+            .rsplit_once('/')
+            .expect("a URL ending in /<database>");
+        let url = format!("{base}/{name}");
+        TestDatabase {
+            admin_url,
+            name,
+            url,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let drop_sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        let admin = self.admin_url.clone();
+        on_own_runtime(async move {
+            let _ = postgres_admin(admin).await.batch_execute(&drop_sql).await;
+        });
+    }
+}
+
+/// Whether this run puts servers on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var(BACKEND_VAR).is_ok_and(|backend| backend == "postgres")
+}
+
 /// A running server and what it printed.
 pub struct Server {
     child: Option<Child>,
@@ -23,6 +113,8 @@ pub struct Server {
     /// stdout up to and including the "listening" line.
     pub startup: String,
     pub dir: Arc<tempfile::TempDir>,
+    /// The database, when the servers of this run use PostgreSQL.
+    pub database: Option<Arc<TestDatabase>>,
     pub envs: Vec<(String, String)>,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
@@ -41,18 +133,45 @@ impl Server {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Self::spawn(dir, envs)
+        let database = on_postgres().then(|| Arc::new(TestDatabase::create()));
+        Self::spawn(dir, database, envs)
+    }
+
+    /// Starts a server on the same store as this one (a second replica on
+    /// the same database, with PostgreSQL).
+    pub fn replica(&self) -> Server {
+        Self::spawn(self.dir.clone(), self.database.clone(), self.envs.clone())
     }
 
     pub fn data(&self) -> PathBuf {
         self.dir.path().join("latchkey.redb")
     }
 
-    fn spawn(dir: Arc<tempfile::TempDir>, envs: Vec<(String, String)>) -> Server {
+    /// The arguments that name this server's store (`--data FILE` or
+    /// `--database URL`), for `serve` and `admin` commands.
+    pub fn store_args(&self) -> Vec<String> {
+        Self::store_args_of(&self.dir, self.database.as_deref())
+    }
+
+    fn store_args_of(dir: &tempfile::TempDir, database: Option<&TestDatabase>) -> Vec<String> {
+        match database {
+            Some(database) => vec!["--database".into(), database.url.clone()],
+            None => vec![
+                "--data".into(),
+                dir.path().join("latchkey.redb").display().to_string(),
+            ],
+        }
+    }
+
+    fn spawn(
+        dir: Arc<tempfile::TempDir>,
+        database: Option<Arc<TestDatabase>>,
+        envs: Vec<(String, String)>,
+    ) -> Server {
         let mut command = Command::new(BIN);
         command
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(dir.path().join("latchkey.redb"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(Self::store_args_of(&dir, database.as_deref()))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .env_remove("RUST_LOG");
@@ -112,6 +231,7 @@ impl Server {
             admin_key,
             startup,
             dir,
+            database,
             envs,
             stdout,
             stderr,
@@ -140,7 +260,7 @@ impl Server {
     /// Stops the server and starts it again on the same data file.
     pub fn restart(mut self) -> Server {
         self.stop();
-        Self::spawn(self.dir.clone(), self.envs.clone())
+        Self::spawn(self.dir.clone(), self.database.clone(), self.envs.clone())
     }
 
     /// Everything the server wrote on stdout and stderr so far.

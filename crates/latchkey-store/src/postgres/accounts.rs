@@ -1,0 +1,72 @@
+//! Accounts and the bundle a new account starts with.
+
+use jiff::Timestamp;
+use latchkey_core::id::{AccountId, AccountKind};
+use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::resource::{Account, AccountUpdate};
+
+use super::rows::{Selection, doc, json, uid};
+use super::tx::{Tx, TxError};
+use super::{applications, groups, keys, users};
+use crate::{AccountBundle, StoreError, StoredAccessKey};
+
+/// An account, or `NotFound`.
+pub(super) async fn load(tx: &Tx<'_>, id: AccountId) -> Result<Account, TxError> {
+    let row = tx
+        .query_opt("SELECT doc FROM accounts WHERE id = $1", &[&uid(id)])
+        .await?;
+    match row {
+        Some(row) => doc(&row),
+        None => Err(StoreError::not_found::<AccountKind>().into()),
+    }
+}
+
+/// Writes an account and everything it starts with.
+pub(super) async fn insert_bundle(tx: &Tx<'_>, bundle: &AccountBundle) -> Result<(), TxError> {
+    let account = &bundle.account;
+    if account.operator && operator(tx).await?.is_some() {
+        return Err(StoreError::Conflict("an operator account already exists".into()).into());
+    }
+    tx.execute(
+        "INSERT INTO accounts (id, operator, doc) VALUES ($1, $2, $3)",
+        &[&uid(account.id), &account.operator, &json(account)?],
+    )
+    .await?;
+    groups::insert(tx, &bundle.administrators).await?;
+    users::insert(tx, &bundle.admin_user).await?;
+    applications::insert(tx, &bundle.admin_application).await?;
+    keys::insert::<StoredAccessKey>(tx, &bundle.admin_key).await
+}
+
+/// The operator account, if any.
+pub(super) async fn operator(tx: &Tx<'_>) -> Result<Option<Account>, TxError> {
+    tx.query_opt("SELECT doc FROM accounts WHERE operator", &[])
+        .await?
+        .map(|row| doc(&row))
+        .transpose()
+}
+
+/// A page of every account.
+pub(super) async fn list(
+    tx: &Tx<'_>,
+    page: &PageRequest<AccountId>,
+) -> Result<Page<Account>, TxError> {
+    Selection::from("accounts").page(tx, page).await
+}
+
+/// Changes an account.
+pub(super) async fn update(
+    tx: &Tx<'_>,
+    id: AccountId,
+    update: &AccountUpdate,
+    now: Timestamp,
+) -> Result<Account, TxError> {
+    let mut account = load(tx, id).await?;
+    account.apply(update, now)?;
+    tx.execute(
+        "UPDATE accounts SET doc = $2 WHERE id = $1",
+        &[&uid(id), &json(&account)?],
+    )
+    .await?;
+    Ok(account)
+}

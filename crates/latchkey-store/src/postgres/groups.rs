@@ -1,0 +1,324 @@
+//! Policy groups and their membership.
+
+use jiff::Timestamp;
+use latchkey_core::id::{AccountId, ApplicationId, PolicyGroupId, PolicyGroupKind, UserId};
+use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::resource::{Application, PolicyGroup, PolicyGroupUpdate, User};
+use latchkey_core::status::{ApplicationStatus, UserStatus};
+use latchkey_core::validation::ValidationErrors;
+use uuid::Uuid;
+
+use super::rows::{Selection, doc, json, uid, uids};
+use super::tx::{Tx, TxError};
+use super::{applications, users};
+use crate::{Members, StoreError};
+
+/// A group of the account, or `NotFound`.
+pub(super) async fn load(
+    tx: &Tx<'_>,
+    account_id: AccountId,
+    id: PolicyGroupId,
+) -> Result<PolicyGroup, TxError> {
+    let row = tx
+        .query_opt(
+            "SELECT doc FROM policy_groups WHERE id = $1 AND account_id = $2",
+            &[&uid(id), &uid(account_id)],
+        )
+        .await?;
+    match row {
+        Some(row) => doc(&row),
+        None => Err(StoreError::not_found::<PolicyGroupKind>().into()),
+    }
+}
+
+/// Checks that every id names a group of the account (`group_ids[i]`).
+pub(super) async fn check_exist(
+    tx: &Tx<'_>,
+    account_id: AccountId,
+    ids: &[PolicyGroupId],
+) -> Result<(), TxError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let found: Vec<Uuid> = tx
+        .query(
+            "SELECT id FROM policy_groups WHERE account_id = $1 AND id = ANY($2)",
+            &[&uid(account_id), &uids(ids)],
+        )
+        .await?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let mut errors = ValidationErrors::new();
+    for (index, id) in ids.iter().enumerate() {
+        if !found.contains(&uid(*id)) {
+            errors.add(
+                format!("group_ids[{index}]"),
+                "no such policy group in this account",
+            );
+        }
+    }
+    Ok(errors.finish(())?)
+}
+
+/// Refuses a name another group of the account holds.
+async fn check_name_free(tx: &Tx<'_>, group: &PolicyGroup) -> Result<(), TxError> {
+    let taken = tx
+        .query_opt(
+            "SELECT 1 FROM policy_groups WHERE account_id = $1 AND name = $2 AND id <> $3",
+            &[&uid(group.account_id), &group.name, &uid(group.id)],
+        )
+        .await?;
+    match taken {
+        Some(_) => Err(StoreError::Duplicate {
+            field: "name",
+            value: group.name.clone(),
+        }
+        .into()),
+        None => Ok(()),
+    }
+}
+
+/// Writes a new group.
+pub(super) async fn insert(tx: &Tx<'_>, group: &PolicyGroup) -> Result<(), TxError> {
+    check_name_free(tx, group).await?;
+    tx.execute(
+        "INSERT INTO policy_groups (id, account_id, name, doc) VALUES ($1, $2, $3, $4)",
+        &[
+            &uid(group.id),
+            &uid(group.account_id),
+            &group.name,
+            &json(group)?,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Creates a group in an existing account.
+pub(super) async fn create(tx: &Tx<'_>, group: &PolicyGroup) -> Result<PolicyGroup, TxError> {
+    super::accounts::load(tx, group.account_id).await?;
+    insert(tx, group).await?;
+    Ok(group.clone())
+}
+
+/// Groups of the account.
+pub(super) async fn list(
+    tx: &Tx<'_>,
+    account_id: AccountId,
+    page: &PageRequest<PolicyGroupId>,
+) -> Result<Page<PolicyGroup>, TxError> {
+    Selection::from("policy_groups")
+        .and_param("account_id = {}", uid(account_id))
+        .page(tx, page)
+        .await
+}
+
+/// Changes a group.
+pub(super) async fn update(
+    tx: &Tx<'_>,
+    account_id: AccountId,
+    id: PolicyGroupId,
+    update: &PolicyGroupUpdate,
+    operator: bool,
+    now: Timestamp,
+) -> Result<PolicyGroup, TxError> {
+    let mut group = load(tx, account_id, id).await?;
+    let old_name = group.name.clone();
+    group.apply(update, operator, now)?;
+    if group.name != old_name {
+        check_name_free(tx, &group).await?;
+    }
+    tx.execute(
+        "UPDATE policy_groups SET name = $2, doc = $3 WHERE id = $1",
+        &[&uid(id), &group.name, &json(&group)?],
+    )
+    .await?;
+    Ok(group)
+}
+
+/// Deletes a group and every membership in it.
+pub(super) async fn delete(
+    tx: &Tx<'_>,
+    account_id: AccountId,
+    id: PolicyGroupId,
+) -> Result<(), TxError> {
+    let group = load(tx, account_id, id).await?;
+    group.check_deletable()?;
+    let apps: Vec<Application> = Selection::from("applications")
+        .and_param(
+            "id IN (SELECT application_id FROM group_applications WHERE group_id = {})",
+            uid(id),
+        )
+        .all(tx)
+        .await?;
+    for mut app in apps {
+        app.group_ids.retain(|g| *g != id);
+        applications::write_doc(tx, &app).await?;
+    }
+    let members: Vec<User> = Selection::from("users")
+        .and_param(
+            "id IN (SELECT user_id FROM group_users WHERE group_id = {})",
+            uid(id),
+        )
+        .all(tx)
+        .await?;
+    for mut user in members {
+        user.group_ids.retain(|g| *g != id);
+        users::write(tx, &user).await?;
+    }
+    tx.execute(
+        "DELETE FROM group_applications WHERE group_id = $1",
+        &[&uid(id)],
+    )
+    .await?;
+    tx.execute("DELETE FROM group_users WHERE group_id = $1", &[&uid(id)])
+        .await?;
+    tx.execute("DELETE FROM policy_groups WHERE id = $1", &[&uid(id)])
+        .await?;
+    Ok(())
+}
+
+/// The members named, loaded; ids not in the account are named in the error.
+enum Loaded {
+    Applications(Vec<Application>),
+    Users(Vec<User>),
+}
+
+async fn load_members(
+    tx: &Tx<'_>,
+    account_id: AccountId,
+    members: &Members,
+) -> Result<Loaded, TxError> {
+    let mut errors = ValidationErrors::new();
+    let loaded = match members {
+        Members::Applications(ids) => {
+            errors.check_unique("ids", ids);
+            let mut found = Vec::new();
+            for (index, id) in ids.iter().enumerate() {
+                match applications::load_in_account(tx, account_id, *id).await {
+                    Ok(app) => found.push(app),
+                    Err(TxError::Store(_)) => errors.add(
+                        format!("ids[{index}]"),
+                        "no such application in this account",
+                    ),
+                    Err(error) => return Err(error),
+                }
+            }
+            Loaded::Applications(found)
+        }
+        Members::Users(ids) => {
+            errors.check_unique("ids", ids);
+            let mut found = Vec::new();
+            for (index, id) in ids.iter().enumerate() {
+                match users::load(tx, account_id, *id).await {
+                    Ok(user) => found.push(user),
+                    Err(TxError::Store(_)) => {
+                        errors.add(format!("ids[{index}]"), "no such user in this account")
+                    }
+                    Err(error) => return Err(error),
+                }
+            }
+            Loaded::Users(found)
+        }
+    };
+    Ok(errors.finish(loaded)?)
+}
+
+/// Adds (`join`) or removes members, all or nothing.
+pub(super) async fn change_membership(
+    tx: &Tx<'_>,
+    account_id: AccountId,
+    group: PolicyGroupId,
+    members: &Members,
+    join: bool,
+    now: Timestamp,
+) -> Result<(), TxError> {
+    load(tx, account_id, group).await?;
+    let edit = |group_ids: &mut Vec<PolicyGroupId>| -> bool {
+        let member = group_ids.contains(&group);
+        match (join, member) {
+            (true, false) => group_ids.push(group),
+            (false, true) => group_ids.retain(|g| *g != group),
+            _ => return false,
+        }
+        true
+    };
+    match load_members(tx, account_id, members).await? {
+        Loaded::Applications(apps) => {
+            for mut app in apps {
+                if edit(&mut app.group_ids) {
+                    app.updated_at = now;
+                    applications::write_doc(tx, &app).await?;
+                    link_application(tx, group, app.id, join).await?;
+                }
+            }
+        }
+        Loaded::Users(found) => {
+            for mut user in found {
+                if user.status == UserStatus::Deleted {
+                    continue;
+                }
+                let mut wanted = user.group_ids.clone();
+                if edit(&mut wanted) {
+                    users::set_groups(tx, &mut user, &wanted).await?;
+                    user.updated_at = now;
+                    users::write(tx, &user).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds or removes one application's membership row.
+pub(super) async fn link_application(
+    tx: &Tx<'_>,
+    group: PolicyGroupId,
+    application: ApplicationId,
+    join: bool,
+) -> Result<(), TxError> {
+    let sql = if join {
+        "INSERT INTO group_applications (group_id, application_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM group_applications WHERE group_id = $1 AND application_id = $2"
+    };
+    tx.execute(sql, &[&uid(group), &uid(application)]).await?;
+    Ok(())
+}
+
+/// Active applications in a group.
+pub(super) async fn list_applications(
+    tx: &Tx<'_>,
+    account_id: AccountId,
+    group: PolicyGroupId,
+    page: &PageRequest<ApplicationId>,
+) -> Result<Page<Application>, TxError> {
+    load(tx, account_id, group).await?;
+    Selection::from("applications")
+        .and_param(
+            "id IN (SELECT application_id FROM group_applications WHERE group_id = {})",
+            uid(group),
+        )
+        .and_param("status = {}", ApplicationStatus::Active.as_str())
+        .page(tx, page)
+        .await
+}
+
+/// Active users in a group.
+pub(super) async fn list_users(
+    tx: &Tx<'_>,
+    account_id: AccountId,
+    group: PolicyGroupId,
+    page: &PageRequest<UserId>,
+) -> Result<Page<User>, TxError> {
+    load(tx, account_id, group).await?;
+    Selection::from("users")
+        .and_param(
+            "id IN (SELECT user_id FROM group_users WHERE group_id = {})",
+            uid(group),
+        )
+        .and_param("status = {}", UserStatus::Active.as_str())
+        .page(tx, page)
+        .await
+}

@@ -1,0 +1,91 @@
+//! The PostgreSQL store: several `latchkey serve` replicas share one database.
+//!
+//! Every write is one `SERIALIZABLE` transaction, retried a bounded number of
+//! times when PostgreSQL reports a serialization failure or a deadlock
+//! ([`tx`]); reads run in `REPEATABLE READ READ ONLY` transactions, so a
+//! multi-query read (a credential and everything above it) sees one
+//! snapshot. Limit-checked creations first lock a dedicated table, before
+//! their snapshot is taken, so racing creations queue instead of aborting
+//! each other ([`migrations`] has the schema). An operation that fails rolls
+//! back: nothing of it is written.
+//!
+//! Records are the same JSON documents the redb store keeps, next to the
+//! columns the access paths and the uniqueness rules read.
+
+#[macro_use]
+mod tx;
+mod accounts;
+mod applications;
+mod credentials;
+mod groups;
+mod keys;
+pub mod migrations;
+mod rows;
+mod store_impl;
+mod users;
+
+use std::str::FromStr;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use crate::{StoreError, StoreResult};
+
+pub use migrations::SCHEMA_VERSION;
+
+/// Connections a store opens at most.
+const POOL_SIZE: usize = 16;
+
+/// The PostgreSQL store. Cheap to clone; clones share the connection pool.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+}
+
+/// The URL may carry a password: never print it.
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").finish_non_exhaustive()
+    }
+}
+
+impl PgStore {
+    /// Connects to `url` (`postgres://user@host:port/db`, or the key=value
+    /// form), applies the migrations this build knows, and refuses a database
+    /// written by a newer Latchkey ([`StoreError::SchemaTooNew`]).
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let config = tokio_postgres::Config::from_str(url)
+            .map_err(|error| StoreError::Backend(format!("bad database URL: {error}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|error| StoreError::Backend(format!("connection pool: {error}")))?;
+        let store = PgStore { pool };
+        let mut client = store.client().await?;
+        migrations::migrate(&mut client).await?;
+        Ok(store)
+    }
+
+    /// The schema version recorded in the database.
+    pub async fn schema_version(&self) -> StoreResult<u64> {
+        let client = self.client().await?;
+        migrations::current_version(&client)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("missing schema version".into()))
+    }
+
+    /// A pooled connection.
+    async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
+        self.pool
+            .get()
+            .await
+            .map_err(|error| StoreError::Backend(format!("database connection: {error}")))
+    }
+}

@@ -1,0 +1,372 @@
+//! [`Store`] for [`PgStore`]: each operation is one transaction of the
+//! right [`Mode`], retried as [`transaction!`] says.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use latchkey_core::credential::CredentialContext;
+use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
+use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::permission::PermissionSet;
+use latchkey_core::resource::{
+    AccessKey, Account, AccountUpdate, Application, ApplicationUpdate, JwtKey, KeyUpdate,
+    PolicyGroup, PolicyGroupUpdate, User, UserUpdate,
+};
+use latchkey_core::secret_hash::SecretHash;
+use latchkey_core::status::{ApplicationStatus, UserStatus};
+
+use super::tx::Mode;
+use super::{PgStore, accounts, applications, credentials, groups, keys, users};
+use crate::{
+    AccountBundle, AppScope, BulkDeleteReport, KeyFilter, LimitPolicy, Members, Store, StoreResult,
+    StoredAccessKey,
+};
+
+#[async_trait]
+impl Store for PgStore {
+    async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| accounts::insert_bundle(
+            &tx, &bundle
+        )
+        .await?)
+    }
+    async fn operator_account(&self) -> StoreResult<Option<Account>> {
+        transaction!(self, Mode::Read, |tx| accounts::operator(&tx).await?)
+    }
+    async fn get_account(&self, id: AccountId) -> StoreResult<Account> {
+        transaction!(self, Mode::Read, |tx| accounts::load(&tx, id).await?)
+    }
+    async fn list_accounts(&self, page: PageRequest<AccountId>) -> StoreResult<Page<Account>> {
+        transaction!(self, Mode::Read, |tx| accounts::list(&tx, &page).await?)
+    }
+    async fn update_account(
+        &self,
+        id: AccountId,
+        update: AccountUpdate,
+        now: Timestamp,
+    ) -> StoreResult<Account> {
+        transaction!(self, Mode::Write, |tx| accounts::update(
+            &tx, id, &update, now
+        )
+        .await?)
+    }
+
+    async fn create_user(&self, user: User) -> StoreResult<User> {
+        transaction!(self, Mode::Write, |tx| users::create(&tx, &user).await?)
+    }
+    async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User> {
+        transaction!(self, Mode::Read, |tx| users::load(&tx, account_id, id)
+            .await?)
+    }
+    async fn list_users(
+        &self,
+        account_id: AccountId,
+        status: Option<UserStatus>,
+        page: PageRequest<UserId>,
+    ) -> StoreResult<Page<User>> {
+        transaction!(self, Mode::Read, |tx| users::list(
+            &tx, account_id, status, &page
+        )
+        .await?)
+    }
+    async fn update_user(
+        &self,
+        account_id: AccountId,
+        id: UserId,
+        update: UserUpdate,
+        now: Timestamp,
+    ) -> StoreResult<User> {
+        transaction!(self, Mode::Write, |tx| {
+            users::update(&tx, account_id, id, &update, now).await?
+        })
+    }
+    async fn delete_user(
+        &self,
+        account_id: AccountId,
+        id: UserId,
+        now: Timestamp,
+    ) -> StoreResult<User> {
+        transaction!(self, Mode::Write, |tx| users::delete(
+            &tx, account_id, id, now
+        )
+        .await?)
+    }
+    async fn user_permissions(
+        &self,
+        account_id: AccountId,
+        id: UserId,
+    ) -> StoreResult<PermissionSet> {
+        transaction!(self, Mode::Read, |tx| users::permissions(
+            &tx, account_id, id
+        )
+        .await?)
+    }
+
+    async fn create_group(&self, group: PolicyGroup) -> StoreResult<PolicyGroup> {
+        transaction!(self, Mode::Write, |tx| groups::create(&tx, &group).await?)
+    }
+    async fn get_group(
+        &self,
+        account_id: AccountId,
+        id: PolicyGroupId,
+    ) -> StoreResult<PolicyGroup> {
+        transaction!(self, Mode::Read, |tx| groups::load(&tx, account_id, id)
+            .await?)
+    }
+    async fn list_groups(
+        &self,
+        account_id: AccountId,
+        page: PageRequest<PolicyGroupId>,
+    ) -> StoreResult<Page<PolicyGroup>> {
+        transaction!(self, Mode::Read, |tx| groups::list(&tx, account_id, &page)
+            .await?)
+    }
+    async fn update_group(
+        &self,
+        account_id: AccountId,
+        id: PolicyGroupId,
+        update: PolicyGroupUpdate,
+        operator: bool,
+        now: Timestamp,
+    ) -> StoreResult<PolicyGroup> {
+        transaction!(self, Mode::Write, |tx| {
+            groups::update(&tx, account_id, id, &update, operator, now).await?
+        })
+    }
+    async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| groups::delete(&tx, account_id, id)
+            .await?)
+    }
+    async fn add_members(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        members: Members,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| {
+            groups::change_membership(&tx, account_id, group, &members, true, now).await?
+        })
+    }
+    async fn remove_members(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        members: Members,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| {
+            groups::change_membership(&tx, account_id, group, &members, false, now).await?
+        })
+    }
+    async fn list_group_applications(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        page: PageRequest<ApplicationId>,
+    ) -> StoreResult<Page<Application>> {
+        transaction!(self, Mode::Read, |tx| {
+            groups::list_applications(&tx, account_id, group, &page).await?
+        })
+    }
+    async fn list_group_users(
+        &self,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        page: PageRequest<UserId>,
+    ) -> StoreResult<Page<User>> {
+        transaction!(self, Mode::Read, |tx| {
+            groups::list_users(&tx, account_id, group, &page).await?
+        })
+    }
+
+    async fn create_application(&self, application: Application) -> StoreResult<Application> {
+        transaction!(self, Mode::Create, |tx| {
+            applications::create(&tx, &application).await?
+        })
+    }
+    async fn get_application(
+        &self,
+        scope: AppScope,
+        id: ApplicationId,
+    ) -> StoreResult<Application> {
+        transaction!(self, Mode::Read, |tx| applications::load(&tx, scope, id)
+            .await?)
+    }
+    async fn list_applications(
+        &self,
+        scope: AppScope,
+        status: Option<ApplicationStatus>,
+        page: PageRequest<ApplicationId>,
+    ) -> StoreResult<Page<Application>> {
+        transaction!(self, Mode::Read, |tx| {
+            applications::list(&tx, scope, status, &page).await?
+        })
+    }
+    async fn update_application(
+        &self,
+        scope: AppScope,
+        id: ApplicationId,
+        update: ApplicationUpdate,
+        now: Timestamp,
+    ) -> StoreResult<Application> {
+        transaction!(self, Mode::Write, |tx| {
+            applications::update(&tx, scope, id, &update, now).await?
+        })
+    }
+    async fn delete_application(&self, scope: AppScope, id: ApplicationId) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| applications::delete(&tx, scope, id)
+            .await?)
+    }
+
+    async fn create_access_key(
+        &self,
+        scope: AppScope,
+        key: StoredAccessKey,
+        limits: LimitPolicy,
+        now: Timestamp,
+    ) -> StoreResult<AccessKey> {
+        transaction!(self, Mode::Create, |tx| {
+            keys::create(&tx, scope, &key, limits, now).await?
+        })?;
+        Ok(key.key)
+    }
+    async fn get_access_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+    ) -> StoreResult<AccessKey> {
+        let stored: StoredAccessKey = transaction!(self, Mode::Read, |tx| {
+            keys::load(&tx, scope, application_id, id.into()).await?
+        })?;
+        Ok(stored.key)
+    }
+    async fn list_access_keys(
+        &self,
+        scope: AppScope,
+        filter: KeyFilter,
+        page: PageRequest<AccessKeyId>,
+        now: Timestamp,
+    ) -> StoreResult<Page<AccessKey>> {
+        let page: Page<StoredAccessKey> = transaction!(self, Mode::Read, |tx| {
+            keys::list(&tx, scope, filter, &page, now).await?
+        })?;
+        Ok(page.map(|stored| stored.key))
+    }
+    async fn update_access_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        update: KeyUpdate,
+        now: Timestamp,
+    ) -> StoreResult<AccessKey> {
+        let stored: StoredAccessKey = transaction!(self, Mode::Write, |tx| {
+            keys::update(&tx, scope, application_id, id.into(), &update, now).await?
+        })?;
+        Ok(stored.key)
+    }
+    async fn delete_access_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| {
+            keys::load::<StoredAccessKey>(&tx, scope, application_id, id.into()).await?;
+            keys::remove::<StoredAccessKey>(&tx, id.into()).await?
+        })
+    }
+    async fn bulk_delete_access_keys(
+        &self,
+        scope: AppScope,
+        ids: Vec<AccessKeyId>,
+    ) -> StoreResult<BulkDeleteReport> {
+        transaction!(self, Mode::Write, |tx| keys::bulk_delete(&tx, scope, &ids)
+            .await?)
+    }
+    async fn access_key_credential(
+        &self,
+        id: AccessKeyId,
+    ) -> StoreResult<Option<(CredentialContext, SecretHash)>> {
+        transaction!(self, Mode::Read, |tx| credentials::access_key(&tx, id)
+            .await?)
+    }
+    async fn record_access_key_use(&self, uses: Vec<(AccessKeyId, Timestamp)>) -> StoreResult<()> {
+        let uses: Vec<(u128, Timestamp)> =
+            uses.into_iter().map(|(id, at)| (id.into(), at)).collect();
+        transaction!(self, Mode::Write, |tx| {
+            keys::record_use::<StoredAccessKey>(&tx, &uses).await?
+        })
+    }
+
+    async fn create_jwt_key(
+        &self,
+        scope: AppScope,
+        key: JwtKey,
+        now: Timestamp,
+    ) -> StoreResult<JwtKey> {
+        transaction!(self, Mode::Create, |tx| {
+            keys::create(&tx, scope, &key, LimitPolicy::Enforce, now).await?
+        })?;
+        Ok(key)
+    }
+    async fn get_jwt_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: JwtKeyId,
+    ) -> StoreResult<JwtKey> {
+        transaction!(self, Mode::Read, |tx| {
+            keys::load(&tx, scope, application_id, id.into()).await?
+        })
+    }
+    async fn list_jwt_keys(
+        &self,
+        scope: AppScope,
+        filter: KeyFilter,
+        page: PageRequest<JwtKeyId>,
+        now: Timestamp,
+    ) -> StoreResult<Page<JwtKey>> {
+        transaction!(self, Mode::Read, |tx| {
+            keys::list(&tx, scope, filter, &page, now).await?
+        })
+    }
+    async fn update_jwt_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: JwtKeyId,
+        update: KeyUpdate,
+        now: Timestamp,
+    ) -> StoreResult<JwtKey> {
+        transaction!(self, Mode::Write, |tx| {
+            keys::update(&tx, scope, application_id, id.into(), &update, now).await?
+        })
+    }
+    async fn delete_jwt_key(
+        &self,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: JwtKeyId,
+    ) -> StoreResult<()> {
+        transaction!(self, Mode::Write, |tx| {
+            keys::load::<JwtKey>(&tx, scope, application_id, id.into()).await?;
+            keys::remove::<JwtKey>(&tx, id.into()).await?
+        })
+    }
+    async fn jwt_key_credential(
+        &self,
+        id: JwtKeyId,
+    ) -> StoreResult<Option<(CredentialContext, JwtKey)>> {
+        transaction!(self, Mode::Read, |tx| credentials::jwt_key(&tx, id).await?)
+    }
+    async fn record_jwt_key_use(&self, uses: Vec<(JwtKeyId, Timestamp)>) -> StoreResult<()> {
+        let uses: Vec<(u128, Timestamp)> =
+            uses.into_iter().map(|(id, at)| (id.into(), at)).collect();
+        transaction!(self, Mode::Write, |tx| keys::record_use::<JwtKey>(
+            &tx, &uses
+        )
+        .await?)
+    }
+}

@@ -1,0 +1,211 @@
+//! Transactions: their isolation, the bounded retry of serialization
+//! failures and deadlocks, and the query helpers (with per-connection
+//! statement caching) that operations use inside them.
+
+use std::hash::{BuildHasher, Hasher, RandomState};
+use std::time::Duration;
+
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{IsolationLevel, Row};
+
+use crate::StoreError;
+
+/// Attempts of one operation before a serialization failure is reported
+/// (as [`StoreError::Backend`]).
+pub(super) const MAX_ATTEMPTS: u32 = 10;
+/// The longest pause between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_millis(100);
+
+/// What can stop an operation inside a transaction: a store error (final, the
+/// transaction rolls back) or a database error (retried when transient).
+#[derive(Debug)]
+pub(super) enum TxError {
+    /// The operation's own refusal.
+    Store(StoreError),
+    /// PostgreSQL's.
+    Db(tokio_postgres::Error),
+}
+
+impl From<StoreError> for TxError {
+    fn from(error: StoreError) -> Self {
+        TxError::Store(error)
+    }
+}
+
+impl From<tokio_postgres::Error> for TxError {
+    fn from(error: tokio_postgres::Error) -> Self {
+        TxError::Db(error)
+    }
+}
+
+impl From<latchkey_core::validation::ValidationErrors> for TxError {
+    fn from(error: latchkey_core::validation::ValidationErrors) -> Self {
+        TxError::Store(error.into())
+    }
+}
+
+impl From<latchkey_core::resource::ChangeError> for TxError {
+    fn from(error: latchkey_core::resource::ChangeError) -> Self {
+        TxError::Store(error.into())
+    }
+}
+
+impl From<latchkey_core::plan::LimitExceeded> for TxError {
+    fn from(error: latchkey_core::plan::LimitExceeded) -> Self {
+        TxError::Store(error.into())
+    }
+}
+
+/// Whether another attempt may succeed: a serialization failure, a deadlock,
+/// or a unique violation (a racing transaction took the name between this
+/// one's check and its write; the next attempt's check reports it properly).
+fn is_transient(error: &tokio_postgres::Error) -> bool {
+    error.code().is_some_and(|code| {
+        *code == SqlState::T_R_SERIALIZATION_FAILURE
+            || *code == SqlState::T_R_DEADLOCK_DETECTED
+            || *code == SqlState::UNIQUE_VIOLATION
+    })
+}
+
+/// Full jitter over an exponential ceiling: 1 ms, 2 ms, 4 ms … up to
+/// [`MAX_BACKOFF`].
+fn backoff(attempt: u32) -> Duration {
+    let ceiling = Duration::from_millis(1u64 << attempt.min(16)).min(MAX_BACKOFF);
+    let random = RandomState::new().build_hasher().finish();
+    let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+    Duration::from_nanos(random % nanos.max(1))
+}
+
+/// After a failed attempt: `None` to try again (after a pause), or the error
+/// to report.
+pub(super) async fn give_up(error: TxError, attempt: &mut u32) -> Option<StoreError> {
+    match error {
+        TxError::Store(error) => Some(error),
+        TxError::Db(error) if is_transient(&error) && *attempt + 1 < MAX_ATTEMPTS => {
+            *attempt += 1;
+            tokio::time::sleep(backoff(*attempt)).await;
+            None
+        }
+        TxError::Db(error) => Some(StoreError::Backend(error.to_string())),
+    }
+}
+
+/// The kind of transaction an operation runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// `REPEATABLE READ READ ONLY`: one snapshot, never a serialization failure.
+    Read,
+    /// `SERIALIZABLE`.
+    Write,
+    /// `SERIALIZABLE`, after queueing on `creation_lock` (limit-checked
+    /// creations): the lock is taken before the first query, so the
+    /// transaction's snapshot already shows every earlier creation.
+    Create,
+}
+
+/// An open transaction.
+pub(super) struct Tx<'a> {
+    inner: deadpool_postgres::Transaction<'a>,
+}
+
+/// Opens a transaction of the given mode on a pooled connection.
+pub(super) async fn begin(
+    client: &mut deadpool_postgres::Object,
+    mode: Mode,
+) -> Result<Tx<'_>, TxError> {
+    let builder = client.build_transaction();
+    let builder = match mode {
+        Mode::Read => builder
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true),
+        Mode::Write | Mode::Create => builder.isolation_level(IsolationLevel::Serializable),
+    };
+    let inner = builder.start().await?;
+    if mode == Mode::Create {
+        inner
+            .batch_execute("LOCK TABLE creation_lock IN EXCLUSIVE MODE")
+            .await?;
+    }
+    Ok(Tx { inner })
+}
+
+/// Query parameters.
+pub(super) type Params<'p> = [&'p (dyn ToSql + Sync)];
+
+impl Tx<'_> {
+    /// Commits.
+    pub(super) async fn commit(self) -> Result<(), TxError> {
+        Ok(self.inner.commit().await?)
+    }
+
+    /// Every row.
+    pub(super) async fn query(&self, sql: &str, params: &Params<'_>) -> Result<Vec<Row>, TxError> {
+        let statement = self.inner.prepare_cached(sql).await?;
+        Ok(self.inner.query(&statement, params).await?)
+    }
+
+    /// At most one row.
+    pub(super) async fn query_opt(
+        &self,
+        sql: &str,
+        params: &Params<'_>,
+    ) -> Result<Option<Row>, TxError> {
+        let statement = self.inner.prepare_cached(sql).await?;
+        Ok(self.inner.query_opt(&statement, params).await?)
+    }
+
+    /// Exactly one row.
+    pub(super) async fn query_one(&self, sql: &str, params: &Params<'_>) -> Result<Row, TxError> {
+        let statement = self.inner.prepare_cached(sql).await?;
+        Ok(self.inner.query_one(&statement, params).await?)
+    }
+
+    /// A statement's count of affected rows.
+    pub(super) async fn execute(&self, sql: &str, params: &Params<'_>) -> Result<u64, TxError> {
+        let statement = self.inner.prepare_cached(sql).await?;
+        Ok(self.inner.execute(&statement, params).await?)
+    }
+}
+
+/// Runs `$body` (an expression that may use `.await` and `?`, with the open
+/// transaction bound to `$tx`) in a transaction of `$mode` on `$store`,
+/// committing when it succeeds, rolling back when it fails, and running it
+/// again after a transient database error, at most [`MAX_ATTEMPTS`] times.
+/// Evaluates to `StoreResult<T>`.
+macro_rules! transaction {
+    ($store:expr, $mode:expr, |$tx:ident| $body:expr) => {{
+        let mut attempt = 0u32;
+        loop {
+            let outcome = async {
+                let mut client = $store.client().await?;
+                let $tx = $crate::postgres::tx::begin(&mut client, $mode).await?;
+                let value = $body;
+                $tx.commit().await?;
+                Ok::<_, $crate::postgres::tx::TxError>(value)
+            }
+            .await;
+            match outcome {
+                Ok(value) => break Ok(value),
+                Err(error) => {
+                    if let Some(error) = $crate::postgres::tx::give_up(error, &mut attempt).await {
+                        break Err(error);
+                    }
+                }
+            }
+        }
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_stays_under_its_ceiling() {
+        for attempt in 0..40 {
+            let ceiling = Duration::from_millis(1u64 << attempt.min(16)).min(MAX_BACKOFF);
+            assert!(backoff(attempt) < ceiling);
+        }
+    }
+}

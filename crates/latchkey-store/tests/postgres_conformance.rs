@@ -1,0 +1,218 @@
+//! The store conformance suite on PostgreSQL, each test in a database of its
+//! own (so tests run in parallel), plus what only PostgreSQL has: migrations.
+//!
+//! `LATCHKEY_TEST_POSTGRES_URL` names a server where the tests may create
+//! databases (`postgres://user@host:port/postgres`); `cargo xtask test`
+//! starts a throwaway one and sets it. Without it these tests fail, with a
+//! message saying so: they never pass without having run.
+
+mod conformance;
+
+use std::sync::Arc;
+
+use latchkey_store::postgres::{PgStore, SCHEMA_VERSION};
+use latchkey_store::{Store, StoreError};
+
+const URL_VAR: &str = "LATCHKEY_TEST_POSTGRES_URL";
+
+/// A database created for one test, dropped (with its connections) at the end.
+struct TestDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+fn admin_url() -> String {
+    std::env::var(URL_VAR).unwrap_or_else(|_| {
+        panic!(
+            "{URL_VAR} is not set: run these tests with `cargo xtask test rust`, \
+             which starts a throwaway PostgreSQL, or point {URL_VAR} at a server \
+             where they may create databases"
+        )
+    })
+}
+
+/// `url` with its database name replaced.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_end = base
+        .find("://")
+        .map(|scheme| scheme + 3)
+        .and_then(|start| base[start..].find('/').map(|slash| start + slash))
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..authority_end]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+async fn admin_client(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|error| panic!("connecting to {URL_VAR}: {error}"));
+    tokio::spawn(connection);
+    client
+}
+
+impl TestDatabase {
+    async fn create() -> TestDatabase {
+        let admin_url = admin_url();
+        let name = format!(
+            "latchkey_test_{}",
+            latchkey_core::id::AccountId::generate()
+                .body()
+                .to_lowercase()
+        );
+        let client = admin_client(&admin_url).await;
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        let url = with_database(&admin_url, &name);
+        TestDatabase {
+            admin_url,
+            name,
+            url,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime: use a runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(async {
+                    admin_client(&admin_url)
+                        .await
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await
+                })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("warning: test database {} was not dropped", self.name);
+        }
+    }
+}
+
+async fn fresh() -> (Arc<dyn Store>, TestDatabase) {
+    let database = TestDatabase::create().await;
+    let store = PgStore::connect(&database.url).await.unwrap();
+    (Arc::new(store), database)
+}
+
+conformance_tests!(fresh().await);
+
+#[test]
+fn database_names_are_replaced_in_urls() {
+    assert_eq!(
+        with_database("postgres://u@127.0.0.1:5432/postgres", "t1"),
+        "postgres://u@127.0.0.1:5432/t1"
+    );
+    assert_eq!(
+        with_database("postgres://u@h:1/postgres?sslmode=disable", "t1"),
+        "postgres://u@h:1/t1?sslmode=disable"
+    );
+    assert_eq!(
+        with_database("postgres://u@h:1", "t1"),
+        "postgres://u@h:1/t1"
+    );
+}
+
+#[tokio::test]
+async fn migrations_apply_once_and_everything_survives_a_reconnect() {
+    let database = TestDatabase::create().await;
+    let store: Arc<dyn Store> = Arc::new(PgStore::connect(&database.url).await.unwrap());
+    let t = conformance::tenant(&*store, latchkey_core::plan::Plan::Free, None, true).await;
+    let app = conformance::app(&*store, &t, "kept").await.unwrap();
+    drop(store);
+    let store = PgStore::connect(&database.url).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), SCHEMA_VERSION);
+    assert_eq!(store.get_application(t.scope(), app.id).await.unwrap(), app);
+    assert_eq!(
+        store.operator_account().await.unwrap().unwrap().id,
+        t.account.id
+    );
+    assert!(
+        store
+            .access_key_credential(t.admin_key.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn replicas_starting_together_migrate_once() {
+    let database = TestDatabase::create().await;
+    let mut starts = Vec::new();
+    for _ in 0..4 {
+        let url = database.url.clone();
+        starts.push(tokio::spawn(async move { PgStore::connect(&url).await }));
+    }
+    for start in starts {
+        let store = start.await.unwrap().unwrap();
+        assert_eq!(store.schema_version().await.unwrap(), SCHEMA_VERSION);
+    }
+    let client = admin_client(&database.url).await;
+    let applied: i64 = client
+        .query_one("SELECT count(*) FROM latchkey_schema_migrations", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(applied, SCHEMA_VERSION as i64);
+}
+
+#[tokio::test]
+async fn a_newer_schema_is_refused_and_left_alone() {
+    let database = TestDatabase::create().await;
+    PgStore::connect(&database.url).await.unwrap();
+    let client = admin_client(&database.url).await;
+    let newer = SCHEMA_VERSION as i64 + 1;
+    client
+        .execute(
+            "INSERT INTO latchkey_schema_migrations (version) VALUES ($1)",
+            &[&newer],
+        )
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let error = PgStore::connect(&database.url).await.unwrap_err();
+        assert!(
+            matches!(error, StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION } if found == SCHEMA_VERSION + 1),
+            "{error:?}"
+        );
+    }
+    let versions: i64 = client
+        .query_one("SELECT count(*) FROM latchkey_schema_migrations", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(versions, SCHEMA_VERSION as i64 + 1, "nothing was rewritten");
+}
+
+#[tokio::test]
+async fn a_bad_url_is_a_clear_error_without_the_password() {
+    let error = PgStore::connect("postgres://user:hunter2@127.0.0.1:1/db?sslmode=bogus")
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(matches!(error, StoreError::Backend(_)), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    let error = PgStore::connect("postgres://user:hunter2@127.0.0.1:1/db")
+        .await
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+}
