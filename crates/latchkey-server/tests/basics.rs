@@ -492,29 +492,23 @@ async fn a_store_failure_is_a_500_that_tells_nothing() {
     let app = admin.app("billing").await;
     server.stop();
     // Damage every stored application record behind the server's back.
-    {
-        use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
-        const APPLICATIONS: TableDefinition<'static, u128, &'static [u8]> =
-            TableDefinition::new("applications");
-        let db = redb::Database::open(server.data()).unwrap();
-        let ids: Vec<u128> = {
-            let read = db.begin_read().unwrap();
-            let table = read.open_table(APPLICATIONS).unwrap();
-            table
-                .iter()
-                .unwrap()
-                .map(|e| e.unwrap().0.value())
-                .collect()
-        };
-        assert!(!ids.is_empty());
-        let write = db.begin_write().unwrap();
-        {
-            let mut table = write.open_table(APPLICATIONS).unwrap();
-            for id in ids {
-                table.insert(id, &b"{not json"[..]).unwrap();
-            }
+    match &server.database {
+        Some(database) => {
+            let (client, connection) =
+                tokio_postgres::connect(&database.url, tokio_postgres::NoTls)
+                    .await
+                    .unwrap();
+            tokio::spawn(connection);
+            let damaged = client
+                .execute(
+                    "UPDATE applications SET doc = '{\"not\": \"an application\"}'",
+                    &[],
+                )
+                .await
+                .unwrap();
+            assert!(damaged > 0);
         }
-        write.commit().unwrap();
+        None => damage_redb_applications(&server.data()),
     }
     let admin_key = server.admin_key.clone();
     let mut server = server.restart();
@@ -533,4 +527,30 @@ async fn a_store_failure_is_a_500_that_tells_nothing() {
         "{}",
         server.stderr()
     );
+}
+
+/// Overwrites every record of the redb file's `applications` table.
+fn damage_redb_applications(data: &std::path::Path) {
+    use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
+    const APPLICATIONS: TableDefinition<'static, u128, &'static [u8]> =
+        TableDefinition::new("applications");
+    let db = redb::Database::open(data).unwrap();
+    let ids: Vec<u128> = {
+        let read = db.begin_read().unwrap();
+        let table = read.open_table(APPLICATIONS).unwrap();
+        table
+            .iter()
+            .unwrap()
+            .map(|e| e.unwrap().0.value())
+            .collect()
+    };
+    assert!(!ids.is_empty());
+    let write = db.begin_write().unwrap();
+    {
+        let mut table = write.open_table(APPLICATIONS).unwrap();
+        for id in ids {
+            table.insert(id, &b"{not json"[..]).unwrap();
+        }
+    }
+    write.commit().unwrap();
 }
