@@ -18,6 +18,7 @@ mod cmd;
 mod codegen;
 mod flags;
 mod lint;
+mod node;
 mod python;
 mod schemathesis;
 mod server_process;
