@@ -8,6 +8,7 @@
 //! register it in [`GENERATORS`].
 
 mod access_keys;
+mod node_types;
 mod openapi;
 mod vectors;
 
@@ -30,8 +31,7 @@ struct Generator {
 }
 
 /// Every generator, in the order they run. A later one may read what an
-/// earlier one wrote. Later: `python-stubs` (.pyi), `node-types`
-/// (index.d.ts), `uniffi` (Kotlin and Swift sources).
+/// earlier one wrote. Later: `python-stubs` (.pyi), `uniffi` (Kotlin and Swift sources).
 const GENERATORS: &[Generator] = &[
     Generator {
         name: "vectors",
@@ -44,6 +44,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "openapi",
         generate: openapi::generate,
+    },
+    Generator {
+        name: "node-types",
+        generate: node_types::generate,
     },
 ];
 

@@ -19,6 +19,7 @@ mod cmd;
 mod codegen;
 mod flags;
 mod lint;
+mod node;
 mod postgres;
 mod python;
 mod schemathesis;

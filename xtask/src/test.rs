@@ -22,8 +22,7 @@ struct TestStep {
     run: fn(&Path, &mut TestCounts) -> Result<()>,
 }
 
-/// Every test step, in the order they run. Later: `node` (napi +
-/// `node --test`), `kotlin` (Maven Surefire).
+/// Every test step, in the order they run. Later: `kotlin` (Maven Surefire).
 const STEPS: &[TestStep] = &[
     TestStep {
         name: "rust",
@@ -32,6 +31,10 @@ const STEPS: &[TestStep] = &[
     TestStep {
         name: "python",
         run: crate::python::run,
+    },
+    TestStep {
+        name: "node",
+        run: crate::node::run,
     },
     TestStep {
         name: "schemathesis",
@@ -117,6 +120,8 @@ fn rust_workspace(root: &Path, postgres_url: &str, counts: &mut TestCounts) -> R
             "--workspace",
             "--exclude",
             "latchkey-python",
+            "--exclude",
+            "latchkey-node",
             "--no-fail-fast",
         ])
         .run_tee(|line| {

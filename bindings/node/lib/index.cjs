@@ -1,0 +1,18 @@
+'use strict'
+// @latchkey/node, CommonJS entry.
+
+const errors = require('./errors.cjs')
+const jwt = require('./jwt.cjs')
+const jws = require('./jws.cjs')
+const accessKey = require('./access-key.cjs')
+const native = require('./native.cjs')
+
+const { argumentError, translate, ...errorClasses } = errors
+
+module.exports = {
+  version: native.version(),
+  jwt,
+  jws,
+  accessKey,
+  ...errorClasses,
+}

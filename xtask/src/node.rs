@@ -1,0 +1,128 @@
+//! The `node` test step and the Node build shared with `cargo xtask check`:
+//! `npm ci` in `bindings/node` (only when `node_modules` is missing or the
+//! lock file changed), the addon built by `napi build --platform` in the dev
+//! profile into the workspace's one `target/`, then `node --test` against a
+//! real server binary, its summary added to the tally.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::cmd::cmd;
+use crate::server_process::target_dir;
+use crate::test::TestCounts;
+
+/// The binding's folder, relative to the root.
+pub const BINDING: &str = "bindings/node";
+
+/// The files `napi build` generates that are committed: the platform loader
+/// and the addon's type declarations.
+pub const GENERATED: &[&str] = &["index.js", "index.d.ts"];
+
+/// Where `npm ci` records the lock file it installed, so that an unchanged
+/// lock skips the install.
+const INSTALLED_LOCK: &str = "node_modules/.latchkey-installed-lock.json";
+
+/// Runs `npm ci` unless `node_modules` was installed from this very lock.
+pub fn npm_ci(root: &Path) -> Result<()> {
+    let dir = root.join(BINDING);
+    let lock = std::fs::read(dir.join("package-lock.json")).context("reading package-lock.json")?;
+    if std::fs::read(dir.join(INSTALLED_LOCK)).is_ok_and(|installed| installed == lock) {
+        return Ok(());
+    }
+    cmd(&dir, "npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .run()?;
+    std::fs::write(dir.join(INSTALLED_LOCK), &lock).context("recording the installed lock")?;
+    Ok(())
+}
+
+/// Builds the addon (dev profile, the shared `target/`) with `napi build
+/// --platform`, writing the `.node` file and the generated [`GENERATED`]
+/// files into `out` (the binding's folder when `None`).
+pub fn build_addon(root: &Path, out: Option<&Path>) -> Result<()> {
+    npm_ci(root)?;
+    let dir = root.join(BINDING);
+    let mut build = cmd(&dir, "npx").args(["napi", "build", "--platform"]);
+    if let Some(out) = out {
+        build = build.arg("--output-dir").arg(out);
+    }
+    build.env("CARGO_TARGET_DIR", target_dir(root)).run()
+}
+
+/// The step: addon, server binary, `node --test`.
+pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
+    build_addon(root, None)?;
+    cmd(root, "cargo")
+        .args(["build", "--package", "latchkey-server", "--bin", "latchkey"])
+        .run()?;
+    let server: PathBuf = target_dir(root).join("debug/latchkey");
+    let mut summary = TestCounts::default();
+    let result = cmd(&root.join(BINDING), "node")
+        .args(["--test", "--test-reporter=spec"])
+        .env("LATCHKEY_SERVER_BIN", &server)
+        .run_tee(|line| read_summary_line(line, &mut summary));
+    *counts += summary;
+    result
+}
+
+/// Reads one line of `node --test`'s closing summary (spec reporter:
+/// `ℹ pass 12`; TAP: `# pass 12`) into `counts`.
+fn read_summary_line(line: &str, counts: &mut TestCounts) {
+    let Some(rest) = line.strip_prefix("ℹ ").or_else(|| line.strip_prefix("# ")) else {
+        return;
+    };
+    let Some((what, number)) = rest.trim().split_once(' ') else {
+        return;
+    };
+    let Ok(number) = number.trim().parse::<u64>() else {
+        return;
+    };
+    match what {
+        "pass" => counts.passed += number,
+        "fail" | "cancelled" => counts.failed += number,
+        "skipped" | "todo" => counts.skipped += number,
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(lines: &[&str]) -> TestCounts {
+        let mut counts = TestCounts::default();
+        for line in lines {
+            read_summary_line(line, &mut counts);
+        }
+        counts
+    }
+
+    #[test]
+    fn reads_the_spec_summary() {
+        let counts = read(&[
+            "✔ verifies (1.2ms)",
+            "ℹ tests 45",
+            "ℹ suites 3",
+            "ℹ pass 40",
+            "ℹ fail 2",
+            "ℹ cancelled 1",
+            "ℹ skipped 1",
+            "ℹ todo 1",
+            "ℹ duration_ms 812.5",
+        ]);
+        assert_eq!((counts.passed, counts.failed, counts.skipped), (40, 3, 2));
+    }
+
+    #[test]
+    fn reads_the_tap_summary() {
+        let counts = read(&["# tests 3", "# pass 3", "# fail 0", "# skipped 0"]);
+        assert_eq!((counts.passed, counts.failed, counts.skipped), (3, 0, 0));
+    }
+
+    #[test]
+    fn ignores_test_output() {
+        let counts = read(&["# Subtest: pass 3", "ℹ pass three", "pass 4", "  ℹ note"]);
+        assert_eq!(counts, TestCounts::default());
+    }
+}
