@@ -63,6 +63,10 @@ pub fn run(root: &Path, wanted: &[String]) -> Result<TestCounts> {
 /// tests fail rather than skip.
 pub const POSTGRES_URL_VAR: &str = "LATCHKEY_TEST_POSTGRES_URL";
 
+/// Binding crates are tested from their own language (see their steps):
+/// `cargo test` cannot link them.
+const BINDING_EXCLUDES: [&str; 4] = ["--exclude", "latchkey-python", "--exclude", "latchkey-node"];
+
 /// Makes the server's integration tests put every server on PostgreSQL.
 const SERVER_BACKEND_VAR: &str = "LATCHKEY_TEST_SERVER_BACKEND";
 
@@ -82,7 +86,8 @@ fn rust(root: &Path, counts: &mut TestCounts) -> Result<()> {
     let mut on_postgres = cmd(root, "cargo")
         .env(POSTGRES_URL_VAR, postgres.url())
         .env(SERVER_BACKEND_VAR, "postgres")
-        .args(["test", "--workspace", "--exclude", "latchkey-python"]);
+        .args(["test", "--workspace"])
+        .args(BINDING_EXCLUDES);
     for target in server_test_targets(root)? {
         on_postgres = on_postgres.args(["--test", target.as_str()]);
     }
@@ -115,15 +120,9 @@ fn rust_workspace(root: &Path, postgres_url: &str, counts: &mut TestCounts) -> R
     cmd(root, "cargo")
         .env(POSTGRES_URL_VAR, postgres_url)
         // Binding crates are tested from their own language (see their steps).
-        .args([
-            "test",
-            "--workspace",
-            "--exclude",
-            "latchkey-python",
-            "--exclude",
-            "latchkey-node",
-            "--no-fail-fast",
-        ])
+        .args(["test", "--workspace"])
+        .args(BINDING_EXCLUDES)
+        .arg("--no-fail-fast")
         .run_tee(|line| {
             if let Some(found) = TestCounts::from_libtest_line(line) {
                 *counts += found;
