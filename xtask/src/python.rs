@@ -25,14 +25,36 @@ pub const PACKAGES: &[&str] = &[
 /// The binding's folder, relative to the root.
 pub const BINDING: &str = "bindings/python";
 
-/// Builds and installs the wheel; returns the `.venv` folder.
+/// Which build of the wheel: the tests' (dev profile, the `target/` every
+/// other step shares) or the benchmarks' (release).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WheelBuild {
+    /// `--profile dev`, into `target/wheels`.
+    Dev,
+    /// `--release`, into `target/wheels-release`.
+    Release,
+}
+
+/// Builds and installs the dev wheel; returns the `.venv` folder.
 pub fn install_wheel(root: &Path) -> Result<PathBuf> {
+    install_wheel_built(root, WheelBuild::Dev)
+}
+
+/// Builds the wheel as asked and installs it into `.venv` (replacing any
+/// other build); returns the `.venv` folder.
+pub fn install_wheel_built(root: &Path, build: WheelBuild) -> Result<PathBuf> {
     let venv = crate::venv::ensure(root, PACKAGES)?;
-    let wheels = target_dir(root).join("wheels");
-    // Old wheels of other versions would make the glob below ambiguous.
+    let (profile, folder): (&[&str], &str) = match build {
+        WheelBuild::Dev => (&["--profile", "dev"], "wheels"),
+        WheelBuild::Release => (&["--release"], "wheels-release"),
+    };
+    let wheels = target_dir(root).join(folder);
+    // Old wheels of other versions would make the search below ambiguous.
     let _ = std::fs::remove_dir_all(&wheels);
     cmd(root, venv.join("bin/maturin"))
-        .args(["build", "--profile", "dev", "--quiet", "--manifest-path"])
+        .arg("build")
+        .args(profile)
+        .args(["--quiet", "--manifest-path"])
         .arg(root.join(BINDING).join("Cargo.toml"))
         .arg("--out")
         .arg(&wheels)
