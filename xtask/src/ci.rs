@@ -2,9 +2,11 @@
 //! failure. `.ci/run` runs exactly this.
 
 use std::path::Path;
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 
+use crate::step::minutes_seconds;
 use crate::{check, lint, test};
 
 /// Runs check, lint and test in that order. On failure the error names the
@@ -15,10 +17,19 @@ pub fn run(root: &Path) -> Result<()> {
         ("lint", &|| lint::run(root)),
         ("test", &|| test::run(root, &[]).map(|_| ())),
     ];
+    let started = Instant::now();
     for (name, step) in steps {
         println!("\n======== ci: {name} ========");
+        let step_started = Instant::now();
         step().with_context(|| format!("ci failed at `cargo xtask {name}`"))?;
+        println!(
+            "======== ci: {name} took {}",
+            minutes_seconds(step_started.elapsed())
+        );
     }
-    println!("\nci: check, lint and test passed");
+    println!(
+        "\nci: check, lint and test passed in {}",
+        minutes_seconds(started.elapsed())
+    );
     Ok(())
 }

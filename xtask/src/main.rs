@@ -19,6 +19,7 @@ mod cmd;
 mod codegen;
 mod flags;
 mod lint;
+mod napi_cargo;
 mod node;
 mod postgres;
 mod python;
@@ -36,6 +37,9 @@ use clap::Parser;
 use crate::flags::{Cli, Command};
 
 fn main() -> ExitCode {
+    if let Some(real_cargo) = std::env::var_os(napi_cargo::REAL_CARGO_VAR) {
+        return napi_cargo::run(real_cargo, std::env::args_os().skip(1).collect());
+    }
     let cli = Cli::parse();
     let root = project_root();
     let result = match cli.command {

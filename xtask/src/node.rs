@@ -37,8 +37,8 @@ pub fn npm_ci(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Builds the addon (dev profile, the shared `target/`) with `napi build
-/// --platform`, writing the `.node` file and the generated [`GENERATED`]
+/// Builds the addon (dev profile, the shared `target/debug`, see
+/// [`crate::napi_cargo`]) with `napi build --platform`, writing the `.node` file and the generated [`GENERATED`]
 /// files into `out` (the binding's folder when `None`).
 pub fn build_addon(root: &Path, out: Option<&Path>) -> Result<()> {
     npm_ci(root)?;
@@ -47,7 +47,15 @@ pub fn build_addon(root: &Path, out: Option<&Path>) -> Result<()> {
     if let Some(out) = out {
         build = build.arg("--output-dir").arg(out);
     }
-    build.env("CARGO_TARGET_DIR", target_dir(root)).run()
+    // napi's `--target` would build every dependency a second time: xtask
+    // stands in for cargo and builds into the shared tree instead.
+    let real_cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let xtask = std::env::current_exe().context("locating xtask's executable")?;
+    build
+        .env("CARGO_TARGET_DIR", target_dir(root))
+        .env(crate::napi_cargo::REAL_CARGO_VAR, real_cargo)
+        .env("CARGO", xtask)
+        .run()
 }
 
 /// The step: addon, server binary, `node --test`.

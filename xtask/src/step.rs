@@ -1,13 +1,34 @@
-//! Named steps: each prints a header before it runs and, when it fails, says
-//! which step failed.
+//! Named steps: each prints a header before it runs and its duration after
+//! (so a CI log shows where the time goes) and, when it fails, says which step
+//! failed.
+
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-/// Runs `f` as step `group`/`name`: prints `==> group: name` first, and adds
-/// the step's name to any error.
+/// Runs `f` as step `group`/`name`: prints `==> group: name` first and
+/// `<== group: name: ok|failed in 1m 05s` last, and adds the step's name to
+/// any error.
 pub fn run_step<T>(group: &str, name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     println!("\n==> {group}: {name}");
-    f().with_context(|| format!("step `{group} {name}` failed"))
+    let started = Instant::now();
+    let result = f();
+    let outcome = if result.is_ok() { "ok" } else { "failed" };
+    println!(
+        "<== {group}: {name}: {outcome} in {}",
+        minutes_seconds(started.elapsed())
+    );
+    result.with_context(|| format!("step `{group} {name}` failed"))
+}
+
+/// `65.4 s` → `1m 05s`; under a minute, `7.2s`.
+pub fn minutes_seconds(elapsed: Duration) -> String {
+    let seconds = elapsed.as_secs();
+    if seconds < 60 {
+        format!("{:.1}s", elapsed.as_secs_f64())
+    } else {
+        format!("{}m {:02}s", seconds / 60, seconds % 60)
+    }
 }
 
 /// Chooses steps by name: all of them when `wanted` is empty, else those
@@ -65,6 +86,13 @@ mod tests {
             error,
             "`test` has no step `swift` (steps: rust, python, node)"
         );
+    }
+
+    #[test]
+    fn durations_read_as_minutes_and_seconds() {
+        assert_eq!(minutes_seconds(Duration::from_millis(7_240)), "7.2s");
+        assert_eq!(minutes_seconds(Duration::from_secs(65)), "1m 05s");
+        assert_eq!(minutes_seconds(Duration::from_secs(3_600)), "60m 00s");
     }
 
     #[test]
