@@ -6,7 +6,9 @@
 //! authenticated `GET /v3/me` at 32 connections with an access key and with
 //! a JWT (an EdDSA key registered on the fly, a one-hour token minted with
 //! the core's toolkit), the first-use cost of a never-used key and of a
-//! never-used JWT key, requests that still succeed after a revoke under load,
+//! never-used JWT key, the same `/health` and `/v3/me` loads again with the
+//! loader and the server on separate CPUs (their percentiles without the
+//! scheduler's share), requests that still succeed after a revoke under load,
 //! and legitimate throughput while a flood of wrong secrets runs. Loops are
 //! bounded; the server is stopped at the end.
 
@@ -52,7 +54,41 @@ fn parse_ms(text: &str) -> f64 {
 
 fn wrk(url: &str, key: Option<&str>, connections: &str, duration: &str) -> Result<Load> {
     let mut command = Command::new("wrk");
-    command.args(["-t2", "-c", connections, "-d", duration, "--latency"]);
+    command.arg("-t2");
+    run_wrk(command, url, key, connections, duration)
+}
+
+/// wrk with one thread on CPU 0, for a run where the server is pinned to the
+/// other CPUs ([`pin`]): the loader and the server no longer take turns on
+/// the same cores, so the percentiles are the server's, not the scheduler's.
+fn wrk_on_cpu0(url: &str, key: Option<&str>) -> Result<Load> {
+    let mut command = Command::new("taskset");
+    command.args(["-c", "0", "wrk", "-t1"]);
+    run_wrk(command, url, key, CONNECTIONS, DURATION)
+}
+
+/// Moves every thread of `pid` (and the threads they start later) to `cpus`
+/// (taskset's list syntax, e.g. `1` or `0-1`).
+fn pin(pid: u32, cpus: &str) -> Result<()> {
+    let status = Command::new("taskset")
+        .args(["-a", "-p", "-c", cpus, &pid.to_string()])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .context("running taskset")?;
+    if !status.success() {
+        bail!("taskset could not pin the server to CPUs {cpus}");
+    }
+    Ok(())
+}
+
+fn run_wrk(
+    mut command: Command,
+    url: &str,
+    key: Option<&str>,
+    connections: &str,
+    duration: &str,
+) -> Result<Load> {
+    command.args(["-c", connections, "-d", duration, "--latency"]);
     if let Some(key) = key {
         command.args(["-H", &format!("Authorization: Bearer {key}")]);
     }
@@ -124,6 +160,18 @@ pub fn run(root: &Path) -> Result<()> {
     curl(&["-o", "/dev/null", "-H", &auth, &format!("{url}/v3/me")])?;
     let health = wrk(&format!("{url}/health"), None, CONNECTIONS, DURATION)?;
     let me = wrk(&format!("{url}/v3/me"), Some(&admin), CONNECTIONS, DURATION)?;
+    // The same two, with the loader on CPU 0 and the server on the rest.
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pinned = if cpus >= 2 {
+        let pid = server.child.id();
+        pin(pid, &format!("1-{}", cpus - 1))?;
+        let health = wrk_on_cpu0(&format!("{url}/health"), None)?;
+        let me = wrk_on_cpu0(&format!("{url}/v3/me"), Some(&admin))?;
+        pin(pid, &format!("0-{}", cpus - 1))?;
+        Some((health, me))
+    } else {
+        None
+    };
 
     // A fresh key: its first use costs one argon2id verification.
     let app = curl(&[
@@ -272,6 +320,20 @@ pub fn run(root: &Path) -> Result<()> {
         me.p99_ms,
         me.rps / health.rps.max(1.0)
     );
+    if let Some((health, me)) = &pinned {
+        println!("  loader (wrk -t1) on CPU 0, server on the other CPUs:");
+        println!(
+            "    GET /health            {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms",
+            health.rps, health.p50_ms, health.p99_ms
+        );
+        println!(
+            "    GET /v3/me (access key){:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms  ({:.2}x /health)",
+            me.rps,
+            me.p50_ms,
+            me.p99_ms,
+            me.rps / health.rps.max(1.0)
+        );
+    }
     println!(
         "  GET /v3/me (JWT, EdDSA)  {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms  ({:.2}x access key)",
         jwt_me.rps,
