@@ -1,0 +1,125 @@
+// The Node client against Node's own `fetch`, for `GET /v3/me` on the same
+// server, and what a burst of client calls does to the event loop.
+//
+// It starts the server binary (`--server BIN` or `LATCHKEY_SERVER_BIN`; use
+// a release build: `cargo build --release -p latchkey-server`, and a release
+// addon: `(cd bindings/node && npx napi build --platform --release)`) on a
+// loopback port with a temporary data file, then measures after a warm-up:
+//
+// * sequential: `await client.me()` vs `await (await fetch(url)).json()`;
+// * concurrent: `--concurrency` requests in flight at once, `--requests` in all;
+// * event-loop delay (`perf_hooks.monitorEventLoopDelay`, 1 ms resolution:
+//   how late a 1 ms timer fires) while idle, during the concurrent client
+//   burst and during the concurrent fetch burst: max and p99. The issue's
+//   target is no blocking longer than 1 ms during client calls.
+//
+// Both send the same access key over one keep-alive pool each. Numbers mean
+// something only on a quiet machine; run it twice.
+//
+//   node bench/node/client_bench.mjs --server target/release/latchkey [--requests 4000] [--concurrency 32]
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { createRequire } from 'node:module'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { parseArgs } from 'node:util'
+
+const require = createRequire(new URL('../../bindings/node/package.json', import.meta.url))
+const { Client } = require('@latchkey/node')
+
+const { values } = parseArgs({
+  options: {
+    server: { type: 'string', default: process.env.LATCHKEY_SERVER_BIN },
+    requests: { type: 'string', default: '4000' },
+    concurrency: { type: 'string', default: '32' },
+  },
+})
+if (!values.server) throw new Error('pass --server target/release/latchkey (or set LATCHKEY_SERVER_BIN)')
+const REQUESTS = Number(values.requests)
+const CONCURRENCY = Number(values.concurrency)
+
+async function startServer(binary, dir) {
+  const child = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data', join(dir, 'b.redb')], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, RUST_LOG: 'error' },
+  })
+  let url = ''
+  let key = ''
+  for await (const line of createInterface({ input: child.stdout })) {
+    for (const word of line.split(/\s+/)) if (word.startsWith('ak_')) key = word
+    if (line.startsWith('latchkey listening on ')) {
+      url = line.slice('latchkey listening on '.length).trim()
+      break
+    }
+  }
+  child.stdout.resume()
+  if (!url) throw new Error('the server did not start')
+  return { child, url, key }
+}
+
+/** Requests per second of `count` calls of `call`, `inFlight` at a time. */
+async function rate(call, count, inFlight) {
+  let next = 0
+  const worker = async () => {
+    while (next < count) {
+      next++
+      await call()
+    }
+  }
+  const start = process.hrtime.bigint()
+  await Promise.all(Array.from({ length: inFlight }, worker))
+  return count / (Number(process.hrtime.bigint() - start) / 1e9)
+}
+
+/** Event-loop delay (ms) while `work()` runs: `{ max, p99, mean }`. */
+async function loopDelay(work) {
+  const histogram = monitorEventLoopDelay({ resolution: 1 })
+  histogram.enable()
+  await work()
+  histogram.disable()
+  const ms = (ns) => ns / 1e6
+  return { max: ms(histogram.max), p99: ms(histogram.percentile(99)), mean: ms(histogram.mean) }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'))
+const server = await startServer(values.server, dir)
+try {
+  const client = new Client({ baseUrl: server.url, accessKey: server.key })
+  const headers = { authorization: `Bearer ${server.key}` }
+  const viaFetch = async () => {
+    const response = await fetch(`${server.url}/v3/me`, { headers })
+    if (!response.ok) throw new Error(`HTTP ${response.status}`)
+    return response.json()
+  }
+  const viaClient = () => client.me()
+
+  // The first use of a key runs argon2id on the server; warm both paths.
+  await rate(viaClient, 200, 8)
+  await rate(viaFetch, 200, 8)
+
+  const sequential = Math.min(REQUESTS, 2000)
+  const rows = [
+    ['sequential', await rate(viaClient, sequential, 1), await rate(viaFetch, sequential, 1)],
+    [`${CONCURRENCY} in flight`, await rate(viaClient, REQUESTS, CONCURRENCY), await rate(viaFetch, REQUESTS, CONCURRENCY)],
+  ]
+  console.log(`GET /v3/me, ${REQUESTS} requests (sequential: ${sequential})`)
+  console.log('variant            client req/s   fetch req/s   ratio')
+  for (const [name, ours, theirs] of rows) {
+    console.log(`${name.padEnd(18)} ${ours.toFixed(0).padStart(12)} ${theirs.toFixed(0).padStart(13)} ${(ours / theirs).toFixed(2).padStart(6)}x`)
+  }
+
+  const idle = await loopDelay(() => new Promise((resolve) => setTimeout(resolve, 1000)))
+  const clientBurst = await loopDelay(() => rate(viaClient, REQUESTS, CONCURRENCY))
+  const fetchBurst = await loopDelay(() => rate(viaFetch, REQUESTS, CONCURRENCY))
+  console.log('\nevent-loop delay (ms)   max      p99     mean')
+  for (const [name, delay] of [['idle (1 s)', idle], ['client burst', clientBurst], ['fetch burst', fetchBurst]]) {
+    console.log(`${name.padEnd(20)} ${delay.max.toFixed(3).padStart(7)} ${delay.p99.toFixed(3).padStart(8)} ${delay.mean.toFixed(3).padStart(8)}`)
+  }
+  console.log(`target: client burst max <= 1 ms -> ${clientBurst.max <= 1 ? 'met' : 'NOT met'}`)
+  client.close()
+} finally {
+  server.child.kill('SIGTERM')
+  rmSync(dir, { recursive: true, force: true })
+}
