@@ -342,8 +342,13 @@ test('accounts: current, rename, and the operator\'s tenant accounts', async () 
   assert.ok(ids(await collect(client.accounts.list({ limit: 1 }))).includes(created.id))
   const page = await client.accounts.listPage({ limit: 1, includeTotalCount: true })
   assert.ok(page.totalCount >= 2)
-  const moved = await client.accounts.update(created.id, { plan: 'commercial' })
-  assert.deepEqual([moved.plan, moved.limits.applications], ['commercial', 25])
-  const renamedTenant = await client.accounts.update(created.id, { name: unique('tenant') })
-  assert.notEqual(renamedTenant.name, created.name)
+  assert.ok(page.hasMore)
+  const moved = await client.accounts.update(created.id, { plan: 'free' })
+  assert.deepEqual([moved.plan, moved.limits.applications], ['free', 4])
+  const raised = await client.accounts.update(created.id, {
+    name: 'Tenant',
+    plan: 'custom',
+    limits: { applications: 9, accessKeysPerApplication: 2, jwtKeysPerApplication: 2 },
+  })
+  assert.deepEqual([raised.name, raised.plan, raised.limits.applications], ['Tenant', 'custom', 9])
 })
