@@ -2,11 +2,15 @@
 // offline into an empty project (the package has no runtime dependencies),
 // and from there `require` and `import` both reach a working client, and
 // TypeScript finds the types under --strict.
+//
+// The package is packed from a copy of this folder whose addon has its debug
+// information stripped (as a release build's is): the dev addon is ~170 MB,
+// and compressing it would take most of a minute for nothing the test reads.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdtempSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, existsSync, readFileSync, rmSync, cpSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -39,8 +43,16 @@ const PROBE = `
 `
 
 test('the packed tarball installs offline and works from require, import and TypeScript', { timeout: 240_000 }, async () => {
+  const stage = join(dir, 'stage')
+  cpSync(binding, stage, {
+    recursive: true,
+    filter: (source) => !source.includes('node_modules') && !source.endsWith('.node'),
+  })
+  const addons = readdirSync(binding).filter((name) => name.endsWith('.node'))
+  assert.ok(addons.length > 0, 'the addon is built')
+  for (const addon of addons) await run('strip', ['--strip-debug', '-o', join(stage, addon), join(binding, addon)])
   const { stdout: packed } = await run(npm, ['pack', '--json', '--pack-destination', dir], {
-    cwd: binding,
+    cwd: stage,
     maxBuffer: 64 * 1024 * 1024,
   })
   const [{ filename, files }] = JSON.parse(packed)
