@@ -9,8 +9,8 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { randomUUID } from 'node:crypto'
 
-/** Starts a server; resolves to `{ url, adminKey, stop() }`. */
-export async function startServer({ plan = 'commercial' } = {}) {
+/** Starts a server (`env`: extra settings); resolves to `{ url, adminKey, stop() }`. */
+export async function startServer({ plan = 'commercial', env = {} } = {}) {
   const binary = process.env.LATCHKEY_SERVER_BIN
   if (!binary) throw new Error('LATCHKEY_SERVER_BIN is not set: run the tests with `cargo xtask test node`')
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-node-'))
@@ -18,7 +18,7 @@ export async function startServer({ plan = 'commercial' } = {}) {
   const child = spawn(
     binary,
     ['serve', '--listen', '127.0.0.1:0', '--data', join(dir, 'latchkey.redb'), '--plan', plan],
-    { stdio: ['ignore', 'pipe', log], env: { ...process.env, RUST_LOG: 'warn' } },
+    { stdio: ['ignore', 'pipe', log], env: { ...process.env, RUST_LOG: 'warn', ...env } },
   )
   const exited = new Promise((resolve) => child.once('exit', resolve))
   let url = ''

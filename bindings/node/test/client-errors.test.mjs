@@ -14,6 +14,7 @@ import {
   ValidationError,
   UnauthorizedError,
   ForbiddenError,
+  TooManyRequestsError,
   TransportError,
   RequestTimeoutError,
   ClientClosedError,
@@ -126,6 +127,47 @@ test('403 for a credential without the permission', async () => {
   const error = await rejection(narrow.users.create({ email: `${unique('u')}@example.com` }), ForbiddenError)
   assert.deepEqual([error.status, error.code], [403, 'ERR_LATCHKEY_FORBIDDEN'])
   await client.applications.delete(app.id)
+})
+
+test('429 after too many failed logins carries retryAfter', async () => {
+  // A server that throttles an address after two failures, for a long time.
+  const strict = await startServer({
+    env: {
+      LATCHKEY_AUTH_FAILURE_BURST: '2',
+      LATCHKEY_AUTH_FAILURES_PER_SECOND: '0.01',
+      LATCHKEY_AUTH_THROTTLE_DELAY_MS: '0',
+    },
+  })
+  try {
+    // Tokens of a key the server does not know: each is a failed login.
+    const guesser = new Client({
+      baseUrl: strict.url,
+      maxRetries: 0,
+      signer: {
+        applicationId: MISSING_APP,
+        keyId: 'jwk_0000000000000000000000',
+        privateKey: jwt.generateKeyPair('EdDSA').privatePem,
+        audience: strict.url,
+      },
+    })
+    await rejection(guesser.me(), UnauthorizedError)
+    let throttled
+    for (let attempt = 0; attempt < 5 && throttled === undefined; attempt++) {
+      try {
+        await guesser.me()
+      } catch (error) {
+        if (error instanceof TooManyRequestsError) throttled = error
+        else assert.ok(error instanceof UnauthorizedError, inspect(error))
+      }
+    }
+    assert.ok(throttled, 'the server throttled the guesses')
+    assert.deepEqual([throttled.status, throttled.type, throttled.code], [429, 'too_many_requests', 'ERR_LATCHKEY_RATE_LIMITED'])
+    assert.equal(typeof throttled.retryAfter, 'number')
+    assert.ok(throttled.retryAfter > 0, `retryAfter ${throttled.retryAfter}`)
+    guesser.close()
+  } finally {
+    await strict.stop()
+  }
 })
 
 /** Rejects like `promise` with a `TypeError`/`RangeError` of `code` whose message matches. */
