@@ -9,6 +9,147 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** The connection to a Latchkey server behind the wrapper's `Client`. */
+export declare class NativeClient {
+  /**
+   * A client for `options.baseUrl` (else `LATCHKEY_URL`) with
+   * `options.accessKey` (else `LATCHKEY_ACCESS_KEY`) or a JWT signer
+   * whose private key is `signer_key`.
+   */
+  constructor(options: ClientOptions, signerKey?: PrivateKey | undefined | null)
+  /** The server's base URL, without a trailing slash. */
+  get baseUrl(): string
+  /** Whether `close()` was called. */
+  get closed(): boolean
+  /**
+   * Drops this client's connections; later calls fail with
+   * `ERR_LATCHKEY_CLIENT_CLOSED`. Calls already running finish.
+   */
+  close(): void
+  /** `GET /v3/me`. */
+  me(): Promise<unknown>
+  /** `GET /.well-known/latchkey`. */
+  wellKnown(): Promise<unknown>
+  /** `GET /health`. */
+  health(): Promise<unknown>
+  /** `GET /openapi.json`. */
+  openapi(): Promise<unknown>
+  /** A pager over the applications. */
+  applicationsList(options: ListOptions): NativePager
+  /** One page of applications. */
+  applicationsListPage(options: ListOptions): Promise<unknown>
+  /** Creates an application. */
+  applicationsCreate(input: NewApplicationArgs): Promise<unknown>
+  /** An application. */
+  applicationsGet(id: string): Promise<unknown>
+  /** Changes an application. */
+  applicationsUpdate(id: string, update: ApplicationUpdateArgs): Promise<unknown>
+  /** Revokes an application. */
+  applicationsRevoke(id: string): Promise<unknown>
+  /** Deletes an application and its keys. */
+  applicationsDelete(id: string): Promise<unknown>
+  /** A pager over the access keys of an application. */
+  accessKeysList(applicationId: string, options: ListOptions): NativePager
+  /** One page of the access keys of an application. */
+  accessKeysListPage(applicationId: string, options: ListOptions): Promise<unknown>
+  /** A pager over every access key of the account (`GET /v3/access-keys`). */
+  accessKeysListAccount(applicationId: string | undefined | null, options: ListOptions): NativePager
+  /** One page of `GET /v3/access-keys`. */
+  accessKeysListAccountPage(applicationId: string | undefined | null, options: ListOptions): Promise<unknown>
+  /** Creates an access key; the answer's `key` is the secret, shown once. */
+  accessKeysCreate(applicationId: string, input: NewAccessKeyArgs): Promise<unknown>
+  /** An access key. */
+  accessKeysGet(applicationId: string, keyId: string): Promise<unknown>
+  /** Changes an access key. */
+  accessKeysUpdate(applicationId: string, keyId: string, update: KeyUpdateArgs): Promise<unknown>
+  /** Sets an access key's status. */
+  accessKeysSetStatus(applicationId: string, keyId: string, status: string): Promise<unknown>
+  /** Revokes an access key. */
+  accessKeysRevoke(applicationId: string, keyId: string): Promise<unknown>
+  /** Deletes an access key. */
+  accessKeysDelete(applicationId: string, keyId: string): Promise<unknown>
+  /** Deletes every listed key, or none. */
+  accessKeysBulkDelete(ids: Array<string>): Promise<unknown>
+  /** A pager over the JWT keys of an application. */
+  jwtKeysList(applicationId: string, options: ListOptions): NativePager
+  /** One page of the JWT keys of an application. */
+  jwtKeysListPage(applicationId: string, options: ListOptions): Promise<unknown>
+  /** Registers a public key. */
+  jwtKeysCreate(applicationId: string, input: NewJwtKeyArgs): Promise<unknown>
+  /** A JWT key. */
+  jwtKeysGet(applicationId: string, keyId: string): Promise<unknown>
+  /** Changes a JWT key. */
+  jwtKeysUpdate(applicationId: string, keyId: string, update: KeyUpdateArgs): Promise<unknown>
+  /** Sets a JWT key's status. */
+  jwtKeysSetStatus(applicationId: string, keyId: string, status: string): Promise<unknown>
+  /** Revokes a JWT key. */
+  jwtKeysRevoke(applicationId: string, keyId: string): Promise<unknown>
+  /** Deletes a JWT key. */
+  jwtKeysDelete(applicationId: string, keyId: string): Promise<unknown>
+  /** The application's active public keys as a JWKS object. */
+  jwtKeysJwks(applicationId: string): Promise<unknown>
+  /** A pager over the users. */
+  usersList(options: ListOptions): NativePager
+  /** One page of users. */
+  usersListPage(options: ListOptions): Promise<unknown>
+  /** Creates a user. */
+  usersCreate(input: NewUserArgs): Promise<unknown>
+  /** A user. */
+  usersGet(id: string): Promise<unknown>
+  /** Changes a user. */
+  usersUpdate(id: string, update: UserUpdateArgs): Promise<unknown>
+  /** Marks a user deleted. */
+  usersDelete(id: string): Promise<unknown>
+  /** A pager over the policy groups. */
+  policyGroupsList(options: ListOptions): NativePager
+  /** One page of policy groups. */
+  policyGroupsListPage(options: ListOptions): Promise<unknown>
+  /** Creates a policy group. */
+  policyGroupsCreate(input: NewPolicyGroupArgs): Promise<unknown>
+  /** A policy group. */
+  policyGroupsGet(id: string): Promise<unknown>
+  /** Changes a policy group. */
+  policyGroupsUpdate(id: string, update: PolicyGroupUpdateArgs): Promise<unknown>
+  /** Deletes a policy group. */
+  policyGroupsDelete(id: string): Promise<unknown>
+  /** A pager over the applications in a group. */
+  policyGroupsListApplications(id: string, options: ListOptions): NativePager
+  /** One page of the applications in a group. */
+  policyGroupsListApplicationsPage(id: string, options: ListOptions): Promise<unknown>
+  /** Adds applications to a group, all or nothing. */
+  policyGroupsAddApplications(id: string, ids: Array<string>): Promise<unknown>
+  /** Removes applications from a group, all or nothing. */
+  policyGroupsRemoveApplications(id: string, ids: Array<string>): Promise<unknown>
+  /** A pager over the users in a group. */
+  policyGroupsListUsers(id: string, options: ListOptions): NativePager
+  /** One page of the users in a group. */
+  policyGroupsListUsersPage(id: string, options: ListOptions): Promise<unknown>
+  /** Adds users to a group, all or nothing. */
+  policyGroupsAddUsers(id: string, ids: Array<string>): Promise<unknown>
+  /** Removes users from a group, all or nothing. */
+  policyGroupsRemoveUsers(id: string, ids: Array<string>): Promise<unknown>
+  /** The caller's account. */
+  accountsCurrent(): Promise<unknown>
+  /** Renames the caller's account. */
+  accountsRenameCurrent(name: string): Promise<unknown>
+  /** A pager over the tenant accounts (operator only). */
+  accountsList(options: ListOptions): NativePager
+  /** One page of accounts (operator only). */
+  accountsListPage(options: ListOptions): Promise<unknown>
+  /** Creates a tenant account; the answer's `key` is its first access key. */
+  accountsCreate(input: NewAccountArgs): Promise<unknown>
+  /** An account (operator only). */
+  accountsGet(id: string): Promise<unknown>
+  /** Changes an account (operator only). */
+  accountsUpdate(id: string, update: AccountUpdateArgs): Promise<unknown>
+}
+
+/** The pages of one list. */
+export declare class NativePager {
+  /** The next page's items, or `null` after the last page. */
+  nextPage(): Promise<unknown>
+}
+
 /** A parsed private key (`jwt.sign`'s second argument). */
 export declare class PrivateKey {
   /** A private key from PEM (PKCS#8, PKCS#1 or SEC1). */
@@ -41,6 +182,51 @@ export declare class PublicKeys {
   thumbprint(): string
 }
 
+/** A change of an account (operator only). */
+export interface AccountUpdateArgs {
+  /** New name. */
+  name?: string
+  /** New plan. */
+  plan?: string
+  /** New limits. */
+  limits?: LimitsArgs
+}
+
+/** A change of an application; what is left out stays. */
+export interface ApplicationUpdateArgs {
+  /** New name. */
+  name?: string
+  /** New description. */
+  description?: string
+  /** New status (`revoked` is terminal). */
+  status?: string
+}
+
+/**
+ * How to build a client (the wrapper has checked the JavaScript types and
+ * read `signer.privateKey` into a key handle).
+ */
+export interface ClientOptions {
+  /** The server's base URL (else `LATCHKEY_URL`). */
+  baseUrl?: string
+  /** An access key (else `LATCHKEY_ACCESS_KEY`, unless a signer is given). */
+  accessKey?: string
+  /** The signer's application id (`app_…`), with a signer key. */
+  signerApplicationId?: string
+  /** The signer's JWT key id (`jwk_…`), with a signer key. */
+  signerKeyId?: string
+  /** The `aud` of the tokens (else the server's, read once). */
+  signerAudience?: string
+  /** Token lifetime in seconds (1 to 3600; default 900). */
+  signerLifetime?: number
+  /** Time for each attempt of a request, in milliseconds. */
+  timeout?: number
+  /** Time to connect, in milliseconds. */
+  connectTimeout?: number
+  /** Retries of idempotent requests after a 429, a 503 or a failed connection. */
+  maxRetries?: number
+}
+
 /**
  * The raw JWS signature of `signing_input` (the first two segments and
  * their dot) with `key` under `algorithm`.
@@ -65,6 +251,120 @@ export interface KeyPair {
   thumbprint: string
 }
 
+/** A change of an access key or JWT key; what is left out stays. */
+export interface KeyUpdateArgs {
+  /** New name. */
+  name?: string
+  /** New description. */
+  description?: string
+  /** New status. */
+  status?: string
+  /** New expiration, milliseconds since the epoch. */
+  expiration?: number
+  /** Remove the expiration (the caller passed `expiration: null`). */
+  removeExpiration?: boolean
+}
+
+/** Plan limits. */
+export interface LimitsArgs {
+  /** Active applications. */
+  applications: number
+  /** Active access keys per application. */
+  accessKeysPerApplication: number
+  /** Active JWT keys per application. */
+  jwtKeysPerApplication: number
+}
+
+/** The options of a list (`list`, `listPage`), as the wrapper passes them. */
+export interface ListOptions {
+  /** Only items with this status. */
+  status?: string
+  /** Items per page (the server accepts 1–1000). */
+  limit?: number
+  /** `ASC` (creation order) or `DESC`. */
+  order?: string
+  /** Start after the item with this id. */
+  after?: string
+  /** Ask for `totalCount` (one-page form only). */
+  includeTotalCount?: boolean
+}
+
+/** An access key to create. */
+export interface NewAccessKeyArgs {
+  /** Name. */
+  name: string
+  /** Description. */
+  description?: string
+  /** Scopes (permissions); none means the application's full rights. */
+  scopes?: Array<string>
+  /** Expiration, milliseconds since the epoch. */
+  expiration?: number
+  /** Another user of the account to own it. */
+  createdBy?: string
+}
+
+/** A tenant account to create (operator only). */
+export interface NewAccountArgs {
+  /** Name. */
+  name: string
+  /** Plan. */
+  plan?: string
+  /** Limits (plan `custom`). */
+  limits?: LimitsArgs
+  /** Email of the account's admin user. */
+  adminEmail?: string
+}
+
+/** An application to create. */
+export interface NewApplicationArgs {
+  /** Name, unique among the account's applications that are not revoked. */
+  name: string
+  /** Description. */
+  description?: string
+  /** Policy groups (`grp_…`). */
+  groupIds?: Array<string>
+  /** Another user of the account to own it (`usr_…`). */
+  createdBy?: string
+}
+
+/** A JWT key to register. */
+export interface NewJwtKeyArgs {
+  /** Name. */
+  name: string
+  /** The public key as PEM (SPKI or X.509 certificate). */
+  publicKeyPem?: string
+  /** The public key as a JWK (JSON text). */
+  publicKeyJwk?: string
+  /** Description. */
+  description?: string
+  /** Algorithm (else inferred by the server). */
+  algorithm?: string
+  /** Expiration, milliseconds since the epoch. */
+  expiration?: number
+  /** Another user of the account to own it. */
+  createdBy?: string
+}
+
+/** A policy group to create. */
+export interface NewPolicyGroupArgs {
+  /** Name. */
+  name: string
+  /** Description. */
+  description?: string
+  /** Permissions. */
+  permissions?: Array<string>
+}
+
+/** A user to create. */
+export interface NewUserArgs {
+  /** Email, unique among the account's active users. */
+  email: string
+  /** Display name. */
+  name?: string
+  /** Policy groups. */
+  groupIds?: Array<string>
+}
+
 /**
  * Parses an access key offline; a malformed one is
  * `ERR_LATCHKEY_INVALID_ACCESS_KEY` with its `category`.
@@ -86,11 +386,31 @@ export interface ParsedAccessKey {
   keyPrefix: string
 }
 
+/** A change of a policy group. */
+export interface PolicyGroupUpdateArgs {
+  /** New name. */
+  name?: string
+  /** New description. */
+  description?: string
+  /** New permissions (replacing the old ones). */
+  permissions?: Array<string>
+}
+
 /**
  * Signs `claims` (JSON text of an object) with `key` under `algorithm`;
  * `keyid` sets `kid`, `header` (JSON text of an object) adds members.
  */
 export declare function signToken(claims: string, key: PrivateKey, algorithmName?: string | undefined | null, keyid?: string | undefined | null, header?: string | undefined | null): string
+
+/** A change of a user. */
+export interface UserUpdateArgs {
+  /** New email. */
+  email?: string
+  /** New name. */
+  name?: string
+  /** New groups (replacing the old ones). */
+  groupIds?: Array<string>
+}
 
 /** A verified token: its header and claims, each as JSON text. */
 export interface Verified {

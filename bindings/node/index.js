@@ -835,6 +835,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.NativeClient = nativeBinding.NativeClient
+module.exports.NativePager = nativeBinding.NativePager
 module.exports.PrivateKey = nativeBinding.PrivateKey
 module.exports.PublicKeys = nativeBinding.PublicKeys
 module.exports.createSignature = nativeBinding.createSignature

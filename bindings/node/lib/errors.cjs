@@ -53,7 +53,73 @@ class InvalidAccessKeyError extends LatchkeyError {
   }
 }
 
+/**
+ * The server answered with an error body: `status`, `type`, `requestId`
+ * (quote it to the operator), `fields` (`[{ name, message }]`, each invalid
+ * field) and `retryAfter` (seconds the server asked to wait, or `null`).
+ */
+class ApiError extends LatchkeyError {
+  constructor(message, code, details = {}) {
+    super(message, code)
+    this.status = details.status
+    this.type = details.type
+    this.requestId = details.requestId ?? null
+    this.fields = Object.freeze((details.fields ?? []).map((field) => Object.freeze({ ...field })))
+    this.retryAfter = details.retryAfter ?? null
+  }
+}
+/** 400 `validation_error`: `fields` names each invalid field. */
+class ValidationError extends ApiError {}
+/** 401 `unauthorized`: missing, unknown, inactive or wrong credential. */
+class UnauthorizedError extends ApiError {}
+/** 403 `forbidden`: the credential lacks a permission. */
+class ForbiddenError extends ApiError {}
+/** 404 `not_found` (also for resources of another account). */
+class NotFoundError extends ApiError {}
+/** 405 `method_not_allowed`. */
+class MethodNotAllowedError extends ApiError {}
+/** 409 `conflict`: a duplicate name or an illegal status change. */
+class ConflictError extends ApiError {}
+/** 409 `limit_exceeded`: a plan limit is reached. */
+class LimitExceededError extends ApiError {}
+/** 413 `payload_too_large`. */
+class PayloadTooLargeError extends ApiError {}
+/** 429 `too_many_requests`; `retryAfter` says how long to wait (seconds). */
+class TooManyRequestsError extends ApiError {}
+/** 5xx: the server failed (`internal_server_error` or unknown). */
+class ServerError extends ApiError {}
+/** 503 `service_unavailable`: overloaded or shutting down; retry. */
+class ServiceUnavailableError extends ServerError {}
+
+/** No HTTP answer: connection refused or reset, DNS or TLS failure. */
+class TransportError extends LatchkeyError {}
+/** The connect or request timeout elapsed. */
+class RequestTimeoutError extends TransportError {}
+/** The server answered with a body that is not what the API promises. */
+class UnexpectedResponseError extends LatchkeyError {}
+/** The client was closed; make a new one. */
+class ClientClosedError extends LatchkeyError {}
+
+const API_CLASSES = {
+  ERR_LATCHKEY_API_ERROR: ApiError,
+  ERR_LATCHKEY_VALIDATION: ValidationError,
+  ERR_LATCHKEY_UNAUTHORIZED: UnauthorizedError,
+  ERR_LATCHKEY_FORBIDDEN: ForbiddenError,
+  ERR_LATCHKEY_NOT_FOUND: NotFoundError,
+  ERR_LATCHKEY_METHOD_NOT_ALLOWED: MethodNotAllowedError,
+  ERR_LATCHKEY_CONFLICT: ConflictError,
+  ERR_LATCHKEY_LIMIT_EXCEEDED: LimitExceededError,
+  ERR_LATCHKEY_PAYLOAD_TOO_LARGE: PayloadTooLargeError,
+  ERR_LATCHKEY_RATE_LIMITED: TooManyRequestsError,
+  ERR_LATCHKEY_SERVER_ERROR: ServerError,
+  ERR_LATCHKEY_SERVICE_UNAVAILABLE: ServiceUnavailableError,
+}
+
 const CLASSES = {
+  ERR_LATCHKEY_TRANSPORT: TransportError,
+  ERR_LATCHKEY_TIMEOUT: RequestTimeoutError,
+  ERR_LATCHKEY_UNEXPECTED_RESPONSE: UnexpectedResponseError,
+  ERR_LATCHKEY_CLIENT_CLOSED: ClientClosedError,
   ERR_JWT_MALFORMED: JwtMalformedError,
   ERR_JWT_ALG_NOT_ALLOWED: JwtAlgorithmNotAllowedError,
   ERR_JWT_UNKNOWN_KID: JwtUnknownKidError,
@@ -67,9 +133,12 @@ const CLASSES = {
   ERR_JWT_INVALID_KEY: JwtInvalidKeyError,
 }
 
-/** An argument of the wrong type or value, with Node's own codes. */
+/**
+ * An argument of the wrong type or value, with Node's own codes: a
+ * `TypeError`, or a `RangeError` for `ERR_OUT_OF_RANGE`.
+ */
 function argumentError(message, code = 'ERR_INVALID_ARG_TYPE') {
-  const error = new TypeError(message)
+  const error = code === 'ERR_OUT_OF_RANGE' ? new RangeError(message) : new TypeError(message)
   error.code = code
   return error
 }
@@ -87,6 +156,22 @@ function translate(error) {
   }
   if (code === 'ERR_INVALID_ARG_TYPE' || code === 'ERR_INVALID_ARG_VALUE') {
     return argumentError(message, code)
+  }
+  // napi's own refusal of an argument it cannot convert (a wrong type that
+  // got past the wrapper's checks).
+  if (code === 'InvalidArg' || code === 'NumberExpected' || code === 'StringExpected' ||
+      code === 'ObjectExpected' || code === 'ArrayExpected' || code === 'BooleanExpected') {
+    return argumentError(message, 'ERR_INVALID_ARG_TYPE')
+  }
+  const ApiClass = API_CLASSES[code]
+  if (ApiClass !== undefined) {
+    return new ApiClass(message, code, {
+      status: error.status,
+      type: error.type,
+      requestId: error.requestId,
+      fields: error.fields,
+      retryAfter: error.retryAfter,
+    })
   }
   const Class = CLASSES[code]
   return Class === undefined ? error : new Class(message, code)
@@ -108,6 +193,22 @@ module.exports = {
   JwtBadSubjectError,
   JwtInvalidKeyError,
   InvalidAccessKeyError,
+  ApiError,
+  ValidationError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  MethodNotAllowedError,
+  ConflictError,
+  LimitExceededError,
+  PayloadTooLargeError,
+  TooManyRequestsError,
+  ServerError,
+  ServiceUnavailableError,
+  TransportError,
+  RequestTimeoutError,
+  UnexpectedResponseError,
+  ClientClosedError,
   argumentError,
   translate,
 }

@@ -6,11 +6,13 @@ const jwt = require('./jwt.cjs')
 const jws = require('./jws.cjs')
 const accessKey = require('./access-key.cjs')
 const native = require('./native.cjs')
+const { Client } = require('./client/index.cjs')
 
 const { argumentError, translate, ...errorClasses } = errors
 
 module.exports = {
   version: native.version(),
+  Client,
   jwt,
   jws,
   accessKey,

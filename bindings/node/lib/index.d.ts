@@ -145,8 +145,474 @@ export declare class InvalidAccessKeyError extends LatchkeyError {
   readonly category: string
 }
 
+// --- the API client ----------------------------------------------------------
+
+/** Plan names. */
+export type PlanName = 'free' | 'commercial' | 'custom'
+/** Statuses of an application. */
+export type ApplicationStatus = 'active' | 'revoked'
+/** Statuses of a user. */
+export type UserStatus = 'active' | 'deleted'
+/** Statuses a key can be set to (`expired` follows from the expiration). */
+export type KeyStatus = 'active' | 'inactive' | 'revoked'
+/** Statuses a key has in an answer (`expired` is derived). */
+export type AccessKeyStatus = KeyStatus | 'expired'
+/** List order: `ASC` (creation order, the server's default) or `DESC`. */
+export type Order = 'ASC' | 'DESC'
+
+/** Plan limits (active items). */
+export interface Limits {
+  applications: number
+  accessKeysPerApplication: number
+  jwtKeysPerApplication: number
+}
+
+/** An account (a team, a tenant). */
+export interface Account {
+  id: string
+  name: string
+  plan: PlanName
+  limits: Limits
+  /** Whether this is the operator account. */
+  operator: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** A user of an account. */
+export interface User {
+  id: string
+  email: string
+  name: string
+  status: UserStatus
+  groupIds: string[]
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** A policy group: a named set of permissions. */
+export interface PolicyGroup {
+  id: string
+  name: string
+  description: string
+  permissions: string[]
+  /** Whether this is the built-in `Administrators` group. */
+  builtIn: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** An application: the holder of credentials. */
+export interface Application {
+  id: string
+  name: string
+  description: string
+  groupIds: string[]
+  status: ApplicationStatus
+  /** The user it belongs to. */
+  createdBy: string
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** An access key, without its secret. */
+export interface AccessKey {
+  id: string
+  applicationId: string
+  name: string
+  description: string
+  status: AccessKeyStatus
+  /** When it stops working; `null`: never. */
+  expiration: Date | null
+  /** Scopes (immutable); empty: the application's full rights. */
+  scopes: string[]
+  /** `ak_` and the first 8 characters of the key id. */
+  keyPrefix: string
+  apiHost: string
+  createdBy: string
+  createdAt: Date
+  updatedAt: Date
+  lastUsedAt: Date | null
+}
+
+/**
+ * A new access key. `key` is the full secret, shown this once: a
+ * non-enumerable getter, so `JSON.stringify`, `util.inspect` and spreading
+ * leave it out.
+ */
+export interface CreatedAccessKey extends AccessKey {
+  readonly key: string
+}
+
+/** A registered JWT public key; its `id` is the `kid` of the tokens it signs. */
+export interface JwtKey {
+  id: string
+  applicationId: string
+  name: string
+  description: string
+  algorithm: string
+  /** The public key as a JWK. */
+  publicKey: Jwk
+  /** RFC 7638 thumbprint of the public key. */
+  thumbprint: string
+  status: AccessKeyStatus
+  expiration: Date | null
+  createdBy: string
+  createdAt: Date
+  updatedAt: Date | null
+  lastUsedAt: Date | null
+}
+
+/** A new tenant account; `key` (non-enumerable) is its admin application's access key, shown once. */
+export interface CreatedAccount extends Account {
+  adminUser: User
+  adminApplication: Application
+  accessKey: AccessKey
+  readonly key: string
+}
+
+/** The credential of `me()`. */
+export interface CredentialSummary {
+  kind: 'access_key' | 'jwt_key'
+  /** The key's id (`key_…` or `jwk_…`). */
+  id: string
+  scopes: string[]
+  expiration: Date | null
+}
+
+/** Who the calling credential is. */
+export interface Me {
+  account: Account
+  application: Application
+  user: User
+  credential: CredentialSummary
+  /** Effective permissions: the application's groups ∩ the key's scopes. */
+  permissions: string[]
+  /** The `aud` JWTs must carry. */
+  jwtAudience: string
+}
+
+/** Public facts about the server. */
+export interface ServerInfo {
+  jwtAudience: string
+  jwtAlgorithms: string[]
+  version: string
+}
+
+/** Liveness. */
+export interface Health {
+  status: string
+}
+
+/** The outcome of a bulk delete that deleted every key. */
+export interface BulkDeleteResult {
+  deleted: boolean
+  results: Array<{ id: string; status: string }>
+}
+
+/** One page of a list. */
+export interface Page<T> {
+  items: T[]
+  hasMore: boolean
+  /** The `after` of the next page; `null` on the last page. */
+  nextCursor: string | null
+  limit: number
+  order: Order
+  /** Every matching item, when asked for with `includeTotalCount`; else `null`. */
+  totalCount: number | null
+}
+
+/** The options of a list. */
+export interface ListOptions<S extends string = never> {
+  /** Only items with this status (terminal statuses are hidden unless asked for). */
+  status?: S
+  /** Items per page, 1–1000 (the server's default is 50). */
+  limit?: number
+  order?: Order
+  /** Start after the item with this id. */
+  after?: string
+}
+
+/** The options of the one-page form of a list. */
+export interface PageOptions<S extends string = never> extends ListOptions<S> {
+  /** Ask for `totalCount`. */
+  includeTotalCount?: boolean
+}
+
+/** The JWT credential of a client: tokens minted from a registered JWT key. */
+export interface JwtSignerOptions {
+  /** The application (`app_…`): the tokens' `iss` and `sub`. */
+  applicationId: string
+  /** The JWT key id (`jwk_…`): the tokens' `kid`. */
+  keyId: string
+  /** The private key: PEM (string or bytes), a private JWK or a `KeyObject`. */
+  privateKey: string | Uint8Array | Jwk | KeyObject
+  /** The tokens' `aud`; by default the server's, read once from `/.well-known/latchkey`. */
+  audience?: string
+  /** Token lifetime in seconds, 1 to 3600 (default 900). */
+  lifetime?: number
+}
+
+/** How to build a client. */
+export interface ClientOptions {
+  /** The server's base URL; default `$LATCHKEY_URL`. */
+  baseUrl?: string
+  /** An access key (checked offline); default `$LATCHKEY_ACCESS_KEY` unless `signer` is given. */
+  accessKey?: string
+  /** A JWT credential instead of an access key. */
+  signer?: JwtSignerOptions
+  /** Time for each attempt of a request, in milliseconds (default 30000). */
+  timeout?: number
+  /** Time to connect, in milliseconds (default 10000). */
+  connectTimeout?: number
+  /** Retries of idempotent requests after a 429, a 503 or a failed connection (default 3). */
+  maxRetries?: number
+}
+
+/** An application to create. */
+export interface NewApplication {
+  name: string
+  description?: string
+  groupIds?: string[]
+  /** Another user of the account to own it (needs `users:manage`). */
+  createdBy?: string
+}
+
+/** A change of an application; what is left out stays. */
+export interface ApplicationUpdate {
+  name?: string
+  description?: string
+  status?: ApplicationStatus
+}
+
+/** An access key to create. */
+export interface NewAccessKey {
+  name: string
+  description?: string
+  /** Permissions the key is limited to (immutable). */
+  scopes?: string[]
+  expiration?: Date | null
+  createdBy?: string
+}
+
+/** A change of a key; what is left out stays, `expiration: null` removes the expiration. */
+export interface KeyUpdate {
+  name?: string
+  description?: string
+  status?: KeyStatus
+  expiration?: Date | null
+}
+
+/** A JWT key to register. */
+export interface NewJwtKey {
+  name: string
+  /** PEM (SPKI or X.509 certificate), a public JWK, or a public `KeyObject`. */
+  publicKey: string | Uint8Array | Jwk | KeyObject
+  description?: string
+  /** The algorithm; by default the server infers it from the key. */
+  algorithm?: Algorithm
+  expiration?: Date | null
+  createdBy?: string
+}
+
+/** A user to create. */
+export interface NewUser {
+  email: string
+  name?: string
+  groupIds?: string[]
+}
+
+/** A change of a user. */
+export interface UserUpdate {
+  email?: string
+  name?: string
+  /** The user's groups, replacing the old ones. */
+  groupIds?: string[]
+}
+
+/** A policy group to create. */
+export interface NewPolicyGroup {
+  name: string
+  description?: string
+  permissions?: string[]
+}
+
+/** A change of a policy group. */
+export interface PolicyGroupUpdate {
+  name?: string
+  description?: string
+  /** The group's permissions, replacing the old ones. */
+  permissions?: string[]
+}
+
+/** A tenant account to create (operator only). */
+export interface NewAccount {
+  name: string
+  plan?: PlanName
+  /** Required with plan `custom`. */
+  limits?: Limits
+  adminEmail?: string
+}
+
+/** A change of an account (operator only). */
+export interface AccountUpdate {
+  name?: string
+  plan?: PlanName
+  limits?: Limits
+}
+
+/** Applications (`/v3/applications`). */
+export interface Applications {
+  /** Every application the caller may view, fetched page by page as it is read. */
+  list(options?: ListOptions<ApplicationStatus>): AsyncGenerator<Application, void, undefined>
+  listPage(options?: PageOptions<ApplicationStatus>): Promise<Page<Application>>
+  create(input: NewApplication): Promise<Application>
+  get(applicationId: string): Promise<Application>
+  update(applicationId: string, update: ApplicationUpdate): Promise<Application>
+  /** Revokes the application (terminal): its credentials stop working. */
+  revoke(applicationId: string): Promise<Application>
+  /** Deletes the application and all its keys. */
+  delete(applicationId: string): Promise<void>
+}
+
+/** Access keys (`/v3/applications/{id}/access-keys`, `/v3/access-keys`). */
+export interface AccessKeys {
+  list(applicationId: string, options?: ListOptions<AccessKeyStatus>): AsyncGenerator<AccessKey, void, undefined>
+  listPage(applicationId: string, options?: PageOptions<AccessKeyStatus>): Promise<Page<AccessKey>>
+  /** Every key of the account the caller may view (`GET /v3/access-keys`). */
+  listAccount(options?: ListOptions<AccessKeyStatus> & { applicationId?: string }): AsyncGenerator<AccessKey, void, undefined>
+  listAccountPage(options?: PageOptions<AccessKeyStatus> & { applicationId?: string }): Promise<Page<AccessKey>>
+  create(applicationId: string, input: NewAccessKey): Promise<CreatedAccessKey>
+  get(applicationId: string, keyId: string): Promise<AccessKey>
+  update(applicationId: string, keyId: string, update: KeyUpdate): Promise<AccessKey>
+  setStatus(applicationId: string, keyId: string, status: KeyStatus): Promise<AccessKey>
+  revoke(applicationId: string, keyId: string): Promise<AccessKey>
+  delete(applicationId: string, keyId: string): Promise<void>
+  /** Deletes every listed key or none (a `ConflictError` naming each failing id). */
+  bulkDelete(ids: string[]): Promise<BulkDeleteResult>
+}
+
+/** JWT keys (`/v3/applications/{id}/jwt-keys`, `/jwks`). */
+export interface JwtKeys {
+  list(applicationId: string, options?: ListOptions<AccessKeyStatus>): AsyncGenerator<JwtKey, void, undefined>
+  listPage(applicationId: string, options?: PageOptions<AccessKeyStatus>): Promise<Page<JwtKey>>
+  create(applicationId: string, input: NewJwtKey): Promise<JwtKey>
+  get(applicationId: string, keyId: string): Promise<JwtKey>
+  update(applicationId: string, keyId: string, update: KeyUpdate): Promise<JwtKey>
+  setStatus(applicationId: string, keyId: string, status: KeyStatus): Promise<JwtKey>
+  revoke(applicationId: string, keyId: string): Promise<JwtKey>
+  delete(applicationId: string, keyId: string): Promise<void>
+  /** The application's active public keys (ready for `jwt.verify`). */
+  jwks(applicationId: string): Promise<Jwks>
+}
+
+/** Users (`/v3/users`). */
+export interface Users {
+  list(options?: ListOptions<UserStatus>): AsyncGenerator<User, void, undefined>
+  listPage(options?: PageOptions<UserStatus>): Promise<Page<User>>
+  create(input: NewUser): Promise<User>
+  get(userId: string): Promise<User>
+  update(userId: string, update: UserUpdate): Promise<User>
+  /** Marks the user deleted: everything the user created stops authenticating. */
+  delete(userId: string): Promise<void>
+}
+
+/** Policy groups and their members (`/v3/policy-groups`). */
+export interface PolicyGroups {
+  list(options?: ListOptions): AsyncGenerator<PolicyGroup, void, undefined>
+  listPage(options?: PageOptions): Promise<Page<PolicyGroup>>
+  create(input: NewPolicyGroup): Promise<PolicyGroup>
+  get(groupId: string): Promise<PolicyGroup>
+  update(groupId: string, update: PolicyGroupUpdate): Promise<PolicyGroup>
+  /** Deletes the group (`Administrators` cannot be deleted). */
+  delete(groupId: string): Promise<void>
+  listApplications(groupId: string, options?: ListOptions): AsyncGenerator<Application, void, undefined>
+  listApplicationsPage(groupId: string, options?: PageOptions): Promise<Page<Application>>
+  addApplications(groupId: string, ids: string[]): Promise<void>
+  removeApplications(groupId: string, ids: string[]): Promise<void>
+  listUsers(groupId: string, options?: ListOptions): AsyncGenerator<User, void, undefined>
+  listUsersPage(groupId: string, options?: PageOptions): Promise<Page<User>>
+  addUsers(groupId: string, ids: string[]): Promise<void>
+  removeUsers(groupId: string, ids: string[]): Promise<void>
+}
+
+/** The caller's account; tenant accounts for the operator (`/v3/accounts`). */
+export interface Accounts {
+  current(): Promise<Account>
+  renameCurrent(name: string): Promise<Account>
+  list(options?: ListOptions): AsyncGenerator<Account, void, undefined>
+  listPage(options?: PageOptions): Promise<Page<Account>>
+  create(input: NewAccount): Promise<CreatedAccount>
+  get(accountId: string): Promise<Account>
+  update(accountId: string, update: AccountUpdate): Promise<Account>
+}
+
+/**
+ * A Latchkey API client: every network method returns a promise whose
+ * request runs on the Rust client, off the event loop.
+ */
+export declare class Client {
+  /** Throws `TypeError`/`RangeError` for bad options and `InvalidAccessKeyError` for a mistyped key. */
+  constructor(options?: ClientOptions)
+  /** The server's base URL, without a trailing slash. */
+  readonly baseUrl: string
+  /** Whether `close()` was called. */
+  readonly closed: boolean
+  readonly applications: Applications
+  readonly accessKeys: AccessKeys
+  readonly jwtKeys: JwtKeys
+  readonly users: Users
+  readonly policyGroups: PolicyGroups
+  readonly accounts: Accounts
+  me(): Promise<Me>
+  wellKnown(): Promise<ServerInfo>
+  health(): Promise<Health>
+  openapi(): Promise<Record<string, unknown>>
+  /** Drops the connections; later calls reject with `ClientClosedError`. */
+  close(): void
+}
+
+/** One invalid field of a request. */
+export interface FieldError {
+  readonly name: string
+  readonly message: string
+}
+
+/** The server answered with an error body. */
+export declare class ApiError extends LatchkeyError {
+  readonly status: number
+  /** The API's error type (`not_found`, …). */
+  readonly type: string
+  /** The request id, to quote to the operator. */
+  readonly requestId: string | null
+  /** Each invalid field (validation errors, a refused bulk delete's ids). */
+  readonly fields: readonly FieldError[]
+  /** Seconds the server asked to wait (`Retry-After`), or `null`. */
+  readonly retryAfter: number | null
+}
+export declare class ValidationError extends ApiError { readonly code: 'ERR_LATCHKEY_VALIDATION' }
+export declare class UnauthorizedError extends ApiError { readonly code: 'ERR_LATCHKEY_UNAUTHORIZED' }
+export declare class ForbiddenError extends ApiError { readonly code: 'ERR_LATCHKEY_FORBIDDEN' }
+export declare class NotFoundError extends ApiError { readonly code: 'ERR_LATCHKEY_NOT_FOUND' }
+export declare class MethodNotAllowedError extends ApiError { readonly code: 'ERR_LATCHKEY_METHOD_NOT_ALLOWED' }
+export declare class ConflictError extends ApiError { readonly code: 'ERR_LATCHKEY_CONFLICT' }
+export declare class LimitExceededError extends ApiError { readonly code: 'ERR_LATCHKEY_LIMIT_EXCEEDED' }
+export declare class PayloadTooLargeError extends ApiError { readonly code: 'ERR_LATCHKEY_PAYLOAD_TOO_LARGE' }
+export declare class TooManyRequestsError extends ApiError { readonly code: 'ERR_LATCHKEY_RATE_LIMITED' }
+export declare class ServerError extends ApiError {}
+export declare class ServiceUnavailableError extends ServerError { readonly code: 'ERR_LATCHKEY_SERVICE_UNAVAILABLE' }
+/** No HTTP answer: connection refused or reset, DNS or TLS failure. */
+export declare class TransportError extends LatchkeyError {}
+/** The connect or request timeout elapsed. */
+export declare class RequestTimeoutError extends TransportError { readonly code: 'ERR_LATCHKEY_TIMEOUT' }
+/** The server answered with a body that is not what the API promises. */
+export declare class UnexpectedResponseError extends LatchkeyError { readonly code: 'ERR_LATCHKEY_UNEXPECTED_RESPONSE' }
+/** The client was closed. */
+export declare class ClientClosedError extends LatchkeyError { readonly code: 'ERR_LATCHKEY_CLIENT_CLOSED' }
+
 declare const latchkey: {
   version: typeof version
+  Client: typeof Client
   jwt: typeof jwt
   jws: typeof jws
   accessKey: typeof accessKey

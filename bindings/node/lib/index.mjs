@@ -3,6 +3,7 @@ import latchkey from './index.cjs'
 
 export const {
   version,
+  Client,
   jwt,
   jws,
   accessKey,
@@ -21,5 +22,21 @@ export const {
   JwtBadSubjectError,
   JwtInvalidKeyError,
   InvalidAccessKeyError,
+  ApiError,
+  ValidationError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  MethodNotAllowedError,
+  ConflictError,
+  LimitExceededError,
+  PayloadTooLargeError,
+  TooManyRequestsError,
+  ServerError,
+  ServiceUnavailableError,
+  TransportError,
+  RequestTimeoutError,
+  UnexpectedResponseError,
+  ClientClosedError,
 } = latchkey
 export default latchkey

@@ -11,6 +11,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod access_key;
+mod client;
 mod errors;
 mod keys;
 mod token;

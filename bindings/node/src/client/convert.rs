@@ -1,0 +1,345 @@
+//! The client's answers as JavaScript values, built on the main thread (the
+//! callback of each promise): plain objects with camelCase members, `Date`s
+//! for timestamps, `null` for an absent optional value, arrays of strings for
+//! ids and permissions, JWKs and JWKS as plain objects. The one-time `key` of
+//! a created access key or account is set here as an ordinary member; the
+//! wrapper (`lib/client/models.cjs`) makes it non-enumerable.
+
+use jiff::Timestamp;
+use latchkey_client::jwt::Jwks;
+use latchkey_client::models::{
+    AccessKey, Account, Application, BulkDeleteResult, CreatedAccessKey, CreatedAccount,
+    CredentialKind, Health, JwtKey, Me, Page, PolicyGroup, ServerInfo, User,
+};
+use latchkey_client::types::{Limits, Order, PermissionSet};
+use napi::bindgen_prelude::{JsObjectValue, Null, Object, ToNapiValue, Unknown};
+use napi::{Env, JsValue, Result};
+use serde_json::Value;
+
+/// A value the client returns, convertible on the main thread.
+pub trait ToJs {
+    /// The JavaScript value for this value.
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>>;
+}
+
+/// An object under construction, one member at a time.
+struct Members<'env> {
+    env: &'env Env,
+    object: Object<'env>,
+}
+
+impl<'env> Members<'env> {
+    fn new(env: &'env Env) -> Result<Self> {
+        Ok(Members {
+            env,
+            object: Object::new(env)?,
+        })
+    }
+
+    fn set<V: ToNapiValue>(mut self, name: &str, value: V) -> Result<Self> {
+        self.object.set_named_property(name, value)?;
+        Ok(self)
+    }
+
+    fn text(self, name: &str, value: impl AsRef<str>) -> Result<Self> {
+        self.set(name, value.as_ref())
+    }
+
+    fn date(self, name: &str, at: Timestamp) -> Result<Self> {
+        let date = date(self.env, at)?;
+        self.set(name, date)
+    }
+
+    fn optional_date(self, name: &str, at: Option<Timestamp>) -> Result<Self> {
+        match at {
+            Some(at) => self.date(name, at),
+            None => self.set(name, Null),
+        }
+    }
+
+    fn strings<T: ToString>(self, name: &str, items: impl IntoIterator<Item = T>) -> Result<Self> {
+        let items: Vec<String> = items.into_iter().map(|item| item.to_string()).collect();
+        self.set(name, items)
+    }
+
+    fn permissions(self, name: &str, set: PermissionSet) -> Result<Self> {
+        self.strings(name, set.iter())
+    }
+
+    fn value(self, name: &str, value: &impl ToJs) -> Result<Self> {
+        let value = value.to_js(self.env)?;
+        self.set(name, value)
+    }
+
+    fn json(self, name: &str, value: &Value) -> Result<Self> {
+        let value = self.env.to_js_value(value)?;
+        self.set(name, value)
+    }
+
+    fn done(self) -> Result<Unknown<'env>> {
+        Ok(self.object.to_unknown())
+    }
+}
+
+/// A `Date` (millisecond precision, as JavaScript keeps).
+fn date(env: &Env, at: Timestamp) -> Result<Unknown<'_>> {
+    Ok(env.create_date(at.as_millisecond() as f64)?.to_unknown())
+}
+
+impl ToJs for () {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        ().into_unknown(env)
+    }
+}
+
+impl<T: ToJs> ToJs for Vec<T> {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        let items = self
+            .iter()
+            .map(|item| item.to_js(env))
+            .collect::<Result<Vec<_>>>()?;
+        items.into_unknown(env)
+    }
+}
+
+impl<T: ToJs> ToJs for Option<T> {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        match self {
+            Some(value) => value.to_js(env),
+            None => Null.into_unknown(env),
+        }
+    }
+}
+
+impl ToJs for Box<dyn ToJs + Send> {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        (**self).to_js(env)
+    }
+}
+
+impl ToJs for Value {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        env.to_js_value(self)
+    }
+}
+
+impl ToJs for Jwks {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        env.to_js_value(&self.to_value())
+    }
+}
+
+fn order_name(order: Order) -> &'static str {
+    match order {
+        Order::Ascending => "ASC",
+        Order::Descending => "DESC",
+    }
+}
+
+impl<T: ToJs> ToJs for Page<T> {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        // The cursor of the next page is only worth giving when there is one.
+        let next_cursor = self.after.as_deref().filter(|_| self.has_more);
+        Members::new(env)?
+            .value("items", &self.data)?
+            .set("hasMore", self.has_more)?
+            .set("nextCursor", next_cursor)?
+            .set("limit", self.limit)?
+            .text("order", order_name(self.order))?
+            .set("totalCount", self.total_count.map(|count| count as f64))?
+            .done()
+    }
+}
+
+fn limits<'env>(env: &'env Env, limits: &Limits) -> Result<Unknown<'env>> {
+    Members::new(env)?
+        .set("applications", limits.applications)?
+        .set(
+            "accessKeysPerApplication",
+            limits.access_keys_per_application,
+        )?
+        .set("jwtKeysPerApplication", limits.jwt_keys_per_application)?
+        .done()
+}
+
+fn account_members<'env>(env: &'env Env, account: &Account) -> Result<Members<'env>> {
+    Members::new(env)?
+        .text("id", account.id.to_string())?
+        .text("name", &account.name)?
+        .text("plan", account.plan.as_str())?
+        .set("limits", limits(env, &account.limits)?)?
+        .set("operator", account.operator)?
+        .date("createdAt", account.created_at)?
+        .date("updatedAt", account.updated_at)
+}
+
+impl ToJs for Account {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        account_members(env, self)?.done()
+    }
+}
+
+impl ToJs for User {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        Members::new(env)?
+            .text("id", self.id.to_string())?
+            .text("email", &self.email)?
+            .text("name", &self.name)?
+            .text("status", self.status.as_str())?
+            .strings("groupIds", &self.group_ids)?
+            .date("createdAt", self.created_at)?
+            .date("updatedAt", self.updated_at)?
+            .done()
+    }
+}
+
+impl ToJs for PolicyGroup {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        Members::new(env)?
+            .text("id", self.id.to_string())?
+            .text("name", &self.name)?
+            .text("description", &self.description)?
+            .permissions("permissions", self.permissions)?
+            .set("builtIn", self.built_in)?
+            .date("createdAt", self.created_at)?
+            .date("updatedAt", self.updated_at)?
+            .done()
+    }
+}
+
+impl ToJs for Application {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        Members::new(env)?
+            .text("id", self.id.to_string())?
+            .text("name", &self.name)?
+            .text("description", &self.description)?
+            .strings("groupIds", &self.group_ids)?
+            .text("status", self.status.as_str())?
+            .text("createdBy", self.created_by.to_string())?
+            .date("createdAt", self.created_at)?
+            .date("updatedAt", self.updated_at)?
+            .done()
+    }
+}
+
+fn access_key_members<'env>(env: &'env Env, key: &AccessKey) -> Result<Members<'env>> {
+    Members::new(env)?
+        .text("id", key.id.to_string())?
+        .text("applicationId", key.application_id.to_string())?
+        .text("name", &key.name)?
+        .text("description", &key.description)?
+        .text("status", key.status.as_str())?
+        .optional_date("expiration", key.expiration)?
+        .permissions("scopes", key.scopes)?
+        .text("keyPrefix", &key.key_prefix)?
+        .text("apiHost", &key.api_host)?
+        .text("createdBy", key.created_by.to_string())?
+        .date("createdAt", key.created_at)?
+        .date("updatedAt", key.updated_at)?
+        .optional_date("lastUsedAt", key.last_used_at)
+}
+
+impl ToJs for AccessKey {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        access_key_members(env, self)?.done()
+    }
+}
+
+impl ToJs for CreatedAccessKey {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        access_key_members(env, &self.access_key)?
+            .text("key", self.key())?
+            .done()
+    }
+}
+
+impl ToJs for JwtKey {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        Members::new(env)?
+            .text("id", self.id.to_string())?
+            .text("applicationId", self.application_id.to_string())?
+            .text("name", &self.name)?
+            .text("description", &self.description)?
+            .text("algorithm", &self.algorithm)?
+            .json("publicKey", &Value::Object(self.public_key.clone()))?
+            .text("thumbprint", &self.thumbprint)?
+            .text("status", self.status.as_str())?
+            .optional_date("expiration", self.expiration)?
+            .text("createdBy", self.created_by.to_string())?
+            .date("createdAt", self.created_at)?
+            .optional_date("updatedAt", self.updated_at)?
+            .optional_date("lastUsedAt", self.last_used_at)?
+            .done()
+    }
+}
+
+impl ToJs for CreatedAccount {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        account_members(env, &self.account)?
+            .value("adminUser", &self.admin_user)?
+            .value("adminApplication", &self.admin_application)?
+            .value("accessKey", &self.access_key)?
+            .text("key", self.key())?
+            .done()
+    }
+}
+
+impl ToJs for Me {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        let kind = match self.credential.kind {
+            CredentialKind::AccessKey => "access_key",
+            CredentialKind::JwtKey => "jwt_key",
+            // A kind this binding does not know yet still has a name.
+            _ => "unknown",
+        };
+        let credential = Members::new(env)?
+            .text("kind", kind)?
+            .text("id", &self.credential.id)?
+            .permissions("scopes", self.credential.scopes)?
+            .optional_date("expiration", self.credential.expiration)?
+            .done()?;
+        Members::new(env)?
+            .value("account", &self.account)?
+            .value("application", &self.application)?
+            .value("user", &self.user)?
+            .set("credential", credential)?
+            .permissions("permissions", self.permissions)?
+            .text("jwtAudience", &self.jwt_audience)?
+            .done()
+    }
+}
+
+impl ToJs for ServerInfo {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        Members::new(env)?
+            .text("jwtAudience", &self.jwt_audience)?
+            .strings("jwtAlgorithms", &self.jwt_algorithms)?
+            .text("version", &self.version)?
+            .done()
+    }
+}
+
+impl ToJs for Health {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        Members::new(env)?.text("status", &self.status)?.done()
+    }
+}
+
+impl ToJs for BulkDeleteResult {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        let results = self
+            .results
+            .iter()
+            .map(|item| {
+                Members::new(env)?
+                    .text("id", &item.id)?
+                    .text("status", &item.status)?
+                    .done()
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Members::new(env)?
+            .set("deleted", self.deleted)?
+            .set("results", results)?
+            .done()
+    }
+}
