@@ -14,7 +14,7 @@ use common::{BIN, Server, TestDatabase, id, ids, on_postgres};
 use serde_json::json;
 
 /// Runs `latchkey admin <args…>`, feeding `stdin` when given.
-fn admin(args: &[String], stdin: Option<&[u8]>) -> Output {
+fn run_admin(args: &[String], stdin: Option<&[u8]>) -> Output {
     let mut command = Command::new(BIN);
     command
         .arg("admin")
@@ -137,7 +137,7 @@ async fn data_moves_to_the_other_store_and_back_with_every_credential() {
 
     // Out of this run's kind of store into a file…
     let file = source.dir.path().join("export.jsonl");
-    let out = admin(
+    let out = run_admin(
         &args(
             &["export", "--out", &file.display().to_string()],
             &source.store_args(),
@@ -156,7 +156,7 @@ async fn data_moves_to_the_other_store_and_back_with_every_credential() {
         assert_eq!(mode & 0o077, 0, "the export is private to its owner");
     }
     // …never over an existing file.
-    let again = admin(
+    let again = run_admin(
         &args(
             &["export", "--out", &file.display().to_string()],
             &source.store_args(),
@@ -172,7 +172,7 @@ async fn data_moves_to_the_other_store_and_back_with_every_credential() {
 
     // …into the other kind, served there.
     let (dir, database) = empty_store(!on_postgres());
-    let into = admin(
+    let into = run_admin(
         &args(
             &["import", "--in", &file.display().to_string()],
             &store_args(&dir, database.as_deref()),
@@ -181,34 +181,39 @@ async fn data_moves_to_the_other_store_and_back_with_every_credential() {
     );
     assert!(into.status.success(), "{}", stderr(&into));
     assert!(stderr(&into).contains("imported"), "{}", stderr(&into));
+    let other = store_args(&dir, database.as_deref());
+    assert_eq!(
+        body(&export_of(&other)),
+        body(&exported),
+        "the same records after the move"
+    );
     let mut moved = Server::spawn(dir.clone(), database.clone(), Vec::new());
     check_credentials(&moved, &expected).await;
     moved.stop();
 
-    // And back, through stdout and stdin, into a new store of the first kind.
-    let out = admin(
-        &args(&["export"], &store_args(&dir, database.as_deref())),
-        None,
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let body = |text: &str| text.lines().skip(1).map(str::to_owned).collect::<Vec<_>>();
-    assert_eq!(
-        body(&String::from_utf8(out.stdout.clone()).unwrap()),
-        body(&exported),
-        "the same records after a trip through the other store"
-    );
+    // And back, through stdout and stdin, into a new store of the first
+    // kind (from what the moved server has written since: key use times).
+    let current = export_of(&other);
     let (back_dir, back_database) = empty_store(on_postgres());
-    let into = admin(
-        &args(
-            &["import"],
-            &store_args(&back_dir, back_database.as_deref()),
-        ),
-        Some(&out.stdout),
-    );
+    let back_args = store_args(&back_dir, back_database.as_deref());
+    let into = run_admin(&args(&["import"], &back_args), Some(current.as_bytes()));
     assert!(into.status.success(), "{}", stderr(&into));
+    assert_eq!(body(&export_of(&back_args)), body(&current));
     let mut back = Server::spawn(back_dir, back_database, Vec::new());
     check_credentials(&back, &expected).await;
     back.stop();
+}
+
+/// The lines after the header (whose `exported_at` differs between exports).
+fn body(export: &str) -> Vec<String> {
+    export.lines().skip(1).map(str::to_owned).collect()
+}
+
+/// The export of a store, through stdout.
+fn export_of(store: &[String]) -> String {
+    let out = run_admin(&args(&["export"], store), None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
 }
 
 fn refused(output: &Output, fragments: &[&str]) {
@@ -236,7 +241,7 @@ async fn bad_input_and_a_non_empty_target_are_refused_and_change_nothing() {
     let admin_key = source.admin_key.clone();
     source.admin().app("billing").await;
     source.stop();
-    let out = admin(&args(&["export"], &source.store_args()), None);
+    let out = run_admin(&args(&["export"], &source.store_args()), None);
     assert!(out.status.success(), "{}", stderr(&out));
     let good = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = good.lines().collect();
@@ -276,19 +281,19 @@ async fn bad_input_and_a_non_empty_target_are_refused_and_change_nothing() {
         ),
     ];
     for (input, expected) in &cases {
-        let output = admin(&args(&["import"], &target_args), Some(input.as_bytes()));
+        let output = run_admin(&args(&["import"], &target_args), Some(input.as_bytes()));
         refused(&output, &[expected]);
         assert!(!exists(target.path()), "no data file is left behind");
     }
 
     // The good export into the (non-empty) store it came from: refused,
     // and that store is unchanged and still serves.
-    let output = admin(
+    let output = run_admin(
         &args(&["import"], &source.store_args()),
         Some(good.as_bytes()),
     );
     refused(&output, &["not empty"]);
-    let after = admin(&args(&["export"], &source.store_args()), None);
+    let after = run_admin(&args(&["export"], &source.store_args()), None);
     let after = String::from_utf8(after.stdout).unwrap();
     assert_eq!(
         after.lines().skip(1).collect::<Vec<_>>(),
@@ -300,7 +305,7 @@ async fn bad_input_and_a_non_empty_target_are_refused_and_change_nothing() {
     restarted.stop();
 
     // And the good export does import into the empty file.
-    let output = admin(&args(&["import"], &target_args), Some(good.as_bytes()));
+    let output = run_admin(&args(&["import"], &target_args), Some(good.as_bytes()));
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(exists(target.path()));
 }
