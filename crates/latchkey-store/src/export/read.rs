@@ -14,7 +14,7 @@ use super::write::{END_KIND, End};
 
 /// What one line after the header holds.
 enum Line {
-    Record(ExportRecord),
+    Record(Box<ExportRecord>),
     End(u64),
 }
 
@@ -64,7 +64,7 @@ pub fn read_export(input: impl BufRead) -> Result<(ExportHeader, ImportSet), Imp
             continue;
         }
         match record_line(&line) {
-            Ok(Line::Record(record)) => records.push((number, record)),
+            Ok(Line::Record(record)) => records.push((number, *record)),
             Ok(Line::End(count)) => {
                 let written = (number - 2) as u64;
                 if count != written {
@@ -177,7 +177,7 @@ fn record_line(line: &str) -> Result<Line, String> {
             kind.describe()
         ));
     }
-    Ok(Line::Record(record))
+    Ok(Line::Record(Box::new(record)))
 }
 
 /// The path of the first place where two values differ, if any.
