@@ -19,8 +19,9 @@ enum Line {
 }
 
 /// Reads a whole export and checks it (see [the module](super)); nothing is
-/// written anywhere. Every bad line is reported, by number, in one
-/// [`ImportError::Invalid`]; a bad header stops at line 1.
+/// written anywhere. Every line that does not read is reported, by number,
+/// in one [`ImportError::Invalid`]; once every line reads, every record
+/// whose references or names do not hold is. A bad header stops at line 1.
 pub fn read_export(input: impl BufRead) -> Result<(ExportHeader, ImportSet), ImportError> {
     let mut lines = input.split(b'\n');
     let header = match lines.next() {
