@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod serve;
 pub mod state;
+pub mod transfer;
 
 mod request_context;
 

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use latchkey_core::plan::Plan;
 use latchkey_server::config::ServerConfig;
 use latchkey_server::serve::{ServeOptions, StoreLocation, serve};
+use latchkey_server::transfer::{self, Stream};
 
 /// Latchkey: access management for applications.
 #[derive(Debug, Parser)]
@@ -92,6 +93,24 @@ enum AdminCommand {
         /// The server's public base URL, recorded on the key.
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         api_host: String,
+    },
+    /// Write every record of the store as JSON lines (key secrets stay
+    /// hashed), to move it into another store with `admin import`.
+    Export {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Where to write: a new file (never overwritten), or `-` for stdout.
+        #[arg(long, default_value = "-", value_name = "FILE")]
+        out: String,
+    },
+    /// Load an export into an empty store (a new data file or an empty
+    /// database): checked line by line first, then written all or nothing.
+    Import {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// What to read: an export file, or `-` for stdin.
+        #[arg(long = "in", default_value = "-", value_name = "FILE")]
+        input: String,
     },
 }
 
@@ -186,6 +205,21 @@ fn main() -> ExitCode {
             Command::Admin {
                 command: AdminCommand::MintKey { store, api_host },
             } => mint_key(store.location(), api_host).await,
+            Command::Admin {
+                command: AdminCommand::Export { store, out },
+            } => {
+                let counts = transfer::export(&store.location(), &Stream::parse(&out)).await?;
+                transfer::flush_stdout()?;
+                eprintln!("{}", transfer::summary("exported", &counts));
+                Ok(())
+            }
+            Command::Admin {
+                command: AdminCommand::Import { store, input },
+            } => {
+                let counts = transfer::import(&store.location(), &Stream::parse(&input)).await?;
+                eprintln!("{}", transfer::summary("imported", &counts));
+                Ok(())
+            }
             Command::Openapi => {
                 print!("{}", latchkey_server::openapi_json());
                 Ok(())

@@ -14,6 +14,7 @@
 //! [`StoreError::OutsideScope`].
 
 mod error;
+pub mod export;
 mod issue;
 #[cfg(feature = "postgres")]
 pub mod postgres;

@@ -14,6 +14,7 @@ use latchkey_core::status::{ApplicationStatus, EffectiveKeyStatus, UserStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::StoreResult;
+use crate::export::{ExportRecord, ImportError, ImportSet};
 
 /// Which applications (and their keys) an operation reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +148,19 @@ pub trait Store: Send + Sync + 'static {
         update: AccountUpdate,
         now: Timestamp,
     ) -> StoreResult<Account>;
+
+    // --- the whole store: export and import ---------------------------------
+
+    /// Every record of the store, read in one snapshot, in export order
+    /// (kind, then id): what `latchkey admin export` writes. Access keys come
+    /// with their secrets' hashes.
+    async fn export_all(&self) -> StoreResult<Vec<ExportRecord>>;
+    /// Writes a checked export into this store, which must be empty
+    /// ([`ImportError::NotEmpty`] otherwise, with nothing written): all or
+    /// nothing, in one transaction, rebuilding what the store derives
+    /// (indexes, name and email claims, memberships, the operator marker).
+    /// Plan limits are not checked: the records were admitted when made.
+    async fn import_all(&self, records: ImportSet) -> Result<(), ImportError>;
 
     // --- users ------------------------------------------------------------
 

@@ -113,6 +113,27 @@ async fn fresh() -> (Arc<dyn Store>, TestDatabase) {
 }
 
 conformance_tests!(fresh().await);
+export_conformance_tests!(fresh().await);
+
+fn fresh_redb() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = latchkey_store::redb::RedbStore::open(dir.path().join("latchkey.redb")).unwrap();
+    (Arc::new(store), dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn export_import_round_trips_postgres_to_redb() {
+    let (source, _database) = fresh().await;
+    let (target, _dir) = fresh_redb();
+    conformance::export::export_import_round_trips(source, target).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn export_import_round_trips_redb_to_postgres() {
+    let (source, _dir) = fresh_redb();
+    let (target, _database) = fresh().await;
+    conformance::export::export_import_round_trips(source, target).await;
+}
 
 #[test]
 fn database_names_are_replaced_in_urls() {

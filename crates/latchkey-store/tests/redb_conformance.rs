@@ -15,6 +15,14 @@ fn fresh() -> (Arc<dyn Store>, tempfile::TempDir) {
 }
 
 conformance_tests!(fresh());
+export_conformance_tests!(fresh());
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn export_import_round_trips_redb_to_redb() {
+    let (source, _source_dir) = fresh();
+    let (target, _target_dir) = fresh();
+    conformance::export::export_import_round_trips(source, target).await;
+}
 
 #[tokio::test]
 async fn everything_survives_a_reopen() {

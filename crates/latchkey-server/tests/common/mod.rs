@@ -163,7 +163,9 @@ impl Server {
         }
     }
 
-    fn spawn(
+    /// Starts a server on a given store: the redb file in `dir`, or
+    /// `database` when given.
+    pub fn spawn(
         dir: Arc<tempfile::TempDir>,
         database: Option<Arc<TestDatabase>>,
         envs: Vec<(String, String)>,

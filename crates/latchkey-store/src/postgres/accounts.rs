@@ -21,9 +21,8 @@ pub(super) async fn load(tx: &Tx<'_>, id: AccountId) -> Result<Account, TxError>
     }
 }
 
-/// Writes an account and everything it starts with.
-pub(super) async fn insert_bundle(tx: &Tx<'_>, bundle: &AccountBundle) -> Result<(), TxError> {
-    let account = &bundle.account;
+/// Writes an account (there can be only one operator account).
+pub(super) async fn insert(tx: &Tx<'_>, account: &Account) -> Result<(), TxError> {
     if account.operator && operator(tx).await?.is_some() {
         return Err(StoreError::Conflict("an operator account already exists".into()).into());
     }
@@ -32,6 +31,12 @@ pub(super) async fn insert_bundle(tx: &Tx<'_>, bundle: &AccountBundle) -> Result
         &[&uid(account.id), &account.operator, &json(account)?],
     )
     .await?;
+    Ok(())
+}
+
+/// Writes an account and everything it starts with.
+pub(super) async fn insert_bundle(tx: &Tx<'_>, bundle: &AccountBundle) -> Result<(), TxError> {
+    insert(tx, &bundle.account).await?;
     groups::insert(tx, &bundle.administrators).await?;
     users::insert(tx, &bundle.admin_user).await?;
     applications::insert(tx, &bundle.admin_application).await?;

@@ -81,9 +81,12 @@ async fn check_name_free(tx: &Tx<'_>, app: &Application) -> Result<(), TxError> 
     }
 }
 
-/// Writes a new application with its memberships (no limit check).
+/// Writes a new (or imported) application with its memberships; an active
+/// one's name must be free (no limit check).
 pub(super) async fn insert(tx: &Tx<'_>, app: &Application) -> Result<(), TxError> {
-    check_name_free(tx, app).await?;
+    if app.is_active() {
+        check_name_free(tx, app).await?;
+    }
     tx.execute(
         "INSERT INTO applications (id, account_id, name, status, created_by, doc) VALUES ($1, $2, $3, $4, $5, $6)",
         &[

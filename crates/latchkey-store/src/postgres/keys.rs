@@ -140,9 +140,12 @@ async fn check_name_free<K: PgKey>(tx: &Tx<'_>, key: &K) -> Result<(), TxError> 
     }
 }
 
-/// Writes a new key (no limit check).
+/// Writes a new (or imported) key; unless revoked, its name must be free
+/// (no limit check).
 pub(super) async fn insert<K: PgKey>(tx: &Tx<'_>, key: &K) -> Result<(), TxError> {
-    check_name_free(tx, key).await?;
+    if key.status() != KeyStatus::Revoked {
+        check_name_free(tx, key).await?;
+    }
     let sql = format!(
         "INSERT INTO {} (id, account_id, application_id, name, status, expiration_ns, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         K::TABLE

@@ -17,6 +17,7 @@ mod tx;
 mod accounts;
 mod applications;
 mod credentials;
+mod export;
 mod groups;
 mod keys;
 pub mod migrations;

@@ -15,7 +15,8 @@ use latchkey_core::secret_hash::SecretHash;
 use latchkey_core::status::{ApplicationStatus, UserStatus};
 
 use super::tx::Mode;
-use super::{PgStore, accounts, applications, credentials, groups, keys, users};
+use super::{PgStore, accounts, applications, credentials, export, groups, keys, users};
+use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
     AccountBundle, AppScope, BulkDeleteReport, KeyFilter, LimitPolicy, Members, Store, StoreResult,
     StoredAccessKey,
@@ -48,6 +49,20 @@ impl Store for PgStore {
             &tx, id, &update, now
         )
         .await?)
+    }
+
+    async fn export_all(&self) -> StoreResult<Vec<ExportRecord>> {
+        transaction!(self, Mode::Read, |tx| export::export(&tx).await?)
+    }
+    async fn import_all(&self, records: ImportSet) -> Result<(), ImportError> {
+        // `Create`: queue on `creation_lock`, so no creation slips in
+        // between the emptiness check and the import.
+        let held = transaction!(self, Mode::Create, |tx| export::import(&tx, &records)
+            .await?)?;
+        match held {
+            Some(kind) => Err(ImportError::NotEmpty { kind }),
+            None => Ok(()),
+        }
     }
 
     async fn create_user(&self, user: User) -> StoreResult<User> {

@@ -59,10 +59,13 @@ async fn check_email_free(tx: &Tx<'_>, user: &User) -> Result<(), TxError> {
     }
 }
 
-/// Writes a new user with its memberships.
+/// Writes a new (or imported) user with its memberships; an active user's
+/// email must be free.
 pub(super) async fn insert(tx: &Tx<'_>, user: &User) -> Result<(), TxError> {
     groups::check_exist(tx, user.account_id, &user.group_ids).await?;
-    check_email_free(tx, user).await?;
+    if user.is_active() {
+        check_email_free(tx, user).await?;
+    }
     tx.execute(
         "INSERT INTO users (id, account_id, email_key, status, doc) VALUES ($1, $2, $3, $4, $5)",
         &[

@@ -28,8 +28,9 @@ fn operator(txn: &ReadTransaction) -> StoreResult<Option<Account>> {
     id.map(|id| txn.get_existing(ACCOUNTS, id)).transpose()
 }
 
-fn insert_bundle(txn: &WriteTransaction, bundle: &AccountBundle) -> StoreResult<()> {
-    let account = &bundle.account;
+/// Writes an account, marking it as the operator account when it is one
+/// (there can be only one).
+pub(super) fn insert(txn: &WriteTransaction, account: &Account) -> StoreResult<()> {
     if account.operator {
         let mut table = txn.open_table(OPERATOR)?;
         if table.get(OPERATOR_KEY)?.is_some() {
@@ -40,7 +41,11 @@ fn insert_bundle(txn: &WriteTransaction, bundle: &AccountBundle) -> StoreResult<
         table.insert(OPERATOR_KEY, account.id.as_u128())?;
     }
     txn.put(ACCOUNTS, account.id.into(), account)?;
-    txn.link(ACCOUNT_LIST, 0, account.id.into())?;
+    txn.link(ACCOUNT_LIST, 0, account.id.into())
+}
+
+fn insert_bundle(txn: &WriteTransaction, bundle: &AccountBundle) -> StoreResult<()> {
+    insert(txn, &bundle.account)?;
     groups::insert(txn, &bundle.administrators)?;
     users::insert(txn, &bundle.admin_user)?;
     applications::insert(txn, &bundle.admin_application)?;

@@ -50,15 +50,18 @@ pub(super) fn check_reach(
     }
 }
 
-/// Writes a new application with its name claim and memberships (no limit check).
+/// Writes a new (or imported) application with its memberships, and its
+/// name claim while it is active (no limit check).
 pub(super) fn insert(txn: &WriteTransaction, app: &Application) -> StoreResult<()> {
-    txn.claim_name(
-        APPLICATION_NAMES,
-        app.account_id.into(),
-        &app.name,
-        app.id.into(),
-        "name",
-    )?;
+    if app.is_active() {
+        txn.claim_name(
+            APPLICATION_NAMES,
+            app.account_id.into(),
+            &app.name,
+            app.id.into(),
+            "name",
+        )?;
+    }
     txn.put(APPLICATIONS, app.id.into(), app)?;
     txn.link(
         APPLICATIONS_BY_ACCOUNT,

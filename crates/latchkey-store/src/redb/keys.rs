@@ -64,15 +64,18 @@ fn count_toward_limit<K: KeyRecord>(
     Ok(count)
 }
 
-/// Writes a new key with its name claim and index entries (no limit check).
+/// Writes a new (or imported) key with its index entries, and its name
+/// claim unless it is revoked (no limit check).
 pub(super) fn insert<K: KeyRecord>(txn: &WriteTransaction, key: &K) -> StoreResult<()> {
-    txn.claim_name(
-        K::NAMES,
-        key.account_id().into(),
-        key.name(),
-        key.id(),
-        "name",
-    )?;
+    if key.status() != KeyStatus::Revoked {
+        txn.claim_name(
+            K::NAMES,
+            key.account_id().into(),
+            key.name(),
+            key.id(),
+            "name",
+        )?;
+    }
     txn.put(K::RECORDS, key.id(), key)?;
     txn.link(K::BY_APPLICATION, key.application_id().into(), key.id())?;
     txn.link(K::BY_ACCOUNT, key.account_id().into(), key.id())

@@ -13,6 +13,7 @@ mod access_keys;
 mod accounts;
 mod applications;
 mod credentials;
+mod export;
 mod groups;
 mod jwt_keys;
 mod keys;

@@ -19,6 +19,7 @@ use latchkey_core::secret_hash::SecretHash;
 use latchkey_core::status::{ApplicationStatus, UserStatus};
 
 use super::RedbStore;
+use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
     AccountBundle, AppScope, BulkDeleteReport, KeyFilter, LimitPolicy, Members, Store, StoreError,
     StoreResult, StoredAccessKey,
@@ -58,6 +59,16 @@ impl Store for RedbStore {
     ) -> StoreResult<Account> {
         self.blocking(move |s| s.update_account_now(id, &update, now))
             .await
+    }
+
+    async fn export_all(&self) -> StoreResult<Vec<ExportRecord>> {
+        self.blocking(|s| s.export_all_now()).await
+    }
+    async fn import_all(&self, records: ImportSet) -> Result<(), ImportError> {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.import_all_now(&records))
+            .await
+            .map_err(|error| StoreError::Backend(format!("store task failed: {error}")))?
     }
 
     async fn create_user(&self, user: User) -> StoreResult<User> {

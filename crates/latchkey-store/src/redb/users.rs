@@ -26,16 +26,19 @@ pub(super) fn load(txn: &impl Read, account_id: AccountId, id: UserId) -> StoreR
         .ok_or_else(StoreError::not_found::<UserKind>)
 }
 
-/// Writes a new user with its email claim and memberships.
+/// Writes a new (or imported) user with its memberships, and its email
+/// claim while it is active.
 pub(super) fn insert(txn: &WriteTransaction, user: &User) -> StoreResult<()> {
     groups::check_exist(txn, user.account_id, &user.group_ids)?;
-    txn.claim_name(
-        USER_EMAILS,
-        user.account_id.into(),
-        &email_key(&user.email),
-        user.id.into(),
-        "email",
-    )?;
+    if user.is_active() {
+        txn.claim_name(
+            USER_EMAILS,
+            user.account_id.into(),
+            &email_key(&user.email),
+            user.id.into(),
+            "email",
+        )?;
+    }
     txn.put(USERS, user.id.into(), user)?;
     txn.link(USERS_BY_ACCOUNT, user.account_id.into(), user.id.into())?;
     for group in &user.group_ids {

@@ -3,6 +3,8 @@
 
 #![allow(missing_docs)]
 
+pub mod export;
+
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
