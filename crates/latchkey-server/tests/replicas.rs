@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{Api, Server, id, postgres_client};
+use latchkey_core::jwt::{self, Algorithm, SigningKey};
 use serde_json::json;
 
 /// Concurrent clients loading replica B.
@@ -318,4 +319,45 @@ async fn a_killed_listener_reconnects_and_the_replica_never_serves_stale() {
         "B said it stopped trusting its cache: {}",
         b.output()
     );
+}
+
+#[tokio::test]
+async fn a_jwt_key_revoked_on_one_replica_stops_at_once_on_the_other_under_load() {
+    let a = Server::start_on_postgres();
+    let b = a.replica();
+    let on_a = a.admin();
+    let app = on_a.get("/v3/me").await.expect(200)["application"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let signing = SigningKey::generate(Algorithm::EdDSA).unwrap();
+    let registered = on_a
+        .post(
+            &format!("/v3/applications/{app}/jwt-keys"),
+            json!({ "name": "signer", "public_key": signing.verifying_key().to_spki_pem() }),
+        )
+        .await
+        .expect(201)
+        .clone();
+    let kid = id(&registered);
+    // Each replica's audience is its own public URL: the token is for B.
+    let b_audience = b.anonymous().get("/.well-known/latchkey").await.expect(200)["jwt_audience"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = jwt::mint_access_token(&app, &kid, &b_audience, Duration::from_secs(300), &signing)
+        .unwrap();
+    let on_b = b.api(&token);
+    assert_eq!(on_b.me_status().await, 200, "B registered the JWT key");
+
+    let (load, answered) = load_while(&on_b, async {
+        on_a.put(
+            &format!("/v3/applications/{app}/jwt-keys/{kid}"),
+            json!({ "status": "revoked" }),
+        )
+        .await
+        .expect(200);
+    })
+    .await;
+    assert_cut_at(&load, answered, "JWT key revoked on A");
 }
