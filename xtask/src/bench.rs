@@ -1,7 +1,8 @@
 //! `cargo xtask bench [SUITE...] [-- HARNESS ARGS]`: the criterion benchmarks,
 //! built in the `bench` profile (release settings). Not part of `ci`: the
 //! numbers only mean something on a quiet machine. `server` runs the
-//! reference server under `wrk` (see `bench_server`); `python-jwt` runs
+//! reference server under `wrk` (see `bench_server`), `replicas` the
+//! same on PostgreSQL with one and two replicas (see `bench_replicas`); `python-jwt` runs
 //! `bench/python/jwt_bench.py` on the release wheel (see `bench_python`).
 
 use std::path::Path;
@@ -25,6 +26,9 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
         run_step("bench", name.get_name(), || {
             if *suite == BenchSuite::Server {
                 return crate::bench_server::run(root);
+            }
+            if *suite == BenchSuite::Replicas {
+                return crate::bench_replicas::run(root);
             }
             if *suite == BenchSuite::PythonJwt {
                 return crate::bench_python::run_jwt(root, &args.harness_args);

@@ -25,15 +25,15 @@ const CONNECTIONS: &str = "32";
 const DURATION: &str = "10s";
 
 /// One wrk run: requests per second and latency percentiles in ms.
-#[derive(Debug, Default)]
-struct Load {
-    rps: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    non_2xx: u64,
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Load {
+    pub(crate) rps: f64,
+    pub(crate) p50_ms: f64,
+    pub(crate) p99_ms: f64,
+    pub(crate) non_2xx: u64,
 }
 
-fn json_field(body: &str, field: &str) -> Option<String> {
+pub(crate) fn json_field(body: &str, field: &str) -> Option<String> {
     let pattern = format!("\"{field}\":\"");
     let start = body.find(&pattern)? + pattern.len();
     Some(body[start..].split('"').next()?.to_owned())
@@ -53,9 +53,20 @@ fn parse_ms(text: &str) -> f64 {
 }
 
 fn wrk(url: &str, key: Option<&str>, connections: &str, duration: &str) -> Result<Load> {
+    wrk_with(url, key, connections, duration, None)
+}
+
+/// A wrk run, with a Lua `script` and its arguments when given.
+pub(crate) fn wrk_with(
+    url: &str,
+    key: Option<&str>,
+    connections: &str,
+    duration: &str,
+    script: Option<(&Path, &str)>,
+) -> Result<Load> {
     let mut command = Command::new("wrk");
     command.arg("-t2");
-    run_wrk(command, url, key, connections, duration)
+    run_wrk(command, url, key, connections, duration, script)
 }
 
 /// wrk with one thread on CPU 0, for a run where the server is pinned to the
@@ -64,7 +75,7 @@ fn wrk(url: &str, key: Option<&str>, connections: &str, duration: &str) -> Resul
 fn wrk_on_cpu0(url: &str, key: Option<&str>) -> Result<Load> {
     let mut command = Command::new("taskset");
     command.args(["-c", "0", "wrk", "-t1"]);
-    run_wrk(command, url, key, CONNECTIONS, DURATION)
+    run_wrk(command, url, key, CONNECTIONS, DURATION, None)
 }
 
 /// Moves every thread of `pid` (and the threads they start later) to `cpus`
@@ -87,12 +98,20 @@ fn run_wrk(
     key: Option<&str>,
     connections: &str,
     duration: &str,
+    script: Option<(&Path, &str)>,
 ) -> Result<Load> {
     command.args(["-c", connections, "-d", duration, "--latency"]);
     if let Some(key) = key {
         command.args(["-H", &format!("Authorization: Bearer {key}")]);
     }
-    let output = command.arg(url).output().context("running wrk")?;
+    if let Some((script, _)) = script {
+        command.arg("-s").arg(script);
+    }
+    command.arg(url);
+    if let Some((_, argument)) = script {
+        command.args(["--", argument]);
+    }
+    let output = command.output().context("running wrk")?;
     let text = String::from_utf8_lossy(&output.stdout);
     let mut load = Load::default();
     for line in text.lines() {

@@ -57,6 +57,8 @@ pub enum BenchSuite {
     Store,
     /// The reference server under `wrk` (not a criterion suite).
     Server,
+    /// The server on redb next to PostgreSQL with one and two replicas, under `wrk`.
+    Replicas,
     /// `latchkey.jwt` vs PyJWT from the release wheel (`bench/python/jwt_bench.py`).
     PythonJwt,
 }
@@ -67,7 +69,7 @@ impl BenchSuite {
         match self {
             BenchSuite::Core => "latchkey-core",
             BenchSuite::Store => "latchkey-store",
-            BenchSuite::Server => "latchkey-server",
+            BenchSuite::Server | BenchSuite::Replicas => "latchkey-server",
             BenchSuite::PythonJwt => "latchkey-python",
         }
     }

@@ -12,6 +12,7 @@
 
 mod bench;
 mod bench_python;
+mod bench_replicas;
 mod bench_server;
 mod check;
 mod ci;

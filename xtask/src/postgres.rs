@@ -103,6 +103,16 @@ impl Postgres {
         format!("postgres://{SUPERUSER}@127.0.0.1:{}/postgres", self.port)
     }
 
+    /// Creates an empty database `name` and returns its URL.
+    pub fn create_database(&self, name: &str) -> Result<String> {
+        let port = self.port.to_string();
+        self.run(
+            "createdb",
+            &["-h", "127.0.0.1", "-p", &port, "-U", SUPERUSER, name],
+        )?;
+        Ok(format!("postgres://{SUPERUSER}@127.0.0.1:{port}/{name}"))
+    }
+
     fn data(&self) -> PathBuf {
         self.dir.path().join("data")
     }

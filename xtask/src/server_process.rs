@@ -48,13 +48,24 @@ pub fn curl(args: &[&str]) -> Result<String> {
 /// 200, with the time that took. It logs at its default level (`info`: one
 /// access line per request) into `<data>.log`, as a deployed server would.
 pub fn start(binary: &Path, data: &Path) -> Result<(Running, Duration)> {
+    start_on(
+        binary,
+        &["--data".into(), data.display().to_string()],
+        &data.with_extension("log"),
+    )
+}
+
+/// Starts the server on the store `store_args` name (`--data FILE` or
+/// `--database URL`), logging into `log`; as [`start`] otherwise. On a
+/// database another replica already bootstrapped, `admin_key` is empty.
+pub fn start_on(binary: &Path, store_args: &[String], log: &Path) -> Result<(Running, Duration)> {
     let started = Instant::now();
     let mut child = Command::new(binary)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(store_args)
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(data.with_extension("log"))?)
+        .stderr(std::fs::File::create(log)?)
         .spawn()
         .context("starting latchkey")?;
     let stdout = child.stdout.take().context("stdout")?;

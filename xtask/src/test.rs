@@ -99,7 +99,12 @@ fn rust(root: &Path, counts: &mut TestCounts) -> Result<()> {
     workspace.and(on_postgres)
 }
 
-/// The server's integration-test targets: its `tests/*.rs` files.
+/// Server test targets that put their servers on PostgreSQL themselves
+/// (several replicas on one database): the workspace run already ran them.
+const POSTGRES_ONLY_TARGETS: [&str; 1] = ["replicas"];
+
+/// The server's integration-test targets: its `tests/*.rs` files, but for
+/// [`POSTGRES_ONLY_TARGETS`].
 fn server_test_targets(root: &Path) -> Result<Vec<String>> {
     let dir = root.join("crates/latchkey-server/tests");
     let mut targets = Vec::new();
@@ -107,6 +112,7 @@ fn server_test_targets(root: &Path) -> Result<Vec<String>> {
         let path = entry?.path();
         if path.extension().is_some_and(|ext| ext == "rs")
             && let Some(stem) = path.file_stem().and_then(|stem| stem.to_str())
+            && !POSTGRES_ONLY_TARGETS.contains(&stem)
         {
             targets.push(stem.to_owned());
         }

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use latchkey_core::plan::Plan;
@@ -57,6 +58,9 @@ impl StoreLocation {
     }
 }
 
+/// How long start-up waits for the store's change listener (PostgreSQL).
+const LISTENER_START_WAIT: Duration = Duration::from_secs(10);
+
 /// How to run the server.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -92,6 +96,16 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
     (options.tune)(&mut config);
 
     let state = AppState::new(store.clone(), config.clone());
+    // Other replicas' writes must reach this one's credential cache; until
+    // the store's listener is up every request verifies against the store,
+    // so waiting for it here only keeps the first requests fast.
+    if let Some(replicas) = state.auth.follow(store.watch_changes())
+        && !replicas.listening_within(LISTENER_START_WAIT).await
+    {
+        tracing::warn!(
+            "the change listener is not up yet: serving without the credential cache until it is"
+        );
+    }
     if let Some(created) =
         bootstrap(store.as_ref(), options.plan, &public_url, state.hash_params).await?
     {

@@ -13,6 +13,7 @@
 //! [`StoreError::NotFound`]; objects in the account but not reachable are
 //! [`StoreError::OutsideScope`].
 
+pub mod changes;
 mod error;
 pub mod export;
 mod issue;
@@ -21,6 +22,7 @@ pub mod postgres;
 pub mod redb;
 mod store;
 
+pub use changes::{Change, ChangeFeed, SyncRequests};
 pub use error::{StoreError, StoreResult};
 pub use issue::{ADMIN_APPLICATION, IssueError, KeyOwner};
 pub use store::*;

@@ -14,6 +14,7 @@ use latchkey_core::status::{ApplicationStatus, EffectiveKeyStatus, UserStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::StoreResult;
+use crate::changes::ChangeFeed;
 use crate::export::{ExportRecord, ImportError, ImportSet};
 
 /// Which applications (and their keys) an operation reaches.
@@ -130,6 +131,15 @@ pub enum LimitPolicy {
 /// Latchkey's storage, one transaction per operation.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    // --- other processes' changes -----------------------------------------
+
+    /// Starts following the changes other processes make to this store (see
+    /// [`ChangeFeed`]). A store only this process writes has none to report.
+    /// Call it once, from inside the runtime.
+    fn watch_changes(&self) -> ChangeFeed {
+        ChangeFeed::Local
+    }
+
     // --- accounts ---------------------------------------------------------
 
     /// Creates an account with its administrators, admin user, admin

@@ -11,7 +11,7 @@ mod conformance;
 use std::sync::Arc;
 
 use latchkey_store::postgres::{PgStore, SCHEMA_VERSION};
-use latchkey_store::{Store, StoreError};
+use latchkey_store::{Change, ChangeFeed, Store, StoreError, SyncRequests};
 
 const URL_VAR: &str = "LATCHKEY_TEST_POSTGRES_URL";
 
@@ -236,4 +236,104 @@ async fn a_bad_url_is_a_clear_error_without_the_password() {
         .unwrap_err();
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains("hunter2"), "{shown}");
+}
+
+/// Events of a shared feed up to (and including) the next `Synced` at or
+/// past `ticket`, failing after 10 s.
+async fn events_until_synced(
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<Change>,
+    ticket: u64,
+) -> Vec<Change> {
+    let mut seen = Vec::new();
+    loop {
+        let change = tokio::time::timeout(std::time::Duration::from_secs(10), events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no sync for ticket {ticket}; saw {seen:?}"))
+            .expect("the feed runs");
+        let done = matches!(change, Change::Synced(synced) if synced >= ticket);
+        seen.push(change);
+        if done {
+            return seen;
+        }
+    }
+}
+
+/// The next event that is not a sync answer, failing after 10 s.
+async fn next_event(events: &mut tokio::sync::mpsc::UnboundedReceiver<Change>) -> Change {
+    loop {
+        let change = tokio::time::timeout(std::time::Duration::from_secs(10), events.recv())
+            .await
+            .expect("an event within 10 s")
+            .expect("the feed runs");
+        if !matches!(change, Change::Synced(_)) {
+            return change;
+        }
+    }
+}
+
+/// A shared feed's parts.
+fn shared(feed: ChangeFeed) -> (tokio::sync::mpsc::UnboundedReceiver<Change>, SyncRequests) {
+    match feed {
+        ChangeFeed::Shared { events, sync } => (events, sync),
+        ChangeFeed::Local => panic!("a PostgreSQL store is shared"),
+    }
+}
+
+#[tokio::test]
+async fn writes_are_announced_to_other_processes_before_a_later_sync() {
+    let database = TestDatabase::create().await;
+    let writer = PgStore::connect(&database.url).await.unwrap();
+    let watcher = PgStore::connect(&database.url).await.unwrap();
+    let (mut events, sync) = shared(watcher.watch_changes());
+    assert_eq!(next_event(&mut events).await, Change::Connected);
+
+    let t = conformance::tenant(&writer, latchkey_core::plan::Plan::Free, None, true).await;
+    conformance::app(&writer, &t, "announced").await.unwrap();
+    // Requested after the writes returned: the answer comes after them.
+    assert!(sync.request(1));
+    let seen = events_until_synced(&mut events, 1).await;
+    let announced = seen
+        .iter()
+        .filter(|change| **change == Change::Account(t.account.id))
+        .count();
+    // Duplicates within one transaction are folded; the bundle and the
+    // application are two transactions.
+    assert_eq!(announced, 2, "{seen:?}");
+
+    // Recording uses announces nothing: caches stay warm.
+    writer
+        .record_access_key_use(vec![(t.admin_key.id, conformance::now())])
+        .await
+        .unwrap();
+    assert!(sync.request(2));
+    let seen = events_until_synced(&mut events, 2).await;
+    assert_eq!(seen, vec![Change::Synced(2)]);
+}
+
+#[tokio::test]
+async fn a_dropped_listener_is_reported_and_listens_again() {
+    let database = TestDatabase::create().await;
+    let store = PgStore::connect(&database.url).await.unwrap();
+    let (mut events, sync) = shared(store.watch_changes());
+    assert_eq!(next_event(&mut events).await, Change::Connected);
+
+    let client = admin_client(&database.url).await;
+    let terminated: i64 = client
+        .query_one(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE application_name = $1 AND datname = current_database()",
+            &[&latchkey_store::postgres::listener::APPLICATION_NAME],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(terminated, 1);
+    assert_eq!(next_event(&mut events).await, Change::Disconnected);
+    assert_eq!(next_event(&mut events).await, Change::Connected);
+
+    // Listening again: a write made now is announced.
+    let t = conformance::tenant(&store, latchkey_core::plan::Plan::Free, None, true).await;
+    assert!(sync.request(1));
+    let seen = events_until_synced(&mut events, 1).await;
+    assert!(seen.contains(&Change::Account(t.account.id)), "{seen:?}");
 }

@@ -18,7 +18,8 @@
 //! it was built from, and is valid only while its account's generation is
 //! not newer. A write that committed after that read therefore always
 //! invalidates the entry, and a read that started after the bump sees the
-//! write.
+//! write. [`Generations::bump_all`] does the same for every account at once
+//! (another replica's change this one may have missed).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -63,6 +64,8 @@ impl std::fmt::Debug for CredentialDigest {
 pub struct Generations {
     counter: AtomicU64,
     accounts: RwLock<HashMap<AccountId, u64>>,
+    /// Entries built before this generation are stale, whatever their account.
+    everything: AtomicU64,
 }
 
 impl Generations {
@@ -79,11 +82,21 @@ impl Generations {
         accounts.insert(account_id, counter);
     }
 
+    /// Marks every entry built from an earlier read as stale.
+    pub fn bump_all(&self) {
+        let mut accounts = self.accounts.write().expect("generations lock");
+        let counter = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
+        self.everything.store(counter, Ordering::SeqCst);
+        // Every account's generation is now at most `everything`.
+        accounts.clear();
+    }
+
     pub(super) fn is_current(&self, account_id: AccountId, built_at: u64) -> bool {
         let accounts = self.accounts.read().expect("generations lock");
-        accounts
-            .get(&account_id)
-            .is_none_or(|changed| *changed <= built_at)
+        self.everything.load(Ordering::SeqCst) <= built_at
+            && accounts
+                .get(&account_id)
+                .is_none_or(|changed| *changed <= built_at)
     }
 }
 
@@ -244,5 +257,39 @@ impl JwtKeyCache {
             entries.clear();
         }
         entries.insert(id, JwtEntry { built_at, outcome });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bump_makes_only_earlier_entries_of_its_account_stale() {
+        let generations = Generations::default();
+        let (changed, other) = (AccountId::generate(), AccountId::generate());
+        let before = generations.snapshot();
+        generations.bump(changed);
+        let after = generations.snapshot();
+        assert!(!generations.is_current(changed, before));
+        assert!(generations.is_current(other, before));
+        assert!(generations.is_current(changed, after));
+    }
+
+    #[test]
+    fn bumping_everything_makes_every_earlier_entry_stale() {
+        let generations = Generations::default();
+        let (first, second) = (AccountId::generate(), AccountId::generate());
+        generations.bump(first);
+        let before = generations.snapshot();
+        generations.bump_all();
+        let after = generations.snapshot();
+        assert!(!generations.is_current(first, before));
+        assert!(!generations.is_current(second, before));
+        assert!(generations.is_current(first, after));
+        assert!(generations.is_current(second, after));
+        generations.bump(second);
+        assert!(generations.is_current(first, after));
+        assert!(!generations.is_current(second, after));
     }
 }

@@ -17,10 +17,15 @@
 //! audience, `iss` = `sub` = the key's application, lifetime at most one
 //! hour, leeway 60 s). Every refusal is the same 401; failed verifications
 //! spend the client's failure budget like wrong secrets.
+//!
+//! When other replicas share the store, a cached outcome is served only once
+//! this replica has applied every change committed before the request
+//! arrived ([`replicas`]).
 
 pub mod cache;
 pub mod cold_keys;
 pub mod limiter;
+pub mod replicas;
 pub mod usage;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -43,7 +48,7 @@ use latchkey_core::jwt::{self, VerificationPolicy};
 use latchkey_core::permission::PermissionSet;
 use latchkey_core::resource::{Account, Application, User};
 use latchkey_core::secret_hash::verify_secret;
-use latchkey_store::Store;
+use latchkey_store::{ChangeFeed, Store};
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
@@ -56,6 +61,7 @@ use cache::{
 };
 use cold_keys::ColdKeyGates;
 use limiter::FailureLimiter;
+use replicas::ReplicaSync;
 use usage::UsageRecorder;
 
 /// An authenticated caller, with what `/v3/me` shows about it.
@@ -124,6 +130,8 @@ pub struct Authenticator {
     failures: FailureLimiter,
     throttled_refusal_delay: Duration,
     usage: UsageRecorder,
+    /// Set when other replicas share the store (see [`replicas`]).
+    replicas: OnceLock<Arc<ReplicaSync>>,
 }
 
 impl Authenticator {
@@ -143,6 +151,38 @@ impl Authenticator {
             ),
             throttled_refusal_delay: config.throttled_refusal_delay,
             usage: UsageRecorder::default(),
+            replicas: OnceLock::new(),
+        }
+    }
+
+    /// Follows the changes other processes make to the store (none for a
+    /// store only this process writes). Returns the sync point when there
+    /// are others; call it once, before serving.
+    pub fn follow(self: &Arc<Self>, feed: ChangeFeed) -> Option<Arc<ReplicaSync>> {
+        let ChangeFeed::Shared { events, sync } = feed else {
+            return None;
+        };
+        let replicas = replicas::start(self.clone(), events, sync);
+        self.replicas
+            .set(replicas.clone())
+            .map_err(|_| ())
+            .expect("the store's changes are followed once");
+        Some(replicas)
+    }
+
+    /// Forgets every cached verification (a change this replica may have
+    /// missed).
+    pub fn forget_everything(&self) {
+        self.generations.bump_all();
+    }
+
+    /// Whether a cached outcome may be served now: always with a store only
+    /// this process writes; with replicas, once this one has applied every
+    /// change committed before the call.
+    async fn cache_trusted(&self) -> bool {
+        match self.replicas.get() {
+            None => true,
+            Some(replicas) => replicas.caught_up().await,
         }
     }
 
@@ -209,7 +249,7 @@ impl Authenticator {
         let parsed = access_key::parse(credential).map_err(|_| self.guessed(client))?;
         let id = AccessKeyId::from_body(parsed.key_id()).map_err(|_| self.guessed(client))?;
         let digest = CredentialDigest::of(credential);
-        if let Some(cached) = self.cached_access_key(id, &digest, client) {
+        if let Some(cached) = self.cached_access_key(id, &digest, client).await {
             return cached;
         }
         self.failures
@@ -217,7 +257,7 @@ impl Authenticator {
             .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
         let _turn = self.cold_keys.enter(id).await;
         // Another request may have verified this very key while we waited.
-        if let Some(cached) = self.cached_access_key(id, &digest, client) {
+        if let Some(cached) = self.cached_access_key(id, &digest, client).await {
             return cached;
         }
         let built_at = self.generations.snapshot();
@@ -267,14 +307,25 @@ impl Authenticator {
     }
 
     /// What the cache knows of a presented access key, if anything.
-    fn cached_access_key(
+    async fn cached_access_key(
         &self,
         id: AccessKeyId,
         digest: &CredentialDigest,
         client: IpAddr,
     ) -> Option<Result<Arc<Identity>, ApiError>> {
-        let now = Timestamp::now();
-        match self.cache.lookup(id, digest, now, &self.generations) {
+        let mut now = Timestamp::now();
+        let mut lookup = self.cache.lookup(id, digest, now, &self.generations);
+        if matches!(lookup, Lookup::Hit(_) | Lookup::Refused) {
+            // A key's outcome may have changed on another replica: look
+            // again once every change committed before now is applied. (A
+            // wrong secret stays wrong: a key id has one secret forever.)
+            if !self.cache_trusted().await {
+                return None;
+            }
+            now = Timestamp::now();
+            lookup = self.cache.lookup(id, digest, now, &self.generations);
+        }
+        match lookup {
             Lookup::Hit(identity) => {
                 if identity.should_note_use(now) {
                     self.usage.record(Credential::AccessKey(id), now);
@@ -290,8 +341,19 @@ impl Authenticator {
     async fn jwt(&self, token: &str, client: IpAddr) -> Result<Arc<Identity>, ApiError> {
         let kid = jwt::unverified_kid(token).map_err(|_| self.guessed(client))?;
         let id: JwtKeyId = kid.parse().map_err(|_| self.guessed(client))?;
-        let now = Timestamp::now();
-        let registered = match self.jwt_keys.lookup(id, now, &self.generations) {
+        let mut now = Timestamp::now();
+        let mut cached = self.jwt_keys.lookup(id, now, &self.generations);
+        if cached.is_some() {
+            // As for access keys: look again once other replicas' earlier
+            // changes are applied, or not at all.
+            if self.cache_trusted().await {
+                now = Timestamp::now();
+                cached = self.jwt_keys.lookup(id, now, &self.generations);
+            } else {
+                cached = None;
+            }
+        }
+        let registered = match cached {
             Some(JwtOutcome::Accepted(registered)) => registered,
             Some(JwtOutcome::Refused { .. }) => {
                 return Err(ApiError::Unauthorized(AuthFailure::Invalid));

@@ -99,6 +99,11 @@ impl Drop for TestDatabase {
     }
 }
 
+/// A connection to `url` (driven by a task of the calling runtime).
+pub async fn postgres_client(url: &str) -> tokio_postgres::Client {
+    postgres_admin(url.to_owned()).await
+}
+
 /// Whether this run puts servers on PostgreSQL.
 pub fn on_postgres() -> bool {
     std::env::var(BACKEND_VAR).is_ok_and(|backend| backend == "postgres")
@@ -135,6 +140,13 @@ impl Server {
             .collect();
         let database = on_postgres().then(|| Arc::new(TestDatabase::create()));
         Self::spawn(dir, database, envs)
+    }
+
+    /// Starts a server on a fresh PostgreSQL database, whatever the backend
+    /// of this run (for tests of several replicas on one database).
+    pub fn start_on_postgres() -> Server {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        Self::spawn(dir, Some(Arc::new(TestDatabase::create())), Vec::new())
     }
 
     /// Starts a server on the same store as this one (a second replica on

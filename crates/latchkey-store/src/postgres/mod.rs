@@ -9,6 +9,10 @@
 //! each other ([`migrations`] has the schema). An operation that fails rolls
 //! back: nothing of it is written.
 //!
+//! Every write also announces itself to the other replicas as it commits
+//! (`pg_notify`, [`tx`]); each replica's [`listener`] follows the
+//! announcements on a connection of its own.
+//!
 //! Records are the same JSON documents the redb store keeps, next to the
 //! columns the access paths and the uniqueness rules read.
 
@@ -20,6 +24,7 @@ mod credentials;
 mod export;
 mod groups;
 mod keys;
+pub mod listener;
 pub mod migrations;
 mod rows;
 mod store_impl;
@@ -41,6 +46,9 @@ const POOL_SIZE: usize = 16;
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    /// Where the pool connects; the change listener opens its own
+    /// connection there.
+    config: tokio_postgres::Config,
 }
 
 /// The URL may carry a password: never print it.
@@ -58,7 +66,7 @@ impl PgStore {
         let config = tokio_postgres::Config::from_str(url)
             .map_err(|error| StoreError::Backend(format!("bad database URL: {error}")))?;
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
@@ -68,7 +76,7 @@ impl PgStore {
             .max_size(POOL_SIZE)
             .build()
             .map_err(|error| StoreError::Backend(format!("connection pool: {error}")))?;
-        let store = PgStore { pool };
+        let store = PgStore { pool, config };
         let mut client = store.client().await?;
         migrations::migrate(&mut client).await?;
         Ok(store)

@@ -18,14 +18,18 @@ use super::tx::Mode;
 use super::{PgStore, accounts, applications, credentials, export, groups, keys, users};
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
-    AccountBundle, AppScope, BulkDeleteReport, KeyFilter, LimitPolicy, Members, Store, StoreResult,
-    StoredAccessKey,
+    AccountBundle, AppScope, BulkDeleteReport, ChangeFeed, KeyFilter, LimitPolicy, Members, Store,
+    StoreResult, StoredAccessKey,
 };
 
 #[async_trait]
 impl Store for PgStore {
+    fn watch_changes(&self) -> ChangeFeed {
+        super::listener::spawn(self.config.clone())
+    }
+
     async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| accounts::insert_bundle(
+        transaction!(self, Mode::Write, changes bundle.account.id, |tx| accounts::insert_bundle(
             &tx, &bundle
         )
         .await?)
@@ -45,7 +49,7 @@ impl Store for PgStore {
         update: AccountUpdate,
         now: Timestamp,
     ) -> StoreResult<Account> {
-        transaction!(self, Mode::Write, |tx| accounts::update(
+        transaction!(self, Mode::Write, changes id, |tx| accounts::update(
             &tx, id, &update, now
         )
         .await?)
@@ -66,7 +70,7 @@ impl Store for PgStore {
     }
 
     async fn create_user(&self, user: User) -> StoreResult<User> {
-        transaction!(self, Mode::Write, |tx| users::create(&tx, &user).await?)
+        transaction!(self, Mode::Write, changes user.account_id, |tx| users::create(&tx, &user).await?)
     }
     async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User> {
         transaction!(self, Mode::Read, |tx| users::load(&tx, account_id, id)
@@ -90,7 +94,7 @@ impl Store for PgStore {
         update: UserUpdate,
         now: Timestamp,
     ) -> StoreResult<User> {
-        transaction!(self, Mode::Write, |tx| {
+        transaction!(self, Mode::Write, changes account_id, |tx| {
             users::update(&tx, account_id, id, &update, now).await?
         })
     }
@@ -100,7 +104,7 @@ impl Store for PgStore {
         id: UserId,
         now: Timestamp,
     ) -> StoreResult<User> {
-        transaction!(self, Mode::Write, |tx| users::delete(
+        transaction!(self, Mode::Write, changes account_id, |tx| users::delete(
             &tx, account_id, id, now
         )
         .await?)
@@ -117,7 +121,7 @@ impl Store for PgStore {
     }
 
     async fn create_group(&self, group: PolicyGroup) -> StoreResult<PolicyGroup> {
-        transaction!(self, Mode::Write, |tx| groups::create(&tx, &group).await?)
+        transaction!(self, Mode::Write, changes group.account_id, |tx| groups::create(&tx, &group).await?)
     }
     async fn get_group(
         &self,
@@ -143,12 +147,12 @@ impl Store for PgStore {
         operator: bool,
         now: Timestamp,
     ) -> StoreResult<PolicyGroup> {
-        transaction!(self, Mode::Write, |tx| {
+        transaction!(self, Mode::Write, changes account_id, |tx| {
             groups::update(&tx, account_id, id, &update, operator, now).await?
         })
     }
     async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| groups::delete(&tx, account_id, id)
+        transaction!(self, Mode::Write, changes account_id, |tx| groups::delete(&tx, account_id, id)
             .await?)
     }
     async fn add_members(
@@ -158,7 +162,7 @@ impl Store for PgStore {
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| {
+        transaction!(self, Mode::Write, changes account_id, |tx| {
             groups::change_membership(&tx, account_id, group, &members, true, now).await?
         })
     }
@@ -169,7 +173,7 @@ impl Store for PgStore {
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| {
+        transaction!(self, Mode::Write, changes account_id, |tx| {
             groups::change_membership(&tx, account_id, group, &members, false, now).await?
         })
     }
@@ -195,7 +199,7 @@ impl Store for PgStore {
     }
 
     async fn create_application(&self, application: Application) -> StoreResult<Application> {
-        transaction!(self, Mode::Create, |tx| {
+        transaction!(self, Mode::Create, changes application.account_id, |tx| {
             applications::create(&tx, &application).await?
         })
     }
@@ -224,12 +228,12 @@ impl Store for PgStore {
         update: ApplicationUpdate,
         now: Timestamp,
     ) -> StoreResult<Application> {
-        transaction!(self, Mode::Write, |tx| {
+        transaction!(self, Mode::Write, changes scope.account_id, |tx| {
             applications::update(&tx, scope, id, &update, now).await?
         })
     }
     async fn delete_application(&self, scope: AppScope, id: ApplicationId) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| applications::delete(&tx, scope, id)
+        transaction!(self, Mode::Write, changes scope.account_id, |tx| applications::delete(&tx, scope, id)
             .await?)
     }
 
@@ -240,7 +244,7 @@ impl Store for PgStore {
         limits: LimitPolicy,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        transaction!(self, Mode::Create, |tx| {
+        transaction!(self, Mode::Create, changes scope.account_id, |tx| {
             keys::create(&tx, scope, &key, limits, now).await?
         })?;
         Ok(key.key)
@@ -276,7 +280,7 @@ impl Store for PgStore {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        let stored: StoredAccessKey = transaction!(self, Mode::Write, |tx| {
+        let stored: StoredAccessKey = transaction!(self, Mode::Write, changes scope.account_id, |tx| {
             keys::update(&tx, scope, application_id, id.into(), &update, now).await?
         })?;
         Ok(stored.key)
@@ -287,7 +291,7 @@ impl Store for PgStore {
         application_id: ApplicationId,
         id: AccessKeyId,
     ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| {
+        transaction!(self, Mode::Write, changes scope.account_id, |tx| {
             keys::load::<StoredAccessKey>(&tx, scope, application_id, id.into()).await?;
             keys::remove::<StoredAccessKey>(&tx, id.into()).await?
         })
@@ -297,7 +301,7 @@ impl Store for PgStore {
         scope: AppScope,
         ids: Vec<AccessKeyId>,
     ) -> StoreResult<BulkDeleteReport> {
-        transaction!(self, Mode::Write, |tx| keys::bulk_delete(&tx, scope, &ids)
+        transaction!(self, Mode::Write, changes scope.account_id, |tx| keys::bulk_delete(&tx, scope, &ids)
             .await?)
     }
     async fn access_key_credential(
@@ -310,7 +314,7 @@ impl Store for PgStore {
     async fn record_access_key_use(&self, uses: Vec<(AccessKeyId, Timestamp)>) -> StoreResult<()> {
         let uses: Vec<(u128, Timestamp)> =
             uses.into_iter().map(|(id, at)| (id.into(), at)).collect();
-        transaction!(self, Mode::Write, |tx| {
+        transaction!(self, Mode::Bookkeeping, |tx| {
             keys::record_use::<StoredAccessKey>(&tx, &uses).await?
         })
     }
@@ -321,7 +325,7 @@ impl Store for PgStore {
         key: JwtKey,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        transaction!(self, Mode::Create, |tx| {
+        transaction!(self, Mode::Create, changes scope.account_id, |tx| {
             keys::create(&tx, scope, &key, LimitPolicy::Enforce, now).await?
         })?;
         Ok(key)
@@ -355,7 +359,7 @@ impl Store for PgStore {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        transaction!(self, Mode::Write, |tx| {
+        transaction!(self, Mode::Write, changes scope.account_id, |tx| {
             keys::update(&tx, scope, application_id, id.into(), &update, now).await?
         })
     }
@@ -365,7 +369,7 @@ impl Store for PgStore {
         application_id: ApplicationId,
         id: JwtKeyId,
     ) -> StoreResult<()> {
-        transaction!(self, Mode::Write, |tx| {
+        transaction!(self, Mode::Write, changes scope.account_id, |tx| {
             keys::load::<JwtKey>(&tx, scope, application_id, id.into()).await?;
             keys::remove::<JwtKey>(&tx, id.into()).await?
         })
@@ -379,7 +383,7 @@ impl Store for PgStore {
     async fn record_jwt_key_use(&self, uses: Vec<(JwtKeyId, Timestamp)>) -> StoreResult<()> {
         let uses: Vec<(u128, Timestamp)> =
             uses.into_iter().map(|(id, at)| (id.into(), at)).collect();
-        transaction!(self, Mode::Write, |tx| keys::record_use::<JwtKey>(
+        transaction!(self, Mode::Bookkeeping, |tx| keys::record_use::<JwtKey>(
             &tx, &uses
         )
         .await?)

@@ -9,6 +9,8 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, Row};
 
+use latchkey_core::id::AccountId;
+
 use crate::StoreError;
 
 /// Attempts of one operation before a serialization failure is reported
@@ -102,24 +104,52 @@ pub(super) enum Mode {
     /// creations): the lock is taken before the first query, so the
     /// transaction's snapshot already shows every earlier creation.
     Create,
+    /// `SERIALIZABLE`, for a write of what authentication never reads
+    /// (`last_used_at`): it announces nothing, so the replicas' caches stay
+    /// warm while usage is recorded.
+    Bookkeeping,
+}
+
+/// The channel every write announces itself on (see [`super::listener`]).
+pub(super) const CHANGES_CHANNEL: &str = "latchkey_changes";
+/// The payload of a write that does not name its account: every cached
+/// credential may be affected.
+pub(super) const EVERYTHING: &str = "*";
+
+/// What a transaction of `mode` announces when it commits, given the account
+/// its operation named: writes always announce (their account, or
+/// [`EVERYTHING`] when they named none), reads and bookkeeping never.
+pub(super) fn announcement(mode: Mode, account: Option<AccountId>) -> Option<String> {
+    match mode {
+        Mode::Read | Mode::Bookkeeping => None,
+        Mode::Write | Mode::Create => {
+            Some(account.map_or_else(|| EVERYTHING.to_owned(), |account| account.to_string()))
+        }
+    }
 }
 
 /// An open transaction.
 pub(super) struct Tx<'a> {
     inner: deadpool_postgres::Transaction<'a>,
+    /// The payload sent on [`CHANGES_CHANNEL`] just before committing.
+    announce: Option<String>,
 }
 
-/// Opens a transaction of the given mode on a pooled connection.
+/// Opens a transaction of the given mode on a pooled connection; when it
+/// commits it announces `announce` to every listening replica.
 pub(super) async fn begin(
     client: &mut deadpool_postgres::Object,
     mode: Mode,
+    announce: Option<String>,
 ) -> Result<Tx<'_>, TxError> {
     let builder = client.build_transaction();
     let builder = match mode {
         Mode::Read => builder
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true),
-        Mode::Write | Mode::Create => builder.isolation_level(IsolationLevel::Serializable),
+        Mode::Write | Mode::Create | Mode::Bookkeeping => {
+            builder.isolation_level(IsolationLevel::Serializable)
+        }
     };
     let inner = builder.start().await?;
     if mode == Mode::Create {
@@ -127,15 +157,21 @@ pub(super) async fn begin(
             .batch_execute("LOCK TABLE creation_lock IN EXCLUSIVE MODE")
             .await?;
     }
-    Ok(Tx { inner })
+    Ok(Tx { inner, announce })
 }
 
 /// Query parameters.
 pub(super) type Params<'p> = [&'p (dyn ToSql + Sync)];
 
 impl Tx<'_> {
-    /// Commits.
+    /// Announces the change (PostgreSQL delivers it to the listeners only
+    /// if and when the transaction commits, before the commit returns here,
+    /// so before any response depends on it), then commits.
     pub(super) async fn commit(self) -> Result<(), TxError> {
+        if let Some(payload) = &self.announce {
+            self.execute("SELECT pg_notify($1, $2)", &[&CHANGES_CHANNEL, payload])
+                .await?;
+        }
         Ok(self.inner.commit().await?)
     }
 
@@ -173,13 +209,19 @@ impl Tx<'_> {
 /// committing when it succeeds, rolling back when it fails, and running it
 /// again after a transient database error, at most [`MAX_ATTEMPTS`] times.
 /// Evaluates to `StoreResult<T>`.
+///
+/// A write announces itself to the other replicas as it commits: with
+/// `changes ACCOUNT_ID` it names the account it changes; without, it
+/// announces that anything may have changed (see [`announcement`]).
 macro_rules! transaction {
-    ($store:expr, $mode:expr, |$tx:ident| $body:expr) => {{
+    (@run $store:expr, $mode:expr, $account:expr, |$tx:ident| $body:expr) => {{
         let mut attempt = 0u32;
+        let announce = $crate::postgres::tx::announcement($mode, $account);
         loop {
             let outcome = async {
                 let mut client = $store.client().await?;
-                let $tx = $crate::postgres::tx::begin(&mut client, $mode).await?;
+                let $tx =
+                    $crate::postgres::tx::begin(&mut client, $mode, announce.clone()).await?;
                 let value = $body;
                 $tx.commit().await?;
                 Ok::<_, $crate::postgres::tx::TxError>(value)
@@ -195,11 +237,34 @@ macro_rules! transaction {
             }
         }
     }};
+    ($store:expr, $mode:expr, changes $account:expr, |$tx:ident| $body:expr) => {
+        transaction!(@run $store, $mode, Some($account), |$tx| $body)
+    };
+    ($store:expr, $mode:expr, |$tx:ident| $body:expr) => {
+        transaction!(@run $store, $mode, None, |$tx| $body)
+    };
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writes_announce_their_account_or_everything_and_reads_nothing() {
+        let account = AccountId::generate();
+        assert_eq!(
+            announcement(Mode::Write, Some(account)),
+            Some(account.to_string())
+        );
+        assert_eq!(
+            announcement(Mode::Create, Some(account)),
+            Some(account.to_string())
+        );
+        assert_eq!(announcement(Mode::Write, None), Some(EVERYTHING.into()));
+        assert_eq!(announcement(Mode::Create, None), Some(EVERYTHING.into()));
+        assert_eq!(announcement(Mode::Read, Some(account)), None);
+        assert_eq!(announcement(Mode::Bookkeeping, None), None);
+    }
 
     #[test]
     fn backoff_stays_under_its_ceiling() {
