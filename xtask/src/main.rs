@@ -18,6 +18,7 @@ mod ci;
 mod cmd;
 mod codegen;
 mod flags;
+mod kotlin;
 mod lint;
 mod node;
 mod postgres;
