@@ -66,8 +66,16 @@ fn public_surface(swift: &str) -> String {
     let mut surface = String::from(
         "# The public surface of the generated Swift module `Latchkey`\n# (written by `cargo xtask codegen`; checked by `cargo xtask check`).\n",
     );
+    // uniffi writes some modifiers on a line of their own (`public` above
+    // `enum JwtError`): such a line is joined to the next.
+    let mut pending = String::new();
     for line in swift.lines() {
         let line = line.trim();
+        if line == "public" || line == "open" {
+            pending = format!("{line} ");
+            continue;
+        }
+        let line = format!("{}{line}", std::mem::take(&mut pending));
         if line.starts_with("public ") || line.starts_with("open ") {
             surface.push_str(line.trim_end_matches('{').trim_end());
             surface.push('\n');
