@@ -175,7 +175,7 @@ impl From<CoreKeyError> for KeyError {
     }
 }
 
-/// An algorithm name, or the error of `what` for a name not implemented.
+/// The algorithm of a JOSE name (`EdDSA`, `ES256`, …), if this toolkit implements it.
 pub(crate) fn algorithm_named(name: &str) -> Option<latchkey_client::jwt::Algorithm> {
     latchkey_client::jwt::Algorithm::from_name(name)
 }
