@@ -119,6 +119,12 @@ class ClientTest {
 
         val a = admin.accessKeys().create(app.id, NewAccessKey(name = unique("a")))
         val b = admin.accessKeys().create(app.id, NewAccessKey(name = unique("b")))
+        // All or nothing: one id that cannot be deleted, and nothing is.
+        val none = assertThrows<LatchkeyException.Conflict> {
+            runBlocking { admin.accessKeys().bulkDelete(listOf(a.id(), "key_0000000000000000000000")) }
+        }
+        assertEquals(listOf("ids[1]"), none.fields.map { it.name })
+        assertEquals(a.id(), admin.accessKeys().get(app.id, a.id()).id)
         val result = admin.accessKeys().bulkDelete(listOf(a.id(), b.id()))
         assertTrue(result.deleted)
         assertEquals(listOf(a.id(), b.id()), result.results.map { it.id })
