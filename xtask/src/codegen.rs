@@ -10,6 +10,7 @@
 mod access_keys;
 mod node_types;
 mod openapi;
+mod uniffi;
 mod vectors;
 
 use std::fs;
@@ -31,7 +32,7 @@ struct Generator {
 }
 
 /// Every generator, in the order they run. A later one may read what an
-/// earlier one wrote. Later: `python-stubs` (.pyi), `uniffi` (Kotlin and Swift sources).
+/// earlier one wrote. Later: `python-stubs` (.pyi).
 const GENERATORS: &[Generator] = &[
     Generator {
         name: "vectors",
@@ -48,6 +49,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "node-types",
         generate: node_types::generate,
+    },
+    Generator {
+        name: "uniffi",
+        generate: uniffi::generate,
     },
 ];
 

@@ -19,6 +19,7 @@ mod ci;
 mod cmd;
 mod codegen;
 mod flags;
+mod kotlin;
 mod lint;
 mod napi_cargo;
 mod node;

@@ -1,0 +1,294 @@
+package dev.latchkey
+
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.runBlocking
+import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.jsonObject
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.assertThrows
+import java.net.ServerSocket
+import java.time.Duration
+import java.time.Instant
+
+/** Every client method against the real server binary, and the exception of each failure. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientTest {
+    private lateinit var server: TestServer
+    private lateinit var admin: LatchkeyClient
+
+    @BeforeAll
+    fun start() {
+        server = TestServer.start()
+        admin = server.admin()
+    }
+
+    @AfterAll
+    fun stop() {
+        admin.close()
+        server.close()
+    }
+
+    private suspend fun newApplication(prefix: String = "app", groupIds: List<String> = emptyList()): Application =
+        admin.applications().create(NewApplication(name = unique(prefix), description = "from Kotlin", groupIds = groupIds))
+
+    /** The id of the account's built-in `Administrators` group. */
+    private suspend fun administrators(): String = admin.policyGroups().list().single { it.builtIn }.id
+
+    @Test
+    fun `me, health, well-known and the OpenAPI document`(): Unit = runBlocking {
+        val me = admin.me()
+        assertEquals(CredentialKind.ACCESS_KEY, me.credential.kind)
+        assertTrue("accounts:manage" in me.permissions)
+        assertEquals(Plan.COMMERCIAL, me.account.plan)
+        assertEquals(25u, me.account.limits.applications)
+        val anonymous = LatchkeyClient(server.url)
+        assertEquals("ok", anonymous.health())
+        val info = anonymous.wellKnown()
+        assertEquals(me.jwtAudience, info.jwtAudience)
+        assertTrue("EdDSA" in info.jwtAlgorithms)
+        assertTrue(Json.parseToJsonElement(anonymous.openapi()).jsonObject.containsKey("paths"))
+        assertThrows<LatchkeyException.Unauthorized> { runBlocking { anonymous.me() } }
+        assertEquals(server.url.trimEnd('/'), admin.baseUrl())
+    }
+
+    @Test
+    fun `applications - create, get, list, page, update, revoke, delete`(): Unit = runBlocking {
+        val app = newApplication()
+        assertEquals(ApplicationStatus.ACTIVE, app.status)
+        assertEquals(app, admin.applications().get(app.id))
+        assertTrue(admin.applications().list().any { it.id == app.id })
+        val page = admin.applications().listPage(options = ListOptions(limit = 1u, includeTotalCount = true))
+        assertEquals(1, page.data.size)
+        assertTrue(page.totalCount!! >= 1u)
+        val renamed = admin.applications().update(app.id, ApplicationUpdate(name = unique("renamed")))
+        assertFalse(renamed.name == app.name)
+        assertEquals(ApplicationStatus.REVOKED, admin.applications().revoke(app.id).status)
+        assertFalse(admin.applications().list().any { it.id == app.id })
+        assertTrue(admin.applications().list(status = ApplicationStatus.REVOKED).any { it.id == app.id })
+        admin.applications().delete(app.id)
+        val missing = assertThrows<LatchkeyException.NotFound> { runBlocking { admin.applications().get(app.id) } }
+        assertEquals(404.toUShort(), missing.status)
+        assertEquals("not_found", missing.errorType)
+        assertNotNull(missing.requestId)
+    }
+
+    @Test
+    fun `access keys - the secret once, list, update, revoke, delete, bulk delete`(): Unit = runBlocking {
+        // In Administrators: the key's rights are the application's groups narrowed by its scopes.
+        val app = newApplication(groupIds = listOf(administrators()))
+        val created = admin.accessKeys().create(app.id, NewAccessKey(name = unique("ci"), scopes = listOf("applications:view:any")))
+        val secret = created.key()
+        assertTrue(secret.startsWith(created.accessKey().keyPrefix))
+        assertFalse(created.toString().contains(secret))
+        assertEquals(created.id(), AccessKey.parse(secret).let { "key_" + it.keyId() })
+        // The new key works, and only within its scopes.
+        val scoped = LatchkeyClient(server.url, Credential.accessKey(secret))
+        assertEquals(setOf("applications:view:own", "applications:view:any"), scoped.me().permissions.toSet()) // `:any` implies `:own`
+        assertTrue(scoped.applications().list().any { it.id == app.id })
+        val forbidden = assertThrows<LatchkeyException.Forbidden> {
+            runBlocking { scoped.applications().create(NewApplication(name = unique("nope"))) }
+        }
+        assertEquals(403.toUShort(), forbidden.status)
+
+        val key = admin.accessKeys().get(app.id, created.id())
+        assertEquals(EffectiveKeyStatus.ACTIVE, key.status)
+        assertEquals(listOf(key.id), admin.accessKeys().list(app.id).map { it.id })
+        assertEquals(listOf(key.id), admin.accessKeys().listAccount(applicationId = app.id).map { it.id })
+        assertEquals(1, admin.accessKeys().listPage(app.id).data.size)
+        val later = Instant.now().plus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        val updated = admin.accessKeys().update(app.id, key.id, KeyUpdate(status = KeyStatus.INACTIVE, expiration = later))
+        assertEquals(EffectiveKeyStatus.INACTIVE, updated.status)
+        assertEquals(later, updated.expiration)
+        assertThrows<LatchkeyException.Unauthorized> { runBlocking { scoped.me() } }
+        assertNull(admin.accessKeys().update(app.id, key.id, KeyUpdate(clearExpiration = true)).expiration)
+        assertThrows<LatchkeyException.InvalidArgument> {
+            runBlocking { admin.accessKeys().update(app.id, key.id, KeyUpdate(expiration = later, clearExpiration = true)) }
+        }
+        assertEquals(EffectiveKeyStatus.REVOKED, admin.accessKeys().revoke(app.id, key.id).status)
+        admin.accessKeys().delete(app.id, key.id)
+        assertThrows<LatchkeyException.NotFound> { runBlocking { admin.accessKeys().get(app.id, key.id) } }
+
+        val a = admin.accessKeys().create(app.id, NewAccessKey(name = unique("a")))
+        val b = admin.accessKeys().create(app.id, NewAccessKey(name = unique("b")))
+        // All or nothing: one id that cannot be deleted, and nothing is.
+        val none = assertThrows<LatchkeyException.Conflict> {
+            runBlocking { admin.accessKeys().bulkDelete(listOf(a.id(), "key_0000000000000000000000")) }
+        }
+        assertEquals(listOf("ids[1]"), none.fields.map { it.name })
+        assertEquals(a.id(), admin.accessKeys().get(app.id, a.id()).id)
+        val result = admin.accessKeys().bulkDelete(listOf(a.id(), b.id()))
+        assertTrue(result.deleted)
+        assertEquals(listOf(a.id(), b.id()), result.results.map { it.id })
+        assertTrue(admin.accessKeys().list(app.id).isEmpty())
+    }
+
+    @Test
+    fun `a third access key is over the plan's limit, and a duplicate name a conflict`(): Unit = runBlocking {
+        val app = newApplication()
+        val name = unique("k")
+        admin.accessKeys().create(app.id, NewAccessKey(name = name))
+        val duplicate = assertThrows<LatchkeyException.Conflict> {
+            runBlocking { admin.accessKeys().create(app.id, NewAccessKey(name = name)) }
+        }
+        assertEquals("conflict", duplicate.errorType)
+        admin.accessKeys().create(app.id, NewAccessKey(name = unique("k")))
+        val limit = assertThrows<LatchkeyException.LimitExceeded> {
+            runBlocking { admin.accessKeys().create(app.id, NewAccessKey(name = unique("k"))) }
+        }
+        assertEquals(409.toUShort(), limit.status)
+        assertEquals(2, admin.accessKeys().list(app.id).size)
+    }
+
+    @Test
+    fun `validation errors name their fields, bad ids and keys fail before any request`(): Unit = runBlocking {
+        val invalid = assertThrows<LatchkeyException.Validation> {
+            runBlocking { admin.applications().listPage(options = ListOptions(limit = 0u)) }
+        }
+        assertEquals(400.toUShort(), invalid.status)
+        assertEquals(listOf("limit"), invalid.fields.map { it.name })
+        val badId = assertThrows<LatchkeyException.InvalidArgument> { runBlocking { admin.applications().get("usr_nope") } }
+        assertEquals("applicationId", badId.name)
+        val badKey = assertThrows<LatchkeyException.InvalidAccessKey> { Credential.accessKey("ak_mistyped") }
+        assertEquals("bad_length", badKey.category)
+        assertFalse(badKey.toString().contains("ak_mistyped"))
+        assertThrows<LatchkeyException.Configuration> { LatchkeyClient("ftp://example.com") }
+        assertThrows<LatchkeyException.InvalidArgument> {
+            LatchkeyClient(server.url, options = ClientOptions(timeout = Duration.ZERO))
+        }
+    }
+
+    @Test
+    fun `a server that is not there is a transport error`(): Unit = runBlocking {
+        val port = ServerSocket(0).use { it.localPort }
+        val client = LatchkeyClient("http://127.0.0.1:$port", options = ClientOptions(maxRetries = 0u))
+        assertThrows<LatchkeyException.Transport> { runBlocking { client.health() } }
+        Unit
+    }
+
+    @Test
+    fun `a key pair made in Kotlin registers, and its tokens log in to the server`(): Unit = runBlocking {
+        val app = newApplication()
+        val pair = Jwt.generateKeyPair("ES256")
+        val registered = admin.jwtKeys().create(app.id, NewJwtKey(name = unique("signer"), publicKey = PublicKeyInput.Pem(pair.publicPem())))
+        assertEquals("ES256", registered.algorithm)
+        assertEquals(pair.thumbprint(), registered.thumbprint)
+        assertEquals(pair.publicJwk().filterKeys { it in registered.publicKey }, registered.publicKey.filterKeys { it in pair.publicJwk() })
+        val viaJwk = admin.jwtKeys().create(
+            app.id, NewJwtKey(name = unique("jwk"), publicKey = PublicKeyInput.Jwk(Jwt.generateKeyPair("EdDSA").publicJwk())),
+        )
+        assertEquals("EdDSA", viaJwk.algorithm)
+
+        // A signer credential: the client mints the tokens.
+        val signed = LatchkeyClient(server.url, Credential.jwtSigner(app.id, registered.id, pair))
+        val me = signed.me()
+        assertEquals(CredentialKind.JWT_KEY, me.credential.kind)
+        assertEquals(registered.id, me.credential.id)
+        assertEquals(app.id, me.application.id)
+
+        // A token minted by hand in Kotlin, sent as an access token.
+        val audience = admin.wellKnown().jwtAudience
+        val token = Jwt.mintAccessToken(app.id, registered.id, audience, pair, Duration.ofMinutes(5))
+        val status = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI("${server.url}/v3/me")).header("Authorization", "Bearer $token").build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding(),
+        ).statusCode()
+        assertEquals(200, status)
+
+        // The same token verifies with the application's JWKS through the Rust toolkit.
+        val jwks = admin.jwtKeys().jwks(app.id)
+        assertEquals(setOf(registered.id, viaJwk.id), jwks.kids().toSet())
+        val verified = Jwt.verify(
+            token, jwks, VerifyOptions(algorithms = listOf("EdDSA", "ES256"), audience = listOf(audience), issuer = app.id, subject = app.id),
+        )
+        assertEquals(registered.id, verified.kid)
+
+        assertEquals(2, admin.jwtKeys().list(app.id).size)
+        assertEquals(1, admin.jwtKeys().listPage(app.id, options = ListOptions(limit = 1u)).data.size)
+        assertEquals(registered.id, admin.jwtKeys().get(app.id, registered.id).id)
+        val inactive = admin.jwtKeys().update(app.id, registered.id, KeyUpdate(status = KeyStatus.INACTIVE))
+        assertEquals(EffectiveKeyStatus.INACTIVE, inactive.status)
+        val refused = LatchkeyClient(server.url, Credential.jwtSigner(app.id, registered.id, pair, audience = audience))
+        assertThrows<LatchkeyException.Unauthorized> { runBlocking { refused.me() } }
+        assertEquals(EffectiveKeyStatus.REVOKED, admin.jwtKeys().revoke(app.id, registered.id).status)
+        admin.jwtKeys().delete(app.id, registered.id)
+        assertThrows<LatchkeyException.NotFound> { runBlocking { admin.jwtKeys().get(app.id, registered.id) } }
+        val privateKey = assertThrows<LatchkeyException.Validation> {
+            runBlocking { admin.jwtKeys().create(app.id, NewJwtKey(name = unique("bad"), publicKey = PublicKeyInput.Pem(pair.privatePem()))) }
+        }
+        assertEquals(listOf("public_key"), privateKey.fields.map { it.name })
+    }
+
+    @Test
+    fun `users and policy groups with their members`(): Unit = runBlocking {
+        val group = admin.policyGroups().create(NewPolicyGroup(name = unique("readers"), permissions = listOf("applications:view:any")))
+        assertEquals(listOf("applications:view:any"), group.permissions)
+        assertEquals(group, admin.policyGroups().get(group.id))
+        assertTrue(admin.policyGroups().list().any { it.builtIn && it.name == "Administrators" })
+        assertTrue(admin.policyGroups().listPage().data.isNotEmpty())
+        val changed = admin.policyGroups().update(group.id, PolicyGroupUpdate(description = "read only"))
+        assertEquals("read only", changed.description)
+
+        val user = admin.users().create(NewUser(email = "${unique("u")}@example.com", name = "Ada"))
+        assertEquals(UserStatus.ACTIVE, user.status)
+        assertEquals(user, admin.users().get(user.id))
+        assertTrue(admin.users().list().any { it.id == user.id })
+        assertTrue(admin.users().listPage(options = ListOptions(order = Order.DESCENDING)).data.isNotEmpty())
+        assertEquals("Ada L.", admin.users().update(user.id, UserUpdate(name = "Ada L.")).name)
+
+        val app = newApplication()
+        admin.policyGroups().addApplications(group.id, listOf(app.id))
+        admin.policyGroups().addUsers(group.id, listOf(user.id))
+        assertEquals(listOf(app.id), admin.policyGroups().listApplications(group.id).map { it.id })
+        assertEquals(listOf(user.id), admin.policyGroups().listUsers(group.id).map { it.id })
+        assertEquals(listOf(group.id), admin.users().get(user.id).groupIds)
+        admin.policyGroups().removeApplications(group.id, listOf(app.id))
+        admin.policyGroups().removeUsers(group.id, listOf(user.id))
+        assertTrue(admin.policyGroups().listApplications(group.id).isEmpty())
+        assertTrue(admin.policyGroups().listUsers(group.id).isEmpty())
+
+        admin.users().delete(user.id)
+        assertTrue(admin.users().list(status = UserStatus.DELETED).any { it.id == user.id })
+        admin.policyGroups().delete(group.id)
+        assertThrows<LatchkeyException.NotFound> { runBlocking { admin.policyGroups().get(group.id) } }
+    }
+
+    @Test
+    fun `accounts - the current one, and tenants for the operator`(): Unit = runBlocking {
+        val current = admin.accounts().current()
+        assertTrue(current.operator)
+        val renamed = admin.accounts().renameCurrent(unique("operator"))
+        assertEquals(current.id, renamed.id)
+        val created = admin.accounts().create(NewTenantAccount(name = unique("tenant"), adminEmail = "owner@example.com"))
+        assertFalse(created.toString().contains(created.key()))
+        val tenant = created.account()
+        assertEquals(Plan.FREE, tenant.plan)
+        assertEquals("owner@example.com", created.adminUser().email)
+        assertEquals(created.adminApplication().id, created.accessKey().applicationId)
+        assertEquals(tenant, admin.accounts().get(tenant.id))
+        assertTrue(admin.accounts().list().any { it.id == tenant.id })
+        assertTrue(admin.accounts().listPage(options = ListOptions(limit = 1000u)).data.any { it.id == tenant.id })
+        val limits = Limits(applications = 7u, accessKeysPerApplication = 3u, jwtKeysPerApplication = 1u)
+        val custom = admin.accounts().update(tenant.id, AccountUpdate(plan = Plan.CUSTOM, limits = limits))
+        assertEquals(limits, custom.limits)
+
+        // The tenant's own key sees only its account: the operator's is a 404.
+        val tenantClient = LatchkeyClient(server.url, Credential.accessKey(created.key()))
+        assertEquals(tenant.id, tenantClient.me().account.id)
+        assertThrows<LatchkeyException.Forbidden> { runBlocking { tenantClient.accounts().get(current.id) } }
+    }
+
+    @Test
+    fun `one client serves concurrent coroutines`(): Unit = runBlocking {
+        val calls = (1..16).map { async { admin.me().account.id } }
+        assertEquals(1, calls.awaitAll().toSet().size)
+    }
+}

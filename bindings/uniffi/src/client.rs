@@ -1,0 +1,252 @@
+//! `LatchkeyClient`: the Rust client behind `suspend` (Kotlin) and `async`
+//! (Swift) methods, run on uniffi's tokio runtime, and the `Credential` it
+//! authenticates with.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use latchkey_client::{AccessKeyCredential, Client, JwtSigner};
+use zeroize::Zeroizing;
+
+use crate::error::{LatchkeyError, invalid_argument};
+use crate::keys::SigningKey;
+use crate::models::{Me, ServerInfo};
+use crate::resources::{AccessKeys, Accounts, Applications, JwtKeys, PolicyGroups, Users};
+
+/// The product this library adds to the `User-Agent`.
+const USER_AGENT: &str = concat!("latchkey-uniffi/", env!("CARGO_PKG_VERSION"));
+
+/// What requests authenticate with: an access key (checked offline when
+/// made) or a JWT signer. Its text form never shows the key.
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct Credential {
+    kind: CredentialKind,
+}
+
+enum CredentialKind {
+    /// The key, and its public prefix for the text form.
+    AccessKey(Zeroizing<String>, String),
+    Jwt {
+        application_id: latchkey_client::id::ApplicationId,
+        key_id: latchkey_client::id::JwtKeyId,
+        key: latchkey_client::jwt::SigningKey,
+        audience: Option<String>,
+        lifetime: Option<Duration>,
+    },
+}
+
+impl fmt::Display for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            CredentialKind::AccessKey(_, prefix) => write!(f, "Credential(accessKey={prefix}…)"),
+            CredentialKind::Jwt {
+                application_id,
+                key_id,
+                ..
+            } => write!(
+                f,
+                "Credential(jwtSigner application={application_id} key={key_id})"
+            ),
+        }
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[uniffi::export]
+impl Credential {
+    /// An access key (`ak_…`), parsed offline: a mistyped key is
+    /// `LatchkeyException.InvalidAccessKey` and no request is ever made.
+    #[uniffi::constructor]
+    pub fn access_key(key: String) -> Result<Arc<Self>, LatchkeyError> {
+        let key = Zeroizing::new(key);
+        // Parsed here so that a mistyped key fails where it is given; the
+        // client parses it again when built (a microsecond).
+        let prefix = AccessKeyCredential::new(key.as_str())?
+            .key_prefix()
+            .to_owned();
+        Ok(Arc::new(Credential {
+            kind: CredentialKind::AccessKey(key, prefix),
+        }))
+    }
+
+    /// Short-lived JWTs signed with the private `key` of the registered JWT
+    /// key `key_id` of `application_id`. `audience` is read from the server
+    /// when not given; tokens live `lifetime` (15 minutes by default, at
+    /// most one hour) and each is reused until shortly before it expires.
+    #[uniffi::constructor(default(audience = None, lifetime = None))]
+    pub fn jwt_signer(
+        application_id: String,
+        key_id: String,
+        key: Arc<SigningKey>,
+        audience: Option<String>,
+        lifetime: Option<Duration>,
+    ) -> Result<Arc<Self>, LatchkeyError> {
+        Ok(Arc::new(Credential {
+            kind: CredentialKind::Jwt {
+                application_id: crate::convert::id("applicationId", &application_id)?,
+                key_id: crate::convert::id("keyId", &key_id)?,
+                key: key.key.clone(),
+                audience,
+                lifetime,
+            },
+        }))
+    }
+}
+
+/// Timeouts and retries of a client.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct ClientOptions {
+    /// Time to establish a connection (10 seconds by default).
+    #[uniffi(default)]
+    pub connect_timeout: Option<Duration>,
+    /// Time for each attempt of a request (30 seconds by default).
+    #[uniffi(default)]
+    pub timeout: Option<Duration>,
+    /// Retries of idempotent requests after a 429, a 503 or a failed
+    /// connection (3 by default; 0 disables them).
+    #[uniffi(default)]
+    pub max_retries: Option<u32>,
+}
+
+/// A Latchkey API client. Every network call is a `suspend` function
+/// (Kotlin) or `async` (Swift); one client is shared by every coroutine
+/// (clones share connections and the JWT signer's current token).
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct LatchkeyClient {
+    client: Client,
+}
+
+impl fmt::Display for LatchkeyClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LatchkeyClient({})", self.client.base_url())
+    }
+}
+
+impl fmt::Debug for LatchkeyClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl LatchkeyClient {
+    /// A client for `base_url` (`https://latchkey.example.com`; the API is
+    /// under `/v3`). Without a credential only `health` and `wellKnown`
+    /// succeed.
+    #[uniffi::constructor(default(credential = None, options = None))]
+    pub fn new(
+        base_url: String,
+        credential: Option<Arc<Credential>>,
+        options: Option<ClientOptions>,
+    ) -> Result<Arc<Self>, LatchkeyError> {
+        let mut builder = Client::builder()
+            .base_url(base_url)
+            .user_agent_suffix(USER_AGENT);
+        if let Some(credential) = credential {
+            builder = match &credential.kind {
+                CredentialKind::AccessKey(key, _) => builder.access_key(key.as_str()),
+                CredentialKind::Jwt {
+                    application_id,
+                    key_id,
+                    key,
+                    audience,
+                    lifetime,
+                } => {
+                    let mut signer = JwtSigner::new(*application_id, *key_id, key.clone());
+                    if let Some(audience) = audience {
+                        signer = signer.audience(audience.clone());
+                    }
+                    if let Some(lifetime) = lifetime {
+                        signer = signer.lifetime(*lifetime);
+                    }
+                    builder.jwt_signer(signer)
+                }
+            };
+        }
+        let options = options.unwrap_or_default();
+        if let Some(timeout) = options.connect_timeout {
+            builder = builder.connect_timeout(positive("connectTimeout", timeout)?);
+        }
+        if let Some(timeout) = options.timeout {
+            builder = builder.timeout(positive("timeout", timeout)?);
+        }
+        if let Some(retries) = options.max_retries {
+            builder = builder.max_retries(retries);
+        }
+        Ok(Arc::new(LatchkeyClient {
+            client: builder.build()?,
+        }))
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        self.client.base_url().to_owned()
+    }
+
+    /// Applications (`/v3/applications`).
+    pub fn applications(&self) -> Arc<Applications> {
+        Arc::new(Applications::new(self.client.clone()))
+    }
+
+    /// Access keys of applications (`/v3/applications/{id}/access-keys`,
+    /// `/v3/access-keys`).
+    pub fn access_keys(&self) -> Arc<AccessKeys> {
+        Arc::new(AccessKeys::new(self.client.clone()))
+    }
+
+    /// JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
+    pub fn jwt_keys(&self) -> Arc<JwtKeys> {
+        Arc::new(JwtKeys::new(self.client.clone()))
+    }
+
+    /// Users (`/v3/users`).
+    pub fn users(&self) -> Arc<Users> {
+        Arc::new(Users::new(self.client.clone()))
+    }
+
+    /// Policy groups and their members (`/v3/policy-groups`).
+    pub fn policy_groups(&self) -> Arc<PolicyGroups> {
+        Arc::new(PolicyGroups::new(self.client.clone()))
+    }
+
+    /// The caller's account, and tenant accounts for the operator.
+    pub fn accounts(&self) -> Arc<Accounts> {
+        Arc::new(Accounts::new(self.client.clone()))
+    }
+
+    /// Who this credential is (`GET /v3/me`).
+    pub async fn me(&self) -> Result<Me, LatchkeyError> {
+        Ok(self.client.me().await?.into())
+    }
+
+    /// Public server facts (`GET /.well-known/latchkey`); no credential
+    /// needed.
+    pub async fn well_known(&self) -> Result<ServerInfo, LatchkeyError> {
+        Ok(self.client.well_known().await?.into())
+    }
+
+    /// Liveness (`GET /health`): the status, `ok` when the server is up.
+    pub async fn health(&self) -> Result<String, LatchkeyError> {
+        Ok(self.client.health().await?.status)
+    }
+
+    /// The server's OpenAPI 3.1 document, as JSON text.
+    pub async fn openapi(&self) -> Result<String, LatchkeyError> {
+        Ok(self.client.openapi().await?.to_string())
+    }
+}
+
+fn positive(name: &str, duration: Duration) -> Result<Duration, LatchkeyError> {
+    if duration.is_zero() {
+        return Err(invalid_argument(name, "must be longer than zero"));
+    }
+    Ok(duration)
+}

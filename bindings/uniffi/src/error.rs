@@ -1,0 +1,229 @@
+//! `LatchkeyException`: every failure of a client call, and the one mapping
+//! from the Rust client's error. API errors keep the server's status, type,
+//! message (`reason`), request id, fields and `Retry-After`.
+//!
+//! The generated exception classes build `message` from their fields, so no
+//! field is called `message`: the server's sentence is `reason`.
+
+use std::fmt;
+use std::time::Duration;
+
+use latchkey_client::{ApiError, ApiErrorKind, Error};
+
+/// One invalid field of a `validation_error` (or a failing id of a bulk
+/// delete).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FieldError {
+    /// The field (`name`, `scopes[1]`, `ids[0]`).
+    pub name: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+macro_rules! latchkey_error {
+    ($($(#[$doc:meta])* $api:ident),* ; $($(#[$odoc:meta])* $other:ident { $($(#[$fdoc:meta])* $field:ident : $type:ty),* }),* $(,)?) => {
+        /// Why a client call failed.
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+        #[uniffi::export(Display)]
+        pub enum LatchkeyError {
+            $(
+                $(#[$doc])*
+                #[error("{}", api_text(*status, error_type, reason, request_id.as_deref(), fields))]
+                $api {
+                    /// The HTTP status.
+                    status: u16,
+                    /// The API's error `type` exactly as sent (`not_found`).
+                    error_type: String,
+                    /// The server's sentence for humans.
+                    reason: String,
+                    /// The request id to quote to the operator.
+                    request_id: Option<String>,
+                    /// Each invalid field.
+                    fields: Vec<FieldError>,
+                    /// How long the server asked to wait (`Retry-After`).
+                    retry_after: Option<Duration>,
+                },
+            )*
+            $(
+                $(#[$odoc])*
+                #[error("{}", other_text(stringify!($other), &[$(&$field as &dyn fmt::Display),*]))]
+                $other { $($(#[$fdoc])* $field: $type),* },
+            )*
+        }
+
+    };
+}
+
+latchkey_error! {
+    /// 400 `validation_error`: `fields` names each bad field.
+    Validation,
+    /// 401 `unauthorized`: no valid credential (unknown, revoked, expired).
+    Unauthorized,
+    /// 403 `forbidden`: a permission is missing.
+    Forbidden,
+    /// 404 `not_found` (also any object outside the caller's account).
+    NotFound,
+    /// 405 `method_not_allowed`.
+    MethodNotAllowed,
+    /// 409 `conflict`: a duplicate name or an illegal status change.
+    Conflict,
+    /// 409 `limit_exceeded`: a plan limit is reached; nothing was written.
+    LimitExceeded,
+    /// 413 `payload_too_large`.
+    PayloadTooLarge,
+    /// 429 `too_many_requests` (after the client's retries).
+    TooManyRequests,
+    /// 503 `service_unavailable` (after the client's retries).
+    ServiceUnavailable,
+    /// 500 or another 5xx.
+    Server,
+    /// Another error answer (a type this SDK does not know).
+    Api;
+    /// The access key is malformed: refused offline, no request made.
+    /// `category` is the vectors' name (`bad_checksum`, …).
+    InvalidAccessKey {
+        /// `empty`, `whitespace`, `bad_prefix`, `bad_character`,
+        /// `bad_length` or `bad_checksum`.
+        category: String,
+        /// What is wrong (never the key).
+        reason: String
+    },
+    /// No answer in time (connect or request timeout).
+    Timeout {
+        /// What timed out.
+        reason: String
+    },
+    /// No answer: connection refused or reset, DNS, TLS.
+    Transport {
+        /// What failed.
+        reason: String
+    },
+    /// An answer that is not what the API promises.
+    UnexpectedResponse {
+        /// The HTTP status.
+        status: u16,
+        /// What did not fit.
+        reason: String
+    },
+    /// The client cannot be built as asked (a bad base URL, a JWT lifetime
+    /// over an hour, …).
+    Configuration {
+        /// What is wrong.
+        reason: String
+    },
+    /// An argument is refused before any request (an id of the wrong kind).
+    InvalidArgument {
+        /// The argument.
+        name: String,
+        /// What is wrong with it.
+        reason: String
+    },
+    /// The JWT signer's key cannot sign (a key or signing failure).
+    Signer {
+        /// What failed.
+        reason: String
+    },
+}
+
+/// The variant of an API error: one per API error type, `Server` for any
+/// other 5xx, `Api` for the rest.
+fn api_variant(error: ApiError) -> LatchkeyError {
+    let status = error.status;
+    let error_type = error.type_name;
+    let reason = error.message;
+    let request_id = error.request_id;
+    let fields = error
+        .fields
+        .into_iter()
+        .map(|field| FieldError {
+            name: field.name,
+            reason: field.message,
+        })
+        .collect();
+    let retry_after = error.retry_after;
+    macro_rules! variant {
+        ($name:ident) => {
+            LatchkeyError::$name {
+                status,
+                error_type,
+                reason,
+                request_id,
+                fields,
+                retry_after,
+            }
+        };
+    }
+    match error.kind {
+        ApiErrorKind::Validation => variant!(Validation),
+        ApiErrorKind::Unauthorized => variant!(Unauthorized),
+        ApiErrorKind::Forbidden => variant!(Forbidden),
+        ApiErrorKind::NotFound => variant!(NotFound),
+        ApiErrorKind::MethodNotAllowed => variant!(MethodNotAllowed),
+        ApiErrorKind::Conflict => variant!(Conflict),
+        ApiErrorKind::LimitExceeded => variant!(LimitExceeded),
+        ApiErrorKind::PayloadTooLarge => variant!(PayloadTooLarge),
+        ApiErrorKind::TooManyRequests => variant!(TooManyRequests),
+        ApiErrorKind::ServiceUnavailable => variant!(ServiceUnavailable),
+        ApiErrorKind::InternalServerError => variant!(Server),
+        _ if status >= 500 => variant!(Server),
+        _ => variant!(Api),
+    }
+}
+
+fn api_text(
+    status: u16,
+    error_type: &str,
+    reason: &str,
+    request_id: Option<&str>,
+    fields: &[FieldError],
+) -> String {
+    let mut text = format!("{error_type} ({status}): {reason}");
+    if !fields.is_empty() {
+        let fields: Vec<String> = fields
+            .iter()
+            .map(|field| format!("{}: {}", field.name, field.reason))
+            .collect();
+        text.push_str(&format!(" [{}]", fields.join("; ")));
+    }
+    if let Some(request_id) = request_id {
+        text.push_str(&format!(" (request id {request_id})"));
+    }
+    text
+}
+
+fn other_text(kind: &str, parts: &[&dyn fmt::Display]) -> String {
+    let parts: Vec<String> = parts.iter().map(ToString::to_string).collect();
+    format!("{kind}: {}", parts.join(": "))
+}
+
+impl From<Error> for LatchkeyError {
+    fn from(error: Error) -> Self {
+        let reason = error.to_string();
+        match error {
+            Error::Api(api) => api_variant(api),
+            Error::InvalidAccessKey(format) => LatchkeyError::InvalidAccessKey {
+                category: format.category().to_owned(),
+                reason: format.to_string(),
+            },
+            Error::Transport(transport) if transport.is_timeout() => {
+                LatchkeyError::Timeout { reason }
+            }
+            Error::Transport(_) => LatchkeyError::Transport { reason },
+            Error::Decode { status, message } => LatchkeyError::UnexpectedResponse {
+                status,
+                reason: message,
+            },
+            Error::Config(message) => LatchkeyError::Configuration { reason: message },
+            Error::Jwt(_) => LatchkeyError::Signer { reason },
+            _ => LatchkeyError::Configuration { reason },
+        }
+    }
+}
+
+/// An `InvalidArgument` naming `name`.
+pub(crate) fn invalid_argument(name: &str, reason: impl fmt::Display) -> LatchkeyError {
+    LatchkeyError::InvalidArgument {
+        name: name.to_owned(),
+        reason: reason.to_string(),
+    }
+}

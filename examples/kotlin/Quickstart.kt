@@ -1,0 +1,51 @@
+// The Kotlin tour: create an application, give it an access key, use the
+// key, rotate to a JWT key made in Kotlin, revoke. The tests run it against
+// a real server (QuickstartTest); to run it yourself, call `quickstart` with
+// your server's URL and an admin access key.
+
+package dev.latchkey.examples
+
+import dev.latchkey.Credential
+import dev.latchkey.Jwt
+import dev.latchkey.LatchkeyClient
+import dev.latchkey.LatchkeyException
+import dev.latchkey.NewAccessKey
+import dev.latchkey.NewApplication
+import dev.latchkey.NewJwtKey
+import dev.latchkey.PublicKeyInput
+import java.util.UUID
+
+/** Runs the tour against [url] with the admin key [adminKey]; returns what it did, one line per step. */
+suspend fun quickstart(url: String, adminKey: String): List<String> {
+    val log = mutableListOf<String>()
+    val admin = LatchkeyClient(url, Credential.accessKey(adminKey))
+    val suffix = UUID.randomUUID().toString().take(8)
+
+    // Its credentials get the rights of its policy groups (narrowed by a key's scopes).
+    val administrators = admin.policyGroups().list().single { it.builtIn }.id
+    val app = admin.applications().create(
+        NewApplication(name = "billing-$suffix", description = "Invoices", groupIds = listOf(administrators)),
+    )
+    log += "application ${app.id}"
+
+    // The full key is in the answer this once: store it now.
+    val created = admin.accessKeys().create(app.id, NewAccessKey(name = "ci-$suffix", scopes = listOf("applications:view:own")))
+    val ci = LatchkeyClient(url, Credential.accessKey(created.key()))
+    log += "access key ${created.accessKey().keyPrefix}… sees ${ci.applications().list().size} application(s)"
+
+    // A key pair made offline; the server keeps only the public half.
+    val pair = Jwt.generateKeyPair("EdDSA")
+    val jwtKey = admin.jwtKeys().create(app.id, NewJwtKey(name = "signer-$suffix", publicKey = PublicKeyInput.Pem(pair.publicPem())))
+    val signed = LatchkeyClient(url, Credential.jwtSigner(app.id, jwtKey.id, pair))
+    log += "jwt key ${jwtKey.id} authenticates as ${signed.me().credential.kind}"
+
+    // Revoked: the next request with the access key is refused.
+    admin.accessKeys().revoke(app.id, created.id())
+    try {
+        ci.me()
+        log += "revoked key still works?!"
+    } catch (refused: LatchkeyException.Unauthorized) {
+        log += "revoked key refused (${refused.status})"
+    }
+    return log
+}
