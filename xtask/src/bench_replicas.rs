@@ -17,8 +17,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::bench_server::{Load, json_field, wrk_with};
-use crate::cmd::cmd;
-use crate::server_process::{Running, curl, start_on, target_dir};
+use crate::server_process::{Running, curl, start_on};
 
 const CONNECTIONS: usize = 32;
 const DURATION: &str = "10s";
@@ -54,20 +53,7 @@ struct Figures {
 
 /// Runs the benchmark and prints its report.
 pub fn run(root: &Path) -> Result<()> {
-    cmd(root, "bash")
-        .arg("scripts/install-bench-tools.sh")
-        .run()?;
-    cmd(root, "cargo")
-        .args([
-            "build",
-            "--release",
-            "--package",
-            "latchkey-server",
-            "--bin",
-            "latchkey",
-        ])
-        .run()?;
-    let binary = target_dir(root).join("release/latchkey");
+    let binary = crate::bench_server::prepare(root)?;
     let dir = tempfile::Builder::new()
         .prefix("latchkey-bench-replicas-")
         .tempdir()?;

@@ -12,7 +12,7 @@
 //! and legitimate throughput while a flood of wrong secrets runs. Loops are
 //! bounded; the server is stopped at the end.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -147,8 +147,9 @@ fn time_me(url: &str, credential: &str) -> Result<f64> {
     Ok(out.trim().parse::<f64>().unwrap_or(0.0) * 1000.0)
 }
 
-/// Runs the server benchmark and prints its report.
-pub fn run(root: &Path) -> Result<()> {
+/// Installs the load tools and builds the release server: the path of its
+/// binary. Every server benchmark starts here.
+pub(crate) fn prepare(root: &Path) -> Result<PathBuf> {
     cmd(root, "bash")
         .arg("scripts/install-bench-tools.sh")
         .run()?;
@@ -162,7 +163,12 @@ pub fn run(root: &Path) -> Result<()> {
             "latchkey",
         ])
         .run()?;
-    let binary = target_dir(root).join("release/latchkey");
+    Ok(target_dir(root).join("release/latchkey"))
+}
+
+/// Runs the server benchmark and prints its report.
+pub fn run(root: &Path) -> Result<()> {
+    let binary = prepare(root)?;
     let dir = std::env::temp_dir().join(format!("latchkey-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let data = dir.join("latchkey.redb");
