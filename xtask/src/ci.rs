@@ -9,7 +9,8 @@ use anyhow::{Context, Result};
 use crate::step::minutes_seconds;
 use crate::{check, lint, test};
 
-/// Runs check, lint and test in that order. On failure the error names the
+/// Starts the downloads of the later steps in the background
+/// ([`crate::prefetch`]), then runs check, lint and test in that order. On failure the error names the
 /// step that failed; `main` prints it as one line and exits non-zero.
 pub fn run(root: &Path) -> Result<()> {
     let steps: [(&str, &dyn Fn() -> Result<()>); 3] = [
@@ -18,6 +19,7 @@ pub fn run(root: &Path) -> Result<()> {
         ("test", &|| test::run(root, &[]).map(|_| ())),
     ];
     let started = Instant::now();
+    crate::prefetch::start(root);
     for (name, step) in steps {
         println!("\n======== ci: {name} ========");
         let step_started = Instant::now();

@@ -80,6 +80,27 @@ impl Cmd {
             .with_context(|| format!("could not start `{self}`"))
     }
 
+    /// Runs the command with its stdout and stderr appended to the file
+    /// `log` (for work in the background, whose output would interleave with
+    /// the step in the foreground). An error unless it exits 0; the error
+    /// names the log.
+    pub fn run_logged(&self, log: &Path) -> Result<()> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .with_context(|| format!("opening {}", log.display()))?;
+        writeln!(&file, "$ {self}")?;
+        let status = self
+            .command()
+            .stdout(file.try_clone().context("cloning a log file handle")?)
+            .stderr(file)
+            .status()
+            .with_context(|| format!("could not start `{self}`"))?;
+        self.check_status(status)
+            .with_context(|| format!("its output is in {}", log.display()))
+    }
+
     /// Runs the command with its stdout and stderr merged into one pipe,
     /// copying each line to our stdout as it arrives (in the order the child
     /// wrote it) and handing it to `on_line`. An error unless it exits 0
@@ -193,6 +214,22 @@ mod tests {
             .run()
             .unwrap_err();
         assert!(format!("{error:#}").contains("could not start `latchkey-no-such-program`"));
+    }
+
+    #[test]
+    fn logged_output_goes_to_the_log_and_a_failure_names_it() {
+        let dir = std::env::temp_dir().join(format!("xtask-cmd-log-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("out.log");
+        let error = cmd(Path::new("."), "sh")
+            .args(["-c", "echo one; echo two >&2; exit 2"])
+            .run_logged(&log)
+            .unwrap_err();
+        let text = std::fs::read_to_string(&log).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(text.starts_with("$ sh -c"), "{text}");
+        assert!(text.contains("one\n") && text.contains("two\n"), "{text}");
+        assert!(format!("{error:#}").contains("out.log"), "{error:#}");
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
     let mut summary = TestCounts::default();
     let mut library_property = std::ffi::OsString::from("-Dlatchkey.lib.dir=");
     library_property.push(&library_dir);
+    crate::prefetch::wait(crate::prefetch::Download::MavenArtifacts);
     let result = cmd(&root.join(BINDING), "mvn")
         .args(["-B", "--no-transfer-progress", "test"])
         .arg(library_property)
@@ -52,6 +53,19 @@ pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
         });
     *counts += summary;
     result
+}
+
+/// The Maven plugin that resolves a project's plugins and dependencies
+/// without building it, pinned (Maven would otherwise pick its own default).
+const DEPENDENCY_PLUGIN: &str = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline";
+
+/// Downloads what `mvn test` in [`BINDING`] needs into `~/.m2` without
+/// compiling anything (the background download of `cargo xtask ci`, see
+/// [`crate::prefetch`]); the output goes to `log`.
+pub fn resolve_artifacts(root: &Path, log: &Path) -> Result<()> {
+    cmd(&root.join(BINDING), "mvn")
+        .args(["-B", "--no-transfer-progress", DEPENDENCY_PLUGIN])
+        .run_logged(log)
 }
 
 /// Reads Surefire's closing line of a module, `Tests run: 12, Failures: 1,

@@ -24,6 +24,7 @@ mod lint;
 mod napi_cargo;
 mod node;
 mod postgres;
+mod prefetch;
 mod python;
 mod schemathesis;
 mod server_process;

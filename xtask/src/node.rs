@@ -23,16 +23,26 @@ pub const GENERATED: &[&str] = &["index.js", "index.d.ts"];
 /// lock skips the install.
 const INSTALLED_LOCK: &str = "node_modules/.latchkey-installed-lock.json";
 
-/// Runs `npm ci` unless `node_modules` was installed from this very lock.
+/// Runs `npm ci` unless `node_modules` was installed from this very lock,
+/// after waiting for the background download of `cargo xtask ci` (see
+/// [`crate::prefetch`]), which runs the same install.
 pub fn npm_ci(root: &Path) -> Result<()> {
+    crate::prefetch::wait(crate::prefetch::Download::NodeModules);
+    npm_ci_logged(root, None)
+}
+
+/// [`npm_ci`] without the wait, its output going to `log` when given.
+pub fn npm_ci_logged(root: &Path, log: Option<&Path>) -> Result<()> {
     let dir = root.join(BINDING);
     let lock = std::fs::read(dir.join("package-lock.json")).context("reading package-lock.json")?;
     if std::fs::read(dir.join(INSTALLED_LOCK)).is_ok_and(|installed| installed == lock) {
         return Ok(());
     }
-    cmd(&dir, "npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .run()?;
+    let install = cmd(&dir, "npm").args(["ci", "--no-audit", "--no-fund"]);
+    match log {
+        Some(log) => install.run_logged(log)?,
+        None => install.run()?,
+    }
     std::fs::write(dir.join(INSTALLED_LOCK), &lock).context("recording the installed lock")?;
     Ok(())
 }

@@ -19,8 +19,8 @@ use crate::cmd::cmd;
 use crate::server_process::{start, target_dir};
 use crate::test::TestCounts;
 
-/// The pinned schemathesis release.
-const SCHEMATHESIS: &str = "schemathesis==4.32.5";
+/// What this step installs into `.venv`: the pinned schemathesis release.
+pub const PACKAGES: &[&str] = &["schemathesis==4.32.5"];
 
 /// One schemathesis run: its name and the operations it selects.
 struct Pass {
@@ -52,7 +52,7 @@ const PASSES: &[Pass] = &[
 
 /// Installs schemathesis, builds the server, and runs every pass.
 pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
-    let venv = crate::venv::ensure(root, &[SCHEMATHESIS])?;
+    let venv = crate::venv::ensure(root, PACKAGES)?;
     cmd(root, "cargo")
         .args(["build", "--package", "latchkey-server", "--bin", "latchkey"])
         .run()?;

@@ -6,20 +6,38 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::cmd::cmd;
+use crate::cmd::{Cmd, cmd};
+use crate::prefetch::Download;
 
 /// Creates `<root>/.venv` when missing, installs `packages` (pinned
-/// requirement strings) into it, and returns its folder.
+/// requirement strings) into it, and returns its folder. Waits first for
+/// the background download of `cargo xtask ci` (see [`crate::prefetch`]),
+/// which fills the same `.venv`.
 pub fn ensure(root: &Path, packages: &[&str]) -> Result<PathBuf> {
+    crate::prefetch::wait(Download::PythonPackages);
+    install(root, packages, None)
+}
+
+/// [`ensure`] without the wait, its output going to `log` when given.
+pub fn install(root: &Path, packages: &[&str], log: Option<&Path>) -> Result<PathBuf> {
     let venv = root.join(".venv");
     if !venv.join("bin/python").exists() {
-        cmd(root, "python3").args(["-m", "venv"]).arg(&venv).run()?;
+        run(cmd(root, "python3").args(["-m", "venv"]).arg(&venv), log)?;
     }
     if !packages.is_empty() {
-        cmd(root, venv.join("bin/pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check"])
-            .args(packages.iter().copied())
-            .run()?;
+        run(
+            cmd(root, venv.join("bin/pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check"])
+                .args(packages.iter().copied()),
+            log,
+        )?;
     }
     Ok(venv)
+}
+
+fn run(command: Cmd, log: Option<&Path>) -> Result<()> {
+    match log {
+        Some(log) => command.run_logged(log),
+        None => command.run(),
+    }
 }
