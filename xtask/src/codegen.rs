@@ -12,6 +12,7 @@ mod node_types;
 mod openapi;
 mod uniffi;
 mod vectors;
+mod workspace_hack;
 
 use std::fs;
 use std::io::ErrorKind;
@@ -34,6 +35,10 @@ struct Generator {
 /// Every generator, in the order they run. A later one may read what an
 /// earlier one wrote. Later: `python-stubs` (.pyi).
 const GENERATORS: &[Generator] = &[
+    Generator {
+        name: "workspace-hack",
+        generate: workspace_hack::generate,
+    },
     Generator {
         name: "vectors",
         generate: vectors::generate,
