@@ -61,6 +61,8 @@ pub enum BenchSuite {
     Replicas,
     /// `latchkey.jwt` vs PyJWT from the release wheel (`bench/python/jwt_bench.py`).
     PythonJwt,
+    /// The Kotlin SDK's JWT toolkit vs nimbus-jose-jwt under JMH (`bench/kotlin`).
+    KotlinJwt,
 }
 
 impl BenchSuite {
@@ -71,6 +73,7 @@ impl BenchSuite {
             BenchSuite::Store => "latchkey-store",
             BenchSuite::Server | BenchSuite::Replicas => "latchkey-server",
             BenchSuite::PythonJwt => "latchkey-python",
+            BenchSuite::KotlinJwt => "latchkey-uniffi",
         }
     }
 }

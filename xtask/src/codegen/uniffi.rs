@@ -60,42 +60,159 @@ pub fn generate(files: &mut Files) -> Result<()> {
     files.ensure_file_contents(Path::new(SWIFT_SURFACE), surface.as_bytes())
 }
 
-/// Every `public`/`open` declaration of the Swift source, trimmed, one per
-/// line, in source order: the API a Swift user compiles against.
+/// The public surface a Swift user compiles against: every `public`/`open`
+/// declaration of the generated source, trimmed, in source order, members
+/// indented under their type (so that `public var id: String` says whose it
+/// is), and the extensions of our types that add public members.
+///
+/// uniffi's plumbing is left out, because it is `public` only so that the
+/// generated code can reach it across files, not for users, and a uniffi
+/// upgrade rewrites it without the API changing: its converters
+/// (`FfiConverter*` and their `lift`/`lower`/`read`/`write`), its helpers
+/// and handles (`uniffi*`, `Uniffi*`, `NoHandle`, `init(unsafeFromHandle:)`,
+/// `RustBuffer`, `ForeignBytes`). A declaration that is left out takes its
+/// whole body with it; so does a type that is not public, since its members
+/// are not reachable either.
 fn public_surface(swift: &str) -> String {
     let mut surface = String::from(
-        "# The public surface of the generated Swift module `Latchkey`\n# (written by `cargo xtask codegen`; checked by `cargo xtask check`).\n",
+        "# The public surface of the generated Swift module `Latchkey`, without uniffi's\n# converters and helpers (written by `cargo xtask codegen`; checked by `cargo xtask check`).\n",
     );
+    // Brace depth of the line being read, and the depth to come back to
+    // before lines are read again after a left-out block.
+    let mut depth = 0usize;
+    let mut skip_to: Option<usize> = None;
     // uniffi writes some modifiers on a line of their own (`public` above
     // `enum JwtError`): such a line is joined to the next.
     let mut pending = String::new();
     for line in swift.lines() {
         let line = line.trim();
+        let opens = line.matches('{').count();
+        let closes = line.matches('}').count();
+        let after = (depth + opens).saturating_sub(closes);
+        if let Some(resume) = skip_to {
+            depth = after;
+            if depth <= resume {
+                skip_to = None;
+            }
+            continue;
+        }
         if line == "public" || line == "open" {
             pending = format!("{line} ");
             continue;
         }
         let line = format!("{}{line}", std::mem::take(&mut pending));
-        if line.starts_with("public ") || line.starts_with("open ") {
-            surface.push_str(line.trim_end_matches('{').trim_end());
+        // The declaration without its body (`public init() {}` → `public init()`).
+        let declaration = line
+            .split_once('{')
+            .map_or(line.as_str(), |(head, _)| head)
+            .trim_end();
+        let public = line.starts_with("public ") || line.starts_with("open ");
+        let extension = line.starts_with("extension ");
+        let left_out = if public || extension {
+            is_plumbing(declaration)
+        } else {
+            is_type_declaration(&line)
+        };
+        if left_out {
+            if after > depth {
+                skip_to = Some(depth);
+            }
+        } else if public || extension {
+            surface.push_str(&"    ".repeat(depth));
+            surface.push_str(declaration);
             surface.push('\n');
         }
+        depth = after;
     }
     surface
+}
+
+/// uniffi's own machinery, by the names it gives it.
+fn is_plumbing(declaration: &str) -> bool {
+    [
+        "FfiConverter",
+        "uniffi",
+        "Uniffi",
+        "NoHandle",
+        "unsafeFromHandle",
+        "RustBuffer",
+        "ForeignBytes",
+    ]
+    .iter()
+    .any(|name| declaration.contains(name))
+}
+
+/// A type declaration (any access level but `public`/`open`, which the
+/// caller has handled): a non-public type hides its members.
+fn is_type_declaration(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().take(4).collect();
+    words.iter().any(|word| {
+        matches!(
+            *word,
+            "struct" | "class" | "enum" | "protocol" | "actor" | "extension"
+        )
+    }) && !line.starts_with("extension ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn surface_lines(swift: &str) -> Vec<String> {
+        public_surface(swift)
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn uniffi_plumbing_and_private_types_are_left_out_with_their_bodies() {
+        let swift = "\
+public struct FfiConverterTypeMe: FfiConverter {
+    public static func lift(_ buf: RustBuffer) throws -> Me { fatalError() }
+}
+public func FfiConverterTypeMe_lift(_ buf: RustBuffer) throws -> Me {
+    return try FfiConverterTypeMe.lift(buf)
+}
+fileprivate struct Hidden {
+    public var secret: Int
+}
+open class Client: ClientProtocol {
+    public struct NoHandle {
+        public init() {}
+    }
+    public init(noHandle: NoHandle) { self.handle = 0 }
+    public func uniffiCloneHandle() -> UInt64 { return handle }
+    open func me() async throws -> Me {
+        return try await call { $0 }
+    }
+}
+extension Me: Equatable, Hashable {
+    public static func ==(lhs: Me, rhs: Me) -> Bool { true }
+}
+";
+        assert_eq!(
+            surface_lines(swift),
+            [
+                "open class Client: ClientProtocol",
+                "    open func me() async throws -> Me",
+                "extension Me: Equatable, Hashable",
+                "    public static func ==(lhs: Me, rhs: Me) -> Bool",
+            ]
+        );
+    }
+
     #[test]
     fn the_surface_keeps_public_declarations_only() {
         let swift = "import Foundation\npublic struct Me {\n    public var id: String\n    var hidden: Int\n}\nfileprivate func x() {}\nopen class C {\n";
-        let surface = public_surface(swift);
-        let lines: Vec<&str> = surface.lines().filter(|l| !l.starts_with('#')).collect();
         assert_eq!(
-            lines,
-            ["public struct Me", "public var id: String", "open class C"]
+            surface_lines(swift),
+            [
+                "public struct Me",
+                "    public var id: String",
+                "open class C"
+            ]
         );
     }
 }

@@ -36,6 +36,41 @@ final class ClientTests: XCTestCase {
         }
     }
 
+    func testListSequenceFollowsEveryPageLazilyAndStopsFetchingWhenTheLoopStops() async throws {
+        let server = try TestServer()
+        let admin = try server.admin()
+        var created: [String] = []
+        for _ in 1...5 {
+            created.append(try await admin.applications().create(application: NewApplication(name: Support.unique("paged"))).id)
+        }
+        let everyId = try await admin.applications().list().map { $0.id }
+        XCTAssertTrue(Set(created).isSubset(of: Set(everyId)))
+        let small = ListOptions(limit: 2)
+        // More items than a page: the sequence walks every page, in order.
+        var walked: [String] = []
+        for try await app in admin.applications().listSequence(options: small) {
+            walked.append(app.id)
+        }
+        XCTAssertEqual(walked, everyId)
+
+        // listSequence's own pager around the real listPage, counting the pages it asks for.
+        let fetched = Counter()
+        let applications = admin.applications()
+        let counted = Pages<Application>(small) { options in
+            await fetched.bump()
+            let page = try await applications.listPage(status: nil, options: options)
+            return PageStep(page.data, hasMore: page.hasMore, after: page.after)
+        }
+        var firstThree: [String] = []
+        for try await app in counted {
+            firstThree.append(app.id)
+            if firstThree.count == 3 { break }
+        }
+        XCTAssertEqual(firstThree, Array(everyId.prefix(3)))
+        let pagesForThree = await fetched.value
+        XCTAssertEqual(pagesForThree, 2, "three items of two-item pages need two pages")
+    }
+
     func testAKeyPairMadeInSwiftLogsIn() async throws {
         let server = try TestServer()
         let admin = try server.admin()
@@ -47,4 +82,10 @@ final class ClientTests: XCTestCase {
             baseUrl: server.url, credential: Credential.jwtSigner(applicationId: app.id, keyId: registered.id, key: pair))
         XCTAssertEqual(try await signed.me().credential.kind, .jwtKey)
     }
+}
+
+/// Counts calls from concurrent code (the pager's fetch closure is `@Sendable`).
+actor Counter {
+    private(set) var value = 0
+    func bump() { value += 1 }
 }

@@ -2,6 +2,10 @@ package dev.latchkey
 
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.flow.map
+import kotlinx.coroutines.flow.take
+import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.jsonObject
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
+import java.net.InetAddress
 import java.net.ServerSocket
 import java.time.Duration
 import java.time.Instant
@@ -172,6 +177,86 @@ class ClientTest {
         val client = LatchkeyClient("http://127.0.0.1:$port", options = ClientOptions(maxRetries = 0u))
         assertThrows<LatchkeyException.Transport> { runBlocking { client.health() } }
         Unit
+    }
+
+    @Test
+    fun `listFlow follows every page lazily and stops fetching when the collector stops`(): Unit = runBlocking {
+        val created = (1..5).map { newApplication("paged").id }
+        val everyId = admin.applications().list().map { it.id }
+        assertTrue(everyId.containsAll(created))
+        val small = ListOptions(limit = 2u)
+        // More items than a page: the flow walks every page, in order.
+        assertEquals(everyId, admin.applications().listFlow(options = small).map { it.id }.toList())
+
+        // listFlow's own pager around the real listPage, counting the pages it asks for.
+        var fetched = 0
+        val counted = pages(small) { options ->
+            fetched++
+            admin.applications().listPage(null, options).let { step(it.data, it.hasMore, it.after) }
+        }
+        assertEquals(everyId.take(3), counted.take(3).map { it.id }.toList())
+        assertEquals(2, fetched, "three items of two-item pages need two pages")
+        fetched = 0
+        assertEquals(everyId.first(), counted.first().id)
+        assertEquals(1, fetched, "the first item needs the first page only")
+    }
+
+    @Test
+    fun `a server that accepts and never answers is a timeout`(): Unit = runBlocking {
+        // The kernel completes the handshake from the listen backlog; nothing
+        // ever reads the request or answers it.
+        ServerSocket(0, 8, InetAddress.getLoopbackAddress()).use { silent ->
+            val client = LatchkeyClient(
+                "http://127.0.0.1:${silent.localPort}",
+                options = ClientOptions(timeout = Duration.ofMillis(300), maxRetries = 0u),
+            )
+            val started = System.nanoTime()
+            val error = assertThrows<LatchkeyException.Timeout> { runBlocking { client.health() } }
+            val elapsed = Duration.ofNanos(System.nanoTime() - started)
+            assertTrue(elapsed >= Duration.ofMillis(300) && elapsed < Duration.ofSeconds(10), "took $elapsed")
+            assertTrue(error.reason.isNotEmpty())
+            client.close()
+        }
+    }
+
+    @Test
+    fun `429 after too many failed logins carries retryAfter`(): Unit = runBlocking {
+        // A server that throttles an address after two failed logins, for a long time.
+        TestServer.start(
+            mapOf(
+                "LATCHKEY_AUTH_FAILURE_BURST" to "2",
+                "LATCHKEY_AUTH_FAILURES_PER_SECOND" to "0.01",
+                "LATCHKEY_AUTH_THROTTLE_DELAY_MS" to "0",
+            ),
+        ).use { strict ->
+            // Tokens of a key the server does not know: each is a failed login.
+            val guesser = LatchkeyClient(
+                strict.url,
+                Credential.jwtSigner(
+                    "app_0000000000000000000000", "jwk_0000000000000000000000", Jwt.generateKeyPair("EdDSA"), audience = strict.url,
+                ),
+                ClientOptions(maxRetries = 0u),
+            )
+            assertThrows<LatchkeyException.Unauthorized> { runBlocking { guesser.me() } }
+            var throttled: LatchkeyException.TooManyRequests? = null
+            for (attempt in 1..5) {
+                try {
+                    guesser.me()
+                } catch (error: LatchkeyException.TooManyRequests) {
+                    throttled = error
+                    break
+                } catch (_: LatchkeyException.Unauthorized) {
+                    // Still inside the burst.
+                }
+            }
+            assertNotNull(throttled, "the server throttled the guesses")
+            assertEquals(429.toUShort(), throttled!!.status)
+            assertEquals("too_many_requests", throttled.errorType)
+            val retryAfter = throttled.retryAfter
+            assertNotNull(retryAfter)
+            assertTrue(retryAfter!! > Duration.ZERO, "retryAfter $retryAfter")
+            guesser.close()
+        }
     }
 
     @Test

@@ -31,8 +31,12 @@ class TestServer private constructor(
     }
 
     companion object {
-        /** Starts a server; fails with its log when it does not come up. */
-        fun start(): TestServer {
+        /**
+         * Starts a server with [env] added to its environment (e.g. a
+         * stricter failed-login throttle); fails with its log when it does
+         * not come up.
+         */
+        fun start(env: Map<String, String> = emptyMap()): TestServer {
             val binary = System.getenv("LATCHKEY_SERVER_BIN")
                 ?: error("LATCHKEY_SERVER_BIN is not set: run the tests with `cargo xtask test kotlin`")
             val dataDir = Files.createTempDirectory("latchkey-kotlin").toFile()
@@ -42,7 +46,10 @@ class TestServer private constructor(
                 "--listen", "127.0.0.1:0",
                 "--data", File(dataDir, "latchkey.redb").path,
                 "--plan", "commercial",
-            ).redirectError(log).also { it.environment()["RUST_LOG"] = "warn" }.start()
+            ).redirectError(log).also {
+                it.environment()["RUST_LOG"] = "warn"
+                it.environment().putAll(env)
+            }.start()
             val lines = process.inputStream.bufferedReader()
             var adminKey = ""
             var url = ""
