@@ -3,7 +3,8 @@
 //! numbers only mean something on a quiet machine. `server` runs the
 //! reference server under `wrk` (see `bench_server`), `replicas` the
 //! same on PostgreSQL with one and two replicas (see `bench_replicas`); `python-jwt` runs
-//! `bench/python/jwt_bench.py` on the release wheel (see `bench_python`).
+//! `bench/python/jwt_bench.py` on the release wheel (see `bench_python`); `node`
+//! runs `bench/node/` on the release addon (see `bench_node`).
 
 use std::path::Path;
 
@@ -29,6 +30,9 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
             }
             if *suite == BenchSuite::Replicas {
                 return crate::bench_replicas::run(root);
+            }
+            if *suite == BenchSuite::Node {
+                return crate::bench_node::run(root);
             }
             if *suite == BenchSuite::PythonJwt {
                 return crate::bench_python::run_jwt(root, &args.harness_args);

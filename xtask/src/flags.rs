@@ -61,6 +61,9 @@ pub enum BenchSuite {
     Replicas,
     /// `latchkey.jwt` vs PyJWT from the release wheel (`bench/python/jwt_bench.py`).
     PythonJwt,
+    /// The Node SDK from the release addon: JWT vs jose/jsonwebtoken, the client vs fetch
+    /// and its event-loop figures (`bench/node/`).
+    Node,
 }
 
 impl BenchSuite {
@@ -71,6 +74,7 @@ impl BenchSuite {
             BenchSuite::Store => "latchkey-store",
             BenchSuite::Server | BenchSuite::Replicas => "latchkey-server",
             BenchSuite::PythonJwt => "latchkey-python",
+            BenchSuite::Node => "latchkey-node",
         }
     }
 }

@@ -11,6 +11,7 @@
 //! - `bench`   the criterion benchmarks, in the bench (release) profile.
 
 mod bench;
+mod bench_node;
 mod bench_python;
 mod bench_replicas;
 mod bench_server;
