@@ -268,8 +268,8 @@ test('users: every method, and created on behalf of another user', async () => {
 })
 
 test('a page larger than one conversion slice: every item, in order, as plain objects', async () => {
-  // The items of a page become objects 100 per turn of the event loop;
-  // 110 users span two slices of a page and of the iterator.
+  // The items of a page become objects 50 per turn of the event loop;
+  // 110 users span three slices of a page and of the iterator.
   const made = []
   const pending = Array.from({ length: 110 }, (_, i) => `${unique(`slice${i}`)}@example.com`)
   await Promise.all(
@@ -288,7 +288,7 @@ test('a page larger than one conversion slice: every item, in order, as plain ob
     assert.equal(Object.getPrototypeOf(user), Object.prototype)
     assert.ok(user.createdAt instanceof Date)
   }
-  // The same order as pages of one item each, and as the iterator over pages of 105 (two slices each).
+  // The same order as pages of one item each, and as the iterator over pages of 105 (three slices each).
   const small = await client.users.listPage({ limit: 1, order: 'ASC' })
   const asc = await client.users.listPage({ limit: 1000, order: 'ASC' })
   assert.equal(asc.items[0].id, small.items[0].id)

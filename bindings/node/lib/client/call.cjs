@@ -13,7 +13,7 @@ const { setImmediate: nextTurn } = require('node:timers/promises')
 const { translate } = require('../errors.cjs')
 
 /** How many items are converted in one turn of the event loop. */
-const SLICE = 100
+const SLICE = 50
 
 /** The outcome of `run()` (a native call), its error translated. */
 async function call(run) {
