@@ -144,9 +144,17 @@ export declare class NativeClient {
   accountsUpdate(id: string, update: AccountUpdateArgs): Promise<unknown>
 }
 
+/** The unconverted items of one page. */
+export declare class NativeItems {
+  /** How many items are still to take. */
+  get remaining(): number
+  /** The next `count` items as objects (fewer at the end, none after). */
+  take(count: number): Array<unknown>
+}
+
 /** The pages of one list. */
 export declare class NativePager {
-  /** The next page's items, or `null` after the last page. */
+  /** The next page's items (a `NativeItems`), or `null` after the last page. */
   nextPage(): Promise<unknown>
 }
 

@@ -3,8 +3,9 @@
 //! numbers only mean something on a quiet machine. `server` runs the
 //! reference server under `wrk` (see `bench_server`), `replicas` the
 //! same on PostgreSQL with one and two replicas (see `bench_replicas`); `python-jwt` runs
-//! `bench/python/jwt_bench.py` on the release wheel (see `bench_python`);
-//! `kotlin-jwt` the Kotlin SDK against nimbus-jose-jwt under JMH (see `bench_kotlin`).
+//! `bench/python/jwt_bench.py` on the release wheel (see `bench_python`); `node`
+//! runs `bench/node/` on the release addon (see `bench_node`); `kotlin-jwt` the
+//! Kotlin SDK against nimbus-jose-jwt under JMH (see `bench_kotlin`).
 
 use std::path::Path;
 
@@ -33,6 +34,9 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
             }
             if *suite == BenchSuite::KotlinJwt {
                 return crate::bench_kotlin::run(root, &args.harness_args);
+            }
+            if *suite == BenchSuite::Node {
+                return crate::bench_node::run(root);
             }
             if *suite == BenchSuite::PythonJwt {
                 return crate::bench_python::run_jwt(root, &args.harness_args);

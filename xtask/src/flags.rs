@@ -63,6 +63,9 @@ pub enum BenchSuite {
     PythonJwt,
     /// The Kotlin SDK's JWT toolkit vs nimbus-jose-jwt under JMH (`bench/kotlin`).
     KotlinJwt,
+    /// The Node SDK from the release addon: JWT vs jose/jsonwebtoken, the client vs fetch
+    /// and its event-loop figures (`bench/node/`).
+    Node,
 }
 
 impl BenchSuite {
@@ -74,6 +77,7 @@ impl BenchSuite {
             BenchSuite::Server | BenchSuite::Replicas => "latchkey-server",
             BenchSuite::PythonJwt => "latchkey-python",
             BenchSuite::KotlinJwt => "latchkey-uniffi",
+            BenchSuite::Node => "latchkey-node",
         }
     }
 }

@@ -12,6 +12,7 @@
 
 mod bench;
 mod bench_kotlin;
+mod bench_node;
 mod bench_python;
 mod bench_replicas;
 mod bench_server;

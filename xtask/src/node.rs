@@ -47,13 +47,33 @@ pub fn npm_ci_logged(root: &Path, log: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
+/// The cargo profile the addon is built in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// The dev profile, in the shared `target/debug`: what the tests and
+    /// `cargo xtask check` use.
+    Dev,
+    /// The release profile, in `target/release`: for the benchmarks only.
+    Release,
+}
+
 /// Builds the addon (dev profile, the shared `target/debug`, see
 /// [`crate::napi_cargo`]) with `napi build --platform`, writing the `.node` file and the generated [`GENERATED`]
 /// files into `out` (the binding's folder when `None`).
 pub fn build_addon(root: &Path, out: Option<&Path>) -> Result<()> {
+    build_addon_in(root, out, Profile::Dev)
+}
+
+/// [`build_addon`] in `profile`. A release build goes to `target/release`
+/// (napi's `--release`), so it never replaces the dev build the tests load
+/// when `out` is another folder than the binding's.
+pub fn build_addon_in(root: &Path, out: Option<&Path>, profile: Profile) -> Result<()> {
     npm_ci(root)?;
     let dir = root.join(BINDING);
     let mut build = cmd(&dir, "npx").args(["napi", "build", "--platform"]);
+    if profile == Profile::Release {
+        build = build.arg("--release");
+    }
     if let Some(out) = out {
         build = build.arg("--output-dir").arg(out);
     }

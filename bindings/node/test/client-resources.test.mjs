@@ -267,6 +267,35 @@ test('users: every method, and created on behalf of another user', async () => {
   await client.policyGroups.delete(group.id)
 })
 
+test('a page larger than one conversion slice: every item, in order, as plain objects', async () => {
+  // The items of a page become objects 50 per turn of the event loop;
+  // 110 users span three slices of a page and of the iterator.
+  const made = []
+  const pending = Array.from({ length: 110 }, (_, i) => `${unique(`slice${i}`)}@example.com`)
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (pending.length > 0) made.push((await client.users.create({ email: pending.pop(), name: 'S' })).id)
+    }),
+  )
+  const page = await client.users.listPage({ limit: 1000, includeTotalCount: true })
+  assert.deepEqual(Object.keys(page).sort(), ['hasMore', 'items', 'limit', 'nextCursor', 'order', 'totalCount'])
+  assert.ok(Array.isArray(page.items))
+  assert.equal(page.items.length, page.totalCount)
+  const listed = ids(page.items)
+  for (const id of made) assert.ok(listed.includes(id), id)
+  assert.equal(new Set(listed).size, listed.length)
+  for (const user of page.items) {
+    assert.equal(Object.getPrototypeOf(user), Object.prototype)
+    assert.ok(user.createdAt instanceof Date)
+  }
+  // The same order as pages of one item each, and as the iterator over pages of 105 (three slices each).
+  const small = await client.users.listPage({ limit: 1, order: 'ASC' })
+  const asc = await client.users.listPage({ limit: 1000, order: 'ASC' })
+  assert.equal(asc.items[0].id, small.items[0].id)
+  assert.deepEqual(ids(await collect(client.users.list({ limit: 105, order: 'ASC' }))), ids(asc.items))
+  await Promise.all(made.map((id) => client.users.delete(id)))
+})
+
 test('policy groups and their members', async () => {
   const group = await client.policyGroups.create({
     name: unique('viewers'),

@@ -4,8 +4,16 @@
 // once (a bad argument) or on settling (the server, the network), becomes
 // its public class here. Lists become async iterators that fetch each page
 // when the previous one is used up.
+//
+// A page's items arrive unconverted (a native `NativeItems`): they become
+// objects SLICE at a time, one slice per turn of the event loop, so that a
+// page of 1,000 items never blocks the loop for the whole conversion at once.
 
+const { setImmediate: nextTurn } = require('node:timers/promises')
 const { translate } = require('../errors.cjs')
+
+/** How many items are converted in one turn of the event loop. */
+const SLICE = 50
 
 /** The outcome of `run()` (a native call), its error translated. */
 async function call(run) {
@@ -16,6 +24,25 @@ async function call(run) {
   }
 }
 
+/** The items of `pending` (a `NativeItems`) as an array, a slice per turn. */
+async function collect(pending) {
+  const items = pending.take(SLICE)
+  while (pending.remaining > 0) {
+    await nextTurn()
+    for (const item of pending.take(SLICE)) items.push(item)
+  }
+  return items
+}
+
+/** The page `run()` (a native `*ListPage` call) resolves with, its items converted. */
+function page(run) {
+  return call(async () => {
+    const result = await run()
+    result.items = await collect(result.items)
+    return result
+  })
+}
+
 /**
  * Every item of a list: `open()` makes the native pager on the first
  * `next()` (so a bad option or a closed client is a rejection there, like
@@ -24,7 +51,10 @@ async function call(run) {
 async function* iterate(open) {
   const pager = await call(open)
   for (;;) {
-    const items = await call(() => pager.nextPage())
+    const items = await call(async () => {
+      const pending = await pager.nextPage()
+      return pending === null ? null : collect(pending)
+    })
     if (items === null) return
     yield* items
   }
@@ -42,4 +72,4 @@ function hideKey(created) {
   return created
 }
 
-module.exports = { call, iterate, hideKey }
+module.exports = { call, page, iterate, hideKey }

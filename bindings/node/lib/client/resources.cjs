@@ -4,7 +4,7 @@
 // Method and option names follow the Python SDK's, in camelCase.
 
 const args = require('./args.cjs')
-const { call, iterate, hideKey } = require('./call.cjs')
+const { call, page, iterate, hideKey } = require('./call.cjs')
 
 const natives = new WeakMap()
 
@@ -26,7 +26,7 @@ class Applications extends Resource {
   }
 
   listPage(options) {
-    return call(() => native(this).applicationsListPage(args.listOptions(options, { totalCount: true })))
+    return page(() => native(this).applicationsListPage(args.listOptions(options, { totalCount: true })))
   }
 
   create(input) {
@@ -74,7 +74,7 @@ class AccessKeys extends Resource {
   }
 
   listPage(applicationId, options) {
-    return call(() =>
+    return page(() =>
       native(this).accessKeysListPage(
         args.string('applicationId', applicationId),
         args.listOptions(options, { totalCount: true }),
@@ -95,7 +95,7 @@ class AccessKeys extends Resource {
   }
 
   listAccountPage(options) {
-    return call(() => {
+    return page(() => {
       const given = args.options('options', options)
       const { applicationId, ...rest } = given
       return native(this).accessKeysListAccountPage(
@@ -174,7 +174,7 @@ class JwtKeys extends Resource {
   }
 
   listPage(applicationId, options) {
-    return call(() =>
+    return page(() =>
       native(this).jwtKeysListPage(
         args.string('applicationId', applicationId),
         args.listOptions(options, { totalCount: true }),
@@ -249,7 +249,7 @@ class Users extends Resource {
   }
 
   listPage(options) {
-    return call(() => native(this).usersListPage(args.listOptions(options, { totalCount: true })))
+    return page(() => native(this).usersListPage(args.listOptions(options, { totalCount: true })))
   }
 
   create(input) {
@@ -291,7 +291,7 @@ class PolicyGroups extends Resource {
   }
 
   listPage(options) {
-    return call(() =>
+    return page(() =>
       native(this).policyGroupsListPage(args.listOptions(options, { status: false, totalCount: true })),
     )
   }
@@ -336,7 +336,7 @@ class PolicyGroups extends Resource {
   }
 
   listApplicationsPage(groupId, options) {
-    return call(() =>
+    return page(() =>
       native(this).policyGroupsListApplicationsPage(
         args.string('groupId', groupId),
         args.listOptions(options, { status: false, totalCount: true }),
@@ -363,7 +363,7 @@ class PolicyGroups extends Resource {
   }
 
   listUsersPage(groupId, options) {
-    return call(() =>
+    return page(() =>
       native(this).policyGroupsListUsersPage(
         args.string('groupId', groupId),
         args.listOptions(options, { status: false, totalCount: true }),
@@ -397,7 +397,7 @@ class Accounts extends Resource {
   }
 
   listPage(options) {
-    return call(() => native(this).accountsListPage(args.listOptions(options, { status: false, totalCount: true })))
+    return page(() => native(this).accountsListPage(args.listOptions(options, { status: false, totalCount: true })))
   }
 
   /** The answer's `key` is the admin application's access key, shown this once (hidden from logs). */

@@ -3,7 +3,8 @@
 //! for timestamps, `null` for an absent optional value, arrays of strings for
 //! ids and permissions, JWKs and JWKS as plain objects. The one-time `key` of
 //! a created access key or account is set here as an ordinary member; the
-//! wrapper (`lib/client/models.cjs`) makes it non-enumerable.
+//! wrapper (`lib/client/call.cjs`) makes it non-enumerable. A page's items
+//! are left to [`NativeItems`], which converts them a slice at a time.
 
 use jiff::Timestamp;
 use latchkey_client::jwt::Jwks;
@@ -16,10 +17,26 @@ use napi::bindgen_prelude::{JsObjectValue, Null, Object, ToNapiValue, Unknown};
 use napi::{Env, JsValue, Result};
 use serde_json::Value;
 
+use super::items::{NativeItems, source};
+
 /// A value the client returns, convertible on the main thread.
 pub trait ToJs {
     /// The JavaScript value for this value.
     fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>>;
+}
+
+/// What a promise resolves with, converted on the main thread and consumed:
+/// every [`ToJs`] value, and a list page, whose items move into a
+/// [`NativeItems`] handle rather than being converted all at once.
+pub trait IntoJs {
+    /// The JavaScript value for this value.
+    fn into_js<'env>(self, env: &'env Env) -> Result<Unknown<'env>>;
+}
+
+impl<T: ToJs> IntoJs for T {
+    fn into_js<'env>(self, env: &'env Env) -> Result<Unknown<'env>> {
+        self.to_js(env)
+    }
 }
 
 /// An object under construction, one member at a time.
@@ -111,12 +128,6 @@ impl<T: ToJs> ToJs for Option<T> {
     }
 }
 
-impl ToJs for Box<dyn ToJs + Send> {
-    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
-        (**self).to_js(env)
-    }
-}
-
 impl ToJs for Value {
     fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
         env.to_js_value(self)
@@ -136,12 +147,12 @@ fn order_name(order: Order) -> &'static str {
     }
 }
 
-impl<T: ToJs> ToJs for Page<T> {
-    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+impl<T: ToJs + Send + 'static> IntoJs for Page<T> {
+    fn into_js<'env>(self, env: &'env Env) -> Result<Unknown<'env>> {
         // The cursor of the next page is only worth giving when there is one.
         let next_cursor = self.after.as_deref().filter(|_| self.has_more);
         Members::new(env)?
-            .value("items", &self.data)?
+            .set("items", NativeItems::new(source(self.data)))?
             .set("hasMore", self.has_more)?
             .set("nextCursor", next_cursor)?
             .set("limit", self.limit)?

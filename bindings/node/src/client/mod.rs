@@ -7,6 +7,7 @@
 mod args;
 mod convert;
 mod error;
+mod items;
 mod pager;
 mod runtime;
 

@@ -13,10 +13,10 @@ use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi_derive::napi;
 
 use super::convert::ToJs;
+use super::items::{PageItems, source};
 use super::runtime::spawn;
 
-type Items = Box<dyn ToJs + Send>;
-type NextPage<'a> = Pin<Box<dyn Future<Output = Result<Option<Items>, Error>> + Send + 'a>>;
+type NextPage<'a> = Pin<Box<dyn Future<Output = Result<PageItems, Error>> + Send + 'a>>;
 
 /// A pager whose item type is known only to itself.
 trait AnyPager: Send {
@@ -27,7 +27,7 @@ impl<T: ApiObject + ToJs + Send + 'static> AnyPager for Pager<T> {
     fn next_items(&mut self) -> NextPage<'_> {
         Box::pin(async move {
             let page = self.next_page().await?;
-            Ok(page.map(|page| Box::new(page.data) as Items))
+            Ok(PageItems(page.map(|page| source(page.data))))
         })
     }
 }
@@ -51,7 +51,7 @@ impl NativePager {
 
 #[napi]
 impl NativePager {
-    /// The next page's items, or `null` after the last page.
+    /// The next page's items (a `NativeItems`), or `null` after the last page.
     #[napi]
     pub fn next_page<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
         let pager = Arc::clone(&self.pager);

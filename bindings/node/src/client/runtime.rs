@@ -9,20 +9,20 @@ use latchkey_client::Error;
 use napi::Env;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 
-use super::convert::ToJs;
+use super::convert::IntoJs;
 use super::error::to_js;
 
 /// The promise of `future`'s outcome: its value as JavaScript, or the coded
 /// error of [`to_js`].
 pub fn spawn<'env, T, F>(env: &'env Env, future: F) -> napi::Result<PromiseRaw<'env, Unknown<'env>>>
 where
-    T: ToJs + Send + 'static,
+    T: IntoJs + Send + 'static,
     F: Future<Output = Result<T, Error>> + Send + 'static,
 {
     env.spawn_future_with_callback(
         async move { Ok(future.await) },
         |env, outcome| match outcome {
-            Ok(value) => value.to_js(env),
+            Ok(value) => value.into_js(env),
             Err(error) => Err(to_js(env, error)),
         },
     )
