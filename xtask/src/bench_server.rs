@@ -1,28 +1,42 @@
 //! `cargo xtask bench server`: the reference server measured from outside,
-//! with `wrk` (installed by `scripts/install-bench-tools.sh`) on loopback.
+//! with `wrk` (closed loop) and `oha` (open loop, fixed rate), both installed
+//! by `scripts/install-bench-tools.sh`, on loopback.
 //!
-//! It builds the release binary, starts it on a fresh data file and reports:
-//! start to first 200, idle RSS, rps and p50/p99 of `/health` and of an
-//! authenticated `GET /v3/me` at 32 connections with an access key and with
-//! a JWT (an EdDSA key registered on the fly, a one-hour token minted with
+//! It builds the release binary and the bare-axum floor
+//! (`latchkey-bench-floor`: same runtime, same `axum::serve`, a constant 200
+//! and nothing else), starts the server on a fresh data file and reports:
+//! start to first 200, idle RSS, rps and p50/p99 of the floor, of `/health`
+//! and of an authenticated `GET /v3/me` at 32 connections with an access key
+//! and with a JWT (an EdDSA key registered on the fly, a one-hour token minted with
 //! the core's toolkit), the first-use cost of a never-used key and of a
 //! never-used JWT key, the same `/health` and `/v3/me` loads again with the
 //! loader and the server on separate CPUs (their percentiles without the
-//! scheduler's share), requests that still succeed after a revoke under load,
+//! scheduler's share), p50/p99/p99.9 of the floor, `/health` and `/v3/me` at
+//! fixed rates below saturation (50 % and 80 % of `/health`'s wrk rps: the
+//! latency of a request that does not queue behind 31 others), requests that
+//! still succeed after a revoke under load,
 //! and legitimate throughput while a flood of wrong secrets runs. Loops are
 //! bounded; the server is stopped at the end.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
 use crate::cmd::cmd;
-use crate::server_process::{curl, start, target_dir};
+use crate::server_process::{Running, curl, start, target_dir};
 
 const CONNECTIONS: &str = "32";
 const DURATION: &str = "10s";
+/// The fixed rates of the open-loop runs, as fractions of `/health`'s wrk rps.
+const OPEN_LOOP_LOADS: [f64; 2] = [0.5, 0.8];
+const OPEN_LOOP_DURATION: &str = "8s";
+/// oha, as `scripts/install-bench-tools.sh` installs it.
+const OHA: &str = "bench-tools/bin/oha";
+/// The floor binary, built beside the server by [`prepare`].
+const FLOOR: &str = "latchkey-bench-floor";
 
 /// One wrk run: requests per second and latency percentiles in ms.
 #[derive(Debug, Default, Clone, Copy)]
@@ -127,6 +141,112 @@ fn run_wrk(
     Ok(load)
 }
 
+/// One fixed-rate oha run: the rate it achieved and its latency percentiles
+/// in ms, each measured from the moment the request was due to be sent
+/// (`--latency-correction`), so a request delayed behind another counts its
+/// wait.
+#[derive(Debug, Default, Clone, Copy)]
+struct OpenLoop {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    p999_ms: f64,
+    non_2xx: u64,
+}
+
+impl std::fmt::Display for OpenLoop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:>7.0} rps  p50 {:.3}  p99 {:.3}  p99.9 {:.3} ms",
+            self.rps, self.p50_ms, self.p99_ms, self.p999_ms
+        )?;
+        if self.non_2xx > 0 {
+            write!(f, "  ({} non-2xx)", self.non_2xx)?;
+        }
+        Ok(())
+    }
+}
+
+/// `rate` requests per second for [`OPEN_LOOP_DURATION`] on
+/// [`CONNECTIONS`] connections, with oha.
+fn oha(root: &Path, url: &str, key: Option<&str>, rate: f64) -> Result<OpenLoop> {
+    let mut command = Command::new(target_dir(root).join(OHA));
+    command.args([
+        "--no-tui",
+        "--output-format",
+        "json",
+        "--latency-correction",
+        "-c",
+        CONNECTIONS,
+        "-z",
+        OPEN_LOOP_DURATION,
+        "-q",
+        &format!("{rate:.0}"),
+    ]);
+    if let Some(key) = key {
+        command.args(["-H", &format!("Authorization: Bearer {key}")]);
+    }
+    let output = command.arg(url).output().context("running oha")?;
+    if !output.status.success() {
+        bail!("oha failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    parse_oha(&String::from_utf8_lossy(&output.stdout))
+}
+
+/// Reads oha's JSON report (its percentiles are in seconds).
+fn parse_oha(json: &str) -> Result<OpenLoop> {
+    let report: serde_json::Value = serde_json::from_str(json).context("reading oha's report")?;
+    let seconds = |name: &str| -> Result<f64> {
+        report["latencyPercentiles"][name]
+            .as_f64()
+            .with_context(|| format!("oha's report has no {name}"))
+    };
+    let codes = report["statusCodeDistribution"]
+        .as_object()
+        .context("oha's report has no status codes")?;
+    let non_2xx = codes
+        .iter()
+        .filter(|(code, _)| !code.starts_with('2'))
+        .map(|(_, n)| n.as_u64().unwrap_or(0))
+        .sum();
+    Ok(OpenLoop {
+        rps: report["summary"]["requestsPerSec"]
+            .as_f64()
+            .context("oha's report has no requestsPerSec")?,
+        p50_ms: seconds("p50")? * 1000.0,
+        p99_ms: seconds("p99")? * 1000.0,
+        p999_ms: seconds("p99.9")? * 1000.0,
+        non_2xx,
+    })
+}
+
+/// Starts the bare-axum floor on a free loopback port.
+fn start_floor(binary: &Path) -> Result<Running> {
+    let mut child = Command::new(binary)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("starting the floor server")?;
+    let stdout = child.stdout.take().context("stdout")?;
+    let mut url = String::new();
+    for line in BufReader::new(stdout).lines() {
+        if let Some(found) = line?.strip_prefix("latchkey listening on ") {
+            url = found.trim().to_owned();
+            break;
+        }
+    }
+    let running = Running {
+        child,
+        url,
+        admin_key: String::new(),
+    };
+    if running.url.is_empty() {
+        bail!("the floor server did not say where it listens");
+    }
+    Ok(running)
+}
+
 fn rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
@@ -147,8 +267,9 @@ fn time_me(url: &str, credential: &str) -> Result<f64> {
     Ok(out.trim().parse::<f64>().unwrap_or(0.0) * 1000.0)
 }
 
-/// Installs the load tools and builds the release server: the path of its
-/// binary. Every server benchmark starts here.
+/// Installs the load tools and builds the release server (and, in the same
+/// build, the floor [`FLOOR`] beside it): the path of the server's binary.
+/// Every server benchmark starts here.
 pub(crate) fn prepare(root: &Path) -> Result<PathBuf> {
     cmd(root, "bash")
         .arg("scripts/install-bench-tools.sh")
@@ -159,8 +280,9 @@ pub(crate) fn prepare(root: &Path) -> Result<PathBuf> {
             "--release",
             "--package",
             "latchkey-server",
-            "--bin",
-            "latchkey",
+            "--features",
+            "bench-floor",
+            "--bins",
         ])
         .run()?;
     Ok(target_dir(root).join("release/latchkey"))
@@ -181,10 +303,26 @@ pub fn run(root: &Path) -> Result<()> {
     let admin = server.admin_key.clone();
     let auth = format!("Authorization: Bearer {admin}");
 
+    let floor_server = start_floor(&binary.with_file_name(FLOOR))?;
+    let floor_url = format!("{}/health", floor_server.url);
+
     // One request first, so the load measures the verified-credential path.
     curl(&["-o", "/dev/null", "-H", &auth, &format!("{url}/v3/me")])?;
+    let floor = wrk(&floor_url, None, CONNECTIONS, DURATION)?;
     let health = wrk(&format!("{url}/health"), None, CONNECTIONS, DURATION)?;
     let me = wrk(&format!("{url}/v3/me"), Some(&admin), CONNECTIONS, DURATION)?;
+
+    // Below saturation, at fixed rates: the floor, /health and /v3/me one
+    // after the other at each rate.
+    let mut open_loop = Vec::new();
+    for fraction in OPEN_LOOP_LOADS {
+        let rate = (health.rps * fraction).max(1.0);
+        let floor = oha(root, &floor_url, None, rate)?;
+        let health = oha(root, &format!("{url}/health"), None, rate)?;
+        let me = oha(root, &format!("{url}/v3/me"), Some(&admin), rate)?;
+        open_loop.push((fraction, rate, floor, health, me));
+    }
+    drop(floor_server);
     // The same two, with the loader on CPU 0 and the server on the rest.
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let pinned = if cpus >= 2 {
@@ -335,8 +473,15 @@ pub fn run(root: &Path) -> Result<()> {
         idle_rss as f64 / 1024.0
     );
     println!(
-        "  GET /health              {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms",
-        health.rps, health.p50_ms, health.p99_ms
+        "  floor (bare axum)        {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms",
+        floor.rps, floor.p50_ms, floor.p99_ms
+    );
+    println!(
+        "  GET /health              {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms  ({:.2}x floor)",
+        health.rps,
+        health.p50_ms,
+        health.p99_ms,
+        health.rps / floor.rps.max(1.0)
     );
     println!(
         "  GET /v3/me (access key)  {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms  ({:.2}x /health)",
@@ -358,6 +503,18 @@ pub fn run(root: &Path) -> Result<()> {
             me.p99_ms,
             me.rps / health.rps.max(1.0)
         );
+    }
+    println!(
+        "  open loop (oha -q, latency corrected, {CONNECTIONS} connections, {OPEN_LOOP_DURATION}):"
+    );
+    for (fraction, rate, floor, health, me) in &open_loop {
+        println!(
+            "    at {:.0} % of /health ({rate:.0} rps):",
+            fraction * 100.0
+        );
+        println!("      floor                {floor}");
+        println!("      GET /health          {health}");
+        println!("      GET /v3/me           {me}");
     }
     println!(
         "  GET /v3/me (JWT, EdDSA)  {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms  ({:.2}x access key)",

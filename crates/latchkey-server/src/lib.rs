@@ -12,6 +12,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod config;
 pub mod error;
+pub mod runtime;
 pub mod serve;
 pub mod state;
 pub mod transfer;

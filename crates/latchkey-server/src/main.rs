@@ -175,10 +175,7 @@ impl Drop for LogFlush {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match latchkey_server::runtime::build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("latchkey: error: {error}");
