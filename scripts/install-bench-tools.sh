@@ -2,8 +2,9 @@
 # Installs the load generators used by `cargo xtask bench server` (separate
 # processes, so the server is measured from outside):
 # - wrk, from Debian's packages: closed loop, rps at saturation;
-# - oha, from crates.io into <target>/bench-tools (pinned, no TLS: loopback
-#   HTTP only): open loop at a fixed rate with latency correction.
+# - oha, from crates.io into <target>/bench-tools (pinned, default features:
+#   1.16.0 does not build without its TLS feature): open loop at a fixed rate
+#   with latency correction.
 set -euo pipefail
 if ! command -v wrk >/dev/null 2>&1; then
   SUDO=""
@@ -15,5 +16,5 @@ OHA_VERSION=1.16.0
 TOOLS="${CARGO_TARGET_DIR:-target}/bench-tools"
 if ! "$TOOLS/bin/oha" --version 2>/dev/null | grep -qF "$OHA_VERSION"; then
   CARGO_TARGET_DIR="$TOOLS/build" cargo install --locked oha --version "$OHA_VERSION" \
-    --no-default-features --root "$TOOLS"
+    --root "$TOOLS"
 fi
