@@ -168,60 +168,13 @@ pub fn visibility(
     }
 }
 
-/// Why scopes cannot be granted to a new key.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ScopeGrantError {
-    /// The scopes name permissions the key's owner does not hold.
-    #[error("scopes exceed the owner's permissions: {}", list(*.not_held))]
-    ExceedsOwner {
-        /// The permissions in question.
-        not_held: PermissionSet,
-    },
-    /// The scopes name permissions the acting credential does not hold; a
-    /// credential never mints one stronger than itself.
-    #[error("scopes exceed the acting credential's permissions: {}", list(*.not_held))]
-    ExceedsCaller {
-        /// The permissions in question.
-        not_held: PermissionSet,
-    },
-    /// A scoped credential asked for an unscoped key, which would hold the
-    /// application's full rights.
-    #[error("a scoped credential can only create keys with scopes")]
-    UnscopedFromScoped,
-}
-
-fn list(set: PermissionSet) -> String {
-    set.iter()
-        .map(|p| p.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Checks the scopes of a key about to be created: they must be granted by
-/// the owning user's permissions (the union of the user's groups) and by the
-/// acting credential's own rights. An empty set means "unscoped".
-pub fn check_scope_grant(
-    scopes: PermissionSet,
-    owner_permissions: PermissionSet,
-    caller: &Principal,
-    caller_is_scoped: bool,
-) -> Result<(), ScopeGrantError> {
-    if scopes.is_empty() {
-        return if caller_is_scoped {
-            Err(ScopeGrantError::UnscopedFromScoped)
-        } else {
-            Ok(())
-        };
-    }
-    let not_held = scopes.not_granted_by(owner_permissions);
-    if !not_held.is_empty() {
-        return Err(ScopeGrantError::ExceedsOwner { not_held });
-    }
-    let not_held = scopes.not_granted_by(caller.permissions);
-    if !not_held.is_empty() {
-        return Err(ScopeGrantError::ExceedsCaller { not_held });
-    }
-    Ok(())
+/// Reading users or groups: the manage permission (`users:manage`,
+/// `groups:manage`), or `account:view`. A refusal names the manage
+/// permission.
+pub fn authorize_read(principal: &Principal, manage: Action) -> Result<(), Denied> {
+    let home = Target::Account(principal.account_id);
+    authorize(principal, manage, home)
+        .or_else(|denied| authorize(principal, Action::ViewAccount, home).map_err(|_| denied))
 }
 
 /// A credential's effective rights: the union of its application's groups,
@@ -408,33 +361,18 @@ mod tests {
     }
 
     #[test]
-    fn scope_grants() {
-        let caller = principal(perms(&["keys:view:any", "keys:create:any"]));
-        let owner = perms(&["keys:view:any", "keys:create:own", "users:manage"]);
+    fn reading_users_and_groups_takes_manage_or_account_view() {
+        let viewer = principal(perms(&["account:view"]));
+        assert_eq!(authorize_read(&viewer, Action::ManageUsers), Ok(()));
+        let nobody = principal(perms(&["keys:view:any"]));
         assert_eq!(
-            check_scope_grant(perms(&["keys:view:own"]), owner, &caller, false),
-            Ok(())
-        );
-        assert_eq!(
-            check_scope_grant(perms(&["keys:create:any"]), owner, &caller, false),
-            Err(ScopeGrantError::ExceedsOwner {
-                not_held: perms(&["keys:create:any"])
+            authorize_read(&nobody, Action::ManageGroups),
+            Err(Denied::Forbidden {
+                missing: Permission::GroupsManage
             })
         );
-        assert_eq!(
-            check_scope_grant(perms(&["users:manage"]), owner, &caller, false),
-            Err(ScopeGrantError::ExceedsCaller {
-                not_held: perms(&["users:manage"])
-            })
-        );
-        assert_eq!(
-            check_scope_grant(PermissionSet::EMPTY, owner, &caller, false),
-            Ok(())
-        );
-        assert_eq!(
-            check_scope_grant(PermissionSet::EMPTY, owner, &caller, true),
-            Err(ScopeGrantError::UnscopedFromScoped)
-        );
+        let manager = principal(perms(&["groups:manage"]));
+        assert_eq!(authorize_read(&manager, Action::ManageGroups), Ok(()));
     }
 
     fn any_set() -> impl Strategy<Value = PermissionSet> {
@@ -446,20 +384,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn granted_scopes_never_exceed_the_creator(
-            scopes in any_set(), owner in any_set(), caller in any_set(), groups in any_set()
-        ) {
-            let caller = principal(caller);
-            if check_scope_grant(scopes, owner, &caller, false).is_ok() && !scopes.is_empty() {
-                // The key's rights, whatever groups its application joins,
-                // stay within what its owner and its creator hold.
-                let rights = effective_permissions([groups], scopes, false);
-                prop_assert!(rights.is_granted_by(owner));
-                prop_assert!(rights.is_granted_by(caller.permissions));
-            }
-        }
-
         #[test]
         fn effective_rights_never_exceed_groups_or_scopes(groups in any_set(), scopes in any_set()) {
             let rights = effective_permissions([groups], scopes, false);

@@ -18,7 +18,7 @@ pub struct CredentialState {
     pub status: KeyStatus,
     /// Expiration.
     pub expiration: Option<Timestamp>,
-    /// Scopes (always empty for JWT keys).
+    /// Scopes (empty: unscoped).
     pub scopes: PermissionSet,
 }
 

@@ -12,6 +12,7 @@
 pub mod access_key;
 pub mod authorize;
 pub mod credential;
+pub mod delegation;
 pub mod id;
 pub mod jwt;
 pub mod list;

@@ -283,11 +283,29 @@ impl PermissionSet {
         self.0 == 0
     }
 
-    /// The set with every `:any` permission also granting its `:own` twin:
-    /// reaching every application includes reaching one's own.
+    /// The set with what each permission implies: every `:any` permission
+    /// also grants its `:own` twin (reaching every application includes
+    /// reaching one's own), and, as in Pelion's permission table,
+    /// `applications:create`, `:edit` and `:revoke` each also grant
+    /// `applications:view` with the same suffix.
     pub const fn implied(self) -> Self {
         let any_bits = self.0 & ANY_MASK;
-        PermissionSet(self.0 | (any_bits >> 1))
+        let reached = self.0 | (any_bits >> 1);
+        let own_viewing = reached & APPLICATION_CHANGES_OWN != 0;
+        let any_viewing = reached & (APPLICATION_CHANGES_OWN << 1) != 0;
+        PermissionSet(
+            reached
+                | if own_viewing {
+                    APPLICATIONS_VIEW_OWN
+                } else {
+                    0
+                }
+                | if any_viewing {
+                    APPLICATIONS_VIEW_OWN << 1
+                } else {
+                    0
+                },
+        )
     }
 
     /// Whether everything this set grants is granted by `other`
@@ -299,6 +317,34 @@ impl PermissionSet {
     /// The permissions of this set that `other` does not grant.
     pub fn not_granted_by(self, other: Self) -> PermissionSet {
         PermissionSet(self.0 & !other.implied().0)
+    }
+
+    /// The set with every `:own` permission replaced by its `:any` twin:
+    /// what it takes to pass these rights to credentials of another user,
+    /// whose `:own` reaches that user's applications, not the grantor's.
+    pub const fn lifted_to_any(self) -> Self {
+        let own_bits = self.0 & OWN_MASK;
+        PermissionSet((self.0 & !OWN_MASK) | (own_bits << 1))
+    }
+
+    /// The rights as they reach another user's applications: an `:own`
+    /// permission only where its `:any` twin is held (that user's `:own`
+    /// reaches that user's applications, not the holder's).
+    pub const fn for_another_user(self) -> Self {
+        let implied = self.implied().0;
+        PermissionSet((implied & !OWN_MASK) | ((implied & ANY_MASK) >> 1))
+    }
+
+    /// The set without the `:own` permissions whose `:any` twin it holds:
+    /// the shortest list that says the same (for messages).
+    pub const fn without_implied(self) -> Self {
+        let any_bits = self.0 & ANY_MASK;
+        PermissionSet(self.0 & !(any_bits >> 1))
+    }
+
+    /// Permissions in this set and not in `other` (no implication applied).
+    pub const fn difference(self, other: Self) -> Self {
+        PermissionSet(self.0 & !other.0)
     }
 
     /// The permissions, in canonical order.
@@ -337,6 +383,20 @@ const ANY_MASK: u32 = {
     }
     mask
 };
+
+/// `applications:view:own` (`:any` is the next bit).
+const APPLICATIONS_VIEW_OWN: u32 =
+    1 << Permission::scoped(Subject::Applications, Verb::View, Reach::Own).bit();
+
+/// `applications:create:own`, `:edit:own` and `:revoke:own`, each of which
+/// implies `applications:view:own` (their `:any` twins are the next bits).
+const APPLICATION_CHANGES_OWN: u32 = (1
+    << Permission::scoped(Subject::Applications, Verb::Create, Reach::Own).bit())
+    | (1 << Permission::scoped(Subject::Applications, Verb::Edit, Reach::Own).bit())
+    | (1 << Permission::scoped(Subject::Applications, Verb::Revoke, Reach::Own).bit());
+
+/// Bits of every `:own` permission (even bits among the scoped ones).
+const OWN_MASK: u32 = ANY_MASK >> 1;
 
 impl FromIterator<Permission> for PermissionSet {
     fn from_iter<I: IntoIterator<Item = Permission>>(iter: I) -> Self {
@@ -442,6 +502,52 @@ mod tests {
         assert!(serde_json::from_str::<PermissionSet>(r#"["nope"]"#).is_err());
     }
 
+    #[test]
+    fn changing_applications_implies_viewing_them_with_the_same_suffix() {
+        let parse = |texts: &[&str]| -> PermissionSet {
+            texts
+                .iter()
+                .map(|p| p.parse::<Permission>().unwrap())
+                .collect()
+        };
+        for verb in ["create", "edit", "revoke"] {
+            let own = parse(&[&format!("applications:{verb}:own")]);
+            assert!(
+                own.implied()
+                    .contains("applications:view:own".parse().unwrap())
+            );
+            assert!(
+                !own.implied()
+                    .contains("applications:view:any".parse().unwrap())
+            );
+            let any = parse(&[&format!("applications:{verb}:any")]);
+            assert!(
+                any.implied()
+                    .contains("applications:view:any".parse().unwrap())
+            );
+        }
+        let delete = parse(&["applications:delete:any", "keys:create:any"]);
+        assert!(
+            !delete
+                .implied()
+                .contains("applications:view:own".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn lifting_and_shortening() {
+        let set: PermissionSet = ["keys:view:own", "keys:edit:any", "users:manage"]
+            .iter()
+            .map(|p| p.parse::<Permission>().unwrap())
+            .collect();
+        let lifted: PermissionSet = ["keys:view:any", "keys:edit:any", "users:manage"]
+            .iter()
+            .map(|p| p.parse::<Permission>().unwrap())
+            .collect();
+        assert_eq!(set.lifted_to_any(), lifted);
+        assert_eq!(set.implied().without_implied(), set);
+    }
+
     fn any_set() -> impl Strategy<Value = PermissionSet> {
         (0u32..(1 << Permission::COUNT)).prop_map(PermissionSet)
     }
@@ -457,6 +563,12 @@ mod tests {
             } else {
                 prop_assert!(!scopes.not_granted_by(holder).is_empty());
             }
+        }
+
+        #[test]
+        fn lifted_rights_grant_the_original(a in any_set()) {
+            prop_assert!(a.is_granted_by(a.lifted_to_any()));
+            prop_assert_eq!(a.implied().without_implied().implied(), a.implied());
         }
 
         #[test]

@@ -179,6 +179,8 @@ pub async fn mint_admin_key(store: &dyn Store, api_host: &str) -> Result<Minted>
     .context("issuing the key")?;
     let key = store
         .create_access_key(
+            // Whoever runs `latchkey admin mint-key` holds the data file.
+            &latchkey_core::delegation::Actor::System,
             AppScope::account(operator.id),
             stored,
             LimitPolicy::Ignore,

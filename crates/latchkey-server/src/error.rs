@@ -4,6 +4,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use latchkey_core::authorize::Denied;
+use latchkey_core::delegation::Refused;
 use latchkey_core::resource::ChangeError;
 use latchkey_core::validation::{FieldError, ValidationErrors};
 use latchkey_store::StoreError;
@@ -20,7 +21,13 @@ pub enum ApiError {
     /// 401: no credential, or one that does not authenticate.
     Unauthorized(AuthFailure),
     /// 403: the caller lacks a permission.
-    Forbidden(String),
+    Forbidden {
+        /// What is refused.
+        message: String,
+        /// The request fields whose grant the caller cannot make, one entry
+        /// per permission it lacks (empty when no field is at fault).
+        fields: Vec<FieldError>,
+    },
     /// 404: no such object (or one in another account).
     NotFound(String),
     /// 405: the path exists, the method does not.
@@ -79,7 +86,9 @@ pub struct ErrorBody {
     pub message: String,
     /// Equal to the response's `X-Request-Id` header.
     pub request_id: String,
-    /// Each invalid field, for `validation_error` (empty otherwise).
+    /// Each invalid field for `validation_error`; for `forbidden`, each
+    /// permission the caller lacks for the grant a field asks for; for
+    /// `conflict`, the fields concerned (empty otherwise).
     #[schema(value_type = Vec<FieldErrorSchema>)]
     pub fields: Vec<FieldError>,
 }
@@ -103,6 +112,14 @@ impl ApiError {
         }
     }
 
+    /// A 403 `forbidden` naming no field.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ApiError::Forbidden {
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+
     /// A 400 naming one field.
     pub fn field(name: impl Into<String>, message: impl Into<String>) -> Self {
         ApiError::Validation(ValidationErrors::single(name, message))
@@ -112,7 +129,7 @@ impl ApiError {
         match self {
             ApiError::Validation(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict { .. } | ApiError::LimitExceeded(_) => StatusCode::CONFLICT,
@@ -127,7 +144,7 @@ impl ApiError {
         match self {
             ApiError::Validation(_) => "validation_error",
             ApiError::Unauthorized(_) => "unauthorized",
-            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Forbidden { .. } => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Conflict { .. } => "conflict",
@@ -154,7 +171,7 @@ impl ApiError {
             ApiError::Unauthorized(AuthFailure::Invalid) => {
                 "the credential is invalid, inactive, revoked or expired".into()
             }
-            ApiError::Forbidden(message)
+            ApiError::Forbidden { message, .. }
             | ApiError::NotFound(message)
             | ApiError::Conflict { message, .. }
             | ApiError::LimitExceeded(message) => message.clone(),
@@ -184,7 +201,9 @@ impl IntoResponse for ApiError {
             request_id,
             fields: match &self {
                 ApiError::Validation(errors) => errors.fields.clone(),
-                ApiError::Conflict { fields, .. } => fields.clone(),
+                ApiError::Conflict { fields, .. } | ApiError::Forbidden { fields, .. } => {
+                    fields.clone()
+                }
                 _ => Vec::new(),
             },
         };
@@ -224,9 +243,10 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound { kind } => ApiError::NotFound(format!("{kind} not found")),
-            StoreError::OutsideScope { kind } => ApiError::Forbidden(format!(
+            StoreError::OutsideScope { kind } => ApiError::forbidden(format!(
                 "the {kind} belongs to an application of another user: an `:any` permission is needed"
             )),
+            StoreError::Refused(refused) => refused.into(),
             StoreError::Duplicate { field, value } => ApiError::Conflict {
                 message: format!("{field} `{value}` is already taken"),
                 fields: vec![FieldError {
@@ -243,6 +263,28 @@ impl From<StoreError> for ApiError {
             | StoreError::Backend(_)) => {
                 tracing::error!(%error, "store failure");
                 ApiError::Internal
+            }
+        }
+    }
+}
+
+impl From<Refused> for ApiError {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::ScopesExceedOwner { .. } => ApiError::field("scopes", refused.to_string()),
+            Refused::Overreach { .. } | Refused::UnscopedNeedsEveryPermission { .. } => {
+                let field = refused.field().to_owned();
+                ApiError::Forbidden {
+                    fields: refused
+                        .lacking()
+                        .iter()
+                        .map(|permission| FieldError {
+                            name: field.clone(),
+                            message: format!("the acting credential lacks `{permission}`"),
+                        })
+                        .collect(),
+                    message: refused.to_string(),
+                }
             }
         }
     }
@@ -268,7 +310,7 @@ impl From<Denied> for ApiError {
         match denied {
             Denied::NotFound => ApiError::NotFound("not found".into()),
             Denied::Forbidden { missing } => {
-                ApiError::Forbidden(format!("missing permission `{missing}`"))
+                ApiError::forbidden(format!("missing permission `{missing}`"))
             }
         }
     }

@@ -38,6 +38,10 @@ pub enum StoreError {
     /// The change is refused by the domain rules.
     #[error(transparent)]
     Change(#[from] ChangeError),
+    /// The delegation rule refuses the write: it would give someone more
+    /// than the acting credential holds.
+    #[error(transparent)]
+    Refused(#[from] latchkey_core::delegation::Refused),
     /// A field names something that does not exist (`group_ids[1]`).
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),

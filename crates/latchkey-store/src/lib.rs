@@ -20,6 +20,7 @@ mod issue;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod redb;
+mod rules;
 mod store;
 
 pub use changes::{Change, ChangeFeed, SyncRequests};

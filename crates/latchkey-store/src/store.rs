@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use latchkey_core::credential::CredentialContext;
+use latchkey_core::delegation::Actor;
 use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{
@@ -176,7 +177,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Creates a user; the email must be free among active users and the
     /// groups must exist in the account.
-    async fn create_user(&self, user: User) -> StoreResult<User>;
+    async fn create_user(&self, actor: &Actor, user: User) -> StoreResult<User>;
     /// A user.
     async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User>;
     /// Users; deleted ones only when asked for by status.
@@ -186,9 +187,10 @@ pub trait Store: Send + Sync + 'static {
         status: Option<UserStatus>,
         page: PageRequest<UserId>,
     ) -> StoreResult<Page<User>>;
-    /// Changes a user.
+    /// Changes a user; a change of its groups is admitted by the delegation rule.
     async fn update_user(
         &self,
+        actor: &Actor,
         account_id: AccountId,
         id: UserId,
         update: UserUpdate,
@@ -211,7 +213,7 @@ pub trait Store: Send + Sync + 'static {
     // --- policy groups ----------------------------------------------------
 
     /// Creates a group; its name must be free in the account.
-    async fn create_group(&self, group: PolicyGroup) -> StoreResult<PolicyGroup>;
+    async fn create_group(&self, actor: &Actor, group: PolicyGroup) -> StoreResult<PolicyGroup>;
     /// A group.
     async fn get_group(&self, account_id: AccountId, id: PolicyGroupId)
     -> StoreResult<PolicyGroup>;
@@ -224,6 +226,7 @@ pub trait Store: Send + Sync + 'static {
     /// Changes a group (`operator` tells whether `accounts:manage` may be granted).
     async fn update_group(
         &self,
+        actor: &Actor,
         account_id: AccountId,
         id: PolicyGroupId,
         update: PolicyGroupUpdate,
@@ -232,9 +235,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<PolicyGroup>;
     /// Deletes a group and every membership in it (not `Administrators`).
     async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()>;
-    /// Adds members, all or nothing; already-members are left as they are.
+    /// Adds members, all or nothing, as the delegation rule admits;
+    /// already-members are left as they are.
     async fn add_members(
         &self,
+        actor: &Actor,
         account_id: AccountId,
         group: PolicyGroupId,
         members: Members,
@@ -267,7 +272,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Creates an application within the plan limit; its name must be free,
     /// its groups must exist and its owner must be an active user.
-    async fn create_application(&self, application: Application) -> StoreResult<Application>;
+    async fn create_application(
+        &self,
+        actor: &Actor,
+        application: Application,
+    ) -> StoreResult<Application>;
     /// An application.
     async fn get_application(&self, scope: AppScope, id: ApplicationId)
     -> StoreResult<Application>;
@@ -292,9 +301,11 @@ pub trait Store: Send + Sync + 'static {
     // --- access keys ------------------------------------------------------
 
     /// Creates an access key within its application's limit; the application
-    /// must be active and the name free.
+    /// must be active, the name free, and the key within the delegation rule,
+    /// which may fix its scopes (the stored key is returned).
     async fn create_access_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         key: StoredAccessKey,
         limits: LimitPolicy,
@@ -315,9 +326,11 @@ pub trait Store: Send + Sync + 'static {
         page: PageRequest<AccessKeyId>,
         now: Timestamp,
     ) -> StoreResult<Page<AccessKey>>;
-    /// Changes an access key.
+    /// Changes an access key; making it work again or longer is admitted by
+    /// the delegation rule and the limit.
     async fn update_access_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
@@ -348,9 +361,11 @@ pub trait Store: Send + Sync + 'static {
 
     // --- JWT keys ---------------------------------------------------------
 
-    /// Registers a JWT key within its application's limit.
+    /// Registers a JWT key within its application's limit and the
+    /// delegation rule, as [`Store::create_access_key`].
     async fn create_jwt_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         key: JwtKey,
         now: Timestamp,
@@ -370,9 +385,10 @@ pub trait Store: Send + Sync + 'static {
         page: PageRequest<JwtKeyId>,
         now: Timestamp,
     ) -> StoreResult<Page<JwtKey>>;
-    /// Changes a JWT key.
+    /// Changes a JWT key, as [`Store::update_access_key`].
     async fn update_jwt_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         application_id: ApplicationId,
         id: JwtKeyId,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::access_key::check_new_expiration;
 use crate::id::{AccountId, ApplicationId, JwtKeyId, UserId};
 use crate::jwt::{Algorithm, KeyError, VerifyingKey};
+use crate::permission::{PermissionSet, parse_permissions};
 use crate::status::KeyStatus;
 use crate::validation::ValidationErrors;
 
@@ -33,6 +34,12 @@ pub struct JwtKey {
     pub status: KeyStatus,
     /// When it stops working, if ever.
     pub expiration: Option<Timestamp>,
+    /// Scopes (immutable), as for access keys: the rights of its tokens are
+    /// the application's groups' permissions intersected with these; empty
+    /// means the application's full rights. (Keys registered before scopes
+    /// existed read as unscoped.)
+    #[serde(default)]
+    pub scopes: PermissionSet,
     /// The user it belongs to.
     pub created_by: UserId,
     /// Creation time.
@@ -55,6 +62,9 @@ pub struct NewJwtKey {
     /// Expiration; must be in the future.
     #[serde(default)]
     pub expiration: Option<Timestamp>,
+    /// Scopes, as permission strings (see [`JwtKey::scopes`]).
+    #[serde(default)]
+    pub scopes: Vec<String>,
     /// Another user of the account to own it (needs `users:manage`).
     #[serde(default)]
     pub created_by: Option<UserId>,
@@ -195,13 +205,14 @@ impl JwtKey {
 }
 
 impl NewJwtKey {
-    /// Validates the plain fields.
-    pub fn validate(&self, now: Timestamp) -> Result<(), ValidationErrors> {
+    /// Validates the plain fields and parses the scopes.
+    pub fn validate(&self, now: Timestamp) -> Result<PermissionSet, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         errors.check_name("name", &self.name);
         errors.check_description("description", &self.description);
+        let scopes = parse_permissions("scopes", &self.scopes, &mut errors);
         check_new_expiration(&mut errors, self.expiration, now);
-        errors.finish(())
+        errors.finish(scopes)
     }
 
     /// Validates and builds the key.
@@ -214,7 +225,7 @@ impl NewJwtKey {
         key: RegisteredPublicKey,
         now: Timestamp,
     ) -> Result<JwtKey, ValidationErrors> {
-        self.validate(now)?;
+        let scopes = self.validate(now)?;
         Ok(JwtKey {
             id,
             account_id,
@@ -226,6 +237,7 @@ impl NewJwtKey {
             thumbprint: key.thumbprint,
             status: KeyStatus::Active,
             expiration: self.expiration,
+            scopes,
             created_by,
             created_at: now,
             updated_at: now,
@@ -313,6 +325,7 @@ mod tests {
             name: "k".into(),
             description: String::new(),
             expiration: None,
+            scopes: vec!["keys:view:own".into()],
             created_by: None,
         }
         .build(

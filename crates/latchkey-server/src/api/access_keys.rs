@@ -6,14 +6,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use latchkey_core::authorize::{Action, ScopeGrantError, Target, authorize, check_scope_grant};
 use latchkey_core::id::{AccessKeyId, AccessKeyKind, ApplicationKind, UserId};
 use latchkey_core::permission::{Subject, Verb};
 use latchkey_core::resource::{KeyUpdate, NewAccessKey};
 use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
 use latchkey_core::validation::{FieldError, ValidationErrors, double_option};
 use latchkey_store::{
-    BulkDeleteStatus, IssueError, KeyFilter, KeyOwner, LimitPolicy, StoreError, StoredAccessKey,
+    BulkDeleteStatus, IssueError, KeyFilter, KeyOwner, LimitPolicy, StoredAccessKey,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -57,7 +56,9 @@ pub struct CreateAccessKey {
     pub description: String,
     /// Scopes (immutable): the key's rights are its application's groups'
     /// permissions intersected with these. Each must be held by the key's
-    /// owner and by the calling credential. Empty: unscoped.
+    /// owner, and the key can do nothing the calling credential cannot.
+    /// Empty: unscoped when the calling credential holds every permission;
+    /// otherwise the application's current rights become the key's scopes.
     #[serde(default)]
     #[schema(schema_with = super::schema::permission_input)]
     pub scopes: Vec<String>,
@@ -220,13 +221,6 @@ async fn create_access_key(
 ) -> ApiResult<(StatusCode, Json<CreatedAccessKeyView>)> {
     let principal = caller.principal();
     let owner = input.created_by.unwrap_or(principal.user_id);
-    if owner != principal.user_id {
-        authorize(
-            principal,
-            Action::ManageUsers,
-            Target::Account(principal.account_id),
-        )?;
-    }
     let scope = reach(principal, Subject::Keys, &[Verb::Create])?;
     let application = path_id::<ApplicationKind>(&application)?;
     let now = Timestamp::now();
@@ -237,23 +231,7 @@ async fn create_access_key(
         expiration: input.expiration,
         created_by: input.created_by,
     };
-    let scopes = input.validate(now)?;
-    let owner_permissions = state
-        .store
-        .user_permissions(principal.account_id, owner)
-        .await
-        .map_err(|error| match error {
-            StoreError::NotFound { .. } => {
-                ApiError::field("created_by", "no such user in this account")
-            }
-            other => other.into(),
-        })?;
-    check_scope_grant(scopes, owner_permissions, principal, caller.is_scoped()).map_err(
-        |error| match error {
-            ScopeGrantError::ExceedsCaller { .. } => ApiError::Forbidden(error.to_string()),
-            other => ApiError::field("scopes", other.to_string()),
-        },
-    )?;
+    input.validate(now)?;
     let key_owner = KeyOwner {
         account_id: principal.account_id,
         application_id: application,
@@ -275,7 +253,7 @@ async fn create_access_key(
     })?;
     let key = state
         .store
-        .create_access_key(scope, stored, LimitPolicy::Enforce, now)
+        .create_access_key(&caller.actor(), scope, stored, LimitPolicy::Enforce, now)
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -328,7 +306,7 @@ async fn update_access_key(
     let now = Timestamp::now();
     let key = state
         .store
-        .update_access_key(scope, application, key, update, now)
+        .update_access_key(&caller.actor(), scope, application, key, update, now)
         .await?;
     state.changed(principal.account_id);
     Ok(Json(AccessKeyView::new(key, now)))

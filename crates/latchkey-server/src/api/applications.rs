@@ -102,13 +102,6 @@ async fn create_application(
 ) -> ApiResult<(StatusCode, Json<ApplicationView>)> {
     let principal = caller.principal();
     let owner = input.created_by.unwrap_or(principal.user_id);
-    if owner != principal.user_id {
-        authorize(
-            principal,
-            Action::ManageUsers,
-            Target::Account(principal.account_id),
-        )?;
-    }
     authorize(
         principal,
         Action::Applications(Verb::Create),
@@ -124,7 +117,10 @@ async fn create_application(
         created_by: input.created_by,
     }
     .build(principal.account_id, owner, Timestamp::now())?;
-    let application = state.store.create_application(application).await?;
+    let application = state
+        .store
+        .create_application(&caller.actor(), application)
+        .await?;
     Ok((StatusCode::CREATED, Json(application.into())))
 }
 

@@ -128,7 +128,7 @@ async fn create_group(
         permissions: input.permissions,
     }
     .build(principal.account_id, principal.operator, Timestamp::now())?;
-    let group = state.store.create_group(group).await?;
+    let group = state.store.create_group(&caller.actor(), group).await?;
     Ok((StatusCode::CREATED, Json(group.into())))
 }
 
@@ -174,6 +174,7 @@ async fn update_group(
     let group = state
         .store
         .update_group(
+            &caller.actor(),
             principal.account_id,
             id,
             update,
@@ -239,7 +240,7 @@ async fn change_members(
     if join {
         state
             .store
-            .add_members(principal.account_id, group, members, now)
+            .add_members(&caller.actor(), principal.account_id, group, members, now)
             .await?;
     } else {
         state

@@ -6,7 +6,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use latchkey_core::authorize::{Action, Target, authorize};
 use latchkey_core::id::{ApplicationKind, JwtKeyId, JwtKeyKind, UserId};
 use latchkey_core::list::{Order, PageRequest};
 use latchkey_core::permission::{Subject, Verb};
@@ -14,7 +13,7 @@ use latchkey_core::resource::jwt_key::RegisteredPublicKey;
 use latchkey_core::resource::{KeyUpdate, NewJwtKey};
 use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
 use latchkey_core::validation::{ValidationErrors, double_option};
-use latchkey_store::{KeyFilter, StoreError};
+use latchkey_store::KeyFilter;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,7 +24,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery, StatusPageQuery, path_id, statu
 use super::views::{JwkSetView, JwtKeyView, List};
 use super::{Errors, reach};
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -59,6 +58,15 @@ pub struct CreateJwtKey {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expiration: Option<Timestamp>,
+    /// Scopes (immutable), as for access keys: its tokens' rights are the
+    /// application's groups' permissions intersected with these; each must
+    /// be held by the key's owner, and the key can do nothing the calling
+    /// credential cannot. Empty: unscoped when the calling credential holds
+    /// every permission; otherwise the application's current rights become
+    /// the key's scopes.
+    #[serde(default)]
+    #[schema(schema_with = super::schema::permission_input)]
+    pub scopes: Vec<String>,
     /// Another user of the account to own the key (needs `users:manage`).
     #[serde(default)]
     #[schema(value_type = Option<String>)]
@@ -132,13 +140,6 @@ async fn create_jwt_key(
 ) -> ApiResult<(StatusCode, Json<JwtKeyView>)> {
     let principal = caller.principal();
     let owner = input.created_by.unwrap_or(principal.user_id);
-    if owner != principal.user_id {
-        authorize(
-            principal,
-            Action::ManageUsers,
-            Target::Account(principal.account_id),
-        )?;
-    }
     let scope = reach(principal, Subject::Keys, &[Verb::Create])?;
     let application = path_id::<ApplicationKind>(&application)?;
     let now = Timestamp::now();
@@ -147,6 +148,7 @@ async fn create_jwt_key(
         name: input.name,
         description: input.description,
         expiration: input.expiration,
+        scopes: input.scopes,
         created_by: input.created_by,
     };
     let mut errors = ValidationErrors::new();
@@ -162,18 +164,6 @@ async fn create_jwt_key(
             }
         };
     let registered = errors.finish(registered)?.expect("valid when no errors");
-    if owner != principal.user_id {
-        state
-            .store
-            .user_permissions(principal.account_id, owner)
-            .await
-            .map_err(|error| match error {
-                StoreError::NotFound { .. } => {
-                    ApiError::field("created_by", "no such user in this account")
-                }
-                other => other.into(),
-            })?;
-    }
     let key = new.build(
         id,
         principal.account_id,
@@ -182,7 +172,10 @@ async fn create_jwt_key(
         registered,
         now,
     )?;
-    let key = state.store.create_jwt_key(scope, key, now).await?;
+    let key = state
+        .store
+        .create_jwt_key(&caller.actor(), scope, key, now)
+        .await?;
     Ok((StatusCode::CREATED, Json(JwtKeyView::new(key, now))))
 }
 
@@ -229,7 +222,7 @@ async fn update_jwt_key(
     let now = Timestamp::now();
     let key = state
         .store
-        .update_jwt_key(scope, application, key, update, now)
+        .update_jwt_key(&caller.actor(), scope, application, key, update, now)
         .await?;
     state.changed(principal.account_id);
     Ok(Json(JwtKeyView::new(key, now)))

@@ -135,13 +135,9 @@ pub fn reach(principal: &Principal, subject: Subject, verbs: &[Verb]) -> ApiResu
     Ok(scope)
 }
 
-/// Reading users or groups: the manage permission, or `account:view`.
+/// Reading users or groups (see [`latchkey_core::authorize::authorize_read`]).
 pub fn authorize_read(principal: &Principal, manage: Action) -> ApiResult<()> {
-    let home = Target::Account(principal.account_id);
-    match authorize(principal, manage, home) {
-        Ok(()) => Ok(()),
-        Err(denied) => authorize(principal, Action::ViewAccount, home).map_err(|_| denied.into()),
-    }
+    Ok(latchkey_core::authorize::authorize_read(principal, manage)?)
 }
 
 fn router_and_spec() -> (Router<AppState>, utoipa::openapi::OpenApi) {

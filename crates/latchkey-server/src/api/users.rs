@@ -106,7 +106,7 @@ async fn create_user(
         group_ids: input.group_ids,
     }
     .build(principal.account_id, Timestamp::now())?;
-    let user = state.store.create_user(user).await?;
+    let user = state.store.create_user(&caller.actor(), user).await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
@@ -151,7 +151,13 @@ async fn update_user(
     };
     let user = state
         .store
-        .update_user(principal.account_id, id, update, Timestamp::now())
+        .update_user(
+            &caller.actor(),
+            principal.account_id,
+            id,
+            update,
+            Timestamp::now(),
+        )
         .await?;
     state.changed(principal.account_id);
     Ok(Json(user.into()))

@@ -383,6 +383,9 @@ pub struct JwtKeyView {
     /// When it stops working, if ever.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expiration: Option<Timestamp>,
+    /// Scopes (immutable); empty means the application's full rights.
+    #[schema(schema_with = super::schema::permissions)]
+    pub scopes: PermissionSet,
     /// The user it belongs to.
     #[schema(value_type = String)]
     pub created_by: latchkey_core::id::UserId,
@@ -411,6 +414,7 @@ impl JwtKeyView {
             public_key: key.public_jwk,
             thumbprint: key.thumbprint,
             expiration: key.expiration,
+            scopes: key.scopes,
             created_by: key.created_by,
             created_at: key.created_at,
             updated_at: key.updated_at,

@@ -43,6 +43,7 @@ use latchkey_core::access_key;
 use latchkey_core::authorize::Credential;
 use latchkey_core::authorize::Principal;
 use latchkey_core::credential::{Authenticated, CredentialContext};
+use latchkey_core::delegation::Actor;
 use latchkey_core::id::{AccessKeyId, AccountId, JwtKeyId};
 use latchkey_core::jwt::{self, VerificationPolicy};
 use latchkey_core::permission::PermissionSet;
@@ -439,9 +440,10 @@ impl Caller {
         &self.0.principal
     }
 
-    /// Whether the caller's own credential is scoped.
-    pub fn is_scoped(&self) -> bool {
-        !self.0.scopes.is_empty()
+    /// The caller as the actor of a write: every grant it makes is bounded
+    /// by its rights (see `latchkey_core::delegation`).
+    pub fn actor(&self) -> Actor {
+        Actor::Credential(self.0.principal.clone())
     }
 }
 

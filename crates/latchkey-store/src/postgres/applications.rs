@@ -3,15 +3,15 @@
 use jiff::Timestamp;
 use latchkey_core::id::{AccountId, ApplicationId, ApplicationKind, IdKind};
 use latchkey_core::list::{Page, PageRequest};
-use latchkey_core::plan::LimitKind;
 use latchkey_core::resource::{Application, ApplicationUpdate, JwtKey};
 use latchkey_core::status::ApplicationStatus;
-use latchkey_core::validation::ValidationErrors;
 
 use super::rows::{Selection, doc, json, missing, uid};
 use super::tx::{Tx, TxError};
 use super::{accounts, groups, keys, users};
+use crate::rules;
 use crate::{AppScope, StoreError, StoredAccessKey};
+use latchkey_core::delegation::Actor;
 
 /// An application of the account, or `NotFound`.
 pub(super) async fn load_in_account(
@@ -47,20 +47,8 @@ pub(super) async fn load(
     id: ApplicationId,
 ) -> Result<Application, TxError> {
     let app = load_in_account(tx, scope.account_id, id).await?;
-    check_reach(scope, &app, ApplicationKind::NAME)?;
+    rules::check_reach(scope, &app, ApplicationKind::NAME)?;
     Ok(app)
-}
-
-/// Whether `scope` reaches `app`.
-pub(super) fn check_reach(
-    scope: AppScope,
-    app: &Application,
-    kind: &'static str,
-) -> Result<(), StoreError> {
-    match scope.owned_by {
-        Some(user) if user != app.created_by => Err(StoreError::OutsideScope { kind }),
-        _ => Ok(()),
-    }
 }
 
 /// Refuses a name another active application of the account holds.
@@ -119,21 +107,20 @@ pub(super) async fn write_doc(tx: &Tx<'_>, app: &Application) -> Result<(), TxEr
 /// transaction).
 ///
 /// [`Mode::Create`]: super::tx::Mode::Create
-pub(super) async fn create(tx: &Tx<'_>, app: &Application) -> Result<Application, TxError> {
+pub(super) async fn create(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    app: &Application,
+) -> Result<Application, TxError> {
     let account = accounts::load(tx, app.account_id).await?;
-    let owner = users::load(tx, app.account_id, app.created_by).await;
-    if !owner.is_ok_and(|user| user.is_active()) {
-        return Err(
-            ValidationErrors::single("created_by", "no such active user in this account").into(),
-        );
-    }
-    groups::check_exist(tx, app.account_id, &app.group_ids).await?;
+    let owner = users::load(tx, app.account_id, app.created_by).await.ok();
+    let groups = groups::load_named(tx, app.account_id, &app.group_ids).await?;
     let active = Selection::from("applications")
         .and_param("account_id = {}", uid(app.account_id))
         .and_param("status = {}", ApplicationStatus::Active.as_str())
         .count(tx)
         .await?;
-    account.limits.admit(LimitKind::Applications, active)?;
+    rules::admit_new_application(actor, app, &groups, owner.as_ref(), &account, active)?;
     insert(tx, app).await?;
     Ok(app.clone())
 }

@@ -4,7 +4,6 @@
 use latchkey_core::authorize::Credential;
 use latchkey_core::credential::{CredentialContext, CredentialState};
 use latchkey_core::id::{AccessKeyId, ApplicationId, JwtKeyId, UserId};
-use latchkey_core::permission::PermissionSet;
 use latchkey_core::resource::JwtKey;
 use latchkey_core::secret_hash::SecretHash;
 
@@ -68,7 +67,7 @@ pub(super) async fn jwt_key(
         credential: Credential::JwtKey(id),
         status: key.status,
         expiration: key.expiration,
-        scopes: PermissionSet::EMPTY,
+        scopes: key.scopes,
     };
     let context = context(tx, state, key.application_id, key.created_by).await?;
     Ok(Some((context, key)))

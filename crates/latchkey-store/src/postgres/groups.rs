@@ -10,8 +10,10 @@ use uuid::Uuid;
 
 use super::rows::{Selection, doc, json, uid, uids};
 use super::tx::{Tx, TxError};
-use super::{applications, users};
+use super::{applications, keys, users};
 use crate::{Members, StoreError};
+use latchkey_core::delegation::{self, Actor};
+use latchkey_core::permission::PermissionSet;
 
 /// A group of the account, or `NotFound`.
 pub(super) async fn load(
@@ -31,34 +33,66 @@ pub(super) async fn load(
     }
 }
 
-/// Checks that every id names a group of the account (`group_ids[i]`).
-pub(super) async fn check_exist(
+/// The groups every id names, in order; each id that names no group of the
+/// account is a `group_ids[i]` error.
+pub(super) async fn load_named(
     tx: &Tx<'_>,
     account_id: AccountId,
     ids: &[PolicyGroupId],
-) -> Result<(), TxError> {
+) -> Result<Vec<PolicyGroup>, TxError> {
     if ids.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let found: Vec<Uuid> = tx
+    let found: Vec<PolicyGroup> = tx
         .query(
-            "SELECT id FROM policy_groups WHERE account_id = $1 AND id = ANY($2)",
+            "SELECT doc FROM policy_groups WHERE account_id = $1 AND id = ANY($2)",
             &[&uid(account_id), &uids(ids)],
+        )
+        .await?
+        .iter()
+        .map(doc)
+        .collect::<Result<_, _>>()?;
+    let mut errors = ValidationErrors::new();
+    let mut named = Vec::with_capacity(ids.len());
+    for (index, id) in ids.iter().enumerate() {
+        match found.iter().find(|group| group.id == *id) {
+            Some(group) => named.push(group.clone()),
+            None => errors.add(
+                format!("group_ids[{index}]"),
+                "no such policy group in this account",
+            ),
+        }
+    }
+    Ok(errors.finish(named)?)
+}
+
+/// The holders a group's rights reach: its active users, and the owners of
+/// its applications' unscoped keys.
+async fn holders(tx: &Tx<'_>, group: PolicyGroupId) -> Result<Vec<UserId>, TxError> {
+    let mut holders: Vec<UserId> = Vec::new();
+    let members: Vec<User> = Selection::from("users")
+        .and_param(
+            "id IN (SELECT user_id FROM group_users WHERE group_id = {})",
+            uid(group),
+        )
+        .all(tx)
+        .await?;
+    holders.extend(members.iter().filter(|u| u.is_active()).map(|u| u.id));
+    let apps: Vec<Uuid> = tx
+        .query(
+            "SELECT application_id FROM group_applications WHERE group_id = $1",
+            &[&uid(group)],
         )
         .await?
         .iter()
         .map(|row| row.get(0))
         .collect();
-    let mut errors = ValidationErrors::new();
-    for (index, id) in ids.iter().enumerate() {
-        if !found.contains(&uid(*id)) {
-            errors.add(
-                format!("group_ids[{index}]"),
-                "no such policy group in this account",
-            );
-        }
+    for app in apps {
+        holders.extend(keys::unscoped_holders(tx, ApplicationId::from_u128(app.as_u128())).await?);
     }
-    Ok(errors.finish(())?)
+    holders.sort();
+    holders.dedup();
+    Ok(holders)
 }
 
 /// Refuses a name another group of the account holds.
@@ -96,8 +130,13 @@ pub(super) async fn insert(tx: &Tx<'_>, group: &PolicyGroup) -> Result<(), TxErr
 }
 
 /// Creates a group in an existing account.
-pub(super) async fn create(tx: &Tx<'_>, group: &PolicyGroup) -> Result<PolicyGroup, TxError> {
+pub(super) async fn create(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    group: &PolicyGroup,
+) -> Result<PolicyGroup, TxError> {
     super::accounts::load(tx, group.account_id).await?;
+    delegation::admit_group_permissions(actor, PermissionSet::EMPTY, group.permissions, [])?;
     insert(tx, group).await?;
     Ok(group.clone())
 }
@@ -117,6 +156,7 @@ pub(super) async fn list(
 /// Changes a group.
 pub(super) async fn update(
     tx: &Tx<'_>,
+    actor: &Actor,
     account_id: AccountId,
     id: PolicyGroupId,
     update: &PolicyGroupUpdate,
@@ -125,7 +165,14 @@ pub(super) async fn update(
 ) -> Result<PolicyGroup, TxError> {
     let mut group = load(tx, account_id, id).await?;
     let old_name = group.name.clone();
+    let old_permissions = group.permissions;
     group.apply(update, operator, now)?;
+    delegation::admit_group_permissions(
+        actor,
+        old_permissions,
+        group.permissions,
+        holders(tx, id).await?,
+    )?;
     if group.name != old_name {
         check_name_free(tx, &group).await?;
     }
@@ -225,16 +272,18 @@ async fn load_members(
     Ok(errors.finish(loaded)?)
 }
 
-/// Adds (`join`) or removes members, all or nothing.
+/// Adds members (`Some(actor)`, admitted by the delegation rule) or
+/// removes them (`None`), all or nothing.
 pub(super) async fn change_membership(
     tx: &Tx<'_>,
     account_id: AccountId,
     group: PolicyGroupId,
     members: &Members,
-    join: bool,
+    joining: Option<&Actor>,
     now: Timestamp,
 ) -> Result<(), TxError> {
-    load(tx, account_id, group).await?;
+    let loaded_group = load(tx, account_id, group).await?;
+    let join = joining.is_some();
     let edit = |group_ids: &mut Vec<PolicyGroupId>| -> bool {
         let member = group_ids.contains(&group);
         match (join, member) {
@@ -248,6 +297,10 @@ pub(super) async fn change_membership(
         Loaded::Applications(apps) => {
             for mut app in apps {
                 if edit(&mut app.group_ids) {
+                    if let Some(actor) = joining {
+                        let holders = keys::unscoped_holders(tx, app.id).await?;
+                        delegation::admit_membership(actor, "ids", &loaded_group, holders)?;
+                    }
                     app.updated_at = now;
                     applications::write_doc(tx, &app).await?;
                     link_application(tx, group, app.id, join).await?;
@@ -261,6 +314,9 @@ pub(super) async fn change_membership(
                 }
                 let mut wanted = user.group_ids.clone();
                 if edit(&mut wanted) {
+                    if let Some(actor) = joining {
+                        delegation::admit_membership(actor, "ids", &loaded_group, [user.id])?;
+                    }
                     users::set_groups(tx, &mut user, &wanted).await?;
                     user.updated_at = now;
                     users::write(tx, &user).await?;

@@ -3,101 +3,34 @@
 //! deletion and last-use times.
 
 use jiff::Timestamp;
-use latchkey_core::id::{AccessKeyId, AccessKeyKind, AccountId, ApplicationId, IdKind, JwtKeyKind};
+use latchkey_core::id::{AccessKeyId, ApplicationId};
 use latchkey_core::list::{Page, PageRequest};
-use latchkey_core::plan::LimitKind;
-use latchkey_core::resource::{ChangeError, JwtKey, KeyUpdate};
+use latchkey_core::resource::{JwtKey, KeyUpdate};
 use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
-use super::applications;
 use super::rows::{Selection, doc, json, nanos, uid};
 use super::tx::{Tx, TxError};
+use super::{applications, users};
+use crate::rules::{self, KeyChangeFacts, NewKeyFacts, StoredKey};
 use crate::{
     AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter, LimitPolicy,
     StoreError, StoredAccessKey,
 };
+use latchkey_core::delegation::Actor;
+use latchkey_core::id::UserId;
 
-/// A stored key of either kind.
-pub(super) trait PgKey: Serialize + DeserializeOwned + Clone + Send + Sync {
+/// A stored key of either kind, with its table.
+pub(super) trait PgKey: StoredKey {
     /// Its table.
     const TABLE: &'static str;
-    /// Resource name for errors.
-    const KIND: &'static str;
-    /// The limit it counts toward.
-    const LIMIT: LimitKind;
-
-    fn id(&self) -> u128;
-    fn account_id(&self) -> AccountId;
-    fn application_id(&self) -> ApplicationId;
-    fn name(&self) -> &str;
-    fn status(&self) -> KeyStatus;
-    fn expiration(&self) -> Option<Timestamp>;
-    fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError>;
-    fn last_used_at(&mut self) -> &mut Option<Timestamp>;
 }
 
 impl PgKey for StoredAccessKey {
     const TABLE: &'static str = "access_keys";
-    const KIND: &'static str = AccessKeyKind::NAME;
-    const LIMIT: LimitKind = LimitKind::AccessKeysPerApplication;
-
-    fn id(&self) -> u128 {
-        self.key.id.into()
-    }
-    fn account_id(&self) -> AccountId {
-        self.key.account_id
-    }
-    fn application_id(&self) -> ApplicationId {
-        self.key.application_id
-    }
-    fn name(&self) -> &str {
-        &self.key.name
-    }
-    fn status(&self) -> KeyStatus {
-        self.key.status
-    }
-    fn expiration(&self) -> Option<Timestamp> {
-        self.key.expiration
-    }
-    fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError> {
-        self.key.apply(update, now)
-    }
-    fn last_used_at(&mut self) -> &mut Option<Timestamp> {
-        &mut self.key.last_used_at
-    }
 }
 
 impl PgKey for JwtKey {
     const TABLE: &'static str = "jwt_keys";
-    const KIND: &'static str = JwtKeyKind::NAME;
-    const LIMIT: LimitKind = LimitKind::JwtKeysPerApplication;
-
-    fn id(&self) -> u128 {
-        self.id.into()
-    }
-    fn account_id(&self) -> AccountId {
-        self.account_id
-    }
-    fn application_id(&self) -> ApplicationId {
-        self.application_id
-    }
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn status(&self) -> KeyStatus {
-        self.status
-    }
-    fn expiration(&self) -> Option<Timestamp> {
-        self.expiration
-    }
-    fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError> {
-        JwtKey::apply(self, update, now)
-    }
-    fn last_used_at(&mut self) -> &mut Option<Timestamp> {
-        &mut self.last_used_at
-    }
 }
 
 fn not_found<K: PgKey>() -> TxError {
@@ -185,34 +118,96 @@ async fn write<K: PgKey>(tx: &Tx<'_>, key: &K) -> Result<(), TxError> {
     Ok(())
 }
 
-/// Creates a key for an active application in reach, within its limit (in
-/// a [`Mode::Create`](super::tx::Mode::Create) transaction).
+/// Keys of `app` that count toward its limit at `now`, leaving out `except`.
+async fn count_toward_limit<K: PgKey>(
+    tx: &Tx<'_>,
+    app: ApplicationId,
+    except: Option<u128>,
+    now: Timestamp,
+) -> Result<u64, TxError> {
+    let mut selection = Selection::from(K::TABLE)
+        .and_param("application_id = {}", uid(app))
+        .and_param(
+            "status <> 'revoked' AND (expiration_ns IS NULL OR expiration_ns > {})",
+            nanos(now),
+        );
+    if let Some(id) = except {
+        selection = selection.and_param("id <> {}", uid(id));
+    }
+    selection.count(tx).await
+}
+
+/// The owners of an application's unscoped keys that are not revoked: the
+/// holders whose rights follow the application's groups.
+pub(super) async fn unscoped_holders(
+    tx: &Tx<'_>,
+    app: ApplicationId,
+) -> Result<Vec<UserId>, TxError> {
+    let mut holders = Vec::new();
+    collect_unscoped_holders::<StoredAccessKey>(tx, app, &mut holders).await?;
+    collect_unscoped_holders::<JwtKey>(tx, app, &mut holders).await?;
+    holders.sort();
+    holders.dedup();
+    Ok(holders)
+}
+
+async fn collect_unscoped_holders<K: PgKey>(
+    tx: &Tx<'_>,
+    app: ApplicationId,
+    holders: &mut Vec<UserId>,
+) -> Result<(), TxError> {
+    let keys: Vec<K> = Selection::from(K::TABLE)
+        .and_param("application_id = {}", uid(app))
+        .and("status <> 'revoked'")
+        .all(tx)
+        .await?;
+    holders.extend(
+        keys.iter()
+            .filter(|key| key.scopes().is_empty())
+            .map(|key| key.created_by()),
+    );
+    Ok(())
+}
+
+/// Creates a key for an active application in reach, within its limit and
+/// the delegation rule, which may fix its scopes (in a
+/// [`Mode::Create`](super::tx::Mode::Create) transaction).
 pub(super) async fn create<K: PgKey>(
     tx: &Tx<'_>,
+    actor: &Actor,
     scope: AppScope,
-    key: &K,
+    key: &mut K,
     limits: LimitPolicy,
     now: Timestamp,
 ) -> Result<(), TxError> {
     if key.account_id() != scope.account_id {
         return Err(StoreError::not_found::<latchkey_core::id::ApplicationKind>().into());
     }
-    let app = applications::load(tx, scope, key.application_id()).await?;
-    if !app.is_active() {
-        return Err(StoreError::Conflict("the application is revoked".into()).into());
-    }
-    if limits == LimitPolicy::Enforce {
-        let account = super::accounts::load(tx, scope.account_id).await?;
-        let counted = Selection::from(K::TABLE)
-            .and_param("application_id = {}", uid(app.id))
-            .and_param(
-                "status <> 'revoked' AND (expiration_ns IS NULL OR expiration_ns > {})",
-                nanos(now),
-            )
-            .count(tx)
-            .await?;
-        account.limits.admit(K::LIMIT, counted)?;
-    }
+    let account = super::accounts::load(tx, scope.account_id).await?;
+    let app = applications::load_in_account(tx, scope.account_id, key.application_id()).await?;
+    let application_groups = users::group_docs(tx, &app.group_ids).await?;
+    let owner = users::load(tx, scope.account_id, key.created_by())
+        .await
+        .ok();
+    let owner_groups = match &owner {
+        Some(user) => users::group_docs(tx, &user.group_ids).await?,
+        None => Vec::new(),
+    };
+    let counted = count_toward_limit::<K>(tx, app.id, None, now).await?;
+    rules::admit_new_key(
+        actor,
+        scope,
+        key,
+        NewKeyFacts {
+            account: &account,
+            application: &app,
+            application_groups: &application_groups,
+            owner: owner.as_ref(),
+            owner_groups: &owner_groups,
+            counted,
+        },
+        limits,
+    )?;
     insert(tx, key).await
 }
 
@@ -239,7 +234,7 @@ pub(super) async fn load<K: PgKey>(
         })
         .ok_or_else(not_found::<K>)?;
     let app = applications::load_in_account(tx, scope.account_id, application_id).await?;
-    applications::check_reach(scope, &app, K::KIND)?;
+    rules::check_reach(scope, &app, K::KIND)?;
     Ok(key)
 }
 
@@ -279,6 +274,7 @@ pub(super) async fn list<K: PgKey, C: Copy + Into<u128>>(
 /// Applies a change (a revoked key gives its name back).
 pub(super) async fn update<K: PgKey>(
     tx: &Tx<'_>,
+    actor: &Actor,
     scope: AppScope,
     application_id: ApplicationId,
     id: u128,
@@ -288,6 +284,23 @@ pub(super) async fn update<K: PgKey>(
     let mut key: K = load(tx, scope, application_id, id).await?;
     let before = key.clone();
     key.apply(change, now)?;
+    if change.affects_authentication() {
+        let account = super::accounts::load(tx, scope.account_id).await?;
+        let app = applications::load_in_account(tx, scope.account_id, application_id).await?;
+        let application_groups = users::group_docs(tx, &app.group_ids).await?;
+        let counted_others = count_toward_limit::<K>(tx, app.id, Some(id), now).await?;
+        rules::admit_key_change(
+            actor,
+            &before,
+            &key,
+            KeyChangeFacts {
+                account: &account,
+                application_groups: &application_groups,
+                counted_others,
+            },
+            now,
+        )?;
+    }
     if before.status() != KeyStatus::Revoked
         && key.status() != KeyStatus::Revoked
         && key.name() != before.name()
@@ -350,7 +363,7 @@ pub(super) async fn bulk_delete(
                 let app =
                     applications::load_in_account(tx, scope.account_id, stored.key.application_id)
                         .await?;
-                match applications::check_reach(scope, &app, StoredAccessKey::KIND) {
+                match rules::check_reach(scope, &app, StoredAccessKey::KIND) {
                     Ok(()) => BulkDeleteStatus::Deleted,
                     Err(_) => BulkDeleteStatus::Forbidden,
                 }

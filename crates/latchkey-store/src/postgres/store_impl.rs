@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use latchkey_core::credential::CredentialContext;
+use latchkey_core::delegation::Actor;
 use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::permission::PermissionSet;
@@ -69,8 +70,8 @@ impl Store for PgStore {
         }
     }
 
-    async fn create_user(&self, user: User) -> StoreResult<User> {
-        transaction!(self, Mode::Write, changes user.account_id, |tx| users::create(&tx, &user).await?)
+    async fn create_user(&self, actor: &Actor, user: User) -> StoreResult<User> {
+        transaction!(self, Mode::Write, changes user.account_id, |tx| users::create(&tx, actor, &user).await?)
     }
     async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User> {
         transaction!(self, Mode::Read, |tx| users::load(&tx, account_id, id)
@@ -89,13 +90,14 @@ impl Store for PgStore {
     }
     async fn update_user(
         &self,
+        actor: &Actor,
         account_id: AccountId,
         id: UserId,
         update: UserUpdate,
         now: Timestamp,
     ) -> StoreResult<User> {
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            users::update(&tx, account_id, id, &update, now).await?
+            users::update(&tx, actor, account_id, id, &update, now).await?
         })
     }
     async fn delete_user(
@@ -120,8 +122,8 @@ impl Store for PgStore {
         .await?)
     }
 
-    async fn create_group(&self, group: PolicyGroup) -> StoreResult<PolicyGroup> {
-        transaction!(self, Mode::Write, changes group.account_id, |tx| groups::create(&tx, &group).await?)
+    async fn create_group(&self, actor: &Actor, group: PolicyGroup) -> StoreResult<PolicyGroup> {
+        transaction!(self, Mode::Write, changes group.account_id, |tx| groups::create(&tx, actor, &group).await?)
     }
     async fn get_group(
         &self,
@@ -141,6 +143,7 @@ impl Store for PgStore {
     }
     async fn update_group(
         &self,
+        actor: &Actor,
         account_id: AccountId,
         id: PolicyGroupId,
         update: PolicyGroupUpdate,
@@ -148,7 +151,7 @@ impl Store for PgStore {
         now: Timestamp,
     ) -> StoreResult<PolicyGroup> {
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            groups::update(&tx, account_id, id, &update, operator, now).await?
+            groups::update(&tx, actor, account_id, id, &update, operator, now).await?
         })
     }
     async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()> {
@@ -157,13 +160,14 @@ impl Store for PgStore {
     }
     async fn add_members(
         &self,
+        actor: &Actor,
         account_id: AccountId,
         group: PolicyGroupId,
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            groups::change_membership(&tx, account_id, group, &members, true, now).await?
+            groups::change_membership(&tx, account_id, group, &members, Some(actor), now).await?
         })
     }
     async fn remove_members(
@@ -174,7 +178,7 @@ impl Store for PgStore {
         now: Timestamp,
     ) -> StoreResult<()> {
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            groups::change_membership(&tx, account_id, group, &members, false, now).await?
+            groups::change_membership(&tx, account_id, group, &members, None, now).await?
         })
     }
     async fn list_group_applications(
@@ -198,9 +202,13 @@ impl Store for PgStore {
         })
     }
 
-    async fn create_application(&self, application: Application) -> StoreResult<Application> {
+    async fn create_application(
+        &self,
+        actor: &Actor,
+        application: Application,
+    ) -> StoreResult<Application> {
         transaction!(self, Mode::Create, changes application.account_id, |tx| {
-            applications::create(&tx, &application).await?
+            applications::create(&tx, actor, &application).await?
         })
     }
     async fn get_application(
@@ -239,15 +247,18 @@ impl Store for PgStore {
 
     async fn create_access_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         key: StoredAccessKey,
         limits: LimitPolicy,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        transaction!(self, Mode::Create, changes scope.account_id, |tx| {
-            keys::create(&tx, scope, &key, limits, now).await?
+        let stored = transaction!(self, Mode::Create, changes scope.account_id, |tx| {
+            let mut key = key.clone();
+            keys::create(&tx, actor, scope, &mut key, limits, now).await?;
+            key
         })?;
-        Ok(key.key)
+        Ok(stored.key)
     }
     async fn get_access_key(
         &self,
@@ -274,6 +285,7 @@ impl Store for PgStore {
     }
     async fn update_access_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
@@ -281,7 +293,7 @@ impl Store for PgStore {
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
         let stored: StoredAccessKey = transaction!(self, Mode::Write, changes scope.account_id, |tx| {
-            keys::update(&tx, scope, application_id, id.into(), &update, now).await?
+            keys::update(&tx, actor, scope, application_id, id.into(), &update, now).await?
         })?;
         Ok(stored.key)
     }
@@ -321,14 +333,16 @@ impl Store for PgStore {
 
     async fn create_jwt_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         key: JwtKey,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
         transaction!(self, Mode::Create, changes scope.account_id, |tx| {
-            keys::create(&tx, scope, &key, LimitPolicy::Enforce, now).await?
-        })?;
-        Ok(key)
+            let mut key = key.clone();
+            keys::create(&tx, actor, scope, &mut key, LimitPolicy::Enforce, now).await?;
+            key
+        })
     }
     async fn get_jwt_key(
         &self,
@@ -353,6 +367,7 @@ impl Store for PgStore {
     }
     async fn update_jwt_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         application_id: ApplicationId,
         id: JwtKeyId,
@@ -360,7 +375,7 @@ impl Store for PgStore {
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
         transaction!(self, Mode::Write, changes scope.account_id, |tx| {
-            keys::update(&tx, scope, application_id, id.into(), &update, now).await?
+            keys::update(&tx, actor, scope, application_id, id.into(), &update, now).await?
         })
     }
     async fn delete_jwt_key(

@@ -53,6 +53,12 @@ impl From<latchkey_core::resource::ChangeError> for TxError {
     }
 }
 
+impl From<latchkey_core::delegation::Refused> for TxError {
+    fn from(error: latchkey_core::delegation::Refused) -> Self {
+        TxError::Store(error.into())
+    }
+}
+
 impl From<latchkey_core::plan::LimitExceeded> for TxError {
     fn from(error: latchkey_core::plan::LimitExceeded) -> Self {
         TxError::Store(error.into())

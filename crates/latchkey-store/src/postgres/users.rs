@@ -11,6 +11,8 @@ use super::groups;
 use super::rows::{Selection, doc, json, missing, uid};
 use super::tx::{Tx, TxError};
 use crate::StoreError;
+use crate::rules;
+use latchkey_core::delegation::Actor;
 
 /// Emails are unique regardless of case (decided here, as in the redb store,
 /// not by the database's collation).
@@ -62,7 +64,7 @@ async fn check_email_free(tx: &Tx<'_>, user: &User) -> Result<(), TxError> {
 /// Writes a new (or imported) user with its memberships; an active user's
 /// email must be free.
 pub(super) async fn insert(tx: &Tx<'_>, user: &User) -> Result<(), TxError> {
-    groups::check_exist(tx, user.account_id, &user.group_ids).await?;
+    groups::load_named(tx, user.account_id, &user.group_ids).await?;
     if user.is_active() {
         check_email_free(tx, user).await?;
     }
@@ -125,8 +127,10 @@ pub(super) async fn set_groups(
 }
 
 /// Creates a user in an existing account.
-pub(super) async fn create(tx: &Tx<'_>, user: &User) -> Result<User, TxError> {
+pub(super) async fn create(tx: &Tx<'_>, actor: &Actor, user: &User) -> Result<User, TxError> {
     super::accounts::load(tx, user.account_id).await?;
+    let groups = groups::load_named(tx, user.account_id, &user.group_ids).await?;
+    rules::admit_user_groups(actor, user.id, &[], &groups)?;
     insert(tx, user).await?;
     Ok(user.clone())
 }
@@ -149,6 +153,7 @@ pub(super) async fn list(
 /// Changes a user.
 pub(super) async fn update(
     tx: &Tx<'_>,
+    actor: &Actor,
     account_id: AccountId,
     id: UserId,
     update: &UserUpdate,
@@ -162,7 +167,8 @@ pub(super) async fn update(
         check_email_free(tx, &user).await?;
     }
     if let Some(wanted) = &update.group_ids {
-        groups::check_exist(tx, account_id, wanted).await?;
+        let groups = groups::load_named(tx, account_id, wanted).await?;
+        rules::admit_user_groups(actor, id, &old_groups, &groups)?;
         user.group_ids = old_groups;
         set_groups(tx, &mut user, wanted).await?;
     }

@@ -1,11 +1,9 @@
 //! Access keys.
 
 use jiff::Timestamp;
-use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, IdKind};
+use latchkey_core::id::{AccessKeyId, ApplicationId};
 use latchkey_core::list::{Page, PageRequest};
-use latchkey_core::plan::LimitKind;
-use latchkey_core::resource::{AccessKey, ChangeError, KeyUpdate};
-use latchkey_core::status::KeyStatus;
+use latchkey_core::resource::{AccessKey, KeyUpdate};
 use redb::WriteTransaction;
 
 use super::keys::{self, KeyRecord};
@@ -15,43 +13,18 @@ use super::tables::{
 };
 use super::tx::Read;
 use super::{RedbStore, applications};
+use crate::rules::{self, StoredKey};
 use crate::{
     AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter, LimitPolicy,
     StoreResult, StoredAccessKey,
 };
+use latchkey_core::delegation::Actor;
 
 impl KeyRecord for StoredAccessKey {
     const RECORDS: Records = ACCESS_KEYS;
     const BY_APPLICATION: Index = ACCESS_KEYS_BY_APPLICATION;
     const BY_ACCOUNT: Index = ACCESS_KEYS_BY_ACCOUNT;
     const NAMES: Names = ACCESS_KEY_NAMES;
-    const KIND: &'static str = latchkey_core::id::AccessKeyKind::NAME;
-    const LIMIT: LimitKind = LimitKind::AccessKeysPerApplication;
-
-    fn id(&self) -> u128 {
-        self.key.id.into()
-    }
-    fn account_id(&self) -> AccountId {
-        self.key.account_id
-    }
-    fn application_id(&self) -> ApplicationId {
-        self.key.application_id
-    }
-    fn name(&self) -> &str {
-        &self.key.name
-    }
-    fn status(&self) -> KeyStatus {
-        self.key.status
-    }
-    fn expiration(&self) -> Option<Timestamp> {
-        self.key.expiration
-    }
-    fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError> {
-        self.key.apply(update, now)
-    }
-    fn last_used_at(&mut self) -> &mut Option<Timestamp> {
-        &mut self.key.last_used_at
-    }
 }
 
 /// Writes a new key without a limit check (for a new account's first key).
@@ -78,7 +51,7 @@ fn bulk_delete(
                     scope.account_id,
                     stored.key.application_id,
                 )?;
-                match applications::check_reach(scope, &app, StoredAccessKey::KIND) {
+                match rules::check_reach(scope, &app, StoredAccessKey::KIND) {
                     Ok(()) => BulkDeleteStatus::Deleted,
                     Err(_) => BulkDeleteStatus::Forbidden,
                 }
@@ -105,13 +78,14 @@ fn bulk_delete(
 impl RedbStore {
     pub(super) fn create_access_key_now(
         &self,
+        actor: &Actor,
         scope: AppScope,
-        key: &StoredAccessKey,
+        mut key: StoredAccessKey,
         limits: LimitPolicy,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        self.write(|txn| keys::create(txn, scope, key, limits, now))?;
-        Ok(key.key.clone())
+        self.write(|txn| keys::create(txn, actor, scope, &mut key, limits, now))?;
+        Ok(key.key)
     }
 
     pub(super) fn get_access_key_now(
@@ -140,6 +114,7 @@ impl RedbStore {
 
     pub(super) fn update_access_key_now(
         &self,
+        actor: &Actor,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
@@ -147,7 +122,15 @@ impl RedbStore {
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
         self.write(|txn| {
-            keys::update::<StoredAccessKey>(txn, scope, application_id, id.into(), update, now)
+            keys::update::<StoredAccessKey>(
+                txn,
+                actor,
+                scope,
+                application_id,
+                id.into(),
+                update,
+                now,
+            )
         })
         .map(|stored| stored.key)
     }

@@ -3,17 +3,17 @@
 use jiff::Timestamp;
 use latchkey_core::id::{AccountId, ApplicationId, ApplicationKind, IdKind};
 use latchkey_core::list::{Page, PageRequest};
-use latchkey_core::plan::LimitKind;
 use latchkey_core::resource::{Application, ApplicationUpdate};
 use latchkey_core::status::ApplicationStatus;
-use latchkey_core::validation::ValidationErrors;
 use redb::WriteTransaction;
 
 use super::keys;
 use super::tables::{APPLICATION_NAMES, APPLICATIONS, APPLICATIONS_BY_ACCOUNT, GROUP_APPLICATIONS};
 use super::tx::{Read, Write};
 use super::{RedbStore, accounts, groups, users};
+use crate::rules;
 use crate::{AppScope, StoreError, StoreResult, StoredAccessKey};
+use latchkey_core::delegation::Actor;
 
 /// An application of the account, or `NotFound`.
 pub(super) fn load_in_account(
@@ -34,20 +34,8 @@ pub(super) fn load(
     id: ApplicationId,
 ) -> StoreResult<Application> {
     let app = load_in_account(txn, scope.account_id, id)?;
-    check_reach(scope, &app, ApplicationKind::NAME)?;
+    rules::check_reach(scope, &app, ApplicationKind::NAME)?;
     Ok(app)
-}
-
-/// Whether `scope` reaches `app`.
-pub(super) fn check_reach(
-    scope: AppScope,
-    app: &Application,
-    kind: &'static str,
-) -> StoreResult<()> {
-    match scope.owned_by {
-        Some(user) if user != app.created_by => Err(StoreError::OutsideScope { kind }),
-        _ => Ok(()),
-    }
 }
 
 /// Writes a new (or imported) application with its memberships, and its
@@ -84,21 +72,17 @@ fn count_active(txn: &impl Read, account_id: AccountId) -> StoreResult<u64> {
 }
 
 impl RedbStore {
-    pub(super) fn create_application_now(&self, app: &Application) -> StoreResult<Application> {
+    pub(super) fn create_application_now(
+        &self,
+        actor: &Actor,
+        app: &Application,
+    ) -> StoreResult<Application> {
         self.write(|txn| {
             let account = accounts::load(txn, app.account_id)?;
-            let owner = users::load(txn, app.account_id, app.created_by);
-            if !owner.is_ok_and(|user| user.is_active()) {
-                return Err(ValidationErrors::single(
-                    "created_by",
-                    "no such active user in this account",
-                )
-                .into());
-            }
-            groups::check_exist(txn, app.account_id, &app.group_ids)?;
-            account
-                .limits
-                .admit(LimitKind::Applications, count_active(txn, app.account_id)?)?;
+            let owner = users::load(txn, app.account_id, app.created_by).ok();
+            let groups = groups::load_named(txn, app.account_id, &app.group_ids)?;
+            let counted = count_active(txn, app.account_id)?;
+            rules::admit_new_application(actor, app, &groups, owner.as_ref(), &account, counted)?;
             insert(txn, app)?;
             Ok(app.clone())
         })

@@ -4,7 +4,6 @@
 use latchkey_core::authorize::Credential;
 use latchkey_core::credential::{CredentialContext, CredentialState};
 use latchkey_core::id::{AccessKeyId, JwtKeyId};
-use latchkey_core::permission::PermissionSet;
 use latchkey_core::resource::{Application, JwtKey, PolicyGroup, User};
 use latchkey_core::secret_hash::SecretHash;
 use redb::ReadTransaction;
@@ -72,7 +71,7 @@ impl RedbStore {
                 credential: Credential::JwtKey(id),
                 status: key.status,
                 expiration: key.expiration,
-                scopes: PermissionSet::EMPTY,
+                scopes: key.scopes,
             };
             let context = context(txn, state, key.application_id.into(), key.created_by.into())?;
             Ok(Some((context, key)))

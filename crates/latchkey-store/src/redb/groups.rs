@@ -12,8 +12,10 @@ use super::tables::{
     APPLICATIONS, GROUP_APPLICATIONS, GROUP_NAMES, GROUP_USERS, GROUPS, GROUPS_BY_ACCOUNT, USERS,
 };
 use super::tx::{Read, Write};
-use super::{RedbStore, applications, users};
+use super::{RedbStore, applications, keys, users};
 use crate::{Members, StoreError, StoreResult};
+use latchkey_core::delegation::{self, Actor};
+use latchkey_core::permission::PermissionSet;
 
 /// A group of the account, or `NotFound`.
 pub(super) fn load(
@@ -26,22 +28,54 @@ pub(super) fn load(
         .ok_or_else(StoreError::not_found::<PolicyGroupKind>)
 }
 
-/// Checks that every id names a group of the account (`group_ids[i]`).
-pub(super) fn check_exist(
+/// The groups every id names, in order; each id that names no group of the
+/// account is a `group_ids[i]` error.
+pub(super) fn load_named(
     txn: &impl Read,
     account_id: AccountId,
     ids: &[PolicyGroupId],
-) -> StoreResult<()> {
+) -> StoreResult<Vec<PolicyGroup>> {
     let mut errors = ValidationErrors::new();
+    let mut found = Vec::with_capacity(ids.len());
     for (index, id) in ids.iter().enumerate() {
-        if load(txn, account_id, *id).is_err() {
-            errors.add(
+        match load(txn, account_id, *id) {
+            Ok(group) => found.push(group),
+            Err(_) => errors.add(
                 format!("group_ids[{index}]"),
                 "no such policy group in this account",
-            );
+            ),
         }
     }
-    Ok(errors.finish(())?)
+    Ok(errors.finish(found)?)
+}
+
+/// The groups a stored record names (they exist: memberships are removed
+/// with their group).
+pub(super) fn load_all(txn: &impl Read, ids: &[PolicyGroupId]) -> StoreResult<Vec<PolicyGroup>> {
+    ids.iter()
+        .map(|id| txn.get_existing(GROUPS, (*id).into()))
+        .collect()
+}
+
+/// The holders a group's rights reach: its active users, and the owners of
+/// its applications' unscoped keys.
+fn holders(txn: &impl Read, group: PolicyGroupId) -> StoreResult<Vec<UserId>> {
+    let mut holders = Vec::new();
+    for user_id in txn.children(GROUP_USERS, group.into())? {
+        let user: User = txn.get_existing(USERS, user_id)?;
+        if user.is_active() {
+            holders.push(user.id);
+        }
+    }
+    for app_id in txn.children(GROUP_APPLICATIONS, group.into())? {
+        holders.extend(keys::unscoped_holders(
+            txn,
+            ApplicationId::from_u128(app_id),
+        )?);
+    }
+    holders.sort();
+    holders.dedup();
+    Ok(holders)
 }
 
 /// Writes a new group with its name claim.
@@ -99,15 +133,22 @@ fn load_members(
     errors.finish(loaded).map_err(Into::into)
 }
 
+/// Joining (admitted by the delegation rule) or leaving a group.
+enum Change<'a> {
+    Join(&'a Actor),
+    Leave,
+}
+
 fn change_membership(
     txn: &WriteTransaction,
     account_id: AccountId,
     group: PolicyGroupId,
     members: &Members,
-    join: bool,
+    change: Change<'_>,
     now: Timestamp,
 ) -> StoreResult<()> {
-    load(txn, account_id, group)?;
+    let loaded_group = load(txn, account_id, group)?;
+    let join = matches!(change, Change::Join(_));
     let edit = |group_ids: &mut Vec<PolicyGroupId>| -> bool {
         let member = group_ids.contains(&group);
         match (join, member) {
@@ -121,6 +162,10 @@ fn change_membership(
         Loaded::Applications(apps) => {
             for mut app in apps {
                 if edit(&mut app.group_ids) {
+                    if let Change::Join(actor) = change {
+                        let holders = keys::unscoped_holders(txn, app.id)?;
+                        delegation::admit_membership(actor, "ids", &loaded_group, holders)?;
+                    }
                     app.updated_at = now;
                     txn.put(APPLICATIONS, app.id.into(), &app)?;
                     if join {
@@ -139,6 +184,9 @@ fn change_membership(
                 let mut user = user;
                 let mut wanted = user.group_ids.clone();
                 if edit(&mut wanted) {
+                    if let Change::Join(actor) = change {
+                        delegation::admit_membership(actor, "ids", &loaded_group, [user.id])?;
+                    }
                     users::set_groups(txn, &mut user, &wanted)?;
                     user.updated_at = now;
                     txn.put(USERS, user.id.into(), &user)?;
@@ -150,9 +198,19 @@ fn change_membership(
 }
 
 impl RedbStore {
-    pub(super) fn create_group_now(&self, group: &PolicyGroup) -> StoreResult<PolicyGroup> {
+    pub(super) fn create_group_now(
+        &self,
+        actor: &Actor,
+        group: &PolicyGroup,
+    ) -> StoreResult<PolicyGroup> {
         self.write(|txn| {
             super::accounts::load(txn, group.account_id)?;
+            delegation::admit_group_permissions(
+                actor,
+                PermissionSet::EMPTY,
+                group.permissions,
+                [],
+            )?;
             insert(txn, group)?;
             Ok(group.clone())
         })
@@ -184,6 +242,7 @@ impl RedbStore {
 
     pub(super) fn update_group_now(
         &self,
+        actor: &Actor,
         account_id: AccountId,
         id: PolicyGroupId,
         update: &PolicyGroupUpdate,
@@ -193,7 +252,14 @@ impl RedbStore {
         self.write(|txn| {
             let mut group = load(txn, account_id, id)?;
             let old_name = group.name.clone();
+            let old_permissions = group.permissions;
             group.apply(update, operator, now)?;
+            delegation::admit_group_permissions(
+                actor,
+                old_permissions,
+                group.permissions,
+                holders(txn, id)?,
+            )?;
             if group.name != old_name {
                 txn.release_name(GROUP_NAMES, account_id.into(), &old_name, id.into())?;
                 txn.claim_name(
@@ -235,15 +301,27 @@ impl RedbStore {
         })
     }
 
-    pub(super) fn change_members_now(
+    pub(super) fn join_now(
+        &self,
+        actor: &Actor,
+        account_id: AccountId,
+        group: PolicyGroupId,
+        members: &Members,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        self.write(|txn| {
+            change_membership(txn, account_id, group, members, Change::Join(actor), now)
+        })
+    }
+
+    pub(super) fn leave_now(
         &self,
         account_id: AccountId,
         group: PolicyGroupId,
         members: &Members,
-        join: bool,
         now: Timestamp,
     ) -> StoreResult<()> {
-        self.write(|txn| change_membership(txn, account_id, group, members, join, now))
+        self.write(|txn| change_membership(txn, account_id, group, members, Change::Leave, now))
     }
 
     pub(super) fn list_group_applications_now(

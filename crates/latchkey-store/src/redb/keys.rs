@@ -4,22 +4,23 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use latchkey_core::id::{AccountId, ApplicationId, UserId};
+use latchkey_core::id::{ApplicationId, UserId};
 use latchkey_core::list::{Page, PageRequest};
-use latchkey_core::plan::LimitKind;
-use latchkey_core::resource::{Application, ChangeError, KeyUpdate};
+use latchkey_core::resource::{Application, KeyUpdate};
 use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
 use redb::WriteTransaction;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
-use super::applications;
 use super::tables::{APPLICATIONS, Index, Names, Records};
 use super::tx::{Read, Write};
+use super::{applications, groups, users};
+use crate::StoredAccessKey;
+use crate::rules::{self, KeyChangeFacts, NewKeyFacts, StoredKey};
 use crate::{AppScope, KeyFilter, LimitPolicy, StoreError, StoreResult};
+use latchkey_core::delegation::Actor;
+use latchkey_core::resource::JwtKey;
 
-/// A stored key of either kind.
-pub(super) trait KeyRecord: Serialize + DeserializeOwned + Clone {
+/// A stored key of either kind, with its tables.
+pub(super) trait KeyRecord: StoredKey {
     /// `id → record`.
     const RECORDS: Records;
     /// `(application, key)`.
@@ -28,19 +29,6 @@ pub(super) trait KeyRecord: Serialize + DeserializeOwned + Clone {
     const BY_ACCOUNT: Index;
     /// `(account, name) → key`.
     const NAMES: Names;
-    /// Resource name for errors.
-    const KIND: &'static str;
-    /// The limit it counts toward.
-    const LIMIT: LimitKind;
-
-    fn id(&self) -> u128;
-    fn account_id(&self) -> AccountId;
-    fn application_id(&self) -> ApplicationId;
-    fn name(&self) -> &str;
-    fn status(&self) -> KeyStatus;
-    fn expiration(&self) -> Option<Timestamp>;
-    fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError>;
-    fn last_used_at(&mut self) -> &mut Option<Timestamp>;
 
     fn effective_status(&self, now: Timestamp) -> EffectiveKeyStatus {
         self.status().effective(self.expiration(), now)
@@ -51,17 +39,47 @@ fn not_found<K: KeyRecord>() -> StoreError {
     StoreError::NotFound { kind: K::KIND }
 }
 
+/// Keys of `app` that count toward its limit at `now`, leaving out `except`.
 fn count_toward_limit<K: KeyRecord>(
     txn: &impl Read,
     app: ApplicationId,
+    except: Option<u128>,
     now: Timestamp,
 ) -> StoreResult<u64> {
     let mut count = 0;
     for id in txn.children(K::BY_APPLICATION, app.into())? {
+        if Some(id) == except {
+            continue;
+        }
         let key: K = txn.get_existing(K::RECORDS, id)?;
-        count += u64::from(key.status().counts_toward_limit(key.expiration(), now));
+        count += u64::from(key.counts_toward_limit(now));
     }
     Ok(count)
+}
+
+/// The owners of an application's unscoped keys that are not revoked: the
+/// holders whose rights follow the application's groups.
+pub(super) fn unscoped_holders(txn: &impl Read, app: ApplicationId) -> StoreResult<Vec<UserId>> {
+    let mut holders = Vec::new();
+    collect_unscoped_holders::<StoredAccessKey>(txn, app, &mut holders)?;
+    collect_unscoped_holders::<JwtKey>(txn, app, &mut holders)?;
+    holders.sort();
+    holders.dedup();
+    Ok(holders)
+}
+
+fn collect_unscoped_holders<K: KeyRecord>(
+    txn: &impl Read,
+    app: ApplicationId,
+    holders: &mut Vec<UserId>,
+) -> StoreResult<()> {
+    for id in txn.children(K::BY_APPLICATION, app.into())? {
+        let key: K = txn.get_existing(K::RECORDS, id)?;
+        if key.scopes().is_empty() && key.status() != KeyStatus::Revoked {
+            holders.push(key.created_by());
+        }
+    }
+    Ok(())
 }
 
 /// Writes a new (or imported) key with its index entries, and its name
@@ -81,27 +99,42 @@ pub(super) fn insert<K: KeyRecord>(txn: &WriteTransaction, key: &K) -> StoreResu
     txn.link(K::BY_ACCOUNT, key.account_id().into(), key.id())
 }
 
-/// Creates a key for an active application in reach, within its limit.
+/// Creates a key for an active application in reach, within its limit and
+/// the delegation rule (which may fix its scopes: see [`rules::admit_new_key`]).
 pub(super) fn create<K: KeyRecord>(
     txn: &WriteTransaction,
+    actor: &Actor,
     scope: AppScope,
-    key: &K,
+    key: &mut K,
     limits: LimitPolicy,
     now: Timestamp,
 ) -> StoreResult<()> {
     if key.account_id() != scope.account_id {
         return Err(StoreError::not_found::<latchkey_core::id::ApplicationKind>());
     }
-    let app = applications::load(txn, scope, key.application_id())?;
-    if !app.is_active() {
-        return Err(StoreError::Conflict("the application is revoked".into()));
-    }
-    if limits == LimitPolicy::Enforce {
-        let account = super::accounts::load(txn, scope.account_id)?;
-        account
-            .limits
-            .admit(K::LIMIT, count_toward_limit::<K>(txn, app.id, now)?)?;
-    }
+    let account = super::accounts::load(txn, scope.account_id)?;
+    let app = applications::load_in_account(txn, scope.account_id, key.application_id())?;
+    let application_groups = groups::load_all(txn, &app.group_ids)?;
+    let owner = users::load(txn, scope.account_id, key.created_by()).ok();
+    let owner_groups = match &owner {
+        Some(user) => groups::load_all(txn, &user.group_ids)?,
+        None => Vec::new(),
+    };
+    let counted = count_toward_limit::<K>(txn, app.id, None, now)?;
+    rules::admit_new_key(
+        actor,
+        scope,
+        key,
+        NewKeyFacts {
+            account: &account,
+            application: &app,
+            application_groups: &application_groups,
+            owner: owner.as_ref(),
+            owner_groups: &owner_groups,
+            counted,
+        },
+        limits,
+    )?;
     insert(txn, key)
 }
 
@@ -119,7 +152,7 @@ pub(super) fn load<K: KeyRecord>(
         })
         .ok_or_else(not_found::<K>)?;
     let app = applications::load_in_account(txn, scope.account_id, application_id)?;
-    applications::check_reach(scope, &app, K::KIND)?;
+    rules::check_reach(scope, &app, K::KIND)?;
     Ok(key)
 }
 
@@ -170,6 +203,7 @@ pub(super) fn list<K: KeyRecord, C: Copy + Into<u128>>(
 /// their name back).
 pub(super) fn update<K: KeyRecord>(
     txn: &WriteTransaction,
+    actor: &Actor,
     scope: AppScope,
     application_id: ApplicationId,
     id: u128,
@@ -179,6 +213,23 @@ pub(super) fn update<K: KeyRecord>(
     let mut key: K = load(txn, scope, application_id, id)?;
     let before = key.clone();
     key.apply(change, now)?;
+    if change.affects_authentication() {
+        let account = super::accounts::load(txn, scope.account_id)?;
+        let app = applications::load_in_account(txn, scope.account_id, application_id)?;
+        let application_groups = groups::load_all(txn, &app.group_ids)?;
+        let counted_others = count_toward_limit::<K>(txn, app.id, Some(id), now)?;
+        rules::admit_key_change(
+            actor,
+            &before,
+            &key,
+            KeyChangeFacts {
+                account: &account,
+                application_groups: &application_groups,
+                counted_others,
+            },
+            now,
+        )?;
+    }
     let account = scope.account_id.into();
     if before.status() != KeyStatus::Revoked {
         if key.status() == KeyStatus::Revoked {

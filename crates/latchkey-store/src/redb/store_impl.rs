@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use jiff::Timestamp;
 use latchkey_core::credential::CredentialContext;
+use latchkey_core::delegation::Actor;
 use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::permission::PermissionSet;
@@ -71,8 +72,10 @@ impl Store for RedbStore {
             .map_err(|error| StoreError::Backend(format!("store task failed: {error}")))?
     }
 
-    async fn create_user(&self, user: User) -> StoreResult<User> {
-        self.blocking(move |s| s.create_user_now(&user)).await
+    async fn create_user(&self, actor: &Actor, user: User) -> StoreResult<User> {
+        let actor = actor.clone();
+        self.blocking(move |s| s.create_user_now(&actor, &user))
+            .await
     }
     async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User> {
         self.get_user_now(account_id, id)
@@ -88,12 +91,14 @@ impl Store for RedbStore {
     }
     async fn update_user(
         &self,
+        actor: &Actor,
         account_id: AccountId,
         id: UserId,
         update: UserUpdate,
         now: Timestamp,
     ) -> StoreResult<User> {
-        self.blocking(move |s| s.update_user_now(account_id, id, &update, now))
+        let actor = actor.clone();
+        self.blocking(move |s| s.update_user_now(&actor, account_id, id, &update, now))
             .await
     }
     async fn delete_user(
@@ -113,8 +118,10 @@ impl Store for RedbStore {
         self.user_permissions_now(account_id, id)
     }
 
-    async fn create_group(&self, group: PolicyGroup) -> StoreResult<PolicyGroup> {
-        self.blocking(move |s| s.create_group_now(&group)).await
+    async fn create_group(&self, actor: &Actor, group: PolicyGroup) -> StoreResult<PolicyGroup> {
+        let actor = actor.clone();
+        self.blocking(move |s| s.create_group_now(&actor, &group))
+            .await
     }
     async fn get_group(
         &self,
@@ -133,13 +140,15 @@ impl Store for RedbStore {
     }
     async fn update_group(
         &self,
+        actor: &Actor,
         account_id: AccountId,
         id: PolicyGroupId,
         update: PolicyGroupUpdate,
         operator: bool,
         now: Timestamp,
     ) -> StoreResult<PolicyGroup> {
-        self.blocking(move |s| s.update_group_now(account_id, id, &update, operator, now))
+        let actor = actor.clone();
+        self.blocking(move |s| s.update_group_now(&actor, account_id, id, &update, operator, now))
             .await
     }
     async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()> {
@@ -148,12 +157,14 @@ impl Store for RedbStore {
     }
     async fn add_members(
         &self,
+        actor: &Actor,
         account_id: AccountId,
         group: PolicyGroupId,
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
-        self.blocking(move |s| s.change_members_now(account_id, group, &members, true, now))
+        let actor = actor.clone();
+        self.blocking(move |s| s.join_now(&actor, account_id, group, &members, now))
             .await
     }
     async fn remove_members(
@@ -163,7 +174,7 @@ impl Store for RedbStore {
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
-        self.blocking(move |s| s.change_members_now(account_id, group, &members, false, now))
+        self.blocking(move |s| s.leave_now(account_id, group, &members, now))
             .await
     }
     async fn list_group_applications(
@@ -185,8 +196,13 @@ impl Store for RedbStore {
             .await
     }
 
-    async fn create_application(&self, application: Application) -> StoreResult<Application> {
-        self.blocking(move |s| s.create_application_now(&application))
+    async fn create_application(
+        &self,
+        actor: &Actor,
+        application: Application,
+    ) -> StoreResult<Application> {
+        let actor = actor.clone();
+        self.blocking(move |s| s.create_application_now(&actor, &application))
             .await
     }
     async fn get_application(
@@ -222,12 +238,14 @@ impl Store for RedbStore {
 
     async fn create_access_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         key: StoredAccessKey,
         limits: LimitPolicy,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        self.blocking(move |s| s.create_access_key_now(scope, &key, limits, now))
+        let actor = actor.clone();
+        self.blocking(move |s| s.create_access_key_now(&actor, scope, key, limits, now))
             .await
     }
     async fn get_access_key(
@@ -250,14 +268,18 @@ impl Store for RedbStore {
     }
     async fn update_access_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        self.blocking(move |s| s.update_access_key_now(scope, application_id, id, &update, now))
-            .await
+        let actor = actor.clone();
+        self.blocking(move |s| {
+            s.update_access_key_now(&actor, scope, application_id, id, &update, now)
+        })
+        .await
     }
     async fn delete_access_key(
         &self,
@@ -289,11 +311,13 @@ impl Store for RedbStore {
 
     async fn create_jwt_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         key: JwtKey,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        self.blocking(move |s| s.create_jwt_key_now(scope, &key, now))
+        let actor = actor.clone();
+        self.blocking(move |s| s.create_jwt_key_now(&actor, scope, key, now))
             .await
     }
     async fn get_jwt_key(
@@ -316,14 +340,18 @@ impl Store for RedbStore {
     }
     async fn update_jwt_key(
         &self,
+        actor: &Actor,
         scope: AppScope,
         application_id: ApplicationId,
         id: JwtKeyId,
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        self.blocking(move |s| s.update_jwt_key_now(scope, application_id, id, &update, now))
-            .await
+        let actor = actor.clone();
+        self.blocking(move |s| {
+            s.update_jwt_key_now(&actor, scope, application_id, id, &update, now)
+        })
+        .await
     }
     async fn delete_jwt_key(
         &self,

@@ -12,7 +12,9 @@ use super::RedbStore;
 use super::groups;
 use super::tables::{GROUP_USERS, GROUPS, USER_EMAILS, USERS, USERS_BY_ACCOUNT};
 use super::tx::{Read, Write};
+use crate::rules;
 use crate::{StoreError, StoreResult};
+use latchkey_core::delegation::Actor;
 
 /// Emails are unique regardless of case.
 fn email_key(email: &str) -> String {
@@ -29,7 +31,7 @@ pub(super) fn load(txn: &impl Read, account_id: AccountId, id: UserId) -> StoreR
 /// Writes a new (or imported) user with its memberships, and its email
 /// claim while it is active.
 pub(super) fn insert(txn: &WriteTransaction, user: &User) -> StoreResult<()> {
-    groups::check_exist(txn, user.account_id, &user.group_ids)?;
+    groups::load_named(txn, user.account_id, &user.group_ids)?;
     if user.is_active() {
         txn.claim_name(
             USER_EMAILS,
@@ -64,9 +66,11 @@ pub(super) fn set_groups(
 }
 
 impl RedbStore {
-    pub(super) fn create_user_now(&self, user: &User) -> StoreResult<User> {
+    pub(super) fn create_user_now(&self, actor: &Actor, user: &User) -> StoreResult<User> {
         self.write(|txn| {
             super::accounts::load(txn, user.account_id)?;
+            let groups = groups::load_named(txn, user.account_id, &user.group_ids)?;
+            rules::admit_user_groups(actor, user.id, &[], &groups)?;
             insert(txn, user)?;
             Ok(user.clone())
         })
@@ -96,6 +100,7 @@ impl RedbStore {
 
     pub(super) fn update_user_now(
         &self,
+        actor: &Actor,
         account_id: AccountId,
         id: UserId,
         update: &UserUpdate,
@@ -122,7 +127,8 @@ impl RedbStore {
                 )?;
             }
             if let Some(wanted) = &update.group_ids {
-                groups::check_exist(txn, account_id, wanted)?;
+                let groups = groups::load_named(txn, account_id, wanted)?;
+                rules::admit_user_groups(actor, id, &old_groups, &groups)?;
                 user.group_ids = old_groups;
                 set_groups(txn, &mut user, wanted)?;
             }
