@@ -3,6 +3,7 @@
 //! should stay flat), and creating a key (one fsynced write transaction)
 //! with 100k keys in the file.
 
+use latchkey_core::delegation::Actor;
 use std::hint::black_box;
 use std::sync::Arc;
 
@@ -97,7 +98,9 @@ fn load(runtime: &tokio::runtime::Runtime, keys: usize) -> Loaded {
         }
         .build(scope.account_id, owner, Timestamp::now())
         .unwrap();
-        let app = runtime.block_on(store.create_application(app)).unwrap();
+        let app = runtime
+            .block_on(store.create_application(&Actor::System, app))
+            .unwrap();
         let batch: Vec<_> = (0..KEYS_PER_APPLICATION)
             .map(|_| {
                 n += 1;
@@ -166,7 +169,7 @@ fn lookups(c: &mut Criterion) {
             .build(loaded.scope.account_id, loaded.owner, Timestamp::now())
             .unwrap();
             let app = runtime
-                .block_on(loaded.store.create_application(app))
+                .block_on(loaded.store.create_application(&Actor::System, app))
                 .unwrap();
             let mut n = 10_000_000;
             group.sample_size(30);
@@ -177,6 +180,7 @@ fn lookups(c: &mut Criterion) {
                     black_box(
                         runtime
                             .block_on(loaded.store.create_access_key(
+                                &Actor::System,
                                 loaded.scope,
                                 key,
                                 LimitPolicy::Enforce,

@@ -3,6 +3,7 @@
 //! random moment, reopens the file, and must find every acknowledged write
 //! and consistent indexes. Twenty kills in a row, on one file.
 
+use latchkey_core::delegation::Actor;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -41,7 +42,7 @@ fn crash_child_writer() {
             .build(account, jiff::Timestamp::now())
             .unwrap();
             let id = user.id;
-            store.create_user(user).await.unwrap();
+            store.create_user(&Actor::System, user).await.unwrap();
             // Only now is the write acknowledged.
             println!("ack {id}");
         }
@@ -180,7 +181,7 @@ async fn acknowledged_writes_survive_sigkill() {
         .build(account, jiff::Timestamp::now())
         .unwrap();
         assert!(matches!(
-            store.create_user(twin).await,
+            store.create_user(&Actor::System, twin).await,
             Err(StoreError::Duplicate { field: "email", .. })
         ));
     }

@@ -292,7 +292,8 @@ impl Store for PgStore {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        let stored: StoredAccessKey = transaction!(self, Mode::Write, changes scope.account_id, |tx| {
+        let mode = key_update_mode(&update);
+        let stored: StoredAccessKey = transaction!(self, mode, changes scope.account_id, |tx| {
             keys::update(&tx, actor, scope, application_id, id.into(), &update, now).await?
         })?;
         Ok(stored.key)
@@ -374,7 +375,8 @@ impl Store for PgStore {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        transaction!(self, Mode::Write, changes scope.account_id, |tx| {
+        let mode = key_update_mode(&update);
+        transaction!(self, mode, changes scope.account_id, |tx| {
             keys::update(&tx, actor, scope, application_id, id.into(), &update, now).await?
         })
     }
@@ -402,5 +404,16 @@ impl Store for PgStore {
             &tx, &uses
         )
         .await?)
+    }
+}
+
+/// A key change that may make a key count toward its application's limit
+/// again (a new expiration or status) queues with creations, as they do, so
+/// that its count and theirs never interleave.
+fn key_update_mode(update: &KeyUpdate) -> Mode {
+    if update.affects_authentication() {
+        Mode::Create
+    } else {
+        Mode::Write
     }
 }

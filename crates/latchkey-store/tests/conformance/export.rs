@@ -4,6 +4,7 @@
 //! byte for byte; bad input and a non-empty target are refused, writing
 //! nothing.
 
+use latchkey_core::delegation::Actor;
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -49,6 +50,7 @@ fn jwt_key(
         name: name.into(),
         description: "signs the nightly job".into(),
         expiration: None,
+        scopes: vec!["keys:view:any".into()],
         created_by: None,
     }
     .build(id, t.account.id, app, t.admin.id, registered, now())
@@ -71,7 +73,10 @@ pub async fn populate(store: &dyn Store) -> Populated {
     }
     .build(account, false, now())
     .unwrap();
-    store.create_group(ops.clone()).await.unwrap();
+    store
+        .create_group(&Actor::System, ops.clone())
+        .await
+        .unwrap();
 
     let user = |email: &str, groups| {
         NewUser {
@@ -83,16 +88,16 @@ pub async fn populate(store: &dyn Store) -> Populated {
         .unwrap()
     };
     let ada = store
-        .create_user(user("Ada@Example.com", vec![ops.id]))
+        .create_user(&Actor::System, user("Ada@Example.com", vec![ops.id]))
         .await
         .unwrap();
     let gone = store
-        .create_user(user("gone@example.com", vec![ops.id]))
+        .create_user(&Actor::System, user("gone@example.com", vec![ops.id]))
         .await
         .unwrap();
     store.delete_user(account, gone.id, now()).await.unwrap();
     let again = store
-        .create_user(user("GONE@example.com", vec![]))
+        .create_user(&Actor::System, user("GONE@example.com", vec![]))
         .await
         .unwrap();
 
@@ -104,7 +109,10 @@ pub async fn populate(store: &dyn Store) -> Populated {
     }
     .build(account, ada.id, now())
     .unwrap();
-    store.create_application(billing.clone()).await.unwrap();
+    store
+        .create_application(&Actor::System, billing.clone())
+        .await
+        .unwrap();
     let old = app(store, &t, "reports").await.unwrap();
     let revoke = ApplicationUpdate {
         status: Some(ApplicationStatus::Revoked),
@@ -117,6 +125,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
     let reports = app(store, &t, "reports").await.unwrap();
     store
         .add_members(
+            &Actor::System,
             account,
             ops.id,
             Members::Applications(vec![reports.id]),
@@ -125,12 +134,19 @@ pub async fn populate(store: &dyn Store) -> Populated {
         .await
         .unwrap();
     store
-        .add_members(account, ops.id, Members::Users(vec![again.id]), now())
+        .add_members(
+            &Actor::System,
+            account,
+            ops.id,
+            Members::Users(vec![again.id]),
+            now(),
+        )
         .await
         .unwrap();
 
     let scope = t.scope();
-    let create = |key| store.create_access_key(scope, key, LimitPolicy::Enforce, now());
+    let create =
+        |key| store.create_access_key(&Actor::System, scope, key, LimitPolicy::Enforce, now());
     let mut scoped = cheap_key(&t, billing.id, "scoped", None);
     let input = NewAccessKey {
         name: "scoped".into(),
@@ -163,6 +179,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
     };
     store
         .update_access_key(
+            &Actor::System,
             scope,
             billing.id,
             inactive.id,
@@ -173,6 +190,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
         .unwrap();
     store
         .update_access_key(
+            &Actor::System,
             scope,
             billing.id,
             rotated.id,
@@ -186,7 +204,14 @@ pub async fn populate(store: &dyn Store) -> Populated {
         .unwrap();
     let past = Some(Some(now() - SignedDuration::from_hours(1)));
     store
-        .update_access_key(scope, billing.id, expiring.id, change(None, past), now())
+        .update_access_key(
+            &Actor::System,
+            scope,
+            billing.id,
+            expiring.id,
+            change(None, past),
+            now(),
+        )
         .await
         .unwrap();
     store
@@ -195,15 +220,26 @@ pub async fn populate(store: &dyn Store) -> Populated {
         .unwrap();
 
     let signing = store
-        .create_jwt_key(scope, jwt_key(&t, billing.id, "nightly"), now())
+        .create_jwt_key(
+            &Actor::System,
+            scope,
+            jwt_key(&t, billing.id, "nightly"),
+            now(),
+        )
         .await
         .unwrap();
     let retired = store
-        .create_jwt_key(scope, jwt_key(&t, reports.id, "retired"), now())
+        .create_jwt_key(
+            &Actor::System,
+            scope,
+            jwt_key(&t, reports.id, "retired"),
+            now(),
+        )
         .await
         .unwrap();
     store
         .update_jwt_key(
+            &Actor::System,
             scope,
             reports.id,
             retired.id,
@@ -323,7 +359,7 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
     .build(t.account.id, now())
     .unwrap();
     assert!(matches!(
-        target.create_user(taken_email).await,
+        target.create_user(&Actor::System, taken_email).await,
         Err(StoreError::Duplicate { field: "email", .. })
     ));
     let billing = apps.data[0].id;
@@ -344,6 +380,7 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
     assert!(matches!(
         target
             .create_access_key(
+                &Actor::System,
                 t.scope(),
                 cheap_key(t, billing, "rotated", None),
                 LimitPolicy::Enforce,
@@ -353,7 +390,12 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
         Err(StoreError::Duplicate { .. })
     ));
     target
-        .create_jwt_key(t.scope(), jwt_key(t, billing, "retired"), now())
+        .create_jwt_key(
+            &Actor::System,
+            t.scope(),
+            jwt_key(t, billing, "retired"),
+            now(),
+        )
         .await
         .expect("a revoked JWT key's name is free in the target too");
 }

@@ -5,6 +5,7 @@
 
 pub mod export;
 
+use latchkey_core::delegation::Actor;
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -96,7 +97,7 @@ pub async fn app(
     }
     .build(tenant.account.id, tenant.admin.id, now())
     .unwrap();
-    store.create_application(app).await
+    store.create_application(&Actor::System, app).await
 }
 
 /// A stored access key with a cheap, fixed hash: these tests are about
@@ -144,7 +145,13 @@ pub async fn add_key(
 ) -> Result<AccessKey, StoreError> {
     let key = cheap_key(tenant, app, name, expiration);
     store
-        .create_access_key(tenant.scope(), key, LimitPolicy::Enforce, now())
+        .create_access_key(
+            &Actor::System,
+            tenant.scope(),
+            key,
+            LimitPolicy::Enforce,
+            now(),
+        )
         .await
 }
 
@@ -274,7 +281,10 @@ pub async fn names_are_unique_per_account_until_revoked(store: Arc<dyn Store>) {
     }
     .build(t.account.id, now())
     .unwrap();
-    store.create_user(user.clone()).await.unwrap();
+    store
+        .create_user(&Actor::System, user.clone())
+        .await
+        .unwrap();
     let twin = NewUser {
         email: "ada@example.com".into(),
         name: String::new(),
@@ -283,14 +293,14 @@ pub async fn names_are_unique_per_account_until_revoked(store: Arc<dyn Store>) {
     .build(t.account.id, now())
     .unwrap();
     assert!(matches!(
-        store.create_user(twin.clone()).await,
+        store.create_user(&Actor::System, twin.clone()).await,
         Err(StoreError::Duplicate { field: "email", .. })
     ));
     store
         .delete_user(t.account.id, user.id, now())
         .await
         .unwrap();
-    store.create_user(twin).await.unwrap();
+    store.create_user(&Actor::System, twin).await.unwrap();
 
     // Groups.
     let group = NewPolicyGroup {
@@ -300,7 +310,7 @@ pub async fn names_are_unique_per_account_until_revoked(store: Arc<dyn Store>) {
     }
     .build(t.account.id, false, now())
     .unwrap();
-    store.create_group(group).await.unwrap();
+    store.create_group(&Actor::System, group).await.unwrap();
     let again = NewPolicyGroup {
         name: "ops".into(),
         description: String::new(),
@@ -309,7 +319,7 @@ pub async fn names_are_unique_per_account_until_revoked(store: Arc<dyn Store>) {
     .build(t.account.id, false, now())
     .unwrap();
     assert!(matches!(
-        store.create_group(again).await,
+        store.create_group(&Actor::System, again).await,
         Err(StoreError::Duplicate { .. })
     ));
 
@@ -359,6 +369,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
     let first = add_key(&*store, &t, target, "k1", None).await.unwrap();
     let second = store
         .create_access_key(
+            &Actor::System,
             t.scope(),
             cheap_key(
                 &t,
@@ -380,7 +391,14 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
         ..Default::default()
     };
     store
-        .update_access_key(t.scope(), target, first.id, deactivate, now())
+        .update_access_key(
+            &Actor::System,
+            t.scope(),
+            target,
+            first.id,
+            deactivate,
+            now(),
+        )
         .await
         .unwrap();
     assert!(add_key(&*store, &t, target, "k3", None).await.is_err());
@@ -389,22 +407,59 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
         ..Default::default()
     };
     let expired = store
-        .update_access_key(t.scope(), target, second.id, expire, now())
+        .update_access_key(&Actor::System, t.scope(), target, second.id, expire, now())
         .await
         .unwrap();
     assert_eq!(expired.effective_status(now()), EffectiveKeyStatus::Expired);
     let third = add_key(&*store, &t, target, "k3", None).await.unwrap();
-    // Bringing the expired key back would overshoot: it is allowed (the
-    // limit governs creation), and new creations stay refused.
+    // Bringing the expired key back would overshoot: refused, and the key
+    // stays as it was (API.md: `limit_exceeded` when the application has no
+    // room left for it).
     let revive = KeyUpdate {
         expiration: Some(None),
         ..Default::default()
     };
-    store
-        .update_access_key(t.scope(), target, second.id, revive, now())
+    let refused = store
+        .update_access_key(&Actor::System, t.scope(), target, second.id, revive, now())
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::LimitExceeded(ref e)) if e.kind == LimitKind::AccessKeysPerApplication),
+        "{refused:?}"
+    );
+    let unchanged = store
+        .get_access_key(t.scope(), target, second.id)
         .await
         .unwrap();
+    assert_eq!(
+        unchanged.effective_status(now()),
+        EffectiveKeyStatus::Expired
+    );
     assert!(add_key(&*store, &t, target, "k4", None).await.is_err());
+    // Once a slot is free, the expired key may come back.
+    let revoke_third = KeyUpdate {
+        status: Some(KeyStatus::Revoked),
+        ..Default::default()
+    };
+    store
+        .update_access_key(
+            &Actor::System,
+            t.scope(),
+            target,
+            third.id,
+            revoke_third,
+            now(),
+        )
+        .await
+        .unwrap();
+    let revive = KeyUpdate {
+        expiration: Some(None),
+        ..Default::default()
+    };
+    let revived = store
+        .update_access_key(&Actor::System, t.scope(), target, second.id, revive, now())
+        .await
+        .unwrap();
+    assert_eq!(revived.effective_status(now()), EffectiveKeyStatus::Active);
     // Revoking frees a slot.
     for id in [first.id, second.id] {
         let revoke = KeyUpdate {
@@ -412,7 +467,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
             ..Default::default()
         };
         store
-            .update_access_key(t.scope(), target, id, revoke, now())
+            .update_access_key(&Actor::System, t.scope(), target, id, revoke, now())
             .await
             .unwrap();
     }
@@ -420,6 +475,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
     // Recovery ignores the limit.
     store
         .create_access_key(
+            &Actor::System,
             t.scope(),
             cheap_key(&t, target, "k5", None),
             LimitPolicy::Ignore,
@@ -470,7 +526,10 @@ pub async fn scopes_hide_other_accounts_and_other_users(store: Arc<dyn Store>) {
     }
     .build(t.account.id, now())
     .unwrap();
-    store.create_user(stranger.clone()).await.unwrap();
+    store
+        .create_user(&Actor::System, stranger.clone())
+        .await
+        .unwrap();
     let own = AppScope {
         account_id: t.account.id,
         owned_by: Some(stranger.id),
@@ -514,10 +573,11 @@ pub async fn deletes_cascade(store: Arc<dyn Store>) {
     }
     .build(t.account.id, false, now())
     .unwrap();
-    let group = store.create_group(group).await.unwrap();
+    let group = store.create_group(&Actor::System, group).await.unwrap();
     let doomed = app(&*store, &t, "doomed").await.unwrap();
     store
         .add_members(
+            &Actor::System,
             t.account.id,
             group.id,
             Members::Applications(vec![doomed.id]),
@@ -527,6 +587,7 @@ pub async fn deletes_cascade(store: Arc<dyn Store>) {
         .unwrap();
     store
         .add_members(
+            &Actor::System,
             t.account.id,
             group.id,
             Members::Users(vec![t.admin.id]),
@@ -603,7 +664,7 @@ pub async fn deletes_cascade(store: Arc<dyn Store>) {
     };
     assert!(matches!(
         store
-            .update_group(t.account.id, admins, rename, false, now())
+            .update_group(&Actor::System, t.account.id, admins, rename, false, now())
             .await,
         Err(StoreError::Change(_))
     ));
@@ -616,10 +677,10 @@ pub async fn deletes_cascade(store: Arc<dyn Store>) {
     }
     .build(t.account.id, false, now())
     .unwrap();
-    let group = store.create_group(group).await.unwrap();
+    let group = store.create_group(&Actor::System, group).await.unwrap();
     let mixed = Members::Applications(vec![t.admin_app.id, ApplicationId::generate()]);
     let Err(StoreError::Invalid(errors)) = store
-        .add_members(t.account.id, group.id, mixed, now())
+        .add_members(&Actor::System, t.account.id, group.id, mixed, now())
         .await
     else {
         panic!("an unknown id must be refused");
@@ -644,7 +705,10 @@ pub async fn users_and_their_deletion(store: Arc<dyn Store>) {
     }
     .build(t.account.id, now())
     .unwrap();
-    store.create_user(bob.clone()).await.unwrap();
+    store
+        .create_user(&Actor::System, bob.clone())
+        .await
+        .unwrap();
     let with_bad_group = NewUser {
         email: "c@example.com".into(),
         name: String::new(),
@@ -653,7 +717,7 @@ pub async fn users_and_their_deletion(store: Arc<dyn Store>) {
     .build(t.account.id, now())
     .unwrap();
     assert!(matches!(
-        store.create_user(with_bad_group).await,
+        store.create_user(&Actor::System, with_bad_group).await,
         Err(StoreError::Invalid(_))
     ));
     let bobs_app = NewApplication {
@@ -664,10 +728,14 @@ pub async fn users_and_their_deletion(store: Arc<dyn Store>) {
     }
     .build(t.account.id, bob.id, now())
     .unwrap();
-    store.create_application(bobs_app.clone()).await.unwrap();
+    store
+        .create_application(&Actor::System, bobs_app.clone())
+        .await
+        .unwrap();
     let key = add_key(&*store, &t, bobs_app.id, "k", None).await.unwrap();
     let renamed = store
         .update_user(
+            &Actor::System,
             t.account.id,
             bob.id,
             UserUpdate {
@@ -713,7 +781,7 @@ pub async fn users_and_their_deletion(store: Arc<dyn Store>) {
     .build(t.account.id, bob.id, now())
     .unwrap();
     assert!(matches!(
-        store.create_application(orphan).await,
+        store.create_application(&Actor::System, orphan).await,
         Err(StoreError::Invalid(_))
     ));
 }
@@ -788,11 +856,25 @@ pub async fn key_lists_filter_by_status_and_application(store: Arc<dyn Store>) {
         ..Default::default()
     };
     store
-        .update_access_key(t.scope(), a.id, keys[1].id, set(KeyStatus::Inactive), now())
+        .update_access_key(
+            &Actor::System,
+            t.scope(),
+            a.id,
+            keys[1].id,
+            set(KeyStatus::Inactive),
+            now(),
+        )
         .await
         .unwrap();
     store
-        .update_access_key(t.scope(), a.id, keys[2].id, set(KeyStatus::Revoked), now())
+        .update_access_key(
+            &Actor::System,
+            t.scope(),
+            a.id,
+            keys[2].id,
+            set(KeyStatus::Revoked),
+            now(),
+        )
         .await
         .unwrap();
     let past = KeyUpdate {
@@ -800,7 +882,7 @@ pub async fn key_lists_filter_by_status_and_application(store: Arc<dyn Store>) {
         ..Default::default()
     };
     store
-        .update_access_key(t.scope(), a.id, keys[3].id, past, now())
+        .update_access_key(&Actor::System, t.scope(), a.id, keys[3].id, past, now())
         .await
         .unwrap();
     async fn ids(
@@ -850,7 +932,14 @@ pub async fn key_lists_filter_by_status_and_application(store: Arc<dyn Store>) {
     );
     // Revoked is terminal, in the store as in the domain.
     let revive = store
-        .update_access_key(t.scope(), a.id, keys[2].id, set(KeyStatus::Active), now())
+        .update_access_key(
+            &Actor::System,
+            t.scope(),
+            a.id,
+            keys[2].id,
+            set(KeyStatus::Active),
+            now(),
+        )
         .await;
     assert!(matches!(revive, Err(StoreError::Change(_))));
     // last_used_at only moves forward.
@@ -998,6 +1087,65 @@ pub async fn racing_creations_never_overshoot(store: Arc<dyn Store>) {
     assert_eq!(listed.data.len(), 3);
 }
 
+/// Expired keys brought back while others are created: whatever the
+/// interleaving, an application never holds more live keys than its limit.
+pub async fn racing_revivals_never_overshoot(store: Arc<dyn Store>) {
+    let t = Arc::new(tenant(&*store, Plan::Custom, custom(10, 2), false).await);
+    let target = app(&*store, &t, "revivals").await.unwrap().id;
+    let mut expired = Vec::new();
+    for index in 0..2 {
+        let key = add_key(&*store, &t, target, &format!("old-{index}"), None)
+            .await
+            .unwrap();
+        let expire = KeyUpdate {
+            expiration: Some(Some(now() - SignedDuration::from_secs(1))),
+            ..Default::default()
+        };
+        store
+            .update_access_key(&Actor::System, t.scope(), target, key.id, expire, now())
+            .await
+            .unwrap();
+        expired.push(key.id);
+    }
+    let mut tasks = Vec::new();
+    for index in 0..8 {
+        let store = store.clone();
+        let t = t.clone();
+        let revived = expired[index % 2];
+        tasks.push(tokio::spawn(async move {
+            if index % 2 == 0 {
+                let revive = KeyUpdate {
+                    expiration: Some(None),
+                    ..Default::default()
+                };
+                store
+                    .update_access_key(&Actor::System, t.scope(), target, revived, revive, now())
+                    .await
+                    .map(|_| ())
+            } else {
+                add_key(&*store, &t, target, &format!("new-{index}"), None)
+                    .await
+                    .map(|_| ())
+            }
+        }));
+    }
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(()) | Err(StoreError::LimitExceeded(_)) | Err(StoreError::Change(_)) => {}
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    let filter = KeyFilter {
+        application_id: Some(target),
+        status: Some(EffectiveKeyStatus::Active),
+    };
+    let live = store
+        .list_access_keys(t.scope(), filter, PageRequest::first(100), now())
+        .await
+        .unwrap();
+    assert_eq!(live.data.len(), 2, "{:?}", live.data);
+}
+
 /// Registers each conformance test for a store constructor.
 #[macro_export]
 macro_rules! conformance_tests {
@@ -1014,6 +1162,7 @@ macro_rules! conformance_tests {
             bulk_delete_is_all_or_nothing,
             accounts_are_listed_and_changed,
             racing_creations_never_overshoot,
+            racing_revivals_never_overshoot,
         );
     };
     (@each $make:expr; $($test:ident,)*) => {$(
