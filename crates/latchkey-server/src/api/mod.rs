@@ -21,7 +21,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use latchkey_core::authorize::{Action, Principal, Target, Visibility, authorize, visibility};
+use latchkey_core::authorize::{Action, Principal, Visibility, visibility};
 use latchkey_core::permission::{Subject, Verb};
 use latchkey_store::AppScope;
 use tower_http::catch_panic::CatchPanicLayer;
