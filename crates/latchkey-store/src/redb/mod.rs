@@ -55,6 +55,15 @@ impl RedbStore {
         Ok(store)
     }
 
+    /// A store held in memory only, gone when dropped: for tests and
+    /// simulations that need the real store without a file.
+    pub fn in_memory() -> StoreResult<Self> {
+        let db = Database::builder().create_with_backend(redb::backends::InMemoryBackend::new())?;
+        let store = RedbStore { db: Arc::new(db) };
+        store.check_schema()?;
+        Ok(store)
+    }
+
     fn check_schema(&self) -> StoreResult<()> {
         let txn = self.db.begin_write()?;
         let found = {
