@@ -65,13 +65,39 @@ impl std::fmt::Debug for Perms {
     }
 }
 
+/// The permissions escalations are made of: mostly these, so that random
+/// worlds often hold actors that can grant a little but not everything.
+const INTERESTING: [&str; 10] = [
+    "keys:create:own",
+    "keys:create:any",
+    "keys:edit:any",
+    "keys:view:own",
+    "keys:view:any",
+    "groups:manage",
+    "users:manage",
+    "applications:create:own",
+    "applications:create:any",
+    "account:edit",
+];
+
 fn perms() -> impl Strategy<Value = Perms> {
-    // Mostly small sets, sometimes everything: escalations need both.
+    let bit = |text: &str| {
+        let wanted: Permission = text.parse().unwrap();
+        Permission::all().position(|p| p == wanted).unwrap()
+    };
+    let interesting: Vec<usize> = INTERESTING.iter().map(|t| bit(t)).collect();
     prop_oneof![
-        3 => proptest::collection::vec(0..Permission::COUNT, 0..5)
+        4 => proptest::sample::subsequence(interesting, 0..6)
+            .prop_map(|bits| Perms(bits.into_iter().fold(0, |acc, b| acc | (1 << b)))),
+        2 => proptest::collection::vec(0..Permission::COUNT, 0..5)
             .prop_map(|bits| Perms(bits.into_iter().fold(0, |acc, b| acc | (1 << b)))),
         1 => Just(Perms((1 << Permission::COUNT) - 1)),
     ]
+}
+
+/// A key's scopes in the starting world: often none (unscoped).
+fn world_scopes() -> impl Strategy<Value = Perms> {
+    prop_oneof![1 => Just(Perms(0)), 1 => perms()]
 }
 
 /// One granting (or narrowing) operation, by a credential (`by`).
@@ -225,8 +251,8 @@ struct World {
     users: Vec<Vec<usize>>,
     /// Each application's groups and owner.
     apps: Vec<(Vec<usize>, usize)>,
-    /// Each key's application, scopes and owner.
-    keys: Vec<(usize, Perms, usize)>,
+    /// Each key's application, scopes, owner and whether it starts inactive.
+    keys: Vec<(usize, Perms, usize, bool)>,
 }
 
 fn world() -> impl Strategy<Value = World> {
@@ -238,7 +264,7 @@ fn world() -> impl Strategy<Value = World> {
             (proptest::collection::vec(0usize..8, 0..3), 0usize..8),
             1..4,
         ),
-        proptest::collection::vec((0usize..8, perms(), 0usize..8), 1..6),
+        proptest::collection::vec((0usize..8, world_scopes(), 0usize..8, any::<bool>()), 1..6),
     )
         .prop_map(|(operator, groups, users, apps, keys)| World {
             operator,
@@ -299,6 +325,10 @@ struct Model {
 struct Rights {
     creds: HashMap<Cred, (PermissionSet, UserId)>,
     users: HashMap<UserId, PermissionSet>,
+    /// Active applications: what their groups grant, the groups, the owner.
+    apps: HashMap<ApplicationId, (PermissionSet, Vec<PolicyGroupId>, UserId)>,
+    /// Every credential that exists (working or not), with its owner.
+    existing: HashMap<Cred, UserId>,
 }
 
 /// The oracle's own statement of what an actor may pass on to `holder`,
@@ -388,13 +418,27 @@ impl Model {
             let owner = model.users[owner % model.users.len()];
             model.create_app(&system, groups, owner).await.unwrap();
         }
-        for (app, scopes, owner) in &world.keys {
+        for (app, scopes, owner, inactive) in &world.keys {
             let app = model.apps[app % model.apps.len()];
             let owner = model.users[owner % model.users.len()];
             model
                 .create_access_key(&system, app, scopes.set(), owner)
                 .await
                 .unwrap();
+            if *inactive {
+                let Some(Cred::Access(id)) = model.creds.last().copied() else {
+                    unreachable!("just created");
+                };
+                let update = KeyUpdate {
+                    status: Some(KeyStatus::Inactive),
+                    ..Default::default()
+                };
+                model
+                    .store
+                    .update_access_key(&system, model.scope(), app, id, update, now())
+                    .await
+                    .unwrap();
+            }
         }
         model
     }
@@ -612,12 +656,27 @@ impl Model {
                 ),
             );
         }
+        for app in apps.values().filter(|a| a.is_active()) {
+            rights.apps.insert(
+                app.id,
+                (
+                    effective_permissions(
+                        [group_rights(&app.group_ids)],
+                        PermissionSet::EMPTY,
+                        operator,
+                    ),
+                    app.group_ids.clone(),
+                    app.created_by,
+                ),
+            );
+        }
         let mut note = |cred: Cred,
                         status: KeyStatus,
                         expiration,
                         app: ApplicationId,
                         scopes,
                         owner: UserId| {
+            rights.existing.insert(cred, owner);
             let app = &apps[&app];
             let owner_active = users.get(&owner).is_some_and(|u| u.is_active());
             let app_owner_active = users.get(&app.created_by).is_some_and(|u| u.is_active());
@@ -947,7 +1006,7 @@ fn no_sequence_of_grants_gives_anyone_more_than_its_actor_holds() {
     });
     let accepted_steps = std::cell::Cell::new(0usize);
     let result = runner.run(
-        &(world(), proptest::collection::vec(op(), 1..40)),
+        &(world(), proptest::collection::vec(op(), 1..60)),
         |(world, ops)| {
             runtime.block_on(async {
                 let mut model = Model::build(&world).await;
