@@ -973,6 +973,44 @@ fn check_step(
             );
         }
     }
+    // `created_by` naming another user: `users:manage` and the `:any`
+    // create permission (API.md), for new credentials and applications.
+    let holds = |text: &str| actor.permissions.contains(text.parse().unwrap());
+    for (cred, holder) in &after.existing {
+        if !before.existing.contains_key(cred) && *holder != actor.user_id {
+            prop_assert!(
+                holds("users:manage") && holds("keys:create:any"),
+                "{op:?} made {cred:?} for another user without users:manage and keys:create:any"
+            );
+        }
+    }
+    for (app, (rights, groups, owner)) in &after.apps {
+        let (had, had_groups) = match before.apps.get(app) {
+            Some((had, had_groups, _)) => (*had, had_groups.clone()),
+            None => {
+                prop_assert!(
+                    *owner == actor.user_id
+                        || (holds("users:manage") && holds("applications:create:any")),
+                    "{op:?} made {app} for another user without users:manage and \
+                     applications:create:any"
+                );
+                (PermissionSet::EMPTY, Vec::new())
+            }
+        };
+        // An application's groups are what its unscoped keys would hold:
+        // joining one needs `groups:manage` and rights the actor holds.
+        if groups.iter().any(|g| !had_groups.contains(g)) {
+            prop_assert!(
+                holds("groups:manage"),
+                "{op:?} put {app} into a group without groups:manage"
+            );
+        }
+        let gained = rights.implied().difference(had.implied());
+        prop_assert!(
+            gained.is_granted_by(actor.permissions),
+            "{op:?} gave application {app} {gained:?}, which the actor lacks"
+        );
+    }
     for (user, rights) in &after.users {
         let had = before
             .users
