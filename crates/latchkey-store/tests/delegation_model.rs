@@ -600,12 +600,11 @@ impl Model {
     /// The keys' reach, as the server's handlers compute it.
     fn scope_for(&self, actor: &Actor, verb: Verb) -> Result<AppScope, String> {
         let mut scope = self.scope();
-        if let Actor::Credential(principal) = actor {
-            if let Visibility::OwnedBy(user) =
+        if let Actor::Credential(principal) = actor
+            && let Visibility::OwnedBy(user) =
                 visibility(principal, Subject::Keys, verb).map_err(|e| e.to_string())?
-            {
-                scope.owned_by = Some(user);
-            }
+        {
+            scope.owned_by = Some(user);
         }
         Ok(scope)
     }
