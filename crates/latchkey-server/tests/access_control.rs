@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Instant;
 
-use common::{Api, Server, id, ids};
+use common::{Api, Member, Server, id, ids, member};
 use serde_json::{Value, json};
 
 async fn administrators(admin: &Api) -> String {
@@ -21,47 +21,6 @@ async fn administrators(admin: &Api) -> String {
         .unwrap()
         .clone();
     id(&group)
-}
-
-/// A user in a group with `permissions`, and an application and key of
-/// their own in that group: the key acts as that user.
-async fn member(
-    server: &Server,
-    admin: &Api,
-    name: &str,
-    permissions: Value,
-) -> (String, String, Api) {
-    let group = admin
-        .post(
-            "/v3/policy-groups",
-            json!({ "name": name, "permissions": permissions }),
-        )
-        .await
-        .expect(201)
-        .clone();
-    let user = admin
-        .post(
-            "/v3/users",
-            json!({ "email": format!("{name}@example.com"), "group_ids": [id(&group)] }),
-        )
-        .await
-        .expect(201)
-        .clone();
-    let app = admin
-        .post(
-            "/v3/applications",
-            json!({ "name": format!("{name}-app"), "group_ids": [id(&group)], "created_by": id(&user) }),
-        )
-        .await
-        .expect(201)
-        .clone();
-    let (_, secret) = admin
-        .key_with(
-            &id(&app),
-            json!({ "name": format!("{name}-key"), "created_by": id(&user) }),
-        )
-        .await;
-    (id(&user), id(&app), server.api(&secret))
 }
 
 #[tokio::test]
@@ -87,7 +46,11 @@ async fn own_versus_any_and_scopes_within_groups() {
             ]
         })
         .collect();
-    let (_, ada_app, ada) = member(&server, &admin, "ada", json!(own)).await;
+    let Member {
+        app: ada_app,
+        api: ada,
+        ..
+    } = member(&server, &admin, "ada", json!(own)).await;
 
     // :own sees and acts on its own applications only.
     assert_eq!(
@@ -164,7 +127,9 @@ async fn own_versus_any_and_scopes_within_groups() {
     );
 
     // :any reaches every application of the account.
-    let (_, _, viewer) = member(&server, &admin, "viewer", json!(["applications:view:any"])).await;
+    let viewer = member(&server, &admin, "viewer", json!(["applications:view:any"]))
+        .await
+        .api;
     let all = viewer.get("/v3/applications").await;
     assert!(ids(all.expect(200)).contains(&admin_app));
 

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Api, Server, id, ids};
+use common::{Api, Server, id, ids, member};
 use latchkey_core::jwt::{self, Algorithm, SigningKey};
 use serde_json::{Value, json};
 
@@ -36,54 +36,6 @@ async fn tenant(server: &Server) -> Api {
         .expect(201)
         .clone();
     server.api(created["key"].as_str().unwrap())
-}
-
-/// A user whose group holds `permissions`, with an application of their
-/// own in that group and an unscoped key of it made by the admin: the key
-/// acts as that user with exactly `permissions`.
-struct Member {
-    user: String,
-    app: String,
-    api: Api,
-}
-
-async fn member(server: &Server, admin: &Api, name: &str, permissions: Value) -> Member {
-    let group = admin
-        .post(
-            "/v3/policy-groups",
-            json!({ "name": name, "permissions": permissions }),
-        )
-        .await
-        .expect(201)
-        .clone();
-    let user = admin
-        .post(
-            "/v3/users",
-            json!({ "email": format!("{name}@example.com"), "group_ids": [id(&group)] }),
-        )
-        .await
-        .expect(201)
-        .clone();
-    let app = admin
-        .post(
-            "/v3/applications",
-            json!({ "name": format!("{name}-app"), "group_ids": [id(&group)], "created_by": id(&user) }),
-        )
-        .await
-        .expect(201)
-        .clone();
-    let (key, secret) = admin
-        .key_with(
-            &id(&app),
-            json!({ "name": format!("{name}-key"), "created_by": id(&user) }),
-        )
-        .await;
-    assert_eq!(key["scopes"], json!([]), "the admin's key is unscoped");
-    Member {
-        user: id(&user),
-        app: id(&app),
-        api: server.api(&secret),
-    }
 }
 
 /// The `(field, message)` pairs of a 403 refusal; asserts its shape.

@@ -450,3 +450,51 @@ pub fn id(value: &Value) -> String {
 pub fn ids(list: &Value) -> Vec<String> {
     list["data"].as_array().unwrap().iter().map(id).collect()
 }
+
+/// A user whose group holds `permissions`, with an application of their
+/// own in that group and an unscoped key of it made by the admin: the key
+/// acts as that user with exactly `permissions`.
+pub struct Member {
+    pub user: String,
+    pub app: String,
+    pub api: Api,
+}
+
+pub async fn member(server: &Server, admin: &Api, name: &str, permissions: Value) -> Member {
+    let group = admin
+        .post(
+            "/v3/policy-groups",
+            json!({ "name": name, "permissions": permissions }),
+        )
+        .await
+        .expect(201)
+        .clone();
+    let user = admin
+        .post(
+            "/v3/users",
+            json!({ "email": format!("{name}@example.com"), "group_ids": [id(&group)] }),
+        )
+        .await
+        .expect(201)
+        .clone();
+    let app = admin
+        .post(
+            "/v3/applications",
+            json!({ "name": format!("{name}-app"), "group_ids": [id(&group)], "created_by": id(&user) }),
+        )
+        .await
+        .expect(201)
+        .clone();
+    let (key, secret) = admin
+        .key_with(
+            &id(&app),
+            json!({ "name": format!("{name}-key"), "created_by": id(&user) }),
+        )
+        .await;
+    assert_eq!(key["scopes"], json!([]), "the admin's key is unscoped");
+    Member {
+        user: id(&user),
+        app: id(&app),
+        api: server.api(&secret),
+    }
+}
