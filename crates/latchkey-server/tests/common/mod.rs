@@ -460,6 +460,24 @@ impl Api {
     pub async fn me_status(&self) -> u16 {
         self.get("/v3/me").await.status
     }
+
+    /// GETs `path` until the body's `field` is set (not null), for at most
+    /// `within`; returns the last body read, and how long it took.
+    pub async fn get_until_set(
+        &self,
+        path: &str,
+        field: &str,
+        within: Duration,
+    ) -> (Value, Duration) {
+        let started = std::time::Instant::now();
+        loop {
+            let body = self.get(path).await.expect(200).clone();
+            if !body[field].is_null() || started.elapsed() >= within {
+                return (body, started.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
 }
 
 pub fn id(value: &Value) -> String {
