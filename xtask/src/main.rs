@@ -28,6 +28,7 @@ mod node;
 mod postgres;
 mod prefetch;
 mod python;
+mod readme;
 mod schemathesis;
 mod server_process;
 mod step;
