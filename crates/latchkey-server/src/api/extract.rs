@@ -56,9 +56,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 /// A 400 naming the one field a body or query was refused for.
 fn refused(field: FieldError) -> ApiError {
-    ApiError::Validation(ValidationErrors {
-        fields: vec![field],
-    })
+    ApiError::field(field.name, field.message)
 }
 
 /// Path parameters; a path that cannot be read names nothing that exists.
