@@ -1,6 +1,7 @@
 //! `cargo xtask check`: staleness checks. Every generated or copied file must
 //! be exactly what `cargo xtask codegen` would write; the failure names each
-//! stale file and that command. The Python SDK's committed type stubs must
+//! stale file and that command. The README's first command must start
+//! ([`crate::readme`]). The Python SDK's committed type stubs must
 //! match the built module (mypy's stubtest), and the Python examples must
 //! pass `mypy --strict`. Later tidy checks (e.g. no `todo!()`, license
 //! headers) would be steps here too.
@@ -20,9 +21,14 @@ const STUBTEST_ALLOWLIST: &str = "bindings/python/stubtest-allowlist.txt";
 /// The Python examples, type-checked in strict mode.
 const PYTHON_EXAMPLES: &str = "examples/python";
 
-/// Runs every generator in check mode, then the Python type checks.
+/// Runs every generator in check mode, the README's first command, then the
+/// Python type checks.
 pub fn run(root: &Path) -> Result<()> {
     codegen::run(root, Mode::Check)?;
+    // After codegen, which has built the same server for the OpenAPI document.
+    run_step("check", "the README's first command", || {
+        crate::readme::check_first_command(root)
+    })?;
     let venv = run_step("check", "python wheel", || install_wheel(root))?;
     let python = venv.join("bin/python");
     run_step("check", "python stubs (stubtest)", || {

@@ -22,8 +22,11 @@ pub enum Command {
     Check,
     /// Regenerate the generated and copied files.
     Codegen,
-    /// Everything CI runs: check, lint, test, stopping at the first failure.
+    /// Everything CI runs: setup, check, lint, test, stopping at the first failure.
     Ci,
+    /// Install what the checks and tests need from the machine when it is missing
+    /// (PostgreSQL, Node, Maven, a JDK… with apt-get; rustfmt and clippy with rustup).
+    Setup,
     /// Run the benchmarks (release `bench` profile).
     Bench(BenchArgs),
 }

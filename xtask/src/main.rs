@@ -7,7 +7,8 @@
 //! - `lint`    rustfmt check and clippy with warnings denied;
 //! - `check`   fails when a generated or copied file is stale;
 //! - `codegen` rewrites those files;
-//! - `ci`      check, lint and test, cheapest first: what `.ci/run` runs;
+//! - `ci`      setup, check, lint and test, cheapest first: what `.ci/run` runs;
+//! - `setup`   installs what the tests need from the machine when it is missing;
 //! - `bench`   the criterion benchmarks, in the bench (release) profile.
 
 mod bench;
@@ -28,8 +29,10 @@ mod node;
 mod postgres;
 mod prefetch;
 mod python;
+mod readme;
 mod schemathesis;
 mod server_process;
+mod setup;
 mod step;
 mod test;
 mod venv;
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Check => check::run(&root),
         Command::Codegen => codegen::run(&root, codegen::Mode::Write),
         Command::Ci => ci::run(&root),
+        Command::Setup => setup::run(&root),
         Command::Bench(args) => bench::run(&root, &args),
     };
     match result {

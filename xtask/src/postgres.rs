@@ -171,7 +171,7 @@ impl Drop for Postgres {
 
 /// The directory holding `initdb` and `pg_ctl`: Debian's newest
 /// `/usr/lib/postgresql/<version>/bin`, else wherever `PATH` finds `initdb`.
-fn server_bin_dir() -> Result<PathBuf> {
+pub fn server_bin_dir() -> Result<PathBuf> {
     let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
         .flatten()
@@ -193,11 +193,12 @@ fn server_bin_dir() -> Result<PathBuf> {
         .find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file());
     on_path.context(
         "PostgreSQL's server programs (initdb, pg_ctl) are not installed; \
-         install Debian's `postgresql` package (.ci/run does)",
+         install Debian's `postgresql` package (`cargo xtask setup` does)",
     )
 }
 
-fn running_as_root() -> Result<bool> {
+/// Whether xtask runs as root (uid 0).
+pub fn running_as_root() -> Result<bool> {
     let output = Command::new("id")
         .arg("-u")
         .output()

@@ -11,7 +11,9 @@ pub struct ServerConfig {
     pub audience: String,
     /// How long one request may take before it is answered with a 503.
     pub request_timeout: Duration,
-    /// How often coalesced `last_used_at` times are written.
+    /// How often noted `last_used_at` times are written: a key's first use
+    /// shows within this (the contract says 5 s); later uses are noted at
+    /// most once a minute per key ([`crate::auth::usage`]).
     pub usage_flush_interval: Duration,
     /// Failed authentications a client address may make in a burst.
     pub auth_failure_burst: u32,
@@ -31,7 +33,7 @@ impl ServerConfig {
             audience: public_url.clone(),
             public_url,
             request_timeout: Duration::from_secs(30),
-            usage_flush_interval: Duration::from_secs(60),
+            usage_flush_interval: Duration::from_secs(1),
             auth_failure_burst: 20,
             auth_failures_per_second: 2.0,
             throttled_refusal_delay: Duration::from_millis(200),

@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::{Server, id};
 use serde_json::json;
 
@@ -297,6 +299,33 @@ async fn restart_keeps_everything_and_writes_last_use() {
             .await
             .expect(200)["email"],
         "ada@example.com"
+    );
+}
+
+/// The contract: `last_used_at` shows a key's first use within 5 s (later
+/// uses may be a minute late).
+#[tokio::test]
+async fn a_keys_first_use_shows_within_5_seconds() {
+    let server = Server::start();
+    let admin = server.admin();
+    let app_id = id(&admin.app("billing").await);
+    let (key, secret) = admin.key(&app_id, "ci").await;
+    let path = format!("/v3/applications/{app_id}/access-keys/{}", id(&key));
+    assert!(admin.get(&path).await.expect(200)["last_used_at"].is_null());
+    let before = jiff::Timestamp::now();
+    assert_eq!(server.api(&secret).me_status().await, 200);
+    let (key, waited) = admin
+        .get_until_set(&path, "last_used_at", Duration::from_secs(5))
+        .await;
+    let used: jiff::Timestamp = key["last_used_at"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the first use is not shown after {waited:?}: {key:#}"))
+        .parse()
+        .unwrap();
+    let second = jiff::SignedDuration::from_secs(1);
+    assert!(
+        used >= before - second && used <= jiff::Timestamp::now() + second,
+        "{used} is not the time of the use ({before})"
     );
 }
 

@@ -901,3 +901,27 @@ async fn server_facts_and_last_use() {
     let after = server.api(&admin_key).get(&path).await;
     assert!(after.expect(200)["last_used_at"].is_string(), "{after:?}");
 }
+
+/// The contract: `last_used_at` shows a JWT key's first use within 5 s.
+#[tokio::test]
+async fn a_jwt_keys_first_use_shows_within_5_seconds() {
+    let server = Server::start();
+    let admin = server.admin();
+    let aud = audience(&server).await;
+    let app = my_app(&admin).await;
+    let key = SigningKey::generate(Algorithm::EdDSA).unwrap();
+    let public_key = Value::from(key.verifying_key().to_spki_pem());
+    let kid = id(register(&admin, &app, "prompt", public_key, None)
+        .await
+        .expect(201));
+    let path = format!("/v3/applications/{app}/jwt-keys/{kid}");
+    let token = jwt::mint_access_token(&app, &kid, &aud, Duration::from_secs(60), &key).unwrap();
+    assert_eq!(server.api(&token).me_status().await, 200);
+    let (key, waited) = admin
+        .get_until_set(&path, "last_used_at", Duration::from_secs(5))
+        .await;
+    assert!(
+        key["last_used_at"].is_string(),
+        "the first use is not shown after {waited:?}: {key:#}"
+    );
+}

@@ -1,6 +1,6 @@
-//! Request extractors whose failures are [`ApiError`]s: JSON bodies (400
-//! naming the field, 413 over the limit), path ids (404 when malformed: no
-//! such object can exist), and list queries.
+//! Request extractors whose failures are [`ApiError`]s: JSON bodies (strict,
+//! 400 naming the field, 413 over the limit), path ids (404 when malformed:
+//! no such object can exist), and list queries (400 naming the parameter).
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
@@ -9,7 +9,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use latchkey_core::id::{Id, IdKind};
 use latchkey_core::list::{Order, PageRequest};
-use latchkey_core::validation::ValidationErrors;
+use latchkey_core::validation::{FieldError, ValidationErrors};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
@@ -48,44 +48,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "must be JSON, sent with `Content-Type: application/json`",
             ));
         }
-        let deserializer = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(deserializer)
+        super::strict_json::from_slice(&bytes)
             .map(ApiJson)
-            .map_err(json_error)
+            .map_err(refused)
     }
 }
 
-fn json_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
-    let path = error.path().to_string();
-    let inner = error.inner();
-    let message = inner.to_string();
-    // serde_json appends " at line L column C"; the field name says more.
-    let message = match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message,
-    };
-    if inner.is_syntax() || inner.is_eof() {
-        return ApiError::field("body", format!("is not valid JSON: {message}"));
-    }
-    let named = |prefix: &str| -> Option<String> {
-        let rest = message.strip_prefix(prefix)?;
-        let name = rest.split('`').next()?;
-        Some(if path == "." {
-            name.to_owned()
-        } else {
-            format!("{path}.{name}")
-        })
-    };
-    if message.starts_with("unknown field `") {
-        // The path already ends at the unknown field.
-        let name = if path == "." { "body".to_owned() } else { path };
-        return ApiError::field(name, "is not a known field");
-    }
-    if let Some(name) = named("missing field `") {
-        return ApiError::field(name, "is required");
-    }
-    let name = if path == "." { "body".to_owned() } else { path };
-    ApiError::field(name, message)
+/// A 400 naming the one field a body or query was refused for.
+fn refused(field: FieldError) -> ApiError {
+    ApiError::field(field.name, field.message)
 }
 
 /// Path parameters; a path that cannot be read names nothing that exists.
@@ -112,7 +83,8 @@ pub fn path_id<K: IdKind>(text: &str) -> ApiResult<Id<K>> {
         .map_err(|_| ApiError::NotFound(format!("{} not found", K::NAME)))
 }
 
-/// A query string.
+/// A query string, into a type whose fields are strings (see
+/// [`super::strict_json::from_pairs`]).
 pub struct ApiQuery<T>(pub T);
 
 impl<T, S> FromRequestParts<S> for ApiQuery<T>
@@ -123,10 +95,12 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        Query::<T>::from_request_parts(parts, state)
+        let Query(pairs) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
-            .map(|Query(value)| ApiQuery(value))
-            .map_err(|rejection| ApiError::field("query", rejection.body_text()))
+            .map_err(|rejection| ApiError::field("query", rejection.body_text()))?;
+        super::strict_json::from_pairs(pairs)
+            .map(ApiQuery)
+            .map_err(refused)
     }
 }
 

@@ -11,6 +11,7 @@ mod accounts;
 mod applications;
 mod groups;
 mod jwt_keys;
+mod strict_json;
 mod system;
 mod users;
 

@@ -1,7 +1,15 @@
-//! `last_used_at`, coalesced: each successful authentication notes the time
-//! in memory; a background task writes the latest time per key (access keys
-//! and JWT keys alike) at most once per flush interval, and once more at
-//! shutdown.
+//! `last_used_at`, coalesced: a successful authentication notes the time in
+//! memory (a key's first use through an identity, then at most one use a
+//! minute: `Identity::should_note_use`); a background task writes the
+//! latest noted time per key (access keys and JWT keys alike) every flush
+//! interval (a second by default), one store call per kind of key, and once
+//! more at shutdown. So a key's first use shows within about a second, and
+//! later ones at most a minute late, while a busy key costs one write a
+//! minute.
+//!
+//! A write that fails (the store unreachable) keeps its uses for the next
+//! one: the first use of a key is noted once, and would otherwise never
+//! show.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -39,7 +47,8 @@ impl UsageRecorder {
         }
     }
 
-    /// Writes every pending use, one store call per kind of key.
+    /// Writes every pending use, one store call per kind of key; what could
+    /// not be written stays pending.
     pub async fn flush(&self, store: &dyn Store) {
         let pending = std::mem::take(&mut *self.pending.lock().expect("usage lock"));
         let access_keys: Vec<_> = pending.access_keys.into_iter().collect();
@@ -48,17 +57,37 @@ impl UsageRecorder {
         if count == 0 {
             return;
         }
-        let mut result = Ok(());
-        if !access_keys.is_empty() {
-            result = store.record_access_key_use(access_keys).await;
+        let mut written = true;
+        if !access_keys.is_empty()
+            && let Err(error) = store.record_access_key_use(access_keys.clone()).await
+        {
+            tracing::warn!(%error, count = access_keys.len(), "could not record access key use; kept");
+            self.keep(|pending| &mut pending.access_keys, access_keys);
+            written = false;
         }
-        if !jwt_keys.is_empty() {
-            result = result.and(store.record_jwt_key_use(jwt_keys).await);
+        if !jwt_keys.is_empty()
+            && let Err(error) = store.record_jwt_key_use(jwt_keys.clone()).await
+        {
+            tracing::warn!(%error, count = jwt_keys.len(), "could not record JWT key use; kept");
+            self.keep(|pending| &mut pending.jwt_keys, jwt_keys);
+            written = false;
         }
-        if let Err(error) = result {
-            tracing::warn!(%error, count, "could not record key use");
-        } else {
+        if written {
             tracing::debug!(count, "recorded key use");
+        }
+    }
+
+    /// Puts uses that could not be written back beside those noted
+    /// meanwhile (the later time wins).
+    fn keep<K: std::hash::Hash + Eq>(
+        &self,
+        map: impl FnOnce(&mut Pending) -> &mut HashMap<K, Timestamp>,
+        uses: Vec<(K, Timestamp)>,
+    ) {
+        let mut pending = self.pending.lock().expect("usage lock");
+        let map = map(&mut pending);
+        for (id, at) in uses {
+            note(map, id, at);
         }
     }
 }

@@ -371,13 +371,32 @@ impl Resp {
 
 impl Api {
     pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
-        let mut request = self.http.request(method, format!("{}{}", self.url, path));
-        if let Some(key) = &self.key {
-            request = request.header("Authorization", format!("Bearer {key}"));
-        }
+        let mut request = self.request(method, path);
         if let Some(body) = body {
             request = request.json(&body);
         }
+        Self::read(request).await
+    }
+
+    /// Sends `body` as it is, as `application/json` (for bodies that are
+    /// not JSON, or not only JSON).
+    pub async fn send_text(&self, method: reqwest::Method, path: &str, body: &str) -> Resp {
+        let request = self
+            .request(method, path)
+            .header("Content-Type", "application/json")
+            .body(body.to_owned());
+        Self::read(request).await
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let request = self.http.request(method, format!("{}{}", self.url, path));
+        match &self.key {
+            Some(key) => request.header("Authorization", format!("Bearer {key}")),
+            None => request,
+        }
+    }
+
+    async fn read(request: reqwest::RequestBuilder) -> Resp {
         let response = request.send().await.expect("the server answers");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
@@ -440,6 +459,24 @@ impl Api {
     /// The status of `GET /v3/me` with this credential.
     pub async fn me_status(&self) -> u16 {
         self.get("/v3/me").await.status
+    }
+
+    /// GETs `path` until the body's `field` is set (not null), for at most
+    /// `within`; returns the last body read, and how long it took.
+    pub async fn get_until_set(
+        &self,
+        path: &str,
+        field: &str,
+        within: Duration,
+    ) -> (Value, Duration) {
+        let started = std::time::Instant::now();
+        loop {
+            let body = self.get(path).await.expect(200).clone();
+            if !body[field].is_null() || started.elapsed() >= within {
+                return (body, started.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
 
