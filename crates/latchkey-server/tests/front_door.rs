@@ -92,7 +92,12 @@ async fn concurrent_wrong_secrets_cost_at_most_the_budget() {
     // The budget is spent: the right secret of a key not verified yet is
     // refused too, without a check; a verified key keeps working.
     assert_eq!(server.api(&real[0]).me_status().await, 429);
-    assert_eq!(admin.me_status().await, 200);
+    if !on_postgres() {
+        // (On PostgreSQL the key creations' notifications may arrive after
+        // the admin key's last verification and retire it; verifying it
+        // again then needs a token like any check.)
+        assert_eq!(admin.me_status().await, 200);
+    }
     server.stop();
     let runs = server
         .stderr()
@@ -177,9 +182,10 @@ async fn correct_keys_are_not_refused_because_their_first_uses_overlap() {
 
 #[tokio::test]
 async fn a_client_that_mistyped_gets_back_in() {
+    // A token back every 2 s: the two failures take far less.
     let server = Server::start_with(&[
         ("LATCHKEY_AUTH_FAILURE_BURST", "2"),
-        ("LATCHKEY_AUTH_FAILURES_PER_SECOND", "4"),
+        ("LATCHKEY_AUTH_FAILURES_PER_SECOND", "0.5"),
         ("LATCHKEY_AUTH_THROTTLE_DELAY_MS", "0"),
     ]);
     let admin = server.admin();
@@ -190,8 +196,9 @@ async fn a_client_that_mistyped_gets_back_in() {
     assert_eq!(server.api(&typo).me_status().await, 401);
     let refused = server.api(&key).get("/v3/me").await;
     refused.expect_error(429, "too_many_requests");
-    assert_eq!(refused.header("retry-after").as_deref(), Some("1"));
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let retry_after: u64 = refused.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+    tokio::time::sleep(Duration::from_secs(retry_after) + Duration::from_millis(100)).await;
     assert_eq!(server.api(&key).me_status().await, 200);
 }
 

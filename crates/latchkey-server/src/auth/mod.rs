@@ -19,7 +19,7 @@
 //! audience, `iss` = `sub` = the key's application, lifetime at most one
 //! hour, leeway 60 s). Every refusal is the same 401; the store read and
 //! the signature check hold a token of the client's failure budget like an
-//! argon2id run, kept when the token fails.
+//! argon2id run, spent when the token does not verify.
 //!
 //! When other replicas share the store, a cached outcome is served only once
 //! this replica has applied every change committed before the request
