@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::auth::client_address::TrustedProxies;
+
 /// Settings of a running server.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -24,6 +26,9 @@ pub struct ServerConfig {
     pub throttled_refusal_delay: Duration,
     /// argon2id verifications allowed to run at once.
     pub verify_concurrency: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (none: the TCP
+    /// peer is the client).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl ServerConfig {
@@ -40,6 +45,7 @@ impl ServerConfig {
             verify_concurrency: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }

@@ -50,6 +50,9 @@ pub enum ApiError {
     },
     /// 503: the request took longer than the server allows.
     Timeout,
+    /// 503: the store cannot be reached now (its database is down);
+    /// answered with `Retry-After`.
+    Unavailable,
     /// 500: something broke; the details are logged, never sent.
     Internal,
 }
@@ -103,6 +106,10 @@ pub struct FieldErrorSchema {
     pub message: String,
 }
 
+/// The `Retry-After` of a 503 for an unreachable store: a database back up
+/// answers within a second (the pool reconnects on the next request).
+pub const UNAVAILABLE_RETRY_AFTER_SECONDS: u64 = 1;
+
 impl ApiError {
     /// A 409 `conflict` with a message.
     pub fn conflict(message: impl Into<String>) -> Self {
@@ -135,7 +142,7 @@ impl ApiError {
             ApiError::Conflict { .. } | ApiError::LimitExceeded(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Timeout | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -151,7 +158,7 @@ impl ApiError {
             ApiError::LimitExceeded(_) => "limit_exceeded",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::TooManyRequests { .. } => "too_many_requests",
-            ApiError::Timeout => "service_unavailable",
+            ApiError::Timeout | ApiError::Unavailable => "service_unavailable",
             ApiError::Internal => "internal_server_error",
         }
     }
@@ -184,6 +191,9 @@ impl ApiError {
                 "too many failed authentications from this address; retry later".into()
             }
             ApiError::Timeout => "the request took too long".into(),
+            ApiError::Unavailable => {
+                "the service cannot reach its store right now; retry later".into()
+            }
             ApiError::Internal => "internal server error".into(),
         }
     }
@@ -233,6 +243,12 @@ impl IntoResponse for ApiError {
             ApiError::TooManyRequests { retry_after } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
             }
+            ApiError::Unavailable => {
+                headers.insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(UNAVAILABLE_RETRY_AFTER_SECONDS),
+                );
+            }
             _ => {}
         }
         response
@@ -258,6 +274,11 @@ impl From<StoreError> for ApiError {
             StoreError::LimitExceeded(limit) => ApiError::LimitExceeded(limit.to_string()),
             StoreError::Change(change) => change.into(),
             StoreError::Invalid(errors) => ApiError::Validation(errors),
+            // Failing closed: nothing is served from memory instead.
+            StoreError::Unavailable(reason) => {
+                tracing::warn!(%reason, "the store is unavailable");
+                ApiError::Unavailable
+            }
             error @ (StoreError::SchemaTooNew { .. }
             | StoreError::Corrupt(_)
             | StoreError::Backend(_)) => {

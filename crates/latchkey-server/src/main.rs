@@ -2,10 +2,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use latchkey_core::plan::Plan;
+use latchkey_server::auth::client_address::{Cidr, TrustedProxies};
 use latchkey_server::config::ServerConfig;
+use latchkey_server::connections::{ConnectionLimits, default_max_connections};
 use latchkey_server::serve::{ServeOptions, StoreLocation, serve};
 use latchkey_server::transfer::{self, Stream};
 
@@ -76,6 +79,38 @@ struct ServeArgs {
     /// Plan of the operator account made at first start.
     #[arg(long, value_enum, default_value = "free")]
     plan: PlanArg,
+    /// Seconds a client may take to send a request's line and headers,
+    /// counted from the connection's start or from the first byte after an
+    /// idle pause; past it the connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    header_read_timeout: Duration,
+    /// Seconds a keep-alive connection may stay idle between requests
+    /// before it is closed.
+    #[arg(long, value_name = "SECONDS", default_value = "75", value_parser = seconds)]
+    idle_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog until
+    /// one closes [default: 4096, or less when the open-file limit is lower].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: Option<u32>,
+    /// A proxy (an address or a network: 10.0.0.0/8, 2001:db8::/32) whose
+    /// `X-Forwarded-For` names the client for the failed-authentication
+    /// limit; repeat it or separate with commas. Without it, the TCP peer
+    /// is the client.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", value_delimiter = ',')]
+    trusted_proxies: Vec<Cidr>,
+}
+
+/// A positive, finite number of seconds (fractions allowed).
+fn seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0) {
+        return Err(format!(
+            "`{text}`: expected more than 0 and at most 86400 seconds"
+        ));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -195,6 +230,14 @@ fn main() -> ExitCode {
                         PlanArg::Free => Plan::Free,
                         PlanArg::Commercial => Plan::Commercial,
                     },
+                    connections: ConnectionLimits {
+                        header_read_timeout: args.header_read_timeout,
+                        idle_timeout: args.idle_timeout,
+                        max_connections: args
+                            .max_connections
+                            .unwrap_or_else(default_max_connections),
+                    },
+                    trusted_proxies: TrustedProxies::new(args.trusted_proxies),
                     tune,
                 })
                 .await

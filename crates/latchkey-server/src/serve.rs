@@ -2,7 +2,6 @@
 //! shut down gracefully on SIGTERM or Ctrl-C.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,8 +13,10 @@ use latchkey_store::postgres::PgStore;
 use latchkey_store::redb::RedbStore;
 use tokio::net::TcpListener;
 
+use crate::auth::client_address::TrustedProxies;
 use crate::bootstrap::{bootstrap, bootstrap_message};
 use crate::config::ServerConfig;
+use crate::connections::{self, ConnectionLimits};
 use crate::state::AppState;
 
 /// Where the data lives.
@@ -74,6 +75,10 @@ pub struct ServeOptions {
     pub audience: Option<String>,
     /// Plan of the operator account made at first start.
     pub plan: Plan,
+    /// The connection cap and the header-read and idle timeouts.
+    pub connections: ConnectionLimits,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
     /// Applies further settings to the default configuration.
     pub tune: fn(&mut ServerConfig),
 }
@@ -93,7 +98,9 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
     if let Some(audience) = options.audience.clone() {
         config.audience = audience;
     }
+    config.trusted_proxies = options.trusted_proxies.clone();
     (options.tune)(&mut config);
+    warn_about_limits(&options.connections);
 
     let state = AppState::new(store.clone(), config.clone());
     // Other replicas' writes must reach this one's credential cache; until
@@ -131,18 +138,29 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
     };
 
     let app = crate::api::app(state.clone(), config.request_timeout);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .context("serving")?;
+    connections::serve(listener, app, options.connections, shutdown)
+        .await
+        .context("serving")?;
 
     flusher.abort();
     state.auth.flush_usage().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Says when the connection cap is above what the open-file limit allows:
+/// connections past it would fail to be accepted instead of waiting.
+fn warn_about_limits(limits: &ConnectionLimits) {
+    if let Some(files) = connections::open_file_limit()
+        && u64::from(limits.max_connections) >= files
+    {
+        tracing::warn!(
+            max_connections = limits.max_connections,
+            open_file_limit = files,
+            "the connection cap is above the open-file limit: raise `ulimit -n` or lower \
+             --max-connections"
+        );
+    }
 }
 
 /// A future that ends at the first SIGTERM or Ctrl-C; the handlers are

@@ -61,6 +61,11 @@ pub enum StoreError {
     /// The storage engine failed (I/O, full disk, lock …).
     #[error("storage failure: {0}")]
     Backend(String),
+    /// The store cannot be reached now (its database is down, restarting,
+    /// or out of connections): the same operation may succeed later. A
+    /// write cut off while committing may or may not have been applied.
+    #[error("the store is unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// The result of a store operation.

@@ -141,6 +141,12 @@ pub trait Store: Send + Sync + 'static {
         ChangeFeed::Local
     }
 
+    // --- readiness ----------------------------------------------------------
+
+    /// Whether the store can serve now (`GET /ready`): a trivial read.
+    /// [`StoreError::Unavailable`] while it cannot be reached.
+    async fn check_ready(&self) -> StoreResult<()>;
+
     // --- accounts ---------------------------------------------------------
 
     /// Creates an account with its administrators, admin user, admin

@@ -51,7 +51,7 @@ pub use accounts::DEFAULT_ADMIN_EMAIL;
     security(("bearer" = [])),
     components(schemas(ErrorBody)),
     tags(
-        (name = "server", description = "Liveness and public facts."),
+        (name = "server", description = "Liveness, readiness and public facts."),
         (name = "me", description = "Who the calling credential is."),
         (name = "accounts", description = "The caller's account; tenant accounts (operator)."),
         (name = "users", description = "Users of the account."),
@@ -105,7 +105,10 @@ impl utoipa::IntoResponses for Errors {
                 "`too_many_requests`: too many failed authentications (see `Retry-After`).",
             ),
             ("500", "`internal_server_error`."),
-            ("503", "`service_unavailable`: the request took too long."),
+            (
+                "503",
+                "`service_unavailable`: the request took too long, or the store cannot be reached now (then with `Retry-After`).",
+            ),
         ]
         .into_iter()
         .map(|(code, description)| {

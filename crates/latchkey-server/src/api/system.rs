@@ -1,10 +1,13 @@
-//! Liveness, public server facts, and "who am I".
+//! Liveness, readiness, public server facts, and "who am I".
 
-use axum::Json;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use latchkey_core::permission::PermissionSet;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -14,13 +17,18 @@ use utoipa_axum::routes;
 use super::Errors;
 use super::views::{AccountView, ApplicationView, UserView};
 use crate::auth::{Caller, Identity};
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
+    let readiness = OpenApiRouter::new()
+        .routes(routes!(ready))
+        .layer(Extension(Arc::new(ReadinessProbe::default())));
     OpenApiRouter::new()
         .routes(routes!(health))
         .routes(routes!(well_known))
         .routes(routes!(me))
+        .merge(readiness)
 }
 
 /// Liveness.
@@ -42,6 +50,80 @@ async fn health() -> Json<Health> {
         object: "health",
         status: "ok",
     })
+}
+
+/// Readiness.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ready {
+    /// Always `readiness`.
+    #[schema(example = "readiness")]
+    pub object: &'static str,
+    /// Always `ready`.
+    #[schema(example = "ready")]
+    pub status: &'static str,
+}
+
+/// How long a readiness answer is reused.
+const READY_FRESH: Duration = Duration::from_millis(500);
+/// How long the store may take to answer a readiness check.
+const READY_CHECK_LIMIT: Duration = Duration::from_secs(2);
+
+/// Coalesces readiness probes: one store check at a time and at most one
+/// per [`READY_FRESH`], whose answer every probe in between shares. The
+/// endpoint needs no credential, so it must not be a way to load the
+/// database.
+#[derive(Default)]
+struct ReadinessProbe {
+    last: tokio::sync::Mutex<Option<(Instant, bool)>>,
+}
+
+impl ReadinessProbe {
+    async fn ready(&self, state: &AppState) -> bool {
+        let mut last = self.last.lock().await;
+        if let Some((checked, ready)) = *last
+            && checked.elapsed() < READY_FRESH
+        {
+            return ready;
+        }
+        let ready = match tokio::time::timeout(READY_CHECK_LIMIT, state.store.check_ready()).await {
+            Ok(Ok(())) => true,
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "not ready: the store does not answer");
+                false
+            }
+            Err(_) => {
+                tracing::warn!(
+                    seconds = READY_CHECK_LIMIT.as_secs(),
+                    "not ready: the store did not answer in time"
+                );
+                false
+            }
+        };
+        *last = Some((Instant::now(), ready));
+        ready
+    }
+}
+
+/// Readiness: answers 200 while the store answers, 503 while it cannot be
+/// reached (take the server out of rotation; it recovers on its own).
+/// `/health` stays a liveness check.
+#[utoipa::path(get, path = "/ready", tag = "server", security(()),
+    responses(
+        (status = 200, description = "The store answers: the server can serve.", body = Ready),
+        (status = 503, description = "`service_unavailable`: the store cannot be reached now (see `Retry-After`).", body = ErrorBody),
+    ))]
+async fn ready(
+    State(state): State<AppState>,
+    Extension(probe): Extension<Arc<ReadinessProbe>>,
+) -> Result<Json<Ready>, ApiError> {
+    if probe.ready(&state).await {
+        Ok(Json(Ready {
+            object: "readiness",
+            status: "ready",
+        }))
+    } else {
+        Err(ApiError::Unavailable)
+    }
 }
 
 /// Public facts about the server.

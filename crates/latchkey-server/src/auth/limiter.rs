@@ -1,28 +1,128 @@
-//! Failed authentications, rate limited per client address with a token
-//! bucket. Only the expensive path (a store read and an argon2id run) asks
-//! the limiter, so a flood of wrong secrets from one address is refused
-//! cheaply while keys that are already verified keep working.
+//! Failed authentications, rate limited per client with a token bucket.
+//!
+//! A guess is paid for before it is checked, not after. Every
+//! authentication that needs expensive work (a store read, an argon2id run,
+//! a JWT signature check) first takes one token of its client's budget
+//! ([`FailureLimiter::reserve`]); a verified credential gives it back
+//! ([`Reservation::refund`]), a failed one leaves it spent. However many
+//! wrong guesses one client sends at once, at most its budget of them is
+//! ever checked: the next one finds no token and is refused (429) without
+//! any work. Cheap refusals (a malformed credential, a secret the cache
+//! already knows to be wrong) are counted after the fact
+//! ([`FailureLimiter::spend`]).
+//!
+//! The choices, and why:
+//! - A client whose remaining tokens are all held by its own checks still
+//!   in flight waits for them to settle instead of being refused: each of
+//!   them may succeed and give its token back. So a client with correct
+//!   credentials is never refused because its checks overlap (a fleet
+//!   starting many keys at once from one address), only once failures have
+//!   actually spent its budget.
+//! - A check that is abandoned (the client went away, the request ran out
+//!   of time) counts as spent: abandoning requests must not buy free checks.
+//! - A check the store could not answer (an outage) is refunded: it says
+//!   nothing about the guess.
+//! - Spent tokens come back at a steady rate: a legitimate client that
+//!   mistyped is never locked out for good, it waits `1 / rate` seconds for
+//!   its next try once the burst is spent.
+//! - A client is one IPv4 address, or one IPv6 /64 ([`ClientKey`]): a single
+//!   host or household gets a whole /64, so counting IPv6 addresses one by
+//!   one would hand an attacker 2^64 budgets.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-/// Addresses tracked at most; past it, full buckets are forgotten.
-const MAX_ADDRESSES: usize = 10_000;
+use tokio::sync::watch;
 
-#[derive(Debug, Clone, Copy)]
+/// Clients tracked at most; past it, idle full buckets are forgotten.
+const MAX_CLIENTS: usize = 10_000;
+
+/// How long a waiting reservation sleeps before looking again even if no
+/// check settled (tokens also come back with time).
+const SETTLE_POLL: Duration = Duration::from_millis(500);
+
+/// One client as the limiter counts it: an IPv4 address, or the /64 of an
+/// IPv6 address (an IPv4-mapped IPv6 address counts as its IPv4 address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientKey(IpAddr);
+
+impl From<IpAddr> for ClientKey {
+    fn from(address: IpAddr) -> Self {
+        match address.to_canonical() {
+            IpAddr::V4(v4) => ClientKey(IpAddr::V4(v4)),
+            IpAddr::V6(v6) => {
+                let prefix = u128::from(v6) & !(u128::from(u64::MAX));
+                ClientKey(IpAddr::V6(Ipv6Addr::from(prefix)))
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
 struct Bucket {
     tokens: f64,
     updated: Instant,
+    /// Reservations taken and not yet settled.
+    in_flight: u32,
+    /// Wakes reservations waiting for one of those to settle; made on the
+    /// first wait only.
+    settled: Option<watch::Sender<()>>,
 }
 
-/// Token buckets of failures per client address.
+impl Bucket {
+    fn full(burst: f64, now: Instant) -> Self {
+        Bucket {
+            tokens: burst,
+            updated: now,
+            in_flight: 0,
+            settled: None,
+        }
+    }
+}
+
+/// Token buckets of failures per client.
 #[derive(Debug)]
 pub struct FailureLimiter {
     burst: f64,
     per_second: f64,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<HashMap<ClientKey, Bucket>>,
+}
+
+/// One token of a client's budget, taken before an expensive check. Settle
+/// it with [`Reservation::refund`] (verified) or [`Reservation::spend`]
+/// (a failed guess); dropped unsettled (an abandoned request), it stays
+/// spent.
+#[derive(Debug)]
+#[must_use = "a reservation is settled by refund or spend"]
+pub struct Reservation<'a> {
+    limiter: &'a FailureLimiter,
+    client: ClientKey,
+    settled: bool,
+}
+
+impl Reservation<'_> {
+    /// The check verified the credential (or could not be made): the token
+    /// goes back to the client.
+    pub fn refund(mut self) {
+        self.settled = true;
+        self.limiter.settle(self.client, true);
+    }
+
+    /// The check failed: the token stays spent.
+    pub fn spend(mut self) {
+        self.settled = true;
+        self.limiter.settle(self.client, false);
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.settled {
+            self.limiter.settle(self.client, false);
+        }
+    }
 }
 
 impl FailureLimiter {
@@ -41,44 +141,112 @@ impl FailureLimiter {
         bucket.updated = now;
     }
 
-    /// `Err(seconds to wait)` when `client` has no failure left to spend.
-    pub fn check(&self, client: IpAddr) -> Result<(), u64> {
+    /// Makes room for a new client when the map is full: forgets the
+    /// buckets that are full again and have nothing in flight.
+    fn make_room(&self, buckets: &mut HashMap<ClientKey, Bucket>, client: ClientKey, now: Instant) {
+        if buckets.len() >= MAX_CLIENTS && !buckets.contains_key(&client) {
+            let (burst, per_second) = (self.burst, self.per_second);
+            buckets.retain(|_, b| {
+                b.in_flight > 0
+                    || b.tokens + now.duration_since(b.updated).as_secs_f64() * per_second < burst
+            });
+        }
+    }
+
+    /// `Err(seconds to wait)` when a reservation by `client` cannot succeed
+    /// now: no token left and none in flight that could come back.
+    pub fn check(&self, client: impl Into<ClientKey>) -> Result<(), u64> {
+        let client = client.into();
         let now = Instant::now();
         let mut buckets = self.buckets.lock().expect("limiter lock");
         let Some(bucket) = buckets.get_mut(&client) else {
             return Ok(());
         };
         self.refill(bucket, now);
-        if bucket.tokens >= 1.0 {
+        if bucket.tokens >= 1.0 || bucket.in_flight > 0 {
             Ok(())
         } else {
             Err(self.wait_seconds(bucket))
         }
     }
 
-    /// Spends one failure of `client`: `Err(seconds to wait)`, and nothing
-    /// spent, when it has none left.
-    pub fn spend(&self, client: IpAddr) -> Result<(), u64> {
+    /// Spends one failure of `client` (a refusal that cost nothing to
+    /// make): `Err(seconds to wait)`, and nothing spent, when it has none
+    /// left.
+    pub fn spend(&self, client: impl Into<ClientKey>) -> Result<(), u64> {
+        let client = client.into();
         let now = Instant::now();
         let mut buckets = self.buckets.lock().expect("limiter lock");
-        if buckets.len() >= MAX_ADDRESSES && !buckets.contains_key(&client) {
-            let burst = self.burst;
-            let per_second = self.per_second;
-            buckets.retain(|_, b| {
-                b.tokens + now.duration_since(b.updated).as_secs_f64() * per_second < burst
-            });
-        }
-        let burst = self.burst;
-        let bucket = buckets.entry(client).or_insert(Bucket {
-            tokens: burst,
-            updated: now,
-        });
+        self.make_room(&mut buckets, client, now);
+        let bucket = buckets
+            .entry(client)
+            .or_insert_with(|| Bucket::full(self.burst, now));
         self.refill(bucket, now);
         if bucket.tokens >= 1.0 {
             bucket.tokens -= 1.0;
             Ok(())
         } else {
             Err(self.wait_seconds(bucket))
+        }
+    }
+
+    /// Takes a token of `client`'s budget before an expensive check. When
+    /// every token left is held by checks of this client still in flight,
+    /// waits for them to settle; `Err(seconds to wait)` once the budget is
+    /// spent and nothing in flight can give a token back.
+    pub async fn reserve(&self, client: impl Into<ClientKey>) -> Result<Reservation<'_>, u64> {
+        let client = client.into();
+        loop {
+            let mut settled = {
+                let now = Instant::now();
+                let mut buckets = self.buckets.lock().expect("limiter lock");
+                self.make_room(&mut buckets, client, now);
+                let bucket = buckets
+                    .entry(client)
+                    .or_insert_with(|| Bucket::full(self.burst, now));
+                self.refill(bucket, now);
+                if bucket.tokens >= 1.0 {
+                    bucket.tokens -= 1.0;
+                    bucket.in_flight += 1;
+                    return Ok(Reservation {
+                        limiter: self,
+                        client,
+                        settled: false,
+                    });
+                }
+                if bucket.in_flight == 0 {
+                    return Err(self.wait_seconds(bucket));
+                }
+                // Subscribed under the lock: no settlement can slip between
+                // this look and the wait.
+                bucket
+                    .settled
+                    .get_or_insert_with(|| watch::channel(()).0)
+                    .subscribe()
+            };
+            let _ = tokio::time::timeout(SETTLE_POLL, settled.changed()).await;
+        }
+    }
+
+    /// Ends a reservation of `client`: its token back (`refund`) or spent.
+    fn settle(&self, client: ClientKey, refund: bool) {
+        let now = Instant::now();
+        let mut buckets = self.buckets.lock().expect("limiter lock");
+        let Some(bucket) = buckets.get_mut(&client) else {
+            return;
+        };
+        self.refill(bucket, now);
+        bucket.in_flight = bucket.in_flight.saturating_sub(1);
+        if refund {
+            bucket.tokens = (bucket.tokens + 1.0).min(self.burst);
+        }
+        if let Some(settled) = &bucket.settled {
+            settled.send_replace(());
+        }
+        // A client with a full budget and nothing in flight is not worth
+        // remembering (most clients never fail).
+        if bucket.in_flight == 0 && bucket.tokens >= self.burst {
+            buckets.remove(&client);
         }
     }
 
@@ -91,13 +259,19 @@ impl FailureLimiter {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
 
     #[test]
     fn a_burst_is_allowed_then_refused() {
         let limiter = FailureLimiter::new(3, 0.01);
-        let client: IpAddr = "127.0.0.1".parse().unwrap();
-        let other: IpAddr = "127.0.0.2".parse().unwrap();
+        let client = ip("127.0.0.1");
+        let other = ip("127.0.0.2");
         for _ in 0..3 {
             assert!(limiter.check(client).is_ok());
             assert!(limiter.spend(client).is_ok());
@@ -111,9 +285,103 @@ mod tests {
     #[test]
     fn spent_failures_are_earned_back() {
         let limiter = FailureLimiter::new(1, 1000.0);
-        let client: IpAddr = "::1".parse().unwrap();
+        let client = ip("::1");
         assert!(limiter.spend(client).is_ok());
-        std::thread::sleep(std::time::Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(5));
         assert!(limiter.spend(client).is_ok());
+    }
+
+    #[test]
+    fn ipv6_clients_count_per_64_and_mapped_ipv4_as_ipv4() {
+        let limiter = FailureLimiter::new(2, 0.001);
+        // Two addresses of one /64 share a budget.
+        assert!(limiter.spend(ip("2001:db8:1:2::1")).is_ok());
+        assert!(
+            limiter
+                .spend(ip("2001:db8:1:2:ffff:ffff:ffff:ffff"))
+                .is_ok()
+        );
+        assert!(limiter.spend(ip("2001:db8:1:2:abcd::9")).is_err());
+        // The next /64 has its own.
+        assert!(limiter.spend(ip("2001:db8:1:3::1")).is_ok());
+        // An IPv4-mapped address is its IPv4 address.
+        assert!(limiter.spend(ip("192.0.2.7")).is_ok());
+        assert!(limiter.spend(ip("::ffff:192.0.2.7")).is_ok());
+        assert!(limiter.spend(ip("192.0.2.7")).is_err());
+        assert!(limiter.spend(ip("192.0.2.8")).is_ok());
+        assert_eq!(
+            ClientKey::from(ip("2001:db8:1:2:3:4:5:6")),
+            ClientKey::from(ip("2001:db8:1:2::"))
+        );
+        assert_ne!(
+            ClientKey::from(ip("2001:db8:1:2::")),
+            ClientKey::from(ip("2001:db8:1:1::"))
+        );
+    }
+
+    #[tokio::test]
+    async fn concurrent_reservations_never_exceed_the_budget() {
+        let limiter = FailureLimiter::new(3, 0.001);
+        let client = ip("198.51.100.1");
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            held.push(limiter.reserve(client).await.unwrap());
+        }
+        // Every token is held: a cheap refusal finds none either.
+        assert!(limiter.spend(client).is_err());
+        // Three failures settle: the fourth guess is refused, nothing waits.
+        for reservation in held {
+            reservation.spend();
+        }
+        assert!(limiter.reserve(client).await.is_err());
+        assert!(limiter.check(client).is_err());
+    }
+
+    #[tokio::test]
+    async fn a_waiting_reservation_gets_a_refunded_token() {
+        let limiter = Arc::new(FailureLimiter::new(1, 0.001));
+        let client = ip("198.51.100.2");
+        let first = limiter.reserve(client).await.unwrap();
+        // The only token is in flight: the check may still pass, and a
+        // second reservation waits instead of being refused.
+        assert!(limiter.check(client).is_ok());
+        let waiter = {
+            let limiter = limiter.clone();
+            tokio::spawn(async move { limiter.reserve(client).await.map(Reservation::refund) })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!waiter.is_finished(), "waits while a check is in flight");
+        first.refund();
+        assert!(waiter.await.unwrap().is_ok(), "the refunded token is taken");
+    }
+
+    #[tokio::test]
+    async fn a_waiting_reservation_is_refused_when_the_check_fails() {
+        let limiter = Arc::new(FailureLimiter::new(1, 0.001));
+        let client = ip("198.51.100.3");
+        let first = limiter.reserve(client).await.unwrap();
+        let waiter = {
+            let limiter = limiter.clone();
+            tokio::spawn(async move { limiter.reserve(client).await.map(Reservation::refund) })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        first.spend();
+        assert!(waiter.await.unwrap().unwrap_err() >= 1);
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_reservation_stays_spent() {
+        let limiter = FailureLimiter::new(1, 0.001);
+        let client = ip("198.51.100.4");
+        drop(limiter.reserve(client).await.unwrap());
+        assert!(limiter.reserve(client).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn refunded_clients_are_forgotten() {
+        let limiter = FailureLimiter::new(2, 0.001);
+        let client = ip("198.51.100.5");
+        limiter.reserve(client).await.unwrap().refund();
+        assert!(limiter.buckets.lock().unwrap().is_empty());
     }
 }

@@ -6,23 +6,27 @@
 //! [`cache`]; on a miss the store is read once, the secret is verified with
 //! argon2id on the blocking pool under a bounded semaphore, and the
 //! credential chain is checked by `CredentialContext::authenticate`. Failed
-//! attempts are rate limited per client address ([`limiter`]); `last_used_at`
-//! is coalesced ([`usage`]). The credential string is never logged, stored,
-//! or put in an error.
+//! attempts are rate limited per client ([`limiter`], the client's address
+//! as [`client_address`] finds it): every store read and verification first
+//! takes a token of the client's budget, given back when it verifies;
+//! `last_used_at` is coalesced ([`usage`]). The credential string is never
+//! logged, stored, or put in an error.
 //!
 //! Any other bearer is a JWT: its `kid` is read from the header (size bound
 //! and structure first), the registered key is taken from the [`cache`] or
 //! read from the store once and parsed once, and the token is verified with
 //! the server's policy (the key's algorithm only, `aud` = the configured
 //! audience, `iss` = `sub` = the key's application, lifetime at most one
-//! hour, leeway 60 s). Every refusal is the same 401; failed verifications
-//! spend the client's failure budget like wrong secrets.
+//! hour, leeway 60 s). Every refusal is the same 401; the store read and
+//! the signature check hold a token of the client's failure budget like an
+//! argon2id run, spent when the token does not verify.
 //!
 //! When other replicas share the store, a cached outcome is served only once
 //! this replica has applied every change committed before the request
 //! arrived ([`replicas`]).
 
 pub mod cache;
+pub mod client_address;
 pub mod cold_keys;
 pub mod limiter;
 pub mod replicas;
@@ -36,6 +40,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::HeaderName;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use jiff::Timestamp;
@@ -61,7 +66,7 @@ use cache::{
     RegisteredKey,
 };
 use cold_keys::ColdKeyGates;
-use limiter::FailureLimiter;
+use limiter::{FailureLimiter, Reservation};
 use replicas::ReplicaSync;
 use usage::UsageRecorder;
 
@@ -230,15 +235,26 @@ impl Authenticator {
         }
     }
 
-    /// A failed guess: a malformed or unknown credential, or a wrong secret.
-    /// It spends one of the client's failures; once they are spent, the
-    /// answer is a 429 (for every kind of guess alike). A right secret for a
-    /// key that may not act is refused without counting.
+    /// A failed guess that cost nothing to refuse: a malformed credential,
+    /// or a secret the cache knows to be wrong. It spends one of the
+    /// client's failures; once they are spent, the answer is a 429 (for
+    /// every kind of guess alike). Guesses that need a store read or a
+    /// verification pay before it instead ([`Self::reserve`]). A right
+    /// secret for a key that may not act is refused without counting.
     fn guessed(&self, client: IpAddr) -> ApiError {
         match self.failures.spend(client) {
             Ok(()) => ApiError::Unauthorized(AuthFailure::Invalid),
             Err(retry_after) => ApiError::TooManyRequests { retry_after },
         }
+    }
+
+    /// Takes a token of the client's failure budget before a store read or
+    /// a verification: 429 when the budget is spent (see [`limiter`]).
+    async fn reserve(&self, client: IpAddr) -> Result<Reservation<'_>, ApiError> {
+        self.failures
+            .reserve(client)
+            .await
+            .map_err(|retry_after| ApiError::TooManyRequests { retry_after })
     }
 
     async fn access_key(
@@ -261,9 +277,20 @@ impl Authenticator {
         if let Some(cached) = self.cached_access_key(id, &digest, client).await {
             return cached;
         }
+        // One token of the client's failure budget is held while the store
+        // is read and the secret checked (see [`limiter`]).
+        let budget = self.reserve(client).await?;
         let built_at = self.generations.snapshot();
-        let Some((context, hash)) = self.store.access_key_credential(id).await? else {
-            return Err(self.guessed(client));
+        let loaded = match self.store.access_key_credential(id).await {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                budget.refund();
+                return Err(error.into());
+            }
+        };
+        let Some((context, hash)) = loaded else {
+            budget.spend();
+            return Err(invalid());
         };
         // A copy for the blocking pool, wiped when dropped.
         let secret = Zeroizing::new(parsed.secret().to_owned());
@@ -284,8 +311,10 @@ impl Authenticator {
         .map_err(|_| ApiError::Internal)?;
         tracing::debug!(key_id = %id, verified, "access key secret checked with argon2id");
         if !verified {
-            return Err(self.guessed(client));
+            budget.spend();
+            return Err(invalid());
         }
+        budget.refund();
         let now = Timestamp::now();
         let authenticated = match context.authenticate(now) {
             Ok(authenticated) => authenticated,
@@ -354,35 +383,49 @@ impl Authenticator {
                 cached = None;
             }
         }
-        let registered = match cached {
-            Some(JwtOutcome::Accepted(registered)) => registered,
+        let cached = match cached {
+            Some(JwtOutcome::Accepted(registered)) => Some(registered),
             Some(JwtOutcome::Refused { .. }) => {
                 return Err(ApiError::Unauthorized(AuthFailure::Invalid));
             }
-            None => self.load_jwt_key(id, client).await?,
+            None => None,
+        };
+        // One token of the client's failure budget is held while the key is
+        // read and the signature checked (see [`limiter`]).
+        let budget = self.reserve(client).await?;
+        let registered = match cached {
+            Some(registered) => registered,
+            None => match self.load_jwt_key(id).await {
+                Ok(Some(registered)) => registered,
+                Ok(None) => {
+                    budget.spend();
+                    return Err(ApiError::Unauthorized(AuthFailure::Invalid));
+                }
+                // A key that may not act, or a store failure: not a guess.
+                Err(error) => {
+                    budget.refund();
+                    return Err(error);
+                }
+            },
         };
         if let Err(error) = jwt::verify(token, &registered.key, &registered.policy, Some(now)) {
             tracing::debug!(key_id = %id, %error, "JWT refused");
-            return Err(self.guessed(client));
+            budget.spend();
+            return Err(ApiError::Unauthorized(AuthFailure::Invalid));
         }
+        budget.refund();
         if registered.identity.should_note_use(now) {
             self.usage.record(Credential::JwtKey(id), now);
         }
         Ok(registered.identity.clone())
     }
 
-    /// Reads a JWT key from the store, parses it once and caches the outcome.
-    async fn load_jwt_key(
-        &self,
-        id: JwtKeyId,
-        client: IpAddr,
-    ) -> Result<Arc<RegisteredKey>, ApiError> {
-        self.failures
-            .check(client)
-            .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
+    /// Reads a JWT key from the store, parses it once and caches the
+    /// outcome; `None` when no such key exists (a guess).
+    async fn load_jwt_key(&self, id: JwtKeyId) -> Result<Option<Arc<RegisteredKey>>, ApiError> {
         let built_at = self.generations.snapshot();
         let Some((context, stored)) = self.store.jwt_key_credential(id).await? else {
-            return Err(self.guessed(client));
+            return Ok(None);
         };
         let now = Timestamp::now();
         let authenticated = match context.authenticate(now) {
@@ -419,9 +462,12 @@ impl Authenticator {
         });
         self.jwt_keys
             .insert(id, built_at, JwtOutcome::Accepted(registered.clone()));
-        Ok(registered)
+        Ok(Some(registered))
     }
 }
+
+/// The header proxies name the client in (see [`client_address`]).
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 
 /// The credential of a `Bearer` header (scheme case-insensitive).
 fn bearer(header: &str) -> Option<&str> {
@@ -451,11 +497,15 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let client = parts
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip())
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let client = state
+            .config
+            .trusted_proxies
+            .client_address(peer, parts.headers.get_all(X_FORWARDED_FOR).iter());
         let header = match parts.headers.get(AUTHORIZATION) {
             None => None,
             Some(value) => Some(

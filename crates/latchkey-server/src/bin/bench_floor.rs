@@ -1,20 +1,22 @@
 //! `latchkey-bench-floor`: the floor of `cargo xtask bench server`. A bare
-//! axum server on the same runtime ([`latchkey_server::runtime::build`]) and
-//! the same `axum::serve` call as `latchkey serve`, answering every request
-//! with `/health`'s constant 200 body, and nothing else: no layers, no
-//! request id, no log. What the benchmark measures on it is the cost of the
-//! stack and the machine; what `/health` costs beyond it is ours.
+//! axum router on the same runtime ([`latchkey_server::runtime::build`]) and
+//! the same accept loop and connection handling
+//! ([`latchkey_server::connections`], default limits) as `latchkey serve`,
+//! answering every request with `/health`'s constant 200 body, and nothing
+//! else: no layers, no request id, no log. What the benchmark measures on it
+//! is the cost of the stack and the machine; what `/health` costs beyond it
+//! is ours.
 //!
 //! Built only with the `bench-floor` feature (it is not part of the product):
 //! `cargo build --release -p latchkey-server --features bench-floor --bins`.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
+use latchkey_server::connections::{self, ConnectionLimits};
 
 /// The same bytes as `GET /health` answers.
 const BODY: &str = r#"{"object":"health","status":"ok"}"#;
@@ -28,9 +30,11 @@ async fn serve(listen: &str) -> anyhow::Result<()> {
     println!("latchkey listening on http://{}", listener.local_addr()?);
     std::io::stdout().flush()?;
     let app = Router::new().fallback(constant);
-    axum::serve(
+    connections::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+        app,
+        ConnectionLimits::default(),
+        std::future::pending(),
     )
     .await?;
     Ok(())

@@ -62,6 +62,12 @@ impl TestDatabase {
                  throwaway PostgreSQL"
             )
         });
+        Self::create_on(admin_url)
+    }
+
+    /// A fresh database on the PostgreSQL at `admin_url` (whose database
+    /// part is replaced), dropped there at the end.
+    pub fn create_on(admin_url: String) -> TestDatabase {
         let name = format!(
             "latchkey_server_{}",
             latchkey_core::id::AccountId::generate()
@@ -121,6 +127,8 @@ pub struct Server {
     /// The database, when the servers of this run use PostgreSQL.
     pub database: Option<Arc<TestDatabase>>,
     pub envs: Vec<(String, String)>,
+    /// Further arguments of `serve`.
+    pub args: Vec<String>,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
     /// The threads copying stdout and stderr, joined by `stop`.
@@ -142,6 +150,18 @@ impl Server {
         Self::spawn(dir, database, envs)
     }
 
+    /// Starts a server with further `serve` arguments (and environment).
+    pub fn start_with_args(args: &[&str], envs: &[(&str, &str)]) -> Server {
+        let dir = Arc::new(tempfile::tempdir().unwrap());
+        let envs = envs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let args = args.iter().map(|a| a.to_string()).collect();
+        let database = on_postgres().then(|| Arc::new(TestDatabase::create()));
+        Self::spawn_with_args(dir, database, envs, args)
+    }
+
     /// Starts a server on a fresh PostgreSQL database, whatever the backend
     /// of this run (for tests of several replicas on one database).
     pub fn start_on_postgres() -> Server {
@@ -152,7 +172,12 @@ impl Server {
     /// Starts a server on the same store as this one (a second replica on
     /// the same database, with PostgreSQL).
     pub fn replica(&self) -> Server {
-        Self::spawn(self.dir.clone(), self.database.clone(), self.envs.clone())
+        Self::spawn_with_args(
+            self.dir.clone(),
+            self.database.clone(),
+            self.envs.clone(),
+            self.args.clone(),
+        )
     }
 
     pub fn data(&self) -> PathBuf {
@@ -182,10 +207,21 @@ impl Server {
         database: Option<Arc<TestDatabase>>,
         envs: Vec<(String, String)>,
     ) -> Server {
+        Self::spawn_with_args(dir, database, envs, Vec::new())
+    }
+
+    /// [`Server::spawn`] with further `serve` arguments.
+    pub fn spawn_with_args(
+        dir: Arc<tempfile::TempDir>,
+        database: Option<Arc<TestDatabase>>,
+        envs: Vec<(String, String)>,
+        args: Vec<String>,
+    ) -> Server {
         let mut command = Command::new(BIN);
         command
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(Self::store_args_of(&dir, database.as_deref()))
+            .args(&args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .env_remove("RUST_LOG");
@@ -247,6 +283,7 @@ impl Server {
             dir,
             database,
             envs,
+            args,
             stdout,
             stderr,
             readers,
@@ -274,7 +311,12 @@ impl Server {
     /// Stops the server and starts it again on the same data file.
     pub fn restart(mut self) -> Server {
         self.stop();
-        Self::spawn(self.dir.clone(), self.database.clone(), self.envs.clone())
+        Self::spawn_with_args(
+            self.dir.clone(),
+            self.database.clone(),
+            self.envs.clone(),
+            self.args.clone(),
+        )
     }
 
     /// Everything the server wrote on stdout and stderr so far.

@@ -26,6 +26,7 @@ mod groups;
 mod keys;
 pub mod listener;
 pub mod migrations;
+mod outage;
 mod rows;
 mod store_impl;
 mod users;
@@ -92,9 +93,17 @@ impl PgStore {
 
     /// A pooled connection.
     async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
-        self.pool
-            .get()
+        self.pool.get().await.map_err(outage::pool)
+    }
+
+    /// Whether the database answers now: a trivial query on a pooled
+    /// connection ([`StoreError::Unavailable`] when it cannot be reached).
+    async fn ping(&self) -> StoreResult<()> {
+        let client = self.client().await?;
+        client
+            .simple_query("SELECT 1")
             .await
-            .map_err(|error| StoreError::Backend(format!("database connection: {error}")))
+            .map_err(outage::database)?;
+        Ok(())
     }
 }

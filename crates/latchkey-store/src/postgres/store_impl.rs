@@ -29,6 +29,10 @@ impl Store for PgStore {
         super::listener::spawn(self.config.clone())
     }
 
+    async fn check_ready(&self) -> StoreResult<()> {
+        self.ping().await
+    }
+
     async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()> {
         transaction!(self, Mode::Write, changes bundle.account.id, |tx| accounts::insert_bundle(
             &tx, &bundle

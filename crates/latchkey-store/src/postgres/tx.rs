@@ -95,7 +95,7 @@ pub(super) async fn give_up(error: TxError, attempt: &mut u32) -> Option<StoreEr
             tokio::time::sleep(backoff(*attempt)).await;
             None
         }
-        TxError::Db(error) => Some(StoreError::Backend(error.to_string())),
+        TxError::Db(error) => Some(super::outage::database(error)),
     }
 }
 

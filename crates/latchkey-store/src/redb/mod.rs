@@ -46,9 +46,10 @@ impl std::fmt::Debug for RedbStore {
 }
 
 impl RedbStore {
-    /// Opens the data file, creating it when missing, and checks its schema
-    /// version.
+    /// Opens the data file, creating it when missing (readable by its owner
+    /// only), and checks its schema version.
     pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
+        create_private(path.as_ref())?;
         let db = Database::create(path.as_ref())?;
         let store = RedbStore { db: Arc::new(db) };
         store.check_schema()?;
@@ -123,6 +124,25 @@ impl RedbStore {
     }
 }
 
+/// Creates `path` empty, with mode 0600, when it does not exist yet: the
+/// data file holds key hashes and emails, and redb would create it with the
+/// process's umask (often world-readable). An existing file is left as it
+/// is (an empty one is where redb writes a new database).
+fn create_private(path: &Path) -> StoreResult<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(StoreError::Backend(format!(
+            "creating {}: {error}",
+            path.display()
+        ))),
+    }
+}
+
 macro_rules! backend_errors {
     ($($error:ty),*) => {$(
         impl From<$error> for StoreError {
@@ -163,5 +183,23 @@ mod tests {
             RedbStore::open(&path),
             Err(StoreError::SchemaTooNew { .. })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_data_file_is_private_to_its_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latchkey.redb");
+        let store = RedbStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        drop(store);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+        // Reopening leaves an existing file's mode alone.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        RedbStore::open(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
     }
 }

@@ -40,6 +40,10 @@ impl RedbStore {
 
 #[async_trait]
 impl Store for RedbStore {
+    async fn check_ready(&self) -> StoreResult<()> {
+        self.schema_version().map(|_| ())
+    }
+
     async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()> {
         self.blocking(move |s| s.create_account_now(&bundle)).await
     }
