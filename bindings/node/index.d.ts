@@ -349,6 +349,8 @@ export interface NewJwtKeyArgs {
   algorithm?: string
   /** Expiration, milliseconds since the epoch. */
   expiration?: number
+  /** Scopes (permissions), immutable, as an access key's. */
+  scopes?: Array<string>
   /** Another user of the account to own it. */
   createdBy?: string
 }

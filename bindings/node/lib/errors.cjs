@@ -56,7 +56,7 @@ class InvalidAccessKeyError extends LatchkeyError {
 /**
  * The server answered with an error body: `status`, `type`, `requestId`
  * (quote it to the operator), `fields` (`[{ name, message }]`, each invalid
- * field) and `retryAfter` (seconds the server asked to wait, or `null`).
+ * field, or each permission a refused grant lacks) and `retryAfter` (seconds the server asked to wait, or `null`).
  */
 class ApiError extends LatchkeyError {
   constructor(message, code, details = {}) {
@@ -72,7 +72,11 @@ class ApiError extends LatchkeyError {
 class ValidationError extends ApiError {}
 /** 401 `unauthorized`: missing, unknown, inactive or wrong credential. */
 class UnauthorizedError extends ApiError {}
-/** 403 `forbidden`: the credential lacks a permission. */
+/**
+ * 403 `forbidden`: the credential lacks a permission, or the request would
+ * grant more than it holds; then `fields` has one entry per permission
+ * lacked, named after the request field that asks for it (`scopes`, …).
+ */
 class ForbiddenError extends ApiError {}
 /** 404 `not_found` (also for resources of another account). */
 class NotFoundError extends ApiError {}

@@ -257,6 +257,8 @@ export interface JwtKey {
   thumbprint: string
   status: AccessKeyStatus
   expiration: Date | null
+  /** Scopes (immutable), as an access key's; empty: the application's full rights. */
+  scopes: string[]
   createdBy: string
   createdAt: Date
   updatedAt: Date | null
@@ -412,6 +414,8 @@ export interface NewJwtKey {
   /** The algorithm; by default the server infers it from the key. */
   algorithm?: Algorithm
   expiration?: Date | null
+  /** Permissions its tokens are limited to (immutable), as an access key's. */
+  scopes?: string[]
   createdBy?: string
 }
 
@@ -572,7 +576,7 @@ export declare class Client {
   close(): void
 }
 
-/** One invalid field of a request. */
+/** One field of a request an error is about: what is wrong with it, or what the acting credential lacks. */
 export interface FieldError {
   readonly name: string
   readonly message: string
@@ -585,13 +589,19 @@ export declare class ApiError extends LatchkeyError {
   readonly type: string
   /** The request id, to quote to the operator. */
   readonly requestId: string | null
-  /** Each invalid field (validation errors, a refused bulk delete's ids). */
+  /**
+   * The fields concerned: each invalid field (validation errors, a refused
+   * bulk delete's ids); for `ForbiddenError`, one entry per permission the
+   * acting credential lacks, named after the request field that asks for it
+   * (the API's names: `scopes`, `group_ids[0]`, `created_by`, …).
+   */
   readonly fields: readonly FieldError[]
   /** Seconds the server asked to wait (`Retry-After`), or `null`. */
   readonly retryAfter: number | null
 }
 export declare class ValidationError extends ApiError { readonly code: 'ERR_LATCHKEY_VALIDATION' }
 export declare class UnauthorizedError extends ApiError { readonly code: 'ERR_LATCHKEY_UNAUTHORIZED' }
+/** 403: a permission is missing, or the request would grant more than the credential holds (see `fields`). */
 export declare class ForbiddenError extends ApiError { readonly code: 'ERR_LATCHKEY_FORBIDDEN' }
 export declare class NotFoundError extends ApiError { readonly code: 'ERR_LATCHKEY_NOT_FOUND' }
 export declare class MethodNotAllowedError extends ApiError { readonly code: 'ERR_LATCHKEY_METHOD_NOT_ALLOWED' }

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { generateKeyPairSync } from 'node:crypto'
-import { Client, NotFoundError, UnauthorizedError, jwt } from '../lib/index.mjs'
+import { Client, ForbiddenError, NotFoundError, UnauthorizedError, jwt } from '../lib/index.mjs'
 import { startServer, unique, collect } from '../test-support/server.mjs'
 
 let server
@@ -235,6 +235,55 @@ test('JWT keys: every method, and a signer logs in with the registered key', asy
   await client.jwtKeys.delete(app.id, key.id)
   await assert.rejects(client.jwtKeys.get(app.id, key.id), NotFoundError)
   await client.applications.delete(app.id)
+})
+
+test('scoped JWT keys: tokens narrowed to the scopes, and no grant beyond the acting credential', async () => {
+  const group = await client.policyGroups.create({
+    name: unique('workers'),
+    permissions: ['keys:create:own', 'keys:view:own', 'applications:view:own', 'users:manage'],
+  })
+  const app = await client.applications.create({ name: unique('scoped-jwt'), groupIds: [group.id] })
+  const pair = jwt.generateKeyPair('EdDSA')
+  const scopes = ['applications:view:own', 'keys:view:own']
+  const key = await client.jwtKeys.create(app.id, { name: unique('narrow'), publicKey: pair.publicPem, scopes })
+  assert.deepEqual(key.scopes, scopes)
+  assert.deepEqual((await client.jwtKeys.get(app.id, key.id)).scopes, scopes)
+  // Its tokens hold the application's rights narrowed to the scopes.
+  const asJwt = new Client({
+    baseUrl: server.url,
+    signer: { applicationId: app.id, keyId: key.id, privateKey: pair.privatePem },
+  })
+  const me = await asJwt.me()
+  asJwt.close()
+  assert.deepEqual([me.credential.id, me.credential.scopes, me.permissions], [key.id, scopes, scopes])
+
+  // A credential may not register a key that could do more than it can.
+  const limited = await client.accessKeys.create(app.id, {
+    name: unique('limited'),
+    scopes: ['keys:create:own', 'keys:view:own'],
+  })
+  const asLimited = new Client({ baseUrl: server.url, accessKey: limited.key })
+  await assert.rejects(
+    asLimited.jwtKeys.create(app.id, {
+      name: unique('wider'),
+      publicKey: pair.publicPem,
+      scopes: ['keys:view:own', 'users:manage'],
+    }),
+    (error) => {
+      assert.ok(error instanceof ForbiddenError)
+      assert.deepEqual(
+        [error.code, error.status, error.type],
+        ['ERR_LATCHKEY_FORBIDDEN', 403, 'forbidden'],
+      )
+      assert.deepEqual(error.fields, [{ name: 'scopes', message: 'the acting credential lacks `users:manage`' }])
+      return true
+    },
+  )
+  asLimited.close()
+  assert.deepEqual(ids(await collect(client.jwtKeys.list(app.id))), [key.id])
+
+  await client.applications.delete(app.id)
+  await client.policyGroups.delete(group.id)
 })
 
 test('users: every method, and created on behalf of another user', async () => {

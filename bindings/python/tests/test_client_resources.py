@@ -217,6 +217,55 @@ async def test_jwt_keys_and_signer(lk: Driver, server: Server) -> None:
     await lk("applications.delete", app.id)
 
 
+async def test_scoped_jwt_keys_within_the_acting_credential(lk: Driver, server: Server) -> None:
+    group = await lk(
+        "policy_groups.create",
+        name=unique("workers"),
+        permissions=["keys:create:own", "keys:view:own", "applications:view:own", "users:manage"],
+    )
+    app = await lk("applications.create", name=unique("scoped-jwt"), group_ids=[group.id])
+    private_pem, public_pem = ed25519_pem_pair()
+    scopes = ["applications:view:own", "keys:view:own"]
+    key = await lk(
+        "jwt_keys.create", app.id, name=unique("narrow"), public_key=public_pem, scopes=scopes
+    )
+    assert key.scopes == tuple(scopes)
+    assert (await lk("jwt_keys.get", app.id, key.id)).scopes == tuple(scopes)
+    # Its tokens hold the application's rights narrowed to the scopes.
+    signer = latchkey.JwtSigner(app.id, key.id, private_pem)
+    as_jwt = make_client(lk.flavour, server.url, signer=signer)
+    me = await Driver(as_jwt)("me")
+    as_jwt.close()
+    assert me.credential.id == key.id and me.credential.scopes == tuple(scopes)
+    assert me.permissions == tuple(scopes)
+
+    # A credential may not register a key that could do more than it can.
+    limited = await lk(
+        "access_keys.create",
+        app.id,
+        name=unique("limited"),
+        scopes=["keys:create:own", "keys:view:own"],
+    )
+    as_limited = make_client(lk.flavour, server.url, access_key=limited.key)
+    with pytest.raises(latchkey.ForbiddenError) as caught:
+        await Driver(as_limited)(
+            "jwt_keys.create",
+            app.id,
+            name=unique("wider"),
+            public_key=public_pem,
+            scopes=["keys:view:own", "users:manage"],
+        )
+    as_limited.close()
+    assert (caught.value.status, caught.value.type) == (403, "forbidden")
+    assert caught.value.fields == (
+        latchkey.FieldError("scopes", "the acting credential lacks `users:manage`"),
+    )
+    assert ids(await lk("jwt_keys.list", app.id)) == [key.id]
+
+    await lk("applications.delete", app.id)
+    await lk("policy_groups.delete", group.id)
+
+
 async def test_users(lk: Driver) -> None:
     group = await lk("policy_groups.create", name=unique("readers"))
     email = unique("user") + "@example.com"

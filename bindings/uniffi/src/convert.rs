@@ -122,7 +122,8 @@ impl NewJwtKey {
             ),
         };
         let mut key = client::NewJwtKey::new(self.name.clone(), public_key)
-            .description(self.description.clone());
+            .description(self.description.clone())
+            .scopes(self.scopes.iter().cloned());
         if let Some(name) = &self.algorithm {
             let algorithm = Algorithm::from_name(name).ok_or_else(|| {
                 invalid_argument("algorithm", format!("`{name}` is not supported"))

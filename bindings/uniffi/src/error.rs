@@ -10,13 +10,14 @@ use std::time::Duration;
 
 use latchkey_client::{ApiError, ApiErrorKind, Error};
 
-/// One invalid field of a `validation_error` (or a failing id of a bulk
-/// delete).
+/// One field of a request an error is about: an invalid field of a
+/// `validation_error`, a failing id of a bulk delete, or, for `forbidden`, a
+/// permission the acting credential lacks for the grant the field asks for.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct FieldError {
-    /// The field (`name`, `scopes[1]`, `ids[0]`).
+    /// The field (`name`, `scopes[1]`, `ids[0]`, `group_ids[0]`).
     pub name: String,
-    /// What is wrong with it.
+    /// What is wrong with it (for `forbidden`: which permission is lacked).
     pub reason: String,
 }
 
@@ -38,7 +39,8 @@ macro_rules! latchkey_error {
                     reason: String,
                     /// The request id to quote to the operator.
                     request_id: Option<String>,
-                    /// Each invalid field.
+                    /// The fields concerned (invalid ones; for `Forbidden`,
+                    /// each permission a refused grant lacks).
                     fields: Vec<FieldError>,
                     /// How long the server asked to wait (`Retry-After`).
                     retry_after: Option<Duration>,
@@ -59,7 +61,9 @@ latchkey_error! {
     Validation,
     /// 401 `unauthorized`: no valid credential (unknown, revoked, expired).
     Unauthorized,
-    /// 403 `forbidden`: a permission is missing.
+    /// 403 `forbidden`: a permission is missing, or the request would grant
+    /// more than the calling credential holds: `fields` then names the
+    /// request field and each permission lacked.
     Forbidden,
     /// 404 `not_found` (also any object outside the caller's account).
     NotFound,

@@ -296,6 +296,9 @@ pub struct JwtKey {
     pub status: EffectiveKeyStatus,
     /// When it stops working, if ever.
     pub expiration: Option<SystemTime>,
+    /// Scopes (immutable), as an access key's; empty means the application's
+    /// full rights.
+    pub scopes: Vec<String>,
     /// The user it belongs to.
     pub created_by: String,
     /// Creation time.
@@ -318,6 +321,7 @@ impl From<client::JwtKey> for JwtKey {
             thumbprint: k.thumbprint,
             status: k.status,
             expiration: k.expiration.map(time),
+            scopes: permissions(k.scopes),
             created_by: k.created_by.to_string(),
             created_at: time(k.created_at),
             updated_at: k.updated_at.map(time),
@@ -696,6 +700,11 @@ pub struct NewJwtKey {
     /// When it stops working.
     #[uniffi(default)]
     pub expiration: Option<SystemTime>,
+    /// Scopes its tokens are limited to (immutable), under the same rules as
+    /// an access key's: held by the owner, and nothing the calling credential
+    /// cannot do.
+    #[uniffi(default)]
+    pub scopes: Vec<String>,
     /// Another user (`usr_…`) to own it (needs `users:manage`).
     #[uniffi(default)]
     pub created_by: Option<String>,

@@ -112,7 +112,11 @@ pub struct ApiError {
     /// The request id (`request_id`, or the `X-Request-Id` header), to quote
     /// when asking the operator.
     pub request_id: Option<String>,
-    /// Each invalid field (`validation_error`, and a bulk delete's failing ids).
+    /// The fields concerned: each invalid field (`validation_error`, and a
+    /// bulk delete's failing ids); for `forbidden`, one entry per permission
+    /// the acting credential lacks for the grant that field asks for
+    /// (`scopes`, `group_ids[0]`, `created_by`, …); for `conflict`, the
+    /// fields at fault. Empty otherwise.
     pub fields: Vec<FieldError>,
     /// How long the server asked to wait (`Retry-After`), if it did.
     pub retry_after: Option<Duration>,
@@ -146,7 +150,8 @@ pub enum ApiErrorKind {
     Validation,
     /// 401 `unauthorized`: no valid credential.
     Unauthorized,
-    /// 403 `forbidden`: a permission is missing.
+    /// 403 `forbidden`: a permission is missing, or a grant asks for more
+    /// than the acting credential holds (see [`ApiError::fields`]).
     Forbidden,
     /// 404 `not_found`.
     NotFound,

@@ -231,6 +231,11 @@ pub struct JwtKey {
     /// When it stops working, if ever.
     #[serde(default)]
     pub expiration: Option<Timestamp>,
+    /// Scopes (immutable), as for access keys: its tokens' rights are the
+    /// application's groups' permissions intersected with these; empty means
+    /// the application's full rights.
+    #[serde(default)]
+    pub scopes: PermissionSet,
     /// The user it belongs to.
     pub created_by: UserId,
     /// Creation time.
@@ -277,6 +282,13 @@ pub struct NewJwtKey {
     /// When the key stops working.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration: Option<Timestamp>,
+    /// Scopes (immutable), as permission strings, under the same rules as an
+    /// access key's: each must be held by the key's owner, and the key can do
+    /// nothing the calling credential cannot. Empty: unscoped when the
+    /// calling credential holds every permission, otherwise the server fixes
+    /// the application's current rights as the key's scopes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
     /// Another user of the account to own the key (needs `users:manage`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<UserId>,
@@ -291,6 +303,7 @@ impl NewJwtKey {
             public_key: public_key.into(),
             algorithm: None,
             expiration: None,
+            scopes: Vec::new(),
             created_by: None,
         }
     }
@@ -310,6 +323,17 @@ impl NewJwtKey {
     /// With an expiration.
     pub fn expiration(mut self, expiration: Timestamp) -> Self {
         self.expiration = Some(expiration);
+        self
+    }
+
+    /// With scopes (permission strings such as `keys:view:own`): its tokens
+    /// can do only these, within its application's rights.
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
         self
     }
 

@@ -182,7 +182,10 @@ class JwtKeys extends Resource {
     )
   }
 
-  /** `input.publicKey`: PEM (SPKI or X.509 certificate), a JWK object, or a public `KeyObject`. */
+  /**
+   * `input.publicKey`: PEM (SPKI or X.509 certificate), a JWK object, or a public `KeyObject`.
+   * `input.scopes` narrow its tokens as an access key's scopes do, and never change.
+   */
   create(applicationId, input) {
     return call(() => {
       const given = args.options('input', input)
@@ -192,6 +195,7 @@ class JwtKeys extends Resource {
         description: args.optionalString('input.description', given.description),
         algorithm: args.optionalString('input.algorithm', given.algorithm),
         expiration: given.expiration === null ? undefined : args.optionalDate('input.expiration', given.expiration),
+        scopes: args.optionalStrings('input.scopes', given.scopes),
         createdBy: args.optionalString('input.createdBy', given.createdBy),
       })
     })

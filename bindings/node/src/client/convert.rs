@@ -276,6 +276,7 @@ impl ToJs for JwtKey {
             .text("thumbprint", &self.thumbprint)?
             .text("status", self.status.as_str())?
             .optional_date("expiration", self.expiration)?
+            .permissions("scopes", self.scopes)?
             .text("createdBy", self.created_by.to_string())?
             .date("createdAt", self.created_at)?
             .optional_date("updatedAt", self.updated_at)?

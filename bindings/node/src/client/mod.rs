@@ -165,6 +165,8 @@ pub struct NewJwtKeyArgs {
     pub algorithm: Option<String>,
     /// Expiration, milliseconds since the epoch.
     pub expiration: Option<f64>,
+    /// Scopes (permissions), immutable, as an access key's.
+    pub scopes: Option<Vec<String>>,
     /// Another user of the account to own it.
     pub created_by: Option<String>,
 }
@@ -767,7 +769,8 @@ impl NativeClient {
             }
         };
         let mut key = NewJwtKey::new(input.name, public_key)
-            .description(input.description.unwrap_or_default());
+            .description(input.description.unwrap_or_default())
+            .scopes(input.scopes.unwrap_or_default());
         if let Some(algorithm) = &input.algorithm {
             key = key.algorithm(parse(env, "algorithm", algorithm)?);
         }

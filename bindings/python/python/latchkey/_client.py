@@ -830,11 +830,13 @@ class JwtKeys:
         description: str = "",
         algorithm: Optional[str] = None,
         expiration: Optional[datetime] = None,
+        scopes: Sequence[str] = (),
         created_by: Optional[str] = None,
     ) -> JwtKey:
         """Registers a public key (PEM SPKI or X.509 certificate text, or a
         JWK dict); its ``id`` is the ``kid`` of the tokens it signs.
-        ``algorithm`` defaults to the key's.
+        ``algorithm`` defaults to the key's. ``scopes`` narrow its tokens
+        as an access key's scopes do, and never change.
         """
         return self._native.jwt_keys_create(
             application_id,
@@ -843,6 +845,7 @@ class JwtKeys:
             description,
             algorithm,
             expiration,
+            list(scopes),
             created_by,
         )
 
@@ -944,11 +947,13 @@ class AsyncJwtKeys:
         description: str = "",
         algorithm: Optional[str] = None,
         expiration: Optional[datetime] = None,
+        scopes: Sequence[str] = (),
         created_by: Optional[str] = None,
     ) -> JwtKey:
         """Registers a public key (PEM SPKI or X.509 certificate text, or a
         JWK dict); its ``id`` is the ``kid`` of the tokens it signs.
-        ``algorithm`` defaults to the key's.
+        ``algorithm`` defaults to the key's. ``scopes`` narrow its tokens
+        as an access key's scopes do, and never change.
         """
         return await self._native.jwt_keys_create(
             application_id,
@@ -957,6 +962,7 @@ class AsyncJwtKeys:
             description,
             algorithm,
             expiration,
+            list(scopes),
             created_by,
         )
 

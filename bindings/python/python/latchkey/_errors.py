@@ -59,7 +59,8 @@ class LatchkeyError(Exception):
 
 
 class FieldError(NamedTuple):
-    """One invalid field of a request: its API name and what is wrong."""
+    """One field of a request an error is about: its API name and what is
+    wrong (or, for a refused grant, what the acting credential lacks)."""
 
     name: str
     message: str
@@ -114,7 +115,10 @@ class UnauthorizedError(ApiError):
 
 
 class ForbiddenError(ApiError):
-    """403 ``forbidden``: the credential lacks a permission."""
+    """403 ``forbidden``: the credential lacks a permission, or the request
+    would grant more than it holds; then ``fields`` has one entry per
+    permission lacked, named after the request field that asks for it
+    (``scopes``, ``group_ids[0]``, ``created_by``, …)."""
 
 
 class NotFoundError(ApiError, LookupError):

@@ -187,6 +187,7 @@ class NativeClient:
         description: str,
         algorithm: Optional[str],
         expiration: Optional[Any],
+        scopes: List[str],
         created_by: Optional[str],
     ) -> Any: ...
     def jwt_keys_get(self, application_id: str, key_id: str) -> Any: ...

@@ -153,7 +153,9 @@ class CreatedAccount(Account):
 
 @dataclass(frozen=True)
 class JwtKey:
-    """A registered JWT public key; ``id`` is the ``kid`` of its tokens."""
+    """A registered JWT public key; ``id`` is the ``kid`` of its tokens.
+    ``scopes`` narrow its tokens as an access key's do (empty: the
+    application's full rights)."""
 
     id: str
     application_id: str
@@ -164,6 +166,7 @@ class JwtKey:
     thumbprint: str
     status: AccessKeyStatus
     expiration: Optional[datetime]
+    scopes: Tuple[str, ...]
     created_by: str
     created_at: datetime
     updated_at: Optional[datetime]

@@ -307,6 +307,7 @@ impl ToPython for JwtKey {
         fields.set_item("thumbprint", &self.thumbprint)?;
         fields.set_item("status", self.status.as_str())?;
         fields.set_item("expiration", optional_datetime(py, self.expiration)?)?;
+        fields.set_item("scopes", permissions(py, self.scopes)?)?;
         fields.set_item("created_by", self.created_by.to_string())?;
         fields.set_item("created_at", datetime(py, self.created_at)?)?;
         fields.set_item("updated_at", optional_datetime(py, self.updated_at)?)?;

@@ -554,6 +554,7 @@ impl NativeClient {
         description: String,
         algorithm: Option<&str>,
         expiration: Option<&Bound<'py, PyAny>>,
+        scopes: Vec<String>,
         created_by: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let application: ApplicationId = parse(py, "application_id", application_id)?;
@@ -568,7 +569,9 @@ impl NativeClient {
                 "must be a PEM string or a JWK dict",
             ));
         };
-        let mut key = NewJwtKey::new(name, public_key).description(description);
+        let mut key = NewJwtKey::new(name, public_key)
+            .description(description)
+            .scopes(scopes);
         if let Some(algorithm) = algorithm {
             key = key.algorithm(parse(py, "algorithm", algorithm)?);
         }

@@ -5634,16 +5634,17 @@ public func FfiConverterTypeCredentialSummary_lower(_ value: CredentialSummary) 
 
 
 /**
- * One invalid field of a `validation_error` (or a failing id of a bulk
- * delete).
+ * One field of a request an error is about: an invalid field of a
+ * `validation_error`, a failing id of a bulk delete, or, for `forbidden`, a
+ * permission the acting credential lacks for the grant the field asks for.
  */
 public struct FieldError: Equatable, Hashable {
     /**
-     * The field (`name`, `scopes[1]`, `ids[0]`).
+     * The field (`name`, `scopes[1]`, `ids[0]`, `group_ids[0]`).
      */
     public var name: String
     /**
-     * What is wrong with it.
+     * What is wrong with it (for `forbidden`: which permission is lacked).
      */
     public var reason: String
 
@@ -5651,10 +5652,10 @@ public struct FieldError: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The field (`name`, `scopes[1]`, `ids[0]`).
+         * The field (`name`, `scopes[1]`, `ids[0]`, `group_ids[0]`).
          */name: String, 
         /**
-         * What is wrong with it.
+         * What is wrong with it (for `forbidden`: which permission is lacked).
          */reason: String) {
         self.name = name
         self.reason = reason
@@ -5744,6 +5745,11 @@ public struct JwtKey: Equatable, Hashable {
      */
     public var expiration: Date?
     /**
+     * Scopes (immutable), as an access key's; empty means the application's
+     * full rights.
+     */
+    public var scopes: [String]
+    /**
      * The user it belongs to.
      */
     public var createdBy: String
@@ -5791,6 +5797,10 @@ public struct JwtKey: Equatable, Hashable {
          * When it stops working, if ever.
          */expiration: Date?, 
         /**
+         * Scopes (immutable), as an access key's; empty means the application's
+         * full rights.
+         */scopes: [String], 
+        /**
          * The user it belongs to.
          */createdBy: String, 
         /**
@@ -5811,6 +5821,7 @@ public struct JwtKey: Equatable, Hashable {
         self.thumbprint = thumbprint
         self.status = status
         self.expiration = expiration
+        self.scopes = scopes
         self.createdBy = createdBy
         self.createdAt = createdAt
         self.updatedAt = updatedAt
@@ -5842,6 +5853,7 @@ public struct FfiConverterTypeJwtKey: FfiConverterRustBuffer {
                 thumbprint: FfiConverterString.read(from: &buf), 
                 status: FfiConverterTypeEffectiveKeyStatus.read(from: &buf), 
                 expiration: FfiConverterOptionTimestamp.read(from: &buf), 
+                scopes: FfiConverterSequenceString.read(from: &buf), 
                 createdBy: FfiConverterString.read(from: &buf), 
                 createdAt: FfiConverterTimestamp.read(from: &buf), 
                 updatedAt: FfiConverterOptionTimestamp.read(from: &buf), 
@@ -5859,6 +5871,7 @@ public struct FfiConverterTypeJwtKey: FfiConverterRustBuffer {
         FfiConverterString.write(value.thumbprint, into: &buf)
         FfiConverterTypeEffectiveKeyStatus.write(value.status, into: &buf)
         FfiConverterOptionTimestamp.write(value.expiration, into: &buf)
+        FfiConverterSequenceString.write(value.scopes, into: &buf)
         FfiConverterString.write(value.createdBy, into: &buf)
         FfiConverterTimestamp.write(value.createdAt, into: &buf)
         FfiConverterOptionTimestamp.write(value.updatedAt, into: &buf)
@@ -6584,6 +6597,12 @@ public struct NewJwtKey: Equatable, Hashable {
      */
     public var expiration: Date?
     /**
+     * Scopes its tokens are limited to (immutable), under the same rules as
+     * an access key's: held by the owner, and nothing the calling credential
+     * cannot do.
+     */
+    public var scopes: [String]
+    /**
      * Another user (`usr_…`) to own it (needs `users:manage`).
      */
     public var createdBy: String?
@@ -6607,6 +6626,11 @@ public struct NewJwtKey: Equatable, Hashable {
          * When it stops working.
          */expiration: Date? = nil, 
         /**
+         * Scopes its tokens are limited to (immutable), under the same rules as
+         * an access key's: held by the owner, and nothing the calling credential
+         * cannot do.
+         */scopes: [String] = [], 
+        /**
          * Another user (`usr_…`) to own it (needs `users:manage`).
          */createdBy: String? = nil) {
         self.name = name
@@ -6614,6 +6638,7 @@ public struct NewJwtKey: Equatable, Hashable {
         self.description = description
         self.algorithm = algorithm
         self.expiration = expiration
+        self.scopes = scopes
         self.createdBy = createdBy
     }
 
@@ -6638,6 +6663,7 @@ public struct FfiConverterTypeNewJwtKey: FfiConverterRustBuffer {
                 description: FfiConverterString.read(from: &buf), 
                 algorithm: FfiConverterOptionString.read(from: &buf), 
                 expiration: FfiConverterOptionTimestamp.read(from: &buf), 
+                scopes: FfiConverterSequenceString.read(from: &buf), 
                 createdBy: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -6648,6 +6674,7 @@ public struct FfiConverterTypeNewJwtKey: FfiConverterRustBuffer {
         FfiConverterString.write(value.description, into: &buf)
         FfiConverterOptionString.write(value.algorithm, into: &buf)
         FfiConverterOptionTimestamp.write(value.expiration, into: &buf)
+        FfiConverterSequenceString.write(value.scopes, into: &buf)
         FfiConverterOptionString.write(value.createdBy, into: &buf)
     }
 }
@@ -8728,7 +8755,8 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).
@@ -8751,14 +8779,17 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).
          */retryAfter: TimeInterval?
     )
     /**
-     * 403 `forbidden`: a permission is missing.
+     * 403 `forbidden`: a permission is missing, or the request would grant
+     * more than the calling credential holds: `fields` then names the
+     * request field and each permission lacked.
      */
     case Forbidden(
         /**
@@ -8774,7 +8805,8 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).
@@ -8797,7 +8829,8 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).
@@ -8820,7 +8853,8 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).
@@ -8843,7 +8877,8 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).
@@ -8866,7 +8901,8 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).
@@ -8889,7 +8925,8 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).
@@ -8912,7 +8949,8 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).
@@ -8935,7 +8973,8 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).
@@ -8958,7 +8997,8 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).
@@ -8981,7 +9021,8 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * The request id to quote to the operator.
          */requestId: String?, 
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */fields: [FieldError], 
         /**
          * How long the server asked to wait (`Retry-After`).

@@ -82,6 +82,43 @@ final class ClientTests: XCTestCase {
             baseUrl: server.url, credential: Credential.jwtSigner(applicationId: app.id, keyId: registered.id, key: pair))
         XCTAssertEqual(try await signed.me().credential.kind, .jwtKey)
     }
+
+    func testAScopedJwtKeyNarrowsItsTokensAndAWiderGrantIsForbidden() async throws {
+        let server = try TestServer()
+        let admin = try server.admin()
+        let administrators = try await admin.policyGroups().list().first { $0.builtIn }!.id
+        let app = try await admin.applications().create(
+            application: NewApplication(name: Support.unique("app"), groupIds: [administrators]))
+        let pair = try Jwt.generateKeyPair("EdDSA")
+        let scopes = ["applications:view:own", "keys:view:own"]
+        let registered = try await admin.jwtKeys().create(
+            applicationId: app.id,
+            key: NewJwtKey(name: Support.unique("narrow"), publicKey: .pem(pem: pair.publicPem()), scopes: scopes))
+        XCTAssertEqual(registered.scopes, scopes)
+        let signed = try LatchkeyClient(
+            baseUrl: server.url, credential: Credential.jwtSigner(applicationId: app.id, keyId: registered.id, key: pair))
+        let me = try await signed.me()
+        XCTAssertEqual(me.credential.scopes, scopes)
+        XCTAssertEqual(me.permissions, scopes)
+
+        let limited = try await admin.accessKeys().create(
+            applicationId: app.id,
+            key: NewAccessKey(name: Support.unique("limited"), scopes: ["keys:create:own", "keys:view:own"]))
+        let asLimited = try LatchkeyClient(baseUrl: server.url, credential: Credential.accessKey(key: limited.key()))
+        do {
+            _ = try await asLimited.jwtKeys().create(
+                applicationId: app.id,
+                key: NewJwtKey(
+                    name: Support.unique("wider"), publicKey: .pem(pem: pair.publicPem()),
+                    scopes: ["keys:view:own", "keys:delete:any"]))
+            XCTFail("a key wider than its creator was registered")
+        } catch LatchkeyError.Forbidden(let status, let errorType, _, _, let fields, _) {
+            XCTAssertEqual(status, 403)
+            XCTAssertEqual(errorType, "forbidden")
+            XCTAssertEqual(fields.map { $0.name }, ["scopes"])
+            XCTAssertEqual(fields.map { $0.reason }, ["the acting credential lacks `keys:delete:any`"])
+        }
+    }
 }
 
 /// Counts calls from concurrent code (the pager's fetch closure is `@Sendable`).

@@ -9165,17 +9165,18 @@ public object FfiConverterTypeCredentialSummary: FfiConverterRustBuffer<Credenti
 
 
 /**
- * One invalid field of a `validation_error` (or a failing id of a bulk
- * delete).
+ * One field of a request an error is about: an invalid field of a
+ * `validation_error`, a failing id of a bulk delete, or, for `forbidden`, a
+ * permission the acting credential lacks for the grant the field asks for.
  */
 data class FieldError (
     /**
-     * The field (`name`, `scopes[1]`, `ids[0]`).
+     * The field (`name`, `scopes[1]`, `ids[0]`, `group_ids[0]`).
      */
     var `name`: kotlin.String
     , 
     /**
-     * What is wrong with it.
+     * What is wrong with it (for `forbidden`: which permission is lacked).
      */
     var `reason`: kotlin.String
     
@@ -9262,6 +9263,12 @@ data class JwtKey (
     var `expiration`: java.time.Instant?
     , 
     /**
+     * Scopes (immutable), as an access key's; empty means the application's
+     * full rights.
+     */
+    var `scopes`: List<kotlin.String>
+    , 
+    /**
      * The user it belongs to.
      */
     var `createdBy`: kotlin.String
@@ -9305,6 +9312,7 @@ public object FfiConverterTypeJwtKey: FfiConverterRustBuffer<JwtKey> {
             FfiConverterString.read(buf),
             FfiConverterTypeEffectiveKeyStatus.read(buf),
             FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterSequenceString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterTimestamp.read(buf),
             FfiConverterOptionalTimestamp.read(buf),
@@ -9322,6 +9330,7 @@ public object FfiConverterTypeJwtKey: FfiConverterRustBuffer<JwtKey> {
             FfiConverterString.allocationSize(value.`thumbprint`) +
             FfiConverterTypeEffectiveKeyStatus.allocationSize(value.`status`) +
             FfiConverterOptionalTimestamp.allocationSize(value.`expiration`) +
+            FfiConverterSequenceString.allocationSize(value.`scopes`) +
             FfiConverterString.allocationSize(value.`createdBy`) +
             FfiConverterTimestamp.allocationSize(value.`createdAt`) +
             FfiConverterOptionalTimestamp.allocationSize(value.`updatedAt`) +
@@ -9338,6 +9347,7 @@ public object FfiConverterTypeJwtKey: FfiConverterRustBuffer<JwtKey> {
             FfiConverterString.write(value.`thumbprint`, buf)
             FfiConverterTypeEffectiveKeyStatus.write(value.`status`, buf)
             FfiConverterOptionalTimestamp.write(value.`expiration`, buf)
+            FfiConverterSequenceString.write(value.`scopes`, buf)
             FfiConverterString.write(value.`createdBy`, buf)
             FfiConverterTimestamp.write(value.`createdAt`, buf)
             FfiConverterOptionalTimestamp.write(value.`updatedAt`, buf)
@@ -9860,6 +9870,13 @@ data class NewJwtKey (
     var `expiration`: java.time.Instant? = null 
     , 
     /**
+     * Scopes its tokens are limited to (immutable), under the same rules as
+     * an access key's: held by the owner, and nothing the calling credential
+     * cannot do.
+     */
+    var `scopes`: List<kotlin.String> = listOf() 
+    , 
+    /**
      * Another user (`usr_…`) to own it (needs `users:manage`).
      */
     var `createdBy`: kotlin.String? = null 
@@ -9884,6 +9901,7 @@ public object FfiConverterTypeNewJwtKey: FfiConverterRustBuffer<NewJwtKey> {
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterSequenceString.read(buf),
             FfiConverterOptionalString.read(buf),
         )
     }
@@ -9894,6 +9912,7 @@ public object FfiConverterTypeNewJwtKey: FfiConverterRustBuffer<NewJwtKey> {
             FfiConverterString.allocationSize(value.`description`) +
             FfiConverterOptionalString.allocationSize(value.`algorithm`) +
             FfiConverterOptionalTimestamp.allocationSize(value.`expiration`) +
+            FfiConverterSequenceString.allocationSize(value.`scopes`) +
             FfiConverterOptionalString.allocationSize(value.`createdBy`)
     )
 
@@ -9903,6 +9922,7 @@ public object FfiConverterTypeNewJwtKey: FfiConverterRustBuffer<NewJwtKey> {
             FfiConverterString.write(value.`description`, buf)
             FfiConverterOptionalString.write(value.`algorithm`, buf)
             FfiConverterOptionalTimestamp.write(value.`expiration`, buf)
+            FfiConverterSequenceString.write(value.`scopes`, buf)
             FfiConverterOptionalString.write(value.`createdBy`, buf)
     }
 }
@@ -11612,7 +11632,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         
@@ -11651,7 +11672,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         
@@ -11665,7 +11687,9 @@ sealed class LatchkeyException: kotlin.Exception() {
     }
     
     /**
-     * 403 `forbidden`: a permission is missing.
+     * 403 `forbidden`: a permission is missing, or the request would grant
+     * more than the calling credential holds: `fields` then names the
+     * request field and each permission lacked.
      */
     class Forbidden(
         
@@ -11690,7 +11714,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         
@@ -11729,7 +11754,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         
@@ -11768,7 +11794,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         
@@ -11807,7 +11834,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         
@@ -11846,7 +11874,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         
@@ -11885,7 +11914,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         
@@ -11924,7 +11954,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         
@@ -11963,7 +11994,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         
@@ -12002,7 +12034,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         
@@ -12041,7 +12074,8 @@ sealed class LatchkeyException: kotlin.Exception() {
         val `requestId`: kotlin.String?, 
         
         /**
-         * Each invalid field.
+         * The fields concerned (invalid ones; for `Forbidden`,
+         * each permission a refused grant lacks).
          */
         val `fields`: List<FieldError>, 
         

@@ -313,6 +313,43 @@ class ClientTest {
     }
 
     @Test
+    fun `a scoped JWT key narrows its tokens, and a grant beyond the caller is Forbidden naming what it lacks`(): Unit = runBlocking {
+        val app = newApplication(groupIds = listOf(administrators()))
+        val pair = Jwt.generateKeyPair("EdDSA")
+        val scopes = listOf("applications:view:own", "keys:view:own")
+        val registered = admin.jwtKeys().create(
+            app.id, NewJwtKey(name = unique("narrow"), publicKey = PublicKeyInput.Pem(pair.publicPem()), scopes = scopes),
+        )
+        assertEquals(scopes, registered.scopes)
+        assertEquals(scopes, admin.jwtKeys().get(app.id, registered.id).scopes)
+        // Its tokens hold the application's rights (Administrators) narrowed to the scopes.
+        val signed = LatchkeyClient(server.url, Credential.jwtSigner(app.id, registered.id, pair))
+        val me = signed.me()
+        assertEquals(registered.id, me.credential.id)
+        assertEquals(scopes, me.credential.scopes)
+        assertEquals(scopes, me.permissions)
+        signed.close()
+
+        // A credential may not register a key that could do more than it can.
+        val limited = admin.accessKeys().create(app.id, NewAccessKey(name = unique("limited"), scopes = listOf("keys:create:own", "keys:view:own")))
+        val asLimited = LatchkeyClient(server.url, Credential.accessKey(limited.key()))
+        val refused = assertThrows<LatchkeyException.Forbidden> {
+            runBlocking {
+                asLimited.jwtKeys().create(
+                    app.id,
+                    NewJwtKey(name = unique("wider"), publicKey = PublicKeyInput.Pem(pair.publicPem()), scopes = listOf("keys:view:own", "keys:delete:any")),
+                )
+            }
+        }
+        asLimited.close()
+        assertEquals(403.toUShort(), refused.status)
+        assertEquals("forbidden", refused.errorType)
+        assertEquals(listOf(FieldError(name = "scopes", reason = "the acting credential lacks `keys:delete:any`")), refused.fields)
+        assertEquals(listOf(registered.id), admin.jwtKeys().list(app.id).map { it.id })
+        admin.applications().delete(app.id)
+    }
+
+    @Test
     fun `users and policy groups with their members`(): Unit = runBlocking {
         val group = admin.policyGroups().create(NewPolicyGroup(name = unique("readers"), permissions = listOf("applications:view:any")))
         assertEquals(listOf("applications:view:any"), group.permissions)
