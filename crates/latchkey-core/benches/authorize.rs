@@ -17,7 +17,7 @@ fn principal() -> Principal {
     Principal {
         account_id: AccountId::from_u128(1),
         operator: false,
-        application_id: ApplicationId::from_u128(2),
+        application_id: Some(ApplicationId::from_u128(2)),
         user_id: UserId::from_u128(3),
         credential: Credential::AccessKey(AccessKeyId::from_u128(4)),
         permissions: effective_permissions([PermissionSet::tenant_all()], scopes, false),

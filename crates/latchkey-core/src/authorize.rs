@@ -4,7 +4,7 @@
 //! Objects of another account are always "not found", never "forbidden", so
 //! that a caller learns nothing about accounts it does not belong to.
 
-use crate::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, UserId};
+use crate::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, SessionId, UserId};
 use crate::permission::{Permission, PermissionSet, Reach, Subject, Verb};
 
 /// The credential a request authenticated with.
@@ -14,6 +14,8 @@ pub enum Credential {
     AccessKey(AccessKeyId),
     /// A JWT signed by a registered JWT key.
     JwtKey(JwtKeyId),
+    /// A person signed in to the console (see [`crate::session`]).
+    Session(SessionId),
 }
 
 /// The authenticated caller of a request.
@@ -23,8 +25,9 @@ pub struct Principal {
     pub account_id: AccountId,
     /// Whether that account is the operator account.
     pub operator: bool,
-    /// The credential's application.
-    pub application_id: ApplicationId,
+    /// The credential's application; none for a console session, which
+    /// acts as its user directly.
+    pub application_id: Option<ApplicationId>,
     /// The acting user: the one the credential belongs to (`created_by`).
     pub user_id: UserId,
     /// The credential itself.
@@ -217,7 +220,7 @@ mod tests {
         Principal {
             account_id: AccountId::from_u128(1),
             operator: false,
-            application_id: ApplicationId::from_u128(2),
+            application_id: Some(ApplicationId::from_u128(2)),
             user_id: UserId::from_u128(3),
             credential: Credential::AccessKey(AccessKeyId::from_u128(4)),
             permissions,

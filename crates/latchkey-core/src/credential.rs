@@ -89,7 +89,7 @@ impl CredentialContext {
             principal: Principal {
                 account_id: self.account.id,
                 operator,
-                application_id: self.application.id,
+                application_id: Some(self.application.id),
                 user_id: self.key_owner.id,
                 credential: self.state.credential,
                 permissions: effective_permissions(

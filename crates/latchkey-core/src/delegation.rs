@@ -10,7 +10,9 @@
 //! - an application or a user put into a group, on create, on update or
 //!   through the membership endpoints ([`admit_membership`],
 //!   [`admit_user_groups`]);
-//! - a group given permissions ([`admit_group_permissions`]).
+//! - a group given permissions ([`admit_group_permissions`]);
+//! - a password link handed out for a user ([`admit_password_link`]): whoever
+//!   holds it can act as that user.
 //!
 //! Each reduces to [`check`]: the rights a write would give a holder must be
 //! rights the actor holds, and an `:own` right given to the credentials of
@@ -405,6 +407,24 @@ pub fn admit_group_permissions(
     Ok(())
 }
 
+/// Admits handing out a password link for `user`, whose groups grant
+/// `user_rights`: the link lets its holder act as that user (the console
+/// session it opens has the user's rights), so those rights must be
+/// passable to that user, as for a new unscoped credential of theirs. A
+/// link for one's own user needs those rights too: a narrowly scoped key
+/// with `users:manage` cannot open a session with its user's full rights.
+/// The refusal names `id` (the user in the path).
+pub fn admit_password_link(
+    actor: &Actor,
+    user: UserId,
+    user_rights: PermissionSet,
+) -> Result<(), Refused> {
+    let Actor::Credential(actor) = actor else {
+        return Ok(());
+    };
+    check(actor, "id", user_rights, user)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,7 +447,7 @@ mod tests {
         Principal {
             account_id: AccountId::from_u128(1),
             operator: false,
-            application_id: ApplicationId::from_u128(2),
+            application_id: Some(ApplicationId::from_u128(2)),
             user_id: ME,
             credential: Credential::AccessKey(AccessKeyId::from_u128(4)),
             permissions: effective_permissions([permissions], PermissionSet::EMPTY, false),
@@ -713,6 +733,40 @@ mod tests {
                 .unwrap_err()
                 .field(),
             "created_by"
+        );
+    }
+
+    #[test]
+    fn a_password_link_needs_the_users_rights() {
+        let admin_rights = PermissionSet::tenant_all();
+        // A user manager cannot hand itself an administrator's rights.
+        let manager = Actor::Credential(actor(perms(&["users:manage", "keys:view:any"])));
+        let refused = admit_password_link(&manager, OTHER, admin_rights).unwrap_err();
+        assert_eq!(refused.field(), "id");
+        assert!(refused.lacking().contains(Permission::GroupsManage));
+        // An `:own` right of another user needs its `:any` form.
+        assert_eq!(
+            admit_password_link(&manager, OTHER, perms(&["keys:view:own"])),
+            Ok(())
+        );
+        assert_eq!(
+            admit_password_link(
+                &Actor::Credential(actor(perms(&["users:manage", "keys:view:own"]))),
+                OTHER,
+                perms(&["keys:view:own"])
+            ),
+            Err(Refused::Overreach {
+                field: "id".into(),
+                lacking: perms(&["keys:view:any"])
+            })
+        );
+        // A scoped key of the user itself cannot widen to the user's rights.
+        assert!(admit_password_link(&manager, ME, admin_rights).is_err());
+        let admin = Actor::Credential(actor(admin_rights));
+        assert_eq!(admit_password_link(&admin, OTHER, admin_rights), Ok(()));
+        assert_eq!(
+            admit_password_link(&Actor::System, OTHER, admin_rights),
+            Ok(())
         );
     }
 

@@ -196,6 +196,8 @@ id_kinds! {
     AccessKeyId, AccessKeyKind, "key_", "access key";
     /// Id of a JWT key; it is the `kid` of the tokens the key signs.
     JwtKeyId, JwtKeyKind, "jwk_", "JWT key";
+    /// Id of a console session (not its secret: the cookie holds a token).
+    SessionId, SessionKind, "ses_", "session";
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ChangeError;
 use crate::id::{AccountId, PolicyGroupId, UserId};
+use crate::password::Password;
 use crate::status::UserStatus;
 use crate::validation::ValidationErrors;
 
@@ -30,6 +31,10 @@ pub struct User {
     pub created_at: Timestamp,
     /// Last change.
     pub updated_at: Timestamp,
+    /// The console password, once set through a password link (absent
+    /// from the document until then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<Password>,
 }
 
 /// Input for a new user.
@@ -85,6 +90,7 @@ impl NewUser {
             group_ids: self.group_ids.clone(),
             created_at: now,
             updated_at: now,
+            password: None,
         })
     }
 }
@@ -125,6 +131,21 @@ impl User {
             self.status = UserStatus::Deleted;
             self.updated_at = now;
         }
+    }
+
+    /// Whether the user has a console password.
+    pub fn has_password(&self) -> bool {
+        self.password.is_some()
+    }
+
+    /// Sets a new console password; every session opened before ends.
+    pub fn set_password(&mut self, password: Password) -> Result<(), ChangeError> {
+        if self.status == UserStatus::Deleted {
+            return Err(ChangeError::UserDeleted);
+        }
+        self.updated_at = password.set_at;
+        self.password = Some(password);
+        Ok(())
     }
 
     /// Whether the user is active.

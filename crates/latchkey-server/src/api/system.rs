@@ -208,6 +208,8 @@ fn render_me(identity: &Identity, audience: &str) -> Bytes {
     let (object, id) = match principal.credential {
         latchkey_core::authorize::Credential::AccessKey(id) => ("access_key", id.to_string()),
         latchkey_core::authorize::Credential::JwtKey(id) => ("jwt_key", id.to_string()),
+        // `/v3` takes bearer credentials only; a session never gets here.
+        latchkey_core::authorize::Credential::Session(id) => ("session", id.to_string()),
     };
     let me = Me {
         object: "me",

@@ -44,6 +44,8 @@ impl UsageRecorder {
         match credential {
             Credential::AccessKey(id) => note(&mut pending.access_keys, id, at),
             Credential::JwtKey(id) => note(&mut pending.jwt_keys, id, at),
+            // A session notes its own last request (`Store::touch_session`).
+            Credential::Session(_) => {}
         }
     }
 
