@@ -6,12 +6,16 @@ use latchkey_core::credential::CredentialContext;
 use latchkey_core::delegation::Actor;
 use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::password::Password;
+use latchkey_core::password_link::PasswordLink;
 use latchkey_core::resource::{
     AccessKey, Account, AccountUpdate, Application, ApplicationUpdate, JwtKey, KeyUpdate,
     PolicyGroup, PolicyGroupUpdate, User, UserUpdate,
 };
 use latchkey_core::secret_hash::SecretHash;
+use latchkey_core::session::{Session, SessionContext};
 use latchkey_core::status::{ApplicationStatus, EffectiveKeyStatus, UserStatus};
+use latchkey_core::token::TokenDigest;
 use serde::{Deserialize, Serialize};
 
 use crate::StoreResult;
@@ -118,6 +122,15 @@ pub enum BulkDeleteStatus {
     Skipped,
 }
 
+/// A user who may sign in with an email, and their account.
+#[derive(Debug, Clone)]
+pub struct SignInCandidate {
+    /// An active user with a password.
+    pub user: User,
+    /// Its account.
+    pub account: Account,
+}
+
 /// Whether a creation must respect the plan limit. Only the recovery path
 /// (`latchkey admin mint-key`) ignores it: an operator locked out of a full
 /// admin application must still get in.
@@ -215,6 +228,45 @@ pub trait Store: Send + Sync + 'static {
         account_id: AccountId,
         id: UserId,
     ) -> StoreResult<latchkey_core::permission::PermissionSet>;
+
+    // --- people: passwords, password links, console sessions ---------------
+
+    /// Stores a new password link for its user, withdrawing the user's
+    /// earlier links. The user must be an active user of the link's account,
+    /// and the delegation rule must admit handing out the user's rights
+    /// ([`latchkey_core::delegation::admit_password_link`]). Returns the user.
+    async fn create_password_link(&self, actor: &Actor, link: PasswordLink) -> StoreResult<User>;
+    /// The active user a password link that still works at `now` is for.
+    async fn password_link_user(
+        &self,
+        digest: TokenDigest,
+        now: Timestamp,
+    ) -> StoreResult<Option<User>>;
+    /// Sets the password of a link's user and uses the link up, at once:
+    /// `NotFound` when there is no such link, or it expired, or its user is
+    /// no longer active. Every link of the user is withdrawn; sessions opened
+    /// before end (their password changed). Returns the user.
+    async fn redeem_password_link(
+        &self,
+        digest: TokenDigest,
+        password: Password,
+        now: Timestamp,
+    ) -> StoreResult<User>;
+    /// The active users with this email (compared case-insensitively) that
+    /// have a password, in every account, with their accounts.
+    async fn sign_in_candidates(&self, email: &str) -> StoreResult<Vec<SignInCandidate>>;
+    /// Stores a session just signed in; `Conflict` when its user changed
+    /// since the password was checked (deleted, a group left, a new
+    /// password). Sessions that timed out (anyone's) are removed meanwhile.
+    async fn create_session(&self, session: Session, now: Timestamp) -> StoreResult<()>;
+    /// A session with its account, its user and the user's groups'
+    /// permissions, read in one snapshot; `None` when there is no such session.
+    async fn session_context(&self, digest: TokenDigest) -> StoreResult<Option<SessionContext>>;
+    /// Notes a session's last request. Bookkeeping: nothing cached depends
+    /// on it, so it announces no change.
+    async fn touch_session(&self, digest: TokenDigest, now: Timestamp) -> StoreResult<()>;
+    /// Removes a session (signed out, or found ended); no error when absent.
+    async fn delete_session(&self, digest: TokenDigest) -> StoreResult<()>;
 
     // --- policy groups ----------------------------------------------------
 

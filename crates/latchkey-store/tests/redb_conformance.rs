@@ -15,6 +15,7 @@ fn fresh() -> (Arc<dyn Store>, tempfile::TempDir) {
 }
 
 conformance_tests!(fresh());
+people_conformance_tests!(fresh());
 export_conformance_tests!(fresh());
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

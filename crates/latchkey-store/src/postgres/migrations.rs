@@ -17,13 +17,19 @@ struct Migration {
 }
 
 /// Every migration, oldest first. Never edit a released one: add the next.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("../../migrations/0001_initial.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("../../migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("../../migrations/0002_console_people.sql"),
+    },
+];
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// Any fixed number: the advisory lock that serializes concurrent migrations.
 const MIGRATION_LOCK: i64 = 0x6c61_7463_686b_6579; // "latchkey"

@@ -27,6 +27,7 @@ mod keys;
 pub mod listener;
 pub mod migrations;
 mod outage;
+mod people;
 mod rows;
 mod store_impl;
 mod users;

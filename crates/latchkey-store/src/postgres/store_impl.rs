@@ -7,20 +7,24 @@ use latchkey_core::credential::CredentialContext;
 use latchkey_core::delegation::Actor;
 use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::password::Password;
+use latchkey_core::password_link::PasswordLink;
 use latchkey_core::permission::PermissionSet;
 use latchkey_core::resource::{
     AccessKey, Account, AccountUpdate, Application, ApplicationUpdate, JwtKey, KeyUpdate,
     PolicyGroup, PolicyGroupUpdate, User, UserUpdate,
 };
 use latchkey_core::secret_hash::SecretHash;
+use latchkey_core::session::{Session, SessionContext};
 use latchkey_core::status::{ApplicationStatus, UserStatus};
+use latchkey_core::token::TokenDigest;
 
 use super::tx::Mode;
-use super::{PgStore, accounts, applications, credentials, export, groups, keys, users};
+use super::{PgStore, accounts, applications, credentials, export, groups, keys, people, users};
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
-    AccountBundle, AppScope, BulkDeleteReport, ChangeFeed, KeyFilter, LimitPolicy, Members, Store,
-    StoreResult, StoredAccessKey,
+    AccountBundle, AppScope, BulkDeleteReport, ChangeFeed, KeyFilter, LimitPolicy, Members,
+    SignInCandidate, Store, StoreResult, StoredAccessKey,
 };
 
 #[async_trait]
@@ -122,6 +126,65 @@ impl Store for PgStore {
     ) -> StoreResult<PermissionSet> {
         transaction!(self, Mode::Read, |tx| users::permissions(
             &tx, account_id, id
+        )
+        .await?)
+    }
+
+    async fn create_password_link(&self, actor: &Actor, link: PasswordLink) -> StoreResult<User> {
+        // Nothing cached depends on a link: it announces nothing.
+        transaction!(self, Mode::Bookkeeping, |tx| people::create_password_link(
+            &tx, actor, &link
+        )
+        .await?)
+    }
+    async fn password_link_user(
+        &self,
+        digest: TokenDigest,
+        now: Timestamp,
+    ) -> StoreResult<Option<User>> {
+        transaction!(self, Mode::Read, |tx| people::password_link_user(
+            &tx, &digest, now
+        )
+        .await?)
+    }
+    async fn redeem_password_link(
+        &self,
+        digest: TokenDigest,
+        password: Password,
+        now: Timestamp,
+    ) -> StoreResult<User> {
+        // The user's record changes (`has_password`): announced as a change
+        // of every account, since the link names none before it is read.
+        transaction!(self, Mode::Write, |tx| people::redeem_password_link(
+            &tx, &digest, &password, now
+        )
+        .await?)
+    }
+    async fn sign_in_candidates(&self, email: &str) -> StoreResult<Vec<SignInCandidate>> {
+        transaction!(self, Mode::Read, |tx| people::sign_in_candidates(
+            &tx, email
+        )
+        .await?)
+    }
+    async fn create_session(&self, session: Session, now: Timestamp) -> StoreResult<()> {
+        transaction!(self, Mode::Bookkeeping, |tx| people::create_session(
+            &tx, &session, now
+        )
+        .await?)
+    }
+    async fn session_context(&self, digest: TokenDigest) -> StoreResult<Option<SessionContext>> {
+        transaction!(self, Mode::Read, |tx| people::session_context(&tx, &digest)
+            .await?)
+    }
+    async fn touch_session(&self, digest: TokenDigest, now: Timestamp) -> StoreResult<()> {
+        transaction!(self, Mode::Bookkeeping, |tx| people::touch_session(
+            &tx, &digest, now
+        )
+        .await?)
+    }
+    async fn delete_session(&self, digest: TokenDigest) -> StoreResult<()> {
+        transaction!(self, Mode::Bookkeeping, |tx| people::delete_session(
+            &tx, &digest
         )
         .await?)
     }

@@ -17,6 +17,7 @@ mod export;
 mod groups;
 mod jwt_keys;
 mod keys;
+mod people;
 mod store_impl;
 mod tables;
 mod tx;
@@ -30,8 +31,12 @@ use redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable, WriteTran
 use crate::{StoreError, StoreResult};
 use tables::{META, SCHEMA_VERSION_KEY};
 
-/// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 1;
+/// The schema version this build reads and writes. 2: users may carry a
+/// console password, and the `sessions` and `password_links` tables exist
+/// (a version-1 file is upgraded at open by creating them; a build that
+/// knows only version 1 would drop passwords when it rewrote a user, so it
+/// must refuse the file).
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// The embedded store. Cheap to clone; clones share the open file.
 #[derive(Clone)]
@@ -83,9 +88,12 @@ impl RedbStore {
                     supported: SCHEMA_VERSION,
                 })
             }
-            // Older versions would be migrated here, in this transaction.
+            // Older versions are migrated here, in this transaction: so far
+            // every upgrade only adds tables, which `create_all` makes.
             _ => {
                 tables::create_all(&txn)?;
+                txn.open_table(META)?
+                    .insert(SCHEMA_VERSION_KEY, SCHEMA_VERSION)?;
                 txn.commit()?;
                 Ok(())
             }

@@ -11,19 +11,23 @@ use latchkey_core::credential::CredentialContext;
 use latchkey_core::delegation::Actor;
 use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::password::Password;
+use latchkey_core::password_link::PasswordLink;
 use latchkey_core::permission::PermissionSet;
 use latchkey_core::resource::{
     AccessKey, Account, AccountUpdate, Application, ApplicationUpdate, JwtKey, KeyUpdate,
     PolicyGroup, PolicyGroupUpdate, User, UserUpdate,
 };
 use latchkey_core::secret_hash::SecretHash;
+use latchkey_core::session::{Session, SessionContext};
 use latchkey_core::status::{ApplicationStatus, UserStatus};
+use latchkey_core::token::TokenDigest;
 
 use super::RedbStore;
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
-    AccountBundle, AppScope, BulkDeleteReport, KeyFilter, LimitPolicy, Members, Store, StoreError,
-    StoreResult, StoredAccessKey,
+    AccountBundle, AppScope, BulkDeleteReport, KeyFilter, LimitPolicy, Members, SignInCandidate,
+    Store, StoreError, StoreResult, StoredAccessKey,
 };
 
 impl RedbStore {
@@ -120,6 +124,47 @@ impl Store for RedbStore {
         id: UserId,
     ) -> StoreResult<PermissionSet> {
         self.user_permissions_now(account_id, id)
+    }
+
+    async fn create_password_link(&self, actor: &Actor, link: PasswordLink) -> StoreResult<User> {
+        let actor = actor.clone();
+        self.blocking(move |s| s.create_password_link_now(&actor, &link))
+            .await
+    }
+    async fn password_link_user(
+        &self,
+        digest: TokenDigest,
+        now: Timestamp,
+    ) -> StoreResult<Option<User>> {
+        self.password_link_user_now(&digest, now)
+    }
+    async fn redeem_password_link(
+        &self,
+        digest: TokenDigest,
+        password: Password,
+        now: Timestamp,
+    ) -> StoreResult<User> {
+        self.blocking(move |s| s.redeem_password_link_now(&digest, password, now))
+            .await
+    }
+    async fn sign_in_candidates(&self, email: &str) -> StoreResult<Vec<SignInCandidate>> {
+        let email = email.to_owned();
+        self.blocking(move |s| s.sign_in_candidates_now(&email))
+            .await
+    }
+    async fn create_session(&self, session: Session, now: Timestamp) -> StoreResult<()> {
+        self.blocking(move |s| s.create_session_now(&session, now))
+            .await
+    }
+    async fn session_context(&self, digest: TokenDigest) -> StoreResult<Option<SessionContext>> {
+        self.session_context_now(&digest)
+    }
+    async fn touch_session(&self, digest: TokenDigest, now: Timestamp) -> StoreResult<()> {
+        self.blocking(move |s| s.touch_session_now(&digest, now))
+            .await
+    }
+    async fn delete_session(&self, digest: TokenDigest) -> StoreResult<()> {
+        self.blocking(move |s| s.delete_session_now(&digest)).await
     }
 
     async fn create_group(&self, actor: &Actor, group: PolicyGroup) -> StoreResult<PolicyGroup> {

@@ -55,10 +55,21 @@ pub(super) const JWT_KEYS_BY_APPLICATION: Index = TableDefinition::new("jwt_keys
 pub(super) const JWT_KEYS_BY_ACCOUNT: Index = TableDefinition::new("jwt_keys_by_account");
 pub(super) const JWT_KEY_NAMES: Names = TableDefinition::new("jwt_key_names");
 
+/// `token digest → JSON record`: records looked up by the digest of a token
+/// a person holds (sessions, password links).
+pub(super) type ByDigest = TableDefinition<'static, &'static [u8], &'static [u8]>;
+
+/// Console sessions, by the digest of their cookie's token.
+pub(super) const SESSIONS: ByDigest = TableDefinition::new("sessions");
+/// Password links not yet used, by the digest of their token.
+pub(super) const PASSWORD_LINKS: ByDigest = TableDefinition::new("password_links");
+
 /// Creates every table that does not exist yet, so that reads never meet a
 /// missing table (redb creates a table on its first write only).
 pub(super) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::TableError> {
     txn.open_table(OPERATOR)?;
+    txn.open_table(SESSIONS)?;
+    txn.open_table(PASSWORD_LINKS)?;
     for records in [ACCOUNTS, USERS, GROUPS, APPLICATIONS, ACCESS_KEYS, JWT_KEYS] {
         txn.open_table(records)?;
     }

@@ -276,6 +276,27 @@ fn body(export: &str) -> Vec<&str> {
 
 pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn Store>) {
     let p = populate(&*source).await;
+    // A console password travels with its user (sessions and links do not).
+    let (link, token) =
+        latchkey_core::password_link::PasswordLink::issue(&p.operator.admin, now()).unwrap();
+    source
+        .create_password_link(&Actor::System, link)
+        .await
+        .unwrap();
+    let password = latchkey_core::password::Password::hash(
+        "correct horse battery",
+        &latchkey_core::secret_hash::HashParams::default(),
+        now(),
+    )
+    .unwrap();
+    source
+        .redeem_password_link(
+            token.digest(latchkey_core::token::TokenUse::PasswordLink),
+            password,
+            now(),
+        )
+        .await
+        .unwrap();
     let taken = now();
     let first = export_text(&*source, taken).await;
     let (header, set) = read_export(first.as_bytes()).unwrap();
@@ -298,6 +319,21 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
     );
 
     target.import_all(set).await.unwrap();
+    let admin = target
+        .get_user(p.operator.account.id, p.operator.admin.id)
+        .await
+        .unwrap();
+    assert!(
+        admin
+            .password
+            .as_ref()
+            .is_some_and(|stored| stored.verify("correct horse battery")),
+        "the password's hash travels"
+    );
+    assert_eq!(
+        target.sign_in_candidates(&admin.email).await.unwrap().len(),
+        1
+    );
     let second = export_text(&*target, now()).await;
     assert_eq!(
         body(&second),

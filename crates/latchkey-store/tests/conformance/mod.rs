@@ -4,6 +4,7 @@
 #![allow(missing_docs)]
 
 pub mod export;
+pub mod people;
 
 use latchkey_core::delegation::Actor;
 use std::sync::Arc;
@@ -36,6 +37,7 @@ pub struct Tenant {
     pub admin_app: Application,
     pub admin_key: AccessKey,
     pub key_string: String,
+    pub administrators: latchkey_core::id::PolicyGroupId,
 }
 
 impl Tenant {
@@ -71,6 +73,7 @@ pub async fn tenant(
         admin_app: bundle.admin_application.clone(),
         admin_key: bundle.admin_key.key.clone(),
         key_string: generated.key().to_owned(),
+        administrators: bundle.administrators.id,
     };
     store.create_account(bundle).await.unwrap();
     tenant
