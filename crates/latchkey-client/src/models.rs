@@ -88,6 +88,10 @@ pub struct User {
     pub status: UserStatus,
     /// Policy groups the user belongs to.
     pub group_ids: Vec<PolicyGroupId>,
+    /// Whether the user has set a console password (through a password
+    /// link). Servers older than the console do not send it: `false`.
+    #[serde(default)]
+    pub has_password: bool,
     /// Creation time.
     pub created_at: Timestamp,
     /// Last change.

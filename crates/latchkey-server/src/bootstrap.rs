@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use jiff::Timestamp;
 use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, UserId};
 use latchkey_core::list::PageRequest;
@@ -36,6 +36,8 @@ pub struct Bootstrapped {
     pub access_key_id: AccessKeyId,
     /// The admin access key, shown once.
     pub key: String,
+    /// The one-time link that sets the admin user's console password.
+    pub password_link: String,
 }
 
 impl fmt::Debug for Bootstrapped {
@@ -66,13 +68,13 @@ pub async fn bootstrap(
     }
     .build(true, now)
     .map_err(|errors| anyhow!("{errors}"))?;
-    let api_host = api_host.to_owned();
+    let key_host = api_host.to_owned();
     let (bundle, generated) = tokio::task::spawn_blocking(move || {
-        AccountBundle::build(account, DEFAULT_ADMIN_EMAIL, &api_host, &params, now)
+        AccountBundle::build(account, DEFAULT_ADMIN_EMAIL, &key_host, &params, now)
     })
     .await?
     .context("creating the operator account")?;
-    let bootstrapped = Bootstrapped {
+    let mut bootstrapped = Bootstrapped {
         account_id: bundle.account.id,
         plan: bundle.account.plan,
         admin_user_id: bundle.admin_user.id,
@@ -80,9 +82,25 @@ pub async fn bootstrap(
         admin_application_id: bundle.admin_application.id,
         access_key_id: bundle.admin_key.key.id,
         key: generated.key().to_owned(),
+        password_link: String::new(),
     };
     match store.create_account(bundle).await {
-        Ok(()) => Ok(Some(bootstrapped)),
+        Ok(()) => {
+            // Nobody has a password yet: the admin user's first one is set
+            // through this link (the server itself hands it out).
+            let link = crate::password_links::issue(
+                store,
+                &latchkey_core::delegation::Actor::System,
+                bootstrapped.account_id,
+                bootstrapped.admin_user_id,
+                api_host,
+                now,
+            )
+            .await
+            .context("making the admin user's password link")?;
+            bootstrapped.password_link = link.url;
+            Ok(Some(bootstrapped))
+        }
         // Replicas starting together on one empty database: another one
         // bootstrapped first, and its key is the one shown.
         Err(StoreError::Conflict(_)) if store.operator_account().await?.is_some() => Ok(None),
@@ -104,7 +122,12 @@ pub fn bootstrap_message(b: &Bootstrapped) -> String {
          \n    {key}\
          \n\
          \nUse it as `Authorization: Bearer <key>`. A lost key cannot be shown again;\
-         \nmint a new one with `latchkey admin mint-key --data <FILE>` while the server is stopped.\n\n",
+         \nmint a new one with `latchkey admin mint-key --data <FILE>` while the server is stopped.\n\
+         \nCONSOLE: open this link within 24 hours to set the admin user's password (it works once):\
+         \n\
+         \n    {link}\
+         \n\
+         \nThen sign in at {console} as {email}. A new link: `latchkey admin password-link --email {email}`.\n\n",
         plan = b.plan.as_str(),
         account = b.account_id,
         user = b.admin_user_id,
@@ -112,7 +135,64 @@ pub fn bootstrap_message(b: &Bootstrapped) -> String {
         app = b.admin_application_id,
         key_id = b.access_key_id,
         key = b.key,
+        link = b.password_link,
+        console = console_url(&b.password_link),
     )
+}
+
+/// The console's address, from a password link on the same server.
+fn console_url(link: &str) -> String {
+    match link.find(latchkey_core::password_link::CONSOLE_PATH) {
+        Some(at) => format!("{}/console", &link[..at]),
+        None => "/console".to_owned(),
+    }
+}
+
+/// Prints a new password link for the user with `email` in `account` (the
+/// operator's when `None`): `latchkey admin password-link`.
+pub async fn password_link(
+    store: &dyn Store,
+    email: &str,
+    account: Option<AccountId>,
+    public_url: &str,
+) -> Result<crate::password_links::IssuedLink> {
+    let account_id = match account {
+        Some(id) => store.get_account(id).await.context("no such account")?.id,
+        None => {
+            store
+                .operator_account()
+                .await?
+                .ok_or_else(|| {
+                    anyhow!("the store holds no account yet: start `latchkey serve` once")
+                })?
+                .id
+        }
+    };
+    let wanted = email.to_lowercase();
+    let mut page = PageRequest::first(1000);
+    let user = loop {
+        let found = store.list_users(account_id, None, page).await?;
+        if let Some(user) = found
+            .data
+            .iter()
+            .find(|user| user.email.to_lowercase() == wanted)
+        {
+            break user.clone();
+        }
+        match (found.has_more, found.data.last()) {
+            (true, Some(last)) => page.after = Some(last.id),
+            _ => bail!("no active user with the email {email} in account {account_id}"),
+        }
+    };
+    Ok(crate::password_links::issue(
+        store,
+        &latchkey_core::delegation::Actor::System,
+        account_id,
+        user.id,
+        public_url,
+        Timestamp::now(),
+    )
+    .await?)
 }
 
 /// A key minted by `latchkey admin mint-key`. `Debug` never shows the key.

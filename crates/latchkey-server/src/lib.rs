@@ -13,6 +13,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod connections;
 pub mod error;
+pub mod password_links;
 pub mod runtime;
 pub mod serve;
 pub mod state;

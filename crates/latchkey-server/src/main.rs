@@ -129,6 +129,21 @@ enum AdminCommand {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         api_host: String,
     },
+    /// Print a new one-time link that sets a user's console password (valid
+    /// 24 hours; the user's earlier links stop working).
+    PasswordLink {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+        /// The user's account (`acc_…`) [default: the operator account].
+        #[arg(long)]
+        account: Option<latchkey_core::id::AccountId>,
+        /// The server's public base URL, that the link starts with.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
     /// Write every record of the store as JSON lines (key secrets stay
     /// hashed), to move it into another store with `admin import`.
     Export {
@@ -246,6 +261,15 @@ fn main() -> ExitCode {
                 command: AdminCommand::MintKey { store, api_host },
             } => mint_key(store.location(), api_host).await,
             Command::Admin {
+                command:
+                    AdminCommand::PasswordLink {
+                        store,
+                        email,
+                        account,
+                        public_url,
+                    },
+            } => password_link(store.location(), &email, account, &public_url).await,
+            Command::Admin {
                 command: AdminCommand::Export { store, out },
             } => {
                 let counts = transfer::export(&store.location(), &Stream::parse(&out)).await?;
@@ -290,6 +314,32 @@ async fn mint_key(location: StoreLocation, api_host: String) -> anyhow::Result<(
     println!(
         "New admin access key {} for application {} (shown this once; store it now):\n\n    {}\n",
         minted.access_key_id, minted.application_id, minted.key
+    );
+    Ok(())
+}
+
+async fn password_link(
+    location: StoreLocation,
+    email: &str,
+    account: Option<latchkey_core::id::AccountId>,
+    public_url: &str,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if let StoreLocation::Redb(data) = &location
+        && !data.exists()
+    {
+        anyhow::bail!("no data file at {}", data.display());
+    }
+    let store = location.open().await.with_context(|| match &location {
+        StoreLocation::Redb(_) => "is the server still running? stop it first",
+        StoreLocation::Postgres(_) => "the database must be reachable",
+    })?;
+    let link =
+        latchkey_server::bootstrap::password_link(store.as_ref(), email, account, public_url)
+            .await?;
+    println!(
+        "Password link for {} ({}), valid until {} and once only:\n\n    {}\n",
+        link.user.email, link.user.id, link.expires_at, link.url
     );
     Ok(())
 }

@@ -16,6 +16,11 @@ fn redact_bootstrap(output: &str, server: &Server) -> String {
         let rest = &word[trimmed.len()..];
         let replaced = if trimmed.starts_with("ak_") {
             "[KEY]".to_owned()
+        } else if let Some((link, _)) = trimmed.split_once("?token=") {
+            format!(
+                "{}?token=[TOKEN]",
+                link.replace(&server.url, "http://[ADDR]")
+            )
         } else if let Some((prefix, _)) = trimmed
             .split_once('_')
             .filter(|(p, body)| ["acc", "usr", "app", "key"].contains(p) && body.len() == 22)
@@ -54,6 +59,7 @@ async fn first_start_prints_the_admin_key_once_and_it_answers_me() {
     let server = server.restart();
     assert!(server.admin_key.is_empty(), "{}", server.startup);
     assert!(!server.startup.contains("ak_"));
+    assert!(!server.startup.contains("token="));
 }
 
 #[tokio::test]

@@ -6,11 +6,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use latchkey_core::authorize::{Action, Target, authorize};
-use latchkey_core::id::{PolicyGroupId, UserKind};
+use latchkey_core::id::{PolicyGroupId, UserId, UserKind};
 use latchkey_core::resource::{NewUser, UserUpdate};
 use latchkey_core::status::UserStatus;
 use latchkey_core::validation::ValidationErrors;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -26,6 +26,25 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users, create_user))
         .routes(routes!(get_user, update_user, delete_user))
+        .routes(routes!(create_password_link))
+}
+
+/// A one-time link that sets a user's console password.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = PasswordLink)]
+pub struct PasswordLinkView {
+    /// Always `password_link`.
+    #[schema(example = "password_link")]
+    pub object: &'static str,
+    /// The user whose password it sets (`usr_…`).
+    #[schema(value_type = String)]
+    pub user_id: UserId,
+    /// The link, shown this once: whoever opens it can set the user's
+    /// password and act as the user. It works once.
+    pub url: String,
+    /// When it stops working (24 hours after it was made).
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: Timestamp,
 }
 
 /// A new user.
@@ -186,4 +205,45 @@ async fn delete_user(
         .await?;
     state.changed(principal.account_id);
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Makes a one-time link that sets a user's console password, valid 24
+/// hours; the user's earlier links stop working. Needs `users:manage`, and,
+/// since whoever holds the link can act as the user, the user's rights must
+/// be the caller's to give (the delegation rule: a 403 naming `id`
+/// otherwise). Setting a password through it ends the user's console
+/// sessions.
+#[utoipa::path(post, path = "/v3/users/{id}/password-link", tag = "users",
+    params(("id" = String, Path, description = "User id (`usr_…`).")),
+    responses((status = 201, description = "The link, shown this once.", body = PasswordLinkView), Errors))]
+async fn create_password_link(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<(StatusCode, Json<PasswordLinkView>)> {
+    let principal = caller.principal();
+    authorize(
+        principal,
+        Action::ManageUsers,
+        Target::Account(principal.account_id),
+    )?;
+    let id = path_id::<UserKind>(&id)?;
+    let issued = crate::password_links::issue(
+        state.store.as_ref(),
+        &caller.actor(),
+        principal.account_id,
+        id,
+        &state.config.public_url,
+        Timestamp::now(),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PasswordLinkView {
+            object: "password_link",
+            user_id: issued.user.id,
+            url: issued.url,
+            expires_at: issued.expires_at,
+        }),
+    ))
 }

@@ -152,6 +152,8 @@ pub struct UserView {
     /// Policy groups the user belongs to.
     #[schema(value_type = Vec<String>)]
     pub group_ids: Vec<latchkey_core::id::PolicyGroupId>,
+    /// Whether the user has set a console password (through a password link).
+    pub has_password: bool,
     /// Creation time.
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
@@ -165,6 +167,7 @@ impl From<User> for UserView {
         UserView {
             object: "user",
             id: user.id,
+            has_password: user.has_password(),
             email: user.email,
             name: user.name,
             status: user.status,

@@ -121,6 +121,8 @@ pub struct Server {
     pub url: String,
     /// The admin key printed at bootstrap (empty on later starts).
     pub admin_key: String,
+    /// The admin user's password link printed at bootstrap (empty on later starts).
+    pub password_link: String,
     /// stdout up to and including the "listening" line.
     pub startup: String,
     pub dir: Arc<tempfile::TempDir>,
@@ -275,10 +277,16 @@ impl Server {
             .find(|w| w.starts_with("ak_"))
             .unwrap_or_default()
             .to_owned();
+        let password_link = startup
+            .split_whitespace()
+            .find(|w| w.contains("/console/password?token="))
+            .unwrap_or_default()
+            .to_owned();
         Server {
             child: Some(child),
             url,
             admin_key,
+            password_link,
             startup,
             dir,
             database,
