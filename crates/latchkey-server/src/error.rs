@@ -132,6 +132,20 @@ impl ApiError {
         ApiError::Validation(ValidationErrors::single(name, message))
     }
 
+    /// The status, the sentence and the named fields of the error, as its
+    /// response would carry them (for pages that show errors their own
+    /// way: the console).
+    pub fn describe(&self) -> (StatusCode, String, Vec<FieldError>) {
+        let fields = match self {
+            ApiError::Validation(errors) => errors.fields.clone(),
+            ApiError::Conflict { fields, .. } | ApiError::Forbidden { fields, .. } => {
+                fields.clone()
+            }
+            _ => Vec::new(),
+        };
+        (self.status(), self.message(), fields)
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             ApiError::Validation(_) => StatusCode::BAD_REQUEST,

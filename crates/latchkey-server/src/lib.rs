@@ -12,6 +12,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod config;
 pub mod connections;
+pub mod console;
 pub mod error;
 pub mod password_links;
 pub mod runtime;

@@ -20,6 +20,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// argon2id parameters for new secrets.
     pub hash_params: HashParams,
+    /// The console's own state (sign-in limits, password hashing).
+    pub console: Arc<crate::console::Console>,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
         AppState {
             store,
             auth,
+            console: Arc::new(crate::console::Console::new(&config)),
             config: Arc::new(config),
             hash_params: HashParams::default(),
         }

@@ -6,13 +6,18 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use latchkey_core::id::{AccessKeyId, AccessKeyKind, ApplicationKind, UserId};
+use latchkey_core::authorize::Principal;
+use latchkey_core::delegation::Actor;
+use latchkey_core::id::{AccessKeyId, AccessKeyKind, ApplicationId, ApplicationKind, UserId};
+use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::permission::{Subject, Verb};
+use latchkey_core::resource::AccessKey;
 use latchkey_core::resource::{KeyUpdate, NewAccessKey};
 use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
 use latchkey_core::validation::{FieldError, ValidationErrors, double_option};
 use latchkey_store::{
-    BulkDeleteStatus, IssueError, KeyFilter, KeyOwner, LimitPolicy, StoredAccessKey,
+    BulkDeleteReport, BulkDeleteStatus, IssueError, KeyFilter, KeyOwner, LimitPolicy,
+    StoredAccessKey,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -123,7 +128,7 @@ pub struct BulkDeleteItem {
     pub status: &'static str,
 }
 
-fn bulk_status(status: BulkDeleteStatus) -> &'static str {
+pub(crate) fn bulk_status(status: BulkDeleteStatus) -> &'static str {
     match status {
         BulkDeleteStatus::Deleted => "deleted",
         BulkDeleteStatus::NotFound => "not_found",
@@ -187,6 +192,24 @@ async fn list_keys(
     status: Option<&str>,
     paging: PageQuery,
 ) -> ApiResult<Json<List<AccessKeyView>>> {
+    let (found, page, now) = list(state, scope, application_id, status, paging).await?;
+    Ok(Json(List::new(
+        found,
+        &page,
+        |k| k.id.to_string(),
+        |k| AccessKeyView::new(k, now),
+    )))
+}
+
+/// A page of access keys within `scope` (shared with the console), with
+/// the request it answers and the instant statuses were decided at.
+pub(crate) async fn list(
+    state: &AppState,
+    scope: latchkey_store::AppScope,
+    application_id: Option<latchkey_core::id::ApplicationId>,
+    status: Option<&str>,
+    paging: PageQuery,
+) -> ApiResult<(Page<AccessKey>, PageRequest<AccessKeyId>, Timestamp)> {
     let mut errors = ValidationErrors::new();
     let page = paging.page::<AccessKeyKind>(&mut errors);
     let status: Option<EffectiveKeyStatus> = status_filter(status, KEY_STATUSES, &mut errors);
@@ -200,12 +223,7 @@ async fn list_keys(
         .store
         .list_access_keys(scope, filter, page, now)
         .await?;
-    Ok(Json(List::new(
-        found,
-        &page,
-        |k| k.id.to_string(),
-        |k| AccessKeyView::new(k, now),
-    )))
+    Ok((found, page, now))
 }
 
 /// Creates an access key within the application's limit. The answer holds
@@ -219,11 +237,7 @@ async fn create_access_key(
     ApiPath(application): ApiPath<String>,
     ApiJson(input): ApiJson<CreateAccessKey>,
 ) -> ApiResult<(StatusCode, Json<CreatedAccessKeyView>)> {
-    let principal = caller.principal();
-    let owner = input.created_by.unwrap_or(principal.user_id);
-    let scope = reach(principal, Subject::Keys, &[Verb::Create])?;
     let application = path_id::<ApplicationKind>(&application)?;
-    let now = Timestamp::now();
     let input = NewAccessKey {
         name: input.name,
         description: input.description,
@@ -231,6 +245,27 @@ async fn create_access_key(
         expiration: input.expiration,
         created_by: input.created_by,
     };
+    let (key, secret, now) = create(&state, caller.principal(), application, input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedAccessKeyView {
+            key: AccessKeyView::new(key, now),
+            secret,
+        }),
+    ))
+}
+
+/// Creates an access key as `principal` (shared with the console): the
+/// stored key, its full key string (shown once) and the creation instant.
+pub(crate) async fn create(
+    state: &AppState,
+    principal: &Principal,
+    application: ApplicationId,
+    input: NewAccessKey,
+) -> ApiResult<(AccessKey, String, Timestamp)> {
+    let owner = input.created_by.unwrap_or(principal.user_id);
+    let scope = reach(principal, Subject::Keys, &[Verb::Create])?;
+    let now = Timestamp::now();
     input.validate(now)?;
     let key_owner = KeyOwner {
         account_id: principal.account_id,
@@ -253,15 +288,15 @@ async fn create_access_key(
     })?;
     let key = state
         .store
-        .create_access_key(&caller.actor(), scope, stored, LimitPolicy::Enforce, now)
+        .create_access_key(
+            &Actor::Credential(principal.clone()),
+            scope,
+            stored,
+            LimitPolicy::Enforce,
+            now,
+        )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CreatedAccessKeyView {
-            key: AccessKeyView::new(key, now),
-            secret: generated.key().to_owned(),
-        }),
-    ))
+    Ok((key, generated.key().to_owned(), now))
 }
 
 /// An access key of an application.
@@ -274,11 +309,21 @@ async fn get_access_key(
     caller: Caller,
     ApiPath((application, key)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<AccessKeyView>> {
-    let scope = reach(caller.principal(), Subject::Keys, &[Verb::View])?;
     let application = path_id::<ApplicationKind>(&application)?;
     let key = path_id::<AccessKeyKind>(&key)?;
-    let key = state.store.get_access_key(scope, application, key).await?;
+    let key = get(&state, caller.principal(), application, key).await?;
     Ok(Json(AccessKeyView::new(key, Timestamp::now())))
+}
+
+/// An access key, as `principal` may view it (shared with the console).
+pub(crate) async fn get(
+    state: &AppState,
+    principal: &Principal,
+    application: ApplicationId,
+    key: AccessKeyId,
+) -> ApiResult<AccessKey> {
+    let scope = reach(principal, Subject::Keys, &[Verb::View])?;
+    Ok(state.store.get_access_key(scope, application, key).await?)
 }
 
 /// Changes an access key; `status: revoked` (terminal) needs `keys:revoke`,
@@ -293,23 +338,41 @@ async fn update_access_key(
     ApiPath((application, key)): ApiPath<(String, String)>,
     ApiJson(input): ApiJson<UpdateAccessKey>,
 ) -> ApiResult<Json<AccessKeyView>> {
-    let principal = caller.principal();
     let update = KeyUpdate {
         name: input.name,
         description: input.description,
         status: input.status,
         expiration: input.expiration,
     };
-    let scope = reach(principal, Subject::Keys, &update_verbs(&update))?;
     let application = path_id::<ApplicationKind>(&application)?;
     let key = path_id::<AccessKeyKind>(&key)?;
+    let (key, now) = update_key(&state, caller.principal(), application, key, update).await?;
+    Ok(Json(AccessKeyView::new(key, now)))
+}
+
+/// Changes an access key as `principal` (shared with the console).
+pub(crate) async fn update_key(
+    state: &AppState,
+    principal: &Principal,
+    application: ApplicationId,
+    key: AccessKeyId,
+    update: KeyUpdate,
+) -> ApiResult<(AccessKey, Timestamp)> {
+    let scope = reach(principal, Subject::Keys, &update_verbs(&update))?;
     let now = Timestamp::now();
     let key = state
         .store
-        .update_access_key(&caller.actor(), scope, application, key, update, now)
+        .update_access_key(
+            &Actor::Credential(principal.clone()),
+            scope,
+            application,
+            key,
+            update,
+            now,
+        )
         .await?;
     state.changed(principal.account_id);
-    Ok(Json(AccessKeyView::new(key, now)))
+    Ok((key, now))
 }
 
 /// The permissions a key change needs (access keys and JWT keys alike):
@@ -336,16 +399,26 @@ async fn delete_access_key(
     caller: Caller,
     ApiPath((application, key)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let principal = caller.principal();
-    let scope = reach(principal, Subject::Keys, &[Verb::Delete])?;
     let application = path_id::<ApplicationKind>(&application)?;
     let key = path_id::<AccessKeyKind>(&key)?;
+    delete(&state, caller.principal(), application, key).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes an access key as `principal` (shared with the console).
+pub(crate) async fn delete(
+    state: &AppState,
+    principal: &Principal,
+    application: ApplicationId,
+    key: AccessKeyId,
+) -> ApiResult<()> {
+    let scope = reach(principal, Subject::Keys, &[Verb::Delete])?;
     state
         .store
         .delete_access_key(scope, application, key)
         .await?;
     state.changed(principal.account_id);
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// Deletes every listed key, or none: when any id cannot be deleted (no such
@@ -358,22 +431,44 @@ async fn bulk_delete_access_keys(
     caller: Caller,
     ApiJson(input): ApiJson<BulkDelete>,
 ) -> ApiResult<Json<BulkDeleteResult>> {
-    let principal = caller.principal();
+    let report = bulk_delete(&state, caller.principal(), &input.ids).await?;
+    Ok(Json(BulkDeleteResult {
+        object: "bulk_delete",
+        deleted: true,
+        results: report
+            .results
+            .iter()
+            .map(|item| BulkDeleteItem {
+                id: item.id.to_string(),
+                status: bulk_status(item.status),
+            })
+            .collect(),
+    }))
+}
+
+/// Deletes every listed key or none, as `principal` (shared with the
+/// console): the report when every key was deleted, else a 409 naming each
+/// failing id.
+pub(crate) async fn bulk_delete(
+    state: &AppState,
+    principal: &Principal,
+    ids: &[String],
+) -> ApiResult<BulkDeleteReport> {
     let scope = reach(principal, Subject::Keys, &[Verb::Delete])?;
     let mut errors = ValidationErrors::new();
-    if input.ids.len() > MAX_BULK_IDS {
+    if ids.len() > MAX_BULK_IDS {
         errors.add("ids", format!("at most {MAX_BULK_IDS} ids at once"));
     }
-    let mut ids: Vec<AccessKeyId> = Vec::with_capacity(input.ids.len());
-    for (index, text) in input.ids.iter().enumerate() {
+    let mut parsed: Vec<AccessKeyId> = Vec::with_capacity(ids.len());
+    for (index, text) in ids.iter().enumerate() {
         match text.parse::<AccessKeyId>() {
-            Ok(id) => ids.push(id),
+            Ok(id) => parsed.push(id),
             Err(error) => errors.add(format!("ids[{index}]"), error.to_string()),
         }
     }
-    errors.check_unique("ids", &input.ids);
+    errors.check_unique("ids", ids);
     errors.finish(())?;
-    let report = state.store.bulk_delete_access_keys(scope, ids).await?;
+    let report = state.store.bulk_delete_access_keys(scope, parsed).await?;
     if !report.deleted {
         let failing: Vec<FieldError> = report
             .results
@@ -400,16 +495,5 @@ async fn bulk_delete_access_keys(
         });
     }
     state.changed(principal.account_id);
-    Ok(Json(BulkDeleteResult {
-        object: "bulk_delete",
-        deleted: true,
-        results: report
-            .results
-            .iter()
-            .map(|item| BulkDeleteItem {
-                id: item.id.to_string(),
-                status: bulk_status(item.status),
-            })
-            .collect(),
-    }))
+    Ok(report)
 }

@@ -4,10 +4,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use latchkey_core::authorize::{Action, Target, authorize};
+use latchkey_core::authorize::{Action, Principal, Target, authorize};
 use latchkey_core::id::AccountKind;
 use latchkey_core::plan::Plan;
-use latchkey_core::resource::{AccountUpdate, NewAccount};
+use latchkey_core::resource::{Account, AccountUpdate, NewAccount};
 use latchkey_core::validation::ValidationErrors;
 use latchkey_store::AccountBundle;
 use serde::{Deserialize, Serialize};
@@ -47,14 +47,17 @@ async fn get_my_account(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<AccountView>> {
-    let principal = caller.principal();
+    Ok(Json(my_account(&state, caller.principal()).await?.into()))
+}
+
+/// The caller's account (shared with the console).
+pub(crate) async fn my_account(state: &AppState, principal: &Principal) -> ApiResult<Account> {
     authorize(
         principal,
         Action::ViewAccount,
         Target::Account(principal.account_id),
     )?;
-    let account = state.store.get_account(principal.account_id).await?;
-    Ok(Json(account.into()))
+    Ok(state.store.get_account(principal.account_id).await?)
 }
 
 /// Renames the caller's account (`account:edit`).
@@ -65,14 +68,26 @@ async fn update_my_account(
     caller: Caller,
     ApiJson(input): ApiJson<UpdateMyAccount>,
 ) -> ApiResult<Json<AccountView>> {
-    let principal = caller.principal();
+    Ok(Json(
+        rename_my_account(&state, caller.principal(), input.name)
+            .await?
+            .into(),
+    ))
+}
+
+/// Renames the caller's account (shared with the console).
+pub(crate) async fn rename_my_account(
+    state: &AppState,
+    principal: &Principal,
+    name: Option<String>,
+) -> ApiResult<Account> {
     authorize(
         principal,
         Action::EditAccount,
         Target::Account(principal.account_id),
     )?;
     let update = AccountUpdate {
-        name: input.name,
+        name,
         plan: None,
         limits: None,
     };
@@ -81,7 +96,7 @@ async fn update_my_account(
         .update_account(principal.account_id, update, Timestamp::now())
         .await?;
     state.changed(account.id);
-    Ok(Json(account.into()))
+    Ok(account)
 }
 
 /// Every account (operator only, `accounts:manage`).

@@ -5,10 +5,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use latchkey_core::authorize::{Action, Target, authorize};
-use latchkey_core::id::{ApplicationKind, PolicyGroupId, UserId};
+use latchkey_core::authorize::{Action, Principal, Target, authorize};
+use latchkey_core::delegation::Actor;
+use latchkey_core::id::{ApplicationId, ApplicationKind, PolicyGroupId, UserId};
+use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::permission::{Subject, Verb};
-use latchkey_core::resource::{ApplicationUpdate, NewApplication};
+use latchkey_core::resource::{Application, ApplicationUpdate, NewApplication};
 use latchkey_core::status::ApplicationStatus;
 use latchkey_core::validation::ValidationErrors;
 use serde::Deserialize;
@@ -77,19 +79,30 @@ async fn list_applications(
     caller: Caller,
     ApiQuery(query): ApiQuery<StatusPageQuery>,
 ) -> ApiResult<Json<List<ApplicationView>>> {
-    let scope = reach(caller.principal(), Subject::Applications, &[Verb::View])?;
-    let mut errors = ValidationErrors::new();
-    let page = query.paging().page::<ApplicationKind>(&mut errors);
-    let status: Option<ApplicationStatus> =
-        status_filter(query.status.as_deref(), "`active`, `revoked`", &mut errors);
-    let page = errors.finish(page)?.expect("valid when no errors");
-    let found = state.store.list_applications(scope, status, page).await?;
+    let (found, page) = list(&state, caller.principal(), &query).await?;
     Ok(Json(List::new(
         found,
         &page,
         |a| a.id.to_string(),
         ApplicationView::from,
     )))
+}
+
+/// A page of the applications `principal` may view (shared with the
+/// console), with the request it answers.
+pub(crate) async fn list(
+    state: &AppState,
+    principal: &Principal,
+    query: &StatusPageQuery,
+) -> ApiResult<(Page<Application>, PageRequest<ApplicationId>)> {
+    let scope = reach(principal, Subject::Applications, &[Verb::View])?;
+    let mut errors = ValidationErrors::new();
+    let page = query.paging().page::<ApplicationKind>(&mut errors);
+    let status: Option<ApplicationStatus> =
+        status_filter(query.status.as_deref(), "`active`, `revoked`", &mut errors);
+    let page = errors.finish(page)?.expect("valid when no errors");
+    let found = state.store.list_applications(scope, status, page).await?;
+    Ok((found, page))
 }
 
 /// Creates an application within the plan's limit.
@@ -100,7 +113,26 @@ async fn create_application(
     caller: Caller,
     ApiJson(input): ApiJson<CreateApplication>,
 ) -> ApiResult<(StatusCode, Json<ApplicationView>)> {
-    let principal = caller.principal();
+    let application = create(
+        &state,
+        caller.principal(),
+        NewApplication {
+            name: input.name,
+            description: input.description,
+            group_ids: input.group_ids,
+            created_by: input.created_by,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(application.into())))
+}
+
+/// Creates an application as `principal` (shared with the console).
+pub(crate) async fn create(
+    state: &AppState,
+    principal: &Principal,
+    input: NewApplication,
+) -> ApiResult<Application> {
     let owner = input.created_by.unwrap_or(principal.user_id);
     authorize(
         principal,
@@ -110,18 +142,11 @@ async fn create_application(
             created_by: owner,
         },
     )?;
-    let application = NewApplication {
-        name: input.name,
-        description: input.description,
-        group_ids: input.group_ids,
-        created_by: input.created_by,
-    }
-    .build(principal.account_id, owner, Timestamp::now())?;
-    let application = state
+    let application = input.build(principal.account_id, owner, Timestamp::now())?;
+    Ok(state
         .store
-        .create_application(&caller.actor(), application)
-        .await?;
-    Ok((StatusCode::CREATED, Json(application.into())))
+        .create_application(&Actor::Credential(principal.clone()), application)
+        .await?)
 }
 
 /// An application.
@@ -133,9 +158,18 @@ async fn get_application(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ApplicationView>> {
-    let scope = reach(caller.principal(), Subject::Applications, &[Verb::View])?;
     let id = path_id::<ApplicationKind>(&id)?;
-    Ok(Json(state.store.get_application(scope, id).await?.into()))
+    Ok(Json(get(&state, caller.principal(), id).await?.into()))
+}
+
+/// An application `principal` may view (shared with the console).
+pub(crate) async fn get(
+    state: &AppState,
+    principal: &Principal,
+    id: ApplicationId,
+) -> ApiResult<Application> {
+    let scope = reach(principal, Subject::Applications, &[Verb::View])?;
+    Ok(state.store.get_application(scope, id).await?)
 }
 
 /// Changes an application; `status: revoked` (terminal) needs
@@ -149,29 +183,44 @@ async fn update_application(
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<UpdateApplication>,
 ) -> ApiResult<Json<ApplicationView>> {
-    let principal = caller.principal();
-    let revokes = input.status == Some(ApplicationStatus::Revoked);
-    let edits = input.name.is_some()
-        || input.description.is_some()
-        || input.status == Some(ApplicationStatus::Active)
-        || !revokes;
-    let verbs: Vec<Verb> = [(edits, Verb::Edit), (revokes, Verb::Revoke)]
-        .into_iter()
-        .filter_map(|(needed, verb)| needed.then_some(verb))
-        .collect();
-    let scope = reach(principal, Subject::Applications, &verbs)?;
     let id = path_id::<ApplicationKind>(&id)?;
     let update = ApplicationUpdate {
         name: input.name,
         description: input.description,
         status: input.status,
     };
+    Ok(Json(
+        update_application_as(&state, caller.principal(), id, update)
+            .await?
+            .into(),
+    ))
+}
+
+/// Changes an application as `principal` (shared with the console):
+/// `status: revoked` needs `applications:revoke`, anything else
+/// `applications:edit`.
+pub(crate) async fn update_application_as(
+    state: &AppState,
+    principal: &Principal,
+    id: ApplicationId,
+    update: ApplicationUpdate,
+) -> ApiResult<Application> {
+    let revokes = update.status == Some(ApplicationStatus::Revoked);
+    let edits = update.name.is_some()
+        || update.description.is_some()
+        || update.status == Some(ApplicationStatus::Active)
+        || !revokes;
+    let verbs: Vec<Verb> = [(edits, Verb::Edit), (revokes, Verb::Revoke)]
+        .into_iter()
+        .filter_map(|(needed, verb)| needed.then_some(verb))
+        .collect();
+    let scope = reach(principal, Subject::Applications, &verbs)?;
     let application = state
         .store
         .update_application(scope, id, update, Timestamp::now())
         .await?;
     state.changed(principal.account_id);
-    Ok(Json(application.into()))
+    Ok(application)
 }
 
 /// Deletes an application and all its keys.
@@ -183,10 +232,20 @@ async fn delete_application(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    let principal = caller.principal();
-    let scope = reach(principal, Subject::Applications, &[Verb::Delete])?;
     let id = path_id::<ApplicationKind>(&id)?;
+    delete(&state, caller.principal(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes an application with its keys as `principal` (shared with the
+/// console).
+pub(crate) async fn delete(
+    state: &AppState,
+    principal: &Principal,
+    id: ApplicationId,
+) -> ApiResult<()> {
+    let scope = reach(principal, Subject::Applications, &[Verb::Delete])?;
     state.store.delete_application(scope, id).await?;
     state.changed(principal.account_id);
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

@@ -6,8 +6,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use latchkey_core::authorize::{Action, Principal, Target, authorize};
-use latchkey_core::id::{ApplicationKind, PolicyGroupKind, UserKind};
-use latchkey_core::resource::{NewPolicyGroup, PolicyGroupUpdate};
+use latchkey_core::delegation::Actor;
+use latchkey_core::id::{
+    ApplicationId, ApplicationKind, PolicyGroupId, PolicyGroupKind, UserId, UserKind,
+};
+use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::resource::{Application, NewPolicyGroup, PolicyGroup, PolicyGroupUpdate, User};
 use latchkey_core::validation::ValidationErrors;
 use latchkey_store::Members;
 use serde::Deserialize;
@@ -98,18 +102,27 @@ async fn list_groups(
     caller: Caller,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<List<PolicyGroupView>>> {
-    let principal = caller.principal();
-    authorize_read(principal, Action::ManageGroups)?;
-    let mut errors = ValidationErrors::new();
-    let page = query.page::<PolicyGroupKind>(&mut errors);
-    let page = errors.finish(page)?.expect("valid when no errors");
-    let found = state.store.list_groups(principal.account_id, page).await?;
+    let (found, page) = list(&state, caller.principal(), &query).await?;
     Ok(Json(List::new(
         found,
         &page,
         |g| g.id.to_string(),
         PolicyGroupView::from,
     )))
+}
+
+/// A page of the account's groups (shared with the console).
+pub(crate) async fn list(
+    state: &AppState,
+    principal: &Principal,
+    query: &PageQuery,
+) -> ApiResult<(Page<PolicyGroup>, PageRequest<PolicyGroupId>)> {
+    authorize_read(principal, Action::ManageGroups)?;
+    let mut errors = ValidationErrors::new();
+    let page = query.page::<PolicyGroupKind>(&mut errors);
+    let page = errors.finish(page)?.expect("valid when no errors");
+    let found = state.store.list_groups(principal.account_id, page).await?;
+    Ok((found, page))
 }
 
 /// Creates a policy group (`groups:manage`).
@@ -120,16 +133,27 @@ async fn create_group(
     caller: Caller,
     ApiJson(input): ApiJson<CreatePolicyGroup>,
 ) -> ApiResult<(StatusCode, Json<PolicyGroupView>)> {
-    let principal = caller.principal();
-    manage(principal)?;
     let group = NewPolicyGroup {
         name: input.name,
         description: input.description,
         permissions: input.permissions,
-    }
-    .build(principal.account_id, principal.operator, Timestamp::now())?;
-    let group = state.store.create_group(&caller.actor(), group).await?;
+    };
+    let group = create(&state, caller.principal(), group).await?;
     Ok((StatusCode::CREATED, Json(group.into())))
+}
+
+/// Creates a group as `principal` (shared with the console).
+pub(crate) async fn create(
+    state: &AppState,
+    principal: &Principal,
+    group: NewPolicyGroup,
+) -> ApiResult<PolicyGroup> {
+    manage(principal)?;
+    let group = group.build(principal.account_id, principal.operator, Timestamp::now())?;
+    Ok(state
+        .store
+        .create_group(&Actor::Credential(principal.clone()), group)
+        .await?)
 }
 
 /// A policy group.
@@ -141,16 +165,18 @@ async fn get_group(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<PolicyGroupView>> {
-    let principal = caller.principal();
-    authorize_read(principal, Action::ManageGroups)?;
     let id = path_id::<PolicyGroupKind>(&id)?;
-    Ok(Json(
-        state
-            .store
-            .get_group(principal.account_id, id)
-            .await?
-            .into(),
-    ))
+    Ok(Json(get(&state, caller.principal(), id).await?.into()))
+}
+
+/// A group of the account (shared with the console).
+pub(crate) async fn get(
+    state: &AppState,
+    principal: &Principal,
+    id: PolicyGroupId,
+) -> ApiResult<PolicyGroup> {
+    authorize_read(principal, Action::ManageGroups)?;
+    Ok(state.store.get_group(principal.account_id, id).await?)
 }
 
 /// Changes a policy group (`groups:manage`).
@@ -163,27 +189,38 @@ async fn update_group(
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<UpdatePolicyGroup>,
 ) -> ApiResult<Json<PolicyGroupView>> {
-    let principal = caller.principal();
-    manage(principal)?;
     let id = path_id::<PolicyGroupKind>(&id)?;
-    let update = PolicyGroupUpdate {
+    let change = PolicyGroupUpdate {
         name: input.name,
         description: input.description,
         permissions: input.permissions,
     };
+    Ok(Json(
+        update(&state, caller.principal(), id, change).await?.into(),
+    ))
+}
+
+/// Changes a group as `principal` (shared with the console).
+pub(crate) async fn update(
+    state: &AppState,
+    principal: &Principal,
+    id: PolicyGroupId,
+    change: PolicyGroupUpdate,
+) -> ApiResult<PolicyGroup> {
+    manage(principal)?;
     let group = state
         .store
         .update_group(
-            &caller.actor(),
+            &Actor::Credential(principal.clone()),
             principal.account_id,
             id,
-            update,
+            change,
             principal.operator,
             Timestamp::now(),
         )
         .await?;
     state.changed(principal.account_id);
-    Ok(Json(group.into()))
+    Ok(group)
 }
 
 /// Deletes a policy group and every membership in it (`groups:manage`);
@@ -196,12 +233,21 @@ async fn delete_group(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    let principal = caller.principal();
-    manage(principal)?;
     let id = path_id::<PolicyGroupKind>(&id)?;
+    delete(&state, caller.principal(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes a group as `principal` (shared with the console).
+pub(crate) async fn delete(
+    state: &AppState,
+    principal: &Principal,
+    id: PolicyGroupId,
+) -> ApiResult<()> {
+    manage(principal)?;
     state.store.delete_group(principal.account_id, id).await?;
     state.changed(principal.account_id);
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 fn parse_ids<K: latchkey_core::id::IdKind>(
@@ -232,15 +278,34 @@ async fn change_members(
     members: impl FnOnce() -> ApiResult<Members>,
     join: bool,
 ) -> ApiResult<StatusCode> {
-    let principal = caller.principal();
-    manage(principal)?;
+    manage(caller.principal())?;
     let group = path_id::<PolicyGroupKind>(group)?;
     let members = members()?;
+    change_members_as(state, caller.principal(), group, members, join).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Adds (`join`) or removes members of a group as `principal`, all or
+/// nothing (shared with the console).
+pub(crate) async fn change_members_as(
+    state: &AppState,
+    principal: &Principal,
+    group: PolicyGroupId,
+    members: Members,
+    join: bool,
+) -> ApiResult<()> {
+    manage(principal)?;
     let now = Timestamp::now();
     if join {
         state
             .store
-            .add_members(&caller.actor(), principal.account_id, group, members, now)
+            .add_members(
+                &Actor::Credential(principal.clone()),
+                principal.account_id,
+                group,
+                members,
+                now,
+            )
             .await?;
     } else {
         state
@@ -249,7 +314,43 @@ async fn change_members(
             .await?;
     }
     state.changed(principal.account_id);
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
+}
+
+/// A page of a group's users (shared with the console).
+pub(crate) async fn list_users_of(
+    state: &AppState,
+    principal: &Principal,
+    id: PolicyGroupId,
+    query: &PageQuery,
+) -> ApiResult<(Page<User>, PageRequest<UserId>)> {
+    authorize_read(principal, Action::ManageGroups)?;
+    let mut errors = ValidationErrors::new();
+    let page = query.page::<UserKind>(&mut errors);
+    let page = errors.finish(page)?.expect("valid when no errors");
+    let found = state
+        .store
+        .list_group_users(principal.account_id, id, page)
+        .await?;
+    Ok((found, page))
+}
+
+/// A page of a group's applications (shared with the console).
+pub(crate) async fn list_applications_of(
+    state: &AppState,
+    principal: &Principal,
+    id: PolicyGroupId,
+    query: &PageQuery,
+) -> ApiResult<(Page<Application>, PageRequest<ApplicationId>)> {
+    authorize_read(principal, Action::ManageGroups)?;
+    let mut errors = ValidationErrors::new();
+    let page = query.page::<ApplicationKind>(&mut errors);
+    let page = errors.finish(page)?.expect("valid when no errors");
+    let found = state
+        .store
+        .list_group_applications(principal.account_id, id, page)
+        .await?;
+    Ok((found, page))
 }
 
 /// Applications in a group.
@@ -262,16 +363,8 @@ async fn list_group_applications(
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<List<ApplicationView>>> {
-    let principal = caller.principal();
-    authorize_read(principal, Action::ManageGroups)?;
     let id = path_id::<PolicyGroupKind>(&id)?;
-    let mut errors = ValidationErrors::new();
-    let page = query.page::<ApplicationKind>(&mut errors);
-    let page = errors.finish(page)?.expect("valid when no errors");
-    let found = state
-        .store
-        .list_group_applications(principal.account_id, id, page)
-        .await?;
+    let (found, page) = list_applications_of(&state, caller.principal(), id, &query).await?;
     Ok(Json(List::new(
         found,
         &page,
@@ -318,16 +411,8 @@ async fn list_group_users(
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<List<UserView>>> {
-    let principal = caller.principal();
-    authorize_read(principal, Action::ManageGroups)?;
     let id = path_id::<PolicyGroupKind>(&id)?;
-    let mut errors = ValidationErrors::new();
-    let page = query.page::<UserKind>(&mut errors);
-    let page = errors.finish(page)?.expect("valid when no errors");
-    let found = state
-        .store
-        .list_group_users(principal.account_id, id, page)
-        .await?;
+    let (found, page) = list_users_of(&state, caller.principal(), id, &query).await?;
     Ok(Json(List::new(
         found,
         &page,

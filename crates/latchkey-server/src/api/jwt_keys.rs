@@ -6,11 +6,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use latchkey_core::id::{ApplicationKind, JwtKeyId, JwtKeyKind, UserId};
-use latchkey_core::list::{Order, PageRequest};
+use latchkey_core::authorize::Principal;
+use latchkey_core::delegation::Actor;
+use latchkey_core::id::{ApplicationId, ApplicationKind, JwtKeyId, JwtKeyKind, UserId};
+use latchkey_core::list::{Order, Page, PageRequest};
 use latchkey_core::permission::{Subject, Verb};
 use latchkey_core::resource::jwt_key::RegisteredPublicKey;
-use latchkey_core::resource::{KeyUpdate, NewJwtKey};
+use latchkey_core::resource::{JwtKey, KeyUpdate, NewJwtKey};
 use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
 use latchkey_core::validation::{ValidationErrors, double_option};
 use latchkey_store::KeyFilter;
@@ -105,8 +107,26 @@ async fn list_jwt_keys(
     ApiPath(application): ApiPath<String>,
     ApiQuery(query): ApiQuery<StatusPageQuery>,
 ) -> ApiResult<Json<List<JwtKeyView>>> {
-    let scope = reach(caller.principal(), Subject::Keys, &[Verb::View])?;
     let application = path_id::<ApplicationKind>(&application)?;
+    let (found, page, now) = list(&state, caller.principal(), application, &query).await?;
+    Ok(Json(List::new(
+        found,
+        &page,
+        |k| k.id.to_string(),
+        |k| JwtKeyView::new(k, now),
+    )))
+}
+
+/// A page of an application's JWT keys as `principal` may view them
+/// (shared with the console), with the request it answers and the instant
+/// statuses were decided at.
+pub(crate) async fn list(
+    state: &AppState,
+    principal: &Principal,
+    application: ApplicationId,
+    query: &StatusPageQuery,
+) -> ApiResult<(Page<JwtKey>, PageRequest<JwtKeyId>, Timestamp)> {
+    let scope = reach(principal, Subject::Keys, &[Verb::View])?;
     let mut errors = ValidationErrors::new();
     let page = query.paging().page::<JwtKeyKind>(&mut errors);
     let status: Option<EffectiveKeyStatus> =
@@ -118,12 +138,7 @@ async fn list_jwt_keys(
         status,
     };
     let found = state.store.list_jwt_keys(scope, filter, page, now).await?;
-    Ok(Json(List::new(
-        found,
-        &page,
-        |k| k.id.to_string(),
-        |k| JwtKeyView::new(k, now),
-    )))
+    Ok((found, page, now))
 }
 
 /// Registers a public key within the application's JWT-key limit. The
@@ -138,12 +153,7 @@ async fn create_jwt_key(
     ApiPath(application): ApiPath<String>,
     ApiJson(input): ApiJson<CreateJwtKey>,
 ) -> ApiResult<(StatusCode, Json<JwtKeyView>)> {
-    let principal = caller.principal();
-    let owner = input.created_by.unwrap_or(principal.user_id);
-    let scope = reach(principal, Subject::Keys, &[Verb::Create])?;
     let application = path_id::<ApplicationKind>(&application)?;
-    let now = Timestamp::now();
-    let id = JwtKeyId::generate();
     let new = NewJwtKey {
         name: input.name,
         description: input.description,
@@ -151,18 +161,43 @@ async fn create_jwt_key(
         scopes: input.scopes,
         created_by: input.created_by,
     };
+    let (key, now) = create(
+        &state,
+        caller.principal(),
+        application,
+        new,
+        &input.public_key,
+        input.algorithm.as_deref(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(JwtKeyView::new(key, now))))
+}
+
+/// Registers a public key (PEM text as a JSON string, or a JWK object) as
+/// `principal` (shared with the console).
+pub(crate) async fn create(
+    state: &AppState,
+    principal: &Principal,
+    application: ApplicationId,
+    new: NewJwtKey,
+    public_key: &serde_json::Value,
+    algorithm: Option<&str>,
+) -> ApiResult<(JwtKey, Timestamp)> {
+    let owner = new.created_by.unwrap_or(principal.user_id);
+    let scope = reach(principal, Subject::Keys, &[Verb::Create])?;
+    let now = Timestamp::now();
+    let id = JwtKeyId::generate();
     let mut errors = ValidationErrors::new();
     if let Err(invalid) = new.validate(now) {
         errors.fields.extend(invalid.fields);
     }
-    let registered =
-        match RegisteredPublicKey::parse(&input.public_key, input.algorithm.as_deref(), id) {
-            Ok(registered) => Some(registered),
-            Err(invalid) => {
-                errors.fields.extend(invalid.fields);
-                None
-            }
-        };
+    let registered = match RegisteredPublicKey::parse(public_key, algorithm, id) {
+        Ok(registered) => Some(registered),
+        Err(invalid) => {
+            errors.fields.extend(invalid.fields);
+            None
+        }
+    };
     let registered = errors.finish(registered)?.expect("valid when no errors");
     let key = new.build(
         id,
@@ -174,9 +209,9 @@ async fn create_jwt_key(
     )?;
     let key = state
         .store
-        .create_jwt_key(&caller.actor(), scope, key, now)
+        .create_jwt_key(&Actor::Credential(principal.clone()), scope, key, now)
         .await?;
-    Ok((StatusCode::CREATED, Json(JwtKeyView::new(key, now))))
+    Ok((key, now))
 }
 
 /// A JWT key of an application.
@@ -189,11 +224,21 @@ async fn get_jwt_key(
     caller: Caller,
     ApiPath((application, key)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<JwtKeyView>> {
-    let scope = reach(caller.principal(), Subject::Keys, &[Verb::View])?;
     let application = path_id::<ApplicationKind>(&application)?;
     let key = path_id::<JwtKeyKind>(&key)?;
-    let key = state.store.get_jwt_key(scope, application, key).await?;
+    let key = get(&state, caller.principal(), application, key).await?;
     Ok(Json(JwtKeyView::new(key, Timestamp::now())))
+}
+
+/// A JWT key, as `principal` may view it (shared with the console).
+pub(crate) async fn get(
+    state: &AppState,
+    principal: &Principal,
+    application: ApplicationId,
+    key: JwtKeyId,
+) -> ApiResult<JwtKey> {
+    let scope = reach(principal, Subject::Keys, &[Verb::View])?;
+    Ok(state.store.get_jwt_key(scope, application, key).await?)
 }
 
 /// Changes a JWT key; `status: revoked` (terminal) needs `keys:revoke`,
@@ -209,23 +254,41 @@ async fn update_jwt_key(
     ApiPath((application, key)): ApiPath<(String, String)>,
     ApiJson(input): ApiJson<UpdateJwtKey>,
 ) -> ApiResult<Json<JwtKeyView>> {
-    let principal = caller.principal();
     let update = KeyUpdate {
         name: input.name,
         description: input.description,
         status: input.status,
         expiration: input.expiration,
     };
-    let scope = reach(principal, Subject::Keys, &update_verbs(&update))?;
     let application = path_id::<ApplicationKind>(&application)?;
     let key = path_id::<JwtKeyKind>(&key)?;
+    let (key, now) = update_key(&state, caller.principal(), application, key, update).await?;
+    Ok(Json(JwtKeyView::new(key, now)))
+}
+
+/// Changes a JWT key as `principal` (shared with the console).
+pub(crate) async fn update_key(
+    state: &AppState,
+    principal: &Principal,
+    application: ApplicationId,
+    key: JwtKeyId,
+    update: KeyUpdate,
+) -> ApiResult<(JwtKey, Timestamp)> {
+    let scope = reach(principal, Subject::Keys, &update_verbs(&update))?;
     let now = Timestamp::now();
     let key = state
         .store
-        .update_jwt_key(&caller.actor(), scope, application, key, update, now)
+        .update_jwt_key(
+            &Actor::Credential(principal.clone()),
+            scope,
+            application,
+            key,
+            update,
+            now,
+        )
         .await?;
     state.changed(principal.account_id);
-    Ok(Json(JwtKeyView::new(key, now)))
+    Ok((key, now))
 }
 
 /// Deletes a JWT key.
@@ -238,13 +301,23 @@ async fn delete_jwt_key(
     caller: Caller,
     ApiPath((application, key)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
-    let principal = caller.principal();
-    let scope = reach(principal, Subject::Keys, &[Verb::Delete])?;
     let application = path_id::<ApplicationKind>(&application)?;
     let key = path_id::<JwtKeyKind>(&key)?;
+    delete(&state, caller.principal(), application, key).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes a JWT key as `principal` (shared with the console).
+pub(crate) async fn delete(
+    state: &AppState,
+    principal: &Principal,
+    application: ApplicationId,
+    key: JwtKeyId,
+) -> ApiResult<()> {
+    let scope = reach(principal, Subject::Keys, &[Verb::Delete])?;
     state.store.delete_jwt_key(scope, application, key).await?;
     state.changed(principal.account_id);
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// The application's active public keys as a JWKS (RFC 7517): what a

@@ -6,14 +6,14 @@ pub mod extract;
 pub mod schema;
 pub mod views;
 
-mod access_keys;
-mod accounts;
-mod applications;
-mod groups;
-mod jwt_keys;
+pub(crate) mod access_keys;
+pub(crate) mod accounts;
+pub(crate) mod applications;
+pub(crate) mod groups;
+pub(crate) mod jwt_keys;
 mod strict_json;
 mod system;
-mod users;
+pub(crate) mod users;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -189,6 +189,7 @@ pub fn app(state: AppState, request_timeout: Duration) -> Router {
     let (router, spec) = router_and_spec();
     router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
+        .merge(crate::console::router())
         .fallback(no_route)
         .method_not_allowed_fallback(no_method)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -5,9 +5,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use latchkey_core::authorize::{Action, Target, authorize};
+use latchkey_core::authorize::{Action, Principal, Target, authorize};
+use latchkey_core::delegation::Actor;
 use latchkey_core::id::{PolicyGroupId, UserId, UserKind};
-use latchkey_core::resource::{NewUser, UserUpdate};
+use latchkey_core::list::{Page, PageRequest};
+use latchkey_core::resource::{NewUser, User, UserUpdate};
 use latchkey_core::status::UserStatus;
 use latchkey_core::validation::ValidationErrors;
 use serde::{Deserialize, Serialize};
@@ -86,7 +88,21 @@ async fn list_users(
     caller: Caller,
     ApiQuery(query): ApiQuery<StatusPageQuery>,
 ) -> ApiResult<Json<List<UserView>>> {
-    let principal = caller.principal();
+    let (found, page) = list(&state, caller.principal(), &query).await?;
+    Ok(Json(List::new(
+        found,
+        &page,
+        |u| u.id.to_string(),
+        UserView::from,
+    )))
+}
+
+/// A page of the account's users (shared with the console).
+pub(crate) async fn list(
+    state: &AppState,
+    principal: &Principal,
+    query: &StatusPageQuery,
+) -> ApiResult<(Page<User>, PageRequest<UserId>)> {
     authorize_read(principal, Action::ManageUsers)?;
     let mut errors = ValidationErrors::new();
     let page = query.paging().page::<UserKind>(&mut errors);
@@ -97,12 +113,7 @@ async fn list_users(
         .store
         .list_users(principal.account_id, status, page)
         .await?;
-    Ok(Json(List::new(
-        found,
-        &page,
-        |u| u.id.to_string(),
-        UserView::from,
-    )))
+    Ok((found, page))
 }
 
 /// Creates a user (`users:manage`).
@@ -113,20 +124,31 @@ async fn create_user(
     caller: Caller,
     ApiJson(input): ApiJson<CreateUser>,
 ) -> ApiResult<(StatusCode, Json<UserView>)> {
-    let principal = caller.principal();
+    let user = NewUser {
+        email: input.email,
+        name: input.name,
+        group_ids: input.group_ids,
+    };
+    let user = create(&state, caller.principal(), user).await?;
+    Ok((StatusCode::CREATED, Json(user.into())))
+}
+
+/// Creates a user as `principal` (shared with the console).
+pub(crate) async fn create(
+    state: &AppState,
+    principal: &Principal,
+    user: NewUser,
+) -> ApiResult<User> {
     authorize(
         principal,
         Action::ManageUsers,
         Target::Account(principal.account_id),
     )?;
-    let user = NewUser {
-        email: input.email,
-        name: input.name,
-        group_ids: input.group_ids,
-    }
-    .build(principal.account_id, Timestamp::now())?;
-    let user = state.store.create_user(&caller.actor(), user).await?;
-    Ok((StatusCode::CREATED, Json(user.into())))
+    let user = user.build(principal.account_id, Timestamp::now())?;
+    Ok(state
+        .store
+        .create_user(&Actor::Credential(principal.clone()), user)
+        .await?)
 }
 
 /// A user.
@@ -138,12 +160,14 @@ async fn get_user(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<UserView>> {
-    let principal = caller.principal();
-    authorize_read(principal, Action::ManageUsers)?;
     let id = path_id::<UserKind>(&id)?;
-    Ok(Json(
-        state.store.get_user(principal.account_id, id).await?.into(),
-    ))
+    Ok(Json(get(&state, caller.principal(), id).await?.into()))
+}
+
+/// A user of the account (shared with the console).
+pub(crate) async fn get(state: &AppState, principal: &Principal, id: UserId) -> ApiResult<User> {
+    authorize_read(principal, Action::ManageUsers)?;
+    Ok(state.store.get_user(principal.account_id, id).await?)
 }
 
 /// Changes a user (`users:manage`).
@@ -156,30 +180,41 @@ async fn update_user(
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<UpdateUser>,
 ) -> ApiResult<Json<UserView>> {
-    let principal = caller.principal();
+    let id = path_id::<UserKind>(&id)?;
+    let change = UserUpdate {
+        email: input.email,
+        name: input.name,
+        group_ids: input.group_ids,
+    };
+    Ok(Json(
+        update(&state, caller.principal(), id, change).await?.into(),
+    ))
+}
+
+/// Changes a user as `principal` (shared with the console).
+pub(crate) async fn update(
+    state: &AppState,
+    principal: &Principal,
+    id: UserId,
+    change: UserUpdate,
+) -> ApiResult<User> {
     authorize(
         principal,
         Action::ManageUsers,
         Target::Account(principal.account_id),
     )?;
-    let id = path_id::<UserKind>(&id)?;
-    let update = UserUpdate {
-        email: input.email,
-        name: input.name,
-        group_ids: input.group_ids,
-    };
     let user = state
         .store
         .update_user(
-            &caller.actor(),
+            &Actor::Credential(principal.clone()),
             principal.account_id,
             id,
-            update,
+            change,
             Timestamp::now(),
         )
         .await?;
     state.changed(principal.account_id);
-    Ok(Json(user.into()))
+    Ok(user)
 }
 
 /// Deletes a user (`users:manage`): the record stays, marked `deleted`, and
@@ -192,19 +227,24 @@ async fn delete_user(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
-    let principal = caller.principal();
+    let id = path_id::<UserKind>(&id)?;
+    delete(&state, caller.principal(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes a user as `principal` (shared with the console).
+pub(crate) async fn delete(state: &AppState, principal: &Principal, id: UserId) -> ApiResult<()> {
     authorize(
         principal,
         Action::ManageUsers,
         Target::Account(principal.account_id),
     )?;
-    let id = path_id::<UserKind>(&id)?;
     state
         .store
         .delete_user(principal.account_id, id, Timestamp::now())
         .await?;
     state.changed(principal.account_id);
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// Makes a one-time link that sets a user's console password, valid 24
@@ -221,22 +261,8 @@ async fn create_password_link(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<(StatusCode, Json<PasswordLinkView>)> {
-    let principal = caller.principal();
-    authorize(
-        principal,
-        Action::ManageUsers,
-        Target::Account(principal.account_id),
-    )?;
     let id = path_id::<UserKind>(&id)?;
-    let issued = crate::password_links::issue(
-        state.store.as_ref(),
-        &caller.actor(),
-        principal.account_id,
-        id,
-        &state.config.public_url,
-        Timestamp::now(),
-    )
-    .await?;
+    let issued = password_link(&state, caller.principal(), id).await?;
     Ok((
         StatusCode::CREATED,
         Json(PasswordLinkView {
@@ -246,4 +272,27 @@ async fn create_password_link(
             expires_at: issued.expires_at,
         }),
     ))
+}
+
+/// Makes a password link for a user as `principal` (shared with the
+/// console's invitations).
+pub(crate) async fn password_link(
+    state: &AppState,
+    principal: &Principal,
+    id: UserId,
+) -> ApiResult<crate::password_links::IssuedLink> {
+    authorize(
+        principal,
+        Action::ManageUsers,
+        Target::Account(principal.account_id),
+    )?;
+    Ok(crate::password_links::issue(
+        state.store.as_ref(),
+        &Actor::Credential(principal.clone()),
+        principal.account_id,
+        id,
+        &state.config.public_url,
+        Timestamp::now(),
+    )
+    .await?)
 }

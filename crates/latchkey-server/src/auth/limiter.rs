@@ -28,8 +28,11 @@
 //! - A client is one IPv4 address, or one IPv6 /64 ([`ClientKey`]): a single
 //!   host or household gets a whole /64, so counting IPv6 addresses one by
 //!   one would hand an attacker 2^64 budgets.
+//! - The limiter counts per any key (`K`, by default [`ClientKey`]): the
+//!   console also counts failed sign-ins per email.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -82,12 +85,12 @@ impl Bucket {
     }
 }
 
-/// Token buckets of failures per client.
+/// Token buckets of failures per client (or per any other key `K`).
 #[derive(Debug)]
-pub struct FailureLimiter {
+pub struct FailureLimiter<K = ClientKey> {
     burst: f64,
     per_second: f64,
-    buckets: Mutex<HashMap<ClientKey, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
 }
 
 /// One token of a client's budget, taken before an expensive check. Settle
@@ -96,13 +99,13 @@ pub struct FailureLimiter {
 /// spent.
 #[derive(Debug)]
 #[must_use = "a reservation is settled by refund or spend"]
-pub struct Reservation<'a> {
-    limiter: &'a FailureLimiter,
-    client: ClientKey,
+pub struct Reservation<'a, K: Copy + Eq + Hash = ClientKey> {
+    limiter: &'a FailureLimiter<K>,
+    client: K,
     settled: bool,
 }
 
-impl Reservation<'_> {
+impl<K: Copy + Eq + Hash> Reservation<'_, K> {
     /// The check verified the credential (or could not be made): the token
     /// goes back to the client.
     pub fn refund(mut self) {
@@ -117,7 +120,7 @@ impl Reservation<'_> {
     }
 }
 
-impl Drop for Reservation<'_> {
+impl<K: Copy + Eq + Hash> Drop for Reservation<'_, K> {
     fn drop(&mut self) {
         if !self.settled {
             self.limiter.settle(self.client, false);
@@ -126,8 +129,15 @@ impl Drop for Reservation<'_> {
 }
 
 impl FailureLimiter {
-    /// `burst` failures at once, `per_second` earned back.
+    /// `burst` failures at once per client, `per_second` earned back.
     pub fn new(burst: u32, per_second: f64) -> Self {
+        Self::keyed(burst, per_second)
+    }
+}
+
+impl<K: Copy + Eq + Hash> FailureLimiter<K> {
+    /// `burst` failures at once per key, `per_second` earned back.
+    pub fn keyed(burst: u32, per_second: f64) -> Self {
         FailureLimiter {
             burst: f64::from(burst.max(1)),
             per_second: per_second.max(0.001),
@@ -143,7 +153,7 @@ impl FailureLimiter {
 
     /// Makes room for a new client when the map is full: forgets the
     /// buckets that are full again and have nothing in flight.
-    fn make_room(&self, buckets: &mut HashMap<ClientKey, Bucket>, client: ClientKey, now: Instant) {
+    fn make_room(&self, buckets: &mut HashMap<K, Bucket>, client: K, now: Instant) {
         if buckets.len() >= MAX_CLIENTS && !buckets.contains_key(&client) {
             let (burst, per_second) = (self.burst, self.per_second);
             buckets.retain(|_, b| {
@@ -155,7 +165,7 @@ impl FailureLimiter {
 
     /// `Err(seconds to wait)` when a reservation by `client` cannot succeed
     /// now: no token left and none in flight that could come back.
-    pub fn check(&self, client: impl Into<ClientKey>) -> Result<(), u64> {
+    pub fn check(&self, client: impl Into<K>) -> Result<(), u64> {
         let client = client.into();
         let now = Instant::now();
         let mut buckets = self.buckets.lock().expect("limiter lock");
@@ -173,7 +183,7 @@ impl FailureLimiter {
     /// Spends one failure of `client` (a refusal that cost nothing to
     /// make): `Err(seconds to wait)`, and nothing spent, when it has none
     /// left.
-    pub fn spend(&self, client: impl Into<ClientKey>) -> Result<(), u64> {
+    pub fn spend(&self, client: impl Into<K>) -> Result<(), u64> {
         let client = client.into();
         let now = Instant::now();
         let mut buckets = self.buckets.lock().expect("limiter lock");
@@ -194,7 +204,7 @@ impl FailureLimiter {
     /// every token left is held by checks of this client still in flight,
     /// waits for them to settle; `Err(seconds to wait)` once the budget is
     /// spent and nothing in flight can give a token back.
-    pub async fn reserve(&self, client: impl Into<ClientKey>) -> Result<Reservation<'_>, u64> {
+    pub async fn reserve(&self, client: impl Into<K>) -> Result<Reservation<'_, K>, u64> {
         let client = client.into();
         loop {
             let mut settled = {
@@ -229,7 +239,7 @@ impl FailureLimiter {
     }
 
     /// Ends a reservation of `client`: its token back (`refund`) or spent.
-    fn settle(&self, client: ClientKey, refund: bool) {
+    fn settle(&self, client: K, refund: bool) {
         let now = Instant::now();
         let mut buckets = self.buckets.lock().expect("limiter lock");
         let Some(bucket) = buckets.get_mut(&client) else {

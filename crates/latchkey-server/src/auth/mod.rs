@@ -197,6 +197,12 @@ impl Authenticator {
         self.generations.bump(account_id);
     }
 
+    /// The failed-authentication budget per client, which the console's
+    /// sign-ins and session guesses spend too (one budget per client).
+    pub fn failure_limiter(&self) -> &FailureLimiter {
+        &self.failures
+    }
+
     /// Writes the coalesced `last_used_at` times.
     pub async fn flush_usage(&self) {
         self.usage.flush(self.store.as_ref()).await;
