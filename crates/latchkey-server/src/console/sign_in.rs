@@ -230,7 +230,7 @@ async fn sign_in(
         [] => {
             by_address.spend();
             by_email.spend();
-            let mut problems = Problems::general("The email or the password is wrong.");
+            let mut problems = Problems::general("You are not signed in.");
             problems.add("password", "The email or the password is wrong.");
             sign_in_again(
                 &state,
