@@ -21,6 +21,7 @@ mod check;
 mod ci;
 mod cmd;
 mod codegen;
+mod console;
 mod flags;
 mod kotlin;
 mod lint;

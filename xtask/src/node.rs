@@ -33,7 +33,13 @@ pub fn npm_ci(root: &Path) -> Result<()> {
 
 /// [`npm_ci`] without the wait, its output going to `log` when given.
 pub fn npm_ci_logged(root: &Path, log: Option<&Path>) -> Result<()> {
-    let dir = root.join(BINDING);
+    npm_ci_in(&root.join(BINDING), log)
+}
+
+/// `npm ci` in `dir` unless its `node_modules` was installed from this very
+/// lock, its output going to `log` when given.
+pub fn npm_ci_in(dir: &Path, log: Option<&Path>) -> Result<()> {
+    let dir = dir.to_path_buf();
     let lock = std::fs::read(dir.join("package-lock.json")).context("reading package-lock.json")?;
     if std::fs::read(dir.join(INSTALLED_LOCK)).is_ok_and(|installed| installed == lock) {
         return Ok(());
@@ -106,7 +112,7 @@ pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
 
 /// Reads one line of `node --test`'s closing summary (spec reporter:
 /// `ℹ pass 12`; TAP: `# pass 12`) into `counts`.
-fn read_summary_line(line: &str, counts: &mut TestCounts) {
+pub fn read_summary_line(line: &str, counts: &mut TestCounts) {
     let Some(rest) = line.strip_prefix("ℹ ").or_else(|| line.strip_prefix("# ")) else {
         return;
     };

@@ -1,5 +1,6 @@
 //! Downloads the later steps need (Python packages into `.venv`, the Node
-//! binding's `npm ci`, the Kotlin SDK's Maven artifacts), started in the
+//! binding's and the console tests' `npm ci`, the Kotlin SDK's Maven
+//! artifacts), started in the
 //! background when `cargo xtask ci` begins.
 //!
 //! On a fresh clone these are minutes of waiting on PyPI, npm and Maven
@@ -30,14 +31,17 @@ pub enum Download {
     PythonPackages,
     /// `npm ci` in `bindings/node`.
     NodeModules,
+    /// `npm ci` in `tests/console` (Playwright's driver, axe-core).
+    ConsoleModules,
     /// The plugins and dependencies of `bindings/kotlin/pom.xml`, into `~/.m2`.
     MavenArtifacts,
 }
 
 impl Download {
-    const ALL: [Download; 3] = [
+    const ALL: [Download; 4] = [
         Download::PythonPackages,
         Download::NodeModules,
+        Download::ConsoleModules,
         Download::MavenArtifacts,
     ];
 
@@ -45,6 +49,7 @@ impl Download {
         match self {
             Download::PythonPackages => "python-packages",
             Download::NodeModules => "node-modules",
+            Download::ConsoleModules => "console-modules",
             Download::MavenArtifacts => "maven-artifacts",
         }
     }
@@ -60,6 +65,9 @@ impl Download {
                 crate::venv::install(root, &packages, Some(log)).map(|_| ())
             }
             Download::NodeModules => crate::node::npm_ci_logged(root, Some(log)),
+            Download::ConsoleModules => {
+                crate::node::npm_ci_in(&root.join(crate::console::TESTS), Some(log))
+            }
             Download::MavenArtifacts => crate::kotlin::resolve_artifacts(root, log),
         }
     }

@@ -39,8 +39,7 @@ struct Need {
     source: Source,
 }
 
-/// Everything the checks and test steps need from the machine. (The console's
-/// browser tests will add Debian's `chromium` here.)
+/// Everything the checks and test steps need from the machine.
 const NEEDS: &[Need] = &[
     Need {
         what: "rustfmt",
@@ -89,6 +88,12 @@ const NEEDS: &[Need] = &[
         used_by: "check (the addon's types), test node",
         present: || on_path("npm"),
         source: Source::Apt("npm"),
+    },
+    Need {
+        what: "Chromium (Debian's; Playwright drives it, never a downloaded browser)",
+        used_by: "test console",
+        present: || Path::new(crate::console::CHROMIUM).exists(),
+        source: Source::Apt("chromium"),
     },
     Need {
         what: "Maven",

@@ -41,6 +41,10 @@ const STEPS: &[TestStep] = &[
         run: crate::kotlin::run,
     },
     TestStep {
+        name: "console",
+        run: crate::console::run,
+    },
+    TestStep {
         name: "schemathesis",
         run: crate::schemathesis::run,
     },
