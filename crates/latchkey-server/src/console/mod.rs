@@ -115,15 +115,13 @@ impl Console {
         let params = self.params;
         self.decoy
             .get_or_try_init(|| async {
-                let made = self
-                    .hash(move || {
-                        let nothing = latchkey_core::token::Token::generate()
-                            .map_err(|_| crate::error::ApiError::Internal)?;
-                        Password::hash(nothing.expose(), &params, jiff::Timestamp::now())
-                            .map_err(|_| crate::error::ApiError::Internal)
-                    })
-                    .await?;
-                made
+                self.hash(move || {
+                    let nothing = latchkey_core::token::Token::generate()
+                        .map_err(|_| crate::error::ApiError::Internal)?;
+                    Password::hash(nothing.expose(), &params, jiff::Timestamp::now())
+                        .map_err(|_| crate::error::ApiError::Internal)
+                })
+                .await?
             })
             .await
             .cloned()

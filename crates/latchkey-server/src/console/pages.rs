@@ -216,25 +216,22 @@ fn on_app(principal: &Principal, subject: Subject, verb: Verb, app: &Application
     )
 }
 
-/// Reads a posted form, refusing one without this session's CSRF token.
-fn checked(person: &Person, pairs: Vec<(String, String)>) -> Result<Fields, Response> {
-    let fields = Fields::new(pairs);
-    if person.csrf_matches(&fields) {
-        Ok(fields)
-    } else {
-        Err(error_page(&ApiError::forbidden(
-            "this form did not come from your console session (its CSRF token is missing or wrong): reload the page and try again",
-        )))
-    }
+/// The answer to a form without this session's CSRF token.
+fn csrf_refused() -> Response {
+    error_page(&ApiError::forbidden(
+        "this form did not come from your console session (its CSRF token is missing or wrong): reload the page and try again",
+    ))
 }
 
+/// Reads a posted form, refusing one without this session's CSRF token.
 macro_rules! form {
-    ($person:expr, $pairs:expr) => {
-        match checked(&$person, $pairs) {
-            Ok(fields) => fields,
-            Err(response) => return response,
+    ($person:expr, $pairs:expr) => {{
+        let fields = Fields::new($pairs);
+        if !$person.csrf_matches(&fields) {
+            return csrf_refused();
         }
-    };
+        fields
+    }};
 }
 
 macro_rules! or_page {
