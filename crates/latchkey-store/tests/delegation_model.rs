@@ -28,6 +28,7 @@ use latchkey_core::authorize::{
 use latchkey_core::delegation::Actor;
 use latchkey_core::id::{AccessKeyId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_core::jwt::{Algorithm, SigningKey};
+use latchkey_core::password_link::PasswordLink;
 use latchkey_core::permission::{Permission, PermissionSet, Reach, Subject, Verb};
 use latchkey_core::plan::{Limits, Plan};
 use latchkey_core::resource::access_key::AccessKeyOrigin;
@@ -163,6 +164,11 @@ enum Op {
         key: usize,
         expiration: Expiration,
     },
+    /// A password link for a user: its holder acts as that user.
+    PasswordLink {
+        by: usize,
+        user: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -220,6 +226,7 @@ fn op() -> impl Strategy<Value = Op> {
         (idx(), idx(), idx()).prop_map(|(by, group, user)| Op::AddUserToGroup { by, group, user }),
         (idx(), idx(), idx())
             .prop_map(|(by, group, app)| { Op::RemoveApplicationFromGroup { by, group, app } }),
+        (idx(), idx()).prop_map(|(by, user)| Op::PasswordLink { by, user }),
         (idx(), idx(), any::<bool>()).prop_map(|(by, key, active)| Op::SetKeyStatus {
             by,
             key,
@@ -737,7 +744,8 @@ impl Model {
             | Op::AddUserToGroup { by, .. }
             | Op::RemoveApplicationFromGroup { by, .. }
             | Op::SetKeyStatus { by, .. }
-            | Op::SetKeyExpiration { by, .. } => *by,
+            | Op::SetKeyExpiration { by, .. }
+            | Op::PasswordLink { by, .. } => *by,
         };
         let principal = self.principal(by).await?;
         let actor = Actor::Credential(principal.clone());
@@ -755,7 +763,9 @@ impl Model {
                     created_by: owner.as_ref().map_or(principal.user_id, user),
                 },
             )),
-            Op::CreateUser { .. } | Op::SetUserGroups { .. } => Some((Action::ManageUsers, home)),
+            Op::CreateUser { .. } | Op::SetUserGroups { .. } | Op::PasswordLink { .. } => {
+                Some((Action::ManageUsers, home))
+            }
             Op::CreateGroup { .. }
             | Op::SetGroupPermissions { .. }
             | Op::AddApplicationToGroup { .. }
@@ -899,6 +909,13 @@ impl Model {
                 };
                 self.update_key(&actor, *key, update).await
             }
+            Op::PasswordLink { user: u, .. } => {
+                let Ok(holder) = self.store.get_user(self.account.id, user(u)).await else {
+                    return Some((principal, false));
+                };
+                let (link, _) = PasswordLink::issue(&holder, now()).unwrap();
+                self.store.create_password_link(&actor, link).await.is_ok()
+            }
         };
         Some((principal, accepted))
     }
@@ -963,6 +980,22 @@ fn check_step(
                 "{op:?} made {cred:?} an administrator without an actor holding everything"
             );
         }
+    }
+    // A password link hands out its user's rights (the console session it
+    // opens acts as the user): they must be passable to that user.
+    if let Op::PasswordLink { user, .. } = op {
+        let holder = model.users[user % model.users.len()];
+        let rights = after
+            .users
+            .get(&holder)
+            .copied()
+            .unwrap_or(PermissionSet::EMPTY);
+        prop_assert!(
+            rights.implied().is_granted_by(passable(actor, holder)),
+            "{op:?} handed out {holder}'s rights {rights:?}, beyond what the actor could pass \
+             on: {:?}",
+            passable(actor, holder)
+        );
     }
     // `created_by` naming another user: `users:manage` and the `:any`
     // create permission (API.md), for new credentials and applications.
