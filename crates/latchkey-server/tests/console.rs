@@ -470,3 +470,66 @@ async fn a_session_ended_on_one_replica_is_refused_by_the_other_at_once() {
     a.admin().delete(&format!("/v3/users/{user}")).await;
     assert!(!bo.signed_in().await);
 }
+
+#[tokio::test]
+async fn changing_ones_password_ends_the_other_sessions_and_keeps_this_one() {
+    let server = Server::start();
+    let mut here = Browser::new(&server);
+    here.set_password(&server.password_link, PASSWORD).await;
+    let mut elsewhere = Browser::new(&server);
+    assert_eq!(
+        elsewhere
+            .sign_in("admin@latchkey.invalid", PASSWORD)
+            .await
+            .status,
+        303
+    );
+    let form = here.get("/console/password/change").await;
+    assert_eq!(form.status, 200);
+    let csrf = hidden(&form.body, "csrf");
+    let new = "a different long password";
+    // The current password is checked.
+    let wrong = here
+        .post(
+            "/console/password/change",
+            &[
+                ("csrf", &csrf),
+                ("current", "not it at all"),
+                ("password", new),
+                ("confirm", new),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    assert!(elsewhere.signed_in().await, "nothing changed");
+    let page = here
+        .post(
+            "/console/password/change",
+            &[
+                ("csrf", &csrf),
+                ("current", PASSWORD),
+                ("password", new),
+                ("confirm", new),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    session_cookie(&page);
+    assert!(
+        here.signed_in().await,
+        "this session goes on (a new cookie)"
+    );
+    assert!(!elsewhere.signed_in().await, "the other session ended");
+    let mut again = Browser::new(&server);
+    assert_eq!(
+        again
+            .sign_in("admin@latchkey.invalid", PASSWORD)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        again.sign_in("admin@latchkey.invalid", new).await.status,
+        303
+    );
+}

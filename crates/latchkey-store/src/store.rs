@@ -252,6 +252,17 @@ pub trait Store: Send + Sync + 'static {
         password: Password,
         now: Timestamp,
     ) -> StoreResult<User>;
+    /// Replaces a user's password, as long as the one it replaces is still
+    /// the one set at `replacing` (the one the person just proved):
+    /// `Conflict` otherwise, or when the user is not active. Every session
+    /// of the user ends (their records are removed). Returns the user.
+    async fn change_password(
+        &self,
+        account_id: AccountId,
+        user_id: UserId,
+        replacing: Timestamp,
+        password: Password,
+    ) -> StoreResult<User>;
     /// The active users with this email (compared case-insensitively) that
     /// have a password, in every account, with their accounts.
     async fn sign_in_candidates(&self, email: &str) -> StoreResult<Vec<SignInCandidate>>;

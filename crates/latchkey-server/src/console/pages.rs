@@ -109,6 +109,10 @@ pub fn routes() -> Router<AppState> {
             post(change_members),
         )
         .route("/console/account", get(account_page).post(rename_account))
+        .route(
+            "/console/password/change",
+            get(password_change_page).post(change_password),
+        )
         .route("/console/{*rest}", get(not_found).post(not_found))
 }
 
@@ -176,6 +180,7 @@ fn flash(done: &Done) -> Option<String> {
         "revoked" => "Revoked.",
         "deleted" => "Deleted.",
         "members" => "Members changed.",
+        "password" => "Your password is changed; your other sessions have ended.",
         _ => return None,
     };
     Some(message.to_owned())
@@ -1899,5 +1904,105 @@ async fn rename_account(
             }
             None => error_page(&error),
         },
+    }
+}
+
+// --- one's own password -----------------------------------------------------
+
+async fn password_change_page(person: Person, Query(done): Query<Done>) -> Response {
+    render(&PasswordChangePage {
+        nav: nav(&person, "account", &done),
+        problems: Problems::none(),
+        min_chars: latchkey_core::password::MIN_CHARS,
+    })
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    person: Person,
+    super::session::ClientIp(address): super::session::ClientIp,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let fields = form!(person, pairs);
+    let again = |status: StatusCode, problems: Problems| {
+        render_with(
+            status,
+            &PasswordChangePage {
+                nav: nav(&person, "account", &Done::default()),
+                problems,
+                min_chars: latchkey_core::password::MIN_CHARS,
+            },
+        )
+    };
+    let new = fields.text("password");
+    let mut problems = match latchkey_core::password::check_new("password", &new) {
+        Ok(()) => Problems::none(),
+        Err(errors) => {
+            let mut problems = Problems::none();
+            for field in errors.fields {
+                problems.add(&field.name, format!("The password {}.", field.message));
+            }
+            problems
+        }
+    };
+    if fields.get("confirm") != Some(new.as_str()) {
+        problems.add("confirm", "The two new passwords differ.");
+    }
+    if problems.any() {
+        problems.summary = Some("Choose another password.".into());
+        return again(StatusCode::BAD_REQUEST, problems);
+    }
+    let Some(stored) = person.user.password.clone() else {
+        return error_page(&ApiError::conflict("you have no password to change"));
+    };
+    // The current password is a guess like a sign-in: paid for first.
+    let budget = match state.auth.failure_limiter().reserve(address).await {
+        Ok(budget) => budget,
+        Err(retry_after) => return error_page(&ApiError::TooManyRequests { retry_after }),
+    };
+    let current = fields.text("current");
+    let replacing = stored.set_at;
+    let console = &state.console;
+    let params = console.params;
+    let now = Timestamp::now();
+    let outcome = console
+        .hash(move || {
+            stored
+                .verify(&current)
+                .then(|| latchkey_core::password::Password::hash(&new, &params, now))
+        })
+        .await;
+    let hashed = match outcome {
+        Ok(Some(Ok(hashed))) => {
+            budget.refund();
+            hashed
+        }
+        Ok(None) => {
+            budget.spend();
+            let mut problems = Problems::general("Your password is not changed.");
+            problems.add("current", "This is not your current password.");
+            return again(StatusCode::UNAUTHORIZED, problems);
+        }
+        _ => return error_page(&ApiError::Internal),
+    };
+    let p = &person.principal;
+    let user = match state
+        .store
+        .change_password(p.account_id, p.user_id, replacing, hashed)
+        .await
+    {
+        Ok(user) => user,
+        Err(error) => return error_page(&error.into()),
+    };
+    state.changed(user.account_id);
+    match super::session::open(&state, &user).await {
+        Ok(cookie) => {
+            let mut response = see("/console/password/change?done=password");
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, cookie);
+            response
+        }
+        Err(error) => error_page(&error),
     }
 }

@@ -409,3 +409,12 @@ pub struct AccountPage {
     pub can_edit: bool,
     pub problems: Problems,
 }
+
+/// Change one's password.
+#[derive(Template)]
+#[template(path = "console/password_change.html")]
+pub struct PasswordChangePage {
+    pub nav: Nav,
+    pub problems: Problems,
+    pub min_chars: usize,
+}

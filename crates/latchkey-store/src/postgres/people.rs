@@ -120,6 +120,30 @@ pub(super) async fn redeem_password_link(
     Ok(user)
 }
 
+pub(super) async fn change_password(
+    tx: &Tx<'_>,
+    account_id: latchkey_core::id::AccountId,
+    user_id: latchkey_core::id::UserId,
+    replacing: Timestamp,
+    password: &Password,
+) -> Result<User, TxError> {
+    let mut user = users::load(tx, account_id, user_id).await?;
+    let current = user.password.as_ref().map(|p| p.set_at);
+    if !user.is_active() || current != Some(replacing) {
+        return Err(
+            StoreError::Conflict("the password changed meanwhile: sign in again".into()).into(),
+        );
+    }
+    user.set_password(password.clone())?;
+    users::write(tx, &user).await?;
+    tx.execute(
+        "DELETE FROM console_sessions WHERE user_id = $1",
+        &[&uid(user.id)],
+    )
+    .await?;
+    Ok(user)
+}
+
 pub(super) async fn sign_in_candidates(
     tx: &Tx<'_>,
     email: &str,

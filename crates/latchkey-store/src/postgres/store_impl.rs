@@ -160,6 +160,17 @@ impl Store for PgStore {
         )
         .await?)
     }
+    async fn change_password(
+        &self,
+        account_id: AccountId,
+        user_id: UserId,
+        replacing: Timestamp,
+        password: Password,
+    ) -> StoreResult<User> {
+        transaction!(self, Mode::Write, changes account_id, |tx| {
+            people::change_password(&tx, account_id, user_id, replacing, &password).await?
+        })
+    }
     async fn sign_in_candidates(&self, email: &str) -> StoreResult<Vec<SignInCandidate>> {
         transaction!(self, Mode::Read, |tx| people::sign_in_candidates(
             &tx, email

@@ -182,6 +182,30 @@ impl RedbStore {
         })
     }
 
+    pub(super) fn change_password_now(
+        &self,
+        account_id: latchkey_core::id::AccountId,
+        user_id: latchkey_core::id::UserId,
+        replacing: Timestamp,
+        password: Password,
+    ) -> StoreResult<User> {
+        self.write(|txn| {
+            let mut user = users::load(txn, account_id, user_id)?;
+            let current = user.password.as_ref().map(|p| p.set_at);
+            if !user.is_active() || current != Some(replacing) {
+                return Err(StoreError::Conflict(
+                    "the password changed meanwhile: sign in again".into(),
+                ));
+            }
+            user.set_password(password)?;
+            txn.put(USERS, user.id.into(), &user)?;
+            remove_where(txn, SESSIONS, |session: &Session| {
+                session.user_id == user.id
+            })?;
+            Ok(user)
+        })
+    }
+
     pub(super) fn sign_in_candidates_now(&self, email: &str) -> StoreResult<Vec<SignInCandidate>> {
         let wanted = email.to_lowercase();
         self.read(|txn| {

@@ -147,6 +147,16 @@ impl Store for RedbStore {
         self.blocking(move |s| s.redeem_password_link_now(&digest, password, now))
             .await
     }
+    async fn change_password(
+        &self,
+        account_id: AccountId,
+        user_id: UserId,
+        replacing: Timestamp,
+        password: Password,
+    ) -> StoreResult<User> {
+        self.blocking(move |s| s.change_password_now(account_id, user_id, replacing, password))
+            .await
+    }
     async fn sign_in_candidates(&self, email: &str) -> StoreResult<Vec<SignInCandidate>> {
         let email = email.to_owned();
         self.blocking(move |s| s.sign_in_candidates_now(&email))

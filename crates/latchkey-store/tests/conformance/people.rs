@@ -346,6 +346,55 @@ pub async fn timed_out_sessions_are_removed_at_the_next_sign_in(store: Arc<dyn S
     );
 }
 
+pub async fn a_changed_password_ends_every_session_and_needs_the_one_it_replaces(
+    store: Arc<dyn Store>,
+) {
+    let t = tenant(&*store, latchkey_core::plan::Plan::Free, None, false).await;
+    let start = now();
+    let admin = with_password(&*store, &t.admin, start).await;
+    let set_at = admin.password.as_ref().unwrap().set_at;
+    let token = Token::generate().unwrap();
+    store
+        .create_session(Session::begin(&admin, &token, start), start)
+        .await
+        .unwrap();
+    let later = start.saturating_add(SignedDuration::from_secs(5)).unwrap();
+    let new = Password::hash("another long password", &HashParams::default(), later).unwrap();
+    // Replacing a password that is no longer the one stored: refused.
+    let stale = set_at.saturating_sub(SignedDuration::from_secs(1)).unwrap();
+    assert!(matches!(
+        store
+            .change_password(t.account.id, admin.id, stale, new.clone())
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(
+        store
+            .session_context(token.digest(TokenUse::Session))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let changed = store
+        .change_password(t.account.id, admin.id, set_at, new)
+        .await
+        .unwrap();
+    assert!(
+        changed
+            .password
+            .as_ref()
+            .unwrap()
+            .verify("another long password")
+    );
+    assert!(
+        store
+            .session_context(token.digest(TokenUse::Session))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 #[macro_export]
 macro_rules! people_conformance_tests {
     ($make:expr) => {
@@ -355,6 +404,7 @@ macro_rules! people_conformance_tests {
             sessions_read_their_user_fresh_and_end_when_it_changes,
             sign_in_finds_the_email_in_every_account,
             timed_out_sessions_are_removed_at_the_next_sign_in,
+            a_changed_password_ends_every_session_and_needs_the_one_it_replaces,
         );
     };
     (@each $make:expr; $($test:ident,)*) => {$(
