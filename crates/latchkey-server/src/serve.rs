@@ -106,9 +106,7 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
             "the change listener is not up yet: serving without the credential cache until it is"
         );
     }
-    if let Some(created) =
-        bootstrap(store.as_ref(), options.plan, &public_url, state.hash_params).await?
-    {
+    if let Some(created) = bootstrap(store.as_ref(), options.plan, &public_url).await? {
         tracing::info!(account_id = %created.account_id, "bootstrapped the operator account");
         print!("{}", bootstrap_message(&created));
     }

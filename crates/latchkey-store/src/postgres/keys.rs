@@ -7,6 +7,7 @@ use latchkey_core::id::{AccessKeyId, AccessKeyKind, AccountId, ApplicationId, Id
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::plan::LimitKind;
 use latchkey_core::resource::{ChangeError, JwtKey, KeyUpdate};
+use latchkey_core::secret_hash::SecretHash;
 use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -330,6 +331,25 @@ pub(super) async fn record_use<K: PgKey>(
         }
     }
     Ok(())
+}
+
+/// Puts `new` in place of an access key's secret hash if it is still
+/// `expected`; whether it did.
+pub(super) async fn upgrade_secret(
+    tx: &Tx<'_>,
+    id: u128,
+    expected: &SecretHash,
+    new: &SecretHash,
+) -> Result<bool, TxError> {
+    let Some(mut stored) = find::<StoredAccessKey>(tx, id).await? else {
+        return Ok(false);
+    };
+    if stored.secret_hash != *expected {
+        return Ok(false);
+    }
+    stored.secret_hash = new.clone();
+    write(tx, &stored).await?;
+    Ok(true)
 }
 
 /// Deletes every listed access key of the account, or none.
