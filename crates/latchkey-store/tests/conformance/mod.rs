@@ -4,6 +4,7 @@
 #![allow(missing_docs)]
 
 pub mod export;
+pub mod secret_upgrade;
 
 use std::sync::Arc;
 
