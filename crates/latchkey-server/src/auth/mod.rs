@@ -8,10 +8,9 @@
 //! credential chain is checked by `CredentialContext::authenticate`. A key
 //! still stored with an earlier version's argon2id hash is verified with
 //! argon2id once, on the blocking pool under a bounded semaphore, and its
-//! record then gets the digest instead. Failed
-//! attempts are rate limited per client address ([`limiter`]); `last_used_at`
-//! is coalesced ([`usage`]). The credential string is never logged, stored,
-//! or put in an error.
+//! record then gets the digest instead. Failed attempts are rate limited per
+//! client address ([`limiter`]); `last_used_at` is coalesced ([`usage`]).
+//! The credential string is never logged, stored, or put in an error.
 //!
 //! Any other bearer is a JWT: its `kid` is read from the header (size bound
 //! and structure first), the registered key is taken from the [`cache`] or
