@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use latchkey_core::id::AccountId;
-use latchkey_core::secret_hash::HashParams;
 use latchkey_store::Store;
 
 use crate::auth::Authenticator;
@@ -18,8 +17,6 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     /// Settings.
     pub config: Arc<ServerConfig>,
-    /// argon2id parameters for new secrets.
-    pub hash_params: HashParams,
 }
 
 impl AppState {
@@ -30,7 +27,6 @@ impl AppState {
             store,
             auth,
             config: Arc::new(config),
-            hash_params: HashParams::default(),
         }
     }
 

@@ -38,12 +38,13 @@ impl AppScope {
     }
 }
 
-/// An access key with the argon2id hash of its secret, as stored.
+/// An access key with the digest of its secret, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredAccessKey {
     /// The key.
     pub key: AccessKey,
-    /// The PHC hash of its secret.
+    /// The SHA-256 digest of its secret, or the argon2id hash an earlier
+    /// version wrote (until the key's first successful use).
     pub secret_hash: SecretHash,
 }
 
@@ -364,6 +365,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<(CredentialContext, SecretHash)>>;
     /// Records last use times, coalesced by the caller.
     async fn record_access_key_use(&self, uses: Vec<(AccessKeyId, Timestamp)>) -> StoreResult<()>;
+    /// Replaces an access key's stored secret hash with `new` if it is
+    /// still `expected`, and answers whether it did (`false`: the key is
+    /// gone, or its hash changed since it was read). For the server to put
+    /// the digest in place of a legacy argon2id hash once the secret has
+    /// verified against it, so `new` must be a hash of the same secret.
+    /// Nothing else changes, and no change is announced: what
+    /// authentication decides is the same before and after.
+    async fn upgrade_access_key_secret(
+        &self,
+        id: AccessKeyId,
+        expected: SecretHash,
+        new: SecretHash,
+    ) -> StoreResult<bool>;
 
     // --- JWT keys ---------------------------------------------------------
 

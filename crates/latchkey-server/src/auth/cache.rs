@@ -3,7 +3,8 @@
 //!
 //! An access-key entry is keyed by the access key's id and holds the SHA-256
 //! of the whole key string that was verified, compared in constant time, so
-//! a hit proves the caller presented the same string that argon2id accepted.
+//! a hit proves the caller presented the same string the store's digest
+//! (or, once, a legacy argon2id hash) accepted.
 //!
 //! A JWT-key entry is keyed by the JWT key's id (the tokens' `kid`) and holds
 //! the registered public key parsed once, the server's verification policy

@@ -336,6 +336,20 @@ impl Store for PgStore {
         })
     }
 
+    async fn upgrade_access_key_secret(
+        &self,
+        id: AccessKeyId,
+        expected: SecretHash,
+        new: SecretHash,
+    ) -> StoreResult<bool> {
+        // Bookkeeping: serializable (a concurrent change to the key makes
+        // one of the two retry, so neither is lost) and announced to no
+        // one (every cached verification stays true).
+        transaction!(self, Mode::Bookkeeping, |tx| {
+            keys::upgrade_secret(&tx, id.into(), &expected, &new).await?
+        })
+    }
+
     async fn create_jwt_key(
         &self,
         actor: &Actor,

@@ -313,6 +313,16 @@ impl Store for RedbStore {
             .await
     }
 
+    async fn upgrade_access_key_secret(
+        &self,
+        id: AccessKeyId,
+        expected: SecretHash,
+        new: SecretHash,
+    ) -> StoreResult<bool> {
+        self.blocking(move |s| s.upgrade_access_key_secret_now(id, &expected, &new))
+            .await
+    }
+
     async fn create_jwt_key(
         &self,
         actor: &Actor,

@@ -4,6 +4,7 @@
 #![allow(missing_docs)]
 
 pub mod export;
+pub mod secret_upgrade;
 
 use latchkey_core::delegation::Actor;
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use latchkey_core::resource::{
     AccessKey, Account, AccountUpdate, Application, ApplicationUpdate, KeyUpdate, NewAccessKey,
     NewAccount, NewApplication, NewPolicyGroup, NewUser, PolicyGroupUpdate, User, UserUpdate,
 };
-use latchkey_core::secret_hash::{HashParams, verify_secret};
+use latchkey_core::secret_hash::{SecretHash, verify_secret};
 use latchkey_core::status::{ApplicationStatus, EffectiveKeyStatus, KeyStatus, UserStatus};
 use latchkey_store::{
     AccountBundle, AppScope, BulkDeleteStatus, KeyFilter, LimitPolicy, Members, Store, StoreError,
@@ -57,14 +58,8 @@ pub async fn tenant(
     }
     .build(operator, now())
     .unwrap();
-    let (bundle, generated) = AccountBundle::build(
-        account,
-        "admin@example.com",
-        "http://127.0.0.1:8080",
-        &HashParams::default(),
-        now(),
-    )
-    .unwrap();
+    let (bundle, generated) =
+        AccountBundle::build(account, "admin@example.com", "http://127.0.0.1:8080", now()).unwrap();
     let tenant = Tenant {
         account: bundle.account.clone(),
         admin: bundle.admin_user.clone(),
@@ -100,8 +95,8 @@ pub async fn app(
     store.create_application(&Actor::System, app).await
 }
 
-/// A stored access key with a cheap, fixed hash: these tests are about
-/// storage, not hashing, and thousands of argon2 runs would only slow them.
+/// A stored access key with a fixed hash: these tests are about storage,
+/// not hashing.
 pub fn cheap_key(
     tenant: &Tenant,
     app: ApplicationId,
@@ -155,13 +150,8 @@ pub async fn add_key(
         .await
 }
 
-fn tenant_hash() -> latchkey_core::secret_hash::SecretHash {
-    static HASH: std::sync::OnceLock<latchkey_core::secret_hash::SecretHash> =
-        std::sync::OnceLock::new();
-    HASH.get_or_init(|| {
-        latchkey_core::secret_hash::hash_secret("fixed", &HashParams::default()).unwrap()
-    })
-    .clone()
+fn tenant_hash() -> SecretHash {
+    SecretHash::digest("fixed")
 }
 
 pub async fn bootstrap_is_complete_and_authenticates(store: Arc<dyn Store>) {
@@ -177,8 +167,7 @@ pub async fn bootstrap_is_complete_and_authenticates(store: Arc<dyn Store>) {
     }
     .build(true, now())
     .unwrap();
-    let (bundle, _) =
-        AccountBundle::build(other, "a@b.co", "http://x", &HashParams::default(), now()).unwrap();
+    let (bundle, _) = AccountBundle::build(other, "a@b.co", "http://x", now()).unwrap();
     let other_id = bundle.account.id;
     assert!(matches!(
         store.create_account(bundle).await,
