@@ -1,5 +1,8 @@
 //! [`Store`] for [`PgStore`]: each operation is one transaction of the
-//! right [`Mode`], retried as [`transaction!`] says.
+//! right [`Mode`], retried as [`transaction!`] says, in a task of its own
+//! (so what it captures is owned).
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -16,6 +19,7 @@ use latchkey_core::status::{ApplicationStatus, UserStatus};
 
 use super::tx::Mode;
 use super::{PgStore, accounts, applications, credentials, export, groups, keys, users};
+use crate::commits::CommitObserver;
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
     AccountBundle, AppScope, BulkDeleteReport, ChangeFeed, KeyFilter, LimitPolicy, Members, Store,
@@ -24,8 +28,12 @@ use crate::{
 
 #[async_trait]
 impl Store for PgStore {
+    fn observe_commits(&self, observer: Arc<dyn CommitObserver>) {
+        self.commits.add(observer);
+    }
+
     fn watch_changes(&self) -> ChangeFeed {
-        super::listener::spawn(self.config.clone())
+        super::listener::spawn((*self.config).clone())
     }
 
     async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()> {
@@ -245,9 +253,9 @@ impl Store for PgStore {
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
         transaction!(self, Mode::Create, changes scope.account_id, |tx| {
-            keys::create(&tx, scope, &key, limits, now).await?
-        })?;
-        Ok(key.key)
+            keys::create(&tx, scope, &key, limits, now).await?;
+            key.key.clone()
+        })
     }
     async fn get_access_key(
         &self,
@@ -326,9 +334,9 @@ impl Store for PgStore {
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
         transaction!(self, Mode::Create, changes scope.account_id, |tx| {
-            keys::create(&tx, scope, &key, LimitPolicy::Enforce, now).await?
-        })?;
-        Ok(key)
+            keys::create(&tx, scope, &key, LimitPolicy::Enforce, now).await?;
+            key.clone()
+        })
     }
     async fn get_jwt_key(
         &self,

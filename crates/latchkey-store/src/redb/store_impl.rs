@@ -4,6 +4,12 @@
 //! take a few microseconds from the page cache, less than the hop to the
 //! blocking pool would cost, and they are what authentication does per
 //! request.
+//!
+//! Each write names the account it changes, which its commit reports
+//! ([`crate::commits`]); the blocking pool finishes a write, report
+//! included, whether or not its caller still waits.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -19,6 +25,7 @@ use latchkey_core::secret_hash::SecretHash;
 use latchkey_core::status::{ApplicationStatus, UserStatus};
 
 use super::RedbStore;
+use crate::commits::{Changed, CommitObserver};
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
     AccountBundle, AppScope, BulkDeleteReport, KeyFilter, LimitPolicy, Members, Store, StoreError,
@@ -26,21 +33,55 @@ use crate::{
 };
 
 impl RedbStore {
+    /// Runs a read on the blocking pool.
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&RedbStore) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || work(&store))
-            .await
-            .map_err(|error| StoreError::Backend(format!("store task failed: {error}")))?
+        on_blocking_pool(self.clone(), work).await?
     }
+
+    /// Runs a write on the blocking pool, reporting its commit as changing
+    /// `changes`. The pool runs it to the end (commit and report included)
+    /// even when the caller stops waiting.
+    async fn writing<T: Send + 'static, E: From<StoreError> + Send + 'static>(
+        &self,
+        changes: Changed,
+        work: impl FnOnce(&RedbStore) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E> {
+        on_blocking_pool(self.reporting(Some(changes)), work).await?
+    }
+
+    /// Runs a write of what authentication never reads (`last_used_at`) on
+    /// the blocking pool: it reports nothing, so cached credentials stay.
+    async fn bookkeeping<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&RedbStore) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        on_blocking_pool(self.reporting(None), work).await?
+    }
+}
+
+async fn on_blocking_pool<R: Send + 'static>(
+    store: RedbStore,
+    work: impl FnOnce(&RedbStore) -> R + Send + 'static,
+) -> StoreResult<R> {
+    tokio::task::spawn_blocking(move || work(&store))
+        .await
+        .map_err(|error| StoreError::Backend(format!("store task failed: {error}")))
 }
 
 #[async_trait]
 impl Store for RedbStore {
+    fn observe_commits(&self, observer: Arc<dyn CommitObserver>) {
+        self.commits.add(observer);
+    }
+
     async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()> {
-        self.blocking(move |s| s.create_account_now(&bundle)).await
+        self.writing(Changed::Account(bundle.account.id), move |s| {
+            s.create_account_now(&bundle)
+        })
+        .await
     }
     async fn operator_account(&self) -> StoreResult<Option<Account>> {
         self.operator_account_now()
@@ -57,22 +98,26 @@ impl Store for RedbStore {
         update: AccountUpdate,
         now: Timestamp,
     ) -> StoreResult<Account> {
-        self.blocking(move |s| s.update_account_now(id, &update, now))
-            .await
+        self.writing(Changed::Account(id), move |s| {
+            s.update_account_now(id, &update, now)
+        })
+        .await
     }
 
     async fn export_all(&self) -> StoreResult<Vec<ExportRecord>> {
         self.blocking(|s| s.export_all_now()).await
     }
     async fn import_all(&self, records: ImportSet) -> Result<(), ImportError> {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || store.import_all_now(&records))
+        // Many accounts at once.
+        self.writing(Changed::Everything, move |s| s.import_all_now(&records))
             .await
-            .map_err(|error| StoreError::Backend(format!("store task failed: {error}")))?
     }
 
     async fn create_user(&self, user: User) -> StoreResult<User> {
-        self.blocking(move |s| s.create_user_now(&user)).await
+        self.writing(Changed::Account(user.account_id), move |s| {
+            s.create_user_now(&user)
+        })
+        .await
     }
     async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User> {
         self.get_user_now(account_id, id)
@@ -93,8 +138,10 @@ impl Store for RedbStore {
         update: UserUpdate,
         now: Timestamp,
     ) -> StoreResult<User> {
-        self.blocking(move |s| s.update_user_now(account_id, id, &update, now))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.update_user_now(account_id, id, &update, now)
+        })
+        .await
     }
     async fn delete_user(
         &self,
@@ -102,8 +149,10 @@ impl Store for RedbStore {
         id: UserId,
         now: Timestamp,
     ) -> StoreResult<User> {
-        self.blocking(move |s| s.delete_user_now(account_id, id, now))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.delete_user_now(account_id, id, now)
+        })
+        .await
     }
     async fn user_permissions(
         &self,
@@ -114,7 +163,10 @@ impl Store for RedbStore {
     }
 
     async fn create_group(&self, group: PolicyGroup) -> StoreResult<PolicyGroup> {
-        self.blocking(move |s| s.create_group_now(&group)).await
+        self.writing(Changed::Account(group.account_id), move |s| {
+            s.create_group_now(&group)
+        })
+        .await
     }
     async fn get_group(
         &self,
@@ -139,12 +191,16 @@ impl Store for RedbStore {
         operator: bool,
         now: Timestamp,
     ) -> StoreResult<PolicyGroup> {
-        self.blocking(move |s| s.update_group_now(account_id, id, &update, operator, now))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.update_group_now(account_id, id, &update, operator, now)
+        })
+        .await
     }
     async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()> {
-        self.blocking(move |s| s.delete_group_now(account_id, id))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.delete_group_now(account_id, id)
+        })
+        .await
     }
     async fn add_members(
         &self,
@@ -153,8 +209,10 @@ impl Store for RedbStore {
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
-        self.blocking(move |s| s.change_members_now(account_id, group, &members, true, now))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.change_members_now(account_id, group, &members, true, now)
+        })
+        .await
     }
     async fn remove_members(
         &self,
@@ -163,8 +221,10 @@ impl Store for RedbStore {
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
-        self.blocking(move |s| s.change_members_now(account_id, group, &members, false, now))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.change_members_now(account_id, group, &members, false, now)
+        })
+        .await
     }
     async fn list_group_applications(
         &self,
@@ -186,8 +246,10 @@ impl Store for RedbStore {
     }
 
     async fn create_application(&self, application: Application) -> StoreResult<Application> {
-        self.blocking(move |s| s.create_application_now(&application))
-            .await
+        self.writing(Changed::Account(application.account_id), move |s| {
+            s.create_application_now(&application)
+        })
+        .await
     }
     async fn get_application(
         &self,
@@ -212,12 +274,16 @@ impl Store for RedbStore {
         update: ApplicationUpdate,
         now: Timestamp,
     ) -> StoreResult<Application> {
-        self.blocking(move |s| s.update_application_now(scope, id, &update, now))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.update_application_now(scope, id, &update, now)
+        })
+        .await
     }
     async fn delete_application(&self, scope: AppScope, id: ApplicationId) -> StoreResult<()> {
-        self.blocking(move |s| s.delete_application_now(scope, id))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.delete_application_now(scope, id)
+        })
+        .await
     }
 
     async fn create_access_key(
@@ -227,8 +293,10 @@ impl Store for RedbStore {
         limits: LimitPolicy,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        self.blocking(move |s| s.create_access_key_now(scope, &key, limits, now))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.create_access_key_now(scope, &key, limits, now)
+        })
+        .await
     }
     async fn get_access_key(
         &self,
@@ -256,8 +324,10 @@ impl Store for RedbStore {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        self.blocking(move |s| s.update_access_key_now(scope, application_id, id, &update, now))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.update_access_key_now(scope, application_id, id, &update, now)
+        })
+        .await
     }
     async fn delete_access_key(
         &self,
@@ -265,16 +335,20 @@ impl Store for RedbStore {
         application_id: ApplicationId,
         id: AccessKeyId,
     ) -> StoreResult<()> {
-        self.blocking(move |s| s.delete_access_key_now(scope, application_id, id))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.delete_access_key_now(scope, application_id, id)
+        })
+        .await
     }
     async fn bulk_delete_access_keys(
         &self,
         scope: AppScope,
         ids: Vec<AccessKeyId>,
     ) -> StoreResult<BulkDeleteReport> {
-        self.blocking(move |s| s.bulk_delete_access_keys_now(scope, &ids))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.bulk_delete_access_keys_now(scope, &ids)
+        })
+        .await
     }
     async fn access_key_credential(
         &self,
@@ -283,7 +357,7 @@ impl Store for RedbStore {
         self.access_key_credential_now(id)
     }
     async fn record_access_key_use(&self, uses: Vec<(AccessKeyId, Timestamp)>) -> StoreResult<()> {
-        self.blocking(move |s| s.record_access_key_use_now(&uses))
+        self.bookkeeping(move |s| s.record_access_key_use_now(&uses))
             .await
     }
 
@@ -293,8 +367,10 @@ impl Store for RedbStore {
         key: JwtKey,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        self.blocking(move |s| s.create_jwt_key_now(scope, &key, now))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.create_jwt_key_now(scope, &key, now)
+        })
+        .await
     }
     async fn get_jwt_key(
         &self,
@@ -322,8 +398,10 @@ impl Store for RedbStore {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        self.blocking(move |s| s.update_jwt_key_now(scope, application_id, id, &update, now))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.update_jwt_key_now(scope, application_id, id, &update, now)
+        })
+        .await
     }
     async fn delete_jwt_key(
         &self,
@@ -331,8 +409,10 @@ impl Store for RedbStore {
         application_id: ApplicationId,
         id: JwtKeyId,
     ) -> StoreResult<()> {
-        self.blocking(move |s| s.delete_jwt_key_now(scope, application_id, id))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.delete_jwt_key_now(scope, application_id, id)
+        })
+        .await
     }
     async fn jwt_key_credential(
         &self,
@@ -341,7 +421,7 @@ impl Store for RedbStore {
         self.jwt_key_credential_now(id)
     }
     async fn record_jwt_key_use(&self, uses: Vec<(JwtKeyId, Timestamp)>) -> StoreResult<()> {
-        self.blocking(move |s| s.record_jwt_key_use_now(&uses))
+        self.bookkeeping(move |s| s.record_jwt_key_use_now(&uses))
             .await
     }
 }

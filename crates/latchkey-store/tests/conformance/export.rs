@@ -33,7 +33,8 @@ pub struct Populated {
     pub expired_key: AccessKeyId,
 }
 
-fn jwt_key(
+/// A JWT key (EdDSA) for `app`.
+pub fn jwt_key(
     t: &Tenant,
     app: latchkey_core::id::ApplicationId,
     name: &str,

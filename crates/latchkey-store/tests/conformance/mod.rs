@@ -3,7 +3,13 @@
 
 #![allow(missing_docs)]
 
+pub mod commits;
 pub mod export;
+
+pub use commits::{
+    a_write_whose_caller_stops_waiting_still_commits_and_reports,
+    every_write_reports_its_account_around_its_commit,
+};
 
 use std::sync::Arc;
 
@@ -1014,6 +1020,8 @@ macro_rules! conformance_tests {
             bulk_delete_is_all_or_nothing,
             accounts_are_listed_and_changed,
             racing_creations_never_overshoot,
+            every_write_reports_its_account_around_its_commit,
+            a_write_whose_caller_stops_waiting_still_commits_and_reports,
         );
     };
     (@each $make:expr; $($test:ident,)*) => {$(
