@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use latchkey_core::id::AccountId;
 use latchkey_core::secret_hash::HashParams;
 use latchkey_store::Store;
 
@@ -23,8 +22,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Builds the state around a store.
+    /// Builds the state around a store. The authenticator follows the
+    /// store's commits from here on: every write this process commits
+    /// invalidates what it cached, whichever handler (or none) made it.
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Self {
+        crate::hold_writes::install_from_env(store.as_ref());
         let auth = Arc::new(Authenticator::new(store.clone(), &config));
         AppState {
             store,
@@ -32,12 +34,5 @@ impl AppState {
             config: Arc::new(config),
             hash_params: HashParams::default(),
         }
-    }
-
-    /// Records that a write changed something in `account_id` that cached
-    /// credentials may depend on. Called after the store committed and before
-    /// the response is sent, so that no later request sees the old state.
-    pub fn changed(&self, account_id: AccountId) {
-        self.auth.invalidate(account_id);
     }
 }

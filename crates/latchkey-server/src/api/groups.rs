@@ -181,7 +181,6 @@ async fn update_group(
             Timestamp::now(),
         )
         .await?;
-    state.changed(principal.account_id);
     Ok(Json(group.into()))
 }
 
@@ -199,7 +198,6 @@ async fn delete_group(
     manage(principal)?;
     let id = path_id::<PolicyGroupKind>(&id)?;
     state.store.delete_group(principal.account_id, id).await?;
-    state.changed(principal.account_id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -247,7 +245,6 @@ async fn change_members(
             .remove_members(principal.account_id, group, members, now)
             .await?;
     }
-    state.changed(principal.account_id);
     Ok(StatusCode::NO_CONTENT)
 }
 

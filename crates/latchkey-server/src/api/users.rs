@@ -153,7 +153,6 @@ async fn update_user(
         .store
         .update_user(principal.account_id, id, update, Timestamp::now())
         .await?;
-    state.changed(principal.account_id);
     Ok(Json(user.into()))
 }
 
@@ -178,6 +177,5 @@ async fn delete_user(
         .store
         .delete_user(principal.account_id, id, Timestamp::now())
         .await?;
-    state.changed(principal.account_id);
     Ok(StatusCode::NO_CONTENT)
 }
