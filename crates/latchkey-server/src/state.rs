@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use latchkey_core::id::AccountId;
 use latchkey_store::Store;
 
 use crate::auth::Authenticator;
@@ -20,20 +19,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Builds the state around a store.
+    /// Builds the state around a store. The authenticator follows the
+    /// store's commits from here on: every write this process commits
+    /// invalidates what it cached, whichever handler (or none) made it.
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Self {
+        crate::hold_writes::install_from_env(store.as_ref());
         let auth = Arc::new(Authenticator::new(store.clone(), &config));
         AppState {
             store,
             auth,
             config: Arc::new(config),
         }
-    }
-
-    /// Records that a write changed something in `account_id` that cached
-    /// credentials may depend on. Called after the store committed and before
-    /// the response is sent, so that no later request sees the old state.
-    pub fn changed(&self, account_id: AccountId) {
-        self.auth.invalidate(account_id);
     }
 }

@@ -1,5 +1,7 @@
 //! The [`Store`] trait and the values its operations exchange.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use jiff::Timestamp;
 use latchkey_core::credential::CredentialContext;
@@ -16,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::StoreResult;
 use crate::changes::ChangeFeed;
+use crate::commits::CommitObserver;
 use crate::export::{ExportRecord, ImportError, ImportSet};
 
 /// Which applications (and their keys) an operation reaches.
@@ -133,6 +136,18 @@ pub enum LimitPolicy {
 /// Latchkey's storage, one transaction per operation.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    // --- this process's commits --------------------------------------------
+
+    /// Reports every write this process commits through this store (or any
+    /// of its clones) to `observer`, from now on: [`CommitObserver::committing`]
+    /// just before the commit and [`CommitObserver::committed`] just after,
+    /// with the account the write changed (or everything), on the write's own
+    /// path, so that a caller that stops waiting for the write cannot skip
+    /// the report, and before the call that made the write returns. Reads and
+    /// `last_used_at` bookkeeping report nothing. Observers add up; none is
+    /// ever removed.
+    fn observe_commits(&self, observer: Arc<dyn CommitObserver>);
+
     // --- other processes' changes -----------------------------------------
 
     /// Starts following the changes other processes make to this store (see

@@ -304,7 +304,6 @@ async fn update_access_key(
         .store
         .update_access_key(&caller.actor(), scope, application, key, update, now)
         .await?;
-    state.changed(principal.account_id);
     Ok(Json(AccessKeyView::new(key, now)))
 }
 
@@ -340,7 +339,6 @@ async fn delete_access_key(
         .store
         .delete_access_key(scope, application, key)
         .await?;
-    state.changed(principal.account_id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -395,7 +393,6 @@ async fn bulk_delete_access_keys(
             fields: failing,
         });
     }
-    state.changed(principal.account_id);
     Ok(Json(BulkDeleteResult {
         object: "bulk_delete",
         deleted: true,

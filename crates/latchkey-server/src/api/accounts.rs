@@ -80,7 +80,6 @@ async fn update_my_account(
         .store
         .update_account(principal.account_id, update, Timestamp::now())
         .await?;
-    state.changed(account.id);
     Ok(Json(account.into()))
 }
 
@@ -231,6 +230,5 @@ async fn update_account(
         .store
         .update_account(id, update, Timestamp::now())
         .await?;
-    state.changed(account.id);
     Ok(Json(account.into()))
 }

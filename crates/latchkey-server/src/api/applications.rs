@@ -170,7 +170,6 @@ async fn update_application(
         .store
         .update_application(scope, id, update, Timestamp::now())
         .await?;
-    state.changed(principal.account_id);
     Ok(Json(application.into()))
 }
 
@@ -187,6 +186,5 @@ async fn delete_application(
     let scope = reach(principal, Subject::Applications, &[Verb::Delete])?;
     let id = path_id::<ApplicationKind>(&id)?;
     state.store.delete_application(scope, id).await?;
-    state.changed(principal.account_id);
     Ok(StatusCode::NO_CONTENT)
 }

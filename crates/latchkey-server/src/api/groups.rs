@@ -182,7 +182,6 @@ async fn update_group(
             Timestamp::now(),
         )
         .await?;
-    state.changed(principal.account_id);
     Ok(Json(group.into()))
 }
 
@@ -200,7 +199,6 @@ async fn delete_group(
     manage(principal)?;
     let id = path_id::<PolicyGroupKind>(&id)?;
     state.store.delete_group(principal.account_id, id).await?;
-    state.changed(principal.account_id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -248,7 +246,6 @@ async fn change_members(
             .remove_members(principal.account_id, group, members, now)
             .await?;
     }
-    state.changed(principal.account_id);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -224,7 +224,6 @@ async fn update_jwt_key(
         .store
         .update_jwt_key(&caller.actor(), scope, application, key, update, now)
         .await?;
-    state.changed(principal.account_id);
     Ok(Json(JwtKeyView::new(key, now)))
 }
 
@@ -243,7 +242,6 @@ async fn delete_jwt_key(
     let application = path_id::<ApplicationKind>(&application)?;
     let key = path_id::<JwtKeyKind>(&key)?;
     state.store.delete_jwt_key(scope, application, key).await?;
-    state.changed(principal.account_id);
     Ok(StatusCode::NO_CONTENT)
 }
 

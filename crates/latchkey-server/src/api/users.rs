@@ -159,7 +159,6 @@ async fn update_user(
             Timestamp::now(),
         )
         .await?;
-    state.changed(principal.account_id);
     Ok(Json(user.into()))
 }
 
@@ -184,6 +183,5 @@ async fn delete_user(
         .store
         .delete_user(principal.account_id, id, Timestamp::now())
         .await?;
-    state.changed(principal.account_id);
     Ok(StatusCode::NO_CONTENT)
 }

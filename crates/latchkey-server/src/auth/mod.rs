@@ -133,7 +133,9 @@ pub struct Authenticator {
     store: Arc<dyn Store>,
     cache: CredentialCache,
     jwt_keys: JwtKeyCache,
-    generations: Generations,
+    /// Bumped by the store's reports of this process's commits, and by the
+    /// other replicas' changes.
+    generations: Arc<Generations>,
     audience: String,
     verifications: Arc<Semaphore>,
     cold_keys: ColdKeyGates,
@@ -145,13 +147,17 @@ pub struct Authenticator {
 }
 
 impl Authenticator {
-    /// A new authenticator over `store`.
+    /// A new authenticator over `store`, following every write this process
+    /// commits to it from now on (the store reports them, see [`cache`]):
+    /// no caller of a write has to remember to invalidate.
     pub fn new(store: Arc<dyn Store>, config: &ServerConfig) -> Self {
+        let generations = Arc::new(Generations::default());
+        store.observe_commits(generations.clone());
         Authenticator {
             store,
             cache: CredentialCache::default(),
             jwt_keys: JwtKeyCache::default(),
-            generations: Generations::default(),
+            generations,
             audience: config.audience.clone(),
             verifications: Arc::new(Semaphore::new(config.verify_concurrency.max(1))),
             cold_keys: ColdKeyGates::default(),
@@ -182,7 +188,7 @@ impl Authenticator {
 
     /// Forgets every cached verification (a change this replica may have
     /// missed).
-    pub fn forget_everything(&self) {
+    fn forget_everything(&self) {
         self.generations.bump_all();
     }
 
@@ -196,8 +202,9 @@ impl Authenticator {
         }
     }
 
-    /// Forgets every cached verification of `account_id` (see [`cache`]).
-    pub fn invalidate(&self, account_id: AccountId) {
+    /// Forgets every cached verification of `account_id` (another replica's
+    /// change; this process's own commits are reported by the store).
+    fn invalidate(&self, account_id: AccountId) {
         self.generations.bump(account_id);
     }
 
@@ -297,10 +304,13 @@ impl Authenticator {
             return Err(invalid());
         };
         let verified = match hash {
-            SecretHash::Sha256(digest) => digest.matches(parsed.secret()),
+            SecretHash::Sha256(digest) => {
+                let verified = digest.matches(parsed.secret());
+                tracing::debug!(key_id = %id, verified, "access key secret checked");
+                verified
+            }
             SecretHash::Argon2id(legacy) => self.verify_legacy(id, parsed.secret(), legacy).await?,
         };
-        tracing::debug!(key_id = %id, verified, "access key secret checked");
         if !verified {
             budget.spend();
             return Err(invalid());

@@ -11,7 +11,10 @@
 //!
 //! Every write also announces itself to the other replicas as it commits
 //! (`pg_notify`, [`tx`]); each replica's [`listener`] follows the
-//! announcements on a connection of its own.
+//! announcements on a connection of its own. To this process's commit
+//! observers ([`crate::commits`]) it reports itself directly: every
+//! operation runs in a task of its own, which finishes the transaction and
+//! its report even when the caller stops waiting.
 //!
 //! Records are the same JSON documents the redb store keeps, next to the
 //! columns the access paths and the uniqueness rules read.
@@ -32,10 +35,12 @@ mod store_impl;
 mod users;
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
+use crate::commits::CommitObservers;
 use crate::{StoreError, StoreResult};
 
 pub use migrations::SCHEMA_VERSION;
@@ -43,13 +48,15 @@ pub use migrations::SCHEMA_VERSION;
 /// Connections a store opens at most.
 const POOL_SIZE: usize = 16;
 
-/// The PostgreSQL store. Cheap to clone; clones share the connection pool.
+/// The PostgreSQL store. Cheap to clone (each operation's task takes a
+/// clone); clones share the connection pool and the commit observers.
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
     /// Where the pool connects; the change listener opens its own
     /// connection there.
-    config: tokio_postgres::Config,
+    config: Arc<tokio_postgres::Config>,
+    commits: CommitObservers,
 }
 
 /// The URL may carry a password: never print it.
@@ -77,7 +84,11 @@ impl PgStore {
             .max_size(POOL_SIZE)
             .build()
             .map_err(|error| StoreError::Backend(format!("connection pool: {error}")))?;
-        let store = PgStore { pool, config };
+        let store = PgStore {
+            pool,
+            config: Arc::new(config),
+            commits: CommitObservers::default(),
+        };
         let mut client = store.client().await?;
         migrations::migrate(&mut client).await?;
         Ok(store)

@@ -1,5 +1,8 @@
 //! [`Store`] for [`PgStore`]: each operation is one transaction of the
-//! right [`Mode`], retried as [`transaction!`] says.
+//! right [`Mode`], retried as [`transaction!`] says, in a task of its own
+//! (so what it captures is owned).
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -17,6 +20,7 @@ use latchkey_core::status::{ApplicationStatus, UserStatus};
 
 use super::tx::Mode;
 use super::{PgStore, accounts, applications, credentials, export, groups, keys, users};
+use crate::commits::CommitObserver;
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
     AccountBundle, AppScope, BulkDeleteReport, ChangeFeed, KeyFilter, LimitPolicy, Members, Store,
@@ -25,8 +29,12 @@ use crate::{
 
 #[async_trait]
 impl Store for PgStore {
+    fn observe_commits(&self, observer: Arc<dyn CommitObserver>) {
+        self.commits.add(observer);
+    }
+
     fn watch_changes(&self) -> ChangeFeed {
-        super::listener::spawn(self.config.clone())
+        super::listener::spawn((*self.config).clone())
     }
 
     async fn check_ready(&self) -> StoreResult<()> {
@@ -75,7 +83,8 @@ impl Store for PgStore {
     }
 
     async fn create_user(&self, actor: &Actor, user: User) -> StoreResult<User> {
-        transaction!(self, Mode::Write, changes user.account_id, |tx| users::create(&tx, actor, &user).await?)
+        let actor = actor.clone();
+        transaction!(self, Mode::Write, changes user.account_id, |tx| users::create(&tx, &actor, &user).await?)
     }
     async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User> {
         transaction!(self, Mode::Read, |tx| users::load(&tx, account_id, id)
@@ -100,8 +109,9 @@ impl Store for PgStore {
         update: UserUpdate,
         now: Timestamp,
     ) -> StoreResult<User> {
+        let actor = actor.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            users::update(&tx, actor, account_id, id, &update, now).await?
+            users::update(&tx, &actor, account_id, id, &update, now).await?
         })
     }
     async fn delete_user(
@@ -127,7 +137,8 @@ impl Store for PgStore {
     }
 
     async fn create_group(&self, actor: &Actor, group: PolicyGroup) -> StoreResult<PolicyGroup> {
-        transaction!(self, Mode::Write, changes group.account_id, |tx| groups::create(&tx, actor, &group).await?)
+        let actor = actor.clone();
+        transaction!(self, Mode::Write, changes group.account_id, |tx| groups::create(&tx, &actor, &group).await?)
     }
     async fn get_group(
         &self,
@@ -154,8 +165,9 @@ impl Store for PgStore {
         operator: bool,
         now: Timestamp,
     ) -> StoreResult<PolicyGroup> {
+        let actor = actor.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            groups::update(&tx, actor, account_id, id, &update, operator, now).await?
+            groups::update(&tx, &actor, account_id, id, &update, operator, now).await?
         })
     }
     async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()> {
@@ -170,8 +182,9 @@ impl Store for PgStore {
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
+        let actor = actor.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            groups::change_membership(&tx, account_id, group, &members, Some(actor), now).await?
+            groups::change_membership(&tx, account_id, group, &members, Some(&actor), now).await?
         })
     }
     async fn remove_members(
@@ -211,8 +224,9 @@ impl Store for PgStore {
         actor: &Actor,
         application: Application,
     ) -> StoreResult<Application> {
+        let actor = actor.clone();
         transaction!(self, Mode::Create, changes application.account_id, |tx| {
-            applications::create(&tx, actor, &application).await?
+            applications::create(&tx, &actor, &application).await?
         })
     }
     async fn get_application(
@@ -257,9 +271,10 @@ impl Store for PgStore {
         limits: LimitPolicy,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
+        let actor = actor.clone();
         let stored = transaction!(self, Mode::Create, changes scope.account_id, |tx| {
             let mut key = key.clone();
-            keys::create(&tx, actor, scope, &mut key, limits, now).await?;
+            keys::create(&tx, &actor, scope, &mut key, limits, now).await?;
             key
         })?;
         Ok(stored.key)
@@ -296,9 +311,10 @@ impl Store for PgStore {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
+        let actor = actor.clone();
         let mode = key_update_mode(&update);
         let stored: StoredAccessKey = transaction!(self, mode, changes scope.account_id, |tx| {
-            keys::update(&tx, actor, scope, application_id, id.into(), &update, now).await?
+            keys::update(&tx, &actor, scope, application_id, id.into(), &update, now).await?
         })?;
         Ok(stored.key)
     }
@@ -357,9 +373,10 @@ impl Store for PgStore {
         key: JwtKey,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
+        let actor = actor.clone();
         transaction!(self, Mode::Create, changes scope.account_id, |tx| {
             let mut key = key.clone();
-            keys::create(&tx, actor, scope, &mut key, LimitPolicy::Enforce, now).await?;
+            keys::create(&tx, &actor, scope, &mut key, LimitPolicy::Enforce, now).await?;
             key
         })
     }
@@ -393,9 +410,10 @@ impl Store for PgStore {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
+        let actor = actor.clone();
         let mode = key_update_mode(&update);
         transaction!(self, mode, changes scope.account_id, |tx| {
-            keys::update(&tx, actor, scope, application_id, id.into(), &update, now).await?
+            keys::update(&tx, &actor, scope, application_id, id.into(), &update, now).await?
         })
     }
     async fn delete_jwt_key(

@@ -38,7 +38,8 @@ pub struct Populated {
     pub legacy_key: AccessKeyId,
 }
 
-fn jwt_key(
+/// A JWT key (EdDSA) for `app`.
+pub fn jwt_key(
     t: &Tenant,
     app: latchkey_core::id::ApplicationId,
     name: &str,

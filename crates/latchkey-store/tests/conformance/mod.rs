@@ -3,10 +3,16 @@
 
 #![allow(missing_docs)]
 
+pub mod commits;
 pub mod export;
 pub mod secret_upgrade;
 
+pub use commits::{
+    a_write_whose_caller_stops_waiting_still_commits_and_reports,
+    every_write_reports_its_account_around_its_commit,
+};
 use latchkey_core::delegation::Actor;
+
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -1152,6 +1158,8 @@ macro_rules! conformance_tests {
             accounts_are_listed_and_changed,
             racing_creations_never_overshoot,
             racing_revivals_never_overshoot,
+            every_write_reports_its_account_around_its_commit,
+            a_write_whose_caller_stops_waiting_still_commits_and_reports,
         );
     };
     (@each $make:expr; $($test:ident,)*) => {$(
