@@ -66,6 +66,21 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
+/// How long a new connection may take when the URL does not say
+/// (`connect_timeout`): a database whose host drops packets (rather than
+/// refusing) would otherwise hold each request for the OS's connect timeout,
+/// past the request's own limit, and answer it with a bare 503 instead of
+/// the store's `service_unavailable` with `Retry-After`.
+pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `config` with [`DEFAULT_CONNECT_TIMEOUT`] unless it sets its own.
+fn with_default_connect_timeout(mut config: tokio_postgres::Config) -> tokio_postgres::Config {
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
+    }
+    config
+}
+
 impl PgStore {
     /// Connects to `url` (`postgres://user@host:port/db`, or the key=value
     /// form), applies the migrations this build knows, and refuses a database
@@ -73,6 +88,7 @@ impl PgStore {
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let config = tokio_postgres::Config::from_str(url)
             .map_err(|error| StoreError::Backend(format!("bad database URL: {error}")))?;
+        let config = with_default_connect_timeout(config);
         let manager = Manager::from_config(
             config.clone(),
             NoTls,
@@ -116,5 +132,25 @@ impl PgStore {
             .await
             .map_err(outage::database)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_time_out_unless_the_url_says_otherwise() {
+        let plain = tokio_postgres::Config::from_str("postgres://u@db/latchkey").unwrap();
+        assert_eq!(
+            with_default_connect_timeout(plain).get_connect_timeout(),
+            Some(&DEFAULT_CONNECT_TIMEOUT)
+        );
+        let own = tokio_postgres::Config::from_str("postgres://u@db/latchkey?connect_timeout=30")
+            .unwrap();
+        assert_eq!(
+            with_default_connect_timeout(own).get_connect_timeout(),
+            Some(&std::time::Duration::from_secs(30))
+        );
     }
 }
