@@ -242,6 +242,12 @@ export interface ClientOptions {
 export declare function createSignature(signingInput: Buffer, key: PrivateKey, algorithmName: string): Buffer
 
 /**
+ * The header of `token` as JSON text, decoded but not verified (untrusted
+ * until `verify` succeeds); a malformed token is `ERR_JWT_MALFORMED`.
+ */
+export declare function decodeUnverifiedHeader(token: string): string
+
+/**
  * Generates a key pair for `algorithm`; `modulus_length` (2048, 3072 or
  * 4096, default 2048) applies to RSA.
  */
@@ -296,6 +302,15 @@ export interface ListOptions {
   /** Ask for `totalCount` (one-page form only). */
   includeTotalCount?: boolean
 }
+
+/**
+ * The access token the server expects from application `application_id`
+ * signing with its registered JWT key `key_id`: `iss` = `sub` =
+ * `application_id`, `aud` = `audience`, `iat` = `clock_timestamp` (seconds;
+ * the clock when not given), `exp` = `iat` + `lifetime` seconds (1 to 3600,
+ * 900 when not given), a fresh `jti`, and `kid` = `key_id` in the header.
+ */
+export declare function mintAccessToken(key: PrivateKey, applicationId: string, keyId: string, audience: string, lifetime?: number | undefined | null, clockTimestamp?: number | undefined | null): string
 
 /** An access key to create. */
 export interface NewAccessKeyArgs {

@@ -20,6 +20,7 @@ __all__ = [
     "jwt_encode",
     "jwt_generate_key_pair",
     "jwt_get_unverified_header",
+    "jwt_mint_access_token",
     "jwt_public_jwk",
     "jwt_sign_raw",
     "jwt_thumbprint",
@@ -353,6 +354,17 @@ def jwt_decode(
 
 def jwt_get_unverified_header(jwt: Union[str, bytes]) -> dict[str, Any]:
     """The token's header, decoded but not verified."""
+
+def jwt_mint_access_token(
+    key: _PrivateKey,
+    *,
+    application_id: str,
+    key_id: str,
+    audience: str,
+    lifetime: Optional[_Seconds] = None,
+    now: Optional[Union[int, float, datetime.datetime]] = None,
+) -> str:
+    """The access token a Latchkey server expects from ``application_id`` signing with JWT key ``key_id``."""
 
 def jwt_public_jwk(key: _PublicKey) -> dict[str, Any]:
     """The public JWK of any single key (a private key gives its public half)."""
