@@ -318,7 +318,10 @@ export interface NewAccessKeyArgs {
   name: string
   /** Description. */
   description?: string
-  /** Scopes (permissions); none means the application's full rights. */
+  /**
+   * Scopes (permissions); none: unscoped when the calling credential holds every permission;
+   * otherwise the application's current rights become its scopes.
+   */
   scopes?: Array<string>
   /** Expiration, milliseconds since the epoch. */
   expiration?: number

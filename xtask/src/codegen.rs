@@ -10,6 +10,7 @@
 mod access_keys;
 mod node_types;
 mod openapi;
+mod sdk_surface;
 mod uniffi;
 mod vectors;
 mod workspace_hack;
@@ -33,7 +34,8 @@ struct Generator {
 }
 
 /// Every generator, in the order they run. A later one may read what an
-/// earlier one wrote. Later: `python-stubs` (.pyi).
+/// earlier one wrote (`sdk-surface` reads what `uniffi` wrote). Later:
+/// `python-stubs` (.pyi).
 const GENERATORS: &[Generator] = &[
     Generator {
         name: "workspace-hack",
@@ -58,6 +60,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "uniffi",
         generate: uniffi::generate,
+    },
+    Generator {
+        name: "sdk-surface",
+        generate: sdk_surface::generate,
     },
 ];
 

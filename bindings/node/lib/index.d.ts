@@ -242,7 +242,7 @@ export interface AccessKey {
   status: AccessKeyStatus
   /** When it stops working; `null`: never. */
   expiration: Date | null
-  /** Scopes (immutable); empty: the application's full rights. */
+  /** Scopes (immutable); empty: unscoped (the application's rights, as they change). */
   scopes: string[]
   /** `ak_` and the first 8 characters of the key id. */
   keyPrefix: string
@@ -275,7 +275,7 @@ export interface JwtKey {
   thumbprint: string
   status: AccessKeyStatus
   expiration: Date | null
-  /** Scopes (immutable), as an access key's; empty: the application's full rights. */
+  /** Scopes (immutable), as an access key's; empty: unscoped. */
   scopes: string[]
   createdBy: string
   createdAt: Date
@@ -410,7 +410,11 @@ export interface ApplicationUpdate {
 export interface NewAccessKey {
   name: string
   description?: string
-  /** Permissions the key is limited to (immutable). */
+  /**
+   * Permissions the key is limited to (immutable). None: unscoped when the
+   * calling credential holds every permission; otherwise the application's
+   * current rights become its scopes.
+   */
   scopes?: string[]
   expiration?: Date | null
   createdBy?: string
@@ -433,7 +437,7 @@ export interface NewJwtKey {
   /** The algorithm; by default the server infers it from the key. */
   algorithm?: Algorithm
   expiration?: Date | null
-  /** Permissions its tokens are limited to (immutable), as an access key's. */
+  /** Permissions its tokens are limited to (immutable), as an access key's (none: likewise). */
   scopes?: string[]
   createdBy?: string
 }

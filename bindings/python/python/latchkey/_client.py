@@ -570,8 +570,10 @@ class AccessKeys:
         expiration: Optional[datetime] = None,
         created_by: Optional[str] = None,
     ) -> CreatedAccessKey:
-        """Creates an access key. ``scopes`` narrow it (empty: the
-        application's rights) and never change; ``expiration`` is an
+        """Creates an access key. ``scopes`` narrow it and never change
+        (empty: unscoped when the calling credential holds every
+        permission; otherwise the application's current rights become its
+        scopes); ``expiration`` is an
         aware datetime. The result's ``key`` is the full secret, shown
         this once.
         """
@@ -719,8 +721,10 @@ class AsyncAccessKeys:
         expiration: Optional[datetime] = None,
         created_by: Optional[str] = None,
     ) -> CreatedAccessKey:
-        """Creates an access key. ``scopes`` narrow it (empty: the
-        application's rights) and never change; ``expiration`` is an
+        """Creates an access key. ``scopes`` narrow it and never change
+        (empty: unscoped when the calling credential holds every
+        permission; otherwise the application's current rights become its
+        scopes); ``expiration`` is an
         aware datetime. The result's ``key`` is the full secret, shown
         this once.
         """
@@ -836,7 +840,9 @@ class JwtKeys:
         """Registers a public key (PEM SPKI or X.509 certificate text, or a
         JWK dict); its ``id`` is the ``kid`` of the tokens it signs.
         ``algorithm`` defaults to the key's. ``scopes`` narrow its tokens
-        as an access key's scopes do, and never change.
+        as an access key's scopes do, and never change (empty: unscoped
+        when the calling credential holds every permission; otherwise the
+        application's current rights become its scopes).
         """
         return self._native.jwt_keys_create(
             application_id,
@@ -953,7 +959,9 @@ class AsyncJwtKeys:
         """Registers a public key (PEM SPKI or X.509 certificate text, or a
         JWK dict); its ``id`` is the ``kid`` of the tokens it signs.
         ``algorithm`` defaults to the key's. ``scopes`` narrow its tokens
-        as an access key's scopes do, and never change.
+        as an access key's scopes do, and never change (empty: unscoped
+        when the calling credential holds every permission; otherwise the
+        application's current rights become its scopes).
         """
         return await self._native.jwt_keys_create(
             application_id,
