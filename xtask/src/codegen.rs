@@ -8,6 +8,7 @@
 //! register it in [`GENERATORS`].
 
 mod access_keys;
+mod lists;
 mod node_types;
 mod openapi;
 mod sdk_surface;

@@ -403,10 +403,7 @@ fn kotlin(root: &Path, description: &Description) -> Result<Manifest> {
     if generated.contains("open class LatchkeyClient: Disposable, AutoCloseable") {
         manifest.insert("client close".to_owned());
     }
-    let pages = read(
-        root,
-        "bindings/kotlin/src/main/kotlin/dev/latchkey/Pages.kt",
-    )?;
+    let pages = read(root, super::lists::KOTLIN_LISTS)?;
     for line in pages.lines() {
         if let Some(rest) = line.strip_prefix("fun ")
             && let Some((owner, name)) = rest.split_once('.')
@@ -450,7 +447,7 @@ fn swift(root: &Path, description: &Description) -> Result<Manifest> {
     }
     // The hand-written layer: extensions of the generated types.
     for path in [
-        "bindings/swift/Sources/Latchkey/Pages.swift",
+        super::lists::SWIFT_LISTS,
         "bindings/swift/Sources/Latchkey/Client.swift",
     ] {
         let source = read(root, path)?;

@@ -1,5 +1,6 @@
 // Every list is lazy, as Kotlin's `list` Flow:
-// `for try await app in client.applications().list()`. A pull-based
+// `for try await app in client.applications().list()`; `cargo xtask codegen`
+// writes one per exported pager in Lists.swift. A pull-based
 // AsyncSequence over the Rust client's pager (the generated `pager(...)`,
 // one request per `nextPage()`, following the cursor), not an
 // AsyncThrowingStream fed by a task: a stream's producer would run ahead and
@@ -47,96 +48,6 @@ public struct Pages<Item>: AsyncSequence {
             }
             defer { index += 1 }
             return buffer[index]
-        }
-    }
-}
-
-extension ApplicationsProtocol {
-    /// Every application with `status` (all but revoked ones when nil), fetched page by page as iterated.
-    public func list(status: ApplicationStatus? = nil, options: ListOptions? = nil) -> Pages<Application> {
-        Pages { [self] in
-            let pager = try self.pager(status: status, options: options)
-            return { try await pager.nextPage()?.data }
-        }
-    }
-}
-
-extension AccessKeysProtocol {
-    /// Every access key of application `applicationId`, fetched page by page as iterated.
-    public func list(
-        applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil
-    ) -> Pages<AccessKey> {
-        Pages { [self] in
-            let pager = try self.pager(applicationId: applicationId, status: status, options: options)
-            return { try await pager.nextPage()?.data }
-        }
-    }
-
-    /// Every access key of the account the caller may view (of `applicationId` only when given).
-    public func listAccount(
-        applicationId: String? = nil, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil
-    ) -> Pages<AccessKey> {
-        Pages { [self] in
-            let pager = try self.accountPager(applicationId: applicationId, status: status, options: options)
-            return { try await pager.nextPage()?.data }
-        }
-    }
-}
-
-extension JwtKeysProtocol {
-    /// Every JWT key of application `applicationId`, fetched page by page as iterated.
-    public func list(
-        applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil
-    ) -> Pages<JwtKey> {
-        Pages { [self] in
-            let pager = try self.pager(applicationId: applicationId, status: status, options: options)
-            return { try await pager.nextPage()?.data }
-        }
-    }
-}
-
-extension UsersProtocol {
-    /// Every user with `status` (all but deleted ones when nil), fetched page by page as iterated.
-    public func list(status: UserStatus? = nil, options: ListOptions? = nil) -> Pages<User> {
-        Pages { [self] in
-            let pager = try self.pager(status: status, options: options)
-            return { try await pager.nextPage()?.data }
-        }
-    }
-}
-
-extension PolicyGroupsProtocol {
-    /// Every policy group, fetched page by page as iterated.
-    public func list(options: ListOptions? = nil) -> Pages<PolicyGroup> {
-        Pages { [self] in
-            let pager = try self.pager(options: options)
-            return { try await pager.nextPage()?.data }
-        }
-    }
-
-    /// The applications in group `groupId`, fetched page by page as iterated.
-    public func listApplications(groupId: String, options: ListOptions? = nil) -> Pages<Application> {
-        Pages { [self] in
-            let pager = try self.applicationsPager(id: groupId, options: options)
-            return { try await pager.nextPage()?.data }
-        }
-    }
-
-    /// The users in group `groupId`, fetched page by page as iterated.
-    public func listUsers(groupId: String, options: ListOptions? = nil) -> Pages<User> {
-        Pages { [self] in
-            let pager = try self.usersPager(id: groupId, options: options)
-            return { try await pager.nextPage()?.data }
-        }
-    }
-}
-
-extension AccountsProtocol {
-    /// Every tenant account (operators only), fetched page by page as iterated.
-    public func list(options: ListOptions? = nil) -> Pages<Account> {
-        Pages { [self] in
-            let pager = try self.pager(options: options)
-            return { try await pager.nextPage()?.data }
         }
     }
 }
