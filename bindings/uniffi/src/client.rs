@@ -127,7 +127,9 @@ impl Slot {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
-            .ok_or(LatchkeyError::ClientClosed {})
+            .ok_or_else(|| LatchkeyError::ClientClosed {
+                reason: "the client is closed".to_owned(),
+            })
     }
 
     fn close(&self) {

@@ -127,8 +127,12 @@ latchkey_error! {
         /// What failed.
         reason: String
     },
-    /// The client was closed (`close()`); make a new one.
-    ClientClosed {},
+    /// The client was shut down (`shutdown()`; Swift's `close()`); make a
+    /// new one.
+    ClientClosed {
+        /// What happened.
+        reason: String
+    },
 }
 
 /// The variant of an API error: one per class the client decides (one per

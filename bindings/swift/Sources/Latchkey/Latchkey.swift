@@ -10129,9 +10129,14 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */reason: String
     )
     /**
-     * The client was closed (`close()`); make a new one.
+     * The client was shut down (`shutdown()`; Swift's `close()`); make a
+     * new one.
      */
-    case ClientClosed
+    case ClientClosed(
+        /**
+         * What happened.
+         */reason: String
+    )
 
     
 
@@ -10292,7 +10297,9 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         case 19: return .Signer(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 20: return .ClientClosed
+        case 20: return .ClientClosed(
+            reason: try FfiConverterString.read(from: &buf)
+            )
 
          default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -10463,9 +10470,10 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case .ClientClosed:
+        case let .ClientClosed(reason):
             writeInt(&buf, Int32(20))
-        
+            FfiConverterString.write(reason, into: &buf)
+            
         }
     }
 }

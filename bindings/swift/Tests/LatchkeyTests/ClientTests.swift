@@ -121,6 +121,28 @@ final class ClientTests: XCTestCase {
             XCTAssertEqual(fields.map { $0.reason }, ["the acting credential lacks `keys:delete:any`"])
         }
     }
+
+    func testEveryApiErrorHasOneCommonViewAndCloseEndsCalls() async throws {
+        let server = try TestServer()
+        let admin = try server.admin()
+        do {
+            _ = try await admin.applications().get(id: "app_0000000000000000000000")
+            XCTFail("a missing application was found")
+        } catch let error as LatchkeyError {
+            let api = try XCTUnwrap(error.api)
+            XCTAssertEqual(api.status, 404)
+            XCTAssertEqual(api.type, "not_found")
+            XCTAssertNotNil(api.requestId)
+        }
+        let applications = admin.applications()
+        admin.close()
+        XCTAssertTrue(admin.isClosed())
+        do {
+            _ = try await applications.listPage(status: nil, options: nil)
+            XCTFail("a closed client answered")
+        } catch LatchkeyError.ClientClosed {
+        }
+    }
 }
 
 /// Counts calls from concurrent code (the pager's fetch closure is `@Sendable`).

@@ -14219,12 +14219,18 @@ sealed class LatchkeyException: kotlin.Exception() {
     }
     
     /**
-     * The client was closed (`close()`); make a new one.
+     * The client was shut down (`shutdown()`; Swift's `close()`); make a
+     * new one.
      */
     class ClientClosed(
+        
+        /**
+         * What happened.
+         */
+        val `reason`: kotlin.String
         ) : LatchkeyException() {
         override val message
-            get() = ""
+            get() = "reason=${ `reason` }"
     }
     
 
@@ -14375,7 +14381,9 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             19 -> LatchkeyException.Signer(
                 FfiConverterString.read(buf),
                 )
-            20 -> LatchkeyException.ClientClosed()
+            20 -> LatchkeyException.ClientClosed(
+                FfiConverterString.read(buf),
+                )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
     }
@@ -14543,6 +14551,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.ClientClosed -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
+                + FfiConverterString.allocationSize(value.`reason`)
             )
         }
     }
@@ -14709,6 +14718,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.ClientClosed -> {
                 buf.putInt(20)
+                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

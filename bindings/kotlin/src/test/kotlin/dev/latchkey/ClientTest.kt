@@ -161,8 +161,17 @@ class ClientTest {
         }
         assertEquals(400.toUShort(), invalid.status)
         assertEquals(listOf("limit"), invalid.fields.map { it.name })
+        // Every API error has one common view, whatever its kind.
+        val api = invalid.api!!
+        assertEquals(400 to "validation_error", api.status to api.type)
+        assertEquals(invalid.fields, api.fields)
+        assertEquals(invalid.reason, api.message)
+        val missing = assertThrows<LatchkeyException.NotFound> { runBlocking { admin.applications().get("app_0000000000000000000000") } }
+        assertEquals(404 to "not_found", missing.api!!.status to missing.api!!.type)
+        assertNotNull(missing.api!!.requestId)
         val badId = assertThrows<LatchkeyException.InvalidArgument> { runBlocking { admin.applications().get("usr_nope") } }
         assertEquals("applicationId", badId.name)
+        assertNull(badId.api, "no answer, no API error")
         val badKey = assertThrows<LatchkeyException.InvalidAccessKey> { Credential.accessKey("ak_mistyped") }
         assertEquals("bad_length", badKey.category)
         assertFalse(badKey.toString().contains("ak_mistyped"))

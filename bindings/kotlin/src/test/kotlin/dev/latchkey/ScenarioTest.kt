@@ -44,21 +44,10 @@ class ScenarioTest {
     private suspend fun outcome(call: suspend () -> JsonObject): JsonObject = try {
         call()
     } catch (error: LatchkeyException) {
-        val api = apiError(error) ?: throw error
-        json("error" to json("status" to api.first, "type" to api.second, "fields" to api.third))
+        val api = error.api ?: throw error
+        json("error" to json("status" to api.status, "type" to api.type, "fields" to api.fields.map { it.name }))
     } catch (error: JwtException.DisallowedAlgorithm) {
         json("error" to json("type" to "disallowed_algorithm"))
-    }
-
-    /** Status, type and field names of an API error, null for another failure. */
-    private fun apiError(error: LatchkeyException): Triple<Int, String, List<String>>? = when (error) {
-        is LatchkeyException.Validation -> Triple(error.status.toInt(), error.errorType, error.fields.map { it.name })
-        is LatchkeyException.Unauthorized -> Triple(error.status.toInt(), error.errorType, error.fields.map { it.name })
-        is LatchkeyException.Forbidden -> Triple(error.status.toInt(), error.errorType, error.fields.map { it.name })
-        is LatchkeyException.NotFound -> Triple(error.status.toInt(), error.errorType, error.fields.map { it.name })
-        is LatchkeyException.Conflict -> Triple(error.status.toInt(), error.errorType, error.fields.map { it.name })
-        is LatchkeyException.LimitExceeded -> Triple(error.status.toInt(), error.errorType, error.fields.map { it.name })
-        else -> null
     }
 
     private fun httpMe(url: String, token: String): JsonObject {
