@@ -11,6 +11,7 @@ mod access_keys;
 mod lists;
 mod node_types;
 mod openapi;
+mod python_async;
 mod sdk_surface;
 mod uniffi;
 mod vectors;
@@ -53,6 +54,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "openapi",
         generate: openapi::generate,
+    },
+    Generator {
+        name: "python-async",
+        generate: python_async::generate,
     },
     Generator {
         name: "node-types",
