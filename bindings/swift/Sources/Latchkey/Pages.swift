@@ -30,7 +30,7 @@ public struct Pages<Item>: AsyncSequence {
     /// Reads a page when the current one is used up.
     public struct Iterator: AsyncIteratorProtocol {
         let open: @Sendable () throws -> @Sendable () async throws -> [Item]?
-        var next: (@Sendable () async throws -> [Item]?)?
+        var nextPage: (@Sendable () async throws -> [Item]?)?
         var buffer: [Item] = []
         var index = 0
         var done = false
@@ -38,8 +38,8 @@ public struct Pages<Item>: AsyncSequence {
         public mutating func next() async throws -> Item? {
             while index >= buffer.count {
                 if done { return nil }
-                if next == nil { next = try open() }
-                guard let items = try await next!() else {
+                if nextPage == nil { nextPage = try open() }
+                guard let items = try await nextPage!() else {
                     done = true
                     return nil
                 }
