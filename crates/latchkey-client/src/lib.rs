@@ -79,7 +79,7 @@ pub use error::{
     ApiError, ApiErrorClass, ApiErrorKind, Error, ErrorKind, FieldError, JwtError, Result,
     TransportError, api_error_text,
 };
-pub use pagination::{ItemStream, ListParams, Pager, StatusFilter};
+pub use pagination::{BoxedPager, ItemStream, ListParams, Pager, StatusFilter};
 pub use resources::{AccessKeys, Accounts, Applications, JwtKeys, PolicyGroups, Users};
 pub use retry::RetryPolicy;
 pub use verify_options::{VerifyOptions, VerifyOptionsError};
