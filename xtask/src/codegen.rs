@@ -12,6 +12,7 @@ mod lists;
 mod node_types;
 mod openapi;
 mod python_async;
+mod python_stubs;
 mod sdk_surface;
 mod uniffi;
 mod vectors;
@@ -36,8 +37,7 @@ struct Generator {
 }
 
 /// Every generator, in the order they run. A later one may read what an
-/// earlier one wrote (`sdk-surface` reads what `uniffi` wrote). Later:
-/// `python-stubs` (.pyi).
+/// earlier one wrote (`sdk-surface` reads what `uniffi` wrote).
 const GENERATORS: &[Generator] = &[
     Generator {
         name: "workspace-hack",
@@ -58,6 +58,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "python-async",
         generate: python_async::generate,
+    },
+    Generator {
+        name: "python-stubs",
+        generate: python_stubs::generate,
     },
     Generator {
         name: "node-types",
