@@ -27,6 +27,7 @@ __all__ = [
     "jwt_verify_raw",
     # the API client
     "JwtSigner",
+    "api_error_text",
     "NativeClient",
     "NativePager",
 ]
@@ -59,6 +60,15 @@ class JwtSigner:
     def audience(self) -> Optional[str]: ...
     @property
     def lifetime(self) -> float: ...
+
+def api_error_text(
+    status: int,
+    error_type: str,
+    message: str,
+    request_id: Optional[str],
+    fields: List[Tuple[str, str]],
+) -> str:
+    """The text of an API error, worded as by every Latchkey SDK."""
 
 @final
 class NativePager:

@@ -70,6 +70,23 @@ fn api_class_name(class: ApiErrorClass) -> &'static str {
     }
 }
 
+/// The text of an API error, the client's one wording in every SDK
+/// (`ApiError.__str__` calls it).
+#[pyfunction]
+pub fn api_error_text(
+    status: u16,
+    error_type: &str,
+    message: &str,
+    request_id: Option<&str>,
+    fields: Vec<(String, String)>,
+) -> String {
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(name, message)| (name.as_str(), message.as_str()))
+        .collect();
+    latchkey_client::api_error_text(status, error_type, message, request_id, &fields)
+}
+
 /// An `InvalidArgumentError` (`latchkey/_errors.py`) naming the argument:
 /// raised before any request is made.
 pub fn invalid_argument(py: Python<'_>, name: &str, problem: impl std::fmt::Display) -> PyErr {
