@@ -25,6 +25,9 @@ use super::Files;
 pub const DESCRIPTION: &str = "spec/sdk.json";
 /// Where the manifests go.
 const MANIFESTS: &str = "spec/sdk-surface";
+/// The server's OpenAPI document (written by the `openapi` generator, which
+/// runs before this one).
+const OPENAPI: &str = "spec/openapi.json";
 /// The languages, as named in the description.
 const LANGUAGES: [&str; 4] = ["python", "node", "kotlin", "swift"];
 
@@ -39,6 +42,42 @@ struct Description {
     errors: BTreeMap<String, BTreeMap<String, String>>,
     /// Language → declared extra lines (`client aclose`, `* pager`).
     extras: BTreeMap<String, BTreeSet<String>>,
+    /// Every HTTP call an operation makes (`GET /v3/applications/{}`).
+    calls: BTreeSet<String>,
+    /// Operations of the server no SDK makes, and calls of the SDKs the
+    /// OpenAPI document does not list, each with its reason.
+    not_in_sdks: BTreeSet<String>,
+    outside_openapi: BTreeSet<String>,
+}
+
+/// `GET /v3/applications/{id} (…)` → `GET /v3/applications/{}`; `None` for
+/// a call that makes no request (`local: …`).
+fn http_call(text: &str) -> Option<String> {
+    let mut words = text.split_whitespace();
+    let method = words.next()?;
+    let path = words.next()?;
+    if !matches!(method, "GET" | "POST" | "PUT" | "DELETE" | "PATCH") {
+        return None;
+    }
+    Some(format!("{method} {}", normalize_path(path)))
+}
+
+/// A path with every parameter written `{}`.
+fn normalize_path(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_parameter = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_parameter = true;
+                out.push_str("{}");
+            }
+            '}' => in_parameter = false,
+            _ if in_parameter => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn keys(value: &Value, what: &str) -> Result<Vec<String>> {
@@ -82,7 +121,36 @@ impl Description {
             };
             extras.insert(language.to_owned(), declared);
         }
+        let mut calls = BTreeSet::new();
+        for text in value["client"]
+            .as_object()
+            .into_iter()
+            .flat_map(|o| o.values())
+        {
+            calls.extend(text.as_str().and_then(http_call));
+        }
+        for operations in value["resources"]
+            .as_object()
+            .into_iter()
+            .flat_map(|o| o.values())
+        {
+            for text in operations.as_object().into_iter().flat_map(|o| o.values()) {
+                calls.extend(text.as_str().and_then(http_call));
+            }
+        }
+        let declared = |section: &str| -> Result<BTreeSet<String>> {
+            Ok(match value.get(section) {
+                Some(declared) => keys(declared, section)?
+                    .iter()
+                    .filter_map(|call| http_call(call))
+                    .collect(),
+                None => BTreeSet::new(),
+            })
+        };
         Ok(Description {
+            calls,
+            not_in_sdks: declared("not_in_sdks")?,
+            outside_openapi: declared("outside_openapi")?,
             client: keys(&value["client"], "client")?,
             resources,
             jwt: names(&value["jwt"], "jwt")?,
@@ -506,18 +574,72 @@ fn differences(
     (missing, extra)
 }
 
+/// The operations of the OpenAPI document, as `METHOD /path/{}`.
+fn openapi_calls(text: &str) -> Result<BTreeSet<String>> {
+    let document: Value = serde_json::from_str(text).context(OPENAPI)?;
+    let paths = document["paths"]
+        .as_object()
+        .with_context(|| format!("{OPENAPI} has no paths"))?;
+    let mut calls = BTreeSet::new();
+    for (path, operations) in paths {
+        for method in operations.as_object().into_iter().flat_map(|o| o.keys()) {
+            let method = method.to_ascii_uppercase();
+            if matches!(method.as_str(), "GET" | "POST" | "PUT" | "DELETE" | "PATCH") {
+                calls.insert(format!("{method} {}", normalize_path(path)));
+            }
+        }
+    }
+    Ok(calls)
+}
+
+/// What the server has that the description lacks, and what the description
+/// calls that the server does not document, declared exceptions aside.
+fn server_differences(
+    description: &Description,
+    openapi: &BTreeSet<String>,
+) -> (Vec<String>, Vec<String>) {
+    let unused = openapi
+        .iter()
+        .filter(|call| {
+            !description.calls.contains(*call) && !description.not_in_sdks.contains(*call)
+        })
+        .cloned()
+        .collect();
+    let unknown = description
+        .calls
+        .iter()
+        .filter(|call| !openapi.contains(*call) && !description.outside_openapi.contains(*call))
+        .cloned()
+        .collect();
+    (unused, unknown)
+}
+
 /// Writes (or checks) each manifest, then fails when any SDK differs from
-/// the description.
+/// the description, or the description from the server's OpenAPI document.
 pub fn generate(files: &mut Files) -> Result<()> {
     let root = files.root().to_path_buf();
     let description = Description::parse(&read(&root, DESCRIPTION)?)?;
+    let (unused, unknown) =
+        server_differences(&description, &openapi_calls(&read(&root, OPENAPI)?)?);
+    let mut problems = Vec::new();
+    if !unused.is_empty() {
+        problems.push(format!(
+            "the server has operations no SDK makes ({DESCRIPTION} has no operation calling them, nor lists them in not_in_sdks): {}",
+            unused.join(", ")
+        ));
+    }
+    if !unknown.is_empty() {
+        problems.push(format!(
+            "{DESCRIPTION} calls what {OPENAPI} does not have: {}",
+            unknown.join(", ")
+        ));
+    }
     let readers: [(&str, Reader); 4] = [
         ("python", python),
         ("node", node),
         ("kotlin", kotlin),
         ("swift", swift),
     ];
-    let mut problems = Vec::new();
     for (language, reader) in readers {
         let manifest = reader(&root, &description)?;
         let mut text = format!(
@@ -544,7 +666,7 @@ pub fn generate(files: &mut Files) -> Result<()> {
     }
     if !problems.is_empty() {
         bail!(
-            "the SDKs differ from the one description:\n  {}\nadd the call to every SDK (or to {DESCRIPTION}, with the server and the client)",
+            "the SDKs, the one description and the server differ:\n  {}\nadd the call to the server, the client, {DESCRIPTION} and every SDK",
             problems.join("\n  ")
         );
     }
@@ -569,6 +691,39 @@ mod tests {
             }"#,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn the_description_and_the_server_must_agree() {
+        let description = Description::parse(
+            r#"{
+              "client": { "me": "GET /v3/me", "close": "local: no request" },
+              "resources": { "things": { "get": "GET /v3/things/{thing_id} (one)" } },
+              "jwt": {}, "api_errors": {},
+              "not_in_sdks": { "GET /ready": "a probe" },
+              "outside_openapi": { "GET /openapi.json": "the document itself" }
+            }"#,
+        )
+        .unwrap();
+        let openapi: BTreeSet<String> = [
+            "GET /v3/me",
+            "GET /v3/things/{}",
+            "GET /ready",
+            "POST /v3/things",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        let (unused, unknown) = server_differences(&description, &openapi);
+        assert_eq!(unused, ["POST /v3/things"]);
+        assert!(unknown.is_empty());
+        let (_, unknown) = server_differences(&description, &BTreeSet::new());
+        assert_eq!(unknown, ["GET /v3/me", "GET /v3/things/{}"]);
+        assert_eq!(
+            http_call("PUT /v3/a/{id}/b/{key_id} {status: revoked}").unwrap(),
+            "PUT /v3/a/{}/b/{}"
+        );
+        assert_eq!(http_call("local: drops the connections"), None);
     }
 
     #[test]
