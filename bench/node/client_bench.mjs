@@ -336,7 +336,8 @@ try {
   }
   const viaClient = () => client.me()
 
-  // The first use of a key runs argon2id on the server; warm both paths.
+  // The first use of a key is a cold verification (a store read) on the
+  // server; warm both paths.
   await rate(viaClient, 500, 8)
   await rate(viaFetch, 500, 8)
 

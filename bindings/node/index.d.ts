@@ -242,6 +242,12 @@ export interface ClientOptions {
 export declare function createSignature(signingInput: Buffer, key: PrivateKey, algorithmName: string): Buffer
 
 /**
+ * The header of `token` as JSON text, decoded but not verified (untrusted
+ * until `verify` succeeds); a malformed token is `ERR_JWT_MALFORMED`.
+ */
+export declare function decodeUnverifiedHeader(token: string): string
+
+/**
  * Generates a key pair for `algorithm`; `modulus_length` (2048, 3072 or
  * 4096, default 2048) applies to RSA.
  */
@@ -297,13 +303,25 @@ export interface ListOptions {
   includeTotalCount?: boolean
 }
 
+/**
+ * The access token the server expects from application `application_id`
+ * signing with its registered JWT key `key_id`: `iss` = `sub` =
+ * `application_id`, `aud` = `audience`, `iat` = `clock_timestamp` (seconds;
+ * the clock when not given), `exp` = `iat` + `lifetime` seconds (1 to 3600,
+ * 900 when not given), a fresh `jti`, and `kid` = `key_id` in the header.
+ */
+export declare function mintAccessToken(key: PrivateKey, applicationId: string, keyId: string, audience: string, lifetime?: number | undefined | null, clockTimestamp?: number | undefined | null): string
+
 /** An access key to create. */
 export interface NewAccessKeyArgs {
   /** Name. */
   name: string
   /** Description. */
   description?: string
-  /** Scopes (permissions); none means the application's full rights. */
+  /**
+   * Scopes (permissions); none: unscoped when the calling credential holds every permission;
+   * otherwise the application's current rights become its scopes.
+   */
   scopes?: Array<string>
   /** Expiration, milliseconds since the epoch. */
   expiration?: number

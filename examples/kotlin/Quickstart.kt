@@ -13,6 +13,9 @@ import dev.latchkey.NewAccessKey
 import dev.latchkey.NewApplication
 import dev.latchkey.NewJwtKey
 import dev.latchkey.PublicKeyInput
+import dev.latchkey.list
+import kotlinx.coroutines.flow.count
+import kotlinx.coroutines.flow.first
 import java.util.UUID
 
 /** Runs the tour against [url] with the admin key [adminKey]; returns what it did, one line per step. */
@@ -22,7 +25,7 @@ suspend fun quickstart(url: String, adminKey: String): List<String> {
     val suffix = UUID.randomUUID().toString().take(8)
 
     // Its credentials get the rights of its policy groups (narrowed by a key's scopes).
-    val administrators = admin.policyGroups().list().single { it.builtIn }.id
+    val administrators = admin.policyGroups().list().first { it.builtIn }.id
     val app = admin.applications().create(
         NewApplication(name = "billing-$suffix", description = "Invoices", groupIds = listOf(administrators)),
     )
@@ -31,7 +34,7 @@ suspend fun quickstart(url: String, adminKey: String): List<String> {
     // The full key is in the answer this once: store it now.
     val created = admin.accessKeys().create(app.id, NewAccessKey(name = "ci-$suffix", scopes = listOf("applications:view:own")))
     val ci = LatchkeyClient(url, Credential.accessKey(created.key()))
-    log += "access key ${created.accessKey().keyPrefix}… sees ${ci.applications().list().size} application(s)"
+    log += "access key ${created.accessKey().keyPrefix}… sees ${ci.applications().list().count()} application(s)"
 
     // A key pair made offline; the server keeps only the public half.
     val pair = Jwt.generateKeyPair("EdDSA")

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     console.log(key.name, key.status, key.createdAt.getTime())
   }
   const page: Page<Application> = await admin.applications.listPage({ limit: 10, includeTotalCount: true })
-  console.log(page.items.length, page.nextCursor, page.totalCount)
+  console.log(page.data.length, page.after, page.totalCount)
 
   const pair = jwt.generateKeyPair('EdDSA')
   const jwtKey = await admin.jwtKeys.create(app.id, { name: 'signer', publicKey: pair.publicPem })

@@ -2,8 +2,8 @@
 //! be exactly what `cargo xtask codegen` would write; the failure names each
 //! stale file and that command. The README's first command must start
 //! ([`crate::readme`]). The Python SDK's committed type stubs must
-//! match the built module (mypy's stubtest), and the Python examples must
-//! pass `mypy --strict`. Later tidy checks (e.g. no `todo!()`, license
+//! match the built module (mypy's stubtest), and the Python package and
+//! examples must pass `mypy --strict`. Later tidy checks (e.g. no `todo!()`, license
 //! headers) would be steps here too.
 
 use std::path::Path;
@@ -20,6 +20,8 @@ use crate::step::run_step;
 const STUBTEST_ALLOWLIST: &str = "bindings/python/stubtest-allowlist.txt";
 /// The Python examples, type-checked in strict mode.
 const PYTHON_EXAMPLES: &str = "examples/python";
+/// The Python package's sources, type-checked in strict mode.
+const PYTHON_PACKAGE: &str = "bindings/python/python/latchkey";
 
 /// Runs every generator in check mode, the README's first command, then the
 /// Python type checks.
@@ -43,6 +45,22 @@ pub fn run(root: &Path) -> Result<()> {
                 "the committed type stubs do not match the built module: update \
                  {BINDING}/python/latchkey/_latchkey.pyi (or the Python sources) \
                  as stubtest says above"
+            );
+        }
+        Ok(())
+    })?;
+    run_step("check", "python package (mypy --strict)", || {
+        // The package's own sources against its stubs: `_client.py` calls
+        // the native methods whose stubs codegen writes from the Rust.
+        let status = cmd(root, &python)
+            .args(["-m", "mypy", "--strict", "--cache-dir"])
+            .arg(target_dir(root).join("mypy-cache"))
+            .arg(root.join(PYTHON_PACKAGE))
+            .status()?;
+        if !status.success() {
+            bail!(
+                "{PYTHON_PACKAGE} does not pass `mypy --strict`: fix the Python sources \
+                 or the native methods their stubs are written from"
             );
         }
         Ok(())

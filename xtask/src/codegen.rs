@@ -8,8 +8,12 @@
 //! register it in [`GENERATORS`].
 
 mod access_keys;
+mod lists;
 mod node_types;
 mod openapi;
+mod python_async;
+mod python_stubs;
+mod sdk_surface;
 mod uniffi;
 mod vectors;
 mod workspace_hack;
@@ -33,7 +37,7 @@ struct Generator {
 }
 
 /// Every generator, in the order they run. A later one may read what an
-/// earlier one wrote. Later: `python-stubs` (.pyi).
+/// earlier one wrote (`sdk-surface` reads what `uniffi` wrote).
 const GENERATORS: &[Generator] = &[
     Generator {
         name: "workspace-hack",
@@ -52,12 +56,24 @@ const GENERATORS: &[Generator] = &[
         generate: openapi::generate,
     },
     Generator {
+        name: "python-async",
+        generate: python_async::generate,
+    },
+    Generator {
+        name: "python-stubs",
+        generate: python_stubs::generate,
+    },
+    Generator {
         name: "node-types",
         generate: node_types::generate,
     },
     Generator {
         name: "uniffi",
         generate: uniffi::generate,
+    },
+    Generator {
+        name: "sdk-surface",
+        generate: sdk_surface::generate,
     },
 ];
 

@@ -89,12 +89,30 @@ export interface VerifyOptions {
   complete?: boolean
 }
 
+/** The claims of a Latchkey access token (`jwt.mintAccessToken`). */
+export interface MintAccessTokenOptions {
+  /** The application (`app_…`): `iss` and `sub`. */
+  applicationId: string
+  /** The registered JWT key (`jwk_…`): `kid`. */
+  keyId: string
+  /** The server's JWT audience (`me().jwtAudience`, `wellKnown().jwtAudience`): `aud`. */
+  audience: string
+  /** Seconds from `iat` to `exp`, 1 to 3600 (900 by default). */
+  lifetime?: number
+  /** `iat`, in seconds since the epoch (default: now). */
+  clockTimestamp?: number
+}
+
 /** The offline JWT toolkit, with `jsonwebtoken`'s names. */
 export declare const jwt: {
   generateKeyPair(algorithm: Algorithm, options?: GenerateKeyPairOptions): KeyPair
   sign(payload: JwtPayload, key: KeyInput, options?: SignOptions): string
   verify(token: string, keyOrJwks: KeyInput | Jwks, options: VerifyOptions & { complete: true }): { header: JwtHeader; payload: JwtPayload }
   verify(token: string, keyOrJwks: KeyInput | Jwks, options: VerifyOptions): JwtPayload
+  /** The header, decoded but not verified: untrusted until `verify` succeeds. */
+  decodeUnverifiedHeader(token: string): JwtHeader
+  /** The access token a Latchkey server expects from an application signing with its JWT key `keyId`. */
+  mintAccessToken(key: KeyInput, options: MintAccessTokenOptions): string
   exportJwk(key: KeyInput): Jwk
   exportPem(key: KeyInput): string
   thumbprint(key: KeyInput): string
@@ -224,7 +242,7 @@ export interface AccessKey {
   status: AccessKeyStatus
   /** When it stops working; `null`: never. */
   expiration: Date | null
-  /** Scopes (immutable); empty: the application's full rights. */
+  /** Scopes (immutable); empty: unscoped (the application's rights, as they change). */
   scopes: string[]
   /** `ak_` and the first 8 characters of the key id. */
   keyPrefix: string
@@ -257,7 +275,7 @@ export interface JwtKey {
   thumbprint: string
   status: AccessKeyStatus
   expiration: Date | null
-  /** Scopes (immutable), as an access key's; empty: the application's full rights. */
+  /** Scopes (immutable), as an access key's; empty: unscoped. */
   scopes: string[]
   createdBy: string
   createdAt: Date
@@ -314,10 +332,11 @@ export interface BulkDeleteResult {
 
 /** One page of a list. */
 export interface Page<T> {
-  items: T[]
+  data: T[]
+  /** Whether more items follow: then `after` is the next page's cursor. */
   hasMore: boolean
-  /** The `after` of the next page; `null` on the last page. */
-  nextCursor: string | null
+  /** The cursor of the next page (the id of this page's last item). */
+  after: string | null
   limit: number
   order: Order
   /** Every matching item, when asked for with `includeTotalCount`; else `null`. */
@@ -391,7 +410,11 @@ export interface ApplicationUpdate {
 export interface NewAccessKey {
   name: string
   description?: string
-  /** Permissions the key is limited to (immutable). */
+  /**
+   * Permissions the key is limited to (immutable). None: unscoped when the
+   * calling credential holds every permission; otherwise the application's
+   * current rights become its scopes.
+   */
   scopes?: string[]
   expiration?: Date | null
   createdBy?: string
@@ -414,7 +437,7 @@ export interface NewJwtKey {
   /** The algorithm; by default the server infers it from the key. */
   algorithm?: Algorithm
   expiration?: Date | null
-  /** Permissions its tokens are limited to (immutable), as an access key's. */
+  /** Permissions its tokens are limited to (immutable), as an access key's (none: likewise). */
   scopes?: string[]
   createdBy?: string
 }

@@ -1,6 +1,7 @@
 'use strict'
 // The offline JWT toolkit with `jsonwebtoken`'s names: `generateKeyPair`,
-// `sign`, `verify` (one key or a JWKS), and key export. Every check runs in
+// `sign`, `verify` (one key or a JWKS), `decodeUnverifiedHeader`,
+// `mintAccessToken` (the token a Latchkey server expects), and key export. Every check runs in
 // the Rust core; this file only shapes arguments and results.
 
 const native = require('./native.cjs')
@@ -125,6 +126,44 @@ function verify(token, keyOrJwks, options) {
   return options.complete === true ? { header: JSON.parse(verified.header), payload } : payload
 }
 
+/**
+ * The header of `token`, decoded but not verified: untrusted until `verify`
+ * succeeds (to pick a key by `kid`, say). A malformed token is
+ * `JwtMalformedError`.
+ */
+function decodeUnverifiedHeader(token) {
+  if (typeof token !== 'string') throw argumentError('token must be a string')
+  try {
+    return JSON.parse(native.decodeUnverifiedHeader(token))
+  } catch (error) {
+    throw translate(error)
+  }
+}
+
+/**
+ * The access token a Latchkey server expects from `applicationId` signing
+ * with its registered JWT key `keyId`: `iss` = `sub` = the application,
+ * `aud` = `audience`, `iat` = now (or `clockTimestamp`, seconds), `exp` =
+ * `iat` + `lifetime` seconds (1 to 3600, 900 by default), a fresh `jti`, and
+ * `kid` = `keyId` in the header.
+ */
+function mintAccessToken(key, options) {
+  if (options === null || typeof options !== 'object') {
+    throw argumentError('options with applicationId, keyId and audience are required')
+  }
+  for (const name of ['applicationId', 'keyId', 'audience']) {
+    if (typeof options[name] !== 'string') throw argumentError(`options.${name} must be a string`)
+  }
+  const lifetime = optionalSeconds(options, 'lifetime')
+  const clockTimestamp = optionalSeconds(options, 'clockTimestamp')
+  const handle = privateKey(key)
+  try {
+    return native.mintAccessToken(handle, options.applicationId, options.keyId, options.audience, lifetime, clockTimestamp)
+  } catch (error) {
+    throw translate(error)
+  }
+}
+
 /** The public key of `key` (any accepted form, private ones too) as a JWK object. */
 function exportJwk(key) {
   const handle = publicKeys(key)
@@ -155,4 +194,13 @@ function thumbprint(key) {
   }
 }
 
-module.exports = { generateKeyPair, sign, verify, exportJwk, exportPem, thumbprint }
+module.exports = {
+  generateKeyPair,
+  sign,
+  verify,
+  decodeUnverifiedHeader,
+  mintAccessToken,
+  exportJwk,
+  exportPem,
+  thumbprint,
+}

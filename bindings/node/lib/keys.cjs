@@ -1,31 +1,18 @@
 'use strict'
 // Turning every accepted key form into a native key handle: PEM (string or
 // Buffer), JWK object, JWKS object, `crypto.KeyObject`. A KeyObject is
-// exported to JWK here, before it crosses into Rust. Handles are cached for
-// PEM text (immutable, often reused: the `jsonwebtoken` habit of passing the
-// same PEM to every call) and for KeyObjects (immutable, by identity); JWK
-// objects may be mutated by their owner, so they are read on every call.
+// exported to JWK here, before it crosses into Rust. The parsed keys are
+// cached natively by their text (the client's key cache, the same for every
+// SDK: the `jsonwebtoken` habit of passing the same PEM to every call costs
+// no re-parse); only KeyObjects' handles are kept here, by identity, since
+// that is a JavaScript notion.
 
 const { KeyObject, createPublicKey } = require('node:crypto')
 const native = require('./native.cjs')
 const { argumentError, translate } = require('./errors.cjs')
 
-const PEM_CACHE_SIZE = 64
-const publicByPem = new Map()
-const privateByPem = new Map()
 const publicByKeyObject = new WeakMap()
 const privateByKeyObject = new WeakMap()
-
-/** A bounded cache: the oldest entry goes when it is full. */
-function cached(cache, key, make) {
-  let handle = cache.get(key)
-  if (handle === undefined) {
-    handle = make()
-    if (cache.size >= PEM_CACHE_SIZE) cache.delete(cache.keys().next().value)
-    cache.set(key, handle)
-  }
-  return handle
-}
 
 function isBytes(value) {
   return value instanceof Uint8Array
@@ -45,7 +32,7 @@ function keyObjectJwk(keyObject) {
 /** The native public-key handle for `key` (or a key set). */
 function publicKeys(key) {
   try {
-    if (typeof key === 'string') return cached(publicByPem, key, () => native.PublicKeys.fromPem(key))
+    if (typeof key === 'string') return native.PublicKeys.fromPem(key)
     if (isBytes(key)) return publicKeys(bytesToText(key))
     if (key instanceof KeyObject) {
       let handle = publicByKeyObject.get(key)
@@ -69,7 +56,7 @@ function publicKeys(key) {
 /** The native private-key handle for `key`. */
 function privateKey(key) {
   try {
-    if (typeof key === 'string') return cached(privateByPem, key, () => native.PrivateKey.fromPem(key))
+    if (typeof key === 'string') return native.PrivateKey.fromPem(key)
     if (isBytes(key)) return privateKey(bytesToText(key))
     if (key instanceof KeyObject) {
       if (key.type !== 'private' && key.type !== 'secret') {

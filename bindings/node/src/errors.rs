@@ -4,7 +4,8 @@
 //! defined there, once.
 
 use latchkey_client::access_key::AccessKeyFormatError;
-use latchkey_client::jwt::{KeyError, PolicyError, SignError, VerifyError};
+use latchkey_client::jwt::{KeyError, SignError, VerifyError};
+use latchkey_client::verify_options::VerifyOptionsError;
 use napi::bindgen_prelude::JsObjectValue;
 use napi::{Env, JsValue};
 
@@ -77,9 +78,15 @@ pub fn sign(env: &Env, error: &SignError) -> napi::Error {
     coded(env, code, &error.to_string(), &[])
 }
 
-/// The error for verification options that cannot make a policy.
-pub fn policy(env: &Env, error: &PolicyError) -> napi::Error {
-    coded(env, INVALID_ARG_VALUE, &error.to_string(), &[])
+/// The error for verification options that cannot make a policy: an
+/// unknown algorithm name is `ERR_JWT_ALG_NOT_ALLOWED` (the one rule of
+/// every SDK); an empty list or a bad number is a bad argument value.
+pub fn options(env: &Env, error: &VerifyOptionsError) -> napi::Error {
+    let code = match error {
+        VerifyOptionsError::UnknownAlgorithm { .. } => ALG_NOT_ALLOWED,
+        _ => INVALID_ARG_VALUE,
+    };
+    coded(env, code, &error.to_string(), &[])
 }
 
 /// The error for a malformed access key; `category` is the shared vectors'

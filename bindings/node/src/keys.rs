@@ -1,37 +1,44 @@
-//! Key handles: a key is parsed once into a handle and reused for every
-//! signature or verification (the wrapper caches handles for PEM strings and
-//! `KeyObject`s). PEM arrives as text; JWK and JWKS arrive as JSON text,
-//! which `serde_json` reads faster than walking a JavaScript object.
+//! Key handles: a key is parsed into a handle and reused for a signature or
+//! verification. PEM arrives as text; JWK and JWKS arrive as JSON text, which
+//! `serde_json` reads faster than walking a JavaScript object. Parsing, and
+//! the cache that keeps the same PEM or JWK from being parsed on every call,
+//! are the client's ([`key_cache`]), shared with every other SDK; the
+//! wrapper (`lib/keys.cjs`) only keeps `KeyObject`s' handles by identity.
 
-use latchkey_client::jwt::{Jwks, KeyError, SigningKey, VerifyingKey};
+use latchkey_client::jwt::{KeyError, SigningKey, VerifyingKey};
+use latchkey_client::key_cache::{self, VerifyWith};
 use napi::Env;
 use napi_derive::napi;
 
 use crate::errors;
 
-/// What a token can be verified against: one public key or a key set.
-pub enum Verifier {
-    /// One key; a token's `kid`, if any, must match the key's, if any.
-    One(VerifyingKey),
-    /// A JWKS; the token's `kid` picks the key.
-    Set(Jwks),
-}
-
 /// A parsed public key or key set (`jwt.verify`'s second argument).
 #[napi]
 pub struct PublicKeys {
-    pub(crate) verifier: Verifier,
+    pub(crate) keys: VerifyWith,
 }
 
-fn json(env: &Env, text: &str, what: &str) -> napi::Result<serde_json::Value> {
-    serde_json::from_str(text).map_err(|_| {
-        errors::coded(
-            env,
-            errors::INVALID_KEY,
-            &format!("{what} is not valid JSON"),
-            &[],
-        )
-    })
+fn invalid_json(env: &Env, what: &str) -> napi::Error {
+    errors::coded(
+        env,
+        errors::INVALID_KEY,
+        &format!("{what} is not valid JSON"),
+        &[],
+    )
+}
+
+/// `key_cache`'s verdict on JSON text, with the JSON fault named as the
+/// wrapper's messages always have.
+fn cached_json<T>(
+    env: &Env,
+    text: &str,
+    what: &str,
+    parse: impl FnOnce(&[u8]) -> Result<T, KeyError>,
+) -> napi::Result<T> {
+    if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
+        return Err(invalid_json(env, what));
+    }
+    parse(text.as_bytes()).map_err(|e| errors::key(env, &e))
 }
 
 #[napi]
@@ -40,49 +47,51 @@ impl PublicKeys {
     /// gives its public half, as Node's `crypto` does.
     #[napi(factory)]
     pub fn from_pem(env: Env, pem: String) -> napi::Result<PublicKeys> {
-        let key = match VerifyingKey::from_pem(&pem) {
-            Err(KeyError::PrivateKeyGiven) => {
-                SigningKey::from_pem(&pem).map(|private| private.verifying_key().clone())
-            }
-            other => other,
+        // The cache reads JSON too; here only PEM is asked for.
+        if pem.trim_start().starts_with('{') {
+            return Err(errors::key(&env, &KeyError::InvalidPem));
         }
-        .map_err(|e| errors::key(&env, &e))?;
-        Ok(PublicKeys {
-            verifier: Verifier::One(key),
-        })
+        let keys = key_cache::verifying(pem.as_bytes()).map_err(|e| errors::key(&env, &e))?;
+        Ok(PublicKeys { keys })
     }
 
     /// A public key from a JWK (JSON text); a private JWK gives its public
     /// half.
     #[napi(factory)]
     pub fn from_jwk(env: Env, jwk: String) -> napi::Result<PublicKeys> {
-        let value = json(&env, &jwk, "the JWK")?;
-        let key = match VerifyingKey::from_jwk(&value) {
-            Err(KeyError::PrivateKeyGiven) => {
-                SigningKey::from_jwk(&value).map(|private| private.verifying_key().clone())
-            }
-            other => other,
+        match cached_json(&env, &jwk, "the JWK", key_cache::verifying)? {
+            VerifyWith::One(key) => Ok(PublicKeys {
+                keys: VerifyWith::One(key),
+            }),
+            VerifyWith::Set(_) => Err(errors::coded(
+                &env,
+                errors::INVALID_KEY,
+                "a key set was given where one JWK is expected",
+                &[],
+            )),
         }
-        .map_err(|e| errors::key(&env, &e))?;
-        Ok(PublicKeys {
-            verifier: Verifier::One(key),
-        })
     }
 
     /// A key set from a JWKS (JSON text, `{ "keys": [...] }`).
     #[napi(factory)]
     pub fn from_jwks(env: Env, jwks: String) -> napi::Result<PublicKeys> {
-        let value = json(&env, &jwks, "the JWKS")?;
-        let set = Jwks::from_value(&value).map_err(|e| errors::key(&env, &e))?;
-        Ok(PublicKeys {
-            verifier: Verifier::Set(set),
-        })
+        match cached_json(&env, &jwks, "the JWKS", key_cache::verifying)? {
+            VerifyWith::Set(set) => Ok(PublicKeys {
+                keys: VerifyWith::Set(set),
+            }),
+            VerifyWith::One(_) => Err(errors::coded(
+                &env,
+                errors::INVALID_KEY,
+                "a JWKS must have a `keys` array",
+                &[],
+            )),
+        }
     }
 
     fn single(&self, env: &Env) -> napi::Result<&VerifyingKey> {
-        match &self.verifier {
-            Verifier::One(key) => Ok(key),
-            Verifier::Set(_) => Err(errors::coded(
+        match &self.keys {
+            VerifyWith::One(key) => Ok(key),
+            VerifyWith::Set(_) => Err(errors::coded(
                 env,
                 errors::INVALID_ARG_VALUE,
                 "a key set has no single public key",
@@ -121,15 +130,17 @@ impl PrivateKey {
     /// A private key from PEM (PKCS#8, PKCS#1 or SEC1).
     #[napi(factory)]
     pub fn from_pem(env: Env, pem: String) -> napi::Result<PrivateKey> {
-        let key = SigningKey::from_pem(&pem).map_err(|e| errors::key(&env, &e))?;
+        if pem.trim_start().starts_with('{') {
+            return Err(errors::key(&env, &KeyError::InvalidPem));
+        }
+        let key = key_cache::signing(pem.as_bytes()).map_err(|e| errors::key(&env, &e))?;
         Ok(PrivateKey { key })
     }
 
     /// A private key from a JWK (JSON text) that has its private members.
     #[napi(factory)]
     pub fn from_jwk(env: Env, jwk: String) -> napi::Result<PrivateKey> {
-        let value = json(&env, &jwk, "the JWK")?;
-        let key = SigningKey::from_jwk(&value).map_err(|e| errors::key(&env, &e))?;
+        let key = cached_json(&env, &jwk, "the JWK", key_cache::signing)?;
         Ok(PrivateKey { key })
     }
 
@@ -137,7 +148,7 @@ impl PrivateKey {
     #[napi]
     pub fn public_keys(&self) -> PublicKeys {
         PublicKeys {
-            verifier: Verifier::One(self.key.verifying_key().clone()),
+            keys: VerifyWith::One(self.key.verifying_key().clone()),
         }
     }
 }

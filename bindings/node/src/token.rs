@@ -1,31 +1,25 @@
 //! Key-pair generation, signing and verification: `jwt.generateKeyPair`,
-//! `jwt.sign`, `jwt.verify`, and the raw JWS signature functions the
+//! `jwt.sign`, `jwt.verify`, `jwt.mintAccessToken`,
+//! `jwt.decodeUnverifiedHeader`, and the raw JWS signature functions the
 //! cross-language vectors use.
 
 use std::time::Duration;
 
 use jiff::Timestamp;
-use latchkey_client::jwt::{
-    self, Algorithm, Header, Keys, RsaKeySize, SigningKey, VerificationPolicy,
-};
+use latchkey_client::jwt::{self, Algorithm, Header, RsaKeySize, SigningKey};
+use latchkey_client::key_cache::VerifyWith;
+use latchkey_client::verify_options::{self, VerifyOptions as Options};
 use napi::Env;
 use napi::bindgen_prelude::{Buffer, Either};
 use napi_derive::napi;
 
 use crate::errors;
-use crate::keys::{PrivateKey, PublicKeys, Verifier};
+use crate::keys::{PrivateKey, PublicKeys};
 
 /// An algorithm by its JOSE name; an unknown one (`none`, `HS256`, ...) is
 /// `ERR_JWT_ALG_NOT_ALLOWED`.
 fn algorithm(env: &Env, name: &str) -> napi::Result<Algorithm> {
-    Algorithm::from_name(name).ok_or_else(|| {
-        errors::coded(
-            env,
-            errors::ALG_NOT_ALLOWED,
-            &format!("algorithm {name:?} is not supported"),
-            &[],
-        )
-    })
+    verify_options::algorithm(name).map_err(|e| errors::options(env, &e))
 }
 
 /// A generated key pair. The wrapper parses `publicJwk` into an object.
@@ -134,72 +128,38 @@ pub struct VerifyOptions {
     pub required_claims: Option<Vec<String>>,
 }
 
-fn seconds(env: &Env, value: f64, name: &str) -> napi::Result<f64> {
-    if value.is_finite() && value >= 0.0 {
-        Ok(value)
-    } else {
-        Err(errors::coded(
-            env,
-            errors::INVALID_ARG_VALUE,
-            &format!("{name} must be a non-negative number of seconds"),
-            &[],
-        ))
-    }
+fn seconds(env: &Env, value: f64, name: &str) -> napi::Result<Duration> {
+    verify_options::seconds(name, value).map_err(|e| errors::options(env, &e))
 }
 
-#[allow(clippy::cast_possible_truncation)] // seconds are checked finite and non-negative
+/// The policy of `jwt.verify`'s options, by the one rule of every SDK (an
+/// unknown algorithm name is refused, never dropped), and the time to
+/// verify at.
 fn policy(
     env: &Env,
     options: VerifyOptions,
-) -> napi::Result<(VerificationPolicy, Option<Timestamp>)> {
-    // Names this toolkit does not implement (`HS256`, `none`) can never
-    // verify a token: they are dropped, and a list of nothing else is
-    // refused below as empty.
-    let algorithms = options
-        .algorithms
-        .iter()
-        .filter_map(|name| Algorithm::from_name(name));
-    let mut policy = VerificationPolicy::new(algorithms).map_err(|e| errors::policy(env, &e))?;
-    match options.audience {
-        Some(Either::A(audience)) => policy = policy.with_audience(audience),
-        Some(Either::B(audiences)) => {
-            for audience in audiences {
-                policy = policy.with_audience(audience);
-            }
-        }
-        None => {}
-    }
-    if let Some(issuer) = options.issuer {
-        policy = policy.with_issuer(issuer);
-    }
-    if let Some(subject) = options.subject {
-        policy = policy.with_subject(subject);
-    }
+) -> napi::Result<(jwt::VerificationPolicy, Option<Timestamp>)> {
+    let mut verify = Options::new(options.algorithms);
+    verify.audiences = match options.audience {
+        Some(Either::A(audience)) => vec![audience],
+        Some(Either::B(audiences)) => audiences,
+        None => Vec::new(),
+    };
+    verify.issuer = options.issuer;
+    verify.subject = options.subject;
     if let Some(leeway) = options.clock_tolerance {
-        let leeway = seconds(env, leeway, "clockTolerance")?;
-        policy = policy.with_leeway(Duration::from_secs(leeway as u64));
+        verify.leeway = Some(seconds(env, leeway, "clockTolerance")?);
     }
     if let Some(max) = options.max_lifetime {
-        let max = seconds(env, max, "maxLifetime")?;
-        policy = policy.with_max_lifetime(Duration::from_secs(max as u64));
+        verify.max_lifetime = Some(seconds(env, max, "maxLifetime")?);
     }
-    if let Some(claims) = options.required_claims {
-        policy = policy.with_required_claims(claims);
-    }
-    let now = match options.clock_timestamp {
-        None => None,
-        Some(now) => {
-            let now = seconds(env, now, "clockTimestamp")?;
-            Some(Timestamp::from_second(now.floor() as i64).map_err(|_| {
-                errors::coded(
-                    env,
-                    errors::INVALID_ARG_VALUE,
-                    "clockTimestamp is out of range",
-                    &[],
-                )
-            })?)
-        }
-    };
+    verify.required_claims = options.required_claims.unwrap_or_default();
+    let policy = verify.policy().map_err(|e| errors::options(env, &e))?;
+    let now = options
+        .clock_timestamp
+        .map(|now| verify_options::epoch_seconds("clockTimestamp", now))
+        .transpose()
+        .map_err(|e| errors::options(env, &e))?;
     Ok((policy, now))
 }
 
@@ -222,10 +182,7 @@ pub fn verify_token(
     options: VerifyOptions,
 ) -> napi::Result<Verified> {
     let (policy, now) = policy(&env, options)?;
-    let keys = match &keys.verifier {
-        Verifier::One(key) => Keys::One(key),
-        Verifier::Set(set) => Keys::Set(set),
-    };
+    let keys = keys.keys.keys();
     let verified = jwt::verify(&token, keys, &policy, now).map_err(|e| errors::verify(&env, &e))?;
     let mut header = serde_json::Map::new();
     header.insert("alg".into(), verified.header.alg.as_str().into());
@@ -240,6 +197,42 @@ pub fn verify_token(
         header: serde_json::Value::Object(header).to_string(),
         claims: serde_json::Value::Object(verified.claims).to_string(),
     })
+}
+
+/// The header of `token` as JSON text, decoded but not verified (untrusted
+/// until `verify` succeeds); a malformed token is `ERR_JWT_MALFORMED`.
+#[napi]
+pub fn decode_unverified_header(env: Env, token: String) -> napi::Result<String> {
+    let header = jwt::unverified_header(&token).map_err(|e| errors::verify(&env, &e))?;
+    Ok(serde_json::Value::Object(header).to_string())
+}
+
+/// The access token the server expects from application `application_id`
+/// signing with its registered JWT key `key_id`: `iss` = `sub` =
+/// `application_id`, `aud` = `audience`, `iat` = `clock_timestamp` (seconds;
+/// the clock when not given), `exp` = `iat` + `lifetime` seconds (1 to 3600,
+/// 900 when not given), a fresh `jti`, and `kid` = `key_id` in the header.
+#[napi]
+pub fn mint_access_token(
+    env: Env,
+    key: &PrivateKey,
+    application_id: String,
+    key_id: String,
+    audience: String,
+    lifetime: Option<f64>,
+    clock_timestamp: Option<f64>,
+) -> napi::Result<String> {
+    let lifetime = match lifetime {
+        Some(lifetime) => seconds(&env, lifetime, "lifetime")?,
+        None => latchkey_client::DEFAULT_TOKEN_LIFETIME,
+    };
+    let at = match clock_timestamp {
+        Some(now) => verify_options::epoch_seconds("clockTimestamp", now)
+            .map_err(|e| errors::options(&env, &e))?,
+        None => Timestamp::now(),
+    };
+    jwt::mint_access_token_at(&application_id, &key_id, &audience, lifetime, &key.key, at)
+        .map_err(|e| errors::sign(&env, &e))
 }
 
 /// The raw JWS signature of `signing_input` (the first two segments and
@@ -268,7 +261,7 @@ pub fn verify_signature(
     algorithm_name: String,
 ) -> napi::Result<bool> {
     let alg = algorithm(&env, &algorithm_name)?;
-    let Verifier::One(key) = &keys.verifier else {
+    let VerifyWith::One(key) = &keys.keys else {
         return Err(errors::coded(
             &env,
             errors::INVALID_ARG_VALUE,

@@ -54,9 +54,9 @@ test('applications: create, get, update, listPage, list, revoke, delete', async 
   assert.ok(renamed.updatedAt >= app.updatedAt)
 
   const page = await client.applications.listPage({ limit: 1, includeTotalCount: true })
-  assert.equal(page.items.length, 1)
+  assert.equal(page.data.length, 1)
   assert.equal(page.hasMore, true)
-  assert.equal(page.nextCursor, page.items[0].id)
+  assert.equal(page.after, page.data[0].id)
   assert.equal(typeof page.totalCount, 'number')
   assert.equal(page.order, 'ASC')
   assert.equal(page.limit, 1)
@@ -86,8 +86,8 @@ test('lists follow every page lazily, in both orders, from a cursor', async () =
   const paged = []
   do {
     const page = await client.applications.listPage({ limit: 2, after: cursor })
-    paged.push(...page.items)
-    cursor = page.nextCursor ?? undefined
+    paged.push(...page.data)
+    cursor = page.hasMore ? page.after : undefined
     assert.equal(page.totalCount, null)
   } while (cursor !== undefined)
   assert.deepEqual(ids(paged), ids(everything))
@@ -150,13 +150,13 @@ test('access keys: every method, expiration kept, moved and removed', async () =
   assert.equal(second.expiration, null)
   assert.deepEqual(ids(await collect(client.accessKeys.list(app.id, { limit: 1 }))), [created.id, second.id])
   const page = await client.accessKeys.listPage(app.id, { limit: 1, includeTotalCount: true })
-  assert.deepEqual([ids(page.items), page.hasMore, page.totalCount], [[created.id], true, 2])
+  assert.deepEqual([ids(page.data), page.hasMore, page.totalCount], [[created.id], true, 2])
   assert.deepEqual(ids(await collect(client.accessKeys.list(app.id, { status: 'inactive' }))), [created.id])
   const accountWide = await collect(client.accessKeys.listAccount({ applicationId: app.id }))
   assert.deepEqual(ids(accountWide), [created.id, second.id])
   assert.ok(ids(await collect(client.accessKeys.listAccount({ limit: 1 }))).includes(created.id))
   const accountPage = await client.accessKeys.listAccountPage({ applicationId: app.id, limit: 5 })
-  assert.deepEqual([ids(accountPage.items), accountPage.hasMore, accountPage.nextCursor], [[created.id, second.id], false, null])
+  assert.deepEqual([ids(accountPage.data), accountPage.hasMore, accountPage.after], [[created.id, second.id], false, second.id])
 
   assert.equal((await client.accessKeys.revoke(app.id, second.id)).status, 'revoked')
   assert.equal(await client.accessKeys.delete(app.id, second.id), undefined)
@@ -193,6 +193,11 @@ test('JWT keys: every method, and a signer logs in with the registered key', asy
   })
   const me = await asApp.me()
   assert.deepEqual([me.credential.kind, me.credential.id, me.application.id], ['jwt_key', key.id, app.id])
+  // A token minted by hand is the one the server expects.
+  const minted = jwt.mintAccessToken(pair.privatePem, { applicationId: app.id, keyId: key.id, audience: me.jwtAudience })
+  const answer = await fetch(`${server.url}/v3/me`, { headers: { authorization: `Bearer ${minted}` } })
+  assert.equal(answer.status, 200)
+  assert.equal((await answer.json()).credential.id, key.id)
   // An explicit audience, a KeyObject and a short lifetime work the same.
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   const ecKey = await client.jwtKeys.create(app.id, { name: unique('ec'), publicKey: ec.publicKey, algorithm: 'ES256' })
@@ -217,7 +222,7 @@ test('JWT keys: every method, and a signer logs in with the registered key', asy
 
   assert.deepEqual(ids(await collect(client.jwtKeys.list(app.id, { limit: 1 }))), [key.id, second.id])
   const page = await client.jwtKeys.listPage(app.id, { limit: 1, includeTotalCount: true })
-  assert.deepEqual([ids(page.items), page.totalCount], [[key.id], 2])
+  assert.deepEqual([ids(page.data), page.totalCount], [[key.id], 2])
   const jwks = await client.jwtKeys.jwks(app.id)
   assert.deepEqual(jwks.keys.map((k) => k.kid), [key.id, second.id])
 
@@ -327,21 +332,21 @@ test('a page larger than one conversion slice: every item, in order, as plain ob
     }),
   )
   const page = await client.users.listPage({ limit: 1000, includeTotalCount: true })
-  assert.deepEqual(Object.keys(page).sort(), ['hasMore', 'items', 'limit', 'nextCursor', 'order', 'totalCount'])
-  assert.ok(Array.isArray(page.items))
-  assert.equal(page.items.length, page.totalCount)
-  const listed = ids(page.items)
+  assert.deepEqual(Object.keys(page).sort(), ['after', 'data', 'hasMore', 'limit', 'order', 'totalCount'])
+  assert.ok(Array.isArray(page.data))
+  assert.equal(page.data.length, page.totalCount)
+  const listed = ids(page.data)
   for (const id of made) assert.ok(listed.includes(id), id)
   assert.equal(new Set(listed).size, listed.length)
-  for (const user of page.items) {
+  for (const user of page.data) {
     assert.equal(Object.getPrototypeOf(user), Object.prototype)
     assert.ok(user.createdAt instanceof Date)
   }
   // The same order as pages of one item each, and as the iterator over pages of 105 (three slices each).
   const small = await client.users.listPage({ limit: 1, order: 'ASC' })
   const asc = await client.users.listPage({ limit: 1000, order: 'ASC' })
-  assert.equal(asc.items[0].id, small.items[0].id)
-  assert.deepEqual(ids(await collect(client.users.list({ limit: 105, order: 'ASC' }))), ids(asc.items))
+  assert.equal(asc.data[0].id, small.data[0].id)
+  assert.deepEqual(ids(await collect(client.users.list({ limit: 105, order: 'ASC' }))), ids(asc.data))
   await Promise.all(made.map((id) => client.users.delete(id)))
 })
 
@@ -372,7 +377,7 @@ test('policy groups and their members', async () => {
   assert.deepEqual(ids(await collect(client.policyGroups.listApplications(group.id, { limit: 1 }))), ids(apps))
   assert.deepEqual((await client.applications.get(apps[0].id)).groupIds, [group.id])
   const appPage = await client.policyGroups.listApplicationsPage(group.id, { limit: 1, includeTotalCount: true })
-  assert.deepEqual([ids(appPage.items), appPage.hasMore, appPage.totalCount], [[apps[0].id], true, 2])
+  assert.deepEqual([ids(appPage.data), appPage.hasMore, appPage.totalCount], [[apps[0].id], true, 2])
   await client.policyGroups.removeApplications(group.id, [apps[0].id])
   assert.deepEqual(ids(await collect(client.policyGroups.listApplications(group.id))), [apps[1].id])
 
@@ -380,7 +385,7 @@ test('policy groups and their members', async () => {
   await client.policyGroups.addUsers(group.id, [user.id])
   assert.deepEqual(ids(await collect(client.policyGroups.listUsers(group.id))), [user.id])
   const userPage = await client.policyGroups.listUsersPage(group.id, { includeTotalCount: true })
-  assert.deepEqual([ids(userPage.items), userPage.hasMore, userPage.totalCount], [[user.id], false, 1])
+  assert.deepEqual([ids(userPage.data), userPage.hasMore, userPage.totalCount], [[user.id], false, 1])
   await client.policyGroups.removeUsers(group.id, [user.id])
   assert.deepEqual(await collect(client.policyGroups.listUsers(group.id)), [])
 

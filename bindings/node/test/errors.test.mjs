@@ -80,6 +80,39 @@ test('alg none and HS256 are not allowed, even when listed', async () => {
   refused(() => jwt.generateKeyPair('HS256'), 'ERR_JWT_ALG_NOT_ALLOWED', 'JwtAlgorithmNotAllowedError')
 })
 
+test('an unknown algorithm name is refused even beside one that would verify, never dropped', () => {
+  const token = signed({ sub: 'x' })
+  assert.deepEqual(jwt.verify(token, pair.publicPem, { algorithms: ['EdDSA'] }), { sub: 'x' })
+  for (const algorithms of [['HS256', 'EdDSA'], ['EdDSA', 'none'], ['EdDSA', 'eddsa']]) {
+    refused(() => jwt.verify(token, pair.publicPem, { algorithms }), 'ERR_JWT_ALG_NOT_ALLOWED', 'JwtAlgorithmNotAllowedError')
+  }
+})
+
+test('decodeUnverifiedHeader reads any header, and refuses what is not a token', () => {
+  const token = signed({ sub: 'x' }, { keyid: 'jwk_1', header: { x5u: 'https://example.test' } })
+  assert.deepEqual(jwt.decodeUnverifiedHeader(token), { alg: 'EdDSA', typ: 'JWT', kid: 'jwk_1', x5u: 'https://example.test' })
+  const none = new jose.UnsecuredJWT({ sub: 'x' }).encode()
+  assert.equal(jwt.decodeUnverifiedHeader(none).alg, 'none')
+  refused(() => jwt.decodeUnverifiedHeader('a.b'), 'ERR_JWT_MALFORMED', 'JwtMalformedError')
+  assert.throws(() => jwt.decodeUnverifiedHeader(42), { code: 'ERR_INVALID_ARG_TYPE' })
+})
+
+test('mintAccessToken makes the token the server expects', () => {
+  const token = jwt.mintAccessToken(pair.privatePem, {
+    applicationId: 'app_01', keyId: 'jwk_01', audience: 'https://latchkey.test', lifetime: 300, clockTimestamp: NOW,
+  })
+  assert.deepEqual(jwt.decodeUnverifiedHeader(token), { alg: 'EdDSA', typ: 'JWT', kid: 'jwk_01' })
+  const claims = jwt.verify(token, pair.publicPem, {
+    algorithms: ['EdDSA'], audience: 'https://latchkey.test', issuer: 'app_01', subject: 'app_01', clockTimestamp: NOW,
+  })
+  assert.deepEqual(Object.keys(claims).sort(), ['aud', 'exp', 'iat', 'iss', 'jti', 'sub'])
+  assert.deepEqual([claims.iat, claims.exp], [NOW, NOW + 300])
+  for (const lifetime of [0, 3601]) {
+    assert.throws(() => jwt.mintAccessToken(pair.privatePem, { applicationId: 'a', keyId: 'k', audience: 'x', lifetime }), { code: 'ERR_INVALID_ARG_VALUE' })
+  }
+  assert.throws(() => jwt.mintAccessToken(pair.privatePem, { applicationId: 'a' }), { code: 'ERR_INVALID_ARG_TYPE' })
+})
+
 test('Ed25519 (RFC 9864) and EdDSA are one algorithm', () => {
   const token = signed({ a: 1 }, { algorithm: 'Ed25519' })
   assert.deepEqual(jwt.verify(token, pair.publicPem, { algorithms: ['EdDSA'] }), { a: 1 })

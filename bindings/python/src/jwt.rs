@@ -1,5 +1,6 @@
-//! `latchkey.jwt`'s native functions: key generation, `encode`, `decode`
-//! and `get_unverified_header`, with PyJWT's names and argument order.
+//! `latchkey.jwt`'s native functions: key generation, `encode`, `decode`,
+//! `get_unverified_header` and `mint_access_token`, with PyJWT's names and
+//! argument order.
 //!
 //! Registered in `latchkey._latchkey` as `jwt_<name>` and re-exported under
 //! their PyJWT names by `latchkey/jwt.py`. Each converts its arguments,
@@ -9,7 +10,9 @@
 use std::time::Duration;
 
 use jiff::Timestamp;
-use latchkey_client::jwt::{self, Algorithm, Header, KeyError, VerificationPolicy};
+use latchkey_client::jwt::{self, Algorithm, Header, KeyError};
+use latchkey_client::key_cache::VerifyWith;
+use latchkey_client::verify_options::{self, VerifyOptions, VerifyOptionsError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -28,6 +31,7 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(jwt_encode, module)?)?;
     module.add_function(wrap_pyfunction!(jwt_decode, module)?)?;
     module.add_function(wrap_pyfunction!(jwt_get_unverified_header, module)?)?;
+    module.add_function(wrap_pyfunction!(jwt_mint_access_token, module)?)?;
     module.add_function(wrap_pyfunction!(jwt_public_jwk, module)?)?;
     module.add_function(wrap_pyfunction!(jwt_thumbprint, module)?)?;
     module.add_function(wrap_pyfunction!(jwt_sign_raw, module)?)?;
@@ -35,17 +39,21 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
+/// The exception for options that cannot make a policy: an unknown or
+/// missing algorithm is `InvalidAlgorithmError` (the one rule of every SDK),
+/// a bad number of seconds a `ValueError`.
+fn options_error(py: Python<'_>, error: &VerifyOptionsError) -> PyErr {
+    match error {
+        VerifyOptionsError::UnknownAlgorithm { .. } | VerifyOptionsError::NoAlgorithms => {
+            new_error(py, "InvalidAlgorithmError", (error.to_string(),))
+        }
+        _ => PyValueError::new_err(error.to_string()),
+    }
+}
+
 /// An algorithm name this toolkit implements, or `InvalidAlgorithmError`.
 fn algorithm(py: Python<'_>, name: &str) -> PyResult<Algorithm> {
-    Algorithm::from_name(name).ok_or_else(|| {
-        new_error(
-            py,
-            "InvalidAlgorithmError",
-            (format!(
-                "algorithm {name:?} is not supported (EdDSA, Ed25519, ES256, ES384, RS256, RS384, RS512, PS256, PS384, PS512 are)"
-            ),),
-        )
-    })
+    verify_options::algorithm(name).map_err(|error| options_error(py, &error))
 }
 
 /// Generates a key pair for `algorithm` (RSA: `rsa_bits`, 2048 by default).
@@ -196,7 +204,7 @@ where
 }
 
 /// A duration argument: seconds as a number, or a `timedelta`.
-fn seconds(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Duration> {
+fn seconds(py: Python<'_>, value: &Bound<'_, PyAny>, name: &str) -> PyResult<Duration> {
     let seconds: f64 = match value.extract::<f64>() {
         Ok(seconds) => seconds,
         Err(_) => value
@@ -206,15 +214,11 @@ fn seconds(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Duration> {
                 PyTypeError::new_err(format!("{name} must be a number of seconds or a timedelta"))
             })?,
     };
-    Duration::try_from_secs_f64(seconds).map_err(|_| {
-        PyValueError::new_err(format!(
-            "{name} must be a finite, non-negative number of seconds"
-        ))
-    })
+    verify_options::seconds(name, seconds).map_err(|error| options_error(py, &error))
 }
 
 /// `now`: seconds since the epoch, or an aware `datetime`.
-fn timestamp(value: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
+fn timestamp(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
     let seconds: f64 = match value.extract::<f64>() {
         Ok(seconds) => seconds,
         Err(_) if value.is_instance_of::<PyDateTime>() => {
@@ -226,13 +230,7 @@ fn timestamp(value: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
             ));
         }
     };
-    if !seconds.is_finite() {
-        return Err(PyValueError::new_err("now must be a finite number"));
-    }
-    // `as` saturates; an out-of-range value is then refused by jiff.
-    #[allow(clippy::cast_possible_truncation)]
-    let whole = seconds.floor() as i64;
-    Timestamp::from_second(whole).map_err(|_| PyValueError::new_err("now is out of range"))
+    verify_options::epoch_seconds("now", seconds).map_err(|error| options_error(py, &error))
 }
 
 /// Strings from a `str` (one) or an iterable of `str`.
@@ -250,14 +248,10 @@ fn one_or_many(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<String>> {
 /// `verify_*` switches, which may only be on: this toolkit always checks
 /// the signature and every claim present. Unknown names are refused, so a
 /// misspelt option does not pass silently.
-fn apply_options(
-    policy: VerificationPolicy,
-    options: &Bound<'_, PyAny>,
-) -> PyResult<VerificationPolicy> {
+fn apply_options(verify: &mut VerifyOptions, options: &Bound<'_, PyAny>) -> PyResult<()> {
     let options = options
         .cast::<PyDict>()
         .map_err(|_| PyTypeError::new_err("options must be a dict"))?;
-    let mut policy = policy;
     for (name, value) in options.iter() {
         let name: String = name.extract()?;
         match name.as_str() {
@@ -265,7 +259,7 @@ fn apply_options(
                 let claims: Vec<String> = value.extract().map_err(|_| {
                     PyTypeError::new_err("options['require'] must be a list of claim names")
                 })?;
-                policy = policy.with_required_claims(claims);
+                verify.required_claims.extend(claims);
             }
             "verify_signature" | "verify_exp" | "verify_nbf" | "verify_iat" | "verify_aud"
             | "verify_iss" | "verify_sub" | "verify_jti" => {
@@ -284,7 +278,7 @@ fn apply_options(
             }
         }
     }
-    Ok(policy)
+    Ok(())
 }
 
 /// The verification policy from `decode`'s arguments.
@@ -298,7 +292,7 @@ fn policy(
     subject: Option<String>,
     leeway: Option<&Bound<'_, PyAny>>,
     max_lifetime: Option<&Bound<'_, PyAny>>,
-) -> PyResult<VerificationPolicy> {
+) -> PyResult<jwt::VerificationPolicy> {
     let Some(algorithms) = algorithms.filter(|a| !a.is_none()) else {
         return Err(new_error(
             py,
@@ -313,38 +307,24 @@ fn policy(
             "algorithms must be a list of names, e.g. [\"EdDSA\"], not a str",
         ));
     }
-    // Names this toolkit does not implement (`HS256`, `none`…) can never
-    // verify: they are dropped, and a token using one is refused.
-    let names = one_or_many(algorithms, "algorithms")?;
-    let allowed = names.iter().filter_map(|name| Algorithm::from_name(name));
-    let mut policy = VerificationPolicy::new(allowed).map_err(|_| {
-        new_error(
-            py,
-            "InvalidAlgorithmError",
-            ("none of the allowed algorithms is supported",),
-        )
-    })?;
+    let mut verify = VerifyOptions::new(one_or_many(algorithms, "algorithms")?);
     if let Some(audience) = audience.filter(|a| !a.is_none()) {
-        for audience in one_or_many(audience, "audience")? {
-            policy = policy.with_audience(audience);
-        }
+        verify.audiences = one_or_many(audience, "audience")?;
     }
-    if let Some(issuer) = issuer {
-        policy = policy.with_issuer(issuer);
-    }
-    if let Some(subject) = subject {
-        policy = policy.with_subject(subject);
-    }
+    verify.issuer = issuer;
+    verify.subject = subject;
     if let Some(leeway) = leeway {
-        policy = policy.with_leeway(seconds(leeway, "leeway")?);
+        verify.leeway = Some(seconds(py, leeway, "leeway")?);
     }
     if let Some(max_lifetime) = max_lifetime.filter(|m| !m.is_none()) {
-        policy = policy.with_max_lifetime(seconds(max_lifetime, "max_lifetime")?);
+        verify.max_lifetime = Some(seconds(py, max_lifetime, "max_lifetime")?);
     }
-    match options.filter(|o| !o.is_none()) {
-        Some(options) => apply_options(policy, options),
-        None => Ok(policy),
+    if let Some(options) = options.filter(|o| !o.is_none()) {
+        apply_options(&mut verify, options)?;
     }
+    // One rule for every SDK: an unknown name (`HS256`, `none`, `eddsa`) is
+    // refused, never dropped.
+    verify.policy().map_err(|error| options_error(py, &error))
 }
 
 /// The token as text (PyJWT accepts `str` and `bytes`).
@@ -395,7 +375,7 @@ fn jwt_decode<'py>(
         max_lifetime,
     )?;
     let now = match now.filter(|n| !n.is_none()) {
-        Some(now) => Some(timestamp(now)?),
+        Some(now) => Some(timestamp(py, now)?),
         None => None,
     };
     let keys = jwt_keys::verifying_keys(py, key)?;
@@ -416,11 +396,42 @@ fn jwt_get_unverified_header<'py>(
     jwt_json::map_to_dict(py, &header)
 }
 
+/// The access token the server expects from application `application_id`
+/// signing with its registered JWT key `key_id`: `iss` = `sub` =
+/// `application_id`, `aud` = `audience`, `iat` = `now` (the clock when not
+/// given), `exp` = `iat` + `lifetime` (1 to 3600 seconds), a fresh `jti`,
+/// and `kid` = `key_id` in the header.
+#[pyfunction]
+#[pyo3(signature = (key, *, application_id, key_id, audience, lifetime = None, now = None))]
+fn jwt_mint_access_token(
+    py: Python<'_>,
+    key: &Bound<'_, PyAny>,
+    application_id: String,
+    key_id: String,
+    audience: String,
+    lifetime: Option<&Bound<'_, PyAny>>,
+    now: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    let key = jwt_keys::signing_key(py, key)?;
+    let lifetime = match lifetime.filter(|l| !l.is_none()) {
+        Some(lifetime) => seconds(py, lifetime, "lifetime")?,
+        None => latchkey_client::DEFAULT_TOKEN_LIFETIME,
+    };
+    let at = match now.filter(|n| !n.is_none()) {
+        Some(now) => timestamp(py, now)?,
+        None => Timestamp::now(),
+    };
+    crypto(py, || {
+        jwt::mint_access_token_at(&application_id, &key_id, &audience, lifetime, &key, at)
+    })
+    .map_err(|e| sign_error(py, &e))
+}
+
 /// The one public key of `key` (any form `decode` accepts but a key set).
 fn single_key(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<jwt::VerifyingKey> {
     match jwt_keys::verifying_keys(py, key)? {
-        jwt_keys::VerifyWith::One(key) => Ok(key),
-        jwt_keys::VerifyWith::Set(_) => Err(new_error(
+        VerifyWith::One(key) => Ok(key),
+        VerifyWith::Set(_) => Err(new_error(
             py,
             "InvalidKeyError",
             ("a key set was given where one key is expected",),

@@ -1,97 +1,17 @@
 //! Keys as Python passes them: PEM text or bytes, JWK and JWKS dicts, JWK
-//! or JWKS JSON text, or a [`KeyPair`]; parsed once and kept in a small
-//! cache so that calling `decode(token, pem, …)` in a loop, the way PyJWT
-//! code does, does not re-parse the key on every call (an RSA public key
-//! is parsed into six backend objects; a private key is a full PKCS#8
-//! parse).
-//!
-//! The cache is keyed by the key's bytes (the PEM or JSON text; for a dict
-//! its JSON text, so a dict mutated after use is a new key), holds at most
-//! [`CACHE_CAPACITY`] keys per kind, and wipes the bytes it keeps when an
-//! entry leaves it. The parsed private keys live in aws-lc memory, which
-//! aws-lc wipes when the last reference goes.
+//! or JWKS JSON text, or a [`KeyPair`]. Parsing and the cache that keeps
+//! `decode(token, pem, …)` in a loop from re-parsing the key are the
+//! client's ([`key_cache`]); this module only reads Python's forms.
 
-use std::sync::{Arc, Mutex};
-
-use latchkey_client::jwt::{self, Algorithm, Jwks, KeyError, SigningKey, VerifyingKey};
+use latchkey_client::jwt::{self, Algorithm, KeyError, SigningKey};
+use latchkey_client::key_cache::{self, VerifyWith};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
-use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::jwt_errors::key_error;
 use crate::jwt_json;
-
-/// Distinct keys kept per cache. Applications verify with one key or one
-/// key set, or a handful during a rotation; more keys than this are parsed
-/// on each use rather than growing the cache without bound.
-const CACHE_CAPACITY: usize = 16;
-
-/// What a token is verified against: one key or a key set.
-#[derive(Clone)]
-pub enum VerifyWith {
-    /// One key (a token's `kid`, if any, must match the key's, if any).
-    One(VerifyingKey),
-    /// A key set: the token's `kid` picks the key.
-    Set(Arc<Jwks>),
-}
-
-impl VerifyWith {
-    /// The toolkit's view of these keys.
-    pub fn keys(&self) -> jwt::Keys<'_> {
-        match self {
-            VerifyWith::One(key) => jwt::Keys::One(key),
-            VerifyWith::Set(set) => jwt::Keys::Set(set),
-        }
-    }
-}
-
-/// A small first-in-first-out cache from key bytes to parsed keys.
-struct KeyCache<K> {
-    entries: Mutex<Vec<(Zeroizing<Vec<u8>>, K)>>,
-}
-
-impl<K: Clone> KeyCache<K> {
-    const fn new() -> Self {
-        Self {
-            entries: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn get(&self, bytes: &[u8]) -> Option<K> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .iter()
-            .find(|(cached, _)| cached.as_slice() == bytes)
-            .map(|(_, key)| key.clone())
-    }
-
-    fn insert(&self, bytes: &[u8], key: K) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= CACHE_CAPACITY {
-            entries.remove(0);
-        }
-        entries.push((Zeroizing::new(bytes.to_vec()), key));
-    }
-
-    /// The cached key for `bytes`, or `parse(bytes)`, cached on success.
-    fn get_or_parse(
-        &self,
-        bytes: &[u8],
-        parse: impl FnOnce(&[u8]) -> Result<K, KeyError>,
-    ) -> Result<K, KeyError> {
-        if let Some(key) = self.get(bytes) {
-            return Ok(key);
-        }
-        let key = parse(bytes)?;
-        self.insert(bytes, key.clone());
-        Ok(key)
-    }
-}
-
-static VERIFYING: KeyCache<VerifyWith> = KeyCache::new();
-static SIGNING: KeyCache<SigningKey> = KeyCache::new();
 
 /// A generated key pair: the private key (PKCS#8 PEM, private JWK) and its
 /// public half (SPKI PEM, JWK, RFC 7638 thumbprint). `repr` shows only the
@@ -173,39 +93,6 @@ fn key_bytes(key: &Bound<'_, PyAny>) -> PyResult<Option<Zeroizing<Vec<u8>>>> {
     Ok(None)
 }
 
-/// JSON text starts with `{` (after whitespace); PEM starts with `-----`.
-fn is_json(bytes: &[u8]) -> bool {
-    bytes.trim_ascii_start().first() == Some(&b'{')
-}
-
-fn parse_json(bytes: &[u8]) -> Result<Value, KeyError> {
-    serde_json::from_slice(bytes).map_err(|_| KeyError::InvalidJwk {
-        reason: "not valid JSON",
-    })
-}
-
-/// A public key from PEM: SPKI, PKCS#1 public, X.509 certificate, or a
-/// private key (whose public half is taken).
-fn verifying_from_pem(bytes: &[u8]) -> Result<VerifyingKey, KeyError> {
-    match VerifyingKey::from_pem(bytes) {
-        Err(KeyError::PrivateKeyGiven) => Ok(SigningKey::from_pem(bytes)?.verifying_key().clone()),
-        other => other,
-    }
-}
-
-/// A key set (`{"keys": [...]}`) or one JWK, public or private.
-fn verifying_from_json(value: &Value) -> Result<VerifyWith, KeyError> {
-    if value.get("keys").is_some() {
-        return Ok(VerifyWith::Set(Arc::new(Jwks::from_value(value)?)));
-    }
-    match VerifyingKey::from_jwk(value) {
-        Err(KeyError::PrivateKeyGiven) => Ok(VerifyWith::One(
-            SigningKey::from_jwk(value)?.verifying_key().clone(),
-        )),
-        other => other.map(VerifyWith::One),
-    }
-}
-
 const KEY_TYPES: &str =
     "key must be a PEM (str or bytes), a JWK or JWKS (dict or JSON text), or a KeyPair";
 
@@ -215,17 +102,9 @@ pub fn verifying_keys(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<Verify
         return Ok(VerifyWith::One(pair.get().key.verifying_key().clone()));
     }
     let parsed = if let Some(bytes) = key_bytes(key)? {
-        VERIFYING.get_or_parse(&bytes, |bytes| {
-            if is_json(bytes) {
-                verifying_from_json(&parse_json(bytes)?)
-            } else {
-                verifying_from_pem(bytes).map(VerifyWith::One)
-            }
-        })
+        key_cache::verifying(&bytes)
     } else if key.is_instance_of::<PyDict>() {
-        let value = jwt_json::to_value(key)?;
-        let text = Zeroizing::new(value.to_string().into_bytes());
-        VERIFYING.get_or_parse(&text, |_| verifying_from_json(&value))
+        key_cache::verifying_json(&jwt_json::to_value(key)?)
     } else {
         return Err(PyTypeError::new_err(KEY_TYPES));
     };
@@ -238,17 +117,9 @@ pub fn signing_key(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<SigningKe
         return Ok(pair.get().key.clone());
     }
     let parsed = if let Some(bytes) = key_bytes(key)? {
-        SIGNING.get_or_parse(&bytes, |bytes| {
-            if is_json(bytes) {
-                SigningKey::from_jwk(&parse_json(bytes)?)
-            } else {
-                SigningKey::from_pem(bytes)
-            }
-        })
+        key_cache::signing(&bytes)
     } else if key.is_instance_of::<PyDict>() {
-        let value = jwt_json::to_value(key)?;
-        let text = Zeroizing::new(value.to_string().into_bytes());
-        SIGNING.get_or_parse(&text, |_| SigningKey::from_jwk(&value))
+        key_cache::signing_json(&jwt_json::to_value(key)?)
     } else {
         return Err(PyTypeError::new_err(
             "key must be a private key as PEM (str or bytes), a private JWK (dict or JSON text), or a KeyPair",

@@ -154,6 +154,7 @@ async def test_configuration_errors(
     with pytest.raises(latchkey.InvalidAccessKeyError) as caught:
         make_client(flavour, server.url, access_key=typo)
     assert typo not in str(caught.value) and typo[12:] not in repr(caught.value)
+    assert caught.value.category == "bad_checksum"
     _, signer = _a_signer()
     with pytest.raises(latchkey.ConfigurationError, match="not both"):
         make_client(flavour, server.url, access_key=server.admin_key, signer=signer)

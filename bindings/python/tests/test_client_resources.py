@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -179,6 +181,13 @@ async def test_jwt_keys_and_signer(lk: Driver, server: Server) -> None:
     other = make_client(lk.flavour, server.url, signer=explicit)
     assert (await Driver(other)("me")).credential.id == key.id
     other.close()
+    # A token minted by hand is the one the server expects.
+    minted = latchkey.jwt.mint_access_token(
+        private_pem, application_id=app.id, key_id=key.id, audience=me.jwt_audience
+    )
+    request = urllib.request.Request(f"{server.url}/v3/me", headers={"Authorization": f"Bearer {minted}"})
+    with urllib.request.urlopen(request) as answer:
+        assert json.load(answer)["credential"]["id"] == key.id
 
     # A JWK registration: the same public key as a dict.
     jwk = {k: v for k, v in key.public_key.items() if k in ("kty", "crv", "x")}

@@ -314,6 +314,11 @@ def test_algorithms(ed: jwt.KeyPair, p256: jwt.KeyPair) -> None:
     for allowed in ([], ["ES256"], ["HS256"], ["eddsa"]):
         with pytest.raises(latchkey.InvalidAlgorithmError):
             jwt.decode(token, ed, algorithms=allowed)
+    # An unknown name is refused even beside one that would verify: never
+    # dropped (one rule in every SDK).
+    for allowed in (["HS256", "EdDSA"], ["EdDSA", "none"], ["EdDSA", "eddsa"]):
+        with pytest.raises(latchkey.InvalidAlgorithmError, match="is not supported"):
+            jwt.decode(token, ed, algorithms=allowed)
     assert jwt.decode(token, ed, algorithms=["Ed25519"]) == {}, "EdDSA and Ed25519 are one algorithm"
     # The allow-list may mix families; an algorithm not fitting the key is refused.
     assert jwt.decode(token, ed, algorithms=["ES256", "EdDSA"]) == {}
@@ -393,3 +398,20 @@ def test_decode_runs_in_many_threads(ed: jwt.KeyPair) -> None:
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_mint_access_token_makes_the_servers_token(ed: jwt.KeyPair) -> None:
+    token = jwt.mint_access_token(
+        ed.private_pem, application_id="app_01", key_id="jwk_01", audience=AUD, lifetime=300, now=NOW
+    )
+    assert jwt.get_unverified_header(token) == {"alg": "EdDSA", "typ": "JWT", "kid": "jwk_01"}
+    claims = jwt.decode(
+        token, ed, algorithms=["EdDSA"], audience=AUD, issuer="app_01", subject="app_01", now=NOW
+    )
+    assert set(claims) == {"iss", "sub", "aud", "iat", "exp", "jti"}
+    assert (claims["iat"], claims["exp"], claims["aud"]) == (NOW, NOW + 300, AUD)
+    other = jwt.mint_access_token(ed, application_id="app_01", key_id="jwk_01", audience=AUD)
+    assert jwt.decode(other, ed, algorithms=["EdDSA"], audience=AUD)["jti"] != claims["jti"]
+    for lifetime in (0, 3601):
+        with pytest.raises(ValueError):
+            jwt.mint_access_token(ed, application_id="a", key_id="k", audience=AUD, lifetime=lifetime)

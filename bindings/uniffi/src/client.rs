@@ -3,7 +3,7 @@
 //! authenticates with.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use latchkey_client::{AccessKeyCredential, Client, JwtSigner};
@@ -115,18 +115,51 @@ pub struct ClientOptions {
     pub max_retries: Option<u32>,
 }
 
+/// The client shared by a `LatchkeyClient` and its resource objects; `None`
+/// once closed (the connection pool goes with the last clone).
+#[derive(Debug)]
+pub(crate) struct Slot(Mutex<Option<Client>>);
+
+impl Slot {
+    /// The client, or `ClientClosed` after `close()`.
+    pub(crate) fn client(&self) -> Result<Client, LatchkeyError> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+            .ok_or_else(|| LatchkeyError::ClientClosed {
+                reason: "the client is closed".to_owned(),
+            })
+    }
+
+    fn close(&self) {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+    }
+
+    fn is_closed(&self) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_none()
+    }
+}
+
 /// A Latchkey API client. Every network call is a `suspend` function
 /// (Kotlin) or `async` (Swift); one client is shared by every coroutine
 /// (clones share connections and the JWT signer's current token).
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
 pub struct LatchkeyClient {
-    client: Client,
+    slot: Arc<Slot>,
+    base_url: String,
 }
 
 impl fmt::Display for LatchkeyClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "LatchkeyClient({})", self.client.base_url())
+        write!(f, "LatchkeyClient({})", self.base_url)
     }
 }
 
@@ -139,17 +172,19 @@ impl fmt::Debug for LatchkeyClient {
 #[uniffi::export(async_runtime = "tokio")]
 impl LatchkeyClient {
     /// A client for `base_url` (`https://latchkey.example.com`; the API is
-    /// under `/v3`). Without a credential only `health` and `wellKnown`
-    /// succeed.
-    #[uniffi::constructor(default(credential = None, options = None))]
+    /// under `/v3`), else `LATCHKEY_URL`, with `credential`, else an access
+    /// key from `LATCHKEY_ACCESS_KEY`. Without any credential only `health`
+    /// and `wellKnown` succeed.
+    #[uniffi::constructor(default(base_url = None, credential = None, options = None))]
     pub fn new(
-        base_url: String,
+        base_url: Option<String>,
         credential: Option<Arc<Credential>>,
         options: Option<ClientOptions>,
     ) -> Result<Arc<Self>, LatchkeyError> {
-        let mut builder = Client::builder()
-            .base_url(base_url)
-            .user_agent_suffix(USER_AGENT);
+        let mut builder = Client::builder().from_env().user_agent_suffix(USER_AGENT);
+        if let Some(base_url) = base_url {
+            builder = builder.base_url(base_url);
+        }
         if let Some(credential) = credential {
             builder = match &credential.kind {
                 CredentialKind::AccessKey(key, _) => builder.access_key(key.as_str()),
@@ -181,66 +216,82 @@ impl LatchkeyClient {
         if let Some(retries) = options.max_retries {
             builder = builder.max_retries(retries);
         }
+        let client = builder.build()?;
         Ok(Arc::new(LatchkeyClient {
-            client: builder.build()?,
+            base_url: client.base_url().to_owned(),
+            slot: Arc::new(Slot(Mutex::new(Some(client)))),
         }))
     }
 
     /// The base URL, without a trailing slash.
     pub fn base_url(&self) -> String {
-        self.client.base_url().to_owned()
+        self.base_url.clone()
+    }
+
+    /// Drops this client's connections: later calls, through this object or
+    /// the resource objects made from it, fail with `ClientClosed` (lists
+    /// already being read finish). Twice is harmless. Not `close`: Kotlin's
+    /// `close()` is every generated object's `AutoCloseable` one, which
+    /// frees this object only (Swift's `close()` calls this).
+    pub fn shutdown(&self) {
+        self.slot.close();
+    }
+
+    /// Whether `shutdown()` was called.
+    pub fn is_closed(&self) -> bool {
+        self.slot.is_closed()
     }
 
     /// Applications (`/v3/applications`).
     pub fn applications(&self) -> Arc<Applications> {
-        Arc::new(Applications::new(self.client.clone()))
+        Arc::new(Applications::new(self.slot.clone()))
     }
 
     /// Access keys of applications (`/v3/applications/{id}/access-keys`,
     /// `/v3/access-keys`).
     pub fn access_keys(&self) -> Arc<AccessKeys> {
-        Arc::new(AccessKeys::new(self.client.clone()))
+        Arc::new(AccessKeys::new(self.slot.clone()))
     }
 
     /// JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
     pub fn jwt_keys(&self) -> Arc<JwtKeys> {
-        Arc::new(JwtKeys::new(self.client.clone()))
+        Arc::new(JwtKeys::new(self.slot.clone()))
     }
 
     /// Users (`/v3/users`).
     pub fn users(&self) -> Arc<Users> {
-        Arc::new(Users::new(self.client.clone()))
+        Arc::new(Users::new(self.slot.clone()))
     }
 
     /// Policy groups and their members (`/v3/policy-groups`).
     pub fn policy_groups(&self) -> Arc<PolicyGroups> {
-        Arc::new(PolicyGroups::new(self.client.clone()))
+        Arc::new(PolicyGroups::new(self.slot.clone()))
     }
 
     /// The caller's account, and tenant accounts for the operator.
     pub fn accounts(&self) -> Arc<Accounts> {
-        Arc::new(Accounts::new(self.client.clone()))
+        Arc::new(Accounts::new(self.slot.clone()))
     }
 
     /// Who this credential is (`GET /v3/me`).
     pub async fn me(&self) -> Result<Me, LatchkeyError> {
-        Ok(self.client.me().await?.into())
+        Ok(self.slot.client()?.me().await?.into())
     }
 
     /// Public server facts (`GET /.well-known/latchkey`); no credential
     /// needed.
     pub async fn well_known(&self) -> Result<ServerInfo, LatchkeyError> {
-        Ok(self.client.well_known().await?.into())
+        Ok(self.slot.client()?.well_known().await?.into())
     }
 
     /// Liveness (`GET /health`): the status, `ok` when the server is up.
     pub async fn health(&self) -> Result<String, LatchkeyError> {
-        Ok(self.client.health().await?.status)
+        Ok(self.slot.client()?.health().await?.status)
     }
 
     /// The server's OpenAPI 3.1 document, as JSON text.
     pub async fn openapi(&self) -> Result<String, LatchkeyError> {
-        Ok(self.client.openapi().await?.to_string())
+        Ok(self.slot.client()?.openapi().await?.to_string())
     }
 }
 

@@ -11,8 +11,9 @@ use latchkey_client::models as client;
 
 use crate::error::{LatchkeyError, invalid_argument};
 use crate::models::{
-    AccountUpdate, ApplicationUpdate, KeyUpdate, NewAccessKey, NewApplication, NewJwtKey,
-    NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput, UserUpdate,
+    AccountUpdate, ApplicationUpdate, ExpirationChange, KeyUpdate, NewAccessKey, NewApplication,
+    NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput,
+    UserUpdate,
 };
 
 /// The typed id in `text`, or `InvalidArgument` naming `name`.
@@ -91,16 +92,10 @@ impl NewAccessKey {
 
 impl KeyUpdate {
     pub(crate) fn input(&self) -> Result<client::KeyUpdate, LatchkeyError> {
-        let expiration = match (self.expiration, self.clear_expiration) {
-            (Some(_), true) => {
-                return Err(invalid_argument(
-                    "clearExpiration",
-                    "cannot both set and clear the expiration",
-                ));
-            }
-            (Some(at), false) => Some(Some(timestamp("expiration", at)?)),
-            (None, true) => Some(None),
-            (None, false) => None,
+        let expiration = match self.expiration {
+            Some(ExpirationChange::Set { at }) => Some(Some(timestamp("expiration", at)?)),
+            Some(ExpirationChange::Remove) => Some(None),
+            None => None,
         };
         Ok(client::KeyUpdate {
             name: self.name.clone(),

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use latchkey_client::{ApiError, ApiErrorKind, Error};
+use latchkey_client::{ApiError, ApiErrorClass, Error};
 
 /// One field of a request an error is about: an invalid field of a
 /// `validation_error`, a failing id of a bulk delete, or, for `forbidden`, a
@@ -127,11 +127,18 @@ latchkey_error! {
         /// What failed.
         reason: String
     },
+    /// The client was shut down (`shutdown()`; Swift's `close()`); make a
+    /// new one.
+    ClientClosed {
+        /// What happened.
+        reason: String
+    },
 }
 
-/// The variant of an API error: one per API error type, `Server` for any
-/// other 5xx, `Api` for the rest.
+/// The variant of an API error: one per class the client decides (one per
+/// API error type, `Server` for any other 5xx, `Api` for the rest).
 fn api_variant(error: ApiError) -> LatchkeyError {
+    let class = error.class();
     let status = error.status;
     let error_type = error.type_name;
     let reason = error.message;
@@ -157,23 +164,23 @@ fn api_variant(error: ApiError) -> LatchkeyError {
             }
         };
     }
-    match error.kind {
-        ApiErrorKind::Validation => variant!(Validation),
-        ApiErrorKind::Unauthorized => variant!(Unauthorized),
-        ApiErrorKind::Forbidden => variant!(Forbidden),
-        ApiErrorKind::NotFound => variant!(NotFound),
-        ApiErrorKind::MethodNotAllowed => variant!(MethodNotAllowed),
-        ApiErrorKind::Conflict => variant!(Conflict),
-        ApiErrorKind::LimitExceeded => variant!(LimitExceeded),
-        ApiErrorKind::PayloadTooLarge => variant!(PayloadTooLarge),
-        ApiErrorKind::TooManyRequests => variant!(TooManyRequests),
-        ApiErrorKind::ServiceUnavailable => variant!(ServiceUnavailable),
-        ApiErrorKind::InternalServerError => variant!(Server),
-        _ if status >= 500 => variant!(Server),
-        _ => variant!(Api),
+    match class {
+        ApiErrorClass::Validation => variant!(Validation),
+        ApiErrorClass::Unauthorized => variant!(Unauthorized),
+        ApiErrorClass::Forbidden => variant!(Forbidden),
+        ApiErrorClass::NotFound => variant!(NotFound),
+        ApiErrorClass::MethodNotAllowed => variant!(MethodNotAllowed),
+        ApiErrorClass::Conflict => variant!(Conflict),
+        ApiErrorClass::LimitExceeded => variant!(LimitExceeded),
+        ApiErrorClass::PayloadTooLarge => variant!(PayloadTooLarge),
+        ApiErrorClass::TooManyRequests => variant!(TooManyRequests),
+        ApiErrorClass::ServiceUnavailable => variant!(ServiceUnavailable),
+        ApiErrorClass::Server => variant!(Server),
+        ApiErrorClass::Other => variant!(Api),
     }
 }
 
+/// The client's one text of an API error, from this variant's fields.
 fn api_text(
     status: u16,
     error_type: &str,
@@ -181,21 +188,17 @@ fn api_text(
     request_id: Option<&str>,
     fields: &[FieldError],
 ) -> String {
-    let mut text = format!("{error_type} ({status}): {reason}");
-    if !fields.is_empty() {
-        let fields: Vec<String> = fields
-            .iter()
-            .map(|field| format!("{}: {}", field.name, field.reason))
-            .collect();
-        text.push_str(&format!(" [{}]", fields.join("; ")));
-    }
-    if let Some(request_id) = request_id {
-        text.push_str(&format!(" (request id {request_id})"));
-    }
-    text
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|field| (field.name.as_str(), field.reason.as_str()))
+        .collect();
+    latchkey_client::api_error_text(status, error_type, reason, request_id, &fields)
 }
 
 fn other_text(kind: &str, parts: &[&dyn fmt::Display]) -> String {
+    if parts.is_empty() {
+        return kind.to_owned();
+    }
     let parts: Vec<String> = parts.iter().map(ToString::to_string).collect();
     format!("{kind}: {}", parts.join(": "))
 }

@@ -9,9 +9,10 @@ use std::time::{Duration, SystemTime};
 
 use jiff::Timestamp;
 use latchkey_client::jwt::{self, Algorithm, Header, VerificationPolicy};
+use latchkey_client::verify_options;
 use serde_json::{Map, Value};
 
-use crate::jwt_error::{ALGORITHM_NAMES, JwtError, KeyError, algorithm_named};
+use crate::jwt_error::{JwtError, KeyError};
 use crate::keys::{JwkMembers, Jwks, SigningKey, VerifyingKey};
 
 /// How a token is verified. Defaults follow the JVM's and Swift's JOSE
@@ -67,37 +68,22 @@ fn invalid(reason: impl Into<String>) -> JwtError {
     }
 }
 
+/// An algorithm by name; an unknown one is `DisallowedAlgorithm`.
 fn algorithm(name: &str) -> Result<Algorithm, JwtError> {
-    algorithm_named(name).ok_or_else(|| {
-        invalid(format!(
-            "algorithm `{name}` is not one of {ALGORITHM_NAMES}"
-        ))
-    })
+    Ok(verify_options::algorithm(name)?)
 }
 
+/// The policy of the options, by the client's one rule for every SDK (an
+/// unknown algorithm name is `DisallowedAlgorithm`, never dropped).
 fn policy(options: &VerifyOptions) -> Result<VerificationPolicy, JwtError> {
-    let algorithms = options
-        .algorithms
-        .iter()
-        .map(|name| algorithm(name))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut policy = VerificationPolicy::new(algorithms)?;
-    for audience in &options.audience {
-        policy = policy.with_audience(audience.clone());
-    }
-    if let Some(issuer) = &options.issuer {
-        policy = policy.with_issuer(issuer.clone());
-    }
-    if let Some(subject) = &options.subject {
-        policy = policy.with_subject(subject.clone());
-    }
-    if let Some(leeway) = options.leeway {
-        policy = policy.with_leeway(leeway);
-    }
-    if let Some(max_lifetime) = options.max_lifetime {
-        policy = policy.with_max_lifetime(max_lifetime);
-    }
-    Ok(policy.with_required_claims(options.required_claims.iter().cloned()))
+    let mut verify = latchkey_client::VerifyOptions::new(options.algorithms.iter().cloned());
+    verify.audiences = options.audience.clone();
+    verify.issuer = options.issuer.clone();
+    verify.subject = options.subject.clone();
+    verify.leeway = options.leeway;
+    verify.max_lifetime = options.max_lifetime;
+    verify.required_claims = options.required_claims.clone();
+    Ok(verify.policy()?)
 }
 
 pub(crate) fn timestamp(at: SystemTime) -> Result<Timestamp, String> {

@@ -3,7 +3,8 @@
 //! `KeyException` for a key that cannot be generated, read or used, and the
 //! one mapping from each core error.
 
-use latchkey_client::jwt::{KeyError as CoreKeyError, PolicyError, SignError, VerifyError};
+use latchkey_client::VerifyOptionsError;
+use latchkey_client::jwt::{KeyError as CoreKeyError, SignError, VerifyError};
 
 /// Why a token was refused, or could not be signed or checked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -17,9 +18,13 @@ pub enum JwtError {
         reason: String,
     },
     /// The `alg` is not allowed, not implemented (`none`, `HS256`), or does
-    /// not fit the key.
-    #[error("algorithm not allowed")]
-    DisallowedAlgorithm,
+    /// not fit the key; also an algorithm name in the options that this
+    /// toolkit does not implement (refused, never dropped: every SDK's rule).
+    #[error("algorithm not allowed: {reason}")]
+    DisallowedAlgorithm {
+        /// Which algorithm, and why.
+        reason: String,
+    },
     /// No key of the key set has the token's `kid`.
     #[error("unknown key id")]
     UnknownKid,
@@ -67,7 +72,9 @@ impl From<VerifyError> for JwtError {
             VerifyError::Malformed { reason } => JwtError::Malformed {
                 reason: reason.to_owned(),
             },
-            VerifyError::DisallowedAlgorithm => JwtError::DisallowedAlgorithm,
+            VerifyError::DisallowedAlgorithm => JwtError::DisallowedAlgorithm {
+                reason: error.to_string(),
+            },
             VerifyError::UnknownKid => JwtError::UnknownKid,
             VerifyError::BadSignature => JwtError::BadSignature,
             VerifyError::Expired => JwtError::Expired,
@@ -81,10 +88,15 @@ impl From<VerifyError> for JwtError {
     }
 }
 
-impl From<PolicyError> for JwtError {
-    fn from(error: PolicyError) -> Self {
-        JwtError::InvalidArgument {
-            reason: error.to_string(),
+impl From<VerifyOptionsError> for JwtError {
+    fn from(error: VerifyOptionsError) -> Self {
+        match error {
+            VerifyOptionsError::UnknownAlgorithm { .. } => JwtError::DisallowedAlgorithm {
+                reason: error.to_string(),
+            },
+            _ => JwtError::InvalidArgument {
+                reason: error.to_string(),
+            },
         }
     }
 }
@@ -174,12 +186,3 @@ impl From<CoreKeyError> for KeyError {
         }
     }
 }
-
-/// The algorithm of a JOSE name (`EdDSA`, `ES256`, …), if this toolkit implements it.
-pub(crate) fn algorithm_named(name: &str) -> Option<latchkey_client::jwt::Algorithm> {
-    latchkey_client::jwt::Algorithm::from_name(name)
-}
-
-/// The list of algorithm names this toolkit implements, for messages.
-pub(crate) const ALGORITHM_NAMES: &str =
-    "EdDSA, Ed25519, ES256, ES384, RS256, RS384, RS512, PS256, PS384, PS512";

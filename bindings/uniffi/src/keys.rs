@@ -11,7 +11,14 @@ use std::sync::Arc;
 use latchkey_client::jwt::{self, RsaKeySize};
 use serde_json::{Map, Value};
 
-use crate::jwt_error::{ALGORITHM_NAMES, KeyError, algorithm_named};
+use latchkey_client::jwt::Algorithm;
+use latchkey_client::verify_options::ALGORITHM_NAMES;
+
+use crate::jwt_error::KeyError;
+
+fn algorithm_named(name: &str) -> Option<Algorithm> {
+    Algorithm::from_name(name)
+}
 
 /// A JWK as a map of its members. Every member of the keys this toolkit
 /// reads and writes is a string; another value is carried as its JSON text.

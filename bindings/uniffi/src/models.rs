@@ -185,7 +185,8 @@ pub struct AccessKey {
     pub status: EffectiveKeyStatus,
     /// When it stops working, if ever.
     pub expiration: Option<SystemTime>,
-    /// Scopes (immutable); empty means the application's full rights.
+    /// Scopes (immutable); empty means unscoped (the application's rights,
+    /// as they change).
     pub scopes: Vec<String>,
     /// `ak_` and the first 8 characters of the key id.
     pub key_prefix: String,
@@ -296,8 +297,7 @@ pub struct JwtKey {
     pub status: EffectiveKeyStatus,
     /// When it stops working, if ever.
     pub expiration: Option<SystemTime>,
-    /// Scopes (immutable), as an access key's; empty means the application's
-    /// full rights.
+    /// Scopes (immutable), as an access key's; empty means unscoped.
     pub scopes: Vec<String>,
     /// The user it belongs to.
     pub created_by: String,
@@ -638,6 +638,8 @@ pub struct NewAccessKey {
     #[uniffi(default)]
     pub description: String,
     /// Scopes (a subset of the creating user's permissions; immutable).
+    /// Empty: unscoped when the calling credential holds every permission;
+    /// otherwise the application's current rights become its scopes.
     #[uniffi(default)]
     pub scopes: Vec<String>,
     /// When it stops working.
@@ -660,13 +662,22 @@ pub struct KeyUpdate {
     /// New stored status (`Revoked` is terminal).
     #[uniffi(default)]
     pub status: Option<KeyStatus>,
-    /// New expiration (a future one reactivates an expired key).
+    /// A new expiration, or its removal; none keeps it.
     #[uniffi(default)]
-    pub expiration: Option<SystemTime>,
-    /// Remove the expiration (the key never expires); exclusive with
-    /// `expiration`.
-    #[uniffi(default)]
-    pub clear_expiration: bool,
+    pub expiration: Option<ExpirationChange>,
+}
+
+/// What happens to a key's expiration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ExpirationChange {
+    /// The key stops working at `at` (a future one reactivates an expired
+    /// key).
+    Set {
+        /// When the key stops working.
+        at: SystemTime,
+    },
+    /// The key never expires.
+    Remove,
 }
 
 /// The public key of a new JWT key.
@@ -702,7 +713,8 @@ pub struct NewJwtKey {
     pub expiration: Option<SystemTime>,
     /// Scopes its tokens are limited to (immutable), under the same rules as
     /// an access key's: held by the owner, and nothing the calling credential
-    /// cannot do.
+    /// cannot do (empty: likewise unscoped, or the application's current
+    /// rights).
     #[uniffi(default)]
     pub scopes: Vec<String>,
     /// Another user (`usr_…`) to own it (needs `users:manage`).

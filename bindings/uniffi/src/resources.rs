@@ -1,13 +1,17 @@
 //! The resource groups of a client (`client.applications()`, …), each an
 //! object with `suspend`/`async` methods that call the Rust client's method
-//! of the same name. `list` reads every page; `listPage` reads one.
+//! of the same name. `listPage` reads one page; the `pager` of a list is the
+//! Rust client's pager (one request per `nextPage()`, following the cursor),
+//! on which Kotlin's `list` (a `Flow`) and Swift's `list` (an
+//! `AsyncSequence`) are built (`Pages.kt`, `Pages.swift`).
 
 use std::sync::Arc;
 
 use latchkey_client::Client;
 use latchkey_client::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
-use latchkey_client::types::{ApplicationStatus, EffectiveKeyStatus, UserStatus};
+use latchkey_client::types::{ApplicationStatus, EffectiveKeyStatus, KeyStatus, UserStatus};
 
+use crate::client::Slot;
 use crate::convert::{id, ids};
 use crate::error::LatchkeyError;
 use crate::keys::Jwks;
@@ -21,10 +25,6 @@ use crate::models::{
 
 type Result<T> = std::result::Result<T, LatchkeyError>;
 
-fn converted<T, U: From<T>>(items: Vec<T>) -> Vec<U> {
-    items.into_iter().map(Into::into).collect()
-}
-
 /// The list parameters of `options` and an optional status filter.
 fn params(
     options: Option<ListOptions>,
@@ -37,39 +37,88 @@ fn params(
     }
 }
 
+/// The list parameters of `options` alone (lists without a status filter).
+fn plain(options: Option<ListOptions>) -> latchkey_client::ListParams {
+    options.unwrap_or_default().params()
+}
+
 fn app(text: &str) -> Result<ApplicationId> {
     id("applicationId", text)
 }
 
+macro_rules! pager {
+    ($(#[$doc:meta])* $pager:ident of $item:ident as $page:ident) => {
+        $(#[$doc])*
+        #[derive(uniffi::Object)]
+        pub struct $pager {
+            // A tokio mutex: the lock is held across the page's request, so
+            // two concurrent `nextPage()` calls fetch two successive pages.
+            pager: tokio::sync::Mutex<latchkey_client::Pager<latchkey_client::models::$item>>,
+        }
+
+        impl $pager {
+            fn wrap(pager: latchkey_client::Pager<latchkey_client::models::$item>) -> Arc<Self> {
+                Arc::new($pager {
+                    pager: tokio::sync::Mutex::new(pager),
+                })
+            }
+        }
+
+        #[uniffi::export(async_runtime = "tokio")]
+        impl $pager {
+            /// The next page, or none after the last one (one request each).
+            pub async fn next_page(&self) -> Result<Option<$page>> {
+                let mut pager = self.pager.lock().await;
+                Ok(pager.next_page().await?.map(Into::into))
+            }
+        }
+    };
+}
+
+pager!(/// The pages of a list of applications.
+    ApplicationPager of Application as ApplicationPage);
+pager!(/// The pages of a list of access keys.
+    AccessKeyPager of AccessKey as AccessKeyPage);
+pager!(/// The pages of a list of JWT keys.
+    JwtKeyPager of JwtKey as JwtKeyPage);
+pager!(/// The pages of a list of users.
+    UserPager of User as UserPage);
+pager!(/// The pages of a list of policy groups.
+    PolicyGroupPager of PolicyGroup as PolicyGroupPage);
+pager!(/// The pages of a list of accounts.
+    AccountPager of Account as AccountPage);
+
 /// Applications: the holders of credentials.
 #[derive(uniffi::Object)]
 pub struct Applications {
-    client: Client,
+    slot: Arc<Slot>,
 }
 
 impl Applications {
-    pub(crate) fn new(client: Client) -> Self {
-        Applications { client }
+    pub(crate) fn new(slot: Arc<Slot>) -> Self {
+        Applications { slot }
+    }
+
+    fn client(&self) -> Result<Client> {
+        self.slot.client()
     }
 }
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Applications {
-    /// Every application the caller may view, across pages (revoked ones
-    /// only with `status = Revoked`).
+    /// The pages of every application the caller may view (revoked ones
+    /// only with `status = Revoked`): Kotlin's and Swift's `list`.
     #[uniffi::method(default(status = None, options = None))]
-    pub async fn list(
+    pub fn pager(
         &self,
         status: Option<ApplicationStatus>,
         options: Option<ListOptions>,
-    ) -> Result<Vec<Application>> {
-        let items = self
-            .client
+    ) -> Result<Arc<ApplicationPager>> {
+        let pager = self
+            .client()?
             .applications()
-            .list(&params(options, status))
-            .collect_all()
-            .await?;
-        Ok(converted(items))
+            .pager(&params(options, status));
+        Ok(ApplicationPager::wrap(pager))
     }
 
     /// One page of applications.
@@ -79,8 +128,8 @@ impl Applications {
         status: Option<ApplicationStatus>,
         options: Option<ListOptions>,
     ) -> Result<ApplicationPage> {
-        let page = self
-            .client
+        let client = self.client()?;
+        let page = client
             .applications()
             .list_page(&params(options, status))
             .await?;
@@ -90,19 +139,19 @@ impl Applications {
     /// Creates an application within the plan's limit.
     pub async fn create(&self, application: NewApplication) -> Result<Application> {
         let input = application.input()?;
-        Ok(self.client.applications().create(&input).await?.into())
+        Ok(self.client()?.applications().create(&input).await?.into())
     }
 
     /// An application.
     pub async fn get(&self, id: String) -> Result<Application> {
-        Ok(self.client.applications().get(app(&id)?).await?.into())
+        Ok(self.client()?.applications().get(app(&id)?).await?.into())
     }
 
     /// Changes an application's name, description or status.
     pub async fn update(&self, id: String, update: ApplicationUpdate) -> Result<Application> {
         let id = app(&id)?;
-        Ok(self
-            .client
+        let client = self.client()?;
+        Ok(client
             .applications()
             .update(id, &update.input())
             .await?
@@ -111,24 +160,33 @@ impl Applications {
 
     /// Revokes an application (terminal): its credentials stop working.
     pub async fn revoke(&self, id: String) -> Result<Application> {
-        Ok(self.client.applications().revoke(app(&id)?).await?.into())
+        Ok(self
+            .client()?
+            .applications()
+            .revoke(app(&id)?)
+            .await?
+            .into())
     }
 
     /// Deletes an application and all its keys.
     pub async fn delete(&self, id: String) -> Result<()> {
-        Ok(self.client.applications().delete(app(&id)?).await?)
+        Ok(self.client()?.applications().delete(app(&id)?).await?)
     }
 }
 
 /// Access keys (`ak_…`) of applications.
 #[derive(uniffi::Object)]
 pub struct AccessKeys {
-    client: Client,
+    slot: Arc<Slot>,
 }
 
 impl AccessKeys {
-    pub(crate) fn new(client: Client) -> Self {
-        AccessKeys { client }
+    pub(crate) fn new(slot: Arc<Slot>) -> Self {
+        AccessKeys { slot }
+    }
+
+    fn client(&self) -> Result<Client> {
+        self.slot.client()
     }
 }
 
@@ -138,22 +196,21 @@ fn key(text: &str) -> Result<AccessKeyId> {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl AccessKeys {
-    /// Every access key of `application_id`, across pages.
+    /// The pages of the access keys of `application_id`: Kotlin's and
+    /// Swift's `list`.
     #[uniffi::method(default(status = None, options = None))]
-    pub async fn list(
+    pub fn pager(
         &self,
         application_id: String,
         status: Option<EffectiveKeyStatus>,
         options: Option<ListOptions>,
-    ) -> Result<Vec<AccessKey>> {
+    ) -> Result<Arc<AccessKeyPager>> {
         let application = app(&application_id)?;
-        let items = self
-            .client
+        let pager = self
+            .client()?
             .access_keys()
-            .list(application, &params(options, status))
-            .collect_all()
-            .await?;
-        Ok(converted(items))
+            .pager(application, &params(options, status));
+        Ok(AccessKeyPager::wrap(pager))
     }
 
     /// One page of the access keys of `application_id`.
@@ -165,31 +222,47 @@ impl AccessKeys {
         options: Option<ListOptions>,
     ) -> Result<AccessKeyPage> {
         let application = app(&application_id)?;
-        let page = self
-            .client
+        let client = self.client()?;
+        let page = client
             .access_keys()
             .list_page(application, &params(options, status))
             .await?;
         Ok(page.into())
     }
 
-    /// Every access key of the account the caller may view, optionally of
-    /// one application only (`GET /v3/access-keys`), across pages.
+    /// The pages of every access key of the account the caller may view,
+    /// optionally of one application only (`GET /v3/access-keys`): Kotlin's
+    /// and Swift's `listAccount`.
     #[uniffi::method(default(application_id = None, status = None, options = None))]
-    pub async fn list_account(
+    pub fn account_pager(
         &self,
         application_id: Option<String>,
         status: Option<EffectiveKeyStatus>,
         options: Option<ListOptions>,
-    ) -> Result<Vec<AccessKey>> {
+    ) -> Result<Arc<AccessKeyPager>> {
         let application = application_id.as_deref().map(app).transpose()?;
-        let items = self
-            .client
+        let pager = self
+            .client()?
             .access_keys()
-            .list_account(application, &params(options, status))
-            .collect_all()
+            .account_pager(application, &params(options, status));
+        Ok(AccessKeyPager::wrap(pager))
+    }
+
+    /// One page of `GET /v3/access-keys`.
+    #[uniffi::method(default(application_id = None, status = None, options = None))]
+    pub async fn list_account_page(
+        &self,
+        application_id: Option<String>,
+        status: Option<EffectiveKeyStatus>,
+        options: Option<ListOptions>,
+    ) -> Result<AccessKeyPage> {
+        let application = application_id.as_deref().map(app).transpose()?;
+        let client = self.client()?;
+        let page = client
+            .access_keys()
+            .list_account_page(application, &params(options, status))
             .await?;
-        Ok(converted(items))
+        Ok(page.into())
     }
 
     /// Creates an access key; `key()` of the answer is the full key, shown
@@ -201,23 +274,16 @@ impl AccessKeys {
     ) -> Result<Arc<CreatedAccessKey>> {
         let application = app(&application_id)?;
         let input = key.input()?;
-        let created = self
-            .client
-            .access_keys()
-            .create(application, &input)
-            .await?;
+        let client = self.client()?;
+        let created = client.access_keys().create(application, &input).await?;
         Ok(created_access_key(created))
     }
 
     /// An access key.
     pub async fn get(&self, application_id: String, key_id: String) -> Result<AccessKey> {
         let (application, key) = (app(&application_id)?, key(&key_id)?);
-        Ok(self
-            .client
-            .access_keys()
-            .get(application, key)
-            .await?
-            .into())
+        let client = self.client()?;
+        Ok(client.access_keys().get(application, key).await?.into())
     }
 
     /// Changes an access key's name, description, status or expiration.
@@ -229,10 +295,26 @@ impl AccessKeys {
     ) -> Result<AccessKey> {
         let (application, key) = (app(&application_id)?, key(&key_id)?);
         let update = update.input()?;
-        Ok(self
-            .client
+        let client = self.client()?;
+        Ok(client
             .access_keys()
             .update(application, key, &update)
+            .await?
+            .into())
+    }
+
+    /// Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+    pub async fn set_status(
+        &self,
+        application_id: String,
+        key_id: String,
+        status: KeyStatus,
+    ) -> Result<AccessKey> {
+        let (application, key) = (app(&application_id)?, key(&key_id)?);
+        let client = self.client()?;
+        Ok(client
+            .access_keys()
+            .set_status(application, key, status)
             .await?
             .into())
     }
@@ -240,25 +322,30 @@ impl AccessKeys {
     /// Revokes an access key (terminal).
     pub async fn revoke(&self, application_id: String, key_id: String) -> Result<AccessKey> {
         let (application, key) = (app(&application_id)?, key(&key_id)?);
-        Ok(self
-            .client
-            .access_keys()
-            .revoke(application, key)
-            .await?
-            .into())
+        let client = self.client()?;
+        Ok(client.access_keys().revoke(application, key).await?.into())
     }
 
     /// Deletes an access key.
     pub async fn delete(&self, application_id: String, key_id: String) -> Result<()> {
         let (application, key) = (app(&application_id)?, key(&key_id)?);
-        Ok(self.client.access_keys().delete(application, key).await?)
+        Ok(self
+            .client()?
+            .access_keys()
+            .delete(application, key)
+            .await?)
     }
 
     /// Deletes every listed key, or none: when any id cannot be deleted the
     /// call fails with `Conflict` naming each failing id in its fields.
     pub async fn bulk_delete(&self, key_ids: Vec<String>) -> Result<BulkDeleteResult> {
         let keys: Vec<AccessKeyId> = ids("keyIds", &key_ids)?;
-        Ok(self.client.access_keys().bulk_delete(&keys).await?.into())
+        Ok(self
+            .client()?
+            .access_keys()
+            .bulk_delete(&keys)
+            .await?
+            .into())
     }
 }
 
@@ -266,12 +353,16 @@ impl AccessKeys {
 /// tokens.
 #[derive(uniffi::Object)]
 pub struct JwtKeys {
-    client: Client,
+    slot: Arc<Slot>,
 }
 
 impl JwtKeys {
-    pub(crate) fn new(client: Client) -> Self {
-        JwtKeys { client }
+    pub(crate) fn new(slot: Arc<Slot>) -> Self {
+        JwtKeys { slot }
+    }
+
+    fn client(&self) -> Result<Client> {
+        self.slot.client()
     }
 }
 
@@ -281,22 +372,21 @@ fn jwt_key(text: &str) -> Result<JwtKeyId> {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl JwtKeys {
-    /// Every JWT key of `application_id`, across pages.
+    /// The pages of the JWT keys of `application_id`: Kotlin's and Swift's
+    /// `list`.
     #[uniffi::method(default(status = None, options = None))]
-    pub async fn list(
+    pub fn pager(
         &self,
         application_id: String,
         status: Option<EffectiveKeyStatus>,
         options: Option<ListOptions>,
-    ) -> Result<Vec<JwtKey>> {
+    ) -> Result<Arc<JwtKeyPager>> {
         let application = app(&application_id)?;
-        let items = self
-            .client
+        let pager = self
+            .client()?
             .jwt_keys()
-            .list(application, &params(options, status))
-            .collect_all()
-            .await?;
-        Ok(converted(items))
+            .pager(application, &params(options, status));
+        Ok(JwtKeyPager::wrap(pager))
     }
 
     /// One page of the JWT keys of `application_id`.
@@ -308,8 +398,8 @@ impl JwtKeys {
         options: Option<ListOptions>,
     ) -> Result<JwtKeyPage> {
         let application = app(&application_id)?;
-        let page = self
-            .client
+        let client = self.client()?;
+        let page = client
             .jwt_keys()
             .list_page(application, &params(options, status))
             .await?;
@@ -320,18 +410,19 @@ impl JwtKeys {
     pub async fn create(&self, application_id: String, key: NewJwtKey) -> Result<JwtKey> {
         let application = app(&application_id)?;
         let input = key.input()?;
-        Ok(self
-            .client
-            .jwt_keys()
-            .create(application, &input)
-            .await?
-            .into())
+        let client = self.client()?;
+        Ok(client.jwt_keys().create(application, &input).await?.into())
     }
 
     /// A JWT key.
     pub async fn get(&self, application_id: String, key_id: String) -> Result<JwtKey> {
         let (application, key) = (app(&application_id)?, jwt_key(&key_id)?);
-        Ok(self.client.jwt_keys().get(application, key).await?.into())
+        Ok(self
+            .client()?
+            .jwt_keys()
+            .get(application, key)
+            .await?
+            .into())
     }
 
     /// Changes a JWT key's name, description, status or expiration.
@@ -343,10 +434,26 @@ impl JwtKeys {
     ) -> Result<JwtKey> {
         let (application, key) = (app(&application_id)?, jwt_key(&key_id)?);
         let update = update.input()?;
-        Ok(self
-            .client
+        let client = self.client()?;
+        Ok(client
             .jwt_keys()
             .update(application, key, &update)
+            .await?
+            .into())
+    }
+
+    /// Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+    pub async fn set_status(
+        &self,
+        application_id: String,
+        key_id: String,
+        status: KeyStatus,
+    ) -> Result<JwtKey> {
+        let (application, key) = (app(&application_id)?, jwt_key(&key_id)?);
+        let client = self.client()?;
+        Ok(client
+            .jwt_keys()
+            .set_status(application, key, status)
             .await?
             .into())
     }
@@ -355,7 +462,7 @@ impl JwtKeys {
     pub async fn revoke(&self, application_id: String, key_id: String) -> Result<JwtKey> {
         let (application, key) = (app(&application_id)?, jwt_key(&key_id)?);
         Ok(self
-            .client
+            .client()?
             .jwt_keys()
             .revoke(application, key)
             .await?
@@ -365,26 +472,32 @@ impl JwtKeys {
     /// Deletes a JWT key.
     pub async fn delete(&self, application_id: String, key_id: String) -> Result<()> {
         let (application, key) = (app(&application_id)?, jwt_key(&key_id)?);
-        Ok(self.client.jwt_keys().delete(application, key).await?)
+        Ok(self.client()?.jwt_keys().delete(application, key).await?)
     }
 
     /// The application's active public keys as a key set, ready for
     /// `Jwt.verify`.
     pub async fn jwks(&self, application_id: String) -> Result<Arc<Jwks>> {
         let application = app(&application_id)?;
-        Ok(Jwks::wrap(self.client.jwt_keys().jwks(application).await?))
+        Ok(Jwks::wrap(
+            self.client()?.jwt_keys().jwks(application).await?,
+        ))
     }
 }
 
 /// Users of the account.
 #[derive(uniffi::Object)]
 pub struct Users {
-    client: Client,
+    slot: Arc<Slot>,
 }
 
 impl Users {
-    pub(crate) fn new(client: Client) -> Self {
-        Users { client }
+    pub(crate) fn new(slot: Arc<Slot>) -> Self {
+        Users { slot }
+    }
+
+    fn client(&self) -> Result<Client> {
+        self.slot.client()
     }
 }
 
@@ -394,20 +507,16 @@ fn user(text: &str) -> Result<UserId> {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Users {
-    /// Every user, across pages (deleted ones only with `status = Deleted`).
+    /// The pages of every user (deleted ones only with `status = Deleted`):
+    /// Kotlin's and Swift's `list`.
     #[uniffi::method(default(status = None, options = None))]
-    pub async fn list(
+    pub fn pager(
         &self,
         status: Option<UserStatus>,
         options: Option<ListOptions>,
-    ) -> Result<Vec<User>> {
-        let items = self
-            .client
-            .users()
-            .list(&params(options, status))
-            .collect_all()
-            .await?;
-        Ok(converted(items))
+    ) -> Result<Arc<UserPager>> {
+        let pager = self.client()?.users().pager(&params(options, status));
+        Ok(UserPager::wrap(pager))
     }
 
     /// One page of users.
@@ -417,47 +526,48 @@ impl Users {
         status: Option<UserStatus>,
         options: Option<ListOptions>,
     ) -> Result<UserPage> {
-        let page = self
-            .client
-            .users()
-            .list_page(&params(options, status))
-            .await?;
+        let client = self.client()?;
+        let page = client.users().list_page(&params(options, status)).await?;
         Ok(page.into())
     }
 
     /// Creates a user (needs `users:manage`).
     pub async fn create(&self, user: NewUser) -> Result<User> {
         let input = user.input()?;
-        Ok(self.client.users().create(&input).await?.into())
+        Ok(self.client()?.users().create(&input).await?.into())
     }
 
     /// A user.
     pub async fn get(&self, id: String) -> Result<User> {
-        Ok(self.client.users().get(user(&id)?).await?.into())
+        Ok(self.client()?.users().get(user(&id)?).await?.into())
     }
 
     /// Changes a user's email, name or groups.
     pub async fn update(&self, id: String, update: UserUpdate) -> Result<User> {
         let id = user(&id)?;
         let update = update.input()?;
-        Ok(self.client.users().update(id, &update).await?.into())
+        Ok(self.client()?.users().update(id, &update).await?.into())
     }
 
     /// Deletes a user: what the user created stops authenticating at once.
     pub async fn delete(&self, id: String) -> Result<()> {
-        Ok(self.client.users().delete(user(&id)?).await?)
+        Ok(self.client()?.users().delete(user(&id)?).await?)
     }
 }
 
 /// Policy groups and their members.
 #[derive(uniffi::Object)]
 pub struct PolicyGroups {
-    client: Client,
+    slot: Arc<Slot>,
 }
 
 impl PolicyGroups {
-    pub(crate) fn new(client: Client) -> Self {
-        PolicyGroups { client }
+    pub(crate) fn new(slot: Arc<Slot>) -> Self {
+        PolicyGroups { slot }
+    }
+
+    fn client(&self) -> Result<Client> {
+        self.slot.client()
     }
 }
 
@@ -467,46 +577,45 @@ fn group(text: &str) -> Result<PolicyGroupId> {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl PolicyGroups {
-    /// Every policy group, across pages.
+    /// The pages of every policy group: Kotlin's and Swift's `list`.
     #[uniffi::method(default(options = None))]
-    pub async fn list(&self, options: Option<ListOptions>) -> Result<Vec<PolicyGroup>> {
-        let params = options.unwrap_or_default().params();
-        let items = self
-            .client
-            .policy_groups()
-            .list(&params)
-            .collect_all()
-            .await?;
-        Ok(converted(items))
+    pub fn pager(&self, options: Option<ListOptions>) -> Result<Arc<PolicyGroupPager>> {
+        let pager = self.client()?.policy_groups().pager(&plain(options));
+        Ok(PolicyGroupPager::wrap(pager))
     }
 
     /// One page of policy groups.
     #[uniffi::method(default(options = None))]
     pub async fn list_page(&self, options: Option<ListOptions>) -> Result<PolicyGroupPage> {
-        let params = options.unwrap_or_default().params();
-        Ok(self.client.policy_groups().list_page(&params).await?.into())
-    }
-
-    /// Creates a policy group (needs `groups:manage`).
-    pub async fn create(&self, group: NewPolicyGroup) -> Result<PolicyGroup> {
-        Ok(self
-            .client
+        let client = self.client()?;
+        Ok(client
             .policy_groups()
-            .create(&group.input())
+            .list_page(&plain(options))
             .await?
             .into())
     }
 
+    /// Creates a policy group (needs `groups:manage`).
+    pub async fn create(&self, group: NewPolicyGroup) -> Result<PolicyGroup> {
+        let client = self.client()?;
+        Ok(client.policy_groups().create(&group.input()).await?.into())
+    }
+
     /// A policy group.
     pub async fn get(&self, id: String) -> Result<PolicyGroup> {
-        Ok(self.client.policy_groups().get(group(&id)?).await?.into())
+        Ok(self
+            .client()?
+            .policy_groups()
+            .get(group(&id)?)
+            .await?
+            .into())
     }
 
     /// Changes a policy group's name, description or permissions.
     pub async fn update(&self, id: String, update: PolicyGroupUpdate) -> Result<PolicyGroup> {
         let id = group(&id)?;
-        Ok(self
-            .client
+        let client = self.client()?;
+        Ok(client
             .policy_groups()
             .update(id, &update.input())
             .await?
@@ -515,33 +624,47 @@ impl PolicyGroups {
 
     /// Deletes a policy group (`Administrators` cannot be deleted).
     pub async fn delete(&self, id: String) -> Result<()> {
-        Ok(self.client.policy_groups().delete(group(&id)?).await?)
+        Ok(self.client()?.policy_groups().delete(group(&id)?).await?)
     }
 
-    /// The applications in group `id`, across pages.
+    /// The pages of the applications in group `id`: Kotlin's and Swift's
+    /// `listApplications`.
     #[uniffi::method(default(options = None))]
-    pub async fn list_applications(
+    pub fn applications_pager(
         &self,
         id: String,
         options: Option<ListOptions>,
-    ) -> Result<Vec<Application>> {
+    ) -> Result<Arc<ApplicationPager>> {
         let id = group(&id)?;
-        let params = options.unwrap_or_default().params();
-        let items = self
-            .client
+        let pager = self
+            .client()?
             .policy_groups()
-            .list_applications(id, &params)
-            .collect_all()
-            .await?;
-        Ok(converted(items))
+            .applications_pager(id, &plain(options));
+        Ok(ApplicationPager::wrap(pager))
+    }
+
+    /// One page of the applications in group `id`.
+    #[uniffi::method(default(options = None))]
+    pub async fn list_applications_page(
+        &self,
+        id: String,
+        options: Option<ListOptions>,
+    ) -> Result<ApplicationPage> {
+        let id = group(&id)?;
+        let client = self.client()?;
+        Ok(client
+            .policy_groups()
+            .list_applications_page(id, &plain(options))
+            .await?
+            .into())
     }
 
     /// Adds applications to group `id`.
     pub async fn add_applications(&self, id: String, application_ids: Vec<String>) -> Result<()> {
         let id = group(&id)?;
         let members: Vec<ApplicationId> = ids("applicationIds", &application_ids)?;
-        Ok(self
-            .client
+        let client = self.client()?;
+        Ok(client
             .policy_groups()
             .add_applications(id, &members)
             .await?)
@@ -555,55 +678,74 @@ impl PolicyGroups {
     ) -> Result<()> {
         let id = group(&id)?;
         let members: Vec<ApplicationId> = ids("applicationIds", &application_ids)?;
-        Ok(self
-            .client
+        let client = self.client()?;
+        Ok(client
             .policy_groups()
             .remove_applications(id, &members)
             .await?)
     }
 
-    /// The users in group `id`, across pages.
+    /// The pages of the users in group `id`: Kotlin's and Swift's
+    /// `listUsers`.
     #[uniffi::method(default(options = None))]
-    pub async fn list_users(&self, id: String, options: Option<ListOptions>) -> Result<Vec<User>> {
+    pub fn users_pager(&self, id: String, options: Option<ListOptions>) -> Result<Arc<UserPager>> {
         let id = group(&id)?;
-        let params = options.unwrap_or_default().params();
-        let items = self
-            .client
+        let pager = self
+            .client()?
             .policy_groups()
-            .list_users(id, &params)
-            .collect_all()
-            .await?;
-        Ok(converted(items))
+            .users_pager(id, &plain(options));
+        Ok(UserPager::wrap(pager))
+    }
+
+    /// One page of the users in group `id`.
+    #[uniffi::method(default(options = None))]
+    pub async fn list_users_page(
+        &self,
+        id: String,
+        options: Option<ListOptions>,
+    ) -> Result<UserPage> {
+        let id = group(&id)?;
+        let client = self.client()?;
+        Ok(client
+            .policy_groups()
+            .list_users_page(id, &plain(options))
+            .await?
+            .into())
     }
 
     /// Adds users to group `id`.
     pub async fn add_users(&self, id: String, user_ids: Vec<String>) -> Result<()> {
         let id = group(&id)?;
         let members: Vec<UserId> = ids("userIds", &user_ids)?;
-        Ok(self.client.policy_groups().add_users(id, &members).await?)
+        Ok(self
+            .client()?
+            .policy_groups()
+            .add_users(id, &members)
+            .await?)
     }
 
     /// Removes users from group `id`.
     pub async fn remove_users(&self, id: String, user_ids: Vec<String>) -> Result<()> {
         let id = group(&id)?;
         let members: Vec<UserId> = ids("userIds", &user_ids)?;
-        Ok(self
-            .client
-            .policy_groups()
-            .remove_users(id, &members)
-            .await?)
+        let client = self.client()?;
+        Ok(client.policy_groups().remove_users(id, &members).await?)
     }
 }
 
 /// The caller's account, and tenant accounts for the operator.
 #[derive(uniffi::Object)]
 pub struct Accounts {
-    client: Client,
+    slot: Arc<Slot>,
 }
 
 impl Accounts {
-    pub(crate) fn new(client: Client) -> Self {
-        Accounts { client }
+    pub(crate) fn new(slot: Arc<Slot>) -> Self {
+        Accounts { slot }
+    }
+
+    fn client(&self) -> Result<Client> {
+        self.slot.client()
     }
 }
 
@@ -615,49 +757,51 @@ fn account(text: &str) -> Result<AccountId> {
 impl Accounts {
     /// The caller's account (`GET /v3/accounts/me`).
     pub async fn current(&self) -> Result<Account> {
-        Ok(self.client.accounts().current().await?.into())
+        Ok(self.client()?.accounts().current().await?.into())
     }
 
     /// Renames the caller's account (`PUT /v3/accounts/me`).
     pub async fn rename_current(&self, name: String) -> Result<Account> {
-        Ok(self.client.accounts().rename_current(&name).await?.into())
+        Ok(self
+            .client()?
+            .accounts()
+            .rename_current(&name)
+            .await?
+            .into())
     }
 
-    /// Every account (operator only), across pages.
+    /// The pages of every account (operator only): Kotlin's and Swift's
+    /// `list`.
     #[uniffi::method(default(options = None))]
-    pub async fn list(&self, options: Option<ListOptions>) -> Result<Vec<Account>> {
-        let params = options.unwrap_or_default().params();
-        let items = self.client.accounts().list(&params).collect_all().await?;
-        Ok(converted(items))
+    pub fn pager(&self, options: Option<ListOptions>) -> Result<Arc<AccountPager>> {
+        let pager = self.client()?.accounts().pager(&plain(options));
+        Ok(AccountPager::wrap(pager))
     }
 
     /// One page of accounts (operator only).
     #[uniffi::method(default(options = None))]
     pub async fn list_page(&self, options: Option<ListOptions>) -> Result<AccountPage> {
-        let params = options.unwrap_or_default().params();
-        Ok(self.client.accounts().list_page(&params).await?.into())
+        let client = self.client()?;
+        Ok(client.accounts().list_page(&plain(options)).await?.into())
     }
 
     /// Creates a tenant account with its admin user, application and first
     /// access key (`key()`, shown this once). Operator only.
     pub async fn create(&self, account: NewTenantAccount) -> Result<Arc<CreatedAccount>> {
-        let created = self.client.accounts().create(&account.input()).await?;
+        let client = self.client()?;
+        let created = client.accounts().create(&account.input()).await?;
         Ok(created_account(created))
     }
 
     /// An account (operator only).
     pub async fn get(&self, id: String) -> Result<Account> {
-        Ok(self.client.accounts().get(account(&id)?).await?.into())
+        Ok(self.client()?.accounts().get(account(&id)?).await?.into())
     }
 
     /// Changes an account's name, plan or limits (operator only).
     pub async fn update(&self, id: String, update: AccountUpdate) -> Result<Account> {
         let id = account(&id)?;
-        Ok(self
-            .client
-            .accounts()
-            .update(id, &update.input())
-            .await?
-            .into())
+        let client = self.client()?;
+        Ok(client.accounts().update(id, &update.input()).await?.into())
     }
 }

@@ -124,22 +124,44 @@ pub struct ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}): {}", self.type_name, self.status, self.message)?;
-        if !self.fields.is_empty() {
-            f.write_str(" [")?;
-            for (index, field) in self.fields.iter().enumerate() {
-                if index > 0 {
-                    f.write_str("; ")?;
-                }
-                write!(f, "{}: {}", field.name, field.message)?;
-            }
-            f.write_str("]")?;
-        }
-        if let Some(request_id) = &self.request_id {
-            write!(f, " (request id {request_id})")?;
-        }
-        Ok(())
+        let fields: Vec<(&str, &str)> = self
+            .fields
+            .iter()
+            .map(|field| (field.name.as_str(), field.message.as_str()))
+            .collect();
+        f.write_str(&api_error_text(
+            self.status,
+            &self.type_name,
+            &self.message,
+            self.request_id.as_deref(),
+            &fields,
+        ))
     }
+}
+
+/// The one text of an API error, in every SDK: `type (status): message`,
+/// then `[field: message; …]` and `(request id …)` when there are any
+/// (`not_found (404): no such application (request id req_…)`). Bindings
+/// that keep the parts in fields of their own render them with this.
+pub fn api_error_text(
+    status: u16,
+    type_name: &str,
+    message: &str,
+    request_id: Option<&str>,
+    fields: &[(&str, &str)],
+) -> String {
+    let mut text = format!("{type_name} ({status}): {message}");
+    if !fields.is_empty() {
+        let fields: Vec<String> = fields
+            .iter()
+            .map(|(name, message)| format!("{name}: {message}"))
+            .collect();
+        text.push_str(&format!(" [{}]", fields.join("; ")));
+    }
+    if let Some(request_id) = request_id {
+        text.push_str(&format!(" (request id {request_id})"));
+    }
+    text
 }
 
 /// The API's error types (API.md, "Errors").
@@ -234,6 +256,87 @@ impl fmt::Display for ApiErrorKind {
     }
 }
 
+/// The error class every binding raises for an API error: one per error
+/// type of the API, and the fallback for a type this client does not know
+/// (a newer server, a proxy's page): [`Server`](Self::Server) for any 5xx,
+/// [`Other`](Self::Other) for the rest. The bindings name each class in
+/// their language (`NotFoundError`, `ERR_LATCHKEY_NOT_FOUND`,
+/// `LatchkeyException.NotFound`) and decide nothing.
+///
+/// Not `#[non_exhaustive]` on purpose: a new class must break every
+/// binding's match until it is named there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiErrorClass {
+    /// 400 `validation_error`.
+    Validation,
+    /// 401 `unauthorized`.
+    Unauthorized,
+    /// 403 `forbidden`.
+    Forbidden,
+    /// 404 `not_found`.
+    NotFound,
+    /// 405 `method_not_allowed`.
+    MethodNotAllowed,
+    /// 409 `conflict`.
+    Conflict,
+    /// 409 `limit_exceeded`.
+    LimitExceeded,
+    /// 413 `payload_too_large`.
+    PayloadTooLarge,
+    /// 429 `too_many_requests`.
+    TooManyRequests,
+    /// 503 `service_unavailable`.
+    ServiceUnavailable,
+    /// 500 `internal_server_error`, or any other 5xx of an unknown type.
+    Server,
+    /// An unknown type below 500.
+    Other,
+}
+
+impl ApiErrorClass {
+    /// Every class, in the order above.
+    pub const ALL: [ApiErrorClass; 12] = [
+        Self::Validation,
+        Self::Unauthorized,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::Conflict,
+        Self::LimitExceeded,
+        Self::PayloadTooLarge,
+        Self::TooManyRequests,
+        Self::ServiceUnavailable,
+        Self::Server,
+        Self::Other,
+    ];
+
+    /// The class of an error of `kind` answered with `status`.
+    pub fn of(kind: ApiErrorKind, status: u16) -> Self {
+        match kind {
+            ApiErrorKind::Validation => Self::Validation,
+            ApiErrorKind::Unauthorized => Self::Unauthorized,
+            ApiErrorKind::Forbidden => Self::Forbidden,
+            ApiErrorKind::NotFound => Self::NotFound,
+            ApiErrorKind::MethodNotAllowed => Self::MethodNotAllowed,
+            ApiErrorKind::Conflict => Self::Conflict,
+            ApiErrorKind::LimitExceeded => Self::LimitExceeded,
+            ApiErrorKind::PayloadTooLarge => Self::PayloadTooLarge,
+            ApiErrorKind::TooManyRequests => Self::TooManyRequests,
+            ApiErrorKind::ServiceUnavailable => Self::ServiceUnavailable,
+            ApiErrorKind::InternalServerError => Self::Server,
+            ApiErrorKind::Unknown if status >= 500 => Self::Server,
+            ApiErrorKind::Unknown => Self::Other,
+        }
+    }
+}
+
+impl ApiError {
+    /// The class bindings raise this error as.
+    pub fn class(&self) -> ApiErrorClass {
+        ApiErrorClass::of(self.kind, self.status)
+    }
+}
+
 /// One flat classification of every [`Error`], for bindings that map each
 /// to an exception class (`NotFoundError`, `ERR_LATCHKEY_NOT_FOUND`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -306,5 +409,45 @@ impl Error {
     /// The request id, when the server answered with an error.
     pub fn request_id(&self) -> Option<&str> {
         self.api().and_then(|error| error.request_id.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_type_has_its_class_and_unknown_types_fall_back_on_the_status() {
+        assert_eq!(
+            ApiErrorClass::of(ApiErrorKind::NotFound, 404),
+            ApiErrorClass::NotFound
+        );
+        assert_eq!(
+            ApiErrorClass::of(ApiErrorKind::InternalServerError, 500),
+            ApiErrorClass::Server
+        );
+        assert_eq!(
+            ApiErrorClass::of(ApiErrorKind::ServiceUnavailable, 503),
+            ApiErrorClass::ServiceUnavailable
+        );
+        for status in [500, 502, 504, 599] {
+            assert_eq!(
+                ApiErrorClass::of(ApiErrorKind::Unknown, status),
+                ApiErrorClass::Server,
+                "{status}"
+            );
+        }
+        for status in [400, 418, 499] {
+            assert_eq!(
+                ApiErrorClass::of(ApiErrorKind::Unknown, status),
+                ApiErrorClass::Other,
+                "{status}"
+            );
+        }
+        // A known type keeps its class whatever the status says.
+        assert_eq!(
+            ApiErrorClass::of(ApiErrorKind::Conflict, 500),
+            ApiErrorClass::Conflict
+        );
     }
 }

@@ -61,10 +61,12 @@
 mod client;
 mod credential;
 mod error;
+pub mod key_cache;
 pub mod models;
 mod pagination;
 mod resources;
 mod retry;
+pub mod verify_options;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_URL,
@@ -74,11 +76,13 @@ pub use credential::{
     AccessKeyCredential, DEFAULT_REFRESH_MARGIN, DEFAULT_TOKEN_LIFETIME, JwtSigner,
 };
 pub use error::{
-    ApiError, ApiErrorKind, Error, ErrorKind, FieldError, JwtError, Result, TransportError,
+    ApiError, ApiErrorClass, ApiErrorKind, Error, ErrorKind, FieldError, JwtError, Result,
+    TransportError, api_error_text,
 };
-pub use pagination::{ItemStream, ListParams, Pager, StatusFilter};
+pub use pagination::{BoxedPager, ItemStream, ListParams, Pager, StatusFilter};
 pub use resources::{AccessKeys, Accounts, Applications, JwtKeys, PolicyGroups, Users};
 pub use retry::RetryPolicy;
+pub use verify_options::{VerifyOptions, VerifyOptionsError};
 
 /// The offline JWT toolkit: key pairs, PEM/JWK, thumbprints, signing,
 /// access tokens and verification (the domain crate's, re-exported).

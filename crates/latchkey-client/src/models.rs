@@ -156,7 +156,8 @@ pub struct AccessKey {
     pub status: EffectiveKeyStatus,
     /// When it stops working, if ever.
     pub expiration: Option<Timestamp>,
-    /// Scopes (immutable); empty means the application's full rights.
+    /// Scopes (immutable); empty means unscoped (the application's rights,
+    /// as they change).
     pub scopes: PermissionSet,
     /// `ak_` and the first 8 characters of the key id.
     pub key_prefix: String,
@@ -237,7 +238,7 @@ pub struct JwtKey {
     pub expiration: Option<Timestamp>,
     /// Scopes (immutable), as for access keys: its tokens' rights are the
     /// application's groups' permissions intersected with these; empty means
-    /// the application's full rights.
+    /// unscoped.
     #[serde(default)]
     pub scopes: PermissionSet,
     /// The user it belongs to.

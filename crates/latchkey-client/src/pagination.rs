@@ -186,6 +186,60 @@ impl<T: ApiObject + Send + 'static> Pager<T> {
     }
 }
 
+impl<T: ApiObject + Send + 'static> Pager<T> {
+    /// This pager with its item type erased: each page's items come out as
+    /// `map(items)`, so that one binding type (Python's and Node's
+    /// `NativePager`) drives the pager of any list.
+    pub fn boxed<P>(self, map: impl FnMut(Vec<T>) -> P + Send + 'static) -> BoxedPager<P> {
+        BoxedPager {
+            inner: Box::new(Mapped { pager: self, map }),
+        }
+    }
+}
+
+/// A [`Pager`] of an item type known only to itself, whose pages come out
+/// as `P` (see [`Pager::boxed`]).
+pub struct BoxedPager<P> {
+    inner: Box<dyn ErasedPager<P>>,
+}
+
+impl<P> BoxedPager<P> {
+    /// The next page, converted, or `None` after the last one.
+    pub async fn next_page(&mut self) -> Result<Option<P>> {
+        self.inner.next_mapped().await
+    }
+}
+
+impl<P> std::fmt::Debug for BoxedPager<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BoxedPager").finish_non_exhaustive()
+    }
+}
+
+type NextMapped<'a, P> = Pin<Box<dyn Future<Output = Result<Option<P>>> + Send + 'a>>;
+
+trait ErasedPager<P>: Send {
+    fn next_mapped(&mut self) -> NextMapped<'_, P>;
+}
+
+struct Mapped<T, F> {
+    pager: Pager<T>,
+    map: F,
+}
+
+impl<T, P, F> ErasedPager<P> for Mapped<T, F>
+where
+    T: ApiObject + Send + 'static,
+    F: FnMut(Vec<T>) -> P + Send,
+{
+    fn next_mapped(&mut self) -> NextMapped<'_, P> {
+        Box::pin(async move {
+            let page = self.pager.next_page().await?;
+            Ok(page.map(|page| (self.map)(page.data)))
+        })
+    }
+}
+
 /// A stream of every item of a list, across pages.
 pub struct ItemStream<T> {
     inner: Pin<Box<dyn Stream<Item = Result<T>> + Send>>,

@@ -617,6 +617,19 @@ async fn pagination_follows_after_across_pages() {
         .unwrap();
     assert_eq!(descending, ids.iter().rev().copied().collect::<Vec<_>>());
 
+    // The bindings' form: the item type erased, each page mapped.
+    let mut boxed = admin
+        .users()
+        .pager(&ListParams::new().limit(3))
+        .boxed(|users| users.into_iter().map(|u| u.id).collect::<Vec<_>>());
+    let mut paged = Vec::new();
+    while let Some(page) = boxed.next_page().await.unwrap() {
+        paged.push(page);
+    }
+    assert_eq!(paged.concat(), ids);
+    assert_eq!(paged.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 2]);
+    assert!(boxed.next_page().await.unwrap().is_none());
+
     // The cursor can be given by hand.
     let rest = admin
         .users()

@@ -10,6 +10,7 @@
 //! resource's `apply` function before the store writes it.
 
 pub mod access_key;
+pub mod argon2id;
 pub mod authorize;
 pub mod credential;
 pub mod delegation;

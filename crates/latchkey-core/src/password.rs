@@ -10,7 +10,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::secret_hash::{self, HashError, HashParams, SecretHash};
+use crate::argon2id::{self, Argon2idHash, HashError, HashParams};
 use crate::validation::ValidationErrors;
 
 /// Fewest characters in a password.
@@ -24,7 +24,7 @@ pub const MAX_CHARS: usize = 1024;
 #[serde(deny_unknown_fields)]
 pub struct Password {
     /// The argon2id PHC string (its `Debug` shows no salt or hash).
-    pub hash: SecretHash,
+    pub hash: Argon2idHash,
     /// When it was set.
     pub set_at: Timestamp,
 }
@@ -50,7 +50,7 @@ impl Password {
     /// [`HashError`] when no salt could be drawn or argon2 failed.
     pub fn hash(password: &str, params: &HashParams, now: Timestamp) -> Result<Self, HashError> {
         Ok(Password {
-            hash: secret_hash::hash_secret(password, params)?,
+            hash: argon2id::hash_argon2id(password, params)?,
             set_at: now,
         })
     }
@@ -59,7 +59,7 @@ impl Password {
     /// call it off the async reactor. A password over [`MAX_CHARS`] never
     /// matches (and is not hashed).
     pub fn verify(&self, password: &str) -> bool {
-        password.chars().count() <= MAX_CHARS && secret_hash::verify_secret(password, &self.hash)
+        password.chars().count() <= MAX_CHARS && argon2id::verify_argon2id(password, &self.hash)
     }
 }
 

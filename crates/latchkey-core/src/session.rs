@@ -172,10 +172,10 @@ impl SessionContext {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::argon2id::HashParams;
     use crate::password::Password;
     use crate::plan::Plan;
     use crate::resource::{NewAccount, NewUser};
-    use crate::secret_hash::HashParams;
 
     fn at(seconds: i64) -> Timestamp {
         Timestamp::from_second(seconds).unwrap()
@@ -198,7 +198,7 @@ mod tests {
         .build(account.id, now)
         .unwrap();
         user.password = Some(Password {
-            hash: crate::secret_hash::hash_secret("correct horse battery", &HashParams::default())
+            hash: crate::argon2id::hash_argon2id("correct horse battery", &HashParams::default())
                 .unwrap(),
             set_at: now,
         });

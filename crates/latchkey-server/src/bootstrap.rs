@@ -9,7 +9,6 @@ use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, UserId};
 use latchkey_core::list::PageRequest;
 use latchkey_core::plan::Plan;
 use latchkey_core::resource::{NewAccessKey, NewAccount};
-use latchkey_core::secret_hash::HashParams;
 use latchkey_store::{
     ADMIN_APPLICATION, AccountBundle, AppScope, KeyOwner, LimitPolicy, Store, StoreError,
     StoredAccessKey,
@@ -55,7 +54,6 @@ pub async fn bootstrap(
     store: &dyn Store,
     plan: Plan,
     api_host: &str,
-    params: HashParams,
 ) -> Result<Option<Bootstrapped>> {
     if store.operator_account().await?.is_some() {
         return Ok(None);
@@ -68,12 +66,8 @@ pub async fn bootstrap(
     }
     .build(true, now)
     .map_err(|errors| anyhow!("{errors}"))?;
-    let key_host = api_host.to_owned();
-    let (bundle, generated) = tokio::task::spawn_blocking(move || {
-        AccountBundle::build(account, DEFAULT_ADMIN_EMAIL, &key_host, &params, now)
-    })
-    .await?
-    .context("creating the operator account")?;
+    let (bundle, generated) = AccountBundle::build(account, DEFAULT_ADMIN_EMAIL, api_host, now)
+        .context("creating the operator account")?;
     let mut bootstrapped = Bootstrapped {
         account_id: bundle.account.id,
         plan: bundle.account.plan,
@@ -252,11 +246,8 @@ pub async fn mint_admin_key(store: &dyn Store, api_host: &str) -> Result<Minted>
         created_by: app.created_by,
         api_host: api_host.to_owned(),
     };
-    let (stored, generated) = tokio::task::spawn_blocking(move || {
-        StoredAccessKey::issue(&input, owner, &HashParams::default(), now)
-    })
-    .await?
-    .context("issuing the key")?;
+    let (stored, generated) =
+        StoredAccessKey::issue(&input, owner, now).context("issuing the key")?;
     let key = store
         .create_access_key(
             // Whoever runs `latchkey admin mint-key` holds the data file.

@@ -20,6 +20,7 @@ pub mod serve;
 pub mod state;
 pub mod transfer;
 
+mod hold_writes;
 mod request_context;
 
 pub use api::openapi_json;

@@ -106,18 +106,24 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
     // Other replicas' writes must reach this one's credential cache; until
     // the store's listener is up every request verifies against the store,
     // so waiting for it here only keeps the first requests fast.
-    if let Some(replicas) = state.auth.follow(store.watch_changes())
+    let replicas = state.auth.follow(store.watch_changes());
+    if let Some(replicas) = &replicas
         && !replicas.listening_within(LISTENER_START_WAIT).await
     {
         tracing::warn!(
             "the change listener is not up yet: serving without the credential cache until it is"
         );
     }
-    if let Some(created) =
-        bootstrap(store.as_ref(), options.plan, &public_url, state.hash_params).await?
-    {
+    if let Some(created) = bootstrap(store.as_ref(), options.plan, &public_url).await? {
         tracing::info!(account_id = %created.account_id, "bootstrapped the operator account");
         print!("{}", bootstrap_message(&created));
+        // The bootstrap's own change comes back through the listener: apply
+        // it before serving, or it would arrive after the first requests
+        // and forget what they verified (a verified key then meets the
+        // failure limiter again).
+        if let Some(replicas) = &replicas {
+            replicas.caught_up().await;
+        }
     }
     // Listen for SIGTERM before saying we are up, so that no signal is missed.
     let shutdown = shutdown_signal()?;

@@ -2,8 +2,6 @@
 
 use std::sync::Arc;
 
-use latchkey_core::id::AccountId;
-use latchkey_core::secret_hash::HashParams;
 use latchkey_store::Store;
 
 use crate::auth::Authenticator;
@@ -18,29 +16,22 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     /// Settings.
     pub config: Arc<ServerConfig>,
-    /// argon2id parameters for new secrets.
-    pub hash_params: HashParams,
     /// The console's own state (sign-in limits, password hashing).
     pub console: Arc<crate::console::Console>,
 }
 
 impl AppState {
-    /// Builds the state around a store.
+    /// Builds the state around a store. The authenticator follows the
+    /// store's commits from here on: every write this process commits
+    /// invalidates what it cached, whichever handler (or none) made it.
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Self {
+        crate::hold_writes::install_from_env(store.as_ref());
         let auth = Arc::new(Authenticator::new(store.clone(), &config));
         AppState {
             store,
             auth,
             console: Arc::new(crate::console::Console::new(&config)),
             config: Arc::new(config),
-            hash_params: HashParams::default(),
         }
-    }
-
-    /// Records that a write changed something in `account_id` that cached
-    /// credentials may depend on. Called after the store committed and before
-    /// the response is sent, so that no later request sees the old state.
-    pub fn changed(&self, account_id: AccountId) {
-        self.auth.invalidate(account_id);
     }
 }

@@ -8,12 +8,12 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
+use latchkey_core::argon2id::HashParams;
 use latchkey_core::delegation::Actor;
 use latchkey_core::password::Password;
 use latchkey_core::password_link::PasswordLink;
 use latchkey_core::plan::Plan;
 use latchkey_core::resource::NewAccount;
-use latchkey_core::secret_hash::HashParams;
 use latchkey_core::session::Session;
 use latchkey_core::token::{Token, TokenUse};
 use latchkey_store::redb::RedbStore;
@@ -34,14 +34,8 @@ fn session_context(c: &mut Criterion) {
     }
     .build(true, now)
     .unwrap();
-    let (bundle, _) = AccountBundle::build(
-        account,
-        "admin@example.com",
-        "http://127.0.0.1:8080",
-        &HashParams::default(),
-        now,
-    )
-    .unwrap();
+    let (bundle, _) =
+        AccountBundle::build(account, "admin@example.com", "http://127.0.0.1:8080", now).unwrap();
     let admin = bundle.admin_user.clone();
     let tokens: Vec<Token> = runtime.block_on(async {
         store.create_account(bundle).await.unwrap();

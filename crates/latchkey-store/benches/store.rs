@@ -13,7 +13,7 @@ use latchkey_core::id::{AccessKeyId, ApplicationId};
 use latchkey_core::plan::{Limits, Plan};
 use latchkey_core::resource::access_key::AccessKeyOrigin;
 use latchkey_core::resource::{NewAccessKey, NewAccount, NewApplication};
-use latchkey_core::secret_hash::{HashParams, SecretHash, hash_secret};
+use latchkey_core::secret_hash::SecretHash;
 use latchkey_store::redb::RedbStore;
 use latchkey_store::{AccountBundle, AppScope, LimitPolicy, Store, StoredAccessKey};
 
@@ -75,18 +75,12 @@ fn load(runtime: &tokio::runtime::Runtime, keys: usize) -> Loaded {
     }
     .build(true, Timestamp::now())
     .unwrap();
-    let (bundle, _) = AccountBundle::build(
-        account,
-        "a@example.com",
-        "http://x",
-        &HashParams::default(),
-        Timestamp::now(),
-    )
-    .unwrap();
+    let (bundle, _) =
+        AccountBundle::build(account, "a@example.com", "http://x", Timestamp::now()).unwrap();
     let scope = AppScope::account(bundle.account.id);
     let owner = bundle.admin_user.id;
     runtime.block_on(store.create_account(bundle)).unwrap();
-    let hash = hash_secret("bench", &HashParams::default()).unwrap();
+    let hash = SecretHash::digest("bench");
     let mut probe = Vec::new();
     let mut n = 0;
     for a in 0..keys.div_ceil(KEYS_PER_APPLICATION) {
@@ -159,7 +153,7 @@ fn lookups(c: &mut Criterion) {
             })
         });
         if keys == 100_000 {
-            let hash = hash_secret("bench", &HashParams::default()).unwrap();
+            let hash = SecretHash::digest("bench");
             let app = NewApplication {
                 name: "creations".into(),
                 description: String::new(),

@@ -1,12 +1,13 @@
 //! Making new credentials and new accounts ready to store: a fresh access
-//! key (generated, hashed) and the bundle a new account starts with.
+//! key (generated, its secret digested) and the bundle a new account starts
+//! with. Both are cheap (a SHA-256 digest, no slow hash): call them inline.
 
 use jiff::Timestamp;
 use latchkey_core::access_key::{self, GenerateError, GeneratedAccessKey};
 use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, UserId};
 use latchkey_core::resource::access_key::AccessKeyOrigin;
 use latchkey_core::resource::{Account, NewAccessKey, NewApplication, NewUser, PolicyGroup};
-use latchkey_core::secret_hash::{HashError, HashParams, hash_secret};
+use latchkey_core::secret_hash::SecretHash;
 use latchkey_core::validation::ValidationErrors;
 
 use crate::{AccountBundle, StoredAccessKey};
@@ -20,9 +21,6 @@ pub enum IssueError {
     /// The key could not be generated (the OS random generator failed).
     #[error(transparent)]
     Generate(#[from] GenerateError),
-    /// The secret could not be hashed.
-    #[error(transparent)]
-    Hash(#[from] HashError),
 }
 
 /// Where a new access key goes.
@@ -39,19 +37,18 @@ pub struct KeyOwner {
 }
 
 impl StoredAccessKey {
-    /// Validates the input, generates the key string, and hashes its secret.
-    /// The returned [`GeneratedAccessKey`] is the only copy of the secret:
-    /// show it once and drop it.
+    /// Validates the input, generates the key string, and keeps its secret's
+    /// SHA-256 digest. The returned [`GeneratedAccessKey`] is the only copy
+    /// of the secret: show it once and drop it.
     pub fn issue(
         input: &NewAccessKey,
         owner: KeyOwner,
-        params: &HashParams,
         now: Timestamp,
     ) -> Result<(StoredAccessKey, GeneratedAccessKey), IssueError> {
         input.validate(now)?;
         let id = AccessKeyId::generate();
         let generated = access_key::generate(&id.body())?;
-        let secret_hash = hash_secret(generated.secret(), params)?;
+        let secret_hash = SecretHash::digest(generated.secret());
         let key = input.build(
             AccessKeyOrigin {
                 id,
@@ -78,7 +75,6 @@ impl AccountBundle {
         account: Account,
         admin_email: &str,
         api_host: &str,
-        params: &HashParams,
         now: Timestamp,
     ) -> Result<(AccountBundle, GeneratedAccessKey), IssueError> {
         let administrators = PolicyGroup::administrators(account.id, account.operator, now);
@@ -109,7 +105,6 @@ impl AccountBundle {
                 created_by: admin_user.id,
                 api_host: api_host.to_owned(),
             },
-            params,
             now,
         )?;
         Ok((

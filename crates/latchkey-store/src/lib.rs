@@ -14,6 +14,7 @@
 //! [`StoreError::OutsideScope`].
 
 pub mod changes;
+pub mod commits;
 mod error;
 pub mod export;
 mod issue;
@@ -24,6 +25,7 @@ mod rules;
 mod store;
 
 pub use changes::{Change, ChangeFeed, SyncRequests};
+pub use commits::{Changed, CommitObserver, CommitObservers, Committing};
 pub use error::{StoreError, StoreResult};
 pub use issue::{ADMIN_APPLICATION, IssueError, KeyOwner};
 pub use store::*;

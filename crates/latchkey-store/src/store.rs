@@ -1,5 +1,7 @@
 //! The [`Store`] trait and the values its operations exchange.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use jiff::Timestamp;
 use latchkey_core::credential::CredentialContext;
@@ -20,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::StoreResult;
 use crate::changes::ChangeFeed;
+use crate::commits::CommitObserver;
 use crate::export::{ExportRecord, ImportError, ImportSet};
 
 /// Which applications (and their keys) an operation reaches.
@@ -42,12 +45,13 @@ impl AppScope {
     }
 }
 
-/// An access key with the argon2id hash of its secret, as stored.
+/// An access key with the digest of its secret, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredAccessKey {
     /// The key.
     pub key: AccessKey,
-    /// The PHC hash of its secret.
+    /// The SHA-256 digest of its secret, or the argon2id hash an earlier
+    /// version wrote (until the key's first successful use).
     pub secret_hash: SecretHash,
 }
 
@@ -145,6 +149,18 @@ pub enum LimitPolicy {
 /// Latchkey's storage, one transaction per operation.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    // --- this process's commits --------------------------------------------
+
+    /// Reports every write this process commits through this store (or any
+    /// of its clones) to `observer`, from now on: [`CommitObserver::committing`]
+    /// just before the commit and [`CommitObserver::committed`] just after,
+    /// with the account the write changed (or everything), on the write's own
+    /// path, so that a caller that stops waiting for the write cannot skip
+    /// the report, and before the call that made the write returns. Reads and
+    /// `last_used_at` bookkeeping report nothing. Observers add up; none is
+    /// ever removed.
+    fn observe_commits(&self, observer: Arc<dyn CommitObserver>);
+
     // --- other processes' changes -----------------------------------------
 
     /// Starts following the changes other processes make to this store (see
@@ -427,6 +443,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<(CredentialContext, SecretHash)>>;
     /// Records last use times, coalesced by the caller.
     async fn record_access_key_use(&self, uses: Vec<(AccessKeyId, Timestamp)>) -> StoreResult<()>;
+    /// Replaces an access key's stored secret hash with `new` if it is
+    /// still `expected`, and answers whether it did (`false`: the key is
+    /// gone, or its hash changed since it was read). For the server to put
+    /// the digest in place of a legacy argon2id hash once the secret has
+    /// verified against it, so `new` must be a hash of the same secret.
+    /// Nothing else changes, and no change is announced: what
+    /// authentication decides is the same before and after.
+    async fn upgrade_access_key_secret(
+        &self,
+        id: AccessKeyId,
+        expected: SecretHash,
+        new: SecretHash,
+    ) -> StoreResult<bool>;
 
     // --- JWT keys ---------------------------------------------------------
 

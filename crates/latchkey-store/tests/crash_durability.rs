@@ -13,7 +13,6 @@ use latchkey_core::id::{AccountId, UserId};
 use latchkey_core::list::PageRequest;
 use latchkey_core::plan::Plan;
 use latchkey_core::resource::{NewAccount, NewUser};
-use latchkey_core::secret_hash::HashParams;
 use latchkey_store::redb::RedbStore;
 use latchkey_store::{AccountBundle, Store, StoreError};
 
@@ -74,7 +73,6 @@ async fn acknowledged_writes_survive_sigkill() {
             account,
             "admin@example.com",
             "http://x",
-            &HashParams::default(),
             jiff::Timestamp::now(),
         )
         .unwrap();

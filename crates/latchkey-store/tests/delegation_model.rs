@@ -37,7 +37,7 @@ use latchkey_core::resource::{
     Account, KeyUpdate, NewAccessKey, NewAccount, NewApplication, NewJwtKey, NewPolicyGroup,
     NewUser, PolicyGroupUpdate, UserUpdate,
 };
-use latchkey_core::secret_hash::{HashParams, SecretHash, hash_secret};
+use latchkey_core::secret_hash::SecretHash;
 use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
 use latchkey_store::export::ExportRecord;
 use latchkey_store::redb::RedbStore;
@@ -287,9 +287,7 @@ fn now() -> Timestamp {
 }
 
 fn fixed_hash() -> SecretHash {
-    static HASH: std::sync::OnceLock<SecretHash> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_secret("fixed", &HashParams::default()).unwrap())
-        .clone()
+    SecretHash::digest("fixed")
 }
 
 fn public_key() -> serde_json::Value {
@@ -391,14 +389,9 @@ impl Model {
         }
         .build(world.operator, now())
         .unwrap();
-        let (bundle, _) = AccountBundle::build(
-            account,
-            "admin@example.com",
-            "http://127.0.0.1:8080",
-            &HashParams::default(),
-            now(),
-        )
-        .unwrap();
+        let (bundle, _) =
+            AccountBundle::build(account, "admin@example.com", "http://127.0.0.1:8080", now())
+                .unwrap();
         let mut model = Model {
             account: bundle.account.clone(),
             groups: vec![bundle.administrators.id],

@@ -115,6 +115,7 @@ async fn fresh() -> (Arc<dyn Store>, TestDatabase) {
 conformance_tests!(fresh().await);
 export_conformance_tests!(fresh().await);
 people_conformance_tests!(fresh().await);
+secret_upgrade_conformance_tests!(fresh().await);
 
 fn fresh_redb() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();

@@ -17,6 +17,7 @@ fn fresh() -> (Arc<dyn Store>, tempfile::TempDir) {
 conformance_tests!(fresh());
 people_conformance_tests!(fresh());
 export_conformance_tests!(fresh());
+secret_upgrade_conformance_tests!(fresh());
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn export_import_round_trips_redb_to_redb() {

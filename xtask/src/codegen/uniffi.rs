@@ -5,7 +5,8 @@
 //! together with the Linux module map of the Swift package and a snapshot of
 //! the Swift public surface (every `public` declaration, one per line), so
 //! that a change of the Swift API shows in review even though no Swift
-//! compiler exists on these machines.
+//! compiler exists on these machines, and the lazy lists written from the
+//! exported pagers ([`super::lists`]).
 
 use std::path::Path;
 
@@ -57,7 +58,20 @@ pub fn generate(files: &mut Files) -> Result<()> {
     files.ensure_file_contents(Path::new(SWIFT_HEADER), &header)?;
     files.ensure_file_contents(Path::new(SWIFT_MODULE_MAP), MODULE_MAP.as_bytes())?;
     let surface = public_surface(&String::from_utf8_lossy(&swift));
-    files.ensure_file_contents(Path::new(SWIFT_SURFACE), surface.as_bytes())
+    files.ensure_file_contents(Path::new(SWIFT_SURFACE), surface.as_bytes())?;
+    // The lazy lists, from the pagers just generated.
+    let description: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root.join(super::sdk_surface::DESCRIPTION))
+            .context(super::sdk_surface::DESCRIPTION)?,
+    )
+    .context(super::sdk_surface::DESCRIPTION)?;
+    let kotlin_lists = super::lists::kotlin(&String::from_utf8_lossy(&kotlin), &description);
+    files.ensure_file_contents(
+        Path::new(super::lists::KOTLIN_LISTS),
+        kotlin_lists.as_bytes(),
+    )?;
+    let swift_lists = super::lists::swift(&surface, &description);
+    files.ensure_file_contents(Path::new(super::lists::SWIFT_LISTS), swift_lists.as_bytes())
 }
 
 /// The public surface a Swift user compiles against: every `public`/`open`

@@ -38,7 +38,7 @@ async function collect(pending) {
 function page(run) {
   return call(async () => {
     const result = await run()
-    result.items = await collect(result.items)
+    result.data = await collect(result.data)
     return result
   })
 }

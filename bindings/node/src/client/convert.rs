@@ -149,12 +149,11 @@ fn order_name(order: Order) -> &'static str {
 
 impl<T: ToJs + Send + 'static> IntoJs for Page<T> {
     fn into_js<'env>(self, env: &'env Env) -> Result<Unknown<'env>> {
-        // The cursor of the next page is only worth giving when there is one.
-        let next_cursor = self.after.as_deref().filter(|_| self.has_more);
+        // The same members as every SDK's page: `data`, `hasMore`, `after`.
         Members::new(env)?
-            .set("items", NativeItems::new(source(self.data)))?
+            .set("data", NativeItems::new(source(self.data)))?
             .set("hasMore", self.has_more)?
-            .set("nextCursor", next_cursor)?
+            .set("after", self.after.as_deref())?
             .set("limit", self.limit)?
             .text("order", order_name(self.order))?
             .set("totalCount", self.total_count.map(|count| count as f64))?

@@ -4,7 +4,7 @@
 //! It is built on the main thread (a promise's callback), so the rejection
 //! carries every property; `lib/errors.cjs` turns each code into its class.
 
-use latchkey_client::{ApiErrorKind, Error, JwtError};
+use latchkey_client::{ApiErrorClass, Error, JwtError};
 use napi::bindgen_prelude::{JsObjectValue, Null, Object};
 use napi::{Env, JsValue};
 
@@ -13,22 +13,22 @@ use crate::errors;
 /// Code of a call on a closed client.
 pub const CLIENT_CLOSED: &str = "ERR_LATCHKEY_CLIENT_CLOSED";
 
-/// The code of an API error's type.
-fn api_code(kind: ApiErrorKind, status: u16) -> &'static str {
-    match kind {
-        ApiErrorKind::Validation => "ERR_LATCHKEY_VALIDATION",
-        ApiErrorKind::Unauthorized => "ERR_LATCHKEY_UNAUTHORIZED",
-        ApiErrorKind::Forbidden => "ERR_LATCHKEY_FORBIDDEN",
-        ApiErrorKind::NotFound => "ERR_LATCHKEY_NOT_FOUND",
-        ApiErrorKind::MethodNotAllowed => "ERR_LATCHKEY_METHOD_NOT_ALLOWED",
-        ApiErrorKind::Conflict => "ERR_LATCHKEY_CONFLICT",
-        ApiErrorKind::LimitExceeded => "ERR_LATCHKEY_LIMIT_EXCEEDED",
-        ApiErrorKind::PayloadTooLarge => "ERR_LATCHKEY_PAYLOAD_TOO_LARGE",
-        ApiErrorKind::TooManyRequests => "ERR_LATCHKEY_RATE_LIMITED",
-        ApiErrorKind::ServiceUnavailable => "ERR_LATCHKEY_SERVICE_UNAVAILABLE",
-        ApiErrorKind::InternalServerError => "ERR_LATCHKEY_SERVER_ERROR",
-        _ if status >= 500 => "ERR_LATCHKEY_SERVER_ERROR",
-        _ => "ERR_LATCHKEY_API_ERROR",
+/// The code of each API error class (the client decides the class,
+/// fallbacks included).
+fn api_code(class: ApiErrorClass) -> &'static str {
+    match class {
+        ApiErrorClass::Validation => "ERR_LATCHKEY_VALIDATION",
+        ApiErrorClass::Unauthorized => "ERR_LATCHKEY_UNAUTHORIZED",
+        ApiErrorClass::Forbidden => "ERR_LATCHKEY_FORBIDDEN",
+        ApiErrorClass::NotFound => "ERR_LATCHKEY_NOT_FOUND",
+        ApiErrorClass::MethodNotAllowed => "ERR_LATCHKEY_METHOD_NOT_ALLOWED",
+        ApiErrorClass::Conflict => "ERR_LATCHKEY_CONFLICT",
+        ApiErrorClass::LimitExceeded => "ERR_LATCHKEY_LIMIT_EXCEEDED",
+        ApiErrorClass::PayloadTooLarge => "ERR_LATCHKEY_PAYLOAD_TOO_LARGE",
+        ApiErrorClass::TooManyRequests => "ERR_LATCHKEY_RATE_LIMITED",
+        ApiErrorClass::ServiceUnavailable => "ERR_LATCHKEY_SERVICE_UNAVAILABLE",
+        ApiErrorClass::Server => "ERR_LATCHKEY_SERVER_ERROR",
+        ApiErrorClass::Other => "ERR_LATCHKEY_API_ERROR",
     }
 }
 
@@ -41,7 +41,7 @@ pub fn to_js(env: &Env, error: Error) -> napi::Error {
             let build = || -> napi::Result<napi::Error> {
                 let mut object: Object<'_> =
                     env.create_error(napi::Error::from_reason(message.as_str()))?;
-                object.set_named_property("code", api_code(api.kind, api.status))?;
+                object.set_named_property("code", api_code(api.class()))?;
                 object.set_named_property("status", api.status)?;
                 object.set_named_property("type", api.type_name.as_str())?;
                 object.set_named_property("requestId", api.request_id.as_deref())?;

@@ -127,7 +127,8 @@ pub struct NewAccessKeyArgs {
     pub name: String,
     /// Description.
     pub description: Option<String>,
-    /// Scopes (permissions); none means the application's full rights.
+    /// Scopes (permissions); none: unscoped when the calling credential holds every permission;
+    /// otherwise the application's current rights become its scopes.
     pub scopes: Option<Vec<String>>,
     /// Expiration, milliseconds since the epoch.
     pub expiration: Option<f64>,

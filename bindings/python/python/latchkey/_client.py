@@ -2,7 +2,10 @@
 (asyncio), with one attribute per resource of the API.
 
 Every call goes through the Rust client (``latchkey-client``) in the native
-module: this file only gives it Pythonic keyword arguments. A blocking call
+module: this file only gives it Pythonic keyword arguments. The resource
+classes are written once, for :class:`Client`; their asyncio twins for
+:class:`AsyncClient` (``AsyncApplications``, …) are written from them by
+``cargo xtask codegen`` at the end of this file. A blocking call
 releases the GIL while it waits; an async call is awaited on asyncio while
 the request runs on the binding's tokio runtime. Lists iterate over every
 page, fetching each when the previous one is used up.
@@ -399,90 +402,6 @@ class Applications:
         self._native.applications_delete(application_id)
 
 
-class AsyncApplications:
-    """Applications: the holders of credentials (``/v3/applications``), for
-    :class:`AsyncClient`.
-    """
-
-    __slots__ = ("_native",)
-
-    def __init__(self, native: NativeClient) -> None:
-        self._native = native
-
-    def list(
-        self,
-        *,
-        status: Optional[ApplicationStatus] = None,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-    ) -> AsyncIterator[Application]:
-        """Every application the caller may view, across pages (revoked
-        ones only with ``status="revoked"``). Use with ``async for``.
-        """
-        return _aiterate(self._native.applications_list(status, limit, order, after))
-
-    async def list_page(
-        self,
-        *,
-        status: Optional[ApplicationStatus] = None,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-        include_total_count: bool = False,
-    ) -> Page[Application]:
-        """One page of applications."""
-        return await self._native.applications_list_page(
-            status,
-            limit,
-            order,
-            after,
-            include_total_count,
-        )
-
-    async def create(
-        self,
-        *,
-        name: str,
-        description: str = "",
-        group_ids: Sequence[str] = (),
-        created_by: Optional[str] = None,
-    ) -> Application:
-        """Creates an application in the policy groups ``group_ids``
-        (within the plan's limit); ``created_by`` names another owner
-        (needs ``users:manage``).
-        """
-        return await self._native.applications_create(
-            name,
-            description,
-            list(group_ids),
-            created_by,
-        )
-
-    async def get(self, application_id: str) -> Application:
-        """An application."""
-        return await self._native.applications_get(application_id)
-
-    async def update(
-        self,
-        application_id: str,
-        *,
-        name: Optional[str] = None,
-        description: Optional[str] = None,
-        status: Optional[ApplicationStatus] = None,
-    ) -> Application:
-        """Changes what is given of the name, description and status."""
-        return await self._native.applications_update(application_id, name, description, status)
-
-    async def revoke(self, application_id: str) -> Application:
-        """Revokes an application (terminal): its credentials stop working."""
-        return await self._native.applications_revoke(application_id)
-
-    async def delete(self, application_id: str) -> None:
-        """Deletes an application and all its keys."""
-        await self._native.applications_delete(application_id)
-
-
 class AccessKeys:
     """Access keys (``ak_…``) of applications."""
 
@@ -570,8 +489,10 @@ class AccessKeys:
         expiration: Optional[datetime] = None,
         created_by: Optional[str] = None,
     ) -> CreatedAccessKey:
-        """Creates an access key. ``scopes`` narrow it (empty: the
-        application's rights) and never change; ``expiration`` is an
+        """Creates an access key. ``scopes`` narrow it and never change
+        (empty: unscoped when the calling credential holds every
+        permission; otherwise the application's current rights become its
+        scopes); ``expiration`` is an
         aware datetime. The result's ``key`` is the full secret, shown
         this once.
         """
@@ -628,155 +549,6 @@ class AccessKeys:
         ``ids[i]``.
         """
         return self._native.access_keys_bulk_delete(list(ids))
-
-
-class AsyncAccessKeys:
-    """Access keys (``ak_…``) of applications, for :class:`AsyncClient`."""
-
-    __slots__ = ("_native",)
-
-    def __init__(self, native: NativeClient) -> None:
-        self._native = native
-
-    def list(
-        self,
-        application_id: str,
-        *,
-        status: Optional[AccessKeyStatus] = None,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-    ) -> AsyncIterator[AccessKey]:
-        """Every access key of an application, across pages (revoked ones
-        only with ``status="revoked"``). Use with ``async for``.
-        """
-        pager = self._native.access_keys_list(application_id, status, limit, order, after)
-        return _aiterate(pager)
-
-    async def list_page(
-        self,
-        application_id: str,
-        *,
-        status: Optional[AccessKeyStatus] = None,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-        include_total_count: bool = False,
-    ) -> Page[AccessKey]:
-        """One page of an application's access keys."""
-        return await self._native.access_keys_list_page(
-            application_id,
-            status,
-            limit,
-            order,
-            after,
-            include_total_count,
-        )
-
-    def list_account(
-        self,
-        *,
-        application_id: Optional[str] = None,
-        status: Optional[AccessKeyStatus] = None,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-    ) -> AsyncIterator[AccessKey]:
-        """Every access key of the account the caller may view, optionally
-        of one application (``GET /v3/access-keys``), across pages. Use
-        with ``async for``.
-        """
-        pager = self._native.access_keys_list_account(application_id, status, limit, order, after)
-        return _aiterate(pager)
-
-    async def list_account_page(
-        self,
-        *,
-        application_id: Optional[str] = None,
-        status: Optional[AccessKeyStatus] = None,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-        include_total_count: bool = False,
-    ) -> Page[AccessKey]:
-        """One page of ``GET /v3/access-keys``."""
-        return await self._native.access_keys_list_account_page(
-            application_id,
-            status,
-            limit,
-            order,
-            after,
-            include_total_count,
-        )
-
-    async def create(
-        self,
-        application_id: str,
-        *,
-        name: str,
-        description: str = "",
-        scopes: Sequence[str] = (),
-        expiration: Optional[datetime] = None,
-        created_by: Optional[str] = None,
-    ) -> CreatedAccessKey:
-        """Creates an access key. ``scopes`` narrow it (empty: the
-        application's rights) and never change; ``expiration`` is an
-        aware datetime. The result's ``key`` is the full secret, shown
-        this once.
-        """
-        return await self._native.access_keys_create(
-            application_id,
-            name,
-            description,
-            list(scopes),
-            expiration,
-            created_by,
-        )
-
-    async def get(self, application_id: str, key_id: str) -> AccessKey:
-        """An access key."""
-        return await self._native.access_keys_get(application_id, key_id)
-
-    async def update(
-        self,
-        application_id: str,
-        key_id: str,
-        *,
-        name: Optional[str] = None,
-        description: Optional[str] = None,
-        status: Optional[KeyStatus] = None,
-        expiration: Union[datetime, None, Unset] = UNSET,
-    ) -> AccessKey:
-        """Changes what is given: name, description, status (``active``,
-        ``inactive``, ``revoked``) and expiration (``None`` removes it).
-        """
-        return await self._native.access_keys_update(
-            application_id,
-            key_id,
-            name,
-            description,
-            status,
-            *_expiration(expiration),
-        )
-
-    async def set_status(self, application_id: str, key_id: str, status: KeyStatus) -> AccessKey:
-        """Sets the stored status: ``active``, ``inactive`` or ``revoked`` (terminal)."""
-        return await self._native.access_keys_set_status(application_id, key_id, status)
-
-    async def revoke(self, application_id: str, key_id: str) -> AccessKey:
-        """Revokes an access key (terminal)."""
-        return await self._native.access_keys_revoke(application_id, key_id)
-
-    async def delete(self, application_id: str, key_id: str) -> None:
-        """Deletes an access key."""
-        await self._native.access_keys_delete(application_id, key_id)
-
-    async def bulk_delete(self, ids: Sequence[str]) -> BulkDeleteResult:
-        """Deletes every listed key, or none: when any cannot be deleted,
-        raises ConflictError whose ``fields`` name each failing
-        ``ids[i]``.
-        """
-        return await self._native.access_keys_bulk_delete(list(ids))
 
 
 class JwtKeys:
@@ -836,7 +608,9 @@ class JwtKeys:
         """Registers a public key (PEM SPKI or X.509 certificate text, or a
         JWK dict); its ``id`` is the ``kid`` of the tokens it signs.
         ``algorithm`` defaults to the key's. ``scopes`` narrow its tokens
-        as an access key's scopes do, and never change.
+        as an access key's scopes do, and never change (empty: unscoped
+        when the calling credential holds every permission; otherwise the
+        application's current rights become its scopes).
         """
         return self._native.jwt_keys_create(
             application_id,
@@ -892,123 +666,6 @@ class JwtKeys:
         (``latchkey.jwt.decode`` takes it).
         """
         return self._native.jwt_keys_jwks(application_id)
-
-
-class AsyncJwtKeys:
-    """JWT keys: registered public keys whose private halves sign access
-    tokens, for :class:`AsyncClient`.
-    """
-
-    __slots__ = ("_native",)
-
-    def __init__(self, native: NativeClient) -> None:
-        self._native = native
-
-    def list(
-        self,
-        application_id: str,
-        *,
-        status: Optional[AccessKeyStatus] = None,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-    ) -> AsyncIterator[JwtKey]:
-        """Every JWT key of an application, across pages. Use with ``async
-        for``.
-        """
-        return _aiterate(self._native.jwt_keys_list(application_id, status, limit, order, after))
-
-    async def list_page(
-        self,
-        application_id: str,
-        *,
-        status: Optional[AccessKeyStatus] = None,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-        include_total_count: bool = False,
-    ) -> Page[JwtKey]:
-        """One page of an application's JWT keys."""
-        return await self._native.jwt_keys_list_page(
-            application_id,
-            status,
-            limit,
-            order,
-            after,
-            include_total_count,
-        )
-
-    async def create(
-        self,
-        application_id: str,
-        *,
-        name: str,
-        public_key: Union[str, Mapping[str, Any]],
-        description: str = "",
-        algorithm: Optional[str] = None,
-        expiration: Optional[datetime] = None,
-        scopes: Sequence[str] = (),
-        created_by: Optional[str] = None,
-    ) -> JwtKey:
-        """Registers a public key (PEM SPKI or X.509 certificate text, or a
-        JWK dict); its ``id`` is the ``kid`` of the tokens it signs.
-        ``algorithm`` defaults to the key's. ``scopes`` narrow its tokens
-        as an access key's scopes do, and never change.
-        """
-        return await self._native.jwt_keys_create(
-            application_id,
-            name,
-            _public_key(public_key),
-            description,
-            algorithm,
-            expiration,
-            list(scopes),
-            created_by,
-        )
-
-    async def get(self, application_id: str, key_id: str) -> JwtKey:
-        """A JWT key."""
-        return await self._native.jwt_keys_get(application_id, key_id)
-
-    async def update(
-        self,
-        application_id: str,
-        key_id: str,
-        *,
-        name: Optional[str] = None,
-        description: Optional[str] = None,
-        status: Optional[KeyStatus] = None,
-        expiration: Union[datetime, None, Unset] = UNSET,
-    ) -> JwtKey:
-        """Changes what is given: name, description, status and expiration
-        (``None`` removes it).
-        """
-        return await self._native.jwt_keys_update(
-            application_id,
-            key_id,
-            name,
-            description,
-            status,
-            *_expiration(expiration),
-        )
-
-    async def set_status(self, application_id: str, key_id: str, status: KeyStatus) -> JwtKey:
-        """Sets the stored status: ``active``, ``inactive`` or ``revoked`` (terminal)."""
-        return await self._native.jwt_keys_set_status(application_id, key_id, status)
-
-    async def revoke(self, application_id: str, key_id: str) -> JwtKey:
-        """Revokes a JWT key (terminal)."""
-        return await self._native.jwt_keys_revoke(application_id, key_id)
-
-    async def delete(self, application_id: str, key_id: str) -> None:
-        """Deletes a JWT key."""
-        await self._native.jwt_keys_delete(application_id, key_id)
-
-    async def jwks(self, application_id: str) -> Dict[str, Any]:
-        """The application's active public keys as a JWKS dict
-        (``latchkey.jwt.decode`` takes it).
-        """
-        return await self._native.jwt_keys_jwks(application_id)
 
 
 class Users:
@@ -1073,70 +730,6 @@ class Users:
         authenticating.
         """
         self._native.users_delete(user_id)
-
-
-class AsyncUsers:
-    """Users of the caller's account, for :class:`AsyncClient`."""
-
-    __slots__ = ("_native",)
-
-    def __init__(self, native: NativeClient) -> None:
-        self._native = native
-
-    def list(
-        self,
-        *,
-        status: Optional[UserStatus] = None,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-    ) -> AsyncIterator[User]:
-        """Every user, across pages (deleted ones only with
-        ``status="deleted"``). Use with ``async for``.
-        """
-        return _aiterate(self._native.users_list(status, limit, order, after))
-
-    async def list_page(
-        self,
-        *,
-        status: Optional[UserStatus] = None,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-        include_total_count: bool = False,
-    ) -> Page[User]:
-        """One page of users."""
-        return await self._native.users_list_page(status, limit, order, after, include_total_count)
-
-    async def create(self, *, email: str, name: str = "", group_ids: Sequence[str] = ()) -> User:
-        """Creates a user in the policy groups ``group_ids``."""
-        return await self._native.users_create(email, name, list(group_ids))
-
-    async def get(self, user_id: str) -> User:
-        """A user."""
-        return await self._native.users_get(user_id)
-
-    async def update(
-        self,
-        user_id: str,
-        *,
-        email: Optional[str] = None,
-        name: Optional[str] = None,
-        group_ids: Optional[Sequence[str]] = None,
-    ) -> User:
-        """Changes what is given of the email, name and groups."""
-        return await self._native.users_update(
-            user_id,
-            email,
-            name,
-            None if group_ids is None else list(group_ids),
-        )
-
-    async def delete(self, user_id: str) -> None:
-        """Marks a user deleted: everything the user created stops
-        authenticating.
-        """
-        await self._native.users_delete(user_id)
 
 
 class PolicyGroups:
@@ -1278,149 +871,6 @@ class PolicyGroups:
         self._native.policy_groups_remove_users(group_id, list(ids))
 
 
-class AsyncPolicyGroups:
-    """Policy groups: named permission sets, and their members, for
-    :class:`AsyncClient`.
-    """
-
-    __slots__ = ("_native",)
-
-    def __init__(self, native: NativeClient) -> None:
-        self._native = native
-
-    def list(
-        self,
-        *,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-    ) -> AsyncIterator[PolicyGroup]:
-        """Every policy group, across pages. Use with ``async for``."""
-        return _aiterate(self._native.policy_groups_list(limit, order, after))
-
-    async def list_page(
-        self,
-        *,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-        include_total_count: bool = False,
-    ) -> Page[PolicyGroup]:
-        """One page of policy groups."""
-        return await self._native.policy_groups_list_page(limit, order, after, include_total_count)
-
-    async def create(
-        self,
-        *,
-        name: str,
-        description: str = "",
-        permissions: Sequence[str] = (),
-    ) -> PolicyGroup:
-        """Creates a policy group granting ``permissions``."""
-        return await self._native.policy_groups_create(name, description, list(permissions))
-
-    async def get(self, group_id: str) -> PolicyGroup:
-        """A policy group."""
-        return await self._native.policy_groups_get(group_id)
-
-    async def update(
-        self,
-        group_id: str,
-        *,
-        name: Optional[str] = None,
-        description: Optional[str] = None,
-        permissions: Optional[Sequence[str]] = None,
-    ) -> PolicyGroup:
-        """Changes what is given of the name, description and permissions."""
-        return await self._native.policy_groups_update(
-            group_id,
-            name,
-            description,
-            None if permissions is None else list(permissions),
-        )
-
-    async def delete(self, group_id: str) -> None:
-        """Deletes a policy group (``Administrators`` cannot be deleted)."""
-        await self._native.policy_groups_delete(group_id)
-
-    def list_applications(
-        self,
-        group_id: str,
-        *,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-    ) -> AsyncIterator[Application]:
-        """The applications in a group, across pages. Use with ``async
-        for``.
-        """
-        pager = self._native.policy_groups_list_applications(group_id, limit, order, after)
-        return _aiterate(pager)
-
-    async def list_applications_page(
-        self,
-        group_id: str,
-        *,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-        include_total_count: bool = False,
-    ) -> Page[Application]:
-        """One page of the applications in a group."""
-        return await self._native.policy_groups_list_applications_page(
-            group_id,
-            limit,
-            order,
-            after,
-            include_total_count,
-        )
-
-    async def add_applications(self, group_id: str, ids: Sequence[str]) -> None:
-        """Adds applications to a group, all or nothing."""
-        await self._native.policy_groups_add_applications(group_id, list(ids))
-
-    async def remove_applications(self, group_id: str, ids: Sequence[str]) -> None:
-        """Removes applications from a group, all or nothing."""
-        await self._native.policy_groups_remove_applications(group_id, list(ids))
-
-    def list_users(
-        self,
-        group_id: str,
-        *,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-    ) -> AsyncIterator[User]:
-        """The users in a group, across pages. Use with ``async for``."""
-        return _aiterate(self._native.policy_groups_list_users(group_id, limit, order, after))
-
-    async def list_users_page(
-        self,
-        group_id: str,
-        *,
-        limit: int = 50,
-        order: Optional[Order] = None,
-        after: Optional[str] = None,
-        include_total_count: bool = False,
-    ) -> Page[User]:
-        """One page of the users in a group."""
-        return await self._native.policy_groups_list_users_page(
-            group_id,
-            limit,
-            order,
-            after,
-            include_total_count,
-        )
-
-    async def add_users(self, group_id: str, ids: Sequence[str]) -> None:
-        """Adds users to a group, all or nothing."""
-        await self._native.policy_groups_add_users(group_id, list(ids))
-
-    async def remove_users(self, group_id: str, ids: Sequence[str]) -> None:
-        """Removes users from a group, all or nothing."""
-        await self._native.policy_groups_remove_users(group_id, list(ids))
-
-
 class Accounts:
     """The caller's account; tenant accounts for the operator
     (``accounts:manage``).
@@ -1493,9 +943,558 @@ class Accounts:
         return self._native.accounts_update(account_id, name, plan, _limits(limits))
 
 
+# --- generated by `cargo xtask codegen` from the classes above: the asyncio twins; do not edit ---
+
+
+class AsyncApplications:
+    """Applications: the holders of credentials (``/v3/applications``)."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    def list(
+        self,
+        *,
+        status: Optional[ApplicationStatus] = None,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+    ) -> AsyncIterator[Application]:
+        """Every application the caller may view, across pages (revoked
+        ones only with ``status="revoked"``).
+        """
+        return _aiterate(self._native.applications_list(status, limit, order, after))
+
+    async def list_page(
+        self,
+        *,
+        status: Optional[ApplicationStatus] = None,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[Application]:
+        """One page of applications."""
+        return await self._native.applications_list_page(
+            status,
+            limit,
+            order,
+            after,
+            include_total_count,
+        )
+
+    async def create(
+        self,
+        *,
+        name: str,
+        description: str = "",
+        group_ids: Sequence[str] = (),
+        created_by: Optional[str] = None,
+    ) -> Application:
+        """Creates an application in the policy groups ``group_ids``
+        (within the plan's limit); ``created_by`` names another owner
+        (needs ``users:manage``).
+        """
+        return await self._native.applications_create(name, description, list(group_ids), created_by)
+
+    async def get(self, application_id: str) -> Application:
+        """An application."""
+        return await self._native.applications_get(application_id)
+
+    async def update(
+        self,
+        application_id: str,
+        *,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        status: Optional[ApplicationStatus] = None,
+    ) -> Application:
+        """Changes what is given of the name, description and status."""
+        return await self._native.applications_update(application_id, name, description, status)
+
+    async def revoke(self, application_id: str) -> Application:
+        """Revokes an application (terminal): its credentials stop working."""
+        return await self._native.applications_revoke(application_id)
+
+    async def delete(self, application_id: str) -> None:
+        """Deletes an application and all its keys."""
+        await self._native.applications_delete(application_id)
+
+
+class AsyncAccessKeys:
+    """Access keys (``ak_…``) of applications."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    def list(
+        self,
+        application_id: str,
+        *,
+        status: Optional[AccessKeyStatus] = None,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+    ) -> AsyncIterator[AccessKey]:
+        """Every access key of an application, across pages (revoked ones
+        only with ``status="revoked"``).
+        """
+        return _aiterate(self._native.access_keys_list(application_id, status, limit, order, after))
+
+    async def list_page(
+        self,
+        application_id: str,
+        *,
+        status: Optional[AccessKeyStatus] = None,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[AccessKey]:
+        """One page of an application's access keys."""
+        return await self._native.access_keys_list_page(
+            application_id,
+            status,
+            limit,
+            order,
+            after,
+            include_total_count,
+        )
+
+    def list_account(
+        self,
+        *,
+        application_id: Optional[str] = None,
+        status: Optional[AccessKeyStatus] = None,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+    ) -> AsyncIterator[AccessKey]:
+        """Every access key of the account the caller may view, optionally
+        of one application (``GET /v3/access-keys``), across pages.
+        """
+        pager = self._native.access_keys_list_account(application_id, status, limit, order, after)
+        return _aiterate(pager)
+
+    async def list_account_page(
+        self,
+        *,
+        application_id: Optional[str] = None,
+        status: Optional[AccessKeyStatus] = None,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[AccessKey]:
+        """One page of ``GET /v3/access-keys``."""
+        return await self._native.access_keys_list_account_page(
+            application_id,
+            status,
+            limit,
+            order,
+            after,
+            include_total_count,
+        )
+
+    async def create(
+        self,
+        application_id: str,
+        *,
+        name: str,
+        description: str = "",
+        scopes: Sequence[str] = (),
+        expiration: Optional[datetime] = None,
+        created_by: Optional[str] = None,
+    ) -> CreatedAccessKey:
+        """Creates an access key. ``scopes`` narrow it and never change
+        (empty: unscoped when the calling credential holds every
+        permission; otherwise the application's current rights become its
+        scopes); ``expiration`` is an
+        aware datetime. The result's ``key`` is the full secret, shown
+        this once.
+        """
+        return await self._native.access_keys_create(
+            application_id,
+            name,
+            description,
+            list(scopes),
+            expiration,
+            created_by,
+        )
+
+    async def get(self, application_id: str, key_id: str) -> AccessKey:
+        """An access key."""
+        return await self._native.access_keys_get(application_id, key_id)
+
+    async def update(
+        self,
+        application_id: str,
+        key_id: str,
+        *,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        status: Optional[KeyStatus] = None,
+        expiration: Union[datetime, None, Unset] = UNSET,
+    ) -> AccessKey:
+        """Changes what is given: name, description, status (``active``,
+        ``inactive``, ``revoked``) and expiration (``None`` removes it).
+        """
+        return await self._native.access_keys_update(
+            application_id,
+            key_id,
+            name,
+            description,
+            status,
+            *_expiration(expiration),
+        )
+
+    async def set_status(self, application_id: str, key_id: str, status: KeyStatus) -> AccessKey:
+        """Sets the stored status: ``active``, ``inactive`` or ``revoked`` (terminal)."""
+        return await self._native.access_keys_set_status(application_id, key_id, status)
+
+    async def revoke(self, application_id: str, key_id: str) -> AccessKey:
+        """Revokes an access key (terminal)."""
+        return await self._native.access_keys_revoke(application_id, key_id)
+
+    async def delete(self, application_id: str, key_id: str) -> None:
+        """Deletes an access key."""
+        await self._native.access_keys_delete(application_id, key_id)
+
+    async def bulk_delete(self, ids: Sequence[str]) -> BulkDeleteResult:
+        """Deletes every listed key, or none: when any cannot be deleted,
+        raises ConflictError whose ``fields`` name each failing
+        ``ids[i]``.
+        """
+        return await self._native.access_keys_bulk_delete(list(ids))
+
+
+class AsyncJwtKeys:
+    """JWT keys: registered public keys whose private halves sign access
+    tokens.
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    def list(
+        self,
+        application_id: str,
+        *,
+        status: Optional[AccessKeyStatus] = None,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+    ) -> AsyncIterator[JwtKey]:
+        """Every JWT key of an application, across pages."""
+        return _aiterate(self._native.jwt_keys_list(application_id, status, limit, order, after))
+
+    async def list_page(
+        self,
+        application_id: str,
+        *,
+        status: Optional[AccessKeyStatus] = None,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[JwtKey]:
+        """One page of an application's JWT keys."""
+        return await self._native.jwt_keys_list_page(
+            application_id,
+            status,
+            limit,
+            order,
+            after,
+            include_total_count,
+        )
+
+    async def create(
+        self,
+        application_id: str,
+        *,
+        name: str,
+        public_key: Union[str, Mapping[str, Any]],
+        description: str = "",
+        algorithm: Optional[str] = None,
+        expiration: Optional[datetime] = None,
+        scopes: Sequence[str] = (),
+        created_by: Optional[str] = None,
+    ) -> JwtKey:
+        """Registers a public key (PEM SPKI or X.509 certificate text, or a
+        JWK dict); its ``id`` is the ``kid`` of the tokens it signs.
+        ``algorithm`` defaults to the key's. ``scopes`` narrow its tokens
+        as an access key's scopes do, and never change (empty: unscoped
+        when the calling credential holds every permission; otherwise the
+        application's current rights become its scopes).
+        """
+        return await self._native.jwt_keys_create(
+            application_id,
+            name,
+            _public_key(public_key),
+            description,
+            algorithm,
+            expiration,
+            list(scopes),
+            created_by,
+        )
+
+    async def get(self, application_id: str, key_id: str) -> JwtKey:
+        """A JWT key."""
+        return await self._native.jwt_keys_get(application_id, key_id)
+
+    async def update(
+        self,
+        application_id: str,
+        key_id: str,
+        *,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        status: Optional[KeyStatus] = None,
+        expiration: Union[datetime, None, Unset] = UNSET,
+    ) -> JwtKey:
+        """Changes what is given: name, description, status and expiration
+        (``None`` removes it).
+        """
+        return await self._native.jwt_keys_update(
+            application_id,
+            key_id,
+            name,
+            description,
+            status,
+            *_expiration(expiration),
+        )
+
+    async def set_status(self, application_id: str, key_id: str, status: KeyStatus) -> JwtKey:
+        """Sets the stored status: ``active``, ``inactive`` or ``revoked`` (terminal)."""
+        return await self._native.jwt_keys_set_status(application_id, key_id, status)
+
+    async def revoke(self, application_id: str, key_id: str) -> JwtKey:
+        """Revokes a JWT key (terminal)."""
+        return await self._native.jwt_keys_revoke(application_id, key_id)
+
+    async def delete(self, application_id: str, key_id: str) -> None:
+        """Deletes a JWT key."""
+        await self._native.jwt_keys_delete(application_id, key_id)
+
+    async def jwks(self, application_id: str) -> Dict[str, Any]:
+        """The application's active public keys as a JWKS dict
+        (``latchkey.jwt.decode`` takes it).
+        """
+        return await self._native.jwt_keys_jwks(application_id)
+
+
+class AsyncUsers:
+    """Users of the caller's account."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    def list(
+        self,
+        *,
+        status: Optional[UserStatus] = None,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+    ) -> AsyncIterator[User]:
+        """Every user, across pages (deleted ones only with
+        ``status="deleted"``).
+        """
+        return _aiterate(self._native.users_list(status, limit, order, after))
+
+    async def list_page(
+        self,
+        *,
+        status: Optional[UserStatus] = None,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[User]:
+        """One page of users."""
+        return await self._native.users_list_page(status, limit, order, after, include_total_count)
+
+    async def create(self, *, email: str, name: str = "", group_ids: Sequence[str] = ()) -> User:
+        """Creates a user in the policy groups ``group_ids``."""
+        return await self._native.users_create(email, name, list(group_ids))
+
+    async def get(self, user_id: str) -> User:
+        """A user."""
+        return await self._native.users_get(user_id)
+
+    async def update(
+        self,
+        user_id: str,
+        *,
+        email: Optional[str] = None,
+        name: Optional[str] = None,
+        group_ids: Optional[Sequence[str]] = None,
+    ) -> User:
+        """Changes what is given of the email, name and groups."""
+        return await self._native.users_update(
+            user_id,
+            email,
+            name,
+            None if group_ids is None else list(group_ids),
+        )
+
+    async def delete(self, user_id: str) -> None:
+        """Marks a user deleted: everything the user created stops
+        authenticating.
+        """
+        await self._native.users_delete(user_id)
+
+
+class AsyncPolicyGroups:
+    """Policy groups: named permission sets, and their members."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    def list(
+        self,
+        *,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+    ) -> AsyncIterator[PolicyGroup]:
+        """Every policy group, across pages."""
+        return _aiterate(self._native.policy_groups_list(limit, order, after))
+
+    async def list_page(
+        self,
+        *,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[PolicyGroup]:
+        """One page of policy groups."""
+        return await self._native.policy_groups_list_page(limit, order, after, include_total_count)
+
+    async def create(
+        self,
+        *,
+        name: str,
+        description: str = "",
+        permissions: Sequence[str] = (),
+    ) -> PolicyGroup:
+        """Creates a policy group granting ``permissions``."""
+        return await self._native.policy_groups_create(name, description, list(permissions))
+
+    async def get(self, group_id: str) -> PolicyGroup:
+        """A policy group."""
+        return await self._native.policy_groups_get(group_id)
+
+    async def update(
+        self,
+        group_id: str,
+        *,
+        name: Optional[str] = None,
+        description: Optional[str] = None,
+        permissions: Optional[Sequence[str]] = None,
+    ) -> PolicyGroup:
+        """Changes what is given of the name, description and permissions."""
+        return await self._native.policy_groups_update(
+            group_id,
+            name,
+            description,
+            None if permissions is None else list(permissions),
+        )
+
+    async def delete(self, group_id: str) -> None:
+        """Deletes a policy group (``Administrators`` cannot be deleted)."""
+        await self._native.policy_groups_delete(group_id)
+
+    def list_applications(
+        self,
+        group_id: str,
+        *,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+    ) -> AsyncIterator[Application]:
+        """The applications in a group, across pages."""
+        pager = self._native.policy_groups_list_applications(group_id, limit, order, after)
+        return _aiterate(pager)
+
+    async def list_applications_page(
+        self,
+        group_id: str,
+        *,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[Application]:
+        """One page of the applications in a group."""
+        return await self._native.policy_groups_list_applications_page(
+            group_id,
+            limit,
+            order,
+            after,
+            include_total_count,
+        )
+
+    async def add_applications(self, group_id: str, ids: Sequence[str]) -> None:
+        """Adds applications to a group, all or nothing."""
+        await self._native.policy_groups_add_applications(group_id, list(ids))
+
+    async def remove_applications(self, group_id: str, ids: Sequence[str]) -> None:
+        """Removes applications from a group, all or nothing."""
+        await self._native.policy_groups_remove_applications(group_id, list(ids))
+
+    def list_users(
+        self,
+        group_id: str,
+        *,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+    ) -> AsyncIterator[User]:
+        """The users in a group, across pages."""
+        return _aiterate(self._native.policy_groups_list_users(group_id, limit, order, after))
+
+    async def list_users_page(
+        self,
+        group_id: str,
+        *,
+        limit: int = 50,
+        order: Optional[Order] = None,
+        after: Optional[str] = None,
+        include_total_count: bool = False,
+    ) -> Page[User]:
+        """One page of the users in a group."""
+        return await self._native.policy_groups_list_users_page(
+            group_id,
+            limit,
+            order,
+            after,
+            include_total_count,
+        )
+
+    async def add_users(self, group_id: str, ids: Sequence[str]) -> None:
+        """Adds users to a group, all or nothing."""
+        await self._native.policy_groups_add_users(group_id, list(ids))
+
+    async def remove_users(self, group_id: str, ids: Sequence[str]) -> None:
+        """Removes users from a group, all or nothing."""
+        await self._native.policy_groups_remove_users(group_id, list(ids))
+
+
 class AsyncAccounts:
     """The caller's account; tenant accounts for the operator
-    (``accounts:manage``), for :class:`AsyncClient`.
+    (``accounts:manage``).
     """
 
     __slots__ = ("_native",)
@@ -1520,9 +1519,7 @@ class AsyncAccounts:
         order: Optional[Order] = None,
         after: Optional[str] = None,
     ) -> AsyncIterator[Account]:
-        """Every account, across pages (operator only). Use with ``async
-        for``.
-        """
+        """Every account, across pages (operator only)."""
         return _aiterate(self._native.accounts_list(limit, order, after))
 
     async def list_page(
@@ -1565,4 +1562,3 @@ class AsyncAccounts:
     ) -> Account:
         """Changes an account's name, plan or limits (operator only)."""
         return await self._native.accounts_update(account_id, name, plan, _limits(limits))
-

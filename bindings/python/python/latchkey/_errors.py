@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import NamedTuple, Optional, Sequence
 
+from ._latchkey import api_error_text
+
 __all__ = [
     "LatchkeyError",
     "FieldError",
@@ -98,12 +100,14 @@ class ApiError(LatchkeyError):
         self.retry_after = retry_after
 
     def __str__(self) -> str:
-        text = f"{self.type} ({self.status}): {self.message}"
-        if self.fields:
-            text += " [" + "; ".join(f"{f.name}: {f.message}" for f in self.fields) + "]"
-        if self.request_id:
-            text += f" (request id {self.request_id})"
-        return text
+        # The Rust client's wording, the same in every SDK.
+        return api_error_text(
+            self.status,
+            self.type,
+            self.message,
+            self.request_id,
+            [(field.name, field.message) for field in self.fields],
+        )
 
 
 class ValidationError(ApiError, ValueError):

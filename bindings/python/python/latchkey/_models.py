@@ -113,8 +113,8 @@ class Application:
 
 @dataclass(frozen=True)
 class AccessKey:
-    """An access key, without its secret. Empty ``scopes``: the
-    application's full rights."""
+    """An access key, without its secret. Empty ``scopes``: unscoped (the
+    application's rights, as they change)."""
 
     id: str
     application_id: str
@@ -154,8 +154,7 @@ class CreatedAccount(Account):
 @dataclass(frozen=True)
 class JwtKey:
     """A registered JWT public key; ``id`` is the ``kid`` of its tokens.
-    ``scopes`` narrow its tokens as an access key's do (empty: the
-    application's full rights)."""
+    ``scopes`` narrow its tokens as an access key's do (empty: unscoped)."""
 
     id: str
     application_id: str

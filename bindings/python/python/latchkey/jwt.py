@@ -15,11 +15,16 @@ X.509 certificate), JWK dicts (or their JSON text), a JWKS (``{"keys":
 PEM on every call costs no re-parse.
 
 Differences from PyJWT, all on the side of refusing: ``HS*`` and ``none``
-are never accepted; ``options`` may require claims but cannot switch a
+are never accepted (an algorithm name this toolkit does not implement in
+``algorithms`` raises :class:`InvalidAlgorithmError`, even beside known ones); ``options`` may require claims but cannot switch a
 check off; the leeway counts whole seconds. Additions: ``now=`` (the
 verification time, seconds since the epoch), ``max_lifetime=`` (the longest
 ``exp - iat`` accepted) and :class:`UnknownKeyIdError`, raised when no key
 of a JWKS has the token's ``kid``.
+
+``mint_access_token(key, application_id=…, key_id=…, audience=…)`` makes
+the exact token a Latchkey server expects from an application signing with
+its registered JWT key (``iss``/``sub``/``aud``/``iat``/``exp``/``jti``/``kid``).
 
 ``public_jwk(key)`` and ``thumbprint(key)`` export any key's public half;
 ``sign_raw`` and ``verify_raw`` are the JWS signature layer alone (no
@@ -54,6 +59,7 @@ from ._latchkey import jwt_decode as decode
 from ._latchkey import jwt_encode as encode
 from ._latchkey import jwt_generate_key_pair as generate_key_pair
 from ._latchkey import jwt_get_unverified_header as get_unverified_header
+from ._latchkey import jwt_mint_access_token as mint_access_token
 from ._latchkey import jwt_public_jwk as public_jwk
 from ._latchkey import jwt_sign_raw as sign_raw
 from ._latchkey import jwt_thumbprint as thumbprint
@@ -65,6 +71,7 @@ __all__ = [
     "encode",
     "generate_key_pair",
     "get_unverified_header",
+    "mint_access_token",
     "public_jwk",
     "thumbprint",
     "sign_raw",

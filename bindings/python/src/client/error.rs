@@ -1,7 +1,7 @@
 //! The one mapping from the Rust client's [`Error`] to the exception classes
 //! of `latchkey._errors`.
 
-use latchkey_client::{ApiErrorKind, Error, JwtError};
+use latchkey_client::{ApiErrorClass, Error, JwtError};
 use pyo3::prelude::*;
 
 use crate::errors::new_error;
@@ -12,21 +12,7 @@ pub fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
     let message = error.to_string();
     match error {
         Error::Api(api) => {
-            let class = match api.kind {
-                ApiErrorKind::Validation => "ValidationError",
-                ApiErrorKind::Unauthorized => "UnauthorizedError",
-                ApiErrorKind::Forbidden => "ForbiddenError",
-                ApiErrorKind::NotFound => "NotFoundError",
-                ApiErrorKind::MethodNotAllowed => "MethodNotAllowedError",
-                ApiErrorKind::Conflict => "ConflictError",
-                ApiErrorKind::LimitExceeded => "LimitExceededError",
-                ApiErrorKind::PayloadTooLarge => "PayloadTooLargeError",
-                ApiErrorKind::TooManyRequests => "TooManyRequestsError",
-                ApiErrorKind::ServiceUnavailable => "ServiceUnavailableError",
-                ApiErrorKind::InternalServerError => "ServerError",
-                _ if api.status >= 500 => "ServerError",
-                _ => "ApiError",
-            };
+            let class = api_class_name(api.class());
             let fields: Vec<(String, String)> = api
                 .fields
                 .into_iter()
@@ -45,7 +31,14 @@ pub fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
                 ),
             )
         }
-        Error::InvalidAccessKey(_) => new_error(py, "InvalidAccessKeyError", (message,)),
+        Error::InvalidAccessKey(format) => {
+            let exception = new_error(py, "InvalidAccessKeyError", (message,));
+            // As `access_key.parse` does: the vectors' name of the fault.
+            if let Err(error) = exception.value(py).setattr("category", format.category()) {
+                return error;
+            }
+            exception
+        }
         Error::Transport(transport) if transport.is_timeout() => {
             new_error(py, "RequestTimeoutError", (message,))
         }
@@ -56,6 +49,42 @@ pub fn to_py_err(py: Python<'_>, error: Error) -> PyErr {
         Error::Jwt(_) => new_error(py, "PyJWTError", (message,)),
         _ => new_error(py, "LatchkeyError", (message,)),
     }
+}
+
+/// The exception class of each API error class (the client decides the
+/// class, fallbacks included).
+fn api_class_name(class: ApiErrorClass) -> &'static str {
+    match class {
+        ApiErrorClass::Validation => "ValidationError",
+        ApiErrorClass::Unauthorized => "UnauthorizedError",
+        ApiErrorClass::Forbidden => "ForbiddenError",
+        ApiErrorClass::NotFound => "NotFoundError",
+        ApiErrorClass::MethodNotAllowed => "MethodNotAllowedError",
+        ApiErrorClass::Conflict => "ConflictError",
+        ApiErrorClass::LimitExceeded => "LimitExceededError",
+        ApiErrorClass::PayloadTooLarge => "PayloadTooLargeError",
+        ApiErrorClass::TooManyRequests => "TooManyRequestsError",
+        ApiErrorClass::ServiceUnavailable => "ServiceUnavailableError",
+        ApiErrorClass::Server => "ServerError",
+        ApiErrorClass::Other => "ApiError",
+    }
+}
+
+/// The text of an API error, the client's one wording in every SDK
+/// (`ApiError.__str__` calls it).
+#[pyfunction]
+pub fn api_error_text(
+    status: u16,
+    error_type: &str,
+    message: &str,
+    request_id: Option<&str>,
+    fields: Vec<(String, String)>,
+) -> String {
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(name, message)| (name.as_str(), message.as_str()))
+        .collect();
+    latchkey_client::api_error_text(status, error_type, message, request_id, &fields)
 }
 
 /// An `InvalidArgumentError` (`latchkey/_errors.py`) naming the argument:

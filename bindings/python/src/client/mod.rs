@@ -48,6 +48,7 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeClient>()?;
     module.add_class::<NativePager>()?;
     module.add_class::<PyJwtSigner>()?;
+    module.add_function(wrap_pyfunction!(error::api_error_text, module)?)?;
     Ok(())
 }
 

@@ -673,9 +673,152 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 
 
 /**
+ * The pages of a list of access keys.
+ */
+public protocol AccessKeyPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    func nextPage() async throws  -> AccessKeyPage?
+    
+}
+/**
+ * The pages of a list of access keys.
+ */
+open class AccessKeyPager: AccessKeyPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_uniffi_fn_clone_accesskeypager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_uniffi_fn_free_accesskeypager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+open func nextPage()async throws  -> AccessKeyPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_accesskeypager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeAccessKeyPage.lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAccessKeyPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = AccessKeyPager
+
+    public static func lift(_ handle: UInt64) throws -> AccessKeyPager {
+        return AccessKeyPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: AccessKeyPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AccessKeyPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: AccessKeyPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccessKeyPager_lift(_ handle: UInt64) throws -> AccessKeyPager {
+    return try FfiConverterTypeAccessKeyPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccessKeyPager_lower(_ value: AccessKeyPager) -> UInt64 {
+    return FfiConverterTypeAccessKeyPager.lower(value)
+}
+
+
+
+
+
+
+/**
  * Access keys (`ak_…`) of applications.
  */
 public protocol AccessKeysProtocol: AnyObject, Sendable {
+    
+    /**
+     * The pages of every access key of the account the caller may view,
+     * optionally of one application only (`GET /v3/access-keys`): Kotlin's
+     * and Swift's `listAccount`.
+     */
+    func accountPager(applicationId: String?, status: EffectiveKeyStatus?, options: ListOptions?) throws  -> AccessKeyPager
     
     /**
      * Deletes every listed key, or none: when any id cannot be deleted the
@@ -700,15 +843,9 @@ public protocol AccessKeysProtocol: AnyObject, Sendable {
     func get(applicationId: String, keyId: String) async throws  -> AccessKey
     
     /**
-     * Every access key of `application_id`, across pages.
+     * One page of `GET /v3/access-keys`.
      */
-    func list(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) async throws  -> [AccessKey]
-    
-    /**
-     * Every access key of the account the caller may view, optionally of
-     * one application only (`GET /v3/access-keys`), across pages.
-     */
-    func listAccount(applicationId: String?, status: EffectiveKeyStatus?, options: ListOptions?) async throws  -> [AccessKey]
+    func listAccountPage(applicationId: String?, status: EffectiveKeyStatus?, options: ListOptions?) async throws  -> AccessKeyPage
     
     /**
      * One page of the access keys of `application_id`.
@@ -716,9 +853,20 @@ public protocol AccessKeysProtocol: AnyObject, Sendable {
     func listPage(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) async throws  -> AccessKeyPage
     
     /**
+     * The pages of the access keys of `application_id`: Kotlin's and
+     * Swift's `list`.
+     */
+    func pager(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) throws  -> AccessKeyPager
+    
+    /**
      * Revokes an access key (terminal).
      */
     func revoke(applicationId: String, keyId: String) async throws  -> AccessKey
+    
+    /**
+     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     */
+    func setStatus(applicationId: String, keyId: String, status: KeyStatus) async throws  -> AccessKey
     
     /**
      * Changes an access key's name, description, status or expiration.
@@ -781,6 +929,23 @@ open class AccessKeys: AccessKeysProtocol, @unchecked Sendable {
 
     
 
+    
+    /**
+     * The pages of every access key of the account the caller may view,
+     * optionally of one application only (`GET /v3/access-keys`): Kotlin's
+     * and Swift's `listAccount`.
+     */
+open func accountPager(applicationId: String? = nil, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)throws  -> AccessKeyPager  {
+    return try  FfiConverterTypeAccessKeyPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_accesskeys_account_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(applicationId),
+        FfiConverterOptionTypeEffectiveKeyStatus.lower(status),
+        FfiConverterOptionTypeListOptions.lower(options),uniffiCallStatus
+    )
+})
+}
     
     /**
      * Deletes every listed key, or none: when any id cannot be deleted the
@@ -861,40 +1026,20 @@ open func get(applicationId: String, keyId: String)async throws  -> AccessKey  {
 }
     
     /**
-     * Every access key of `application_id`, across pages.
+     * One page of `GET /v3/access-keys`.
      */
-open func list(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)async throws  -> [AccessKey]  {
+open func listAccountPage(applicationId: String? = nil, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)async throws  -> AccessKeyPage  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_accesskeys_list(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(applicationId),FfiConverterOptionTypeEffectiveKeyStatus.lower(status),FfiConverterOptionTypeListOptions.lower(options)
-                )
-            },
-            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeAccessKey.lift,
-            errorHandler: FfiConverterTypeLatchkeyError_lift
-        )
-}
-    
-    /**
-     * Every access key of the account the caller may view, optionally of
-     * one application only (`GET /v3/access-keys`), across pages.
-     */
-open func listAccount(applicationId: String? = nil, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)async throws  -> [AccessKey]  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_accesskeys_list_account(
+                uniffi_latchkey_uniffi_fn_method_accesskeys_list_account_page(
                         self.uniffiCloneHandle(),FfiConverterOptionString.lower(applicationId),FfiConverterOptionTypeEffectiveKeyStatus.lower(status),FfiConverterOptionTypeListOptions.lower(options)
                 )
             },
             pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeAccessKey.lift,
+            liftFunc: FfiConverterTypeAccessKeyPage_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
 }
@@ -919,6 +1064,22 @@ open func listPage(applicationId: String, status: EffectiveKeyStatus? = nil, opt
 }
     
     /**
+     * The pages of the access keys of `application_id`: Kotlin's and
+     * Swift's `list`.
+     */
+open func pager(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)throws  -> AccessKeyPager  {
+    return try  FfiConverterTypeAccessKeyPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_accesskeys_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(applicationId),
+        FfiConverterOptionTypeEffectiveKeyStatus.lower(status),
+        FfiConverterOptionTypeListOptions.lower(options),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Revokes an access key (terminal).
      */
 open func revoke(applicationId: String, keyId: String)async throws  -> AccessKey  {
@@ -927,6 +1088,25 @@ open func revoke(applicationId: String, keyId: String)async throws  -> AccessKey
             rustFutureFunc: {
                 uniffi_latchkey_uniffi_fn_method_accesskeys_revoke(
                         self.uniffiCloneHandle(),FfiConverterString.lower(applicationId),FfiConverterString.lower(keyId)
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAccessKey_lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
+     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     */
+open func setStatus(applicationId: String, keyId: String, status: KeyStatus)async throws  -> AccessKey  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_accesskeys_set_status(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(applicationId),FfiConverterString.lower(keyId),FfiConverterTypeKeyStatus_lower(status)
                 )
             },
             pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
@@ -1007,6 +1187,142 @@ public func FfiConverterTypeAccessKeys_lower(_ value: AccessKeys) -> UInt64 {
 
 
 /**
+ * The pages of a list of accounts.
+ */
+public protocol AccountPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    func nextPage() async throws  -> AccountPage?
+    
+}
+/**
+ * The pages of a list of accounts.
+ */
+open class AccountPager: AccountPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_uniffi_fn_clone_accountpager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_uniffi_fn_free_accountpager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+open func nextPage()async throws  -> AccountPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_accountpager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeAccountPage.lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAccountPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = AccountPager
+
+    public static func lift(_ handle: UInt64) throws -> AccountPager {
+        return AccountPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: AccountPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AccountPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: AccountPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccountPager_lift(_ handle: UInt64) throws -> AccountPager {
+    return try FfiConverterTypeAccountPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccountPager_lower(_ value: AccountPager) -> UInt64 {
+    return FfiConverterTypeAccountPager.lower(value)
+}
+
+
+
+
+
+
+/**
  * The caller's account, and tenant accounts for the operator.
  */
 public protocol AccountsProtocol: AnyObject, Sendable {
@@ -1028,14 +1344,15 @@ public protocol AccountsProtocol: AnyObject, Sendable {
     func get(id: String) async throws  -> Account
     
     /**
-     * Every account (operator only), across pages.
-     */
-    func list(options: ListOptions?) async throws  -> [Account]
-    
-    /**
      * One page of accounts (operator only).
      */
     func listPage(options: ListOptions?) async throws  -> AccountPage
+    
+    /**
+     * The pages of every account (operator only): Kotlin's and Swift's
+     * `list`.
+     */
+    func pager(options: ListOptions?) throws  -> AccountPager
     
     /**
      * Renames the caller's account (`PUT /v3/accounts/me`).
@@ -1163,25 +1480,6 @@ open func get(id: String)async throws  -> Account  {
 }
     
     /**
-     * Every account (operator only), across pages.
-     */
-open func list(options: ListOptions? = nil)async throws  -> [Account]  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_accounts_list(
-                        self.uniffiCloneHandle(),FfiConverterOptionTypeListOptions.lower(options)
-                )
-            },
-            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeAccount.lift,
-            errorHandler: FfiConverterTypeLatchkeyError_lift
-        )
-}
-    
-    /**
      * One page of accounts (operator only).
      */
 open func listPage(options: ListOptions? = nil)async throws  -> AccountPage  {
@@ -1198,6 +1496,20 @@ open func listPage(options: ListOptions? = nil)async throws  -> AccountPage  {
             liftFunc: FfiConverterTypeAccountPage_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
+}
+    
+    /**
+     * The pages of every account (operator only): Kotlin's and Swift's
+     * `list`.
+     */
+open func pager(options: ListOptions? = nil)throws  -> AccountPager  {
+    return try  FfiConverterTypeAccountPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_accounts_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeListOptions.lower(options),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -1289,6 +1601,142 @@ public func FfiConverterTypeAccounts_lower(_ value: Accounts) -> UInt64 {
 
 
 /**
+ * The pages of a list of applications.
+ */
+public protocol ApplicationPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    func nextPage() async throws  -> ApplicationPage?
+    
+}
+/**
+ * The pages of a list of applications.
+ */
+open class ApplicationPager: ApplicationPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_uniffi_fn_clone_applicationpager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_uniffi_fn_free_applicationpager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+open func nextPage()async throws  -> ApplicationPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_applicationpager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeApplicationPage.lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeApplicationPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ApplicationPager
+
+    public static func lift(_ handle: UInt64) throws -> ApplicationPager {
+        return ApplicationPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ApplicationPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApplicationPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ApplicationPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApplicationPager_lift(_ handle: UInt64) throws -> ApplicationPager {
+    return try FfiConverterTypeApplicationPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeApplicationPager_lower(_ value: ApplicationPager) -> UInt64 {
+    return FfiConverterTypeApplicationPager.lower(value)
+}
+
+
+
+
+
+
+/**
  * Applications: the holders of credentials.
  */
 public protocol ApplicationsProtocol: AnyObject, Sendable {
@@ -1309,15 +1757,15 @@ public protocol ApplicationsProtocol: AnyObject, Sendable {
     func get(id: String) async throws  -> Application
     
     /**
-     * Every application the caller may view, across pages (revoked ones
-     * only with `status = Revoked`).
-     */
-    func list(status: ApplicationStatus?, options: ListOptions?) async throws  -> [Application]
-    
-    /**
      * One page of applications.
      */
     func listPage(status: ApplicationStatus?, options: ListOptions?) async throws  -> ApplicationPage
+    
+    /**
+     * The pages of every application the caller may view (revoked ones
+     * only with `status = Revoked`): Kotlin's and Swift's `list`.
+     */
+    func pager(status: ApplicationStatus?, options: ListOptions?) throws  -> ApplicationPager
     
     /**
      * Revokes an application (terminal): its credentials stop working.
@@ -1444,26 +1892,6 @@ open func get(id: String)async throws  -> Application  {
 }
     
     /**
-     * Every application the caller may view, across pages (revoked ones
-     * only with `status = Revoked`).
-     */
-open func list(status: ApplicationStatus? = nil, options: ListOptions? = nil)async throws  -> [Application]  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_applications_list(
-                        self.uniffiCloneHandle(),FfiConverterOptionTypeApplicationStatus.lower(status),FfiConverterOptionTypeListOptions.lower(options)
-                )
-            },
-            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeApplication.lift,
-            errorHandler: FfiConverterTypeLatchkeyError_lift
-        )
-}
-    
-    /**
      * One page of applications.
      */
 open func listPage(status: ApplicationStatus? = nil, options: ListOptions? = nil)async throws  -> ApplicationPage  {
@@ -1480,6 +1908,21 @@ open func listPage(status: ApplicationStatus? = nil, options: ListOptions? = nil
             liftFunc: FfiConverterTypeApplicationPage_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
+}
+    
+    /**
+     * The pages of every application the caller may view (revoked ones
+     * only with `status = Revoked`): Kotlin's and Swift's `list`.
+     */
+open func pager(status: ApplicationStatus? = nil, options: ListOptions? = nil)throws  -> ApplicationPager  {
+    return try  FfiConverterTypeApplicationPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_applications_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeApplicationStatus.lower(status),
+        FfiConverterOptionTypeListOptions.lower(options),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -2316,6 +2759,142 @@ public func FfiConverterTypeJwks_lower(_ value: Jwks) -> UInt64 {
 
 
 /**
+ * The pages of a list of JWT keys.
+ */
+public protocol JwtKeyPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    func nextPage() async throws  -> JwtKeyPage?
+    
+}
+/**
+ * The pages of a list of JWT keys.
+ */
+open class JwtKeyPager: JwtKeyPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_uniffi_fn_clone_jwtkeypager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_uniffi_fn_free_jwtkeypager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+open func nextPage()async throws  -> JwtKeyPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_jwtkeypager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeJwtKeyPage.lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJwtKeyPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = JwtKeyPager
+
+    public static func lift(_ handle: UInt64) throws -> JwtKeyPager {
+        return JwtKeyPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: JwtKeyPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JwtKeyPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: JwtKeyPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJwtKeyPager_lift(_ handle: UInt64) throws -> JwtKeyPager {
+    return try FfiConverterTypeJwtKeyPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJwtKeyPager_lower(_ value: JwtKeyPager) -> UInt64 {
+    return FfiConverterTypeJwtKeyPager.lower(value)
+}
+
+
+
+
+
+
+/**
  * JWT keys: registered public keys whose private halves sign access
  * tokens.
  */
@@ -2343,19 +2922,25 @@ public protocol JwtKeysProtocol: AnyObject, Sendable {
     func jwks(applicationId: String) async throws  -> Jwks
     
     /**
-     * Every JWT key of `application_id`, across pages.
-     */
-    func list(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) async throws  -> [JwtKey]
-    
-    /**
      * One page of the JWT keys of `application_id`.
      */
     func listPage(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) async throws  -> JwtKeyPage
     
     /**
+     * The pages of the JWT keys of `application_id`: Kotlin's and Swift's
+     * `list`.
+     */
+    func pager(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) throws  -> JwtKeyPager
+    
+    /**
      * Revokes a JWT key (terminal).
      */
     func revoke(applicationId: String, keyId: String) async throws  -> JwtKey
+    
+    /**
+     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     */
+    func setStatus(applicationId: String, keyId: String, status: KeyStatus) async throws  -> JwtKey
     
     /**
      * Changes a JWT key's name, description, status or expiration.
@@ -2498,25 +3083,6 @@ open func jwks(applicationId: String)async throws  -> Jwks  {
 }
     
     /**
-     * Every JWT key of `application_id`, across pages.
-     */
-open func list(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)async throws  -> [JwtKey]  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_jwtkeys_list(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(applicationId),FfiConverterOptionTypeEffectiveKeyStatus.lower(status),FfiConverterOptionTypeListOptions.lower(options)
-                )
-            },
-            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeJwtKey.lift,
-            errorHandler: FfiConverterTypeLatchkeyError_lift
-        )
-}
-    
-    /**
      * One page of the JWT keys of `application_id`.
      */
 open func listPage(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)async throws  -> JwtKeyPage  {
@@ -2536,6 +3102,22 @@ open func listPage(applicationId: String, status: EffectiveKeyStatus? = nil, opt
 }
     
     /**
+     * The pages of the JWT keys of `application_id`: Kotlin's and Swift's
+     * `list`.
+     */
+open func pager(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)throws  -> JwtKeyPager  {
+    return try  FfiConverterTypeJwtKeyPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_jwtkeys_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(applicationId),
+        FfiConverterOptionTypeEffectiveKeyStatus.lower(status),
+        FfiConverterOptionTypeListOptions.lower(options),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Revokes a JWT key (terminal).
      */
 open func revoke(applicationId: String, keyId: String)async throws  -> JwtKey  {
@@ -2544,6 +3126,25 @@ open func revoke(applicationId: String, keyId: String)async throws  -> JwtKey  {
             rustFutureFunc: {
                 uniffi_latchkey_uniffi_fn_method_jwtkeys_revoke(
                         self.uniffiCloneHandle(),FfiConverterString.lower(applicationId),FfiConverterString.lower(keyId)
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeJwtKey_lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
+     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     */
+open func setStatus(applicationId: String, keyId: String, status: KeyStatus)async throws  -> JwtKey  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_jwtkeys_set_status(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(applicationId),FfiConverterString.lower(keyId),FfiConverterTypeKeyStatus_lower(status)
                 )
             },
             pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
@@ -2657,6 +3258,11 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func health() async throws  -> String
     
     /**
+     * Whether `shutdown()` was called.
+     */
+    func isClosed()  -> Bool
+    
+    /**
      * JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
      */
     func jwtKeys()  -> JwtKeys
@@ -2675,6 +3281,15 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
      * Policy groups and their members (`/v3/policy-groups`).
      */
     func policyGroups()  -> PolicyGroups
+    
+    /**
+     * Drops this client's connections: later calls, through this object or
+     * the resource objects made from it, fail with `ClientClosed` (lists
+     * already being read finish). Twice is harmless. Not `close`: Kotlin's
+     * `close()` is every generated object's `AutoCloseable` one, which
+     * frees this object only (Swift's `close()` calls this).
+     */
+    func shutdown() 
     
     /**
      * Users (`/v3/users`).
@@ -2734,15 +3349,16 @@ open class LatchkeyClient: LatchkeyClientProtocol, @unchecked Sendable, CustomSt
     }
     /**
      * A client for `base_url` (`https://latchkey.example.com`; the API is
-     * under `/v3`). Without a credential only `health` and `wellKnown`
-     * succeed.
+     * under `/v3`), else `LATCHKEY_URL`, with `credential`, else an access
+     * key from `LATCHKEY_ACCESS_KEY`. Without any credential only `health`
+     * and `wellKnown` succeed.
      */
-public convenience init(baseUrl: String, credential: Credential? = nil, options: ClientOptions? = nil)throws  {
+public convenience init(baseUrl: String? = nil, credential: Credential? = nil, options: ClientOptions? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
         uniffiCallStatus in
     uniffi_latchkey_uniffi_fn_constructor_latchkeyclient_new(
-        FfiConverterString.lower(baseUrl),
+        FfiConverterOptionString.lower(baseUrl),
         FfiConverterOptionTypeCredential.lower(credential),
         FfiConverterOptionTypeClientOptions.lower(options),uniffiCallStatus
     )
@@ -2831,6 +3447,18 @@ open func health()async throws  -> String  {
 }
     
     /**
+     * Whether `shutdown()` was called.
+     */
+open func isClosed() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
      */
 open func jwtKeys() -> JwtKeys  {
@@ -2890,6 +3518,21 @@ open func policyGroups() -> PolicyGroups  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Drops this client's connections: later calls, through this object or
+     * the resource objects made from it, fail with `ClientClosed` (lists
+     * already being read finish). Twice is harmless. Not `close`: Kotlin's
+     * `close()` is every generated object's `AutoCloseable` one, which
+     * frees this object only (Swift's `close()` calls this).
+     */
+open func shutdown()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -3179,6 +3822,142 @@ public func FfiConverterTypeParsedAccessKey_lower(_ value: ParsedAccessKey) -> U
 
 
 /**
+ * The pages of a list of policy groups.
+ */
+public protocol PolicyGroupPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    func nextPage() async throws  -> PolicyGroupPage?
+    
+}
+/**
+ * The pages of a list of policy groups.
+ */
+open class PolicyGroupPager: PolicyGroupPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_uniffi_fn_clone_policygrouppager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_uniffi_fn_free_policygrouppager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+open func nextPage()async throws  -> PolicyGroupPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_policygrouppager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypePolicyGroupPage.lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePolicyGroupPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PolicyGroupPager
+
+    public static func lift(_ handle: UInt64) throws -> PolicyGroupPager {
+        return PolicyGroupPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PolicyGroupPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PolicyGroupPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PolicyGroupPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePolicyGroupPager_lift(_ handle: UInt64) throws -> PolicyGroupPager {
+    return try FfiConverterTypePolicyGroupPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePolicyGroupPager_lower(_ value: PolicyGroupPager) -> UInt64 {
+    return FfiConverterTypePolicyGroupPager.lower(value)
+}
+
+
+
+
+
+
+/**
  * Policy groups and their members.
  */
 public protocol PolicyGroupsProtocol: AnyObject, Sendable {
@@ -3192,6 +3971,12 @@ public protocol PolicyGroupsProtocol: AnyObject, Sendable {
      * Adds users to group `id`.
      */
     func addUsers(id: String, userIds: [String]) async throws 
+    
+    /**
+     * The pages of the applications in group `id`: Kotlin's and Swift's
+     * `listApplications`.
+     */
+    func applicationsPager(id: String, options: ListOptions?) throws  -> ApplicationPager
     
     /**
      * Creates a policy group (needs `groups:manage`).
@@ -3209,14 +3994,9 @@ public protocol PolicyGroupsProtocol: AnyObject, Sendable {
     func get(id: String) async throws  -> PolicyGroup
     
     /**
-     * Every policy group, across pages.
+     * One page of the applications in group `id`.
      */
-    func list(options: ListOptions?) async throws  -> [PolicyGroup]
-    
-    /**
-     * The applications in group `id`, across pages.
-     */
-    func listApplications(id: String, options: ListOptions?) async throws  -> [Application]
+    func listApplicationsPage(id: String, options: ListOptions?) async throws  -> ApplicationPage
     
     /**
      * One page of policy groups.
@@ -3224,9 +4004,14 @@ public protocol PolicyGroupsProtocol: AnyObject, Sendable {
     func listPage(options: ListOptions?) async throws  -> PolicyGroupPage
     
     /**
-     * The users in group `id`, across pages.
+     * One page of the users in group `id`.
      */
-    func listUsers(id: String, options: ListOptions?) async throws  -> [User]
+    func listUsersPage(id: String, options: ListOptions?) async throws  -> UserPage
+    
+    /**
+     * The pages of every policy group: Kotlin's and Swift's `list`.
+     */
+    func pager(options: ListOptions?) throws  -> PolicyGroupPager
     
     /**
      * Removes applications from group `id`.
@@ -3242,6 +4027,12 @@ public protocol PolicyGroupsProtocol: AnyObject, Sendable {
      * Changes a policy group's name, description or permissions.
      */
     func update(id: String, update: PolicyGroupUpdate) async throws  -> PolicyGroup
+    
+    /**
+     * The pages of the users in group `id`: Kotlin's and Swift's
+     * `listUsers`.
+     */
+    func usersPager(id: String, options: ListOptions?) throws  -> UserPager
     
 }
 /**
@@ -3339,6 +4130,21 @@ open func addUsers(id: String, userIds: [String])async throws   {
 }
     
     /**
+     * The pages of the applications in group `id`: Kotlin's and Swift's
+     * `listApplications`.
+     */
+open func applicationsPager(id: String, options: ListOptions? = nil)throws  -> ApplicationPager  {
+    return try  FfiConverterTypeApplicationPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_policygroups_applications_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterOptionTypeListOptions.lower(options),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Creates a policy group (needs `groups:manage`).
      */
 open func create(group: NewPolicyGroup)async throws  -> PolicyGroup  {
@@ -3396,39 +4202,20 @@ open func get(id: String)async throws  -> PolicyGroup  {
 }
     
     /**
-     * Every policy group, across pages.
+     * One page of the applications in group `id`.
      */
-open func list(options: ListOptions? = nil)async throws  -> [PolicyGroup]  {
+open func listApplicationsPage(id: String, options: ListOptions? = nil)async throws  -> ApplicationPage  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_policygroups_list(
-                        self.uniffiCloneHandle(),FfiConverterOptionTypeListOptions.lower(options)
-                )
-            },
-            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypePolicyGroup.lift,
-            errorHandler: FfiConverterTypeLatchkeyError_lift
-        )
-}
-    
-    /**
-     * The applications in group `id`, across pages.
-     */
-open func listApplications(id: String, options: ListOptions? = nil)async throws  -> [Application]  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_policygroups_list_applications(
+                uniffi_latchkey_uniffi_fn_method_policygroups_list_applications_page(
                         self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterOptionTypeListOptions.lower(options)
                 )
             },
             pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeApplication.lift,
+            liftFunc: FfiConverterTypeApplicationPage_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
 }
@@ -3453,22 +4240,35 @@ open func listPage(options: ListOptions? = nil)async throws  -> PolicyGroupPage 
 }
     
     /**
-     * The users in group `id`, across pages.
+     * One page of the users in group `id`.
      */
-open func listUsers(id: String, options: ListOptions? = nil)async throws  -> [User]  {
+open func listUsersPage(id: String, options: ListOptions? = nil)async throws  -> UserPage  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_policygroups_list_users(
+                uniffi_latchkey_uniffi_fn_method_policygroups_list_users_page(
                         self.uniffiCloneHandle(),FfiConverterString.lower(id),FfiConverterOptionTypeListOptions.lower(options)
                 )
             },
             pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeUser.lift,
+            liftFunc: FfiConverterTypeUserPage_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
+}
+    
+    /**
+     * The pages of every policy group: Kotlin's and Swift's `list`.
+     */
+open func pager(options: ListOptions? = nil)throws  -> PolicyGroupPager  {
+    return try  FfiConverterTypePolicyGroupPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_policygroups_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeListOptions.lower(options),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3526,6 +4326,21 @@ open func update(id: String, update: PolicyGroupUpdate)async throws  -> PolicyGr
             liftFunc: FfiConverterTypePolicyGroup_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
+}
+    
+    /**
+     * The pages of the users in group `id`: Kotlin's and Swift's
+     * `listUsers`.
+     */
+open func usersPager(id: String, options: ListOptions? = nil)throws  -> UserPager  {
+    return try  FfiConverterTypeUserPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_policygroups_users_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterOptionTypeListOptions.lower(options),uniffiCallStatus
+    )
+})
 }
     
 
@@ -3897,6 +4712,142 @@ public func FfiConverterTypeSigningKey_lower(_ value: SigningKey) -> UInt64 {
 
 
 /**
+ * The pages of a list of users.
+ */
+public protocol UserPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    func nextPage() async throws  -> UserPage?
+    
+}
+/**
+ * The pages of a list of users.
+ */
+open class UserPager: UserPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_uniffi_fn_clone_userpager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_uniffi_fn_free_userpager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+open func nextPage()async throws  -> UserPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_userpager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeUserPage.lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUserPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = UserPager
+
+    public static func lift(_ handle: UInt64) throws -> UserPager {
+        return UserPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: UserPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UserPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: UserPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserPager_lift(_ handle: UInt64) throws -> UserPager {
+    return try FfiConverterTypeUserPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUserPager_lower(_ value: UserPager) -> UInt64 {
+    return FfiConverterTypeUserPager.lower(value)
+}
+
+
+
+
+
+
+/**
  * Users of the account.
  */
 public protocol UsersProtocol: AnyObject, Sendable {
@@ -3917,14 +4868,15 @@ public protocol UsersProtocol: AnyObject, Sendable {
     func get(id: String) async throws  -> User
     
     /**
-     * Every user, across pages (deleted ones only with `status = Deleted`).
-     */
-    func list(status: UserStatus?, options: ListOptions?) async throws  -> [User]
-    
-    /**
      * One page of users.
      */
     func listPage(status: UserStatus?, options: ListOptions?) async throws  -> UserPage
+    
+    /**
+     * The pages of every user (deleted ones only with `status = Deleted`):
+     * Kotlin's and Swift's `list`.
+     */
+    func pager(status: UserStatus?, options: ListOptions?) throws  -> UserPager
     
     /**
      * Changes a user's email, name or groups.
@@ -4046,25 +4998,6 @@ open func get(id: String)async throws  -> User  {
 }
     
     /**
-     * Every user, across pages (deleted ones only with `status = Deleted`).
-     */
-open func list(status: UserStatus? = nil, options: ListOptions? = nil)async throws  -> [User]  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_users_list(
-                        self.uniffiCloneHandle(),FfiConverterOptionTypeUserStatus.lower(status),FfiConverterOptionTypeListOptions.lower(options)
-                )
-            },
-            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeUser.lift,
-            errorHandler: FfiConverterTypeLatchkeyError_lift
-        )
-}
-    
-    /**
      * One page of users.
      */
 open func listPage(status: UserStatus? = nil, options: ListOptions? = nil)async throws  -> UserPage  {
@@ -4081,6 +5014,21 @@ open func listPage(status: UserStatus? = nil, options: ListOptions? = nil)async 
             liftFunc: FfiConverterTypeUserPage_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
+}
+    
+    /**
+     * The pages of every user (deleted ones only with `status = Deleted`):
+     * Kotlin's and Swift's `list`.
+     */
+open func pager(status: UserStatus? = nil, options: ListOptions? = nil)throws  -> UserPager  {
+    return try  FfiConverterTypeUserPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_users_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeUserStatus.lower(status),
+        FfiConverterOptionTypeListOptions.lower(options),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -4442,7 +5390,8 @@ public struct AccessKey: Equatable, Hashable {
      */
     public var expiration: Date?
     /**
-     * Scopes (immutable); empty means the application's full rights.
+     * Scopes (immutable); empty means unscoped (the application's rights,
+     * as they change).
      */
     public var scopes: [String]
     /**
@@ -4492,7 +5441,8 @@ public struct AccessKey: Equatable, Hashable {
          * When it stops working, if ever.
          */expiration: Date?, 
         /**
-         * Scopes (immutable); empty means the application's full rights.
+         * Scopes (immutable); empty means unscoped (the application's rights,
+         * as they change).
          */scopes: [String], 
         /**
          * `ak_` and the first 8 characters of the key id.
@@ -5745,8 +6695,7 @@ public struct JwtKey: Equatable, Hashable {
      */
     public var expiration: Date?
     /**
-     * Scopes (immutable), as an access key's; empty means the application's
-     * full rights.
+     * Scopes (immutable), as an access key's; empty means unscoped.
      */
     public var scopes: [String]
     /**
@@ -5797,8 +6746,7 @@ public struct JwtKey: Equatable, Hashable {
          * When it stops working, if ever.
          */expiration: Date?, 
         /**
-         * Scopes (immutable), as an access key's; empty means the application's
-         * full rights.
+         * Scopes (immutable), as an access key's; empty means unscoped.
          */scopes: [String], 
         /**
          * The user it belongs to.
@@ -6021,14 +6969,9 @@ public struct KeyUpdate: Equatable, Hashable {
      */
     public var status: KeyStatus?
     /**
-     * New expiration (a future one reactivates an expired key).
+     * A new expiration, or its removal; none keeps it.
      */
-    public var expiration: Date?
-    /**
-     * Remove the expiration (the key never expires); exclusive with
-     * `expiration`.
-     */
-    public var clearExpiration: Bool
+    public var expiration: ExpirationChange?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6043,17 +6986,12 @@ public struct KeyUpdate: Equatable, Hashable {
          * New stored status (`Revoked` is terminal).
          */status: KeyStatus? = nil, 
         /**
-         * New expiration (a future one reactivates an expired key).
-         */expiration: Date? = nil, 
-        /**
-         * Remove the expiration (the key never expires); exclusive with
-         * `expiration`.
-         */clearExpiration: Bool = false) {
+         * A new expiration, or its removal; none keeps it.
+         */expiration: ExpirationChange? = nil) {
         self.name = name
         self.description = description
         self.status = status
         self.expiration = expiration
-        self.clearExpiration = clearExpiration
     }
 
     
@@ -6075,8 +7013,7 @@ public struct FfiConverterTypeKeyUpdate: FfiConverterRustBuffer {
                 name: FfiConverterOptionString.read(from: &buf), 
                 description: FfiConverterOptionString.read(from: &buf), 
                 status: FfiConverterOptionTypeKeyStatus.read(from: &buf), 
-                expiration: FfiConverterOptionTimestamp.read(from: &buf), 
-                clearExpiration: FfiConverterBool.read(from: &buf)
+                expiration: FfiConverterOptionTypeExpirationChange.read(from: &buf)
         )
     }
 
@@ -6084,8 +7021,7 @@ public struct FfiConverterTypeKeyUpdate: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterOptionString.write(value.description, into: &buf)
         FfiConverterOptionTypeKeyStatus.write(value.status, into: &buf)
-        FfiConverterOptionTimestamp.write(value.expiration, into: &buf)
-        FfiConverterBool.write(value.clearExpiration, into: &buf)
+        FfiConverterOptionTypeExpirationChange.write(value.expiration, into: &buf)
     }
 }
 
@@ -6398,6 +7334,8 @@ public struct NewAccessKey: Equatable, Hashable {
     public var description: String
     /**
      * Scopes (a subset of the creating user's permissions; immutable).
+     * Empty: unscoped when the calling credential holds every permission;
+     * otherwise the application's current rights become its scopes.
      */
     public var scopes: [String]
     /**
@@ -6420,6 +7358,8 @@ public struct NewAccessKey: Equatable, Hashable {
          */description: String = "", 
         /**
          * Scopes (a subset of the creating user's permissions; immutable).
+         * Empty: unscoped when the calling credential holds every permission;
+         * otherwise the application's current rights become its scopes.
          */scopes: [String] = [], 
         /**
          * When it stops working.
@@ -6599,7 +7539,8 @@ public struct NewJwtKey: Equatable, Hashable {
     /**
      * Scopes its tokens are limited to (immutable), under the same rules as
      * an access key's: held by the owner, and nothing the calling credential
-     * cannot do.
+     * cannot do (empty: likewise unscoped, or the application's current
+     * rights).
      */
     public var scopes: [String]
     /**
@@ -6628,7 +7569,8 @@ public struct NewJwtKey: Equatable, Hashable {
         /**
          * Scopes its tokens are limited to (immutable), under the same rules as
          * an access key's: held by the owner, and nothing the calling credential
-         * cannot do.
+         * cannot do (empty: likewise unscoped, or the application's current
+         * rights).
          */scopes: [String] = [], 
         /**
          * Another user (`usr_…`) to own it (needs `users:manage`).
@@ -8245,6 +9187,88 @@ public func FfiConverterTypeEffectiveKeyStatus_lower(_ value: EffectiveKeyStatus
 
 
 /**
+ * What happens to a key's expiration.
+ */
+
+public enum ExpirationChange: Equatable, Hashable {
+    
+    /**
+     * The key stops working at `at` (a future one reactivates an expired
+     * key).
+     */
+    case set(
+        /**
+         * When the key stops working.
+         */at: Date
+    )
+    /**
+     * The key never expires.
+     */
+    case remove
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ExpirationChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExpirationChange: FfiConverterRustBuffer {
+    typealias SwiftType = ExpirationChange
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExpirationChange {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .set(at: try FfiConverterTimestamp.read(from: &buf)
+        )
+        
+        case 2: return .remove
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ExpirationChange, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .set(at):
+            writeInt(&buf, Int32(1))
+            FfiConverterTimestamp.write(at, into: &buf)
+            
+        
+        case .remove:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpirationChange_lift(_ buf: RustBuffer) throws -> ExpirationChange {
+    return try FfiConverterTypeExpirationChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExpirationChange_lower(_ value: ExpirationChange) -> RustBuffer {
+    return FfiConverterTypeExpirationChange.lower(value)
+}
+
+
+
+/**
  * Why a token was refused, or could not be signed or checked.
  */
 public 
@@ -8263,9 +9287,14 @@ enum JwtError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     )
     /**
      * The `alg` is not allowed, not implemented (`none`, `HS256`), or does
-     * not fit the key.
+     * not fit the key; also an algorithm name in the options that this
+     * toolkit does not implement (refused, never dropped: every SDK's rule).
      */
-    case DisallowedAlgorithm
+    case DisallowedAlgorithm(
+        /**
+         * Which algorithm, and why.
+         */reason: String
+    )
     /**
      * No key of the key set has the token's `kid`.
      */
@@ -8360,7 +9389,9 @@ public struct FfiConverterTypeJwtError: FfiConverterRustBuffer {
         case 1: return .Malformed(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 2: return .DisallowedAlgorithm
+        case 2: return .DisallowedAlgorithm(
+            reason: try FfiConverterString.read(from: &buf)
+            )
         case 3: return .UnknownKid
         case 4: return .BadSignature
         case 5: return .Expired
@@ -8392,9 +9423,10 @@ public struct FfiConverterTypeJwtError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case .DisallowedAlgorithm:
+        case let .DisallowedAlgorithm(reason):
             writeInt(&buf, Int32(2))
-        
+            FfiConverterString.write(reason, into: &buf)
+            
         
         case .UnknownKid:
             writeInt(&buf, Int32(3))
@@ -9096,6 +10128,15 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * What failed.
          */reason: String
     )
+    /**
+     * The client was shut down (`shutdown()`; Swift's `close()`); make a
+     * new one.
+     */
+    case ClientClosed(
+        /**
+         * What happened.
+         */reason: String
+    )
 
     
 
@@ -9254,6 +10295,9 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             reason: try FfiConverterString.read(from: &buf)
             )
         case 19: return .Signer(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 20: return .ClientClosed(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -9423,6 +10467,11 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Signer(reason):
             writeInt(&buf, Int32(19))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .ClientClosed(reason):
+            writeInt(&buf, Int32(20))
             FfiConverterString.write(reason, into: &buf)
             
         }
@@ -9937,6 +10986,78 @@ fileprivate struct FfiConverterOptionTypeVerifyingKey: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeAccessKeyPage: FfiConverterRustBuffer {
+    typealias SwiftType = AccessKeyPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAccessKeyPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAccessKeyPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeAccountPage: FfiConverterRustBuffer {
+    typealias SwiftType = AccountPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAccountPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAccountPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeApplicationPage: FfiConverterRustBuffer {
+    typealias SwiftType = ApplicationPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeApplicationPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeApplicationPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeClientOptions: FfiConverterRustBuffer {
     typealias SwiftType = ClientOptions?
 
@@ -9953,6 +11074,30 @@ fileprivate struct FfiConverterOptionTypeClientOptions: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeClientOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeJwtKeyPage: FfiConverterRustBuffer {
+    typealias SwiftType = JwtKeyPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeJwtKeyPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeJwtKeyPage.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -10009,6 +11154,54 @@ fileprivate struct FfiConverterOptionTypeListOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePolicyGroupPage: FfiConverterRustBuffer {
+    typealias SwiftType = PolicyGroupPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePolicyGroupPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePolicyGroupPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeUserPage: FfiConverterRustBuffer {
+    typealias SwiftType = UserPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeUserPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeUserPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeApplicationStatus: FfiConverterRustBuffer {
     typealias SwiftType = ApplicationStatus?
 
@@ -10049,6 +11242,30 @@ fileprivate struct FfiConverterOptionTypeEffectiveKeyStatus: FfiConverterRustBuf
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeEffectiveKeyStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeExpirationChange: FfiConverterRustBuffer {
+    typealias SwiftType = ExpirationChange?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeExpirationChange.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeExpirationChange.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -10695,6 +11912,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() != 42078) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() != 21351) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys() != 42547) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10705,6 +11925,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups() != 38325) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown() != 20086) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users() != 33429) {
@@ -10785,6 +12008,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_createdaccount_key() != 22946) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() != 34207) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() != 50872) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() != 40929) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10797,19 +12026,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_get() != 25238) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list() != 48717) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account() != 22836) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() != 6580) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() != 60598) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() != 50597) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() != 8849) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() != 26906) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_update() != 44326) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() != 14911) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_create() != 32505) {
@@ -10821,16 +12056,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accounts_get() != 21828) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_list() != 26468) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_list_page() != 8150) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_list_page() != 8150) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_pager() != 22876) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() != 16891) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_update() != 45327) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() != 14119) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applications_create() != 50596) {
@@ -10842,16 +12080,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_applications_get() != 16412) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_list() != 15165) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_list_page() != 4279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_list_page() != 4279) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_pager() != 23228) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applications_revoke() != 9162) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applications_update() != 34908) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() != 50522) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() != 13686) {
@@ -10866,22 +12107,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks() != 58139) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_list() != 58276) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() != 39671) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() != 39671) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() != 16945) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() != 17407) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() != 1416) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() != 12501) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() != 56709) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_add_applications() != 30397) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_add_users() != 5113) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() != 36815) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_create() != 58189) {
@@ -10893,16 +12143,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_get() != 20533) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list() != 31388) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications() != 51078) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() != 36348) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_page() != 12127) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_users() != 799) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page() != 39667) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_pager() != 42) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_remove_applications() != 19445) {
@@ -10914,6 +12164,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_update() != 17915) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() != 59647) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_userpager_next_page() != 4468) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_users_create() != 27444) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10923,10 +12179,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_users_get() != 8938) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_list() != 45873) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_list_page() != 9154) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_list_page() != 9154) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_pager() != 3753) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_users_update() != 50155) {
@@ -10938,7 +12194,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_constructor_credential_jwt_signer() != 7841) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_constructor_latchkeyclient_new() != 17796) {
+    if (uniffi_latchkey_uniffi_checksum_constructor_latchkeyclient_new() != 59040) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_constructor_jwks_from_json() != 39979) {

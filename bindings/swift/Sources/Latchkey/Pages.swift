@@ -1,59 +1,50 @@
-// Lazy page-following for every list that has a `listPage` call, as Kotlin's
-// `listFlow`: `for try await item in client.applications().listSequence()`.
-// A pull-based AsyncSequence, not an AsyncThrowingStream fed by a task: a
-// stream's producer would run ahead and fetch pages nobody reads, while here
-// the next page is fetched only when the loop asks for the item after the
-// last one of the current page, so leaving the loop stops the requests.
+// Every list is lazy, as Kotlin's `list` Flow:
+// `for try await app in client.applications().list()`; `cargo xtask codegen`
+// writes one per exported pager in Lists.swift. A pull-based
+// AsyncSequence over the Rust client's pager (the generated `pager(...)`,
+// one request per `nextPage()`, following the cursor), not an
+// AsyncThrowingStream fed by a task: a stream's producer would run ahead and
+// fetch pages nobody reads, while here the next page is fetched only when the
+// loop asks for the item after the last one of the current page, so leaving
+// the loop stops the requests.
 
 import Foundation
-
-/// One page as `Pages` needs it: its items and the cursor of the next page, if any.
-struct PageStep<Item> {
-    let items: [Item]
-    let next: String?
-
-    init(_ items: [Item], hasMore: Bool, after: String?) {
-        self.items = items
-        self.next = hasMore ? after : nil
-    }
-}
 
 /// The items of page after page of one list, fetched as iterated.
 public struct Pages<Item>: AsyncSequence {
     public typealias Element = Item
 
-    let options: ListOptions
-    let fetch: @Sendable (ListOptions) async throws -> PageStep<Item>
+    let open: @Sendable () throws -> @Sendable () async throws -> [Item]?
 
-    /// Pages from `options` (its `after` included), moving only the cursor.
-    init(_ options: ListOptions?, fetch: @escaping @Sendable (ListOptions) async throws -> PageStep<Item>) {
-        self.options = options ?? ListOptions()
-        self.fetch = fetch
+    /// Pages of the pager `open` makes when iteration starts (so a closed
+    /// client or a bad argument fails there); the pager's `nextPage` gives
+    /// each page's items, or nil after the last page.
+    init(_ open: @escaping @Sendable () throws -> @Sendable () async throws -> [Item]?) {
+        self.open = open
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(options: options, fetch: fetch, cursor: options.after)
+        Iterator(open: open)
     }
 
     /// Reads a page when the current one is used up.
     public struct Iterator: AsyncIteratorProtocol {
-        let options: ListOptions
-        let fetch: @Sendable (ListOptions) async throws -> PageStep<Item>
-        var cursor: String?
+        let open: @Sendable () throws -> @Sendable () async throws -> [Item]?
+        var nextPage: (@Sendable () async throws -> [Item]?)?
         var buffer: [Item] = []
         var index = 0
-        var started = false
+        var done = false
 
         public mutating func next() async throws -> Item? {
             while index >= buffer.count {
-                if started && cursor == nil { return nil }
-                var request = options
-                request.after = cursor
-                let page = try await fetch(request)
-                started = true
-                buffer = page.items
+                if done { return nil }
+                if nextPage == nil { nextPage = try open() }
+                guard let items = try await nextPage!() else {
+                    done = true
+                    return nil
+                }
+                buffer = items
                 index = 0
-                cursor = page.next
             }
             defer { index += 1 }
             return buffer[index]
@@ -61,66 +52,11 @@ public struct Pages<Item>: AsyncSequence {
     }
 }
 
-extension ApplicationsProtocol {
-    /// Every application with `status` (all when nil), fetched page by page as iterated.
-    public func listSequence(status: ApplicationStatus? = nil, options: ListOptions? = nil) -> Pages<Application> {
-        Pages(options) { [self] in
-            let page = try await self.listPage(status: status, options: $0)
-            return PageStep(page.data, hasMore: page.hasMore, after: page.after)
-        }
-    }
-}
-
-extension AccessKeysProtocol {
-    /// Every access key of application `applicationId`, fetched page by page as iterated.
-    public func listSequence(
-        applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil
-    ) -> Pages<AccessKey> {
-        Pages(options) { [self] in
-            let page = try await self.listPage(applicationId: applicationId, status: status, options: $0)
-            return PageStep(page.data, hasMore: page.hasMore, after: page.after)
-        }
-    }
-}
-
-extension JwtKeysProtocol {
-    /// Every JWT key of application `applicationId`, fetched page by page as iterated.
-    public func listSequence(
-        applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil
-    ) -> Pages<JwtKey> {
-        Pages(options) { [self] in
-            let page = try await self.listPage(applicationId: applicationId, status: status, options: $0)
-            return PageStep(page.data, hasMore: page.hasMore, after: page.after)
-        }
-    }
-}
-
-extension UsersProtocol {
-    /// Every user with `status` (all when nil), fetched page by page as iterated.
-    public func listSequence(status: UserStatus? = nil, options: ListOptions? = nil) -> Pages<User> {
-        Pages(options) { [self] in
-            let page = try await self.listPage(status: status, options: $0)
-            return PageStep(page.data, hasMore: page.hasMore, after: page.after)
-        }
-    }
-}
-
-extension PolicyGroupsProtocol {
-    /// Every policy group, fetched page by page as iterated.
-    public func listSequence(options: ListOptions? = nil) -> Pages<PolicyGroup> {
-        Pages(options) { [self] in
-            let page = try await self.listPage(options: $0)
-            return PageStep(page.data, hasMore: page.hasMore, after: page.after)
-        }
-    }
-}
-
-extension AccountsProtocol {
-    /// Every tenant account (operators only), fetched page by page as iterated.
-    public func listSequence(options: ListOptions? = nil) -> Pages<Account> {
-        Pages(options) { [self] in
-            let page = try await self.listPage(options: $0)
-            return PageStep(page.data, hasMore: page.hasMore, after: page.after)
-        }
+extension Pages {
+    /// Every item, read page by page into an array.
+    public func collect() async throws -> [Item] {
+        var items: [Item] = []
+        for try await item in self { items.append(item) }
+        return items
     }
 }

@@ -343,6 +343,11 @@ RustBuffer uniffi_latchkey_uniffi_fn_method_latchkeyclient_base_url(uint64_t ptr
 uint64_t uniffi_latchkey_uniffi_fn_method_latchkeyclient_health(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_LATCHKEYCLIENT_IS_CLOSED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_LATCHKEYCLIENT_IS_CLOSED
+int8_t uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_LATCHKEYCLIENT_JWT_KEYS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_LATCHKEYCLIENT_JWT_KEYS
 uint64_t uniffi_latchkey_uniffi_fn_method_latchkeyclient_jwt_keys(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -361,6 +366,11 @@ uint64_t uniffi_latchkey_uniffi_fn_method_latchkeyclient_openapi(uint64_t ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_LATCHKEYCLIENT_POLICY_GROUPS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_LATCHKEYCLIENT_POLICY_GROUPS
 uint64_t uniffi_latchkey_uniffi_fn_method_latchkeyclient_policy_groups(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_LATCHKEYCLIENT_SHUTDOWN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_LATCHKEYCLIENT_SHUTDOWN
+void uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_LATCHKEYCLIENT_USERS
@@ -628,6 +638,21 @@ RustBuffer uniffi_latchkey_uniffi_fn_method_createdaccount_key(uint64_t ptr, Rus
 RustBuffer uniffi_latchkey_uniffi_fn_method_createdaccount_uniffi_trait_display(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_ACCESSKEYPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_ACCESSKEYPAGER
+uint64_t uniffi_latchkey_uniffi_fn_clone_accesskeypager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_ACCESSKEYPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_ACCESSKEYPAGER
+void uniffi_latchkey_uniffi_fn_free_accesskeypager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYPAGER_NEXT_PAGE
+uint64_t uniffi_latchkey_uniffi_fn_method_accesskeypager_next_page(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_ACCESSKEYS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_ACCESSKEYS
 uint64_t uniffi_latchkey_uniffi_fn_clone_accesskeys(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -636,6 +661,11 @@ uint64_t uniffi_latchkey_uniffi_fn_clone_accesskeys(uint64_t handle, RustCallSta
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_ACCESSKEYS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_ACCESSKEYS
 void uniffi_latchkey_uniffi_fn_free_accesskeys(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_ACCOUNT_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_ACCOUNT_PAGER
+uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_account_pager(uint64_t ptr, RustBuffer application_id, RustBuffer status, RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_BULK_DELETE
@@ -658,14 +688,9 @@ uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_delete(uint64_t ptr, RustBu
 uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_get(uint64_t ptr, RustBuffer application_id, RustBuffer key_id
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_LIST
-uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_list(uint64_t ptr, RustBuffer application_id, RustBuffer status, RustBuffer options
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_LIST_ACCOUNT
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_LIST_ACCOUNT
-uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_list_account(uint64_t ptr, RustBuffer application_id, RustBuffer status, RustBuffer options
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_LIST_ACCOUNT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_LIST_ACCOUNT_PAGE
+uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_list_account_page(uint64_t ptr, RustBuffer application_id, RustBuffer status, RustBuffer options
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_LIST_PAGE
@@ -673,14 +698,39 @@ uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_list_account(uint64_t ptr, 
 uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_list_page(uint64_t ptr, RustBuffer application_id, RustBuffer status, RustBuffer options
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_PAGER
+uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_pager(uint64_t ptr, RustBuffer application_id, RustBuffer status, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_REVOKE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_REVOKE
 uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_revoke(uint64_t ptr, RustBuffer application_id, RustBuffer key_id
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_SET_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_SET_STATUS
+uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_set_status(uint64_t ptr, RustBuffer application_id, RustBuffer key_id, RustBuffer status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCESSKEYS_UPDATE
 uint64_t uniffi_latchkey_uniffi_fn_method_accesskeys_update(uint64_t ptr, RustBuffer application_id, RustBuffer key_id, RustBuffer update
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_ACCOUNTPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_ACCOUNTPAGER
+uint64_t uniffi_latchkey_uniffi_fn_clone_accountpager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_ACCOUNTPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_ACCOUNTPAGER
+void uniffi_latchkey_uniffi_fn_free_accountpager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTPAGER_NEXT_PAGE
+uint64_t uniffi_latchkey_uniffi_fn_method_accountpager_next_page(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_ACCOUNTS
@@ -708,14 +758,14 @@ uint64_t uniffi_latchkey_uniffi_fn_method_accounts_current(uint64_t ptr
 uint64_t uniffi_latchkey_uniffi_fn_method_accounts_get(uint64_t ptr, RustBuffer id
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_LIST
-uint64_t uniffi_latchkey_uniffi_fn_method_accounts_list(uint64_t ptr, RustBuffer options
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_LIST_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_LIST_PAGE
 uint64_t uniffi_latchkey_uniffi_fn_method_accounts_list_page(uint64_t ptr, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_PAGER
+uint64_t uniffi_latchkey_uniffi_fn_method_accounts_pager(uint64_t ptr, RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_RENAME_CURRENT
@@ -726,6 +776,21 @@ uint64_t uniffi_latchkey_uniffi_fn_method_accounts_rename_current(uint64_t ptr, 
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_UPDATE
 uint64_t uniffi_latchkey_uniffi_fn_method_accounts_update(uint64_t ptr, RustBuffer id, RustBuffer update
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_APPLICATIONPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_APPLICATIONPAGER
+uint64_t uniffi_latchkey_uniffi_fn_clone_applicationpager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_APPLICATIONPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_APPLICATIONPAGER
+void uniffi_latchkey_uniffi_fn_free_applicationpager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_APPLICATIONPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_APPLICATIONPAGER_NEXT_PAGE
+uint64_t uniffi_latchkey_uniffi_fn_method_applicationpager_next_page(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_APPLICATIONS
@@ -753,14 +818,14 @@ uint64_t uniffi_latchkey_uniffi_fn_method_applications_delete(uint64_t ptr, Rust
 uint64_t uniffi_latchkey_uniffi_fn_method_applications_get(uint64_t ptr, RustBuffer id
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_APPLICATIONS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_APPLICATIONS_LIST
-uint64_t uniffi_latchkey_uniffi_fn_method_applications_list(uint64_t ptr, RustBuffer status, RustBuffer options
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_APPLICATIONS_LIST_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_APPLICATIONS_LIST_PAGE
 uint64_t uniffi_latchkey_uniffi_fn_method_applications_list_page(uint64_t ptr, RustBuffer status, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_APPLICATIONS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_APPLICATIONS_PAGER
+uint64_t uniffi_latchkey_uniffi_fn_method_applications_pager(uint64_t ptr, RustBuffer status, RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_APPLICATIONS_REVOKE
@@ -771,6 +836,21 @@ uint64_t uniffi_latchkey_uniffi_fn_method_applications_revoke(uint64_t ptr, Rust
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_APPLICATIONS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_APPLICATIONS_UPDATE
 uint64_t uniffi_latchkey_uniffi_fn_method_applications_update(uint64_t ptr, RustBuffer id, RustBuffer update
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_JWTKEYPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_JWTKEYPAGER
+uint64_t uniffi_latchkey_uniffi_fn_clone_jwtkeypager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_JWTKEYPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_JWTKEYPAGER
+void uniffi_latchkey_uniffi_fn_free_jwtkeypager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYPAGER_NEXT_PAGE
+uint64_t uniffi_latchkey_uniffi_fn_method_jwtkeypager_next_page(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_JWTKEYS
@@ -803,14 +883,14 @@ uint64_t uniffi_latchkey_uniffi_fn_method_jwtkeys_get(uint64_t ptr, RustBuffer a
 uint64_t uniffi_latchkey_uniffi_fn_method_jwtkeys_jwks(uint64_t ptr, RustBuffer application_id
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYS_LIST
-uint64_t uniffi_latchkey_uniffi_fn_method_jwtkeys_list(uint64_t ptr, RustBuffer application_id, RustBuffer status, RustBuffer options
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYS_LIST_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYS_LIST_PAGE
 uint64_t uniffi_latchkey_uniffi_fn_method_jwtkeys_list_page(uint64_t ptr, RustBuffer application_id, RustBuffer status, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYS_PAGER
+uint64_t uniffi_latchkey_uniffi_fn_method_jwtkeys_pager(uint64_t ptr, RustBuffer application_id, RustBuffer status, RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYS_REVOKE
@@ -818,9 +898,29 @@ uint64_t uniffi_latchkey_uniffi_fn_method_jwtkeys_list_page(uint64_t ptr, RustBu
 uint64_t uniffi_latchkey_uniffi_fn_method_jwtkeys_revoke(uint64_t ptr, RustBuffer application_id, RustBuffer key_id
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYS_SET_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYS_SET_STATUS
+uint64_t uniffi_latchkey_uniffi_fn_method_jwtkeys_set_status(uint64_t ptr, RustBuffer application_id, RustBuffer key_id, RustBuffer status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_JWTKEYS_UPDATE
 uint64_t uniffi_latchkey_uniffi_fn_method_jwtkeys_update(uint64_t ptr, RustBuffer application_id, RustBuffer key_id, RustBuffer update
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_POLICYGROUPPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_POLICYGROUPPAGER
+uint64_t uniffi_latchkey_uniffi_fn_clone_policygrouppager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_POLICYGROUPPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_POLICYGROUPPAGER
+void uniffi_latchkey_uniffi_fn_free_policygrouppager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPPAGER_NEXT_PAGE
+uint64_t uniffi_latchkey_uniffi_fn_method_policygrouppager_next_page(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_POLICYGROUPS
@@ -843,6 +943,11 @@ uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_add_applications(uint64_t
 uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_add_users(uint64_t ptr, RustBuffer id, RustBuffer user_ids
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_APPLICATIONS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_APPLICATIONS_PAGER
+uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_applications_pager(uint64_t ptr, RustBuffer id, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_CREATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_CREATE
 uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_create(uint64_t ptr, RustBuffer group
@@ -858,14 +963,9 @@ uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_delete(uint64_t ptr, Rust
 uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_get(uint64_t ptr, RustBuffer id
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_LIST
-uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_list(uint64_t ptr, RustBuffer options
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_LIST_APPLICATIONS
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_LIST_APPLICATIONS
-uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_list_applications(uint64_t ptr, RustBuffer id, RustBuffer options
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_LIST_APPLICATIONS_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_LIST_APPLICATIONS_PAGE
+uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_list_applications_page(uint64_t ptr, RustBuffer id, RustBuffer options
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_LIST_PAGE
@@ -873,9 +973,14 @@ uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_list_applications(uint64_
 uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_list_page(uint64_t ptr, RustBuffer options
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_LIST_USERS
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_LIST_USERS
-uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_list_users(uint64_t ptr, RustBuffer id, RustBuffer options
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_LIST_USERS_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_LIST_USERS_PAGE
+uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_list_users_page(uint64_t ptr, RustBuffer id, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_PAGER
+uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_pager(uint64_t ptr, RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_REMOVE_APPLICATIONS
@@ -891,6 +996,26 @@ uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_remove_users(uint64_t ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_UPDATE
 uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_update(uint64_t ptr, RustBuffer id, RustBuffer update
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_USERS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_POLICYGROUPS_USERS_PAGER
+uint64_t uniffi_latchkey_uniffi_fn_method_policygroups_users_pager(uint64_t ptr, RustBuffer id, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_USERPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_USERPAGER
+uint64_t uniffi_latchkey_uniffi_fn_clone_userpager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_USERPAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_FREE_USERPAGER
+void uniffi_latchkey_uniffi_fn_free_userpager(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_USERPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_USERPAGER_NEXT_PAGE
+uint64_t uniffi_latchkey_uniffi_fn_method_userpager_next_page(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_USERS
@@ -918,14 +1043,14 @@ uint64_t uniffi_latchkey_uniffi_fn_method_users_delete(uint64_t ptr, RustBuffer 
 uint64_t uniffi_latchkey_uniffi_fn_method_users_get(uint64_t ptr, RustBuffer id
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_USERS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_USERS_LIST
-uint64_t uniffi_latchkey_uniffi_fn_method_users_list(uint64_t ptr, RustBuffer status, RustBuffer options
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_USERS_LIST_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_USERS_LIST_PAGE
 uint64_t uniffi_latchkey_uniffi_fn_method_users_list_page(uint64_t ptr, RustBuffer status, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_USERS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_USERS_PAGER
+uint64_t uniffi_latchkey_uniffi_fn_method_users_pager(uint64_t ptr, RustBuffer status, RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_USERS_UPDATE
@@ -1361,6 +1486,12 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_LATCHKEYCLIENT_IS_CLOSED
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_LATCHKEYCLIENT_IS_CLOSED
+uint16_t uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_LATCHKEYCLIENT_JWT_KEYS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_LATCHKEYCLIENT_JWT_KEYS
 uint16_t uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys(void
@@ -1382,6 +1513,12 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_LATCHKEYCLIENT_POLICY_GROUPS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_LATCHKEYCLIENT_POLICY_GROUPS
 uint16_t uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SHUTDOWN
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_LATCHKEYCLIENT_SHUTDOWN
+uint16_t uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown(void
     
 );
 #endif
@@ -1541,6 +1678,18 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_createdaccount_key(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYPAGER_NEXT_PAGE
+uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_ACCOUNT_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_ACCOUNT_PAGER
+uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_BULK_DELETE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_BULK_DELETE
 uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete(void
@@ -1565,15 +1714,9 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeys_get(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_LIST
-uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeys_list(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_LIST_ACCOUNT
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_LIST_ACCOUNT
-uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_LIST_ACCOUNT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_LIST_ACCOUNT_PAGE
+uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page(void
     
 );
 #endif
@@ -1583,15 +1726,33 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_PAGER
+uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeys_pager(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_REVOKE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_REVOKE
 uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_SET_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_SET_STATUS
+uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCESSKEYS_UPDATE
 uint16_t uniffi_latchkey_uniffi_checksum_method_accesskeys_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTPAGER_NEXT_PAGE
+uint16_t uniffi_latchkey_uniffi_checksum_method_accountpager_next_page(void
     
 );
 #endif
@@ -1613,15 +1774,15 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_get(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_LIST
-uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_list(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_LIST_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_LIST_PAGE
 uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_list_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_PAGER
+uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_pager(void
     
 );
 #endif
@@ -1634,6 +1795,12 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_rename_current(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_UPDATE
 uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_APPLICATIONPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_APPLICATIONPAGER_NEXT_PAGE
+uint16_t uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page(void
     
 );
 #endif
@@ -1655,15 +1822,15 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_applications_get(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_APPLICATIONS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_APPLICATIONS_LIST
-uint16_t uniffi_latchkey_uniffi_checksum_method_applications_list(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_APPLICATIONS_LIST_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_APPLICATIONS_LIST_PAGE
 uint16_t uniffi_latchkey_uniffi_checksum_method_applications_list_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_APPLICATIONS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_APPLICATIONS_PAGER
+uint16_t uniffi_latchkey_uniffi_checksum_method_applications_pager(void
     
 );
 #endif
@@ -1676,6 +1843,12 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_applications_revoke(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_APPLICATIONS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_APPLICATIONS_UPDATE
 uint16_t uniffi_latchkey_uniffi_checksum_method_applications_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYPAGER_NEXT_PAGE
+uint16_t uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page(void
     
 );
 #endif
@@ -1703,15 +1876,15 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYS_LIST
-uint16_t uniffi_latchkey_uniffi_checksum_method_jwtkeys_list(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYS_LIST_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYS_LIST_PAGE
 uint16_t uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYS_PAGER
+uint16_t uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager(void
     
 );
 #endif
@@ -1721,9 +1894,21 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYS_SET_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYS_SET_STATUS
+uint16_t uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_JWTKEYS_UPDATE
 uint16_t uniffi_latchkey_uniffi_checksum_method_jwtkeys_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPPAGER_NEXT_PAGE
+uint16_t uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page(void
     
 );
 #endif
@@ -1736,6 +1921,12 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_add_applications(vo
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_ADD_USERS
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_ADD_USERS
 uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_add_users(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_APPLICATIONS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_APPLICATIONS_PAGER
+uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager(void
     
 );
 #endif
@@ -1757,15 +1948,9 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_get(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_LIST
-uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_list(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_LIST_APPLICATIONS
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_LIST_APPLICATIONS
-uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_LIST_APPLICATIONS_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_LIST_APPLICATIONS_PAGE
+uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page(void
     
 );
 #endif
@@ -1775,9 +1960,15 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_list_page(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_LIST_USERS
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_LIST_USERS
-uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_list_users(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_LIST_USERS_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_LIST_USERS_PAGE
+uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_PAGER
+uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_pager(void
     
 );
 #endif
@@ -1799,6 +1990,18 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_update(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_USERS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_POLICYGROUPS_USERS_PAGER
+uint16_t uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_USERPAGER_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_USERPAGER_NEXT_PAGE
+uint16_t uniffi_latchkey_uniffi_checksum_method_userpager_next_page(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_USERS_CREATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_USERS_CREATE
 uint16_t uniffi_latchkey_uniffi_checksum_method_users_create(void
@@ -1817,15 +2020,15 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_users_get(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_USERS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_USERS_LIST
-uint16_t uniffi_latchkey_uniffi_checksum_method_users_list(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_USERS_LIST_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_USERS_LIST_PAGE
 uint16_t uniffi_latchkey_uniffi_checksum_method_users_list_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_USERS_PAGER
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_USERS_PAGER
+uint16_t uniffi_latchkey_uniffi_checksum_method_users_pager(void
     
 );
 #endif

@@ -11,7 +11,7 @@ final class ClientTests: XCTestCase {
         let admin = try server.admin()
         let me = try await admin.me()
         XCTAssertEqual(me.credential.kind, .accessKey)
-        let administrators = try await admin.policyGroups().list().first { $0.builtIn }!.id
+        let administrators = try await admin.policyGroups().list().collect().first { $0.builtIn }!.id
         let app = try await admin.applications().create(
             application: NewApplication(name: Support.unique("app"), groupIds: [administrators]))
         let created = try await admin.accessKeys().create(
@@ -43,23 +43,25 @@ final class ClientTests: XCTestCase {
         for _ in 1...5 {
             created.append(try await admin.applications().create(application: NewApplication(name: Support.unique("paged"))).id)
         }
-        let everyId = try await admin.applications().list().map { $0.id }
+        let everyId = try await admin.applications().list().collect().map { $0.id }
         XCTAssertTrue(Set(created).isSubset(of: Set(everyId)))
         let small = ListOptions(limit: 2)
         // More items than a page: the sequence walks every page, in order.
         var walked: [String] = []
-        for try await app in admin.applications().listSequence(options: small) {
+        for try await app in admin.applications().list(options: small) {
             walked.append(app.id)
         }
         XCTAssertEqual(walked, everyId)
 
-        // listSequence's own pager around the real listPage, counting the pages it asks for.
+        // list's own sequence around the real pager, counting the pages it asks for.
         let fetched = Counter()
         let applications = admin.applications()
-        let counted = Pages<Application>(small) { options in
-            await fetched.bump()
-            let page = try await applications.listPage(status: nil, options: options)
-            return PageStep(page.data, hasMore: page.hasMore, after: page.after)
+        let counted = Pages<Application> {
+            let pager = try applications.pager(status: nil, options: small)
+            return {
+                await fetched.bump()
+                return try await pager.nextPage()?.data
+            }
         }
         var firstThree: [String] = []
         for try await app in counted {
@@ -86,7 +88,7 @@ final class ClientTests: XCTestCase {
     func testAScopedJwtKeyNarrowsItsTokensAndAWiderGrantIsForbidden() async throws {
         let server = try TestServer()
         let admin = try server.admin()
-        let administrators = try await admin.policyGroups().list().first { $0.builtIn }!.id
+        let administrators = try await admin.policyGroups().list().collect().first { $0.builtIn }!.id
         let app = try await admin.applications().create(
             application: NewApplication(name: Support.unique("app"), groupIds: [administrators]))
         let pair = try Jwt.generateKeyPair("EdDSA")
@@ -117,6 +119,28 @@ final class ClientTests: XCTestCase {
             XCTAssertEqual(errorType, "forbidden")
             XCTAssertEqual(fields.map { $0.name }, ["scopes"])
             XCTAssertEqual(fields.map { $0.reason }, ["the acting credential lacks `keys:delete:any`"])
+        }
+    }
+
+    func testEveryApiErrorHasOneCommonViewAndCloseEndsCalls() async throws {
+        let server = try TestServer()
+        let admin = try server.admin()
+        do {
+            _ = try await admin.applications().get(id: "app_0000000000000000000000")
+            XCTFail("a missing application was found")
+        } catch let error as LatchkeyError {
+            let api = try XCTUnwrap(error.api)
+            XCTAssertEqual(api.status, 404)
+            XCTAssertEqual(api.type, "not_found")
+            XCTAssertNotNil(api.requestId)
+        }
+        let applications = admin.applications()
+        admin.close()
+        XCTAssertTrue(admin.isClosed())
+        do {
+            _ = try await applications.listPage(status: nil, options: nil)
+            XCTFail("a closed client answered")
+        } catch LatchkeyError.ClientClosed {
         }
     }
 }

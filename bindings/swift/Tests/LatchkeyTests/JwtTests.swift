@@ -37,7 +37,14 @@ final class JwtTests: XCTestCase {
         }
         XCTAssertNoThrow(try Jwt.verify(try Jwt.sign(claims(exp: at - 59), key: key), key: key.verifyingKey(), options: options(["ES256"])))
         XCTAssertThrowsError(try Jwt.verify(try Jwt.sign(claims(), key: key), key: key.verifyingKey(), options: options(["EdDSA"]))) {
-            XCTAssertEqual($0 as? JwtError, .DisallowedAlgorithm)
+            guard case .DisallowedAlgorithm? = $0 as? JwtError else { return XCTFail("\($0)") }
+        }
+        // An unknown name is refused even beside one that would verify: never dropped.
+        for algorithms in [["HS256", "ES256"], ["ES256", "none"]] {
+            XCTAssertThrowsError(try Jwt.verify(try Jwt.sign(claims(), key: key), key: key.verifyingKey(), options: options(algorithms))) {
+                guard case .DisallowedAlgorithm(let reason)? = $0 as? JwtError else { return XCTFail("\($0)") }
+                XCTAssertTrue(reason.contains(algorithms.first { $0 != "ES256" }!), reason)
+            }
         }
         XCTAssertThrowsError(try Jwt.verify(try Jwt.sign(claims(), key: try Jwt.generateKeyPair("ES256")), key: key.verifyingKey(), options: options(["ES256"]))) {
             XCTAssertEqual($0 as? JwtError, .BadSignature)
@@ -45,6 +52,25 @@ final class JwtTests: XCTestCase {
         XCTAssertThrowsError(try VerifyingKey.fromPem(pem: key.privatePem())) {
             XCTAssertEqual($0 as? KeyError, .PrivateKeyGiven)
         }
+    }
+
+    func testClaimsAreCodableValues() throws {
+        struct Claims: Codable, Equatable {
+            let sub: String
+            let aud: String
+            let iat: Int
+            let exp: Int
+            let roles: [String]
+        }
+        let at = Int(now.timeIntervalSince1970)
+        let given = Claims(sub: "app_1", aud: "https://latchkey.test", iat: at, exp: at + 300, roles: ["a", "b"])
+        let key = try Jwt.generateKeyPair("EdDSA")
+        let token = try Jwt.sign(given, key: key, kid: "k", extraHeader: ["x5u": .string("https://example.test")])
+        XCTAssertEqual(try Jwt.unverifiedHeader(token)["kid"], .string("k"))
+        let verified = try Jwt.verify(token, key: key.verifyingKey(), options: options(["EdDSA"]))
+        XCTAssertEqual(try verified.claims(as: Claims.self), given)
+        XCTAssertEqual(try verified.claims()["roles"], .array([.string("a"), .string("b")]))
+        XCTAssertEqual(try verified.header()["x5u"], .string("https://example.test"))
     }
 
     func testTextFormsHideSecrets() throws {

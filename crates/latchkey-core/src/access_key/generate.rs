@@ -48,8 +48,8 @@ impl GeneratedAccessKey {
         &self.key[KEY_ID_START..SECRET_START]
     }
 
-    /// The 43-character base62 secret, to hash with
-    /// [`hash_secret`](crate::secret_hash::hash_secret) before storing.
+    /// The 43-character base62 secret, stored only as its
+    /// [`SecretHash::digest`](crate::secret_hash::SecretHash::digest).
     pub fn secret(&self) -> &str {
         &self.key[SECRET_START..CHECKSUM_START]
     }

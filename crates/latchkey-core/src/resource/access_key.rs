@@ -10,7 +10,7 @@ use crate::status::KeyStatus;
 use crate::validation::ValidationErrors;
 
 /// An access key. The secret is never part of it: the store keeps only its
-/// argon2id hash, beside this record.
+/// digest ([`SecretHash`](crate::secret_hash::SecretHash)), beside this record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessKey {
     /// Id; its base62 body is the key-id part of the key string.

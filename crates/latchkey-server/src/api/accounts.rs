@@ -95,7 +95,6 @@ pub(crate) async fn rename_my_account(
         .store
         .update_account(principal.account_id, update, Timestamp::now())
         .await?;
-    state.changed(account.id);
     Ok(account)
 }
 
@@ -175,19 +174,14 @@ async fn create_account(
         .admin_email
         .unwrap_or_else(|| DEFAULT_ADMIN_EMAIL.to_owned());
     let api_host = state.config.public_url.clone();
-    let params = state.hash_params;
-    let (bundle, generated) = tokio::task::spawn_blocking(move || {
-        AccountBundle::build(account, &email, &api_host, &params, now)
-    })
-    .await
-    .map_err(|_| ApiError::Internal)?
-    .map_err(|error| match error {
-        latchkey_store::IssueError::Invalid(errors) => ApiError::Validation(errors),
-        other => {
-            tracing::error!(error = %other, "could not issue an account's first key");
-            ApiError::Internal
-        }
-    })?;
+    let (bundle, generated) =
+        AccountBundle::build(account, &email, &api_host, now).map_err(|error| match error {
+            latchkey_store::IssueError::Invalid(errors) => ApiError::Validation(errors),
+            other => {
+                tracing::error!(error = %other, "could not issue an account's first key");
+                ApiError::Internal
+            }
+        })?;
     let created = CreatedAccount {
         account: bundle.account.clone().into(),
         admin_user: bundle.admin_user.clone().into(),
@@ -251,6 +245,5 @@ async fn update_account(
         .store
         .update_account(id, update, Timestamp::now())
         .await?;
-    state.changed(account.id);
     Ok(Json(account.into()))
 }

@@ -219,7 +219,6 @@ pub(crate) async fn update_application_as(
         .store
         .update_application(scope, id, update, Timestamp::now())
         .await?;
-    state.changed(principal.account_id);
     Ok(application)
 }
 
@@ -246,6 +245,5 @@ pub(crate) async fn delete(
 ) -> ApiResult<()> {
     let scope = reach(principal, Subject::Applications, &[Verb::Delete])?;
     state.store.delete_application(scope, id).await?;
-    state.changed(principal.account_id);
     Ok(())
 }

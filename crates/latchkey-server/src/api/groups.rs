@@ -219,7 +219,6 @@ pub(crate) async fn update(
             Timestamp::now(),
         )
         .await?;
-    state.changed(principal.account_id);
     Ok(group)
 }
 
@@ -246,7 +245,6 @@ pub(crate) async fn delete(
 ) -> ApiResult<()> {
     manage(principal)?;
     state.store.delete_group(principal.account_id, id).await?;
-    state.changed(principal.account_id);
     Ok(())
 }
 
@@ -313,7 +311,6 @@ pub(crate) async fn change_members_as(
             .remove_members(principal.account_id, group, members, now)
             .await?;
     }
-    state.changed(principal.account_id);
     Ok(())
 }
 

@@ -287,7 +287,6 @@ pub(crate) async fn update_key(
             now,
         )
         .await?;
-    state.changed(principal.account_id);
     Ok((key, now))
 }
 
@@ -316,7 +315,6 @@ pub(crate) async fn delete(
 ) -> ApiResult<()> {
     let scope = reach(principal, Subject::Keys, &[Verb::Delete])?;
     state.store.delete_jwt_key(scope, application, key).await?;
-    state.changed(principal.account_id);
     Ok(())
 }
 

@@ -213,7 +213,6 @@ pub(crate) async fn update(
             Timestamp::now(),
         )
         .await?;
-    state.changed(principal.account_id);
     Ok(user)
 }
 
@@ -243,7 +242,6 @@ pub(crate) async fn delete(state: &AppState, principal: &Principal, id: UserId) 
         .store
         .delete_user(principal.account_id, id, Timestamp::now())
         .await?;
-    state.changed(principal.account_id);
     Ok(())
 }
 

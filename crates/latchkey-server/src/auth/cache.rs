@@ -3,7 +3,8 @@
 //!
 //! An access-key entry is keyed by the access key's id and holds the SHA-256
 //! of the whole key string that was verified, compared in constant time, so
-//! a hit proves the caller presented the same string that argon2id accepted.
+//! a hit proves the caller presented the same string the store's digest
+//! (or, once, a legacy argon2id hash) accepted.
 //!
 //! A JWT-key entry is keyed by the JWT key's id (the tokens' `kid`) and holds
 //! the registered public key parsed once, the server's verification policy
@@ -11,15 +12,21 @@
 //! store read and the key parse; every token's signature and claims are
 //! still verified.
 //!
-//! Invalidation: every write that can change what authentication decides
-//! (or what `/v3/me` shows) bumps its account's generation after the store
-//! committed and before the response is sent. Generations come from one
-//! global counter: an entry records the counter read *before* the store read
-//! it was built from, and is valid only while its account's generation is
-//! not newer. A write that committed after that read therefore always
-//! invalidates the entry, and a read that started after the bump sees the
-//! write. [`Generations::bump_all`] does the same for every account at once
-//! (another replica's change this one may have missed).
+//! Invalidation follows the store's commits, not the handlers: the store
+//! reports every write this process commits ([`CommitObserver`]), on the
+//! write's own path, which a request dropped by its client or by its time
+//! limit does not stop. Generations come from one global counter: an entry
+//! records the counter read *before* the store read it was built from, and
+//! is valid only while its account's generation is not newer. A commit bumps
+//! its account's generation once it is done, so a write that committed after
+//! that read always invalidates the entry, and a read that started after the
+//! bump sees the write. Between the moment a write may become visible (just
+//! before its commit) and that bump, its account counts a write in flight,
+//! and no entry of the account is served at all: no reader can see the
+//! commit while the cache still serves what it replaced.
+//! [`Generations::bump_all`] does the same for every account at once (a
+//! write that may change anything, another replica's change this one may
+//! have missed).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,6 +35,7 @@ use std::sync::{Arc, RwLock};
 use jiff::Timestamp;
 use latchkey_core::id::{AccessKeyId, AccountId, JwtKeyId};
 use latchkey_core::jwt::{VerificationPolicy, VerifyingKey};
+use latchkey_store::{Changed, CommitObserver};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -57,15 +65,27 @@ impl std::fmt::Debug for CredentialDigest {
     }
 }
 
-/// Per-account generations drawn from one global counter. Reads (every
-/// authenticated request) take no exclusive lock; only writes that change
-/// authentication do.
+/// Per-account generations drawn from one global counter, and the writes in
+/// flight. Reads (every authenticated request) take no exclusive lock; only
+/// writes do.
 #[derive(Debug, Default)]
 pub struct Generations {
     counter: AtomicU64,
-    accounts: RwLock<HashMap<AccountId, u64>>,
+    accounts: RwLock<HashMap<AccountId, AccountState>>,
     /// Entries built before this generation are stale, whatever their account.
     everything: AtomicU64,
+    /// Writes that may change anything between their commit's two reports.
+    everything_in_flight: AtomicU64,
+}
+
+/// One account's generation and its writes in flight.
+#[derive(Debug, Default, Clone, Copy)]
+struct AccountState {
+    /// Entries built before this generation are stale.
+    changed: u64,
+    /// Writes between their commit's two reports: while any is, nothing
+    /// cached for the account is current.
+    in_flight: u32,
 }
 
 impl Generations {
@@ -79,7 +99,7 @@ impl Generations {
         let mut accounts = self.accounts.write().expect("generations lock");
         // Drawn under the lock, so an account's generation only grows.
         let counter = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
-        accounts.insert(account_id, counter);
+        accounts.entry(account_id).or_default().changed = counter;
     }
 
     /// Marks every entry built from an earlier read as stale.
@@ -87,16 +107,60 @@ impl Generations {
         let mut accounts = self.accounts.write().expect("generations lock");
         let counter = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
         self.everything.store(counter, Ordering::SeqCst);
-        // Every account's generation is now at most `everything`.
-        accounts.clear();
+        // Every account's generation is now at most `everything`; only the
+        // writes in flight are worth keeping.
+        accounts.retain(|_, state| state.in_flight > 0);
+    }
+
+    /// A write to `account_id` is about to commit: nothing cached for the
+    /// account is current until [`Generations::write_done`].
+    fn write_begins(&self, account_id: AccountId) {
+        let mut accounts = self.accounts.write().expect("generations lock");
+        accounts.entry(account_id).or_default().in_flight += 1;
+    }
+
+    /// The write announced by [`Generations::write_begins`] is over: every
+    /// entry of the account built from an earlier read is stale.
+    fn write_done(&self, account_id: AccountId) {
+        let mut accounts = self.accounts.write().expect("generations lock");
+        let counter = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let state = accounts.entry(account_id).or_default();
+        state.changed = counter;
+        state.in_flight = state.in_flight.saturating_sub(1);
     }
 
     pub(super) fn is_current(&self, account_id: AccountId, built_at: u64) -> bool {
         let accounts = self.accounts.read().expect("generations lock");
-        self.everything.load(Ordering::SeqCst) <= built_at
+        self.everything_in_flight.load(Ordering::SeqCst) == 0
+            && self.everything.load(Ordering::SeqCst) <= built_at
             && accounts
                 .get(&account_id)
-                .is_none_or(|changed| *changed <= built_at)
+                .is_none_or(|state| state.in_flight == 0 && state.changed <= built_at)
+    }
+}
+
+/// The store reports this process's commits here (registered by
+/// [`super::Authenticator::new`]).
+impl CommitObserver for Generations {
+    fn committing(&self, changed: Changed) {
+        match changed {
+            Changed::Account(account_id) => self.write_begins(account_id),
+            Changed::Everything => {
+                self.everything_in_flight.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    fn committed(&self, changed: Changed) {
+        match changed {
+            Changed::Account(account_id) => self.write_done(account_id),
+            Changed::Everything => {
+                // Stale first, then no longer in flight: no lookup in between
+                // finds an earlier entry current.
+                self.bump_all();
+                self.everything_in_flight.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
     }
 }
 
@@ -291,5 +355,44 @@ mod tests {
         generations.bump(second);
         assert!(generations.is_current(first, after));
         assert!(!generations.is_current(second, after));
+    }
+
+    #[test]
+    fn nothing_of_an_account_is_current_while_its_write_commits() {
+        let generations = Generations::default();
+        let (written, other) = (AccountId::generate(), AccountId::generate());
+        let before = generations.snapshot();
+        generations.committing(Changed::Account(written));
+        // Built while the write was in flight: it may have read either side.
+        let during = generations.snapshot();
+        assert!(!generations.is_current(written, before));
+        assert!(!generations.is_current(written, during));
+        assert!(generations.is_current(other, before));
+        // A write of another account, begun and done meanwhile, and one
+        // that may change anything, do not end this one.
+        generations.committing(Changed::Account(other));
+        generations.committed(Changed::Account(other));
+        generations.committing(Changed::Everything);
+        generations.committed(Changed::Everything);
+        assert!(!generations.is_current(written, generations.snapshot()));
+        generations.committed(Changed::Account(written));
+        assert!(!generations.is_current(written, before));
+        assert!(!generations.is_current(written, during));
+        assert!(generations.is_current(written, generations.snapshot()));
+    }
+
+    #[test]
+    fn nothing_is_current_while_a_write_that_may_change_anything_commits() {
+        let generations = Generations::default();
+        let account = AccountId::generate();
+        let before = generations.snapshot();
+        generations.committing(Changed::Everything);
+        let during = generations.snapshot();
+        assert!(!generations.is_current(account, before));
+        assert!(!generations.is_current(account, during));
+        generations.committed(Changed::Everything);
+        assert!(!generations.is_current(account, before));
+        assert!(!generations.is_current(account, during));
+        assert!(generations.is_current(account, generations.snapshot()));
     }
 }

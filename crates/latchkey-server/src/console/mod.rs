@@ -36,8 +36,8 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::response::Response;
+use latchkey_core::argon2id::HashParams;
 use latchkey_core::password::Password;
-use latchkey_core::secret_hash::HashParams;
 use tokio::sync::{OnceCell, Semaphore};
 
 use crate::auth::limiter::FailureLimiter;

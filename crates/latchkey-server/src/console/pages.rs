@@ -1994,7 +1994,6 @@ async fn change_password(
         Ok(user) => user,
         Err(error) => return error_page(&error.into()),
     };
-    state.changed(user.account_id);
     match super::session::open(&state, &user).await {
         Ok(cookie) => {
             let mut response = see("/console/password/change?done=password");

@@ -443,7 +443,6 @@ async fn set_password(
         }
         Err(error) => return error_page(&error.into()),
     };
-    state.changed(user.account_id);
     match session::open(&state, &user).await {
         Ok(cookie) => {
             let mut response = see("/console/applications");

@@ -2,11 +2,12 @@
 //! `latchkey admin import`, from redb to PostgreSQL and back.
 //!
 //! The format is JSON lines. The first line is an [`ExportHeader`]
-//! (`{"format":"latchkey-export","version":1,"schema":1,"exported_at":…}`);
+//! (`{"format":"latchkey-export","version":1,"schema":2,"exported_at":…}`);
 //! each following line is one [`ExportRecord`] (`{"kind":"user","record":{…}}`)
 //! holding the very document the stores keep, ids, timestamps, statuses and
-//! `created_by` included; access keys carry their argon2id hash, never a
-//! secret. The last line, `{"kind":"end","records":N}`, lets an import tell
+//! `created_by` included; access keys carry their secret's digest
+//! (`sha256:…`, or the argon2id hash an earlier version wrote, which the
+//! importing server replaces on the key's first use), never a secret. The last line, `{"kind":"end","records":N}`, lets an import tell
 //! a complete export from one cut short at a line boundary.
 //!
 //! What the stores derive — indexes, name and email claims, memberships'
@@ -30,6 +31,9 @@ mod write;
 pub use counts::RecordCounts;
 pub use error::{ImportError, LineError};
 pub use read::read_export;
-pub use record::{ExportHeader, ExportRecord, FORMAT, FORMAT_VERSION, RECORD_SCHEMA, RecordKind};
+pub use record::{
+    ExportHeader, ExportRecord, FORMAT, FORMAT_VERSION, OLDEST_RECORD_SCHEMA, RECORD_SCHEMA,
+    RecordKind,
+};
 pub use validate::ImportSet;
 pub use write::write_export;

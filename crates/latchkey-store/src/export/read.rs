@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::error::{ImportError, LineError};
 use super::record::{
-    ExportHeader, ExportRecord, FORMAT, FORMAT_VERSION, RECORD_SCHEMA, RecordKind,
+    ExportHeader, ExportRecord, FORMAT, FORMAT_VERSION, OLDEST_RECORD_SCHEMA, RECORD_SCHEMA,
+    RecordKind,
 };
 use super::validate::ImportSet;
 use super::write::{END_KIND, End};
@@ -138,13 +139,17 @@ fn header(line: &str) -> Result<ExportHeader, String> {
         _ => return Err(format!("the header's version must be {FORMAT_VERSION}")),
     }
     match number("schema") {
-        Some(RECORD_SCHEMA) => {}
+        Some(OLDEST_RECORD_SCHEMA..=RECORD_SCHEMA) => {}
         Some(schema) if schema > RECORD_SCHEMA => {
             return Err(format!(
                 "the records have schema {schema}, newer than this Latchkey reads ({RECORD_SCHEMA}); upgrade Latchkey"
             ));
         }
-        _ => return Err(format!("the header's schema must be {RECORD_SCHEMA}")),
+        _ => {
+            return Err(format!(
+                "the header's schema must be {OLDEST_RECORD_SCHEMA} to {RECORD_SCHEMA}"
+            ));
+        }
     }
     serde_json::from_value(value).map_err(|error| format!("bad header: {error}"))
 }
@@ -211,11 +216,19 @@ fn join(head: &str, rest: &str) -> String {
     }
 }
 
-/// Replaces anything that looks like an argon2 PHC string: a reason may
+/// How a stored secret hash starts: a digest (`sha256:`) or an argon2 PHC
+/// string.
+const HASH_MARKERS: [&str; 2] = ["sha256:", "$argon2"];
+
+/// Replaces anything that looks like a stored secret hash: a reason may
 /// quote a value (serde's "invalid type: string …"), and a hash must never
 /// reach a log or a terminal.
 fn redact(reason: String) -> String {
-    let Some(start) = reason.find("$argon2") else {
+    let Some(start) = HASH_MARKERS
+        .iter()
+        .filter_map(|marker| reason.find(marker))
+        .min()
+    else {
         return reason;
     };
     let end = reason[start..]
@@ -237,6 +250,18 @@ mod tests {
         assert_eq!(
             shown,
             r#"invalid type: string "<redacted>", expected a map; and `<redacted>`"#
+        );
+        let digest = "sha256:203dbc16f0a5cc85b54c5c8e4a1b38dc0ade8640e23df53658fb0a62e0c78200";
+        let reason =
+            format!(r#"unknown variant "{digest}", and "$argon2id$v=19$x" then `{digest}`"#);
+        let shown = redact(reason);
+        assert!(
+            !shown.contains("203dbc16") && !shown.contains("argon2"),
+            "{shown}"
+        );
+        assert_eq!(
+            shown,
+            r#"unknown variant "<redacted>", and "<redacted>" then `<redacted>`"#
         );
     }
 

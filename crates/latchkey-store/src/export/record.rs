@@ -14,8 +14,18 @@ pub const FORMAT: &str = "latchkey-export";
 pub const FORMAT_VERSION: u64 = 1;
 /// The shape of the record documents (latchkey-core's serde types, the same
 /// documents both stores keep). Raised when a record type changes shape; a
-/// reader refuses any other.
-pub const RECORD_SCHEMA: u64 = 1;
+/// reader refuses a newer one, and reads the older ones it lists in
+/// [`OLDEST_RECORD_SCHEMA`]`..=RECORD_SCHEMA`.
+///
+/// 2: an access key's `secret_hash` is `sha256:<hex>` (or, until the key's
+/// first use, the argon2id PHC string that schema 1 always held).
+/// 3: a user may carry a console `password` (its argon2id hash and when it
+/// was set); earlier schemas' users are schema 3's without one.
+pub const RECORD_SCHEMA: u64 = 3;
+/// The oldest record schema this version reads: schema 1's documents are
+/// schema 3's, with every `secret_hash` an argon2id PHC string and no
+/// user's `password`.
+pub const OLDEST_RECORD_SCHEMA: u64 = 1;
 
 /// The first line of an export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,7 +66,8 @@ pub enum ExportRecord {
     User(User),
     /// An application, revoked ones included.
     Application(Application),
-    /// An access key with the argon2id hash of its secret.
+    /// An access key with its secret's digest (or the argon2id hash of an
+    /// earlier version), never the secret.
     AccessKey(StoredAccessKey),
     /// A JWT key (its public key only).
     JwtKey(JwtKey),

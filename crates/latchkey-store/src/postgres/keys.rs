@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use latchkey_core::id::{AccessKeyId, ApplicationId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{JwtKey, KeyUpdate};
+use latchkey_core::secret_hash::SecretHash;
 use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
 
 use super::rows::{Selection, doc, json, nanos, uid};
@@ -343,6 +344,25 @@ pub(super) async fn record_use<K: PgKey>(
         }
     }
     Ok(())
+}
+
+/// Puts `new` in place of an access key's secret hash if it is still
+/// `expected`; whether it did.
+pub(super) async fn upgrade_secret(
+    tx: &Tx<'_>,
+    id: u128,
+    expected: &SecretHash,
+    new: &SecretHash,
+) -> Result<bool, TxError> {
+    let Some(mut stored) = find::<StoredAccessKey>(tx, id).await? else {
+        return Ok(false);
+    };
+    if stored.secret_hash != *expected {
+        return Ok(false);
+    }
+    stored.secret_hash = new.clone();
+    write(tx, &stored).await?;
+    Ok(true)
 }
 
 /// Deletes every listed access key of the account, or none.

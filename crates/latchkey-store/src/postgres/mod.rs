@@ -11,7 +11,10 @@
 //!
 //! Every write also announces itself to the other replicas as it commits
 //! (`pg_notify`, [`tx`]); each replica's [`listener`] follows the
-//! announcements on a connection of its own.
+//! announcements on a connection of its own. To this process's commit
+//! observers ([`crate::commits`]) it reports itself directly: every
+//! operation runs in a task of its own, which finishes the transaction and
+//! its report even when the caller stops waiting.
 //!
 //! Records are the same JSON documents the redb store keeps, next to the
 //! columns the access paths and the uniqueness rules read.
@@ -33,10 +36,12 @@ mod store_impl;
 mod users;
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
+use crate::commits::CommitObservers;
 use crate::{StoreError, StoreResult};
 
 pub use migrations::SCHEMA_VERSION;
@@ -44,13 +49,15 @@ pub use migrations::SCHEMA_VERSION;
 /// Connections a store opens at most.
 const POOL_SIZE: usize = 16;
 
-/// The PostgreSQL store. Cheap to clone; clones share the connection pool.
+/// The PostgreSQL store. Cheap to clone (each operation's task takes a
+/// clone); clones share the connection pool and the commit observers.
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
     /// Where the pool connects; the change listener opens its own
     /// connection there.
-    config: tokio_postgres::Config,
+    config: Arc<tokio_postgres::Config>,
+    commits: CommitObservers,
 }
 
 /// The URL may carry a password: never print it.
@@ -60,6 +67,21 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
+/// How long a new connection may take when the URL does not say
+/// (`connect_timeout`): a database whose host drops packets (rather than
+/// refusing) would otherwise hold each request for the OS's connect timeout,
+/// past the request's own limit, and answer it with a bare 503 instead of
+/// the store's `service_unavailable` with `Retry-After`.
+pub const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `config` with [`DEFAULT_CONNECT_TIMEOUT`] unless it sets its own.
+fn with_default_connect_timeout(mut config: tokio_postgres::Config) -> tokio_postgres::Config {
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
+    }
+    config
+}
+
 impl PgStore {
     /// Connects to `url` (`postgres://user@host:port/db`, or the key=value
     /// form), applies the migrations this build knows, and refuses a database
@@ -67,6 +89,7 @@ impl PgStore {
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let config = tokio_postgres::Config::from_str(url)
             .map_err(|error| StoreError::Backend(format!("bad database URL: {error}")))?;
+        let config = with_default_connect_timeout(config);
         let manager = Manager::from_config(
             config.clone(),
             NoTls,
@@ -78,7 +101,11 @@ impl PgStore {
             .max_size(POOL_SIZE)
             .build()
             .map_err(|error| StoreError::Backend(format!("connection pool: {error}")))?;
-        let store = PgStore { pool, config };
+        let store = PgStore {
+            pool,
+            config: Arc::new(config),
+            commits: CommitObservers::default(),
+        };
         let mut client = store.client().await?;
         migrations::migrate(&mut client).await?;
         Ok(store)
@@ -106,5 +133,25 @@ impl PgStore {
             .await
             .map_err(outage::database)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_time_out_unless_the_url_says_otherwise() {
+        let plain = tokio_postgres::Config::from_str("postgres://u@db/latchkey").unwrap();
+        assert_eq!(
+            with_default_connect_timeout(plain).get_connect_timeout(),
+            Some(&DEFAULT_CONNECT_TIMEOUT)
+        );
+        let own = tokio_postgres::Config::from_str("postgres://u@db/latchkey?connect_timeout=30")
+            .unwrap();
+        assert_eq!(
+            with_default_connect_timeout(own).get_connect_timeout(),
+            Some(&std::time::Duration::from_secs(30))
+        );
     }
 }

@@ -1,5 +1,8 @@
 //! [`Store`] for [`PgStore`]: each operation is one transaction of the
-//! right [`Mode`], retried as [`transaction!`] says.
+//! right [`Mode`], retried as [`transaction!`] says, in a task of its own
+//! (so what it captures is owned).
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -21,6 +24,7 @@ use latchkey_core::token::TokenDigest;
 
 use super::tx::Mode;
 use super::{PgStore, accounts, applications, credentials, export, groups, keys, people, users};
+use crate::commits::CommitObserver;
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
     AccountBundle, AppScope, BulkDeleteReport, ChangeFeed, KeyFilter, LimitPolicy, Members,
@@ -29,8 +33,12 @@ use crate::{
 
 #[async_trait]
 impl Store for PgStore {
+    fn observe_commits(&self, observer: Arc<dyn CommitObserver>) {
+        self.commits.add(observer);
+    }
+
     fn watch_changes(&self) -> ChangeFeed {
-        super::listener::spawn(self.config.clone())
+        super::listener::spawn((*self.config).clone())
     }
 
     async fn check_ready(&self) -> StoreResult<()> {
@@ -79,7 +87,8 @@ impl Store for PgStore {
     }
 
     async fn create_user(&self, actor: &Actor, user: User) -> StoreResult<User> {
-        transaction!(self, Mode::Write, changes user.account_id, |tx| users::create(&tx, actor, &user).await?)
+        let actor = actor.clone();
+        transaction!(self, Mode::Write, changes user.account_id, |tx| users::create(&tx, &actor, &user).await?)
     }
     async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User> {
         transaction!(self, Mode::Read, |tx| users::load(&tx, account_id, id)
@@ -104,8 +113,9 @@ impl Store for PgStore {
         update: UserUpdate,
         now: Timestamp,
     ) -> StoreResult<User> {
+        let actor = actor.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            users::update(&tx, actor, account_id, id, &update, now).await?
+            users::update(&tx, &actor, account_id, id, &update, now).await?
         })
     }
     async fn delete_user(
@@ -132,8 +142,9 @@ impl Store for PgStore {
 
     async fn create_password_link(&self, actor: &Actor, link: PasswordLink) -> StoreResult<User> {
         // Nothing cached depends on a link: it announces nothing.
+        let actor = actor.clone();
         transaction!(self, Mode::Bookkeeping, |tx| people::create_password_link(
-            &tx, actor, &link
+            &tx, &actor, &link
         )
         .await?)
     }
@@ -172,8 +183,9 @@ impl Store for PgStore {
         })
     }
     async fn sign_in_candidates(&self, email: &str) -> StoreResult<Vec<SignInCandidate>> {
+        let email = email.to_owned();
         transaction!(self, Mode::Read, |tx| people::sign_in_candidates(
-            &tx, email
+            &tx, &email
         )
         .await?)
     }
@@ -201,7 +213,8 @@ impl Store for PgStore {
     }
 
     async fn create_group(&self, actor: &Actor, group: PolicyGroup) -> StoreResult<PolicyGroup> {
-        transaction!(self, Mode::Write, changes group.account_id, |tx| groups::create(&tx, actor, &group).await?)
+        let actor = actor.clone();
+        transaction!(self, Mode::Write, changes group.account_id, |tx| groups::create(&tx, &actor, &group).await?)
     }
     async fn get_group(
         &self,
@@ -228,8 +241,9 @@ impl Store for PgStore {
         operator: bool,
         now: Timestamp,
     ) -> StoreResult<PolicyGroup> {
+        let actor = actor.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            groups::update(&tx, actor, account_id, id, &update, operator, now).await?
+            groups::update(&tx, &actor, account_id, id, &update, operator, now).await?
         })
     }
     async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()> {
@@ -244,8 +258,9 @@ impl Store for PgStore {
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
+        let actor = actor.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            groups::change_membership(&tx, account_id, group, &members, Some(actor), now).await?
+            groups::change_membership(&tx, account_id, group, &members, Some(&actor), now).await?
         })
     }
     async fn remove_members(
@@ -285,8 +300,9 @@ impl Store for PgStore {
         actor: &Actor,
         application: Application,
     ) -> StoreResult<Application> {
+        let actor = actor.clone();
         transaction!(self, Mode::Create, changes application.account_id, |tx| {
-            applications::create(&tx, actor, &application).await?
+            applications::create(&tx, &actor, &application).await?
         })
     }
     async fn get_application(
@@ -331,9 +347,10 @@ impl Store for PgStore {
         limits: LimitPolicy,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
+        let actor = actor.clone();
         let stored = transaction!(self, Mode::Create, changes scope.account_id, |tx| {
             let mut key = key.clone();
-            keys::create(&tx, actor, scope, &mut key, limits, now).await?;
+            keys::create(&tx, &actor, scope, &mut key, limits, now).await?;
             key
         })?;
         Ok(stored.key)
@@ -370,9 +387,10 @@ impl Store for PgStore {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
+        let actor = actor.clone();
         let mode = key_update_mode(&update);
         let stored: StoredAccessKey = transaction!(self, mode, changes scope.account_id, |tx| {
-            keys::update(&tx, actor, scope, application_id, id.into(), &update, now).await?
+            keys::update(&tx, &actor, scope, application_id, id.into(), &update, now).await?
         })?;
         Ok(stored.key)
     }
@@ -410,6 +428,20 @@ impl Store for PgStore {
         })
     }
 
+    async fn upgrade_access_key_secret(
+        &self,
+        id: AccessKeyId,
+        expected: SecretHash,
+        new: SecretHash,
+    ) -> StoreResult<bool> {
+        // Bookkeeping: serializable (a concurrent change to the key makes
+        // one of the two retry, so neither is lost) and announced to no
+        // one (every cached verification stays true).
+        transaction!(self, Mode::Bookkeeping, |tx| {
+            keys::upgrade_secret(&tx, id.into(), &expected, &new).await?
+        })
+    }
+
     async fn create_jwt_key(
         &self,
         actor: &Actor,
@@ -417,9 +449,10 @@ impl Store for PgStore {
         key: JwtKey,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
+        let actor = actor.clone();
         transaction!(self, Mode::Create, changes scope.account_id, |tx| {
             let mut key = key.clone();
-            keys::create(&tx, actor, scope, &mut key, LimitPolicy::Enforce, now).await?;
+            keys::create(&tx, &actor, scope, &mut key, LimitPolicy::Enforce, now).await?;
             key
         })
     }
@@ -453,9 +486,10 @@ impl Store for PgStore {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
+        let actor = actor.clone();
         let mode = key_update_mode(&update);
         transaction!(self, mode, changes scope.account_id, |tx| {
-            keys::update(&tx, actor, scope, application_id, id.into(), &update, now).await?
+            keys::update(&tx, &actor, scope, application_id, id.into(), &update, now).await?
         })
     }
     async fn delete_jwt_key(

@@ -1,5 +1,6 @@
 //! Transactions: their isolation, the bounded retry of serialization
-//! failures and deadlocks, and the query helpers (with per-connection
+//! failures and deadlocks, what a write reports when it commits, the task
+//! each operation runs in, and the query helpers (with per-connection
 //! statement caching) that operations use inside them.
 
 use std::hash::{BuildHasher, Hasher, RandomState};
@@ -11,7 +12,8 @@ use tokio_postgres::{IsolationLevel, Row};
 
 use latchkey_core::id::AccountId;
 
-use crate::StoreError;
+use crate::commits::{Changed, CommitObservers};
+use crate::{StoreError, StoreResult};
 
 /// Attempts of one operation before a serialization failure is reported
 /// (as [`StoreError::Backend`]).
@@ -122,31 +124,39 @@ pub(super) const CHANGES_CHANNEL: &str = "latchkey_changes";
 /// credential may be affected.
 pub(super) const EVERYTHING: &str = "*";
 
-/// What a transaction of `mode` announces when it commits, given the account
-/// its operation named: writes always announce (their account, or
-/// [`EVERYTHING`] when they named none), reads and bookkeeping never.
-pub(super) fn announcement(mode: Mode, account: Option<AccountId>) -> Option<String> {
+/// What a transaction of `mode` reports when it commits, given the account
+/// its operation named: writes always report (their account, or everything
+/// when they named none), reads and bookkeeping never.
+pub(super) fn changes(mode: Mode, account: Option<AccountId>) -> Option<Changed> {
     match mode {
         Mode::Read | Mode::Bookkeeping => None,
-        Mode::Write | Mode::Create => {
-            Some(account.map_or_else(|| EVERYTHING.to_owned(), |account| account.to_string()))
-        }
+        Mode::Write | Mode::Create => Some(account.map_or(Changed::Everything, Changed::Account)),
+    }
+}
+
+/// The announcement of `changed` on [`CHANGES_CHANNEL`].
+pub(super) fn payload(changed: Changed) -> String {
+    match changed {
+        Changed::Account(account) => account.to_string(),
+        Changed::Everything => EVERYTHING.to_owned(),
     }
 }
 
 /// An open transaction.
 pub(super) struct Tx<'a> {
     inner: deadpool_postgres::Transaction<'a>,
-    /// The payload sent on [`CHANGES_CHANNEL`] just before committing.
-    announce: Option<String>,
+    /// What committing it changes: announced on [`CHANGES_CHANNEL`] just
+    /// before committing, reported to the commit observers around the commit.
+    changes: Option<Changed>,
 }
 
 /// Opens a transaction of the given mode on a pooled connection; when it
-/// commits it announces `announce` to every listening replica.
+/// commits it announces `changes` to every listening replica and reports
+/// them to this process's commit observers.
 pub(super) async fn begin(
     client: &mut deadpool_postgres::Object,
     mode: Mode,
-    announce: Option<String>,
+    changes: Option<Changed>,
 ) -> Result<Tx<'_>, TxError> {
     let builder = client.build_transaction();
     let builder = match mode {
@@ -163,7 +173,7 @@ pub(super) async fn begin(
             .batch_execute("LOCK TABLE creation_lock IN EXCLUSIVE MODE")
             .await?;
     }
-    Ok(Tx { inner, announce })
+    Ok(Tx { inner, changes })
 }
 
 /// Query parameters.
@@ -172,12 +182,18 @@ pub(super) type Params<'p> = [&'p (dyn ToSql + Sync)];
 impl Tx<'_> {
     /// Announces the change (PostgreSQL delivers it to the listeners only
     /// if and when the transaction commits, before the commit returns here,
-    /// so before any response depends on it), then commits.
-    pub(super) async fn commit(self) -> Result<(), TxError> {
-        if let Some(payload) = &self.announce {
-            self.execute("SELECT pg_notify($1, $2)", &[&CHANGES_CHANNEL, payload])
-                .await?;
+    /// so before any response depends on it), then commits, reporting the
+    /// commit to `commits` around it (a failed commit too: its outcome may be
+    /// unknown).
+    pub(super) async fn commit(self, commits: &CommitObservers) -> Result<(), TxError> {
+        if let Some(changed) = self.changes {
+            self.execute(
+                "SELECT pg_notify($1, $2)",
+                &[&CHANGES_CHANNEL, &payload(changed)],
+            )
+            .await?;
         }
+        let _reported = commits.committing(self.changes);
         Ok(self.inner.commit().await?)
     }
 
@@ -210,38 +226,59 @@ impl Tx<'_> {
     }
 }
 
+/// Runs an operation to its end in a task of its own, whether or not its
+/// caller still waits for it: a write that began commits (or fails) and
+/// reports its commit exactly as if the caller had stayed, and a dropped
+/// caller never leaves a transaction half done on a pooled connection.
+pub(super) async fn to_completion<T: Send + 'static>(
+    operation: impl Future<Output = StoreResult<T>> + Send + 'static,
+) -> StoreResult<T> {
+    tokio::spawn(operation)
+        .await
+        .map_err(|error| StoreError::Backend(format!("store task failed: {error}")))?
+}
+
 /// Runs `$body` (an expression that may use `.await` and `?`, with the open
 /// transaction bound to `$tx`) in a transaction of `$mode` on `$store`,
 /// committing when it succeeds, rolling back when it fails, and running it
 /// again after a transient database error, at most [`MAX_ATTEMPTS`] times.
 /// Evaluates to `StoreResult<T>`.
 ///
-/// A write announces itself to the other replicas as it commits: with
+/// The whole operation runs in a task of its own ([`to_completion`]), so
+/// `$body` captures what it uses by value: it must be `Send + 'static`.
+///
+/// A write announces itself to the other replicas as it commits, and
+/// reports itself to this process's commit observers: with
 /// `changes ACCOUNT_ID` it names the account it changes; without, it
-/// announces that anything may have changed (see [`announcement`]).
+/// announces that anything may have changed (see [`changes`]).
 macro_rules! transaction {
     (@run $store:expr, $mode:expr, $account:expr, |$tx:ident| $body:expr) => {{
-        let mut attempt = 0u32;
-        let announce = $crate::postgres::tx::announcement($mode, $account);
-        loop {
-            let outcome = async {
-                let mut client = $store.client().await?;
-                let $tx =
-                    $crate::postgres::tx::begin(&mut client, $mode, announce.clone()).await?;
-                let value = $body;
-                $tx.commit().await?;
-                Ok::<_, $crate::postgres::tx::TxError>(value)
-            }
-            .await;
-            match outcome {
-                Ok(value) => break Ok(value),
-                Err(error) => {
-                    if let Some(error) = $crate::postgres::tx::give_up(error, &mut attempt).await {
-                        break Err(error);
+        let store = $store.clone();
+        let changes = $crate::postgres::tx::changes($mode, $account);
+        $crate::postgres::tx::to_completion(async move {
+            let mut attempt = 0u32;
+            loop {
+                let outcome = async {
+                    let mut client = store.client().await?;
+                    let $tx = $crate::postgres::tx::begin(&mut client, $mode, changes).await?;
+                    let value = $body;
+                    $tx.commit(&store.commits).await?;
+                    Ok::<_, $crate::postgres::tx::TxError>(value)
+                }
+                .await;
+                match outcome {
+                    Ok(value) => break Ok(value),
+                    Err(error) => {
+                        if let Some(error) =
+                            $crate::postgres::tx::give_up(error, &mut attempt).await
+                        {
+                            break Err(error);
+                        }
                     }
                 }
             }
-        }
+        })
+        .await
     }};
     ($store:expr, $mode:expr, changes $account:expr, |$tx:ident| $body:expr) => {
         transaction!(@run $store, $mode, Some($account), |$tx| $body)
@@ -258,18 +295,17 @@ mod tests {
     #[test]
     fn writes_announce_their_account_or_everything_and_reads_nothing() {
         let account = AccountId::generate();
-        assert_eq!(
-            announcement(Mode::Write, Some(account)),
-            Some(account.to_string())
-        );
-        assert_eq!(
-            announcement(Mode::Create, Some(account)),
-            Some(account.to_string())
-        );
-        assert_eq!(announcement(Mode::Write, None), Some(EVERYTHING.into()));
-        assert_eq!(announcement(Mode::Create, None), Some(EVERYTHING.into()));
-        assert_eq!(announcement(Mode::Read, Some(account)), None);
-        assert_eq!(announcement(Mode::Bookkeeping, None), None);
+        for mode in [Mode::Write, Mode::Create] {
+            assert_eq!(
+                changes(mode, Some(account)),
+                Some(Changed::Account(account))
+            );
+            assert_eq!(changes(mode, None), Some(Changed::Everything));
+        }
+        assert_eq!(changes(Mode::Read, Some(account)), None);
+        assert_eq!(changes(Mode::Bookkeeping, Some(account)), None);
+        assert_eq!(payload(Changed::Account(account)), account.to_string());
+        assert_eq!(payload(Changed::Everything), EVERYTHING);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use latchkey_core::id::{AccessKeyId, ApplicationId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{AccessKey, KeyUpdate};
+use latchkey_core::secret_hash::SecretHash;
 use redb::WriteTransaction;
 
 use super::keys::{self, KeyRecord};
@@ -11,7 +12,7 @@ use super::tables::{
     ACCESS_KEY_NAMES, ACCESS_KEYS, ACCESS_KEYS_BY_ACCOUNT, ACCESS_KEYS_BY_APPLICATION, Index,
     Names, Records,
 };
-use super::tx::Read;
+use super::tx::{Read, Write};
 use super::{RedbStore, applications};
 use crate::rules::{self, StoredKey};
 use crate::{
@@ -159,6 +160,25 @@ impl RedbStore {
     /// for imports and benchmarks, never for requests.
     pub fn import_access_keys(&self, keys: &[StoredAccessKey]) -> StoreResult<()> {
         self.write(|txn| keys.iter().try_for_each(|key| keys::insert(txn, key)))
+    }
+
+    pub(super) fn upgrade_access_key_secret_now(
+        &self,
+        id: AccessKeyId,
+        expected: &SecretHash,
+        new: &SecretHash,
+    ) -> StoreResult<bool> {
+        self.write(|txn| {
+            let Some(mut stored) = txn.get::<StoredAccessKey>(ACCESS_KEYS, id.into())? else {
+                return Ok(false);
+            };
+            if stored.secret_hash != *expected {
+                return Ok(false);
+            }
+            stored.secret_hash = new.clone();
+            txn.put(ACCESS_KEYS, id.into(), &stored)?;
+            Ok(true)
+        })
     }
 
     pub(super) fn record_access_key_use_now(

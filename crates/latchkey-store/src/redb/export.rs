@@ -74,15 +74,15 @@ impl RedbStore {
     }
 
     pub(super) fn import_all_now(&self, set: &ImportSet) -> Result<(), ImportError> {
-        let txn = self.db.begin_write().map_err(StoreError::from)?;
-        // Dropping the transaction without a commit writes nothing.
-        if let Some(kind) = first_kind_held(&txn)? {
-            return Err(ImportError::NotEmpty { kind });
-        }
-        for record in set.records() {
-            insert(&txn, record)?;
-        }
-        txn.commit().map_err(StoreError::from)?;
-        Ok(())
+        // A refusal drops the transaction without a commit: nothing is written.
+        self.write_with(|txn| {
+            if let Some(kind) = first_kind_held(txn)? {
+                return Err(ImportError::NotEmpty { kind });
+            }
+            for record in set.records() {
+                insert(txn, record)?;
+            }
+            Ok(())
+        })
     }
 }

@@ -8,6 +8,12 @@
 //!
 //! The file carries a schema version, checked at open: a file from a newer
 //! Latchkey is refused with [`StoreError::SchemaTooNew`], never rewritten.
+//!
+//! Every write reports itself to the store's commit observers around its
+//! commit ([`crate::commits`]), inside [`RedbStore::write`], the one way a
+//! write commits; the operation says which account it changes by the handle
+//! it runs on ([`RedbStore::reporting`]), and a handle that was told nothing
+//! reports that anything may have changed.
 
 mod access_keys;
 mod accounts;
@@ -28,6 +34,7 @@ use std::sync::Arc;
 
 use redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable, WriteTransaction};
 
+use crate::commits::{Changed, CommitObservers};
 use crate::{StoreError, StoreResult};
 use tables::{META, SCHEMA_VERSION_KEY};
 
@@ -38,10 +45,16 @@ use tables::{META, SCHEMA_VERSION_KEY};
 /// must refuse the file).
 pub const SCHEMA_VERSION: u64 = 2;
 
-/// The embedded store. Cheap to clone; clones share the open file.
+/// The embedded store. Cheap to clone; clones share the open file and the
+/// commit observers.
 #[derive(Clone)]
 pub struct RedbStore {
     db: Arc<Database>,
+    commits: CommitObservers,
+    /// What this handle's writes report as changed: everything, unless the
+    /// operation running on it narrowed it ([`RedbStore::reporting`]);
+    /// `None` for bookkeeping, which reports nothing.
+    changes: Option<Changed>,
 }
 
 impl std::fmt::Debug for RedbStore {
@@ -56,7 +69,11 @@ impl RedbStore {
     pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
         create_private(path.as_ref())?;
         let db = Database::create(path.as_ref())?;
-        let store = RedbStore { db: Arc::new(db) };
+        let store = RedbStore {
+            db: Arc::new(db),
+            commits: CommitObservers::default(),
+            changes: Some(Changed::Everything),
+        };
         store.check_schema()?;
         Ok(store)
     }
@@ -65,7 +82,11 @@ impl RedbStore {
     /// simulations that need the real store without a file.
     pub fn in_memory() -> StoreResult<Self> {
         let db = Database::builder().create_with_backend(redb::backends::InMemoryBackend::new())?;
-        let store = RedbStore { db: Arc::new(db) };
+        let store = RedbStore {
+            db: Arc::new(db),
+            commits: CommitObservers::default(),
+            changes: Some(Changed::Everything),
+        };
         store.check_schema()?;
         Ok(store)
     }
@@ -114,12 +135,32 @@ impl RedbStore {
         work(&txn)
     }
 
+    /// This store, with its writes reported as changing `changes` (`None`:
+    /// nothing, for bookkeeping).
+    fn reporting(&self, changes: Option<Changed>) -> RedbStore {
+        RedbStore {
+            changes,
+            ..self.clone()
+        }
+    }
+
     /// Runs `work` in a write transaction, committing only when it succeeds;
-    /// on error the transaction is dropped and nothing is written.
+    /// on error the transaction is dropped and nothing is written. The
+    /// commit is reported to the observers around it, on this thread, before
+    /// this returns.
     fn write<T>(&self, work: impl FnOnce(&WriteTransaction) -> StoreResult<T>) -> StoreResult<T> {
-        let txn = self.db.begin_write()?;
+        self.write_with(work)
+    }
+
+    /// [`RedbStore::write`] for work with an error of its own.
+    fn write_with<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce(&WriteTransaction) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let txn = self.db.begin_write().map_err(StoreError::from)?;
         let value = work(&txn)?;
-        txn.commit()?;
+        let _reported = self.commits.committing(self.changes);
+        txn.commit().map_err(StoreError::from)?;
         Ok(value)
     }
 

@@ -4,6 +4,12 @@
 //! take a few microseconds from the page cache, less than the hop to the
 //! blocking pool would cost, and they are what authentication does per
 //! request.
+//!
+//! Each write names the account it changes, which its commit reports
+//! ([`crate::commits`]); the blocking pool finishes a write, report
+//! included, whether or not its caller still waits.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -24,6 +30,7 @@ use latchkey_core::status::{ApplicationStatus, UserStatus};
 use latchkey_core::token::TokenDigest;
 
 use super::RedbStore;
+use crate::commits::{Changed, CommitObserver};
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
     AccountBundle, AppScope, BulkDeleteReport, KeyFilter, LimitPolicy, Members, SignInCandidate,
@@ -31,15 +38,42 @@ use crate::{
 };
 
 impl RedbStore {
+    /// Runs a read on the blocking pool.
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&RedbStore) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || work(&store))
-            .await
-            .map_err(|error| StoreError::Backend(format!("store task failed: {error}")))?
+        on_blocking_pool(self.clone(), work).await?
     }
+
+    /// Runs a write on the blocking pool, reporting its commit as changing
+    /// `changes`. The pool runs it to the end (commit and report included)
+    /// even when the caller stops waiting.
+    async fn writing<T: Send + 'static, E: From<StoreError> + Send + 'static>(
+        &self,
+        changes: Changed,
+        work: impl FnOnce(&RedbStore) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E> {
+        on_blocking_pool(self.reporting(Some(changes)), work).await?
+    }
+
+    /// Runs a write of what authentication never reads (`last_used_at`) on
+    /// the blocking pool: it reports nothing, so cached credentials stay.
+    async fn bookkeeping<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&RedbStore) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        on_blocking_pool(self.reporting(None), work).await?
+    }
+}
+
+async fn on_blocking_pool<R: Send + 'static>(
+    store: RedbStore,
+    work: impl FnOnce(&RedbStore) -> R + Send + 'static,
+) -> StoreResult<R> {
+    tokio::task::spawn_blocking(move || work(&store))
+        .await
+        .map_err(|error| StoreError::Backend(format!("store task failed: {error}")))
 }
 
 #[async_trait]
@@ -48,8 +82,15 @@ impl Store for RedbStore {
         self.schema_version().map(|_| ())
     }
 
+    fn observe_commits(&self, observer: Arc<dyn CommitObserver>) {
+        self.commits.add(observer);
+    }
+
     async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()> {
-        self.blocking(move |s| s.create_account_now(&bundle)).await
+        self.writing(Changed::Account(bundle.account.id), move |s| {
+            s.create_account_now(&bundle)
+        })
+        .await
     }
     async fn operator_account(&self) -> StoreResult<Option<Account>> {
         self.operator_account_now()
@@ -66,24 +107,27 @@ impl Store for RedbStore {
         update: AccountUpdate,
         now: Timestamp,
     ) -> StoreResult<Account> {
-        self.blocking(move |s| s.update_account_now(id, &update, now))
-            .await
+        self.writing(Changed::Account(id), move |s| {
+            s.update_account_now(id, &update, now)
+        })
+        .await
     }
 
     async fn export_all(&self) -> StoreResult<Vec<ExportRecord>> {
         self.blocking(|s| s.export_all_now()).await
     }
     async fn import_all(&self, records: ImportSet) -> Result<(), ImportError> {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || store.import_all_now(&records))
+        // Many accounts at once.
+        self.writing(Changed::Everything, move |s| s.import_all_now(&records))
             .await
-            .map_err(|error| StoreError::Backend(format!("store task failed: {error}")))?
     }
 
     async fn create_user(&self, actor: &Actor, user: User) -> StoreResult<User> {
         let actor = actor.clone();
-        self.blocking(move |s| s.create_user_now(&actor, &user))
-            .await
+        self.writing(Changed::Account(user.account_id), move |s| {
+            s.create_user_now(&actor, &user)
+        })
+        .await
     }
     async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User> {
         self.get_user_now(account_id, id)
@@ -106,8 +150,10 @@ impl Store for RedbStore {
         now: Timestamp,
     ) -> StoreResult<User> {
         let actor = actor.clone();
-        self.blocking(move |s| s.update_user_now(&actor, account_id, id, &update, now))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.update_user_now(&actor, account_id, id, &update, now)
+        })
+        .await
     }
     async fn delete_user(
         &self,
@@ -115,8 +161,10 @@ impl Store for RedbStore {
         id: UserId,
         now: Timestamp,
     ) -> StoreResult<User> {
-        self.blocking(move |s| s.delete_user_now(account_id, id, now))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.delete_user_now(account_id, id, now)
+        })
+        .await
     }
     async fn user_permissions(
         &self,
@@ -127,8 +175,9 @@ impl Store for RedbStore {
     }
 
     async fn create_password_link(&self, actor: &Actor, link: PasswordLink) -> StoreResult<User> {
+        // Nothing cached depends on a link: it reports no change.
         let actor = actor.clone();
-        self.blocking(move |s| s.create_password_link_now(&actor, &link))
+        self.bookkeeping(move |s| s.create_password_link_now(&actor, &link))
             .await
     }
     async fn password_link_user(
@@ -144,8 +193,12 @@ impl Store for RedbStore {
         password: Password,
         now: Timestamp,
     ) -> StoreResult<User> {
-        self.blocking(move |s| s.redeem_password_link_now(&digest, password, now))
-            .await
+        // The user's record changes; the link names its account only once
+        // read, so the commit is reported as changing everything (rare).
+        self.writing(Changed::Everything, move |s| {
+            s.redeem_password_link_now(&digest, password, now)
+        })
+        .await
     }
     async fn change_password(
         &self,
@@ -154,8 +207,10 @@ impl Store for RedbStore {
         replacing: Timestamp,
         password: Password,
     ) -> StoreResult<User> {
-        self.blocking(move |s| s.change_password_now(account_id, user_id, replacing, password))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.change_password_now(account_id, user_id, replacing, password)
+        })
+        .await
     }
     async fn sign_in_candidates(&self, email: &str) -> StoreResult<Vec<SignInCandidate>> {
         let email = email.to_owned();
@@ -163,24 +218,28 @@ impl Store for RedbStore {
             .await
     }
     async fn create_session(&self, session: Session, now: Timestamp) -> StoreResult<()> {
-        self.blocking(move |s| s.create_session_now(&session, now))
+        // Sessions are read fresh by the console, never cached: bookkeeping.
+        self.bookkeeping(move |s| s.create_session_now(&session, now))
             .await
     }
     async fn session_context(&self, digest: TokenDigest) -> StoreResult<Option<SessionContext>> {
         self.session_context_now(&digest)
     }
     async fn touch_session(&self, digest: TokenDigest, now: Timestamp) -> StoreResult<()> {
-        self.blocking(move |s| s.touch_session_now(&digest, now))
+        self.bookkeeping(move |s| s.touch_session_now(&digest, now))
             .await
     }
     async fn delete_session(&self, digest: TokenDigest) -> StoreResult<()> {
-        self.blocking(move |s| s.delete_session_now(&digest)).await
+        self.bookkeeping(move |s| s.delete_session_now(&digest))
+            .await
     }
 
     async fn create_group(&self, actor: &Actor, group: PolicyGroup) -> StoreResult<PolicyGroup> {
         let actor = actor.clone();
-        self.blocking(move |s| s.create_group_now(&actor, &group))
-            .await
+        self.writing(Changed::Account(group.account_id), move |s| {
+            s.create_group_now(&actor, &group)
+        })
+        .await
     }
     async fn get_group(
         &self,
@@ -207,12 +266,16 @@ impl Store for RedbStore {
         now: Timestamp,
     ) -> StoreResult<PolicyGroup> {
         let actor = actor.clone();
-        self.blocking(move |s| s.update_group_now(&actor, account_id, id, &update, operator, now))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.update_group_now(&actor, account_id, id, &update, operator, now)
+        })
+        .await
     }
     async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()> {
-        self.blocking(move |s| s.delete_group_now(account_id, id))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.delete_group_now(account_id, id)
+        })
+        .await
     }
     async fn add_members(
         &self,
@@ -223,8 +286,10 @@ impl Store for RedbStore {
         now: Timestamp,
     ) -> StoreResult<()> {
         let actor = actor.clone();
-        self.blocking(move |s| s.join_now(&actor, account_id, group, &members, now))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.join_now(&actor, account_id, group, &members, now)
+        })
+        .await
     }
     async fn remove_members(
         &self,
@@ -233,8 +298,10 @@ impl Store for RedbStore {
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
-        self.blocking(move |s| s.leave_now(account_id, group, &members, now))
-            .await
+        self.writing(Changed::Account(account_id), move |s| {
+            s.leave_now(account_id, group, &members, now)
+        })
+        .await
     }
     async fn list_group_applications(
         &self,
@@ -261,8 +328,10 @@ impl Store for RedbStore {
         application: Application,
     ) -> StoreResult<Application> {
         let actor = actor.clone();
-        self.blocking(move |s| s.create_application_now(&actor, &application))
-            .await
+        self.writing(Changed::Account(application.account_id), move |s| {
+            s.create_application_now(&actor, &application)
+        })
+        .await
     }
     async fn get_application(
         &self,
@@ -287,12 +356,16 @@ impl Store for RedbStore {
         update: ApplicationUpdate,
         now: Timestamp,
     ) -> StoreResult<Application> {
-        self.blocking(move |s| s.update_application_now(scope, id, &update, now))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.update_application_now(scope, id, &update, now)
+        })
+        .await
     }
     async fn delete_application(&self, scope: AppScope, id: ApplicationId) -> StoreResult<()> {
-        self.blocking(move |s| s.delete_application_now(scope, id))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.delete_application_now(scope, id)
+        })
+        .await
     }
 
     async fn create_access_key(
@@ -304,8 +377,10 @@ impl Store for RedbStore {
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
         let actor = actor.clone();
-        self.blocking(move |s| s.create_access_key_now(&actor, scope, key, limits, now))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.create_access_key_now(&actor, scope, key, limits, now)
+        })
+        .await
     }
     async fn get_access_key(
         &self,
@@ -335,7 +410,7 @@ impl Store for RedbStore {
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
         let actor = actor.clone();
-        self.blocking(move |s| {
+        self.writing(Changed::Account(scope.account_id), move |s| {
             s.update_access_key_now(&actor, scope, application_id, id, &update, now)
         })
         .await
@@ -346,16 +421,20 @@ impl Store for RedbStore {
         application_id: ApplicationId,
         id: AccessKeyId,
     ) -> StoreResult<()> {
-        self.blocking(move |s| s.delete_access_key_now(scope, application_id, id))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.delete_access_key_now(scope, application_id, id)
+        })
+        .await
     }
     async fn bulk_delete_access_keys(
         &self,
         scope: AppScope,
         ids: Vec<AccessKeyId>,
     ) -> StoreResult<BulkDeleteReport> {
-        self.blocking(move |s| s.bulk_delete_access_keys_now(scope, &ids))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.bulk_delete_access_keys_now(scope, &ids)
+        })
+        .await
     }
     async fn access_key_credential(
         &self,
@@ -364,7 +443,19 @@ impl Store for RedbStore {
         self.access_key_credential_now(id)
     }
     async fn record_access_key_use(&self, uses: Vec<(AccessKeyId, Timestamp)>) -> StoreResult<()> {
-        self.blocking(move |s| s.record_access_key_use_now(&uses))
+        self.bookkeeping(move |s| s.record_access_key_use_now(&uses))
+            .await
+    }
+
+    async fn upgrade_access_key_secret(
+        &self,
+        id: AccessKeyId,
+        expected: SecretHash,
+        new: SecretHash,
+    ) -> StoreResult<bool> {
+        // The secret stays the same: every cached verification stays true,
+        // so the rewrite is bookkeeping and reports nothing.
+        self.bookkeeping(move |s| s.upgrade_access_key_secret_now(id, &expected, &new))
             .await
     }
 
@@ -376,8 +467,10 @@ impl Store for RedbStore {
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
         let actor = actor.clone();
-        self.blocking(move |s| s.create_jwt_key_now(&actor, scope, key, now))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.create_jwt_key_now(&actor, scope, key, now)
+        })
+        .await
     }
     async fn get_jwt_key(
         &self,
@@ -407,7 +500,7 @@ impl Store for RedbStore {
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
         let actor = actor.clone();
-        self.blocking(move |s| {
+        self.writing(Changed::Account(scope.account_id), move |s| {
             s.update_jwt_key_now(&actor, scope, application_id, id, &update, now)
         })
         .await
@@ -418,8 +511,10 @@ impl Store for RedbStore {
         application_id: ApplicationId,
         id: JwtKeyId,
     ) -> StoreResult<()> {
-        self.blocking(move |s| s.delete_jwt_key_now(scope, application_id, id))
-            .await
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.delete_jwt_key_now(scope, application_id, id)
+        })
+        .await
     }
     async fn jwt_key_credential(
         &self,
@@ -428,7 +523,7 @@ impl Store for RedbStore {
         self.jwt_key_credential_now(id)
     }
     async fn record_jwt_key_use(&self, uses: Vec<(JwtKeyId, Timestamp)>) -> StoreResult<()> {
-        self.blocking(move |s| s.record_jwt_key_use_now(&uses))
+        self.bookkeeping(move |s| s.record_jwt_key_use_now(&uses))
             .await
     }
 }

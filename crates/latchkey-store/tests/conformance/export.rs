@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use latchkey_core::access_key;
+use latchkey_core::argon2id::{HashParams, hash_argon2id};
 use latchkey_core::id::{AccessKeyId, JwtKeyId, UserId};
 use latchkey_core::jwt::{Algorithm, SigningKey};
 use latchkey_core::list::PageRequest;
@@ -18,7 +19,7 @@ use latchkey_core::resource::{
     ApplicationUpdate, KeyUpdate, NewAccessKey, NewApplication, NewJwtKey, NewPolicyGroup, NewUser,
     PolicyGroup,
 };
-use latchkey_core::secret_hash::verify_secret;
+use latchkey_core::secret_hash::{SecretHash, verify_secret};
 use latchkey_core::status::{ApplicationStatus, EffectiveKeyStatus, KeyStatus};
 use latchkey_store::export::{ImportError, RecordKind, read_export, write_export};
 use latchkey_store::{AppScope, KeyFilter, LimitPolicy, Members, Store, StoreError};
@@ -32,9 +33,13 @@ pub struct Populated {
     pub ops: PolicyGroup,
     pub ada: UserId,
     pub expired_key: AccessKeyId,
+    /// An inactive key stored with an argon2id hash of `"fixed"`, as an
+    /// earlier version wrote keys.
+    pub legacy_key: AccessKeyId,
 }
 
-fn jwt_key(
+/// A JWT key (EdDSA) for `app`.
+pub fn jwt_key(
     t: &Tenant,
     app: latchkey_core::id::ApplicationId,
     name: &str,
@@ -158,9 +163,11 @@ pub async fn populate(store: &dyn Store) -> Populated {
     scoped.key.scopes = input.validate(now()).unwrap();
     scoped.key.created_by = ada.id;
     let scoped = create(scoped).await.unwrap();
-    let inactive = create(cheap_key(&t, billing.id, "paused", None))
-        .await
-        .unwrap();
+    // A key as an earlier version stored it: its secret's argon2id hash.
+    let mut paused = cheap_key(&t, billing.id, "paused", None);
+    paused.secret_hash =
+        SecretHash::Argon2id(hash_argon2id("fixed", &HashParams::default()).unwrap());
+    let inactive = create(paused).await.unwrap();
     let rotated = create(cheap_key(&t, billing.id, "rotated", None))
         .await
         .unwrap();
@@ -259,6 +266,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
         ops,
         ada: ada.id,
         expired_key: expiring.id,
+        legacy_key: inactive.id,
     }
 }
 
@@ -285,7 +293,7 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
         .unwrap();
     let password = latchkey_core::password::Password::hash(
         "correct horse battery",
-        &latchkey_core::secret_hash::HashParams::default(),
+        &latchkey_core::argon2id::HashParams::default(),
         now(),
     )
     .unwrap();
@@ -314,8 +322,12 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
         assert_eq!(counts.get(kind), count, "{kind:?} in {counts}");
     }
     assert!(
-        first.contains("\"secret_hash\":\"$argon2id$"),
-        "hashes travel"
+        first.contains("\"secret_hash\":\"sha256:"),
+        "digests travel"
+    );
+    assert!(
+        first.contains("\"secret_hash\":\"$argon2id$v=19$"),
+        "legacy argon2id hashes travel"
     );
 
     target.import_all(set).await.unwrap();
@@ -358,6 +370,27 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
         .unwrap();
     assert!(verify_secret(parsed.secret(), &hash));
     assert!(context.authenticate(now()).unwrap().principal.operator);
+    // The legacy hash came over as it was, and upgrades on the target.
+    let (_, legacy) = target
+        .access_key_credential(p.legacy_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(legacy.is_legacy());
+    assert!(verify_secret("fixed", &legacy));
+    let digest = SecretHash::digest("fixed");
+    assert!(
+        target
+            .upgrade_access_key_secret(p.legacy_key, legacy, digest.clone())
+            .await
+            .unwrap()
+    );
+    let (_, upgraded) = target
+        .access_key_credential(p.legacy_key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(upgraded, digest);
     assert_eq!(
         target.operator_account().await.unwrap().unwrap().id,
         op.account.id

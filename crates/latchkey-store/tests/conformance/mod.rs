@@ -3,10 +3,17 @@
 
 #![allow(missing_docs)]
 
+pub mod commits;
 pub mod export;
 pub mod people;
+pub mod secret_upgrade;
 
+pub use commits::{
+    a_write_whose_caller_stops_waiting_still_commits_and_reports,
+    every_write_reports_its_account_around_its_commit,
+};
 use latchkey_core::delegation::Actor;
+
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -19,7 +26,7 @@ use latchkey_core::resource::{
     AccessKey, Account, AccountUpdate, Application, ApplicationUpdate, KeyUpdate, NewAccessKey,
     NewAccount, NewApplication, NewPolicyGroup, NewUser, PolicyGroupUpdate, User, UserUpdate,
 };
-use latchkey_core::secret_hash::{HashParams, verify_secret};
+use latchkey_core::secret_hash::{SecretHash, verify_secret};
 use latchkey_core::status::{ApplicationStatus, EffectiveKeyStatus, KeyStatus, UserStatus};
 use latchkey_store::{
     AccountBundle, AppScope, BulkDeleteStatus, KeyFilter, LimitPolicy, Members, Store, StoreError,
@@ -59,14 +66,8 @@ pub async fn tenant(
     }
     .build(operator, now())
     .unwrap();
-    let (bundle, generated) = AccountBundle::build(
-        account,
-        "admin@example.com",
-        "http://127.0.0.1:8080",
-        &HashParams::default(),
-        now(),
-    )
-    .unwrap();
+    let (bundle, generated) =
+        AccountBundle::build(account, "admin@example.com", "http://127.0.0.1:8080", now()).unwrap();
     let tenant = Tenant {
         account: bundle.account.clone(),
         admin: bundle.admin_user.clone(),
@@ -103,8 +104,8 @@ pub async fn app(
     store.create_application(&Actor::System, app).await
 }
 
-/// A stored access key with a cheap, fixed hash: these tests are about
-/// storage, not hashing, and thousands of argon2 runs would only slow them.
+/// A stored access key with a fixed hash: these tests are about storage,
+/// not hashing.
 pub fn cheap_key(
     tenant: &Tenant,
     app: ApplicationId,
@@ -158,13 +159,8 @@ pub async fn add_key(
         .await
 }
 
-fn tenant_hash() -> latchkey_core::secret_hash::SecretHash {
-    static HASH: std::sync::OnceLock<latchkey_core::secret_hash::SecretHash> =
-        std::sync::OnceLock::new();
-    HASH.get_or_init(|| {
-        latchkey_core::secret_hash::hash_secret("fixed", &HashParams::default()).unwrap()
-    })
-    .clone()
+fn tenant_hash() -> SecretHash {
+    SecretHash::digest("fixed")
 }
 
 pub async fn bootstrap_is_complete_and_authenticates(store: Arc<dyn Store>) {
@@ -180,8 +176,7 @@ pub async fn bootstrap_is_complete_and_authenticates(store: Arc<dyn Store>) {
     }
     .build(true, now())
     .unwrap();
-    let (bundle, _) =
-        AccountBundle::build(other, "a@b.co", "http://x", &HashParams::default(), now()).unwrap();
+    let (bundle, _) = AccountBundle::build(other, "a@b.co", "http://x", now()).unwrap();
     let other_id = bundle.account.id;
     assert!(matches!(
         store.create_account(bundle).await,
@@ -1166,6 +1161,8 @@ macro_rules! conformance_tests {
             accounts_are_listed_and_changed,
             racing_creations_never_overshoot,
             racing_revivals_never_overshoot,
+            every_write_reports_its_account_around_its_commit,
+            a_write_whose_caller_stops_waiting_still_commits_and_reports,
         );
     };
     (@each $make:expr; $($test:ident,)*) => {$(

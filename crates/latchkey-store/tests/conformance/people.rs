@@ -3,12 +3,12 @@
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
+use latchkey_core::argon2id::HashParams;
 use latchkey_core::delegation::Actor;
 use latchkey_core::password::Password;
 use latchkey_core::password_link::{LINK_LIFETIME, PasswordLink};
 use latchkey_core::permission::PermissionSet;
 use latchkey_core::resource::{NewPolicyGroup, NewUser, User, UserUpdate};
-use latchkey_core::secret_hash::HashParams;
 use latchkey_core::session::{Ended, IDLE_TIMEOUT, Session};
 use latchkey_core::token::{Token, TokenUse};
 use latchkey_store::{Store, StoreError};

@@ -11,7 +11,7 @@ guard let url = environment["LATCHKEY_URL"], let adminKey = environment["LATCHKE
 }
 let suffix = UUID().uuidString.prefix(8).lowercased()
 let admin = try LatchkeyClient(baseUrl: url, credential: Credential.accessKey(key: adminKey))
-let administrators = try await admin.policyGroups().list().first { $0.builtIn }!.id
+let administrators = try await admin.policyGroups().list().collect().first { $0.builtIn }!.id
 let app = try await admin.applications().create(
     application: NewApplication(name: "billing-\(suffix)", description: "Invoices", groupIds: [administrators]))
 print("application \(app.id)")

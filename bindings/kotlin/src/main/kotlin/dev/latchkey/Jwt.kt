@@ -1,5 +1,8 @@
 package dev.latchkey
 
+import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.jsonObject
 import java.time.Duration
 import java.time.Instant
 
@@ -9,8 +12,9 @@ import java.time.Instant
  * generated binding of the Rust toolkit; nothing is decided here.
  *
  * Keys are parsed once ([SigningKey], [VerifyingKey], [Jwks]) and reused for
- * every call. Failures are typed: [JwtException] for a token, [KeyException]
- * for a key.
+ * every call. Claims and headers are [JsonObject]s (kotlinx.serialization);
+ * the `…Json` forms take and give JSON text. Failures are typed:
+ * [JwtException] for a token, [KeyException] for a key.
  */
 object Jwt {
     /** A new key pair for [algorithm] (`EdDSA`, `ES256`, `ES384`, `RS256`, `PS256`, …); RSA keys get [rsaBits] (2048 by default). */
@@ -29,6 +33,15 @@ object Jwt {
         kid: String? = null,
         extraHeaderJson: String? = null,
     ): String = jwtSign(claimsJson, key, algorithm, kid, extraHeaderJson)
+
+    /** Signs [claims] (signed exactly as given) with [key]; [extraHeader] adds header members. */
+    fun sign(
+        claims: JsonObject,
+        key: SigningKey,
+        algorithm: String? = null,
+        kid: String? = null,
+        extraHeader: JsonObject? = null,
+    ): String = jwtSign(claims.toString(), key, algorithm, kid, extraHeader?.toString())
 
     /** Verifies [token] with one [key] under [options]. */
     fun verify(token: String, key: VerifyingKey, options: VerifyOptions): VerifiedToken =
@@ -81,12 +94,20 @@ object Jwt {
         now: Instant? = null,
     ): String = jwtMintAccessToken(applicationId, keyId, audience, lifetime, key, now)
 
-    /** The header of [token] as JSON text, unverified (untrusted until [verify] succeeds). */
-    fun unverifiedHeader(token: String): String = jwtUnverifiedHeader(token)
+    /** The header of [token], unverified (untrusted until [verify] succeeds). */
+    fun unverifiedHeader(token: String): JsonObject = Json.parseToJsonElement(jwtUnverifiedHeader(token)).jsonObject
 
     /** The RFC 7638 thumbprint of a public JWK (unpadded base64url). */
     fun thumbprint(jwk: Map<String, String>): String = jwkThumbprint(jwk)
 }
+
+/** The verified token's claims. */
+val VerifiedToken.claims: JsonObject
+    get() = Json.parseToJsonElement(claimsJson).jsonObject
+
+/** The verified token's whole header. */
+val VerifiedToken.header: JsonObject
+    get() = Json.parseToJsonElement(headerJson).jsonObject
 
 private fun unsignedBits(bits: Int): UInt {
     require(bits > 0) { "rsaBits must be positive" }

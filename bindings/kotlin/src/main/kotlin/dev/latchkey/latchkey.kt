@@ -718,6 +718,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me(
@@ -725,6 +727,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users(
     ): Int
@@ -778,6 +782,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_createdaccount_key(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_create(
@@ -786,15 +794,19 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_get(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_list(
-    ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account(
+    external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_pager(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_update(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_accountpager_next_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_create(
     ): Int
@@ -802,13 +814,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_get(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_accounts_list(
-    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_list_page(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_accounts_pager(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_rename_current(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_update(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_applications_create(
     ): Int
@@ -816,13 +830,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_applications_get(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_applications_list(
-    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_applications_list_page(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_applications_pager(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_applications_revoke(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_applications_update(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_jwtkeys_create(
     ): Int
@@ -832,17 +848,23 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_jwtkeys_list(
-    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_jwtkeys_update(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_policygroups_add_applications(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_policygroups_add_users(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_policygroups_create(
     ): Int
@@ -850,13 +872,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_policygroups_get(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_policygroups_list(
-    ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications(
+    external fun uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_policygroups_list_page(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_policygroups_list_users(
+    external fun uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_policygroups_pager(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_policygroups_remove_applications(
     ): Int
@@ -864,15 +886,19 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_policygroups_update(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_userpager_next_page(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_users_create(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_users_delete(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_users_get(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_users_list(
-    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_users_list_page(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_users_pager(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_users_update(
     ): Int
@@ -960,6 +986,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_health(`ptr`: Long,
     ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_jwt_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_me(`ptr`: Long,
@@ -968,6 +996,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_policy_groups(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_users(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_well_known(`ptr`: Long,
@@ -1074,10 +1104,18 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_createdaccount_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_latchkey_uniffi_fn_clone_accesskeypager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_free_accesskeypager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_uniffi_fn_method_accesskeypager_next_page(`ptr`: Long,
+    ): Long
     external fun uniffi_latchkey_uniffi_fn_clone_accesskeys(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_free_accesskeys(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_latchkey_uniffi_fn_method_accesskeys_account_pager(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accesskeys_bulk_delete(`ptr`: Long,`keyIds`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accesskeys_create(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`key`: RustBuffer.ByValue,
@@ -1086,15 +1124,23 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accesskeys_get(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_accesskeys_list(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
-    ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_accesskeys_list_account(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_uniffi_fn_method_accesskeys_list_account_page(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accesskeys_list_page(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_accesskeys_pager(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accesskeys_revoke(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_accesskeys_set_status(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accesskeys_update(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_clone_accountpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_free_accountpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_uniffi_fn_method_accountpager_next_page(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_clone_accounts(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1106,13 +1152,19 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_get(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_accounts_list(`ptr`: Long,`options`: RustBuffer.ByValue,
-    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_list_page(`ptr`: Long,`options`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_accounts_pager(`ptr`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_rename_current(`ptr`: Long,`name`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_update(`ptr`: Long,`id`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_clone_applicationpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_free_applicationpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_uniffi_fn_method_applicationpager_next_page(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_clone_applications(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1124,13 +1176,19 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_applications_get(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_applications_list(`ptr`: Long,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
-    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_applications_list_page(`ptr`: Long,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_applications_pager(`ptr`: Long,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_applications_revoke(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_applications_update(`ptr`: Long,`id`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_clone_jwtkeypager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_free_jwtkeypager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_uniffi_fn_method_jwtkeypager_next_page(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_clone_jwtkeys(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1144,13 +1202,21 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_jwtkeys_jwks(`ptr`: Long,`applicationId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_jwtkeys_list(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
-    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_jwtkeys_list_page(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_jwtkeys_pager(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_jwtkeys_revoke(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_jwtkeys_set_status(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_jwtkeys_update(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_clone_policygrouppager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_free_policygrouppager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_uniffi_fn_method_policygrouppager_next_page(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_clone_policygroups(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1160,25 +1226,35 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_policygroups_add_users(`ptr`: Long,`id`: RustBuffer.ByValue,`userIds`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_policygroups_applications_pager(`ptr`: Long,`id`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_policygroups_create(`ptr`: Long,`group`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_policygroups_delete(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_policygroups_get(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_policygroups_list(`ptr`: Long,`options`: RustBuffer.ByValue,
-    ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_policygroups_list_applications(`ptr`: Long,`id`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_uniffi_fn_method_policygroups_list_applications_page(`ptr`: Long,`id`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_policygroups_list_page(`ptr`: Long,`options`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_policygroups_list_users(`ptr`: Long,`id`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_uniffi_fn_method_policygroups_list_users_page(`ptr`: Long,`id`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_policygroups_pager(`ptr`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_policygroups_remove_applications(`ptr`: Long,`id`: RustBuffer.ByValue,`applicationIds`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_policygroups_remove_users(`ptr`: Long,`id`: RustBuffer.ByValue,`userIds`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_policygroups_update(`ptr`: Long,`id`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_policygroups_users_pager(`ptr`: Long,`id`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_clone_userpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_free_userpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_uniffi_fn_method_userpager_next_page(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_clone_users(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1190,9 +1266,9 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_users_get(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_users_list(`ptr`: Long,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
-    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_users_list_page(`ptr`: Long,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_users_pager(`ptr`: Long,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_users_update(`ptr`: Long,`id`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
     ): Long
@@ -1393,6 +1469,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() and 0xFFFF) != 42078) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() and 0xFFFF) != 21351) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys() and 0xFFFF) != 42547) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1403,6 +1482,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups() and 0xFFFF) != 38325) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown() and 0xFFFF) != 20086) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users() and 0xFFFF) != 33429) {
@@ -1483,6 +1565,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccount_key() and 0xFFFF) != 22946) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() and 0xFFFF) != 34207) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() and 0xFFFF) != 50872) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() and 0xFFFF) != 40929) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1495,19 +1583,25 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_get() and 0xFFFF) != 25238) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list() and 0xFFFF) != 48717) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account() and 0xFFFF) != 22836) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() and 0xFFFF) != 6580) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() and 0xFFFF) != 60598) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() and 0xFFFF) != 50597) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() and 0xFFFF) != 8849) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() and 0xFFFF) != 26906) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_update() and 0xFFFF) != 44326) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() and 0xFFFF) != 14911) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_create() and 0xFFFF) != 32505) {
@@ -1519,16 +1613,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_get() and 0xFFFF) != 21828) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_list() and 0xFFFF) != 26468) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_list_page() and 0xFFFF) != 8150) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_list_page() and 0xFFFF) != 8150) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_pager() and 0xFFFF) != 22876) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() and 0xFFFF) != 16891) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update() and 0xFFFF) != 45327) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() and 0xFFFF) != 14119) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_create() and 0xFFFF) != 50596) {
@@ -1540,16 +1637,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_get() and 0xFFFF) != 16412) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_list() and 0xFFFF) != 15165) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_list_page() and 0xFFFF) != 4279) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_list_page() and 0xFFFF) != 4279) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_pager() and 0xFFFF) != 23228) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_revoke() and 0xFFFF) != 9162) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_update() and 0xFFFF) != 34908) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() and 0xFFFF) != 50522) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() and 0xFFFF) != 13686) {
@@ -1564,22 +1664,31 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks() and 0xFFFF) != 58139) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_list() and 0xFFFF) != 58276) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() and 0xFFFF) != 39671) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() and 0xFFFF) != 39671) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() and 0xFFFF) != 16945) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() and 0xFFFF) != 17407) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() and 0xFFFF) != 1416) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() and 0xFFFF) != 12501) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() and 0xFFFF) != 56709) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_add_applications() and 0xFFFF) != 30397) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_add_users() and 0xFFFF) != 5113) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() and 0xFFFF) != 36815) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_create() and 0xFFFF) != 58189) {
@@ -1591,16 +1700,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_get() and 0xFFFF) != 20533) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list() and 0xFFFF) != 31388) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications() and 0xFFFF) != 51078) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() and 0xFFFF) != 36348) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_page() and 0xFFFF) != 12127) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_users() and 0xFFFF) != 799) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page() and 0xFFFF) != 39667) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_pager() and 0xFFFF) != 42) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_remove_applications() and 0xFFFF) != 19445) {
@@ -1612,6 +1721,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_update() and 0xFFFF) != 17915) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() and 0xFFFF) != 59647) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_userpager_next_page() and 0xFFFF) != 4468) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_create() and 0xFFFF) != 27444) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1621,10 +1736,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_get() and 0xFFFF) != 8938) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_list() and 0xFFFF) != 45873) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_list_page() and 0xFFFF) != 9154) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_list_page() and 0xFFFF) != 9154) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_pager() and 0xFFFF) != 3753) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_update() and 0xFFFF) != 50155) {
@@ -1636,7 +1751,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_constructor_credential_jwt_signer() and 0xFFFF) != 7841) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_constructor_latchkeyclient_new() and 0xFFFF) != 17796) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_constructor_latchkeyclient_new() and 0xFFFF) != 59040) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_constructor_jwks_from_json() and 0xFFFF) != 39979) {
@@ -2216,9 +2331,291 @@ public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
 
 
 /**
+ * The pages of a list of access keys.
+ */
+public interface AccessKeyPagerInterface {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    suspend fun `nextPage`(): AccessKeyPage?
+    
+    companion object
+}
+
+/**
+ * The pages of a list of access keys.
+ */
+open class AccessKeyPager: Disposable, AutoCloseable, AccessKeyPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_uniffi_fn_free_accesskeypager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_clone_accesskeypager(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : AccessKeyPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_accesskeypager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeAccessKeyPage.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAccessKeyPager: FfiConverter<AccessKeyPager, Long> {
+    override fun lower(value: AccessKeyPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): AccessKeyPager {
+        return AccessKeyPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): AccessKeyPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: AccessKeyPager) = 8UL
+
+    override fun write(value: AccessKeyPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Access keys (`ak_…`) of applications.
  */
 public interface AccessKeysInterface {
+    
+    /**
+     * The pages of every access key of the account the caller may view,
+     * optionally of one application only (`GET /v3/access-keys`): Kotlin's
+     * and Swift's `listAccount`.
+     */
+    fun `accountPager`(`applicationId`: kotlin.String? = null, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): AccessKeyPager
     
     /**
      * Deletes every listed key, or none: when any id cannot be deleted the
@@ -2243,15 +2640,9 @@ public interface AccessKeysInterface {
     suspend fun `get`(`applicationId`: kotlin.String, `keyId`: kotlin.String): AccessKey
     
     /**
-     * Every access key of `application_id`, across pages.
+     * One page of `GET /v3/access-keys`.
      */
-    suspend fun `list`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): List<AccessKey>
-    
-    /**
-     * Every access key of the account the caller may view, optionally of
-     * one application only (`GET /v3/access-keys`), across pages.
-     */
-    suspend fun `listAccount`(`applicationId`: kotlin.String? = null, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): List<AccessKey>
+    suspend fun `listAccountPage`(`applicationId`: kotlin.String? = null, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): AccessKeyPage
     
     /**
      * One page of the access keys of `application_id`.
@@ -2259,9 +2650,20 @@ public interface AccessKeysInterface {
     suspend fun `listPage`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): AccessKeyPage
     
     /**
+     * The pages of the access keys of `application_id`: Kotlin's and
+     * Swift's `list`.
+     */
+    fun `pager`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): AccessKeyPager
+    
+    /**
      * Revokes an access key (terminal).
      */
     suspend fun `revoke`(`applicationId`: kotlin.String, `keyId`: kotlin.String): AccessKey
+    
+    /**
+     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     */
+    suspend fun `setStatus`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `status`: KeyStatus): AccessKey
     
     /**
      * Changes an access key's name, description, status or expiration.
@@ -2377,6 +2779,28 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
+     * The pages of every access key of the account the caller may view,
+     * optionally of one application only (`GET /v3/access-keys`): Kotlin's
+     * and Swift's `listAccount`.
+     */
+    @Throws(LatchkeyException::class)override fun `accountPager`(`applicationId`: kotlin.String?, `status`: EffectiveKeyStatus?, `options`: ListOptions?): AccessKeyPager {
+            return FfiConverterTypeAccessKeyPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(LatchkeyException) { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_accesskeys_account_pager(
+        it,
+        
+        FfiConverterOptionalString.lower(`applicationId`),
+        FfiConverterOptionalTypeEffectiveKeyStatus.lower(`status`),
+        FfiConverterOptionalTypeListOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Deletes every listed key, or none: when any id cannot be deleted the
      * call fails with `Conflict` naming each failing id in its fields.
      */
@@ -2483,42 +2907,14 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
-     * Every access key of `application_id`, across pages.
+     * One page of `GET /v3/access-keys`.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `list`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus?, `options`: ListOptions?) : List<AccessKey> {
+    override suspend fun `listAccountPage`(`applicationId`: kotlin.String?, `status`: EffectiveKeyStatus?, `options`: ListOptions?) : AccessKeyPage {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_accesskeys_list(
-                uniffiHandle,
-                
-        FfiConverterString.lower(`applicationId`),
-        FfiConverterOptionalTypeEffectiveKeyStatus.lower(`status`),
-        FfiConverterOptionalTypeListOptions.lower(`options`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterSequenceTypeAccessKey.lift(it) },
-        // Error FFI converter
-        LatchkeyException.ErrorHandler,
-    )
-    }
-
-    
-    /**
-     * Every access key of the account the caller may view, optionally of
-     * one application only (`GET /v3/access-keys`), across pages.
-     */
-    @Throws(LatchkeyException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `listAccount`(`applicationId`: kotlin.String?, `status`: EffectiveKeyStatus?, `options`: ListOptions?) : List<AccessKey> {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_accesskeys_list_account(
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_accesskeys_list_account_page(
                 uniffiHandle,
                 
         FfiConverterOptionalString.lower(`applicationId`),
@@ -2530,7 +2926,7 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
         { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
-        { FfiConverterSequenceTypeAccessKey.lift(it) },
+        { FfiConverterTypeAccessKeyPage.lift(it) },
         // Error FFI converter
         LatchkeyException.ErrorHandler,
     )
@@ -2565,6 +2961,27 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
+     * The pages of the access keys of `application_id`: Kotlin's and
+     * Swift's `list`.
+     */
+    @Throws(LatchkeyException::class)override fun `pager`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus?, `options`: ListOptions?): AccessKeyPager {
+            return FfiConverterTypeAccessKeyPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(LatchkeyException) { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_accesskeys_pager(
+        it,
+        
+        FfiConverterString.lower(`applicationId`),
+        FfiConverterOptionalTypeEffectiveKeyStatus.lower(`status`),
+        FfiConverterOptionalTypeListOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Revokes an access key (terminal).
      */
     @Throws(LatchkeyException::class)
@@ -2577,6 +2994,33 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
                 
         FfiConverterString.lower(`applicationId`),
         FfiConverterString.lower(`keyId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeAccessKey.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `setStatus`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `status`: KeyStatus) : AccessKey {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_accesskeys_set_status(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`applicationId`),
+        FfiConverterString.lower(`keyId`),
+        FfiConverterTypeKeyStatus.lower(`status`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -2751,6 +3195,281 @@ public object FfiConverterTypeAccessKeys: FfiConverter<AccessKeys, Long> {
 
 
 /**
+ * The pages of a list of accounts.
+ */
+public interface AccountPagerInterface {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    suspend fun `nextPage`(): AccountPage?
+    
+    companion object
+}
+
+/**
+ * The pages of a list of accounts.
+ */
+open class AccountPager: Disposable, AutoCloseable, AccountPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_uniffi_fn_free_accountpager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_clone_accountpager(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : AccountPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_accountpager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeAccountPage.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAccountPager: FfiConverter<AccountPager, Long> {
+    override fun lower(value: AccountPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): AccountPager {
+        return AccountPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): AccountPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: AccountPager) = 8UL
+
+    override fun write(value: AccountPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * The caller's account, and tenant accounts for the operator.
  */
 public interface AccountsInterface {
@@ -2772,14 +3491,15 @@ public interface AccountsInterface {
     suspend fun `get`(`id`: kotlin.String): Account
     
     /**
-     * Every account (operator only), across pages.
-     */
-    suspend fun `list`(`options`: ListOptions? = null): List<Account>
-    
-    /**
      * One page of accounts (operator only).
      */
     suspend fun `listPage`(`options`: ListOptions? = null): AccountPage
+    
+    /**
+     * The pages of every account (operator only): Kotlin's and Swift's
+     * `list`.
+     */
+    fun `pager`(`options`: ListOptions? = null): AccountPager
     
     /**
      * Renames the caller's account (`PUT /v3/accounts/me`).
@@ -2975,31 +3695,6 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
 
     
     /**
-     * Every account (operator only), across pages.
-     */
-    @Throws(LatchkeyException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `list`(`options`: ListOptions?) : List<Account> {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_accounts_list(
-                uniffiHandle,
-                
-        FfiConverterOptionalTypeListOptions.lower(`options`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterSequenceTypeAccount.lift(it) },
-        // Error FFI converter
-        LatchkeyException.ErrorHandler,
-    )
-    }
-
-    
-    /**
      * One page of accounts (operator only).
      */
     @Throws(LatchkeyException::class)
@@ -3022,6 +3717,25 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
         LatchkeyException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * The pages of every account (operator only): Kotlin's and Swift's
+     * `list`.
+     */
+    @Throws(LatchkeyException::class)override fun `pager`(`options`: ListOptions?): AccountPager {
+            return FfiConverterTypeAccountPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(LatchkeyException) { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_accounts_pager(
+        it,
+        
+        FfiConverterOptionalTypeListOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -3209,6 +3923,281 @@ public object FfiConverterTypeAccounts: FfiConverter<Accounts, Long> {
 
 
 /**
+ * The pages of a list of applications.
+ */
+public interface ApplicationPagerInterface {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    suspend fun `nextPage`(): ApplicationPage?
+    
+    companion object
+}
+
+/**
+ * The pages of a list of applications.
+ */
+open class ApplicationPager: Disposable, AutoCloseable, ApplicationPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_uniffi_fn_free_applicationpager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_clone_applicationpager(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : ApplicationPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_applicationpager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeApplicationPage.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeApplicationPager: FfiConverter<ApplicationPager, Long> {
+    override fun lower(value: ApplicationPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ApplicationPager {
+        return ApplicationPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ApplicationPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ApplicationPager) = 8UL
+
+    override fun write(value: ApplicationPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Applications: the holders of credentials.
  */
 public interface ApplicationsInterface {
@@ -3229,15 +4218,15 @@ public interface ApplicationsInterface {
     suspend fun `get`(`id`: kotlin.String): Application
     
     /**
-     * Every application the caller may view, across pages (revoked ones
-     * only with `status = Revoked`).
-     */
-    suspend fun `list`(`status`: ApplicationStatus? = null, `options`: ListOptions? = null): List<Application>
-    
-    /**
      * One page of applications.
      */
     suspend fun `listPage`(`status`: ApplicationStatus? = null, `options`: ListOptions? = null): ApplicationPage
+    
+    /**
+     * The pages of every application the caller may view (revoked ones
+     * only with `status = Revoked`): Kotlin's and Swift's `list`.
+     */
+    fun `pager`(`status`: ApplicationStatus? = null, `options`: ListOptions? = null): ApplicationPager
     
     /**
      * Revokes an application (terminal): its credentials stop working.
@@ -3434,33 +4423,6 @@ open class Applications: Disposable, AutoCloseable, ApplicationsInterface
 
     
     /**
-     * Every application the caller may view, across pages (revoked ones
-     * only with `status = Revoked`).
-     */
-    @Throws(LatchkeyException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `list`(`status`: ApplicationStatus?, `options`: ListOptions?) : List<Application> {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_applications_list(
-                uniffiHandle,
-                
-        FfiConverterOptionalTypeApplicationStatus.lower(`status`),
-        FfiConverterOptionalTypeListOptions.lower(`options`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterSequenceTypeApplication.lift(it) },
-        // Error FFI converter
-        LatchkeyException.ErrorHandler,
-    )
-    }
-
-    
-    /**
      * One page of applications.
      */
     @Throws(LatchkeyException::class)
@@ -3484,6 +4446,26 @@ open class Applications: Disposable, AutoCloseable, ApplicationsInterface
         LatchkeyException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * The pages of every application the caller may view (revoked ones
+     * only with `status = Revoked`): Kotlin's and Swift's `list`.
+     */
+    @Throws(LatchkeyException::class)override fun `pager`(`status`: ApplicationStatus?, `options`: ListOptions?): ApplicationPager {
+            return FfiConverterTypeApplicationPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(LatchkeyException) { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_applications_pager(
+        it,
+        
+        FfiConverterOptionalTypeApplicationStatus.lower(`status`),
+        FfiConverterOptionalTypeListOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -5012,6 +5994,281 @@ public object FfiConverterTypeJwks: FfiConverter<Jwks, Long> {
 
 
 /**
+ * The pages of a list of JWT keys.
+ */
+public interface JwtKeyPagerInterface {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    suspend fun `nextPage`(): JwtKeyPage?
+    
+    companion object
+}
+
+/**
+ * The pages of a list of JWT keys.
+ */
+open class JwtKeyPager: Disposable, AutoCloseable, JwtKeyPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_uniffi_fn_free_jwtkeypager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_clone_jwtkeypager(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : JwtKeyPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_jwtkeypager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeJwtKeyPage.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJwtKeyPager: FfiConverter<JwtKeyPager, Long> {
+    override fun lower(value: JwtKeyPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): JwtKeyPager {
+        return JwtKeyPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): JwtKeyPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: JwtKeyPager) = 8UL
+
+    override fun write(value: JwtKeyPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * JWT keys: registered public keys whose private halves sign access
  * tokens.
  */
@@ -5039,19 +6296,25 @@ public interface JwtKeysInterface {
     suspend fun `jwks`(`applicationId`: kotlin.String): Jwks
     
     /**
-     * Every JWT key of `application_id`, across pages.
-     */
-    suspend fun `list`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): List<JwtKey>
-    
-    /**
      * One page of the JWT keys of `application_id`.
      */
     suspend fun `listPage`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): JwtKeyPage
     
     /**
+     * The pages of the JWT keys of `application_id`: Kotlin's and Swift's
+     * `list`.
+     */
+    fun `pager`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): JwtKeyPager
+    
+    /**
      * Revokes a JWT key (terminal).
      */
     suspend fun `revoke`(`applicationId`: kotlin.String, `keyId`: kotlin.String): JwtKey
+    
+    /**
+     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     */
+    suspend fun `setStatus`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `status`: KeyStatus): JwtKey
     
     /**
      * Changes a JWT key's name, description, status or expiration.
@@ -5273,33 +6536,6 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
 
     
     /**
-     * Every JWT key of `application_id`, across pages.
-     */
-    @Throws(LatchkeyException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `list`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus?, `options`: ListOptions?) : List<JwtKey> {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_jwtkeys_list(
-                uniffiHandle,
-                
-        FfiConverterString.lower(`applicationId`),
-        FfiConverterOptionalTypeEffectiveKeyStatus.lower(`status`),
-        FfiConverterOptionalTypeListOptions.lower(`options`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterSequenceTypeJwtKey.lift(it) },
-        // Error FFI converter
-        LatchkeyException.ErrorHandler,
-    )
-    }
-
-    
-    /**
      * One page of the JWT keys of `application_id`.
      */
     @Throws(LatchkeyException::class)
@@ -5327,6 +6563,27 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
 
     
     /**
+     * The pages of the JWT keys of `application_id`: Kotlin's and Swift's
+     * `list`.
+     */
+    @Throws(LatchkeyException::class)override fun `pager`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus?, `options`: ListOptions?): JwtKeyPager {
+            return FfiConverterTypeJwtKeyPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(LatchkeyException) { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_jwtkeys_pager(
+        it,
+        
+        FfiConverterString.lower(`applicationId`),
+        FfiConverterOptionalTypeEffectiveKeyStatus.lower(`status`),
+        FfiConverterOptionalTypeListOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Revokes a JWT key (terminal).
      */
     @Throws(LatchkeyException::class)
@@ -5339,6 +6596,33 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
                 
         FfiConverterString.lower(`applicationId`),
         FfiConverterString.lower(`keyId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeJwtKey.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `setStatus`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `status`: KeyStatus) : JwtKey {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_jwtkeys_set_status(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`applicationId`),
+        FfiConverterString.lower(`keyId`),
+        FfiConverterTypeKeyStatus.lower(`status`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -5546,6 +6830,11 @@ public interface LatchkeyClientInterface {
     suspend fun `health`(): kotlin.String
     
     /**
+     * Whether `shutdown()` was called.
+     */
+    fun `isClosed`(): kotlin.Boolean
+    
+    /**
      * JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
      */
     fun `jwtKeys`(): JwtKeys
@@ -5564,6 +6853,15 @@ public interface LatchkeyClientInterface {
      * Policy groups and their members (`/v3/policy-groups`).
      */
     fun `policyGroups`(): PolicyGroups
+    
+    /**
+     * Drops this client's connections: later calls, through this object or
+     * the resource objects made from it, fail with `ClientClosed` (lists
+     * already being read finish). Twice is harmless. Not `close`: Kotlin's
+     * `close()` is every generated object's `AutoCloseable` one, which
+     * frees this object only (Swift's `close()` calls this).
+     */
+    fun `shutdown`()
     
     /**
      * Users (`/v3/users`).
@@ -5610,16 +6908,17 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
     }
     /**
      * A client for `base_url` (`https://latchkey.example.com`; the API is
-     * under `/v3`). Without a credential only `health` and `wellKnown`
-     * succeed.
+     * under `/v3`), else `LATCHKEY_URL`, with `credential`, else an access
+     * key from `LATCHKEY_ACCESS_KEY`. Without any credential only `health`
+     * and `wellKnown` succeed.
      */
-    constructor(`baseUrl`: kotlin.String, `credential`: Credential? = null, `options`: ClientOptions? = null) :
+    constructor(`baseUrl`: kotlin.String? = null, `credential`: Credential? = null, `options`: ClientOptions? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(LatchkeyException) { _status ->
     UniffiLib.uniffi_latchkey_uniffi_fn_constructor_latchkeyclient_new(
     
         
-        FfiConverterString.lower(`baseUrl`),
+        FfiConverterOptionalString.lower(`baseUrl`),
         FfiConverterOptionalTypeCredential.lower(`credential`),
         FfiConverterOptionalTypeClientOptions.lower(`options`),_status)
 }
@@ -5792,6 +7091,22 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
+     * Whether `shutdown()` was called.
+     */override fun `isClosed`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
      */override fun `jwtKeys`(): JwtKeys {
             return FfiConverterTypeJwtKeys.lift(
@@ -5868,6 +7183,25 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
     }
     )
     }
+    
+
+    
+    /**
+     * Drops this client's connections: later calls, through this object or
+     * the resource objects made from it, fail with `ClientClosed` (lists
+     * already being read finish). Twice is harmless. Not `close`: Kotlin's
+     * `close()` is every generated object's `AutoCloseable` one, which
+     * frees this object only (Swift's `close()` calls this).
+     */override fun `shutdown`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(
+        it,
+        _status)
+}
+    }
+    
     
 
     
@@ -6402,6 +7736,281 @@ public object FfiConverterTypeParsedAccessKey: FfiConverter<ParsedAccessKey, Lon
 
 
 /**
+ * The pages of a list of policy groups.
+ */
+public interface PolicyGroupPagerInterface {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    suspend fun `nextPage`(): PolicyGroupPage?
+    
+    companion object
+}
+
+/**
+ * The pages of a list of policy groups.
+ */
+open class PolicyGroupPager: Disposable, AutoCloseable, PolicyGroupPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_uniffi_fn_free_policygrouppager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_clone_policygrouppager(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : PolicyGroupPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_policygrouppager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypePolicyGroupPage.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePolicyGroupPager: FfiConverter<PolicyGroupPager, Long> {
+    override fun lower(value: PolicyGroupPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): PolicyGroupPager {
+        return PolicyGroupPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): PolicyGroupPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: PolicyGroupPager) = 8UL
+
+    override fun write(value: PolicyGroupPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Policy groups and their members.
  */
 public interface PolicyGroupsInterface {
@@ -6415,6 +8024,12 @@ public interface PolicyGroupsInterface {
      * Adds users to group `id`.
      */
     suspend fun `addUsers`(`id`: kotlin.String, `userIds`: List<kotlin.String>)
+    
+    /**
+     * The pages of the applications in group `id`: Kotlin's and Swift's
+     * `listApplications`.
+     */
+    fun `applicationsPager`(`id`: kotlin.String, `options`: ListOptions? = null): ApplicationPager
     
     /**
      * Creates a policy group (needs `groups:manage`).
@@ -6432,14 +8047,9 @@ public interface PolicyGroupsInterface {
     suspend fun `get`(`id`: kotlin.String): PolicyGroup
     
     /**
-     * Every policy group, across pages.
+     * One page of the applications in group `id`.
      */
-    suspend fun `list`(`options`: ListOptions? = null): List<PolicyGroup>
-    
-    /**
-     * The applications in group `id`, across pages.
-     */
-    suspend fun `listApplications`(`id`: kotlin.String, `options`: ListOptions? = null): List<Application>
+    suspend fun `listApplicationsPage`(`id`: kotlin.String, `options`: ListOptions? = null): ApplicationPage
     
     /**
      * One page of policy groups.
@@ -6447,9 +8057,14 @@ public interface PolicyGroupsInterface {
     suspend fun `listPage`(`options`: ListOptions? = null): PolicyGroupPage
     
     /**
-     * The users in group `id`, across pages.
+     * One page of the users in group `id`.
      */
-    suspend fun `listUsers`(`id`: kotlin.String, `options`: ListOptions? = null): List<User>
+    suspend fun `listUsersPage`(`id`: kotlin.String, `options`: ListOptions? = null): UserPage
+    
+    /**
+     * The pages of every policy group: Kotlin's and Swift's `list`.
+     */
+    fun `pager`(`options`: ListOptions? = null): PolicyGroupPager
     
     /**
      * Removes applications from group `id`.
@@ -6465,6 +8080,12 @@ public interface PolicyGroupsInterface {
      * Changes a policy group's name, description or permissions.
      */
     suspend fun `update`(`id`: kotlin.String, `update`: PolicyGroupUpdate): PolicyGroup
+    
+    /**
+     * The pages of the users in group `id`: Kotlin's and Swift's
+     * `listUsers`.
+     */
+    fun `usersPager`(`id`: kotlin.String, `options`: ListOptions? = null): UserPager
     
     companion object
 }
@@ -6629,6 +8250,26 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
+     * The pages of the applications in group `id`: Kotlin's and Swift's
+     * `listApplications`.
+     */
+    @Throws(LatchkeyException::class)override fun `applicationsPager`(`id`: kotlin.String, `options`: ListOptions?): ApplicationPager {
+            return FfiConverterTypeApplicationPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(LatchkeyException) { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_policygroups_applications_pager(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterOptionalTypeListOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Creates a policy group (needs `groups:manage`).
      */
     @Throws(LatchkeyException::class)
@@ -6705,39 +8346,14 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * Every policy group, across pages.
+     * One page of the applications in group `id`.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `list`(`options`: ListOptions?) : List<PolicyGroup> {
+    override suspend fun `listApplicationsPage`(`id`: kotlin.String, `options`: ListOptions?) : ApplicationPage {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_policygroups_list(
-                uniffiHandle,
-                
-        FfiConverterOptionalTypeListOptions.lower(`options`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterSequenceTypePolicyGroup.lift(it) },
-        // Error FFI converter
-        LatchkeyException.ErrorHandler,
-    )
-    }
-
-    
-    /**
-     * The applications in group `id`, across pages.
-     */
-    @Throws(LatchkeyException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `listApplications`(`id`: kotlin.String, `options`: ListOptions?) : List<Application> {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_policygroups_list_applications(
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_policygroups_list_applications_page(
                 uniffiHandle,
                 
         FfiConverterString.lower(`id`),
@@ -6748,7 +8364,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
         { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
-        { FfiConverterSequenceTypeApplication.lift(it) },
+        { FfiConverterTypeApplicationPage.lift(it) },
         // Error FFI converter
         LatchkeyException.ErrorHandler,
     )
@@ -6781,14 +8397,14 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * The users in group `id`, across pages.
+     * One page of the users in group `id`.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `listUsers`(`id`: kotlin.String, `options`: ListOptions?) : List<User> {
+    override suspend fun `listUsersPage`(`id`: kotlin.String, `options`: ListOptions?) : UserPage {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_policygroups_list_users(
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_policygroups_list_users_page(
                 uniffiHandle,
                 
         FfiConverterString.lower(`id`),
@@ -6799,11 +8415,29 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
         { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
-        { FfiConverterSequenceTypeUser.lift(it) },
+        { FfiConverterTypeUserPage.lift(it) },
         // Error FFI converter
         LatchkeyException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * The pages of every policy group: Kotlin's and Swift's `list`.
+     */
+    @Throws(LatchkeyException::class)override fun `pager`(`options`: ListOptions?): PolicyGroupPager {
+            return FfiConverterTypePolicyGroupPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(LatchkeyException) { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_policygroups_pager(
+        it,
+        
+        FfiConverterOptionalTypeListOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -6884,6 +8518,26 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
         LatchkeyException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * The pages of the users in group `id`: Kotlin's and Swift's
+     * `listUsers`.
+     */
+    @Throws(LatchkeyException::class)override fun `usersPager`(`id`: kotlin.String, `options`: ListOptions?): UserPager {
+            return FfiConverterTypeUserPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(LatchkeyException) { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_policygroups_users_pager(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterOptionalTypeListOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
 
     
 
@@ -7522,6 +9176,281 @@ public object FfiConverterTypeSigningKey: FfiConverter<SigningKey, Long> {
 
 
 /**
+ * The pages of a list of users.
+ */
+public interface UserPagerInterface {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    suspend fun `nextPage`(): UserPage?
+    
+    companion object
+}
+
+/**
+ * The pages of a list of users.
+ */
+open class UserPager: Disposable, AutoCloseable, UserPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_uniffi_fn_free_userpager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_clone_userpager(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : UserPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_userpager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeUserPage.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUserPager: FfiConverter<UserPager, Long> {
+    override fun lower(value: UserPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): UserPager {
+        return UserPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): UserPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: UserPager) = 8UL
+
+    override fun write(value: UserPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Users of the account.
  */
 public interface UsersInterface {
@@ -7542,14 +9471,15 @@ public interface UsersInterface {
     suspend fun `get`(`id`: kotlin.String): User
     
     /**
-     * Every user, across pages (deleted ones only with `status = Deleted`).
-     */
-    suspend fun `list`(`status`: UserStatus? = null, `options`: ListOptions? = null): List<User>
-    
-    /**
      * One page of users.
      */
     suspend fun `listPage`(`status`: UserStatus? = null, `options`: ListOptions? = null): UserPage
+    
+    /**
+     * The pages of every user (deleted ones only with `status = Deleted`):
+     * Kotlin's and Swift's `list`.
+     */
+    fun `pager`(`status`: UserStatus? = null, `options`: ListOptions? = null): UserPager
     
     /**
      * Changes a user's email, name or groups.
@@ -7741,32 +9671,6 @@ open class Users: Disposable, AutoCloseable, UsersInterface
 
     
     /**
-     * Every user, across pages (deleted ones only with `status = Deleted`).
-     */
-    @Throws(LatchkeyException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `list`(`status`: UserStatus?, `options`: ListOptions?) : List<User> {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_users_list(
-                uniffiHandle,
-                
-        FfiConverterOptionalTypeUserStatus.lower(`status`),
-        FfiConverterOptionalTypeListOptions.lower(`options`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterSequenceTypeUser.lift(it) },
-        // Error FFI converter
-        LatchkeyException.ErrorHandler,
-    )
-    }
-
-    
-    /**
      * One page of users.
      */
     @Throws(LatchkeyException::class)
@@ -7790,6 +9694,26 @@ open class Users: Disposable, AutoCloseable, UsersInterface
         LatchkeyException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * The pages of every user (deleted ones only with `status = Deleted`):
+     * Kotlin's and Swift's `list`.
+     */
+    @Throws(LatchkeyException::class)override fun `pager`(`status`: UserStatus?, `options`: ListOptions?): UserPager {
+            return FfiConverterTypeUserPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(LatchkeyException) { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_users_pager(
+        it,
+        
+        FfiConverterOptionalTypeUserStatus.lower(`status`),
+        FfiConverterOptionalTypeListOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -8322,7 +10246,8 @@ data class AccessKey (
     var `expiration`: java.time.Instant?
     , 
     /**
-     * Scopes (immutable); empty means the application's full rights.
+     * Scopes (immutable); empty means unscoped (the application's rights,
+     * as they change).
      */
     var `scopes`: List<kotlin.String>
     , 
@@ -9263,8 +11188,7 @@ data class JwtKey (
     var `expiration`: java.time.Instant?
     , 
     /**
-     * Scopes (immutable), as an access key's; empty means the application's
-     * full rights.
+     * Scopes (immutable), as an access key's; empty means unscoped.
      */
     var `scopes`: List<kotlin.String>
     , 
@@ -9456,15 +11380,9 @@ data class KeyUpdate (
     var `status`: KeyStatus? = null 
     , 
     /**
-     * New expiration (a future one reactivates an expired key).
+     * A new expiration, or its removal; none keeps it.
      */
-    var `expiration`: java.time.Instant? = null 
-    , 
-    /**
-     * Remove the expiration (the key never expires); exclusive with
-     * `expiration`.
-     */
-    var `clearExpiration`: kotlin.Boolean = false 
+    var `expiration`: ExpirationChange? = null 
     
 ){
     
@@ -9484,8 +11402,7 @@ public object FfiConverterTypeKeyUpdate: FfiConverterRustBuffer<KeyUpdate> {
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeKeyStatus.read(buf),
-            FfiConverterOptionalTimestamp.read(buf),
-            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeExpirationChange.read(buf),
         )
     }
 
@@ -9493,16 +11410,14 @@ public object FfiConverterTypeKeyUpdate: FfiConverterRustBuffer<KeyUpdate> {
             FfiConverterOptionalString.allocationSize(value.`name`) +
             FfiConverterOptionalString.allocationSize(value.`description`) +
             FfiConverterOptionalTypeKeyStatus.allocationSize(value.`status`) +
-            FfiConverterOptionalTimestamp.allocationSize(value.`expiration`) +
-            FfiConverterBoolean.allocationSize(value.`clearExpiration`)
+            FfiConverterOptionalTypeExpirationChange.allocationSize(value.`expiration`)
     )
 
     override fun write(value: KeyUpdate, buf: ByteBuffer) {
             FfiConverterOptionalString.write(value.`name`, buf)
             FfiConverterOptionalString.write(value.`description`, buf)
             FfiConverterOptionalTypeKeyStatus.write(value.`status`, buf)
-            FfiConverterOptionalTimestamp.write(value.`expiration`, buf)
-            FfiConverterBoolean.write(value.`clearExpiration`, buf)
+            FfiConverterOptionalTypeExpirationChange.write(value.`expiration`, buf)
     }
 }
 
@@ -9722,6 +11637,8 @@ data class NewAccessKey (
     , 
     /**
      * Scopes (a subset of the creating user's permissions; immutable).
+     * Empty: unscoped when the calling credential holds every permission;
+     * otherwise the application's current rights become its scopes.
      */
     var `scopes`: List<kotlin.String> = listOf() 
     , 
@@ -9872,7 +11789,8 @@ data class NewJwtKey (
     /**
      * Scopes its tokens are limited to (immutable), under the same rules as
      * an access key's: held by the owner, and nothing the calling credential
-     * cannot do.
+     * cannot do (empty: likewise unscoped, or the application's current
+     * rights).
      */
     var `scopes`: List<kotlin.String> = listOf() 
     , 
@@ -11005,6 +12923,92 @@ public object FfiConverterTypeEffectiveKeyStatus: FfiConverterRustBuffer<Effecti
 
 
 
+/**
+ * What happens to a key's expiration.
+ */
+sealed class ExpirationChange {
+    
+    /**
+     * The key stops working at `at` (a future one reactivates an expired
+     * key).
+     */
+    data class Set(
+        /**
+         * When the key stops working.
+         */
+        val `at`: java.time.Instant) : ExpirationChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The key never expires.
+     */
+    object Remove : ExpirationChange()
+    
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExpirationChange : FfiConverterRustBuffer<ExpirationChange>{
+    override fun read(buf: ByteBuffer): ExpirationChange {
+        return when(buf.getInt()) {
+            1 -> ExpirationChange.Set(
+                FfiConverterTimestamp.read(buf),
+                )
+            2 -> ExpirationChange.Remove
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ExpirationChange): ULong = when(value) {
+        is ExpirationChange.Set -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTimestamp.allocationSize(value.`at`)
+            )
+        }
+        is ExpirationChange.Remove -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+    }
+
+    override fun write(value: ExpirationChange, buf: ByteBuffer) {
+        when(value) {
+            is ExpirationChange.Set -> {
+                buf.putInt(1)
+                FfiConverterTimestamp.write(value.`at`, buf)
+                Unit
+            }
+            is ExpirationChange.Remove -> {
+                buf.putInt(2)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -11029,12 +13033,18 @@ sealed class JwtException: kotlin.Exception() {
     
     /**
      * The `alg` is not allowed, not implemented (`none`, `HS256`), or does
-     * not fit the key.
+     * not fit the key; also an algorithm name in the options that this
+     * toolkit does not implement (refused, never dropped: every SDK's rule).
      */
     class DisallowedAlgorithm(
+        
+        /**
+         * Which algorithm, and why.
+         */
+        val `reason`: kotlin.String
         ) : JwtException() {
         override val message
-            get() = ""
+            get() = "reason=${ `reason` }"
     }
     
     /**
@@ -11171,7 +13181,9 @@ public object FfiConverterTypeJwtError : FfiConverterRustBuffer<JwtException> {
             1 -> JwtException.Malformed(
                 FfiConverterString.read(buf),
                 )
-            2 -> JwtException.DisallowedAlgorithm()
+            2 -> JwtException.DisallowedAlgorithm(
+                FfiConverterString.read(buf),
+                )
             3 -> JwtException.UnknownKid()
             4 -> JwtException.BadSignature()
             5 -> JwtException.Expired()
@@ -11200,6 +13212,7 @@ public object FfiConverterTypeJwtError : FfiConverterRustBuffer<JwtException> {
             is JwtException.DisallowedAlgorithm -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
+                + FfiConverterString.allocationSize(value.`reason`)
             )
             is JwtException.UnknownKid -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -11255,6 +13268,7 @@ public object FfiConverterTypeJwtError : FfiConverterRustBuffer<JwtException> {
             }
             is JwtException.DisallowedAlgorithm -> {
                 buf.putInt(2)
+                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is JwtException.UnknownKid -> {
@@ -12204,6 +14218,21 @@ sealed class LatchkeyException: kotlin.Exception() {
             get() = "reason=${ `reason` }"
     }
     
+    /**
+     * The client was shut down (`shutdown()`; Swift's `close()`); make a
+     * new one.
+     */
+    class ClientClosed(
+        
+        /**
+         * What happened.
+         */
+        val `reason`: kotlin.String
+        ) : LatchkeyException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
 
     
 
@@ -12350,6 +14379,9 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterString.read(buf),
                 )
             19 -> LatchkeyException.Signer(
+                FfiConverterString.read(buf),
+                )
+            20 -> LatchkeyException.ClientClosed(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -12516,6 +14548,11 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
             )
+            is LatchkeyException.ClientClosed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
         }
     }
 
@@ -12676,6 +14713,11 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.Signer -> {
                 buf.putInt(19)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is LatchkeyException.ClientClosed -> {
+                buf.putInt(20)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
@@ -13151,6 +15193,102 @@ public object FfiConverterOptionalTypeVerifyingKey: FfiConverterRustBuffer<Verif
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeAccessKeyPage: FfiConverterRustBuffer<AccessKeyPage?> {
+    override fun read(buf: ByteBuffer): AccessKeyPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeAccessKeyPage.read(buf)
+    }
+
+    override fun allocationSize(value: AccessKeyPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeAccessKeyPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: AccessKeyPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeAccessKeyPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeAccountPage: FfiConverterRustBuffer<AccountPage?> {
+    override fun read(buf: ByteBuffer): AccountPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeAccountPage.read(buf)
+    }
+
+    override fun allocationSize(value: AccountPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeAccountPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: AccountPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeAccountPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeApplicationPage: FfiConverterRustBuffer<ApplicationPage?> {
+    override fun read(buf: ByteBuffer): ApplicationPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeApplicationPage.read(buf)
+    }
+
+    override fun allocationSize(value: ApplicationPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeApplicationPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ApplicationPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeApplicationPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeClientOptions: FfiConverterRustBuffer<ClientOptions?> {
     override fun read(buf: ByteBuffer): ClientOptions? {
         if (buf.get().toInt() == 0) {
@@ -13173,6 +15311,38 @@ public object FfiConverterOptionalTypeClientOptions: FfiConverterRustBuffer<Clie
         } else {
             buf.put(1)
             FfiConverterTypeClientOptions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeJwtKeyPage: FfiConverterRustBuffer<JwtKeyPage?> {
+    override fun read(buf: ByteBuffer): JwtKeyPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeJwtKeyPage.read(buf)
+    }
+
+    override fun allocationSize(value: JwtKeyPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeJwtKeyPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: JwtKeyPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeJwtKeyPage.write(value, buf)
         }
     }
 }
@@ -13247,6 +15417,70 @@ public object FfiConverterOptionalTypeListOptions: FfiConverterRustBuffer<ListOp
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypePolicyGroupPage: FfiConverterRustBuffer<PolicyGroupPage?> {
+    override fun read(buf: ByteBuffer): PolicyGroupPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypePolicyGroupPage.read(buf)
+    }
+
+    override fun allocationSize(value: PolicyGroupPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypePolicyGroupPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: PolicyGroupPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypePolicyGroupPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeUserPage: FfiConverterRustBuffer<UserPage?> {
+    override fun read(buf: ByteBuffer): UserPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeUserPage.read(buf)
+    }
+
+    override fun allocationSize(value: UserPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeUserPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: UserPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeUserPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeApplicationStatus: FfiConverterRustBuffer<ApplicationStatus?> {
     override fun read(buf: ByteBuffer): ApplicationStatus? {
         if (buf.get().toInt() == 0) {
@@ -13301,6 +15535,38 @@ public object FfiConverterOptionalTypeEffectiveKeyStatus: FfiConverterRustBuffer
         } else {
             buf.put(1)
             FfiConverterTypeEffectiveKeyStatus.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeExpirationChange: FfiConverterRustBuffer<ExpirationChange?> {
+    override fun read(buf: ByteBuffer): ExpirationChange? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeExpirationChange.read(buf)
+    }
+
+    override fun allocationSize(value: ExpirationChange?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeExpirationChange.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ExpirationChange?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeExpirationChange.write(value, buf)
         }
     }
 }

@@ -46,7 +46,7 @@ class ClientTest {
         admin.applications().create(NewApplication(name = unique(prefix), description = "from Kotlin", groupIds = groupIds))
 
     /** The id of the account's built-in `Administrators` group. */
-    private suspend fun administrators(): String = admin.policyGroups().list().single { it.builtIn }.id
+    private suspend fun administrators(): String = admin.policyGroups().list().toList().single { it.builtIn }.id
 
     @Test
     fun `me, health, well-known and the OpenAPI document`(): Unit = runBlocking {
@@ -70,15 +70,15 @@ class ClientTest {
         val app = newApplication()
         assertEquals(ApplicationStatus.ACTIVE, app.status)
         assertEquals(app, admin.applications().get(app.id))
-        assertTrue(admin.applications().list().any { it.id == app.id })
+        assertTrue(admin.applications().list().toList().any { it.id == app.id })
         val page = admin.applications().listPage(options = ListOptions(limit = 1u, includeTotalCount = true))
         assertEquals(1, page.data.size)
         assertTrue(page.totalCount!! >= 1u)
         val renamed = admin.applications().update(app.id, ApplicationUpdate(name = unique("renamed")))
         assertFalse(renamed.name == app.name)
         assertEquals(ApplicationStatus.REVOKED, admin.applications().revoke(app.id).status)
-        assertFalse(admin.applications().list().any { it.id == app.id })
-        assertTrue(admin.applications().list(status = ApplicationStatus.REVOKED).any { it.id == app.id })
+        assertFalse(admin.applications().list().toList().any { it.id == app.id })
+        assertTrue(admin.applications().list(status = ApplicationStatus.REVOKED).toList().any { it.id == app.id })
         admin.applications().delete(app.id)
         val missing = assertThrows<LatchkeyException.NotFound> { runBlocking { admin.applications().get(app.id) } }
         assertEquals(404.toUShort(), missing.status)
@@ -98,7 +98,7 @@ class ClientTest {
         // The new key works, and only within its scopes.
         val scoped = LatchkeyClient(server.url, Credential.accessKey(secret))
         assertEquals(setOf("applications:view:own", "applications:view:any"), scoped.me().permissions.toSet()) // `:any` implies `:own`
-        assertTrue(scoped.applications().list().any { it.id == app.id })
+        assertTrue(scoped.applications().list().toList().any { it.id == app.id })
         val forbidden = assertThrows<LatchkeyException.Forbidden> {
             runBlocking { scoped.applications().create(NewApplication(name = unique("nope"))) }
         }
@@ -106,18 +106,19 @@ class ClientTest {
 
         val key = admin.accessKeys().get(app.id, created.id())
         assertEquals(EffectiveKeyStatus.ACTIVE, key.status)
-        assertEquals(listOf(key.id), admin.accessKeys().list(app.id).map { it.id })
-        assertEquals(listOf(key.id), admin.accessKeys().listAccount(applicationId = app.id).map { it.id })
+        assertEquals(listOf(key.id), admin.accessKeys().list(app.id).toList().map { it.id })
+        assertEquals(listOf(key.id), admin.accessKeys().listAccount(applicationId = app.id).toList().map { it.id })
         assertEquals(1, admin.accessKeys().listPage(app.id).data.size)
         val later = Instant.now().plus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-        val updated = admin.accessKeys().update(app.id, key.id, KeyUpdate(status = KeyStatus.INACTIVE, expiration = later))
+        val updated = admin.accessKeys().update(app.id, key.id, KeyUpdate(status = KeyStatus.INACTIVE, expiration = ExpirationChange.Set(later)))
         assertEquals(EffectiveKeyStatus.INACTIVE, updated.status)
         assertEquals(later, updated.expiration)
         assertThrows<LatchkeyException.Unauthorized> { runBlocking { scoped.me() } }
-        assertNull(admin.accessKeys().update(app.id, key.id, KeyUpdate(clearExpiration = true)).expiration)
-        assertThrows<LatchkeyException.InvalidArgument> {
-            runBlocking { admin.accessKeys().update(app.id, key.id, KeyUpdate(expiration = later, clearExpiration = true)) }
-        }
+        assertEquals(later, admin.accessKeys().update(app.id, key.id, KeyUpdate(name = "kept")).expiration, "no change keeps it")
+        assertNull(admin.accessKeys().update(app.id, key.id, KeyUpdate(expiration = ExpirationChange.Remove)).expiration)
+        assertEquals(EffectiveKeyStatus.ACTIVE, admin.accessKeys().setStatus(app.id, key.id, KeyStatus.ACTIVE).status)
+        val accountPage = admin.accessKeys().listAccountPage(applicationId = app.id, options = ListOptions(limit = 1u))
+        assertEquals(listOf(key.id), accountPage.data.map { it.id })
         assertEquals(EffectiveKeyStatus.REVOKED, admin.accessKeys().revoke(app.id, key.id).status)
         admin.accessKeys().delete(app.id, key.id)
         assertThrows<LatchkeyException.NotFound> { runBlocking { admin.accessKeys().get(app.id, key.id) } }
@@ -133,7 +134,7 @@ class ClientTest {
         val result = admin.accessKeys().bulkDelete(listOf(a.id(), b.id()))
         assertTrue(result.deleted)
         assertEquals(listOf(a.id(), b.id()), result.results.map { it.id })
-        assertTrue(admin.accessKeys().list(app.id).isEmpty())
+        assertTrue(admin.accessKeys().list(app.id).toList().isEmpty())
     }
 
     @Test
@@ -150,7 +151,7 @@ class ClientTest {
             runBlocking { admin.accessKeys().create(app.id, NewAccessKey(name = unique("k"))) }
         }
         assertEquals(409.toUShort(), limit.status)
-        assertEquals(2, admin.accessKeys().list(app.id).size)
+        assertEquals(2, admin.accessKeys().list(app.id).toList().size)
     }
 
     @Test
@@ -160,8 +161,17 @@ class ClientTest {
         }
         assertEquals(400.toUShort(), invalid.status)
         assertEquals(listOf("limit"), invalid.fields.map { it.name })
+        // Every API error has one common view, whatever its kind.
+        val api = invalid.api!!
+        assertEquals(400 to "validation_error", api.status to api.type)
+        assertEquals(invalid.fields, api.fields)
+        assertEquals(invalid.reason, api.message)
+        val missing = assertThrows<LatchkeyException.NotFound> { runBlocking { admin.applications().get("app_0000000000000000000000") } }
+        assertEquals(404 to "not_found", missing.api!!.status to missing.api!!.type)
+        assertNotNull(missing.api!!.requestId)
         val badId = assertThrows<LatchkeyException.InvalidArgument> { runBlocking { admin.applications().get("usr_nope") } }
         assertEquals("applicationId", badId.name)
+        assertNull(badId.api, "no answer, no API error")
         val badKey = assertThrows<LatchkeyException.InvalidAccessKey> { Credential.accessKey("ak_mistyped") }
         assertEquals("bad_length", badKey.category)
         assertFalse(badKey.toString().contains("ak_mistyped"))
@@ -180,25 +190,63 @@ class ClientTest {
     }
 
     @Test
-    fun `listFlow follows every page lazily and stops fetching when the collector stops`(): Unit = runBlocking {
+    fun `list follows every page lazily and stops fetching when the collector stops`(): Unit = runBlocking {
         val created = (1..5).map { newApplication("paged").id }
-        val everyId = admin.applications().list().map { it.id }
+        val everyId = admin.applications().list().map { it.id }.toList()
         assertTrue(everyId.containsAll(created))
         val small = ListOptions(limit = 2u)
         // More items than a page: the flow walks every page, in order.
-        assertEquals(everyId, admin.applications().listFlow(options = small).map { it.id }.toList())
+        assertEquals(everyId, admin.applications().list(options = small).map { it.id }.toList())
+        // The pager itself: one page per call, then null.
+        admin.applications().pager(null, ListOptions(limit = 1000u)).use { pager ->
+            assertEquals(everyId, pager.nextPage()!!.data.map { it.id })
+            assertNull(pager.nextPage())
+        }
 
-        // listFlow's own pager around the real listPage, counting the pages it asks for.
+        // list's own flow around the real pager, counting the pages it asks for.
         var fetched = 0
-        val counted = pages(small) { options ->
-            fetched++
-            admin.applications().listPage(null, options).let { step(it.data, it.hasMore, it.after) }
+        val counted = pages({ admin.applications().pager(null, small) }) { pager ->
+            pager.nextPage()?.data?.also { fetched++ }
         }
         assertEquals(everyId.take(3), counted.take(3).map { it.id }.toList())
         assertEquals(2, fetched, "three items of two-item pages need two pages")
         fetched = 0
         assertEquals(everyId.first(), counted.first().id)
         assertEquals(1, fetched, "the first item needs the first page only")
+    }
+
+    @Test
+    fun `shutdown ends every later call, through the client and its resources`(): Unit = runBlocking {
+        val client = server.admin()
+        val applications = client.applications()
+        assertTrue(applications.listPage().data.isNotEmpty())
+        assertFalse(client.isClosed())
+        client.shutdown()
+        client.shutdown()
+        assertTrue(client.isClosed())
+        assertThrows<LatchkeyException.ClientClosed> { runBlocking { client.me() } }
+        assertThrows<LatchkeyException.ClientClosed> { runBlocking { applications.listPage() } }
+        assertThrows<LatchkeyException.ClientClosed> { runBlocking { applications.list().toList() } }
+        client.close()
+        // Without a URL, LATCHKEY_URL is read; the test run sets none.
+        if (System.getenv("LATCHKEY_URL").isNullOrEmpty()) {
+            val missing = assertThrows<LatchkeyException.Configuration> { LatchkeyClient() }
+            assertTrue(missing.reason.contains("LATCHKEY_URL"), missing.reason)
+        }
+    }
+
+    @Test
+    fun `group member lists come as pages too`(): Unit = runBlocking {
+        val group = admin.policyGroups().create(NewPolicyGroup(name = unique("paged")))
+        val apps = (1..2).map { newApplication("member").id }
+        admin.policyGroups().addApplications(group.id, apps)
+        val first = admin.policyGroups().listApplicationsPage(group.id, ListOptions(limit = 1u, includeTotalCount = true))
+        assertEquals(listOf(apps[0]), first.data.map { it.id })
+        assertEquals(true to 2uL, first.hasMore to first.totalCount)
+        val second = admin.policyGroups().listApplicationsPage(group.id, ListOptions(limit = 1u, after = first.after))
+        assertEquals(listOf(apps[1]), second.data.map { it.id })
+        assertTrue(admin.policyGroups().listUsersPage(group.id).data.isEmpty())
+        admin.policyGroups().delete(group.id)
     }
 
     @Test
@@ -296,7 +344,7 @@ class ClientTest {
         )
         assertEquals(registered.id, verified.kid)
 
-        assertEquals(2, admin.jwtKeys().list(app.id).size)
+        assertEquals(2, admin.jwtKeys().list(app.id).toList().size)
         assertEquals(1, admin.jwtKeys().listPage(app.id, options = ListOptions(limit = 1u)).data.size)
         assertEquals(registered.id, admin.jwtKeys().get(app.id, registered.id).id)
         val inactive = admin.jwtKeys().update(app.id, registered.id, KeyUpdate(status = KeyStatus.INACTIVE))
@@ -345,7 +393,7 @@ class ClientTest {
         assertEquals(403.toUShort(), refused.status)
         assertEquals("forbidden", refused.errorType)
         assertEquals(listOf(FieldError(name = "scopes", reason = "the acting credential lacks `keys:delete:any`")), refused.fields)
-        assertEquals(listOf(registered.id), admin.jwtKeys().list(app.id).map { it.id })
+        assertEquals(listOf(registered.id), admin.jwtKeys().list(app.id).toList().map { it.id })
         admin.applications().delete(app.id)
     }
 
@@ -354,7 +402,7 @@ class ClientTest {
         val group = admin.policyGroups().create(NewPolicyGroup(name = unique("readers"), permissions = listOf("applications:view:any")))
         assertEquals(listOf("applications:view:any"), group.permissions)
         assertEquals(group, admin.policyGroups().get(group.id))
-        assertTrue(admin.policyGroups().list().any { it.builtIn && it.name == "Administrators" })
+        assertTrue(admin.policyGroups().list().toList().any { it.builtIn && it.name == "Administrators" })
         assertTrue(admin.policyGroups().listPage().data.isNotEmpty())
         val changed = admin.policyGroups().update(group.id, PolicyGroupUpdate(description = "read only"))
         assertEquals("read only", changed.description)
@@ -362,23 +410,23 @@ class ClientTest {
         val user = admin.users().create(NewUser(email = "${unique("u")}@example.com", name = "Ada"))
         assertEquals(UserStatus.ACTIVE, user.status)
         assertEquals(user, admin.users().get(user.id))
-        assertTrue(admin.users().list().any { it.id == user.id })
+        assertTrue(admin.users().list().toList().any { it.id == user.id })
         assertTrue(admin.users().listPage(options = ListOptions(order = Order.DESCENDING)).data.isNotEmpty())
         assertEquals("Ada L.", admin.users().update(user.id, UserUpdate(name = "Ada L.")).name)
 
         val app = newApplication()
         admin.policyGroups().addApplications(group.id, listOf(app.id))
         admin.policyGroups().addUsers(group.id, listOf(user.id))
-        assertEquals(listOf(app.id), admin.policyGroups().listApplications(group.id).map { it.id })
-        assertEquals(listOf(user.id), admin.policyGroups().listUsers(group.id).map { it.id })
+        assertEquals(listOf(app.id), admin.policyGroups().listApplications(group.id).toList().map { it.id })
+        assertEquals(listOf(user.id), admin.policyGroups().listUsers(group.id).toList().map { it.id })
         assertEquals(listOf(group.id), admin.users().get(user.id).groupIds)
         admin.policyGroups().removeApplications(group.id, listOf(app.id))
         admin.policyGroups().removeUsers(group.id, listOf(user.id))
-        assertTrue(admin.policyGroups().listApplications(group.id).isEmpty())
-        assertTrue(admin.policyGroups().listUsers(group.id).isEmpty())
+        assertTrue(admin.policyGroups().listApplications(group.id).toList().isEmpty())
+        assertTrue(admin.policyGroups().listUsers(group.id).toList().isEmpty())
 
         admin.users().delete(user.id)
-        assertTrue(admin.users().list(status = UserStatus.DELETED).any { it.id == user.id })
+        assertTrue(admin.users().list(status = UserStatus.DELETED).toList().any { it.id == user.id })
         admin.policyGroups().delete(group.id)
         assertThrows<LatchkeyException.NotFound> { runBlocking { admin.policyGroups().get(group.id) } }
     }
@@ -396,7 +444,7 @@ class ClientTest {
         assertEquals("owner@example.com", created.adminUser().email)
         assertEquals(created.adminApplication().id, created.accessKey().applicationId)
         assertEquals(tenant, admin.accounts().get(tenant.id))
-        assertTrue(admin.accounts().list().any { it.id == tenant.id })
+        assertTrue(admin.accounts().list().toList().any { it.id == tenant.id })
         assertTrue(admin.accounts().listPage(options = ListOptions(limit = 1000u)).data.any { it.id == tenant.id })
         val limits = Limits(applications = 7u, accessKeysPerApplication = 3u, jwtKeysPerApplication = 1u)
         val custom = admin.accounts().update(tenant.id, AccountUpdate(plan = Plan.CUSTOM, limits = limits))

@@ -39,7 +39,8 @@ class JwtTest {
             )
             assertEquals(algorithm, verified.algorithm)
             assertEquals("k1", verified.kid)
-            assertEquals("app_1", Json.parseToJsonElement(verified.claimsJson).jsonObject["sub"]!!.jsonPrimitive.content)
+            assertEquals("app_1", verified.claims["sub"]!!.jsonPrimitive.content)
+            assertEquals("k1", verified.header["kid"]!!.jsonPrimitive.content)
         }
         // The private key survives PKCS#8 PEM and JWK.
         val again = SigningKey.fromPem(key.privatePem())
@@ -81,8 +82,11 @@ class JwtTest {
         assertThrows<JwtException.UnknownKid> {
             Jwt.verify(Jwt.sign(claims(), key, kid = "a"), public.withKid("b"), listOf("ES256"), audience = "https://latchkey.test", now = now)
         }
-        val unknownAlgorithm = assertThrows<JwtException.InvalidArgument> { verify(Jwt.sign(claims(), key), algorithms = listOf("HS256")) }
-        assertTrue(unknownAlgorithm.reason.contains("HS256"))
+        // An unknown name is refused even beside one that would verify: never dropped.
+        for (algorithms in listOf(listOf("HS256"), listOf("HS256", "ES256"), listOf("ES256", "none"))) {
+            val unknownAlgorithm = assertThrows<JwtException.DisallowedAlgorithm> { verify(Jwt.sign(claims(), key), algorithms = algorithms) }
+            assertTrue(unknownAlgorithm.reason.contains(algorithms.first { it != "ES256" }), unknownAlgorithm.reason)
+        }
         assertThrows<JwtException.InvalidArgument> { verify(Jwt.sign(claims(), key), algorithms = emptyList()) }
     }
 
@@ -120,7 +124,7 @@ class JwtTest {
     fun `mintAccessToken fills the claims the server expects`() {
         val key = Jwt.generateKeyPair("EdDSA")
         val token = Jwt.mintAccessToken("app_1", "jwk_1", "https://latchkey.test", key, Duration.ofMinutes(5), now)
-        val header = Json.parseToJsonElement(Jwt.unverifiedHeader(token)).jsonObject
+        val header = Jwt.unverifiedHeader(token)
         assertEquals("jwk_1", header["kid"]!!.jsonPrimitive.content)
         val verified = Jwt.verify(
             token, key.verifyingKey(), VerifyOptions(
@@ -165,5 +169,17 @@ class JwtTest {
         val error = assertThrows<AccessKeyException> { AccessKey.parse(raw) }
         assertFalse(error.toString().contains(raw))
         assertNotEquals("", error.message)
+    }
+
+    @Test
+    fun `claims go in and come out as JsonObject`() {
+        val key = Jwt.generateKeyPair("EdDSA")
+        val claims = Json.parseToJsonElement(claims(extra = ""","roles":["a","b"],"n":{"x":1}""")).jsonObject
+        val token = Jwt.sign(claims, key, kid = "k", extraHeader = Json.parseToJsonElement("""{"x5u":"https://example.test"}""").jsonObject)
+        val header = Jwt.unverifiedHeader(token)
+        assertEquals("k", header["kid"]!!.jsonPrimitive.content)
+        assertEquals("https://example.test", header["x5u"]!!.jsonPrimitive.content)
+        val verified = Jwt.verify(token, key.verifyingKey(), listOf("EdDSA"), audience = "https://latchkey.test", now = now)
+        assertEquals(claims, verified.claims)
     }
 }

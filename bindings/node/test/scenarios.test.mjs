@@ -1,0 +1,113 @@
+// The cross-language scenario (`tests/scenarios/` at the repository root):
+// the same script in every SDK against a real server, its transcript
+// compared step by step with the one every SDK must produce.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { Client, ApiError, JwtAlgorithmNotAllowedError, jwt } from '../lib/index.mjs'
+import { startServer, unique, collect } from '../test-support/server.mjs'
+
+const expected = JSON.parse(readFileSync(new URL('../../../tests/scenarios/lifecycle.json', import.meta.url))).transcript
+const MISSING_KEY = 'key_0000000000000000000000'
+
+let server
+before(async () => {
+  server = await startServer()
+})
+after(async () => {
+  await server?.stop()
+})
+
+/** The step's values, or the error it raised as status, type and fields. */
+async function outcome(call) {
+  try {
+    return await call()
+  } catch (error) {
+    if (error instanceof ApiError) {
+      return { error: { status: error.status, type: error.type, fields: error.fields.map((field) => field.name) } }
+    }
+    if (error instanceof JwtAlgorithmNotAllowedError) return { error: { type: 'disallowed_algorithm' } }
+    throw error
+  }
+}
+
+async function httpMe(token) {
+  const answer = await fetch(`${server.url}/v3/me`, { headers: { authorization: `Bearer ${token}` } })
+  if (!answer.ok) return { http_status: answer.status }
+  return { http_status: answer.status, credential: (await answer.json()).credential.object }
+}
+
+async function lifecycle() {
+  const transcript = []
+  const step = async (name, call) => transcript.push({ step: name, ...(await outcome(call)) })
+
+  const admin = new Client({ baseUrl: server.url, accessKey: server.adminKey })
+  const administrators = (await collect(admin.policyGroups.list())).find((group) => group.builtIn).id
+  const app = await admin.applications.create({ name: unique('scenario'), groupIds: [administrators] })
+  await step('create_application', () => ({ status: app.status }))
+
+  const scopes = ['applications:view:own']
+  const first = await admin.accessKeys.create(app.id, { name: unique('first'), scopes })
+  await step('create_access_key', () => ({
+    status: first.status,
+    scopes: first.scopes,
+    key_prefix_matches: first.key.startsWith(first.keyPrefix),
+  }))
+  const asFirst = new Client({ baseUrl: server.url, accessKey: first.key })
+  const useFirst = async () => {
+    const me = await asFirst.me()
+    return { credential: me.credential.kind, permissions: [...me.permissions].sort() }
+  }
+  await step('use_access_key', useFirst)
+
+  const second = await admin.accessKeys.create(app.id, { name: unique('second'), scopes })
+  await step('rotate', async () => {
+    const old = await admin.accessKeys.setStatus(app.id, first.id, 'inactive')
+    return { new_key_status: second.status, old_key_status: old.status }
+  })
+  await step('use_deactivated_key', useFirst)
+  const asSecond = new Client({ baseUrl: server.url, accessKey: second.key })
+  await step('use_new_key', async () => ({ credential: (await asSecond.me()).credential.kind }))
+  await step('revoke', async () => ({ status: (await admin.accessKeys.revoke(app.id, first.id)).status }))
+  await step('reactivate_revoked', async () => ({
+    status: (await admin.accessKeys.setStatus(app.id, first.id, 'active')).status,
+  }))
+  await step('bulk_delete_refused', async () => ({
+    deleted: (await admin.accessKeys.bulkDelete([second.id, MISSING_KEY])).deleted,
+  }))
+  await step('bulk_delete', async () => {
+    const result = await admin.accessKeys.bulkDelete([first.id, second.id])
+    return { deleted: result.deleted, results: result.results.map((item) => item.status) }
+  })
+  await step('list_after_bulk_delete', async () => ({ count: (await collect(admin.accessKeys.list(app.id))).length }))
+
+  const pair = jwt.generateKeyPair('EdDSA')
+  const registered = await admin.jwtKeys.create(app.id, { name: unique('signer'), publicKey: pair.publicPem })
+  await step('register_jwt_key', () => ({
+    algorithm: registered.algorithm,
+    status: registered.status,
+    thumbprint_matches: registered.thumbprint === pair.thumbprint,
+  }))
+  const audience = (await admin.wellKnown()).jwtAudience
+  const token = jwt.mintAccessToken(pair.privatePem, { applicationId: app.id, keyId: registered.id, audience })
+  await step('mint_and_use', () => httpMe(token))
+  const jwks = await admin.jwtKeys.jwks(app.id)
+  const verify = (algorithms) => () => {
+    const claims = jwt.verify(token, jwks, { algorithms, audience, issuer: app.id })
+    return { subject_is_application: claims.sub === app.id }
+  }
+  await step('verify_with_jwks', verify(['EdDSA']))
+  await step('verify_unknown_algorithm', verify(['HS256', 'EdDSA']))
+  await admin.applications.delete(app.id)
+  await step('use_deleted_application', () => httpMe(token))
+  await step('get_deleted_application', async () => ({ status: (await admin.applications.get(app.id)).status }))
+  for (const client of [admin, asFirst, asSecond]) client.close()
+  return transcript
+}
+
+test('the lifecycle scenario gives the transcript every SDK gives', async () => {
+  const actual = await lifecycle()
+  // Step by step, so that a difference names its step.
+  assert.deepEqual(actual.map((step) => step.step), expected.map((step) => step.step))
+  for (const [index, want] of expected.entries()) assert.deepEqual(actual[index], want, `step ${want.step}`)
+})

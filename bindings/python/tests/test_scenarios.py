@@ -1,0 +1,143 @@
+"""The cross-language scenario (`tests/scenarios/` at the repository root):
+the same script in every SDK against a real server, its transcript compared
+step by step with the one every SDK must produce."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable, Dict, List
+
+from conftest import Server, unique
+
+import latchkey
+from latchkey import jwt
+
+SCENARIOS = Path(__file__).resolve().parents[3] / "tests" / "scenarios"
+MISSING_KEY = "key_0000000000000000000000"
+
+
+def outcome(call: Callable[[], Dict[str, Any]]) -> Dict[str, Any]:
+    """The step's values, or the API error it raised as status, type and fields."""
+    try:
+        return call()
+    except latchkey.ApiError as error:
+        return {
+            "error": {
+                "status": error.status,
+                "type": error.type,
+                "fields": [field.name for field in error.fields],
+            }
+        }
+    except latchkey.InvalidAlgorithmError:
+        return {"error": {"type": "disallowed_algorithm"}}
+
+
+def http_me(url: str, token: str) -> Dict[str, Any]:
+    request = urllib.request.Request(f"{url}/v3/me", headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request) as answer:
+            return {"http_status": answer.status, "credential": json.load(answer)["credential"]["object"]}
+    except urllib.error.HTTPError as refused:
+        return {"http_status": refused.code}
+
+
+def lifecycle(server: Server) -> List[Dict[str, Any]]:
+    transcript: List[Dict[str, Any]] = []
+
+    def step(name: str, call: Callable[[], Dict[str, Any]]) -> None:
+        transcript.append({"step": name, **outcome(call)})
+
+    admin = latchkey.Client(server.url, access_key=server.admin_key)
+    administrators = next(group.id for group in admin.policy_groups.list() if group.built_in)
+    app = admin.applications.create(name=unique("scenario"), group_ids=[administrators])
+    step("create_application", lambda: {"status": app.status})
+
+    scopes = ["applications:view:own"]
+    first = admin.access_keys.create(app.id, name=unique("first"), scopes=scopes)
+    step(
+        "create_access_key",
+        lambda: {
+            "status": first.status,
+            "scopes": list(first.scopes),
+            "key_prefix_matches": first.key.startswith(first.key_prefix),
+        },
+    )
+    as_first = latchkey.Client(server.url, access_key=first.key)
+
+    def use_first() -> Dict[str, Any]:
+        me = as_first.me()
+        return {"credential": me.credential.kind, "permissions": sorted(me.permissions)}
+
+    step("use_access_key", use_first)
+
+    second = admin.access_keys.create(app.id, name=unique("second"), scopes=scopes)
+
+    def rotate() -> Dict[str, Any]:
+        old = admin.access_keys.set_status(app.id, first.id, "inactive")
+        return {"new_key_status": second.status, "old_key_status": old.status}
+
+    step("rotate", rotate)
+    step("use_deactivated_key", use_first)
+    as_second = latchkey.Client(server.url, access_key=second.key)
+    step("use_new_key", lambda: {"credential": as_second.me().credential.kind})
+    step("revoke", lambda: {"status": admin.access_keys.revoke(app.id, first.id).status})
+    step(
+        "reactivate_revoked",
+        lambda: {"status": admin.access_keys.set_status(app.id, first.id, "active").status},
+    )
+    step(
+        "bulk_delete_refused",
+        lambda: {"deleted": admin.access_keys.bulk_delete([second.id, MISSING_KEY]).deleted},
+    )
+
+    def bulk_delete() -> Dict[str, Any]:
+        result = admin.access_keys.bulk_delete([first.id, second.id])
+        return {"deleted": result.deleted, "results": [item.status for item in result.results]}
+
+    step("bulk_delete", bulk_delete)
+    step("list_after_bulk_delete", lambda: {"count": len(list(admin.access_keys.list(app.id)))})
+
+    pair = jwt.generate_key_pair("EdDSA")
+    registered = admin.jwt_keys.create(app.id, name=unique("signer"), public_key=pair.public_pem)
+    step(
+        "register_jwt_key",
+        lambda: {
+            "algorithm": registered.algorithm,
+            "status": registered.status,
+            "thumbprint_matches": registered.thumbprint == pair.thumbprint,
+        },
+    )
+    audience = admin.well_known().jwt_audience
+    token = jwt.mint_access_token(
+        pair.private_pem, application_id=app.id, key_id=registered.id, audience=audience
+    )
+    step("mint_and_use", lambda: http_me(server.url, token))
+    jwks = admin.jwt_keys.jwks(app.id)
+
+    def verify(algorithms: List[str]) -> Callable[[], Dict[str, Any]]:
+        def call() -> Dict[str, Any]:
+            claims = jwt.decode(token, jwks, algorithms=algorithms, audience=audience, issuer=app.id)
+            return {"subject_is_application": claims["sub"] == app.id}
+
+        return call
+
+    step("verify_with_jwks", verify(["EdDSA"]))
+    step("verify_unknown_algorithm", verify(["HS256", "EdDSA"]))
+    admin.applications.delete(app.id)
+    step("use_deleted_application", lambda: http_me(server.url, token))
+    step("get_deleted_application", lambda: {"status": admin.applications.get(app.id).status})
+    for client in (admin, as_first, as_second):
+        client.close()
+    return transcript
+
+
+def test_lifecycle_scenario_matches_every_sdk(server: Server) -> None:
+    expected = json.loads((SCENARIOS / "lifecycle.json").read_text())["transcript"]
+    actual = lifecycle(server)
+    # Step by step, so that a difference names its step.
+    assert [step["step"] for step in actual] == [step["step"] for step in expected]
+    for got, want in zip(actual, expected):
+        assert got == want, f"step {want['step']}"

@@ -1,0 +1,47 @@
+// One view of every API error, whatever its kind: uniffi gives each kind its
+// own case of `LatchkeyError` (`catch LatchkeyError.NotFound`), and Swift
+// cases have no common parent, so the common type is this value, read from
+// any of them with `.api`.
+
+import Foundation
+
+/// What the server said, the same for every kind of API error.
+public struct ApiError: Equatable, Hashable, Sendable {
+    /// The HTTP status.
+    public let status: UInt16
+    /// The API's error type (`not_found`).
+    public let type: String
+    /// The sentence for humans.
+    public let message: String
+    /// The request id to quote to the operator.
+    public let requestId: String?
+    /// The fields concerned.
+    public let fields: [FieldError]
+    /// How long the server asked to wait.
+    public let retryAfter: TimeInterval?
+}
+
+extension LatchkeyError {
+    /// The server's error answer behind this error; nil for a failure without one.
+    public var api: ApiError? {
+        switch self {
+        case let .Validation(status, type, message, requestId, fields, retryAfter),
+            let .Unauthorized(status, type, message, requestId, fields, retryAfter),
+            let .Forbidden(status, type, message, requestId, fields, retryAfter),
+            let .NotFound(status, type, message, requestId, fields, retryAfter),
+            let .MethodNotAllowed(status, type, message, requestId, fields, retryAfter),
+            let .Conflict(status, type, message, requestId, fields, retryAfter),
+            let .LimitExceeded(status, type, message, requestId, fields, retryAfter),
+            let .PayloadTooLarge(status, type, message, requestId, fields, retryAfter),
+            let .TooManyRequests(status, type, message, requestId, fields, retryAfter),
+            let .ServiceUnavailable(status, type, message, requestId, fields, retryAfter),
+            let .Server(status, type, message, requestId, fields, retryAfter),
+            let .Api(status, type, message, requestId, fields, retryAfter):
+            return ApiError(
+                status: status, type: type, message: message, requestId: requestId, fields: fields,
+                retryAfter: retryAfter)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,152 @@
+// The cross-language scenario (`tests/scenarios/` at the repository root),
+// as in the Kotlin ScenarioTest: the same script against a real server, its
+// transcript compared step by step with the one every SDK must produce.
+
+import Foundation
+import XCTest
+@testable import Latchkey
+
+final class ScenarioTests: XCTestCase {
+    let missingKey = "key_0000000000000000000000"
+
+    /// The step's values, or the error it raised as status, type and fields.
+    func outcome(_ call: () async throws -> [String: JSONValue]) async throws -> [String: JSONValue] {
+        do {
+            return try await call()
+        } catch let error as LatchkeyError {
+            guard let api = error.api else { throw error }
+            return [
+                "error": .object([
+                    "status": .integer(Int64(api.status)), "type": .string(api.type),
+                    "fields": .array(api.fields.map { .string($0.name) }),
+                ])
+            ]
+        } catch JwtError.DisallowedAlgorithm {
+            return ["error": .object(["type": .string("disallowed_algorithm")])]
+        }
+    }
+
+    func httpMe(_ url: String, _ token: String) async throws -> [String: JSONValue] {
+        var request = URLRequest(url: URL(string: "\(url)/v3/me")!)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let (body, answer) = try await URLSession.shared.data(for: request)
+        let status = Int64((answer as! HTTPURLResponse).statusCode)
+        guard status == 200 else { return ["http_status": .integer(status)] }
+        let me = try JSONDecoder().decode([String: JSONValue].self, from: body)
+        guard case .object(let credential)? = me["credential"] else { throw SetupError(message: "no credential") }
+        return ["http_status": .integer(status), "credential": credential["object"] ?? .null]
+    }
+
+    func kind(_ kind: CredentialKind) -> JSONValue {
+        .string(kind == .accessKey ? "access_key" : "jwt_key")
+    }
+
+    func status(_ status: EffectiveKeyStatus) -> JSONValue {
+        .string("\(status)".lowercased())
+    }
+
+    func strings(_ items: [String]) -> JSONValue {
+        .array(items.map { .string($0) })
+    }
+
+    func lifecycle(_ server: TestServer) async throws -> [[String: JSONValue]] {
+        var transcript: [[String: JSONValue]] = []
+        func step(_ name: String, _ call: () async throws -> [String: JSONValue]) async throws {
+            var entry = try await outcome(call)
+            entry["step"] = .string(name)
+            transcript.append(entry)
+        }
+
+        let admin = try server.admin()
+        let administrators = try await admin.policyGroups().list().collect().first { $0.builtIn }!.id
+        let app = try await admin.applications().create(
+            application: NewApplication(name: Support.unique("scenario"), groupIds: [administrators]))
+        try await step("create_application") { ["status": .string("\(app.status)".lowercased())] }
+
+        let scopes = ["applications:view:own"]
+        let first = try await admin.accessKeys().create(
+            applicationId: app.id, key: NewAccessKey(name: Support.unique("first"), scopes: scopes))
+        let firstKey = first.accessKey()
+        try await step("create_access_key") {
+            [
+                "status": status(firstKey.status), "scopes": strings(firstKey.scopes),
+                "key_prefix_matches": .bool(first.key().hasPrefix(firstKey.keyPrefix)),
+            ]
+        }
+        let asFirst = try LatchkeyClient(baseUrl: server.url, credential: Credential.accessKey(key: first.key()))
+        let useFirst = { () async throws -> [String: JSONValue] in
+            let me = try await asFirst.me()
+            return ["credential": self.kind(me.credential.kind), "permissions": self.strings(me.permissions.sorted())]
+        }
+        try await step("use_access_key", useFirst)
+
+        let second = try await admin.accessKeys().create(
+            applicationId: app.id, key: NewAccessKey(name: Support.unique("second"), scopes: scopes))
+        try await step("rotate") {
+            let old = try await admin.accessKeys().setStatus(applicationId: app.id, keyId: first.id(), status: .inactive)
+            return ["new_key_status": status(second.accessKey().status), "old_key_status": status(old.status)]
+        }
+        try await step("use_deactivated_key", useFirst)
+        let asSecond = try LatchkeyClient(baseUrl: server.url, credential: Credential.accessKey(key: second.key()))
+        try await step("use_new_key") { ["credential": kind(try await asSecond.me().credential.kind)] }
+        try await step("revoke") {
+            ["status": status(try await admin.accessKeys().revoke(applicationId: app.id, keyId: first.id()).status)]
+        }
+        try await step("reactivate_revoked") {
+            let key = try await admin.accessKeys().setStatus(applicationId: app.id, keyId: first.id(), status: .active)
+            return ["status": status(key.status)]
+        }
+        try await step("bulk_delete_refused") {
+            ["deleted": .bool(try await admin.accessKeys().bulkDelete(keyIds: [second.id(), missingKey]).deleted)]
+        }
+        try await step("bulk_delete") {
+            let result = try await admin.accessKeys().bulkDelete(keyIds: [first.id(), second.id()])
+            return ["deleted": .bool(result.deleted), "results": strings(result.results.map { $0.status })]
+        }
+        try await step("list_after_bulk_delete") {
+            ["count": .integer(Int64(try await admin.accessKeys().list(applicationId: app.id).collect().count))]
+        }
+
+        let pair = try Jwt.generateKeyPair("EdDSA")
+        let registered = try await admin.jwtKeys().create(
+            applicationId: app.id,
+            key: NewJwtKey(name: Support.unique("signer"), publicKey: .pem(pem: pair.publicPem())))
+        try await step("register_jwt_key") {
+            [
+                "algorithm": .string(registered.algorithm), "status": status(registered.status),
+                "thumbprint_matches": .bool(registered.thumbprint == pair.thumbprint()),
+            ]
+        }
+        let audience = try await admin.wellKnown().jwtAudience
+        let token = try Jwt.mintAccessToken(applicationId: app.id, keyId: registered.id, audience: audience, key: pair)
+        try await step("mint_and_use") { try await httpMe(server.url, token) }
+        let jwks = try await admin.jwtKeys().jwks(applicationId: app.id)
+        for (name, algorithms) in [("verify_with_jwks", ["EdDSA"]), ("verify_unknown_algorithm", ["HS256", "EdDSA"])] {
+            try await step(name) {
+                let verified = try Jwt.verify(
+                    token, jwks: jwks, options: VerifyOptions(algorithms: algorithms, audience: [audience], issuer: app.id))
+                return ["subject_is_application": .bool(try verified.claims()["sub"] == .string(app.id))]
+            }
+        }
+        try await admin.applications().delete(id: app.id)
+        try await step("use_deleted_application") { try await httpMe(server.url, token) }
+        try await step("get_deleted_application") {
+            ["status": .string("\(try await admin.applications().get(id: app.id).status)".lowercased())]
+        }
+        return transcript
+    }
+
+    func testTheLifecycleScenarioGivesTheTranscriptEverySdkGives() async throws {
+        let file = Support.vectorsDir.deletingLastPathComponent().appendingPathComponent("scenarios/lifecycle.json")
+        let scenario = try JSONDecoder().decode([String: JSONValue].self, from: Data(contentsOf: file))
+        guard case .array(let steps)? = scenario["transcript"] else { throw SetupError(message: "no transcript") }
+        let expected: [[String: JSONValue]] = steps.compactMap { if case .object(let step) = $0 { return step } else { return nil } }
+        let server = try TestServer()
+        let actual = try await lifecycle(server)
+        // Step by step, so that a difference names its step.
+        XCTAssertEqual(actual.map { $0["step"] }, expected.map { $0["step"] })
+        for (want, got) in zip(expected, actual) {
+            XCTAssertEqual(got, want, "step \(String(describing: want["step"]))")
+        }
+    }
+}
