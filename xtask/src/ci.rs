@@ -17,11 +17,6 @@ use crate::{check, lint, setup, test};
 /// line and exits non-zero.
 pub fn run(root: &Path) -> Result<()> {
     let started = Instant::now();
-    // A CI run builds once from clean: incremental state would only add
-    // gigabytes to a disk that once filled mid-link.
-    // SAFETY: no other thread exists yet (prefetch starts below), so nothing
-    // reads the environment while it changes.
-    unsafe { std::env::set_var("CARGO_INCREMENTAL", "0") };
     ci_step("setup", || setup::run(root))?;
     crate::prefetch::start(root);
     let steps: [(&str, &dyn Fn() -> Result<()>); 3] = [
