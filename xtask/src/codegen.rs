@@ -16,6 +16,7 @@ mod python_stubs;
 mod sdk_surface;
 mod uniffi;
 mod vectors;
+mod versions;
 mod workspace_hack;
 
 use std::fs;
@@ -42,6 +43,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "workspace-hack",
         generate: workspace_hack::generate,
+    },
+    Generator {
+        name: "versions",
+        generate: versions::generate,
     },
     Generator {
         name: "vectors",

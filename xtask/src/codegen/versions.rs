@@ -1,0 +1,137 @@
+//! One version: `[workspace.package] version` in the root `Cargo.toml` is the
+//! only place a version is written by hand. The packages whose manifests
+//! cannot inherit it (npm's `package.json` and its lock, Maven's `pom.xml`)
+//! get it written in here, so `cargo xtask check` fails when any disagrees.
+//! The Rust crates inherit it (`version.workspace = true`), the Python
+//! package reads it from its crate (`dynamic = ["version"]`), and the
+//! OpenAPI document takes it from the server crate.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use super::Files;
+
+/// Where each non-Cargo manifest keeps its own version: the file, and the
+/// exact line shape (indentation included, so that a dependency's version,
+/// nested deeper, is never the one matched) that holds it.
+const MANIFESTS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "bindings/node/package.json",
+        &[("  \"version\": \"", "\",")],
+    ),
+    (
+        "bindings/node/package-lock.json",
+        // The lock's own version, then its root package's (`packages[""]`).
+        &[
+            ("  \"version\": \"", "\","),
+            ("      \"version\": \"", "\","),
+        ],
+    ),
+    ("bindings/kotlin/pom.xml", &[("  <version>", "</version>")]),
+    ("bench/kotlin/pom.xml", &[("  <version>", "</version>")]),
+];
+
+/// Writes (or checks) the workspace version into every manifest above.
+pub fn generate(files: &mut Files) -> Result<()> {
+    let version = workspace_version(files.root())?;
+    for (path, shapes) in MANIFESTS {
+        let text = fs::read_to_string(files.root().join(path))
+            .with_context(|| format!("reading {path}"))?;
+        let mut expected = text;
+        for (prefix, suffix) in *shapes {
+            expected = with_version(&expected, prefix, suffix, &version)
+                .with_context(|| format!("{path}: no line `{prefix}…{suffix}` holds a version"))?;
+        }
+        files.ensure_file_contents(Path::new(path), expected.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The `version` of the root manifest's `[workspace.package]` table.
+fn workspace_version(root: &Path) -> Result<String> {
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).context("reading Cargo.toml")?;
+    let mut in_table = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_table = line == "[workspace.package]";
+        } else if in_table {
+            if let Some(value) = line.strip_prefix("version = \"") {
+                if let Some(version) = value.strip_suffix('"') {
+                    return Ok(version.to_owned());
+                }
+            }
+        }
+    }
+    bail!("Cargo.toml has no `version = \"…\"` in [workspace.package]")
+}
+
+/// `text` with its first line shaped `{prefix}<anything>{suffix}` holding
+/// `version`. The prefixes carry their exact indentation, so the first such
+/// line is the manifest's own (a dependency's version is nested deeper, and
+/// the npm lock's root package, at six spaces, comes before its others).
+fn with_version(text: &str, prefix: &str, suffix: &str, version: &str) -> Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut done = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        let shaped = body.len() >= prefix.len() + suffix.len()
+            && body.starts_with(prefix)
+            && body.ends_with(suffix);
+        if !done && shaped {
+            out.push_str(prefix);
+            out.push_str(version);
+            out.push_str(suffix);
+            out.push_str(&line[body.len()..]);
+            done = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    if !done {
+        bail!("no such line");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_manifests_own_version_changes() {
+        let pom = "<project>\n  <version>0.1.0</version>\n  <dependencies>\n    <dependency>\n      <version>5.19.1</version>\n";
+        let written = with_version(pom, "  <version>", "</version>", "0.2.0").unwrap();
+        assert_eq!(
+            written,
+            "<project>\n  <version>0.2.0</version>\n  <dependencies>\n    <dependency>\n      <version>5.19.1</version>\n"
+        );
+    }
+
+    #[test]
+    fn the_lock_keeps_its_dependencies_versions() {
+        let lock = "{\n  \"version\": \"0.1.0\",\n  \"packages\": {\n    \"\": {\n      \"version\": \"0.1.0\",\n    },\n    \"node_modules/jose\": {\n      \"version\": \"6.2.17\",\n";
+        let once = with_version(lock, "  \"version\": \"", "\",", "1.0.0").unwrap();
+        let twice = with_version(&once, "      \"version\": \"", "\",", "1.0.0").unwrap();
+        assert_eq!(twice.matches("1.0.0").count(), 2);
+        assert!(twice.contains("\"version\": \"6.2.17\""));
+    }
+
+    #[test]
+    fn a_manifest_without_its_version_line_is_an_error() {
+        assert!(with_version("{}\n", "  \"version\": \"", "\",", "1.0.0").is_err());
+    }
+
+    #[test]
+    fn the_workspace_version_is_read_from_its_table() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("Cargo.toml"),
+            "[workspace]\n[workspace.package]\nedition = \"2024\"\nversion = \"3.4.5\"\n[workspace.dependencies]\nx = { version = \"1\" }\n",
+        )
+        .unwrap();
+        assert_eq!(workspace_version(dir.path()).unwrap(), "3.4.5");
+    }
+}
