@@ -57,12 +57,12 @@ fn workspace_version(root: &Path) -> Result<String> {
         let line = line.trim();
         if line.starts_with('[') {
             in_table = line == "[workspace.package]";
-        } else if in_table {
-            if let Some(value) = line.strip_prefix("version = \"") {
-                if let Some(version) = value.strip_suffix('"') {
-                    return Ok(version.to_owned());
-                }
-            }
+        } else if in_table
+            && let Some(version) = line
+                .strip_prefix("version = \"")
+                .and_then(|value| value.strip_suffix('"'))
+        {
+            return Ok(version.to_owned());
         }
     }
     bail!("Cargo.toml has no `version = \"…\"` in [workspace.package]")
