@@ -432,6 +432,36 @@ class ClientTest {
     }
 
     @Test
+    fun `a password link, a grant bounded by the caller's rights, is Forbidden naming id beyond them`(): Unit = runBlocking {
+        val user = admin.users().create(NewUser(email = "${unique("person")}@example.com", name = "Grace"))
+        assertFalse(user.hasPassword)
+        val link = admin.users().passwordLink(user.id)
+        assertEquals(user.id, link.userId())
+        assertTrue(link.url().startsWith("${server.url}/console/password?token="), link.url())
+        assertTrue(link.expiresAt().isAfter(Instant.now()))
+        assertFalse(link.toString().contains(link.url()), "the text form hides the link")
+        assertTrue(admin.users().passwordLink(user.id).url() != link.url(), "each call is a new link")
+
+        val group = admin.policyGroups().create(NewPolicyGroup(name = unique("managers"), permissions = listOf("users:manage")))
+        val app = newApplication("people", listOf(group.id))
+        val managerKey = admin.accessKeys().create(app.id, NewAccessKey(name = unique("manager")))
+        val manager = LatchkeyClient(server.url, Credential.accessKey(managerKey.key()))
+        val adminUser = admin.me().user
+        val refused = assertThrows<LatchkeyException.Forbidden> { runBlocking { manager.users().passwordLink(adminUser.id) } }
+        assertEquals(403.toUShort(), refused.status)
+        assertEquals("forbidden", refused.errorType)
+        assertTrue(refused.fields.isNotEmpty() && refused.fields.all { it.name == "id" }, refused.fields.toString())
+        assertNotNull(refused.requestId)
+        // A user without rights is within any manager's.
+        assertEquals(user.id, manager.users().passwordLink(user.id).userId())
+        manager.close()
+        assertThrows<LatchkeyException.InvalidArgument> { runBlocking { admin.users().passwordLink(app.id) } }
+        admin.applications().delete(app.id)
+        admin.policyGroups().delete(group.id)
+        admin.users().delete(user.id)
+    }
+
+    @Test
     fun `accounts - the current one, and tenants for the operator`(): Unit = runBlocking {
         val current = admin.accounts().current()
         assertTrue(current.operator)
