@@ -14034,36 +14034,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14074,36 +14072,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14116,36 +14112,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14156,36 +14150,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14196,36 +14188,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14236,36 +14226,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14276,36 +14264,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14316,36 +14302,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14356,36 +14340,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14396,36 +14378,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14436,36 +14416,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14476,36 +14454,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**

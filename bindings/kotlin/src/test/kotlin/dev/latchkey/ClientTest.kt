@@ -161,17 +161,26 @@ class ClientTest {
         }
         assertEquals(400.toUShort(), invalid.status)
         assertEquals(listOf("limit"), invalid.fields.map { it.name })
-        // Every API error has one common view, whatever its kind.
-        val api = invalid.api!!
-        assertEquals(400 to "validation_error", api.status to api.type)
-        assertEquals(invalid.fields, api.fields)
-        assertEquals(invalid.reason, api.message)
-        val missing = assertThrows<LatchkeyException.NotFound> { runBlocking { admin.applications().get("app_0000000000000000000000") } }
-        assertEquals(404 to "not_found", missing.api!!.status to missing.api!!.type)
-        assertNotNull(missing.api!!.requestId)
+        // Every API error kind is an ApiException: one catch takes them all.
+        val api: ApiException = invalid
+        assertEquals(400.toUShort() to "validation_error", api.status to api.errorType)
+        // `message` is the whole sentence: type, status, the server's reason, fields, request id.
+        assertTrue(api.message.contains("validation_error") && api.message.contains(api.reason), api.message)
+        assertTrue(api.message.contains("limit") && api.message.contains(api.requestId!!), api.message)
+        assertEquals(api.toString(), api.message)
+        val missing = assertThrows<ApiException> { runBlocking { admin.applications().get("app_0000000000000000000000") } }
+        assertTrue(missing is LatchkeyException.NotFound, missing.javaClass.name)
+        assertEquals(404.toUShort() to "not_found", missing.status to missing.errorType)
+        assertNotNull(missing.requestId)
+        val kind = when (missing) {
+            is LatchkeyException.NotFound -> "not found"
+            is LatchkeyException.Forbidden, is LatchkeyException.Unauthorized -> "refused"
+            else -> "another"
+        }
+        assertEquals("not found", kind)
         val badId = assertThrows<LatchkeyException.InvalidArgument> { runBlocking { admin.applications().get("usr_nope") } }
         assertEquals("applicationId", badId.name)
-        assertNull(badId.api, "no answer, no API error")
+        assertFalse((badId as LatchkeyException) is ApiException, "no answer, no API error")
         val badKey = assertThrows<LatchkeyException.InvalidAccessKey> { Credential.accessKey("ak_mistyped") }
         assertEquals("bad_length", badKey.category)
         assertFalse(badKey.toString().contains("ak_mistyped"))
@@ -447,7 +456,8 @@ class ClientTest {
         val managerKey = admin.accessKeys().create(app.id, NewAccessKey(name = unique("manager")))
         val manager = LatchkeyClient(server.url, Credential.accessKey(managerKey.key()))
         val adminUser = admin.me().user
-        val refused = assertThrows<LatchkeyException.Forbidden> { runBlocking { manager.users().passwordLink(adminUser.id) } }
+        val refused = assertThrows<ApiException> { runBlocking { manager.users().passwordLink(adminUser.id) } }
+        assertTrue(refused is LatchkeyException.Forbidden, refused.javaClass.name)
         assertEquals(403.toUShort(), refused.status)
         assertEquals("forbidden", refused.errorType)
         assertTrue(refused.fields.isNotEmpty() && refused.fields.all { it.name == "id" }, refused.fields.toString())

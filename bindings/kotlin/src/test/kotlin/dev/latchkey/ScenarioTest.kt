@@ -43,9 +43,8 @@ class ScenarioTest {
     /** The step's values, or the error it raised as status, type and fields. */
     private suspend fun outcome(call: suspend () -> JsonObject): JsonObject = try {
         call()
-    } catch (error: LatchkeyException) {
-        val api = error.api ?: throw error
-        json("error" to json("status" to api.status, "type" to api.type, "fields" to api.fields.map { it.name }))
+    } catch (error: ApiException) {
+        json("error" to json("status" to error.status.toInt(), "type" to error.errorType, "fields" to error.fields.map { it.name }))
     } catch (error: JwtException.DisallowedAlgorithm) {
         json("error" to json("type" to "disallowed_algorithm"))
     }
