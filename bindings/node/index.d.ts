@@ -100,6 +100,8 @@ export declare class NativeClient {
   usersUpdate(id: string, update: UserUpdateArgs): Promise<unknown>
   /** Marks a user deleted. */
   usersDelete(id: string): Promise<unknown>
+  /** A one-time link that sets the user's console password. */
+  usersPasswordLink(id: string): Promise<unknown>
   /** A pager over the policy groups. */
   policyGroupsList(options: ListOptions): NativePager
   /** One page of policy groups. */

@@ -204,8 +204,22 @@ export interface User {
   name: string
   status: UserStatus
   groupIds: string[]
+  /** Whether the user has set a console password (through a password link). */
+  hasPassword: boolean
   createdAt: Date
   updatedAt: Date
+}
+
+/**
+ * A one-time link that sets a user's console password. `url` lets whoever
+ * opens it act as the user: a non-enumerable getter, so `JSON.stringify`,
+ * `util.inspect` and spreading leave it out.
+ */
+export interface PasswordLink {
+  userId: string
+  /** When it stops working (24 hours after it was made). */
+  expiresAt: Date
+  readonly url: string
 }
 
 /** A policy group: a named set of permissions. */
@@ -542,6 +556,13 @@ export interface Users {
   update(userId: string, update: UserUpdate): Promise<User>
   /** Marks the user deleted: everything the user created stops authenticating. */
   delete(userId: string): Promise<void>
+  /**
+   * A one-time link that sets the user's console password (valid 24 hours;
+   * the user's earlier links stop working). Needs `users:manage`, and the
+   * user's rights must be the caller's to give: a `ForbiddenError` naming
+   * `id` otherwise.
+   */
+  passwordLink(userId: string): Promise<PasswordLink>
 }
 
 /** Policy groups and their members (`/v3/policy-groups`). */

@@ -321,6 +321,40 @@ test('users: every method, and created on behalf of another user', async () => {
   await client.policyGroups.delete(group.id)
 })
 
+test('users: password links, a grant bounded by the caller\'s rights', async () => {
+  const user = await client.users.create({ email: `${unique('person')}@example.com`, name: 'Grace' })
+  assert.equal(user.hasPassword, false)
+  const link = await client.users.passwordLink(user.id)
+  assert.equal(link.userId, user.id)
+  assert.ok(link.url.startsWith(`${server.url}/console/password?token=`), link.url)
+  assert.ok(link.expiresAt instanceof Date && link.expiresAt > new Date())
+  // The url acts as the user: never shown by logging or serialising.
+  assert.deepEqual(Object.keys(link).sort(), ['expiresAt', 'userId'])
+  assert.ok(!JSON.stringify(link).includes('token'))
+  assert.notEqual((await client.users.passwordLink(user.id)).url, link.url)
+
+  // A manager of users cannot hand out a user whose rights it lacks.
+  const group = await client.policyGroups.create({ name: unique('managers'), permissions: ['users:manage'] })
+  const app = await client.applications.create({ name: unique('people'), groupIds: [group.id] })
+  const managerKey = await client.accessKeys.create(app.id, { name: unique('manager') })
+  const admin = (await client.me()).user
+  const manager = new Client({ baseUrl: server.url, accessKey: managerKey.key })
+  await assert.rejects(manager.users.passwordLink(admin.id), (error) => {
+    assert.ok(error instanceof ForbiddenError)
+    assert.deepEqual([error.code, error.status, error.type], ['ERR_LATCHKEY_FORBIDDEN', 403, 'forbidden'])
+    assert.ok(error.fields.length > 0 && error.fields.every((field) => field.name === 'id'), error.message)
+    assert.ok(error.requestId)
+    return true
+  })
+  // A user without rights is within any manager's.
+  assert.equal((await manager.users.passwordLink(user.id)).userId, user.id)
+  manager.close()
+  await assert.rejects(client.users.passwordLink(app.id), { code: 'ERR_INVALID_ARG_VALUE' })
+  await client.applications.delete(app.id)
+  await client.policyGroups.delete(group.id)
+  await client.users.delete(user.id)
+})
+
 test('a page larger than one conversion slice: every item, in order, as plain objects', async () => {
   // The items of a page become objects 50 per turn of the event loop;
   // 110 users span three slices of a page and of the iterator.

@@ -98,10 +98,24 @@ async function lifecycle() {
   }
   await step('verify_with_jwks', verify(['EdDSA']))
   await step('verify_unknown_algorithm', verify(['HS256', 'EdDSA']))
+
+  const viewers = await admin.policyGroups.create({ name: unique('viewers'), permissions: ['applications:view:any'] })
+  const person = await admin.users.create({ email: `${unique('person')}@example.com`, groupIds: [viewers.id] })
+  await step('password_link', async () => {
+    const link = await admin.users.passwordLink(person.id)
+    return { has_password: person.hasPassword, link_for_user: link.userId === person.id }
+  })
+  const people = await admin.accessKeys.create(app.id, { name: unique('people'), scopes: ['users:manage'] })
+  const asPeople = new Client({ baseUrl: server.url, accessKey: people.key })
+  await step('password_link_beyond_caller', async () => ({
+    user_id: (await asPeople.users.passwordLink(person.id)).userId,
+  }))
+  await admin.users.delete(person.id)
+  await admin.policyGroups.delete(viewers.id)
   await admin.applications.delete(app.id)
   await step('use_deleted_application', () => httpMe(token))
   await step('get_deleted_application', async () => ({ status: (await admin.applications.get(app.id)).status }))
-  for (const client of [admin, asFirst, asSecond]) client.close()
+  for (const client of [admin, asFirst, asSecond, asPeople]) client.close()
   return transcript
 }
 

@@ -310,6 +310,41 @@ async def test_users(lk: Driver) -> None:
     await lk("policy_groups.delete", group.id)
 
 
+async def test_password_links(lk: Driver, server: Server) -> None:
+    user = await lk("users.create", email=unique("person") + "@example.com", name="Grace")
+    assert user.has_password is False
+    link = await lk("users.password_link", user.id)
+    assert isinstance(link, latchkey.PasswordLink)
+    assert link.user_id == user.id
+    assert link.url.startswith(server.url + "/console/password?token=")
+    assert link.expires_at > datetime.now(timezone.utc)
+    assert link.url not in repr(link) and "token" not in repr(link)
+    assert (await lk("users.password_link", user.id)).url != link.url
+
+    # Whoever holds a link acts as its user: a manager of users cannot hand
+    # out a user whose rights it lacks (here the administrator).
+    group = await lk("policy_groups.create", name=unique("managers"), permissions=["users:manage"])
+    app = await lk("applications.create", name=unique("people"), group_ids=[group.id])
+    manager_key = await lk("access_keys.create", app.id, name=unique("manager"))
+    admin_user = (await lk("me")).user
+    manager = make_client(lk.flavour, server.url, access_key=manager_key.key)
+    try:
+        with pytest.raises(latchkey.ForbiddenError) as caught:
+            await Driver(manager)("users.password_link", admin_user.id)
+        assert (caught.value.status, caught.value.type) == (403, "forbidden")
+        assert caught.value.fields and all(f.name == "id" for f in caught.value.fields)
+        assert caught.value.request_id
+        # A user without rights is within any manager's: allowed.
+        assert (await Driver(manager)("users.password_link", user.id)).user_id == user.id
+    finally:
+        manager.close()
+    with pytest.raises(latchkey.InvalidArgumentError):
+        await lk("users.password_link", app.id)
+    await lk("applications.delete", app.id)
+    await lk("policy_groups.delete", group.id)
+    await lk("users.delete", user.id)
+
+
 async def test_policy_groups_and_members(lk: Driver) -> None:
     group = await lk(
         "policy_groups.create",

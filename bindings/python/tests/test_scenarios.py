@@ -126,10 +126,29 @@ def lifecycle(server: Server) -> List[Dict[str, Any]]:
 
     step("verify_with_jwks", verify(["EdDSA"]))
     step("verify_unknown_algorithm", verify(["HS256", "EdDSA"]))
+
+    viewers = admin.policy_groups.create(
+        name=unique("viewers"), permissions=["applications:view:any"]
+    )
+    person = admin.users.create(email=unique("person") + "@example.com", group_ids=[viewers.id])
+
+    def password_link() -> Dict[str, Any]:
+        link = admin.users.password_link(person.id)
+        return {"has_password": person.has_password, "link_for_user": link.user_id == person.id}
+
+    step("password_link", password_link)
+    people = admin.access_keys.create(app.id, name=unique("people"), scopes=["users:manage"])
+    as_people = latchkey.Client(server.url, access_key=people.key)
+    step(
+        "password_link_beyond_caller",
+        lambda: {"user_id": as_people.users.password_link(person.id).user_id},
+    )
+    admin.users.delete(person.id)
+    admin.policy_groups.delete(viewers.id)
     admin.applications.delete(app.id)
     step("use_deleted_application", lambda: http_me(server.url, token))
     step("get_deleted_application", lambda: {"status": admin.applications.get(app.id).status})
-    for client in (admin, as_first, as_second):
+    for client in (admin, as_first, as_second, as_people):
         client.close()
     return transcript
 

@@ -3,7 +3,9 @@
 //! message (`reason`), request id, fields and `Retry-After`.
 //!
 //! The generated exception classes build `message` from their fields, so no
-//! field is called `message`: the server's sentence is `reason`.
+//! field is called `message`: the server's sentence is `reason`. In Kotlin the
+//! API variants extend the sealed `ApiException` of `Errors.kt` (rewritten so
+//! by `cargo xtask codegen`), whose `message` is this enum's `Display` text.
 
 use std::fmt;
 use std::time::Duration;

@@ -81,6 +81,9 @@ pub struct User {
     pub status: UserStatus,
     /// Policy groups the user belongs to.
     pub group_ids: Vec<String>,
+    /// Whether the user has set a console password (through a password
+    /// link).
+    pub has_password: bool,
     /// Creation time.
     pub created_at: SystemTime,
     /// Last change.
@@ -95,6 +98,7 @@ impl From<client::User> for User {
             name: u.name,
             status: u.status,
             group_ids: strings(u.group_ids),
+            has_password: u.has_password,
             created_at: time(u.created_at),
             updated_at: time(u.updated_at),
         }
@@ -273,6 +277,58 @@ impl CreatedAccessKey {
     /// again.
     pub fn key(&self) -> String {
         self.key.to_string()
+    }
+}
+
+/// A one-time link that sets a user's console password. Whoever opens it
+/// can act as the user, so it is an object whose text form hides the link,
+/// read through `url()`.
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct PasswordLink {
+    user_id: String,
+    expires_at: SystemTime,
+    url: Zeroizing<String>,
+}
+
+impl From<client::PasswordLink> for PasswordLink {
+    fn from(link: client::PasswordLink) -> Self {
+        PasswordLink {
+            user_id: link.user_id.to_string(),
+            expires_at: time(link.expires_at),
+            url: Zeroizing::new(link.url().to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for PasswordLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PasswordLink(userId={}, url=[REDACTED])", self.user_id)
+    }
+}
+
+impl fmt::Debug for PasswordLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[uniffi::export]
+impl PasswordLink {
+    /// The user whose password it sets (`usr_…`).
+    pub fn user_id(&self) -> String {
+        self.user_id.clone()
+    }
+
+    /// When it stops working (24 hours after it was made).
+    pub fn expires_at(&self) -> SystemTime {
+        self.expires_at
+    }
+
+    /// The link, shown this once: hand it to the user only. It works once;
+    /// a newer link for the same user withdraws it.
+    pub fn url(&self) -> String {
+        self.url.to_string()
     }
 }
 

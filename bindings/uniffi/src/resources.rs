@@ -19,8 +19,8 @@ use crate::models::{
     AccessKey, AccessKeyPage, Account, AccountPage, AccountUpdate, Application, ApplicationPage,
     ApplicationUpdate, BulkDeleteResult, CreatedAccessKey, CreatedAccount, JwtKey, JwtKeyPage,
     KeyUpdate, ListOptions, NewAccessKey, NewApplication, NewJwtKey, NewPolicyGroup,
-    NewTenantAccount, NewUser, PolicyGroup, PolicyGroupPage, PolicyGroupUpdate, User, UserPage,
-    UserUpdate, created_access_key, created_account,
+    NewTenantAccount, NewUser, PasswordLink, PolicyGroup, PolicyGroupPage, PolicyGroupUpdate, User,
+    UserPage, UserUpdate, created_access_key, created_account,
 };
 
 type Result<T> = std::result::Result<T, LatchkeyError>;
@@ -552,6 +552,15 @@ impl Users {
     /// Deletes a user: what the user created stops authenticating at once.
     pub async fn delete(&self, id: String) -> Result<()> {
         Ok(self.client()?.users().delete(user(&id)?).await?)
+    }
+
+    /// A one-time link that sets the user's console password, valid 24
+    /// hours; the user's earlier links stop working. Needs `users:manage`,
+    /// and the user's rights must be the caller's to give (whoever holds
+    /// the link acts as the user): `Forbidden` naming `id` otherwise.
+    pub async fn password_link(&self, id: String) -> Result<Arc<PasswordLink>> {
+        let link = self.client()?.users().password_link(user(&id)?).await?;
+        Ok(Arc::new(link.into()))
     }
 }
 

@@ -51,6 +51,7 @@ api_object! {
     ServerInfo => "server",
     Health => "health",
     BulkDeleteResult => "bulk_delete",
+    PasswordLink => "password_link",
 }
 
 /// An account (a team, a tenant).
@@ -429,6 +430,40 @@ impl fmt::Debug for CreatedAccount {
             .field("admin_application", &self.admin_application)
             .field("access_key", &self.access_key)
             .field("key", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// A one-time link that sets a user's console password
+/// (`POST /v3/users/{id}/password-link`).
+///
+/// Whoever opens the link can set the user's password and act as the user,
+/// so the URL is a secret: `Debug` never shows it, and it is wiped when the
+/// value is dropped.
+#[derive(Clone, Deserialize)]
+#[non_exhaustive]
+pub struct PasswordLink {
+    /// The user whose password it sets.
+    pub user_id: UserId,
+    /// When it stops working (24 hours after it was made).
+    pub expires_at: Timestamp,
+    url: Zeroizing<String>,
+}
+
+impl PasswordLink {
+    /// The link, shown this once: hand it to the user only. It works once;
+    /// a newer link for the same user withdraws it.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl fmt::Debug for PasswordLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasswordLink")
+            .field("user_id", &self.user_id)
+            .field("expires_at", &self.expires_at)
+            .field("url", &"[REDACTED]")
             .finish()
     }
 }

@@ -725,3 +725,72 @@ async fn retries_honour_retry_after_from_the_failed_auth_limiter() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn password_links_and_has_password() {
+    let server = Server::start();
+    let admin = server.admin();
+    let user = admin
+        .users()
+        .create(&NewUser {
+            email: "grace@example.com".into(),
+            name: "Grace".into(),
+            group_ids: vec![],
+        })
+        .await
+        .unwrap();
+    assert!(!user.has_password, "nobody has a password at first");
+
+    let link = admin.users().password_link(user.id).await.unwrap();
+    assert_eq!(link.user_id, user.id);
+    assert!(
+        link.url()
+            .starts_with(&format!("{}/console/password?token=", server.url)),
+        "{}",
+        link.url()
+    );
+    assert!(link.expires_at > jiff::Timestamp::now());
+    let debug = format!("{link:?}");
+    assert!(
+        !debug.contains(link.url()) && debug.contains("REDACTED"),
+        "{debug}"
+    );
+    let again = admin.users().password_link(user.id).await.unwrap();
+    assert_ne!(again.url(), link.url(), "each call is a new link");
+
+    // A link is a grant: a key scoped to `users:manage` cannot hand out its
+    // own (administrator) user, whose rights it does not hold.
+    let me = admin.me().await.unwrap();
+    let narrow = admin
+        .access_keys()
+        .create(
+            me.application.id,
+            &NewAccessKey {
+                scopes: vec!["users:manage".into()],
+                ..new_key("users-only")
+            },
+        )
+        .await
+        .unwrap();
+    let narrow = server.client(narrow.key());
+    let refused = api(narrow.users().password_link(me.user.id).await.unwrap_err());
+    assert_eq!(refused.kind, ApiErrorKind::Forbidden);
+    assert_eq!(refused.status, 403);
+    assert!(!field_names(&refused).is_empty());
+    assert!(
+        field_names(&refused).iter().all(|name| *name == "id"),
+        "{refused}"
+    );
+    assert!(refused.request_id.is_some());
+    // A user with no rights at all is within any manager's rights.
+    narrow.users().password_link(user.id).await.unwrap();
+    assert_eq!(
+        api(admin
+            .users()
+            .password_link(UserId::generate())
+            .await
+            .unwrap_err())
+        .kind,
+        ApiErrorKind::NotFound
+    );
+}

@@ -445,6 +445,26 @@ fn uniffi_errors(
     }
 }
 
+/// The classes under the generated `LatchkeyException` that extend
+/// `ApiException` (`class NotFound(` … `) : ApiException() {`).
+fn kotlin_api_kinds(source: &str) -> Result<Vec<&str>> {
+    let at = source
+        .find("sealed class LatchkeyException")
+        .context("no `sealed class LatchkeyException` in the generated source")?;
+    let mut kinds = Vec::new();
+    let mut class = None;
+    for line in source[at..].lines().skip(1).take_while(|line| *line != "}") {
+        if let Some(rest) = line.strip_prefix("    class ") {
+            class = Some(identifier(rest));
+        } else if line.starts_with("        ) : ApiException()")
+            && let Some(name) = class.take()
+        {
+            kinds.push(name);
+        }
+    }
+    Ok(kinds)
+}
+
 fn kotlin(root: &Path, description: &Description) -> Result<Manifest> {
     let mut manifest = Manifest::new();
     let generated = read(root, super::uniffi::KOTLIN_FILE)?;
@@ -491,7 +511,16 @@ fn kotlin(root: &Path, description: &Description) -> Result<Manifest> {
             manifest.insert(format!("jwt {}", description.jwt_function("kotlin", name)));
         }
     }
-    let found = variants(&generated, "sealed class LatchkeyException", "    class ")?;
+    // API error kinds count only as subclasses of the sealed `ApiException`
+    // (Errors.kt), the common parent SDK.md asks for.
+    let errors = read(
+        root,
+        "bindings/kotlin/src/main/kotlin/dev/latchkey/Errors.kt",
+    )?;
+    if !errors.contains("sealed class ApiException : LatchkeyException()") {
+        bail!("Errors.kt has no `sealed class ApiException : LatchkeyException()`");
+    }
+    let found = kotlin_api_kinds(&generated)?;
     uniffi_errors(&mut manifest, description, "kotlin", &found);
     Ok(manifest)
 }

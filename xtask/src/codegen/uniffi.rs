@@ -8,9 +8,10 @@
 //! compiler exists on these machines, and the lazy lists written from the
 //! exported pagers ([`super::lists`]).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use super::Files;
 use crate::cmd::cmd;
@@ -50,7 +51,22 @@ pub fn generate(files: &mut Files) -> Result<()> {
     let read = |path: &Path| {
         std::fs::read(path).with_context(|| format!("uniffi-bindgen wrote no {}", path.display()))
     };
-    let kotlin = read(&out.path().join("kotlin/dev/latchkey/latchkey.kt"))?;
+    let description: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root.join(super::sdk_surface::DESCRIPTION))
+            .context(super::sdk_surface::DESCRIPTION)?,
+    )
+    .context(super::sdk_surface::DESCRIPTION)?;
+    let kinds: BTreeSet<String> = description["api_errors"]
+        .as_object()
+        .context("the description has no api_errors")?
+        .values()
+        .filter_map(|names| names["kotlin"].as_str().map(str::to_owned))
+        .collect();
+    let kotlin = kotlin_api_exceptions(
+        &String::from_utf8_lossy(&read(&out.path().join("kotlin/dev/latchkey/latchkey.kt"))?),
+        &kinds,
+    )?;
+    let kotlin = kotlin.into_bytes();
     files.ensure_file_contents(Path::new(KOTLIN_FILE), &kotlin)?;
     let swift = read(&out.path().join("swift/Latchkey.swift"))?;
     files.ensure_file_contents(Path::new(SWIFT_FILE), &swift)?;
@@ -60,11 +76,6 @@ pub fn generate(files: &mut Files) -> Result<()> {
     let surface = public_surface(&String::from_utf8_lossy(&swift));
     files.ensure_file_contents(Path::new(SWIFT_SURFACE), surface.as_bytes())?;
     // The lazy lists, from the pagers just generated.
-    let description: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(root.join(super::sdk_surface::DESCRIPTION))
-            .context(super::sdk_surface::DESCRIPTION)?,
-    )
-    .context(super::sdk_surface::DESCRIPTION)?;
     let kotlin_lists = super::lists::kotlin(&String::from_utf8_lossy(&kotlin), &description);
     files.ensure_file_contents(
         Path::new(super::lists::KOTLIN_LISTS),
@@ -72,6 +83,81 @@ pub fn generate(files: &mut Files) -> Result<()> {
     )?;
     let swift_lists = super::lists::swift(&surface, &description);
     files.ensure_file_contents(Path::new(super::lists::SWIFT_LISTS), swift_lists.as_bytes())
+}
+
+/// The sealed class every API error kind extends in Kotlin: hand-written in
+/// `Errors.kt`, with the properties the kinds share.
+const KOTLIN_API_EXCEPTION: &str = "ApiException";
+
+/// uniffi gives each variant of `LatchkeyError` its own class directly under
+/// the sealed `LatchkeyException`, and cannot give a group of them a parent
+/// of our own, while Kotlin code catches a family by its parent class. So
+/// the API kinds (`kinds`: the Kotlin names of SDK.md's error table) are
+/// rewritten to extend the sealed `ApiException` of `Errors.kt` (same
+/// package and module, as Kotlin requires of a sealed class's subclasses):
+/// their properties become `override`s of its abstract ones, and their
+/// generated `message` (the fields as `name=value`) gives way to
+/// `ApiException.message`, the Rust client's one sentence. Every piece must
+/// be where uniffi writes it, each kind found once, or generation fails: a
+/// uniffi upgrade that changes the template stops here, not at run time.
+fn kotlin_api_exceptions(kotlin: &str, kinds: &BTreeSet<String>) -> Result<String> {
+    const SEALED: &str = "sealed class LatchkeyException: kotlin.Exception() {\n";
+    const CLASS: &str = "    class ";
+    const BASE: &str = "        ) : LatchkeyException() {\n";
+    const MESSAGE: &str = "        override val message\n            get() = ";
+    let start = kotlin
+        .find(SEALED)
+        .context("no `sealed class LatchkeyException` in uniffi's Kotlin")?
+        + SEALED.len();
+    let end = start
+        + kotlin[start..]
+            .find("\n}\n")
+            .context("`sealed class LatchkeyException` does not end")?;
+    let mut out = String::with_capacity(kotlin.len() + 1024);
+    out.push_str(&kotlin[..start]);
+    let mut rest = &kotlin[start..end];
+    let mut rewritten = BTreeSet::new();
+    while let Some(at) = rest.find(CLASS) {
+        let name = identifier_at(&rest[at + CLASS.len()..]);
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if !kinds.contains(name) {
+            out.push_str(CLASS);
+            rest = &rest[CLASS.len()..];
+            continue;
+        }
+        let close = rest
+            .find(BASE)
+            .with_context(|| format!("`class {name}` does not extend LatchkeyException"))?;
+        let head = rest[..close].replace("        val `", "        override val `");
+        if head.matches("override val `").count() != 6 {
+            bail!("`class {name}` has not the six properties of an API error");
+        }
+        out.push_str(&head);
+        out.push_str(&format!("        ) : {KOTLIN_API_EXCEPTION}() {{\n"));
+        let body = rest[close + BASE.len()..]
+            .strip_prefix(MESSAGE)
+            .with_context(|| format!("`class {name}` has no generated message"))?;
+        let line_end = body.find('\n').context("unterminated message")?;
+        rest = &body[line_end + 1..];
+        rewritten.insert(name.to_owned());
+    }
+    if &rewritten != kinds {
+        bail!(
+            "API error kinds under LatchkeyException: found {rewritten:?}, the description has {kinds:?}"
+        );
+    }
+    out.push_str(rest);
+    out.push_str(&kotlin[end..]);
+    Ok(out)
+}
+
+/// The identifier at the start of `text`.
+fn identifier_at(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    &text[..end]
 }
 
 /// The public surface a Swift user compiles against: every `public`/`open`
@@ -215,6 +301,42 @@ extension Me: Equatable, Hashable {
                 "    public static func ==(lhs: Me, rhs: Me) -> Bool",
             ]
         );
+    }
+
+    #[test]
+    fn api_kinds_extend_api_exception_and_other_failures_stay() {
+        let kotlin = "\
+sealed class LatchkeyException: kotlin.Exception() {
+    class NotFound(
+        val `status`: kotlin.UShort, 
+        val `errorType`: kotlin.String, 
+        val `reason`: kotlin.String, 
+        val `requestId`: kotlin.String?, 
+        val `fields`: List<FieldError>, 
+        val `retryAfter`: java.time.Duration?
+        ) : LatchkeyException() {
+        override val message
+            get() = \"status=${ `status` }\"
+    }
+    class Transport(
+        val `reason`: kotlin.String
+        ) : LatchkeyException() {
+        override val message
+            get() = \"reason=${ `reason` }\"
+    }
+}
+";
+        let kinds: BTreeSet<String> = ["NotFound".to_owned()].into();
+        let out = kotlin_api_exceptions(kotlin, &kinds).unwrap();
+        assert!(out.contains("        override val `status`: kotlin.UShort, \n"));
+        assert!(out.contains("        ) : ApiException() {\n    }\n    class Transport("));
+        assert_eq!(out.matches("override val message").count(), 1, "{out}");
+        assert!(
+            out.contains("        val `reason`: kotlin.String\n        ) : LatchkeyException() {")
+        );
+        // A kind the generated code lacks fails the generation.
+        let more: BTreeSet<String> = ["NotFound".to_owned(), "Gone".to_owned()].into();
+        assert!(kotlin_api_exceptions(kotlin, &more).is_err());
     }
 
     #[test]

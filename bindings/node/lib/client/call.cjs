@@ -61,14 +61,14 @@ async function* iterate(open) {
 }
 
 /**
- * `created` with its one-time `key` turned into a non-enumerable getter:
- * `created.key` reads it; `JSON.stringify`, `util.inspect`, spreading and
+ * `created` with its one-time secret `member` (`key`, or a password link's
+ * `url`) turned into a non-enumerable getter: `created.key` reads it; `JSON.stringify`, `util.inspect`, spreading and
  * `Object.keys` leave it out, so logging the result does not leak it.
  */
-function hideKey(created) {
-  const key = created.key
-  delete created.key
-  Object.defineProperty(created, 'key', { get: () => key, enumerable: false, configurable: false })
+function hideKey(created, member = 'key') {
+  const secret = created[member]
+  delete created[member]
+  Object.defineProperty(created, member, { get: () => secret, enumerable: false, configurable: false })
   return created
 }
 

@@ -286,6 +286,15 @@ class Users extends Resource {
   delete(userId) {
     return call(() => native(this).usersDelete(args.string('userId', userId)))
   }
+
+  /**
+   * A one-time link that sets the user's console password (valid 24 hours).
+   * Its `url` acts as the user, so it is hidden from logs like a new key.
+   */
+  async passwordLink(userId) {
+    const link = await call(() => native(this).usersPasswordLink(args.string('userId', userId)))
+    return hideKey(link, 'url')
+  }
 }
 
 /** Policy groups: named permission sets, and their members. */

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use latchkey_client::jwt::Jwks;
 use latchkey_client::models::{
     AccessKey, Account, Application, BulkDeleteResult, CreatedAccessKey, CreatedAccount,
-    CredentialKind, Health, JwtKey, Me, Page, PolicyGroup, ServerInfo, User,
+    CredentialKind, Health, JwtKey, Me, Page, PasswordLink, PolicyGroup, ServerInfo, User,
 };
 use latchkey_client::types::{Limits, Order, PermissionSet};
 use napi::bindgen_prelude::{JsObjectValue, Null, Object, ToNapiValue, Unknown};
@@ -197,8 +197,19 @@ impl ToJs for User {
             .text("name", &self.name)?
             .text("status", self.status.as_str())?
             .strings("groupIds", &self.group_ids)?
+            .set("hasPassword", self.has_password)?
             .date("createdAt", self.created_at)?
             .date("updatedAt", self.updated_at)?
+            .done()
+    }
+}
+
+impl ToJs for PasswordLink {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        Members::new(env)?
+            .text("userId", self.user_id.to_string())?
+            .date("expiresAt", self.expires_at)?
+            .text("url", self.url())?
             .done()
     }
 }

@@ -970,6 +970,18 @@ impl NativeClient {
         spawn(env, async move { client.users().delete(id).await })
     }
 
+    /// A one-time link that sets the user's console password.
+    #[napi]
+    pub fn users_password_link<'env>(
+        &self,
+        env: &'env Env,
+        id: String,
+    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
+        let id: UserId = parse(env, "userId", &id)?;
+        let client = self.client(env)?;
+        spawn(env, async move { client.users().password_link(id).await })
+    }
+
     // --- policy groups ------------------------------------------------------
 
     /// A pager over the policy groups.

@@ -80,6 +80,7 @@ __all__ = [
     "Account",
     "CreatedAccount",
     "User",
+    "PasswordLink",
     "PolicyGroup",
     "Application",
     "AccessKey",

@@ -50,6 +50,7 @@ from ._models import (
     Limits,
     Me,
     Page,
+    PasswordLink,
     PlanName,
     PolicyGroup,
     ServerInfo,
@@ -731,6 +732,15 @@ class Users:
         """
         self._native.users_delete(user_id)
 
+    def password_link(self, user_id: str) -> PasswordLink:
+        """A one-time link that sets the user's console password, valid 24
+        hours; the user's earlier links stop working. Needs
+        ``users:manage``, and the user's rights must be the caller's to give
+        (whoever holds the link acts as the user): ``ForbiddenError`` naming
+        ``id`` otherwise.
+        """
+        return self._native.users_password_link(user_id)
+
 
 class PolicyGroups:
     """Policy groups: named permission sets, and their members."""
@@ -1351,6 +1361,15 @@ class AsyncUsers:
         authenticating.
         """
         await self._native.users_delete(user_id)
+
+    async def password_link(self, user_id: str) -> PasswordLink:
+        """A one-time link that sets the user's console password, valid 24
+        hours; the user's earlier links stop working. Needs
+        ``users:manage``, and the user's rights must be the caller's to give
+        (whoever holds the link acts as the user): ``ForbiddenError`` naming
+        ``id`` otherwise.
+        """
+        return await self._native.users_password_link(user_id)
 
 
 class AsyncPolicyGroups:

@@ -23,6 +23,7 @@ __all__ = [
     "Account",
     "CreatedAccount",
     "User",
+    "PasswordLink",
     "PolicyGroup",
     "Application",
     "AccessKey",
@@ -80,8 +81,22 @@ class User:
     name: str
     status: UserStatus
     group_ids: Tuple[str, ...]
+    has_password: bool
+    """Whether the user has set a console password (through a password
+    link)."""
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PasswordLink:
+    """A one-time link that sets a user's console password, valid until
+    ``expires_at``. Whoever opens ``url`` can set the password and act as
+    the user: hand it to that user only. It is not part of ``repr``."""
+
+    user_id: str
+    expires_at: datetime
+    url: str = field(repr=False)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use latchkey_client::jwt::Jwks;
 use latchkey_client::models::{
     AccessKey, Account, Application, BulkDeleteResult, CreatedAccessKey, CreatedAccount,
-    CredentialKind, Health, JwtKey, Me, Page, PolicyGroup, ServerInfo, User,
+    CredentialKind, Health, JwtKey, Me, Page, PasswordLink, PolicyGroup, ServerInfo, User,
 };
 use latchkey_client::types::{Limits, Order, PermissionSet};
 use pyo3::prelude::*;
@@ -228,9 +228,20 @@ impl ToPython for User {
         fields.set_item("name", &self.name)?;
         fields.set_item("status", self.status.as_str())?;
         fields.set_item("group_ids", strings(py, &self.group_ids)?)?;
+        fields.set_item("has_password", self.has_password)?;
         fields.set_item("created_at", datetime(py, self.created_at)?)?;
         fields.set_item("updated_at", datetime(py, self.updated_at)?)?;
         model(py, "User", &fields)
+    }
+}
+
+impl ToPython for PasswordLink {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let fields = PyDict::new(py);
+        fields.set_item("user_id", self.user_id.to_string())?;
+        fields.set_item("expires_at", datetime(py, self.expires_at)?)?;
+        fields.set_item("url", self.url())?;
+        model(py, "PasswordLink", &fields)
     }
 }
 

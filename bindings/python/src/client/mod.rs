@@ -770,6 +770,14 @@ impl NativeClient {
         )
     }
 
+    fn users_password_link<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
+        let id: UserId = parse(py, "user_id", id)?;
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client.users().password_link(id).await
+        })
+    }
+
     // --- policy groups ------------------------------------------------------
 
     fn policy_groups_list(

@@ -3822,6 +3822,186 @@ public func FfiConverterTypeParsedAccessKey_lower(_ value: ParsedAccessKey) -> U
 
 
 /**
+ * A one-time link that sets a user's console password. Whoever opens it
+ * can act as the user, so it is an object whose text form hides the link,
+ * read through `url()`.
+ */
+public protocol PasswordLinkProtocol: AnyObject, Sendable {
+    
+    /**
+     * When it stops working (24 hours after it was made).
+     */
+    func expiresAt()  -> Date
+    
+    /**
+     * The link, shown this once: hand it to the user only. It works once;
+     * a newer link for the same user withdraws it.
+     */
+    func url()  -> String
+    
+    /**
+     * The user whose password it sets (`usr_…`).
+     */
+    func userId()  -> String
+    
+}
+/**
+ * A one-time link that sets a user's console password. Whoever opens it
+ * can act as the user, so it is an object whose text form hides the link,
+ * read through `url()`.
+ */
+open class PasswordLink: PasswordLinkProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_uniffi_fn_clone_passwordlink(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_uniffi_fn_free_passwordlink(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * When it stops working (24 hours after it was made).
+     */
+open func expiresAt() -> Date  {
+    return try!  FfiConverterTimestamp.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_passwordlink_expires_at(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The link, shown this once: hand it to the user only. It works once;
+     * a newer link for the same user withdraws it.
+     */
+open func url() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_passwordlink_url(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The user whose password it sets (`usr_…`).
+     */
+open func userId() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_passwordlink_user_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_passwordlink_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePasswordLink: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PasswordLink
+
+    public static func lift(_ handle: UInt64) throws -> PasswordLink {
+        return PasswordLink(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PasswordLink) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PasswordLink {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PasswordLink, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePasswordLink_lift(_ handle: UInt64) throws -> PasswordLink {
+    return try FfiConverterTypePasswordLink.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePasswordLink_lower(_ value: PasswordLink) -> UInt64 {
+    return FfiConverterTypePasswordLink.lower(value)
+}
+
+
+
+
+
+
+/**
  * The pages of a list of policy groups.
  */
 public protocol PolicyGroupPagerProtocol: AnyObject, Sendable {
@@ -4879,6 +5059,14 @@ public protocol UsersProtocol: AnyObject, Sendable {
     func pager(status: UserStatus?, options: ListOptions?) throws  -> UserPager
     
     /**
+     * A one-time link that sets the user's console password, valid 24
+     * hours; the user's earlier links stop working. Needs `users:manage`,
+     * and the user's rights must be the caller's to give (whoever holds
+     * the link acts as the user): `Forbidden` naming `id` otherwise.
+     */
+    func passwordLink(id: String) async throws  -> PasswordLink
+    
+    /**
      * Changes a user's email, name or groups.
      */
     func update(id: String, update: UserUpdate) async throws  -> User
@@ -5029,6 +5217,28 @@ open func pager(status: UserStatus? = nil, options: ListOptions? = nil)throws  -
         FfiConverterOptionTypeListOptions.lower(options),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * A one-time link that sets the user's console password, valid 24
+     * hours; the user's earlier links stop working. Needs `users:manage`,
+     * and the user's rights must be the caller's to give (whoever holds
+     * the link acts as the user): `Forbidden` naming `id` otherwise.
+     */
+open func passwordLink(id: String)async throws  -> PasswordLink  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_users_password_link(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypePasswordLink_lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
 }
     
     /**
@@ -8295,6 +8505,11 @@ public struct User: Equatable, Hashable {
      */
     public var groupIds: [String]
     /**
+     * Whether the user has set a console password (through a password
+     * link).
+     */
+    public var hasPassword: Bool
+    /**
      * Creation time.
      */
     public var createdAt: Date
@@ -8322,6 +8537,10 @@ public struct User: Equatable, Hashable {
          * Policy groups the user belongs to.
          */groupIds: [String], 
         /**
+         * Whether the user has set a console password (through a password
+         * link).
+         */hasPassword: Bool, 
+        /**
          * Creation time.
          */createdAt: Date, 
         /**
@@ -8332,6 +8551,7 @@ public struct User: Equatable, Hashable {
         self.name = name
         self.status = status
         self.groupIds = groupIds
+        self.hasPassword = hasPassword
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -8357,6 +8577,7 @@ public struct FfiConverterTypeUser: FfiConverterRustBuffer {
                 name: FfiConverterString.read(from: &buf), 
                 status: FfiConverterTypeUserStatus.read(from: &buf), 
                 groupIds: FfiConverterSequenceString.read(from: &buf), 
+                hasPassword: FfiConverterBool.read(from: &buf), 
                 createdAt: FfiConverterTimestamp.read(from: &buf), 
                 updatedAt: FfiConverterTimestamp.read(from: &buf)
         )
@@ -8368,6 +8589,7 @@ public struct FfiConverterTypeUser: FfiConverterRustBuffer {
         FfiConverterString.write(value.name, into: &buf)
         FfiConverterTypeUserStatus.write(value.status, into: &buf)
         FfiConverterSequenceString.write(value.groupIds, into: &buf)
+        FfiConverterBool.write(value.hasPassword, into: &buf)
         FfiConverterTimestamp.write(value.createdAt, into: &buf)
         FfiConverterTimestamp.write(value.updatedAt, into: &buf)
     }
@@ -12008,6 +12230,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_createdaccount_key() != 22946) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_passwordlink_expires_at() != 50877) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_passwordlink_url() != 20518) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_passwordlink_user_id() != 5615) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() != 34207) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12183,6 +12414,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_users_pager() != 3753) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_users_password_link() != 33259) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_users_update() != 50155) {

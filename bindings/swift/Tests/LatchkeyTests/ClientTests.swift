@@ -122,6 +122,39 @@ final class ClientTests: XCTestCase {
         }
     }
 
+    func testAPasswordLinkIsAGrantBoundedByTheCallersRights() async throws {
+        let server = try TestServer()
+        let admin = try server.admin()
+        let user = try await admin.users().create(
+            user: NewUser(email: "\(Support.unique("person"))@example.com", name: "Grace"))
+        XCTAssertFalse(user.hasPassword)
+        let link = try await admin.users().passwordLink(id: user.id)
+        XCTAssertEqual(link.userId(), user.id)
+        XCTAssertTrue(link.url().hasPrefix("\(server.url)/console/password?token="))
+        XCTAssertGreaterThan(link.expiresAt(), Date())
+        XCTAssertFalse(link.description.contains(link.url()))
+
+        let group = try await admin.policyGroups().create(
+            group: NewPolicyGroup(name: Support.unique("managers"), permissions: ["users:manage"]))
+        let app = try await admin.applications().create(
+            application: NewApplication(name: Support.unique("people"), groupIds: [group.id]))
+        let managerKey = try await admin.accessKeys().create(
+            applicationId: app.id, key: NewAccessKey(name: Support.unique("manager")))
+        let manager = try LatchkeyClient(baseUrl: server.url, credential: Credential.accessKey(key: managerKey.key()))
+        let adminUser = try await admin.me().user
+        do {
+            _ = try await manager.users().passwordLink(id: adminUser.id)
+            XCTFail("a manager handed out a user wider than itself")
+        } catch LatchkeyError.Forbidden(let status, let errorType, _, let requestId, let fields, _) {
+            XCTAssertEqual(status, 403)
+            XCTAssertEqual(errorType, "forbidden")
+            XCTAssertNotNil(requestId)
+            XCTAssertFalse(fields.isEmpty)
+            XCTAssertTrue(fields.allSatisfy { $0.name == "id" })
+        }
+        XCTAssertEqual(try await manager.users().passwordLink(id: user.id).userId(), user.id)
+    }
+
     func testEveryApiErrorHasOneCommonViewAndCloseEndsCalls() async throws {
         let server = try TestServer()
         let admin = try server.admin()

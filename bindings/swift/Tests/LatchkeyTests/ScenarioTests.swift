@@ -128,6 +128,23 @@ final class ScenarioTests: XCTestCase {
                 return ["subject_is_application": .bool(try verified.claims()["sub"] == .string(app.id))]
             }
         }
+
+        let viewers = try await admin.policyGroups().create(
+            group: NewPolicyGroup(name: Support.unique("viewers"), permissions: ["applications:view:any"]))
+        let person = try await admin.users().create(
+            user: NewUser(email: "\(Support.unique("person"))@example.com", groupIds: [viewers.id]))
+        try await step("password_link") {
+            let link = try await admin.users().passwordLink(id: person.id)
+            return ["has_password": .bool(person.hasPassword), "link_for_user": .bool(link.userId() == person.id)]
+        }
+        let people = try await admin.accessKeys().create(
+            applicationId: app.id, key: NewAccessKey(name: Support.unique("people"), scopes: ["users:manage"]))
+        let asPeople = try LatchkeyClient(baseUrl: server.url, credential: Credential.accessKey(key: people.key()))
+        try await step("password_link_beyond_caller") {
+            ["user_id": .string(try await asPeople.users().passwordLink(id: person.id).userId())]
+        }
+        try await admin.users().delete(id: person.id)
+        try await admin.policyGroups().delete(id: viewers.id)
         try await admin.applications().delete(id: app.id)
         try await step("use_deleted_application") { try await httpMe(server.url, token) }
         try await step("get_deleted_application") {

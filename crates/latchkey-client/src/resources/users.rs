@@ -5,7 +5,7 @@ use reqwest::Method;
 
 use crate::client::{Client, json_body};
 use crate::error::Result;
-use crate::models::{NewUser, Page, User, UserUpdate};
+use crate::models::{NewUser, Page, PasswordLink, User, UserUpdate};
 use crate::pagination::{ItemStream, ListParams, Pager};
 
 /// Users of the caller's account.
@@ -57,6 +57,17 @@ impl<'a> Users<'a> {
     pub async fn delete(&self, id: UserId) -> Result<()> {
         self.client
             .call_empty(Method::DELETE, &format!("/v3/users/{id}"), None)
+            .await
+    }
+
+    /// A one-time link that sets the user's console password, valid 24
+    /// hours; the user's earlier links stop working. Needs `users:manage`,
+    /// and, since whoever holds the link can act as the user, the user's
+    /// rights must be the caller's to give: a `forbidden` error naming `id`
+    /// otherwise.
+    pub async fn password_link(&self, id: UserId) -> Result<PasswordLink> {
+        self.client
+            .call(Method::POST, &format!("/v3/users/{id}/password-link"), None)
             .await
     }
 }

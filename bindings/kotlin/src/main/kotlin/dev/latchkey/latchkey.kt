@@ -782,6 +782,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_createdaccount_key(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_passwordlink_expires_at(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_passwordlink_url(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_passwordlink_user_id(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager(
@@ -899,6 +905,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_uniffi_checksum_method_users_list_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_users_pager(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_users_password_link(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_users_update(
     ): Int
@@ -1104,6 +1112,18 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_createdaccount_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_latchkey_uniffi_fn_clone_passwordlink(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_free_passwordlink(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_uniffi_fn_method_passwordlink_expires_at(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_uniffi_fn_method_passwordlink_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_uniffi_fn_method_passwordlink_user_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_uniffi_fn_method_passwordlink_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_clone_accesskeypager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_free_accesskeypager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1269,6 +1289,8 @@ internal object UniffiLib {
     external fun uniffi_latchkey_uniffi_fn_method_users_list_page(`ptr`: Long,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_users_pager(`ptr`: Long,`status`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_users_password_link(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_users_update(`ptr`: Long,`id`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
     ): Long
@@ -1565,6 +1587,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccount_key() and 0xFFFF) != 22946) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_passwordlink_expires_at() and 0xFFFF) != 50877) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_passwordlink_url() and 0xFFFF) != 20518) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_passwordlink_user_id() and 0xFFFF) != 5615) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() and 0xFFFF) != 34207) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1740,6 +1771,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_pager() and 0xFFFF) != 3753) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_password_link() and 0xFFFF) != 33259) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_update() and 0xFFFF) != 50155) {
@@ -7736,6 +7770,333 @@ public object FfiConverterTypeParsedAccessKey: FfiConverter<ParsedAccessKey, Lon
 
 
 /**
+ * A one-time link that sets a user's console password. Whoever opens it
+ * can act as the user, so it is an object whose text form hides the link,
+ * read through `url()`.
+ */
+public interface PasswordLinkInterface {
+    
+    /**
+     * When it stops working (24 hours after it was made).
+     */
+    fun `expiresAt`(): java.time.Instant
+    
+    /**
+     * The link, shown this once: hand it to the user only. It works once;
+     * a newer link for the same user withdraws it.
+     */
+    fun `url`(): kotlin.String
+    
+    /**
+     * The user whose password it sets (`usr_…`).
+     */
+    fun `userId`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A one-time link that sets a user's console password. Whoever opens it
+ * can act as the user, so it is an object whose text form hides the link,
+ * read through `url()`.
+ */
+open class PasswordLink: Disposable, AutoCloseable, PasswordLinkInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_uniffi_fn_free_passwordlink(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_clone_passwordlink(handle, status)
+        }
+    }
+
+    
+    /**
+     * When it stops working (24 hours after it was made).
+     */override fun `expiresAt`(): java.time.Instant {
+            return FfiConverterTimestamp.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_passwordlink_expires_at(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The link, shown this once: hand it to the user only. It works once;
+     * a newer link for the same user withdraws it.
+     */override fun `url`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_passwordlink_url(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The user whose password it sets (`usr_…`).
+     */override fun `userId`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_passwordlink_user_id(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_passwordlink_uniffi_trait_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePasswordLink: FfiConverter<PasswordLink, Long> {
+    override fun lower(value: PasswordLink): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): PasswordLink {
+        return PasswordLink(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): PasswordLink {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: PasswordLink) = 8UL
+
+    override fun write(value: PasswordLink, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * The pages of a list of policy groups.
  */
 public interface PolicyGroupPagerInterface {
@@ -9482,6 +9843,14 @@ public interface UsersInterface {
     fun `pager`(`status`: UserStatus? = null, `options`: ListOptions? = null): UserPager
     
     /**
+     * A one-time link that sets the user's console password, valid 24
+     * hours; the user's earlier links stop working. Needs `users:manage`,
+     * and the user's rights must be the caller's to give (whoever holds
+     * the link acts as the user): `Forbidden` naming `id` otherwise.
+     */
+    suspend fun `passwordLink`(`id`: kotlin.String): PasswordLink
+    
+    /**
      * Changes a user's email, name or groups.
      */
     suspend fun `update`(`id`: kotlin.String, `update`: UserUpdate): User
@@ -9714,6 +10083,34 @@ open class Users: Disposable, AutoCloseable, UsersInterface
     )
     }
     
+
+    
+    /**
+     * A one-time link that sets the user's console password, valid 24
+     * hours; the user's earlier links stop working. Needs `users:manage`,
+     * and the user's rights must be the caller's to give (whoever holds
+     * the link acts as the user): `Forbidden` naming `id` otherwise.
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `passwordLink`(`id`: kotlin.String) : PasswordLink {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_users_password_link(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypePasswordLink.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -12326,6 +12723,12 @@ data class User (
     var `groupIds`: List<kotlin.String>
     , 
     /**
+     * Whether the user has set a console password (through a password
+     * link).
+     */
+    var `hasPassword`: kotlin.Boolean
+    , 
+    /**
      * Creation time.
      */
     var `createdAt`: java.time.Instant
@@ -12355,6 +12758,7 @@ public object FfiConverterTypeUser: FfiConverterRustBuffer<User> {
             FfiConverterString.read(buf),
             FfiConverterTypeUserStatus.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterBoolean.read(buf),
             FfiConverterTimestamp.read(buf),
             FfiConverterTimestamp.read(buf),
         )
@@ -12366,6 +12770,7 @@ public object FfiConverterTypeUser: FfiConverterRustBuffer<User> {
             FfiConverterString.allocationSize(value.`name`) +
             FfiConverterTypeUserStatus.allocationSize(value.`status`) +
             FfiConverterSequenceString.allocationSize(value.`groupIds`) +
+            FfiConverterBoolean.allocationSize(value.`hasPassword`) +
             FfiConverterTimestamp.allocationSize(value.`createdAt`) +
             FfiConverterTimestamp.allocationSize(value.`updatedAt`)
     )
@@ -12376,6 +12781,7 @@ public object FfiConverterTypeUser: FfiConverterRustBuffer<User> {
             FfiConverterString.write(value.`name`, buf)
             FfiConverterTypeUserStatus.write(value.`status`, buf)
             FfiConverterSequenceString.write(value.`groupIds`, buf)
+            FfiConverterBoolean.write(value.`hasPassword`, buf)
             FfiConverterTimestamp.write(value.`createdAt`, buf)
             FfiConverterTimestamp.write(value.`updatedAt`, buf)
     }
@@ -13628,36 +14034,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -13668,36 +14072,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -13710,36 +14112,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -13750,36 +14150,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -13790,36 +14188,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -13830,36 +14226,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -13870,36 +14264,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -13910,36 +14302,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -13950,36 +14340,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -13990,36 +14378,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14030,36 +14416,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**
@@ -14070,36 +14454,34 @@ sealed class LatchkeyException: kotlin.Exception() {
         /**
          * The HTTP status.
          */
-        val `status`: kotlin.UShort, 
+        override val `status`: kotlin.UShort, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */
-        val `errorType`: kotlin.String, 
+        override val `errorType`: kotlin.String, 
         
         /**
          * The server's sentence for humans.
          */
-        val `reason`: kotlin.String, 
+        override val `reason`: kotlin.String, 
         
         /**
          * The request id to quote to the operator.
          */
-        val `requestId`: kotlin.String?, 
+        override val `requestId`: kotlin.String?, 
         
         /**
          * The fields concerned (invalid ones; for `Forbidden`,
          * each permission a refused grant lacks).
          */
-        val `fields`: List<FieldError>, 
+        override val `fields`: List<FieldError>, 
         
         /**
          * How long the server asked to wait (`Retry-After`).
          */
-        val `retryAfter`: java.time.Duration?
-        ) : LatchkeyException() {
-        override val message
-            get() = "status=${ `status` }, errorType=${ `errorType` }, reason=${ `reason` }, requestId=${ `requestId` }, fields=${ `fields` }, retryAfter=${ `retryAfter` }"
+        override val `retryAfter`: java.time.Duration?
+        ) : ApiException() {
     }
     
     /**

@@ -161,17 +161,26 @@ class ClientTest {
         }
         assertEquals(400.toUShort(), invalid.status)
         assertEquals(listOf("limit"), invalid.fields.map { it.name })
-        // Every API error has one common view, whatever its kind.
-        val api = invalid.api!!
-        assertEquals(400 to "validation_error", api.status to api.type)
-        assertEquals(invalid.fields, api.fields)
-        assertEquals(invalid.reason, api.message)
-        val missing = assertThrows<LatchkeyException.NotFound> { runBlocking { admin.applications().get("app_0000000000000000000000") } }
-        assertEquals(404 to "not_found", missing.api!!.status to missing.api!!.type)
-        assertNotNull(missing.api!!.requestId)
+        // Every API error kind is an ApiException: one catch takes them all.
+        val api: ApiException = invalid
+        assertEquals(400.toUShort() to "validation_error", api.status to api.errorType)
+        // `message` is the whole sentence: type, status, the server's reason, fields, request id.
+        assertTrue(api.message.contains("validation_error") && api.message.contains(api.reason), api.message)
+        assertTrue(api.message.contains("limit") && api.message.contains(api.requestId!!), api.message)
+        assertEquals(api.toString(), api.message)
+        val missing = assertThrows<ApiException> { runBlocking { admin.applications().get("app_0000000000000000000000") } }
+        assertTrue(missing is LatchkeyException.NotFound, missing.javaClass.name)
+        assertEquals(404.toUShort() to "not_found", missing.status to missing.errorType)
+        assertNotNull(missing.requestId)
+        val kind = when (missing) {
+            is LatchkeyException.NotFound -> "not found"
+            is LatchkeyException.Forbidden, is LatchkeyException.Unauthorized -> "refused"
+            else -> "another"
+        }
+        assertEquals("not found", kind)
         val badId = assertThrows<LatchkeyException.InvalidArgument> { runBlocking { admin.applications().get("usr_nope") } }
         assertEquals("applicationId", badId.name)
-        assertNull(badId.api, "no answer, no API error")
+        assertFalse((badId as LatchkeyException) is ApiException, "no answer, no API error")
         val badKey = assertThrows<LatchkeyException.InvalidAccessKey> { Credential.accessKey("ak_mistyped") }
         assertEquals("bad_length", badKey.category)
         assertFalse(badKey.toString().contains("ak_mistyped"))
@@ -429,6 +438,37 @@ class ClientTest {
         assertTrue(admin.users().list(status = UserStatus.DELETED).toList().any { it.id == user.id })
         admin.policyGroups().delete(group.id)
         assertThrows<LatchkeyException.NotFound> { runBlocking { admin.policyGroups().get(group.id) } }
+    }
+
+    @Test
+    fun `a password link, a grant bounded by the caller's rights, is Forbidden naming id beyond them`(): Unit = runBlocking {
+        val user = admin.users().create(NewUser(email = "${unique("person")}@example.com", name = "Grace"))
+        assertFalse(user.hasPassword)
+        val link = admin.users().passwordLink(user.id)
+        assertEquals(user.id, link.userId())
+        assertTrue(link.url().startsWith("${server.url}/console/password?token="), link.url())
+        assertTrue(link.expiresAt().isAfter(Instant.now()))
+        assertFalse(link.toString().contains(link.url()), "the text form hides the link")
+        assertTrue(admin.users().passwordLink(user.id).url() != link.url(), "each call is a new link")
+
+        val group = admin.policyGroups().create(NewPolicyGroup(name = unique("managers"), permissions = listOf("users:manage")))
+        val app = newApplication("people", listOf(group.id))
+        val managerKey = admin.accessKeys().create(app.id, NewAccessKey(name = unique("manager")))
+        val manager = LatchkeyClient(server.url, Credential.accessKey(managerKey.key()))
+        val adminUser = admin.me().user
+        val refused = assertThrows<ApiException> { runBlocking { manager.users().passwordLink(adminUser.id) } }
+        assertTrue(refused is LatchkeyException.Forbidden, refused.javaClass.name)
+        assertEquals(403.toUShort(), refused.status)
+        assertEquals("forbidden", refused.errorType)
+        assertTrue(refused.fields.isNotEmpty() && refused.fields.all { it.name == "id" }, refused.fields.toString())
+        assertNotNull(refused.requestId)
+        // A user without rights is within any manager's.
+        assertEquals(user.id, manager.users().passwordLink(user.id).userId())
+        manager.close()
+        assertThrows<LatchkeyException.InvalidArgument> { runBlocking { admin.users().passwordLink(app.id) } }
+        admin.applications().delete(app.id)
+        admin.policyGroups().delete(group.id)
+        admin.users().delete(user.id)
     }
 
     @Test

@@ -43,9 +43,8 @@ class ScenarioTest {
     /** The step's values, or the error it raised as status, type and fields. */
     private suspend fun outcome(call: suspend () -> JsonObject): JsonObject = try {
         call()
-    } catch (error: LatchkeyException) {
-        val api = error.api ?: throw error
-        json("error" to json("status" to api.status, "type" to api.type, "fields" to api.fields.map { it.name }))
+    } catch (error: ApiException) {
+        json("error" to json("status" to error.status.toInt(), "type" to error.errorType, "fields" to error.fields.map { it.name }))
     } catch (error: JwtException.DisallowedAlgorithm) {
         json("error" to json("type" to "disallowed_algorithm"))
     }
@@ -135,10 +134,22 @@ class ScenarioTest {
         }
         step("verify_with_jwks", verify(listOf("EdDSA")))
         step("verify_unknown_algorithm", verify(listOf("HS256", "EdDSA")))
+
+        val viewers = admin.policyGroups().create(NewPolicyGroup(name = unique("viewers"), permissions = listOf("applications:view:any")))
+        val person = admin.users().create(NewUser(email = "${unique("person")}@example.com", groupIds = listOf(viewers.id)))
+        step("password_link") {
+            val link = admin.users().passwordLink(person.id)
+            json("has_password" to person.hasPassword, "link_for_user" to (link.userId() == person.id))
+        }
+        val people = admin.accessKeys().create(app.id, NewAccessKey(name = unique("people"), scopes = listOf("users:manage")))
+        val asPeople = LatchkeyClient(server.url, Credential.accessKey(people.key()))
+        step("password_link_beyond_caller") { json("user_id" to asPeople.users().passwordLink(person.id).userId()) }
+        admin.users().delete(person.id)
+        admin.policyGroups().delete(viewers.id)
         admin.applications().delete(app.id)
         step("use_deleted_application") { httpMe(server.url, token) }
         step("get_deleted_application") { json("status" to admin.applications().get(app.id).status.name.lowercase()) }
-        listOf(admin, asFirst, asSecond).forEach { it.close() }
+        listOf(admin, asFirst, asSecond, asPeople).forEach { it.close() }
         return transcript
     }
 
