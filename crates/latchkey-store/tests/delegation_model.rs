@@ -69,7 +69,7 @@ impl std::fmt::Debug for Perms {
 
 /// The permissions escalations are made of: mostly these, so that random
 /// worlds often hold actors that can grant a little but not everything.
-const INTERESTING: [&str; 10] = [
+const INTERESTING: [&str; 11] = [
     "keys:create:own",
     "keys:create:any",
     "keys:edit:any",
@@ -80,6 +80,7 @@ const INTERESTING: [&str; 10] = [
     "applications:create:own",
     "applications:create:any",
     "account:edit",
+    "audit:view",
 ];
 
 fn perms() -> impl Strategy<Value = Perms> {
