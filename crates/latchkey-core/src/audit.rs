@@ -176,6 +176,27 @@ impl Acting {
         &self.who
     }
 
+    /// Who acted, as a record in `account_id`'s log shows it: an actor of
+    /// another account (the operator changing a tenant) is shown only by
+    /// how it came in, so that no id of one account shows in another's log
+    /// (the actor's own log has the full record).
+    pub fn who_in(&self, account_id: AccountId) -> AuditActor {
+        match self.principal() {
+            Some(principal) if principal.account_id != account_id => AuditActor {
+                user_id: None,
+                application_id: None,
+                credential_id: None,
+                via: self.who.via,
+            },
+            _ => self.who.clone(),
+        }
+    }
+
+    /// The actor's own account, when a credential acts.
+    pub fn account_id(&self) -> Option<AccountId> {
+        self.principal().map(|principal| principal.account_id)
+    }
+
     /// The acting principal, unless the CLI or the system acts.
     pub fn principal(&self) -> Option<&Principal> {
         self.actor.principal()
@@ -377,7 +398,7 @@ impl AuditRecord {
             id: AuditRecordId::generate(),
             account_id,
             at,
-            actor: acting.who.clone(),
+            actor: acting.who_in(account_id),
             action,
             target,
             changes,
@@ -721,5 +742,43 @@ mod tests {
         let person = Acting::person(principal.account_id, principal.user_id, None, None, None);
         assert_eq!(person.who().via, Via::Console);
         assert!(person.principal().unwrap().permissions.is_empty());
+    }
+
+    #[test]
+    fn another_accounts_log_shows_no_id_of_the_actors_account() {
+        let principal = Principal {
+            account_id: AccountId::generate(),
+            operator: true,
+            application_id: Some(ApplicationId::generate()),
+            user_id: UserId::generate(),
+            credential: Credential::AccessKey(AccessKeyId::generate()),
+            permissions: PermissionSet::EMPTY,
+        };
+        let acting = Acting::credential(principal.clone(), Some("req_1".into()), None);
+        let tenant = AccountId::generate();
+        let record = AuditRecord::new(
+            &acting,
+            tenant,
+            AuditAction::AccountUpdate,
+            AuditTarget {
+                kind: TargetType::Account,
+                id: tenant.to_string(),
+            },
+            Changes::new(),
+            Timestamp::UNIX_EPOCH,
+        );
+        let text = serde_json::to_string(&record).unwrap();
+        assert!(!text.contains(&principal.user_id.to_string()));
+        assert!(!text.contains(&principal.account_id.to_string()));
+        assert_eq!(record.actor.via, Via::AccessKey);
+        let own = AuditRecord::new(
+            &acting,
+            principal.account_id,
+            AuditAction::AccountUpdate,
+            record.target.clone(),
+            Changes::new(),
+            Timestamp::UNIX_EPOCH,
+        );
+        assert_eq!(own.actor, *acting.who());
     }
 }

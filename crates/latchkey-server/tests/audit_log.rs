@@ -123,10 +123,54 @@ async fn reading_the_log_needs_audit_view_and_shows_one_account() {
             .iter()
             .all(|r| !operator_apps.contains(&r["target"]["id"]))
     );
-    // The tenant's creation is in the tenant's log, made by the operator.
+    // The tenant's creation is in the tenant's log, made by the operator,
+    // who is shown by how it came in only: no id of the operator's account
+    // shows in a tenant's log.
     let made = log(&reader, "?action=account.create").await;
     assert_eq!(made.len(), 1);
     assert_eq!(made[0]["actor"]["via"], "access_key");
+    assert!(made[0]["actor"]["user_id"].is_null());
+    assert!(made[0]["actor"]["credential_id"].is_null());
+    let operator_me = operator.get("/v3/me").await.expect(200).clone();
+    let tenant_text = serde_json::to_string(&log(&reader, "?limit=1000").await).unwrap();
+    for id in [
+        &operator_me["user"]["id"],
+        &operator_me["application"]["id"],
+        &operator_me["credential"]["id"],
+        &operator_me["account"]["id"],
+    ] {
+        assert!(
+            !tenant_text.contains(id.as_str().unwrap()),
+            "{id} in a tenant's log"
+        );
+    }
+    // The operator's own log keeps the creation with the operator in full.
+    let own = log(
+        &operator,
+        &format!("?action=account.create&target_id={account}"),
+    )
+    .await;
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0]["account_id"], operator_me["account"]["id"]);
+    assert_eq!(own[0]["actor"]["user_id"], operator_me["user"]["id"]);
+    // So does a change of the tenant's plan.
+    operator
+        .put(
+            &format!("/v3/accounts/{account}"),
+            json!({ "plan": "free" }),
+        )
+        .await
+        .expect(200);
+    let changed = log(
+        &operator,
+        &format!("?action=account.update&target_id={account}"),
+    )
+    .await;
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0]["changes"]["plan"], json!(["commercial", "free"]));
+    let seen = log(&reader, "?action=account.update").await;
+    assert_eq!(seen.len(), 1);
+    assert!(seen[0]["actor"]["user_id"].is_null());
 }
 
 #[tokio::test]

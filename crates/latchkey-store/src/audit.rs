@@ -29,46 +29,86 @@ pub(crate) fn key<K: StoredKey>(
     )
 }
 
-/// A new account's records: the account and everything it starts with.
+/// The record of a change to another account (the operator creating or
+/// changing a tenant) as the actor's own account's log keeps it, with the
+/// actor in full; `None` when the actor changed its own account.
+pub(crate) fn in_actors_log(acting: &Acting, record: &AuditRecord) -> Option<AuditRecord> {
+    let own = acting.account_id()?;
+    (own != record.account_id).then(|| {
+        AuditRecord::new(
+            acting,
+            own,
+            record.action,
+            record.target.clone(),
+            record.changes.clone(),
+            record.at,
+        )
+    })
+}
+
+/// A new account's records: the account and everything it starts with
+/// (and the creation in the creator's log, when another account's
+/// credential made it).
 pub(crate) fn bundle_records(acting: &Acting, bundle: &AccountBundle) -> Vec<AuditRecord> {
     let at = bundle.account.created_at;
-    vec![
-        AuditRecord::of(
-            acting,
-            AuditAction::AccountCreate,
-            None,
-            Some(&bundle.account),
-            at,
-        ),
-        AuditRecord::of(
-            acting,
-            AuditAction::GroupCreate,
-            None,
-            Some(&bundle.administrators),
-            at,
-        ),
-        AuditRecord::of(
-            acting,
-            AuditAction::UserCreate,
-            None,
-            Some(&bundle.admin_user),
-            at,
-        ),
-        AuditRecord::of(
-            acting,
-            AuditAction::ApplicationCreate,
-            None,
-            Some(&bundle.admin_application),
-            at,
-        ),
-        AuditRecord::of(
-            acting,
-            AuditAction::AccessKeyCreate,
-            None,
-            Some(&bundle.admin_key.key),
-            at,
-        ),
-    ]
+    let created = AuditRecord::of(
+        acting,
+        AuditAction::AccountCreate,
+        None,
+        Some(&bundle.account),
+        at,
+    );
+    let mut records: Vec<AuditRecord> = in_actors_log(acting, &created).into_iter().collect();
+    records.push(created);
+    records.push(AuditRecord::of(
+        acting,
+        AuditAction::GroupCreate,
+        None,
+        Some(&bundle.administrators),
+        at,
+    ));
+    records.push(AuditRecord::of(
+        acting,
+        AuditAction::UserCreate,
+        None,
+        Some(&bundle.admin_user),
+        at,
+    ));
+    records.push(AuditRecord::of(
+        acting,
+        AuditAction::ApplicationCreate,
+        None,
+        Some(&bundle.admin_application),
+        at,
+    ));
+    records.push(AuditRecord::of(
+        acting,
+        AuditAction::AccessKeyCreate,
+        None,
+        Some(&bundle.admin_key.key),
+        at,
+    ));
+    records
+}
+
+/// An account's change, in its log and, when another account's credential
+/// made it, in the actor's log too.
+pub(crate) fn account_update(
+    acting: &Acting,
+    before: &latchkey_core::resource::Account,
+    after: &latchkey_core::resource::Account,
+    at: Timestamp,
+) -> Vec<AuditRecord> {
+    let record = AuditRecord::of(
+        acting,
+        AuditAction::AccountUpdate,
+        Some(before),
+        Some(after),
+        at,
+    );
+    let mut records: Vec<AuditRecord> = in_actors_log(acting, &record).into_iter().collect();
+    records.push(record);
+    records
 }
 
 /// The action of an application change: revoking is its own.

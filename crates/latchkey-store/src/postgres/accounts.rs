@@ -1,7 +1,7 @@
 //! Accounts and the bundle a new account starts with.
 
 use jiff::Timestamp;
-use latchkey_core::audit::{Acting, AuditAction, AuditRecord};
+use latchkey_core::audit::Acting;
 use latchkey_core::id::{AccountId, AccountKind};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{Account, AccountUpdate};
@@ -86,8 +86,7 @@ pub(super) async fn update(
         &[&uid(id), &json(&account)?],
     )
     .await?;
-    let action = AuditAction::AccountUpdate;
-    let record = AuditRecord::of(acting, action, Some(&before), Some(&account), now);
-    super::audit::append(tx, &record).await?;
+    let records = crate::audit::account_update(acting, &before, &account, now);
+    super::audit::append_all(tx, records).await?;
     Ok(account)
 }

@@ -1,7 +1,7 @@
 //! Accounts and the bundle a new account starts with.
 
 use jiff::Timestamp;
-use latchkey_core::audit::{Acting, AuditAction, AuditRecord};
+use latchkey_core::audit::Acting;
 use latchkey_core::id::AccountId;
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{Account, AccountUpdate};
@@ -94,11 +94,8 @@ impl RedbStore {
             let before = account.clone();
             account.apply(update, now)?;
             txn.put(ACCOUNTS, id.into(), &account)?;
-            let action = AuditAction::AccountUpdate;
-            audit::append(
-                txn,
-                &AuditRecord::of(acting, action, Some(&before), Some(&account), now),
-            )?;
+            let records = crate::audit::account_update(acting, &before, &account, now);
+            audit::append_all(txn, records)?;
             Ok(account)
         })
     }
