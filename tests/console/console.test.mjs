@@ -350,6 +350,20 @@ describe('the console', () => {
     await look('not-found')
   })
 
+  test('the audit log lists the changes made here, and filters them by action', async () => {
+    await page.goto(server.url + '/console/applications')
+    await page.getByRole('link', { name: 'Audit log' }).click()
+    await heading(page, 'Audit log').waitFor()
+    await page.getByRole('cell', { name: 'application.revoke' }).first().waitFor()
+    await page.getByRole('cell', { name: 'user.password_set' }).first().waitFor()
+    await look('audit')
+    await page.getByLabel('Action').selectOption('console.sign_in')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.getByRole('cell', { name: 'console.sign_in' }).first().waitFor()
+    assert.equal(await page.getByRole('cell', { name: 'application.revoke' }).count(), 0)
+    await look('audit-filtered')
+  })
+
   test('changing one\'s password keeps this session', async () => {
     await page.goto(server.url + '/console/applications')
     await page.getByRole('link', { name: 'Change password' }).click()

@@ -12,7 +12,9 @@ use serde_json::Value;
 use crate::credential::{AccessKeyCredential, Credential, JwtSigner};
 use crate::error::{ApiError, ApiErrorKind, Error, FieldError, Result, TransportError};
 use crate::models::{ApiObject, Health, Me, Page, ServerInfo};
-use crate::resources::{AccessKeys, Accounts, Applications, JwtKeys, PolicyGroups, Users};
+use crate::resources::{
+    AccessKeys, Accounts, Applications, AuditLog, JwtKeys, PolicyGroups, Users,
+};
 use crate::retry::{RetryPolicy, is_idempotent, is_retryable_status, retry_after};
 
 /// The environment variable read for the base URL.
@@ -250,6 +252,11 @@ impl Client {
     /// Policy groups and their members (`/v3/policy-groups`).
     pub fn policy_groups(&self) -> PolicyGroups<'_> {
         PolicyGroups::new(self)
+    }
+
+    /// The account's audit log (`/v3/audit-log`, needs `audit:view`).
+    pub fn audit_log(&self) -> AuditLog<'_> {
+        AuditLog::new(self)
     }
 
     /// The caller's account, and tenant accounts for the operator

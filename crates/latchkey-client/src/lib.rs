@@ -80,7 +80,9 @@ pub use error::{
     TransportError, api_error_text,
 };
 pub use pagination::{BoxedPager, ItemStream, ListParams, Pager, StatusFilter};
-pub use resources::{AccessKeys, Accounts, Applications, JwtKeys, PolicyGroups, Users};
+pub use resources::{
+    AccessKeys, Accounts, Applications, AuditLog, AuditLogFilter, JwtKeys, PolicyGroups, Users,
+};
 pub use retry::RetryPolicy;
 pub use verify_options::{VerifyOptions, VerifyOptionsError};
 

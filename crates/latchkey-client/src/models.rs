@@ -52,6 +52,58 @@ api_object! {
     Health => "health",
     BulkDeleteResult => "bulk_delete",
     PasswordLink => "password_link",
+    AuditRecord => "audit_record",
+}
+
+/// Who acted, as an audit record shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AuditActor {
+    /// The acting user; none for the CLI and the system.
+    pub user_id: Option<UserId>,
+    /// The acting credential's application; none in the console.
+    pub application_id: Option<ApplicationId>,
+    /// The credential (`key_…`, `jwk_…` or a console session `ses_…`).
+    pub credential_id: Option<String>,
+    /// How: `access_key`, `jwt`, `console`, `cli` or `system` (a string, so
+    /// that a newer server's ways do not break this client).
+    pub via: String,
+}
+
+/// What an audit record is about.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct AuditTarget {
+    /// `account`, `user`, `policy_group`, `application`, `access_key`,
+    /// `jwt_key`, `session` or `credential`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+}
+
+/// One entry of the account's audit log (`GET /v3/audit-log`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct AuditRecord {
+    /// Id (`aud_…`), in the order records were written.
+    pub id: String,
+    /// The account whose log it is in.
+    pub account_id: AccountId,
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub actor: AuditActor,
+    /// What happened (`access_key.create`, `console.sign_in`, …).
+    pub action: String,
+    /// To what.
+    pub target: AuditTarget,
+    /// `{field: [before, after]}` for each field the change touched.
+    pub changes: std::collections::BTreeMap<String, [Value; 2]>,
+    /// The request that made the change.
+    pub request_id: Option<String>,
+    /// The client's address.
+    pub ip: Option<String>,
 }
 
 /// An account (a team, a tenant).

@@ -794,3 +794,61 @@ async fn password_links_and_has_password() {
         ApiErrorKind::NotFound
     );
 }
+
+#[tokio::test]
+async fn the_audit_log_lists_filters_and_pages() {
+    use latchkey_client::AuditLogFilter;
+
+    let server = Server::start();
+    let admin = server.admin();
+    let me = admin.me().await.unwrap();
+    let start = jiff::Timestamp::now();
+    let apps = admin.applications();
+    let app = apps.create(&new_app("audited")).await.unwrap();
+    let rename = ApplicationUpdate {
+        name: Some("audited-renamed".into()),
+        description: None,
+        status: None,
+    };
+    apps.update(app.id, &rename).await.unwrap();
+
+    let log = admin.audit_log();
+    let about = AuditLogFilter {
+        target_id: Some(app.id.to_string()),
+        ..Default::default()
+    };
+    let records = log
+        .list(&ListParams::new().limit(1), &about)
+        .collect_all()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = records.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["application.create", "application.update"]);
+    let renamed = &records[1];
+    assert_eq!(renamed.target.kind, "application");
+    assert_eq!(renamed.actor.via, "access_key");
+    assert_eq!(renamed.actor.user_id, Some(me.user.id));
+    assert_eq!(renamed.changes["name"][1], "audited-renamed");
+    assert!(renamed.request_id.is_some());
+    assert_eq!(renamed.ip.as_deref(), Some("127.0.0.1"));
+
+    let since = AuditLogFilter {
+        action: Some("application.create".into()),
+        since: Some(start),
+        ..Default::default()
+    };
+    let page = log
+        .list_page(&ListParams::new().order(Order::Descending), &since)
+        .await
+        .unwrap();
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(page.data[0].target.id, app.id.to_string());
+
+    let bad = AuditLogFilter {
+        action: Some("application.steal".into()),
+        ..Default::default()
+    };
+    let error = api(log.list_page(&ListParams::new(), &bad).await.unwrap_err());
+    assert_eq!((error.status, error.kind), (400, ApiErrorKind::Validation));
+    assert_eq!(field_names(&error), ["action"]);
+}

@@ -52,6 +52,8 @@ pub enum Action {
     ViewAccount,
     /// Rename the account.
     EditAccount,
+    /// Read the account's audit log.
+    ViewAudit,
     /// Create and change tenant accounts (operator only).
     ManageAccounts,
 }
@@ -101,6 +103,7 @@ fn account_permission(action: Action) -> Option<Permission> {
         Action::ManageGroups => Some(Permission::GroupsManage),
         Action::ViewAccount => Some(Permission::AccountView),
         Action::EditAccount => Some(Permission::AccountEdit),
+        Action::ViewAudit => Some(Permission::AuditView),
         Action::ManageAccounts => Some(Permission::AccountsManage),
         Action::Applications(_) | Action::Keys(_) => None,
     }

@@ -198,6 +198,8 @@ id_kinds! {
     JwtKeyId, JwtKeyKind, "jwk_", "JWT key";
     /// Id of a console session (not its secret: the cookie holds a token).
     SessionId, SessionKind, "ses_", "session";
+    /// Id of an audit-log record; its order is the log's.
+    AuditRecordId, AuditRecordKind, "aud_", "audit record";
 }
 
 #[cfg(test)]

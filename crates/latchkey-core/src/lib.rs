@@ -11,6 +11,7 @@
 
 pub mod access_key;
 pub mod argon2id;
+pub mod audit;
 pub mod authorize;
 pub mod credential;
 pub mod delegation;

@@ -62,6 +62,8 @@ pub enum Permission {
     AccountView,
     /// `account:edit`: rename the account (the plan is the operator's).
     AccountEdit,
+    /// `audit:view`: read the account's audit log.
+    AuditView,
     /// `accounts:manage`: operator only; create and change tenant accounts.
     AccountsManage,
 }
@@ -117,7 +119,7 @@ impl Permission {
     }
 
     /// How many permissions exist.
-    pub const COUNT: u32 = SCOPED_COUNT + 5;
+    pub const COUNT: u32 = SCOPED_COUNT + 6;
 
     /// A scoped permission.
     pub const fn scoped(subject: Subject, verb: Verb, reach: Reach) -> Self {
@@ -139,7 +141,8 @@ impl Permission {
             Permission::GroupsManage => SCOPED_COUNT + 1,
             Permission::AccountView => SCOPED_COUNT + 2,
             Permission::AccountEdit => SCOPED_COUNT + 3,
-            Permission::AccountsManage => SCOPED_COUNT + 4,
+            Permission::AuditView => SCOPED_COUNT + 4,
+            Permission::AccountsManage => SCOPED_COUNT + 5,
         }
     }
 
@@ -154,6 +157,7 @@ impl Permission {
             b if b == SCOPED_COUNT + 1 => Permission::GroupsManage,
             b if b == SCOPED_COUNT + 2 => Permission::AccountView,
             b if b == SCOPED_COUNT + 3 => Permission::AccountEdit,
+            b if b == SCOPED_COUNT + 4 => Permission::AuditView,
             _ => Permission::AccountsManage,
         }
     }
@@ -174,6 +178,7 @@ impl FromStr for Permission {
             "groups:manage" => return Ok(Permission::GroupsManage),
             "account:view" => return Ok(Permission::AccountView),
             "account:edit" => return Ok(Permission::AccountEdit),
+            "audit:view" => return Ok(Permission::AuditView),
             "accounts:manage" => return Ok(Permission::AccountsManage),
             _ => {}
         }
@@ -217,6 +222,7 @@ impl fmt::Display for Permission {
             Permission::GroupsManage => f.write_str("groups:manage"),
             Permission::AccountView => f.write_str("account:view"),
             Permission::AccountEdit => f.write_str("account:edit"),
+            Permission::AuditView => f.write_str("audit:view"),
             Permission::AccountsManage => f.write_str("accounts:manage"),
         }
     }

@@ -78,13 +78,16 @@ pub async fn bootstrap(
         key: generated.key().to_owned(),
         password_link: String::new(),
     };
-    match store.create_account(bundle).await {
+    match store
+        .create_account(&latchkey_core::audit::Acting::system(), bundle)
+        .await
+    {
         Ok(()) => {
             // Nobody has a password yet: the admin user's first one is set
             // through this link (the server itself hands it out).
             let link = crate::password_links::issue(
                 store,
-                &latchkey_core::delegation::Actor::System,
+                &latchkey_core::audit::Acting::system(),
                 bootstrapped.account_id,
                 bootstrapped.admin_user_id,
                 api_host,
@@ -180,7 +183,7 @@ pub async fn password_link(
     };
     Ok(crate::password_links::issue(
         store,
-        &latchkey_core::delegation::Actor::System,
+        &latchkey_core::audit::Acting::cli(),
         account_id,
         user.id,
         public_url,
@@ -251,7 +254,7 @@ pub async fn mint_admin_key(store: &dyn Store, api_host: &str) -> Result<Minted>
     let key = store
         .create_access_key(
             // Whoever runs `latchkey admin mint-key` holds the data file.
-            &latchkey_core::delegation::Actor::System,
+            &latchkey_core::audit::Acting::cli(),
             AppScope::account(operator.id),
             stored,
             LimitPolicy::Ignore,

@@ -29,7 +29,14 @@ pub struct ServerConfig {
     /// Proxies whose `X-Forwarded-For` names the client (none: the TCP
     /// peer is the client).
     pub trusted_proxies: TrustedProxies,
+    /// How long audit records are kept (`--audit-retention-days`).
+    pub audit_retention: Duration,
+    /// How often the retention sweep runs.
+    pub audit_sweep_interval: Duration,
 }
+
+/// Days audit records are kept unless configured.
+pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 365;
 
 impl ServerConfig {
     /// Defaults for a server reachable at `public_url`.
@@ -46,6 +53,8 @@ impl ServerConfig {
                 .map(|n| n.get())
                 .unwrap_or(2),
             trusted_proxies: TrustedProxies::default(),
+            audit_retention: Duration::from_secs(u64::from(DEFAULT_AUDIT_RETENTION_DAYS) * 86_400),
+            audit_sweep_interval: Duration::from_secs(3600),
         }
     }
 }

@@ -98,6 +98,11 @@ struct ServeArgs {
     /// is the client.
     #[arg(long = "trusted-proxy", value_name = "CIDR", value_delimiter = ',')]
     trusted_proxies: Vec<Cidr>,
+    /// Days audit records are kept; older ones are removed by a sweep that
+    /// runs at start and every hour.
+    #[arg(long, value_name = "DAYS", default_value_t = latchkey_server::config::DEFAULT_AUDIT_RETENTION_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    audit_retention_days: u32,
 }
 
 /// A positive, finite number of seconds (fractions allowed).
@@ -181,6 +186,9 @@ fn tune(config: &mut ServerConfig) {
     if let Some(rate) = env::<f64>("LATCHKEY_AUTH_FAILURES_PER_SECOND") {
         config.auth_failures_per_second = rate;
     }
+    if let Some(seconds) = env::<u64>("LATCHKEY_AUDIT_SWEEP_SECONDS") {
+        config.audit_sweep_interval = std::time::Duration::from_secs(seconds.max(1));
+    }
     if let Some(millis) = env::<u64>("LATCHKEY_AUTH_THROTTLE_DELAY_MS") {
         config.throttled_refusal_delay = std::time::Duration::from_millis(millis);
     }
@@ -253,6 +261,7 @@ fn main() -> ExitCode {
                             .unwrap_or_else(default_max_connections),
                     },
                     trusted_proxies: TrustedProxies::new(args.trusted_proxies),
+                    audit_retention_days: args.audit_retention_days,
                     tune,
                 })
                 .await

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use jiff::Timestamp;
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 use latchkey_core::id::{AccountId, UserId};
 use latchkey_core::password_link::{self, PasswordLink};
 use latchkey_core::resource::User;
@@ -31,11 +31,12 @@ impl fmt::Debug for IssuedLink {
 }
 
 /// Stores a new password link for a user of `account_id` (withdrawing the
-/// user's earlier ones), as `actor` (the delegation rule decides, inside
-/// the store's transaction), and returns it with its URL on `public_url`.
+/// user's earlier ones), as `acting` (the delegation rule decides, inside
+/// the store's transaction, which records it), and returns it with its URL
+/// on `public_url`.
 pub async fn issue(
     store: &dyn Store,
-    actor: &Actor,
+    acting: &Acting,
     account_id: AccountId,
     user_id: UserId,
     public_url: &str,
@@ -47,7 +48,7 @@ pub async fn issue(
     let (link, token) =
         PasswordLink::issue(&user, now).map_err(|error| StoreError::Backend(error.to_string()))?;
     let expires_at = link.expires_at;
-    let user = store.create_password_link(actor, link).await?;
+    let user = store.create_password_link(acting, link).await?;
     Ok(IssuedLink {
         user,
         url: password_link::url(public_url, &token),

@@ -79,6 +79,8 @@ pub struct ServeOptions {
     pub connections: ConnectionLimits,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// Days audit records are kept.
+    pub audit_retention_days: u32,
     /// Applies further settings to the default configuration.
     pub tune: fn(&mut ServerConfig),
 }
@@ -99,6 +101,7 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         config.audience = audience;
     }
     config.trusted_proxies = options.trusted_proxies.clone();
+    config.audit_retention = Duration::from_secs(u64::from(options.audit_retention_days) * 86_400);
     (options.tune)(&mut config);
     warn_about_limits(&options.connections);
 
@@ -143,15 +146,58 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         })
     };
 
+    let sweeper = tokio::spawn(sweep_audit_log(
+        store.clone(),
+        config.audit_retention,
+        config.audit_sweep_interval,
+    ));
+
     let app = crate::api::app(state.clone(), config.request_timeout);
     connections::serve(listener, app, options.connections, shutdown)
         .await
         .context("serving")?;
 
     flusher.abort();
-    state.auth.flush_usage().await;
+    sweeper.abort();
+    state.auth.flush_all().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Audit records removed per transaction by the sweep, so that a first
+/// sweep of a large log never holds one long write.
+const SWEEP_BATCH: u32 = 1000;
+
+/// Removes audit records older than `retention`, now and every `every`.
+async fn sweep_audit_log(store: Arc<dyn Store>, retention: Duration, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    loop {
+        ticks.tick().await;
+        let Ok(retention) = jiff::SignedDuration::try_from(retention) else {
+            return;
+        };
+        let before = jiff::Timestamp::now()
+            .saturating_sub(retention)
+            .unwrap_or(jiff::Timestamp::MIN);
+        let mut removed = 0;
+        loop {
+            match store.sweep_audit_records(before, SWEEP_BATCH).await {
+                Ok(count) => {
+                    removed += count;
+                    if count < u64::from(SWEEP_BATCH) {
+                        break;
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "the audit retention sweep failed; it runs again later");
+                    break;
+                }
+            }
+        }
+        if removed > 0 {
+            tracing::info!(removed, %before, "audit records past their retention removed");
+        }
+    }
 }
 
 /// Says when the connection cap is above what the open-file limit allows:

@@ -533,3 +533,90 @@ async fn changing_ones_password_ends_the_other_sessions_and_keeps_this_one() {
         303
     );
 }
+
+#[tokio::test]
+async fn the_console_shows_the_audit_log_and_its_changes_are_in_it() {
+    let server = Server::start();
+    let admin = server.admin();
+    let mut browser = Browser::new(&server);
+    let opened = browser.set_password(&server.password_link, PASSWORD).await;
+    assert_eq!(opened.status, 303, "{}", opened.body);
+    // A change made in the console is recorded as the console's.
+    let csrf = browser.csrf().await;
+    let made = browser
+        .post(
+            "/console/applications",
+            &[
+                ("csrf", &csrf),
+                ("name", "from-the-console"),
+                ("description", ""),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let page = browser.get("/console/audit").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Audit log"));
+    for action in ["application.create", "user.password_set", "console.sign_in"] {
+        assert!(
+            page.body.contains(action),
+            "{action} missing: {}",
+            page.body
+        );
+    }
+    assert!(
+        page.body.contains("name: — → from-the-console"),
+        "{}",
+        page.body
+    );
+    let filtered = browser
+        .get("/console/audit?action=console.sign_in&target_id=")
+        .await;
+    assert_eq!(filtered.status, 200);
+    assert!(!filtered.body.contains("<code>application.create</code>"));
+
+    // Over the API, the console's records say how the person came in.
+    let records = admin
+        .get("/v3/audit-log?action=application.create&order=DESC&limit=1")
+        .await;
+    let record = &records.expect(200)["data"][0];
+    assert_eq!(record["changes"]["name"][1], "from-the-console");
+    assert_eq!(record["actor"]["via"], "console");
+    assert!(
+        record["actor"]["credential_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("ses_")
+    );
+    assert!(record["actor"]["application_id"].is_null());
+    assert_eq!(record["ip"], "127.0.0.1");
+
+    // Signing out is recorded; a person without audit:view has no page.
+    let csrf = browser.csrf().await;
+    browser.post("/console/sign-out", &[("csrf", &csrf)]).await;
+    let out = admin.get("/v3/audit-log?action=console.sign_out").await;
+    assert_eq!(out.expect(200)["data"].as_array().unwrap().len(), 1);
+    let group = admin
+        .post(
+            "/v3/policy-groups",
+            json!({ "name": "viewers", "permissions": ["applications:view:any"] }),
+        )
+        .await
+        .expect(201)
+        .clone();
+    let user = admin
+        .post(
+            "/v3/users",
+            json!({ "email": "viewer@example.com", "group_ids": [id(&group)] }),
+        )
+        .await
+        .expect(201)
+        .clone();
+    let link = new_link(&admin, &id(&user)).await;
+    let mut viewer = Browser::new(&server);
+    viewer.set_password(&link, PASSWORD).await;
+    let refused = viewer.get("/console/audit").await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let own = viewer.get("/console/applications").await;
+    assert!(!own.body.contains("/console/audit"), "no Audit log link");
+}

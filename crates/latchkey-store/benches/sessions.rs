@@ -9,7 +9,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use latchkey_core::argon2id::HashParams;
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 use latchkey_core::password::Password;
 use latchkey_core::password_link::PasswordLink;
 use latchkey_core::plan::Plan;
@@ -38,22 +38,30 @@ fn session_context(c: &mut Criterion) {
         AccountBundle::build(account, "admin@example.com", "http://127.0.0.1:8080", now).unwrap();
     let admin = bundle.admin_user.clone();
     let tokens: Vec<Token> = runtime.block_on(async {
-        store.create_account(bundle).await.unwrap();
+        store
+            .create_account(&Acting::system(), bundle)
+            .await
+            .unwrap();
         let (link, token) = PasswordLink::issue(&admin, now).unwrap();
         store
-            .create_password_link(&Actor::System, link)
+            .create_password_link(&Acting::system(), link)
             .await
             .unwrap();
         let password = Password::hash("bench password", &HashParams::default(), now).unwrap();
         let admin = store
-            .redeem_password_link(token.digest(TokenUse::PasswordLink), password, now)
+            .redeem_password_link(
+                &Acting::system(),
+                token.digest(TokenUse::PasswordLink),
+                password,
+                now,
+            )
             .await
             .unwrap();
         let mut tokens = Vec::new();
         for _ in 0..1_000 {
             let token = Token::generate().unwrap();
             store
-                .create_session(Session::begin(&admin, &token, now), now)
+                .create_session(&Acting::system(), Session::begin(&admin, &token, now), now)
                 .await
                 .unwrap();
             tokens.push(token);

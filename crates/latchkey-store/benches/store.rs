@@ -3,7 +3,7 @@
 //! should stay flat), and creating a key (one fsynced write transaction)
 //! with 100k keys in the file.
 
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 use std::hint::black_box;
 use std::sync::Arc;
 
@@ -79,7 +79,9 @@ fn load(runtime: &tokio::runtime::Runtime, keys: usize) -> Loaded {
         AccountBundle::build(account, "a@example.com", "http://x", Timestamp::now()).unwrap();
     let scope = AppScope::account(bundle.account.id);
     let owner = bundle.admin_user.id;
-    runtime.block_on(store.create_account(bundle)).unwrap();
+    runtime
+        .block_on(store.create_account(&Acting::system(), bundle))
+        .unwrap();
     let hash = SecretHash::digest("bench");
     let mut probe = Vec::new();
     let mut n = 0;
@@ -93,7 +95,7 @@ fn load(runtime: &tokio::runtime::Runtime, keys: usize) -> Loaded {
         .build(scope.account_id, owner, Timestamp::now())
         .unwrap();
         let app = runtime
-            .block_on(store.create_application(&Actor::System, app))
+            .block_on(store.create_application(&Acting::system(), app))
             .unwrap();
         let batch: Vec<_> = (0..KEYS_PER_APPLICATION)
             .map(|_| {
@@ -163,7 +165,7 @@ fn lookups(c: &mut Criterion) {
             .build(loaded.scope.account_id, loaded.owner, Timestamp::now())
             .unwrap();
             let app = runtime
-                .block_on(loaded.store.create_application(&Actor::System, app))
+                .block_on(loaded.store.create_application(&Acting::system(), app))
                 .unwrap();
             let mut n = 10_000_000;
             group.sample_size(30);
@@ -174,7 +176,7 @@ fn lookups(c: &mut Criterion) {
                     black_box(
                         runtime
                             .block_on(loaded.store.create_access_key(
-                                &Actor::System,
+                                &Acting::system(),
                                 loaded.scope,
                                 key,
                                 LimitPolicy::Enforce,

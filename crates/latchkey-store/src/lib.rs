@@ -13,6 +13,7 @@
 //! [`StoreError::NotFound`]; objects in the account but not reachable are
 //! [`StoreError::OutsideScope`].
 
+mod audit;
 pub mod changes;
 pub mod commits;
 mod error;

@@ -27,6 +27,11 @@ pub(crate) trait StoredKey: Serialize + DeserializeOwned + Clone + Send + Sync {
     const KIND: &'static str;
     /// The limit it counts toward.
     const LIMIT: LimitKind;
+    /// What the audit log shows of it: the key without its digest.
+    type Shown: latchkey_core::audit::Audited + crate::audit::KeyActions;
+
+    /// The key as the audit log shows it.
+    fn shown(&self) -> &Self::Shown;
 
     fn id(&self) -> u128;
     fn account_id(&self) -> AccountId;
@@ -56,6 +61,11 @@ impl StoredKey for StoredAccessKey {
     const KIND: &'static str =
         <latchkey_core::id::AccessKeyKind as latchkey_core::id::IdKind>::NAME;
     const LIMIT: LimitKind = LimitKind::AccessKeysPerApplication;
+    type Shown = latchkey_core::resource::AccessKey;
+
+    fn shown(&self) -> &latchkey_core::resource::AccessKey {
+        &self.key
+    }
 
     fn id(&self) -> u128 {
         self.key.id.into()
@@ -95,6 +105,11 @@ impl StoredKey for StoredAccessKey {
 impl StoredKey for JwtKey {
     const KIND: &'static str = <latchkey_core::id::JwtKeyKind as latchkey_core::id::IdKind>::NAME;
     const LIMIT: LimitKind = LimitKind::JwtKeysPerApplication;
+    type Shown = JwtKey;
+
+    fn shown(&self) -> &JwtKey {
+        self
+    }
 
     fn id(&self) -> u128 {
         self.id.into()

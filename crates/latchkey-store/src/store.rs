@@ -4,9 +4,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
+use latchkey_core::audit::{Acting, AuditAction, AuditRecord};
 use latchkey_core::credential::CredentialContext;
-use latchkey_core::delegation::Actor;
-use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
+use latchkey_core::id::{
+    AccessKeyId, AccountId, ApplicationId, AuditRecordId, JwtKeyId, PolicyGroupId, UserId,
+};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::password::Password;
 use latchkey_core::password_link::PasswordLink;
@@ -146,6 +148,38 @@ pub enum LimitPolicy {
     Ignore,
 }
 
+/// Filters of the audit log (API.md's `action`, `target_id`,
+/// `actor_user_id`, `since` and `until`); every one given must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this action.
+    pub action: Option<AuditAction>,
+    /// Only records about this object (its id as the API writes it).
+    pub target_id: Option<String>,
+    /// Only what this user did.
+    pub actor_user_id: Option<UserId>,
+    /// Only records at or after this instant.
+    pub since: Option<Timestamp>,
+    /// Only records at or before this instant.
+    pub until: Option<Timestamp>,
+}
+
+impl AuditFilter {
+    /// Whether `record` passes every filter given.
+    pub fn matches(&self, record: &AuditRecord) -> bool {
+        self.action.is_none_or(|action| record.action == action)
+            && self
+                .target_id
+                .as_ref()
+                .is_none_or(|id| *id == record.target.id)
+            && self
+                .actor_user_id
+                .is_none_or(|user| record.actor.user_id == Some(user))
+            && self.since.is_none_or(|since| record.at >= since)
+            && self.until.is_none_or(|until| record.at <= until)
+    }
+}
+
 /// Latchkey's storage, one transaction per operation.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -180,7 +214,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Creates an account with its administrators, admin user, admin
     /// application and first key, all or nothing.
-    async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()>;
+    async fn create_account(&self, acting: &Acting, bundle: AccountBundle) -> StoreResult<()>;
     /// The operator account (the first one), if the store was bootstrapped.
     async fn operator_account(&self) -> StoreResult<Option<Account>>;
     /// An account.
@@ -190,6 +224,7 @@ pub trait Store: Send + Sync + 'static {
     /// Changes an account.
     async fn update_account(
         &self,
+        acting: &Acting,
         id: AccountId,
         update: AccountUpdate,
         now: Timestamp,
@@ -212,7 +247,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Creates a user; the email must be free among active users and the
     /// groups must exist in the account.
-    async fn create_user(&self, actor: &Actor, user: User) -> StoreResult<User>;
+    async fn create_user(&self, acting: &Acting, user: User) -> StoreResult<User>;
     /// A user.
     async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User>;
     /// Users; deleted ones only when asked for by status.
@@ -225,7 +260,7 @@ pub trait Store: Send + Sync + 'static {
     /// Changes a user; a change of its groups is admitted by the delegation rule.
     async fn update_user(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         id: UserId,
         update: UserUpdate,
@@ -234,6 +269,7 @@ pub trait Store: Send + Sync + 'static {
     /// Marks a user deleted: what it created stops authenticating.
     async fn delete_user(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         id: UserId,
         now: Timestamp,
@@ -251,7 +287,7 @@ pub trait Store: Send + Sync + 'static {
     /// earlier links. The user must be an active user of the link's account,
     /// and the delegation rule must admit handing out the user's rights
     /// ([`latchkey_core::delegation::admit_password_link`]). Returns the user.
-    async fn create_password_link(&self, actor: &Actor, link: PasswordLink) -> StoreResult<User>;
+    async fn create_password_link(&self, acting: &Acting, link: PasswordLink) -> StoreResult<User>;
     /// The active user a password link that still works at `now` is for.
     async fn password_link_user(
         &self,
@@ -264,6 +300,7 @@ pub trait Store: Send + Sync + 'static {
     /// before end (their password changed). Returns the user.
     async fn redeem_password_link(
         &self,
+        acting: &Acting,
         digest: TokenDigest,
         password: Password,
         now: Timestamp,
@@ -274,6 +311,7 @@ pub trait Store: Send + Sync + 'static {
     /// of the user ends (their records are removed). Returns the user.
     async fn change_password(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         user_id: UserId,
         replacing: Timestamp,
@@ -285,7 +323,12 @@ pub trait Store: Send + Sync + 'static {
     /// Stores a session just signed in; `Conflict` when its user changed
     /// since the password was checked (deleted, a group left, a new
     /// password). Sessions that timed out (anyone's) are removed meanwhile.
-    async fn create_session(&self, session: Session, now: Timestamp) -> StoreResult<()>;
+    async fn create_session(
+        &self,
+        acting: &Acting,
+        session: Session,
+        now: Timestamp,
+    ) -> StoreResult<()>;
     /// A session with its account, its user and the user's groups'
     /// permissions, read in one snapshot; `None` when there is no such session.
     async fn session_context(&self, digest: TokenDigest) -> StoreResult<Option<SessionContext>>;
@@ -293,12 +336,12 @@ pub trait Store: Send + Sync + 'static {
     /// on it, so it announces no change.
     async fn touch_session(&self, digest: TokenDigest, now: Timestamp) -> StoreResult<()>;
     /// Removes a session (signed out, or found ended); no error when absent.
-    async fn delete_session(&self, digest: TokenDigest) -> StoreResult<()>;
+    async fn delete_session(&self, acting: &Acting, digest: TokenDigest) -> StoreResult<()>;
 
     // --- policy groups ----------------------------------------------------
 
     /// Creates a group; its name must be free in the account.
-    async fn create_group(&self, actor: &Actor, group: PolicyGroup) -> StoreResult<PolicyGroup>;
+    async fn create_group(&self, acting: &Acting, group: PolicyGroup) -> StoreResult<PolicyGroup>;
     /// A group.
     async fn get_group(&self, account_id: AccountId, id: PolicyGroupId)
     -> StoreResult<PolicyGroup>;
@@ -311,7 +354,7 @@ pub trait Store: Send + Sync + 'static {
     /// Changes a group (`operator` tells whether `accounts:manage` may be granted).
     async fn update_group(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         id: PolicyGroupId,
         update: PolicyGroupUpdate,
@@ -319,12 +362,17 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
     ) -> StoreResult<PolicyGroup>;
     /// Deletes a group and every membership in it (not `Administrators`).
-    async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()>;
+    async fn delete_group(
+        &self,
+        acting: &Acting,
+        account_id: AccountId,
+        id: PolicyGroupId,
+    ) -> StoreResult<()>;
     /// Adds members, all or nothing, as the delegation rule admits;
     /// already-members are left as they are.
     async fn add_members(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         group: PolicyGroupId,
         members: Members,
@@ -333,6 +381,7 @@ pub trait Store: Send + Sync + 'static {
     /// Removes members, all or nothing; non-members are left as they are.
     async fn remove_members(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         group: PolicyGroupId,
         members: Members,
@@ -359,7 +408,7 @@ pub trait Store: Send + Sync + 'static {
     /// its groups must exist and its owner must be an active user.
     async fn create_application(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         application: Application,
     ) -> StoreResult<Application>;
     /// An application.
@@ -375,13 +424,19 @@ pub trait Store: Send + Sync + 'static {
     /// Changes an application.
     async fn update_application(
         &self,
+        acting: &Acting,
         scope: AppScope,
         id: ApplicationId,
         update: ApplicationUpdate,
         now: Timestamp,
     ) -> StoreResult<Application>;
     /// Deletes an application with all its keys.
-    async fn delete_application(&self, scope: AppScope, id: ApplicationId) -> StoreResult<()>;
+    async fn delete_application(
+        &self,
+        acting: &Acting,
+        scope: AppScope,
+        id: ApplicationId,
+    ) -> StoreResult<()>;
 
     // --- access keys ------------------------------------------------------
 
@@ -390,7 +445,7 @@ pub trait Store: Send + Sync + 'static {
     /// which may fix its scopes (the stored key is returned).
     async fn create_access_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         key: StoredAccessKey,
         limits: LimitPolicy,
@@ -415,7 +470,7 @@ pub trait Store: Send + Sync + 'static {
     /// the delegation rule and the limit.
     async fn update_access_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
@@ -425,6 +480,7 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes an access key.
     async fn delete_access_key(
         &self,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
@@ -432,6 +488,7 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes every listed key of the account, or none.
     async fn bulk_delete_access_keys(
         &self,
+        acting: &Acting,
         scope: AppScope,
         ids: Vec<AccessKeyId>,
     ) -> StoreResult<BulkDeleteReport>;
@@ -463,7 +520,7 @@ pub trait Store: Send + Sync + 'static {
     /// delegation rule, as [`Store::create_access_key`].
     async fn create_jwt_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         key: JwtKey,
         now: Timestamp,
@@ -486,7 +543,7 @@ pub trait Store: Send + Sync + 'static {
     /// Changes a JWT key, as [`Store::update_access_key`].
     async fn update_jwt_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: JwtKeyId,
@@ -496,6 +553,7 @@ pub trait Store: Send + Sync + 'static {
     /// Deletes a JWT key.
     async fn delete_jwt_key(
         &self,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: JwtKeyId,
@@ -507,4 +565,25 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<(CredentialContext, JwtKey)>>;
     /// Records last use times, coalesced by the caller.
     async fn record_jwt_key_use(&self, uses: Vec<(JwtKeyId, Timestamp)>) -> StoreResult<()>;
+
+    // --- the audit log ------------------------------------------------------
+
+    /// A page of an account's audit log, in id (time) order, with only the
+    /// records that pass `filter`. Records are written by the writes they
+    /// record, in the same transaction; none is ever changed.
+    async fn list_audit_records(
+        &self,
+        account_id: AccountId,
+        filter: AuditFilter,
+        page: PageRequest<AuditRecordId>,
+    ) -> StoreResult<Page<AuditRecord>>;
+    /// Removes the records of every account written before `before` (the
+    /// retention sweep), at most `batch` of them in this call, oldest first;
+    /// answers how many it removed (fewer than `batch`: none older is left).
+    /// Bookkeeping: nothing cached depends on the log.
+    async fn sweep_audit_records(&self, before: Timestamp, batch: u32) -> StoreResult<u64>;
+    /// Appends records of failed authentications (already aggregated by the
+    /// caller: one per credential, address and minute), in one transaction.
+    /// Bookkeeping: nothing changed, nothing cached depends on them.
+    async fn record_authentication_failures(&self, records: Vec<AuditRecord>) -> StoreResult<()>;
 }

@@ -3,7 +3,7 @@
 //! random moment, reopens the file, and must find every acknowledged write
 //! and consistent indexes. Twenty kills in a row, on one file.
 
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -41,7 +41,7 @@ fn crash_child_writer() {
             .build(account, jiff::Timestamp::now())
             .unwrap();
             let id = user.id;
-            store.create_user(&Actor::System, user).await.unwrap();
+            store.create_user(&Acting::system(), user).await.unwrap();
             // Only now is the write acknowledged.
             println!("ack {id}");
         }
@@ -77,7 +77,10 @@ async fn acknowledged_writes_survive_sigkill() {
         )
         .unwrap();
         let id = bundle.account.id;
-        store.create_account(bundle).await.unwrap();
+        store
+            .create_account(&Acting::system(), bundle)
+            .await
+            .unwrap();
         id
     };
     let mut acknowledged: Vec<UserId> = Vec::new();
@@ -179,7 +182,7 @@ async fn acknowledged_writes_survive_sigkill() {
         .build(account, jiff::Timestamp::now())
         .unwrap();
         assert!(matches!(
-            store.create_user(&Actor::System, twin).await,
+            store.create_user(&Acting::system(), twin).await,
             Err(StoreError::Duplicate { field: "email", .. })
         ));
     }

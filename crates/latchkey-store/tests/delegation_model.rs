@@ -22,6 +22,7 @@
 use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
+use latchkey_core::audit::Acting;
 use latchkey_core::authorize::{
     Action, Principal, Target, Visibility, authorize, effective_permissions, visibility,
 };
@@ -68,7 +69,7 @@ impl std::fmt::Debug for Perms {
 
 /// The permissions escalations are made of: mostly these, so that random
 /// worlds often hold actors that can grant a little but not everything.
-const INTERESTING: [&str; 10] = [
+const INTERESTING: [&str; 11] = [
     "keys:create:own",
     "keys:create:any",
     "keys:edit:any",
@@ -79,6 +80,7 @@ const INTERESTING: [&str; 10] = [
     "applications:create:own",
     "applications:create:any",
     "account:edit",
+    "audit:view",
 ];
 
 fn perms() -> impl Strategy<Value = Perms> {
@@ -403,7 +405,11 @@ impl Model {
             store,
         };
         model.ceilings.insert(model.creds[0], every(world.operator));
-        model.store.create_account(bundle).await.unwrap();
+        model
+            .store
+            .create_account(&Acting::system(), bundle)
+            .await
+            .unwrap();
         let system = Actor::System;
         for permissions in &world.groups {
             let permissions = permissions.set().intersection(every(world.operator));
@@ -435,7 +441,7 @@ impl Model {
                 };
                 model
                     .store
-                    .update_access_key(&system, model.scope(), app, id, update, now())
+                    .update_access_key(&acting(&system), model.scope(), app, id, update, now())
                     .await
                     .unwrap();
             }
@@ -467,7 +473,7 @@ impl Model {
         .map_err(|e| e.to_string())?;
         let group = self
             .store
-            .create_group(actor, group)
+            .create_group(&acting(actor), group)
             .await
             .map_err(|e| e.to_string())?;
         self.groups.push(group.id);
@@ -488,7 +494,7 @@ impl Model {
         .map_err(|e| e.to_string())?;
         let user = self
             .store
-            .create_user(actor, user)
+            .create_user(&acting(actor), user)
             .await
             .map_err(|e| e.to_string())?;
         self.users.push(user.id);
@@ -511,7 +517,7 @@ impl Model {
         .map_err(|e| e.to_string())?;
         let app = self
             .store
-            .create_application(actor, app)
+            .create_application(&acting(actor), app)
             .await
             .map_err(|e| e.to_string())?;
         self.apps.push(app.id);
@@ -558,7 +564,7 @@ impl Model {
             secret_hash: fixed_hash(),
         };
         self.store
-            .create_access_key(actor, scope, stored, LimitPolicy::Enforce, now())
+            .create_access_key(&acting(actor), scope, stored, LimitPolicy::Enforce, now())
             .await
             .map_err(|e| e.to_string())?;
         let cred = Cred::Access(id);
@@ -588,7 +594,7 @@ impl Model {
         .map_err(|e| e.to_string())?;
         let scope = self.scope_for(actor, Verb::Create)?;
         self.store
-            .create_jwt_key(actor, scope, key, now())
+            .create_jwt_key(&acting(actor), scope, key, now())
             .await
             .map_err(|e| e.to_string())?;
         let cred = Cred::Jwt(id);
@@ -811,7 +817,7 @@ impl Model {
                     ..Default::default()
                 };
                 self.store
-                    .update_user(&actor, self.account.id, user(u), update, now())
+                    .update_user(&acting(&actor), self.account.id, user(u), update, now())
                     .await
                     .is_ok()
             }
@@ -829,7 +835,7 @@ impl Model {
                 };
                 self.store
                     .update_group(
-                        &actor,
+                        &acting(&actor),
                         self.account.id,
                         group(g),
                         update,
@@ -844,7 +850,7 @@ impl Model {
             } => self
                 .store
                 .add_members(
-                    &actor,
+                    &acting(&actor),
                     self.account.id,
                     group(g),
                     Members::Applications(vec![app(a)]),
@@ -857,7 +863,7 @@ impl Model {
             } => self
                 .store
                 .add_members(
-                    &actor,
+                    &acting(&actor),
                     self.account.id,
                     group(g),
                     Members::Users(vec![user(u)]),
@@ -870,6 +876,7 @@ impl Model {
             } => self
                 .store
                 .remove_members(
+                    &Acting::system(),
                     self.account.id,
                     group(g),
                     Members::Applications(vec![app(a)]),
@@ -907,7 +914,10 @@ impl Model {
                     return Some((principal, false));
                 };
                 let (link, _) = PasswordLink::issue(&holder, now()).unwrap();
-                self.store.create_password_link(&actor, link).await.is_ok()
+                self.store
+                    .create_password_link(&acting(&actor), link)
+                    .await
+                    .is_ok()
             }
         };
         Some((principal, accepted))
@@ -923,7 +933,14 @@ impl Model {
                     return false;
                 };
                 self.store
-                    .update_access_key(actor, scope, context.application.id, id, update, now())
+                    .update_access_key(
+                        &acting(actor),
+                        scope,
+                        context.application.id,
+                        id,
+                        update,
+                        now(),
+                    )
                     .await
                     .is_ok()
             }
@@ -932,7 +949,14 @@ impl Model {
                     return false;
                 };
                 self.store
-                    .update_jwt_key(actor, scope, context.application.id, id, update, now())
+                    .update_jwt_key(
+                        &acting(actor),
+                        scope,
+                        context.application.id,
+                        id,
+                        update,
+                        now(),
+                    )
                     .await
                     .is_ok()
             }
@@ -1092,4 +1116,12 @@ fn no_sequence_of_grants_gives_anyone_more_than_its_actor_holds() {
         accepted_steps.get()
     );
     println!("{cases} cases, {} accepted steps", accepted_steps.get());
+}
+
+/// The store's view of an actor: what a write takes.
+fn acting(actor: &Actor) -> Acting {
+    match actor {
+        Actor::System => Acting::system(),
+        Actor::Credential(principal) => Acting::credential(principal.clone(), None, None),
+    }
 }

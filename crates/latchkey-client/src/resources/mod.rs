@@ -4,6 +4,7 @@
 mod access_keys;
 mod accounts;
 mod applications;
+mod audit_log;
 mod jwt_keys;
 mod policy_groups;
 mod users;
@@ -11,6 +12,7 @@ mod users;
 pub use access_keys::AccessKeys;
 pub use accounts::Accounts;
 pub use applications::Applications;
+pub use audit_log::{AuditLog, AuditLogFilter};
 pub use jwt_keys::JwtKeys;
 pub use policy_groups::PolicyGroups;
 pub use users::Users;

@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use latchkey_core::authorize::Principal;
-use latchkey_core::delegation::Actor;
 use latchkey_core::id::{AccessKeyId, AccessKeyKind, ApplicationId, ApplicationKind, UserId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::permission::{Subject, Verb};
@@ -31,6 +30,7 @@ use super::views::{AccessKeyView, CreatedAccessKeyView, List};
 use super::{Errors, reach};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::request_context::acting;
 use crate::state::AppState;
 
 /// Most ids in one bulk delete.
@@ -284,13 +284,7 @@ pub(crate) async fn create(
         })?;
     let key = state
         .store
-        .create_access_key(
-            &Actor::Credential(principal.clone()),
-            scope,
-            stored,
-            LimitPolicy::Enforce,
-            now,
-        )
+        .create_access_key(&acting(principal), scope, stored, LimitPolicy::Enforce, now)
         .await?;
     Ok((key, generated.key().to_owned(), now))
 }
@@ -358,14 +352,7 @@ pub(crate) async fn update_key(
     let now = Timestamp::now();
     let key = state
         .store
-        .update_access_key(
-            &Actor::Credential(principal.clone()),
-            scope,
-            application,
-            key,
-            update,
-            now,
-        )
+        .update_access_key(&acting(principal), scope, application, key, update, now)
         .await?;
     Ok((key, now))
 }
@@ -410,7 +397,7 @@ pub(crate) async fn delete(
     let scope = reach(principal, Subject::Keys, &[Verb::Delete])?;
     state
         .store
-        .delete_access_key(scope, application, key)
+        .delete_access_key(&acting(principal), scope, application, key)
         .await?;
     Ok(())
 }
@@ -462,7 +449,10 @@ pub(crate) async fn bulk_delete(
     }
     errors.check_unique("ids", ids);
     errors.finish(())?;
-    let report = state.store.bulk_delete_access_keys(scope, parsed).await?;
+    let report = state
+        .store
+        .bulk_delete_access_keys(&acting(principal), scope, parsed)
+        .await?;
     if !report.deleted {
         let failing: Vec<FieldError> = report
             .results

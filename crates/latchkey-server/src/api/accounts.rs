@@ -20,6 +20,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery, PageQuery, path_id};
 use super::views::{AccessKeyView, AccountView, ApplicationView, LimitsView, List, UserView};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
+use crate::request_context::acting;
 use crate::state::AppState;
 
 /// The admin user's email in a new account when none is given.
@@ -93,7 +94,12 @@ pub(crate) async fn rename_my_account(
     };
     let account = state
         .store
-        .update_account(principal.account_id, update, Timestamp::now())
+        .update_account(
+            &acting(principal),
+            principal.account_id,
+            update,
+            Timestamp::now(),
+        )
         .await?;
     Ok(account)
 }
@@ -189,7 +195,10 @@ async fn create_account(
         access_key: AccessKeyView::new(bundle.admin_key.key.clone(), now),
         key: generated.key().to_owned(),
     };
-    state.store.create_account(bundle).await?;
+    state
+        .store
+        .create_account(&acting(caller.principal()), bundle)
+        .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -243,7 +252,7 @@ async fn update_account(
     };
     let account = state
         .store
-        .update_account(id, update, Timestamp::now())
+        .update_account(&acting(caller.principal()), id, update, Timestamp::now())
         .await?;
     Ok(Json(account.into()))
 }

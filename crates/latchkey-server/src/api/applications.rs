@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use latchkey_core::authorize::{Action, Principal, Target, authorize};
-use latchkey_core::delegation::Actor;
 use latchkey_core::id::{ApplicationId, ApplicationKind, PolicyGroupId, UserId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::permission::{Subject, Verb};
@@ -23,6 +22,7 @@ use super::views::{ApplicationView, List};
 use super::{Errors, reach};
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::request_context::acting;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -145,7 +145,7 @@ pub(crate) async fn create(
     let application = input.build(principal.account_id, owner, Timestamp::now())?;
     Ok(state
         .store
-        .create_application(&Actor::Credential(principal.clone()), application)
+        .create_application(&acting(principal), application)
         .await?)
 }
 
@@ -217,7 +217,7 @@ pub(crate) async fn update_application_as(
     let scope = reach(principal, Subject::Applications, &verbs)?;
     let application = state
         .store
-        .update_application(scope, id, update, Timestamp::now())
+        .update_application(&acting(principal), scope, id, update, Timestamp::now())
         .await?;
     Ok(application)
 }
@@ -244,6 +244,9 @@ pub(crate) async fn delete(
     id: ApplicationId,
 ) -> ApiResult<()> {
     let scope = reach(principal, Subject::Applications, &[Verb::Delete])?;
-    state.store.delete_application(scope, id).await?;
+    state
+        .store
+        .delete_application(&acting(principal), scope, id)
+        .await?;
     Ok(())
 }

@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use latchkey_core::authorize::{Action, Principal, Target, authorize};
-use latchkey_core::delegation::Actor;
 use latchkey_core::id::{
     ApplicationId, ApplicationKind, PolicyGroupId, PolicyGroupKind, UserId, UserKind,
 };
@@ -24,6 +23,7 @@ use super::views::{ApplicationView, List, PolicyGroupView, UserView};
 use super::{Errors, authorize_read};
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::request_context::acting;
 use crate::state::AppState;
 
 /// Most ids in one membership change.
@@ -150,10 +150,7 @@ pub(crate) async fn create(
 ) -> ApiResult<PolicyGroup> {
     manage(principal)?;
     let group = group.build(principal.account_id, principal.operator, Timestamp::now())?;
-    Ok(state
-        .store
-        .create_group(&Actor::Credential(principal.clone()), group)
-        .await?)
+    Ok(state.store.create_group(&acting(principal), group).await?)
 }
 
 /// A policy group.
@@ -211,7 +208,7 @@ pub(crate) async fn update(
     let group = state
         .store
         .update_group(
-            &Actor::Credential(principal.clone()),
+            &acting(principal),
             principal.account_id,
             id,
             change,
@@ -244,7 +241,10 @@ pub(crate) async fn delete(
     id: PolicyGroupId,
 ) -> ApiResult<()> {
     manage(principal)?;
-    state.store.delete_group(principal.account_id, id).await?;
+    state
+        .store
+        .delete_group(&acting(principal), principal.account_id, id)
+        .await?;
     Ok(())
 }
 
@@ -298,7 +298,7 @@ pub(crate) async fn change_members_as(
         state
             .store
             .add_members(
-                &Actor::Credential(principal.clone()),
+                &acting(principal),
                 principal.account_id,
                 group,
                 members,
@@ -308,7 +308,13 @@ pub(crate) async fn change_members_as(
     } else {
         state
             .store
-            .remove_members(principal.account_id, group, members, now)
+            .remove_members(
+                &acting(principal),
+                principal.account_id,
+                group,
+                members,
+                now,
+            )
             .await?;
     }
     Ok(())

@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use latchkey_core::authorize::Principal;
-use latchkey_core::delegation::Actor;
 use latchkey_core::id::{ApplicationId, ApplicationKind, JwtKeyId, JwtKeyKind, UserId};
 use latchkey_core::list::{Order, Page, PageRequest};
 use latchkey_core::permission::{Subject, Verb};
@@ -27,6 +26,7 @@ use super::views::{JwkSetView, JwtKeyView, List};
 use super::{Errors, reach};
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::request_context::acting;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -209,7 +209,7 @@ pub(crate) async fn create(
     )?;
     let key = state
         .store
-        .create_jwt_key(&Actor::Credential(principal.clone()), scope, key, now)
+        .create_jwt_key(&acting(principal), scope, key, now)
         .await?;
     Ok((key, now))
 }
@@ -278,14 +278,7 @@ pub(crate) async fn update_key(
     let now = Timestamp::now();
     let key = state
         .store
-        .update_jwt_key(
-            &Actor::Credential(principal.clone()),
-            scope,
-            application,
-            key,
-            update,
-            now,
-        )
+        .update_jwt_key(&acting(principal), scope, application, key, update, now)
         .await?;
     Ok((key, now))
 }
@@ -314,7 +307,10 @@ pub(crate) async fn delete(
     key: JwtKeyId,
 ) -> ApiResult<()> {
     let scope = reach(principal, Subject::Keys, &[Verb::Delete])?;
-    state.store.delete_jwt_key(scope, application, key).await?;
+    state
+        .store
+        .delete_jwt_key(&acting(principal), scope, application, key)
+        .await?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ pub mod views;
 pub(crate) mod access_keys;
 pub(crate) mod accounts;
 pub(crate) mod applications;
+pub(crate) mod audit_log;
 pub(crate) mod groups;
 pub(crate) mod jwt_keys;
 mod strict_json;
@@ -35,7 +36,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::BODY_LIMIT;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::request_context::request_context;
+use crate::request_context::{ContextConfig, request_context};
 use crate::state::AppState;
 
 pub use accounts::DEFAULT_ADMIN_EMAIL;
@@ -59,6 +60,7 @@ pub use accounts::DEFAULT_ADMIN_EMAIL;
         (name = "applications", description = "The holders of credentials."),
         (name = "access keys", description = "`ak_…` keys of applications."),
         (name = "jwt keys", description = "Registered public keys whose holders sign their own short-lived JWTs; an application's JWKS."),
+        (name = "audit log", description = "Every change and sign-in of the account, written with the change."),
     )
 )]
 struct ApiDoc;
@@ -153,6 +155,7 @@ fn router_and_spec() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(applications::router())
         .merge(access_keys::router())
         .merge(jwt_keys::router())
+        .merge(audit_log::router())
         .split_for_parts()
 }
 
@@ -195,7 +198,10 @@ pub fn app(state: AppState, request_timeout: Duration) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn_with_state(
-            request_timeout,
+            ContextConfig {
+                timeout: request_timeout,
+                trusted_proxies: state.config.trusted_proxies.clone(),
+            },
             request_context,
         ))
         .with_state(state)

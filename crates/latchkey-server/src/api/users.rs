@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use latchkey_core::authorize::{Action, Principal, Target, authorize};
-use latchkey_core::delegation::Actor;
 use latchkey_core::id::{PolicyGroupId, UserId, UserKind};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{NewUser, User, UserUpdate};
@@ -22,6 +21,7 @@ use super::views::{List, UserView};
 use super::{Errors, authorize_read};
 use crate::auth::Caller;
 use crate::error::ApiResult;
+use crate::request_context::acting;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -145,10 +145,7 @@ pub(crate) async fn create(
         Target::Account(principal.account_id),
     )?;
     let user = user.build(principal.account_id, Timestamp::now())?;
-    Ok(state
-        .store
-        .create_user(&Actor::Credential(principal.clone()), user)
-        .await?)
+    Ok(state.store.create_user(&acting(principal), user).await?)
 }
 
 /// A user.
@@ -206,7 +203,7 @@ pub(crate) async fn update(
     let user = state
         .store
         .update_user(
-            &Actor::Credential(principal.clone()),
+            &acting(principal),
             principal.account_id,
             id,
             change,
@@ -240,7 +237,12 @@ pub(crate) async fn delete(state: &AppState, principal: &Principal, id: UserId) 
     )?;
     state
         .store
-        .delete_user(principal.account_id, id, Timestamp::now())
+        .delete_user(
+            &acting(principal),
+            principal.account_id,
+            id,
+            Timestamp::now(),
+        )
         .await?;
     Ok(())
 }
@@ -286,7 +288,7 @@ pub(crate) async fn password_link(
     )?;
     Ok(crate::password_links::issue(
         state.store.as_ref(),
-        &Actor::Credential(principal.clone()),
+        &acting(principal),
         principal.account_id,
         id,
         &state.config.public_url,

@@ -187,11 +187,12 @@ struct Entry {
 pub enum Lookup {
     /// The same string was verified and nothing changed since.
     Hit(Arc<Identity>),
-    /// The same string was verified and refused, and nothing changed since.
-    Refused,
+    /// The same string was verified and refused, and nothing changed since
+    /// (the key's account).
+    Refused(AccountId),
     /// A current entry exists for this id with another string: the presented
-    /// secret is wrong (a key id has exactly one secret).
-    WrongSecret,
+    /// secret is wrong (a key id has exactly one secret). The key's account.
+    WrongSecret(AccountId),
     /// Nothing usable: verify against the store.
     Miss,
 }
@@ -225,9 +226,9 @@ impl CredentialCache {
             return Lookup::Miss;
         }
         match (&entry.outcome, entry.digest.matches(digest)) {
-            (_, false) => Lookup::WrongSecret,
+            (_, false) => Lookup::WrongSecret(account_id),
             (Outcome::Accepted(identity), true) => Lookup::Hit(identity.clone()),
-            (Outcome::Refused { .. }, true) => Lookup::Refused,
+            (Outcome::Refused { .. }, true) => Lookup::Refused(account_id),
         }
     }
 

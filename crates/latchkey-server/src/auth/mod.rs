@@ -31,6 +31,7 @@
 pub mod cache;
 pub mod client_address;
 pub mod cold_keys;
+pub mod failures;
 pub mod limiter;
 pub mod replicas;
 pub mod usage;
@@ -70,6 +71,7 @@ use cache::{
     RegisteredKey,
 };
 use cold_keys::ColdKeyGates;
+use failures::FailureLog;
 use limiter::{FailureLimiter, Reservation};
 use replicas::ReplicaSync;
 use usage::UsageRecorder;
@@ -142,6 +144,8 @@ pub struct Authenticator {
     failures: FailureLimiter,
     throttled_refusal_delay: Duration,
     usage: UsageRecorder,
+    /// Failed authentications of known credentials, for the audit log.
+    failure_log: FailureLog,
     /// Set when other replicas share the store (see [`replicas`]).
     replicas: OnceLock<Arc<ReplicaSync>>,
 }
@@ -167,6 +171,7 @@ impl Authenticator {
             ),
             throttled_refusal_delay: config.throttled_refusal_delay,
             usage: UsageRecorder::default(),
+            failure_log: FailureLog::default(),
             replicas: OnceLock::new(),
         }
     }
@@ -214,9 +219,20 @@ impl Authenticator {
         &self.failures
     }
 
-    /// Writes the coalesced `last_used_at` times.
+    /// Writes the coalesced `last_used_at` times, and the failed
+    /// authentications of the minutes that are over.
     pub async fn flush_usage(&self) {
         self.usage.flush(self.store.as_ref()).await;
+        self.failure_log
+            .flush(self.store.as_ref(), Some(Timestamp::now()))
+            .await;
+    }
+
+    /// Writes everything pending, the current minute's failures included
+    /// (at shutdown).
+    pub async fn flush_all(&self) {
+        self.usage.flush(self.store.as_ref()).await;
+        self.failure_log.flush(self.store.as_ref(), None).await;
     }
 
     /// Authenticates the value of an `Authorization` header.
@@ -309,6 +325,7 @@ impl Authenticator {
             budget.spend();
             return Err(invalid());
         };
+        let account_id = context.account.id;
         let verified = match hash {
             SecretHash::Sha256(digest) => {
                 let verified = digest.matches(parsed.secret());
@@ -319,6 +336,12 @@ impl Authenticator {
         };
         if !verified {
             budget.spend();
+            self.failure_log.note(
+                account_id,
+                Credential::AccessKey(id),
+                client,
+                Timestamp::now(),
+            );
             return Err(invalid());
         }
         budget.refund();
@@ -331,6 +354,8 @@ impl Authenticator {
                     account_id: context.account.id,
                 };
                 self.cache.insert(id, digest, built_at, refused);
+                self.failure_log
+                    .note(account_id, Credential::AccessKey(id), client, now);
                 return Err(invalid());
             }
         };
@@ -403,7 +428,7 @@ impl Authenticator {
     ) -> Option<Result<Arc<Identity>, ApiError>> {
         let mut now = Timestamp::now();
         let mut lookup = self.cache.lookup(id, digest, now, &self.generations);
-        if matches!(lookup, Lookup::Hit(_) | Lookup::Refused) {
+        if matches!(lookup, Lookup::Hit(_) | Lookup::Refused(_)) {
             // A key's outcome may have changed on another replica: look
             // again once every change committed before now is applied. (A
             // wrong secret stays wrong: a key id has one secret forever.)
@@ -420,8 +445,16 @@ impl Authenticator {
                 }
                 Some(Ok(identity))
             }
-            Lookup::Refused => Some(Err(ApiError::Unauthorized(AuthFailure::Invalid))),
-            Lookup::WrongSecret => Some(Err(self.guessed(client))),
+            Lookup::Refused(account_id) => {
+                self.failure_log
+                    .note(account_id, Credential::AccessKey(id), client, now);
+                Some(Err(ApiError::Unauthorized(AuthFailure::Invalid)))
+            }
+            Lookup::WrongSecret(account_id) => {
+                self.failure_log
+                    .note(account_id, Credential::AccessKey(id), client, now);
+                Some(Err(self.guessed(client)))
+            }
             Lookup::Miss => None,
         }
     }
@@ -443,7 +476,9 @@ impl Authenticator {
         }
         let cached = match cached {
             Some(JwtOutcome::Accepted(registered)) => Some(registered),
-            Some(JwtOutcome::Refused { .. }) => {
+            Some(JwtOutcome::Refused { account_id }) => {
+                self.failure_log
+                    .note(account_id, Credential::JwtKey(id), client, now);
                 return Err(ApiError::Unauthorized(AuthFailure::Invalid));
             }
             None => None,
@@ -469,6 +504,9 @@ impl Authenticator {
         if let Err(error) = jwt::verify(token, &registered.key, &registered.policy, Some(now)) {
             tracing::debug!(key_id = %id, %error, "JWT refused");
             budget.spend();
+            let account_id = registered.identity.principal.account_id;
+            self.failure_log
+                .note(account_id, Credential::JwtKey(id), client, now);
             return Err(ApiError::Unauthorized(AuthFailure::Invalid));
         }
         budget.refund();

@@ -33,7 +33,7 @@ use super::session::Person;
 use super::views::*;
 use super::web::{Fields, Problems, render, render_with, see};
 use crate::api::extract::{KeyPageQuery, PageQuery, StatusPageQuery, path_id};
-use crate::api::{access_keys, accounts, applications, groups, jwt_keys, users};
+use crate::api::{access_keys, accounts, applications, audit_log, groups, jwt_keys, users};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -109,6 +109,7 @@ pub fn routes() -> Router<AppState> {
             post(change_members),
         )
         .route("/console/account", get(account_page).post(rename_account))
+        .route("/console/audit", get(audit_page))
         .route(
             "/console/password/change",
             get(password_change_page).post(change_password),
@@ -200,6 +201,7 @@ fn nav(person: &Person, section: &'static str, done: &Done) -> Nav {
         users: authorize_read(p, Action::ManageUsers).is_ok(),
         groups: authorize_read(p, Action::ManageGroups).is_ok(),
         account: can(p, Action::ViewAccount, Target::Account(p.account_id)),
+        audit: can(p, Action::ViewAudit, Target::Account(p.account_id)),
         flash: flash(done),
     }
 }
@@ -1602,6 +1604,57 @@ async fn delete_user(
 
 // --- policy groups ----------------------------------------------------------
 
+/// The audit page's query: its filters and cursor.
+#[derive(Debug, Default, Deserialize)]
+struct AuditFilters {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    target_id: String,
+    #[serde(default)]
+    after: String,
+}
+
+async fn audit_page(
+    State(state): State<AppState>,
+    person: Person,
+    Query(filters): Query<AuditFilters>,
+) -> Response {
+    let non_empty = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+    let query = crate::api::audit_log::AuditQuery {
+        limit: Some(PAGE.to_owned()),
+        after: non_empty(&filters.after),
+        order: Some("DESC".to_owned()),
+        action: non_empty(&filters.action),
+        target_id: non_empty(filters.target_id.trim()),
+        ..Default::default()
+    };
+    let (page, _) = or_page!(audit_log::list(&state, &person.principal, &query).await);
+    let older = match (page.has_more, page.data.last()) {
+        (true, Some(last)) => Some(format!(
+            "action={}&target_id={}&after={}",
+            super::session::form_urlencoded(&filters.action),
+            super::session::form_urlencoded(filters.target_id.trim()),
+            last.id
+        )),
+        _ => None,
+    };
+    render(&AuditPage {
+        nav: nav(&person, "audit", &Done::default()),
+        rows: page.data.into_iter().map(AuditRow::new).collect(),
+        actions: latchkey_core::audit::AuditAction::ALL
+            .iter()
+            .map(|a| ActionChoice {
+                name: a.as_str(),
+                selected: a.as_str() == filters.action,
+            })
+            .collect(),
+        action: filters.action,
+        target_id: filters.target_id,
+        older,
+    })
+}
+
 async fn groups_page(
     State(state): State<AppState>,
     person: Person,
@@ -1988,7 +2041,13 @@ async fn change_password(
     let p = &person.principal;
     let user = match state
         .store
-        .change_password(p.account_id, p.user_id, replacing, hashed)
+        .change_password(
+            &crate::request_context::acting(p),
+            p.account_id,
+            p.user_id,
+            replacing,
+            hashed,
+        )
         .await
     {
         Ok(user) => user,

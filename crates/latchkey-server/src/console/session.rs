@@ -103,7 +103,7 @@ fn to_sign_in(path: &str, ended: bool, secure: bool) -> Response {
 }
 
 /// Percent-encodes a path for a query value.
-fn form_urlencoded(text: &str) -> String {
+pub(super) fn form_urlencoded(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
@@ -153,7 +153,8 @@ impl FromRequestParts<AppState> for Person {
             Ok(principal) => principal,
             Err(ended) => {
                 tracing::debug!(session = %context.session.id, %ended, "console session ended");
-                if let Err(error) = state.store.delete_session(digest).await {
+                let acting = crate::request_context::acting_system();
+                if let Err(error) = state.store.delete_session(&acting, digest).await {
                     tracing::warn!(%error, "could not remove an ended session");
                 }
                 return Err(to_sign_in(&back, true, secure));
@@ -180,10 +181,9 @@ impl FromRequestParts<AppState> for Person {
 pub async fn open(state: &AppState, user: &User) -> Result<axum::http::HeaderValue, ApiError> {
     let token = Token::generate().map_err(|_| ApiError::Internal)?;
     let now = Timestamp::now();
-    state
-        .store
-        .create_session(Session::begin(user, &token, now), now)
-        .await?;
+    let session = Session::begin(user, &token, now);
+    let acting = crate::request_context::acting_person(user.account_id, user.id, Some(session.id));
+    state.store.create_session(&acting, session, now).await?;
     Ok(set_cookie(
         SESSION_COOKIE,
         token.expose(),

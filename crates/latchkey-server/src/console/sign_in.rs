@@ -287,7 +287,8 @@ async fn sign_out(
             "this form did not come from your console session: reload the page and try again",
         ));
     }
-    if let Err(error) = state.store.delete_session(person.digest()).await {
+    let acting = crate::request_context::acting(&person.principal);
+    if let Err(error) = state.store.delete_session(&acting, person.digest()).await {
         return error_page(&error.into());
     }
     let mut response = see("/console/sign-in");
@@ -421,6 +422,7 @@ async fn set_password(
         problems.summary = Some("Choose another password.".into());
         return again(StatusCode::BAD_REQUEST, Some(user.email), problems);
     }
+    let acting = crate::request_context::acting_person(user.account_id, user.id, None);
     let params = state.console.params;
     let now = Timestamp::now();
     let hashed = state
@@ -434,7 +436,7 @@ async fn set_password(
     let token = Token::parse(&token_text).expect("checked by link_user");
     let user = match state
         .store
-        .redeem_password_link(token.digest(TokenUse::PasswordLink), hashed, now)
+        .redeem_password_link(&acting, token.digest(TokenUse::PasswordLink), hashed, now)
         .await
     {
         Ok(user) => user,

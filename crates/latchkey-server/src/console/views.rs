@@ -42,6 +42,8 @@ pub struct Nav {
     pub groups: bool,
     /// Whether the Account section is theirs to see.
     pub account: bool,
+    /// Whether the Audit log is theirs to see.
+    pub audit: bool,
     /// What the last change did.
     pub flash: Option<String>,
 }
@@ -350,6 +352,76 @@ impl GroupRow {
             permissions: group.permissions.without_implied().iter().count(),
         }
     }
+}
+
+/// One line of the audit log as the console shows it.
+pub struct AuditRow {
+    pub at: String,
+    pub action: String,
+    pub target: String,
+    pub target_id: String,
+    pub actor: String,
+    /// `field: before → after`, one per changed field.
+    pub changes: Vec<String>,
+    pub request_id: String,
+    pub ip: String,
+}
+
+impl AuditRow {
+    pub fn new(record: latchkey_core::audit::AuditRecord) -> Self {
+        let show = |value: &serde_json::Value| match value {
+            serde_json::Value::Null => "—".to_owned(),
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        let who = &record.actor;
+        let actor = match (who.user_id, &who.credential_id) {
+            (Some(user), Some(credential)) => format!("{user} ({} {credential})", who.via.as_str()),
+            (Some(user), None) => format!("{user} ({})", who.via.as_str()),
+            (None, Some(credential)) => format!("{} {credential}", who.via.as_str()),
+            (None, None) => who.via.as_str().to_owned(),
+        };
+        AuditRow {
+            at: record.at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            action: record.action.as_str().to_owned(),
+            target: serde_json::to_value(record.target.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            target_id: record.target.id,
+            actor,
+            changes: record
+                .changes
+                .iter()
+                .map(|(field, [before, after])| {
+                    format!("{field}: {} → {}", show(before), show(after))
+                })
+                .collect(),
+            request_id: record.request_id.unwrap_or_default(),
+            ip: record.ip.map(|ip| ip.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// An action of the audit page's filter.
+pub struct ActionChoice {
+    pub name: &'static str,
+    pub selected: bool,
+}
+
+/// The audit log, newest first, with its filters.
+#[derive(Template)]
+#[template(path = "console/audit.html")]
+pub struct AuditPage {
+    pub nav: Nav,
+    pub rows: Vec<AuditRow>,
+    /// Every action, for the filter.
+    pub actions: Vec<ActionChoice>,
+    /// The filters as given.
+    pub action: String,
+    pub target_id: String,
+    /// The query of the next (older) page, if there is one.
+    pub older: Option<String>,
 }
 
 /// Policy groups.

@@ -317,6 +317,17 @@ impl Server {
     }
 
     /// Stops the server and starts it again on the same data file.
+    /// Kills the server at once (SIGKILL): no shutdown, nothing flushed.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().unwrap();
+            let _ = child.wait();
+        }
+        for reader in self.readers.drain(..) {
+            let _ = reader.join();
+        }
+    }
+
     pub fn restart(mut self) -> Server {
         self.stop();
         Self::spawn_with_args(

@@ -1,6 +1,7 @@
 //! The lines of an export: its header and its records.
 
 use jiff::Timestamp;
+use latchkey_core::audit::AuditRecord;
 use latchkey_core::id::AccountId;
 use latchkey_core::resource::{Account, Application, JwtKey, PolicyGroup, User};
 use serde::{Deserialize, Serialize};
@@ -21,10 +22,12 @@ pub const FORMAT_VERSION: u64 = 1;
 /// first use, the argon2id PHC string that schema 1 always held).
 /// 3: a user may carry a console `password` (its argon2id hash and when it
 /// was set); earlier schemas' users are schema 3's without one.
-pub const RECORD_SCHEMA: u64 = 3;
+/// 4: `audit_record` lines (the audit log) follow the other records;
+/// earlier schemas have none.
+pub const RECORD_SCHEMA: u64 = 4;
 /// The oldest record schema this version reads: schema 1's documents are
-/// schema 3's, with every `secret_hash` an argon2id PHC string and no
-/// user's `password`.
+/// schema 4's, with every `secret_hash` an argon2id PHC string, no user's
+/// `password` and no audit records.
 pub const OLDEST_RECORD_SCHEMA: u64 = 1;
 
 /// The first line of an export.
@@ -71,6 +74,8 @@ pub enum ExportRecord {
     AccessKey(StoredAccessKey),
     /// A JWT key (its public key only).
     JwtKey(JwtKey),
+    /// An entry of an account's audit log (never a secret).
+    AuditRecord(AuditRecord),
 }
 
 /// The kinds of record, in the order an export lists them: every record
@@ -89,17 +94,20 @@ pub enum RecordKind {
     AccessKey,
     /// JWT keys.
     JwtKey,
+    /// Audit records (they name their account only).
+    AuditRecord,
 }
 
 impl RecordKind {
     /// Every kind, in export order.
-    pub const ALL: [RecordKind; 6] = [
+    pub const ALL: [RecordKind; 7] = [
         RecordKind::Account,
         RecordKind::PolicyGroup,
         RecordKind::User,
         RecordKind::Application,
         RecordKind::AccessKey,
         RecordKind::JwtKey,
+        RecordKind::AuditRecord,
     ];
 
     /// The `kind` written on its lines.
@@ -111,6 +119,7 @@ impl RecordKind {
             RecordKind::Application => "application",
             RecordKind::AccessKey => "access_key",
             RecordKind::JwtKey => "jwt_key",
+            RecordKind::AuditRecord => "audit_record",
         }
     }
 
@@ -123,6 +132,7 @@ impl RecordKind {
             RecordKind::Application => "application",
             RecordKind::AccessKey => "access key",
             RecordKind::JwtKey => "JWT key",
+            RecordKind::AuditRecord => "audit record",
         }
     }
 }
@@ -137,6 +147,7 @@ impl ExportRecord {
             ExportRecord::Application(_) => RecordKind::Application,
             ExportRecord::AccessKey(_) => RecordKind::AccessKey,
             ExportRecord::JwtKey(_) => RecordKind::JwtKey,
+            ExportRecord::AuditRecord(_) => RecordKind::AuditRecord,
         }
     }
 
@@ -149,6 +160,7 @@ impl ExportRecord {
             ExportRecord::Application(r) => r.id.into(),
             ExportRecord::AccessKey(r) => r.key.id.into(),
             ExportRecord::JwtKey(r) => r.id.into(),
+            ExportRecord::AuditRecord(r) => r.id.into(),
         }
     }
 
@@ -161,6 +173,7 @@ impl ExportRecord {
             ExportRecord::Application(r) => r.id.to_string(),
             ExportRecord::AccessKey(r) => r.key.id.to_string(),
             ExportRecord::JwtKey(r) => r.id.to_string(),
+            ExportRecord::AuditRecord(r) => r.id.to_string(),
         }
     }
 
@@ -173,6 +186,7 @@ impl ExportRecord {
             ExportRecord::Application(r) => r.account_id,
             ExportRecord::AccessKey(r) => r.key.account_id,
             ExportRecord::JwtKey(r) => r.account_id,
+            ExportRecord::AuditRecord(r) => r.account_id,
         }
     }
 

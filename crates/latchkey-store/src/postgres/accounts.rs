@@ -1,6 +1,7 @@
 //! Accounts and the bundle a new account starts with.
 
 use jiff::Timestamp;
+use latchkey_core::audit::Acting;
 use latchkey_core::id::{AccountId, AccountKind};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{Account, AccountUpdate};
@@ -43,6 +44,16 @@ pub(super) async fn insert_bundle(tx: &Tx<'_>, bundle: &AccountBundle) -> Result
     keys::insert::<StoredAccessKey>(tx, &bundle.admin_key).await
 }
 
+/// Creates an account with everything it starts with, recording it.
+pub(super) async fn create(
+    tx: &Tx<'_>,
+    acting: &Acting,
+    bundle: &AccountBundle,
+) -> Result<(), TxError> {
+    insert_bundle(tx, bundle).await?;
+    super::audit::append_all(tx, crate::audit::bundle_records(acting, bundle)).await
+}
+
 /// The operator account, if any.
 pub(super) async fn operator(tx: &Tx<'_>) -> Result<Option<Account>, TxError> {
     tx.query_opt("SELECT doc FROM accounts WHERE operator", &[])
@@ -62,16 +73,20 @@ pub(super) async fn list(
 /// Changes an account.
 pub(super) async fn update(
     tx: &Tx<'_>,
+    acting: &Acting,
     id: AccountId,
     update: &AccountUpdate,
     now: Timestamp,
 ) -> Result<Account, TxError> {
     let mut account = load(tx, id).await?;
+    let before = account.clone();
     account.apply(update, now)?;
     tx.execute(
         "UPDATE accounts SET doc = $2 WHERE id = $1",
         &[&uid(id), &json(&account)?],
     )
     .await?;
+    let records = crate::audit::account_update(acting, &before, &account, now);
+    super::audit::append_all(tx, records).await?;
     Ok(account)
 }

@@ -11,7 +11,7 @@ use super::tx::{Tx, TxError};
 use super::{accounts, groups, keys, users};
 use crate::rules;
 use crate::{AppScope, StoreError, StoredAccessKey};
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::{Acting, AuditAction, AuditRecord};
 
 /// An application of the account, or `NotFound`.
 pub(super) async fn load_in_account(
@@ -109,7 +109,7 @@ pub(super) async fn write_doc(tx: &Tx<'_>, app: &Application) -> Result<(), TxEr
 /// [`Mode::Create`]: super::tx::Mode::Create
 pub(super) async fn create(
     tx: &Tx<'_>,
-    actor: &Actor,
+    acting: &Acting,
     app: &Application,
 ) -> Result<Application, TxError> {
     let account = accounts::load(tx, app.account_id).await?;
@@ -120,8 +120,18 @@ pub(super) async fn create(
         .and_param("status = {}", ApplicationStatus::Active.as_str())
         .count(tx)
         .await?;
-    rules::admit_new_application(actor, app, &groups, owner.as_ref(), &account, active)?;
+    rules::admit_new_application(
+        acting.actor(),
+        app,
+        &groups,
+        owner.as_ref(),
+        &account,
+        active,
+    )?;
     insert(tx, app).await?;
+    let action = AuditAction::ApplicationCreate;
+    let record = AuditRecord::of(acting, action, None, Some(app), app.created_at);
+    super::audit::append(tx, &record).await?;
     Ok(app.clone())
 }
 
@@ -145,6 +155,7 @@ pub(super) async fn list(
 /// Changes an application (a revoked one gives its name back).
 pub(super) async fn update(
     tx: &Tx<'_>,
+    acting: &Acting,
     scope: AppScope,
     id: ApplicationId,
     update: &ApplicationUpdate,
@@ -160,12 +171,23 @@ pub(super) async fn update(
         check_name_free(tx, &app).await?;
     }
     write_doc(tx, &app).await?;
+    let action = crate::audit::application_update(before.status, app.status);
+    let record = AuditRecord::of(acting, action, Some(&before), Some(&app), now);
+    super::audit::append(tx, &record).await?;
     Ok(app)
 }
 
 /// Deletes an application with its keys and memberships.
-pub(super) async fn delete(tx: &Tx<'_>, scope: AppScope, id: ApplicationId) -> Result<(), TxError> {
-    load(tx, scope, id).await?;
+pub(super) async fn delete(
+    tx: &Tx<'_>,
+    acting: &Acting,
+    scope: AppScope,
+    id: ApplicationId,
+) -> Result<(), TxError> {
+    let app = load(tx, scope, id).await?;
+    let action = AuditAction::ApplicationDelete;
+    let record = AuditRecord::of(acting, action, Some(&app), None, Timestamp::now());
+    super::audit::append(tx, &record).await?;
     keys::delete_all_of::<StoredAccessKey>(tx, id).await?;
     keys::delete_all_of::<JwtKey>(tx, id).await?;
     tx.execute(

@@ -3,23 +3,25 @@
 //! serializable transaction that first queues on `creation_lock` and finds
 //! every table empty.
 
+use latchkey_core::audit::AuditRecord;
 use latchkey_core::resource::{Account, Application, JwtKey, PolicyGroup, User};
 use serde::de::DeserializeOwned;
 
 use super::rows::doc;
 use super::tx::{Tx, TxError};
-use super::{accounts, applications, groups, keys, users};
+use super::{accounts, applications, audit, groups, keys, users};
 use crate::StoredAccessKey;
 use crate::export::{ExportRecord, ImportSet, RecordKind};
 
 /// Each kind's table.
-const TABLES: [(RecordKind, &str); 6] = [
+const TABLES: [(RecordKind, &str); 7] = [
     (RecordKind::Account, "accounts"),
     (RecordKind::PolicyGroup, "policy_groups"),
     (RecordKind::User, "users"),
     (RecordKind::Application, "applications"),
     (RecordKind::AccessKey, "access_keys"),
     (RecordKind::JwtKey, "jwt_keys"),
+    (RecordKind::AuditRecord, "audit_log"),
 ];
 
 /// Appends every record of `table`, in id order (a uuid compares like the
@@ -46,6 +48,7 @@ pub(super) async fn export(tx: &Tx<'_>) -> Result<Vec<ExportRecord>, TxError> {
     every::<Application>(tx, "applications", ExportRecord::Application, &mut records).await?;
     every::<StoredAccessKey>(tx, "access_keys", ExportRecord::AccessKey, &mut records).await?;
     every::<JwtKey>(tx, "jwt_keys", ExportRecord::JwtKey, &mut records).await?;
+    every::<AuditRecord>(tx, "audit_log", ExportRecord::AuditRecord, &mut records).await?;
     Ok(records)
 }
 
@@ -74,6 +77,7 @@ pub(super) async fn import(tx: &Tx<'_>, set: &ImportSet) -> Result<Option<Record
             ExportRecord::Application(app) => applications::insert(tx, app).await?,
             ExportRecord::AccessKey(key) => keys::insert(tx, key).await?,
             ExportRecord::JwtKey(key) => keys::insert(tx, key).await?,
+            ExportRecord::AuditRecord(record) => audit::append(tx, record).await?,
         }
     }
     Ok(None)

@@ -1,6 +1,7 @@
 //! Policy groups and their membership.
 
 use jiff::Timestamp;
+use latchkey_core::audit::{Acting, AuditAction, AuditRecord};
 use latchkey_core::id::{AccountId, ApplicationId, PolicyGroupId, PolicyGroupKind, UserId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{Application, PolicyGroup, PolicyGroupUpdate, User};
@@ -132,12 +133,16 @@ pub(super) async fn insert(tx: &Tx<'_>, group: &PolicyGroup) -> Result<(), TxErr
 /// Creates a group in an existing account.
 pub(super) async fn create(
     tx: &Tx<'_>,
-    actor: &Actor,
+    acting: &Acting,
     group: &PolicyGroup,
 ) -> Result<PolicyGroup, TxError> {
     super::accounts::load(tx, group.account_id).await?;
+    let actor = acting.actor();
     delegation::admit_group_permissions(actor, PermissionSet::EMPTY, group.permissions, [])?;
     insert(tx, group).await?;
+    let action = AuditAction::GroupCreate;
+    let record = AuditRecord::of(acting, action, None, Some(group), group.created_at);
+    super::audit::append(tx, &record).await?;
     Ok(group.clone())
 }
 
@@ -156,7 +161,7 @@ pub(super) async fn list(
 /// Changes a group.
 pub(super) async fn update(
     tx: &Tx<'_>,
-    actor: &Actor,
+    acting: &Acting,
     account_id: AccountId,
     id: PolicyGroupId,
     update: &PolicyGroupUpdate,
@@ -164,11 +169,12 @@ pub(super) async fn update(
     now: Timestamp,
 ) -> Result<PolicyGroup, TxError> {
     let mut group = load(tx, account_id, id).await?;
+    let before = group.clone();
     let old_name = group.name.clone();
     let old_permissions = group.permissions;
     group.apply(update, operator, now)?;
     delegation::admit_group_permissions(
-        actor,
+        acting.actor(),
         old_permissions,
         group.permissions,
         holders(tx, id).await?,
@@ -181,17 +187,24 @@ pub(super) async fn update(
         &[&uid(id), &group.name, &json(&group)?],
     )
     .await?;
+    let action = AuditAction::GroupUpdate;
+    let record = AuditRecord::of(acting, action, Some(&before), Some(&group), now);
+    super::audit::append(tx, &record).await?;
     Ok(group)
 }
 
 /// Deletes a group and every membership in it.
 pub(super) async fn delete(
     tx: &Tx<'_>,
+    acting: &Acting,
     account_id: AccountId,
     id: PolicyGroupId,
 ) -> Result<(), TxError> {
     let group = load(tx, account_id, id).await?;
     group.check_deletable()?;
+    let action = AuditAction::GroupDelete;
+    let record = AuditRecord::of(acting, action, Some(&group), None, Timestamp::now());
+    super::audit::append(tx, &record).await?;
     let apps: Vec<Application> = Selection::from("applications")
         .and_param(
             "id IN (SELECT application_id FROM group_applications WHERE group_id = {})",
@@ -272,18 +285,24 @@ async fn load_members(
     Ok(errors.finish(loaded)?)
 }
 
-/// Adds members (`Some(actor)`, admitted by the delegation rule) or
-/// removes them (`None`), all or nothing.
+/// Adds members (`join`, admitted by the delegation rule) or removes them,
+/// all or nothing, recording the members that moved.
 pub(super) async fn change_membership(
     tx: &Tx<'_>,
+    acting: &Acting,
     account_id: AccountId,
     group: PolicyGroupId,
     members: &Members,
-    joining: Option<&Actor>,
+    join: bool,
     now: Timestamp,
 ) -> Result<(), TxError> {
+    let joining: Option<&Actor> = join.then(|| acting.actor());
+    let mut moved = Vec::new();
+    let field = match members {
+        Members::Applications(_) => "application_ids",
+        Members::Users(_) => "user_ids",
+    };
     let loaded_group = load(tx, account_id, group).await?;
-    let join = joining.is_some();
     let edit = |group_ids: &mut Vec<PolicyGroupId>| -> bool {
         let member = group_ids.contains(&group);
         match (join, member) {
@@ -304,6 +323,7 @@ pub(super) async fn change_membership(
                     app.updated_at = now;
                     applications::write_doc(tx, &app).await?;
                     link_application(tx, group, app.id, join).await?;
+                    moved.push(app.id.to_string());
                 }
             }
         }
@@ -320,11 +340,13 @@ pub(super) async fn change_membership(
                     users::set_groups(tx, &mut user, &wanted).await?;
                     user.updated_at = now;
                     users::write(tx, &user).await?;
+                    moved.push(user.id.to_string());
                 }
             }
         }
     }
-    Ok(())
+    let record = crate::audit::membership(acting, account_id, group, join, field, moved, now);
+    super::audit::append_all(tx, record).await
 }
 
 /// Adds or removes one application's membership row.

@@ -17,7 +17,7 @@ use crate::{
     AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter, LimitPolicy,
     StoreError, StoredAccessKey,
 };
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 use latchkey_core::id::UserId;
 
 /// A stored key of either kind, with its table.
@@ -175,7 +175,7 @@ async fn collect_unscoped_holders<K: PgKey>(
 /// [`Mode::Create`](super::tx::Mode::Create) transaction).
 pub(super) async fn create<K: PgKey>(
     tx: &Tx<'_>,
-    actor: &Actor,
+    acting: &Acting,
     scope: AppScope,
     key: &mut K,
     limits: LimitPolicy,
@@ -196,7 +196,7 @@ pub(super) async fn create<K: PgKey>(
     };
     let counted = count_toward_limit::<K>(tx, app.id, None, now).await?;
     rules::admit_new_key(
-        actor,
+        acting.actor(),
         scope,
         key,
         NewKeyFacts {
@@ -209,7 +209,10 @@ pub(super) async fn create<K: PgKey>(
         },
         limits,
     )?;
-    insert(tx, key).await
+    insert(tx, key).await?;
+    let action = crate::audit::key_create::<K>();
+    let record = crate::audit::key(acting, action, None, Some(&*key), now);
+    super::audit::append(tx, &record).await
 }
 
 /// A key by id alone, if it exists.
@@ -275,7 +278,7 @@ pub(super) async fn list<K: PgKey, C: Copy + Into<u128>>(
 /// Applies a change (a revoked key gives its name back).
 pub(super) async fn update<K: PgKey>(
     tx: &Tx<'_>,
-    actor: &Actor,
+    acting: &Acting,
     scope: AppScope,
     application_id: ApplicationId,
     id: u128,
@@ -291,7 +294,7 @@ pub(super) async fn update<K: PgKey>(
         let application_groups = users::group_docs(tx, &app.group_ids).await?;
         let counted_others = count_toward_limit::<K>(tx, app.id, Some(id), now).await?;
         rules::admit_key_change(
-            actor,
+            acting.actor(),
             &before,
             &key,
             KeyChangeFacts {
@@ -309,6 +312,9 @@ pub(super) async fn update<K: PgKey>(
         check_name_free(tx, &key).await?;
     }
     write(tx, &key).await?;
+    let action = crate::audit::key_update(&before, &key);
+    let record = crate::audit::key(acting, action, Some(&before), Some(&key), now);
+    super::audit::append(tx, &record).await?;
     Ok(key)
 }
 
@@ -317,6 +323,14 @@ pub(super) async fn remove<K: PgKey>(tx: &Tx<'_>, id: u128) -> Result<(), TxErro
     let sql = format!("DELETE FROM {} WHERE id = $1", K::TABLE);
     tx.execute(&sql, &[&uid(id)]).await?;
     Ok(())
+}
+
+/// Deletes a key on request, recording it.
+pub(super) async fn delete<K: PgKey>(tx: &Tx<'_>, acting: &Acting, key: &K) -> Result<(), TxError> {
+    remove::<K>(tx, key.id()).await?;
+    let action = crate::audit::key_delete::<K>();
+    let record = crate::audit::key(acting, action, Some(key), None, Timestamp::now());
+    super::audit::append(tx, &record).await
 }
 
 /// Removes every key of an application.
@@ -368,6 +382,7 @@ pub(super) async fn upgrade_secret(
 /// Deletes every listed access key of the account, or none.
 pub(super) async fn bulk_delete(
     tx: &Tx<'_>,
+    acting: &Acting,
     scope: AppScope,
     ids: &[AccessKeyId],
 ) -> Result<BulkDeleteReport, TxError> {
@@ -395,7 +410,7 @@ pub(super) async fn bulk_delete(
     let deleted = found.len() == ids.len();
     if deleted {
         for key in &found {
-            remove::<StoredAccessKey>(tx, key.id()).await?;
+            delete(tx, acting, key).await?;
         }
     } else {
         for item in &mut results {

@@ -23,6 +23,7 @@
 mod tx;
 mod accounts;
 mod applications;
+mod audit;
 mod credentials;
 mod export;
 mod groups;

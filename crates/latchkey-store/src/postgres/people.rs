@@ -1,7 +1,8 @@
 //! Passwords, password links and console sessions.
 
 use jiff::Timestamp;
-use latchkey_core::delegation::{self, Actor};
+use latchkey_core::audit::{Acting, AuditAction, AuditRecord, Audited, Changes};
+use latchkey_core::delegation;
 use latchkey_core::password::Password;
 use latchkey_core::password_link::PasswordLink;
 use latchkey_core::resource::User;
@@ -55,7 +56,7 @@ async fn link_user(
 
 pub(super) async fn create_password_link(
     tx: &Tx<'_>,
-    actor: &Actor,
+    acting: &Acting,
     link: &PasswordLink,
 ) -> Result<User, TxError> {
     let user = users::load(tx, link.account_id, link.user_id).await?;
@@ -63,7 +64,7 @@ pub(super) async fn create_password_link(
         return Err(StoreError::Conflict("the user is deleted".into()).into());
     }
     let rights = union_of(&users::group_docs(tx, &user.group_ids).await?);
-    delegation::admit_password_link(actor, user.id, rights)?;
+    delegation::admit_password_link(acting.actor(), user.id, rights)?;
     tx.execute(
         "DELETE FROM password_links WHERE user_id = $1 OR expires_ns <= $2",
         &[&uid(user.id), &nanos(link.created_at)],
@@ -81,6 +82,15 @@ pub(super) async fn create_password_link(
         ],
     )
     .await?;
+    let record = AuditRecord::new(
+        acting,
+        user.account_id,
+        AuditAction::UserPasswordLink,
+        user.target(),
+        Changes::new(),
+        link.created_at,
+    );
+    super::audit::append(tx, &record).await?;
     Ok(user)
 }
 
@@ -94,6 +104,7 @@ pub(super) async fn password_link_user(
 
 pub(super) async fn redeem_password_link(
     tx: &Tx<'_>,
+    acting: &Acting,
     digest: &TokenDigest,
     password: &Password,
     now: Timestamp,
@@ -104,8 +115,12 @@ pub(super) async fn redeem_password_link(
         }
         .into());
     };
+    let before = user.clone();
     user.set_password(password.clone())?;
     users::write(tx, &user).await?;
+    let action = AuditAction::UserPasswordSet;
+    let record = AuditRecord::of(acting, action, Some(&before), Some(&user), now);
+    super::audit::append(tx, &record).await?;
     tx.execute(
         "DELETE FROM password_links WHERE user_id = $1 OR expires_ns <= $2",
         &[&uid(link.user_id), &nanos(now)],
@@ -122,6 +137,7 @@ pub(super) async fn redeem_password_link(
 
 pub(super) async fn change_password(
     tx: &Tx<'_>,
+    acting: &Acting,
     account_id: latchkey_core::id::AccountId,
     user_id: latchkey_core::id::UserId,
     replacing: Timestamp,
@@ -134,8 +150,12 @@ pub(super) async fn change_password(
             StoreError::Conflict("the password changed meanwhile: sign in again".into()).into(),
         );
     }
+    let before = user.clone();
     user.set_password(password.clone())?;
     users::write(tx, &user).await?;
+    let action = AuditAction::UserPasswordSet;
+    let record = AuditRecord::of(acting, action, Some(&before), Some(&user), password.set_at);
+    super::audit::append(tx, &record).await?;
     tx.execute(
         "DELETE FROM console_sessions WHERE user_id = $1",
         &[&uid(user.id)],
@@ -167,6 +187,7 @@ pub(super) async fn sign_in_candidates(
 
 pub(super) async fn create_session(
     tx: &Tx<'_>,
+    acting: &Acting,
     session: &Session,
     now: Timestamp,
 ) -> Result<(), TxError> {
@@ -194,7 +215,8 @@ pub(super) async fn create_session(
         ],
     )
     .await?;
-    Ok(())
+    let record = crate::audit::session(acting, session.account_id, session.id, true, now);
+    super::audit::append(tx, &record).await
 }
 
 pub(super) async fn session_context(
@@ -252,11 +274,22 @@ pub(super) async fn touch_session(
     Ok(())
 }
 
-pub(super) async fn delete_session(tx: &Tx<'_>, digest: &TokenDigest) -> Result<(), TxError> {
-    tx.execute(
-        "DELETE FROM console_sessions WHERE digest = $1",
-        &[&key(digest)],
-    )
-    .await?;
+pub(super) async fn delete_session(
+    tx: &Tx<'_>,
+    acting: &Acting,
+    digest: &TokenDigest,
+) -> Result<(), TxError> {
+    let removed = tx
+        .query_opt(
+            "DELETE FROM console_sessions WHERE digest = $1 RETURNING doc",
+            &[&key(digest)],
+        )
+        .await?;
+    if let Some(row) = removed {
+        let session: Session = doc(&row)?;
+        let now = Timestamp::now();
+        let record = crate::audit::session(acting, session.account_id, session.id, false, now);
+        super::audit::append(tx, &record).await?;
+    }
     Ok(())
 }

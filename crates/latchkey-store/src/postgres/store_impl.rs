@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
+use latchkey_core::audit::{Acting, AuditRecord};
 use latchkey_core::credential::CredentialContext;
-use latchkey_core::delegation::Actor;
-use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
+use latchkey_core::id::{
+    AccessKeyId, AccountId, ApplicationId, AuditRecordId, JwtKeyId, PolicyGroupId, UserId,
+};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::password::Password;
 use latchkey_core::password_link::PasswordLink;
@@ -23,12 +25,14 @@ use latchkey_core::status::{ApplicationStatus, UserStatus};
 use latchkey_core::token::TokenDigest;
 
 use super::tx::Mode;
-use super::{PgStore, accounts, applications, credentials, export, groups, keys, people, users};
+use super::{
+    PgStore, accounts, applications, audit, credentials, export, groups, keys, people, users,
+};
 use crate::commits::CommitObserver;
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
-    AccountBundle, AppScope, BulkDeleteReport, ChangeFeed, KeyFilter, LimitPolicy, Members,
-    SignInCandidate, Store, StoreResult, StoredAccessKey,
+    AccountBundle, AppScope, AuditFilter, BulkDeleteReport, ChangeFeed, KeyFilter, LimitPolicy,
+    Members, SignInCandidate, Store, StoreResult, StoredAccessKey,
 };
 
 #[async_trait]
@@ -45,9 +49,10 @@ impl Store for PgStore {
         self.ping().await
     }
 
-    async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()> {
-        transaction!(self, Mode::Write, changes bundle.account.id, |tx| accounts::insert_bundle(
-            &tx, &bundle
+    async fn create_account(&self, acting: &Acting, bundle: AccountBundle) -> StoreResult<()> {
+        let acting = acting.clone();
+        transaction!(self, Mode::Write, changes bundle.account.id, |tx| accounts::create(
+            &tx, &acting, &bundle
         )
         .await?)
     }
@@ -62,12 +67,14 @@ impl Store for PgStore {
     }
     async fn update_account(
         &self,
+        acting: &Acting,
         id: AccountId,
         update: AccountUpdate,
         now: Timestamp,
     ) -> StoreResult<Account> {
+        let acting = acting.clone();
         transaction!(self, Mode::Write, changes id, |tx| accounts::update(
-            &tx, id, &update, now
+            &tx, &acting, id, &update, now
         )
         .await?)
     }
@@ -86,9 +93,9 @@ impl Store for PgStore {
         }
     }
 
-    async fn create_user(&self, actor: &Actor, user: User) -> StoreResult<User> {
-        let actor = actor.clone();
-        transaction!(self, Mode::Write, changes user.account_id, |tx| users::create(&tx, &actor, &user).await?)
+    async fn create_user(&self, acting: &Acting, user: User) -> StoreResult<User> {
+        let acting = acting.clone();
+        transaction!(self, Mode::Write, changes user.account_id, |tx| users::create(&tx, &acting, &user).await?)
     }
     async fn get_user(&self, account_id: AccountId, id: UserId) -> StoreResult<User> {
         transaction!(self, Mode::Read, |tx| users::load(&tx, account_id, id)
@@ -107,25 +114,27 @@ impl Store for PgStore {
     }
     async fn update_user(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         id: UserId,
         update: UserUpdate,
         now: Timestamp,
     ) -> StoreResult<User> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            users::update(&tx, &actor, account_id, id, &update, now).await?
+            users::update(&tx, &acting, account_id, id, &update, now).await?
         })
     }
     async fn delete_user(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         id: UserId,
         now: Timestamp,
     ) -> StoreResult<User> {
+        let acting = acting.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| users::delete(
-            &tx, account_id, id, now
+            &tx, &acting, account_id, id, now
         )
         .await?)
     }
@@ -140,11 +149,11 @@ impl Store for PgStore {
         .await?)
     }
 
-    async fn create_password_link(&self, actor: &Actor, link: PasswordLink) -> StoreResult<User> {
+    async fn create_password_link(&self, acting: &Acting, link: PasswordLink) -> StoreResult<User> {
         // Nothing cached depends on a link: it announces nothing.
-        let actor = actor.clone();
+        let acting = acting.clone();
         transaction!(self, Mode::Bookkeeping, |tx| people::create_password_link(
-            &tx, &actor, &link
+            &tx, &acting, &link
         )
         .await?)
     }
@@ -160,26 +169,30 @@ impl Store for PgStore {
     }
     async fn redeem_password_link(
         &self,
+        acting: &Acting,
         digest: TokenDigest,
         password: Password,
         now: Timestamp,
     ) -> StoreResult<User> {
+        let acting = acting.clone();
         // The user's record changes (`has_password`): announced as a change
         // of every account, since the link names none before it is read.
         transaction!(self, Mode::Write, |tx| people::redeem_password_link(
-            &tx, &digest, &password, now
+            &tx, &acting, &digest, &password, now
         )
         .await?)
     }
     async fn change_password(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         user_id: UserId,
         replacing: Timestamp,
         password: Password,
     ) -> StoreResult<User> {
+        let acting = acting.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            people::change_password(&tx, account_id, user_id, replacing, &password).await?
+            people::change_password(&tx, &acting, account_id, user_id, replacing, &password).await?
         })
     }
     async fn sign_in_candidates(&self, email: &str) -> StoreResult<Vec<SignInCandidate>> {
@@ -189,9 +202,15 @@ impl Store for PgStore {
         )
         .await?)
     }
-    async fn create_session(&self, session: Session, now: Timestamp) -> StoreResult<()> {
+    async fn create_session(
+        &self,
+        acting: &Acting,
+        session: Session,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let acting = acting.clone();
         transaction!(self, Mode::Bookkeeping, |tx| people::create_session(
-            &tx, &session, now
+            &tx, &acting, &session, now
         )
         .await?)
     }
@@ -205,16 +224,17 @@ impl Store for PgStore {
         )
         .await?)
     }
-    async fn delete_session(&self, digest: TokenDigest) -> StoreResult<()> {
+    async fn delete_session(&self, acting: &Acting, digest: TokenDigest) -> StoreResult<()> {
+        let acting = acting.clone();
         transaction!(self, Mode::Bookkeeping, |tx| people::delete_session(
-            &tx, &digest
+            &tx, &acting, &digest
         )
         .await?)
     }
 
-    async fn create_group(&self, actor: &Actor, group: PolicyGroup) -> StoreResult<PolicyGroup> {
-        let actor = actor.clone();
-        transaction!(self, Mode::Write, changes group.account_id, |tx| groups::create(&tx, &actor, &group).await?)
+    async fn create_group(&self, acting: &Acting, group: PolicyGroup) -> StoreResult<PolicyGroup> {
+        let acting = acting.clone();
+        transaction!(self, Mode::Write, changes group.account_id, |tx| groups::create(&tx, &acting, &group).await?)
     }
     async fn get_group(
         &self,
@@ -234,44 +254,55 @@ impl Store for PgStore {
     }
     async fn update_group(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         id: PolicyGroupId,
         update: PolicyGroupUpdate,
         operator: bool,
         now: Timestamp,
     ) -> StoreResult<PolicyGroup> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            groups::update(&tx, &actor, account_id, id, &update, operator, now).await?
+            groups::update(&tx, &acting, account_id, id, &update, operator, now).await?
         })
     }
-    async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()> {
-        transaction!(self, Mode::Write, changes account_id, |tx| groups::delete(&tx, account_id, id)
-            .await?)
+    async fn delete_group(
+        &self,
+        acting: &Acting,
+        account_id: AccountId,
+        id: PolicyGroupId,
+    ) -> StoreResult<()> {
+        let acting = acting.clone();
+        transaction!(self, Mode::Write, changes account_id, |tx| groups::delete(
+            &tx, &acting, account_id, id
+        )
+        .await?)
     }
     async fn add_members(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         group: PolicyGroupId,
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            groups::change_membership(&tx, account_id, group, &members, Some(&actor), now).await?
+            groups::change_membership(&tx, &acting, account_id, group, &members, true, now).await?
         })
     }
     async fn remove_members(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         group: PolicyGroupId,
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
+        let acting = acting.clone();
         transaction!(self, Mode::Write, changes account_id, |tx| {
-            groups::change_membership(&tx, account_id, group, &members, None, now).await?
+            groups::change_membership(&tx, &acting, account_id, group, &members, false, now)
+                .await?
         })
     }
     async fn list_group_applications(
@@ -297,12 +328,12 @@ impl Store for PgStore {
 
     async fn create_application(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         application: Application,
     ) -> StoreResult<Application> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         transaction!(self, Mode::Create, changes application.account_id, |tx| {
-            applications::create(&tx, &actor, &application).await?
+            applications::create(&tx, &acting, &application).await?
         })
     }
     async fn get_application(
@@ -325,32 +356,41 @@ impl Store for PgStore {
     }
     async fn update_application(
         &self,
+        acting: &Acting,
         scope: AppScope,
         id: ApplicationId,
         update: ApplicationUpdate,
         now: Timestamp,
     ) -> StoreResult<Application> {
+        let acting = acting.clone();
         transaction!(self, Mode::Write, changes scope.account_id, |tx| {
-            applications::update(&tx, scope, id, &update, now).await?
+            applications::update(&tx, &acting, scope, id, &update, now).await?
         })
     }
-    async fn delete_application(&self, scope: AppScope, id: ApplicationId) -> StoreResult<()> {
-        transaction!(self, Mode::Write, changes scope.account_id, |tx| applications::delete(&tx, scope, id)
-            .await?)
+    async fn delete_application(
+        &self,
+        acting: &Acting,
+        scope: AppScope,
+        id: ApplicationId,
+    ) -> StoreResult<()> {
+        let acting = acting.clone();
+        transaction!(self, Mode::Write, changes scope.account_id, |tx| {
+            applications::delete(&tx, &acting, scope, id).await?
+        })
     }
 
     async fn create_access_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         key: StoredAccessKey,
         limits: LimitPolicy,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         let stored = transaction!(self, Mode::Create, changes scope.account_id, |tx| {
             let mut key = key.clone();
-            keys::create(&tx, &actor, scope, &mut key, limits, now).await?;
+            keys::create(&tx, &acting, scope, &mut key, limits, now).await?;
             key
         })?;
         Ok(stored.key)
@@ -380,38 +420,44 @@ impl Store for PgStore {
     }
     async fn update_access_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         let mode = key_update_mode(&update);
         let stored: StoredAccessKey = transaction!(self, mode, changes scope.account_id, |tx| {
-            keys::update(&tx, &actor, scope, application_id, id.into(), &update, now).await?
+            keys::update(&tx, &acting, scope, application_id, id.into(), &update, now).await?
         })?;
         Ok(stored.key)
     }
     async fn delete_access_key(
         &self,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
     ) -> StoreResult<()> {
+        let acting = acting.clone();
         transaction!(self, Mode::Write, changes scope.account_id, |tx| {
-            keys::load::<StoredAccessKey>(&tx, scope, application_id, id.into()).await?;
-            keys::remove::<StoredAccessKey>(&tx, id.into()).await?
+            let key =
+                keys::load::<StoredAccessKey>(&tx, scope, application_id, id.into()).await?;
+            keys::delete(&tx, &acting, &key).await?
         })
     }
     async fn bulk_delete_access_keys(
         &self,
+        acting: &Acting,
         scope: AppScope,
         ids: Vec<AccessKeyId>,
     ) -> StoreResult<BulkDeleteReport> {
-        transaction!(self, Mode::Write, changes scope.account_id, |tx| keys::bulk_delete(&tx, scope, &ids)
-            .await?)
+        let acting = acting.clone();
+        transaction!(self, Mode::Write, changes scope.account_id, |tx| {
+            keys::bulk_delete(&tx, &acting, scope, &ids).await?
+        })
     }
     async fn access_key_credential(
         &self,
@@ -444,15 +490,15 @@ impl Store for PgStore {
 
     async fn create_jwt_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         key: JwtKey,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         transaction!(self, Mode::Create, changes scope.account_id, |tx| {
             let mut key = key.clone();
-            keys::create(&tx, &actor, scope, &mut key, LimitPolicy::Enforce, now).await?;
+            keys::create(&tx, &acting, scope, &mut key, LimitPolicy::Enforce, now).await?;
             key
         })
     }
@@ -479,28 +525,30 @@ impl Store for PgStore {
     }
     async fn update_jwt_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: JwtKeyId,
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         let mode = key_update_mode(&update);
         transaction!(self, mode, changes scope.account_id, |tx| {
-            keys::update(&tx, &actor, scope, application_id, id.into(), &update, now).await?
+            keys::update(&tx, &acting, scope, application_id, id.into(), &update, now).await?
         })
     }
     async fn delete_jwt_key(
         &self,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: JwtKeyId,
     ) -> StoreResult<()> {
+        let acting = acting.clone();
         transaction!(self, Mode::Write, changes scope.account_id, |tx| {
-            keys::load::<JwtKey>(&tx, scope, application_id, id.into()).await?;
-            keys::remove::<JwtKey>(&tx, id.into()).await?
+            let key = keys::load::<JwtKey>(&tx, scope, application_id, id.into()).await?;
+            keys::delete(&tx, &acting, &key).await?
         })
     }
     async fn jwt_key_credential(
@@ -514,6 +562,31 @@ impl Store for PgStore {
             uses.into_iter().map(|(id, at)| (id.into(), at)).collect();
         transaction!(self, Mode::Bookkeeping, |tx| keys::record_use::<JwtKey>(
             &tx, &uses
+        )
+        .await?)
+    }
+
+    async fn list_audit_records(
+        &self,
+        account_id: AccountId,
+        filter: AuditFilter,
+        page: PageRequest<AuditRecordId>,
+    ) -> StoreResult<Page<AuditRecord>> {
+        transaction!(self, Mode::Read, |tx| audit::list(
+            &tx, account_id, &filter, &page
+        )
+        .await?)
+    }
+    async fn record_authentication_failures(&self, records: Vec<AuditRecord>) -> StoreResult<()> {
+        transaction!(self, Mode::Bookkeeping, |tx| audit::append_all(
+            &tx,
+            records.iter().cloned()
+        )
+        .await?)
+    }
+    async fn sweep_audit_records(&self, before: Timestamp, batch: u32) -> StoreResult<u64> {
+        transaction!(self, Mode::Bookkeeping, |tx| audit::sweep(
+            &tx, before, batch
         )
         .await?)
     }

@@ -12,7 +12,7 @@ use super::rows::{Selection, doc, json, missing, uid};
 use super::tx::{Tx, TxError};
 use crate::StoreError;
 use crate::rules;
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::{Acting, AuditAction, AuditRecord};
 
 /// Emails are unique regardless of case (decided here, as in the redb store,
 /// not by the database's collation).
@@ -127,11 +127,14 @@ pub(super) async fn set_groups(
 }
 
 /// Creates a user in an existing account.
-pub(super) async fn create(tx: &Tx<'_>, actor: &Actor, user: &User) -> Result<User, TxError> {
+pub(super) async fn create(tx: &Tx<'_>, acting: &Acting, user: &User) -> Result<User, TxError> {
     super::accounts::load(tx, user.account_id).await?;
     let groups = groups::load_named(tx, user.account_id, &user.group_ids).await?;
-    rules::admit_user_groups(actor, user.id, &[], &groups)?;
+    rules::admit_user_groups(acting.actor(), user.id, &[], &groups)?;
     insert(tx, user).await?;
+    let action = AuditAction::UserCreate;
+    let record = AuditRecord::of(acting, action, None, Some(user), user.created_at);
+    super::audit::append(tx, &record).await?;
     Ok(user.clone())
 }
 
@@ -153,13 +156,14 @@ pub(super) async fn list(
 /// Changes a user.
 pub(super) async fn update(
     tx: &Tx<'_>,
-    actor: &Actor,
+    acting: &Acting,
     account_id: AccountId,
     id: UserId,
     update: &UserUpdate,
     now: Timestamp,
 ) -> Result<User, TxError> {
     let mut user = load(tx, account_id, id).await?;
+    let before = user.clone();
     let old_email = user.email.clone();
     let old_groups = user.group_ids.clone();
     user.apply(update, now)?;
@@ -168,24 +172,32 @@ pub(super) async fn update(
     }
     if let Some(wanted) = &update.group_ids {
         let groups = groups::load_named(tx, account_id, wanted).await?;
-        rules::admit_user_groups(actor, id, &old_groups, &groups)?;
+        rules::admit_user_groups(acting.actor(), id, &old_groups, &groups)?;
         user.group_ids = old_groups;
         set_groups(tx, &mut user, wanted).await?;
     }
     write(tx, &user).await?;
+    let action = AuditAction::UserUpdate;
+    let record = AuditRecord::of(acting, action, Some(&before), Some(&user), now);
+    super::audit::append(tx, &record).await?;
     Ok(user)
 }
 
 /// Marks a user deleted (its email is free again).
 pub(super) async fn delete(
     tx: &Tx<'_>,
+    acting: &Acting,
     account_id: AccountId,
     id: UserId,
     now: Timestamp,
 ) -> Result<User, TxError> {
     let mut user = load(tx, account_id, id).await?;
+    let before = user.clone();
     user.delete(now);
     write(tx, &user).await?;
+    let action = AuditAction::UserDelete;
+    let record = AuditRecord::of(acting, action, Some(&before), Some(&user), now);
+    super::audit::append(tx, &record).await?;
     Ok(user)
 }
 

@@ -19,7 +19,7 @@ use crate::{
     AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter, LimitPolicy,
     StoreResult, StoredAccessKey,
 };
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 
 impl KeyRecord for StoredAccessKey {
     const RECORDS: Records = ACCESS_KEYS;
@@ -35,6 +35,7 @@ pub(super) fn insert(txn: &WriteTransaction, key: &StoredAccessKey) -> StoreResu
 
 fn bulk_delete(
     txn: &WriteTransaction,
+    acting: &Acting,
     scope: AppScope,
     ids: &[AccessKeyId],
 ) -> StoreResult<BulkDeleteReport> {
@@ -64,7 +65,7 @@ fn bulk_delete(
     let deleted = found.len() == ids.len();
     if deleted {
         for key in &found {
-            keys::remove(txn, key)?;
+            keys::delete(txn, acting, key)?;
         }
     } else {
         for item in &mut results {
@@ -79,13 +80,13 @@ fn bulk_delete(
 impl RedbStore {
     pub(super) fn create_access_key_now(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         mut key: StoredAccessKey,
         limits: LimitPolicy,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        self.write(|txn| keys::create(txn, actor, scope, &mut key, limits, now))?;
+        self.write(|txn| keys::create(txn, acting, scope, &mut key, limits, now))?;
         Ok(key.key)
     }
 
@@ -115,7 +116,7 @@ impl RedbStore {
 
     pub(super) fn update_access_key_now(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
@@ -125,7 +126,7 @@ impl RedbStore {
         self.write(|txn| {
             keys::update::<StoredAccessKey>(
                 txn,
-                actor,
+                acting,
                 scope,
                 application_id,
                 id.into(),
@@ -138,22 +139,24 @@ impl RedbStore {
 
     pub(super) fn delete_access_key_now(
         &self,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
     ) -> StoreResult<()> {
         self.write(|txn| {
             let key = keys::load::<StoredAccessKey>(txn, scope, application_id, id.into())?;
-            keys::remove(txn, &key)
+            keys::delete(txn, acting, &key)
         })
     }
 
     pub(super) fn bulk_delete_access_keys_now(
         &self,
+        acting: &Acting,
         scope: AppScope,
         ids: &[AccessKeyId],
     ) -> StoreResult<BulkDeleteReport> {
-        self.write(|txn| bulk_delete(txn, scope, ids))
+        self.write(|txn| bulk_delete(txn, acting, scope, ids))
     }
 
     /// Loads many access keys in one transaction, without limit checks:

@@ -1,6 +1,7 @@
 //! Accounts and the bundle a new account starts with.
 
 use jiff::Timestamp;
+use latchkey_core::audit::Acting;
 use latchkey_core::id::AccountId;
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{Account, AccountUpdate};
@@ -8,7 +9,8 @@ use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
 use super::tables::{ACCOUNT_LIST, ACCOUNTS, OPERATOR};
 use super::tx::{Read, Write};
-use super::{RedbStore, access_keys, applications, groups, users};
+use super::{RedbStore, access_keys, applications, audit, groups, users};
+use crate::audit::bundle_records;
 use crate::{AccountBundle, StoreError, StoreResult};
 
 const OPERATOR_KEY: &str = "operator";
@@ -54,8 +56,15 @@ fn insert_bundle(txn: &WriteTransaction, bundle: &AccountBundle) -> StoreResult<
 }
 
 impl RedbStore {
-    pub(super) fn create_account_now(&self, bundle: &AccountBundle) -> StoreResult<()> {
-        self.write(|txn| insert_bundle(txn, bundle))
+    pub(super) fn create_account_now(
+        &self,
+        acting: &Acting,
+        bundle: &AccountBundle,
+    ) -> StoreResult<()> {
+        self.write(|txn| {
+            insert_bundle(txn, bundle)?;
+            audit::append_all(txn, bundle_records(acting, bundle))
+        })
     }
 
     pub(super) fn operator_account_now(&self) -> StoreResult<Option<Account>> {
@@ -75,14 +84,18 @@ impl RedbStore {
 
     pub(super) fn update_account_now(
         &self,
+        acting: &Acting,
         id: AccountId,
         update: &AccountUpdate,
         now: Timestamp,
     ) -> StoreResult<Account> {
         self.write(|txn| {
             let mut account = load(txn, id)?;
+            let before = account.clone();
             account.apply(update, now)?;
             txn.put(ACCOUNTS, id.into(), &account)?;
+            let records = crate::audit::account_update(acting, &before, &account, now);
+            audit::append_all(txn, records)?;
             Ok(account)
         })
     }

@@ -10,10 +10,10 @@ use redb::WriteTransaction;
 use super::keys;
 use super::tables::{APPLICATION_NAMES, APPLICATIONS, APPLICATIONS_BY_ACCOUNT, GROUP_APPLICATIONS};
 use super::tx::{Read, Write};
-use super::{RedbStore, accounts, groups, users};
+use super::{RedbStore, accounts, audit, groups, users};
 use crate::rules;
 use crate::{AppScope, StoreError, StoreResult, StoredAccessKey};
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::{Acting, AuditAction, AuditRecord};
 
 /// An application of the account, or `NotFound`.
 pub(super) fn load_in_account(
@@ -74,7 +74,7 @@ fn count_active(txn: &impl Read, account_id: AccountId) -> StoreResult<u64> {
 impl RedbStore {
     pub(super) fn create_application_now(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         app: &Application,
     ) -> StoreResult<Application> {
         self.write(|txn| {
@@ -82,8 +82,20 @@ impl RedbStore {
             let owner = users::load(txn, app.account_id, app.created_by).ok();
             let groups = groups::load_named(txn, app.account_id, &app.group_ids)?;
             let counted = count_active(txn, app.account_id)?;
-            rules::admit_new_application(actor, app, &groups, owner.as_ref(), &account, counted)?;
+            rules::admit_new_application(
+                acting.actor(),
+                app,
+                &groups,
+                owner.as_ref(),
+                &account,
+                counted,
+            )?;
             insert(txn, app)?;
+            let action = AuditAction::ApplicationCreate;
+            audit::append(
+                txn,
+                &AuditRecord::of(acting, action, None, Some(app), app.created_at),
+            )?;
             Ok(app.clone())
         })
     }
@@ -118,6 +130,7 @@ impl RedbStore {
 
     pub(super) fn update_application_now(
         &self,
+        acting: &Acting,
         scope: AppScope,
         id: ApplicationId,
         update: &ApplicationUpdate,
@@ -137,17 +150,26 @@ impl RedbStore {
                 }
             }
             txn.put(APPLICATIONS, id.into(), &app)?;
+            let action = crate::audit::application_update(before.status, app.status);
+            audit::append(
+                txn,
+                &AuditRecord::of(acting, action, Some(&before), Some(&app), now),
+            )?;
             Ok(app)
         })
     }
 
     pub(super) fn delete_application_now(
         &self,
+        acting: &Acting,
         scope: AppScope,
         id: ApplicationId,
     ) -> StoreResult<()> {
         self.write(|txn| {
             let app = load(txn, scope, id)?;
+            let action = AuditAction::ApplicationDelete;
+            let now = Timestamp::now();
+            audit::append(txn, &AuditRecord::of(acting, action, Some(&app), None, now))?;
             keys::delete_all_of::<StoredAccessKey>(txn, &app)?;
             keys::delete_all_of::<latchkey_core::resource::JwtKey>(txn, &app)?;
             for group in &app.group_ids {

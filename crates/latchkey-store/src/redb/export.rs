@@ -2,23 +2,27 @@
 //! read transaction); an import writes everything in one write transaction,
 //! after finding the file empty in that same transaction.
 
+use latchkey_core::audit::AuditRecord;
 use latchkey_core::resource::{Account, Application, JwtKey, PolicyGroup, User};
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::de::DeserializeOwned;
 
-use super::tables::{ACCESS_KEYS, ACCOUNTS, APPLICATIONS, GROUPS, JWT_KEYS, Records, USERS};
-use super::{RedbStore, access_keys, accounts, applications, groups, keys, users};
+use super::tables::{
+    ACCESS_KEYS, ACCOUNTS, APPLICATIONS, AUDIT_LOG, GROUPS, JWT_KEYS, Records, USERS,
+};
+use super::{RedbStore, access_keys, accounts, applications, audit, groups, keys, users};
 use crate::export::{ExportRecord, ImportError, ImportSet, RecordKind};
 use crate::{StoreError, StoreResult, StoredAccessKey};
 
 /// Each kind's table.
-const TABLES: [(RecordKind, Records); 6] = [
+const TABLES: [(RecordKind, Records); 7] = [
     (RecordKind::Account, ACCOUNTS),
     (RecordKind::PolicyGroup, GROUPS),
     (RecordKind::User, USERS),
     (RecordKind::Application, APPLICATIONS),
     (RecordKind::AccessKey, ACCESS_KEYS),
     (RecordKind::JwtKey, JWT_KEYS),
+    (RecordKind::AuditRecord, AUDIT_LOG),
 ];
 
 /// Appends every record of `table`, in id order.
@@ -56,6 +60,7 @@ fn insert(txn: &WriteTransaction, record: &ExportRecord) -> StoreResult<()> {
         ExportRecord::Application(app) => applications::insert(txn, app),
         ExportRecord::AccessKey(key) => access_keys::insert(txn, key),
         ExportRecord::JwtKey(key) => keys::insert(txn, key),
+        ExportRecord::AuditRecord(record) => audit::append(txn, record),
     }
 }
 
@@ -69,6 +74,7 @@ impl RedbStore {
             every::<Application>(txn, APPLICATIONS, ExportRecord::Application, &mut records)?;
             every::<StoredAccessKey>(txn, ACCESS_KEYS, ExportRecord::AccessKey, &mut records)?;
             every::<JwtKey>(txn, JWT_KEYS, ExportRecord::JwtKey, &mut records)?;
+            every::<AuditRecord>(txn, AUDIT_LOG, ExportRecord::AuditRecord, &mut records)?;
             Ok(records)
         })
     }

@@ -6,14 +6,15 @@ use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{Application, PolicyGroup, PolicyGroupUpdate, User};
 use latchkey_core::status::{ApplicationStatus, UserStatus};
 use latchkey_core::validation::ValidationErrors;
-use redb::WriteTransaction;
+use redb::{ReadableTable, WriteTransaction};
 
 use super::tables::{
     APPLICATIONS, GROUP_APPLICATIONS, GROUP_NAMES, GROUP_USERS, GROUPS, GROUPS_BY_ACCOUNT, USERS,
 };
 use super::tx::{Read, Write};
-use super::{RedbStore, applications, keys, users};
+use super::{RedbStore, applications, audit, keys, users};
 use crate::{Members, StoreError, StoreResult};
+use latchkey_core::audit::{Acting, AuditAction, AuditRecord};
 use latchkey_core::delegation::{self, Actor};
 use latchkey_core::permission::PermissionSet;
 
@@ -76,6 +77,28 @@ fn holders(txn: &impl Read, group: PolicyGroupId) -> StoreResult<Vec<UserId>> {
     holders.sort();
     holders.dedup();
     Ok(holders)
+}
+
+/// Gives every built-in group (`Administrators`) a permission that did not
+/// exist when it was written: they hold every permission.
+pub(super) fn grant_built_in(
+    txn: &WriteTransaction,
+    permission: latchkey_core::permission::Permission,
+) -> StoreResult<()> {
+    let mut changed = Vec::new();
+    for entry in txn.open_table(GROUPS)?.iter()? {
+        let (id, bytes) = entry?;
+        let mut group: PolicyGroup = serde_json::from_slice(bytes.value())
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        if group.built_in && !group.permissions.contains(permission) {
+            group.permissions.insert(permission);
+            changed.push((id.value(), group));
+        }
+    }
+    for (id, group) in changed {
+        txn.put(GROUPS, id, &group)?;
+    }
+    Ok(())
 }
 
 /// Writes a new group with its name claim.
@@ -141,6 +164,7 @@ enum Change<'a> {
 
 fn change_membership(
     txn: &WriteTransaction,
+    acting: &Acting,
     account_id: AccountId,
     group: PolicyGroupId,
     members: &Members,
@@ -158,6 +182,11 @@ fn change_membership(
         }
         true
     };
+    let mut moved = Vec::new();
+    let field = match members {
+        Members::Applications(_) => "application_ids",
+        Members::Users(_) => "user_ids",
+    };
     match load_members(txn, account_id, members)? {
         Loaded::Applications(apps) => {
             for mut app in apps {
@@ -173,6 +202,7 @@ fn change_membership(
                     } else {
                         txn.unlink(GROUP_APPLICATIONS, group.into(), app.id.into())?;
                     }
+                    moved.push(app.id.to_string());
                 }
             }
         }
@@ -190,28 +220,33 @@ fn change_membership(
                     users::set_groups(txn, &mut user, &wanted)?;
                     user.updated_at = now;
                     txn.put(USERS, user.id.into(), &user)?;
+                    moved.push(user.id.to_string());
                 }
             }
         }
     }
-    Ok(())
+    let record = crate::audit::membership(acting, account_id, group, join, field, moved, now);
+    audit::append_all(txn, record)
 }
 
 impl RedbStore {
     pub(super) fn create_group_now(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         group: &PolicyGroup,
     ) -> StoreResult<PolicyGroup> {
         self.write(|txn| {
             super::accounts::load(txn, group.account_id)?;
             delegation::admit_group_permissions(
-                actor,
+                acting.actor(),
                 PermissionSet::EMPTY,
                 group.permissions,
                 [],
             )?;
             insert(txn, group)?;
+            let action = AuditAction::GroupCreate;
+            let at = group.created_at;
+            audit::append(txn, &AuditRecord::of(acting, action, None, Some(group), at))?;
             Ok(group.clone())
         })
     }
@@ -242,7 +277,7 @@ impl RedbStore {
 
     pub(super) fn update_group_now(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         id: PolicyGroupId,
         update: &PolicyGroupUpdate,
@@ -251,11 +286,12 @@ impl RedbStore {
     ) -> StoreResult<PolicyGroup> {
         self.write(|txn| {
             let mut group = load(txn, account_id, id)?;
+            let before = group.clone();
             let old_name = group.name.clone();
             let old_permissions = group.permissions;
             group.apply(update, operator, now)?;
             delegation::admit_group_permissions(
-                actor,
+                acting.actor(),
                 old_permissions,
                 group.permissions,
                 holders(txn, id)?,
@@ -271,18 +307,30 @@ impl RedbStore {
                 )?;
             }
             txn.put(GROUPS, id.into(), &group)?;
+            let action = AuditAction::GroupUpdate;
+            audit::append(
+                txn,
+                &AuditRecord::of(acting, action, Some(&before), Some(&group), now),
+            )?;
             Ok(group)
         })
     }
 
     pub(super) fn delete_group_now(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         id: PolicyGroupId,
     ) -> StoreResult<()> {
         self.write(|txn| {
             let group = load(txn, account_id, id)?;
             group.check_deletable()?;
+            let action = AuditAction::GroupDelete;
+            let now = Timestamp::now();
+            audit::append(
+                txn,
+                &AuditRecord::of(acting, action, Some(&group), None, now),
+            )?;
             for app_id in txn.children(GROUP_APPLICATIONS, id.into())? {
                 let mut app: Application = txn.get_existing(APPLICATIONS, app_id)?;
                 app.group_ids.retain(|g| *g != id);
@@ -303,25 +351,26 @@ impl RedbStore {
 
     pub(super) fn join_now(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         group: PolicyGroupId,
         members: &Members,
         now: Timestamp,
     ) -> StoreResult<()> {
-        self.write(|txn| {
-            change_membership(txn, account_id, group, members, Change::Join(actor), now)
-        })
+        let join = Change::Join(acting.actor());
+        self.write(|txn| change_membership(txn, acting, account_id, group, members, join, now))
     }
 
     pub(super) fn leave_now(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         group: PolicyGroupId,
         members: &Members,
         now: Timestamp,
     ) -> StoreResult<()> {
-        self.write(|txn| change_membership(txn, account_id, group, members, Change::Leave, now))
+        let leave = Change::Leave;
+        self.write(|txn| change_membership(txn, acting, account_id, group, members, leave, now))
     }
 
     pub(super) fn list_group_applications_now(

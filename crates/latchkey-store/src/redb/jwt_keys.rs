@@ -11,7 +11,7 @@ use super::tables::{
     Index, JWT_KEY_NAMES, JWT_KEYS, JWT_KEYS_BY_ACCOUNT, JWT_KEYS_BY_APPLICATION, Names, Records,
 };
 use crate::{AppScope, KeyFilter, LimitPolicy, StoreResult};
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 
 impl KeyRecord for JwtKey {
     const RECORDS: Records = JWT_KEYS;
@@ -23,12 +23,12 @@ impl KeyRecord for JwtKey {
 impl RedbStore {
     pub(super) fn create_jwt_key_now(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         mut key: JwtKey,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        self.write(|txn| keys::create(txn, actor, scope, &mut key, LimitPolicy::Enforce, now))?;
+        self.write(|txn| keys::create(txn, acting, scope, &mut key, LimitPolicy::Enforce, now))?;
         Ok(key)
     }
 
@@ -53,25 +53,26 @@ impl RedbStore {
 
     pub(super) fn update_jwt_key_now(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: JwtKeyId,
         update: &KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        self.write(|txn| keys::update(txn, actor, scope, application_id, id.into(), update, now))
+        self.write(|txn| keys::update(txn, acting, scope, application_id, id.into(), update, now))
     }
 
     pub(super) fn delete_jwt_key_now(
         &self,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: JwtKeyId,
     ) -> StoreResult<()> {
         self.write(|txn| {
             let key: JwtKey = keys::load(txn, scope, application_id, id.into())?;
-            keys::remove(txn, &key)
+            keys::delete(txn, acting, &key)
         })
     }
 

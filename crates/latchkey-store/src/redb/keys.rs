@@ -12,11 +12,11 @@ use redb::WriteTransaction;
 
 use super::tables::{APPLICATIONS, Index, Names, Records};
 use super::tx::{Read, Write};
-use super::{applications, groups, users};
+use super::{applications, audit, groups, users};
 use crate::StoredAccessKey;
 use crate::rules::{self, KeyChangeFacts, NewKeyFacts, StoredKey};
 use crate::{AppScope, KeyFilter, LimitPolicy, StoreError, StoreResult};
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 use latchkey_core::resource::JwtKey;
 
 /// A stored key of either kind, with its tables.
@@ -103,7 +103,7 @@ pub(super) fn insert<K: KeyRecord>(txn: &WriteTransaction, key: &K) -> StoreResu
 /// the delegation rule (which may fix its scopes: see [`rules::admit_new_key`]).
 pub(super) fn create<K: KeyRecord>(
     txn: &WriteTransaction,
-    actor: &Actor,
+    acting: &Acting,
     scope: AppScope,
     key: &mut K,
     limits: LimitPolicy,
@@ -122,7 +122,7 @@ pub(super) fn create<K: KeyRecord>(
     };
     let counted = count_toward_limit::<K>(txn, app.id, None, now)?;
     rules::admit_new_key(
-        actor,
+        acting.actor(),
         scope,
         key,
         NewKeyFacts {
@@ -135,7 +135,12 @@ pub(super) fn create<K: KeyRecord>(
         },
         limits,
     )?;
-    insert(txn, key)
+    insert(txn, key)?;
+    let action = crate::audit::key_create::<K>();
+    audit::append(
+        txn,
+        &crate::audit::key(acting, action, None, Some(key), now),
+    )
 }
 
 /// A key of an application in reach.
@@ -203,7 +208,7 @@ pub(super) fn list<K: KeyRecord, C: Copy + Into<u128>>(
 /// their name back).
 pub(super) fn update<K: KeyRecord>(
     txn: &WriteTransaction,
-    actor: &Actor,
+    acting: &Acting,
     scope: AppScope,
     application_id: ApplicationId,
     id: u128,
@@ -219,7 +224,7 @@ pub(super) fn update<K: KeyRecord>(
         let application_groups = groups::load_all(txn, &app.group_ids)?;
         let counted_others = count_toward_limit::<K>(txn, app.id, Some(id), now)?;
         rules::admit_key_change(
-            actor,
+            acting.actor(),
             &before,
             &key,
             KeyChangeFacts {
@@ -240,6 +245,11 @@ pub(super) fn update<K: KeyRecord>(
         }
     }
     txn.put(K::RECORDS, id, &key)?;
+    let action = crate::audit::key_update(&before, &key);
+    audit::append(
+        txn,
+        &crate::audit::key(acting, action, Some(&before), Some(&key), now),
+    )?;
     Ok(key)
 }
 
@@ -249,6 +259,18 @@ pub(super) fn remove<K: KeyRecord>(txn: &WriteTransaction, key: &K) -> StoreResu
     txn.remove(K::RECORDS, key.id())?;
     txn.unlink(K::BY_APPLICATION, key.application_id().into(), key.id())?;
     txn.unlink(K::BY_ACCOUNT, key.account_id().into(), key.id())
+}
+
+/// Deletes a key on request, recording it.
+pub(super) fn delete<K: KeyRecord>(
+    txn: &WriteTransaction,
+    acting: &Acting,
+    key: &K,
+) -> StoreResult<()> {
+    remove(txn, key)?;
+    let action = crate::audit::key_delete::<K>();
+    let record = crate::audit::key(acting, action, Some(key), None, Timestamp::now());
+    audit::append(txn, &record)
 }
 
 /// Removes every key of an application.

@@ -18,6 +18,7 @@
 mod access_keys;
 mod accounts;
 mod applications;
+mod audit;
 mod credentials;
 mod export;
 mod groups;
@@ -42,8 +43,11 @@ use tables::{META, SCHEMA_VERSION_KEY};
 /// console password, and the `sessions` and `password_links` tables exist
 /// (a version-1 file is upgraded at open by creating them; a build that
 /// knows only version 1 would drop passwords when it rewrote a user, so it
-/// must refuse the file).
-pub const SCHEMA_VERSION: u64 = 2;
+/// must refuse the file). 3: the audit log's tables exist, and every
+/// `Administrators` group holds `audit:view` (a version-2 file is upgraded
+/// at open; a build that knows only version 2 would change data without
+/// recording it, so it must refuse the file).
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// The embedded store. Cheap to clone; clones share the open file and the
 /// commit observers.
@@ -109,10 +113,14 @@ impl RedbStore {
                     supported: SCHEMA_VERSION,
                 })
             }
-            // Older versions are migrated here, in this transaction: so far
-            // every upgrade only adds tables, which `create_all` makes.
+            // Older versions are migrated here, in this transaction: new
+            // tables come from `create_all`; before version 3 the built-in
+            // groups did not know `audit:view`.
             _ => {
                 tables::create_all(&txn)?;
+                if found.is_some_and(|found| found < 3) {
+                    groups::grant_built_in(&txn, latchkey_core::permission::Permission::AuditView)?;
+                }
                 txn.open_table(META)?
                     .insert(SCHEMA_VERSION_KEY, SCHEMA_VERSION)?;
                 txn.commit()?;

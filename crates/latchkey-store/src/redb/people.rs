@@ -6,7 +6,8 @@
 //! timed out, the users with an email) scan them, or the email claims.
 
 use jiff::Timestamp;
-use latchkey_core::delegation::{self, Actor};
+use latchkey_core::audit::{Acting, AuditAction, AuditRecord, Audited, Changes};
+use latchkey_core::delegation;
 use latchkey_core::password::Password;
 use latchkey_core::password_link::PasswordLink;
 use latchkey_core::resource::{PolicyGroup, User};
@@ -19,7 +20,7 @@ use serde::de::DeserializeOwned;
 use super::RedbStore;
 use super::tables::{ByDigest, GROUPS, PASSWORD_LINKS, SESSIONS, USER_EMAILS, USERS};
 use super::tx::{Read, Write};
-use super::{accounts, users};
+use super::{accounts, audit, users};
 use crate::rules::union_of;
 use crate::{SignInCandidate, StoreError, StoreResult};
 
@@ -126,7 +127,7 @@ fn session_context(
 impl RedbStore {
     pub(super) fn create_password_link_now(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         link: &PasswordLink,
     ) -> StoreResult<User> {
         self.write(|txn| {
@@ -135,12 +136,21 @@ impl RedbStore {
                 return Err(StoreError::Conflict("the user is deleted".into()));
             }
             let rights = union_of(&groups_of(txn, &user)?);
-            delegation::admit_password_link(actor, user.id, rights)?;
+            delegation::admit_password_link(acting.actor(), user.id, rights)?;
             let now = link.created_at;
             remove_where(txn, PASSWORD_LINKS, |old: &PasswordLink| {
                 old.user_id == user.id || !old.usable(now)
             })?;
             put(txn, PASSWORD_LINKS, &link.digest, link)?;
+            let record = AuditRecord::new(
+                acting,
+                user.account_id,
+                AuditAction::UserPasswordLink,
+                user.target(),
+                Changes::new(),
+                now,
+            );
+            audit::append(txn, &record)?;
             Ok(user)
         })
     }
@@ -158,6 +168,7 @@ impl RedbStore {
 
     pub(super) fn redeem_password_link_now(
         &self,
+        acting: &Acting,
         digest: &TokenDigest,
         password: Password,
         now: Timestamp,
@@ -169,8 +180,14 @@ impl RedbStore {
                     kind: "password link",
                 });
             };
+            let before = user.clone();
             user.set_password(password)?;
             txn.put(USERS, user.id.into(), &user)?;
+            let action = AuditAction::UserPasswordSet;
+            audit::append(
+                txn,
+                &AuditRecord::of(acting, action, Some(&before), Some(&user), now),
+            )?;
             remove_where(txn, PASSWORD_LINKS, |old: &PasswordLink| {
                 old.user_id == link.user_id || !old.usable(now)
             })?;
@@ -184,6 +201,7 @@ impl RedbStore {
 
     pub(super) fn change_password_now(
         &self,
+        acting: &Acting,
         account_id: latchkey_core::id::AccountId,
         user_id: latchkey_core::id::UserId,
         replacing: Timestamp,
@@ -197,8 +215,18 @@ impl RedbStore {
                     "the password changed meanwhile: sign in again".into(),
                 ));
             }
+            let before = user.clone();
             user.set_password(password)?;
             txn.put(USERS, user.id.into(), &user)?;
+            let at = user
+                .password
+                .as_ref()
+                .map_or(before.updated_at, |p| p.set_at);
+            let action = AuditAction::UserPasswordSet;
+            audit::append(
+                txn,
+                &AuditRecord::of(acting, action, Some(&before), Some(&user), at),
+            )?;
             remove_where(txn, SESSIONS, |session: &Session| {
                 session.user_id == user.id
             })?;
@@ -226,7 +254,12 @@ impl RedbStore {
         })
     }
 
-    pub(super) fn create_session_now(&self, session: &Session, now: Timestamp) -> StoreResult<()> {
+    pub(super) fn create_session_now(
+        &self,
+        acting: &Acting,
+        session: &Session,
+        now: Timestamp,
+    ) -> StoreResult<()> {
         self.write(|txn| {
             let user = users::load(txn, session.account_id, session.user_id)?;
             let unchanged = user.is_active()
@@ -238,7 +271,9 @@ impl RedbStore {
                 ));
             }
             remove_where(txn, SESSIONS, |old: &Session| old.timed_out(now).is_some())?;
-            put(txn, SESSIONS, &session.digest, session)
+            put(txn, SESSIONS, &session.digest, session)?;
+            let record = crate::audit::session(acting, session.account_id, session.id, true, now);
+            audit::append(txn, &record)
         })
     }
 
@@ -268,10 +303,23 @@ impl RedbStore {
         })
     }
 
-    pub(super) fn delete_session_now(&self, digest: &TokenDigest) -> StoreResult<()> {
+    pub(super) fn delete_session_now(
+        &self,
+        acting: &Acting,
+        digest: &TokenDigest,
+    ) -> StoreResult<()> {
         self.write(|txn| {
-            txn.open_table(SESSIONS)?
-                .remove(digest.as_bytes().as_slice())?;
+            let removed = txn
+                .open_table(SESSIONS)?
+                .remove(digest.as_bytes().as_slice())?
+                .map(|bytes| serde_json::from_slice::<Session>(bytes.value()));
+            if let Some(session) = removed {
+                let session = session.map_err(corrupt)?;
+                let now = Timestamp::now();
+                let record =
+                    crate::audit::session(acting, session.account_id, session.id, false, now);
+                audit::append(txn, &record)?;
+            }
             Ok(())
         })
     }

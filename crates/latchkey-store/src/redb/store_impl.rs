@@ -13,9 +13,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
+use latchkey_core::audit::{Acting, AuditRecord};
 use latchkey_core::credential::CredentialContext;
-use latchkey_core::delegation::Actor;
-use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
+use latchkey_core::id::{
+    AccessKeyId, AccountId, ApplicationId, AuditRecordId, JwtKeyId, PolicyGroupId, UserId,
+};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::password::Password;
 use latchkey_core::password_link::PasswordLink;
@@ -33,8 +35,8 @@ use super::RedbStore;
 use crate::commits::{Changed, CommitObserver};
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
-    AccountBundle, AppScope, BulkDeleteReport, KeyFilter, LimitPolicy, Members, SignInCandidate,
-    Store, StoreError, StoreResult, StoredAccessKey,
+    AccountBundle, AppScope, AuditFilter, BulkDeleteReport, KeyFilter, LimitPolicy, Members,
+    SignInCandidate, Store, StoreError, StoreResult, StoredAccessKey,
 };
 
 impl RedbStore {
@@ -86,9 +88,10 @@ impl Store for RedbStore {
         self.commits.add(observer);
     }
 
-    async fn create_account(&self, bundle: AccountBundle) -> StoreResult<()> {
+    async fn create_account(&self, acting: &Acting, bundle: AccountBundle) -> StoreResult<()> {
+        let acting = acting.clone();
         self.writing(Changed::Account(bundle.account.id), move |s| {
-            s.create_account_now(&bundle)
+            s.create_account_now(&acting, &bundle)
         })
         .await
     }
@@ -103,12 +106,14 @@ impl Store for RedbStore {
     }
     async fn update_account(
         &self,
+        acting: &Acting,
         id: AccountId,
         update: AccountUpdate,
         now: Timestamp,
     ) -> StoreResult<Account> {
+        let acting = acting.clone();
         self.writing(Changed::Account(id), move |s| {
-            s.update_account_now(id, &update, now)
+            s.update_account_now(&acting, id, &update, now)
         })
         .await
     }
@@ -122,10 +127,10 @@ impl Store for RedbStore {
             .await
     }
 
-    async fn create_user(&self, actor: &Actor, user: User) -> StoreResult<User> {
-        let actor = actor.clone();
+    async fn create_user(&self, acting: &Acting, user: User) -> StoreResult<User> {
+        let acting = acting.clone();
         self.writing(Changed::Account(user.account_id), move |s| {
-            s.create_user_now(&actor, &user)
+            s.create_user_now(&acting, &user)
         })
         .await
     }
@@ -143,26 +148,28 @@ impl Store for RedbStore {
     }
     async fn update_user(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         id: UserId,
         update: UserUpdate,
         now: Timestamp,
     ) -> StoreResult<User> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         self.writing(Changed::Account(account_id), move |s| {
-            s.update_user_now(&actor, account_id, id, &update, now)
+            s.update_user_now(&acting, account_id, id, &update, now)
         })
         .await
     }
     async fn delete_user(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         id: UserId,
         now: Timestamp,
     ) -> StoreResult<User> {
+        let acting = acting.clone();
         self.writing(Changed::Account(account_id), move |s| {
-            s.delete_user_now(account_id, id, now)
+            s.delete_user_now(&acting, account_id, id, now)
         })
         .await
     }
@@ -174,10 +181,10 @@ impl Store for RedbStore {
         self.user_permissions_now(account_id, id)
     }
 
-    async fn create_password_link(&self, actor: &Actor, link: PasswordLink) -> StoreResult<User> {
+    async fn create_password_link(&self, acting: &Acting, link: PasswordLink) -> StoreResult<User> {
         // Nothing cached depends on a link: it reports no change.
-        let actor = actor.clone();
-        self.bookkeeping(move |s| s.create_password_link_now(&actor, &link))
+        let acting = acting.clone();
+        self.bookkeeping(move |s| s.create_password_link_now(&acting, &link))
             .await
     }
     async fn password_link_user(
@@ -189,26 +196,30 @@ impl Store for RedbStore {
     }
     async fn redeem_password_link(
         &self,
+        acting: &Acting,
         digest: TokenDigest,
         password: Password,
         now: Timestamp,
     ) -> StoreResult<User> {
+        let acting = acting.clone();
         // The user's record changes; the link names its account only once
         // read, so the commit is reported as changing everything (rare).
         self.writing(Changed::Everything, move |s| {
-            s.redeem_password_link_now(&digest, password, now)
+            s.redeem_password_link_now(&acting, &digest, password, now)
         })
         .await
     }
     async fn change_password(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         user_id: UserId,
         replacing: Timestamp,
         password: Password,
     ) -> StoreResult<User> {
+        let acting = acting.clone();
         self.writing(Changed::Account(account_id), move |s| {
-            s.change_password_now(account_id, user_id, replacing, password)
+            s.change_password_now(&acting, account_id, user_id, replacing, password)
         })
         .await
     }
@@ -217,9 +228,16 @@ impl Store for RedbStore {
         self.blocking(move |s| s.sign_in_candidates_now(&email))
             .await
     }
-    async fn create_session(&self, session: Session, now: Timestamp) -> StoreResult<()> {
-        // Sessions are read fresh by the console, never cached: bookkeeping.
-        self.bookkeeping(move |s| s.create_session_now(&session, now))
+    async fn create_session(
+        &self,
+        acting: &Acting,
+        session: Session,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        // Sessions are read fresh by the console, never cached: nothing to
+        // report (the audit record is written all the same).
+        let acting = acting.clone();
+        self.bookkeeping(move |s| s.create_session_now(&acting, &session, now))
             .await
     }
     async fn session_context(&self, digest: TokenDigest) -> StoreResult<Option<SessionContext>> {
@@ -229,15 +247,16 @@ impl Store for RedbStore {
         self.bookkeeping(move |s| s.touch_session_now(&digest, now))
             .await
     }
-    async fn delete_session(&self, digest: TokenDigest) -> StoreResult<()> {
-        self.bookkeeping(move |s| s.delete_session_now(&digest))
+    async fn delete_session(&self, acting: &Acting, digest: TokenDigest) -> StoreResult<()> {
+        let acting = acting.clone();
+        self.bookkeeping(move |s| s.delete_session_now(&acting, &digest))
             .await
     }
 
-    async fn create_group(&self, actor: &Actor, group: PolicyGroup) -> StoreResult<PolicyGroup> {
-        let actor = actor.clone();
+    async fn create_group(&self, acting: &Acting, group: PolicyGroup) -> StoreResult<PolicyGroup> {
+        let acting = acting.clone();
         self.writing(Changed::Account(group.account_id), move |s| {
-            s.create_group_now(&actor, &group)
+            s.create_group_now(&acting, &group)
         })
         .await
     }
@@ -258,48 +277,56 @@ impl Store for RedbStore {
     }
     async fn update_group(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         id: PolicyGroupId,
         update: PolicyGroupUpdate,
         operator: bool,
         now: Timestamp,
     ) -> StoreResult<PolicyGroup> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         self.writing(Changed::Account(account_id), move |s| {
-            s.update_group_now(&actor, account_id, id, &update, operator, now)
+            s.update_group_now(&acting, account_id, id, &update, operator, now)
         })
         .await
     }
-    async fn delete_group(&self, account_id: AccountId, id: PolicyGroupId) -> StoreResult<()> {
+    async fn delete_group(
+        &self,
+        acting: &Acting,
+        account_id: AccountId,
+        id: PolicyGroupId,
+    ) -> StoreResult<()> {
+        let acting = acting.clone();
         self.writing(Changed::Account(account_id), move |s| {
-            s.delete_group_now(account_id, id)
+            s.delete_group_now(&acting, account_id, id)
         })
         .await
     }
     async fn add_members(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         group: PolicyGroupId,
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         self.writing(Changed::Account(account_id), move |s| {
-            s.join_now(&actor, account_id, group, &members, now)
+            s.join_now(&acting, account_id, group, &members, now)
         })
         .await
     }
     async fn remove_members(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         group: PolicyGroupId,
         members: Members,
         now: Timestamp,
     ) -> StoreResult<()> {
+        let acting = acting.clone();
         self.writing(Changed::Account(account_id), move |s| {
-            s.leave_now(account_id, group, &members, now)
+            s.leave_now(&acting, account_id, group, &members, now)
         })
         .await
     }
@@ -324,12 +351,12 @@ impl Store for RedbStore {
 
     async fn create_application(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         application: Application,
     ) -> StoreResult<Application> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         self.writing(Changed::Account(application.account_id), move |s| {
-            s.create_application_now(&actor, &application)
+            s.create_application_now(&acting, &application)
         })
         .await
     }
@@ -351,34 +378,42 @@ impl Store for RedbStore {
     }
     async fn update_application(
         &self,
+        acting: &Acting,
         scope: AppScope,
         id: ApplicationId,
         update: ApplicationUpdate,
         now: Timestamp,
     ) -> StoreResult<Application> {
+        let acting = acting.clone();
         self.writing(Changed::Account(scope.account_id), move |s| {
-            s.update_application_now(scope, id, &update, now)
+            s.update_application_now(&acting, scope, id, &update, now)
         })
         .await
     }
-    async fn delete_application(&self, scope: AppScope, id: ApplicationId) -> StoreResult<()> {
+    async fn delete_application(
+        &self,
+        acting: &Acting,
+        scope: AppScope,
+        id: ApplicationId,
+    ) -> StoreResult<()> {
+        let acting = acting.clone();
         self.writing(Changed::Account(scope.account_id), move |s| {
-            s.delete_application_now(scope, id)
+            s.delete_application_now(&acting, scope, id)
         })
         .await
     }
 
     async fn create_access_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         key: StoredAccessKey,
         limits: LimitPolicy,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         self.writing(Changed::Account(scope.account_id), move |s| {
-            s.create_access_key_now(&actor, scope, key, limits, now)
+            s.create_access_key_now(&acting, scope, key, limits, now)
         })
         .await
     }
@@ -402,37 +437,41 @@ impl Store for RedbStore {
     }
     async fn update_access_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<AccessKey> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         self.writing(Changed::Account(scope.account_id), move |s| {
-            s.update_access_key_now(&actor, scope, application_id, id, &update, now)
+            s.update_access_key_now(&acting, scope, application_id, id, &update, now)
         })
         .await
     }
     async fn delete_access_key(
         &self,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: AccessKeyId,
     ) -> StoreResult<()> {
+        let acting = acting.clone();
         self.writing(Changed::Account(scope.account_id), move |s| {
-            s.delete_access_key_now(scope, application_id, id)
+            s.delete_access_key_now(&acting, scope, application_id, id)
         })
         .await
     }
     async fn bulk_delete_access_keys(
         &self,
+        acting: &Acting,
         scope: AppScope,
         ids: Vec<AccessKeyId>,
     ) -> StoreResult<BulkDeleteReport> {
+        let acting = acting.clone();
         self.writing(Changed::Account(scope.account_id), move |s| {
-            s.bulk_delete_access_keys_now(scope, &ids)
+            s.bulk_delete_access_keys_now(&acting, scope, &ids)
         })
         .await
     }
@@ -461,14 +500,14 @@ impl Store for RedbStore {
 
     async fn create_jwt_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         key: JwtKey,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         self.writing(Changed::Account(scope.account_id), move |s| {
-            s.create_jwt_key_now(&actor, scope, key, now)
+            s.create_jwt_key_now(&acting, scope, key, now)
         })
         .await
     }
@@ -492,27 +531,29 @@ impl Store for RedbStore {
     }
     async fn update_jwt_key(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: JwtKeyId,
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<JwtKey> {
-        let actor = actor.clone();
+        let acting = acting.clone();
         self.writing(Changed::Account(scope.account_id), move |s| {
-            s.update_jwt_key_now(&actor, scope, application_id, id, &update, now)
+            s.update_jwt_key_now(&acting, scope, application_id, id, &update, now)
         })
         .await
     }
     async fn delete_jwt_key(
         &self,
+        acting: &Acting,
         scope: AppScope,
         application_id: ApplicationId,
         id: JwtKeyId,
     ) -> StoreResult<()> {
+        let acting = acting.clone();
         self.writing(Changed::Account(scope.account_id), move |s| {
-            s.delete_jwt_key_now(scope, application_id, id)
+            s.delete_jwt_key_now(&acting, scope, application_id, id)
         })
         .await
     }
@@ -524,6 +565,24 @@ impl Store for RedbStore {
     }
     async fn record_jwt_key_use(&self, uses: Vec<(JwtKeyId, Timestamp)>) -> StoreResult<()> {
         self.bookkeeping(move |s| s.record_jwt_key_use_now(&uses))
+            .await
+    }
+
+    async fn list_audit_records(
+        &self,
+        account_id: AccountId,
+        filter: AuditFilter,
+        page: PageRequest<AuditRecordId>,
+    ) -> StoreResult<Page<AuditRecord>> {
+        self.blocking(move |s| s.list_audit_records_now(account_id, &filter, &page))
+            .await
+    }
+    async fn record_authentication_failures(&self, records: Vec<AuditRecord>) -> StoreResult<()> {
+        self.bookkeeping(move |s| s.append_audit_records_now(records))
+            .await
+    }
+    async fn sweep_audit_records(&self, before: Timestamp, batch: u32) -> StoreResult<u64> {
+        self.bookkeeping(move |s| s.sweep_audit_records_now(before, batch))
             .await
     }
 }

@@ -55,6 +55,11 @@ pub(super) const JWT_KEYS_BY_APPLICATION: Index = TableDefinition::new("jwt_keys
 pub(super) const JWT_KEYS_BY_ACCOUNT: Index = TableDefinition::new("jwt_keys_by_account");
 pub(super) const JWT_KEY_NAMES: Names = TableDefinition::new("jwt_key_names");
 
+/// Audit records, by id (time-ordered).
+pub(super) const AUDIT_LOG: Records = TableDefinition::new("audit_log");
+/// `(account, record)`: an account's log in order.
+pub(super) const AUDIT_BY_ACCOUNT: Index = TableDefinition::new("audit_by_account");
+
 /// `token digest → JSON record`: records looked up by the digest of a token
 /// a person holds (sessions, password links).
 pub(super) type ByDigest = TableDefinition<'static, &'static [u8], &'static [u8]>;
@@ -70,7 +75,15 @@ pub(super) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
     txn.open_table(OPERATOR)?;
     txn.open_table(SESSIONS)?;
     txn.open_table(PASSWORD_LINKS)?;
-    for records in [ACCOUNTS, USERS, GROUPS, APPLICATIONS, ACCESS_KEYS, JWT_KEYS] {
+    for records in [
+        ACCOUNTS,
+        USERS,
+        GROUPS,
+        APPLICATIONS,
+        ACCESS_KEYS,
+        JWT_KEYS,
+        AUDIT_LOG,
+    ] {
         txn.open_table(records)?;
     }
     for index in [
@@ -84,6 +97,7 @@ pub(super) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
         ACCESS_KEYS_BY_ACCOUNT,
         JWT_KEYS_BY_APPLICATION,
         JWT_KEYS_BY_ACCOUNT,
+        AUDIT_BY_ACCOUNT,
     ] {
         txn.open_table(index)?;
     }

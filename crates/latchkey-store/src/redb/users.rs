@@ -9,12 +9,12 @@ use latchkey_core::status::UserStatus;
 use redb::WriteTransaction;
 
 use super::RedbStore;
-use super::groups;
 use super::tables::{GROUP_USERS, GROUPS, USER_EMAILS, USERS, USERS_BY_ACCOUNT};
 use super::tx::{Read, Write};
+use super::{audit, groups};
 use crate::rules;
 use crate::{StoreError, StoreResult};
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::{Acting, AuditAction, AuditRecord};
 
 /// Emails are unique regardless of case.
 fn email_key(email: &str) -> String {
@@ -66,12 +66,17 @@ pub(super) fn set_groups(
 }
 
 impl RedbStore {
-    pub(super) fn create_user_now(&self, actor: &Actor, user: &User) -> StoreResult<User> {
+    pub(super) fn create_user_now(&self, acting: &Acting, user: &User) -> StoreResult<User> {
         self.write(|txn| {
             super::accounts::load(txn, user.account_id)?;
             let groups = groups::load_named(txn, user.account_id, &user.group_ids)?;
-            rules::admit_user_groups(actor, user.id, &[], &groups)?;
+            rules::admit_user_groups(acting.actor(), user.id, &[], &groups)?;
             insert(txn, user)?;
+            let action = AuditAction::UserCreate;
+            audit::append(
+                txn,
+                &AuditRecord::of(acting, action, None, Some(user), user.created_at),
+            )?;
             Ok(user.clone())
         })
     }
@@ -100,7 +105,7 @@ impl RedbStore {
 
     pub(super) fn update_user_now(
         &self,
-        actor: &Actor,
+        acting: &Acting,
         account_id: AccountId,
         id: UserId,
         update: &UserUpdate,
@@ -108,6 +113,7 @@ impl RedbStore {
     ) -> StoreResult<User> {
         self.write(|txn| {
             let mut user = load(txn, account_id, id)?;
+            let before = user.clone();
             let old_email = user.email.clone();
             let old_groups = user.group_ids.clone();
             user.apply(update, now)?;
@@ -128,23 +134,30 @@ impl RedbStore {
             }
             if let Some(wanted) = &update.group_ids {
                 let groups = groups::load_named(txn, account_id, wanted)?;
-                rules::admit_user_groups(actor, id, &old_groups, &groups)?;
+                rules::admit_user_groups(acting.actor(), id, &old_groups, &groups)?;
                 user.group_ids = old_groups;
                 set_groups(txn, &mut user, wanted)?;
             }
             txn.put(USERS, id.into(), &user)?;
+            let action = AuditAction::UserUpdate;
+            audit::append(
+                txn,
+                &AuditRecord::of(acting, action, Some(&before), Some(&user), now),
+            )?;
             Ok(user)
         })
     }
 
     pub(super) fn delete_user_now(
         &self,
+        acting: &Acting,
         account_id: AccountId,
         id: UserId,
         now: Timestamp,
     ) -> StoreResult<User> {
         self.write(|txn| {
             let mut user = load(txn, account_id, id)?;
+            let before = user.clone();
             if user.is_active() {
                 txn.release_name(
                     USER_EMAILS,
@@ -155,6 +168,11 @@ impl RedbStore {
             }
             user.delete(now);
             txn.put(USERS, id.into(), &user)?;
+            let action = AuditAction::UserDelete;
+            audit::append(
+                txn,
+                &AuditRecord::of(acting, action, Some(&before), Some(&user), now),
+            )?;
             Ok(user)
         })
     }

@@ -4,7 +4,7 @@
 //! `last_used_at` bookkeeping report nothing; and a write whose caller stops
 //! waiting for it still commits and reports.
 
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -80,7 +80,7 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
         ..Default::default()
     };
     store
-        .update_account(t.account.id, rename, now())
+        .update_account(&Acting::system(), t.account.id, rename, now())
         .await
         .unwrap();
     reported("update_account", account);
@@ -93,7 +93,7 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
     .build(t.account.id, false, now())
     .unwrap();
     store
-        .create_group(&Actor::System, ops.clone())
+        .create_group(&Acting::system(), ops.clone())
         .await
         .unwrap();
     reported("create_group", account);
@@ -103,7 +103,7 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
     };
     store
         .update_group(
-            &Actor::System,
+            &Acting::system(),
             t.account.id,
             ops.id,
             described,
@@ -122,7 +122,7 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
     .build(t.account.id, now())
     .unwrap();
     store
-        .create_user(&Actor::System, ada.clone())
+        .create_user(&Acting::system(), ada.clone())
         .await
         .unwrap();
     reported("create_user", account);
@@ -131,18 +131,18 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
         ..Default::default()
     };
     store
-        .update_user(&Actor::System, t.account.id, ada.id, renamed, now())
+        .update_user(&Acting::system(), t.account.id, ada.id, renamed, now())
         .await
         .unwrap();
     reported("update_user", account);
     let members = || Members::Users(vec![ada.id]);
     store
-        .add_members(&Actor::System, t.account.id, ops.id, members(), now())
+        .add_members(&Acting::system(), t.account.id, ops.id, members(), now())
         .await
         .unwrap();
     reported("add_members", account);
     store
-        .remove_members(t.account.id, ops.id, members(), now())
+        .remove_members(&Acting::system(), t.account.id, ops.id, members(), now())
         .await
         .unwrap();
     reported("remove_members", account);
@@ -154,7 +154,7 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
         ..Default::default()
     };
     store
-        .update_application(t.scope(), billing.id, described, now())
+        .update_application(&Acting::system(), t.scope(), billing.id, described, now())
         .await
         .unwrap();
     reported("update_application", account);
@@ -169,7 +169,7 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
     };
     store
         .update_access_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             billing.id,
             key.id,
@@ -180,7 +180,7 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
         .unwrap();
     reported("update_access_key", account);
     store
-        .delete_access_key(t.scope(), billing.id, key.id)
+        .delete_access_key(&Acting::system(), t.scope(), billing.id, key.id)
         .await
         .unwrap();
     reported("delete_access_key", account);
@@ -189,7 +189,7 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
         .unwrap();
     reported("create_access_key", account);
     let report = store
-        .bulk_delete_access_keys(t.scope(), vec![key.id])
+        .bulk_delete_access_keys(&Acting::system(), t.scope(), vec![key.id])
         .await
         .unwrap();
     assert!(report.deleted);
@@ -197,7 +197,7 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
 
     let jwt_key = store
         .create_jwt_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             export::jwt_key(&t, billing.id, "nightly"),
             now(),
@@ -207,7 +207,7 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
     reported("create_jwt_key", account);
     store
         .update_jwt_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             billing.id,
             jwt_key.id,
@@ -218,22 +218,25 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
         .unwrap();
     reported("update_jwt_key", account);
     store
-        .delete_jwt_key(t.scope(), billing.id, jwt_key.id)
+        .delete_jwt_key(&Acting::system(), t.scope(), billing.id, jwt_key.id)
         .await
         .unwrap();
     reported("delete_jwt_key", account);
 
     store
-        .delete_application(t.scope(), billing.id)
+        .delete_application(&Acting::system(), t.scope(), billing.id)
         .await
         .unwrap();
     reported("delete_application", account);
     store
-        .delete_user(t.account.id, ada.id, now())
+        .delete_user(&Acting::system(), t.account.id, ada.id, now())
         .await
         .unwrap();
     reported("delete_user", account);
-    store.delete_group(t.account.id, ops.id).await.unwrap();
+    store
+        .delete_group(&Acting::system(), t.account.id, ops.id)
+        .await
+        .unwrap();
     reported("delete_group", account);
 
     // Bookkeeping that authentication never reads reports nothing: caches
@@ -244,7 +247,7 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
         .unwrap();
     let signing = store
         .create_jwt_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             export::jwt_key(&t, t.admin_app.id, "used"),
             now(),
@@ -271,7 +274,11 @@ pub async fn every_write_reports_its_account_around_its_commit(store: Arc<dyn St
         "{taken:?}"
     );
     let unknown = store
-        .delete_group(t.account.id, latchkey_core::id::PolicyGroupId::generate())
+        .delete_group(
+            &Acting::system(),
+            t.account.id,
+            latchkey_core::id::PolicyGroupId::generate(),
+        )
         .await;
     assert!(
         matches!(unknown, Err(StoreError::NotFound { .. })),
@@ -334,7 +341,7 @@ pub async fn a_write_whose_caller_stops_waiting_still_commits_and_reports(store:
         let scope = t.scope();
         tokio::spawn(async move {
             store
-                .update_access_key(&Actor::System, scope, billing.id, key.id, revoke, now())
+                .update_access_key(&Acting::system(), scope, billing.id, key.id, revoke, now())
                 .await
         })
     };

@@ -4,7 +4,7 @@
 //! byte for byte; bad input and a non-empty target are refused, writing
 //! nothing.
 
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -79,7 +79,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
     .build(account, false, now())
     .unwrap();
     store
-        .create_group(&Actor::System, ops.clone())
+        .create_group(&Acting::system(), ops.clone())
         .await
         .unwrap();
 
@@ -93,16 +93,19 @@ pub async fn populate(store: &dyn Store) -> Populated {
         .unwrap()
     };
     let ada = store
-        .create_user(&Actor::System, user("Ada@Example.com", vec![ops.id]))
+        .create_user(&Acting::system(), user("Ada@Example.com", vec![ops.id]))
         .await
         .unwrap();
     let gone = store
-        .create_user(&Actor::System, user("gone@example.com", vec![ops.id]))
+        .create_user(&Acting::system(), user("gone@example.com", vec![ops.id]))
         .await
         .unwrap();
-    store.delete_user(account, gone.id, now()).await.unwrap();
+    store
+        .delete_user(&Acting::system(), account, gone.id, now())
+        .await
+        .unwrap();
     let again = store
-        .create_user(&Actor::System, user("GONE@example.com", vec![]))
+        .create_user(&Acting::system(), user("GONE@example.com", vec![]))
         .await
         .unwrap();
 
@@ -115,7 +118,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
     .build(account, ada.id, now())
     .unwrap();
     store
-        .create_application(&Actor::System, billing.clone())
+        .create_application(&Acting::system(), billing.clone())
         .await
         .unwrap();
     let old = app(store, &t, "reports").await.unwrap();
@@ -124,13 +127,13 @@ pub async fn populate(store: &dyn Store) -> Populated {
         ..Default::default()
     };
     store
-        .update_application(t.scope(), old.id, revoke, now())
+        .update_application(&Acting::system(), t.scope(), old.id, revoke, now())
         .await
         .unwrap();
     let reports = app(store, &t, "reports").await.unwrap();
     store
         .add_members(
-            &Actor::System,
+            &Acting::system(),
             account,
             ops.id,
             Members::Applications(vec![reports.id]),
@@ -140,7 +143,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
         .unwrap();
     store
         .add_members(
-            &Actor::System,
+            &Acting::system(),
             account,
             ops.id,
             Members::Users(vec![again.id]),
@@ -150,8 +153,8 @@ pub async fn populate(store: &dyn Store) -> Populated {
         .unwrap();
 
     let scope = t.scope();
-    let create =
-        |key| store.create_access_key(&Actor::System, scope, key, LimitPolicy::Enforce, now());
+    let system = Acting::system();
+    let create = |key| store.create_access_key(&system, scope, key, LimitPolicy::Enforce, now());
     let mut scoped = cheap_key(&t, billing.id, "scoped", None);
     let input = NewAccessKey {
         name: "scoped".into(),
@@ -186,7 +189,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
     };
     store
         .update_access_key(
-            &Actor::System,
+            &Acting::system(),
             scope,
             billing.id,
             inactive.id,
@@ -197,7 +200,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
         .unwrap();
     store
         .update_access_key(
-            &Actor::System,
+            &Acting::system(),
             scope,
             billing.id,
             rotated.id,
@@ -212,7 +215,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
     let past = Some(Some(now() - SignedDuration::from_hours(1)));
     store
         .update_access_key(
-            &Actor::System,
+            &Acting::system(),
             scope,
             billing.id,
             expiring.id,
@@ -228,7 +231,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
 
     let signing = store
         .create_jwt_key(
-            &Actor::System,
+            &Acting::system(),
             scope,
             jwt_key(&t, billing.id, "nightly"),
             now(),
@@ -237,7 +240,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
         .unwrap();
     let retired = store
         .create_jwt_key(
-            &Actor::System,
+            &Acting::system(),
             scope,
             jwt_key(&t, reports.id, "retired"),
             now(),
@@ -246,7 +249,7 @@ pub async fn populate(store: &dyn Store) -> Populated {
         .unwrap();
     store
         .update_jwt_key(
-            &Actor::System,
+            &Acting::system(),
             scope,
             reports.id,
             retired.id,
@@ -288,7 +291,7 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
     let (link, token) =
         latchkey_core::password_link::PasswordLink::issue(&p.operator.admin, now()).unwrap();
     source
-        .create_password_link(&Actor::System, link)
+        .create_password_link(&Acting::system(), link)
         .await
         .unwrap();
     let password = latchkey_core::password::Password::hash(
@@ -299,6 +302,7 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
     .unwrap();
     source
         .redeem_password_link(
+            &Acting::system(),
             token.digest(latchkey_core::token::TokenUse::PasswordLink),
             password,
             now(),
@@ -428,7 +432,7 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
     .build(t.account.id, now())
     .unwrap();
     assert!(matches!(
-        target.create_user(&Actor::System, taken_email).await,
+        target.create_user(&Acting::system(), taken_email).await,
         Err(StoreError::Duplicate { field: "email", .. })
     ));
     let billing = apps.data[0].id;
@@ -449,7 +453,7 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
     assert!(matches!(
         target
             .create_access_key(
-                &Actor::System,
+                &Acting::system(),
                 t.scope(),
                 cheap_key(t, billing, "rotated", None),
                 LimitPolicy::Enforce,
@@ -460,7 +464,7 @@ pub async fn export_import_round_trips(source: Arc<dyn Store>, target: Arc<dyn S
     ));
     target
         .create_jwt_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             jwt_key(t, billing, "retired"),
             now(),

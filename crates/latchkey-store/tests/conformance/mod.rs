@@ -3,6 +3,7 @@
 
 #![allow(missing_docs)]
 
+pub mod audit;
 pub mod commits;
 pub mod export;
 pub mod people;
@@ -12,7 +13,7 @@ pub use commits::{
     a_write_whose_caller_stops_waiting_still_commits_and_reports,
     every_write_reports_its_account_around_its_commit,
 };
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 
 use std::sync::Arc;
 
@@ -76,7 +77,10 @@ pub async fn tenant(
         key_string: generated.key().to_owned(),
         administrators: bundle.administrators.id,
     };
-    store.create_account(bundle).await.unwrap();
+    store
+        .create_account(&Acting::system(), bundle)
+        .await
+        .unwrap();
     tenant
 }
 
@@ -101,7 +105,7 @@ pub async fn app(
     }
     .build(tenant.account.id, tenant.admin.id, now())
     .unwrap();
-    store.create_application(&Actor::System, app).await
+    store.create_application(&Acting::system(), app).await
 }
 
 /// A stored access key with a fixed hash: these tests are about storage,
@@ -150,7 +154,7 @@ pub async fn add_key(
     let key = cheap_key(tenant, app, name, expiration);
     store
         .create_access_key(
-            &Actor::System,
+            &Acting::system(),
             tenant.scope(),
             key,
             LimitPolicy::Enforce,
@@ -179,7 +183,7 @@ pub async fn bootstrap_is_complete_and_authenticates(store: Arc<dyn Store>) {
     let (bundle, _) = AccountBundle::build(other, "a@b.co", "http://x", now()).unwrap();
     let other_id = bundle.account.id;
     assert!(matches!(
-        store.create_account(bundle).await,
+        store.create_account(&Acting::system(), bundle).await,
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
@@ -236,6 +240,7 @@ pub async fn names_are_unique_per_account_until_revoked(store: Arc<dyn Store>) {
         .expect("names are per account");
     store
         .update_application(
+            &Acting::system(),
             t.scope(),
             billing.id,
             ApplicationUpdate {
@@ -258,7 +263,7 @@ pub async fn names_are_unique_per_account_until_revoked(store: Arc<dyn Store>) {
     };
     assert!(matches!(
         store
-            .update_application(t.scope(), other.id, rename, now())
+            .update_application(&Acting::system(), t.scope(), other.id, rename, now())
             .await,
         Err(StoreError::Duplicate { .. })
     ));
@@ -280,7 +285,7 @@ pub async fn names_are_unique_per_account_until_revoked(store: Arc<dyn Store>) {
     .build(t.account.id, now())
     .unwrap();
     store
-        .create_user(&Actor::System, user.clone())
+        .create_user(&Acting::system(), user.clone())
         .await
         .unwrap();
     let twin = NewUser {
@@ -291,14 +296,14 @@ pub async fn names_are_unique_per_account_until_revoked(store: Arc<dyn Store>) {
     .build(t.account.id, now())
     .unwrap();
     assert!(matches!(
-        store.create_user(&Actor::System, twin.clone()).await,
+        store.create_user(&Acting::system(), twin.clone()).await,
         Err(StoreError::Duplicate { field: "email", .. })
     ));
     store
-        .delete_user(t.account.id, user.id, now())
+        .delete_user(&Acting::system(), t.account.id, user.id, now())
         .await
         .unwrap();
-    store.create_user(&Actor::System, twin).await.unwrap();
+    store.create_user(&Acting::system(), twin).await.unwrap();
 
     // Groups.
     let group = NewPolicyGroup {
@@ -308,7 +313,7 @@ pub async fn names_are_unique_per_account_until_revoked(store: Arc<dyn Store>) {
     }
     .build(t.account.id, false, now())
     .unwrap();
-    store.create_group(&Actor::System, group).await.unwrap();
+    store.create_group(&Acting::system(), group).await.unwrap();
     let again = NewPolicyGroup {
         name: "ops".into(),
         description: String::new(),
@@ -317,7 +322,7 @@ pub async fn names_are_unique_per_account_until_revoked(store: Arc<dyn Store>) {
     .build(t.account.id, false, now())
     .unwrap();
     assert!(matches!(
-        store.create_group(&Actor::System, again).await,
+        store.create_group(&Acting::system(), again).await,
         Err(StoreError::Duplicate { .. })
     ));
 
@@ -348,6 +353,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
     ));
     store
         .update_application(
+            &Acting::system(),
             t.scope(),
             apps[0].id,
             ApplicationUpdate {
@@ -367,7 +373,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
     let first = add_key(&*store, &t, target, "k1", None).await.unwrap();
     let second = store
         .create_access_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             cheap_key(
                 &t,
@@ -390,7 +396,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
     };
     store
         .update_access_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             target,
             first.id,
@@ -405,7 +411,14 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
         ..Default::default()
     };
     let expired = store
-        .update_access_key(&Actor::System, t.scope(), target, second.id, expire, now())
+        .update_access_key(
+            &Acting::system(),
+            t.scope(),
+            target,
+            second.id,
+            expire,
+            now(),
+        )
         .await
         .unwrap();
     assert_eq!(expired.effective_status(now()), EffectiveKeyStatus::Expired);
@@ -418,7 +431,14 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
         ..Default::default()
     };
     let refused = store
-        .update_access_key(&Actor::System, t.scope(), target, second.id, revive, now())
+        .update_access_key(
+            &Acting::system(),
+            t.scope(),
+            target,
+            second.id,
+            revive,
+            now(),
+        )
         .await;
     assert!(
         matches!(refused, Err(StoreError::LimitExceeded(ref e)) if e.kind == LimitKind::AccessKeysPerApplication),
@@ -440,7 +460,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
     };
     store
         .update_access_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             target,
             third.id,
@@ -454,7 +474,14 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
         ..Default::default()
     };
     let revived = store
-        .update_access_key(&Actor::System, t.scope(), target, second.id, revive, now())
+        .update_access_key(
+            &Acting::system(),
+            t.scope(),
+            target,
+            second.id,
+            revive,
+            now(),
+        )
         .await
         .unwrap();
     assert_eq!(revived.effective_status(now()), EffectiveKeyStatus::Active);
@@ -465,7 +492,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
             ..Default::default()
         };
         store
-            .update_access_key(&Actor::System, t.scope(), target, id, revoke, now())
+            .update_access_key(&Acting::system(), t.scope(), target, id, revoke, now())
             .await
             .unwrap();
     }
@@ -473,7 +500,7 @@ pub async fn plan_limits_count_what_the_contract_says(store: Arc<dyn Store>) {
     // Recovery ignores the limit.
     store
         .create_access_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             cheap_key(&t, target, "k5", None),
             LimitPolicy::Ignore,
@@ -506,7 +533,9 @@ pub async fn scopes_hide_other_accounts_and_other_users(store: Arc<dyn Store>) {
         Err(StoreError::NotFound { .. })
     ));
     assert!(matches!(
-        store.delete_application(u.scope(), mine.id).await,
+        store
+            .delete_application(&Acting::system(), u.scope(), mine.id)
+            .await,
         Err(StoreError::NotFound { .. })
     ));
     // A key fetched through the wrong application is not found either.
@@ -525,7 +554,7 @@ pub async fn scopes_hide_other_accounts_and_other_users(store: Arc<dyn Store>) {
     .build(t.account.id, now())
     .unwrap();
     store
-        .create_user(&Actor::System, stranger.clone())
+        .create_user(&Acting::system(), stranger.clone())
         .await
         .unwrap();
     let own = AppScope {
@@ -571,11 +600,11 @@ pub async fn deletes_cascade(store: Arc<dyn Store>) {
     }
     .build(t.account.id, false, now())
     .unwrap();
-    let group = store.create_group(&Actor::System, group).await.unwrap();
+    let group = store.create_group(&Acting::system(), group).await.unwrap();
     let doomed = app(&*store, &t, "doomed").await.unwrap();
     store
         .add_members(
-            &Actor::System,
+            &Acting::system(),
             t.account.id,
             group.id,
             Members::Applications(vec![doomed.id]),
@@ -585,7 +614,7 @@ pub async fn deletes_cascade(store: Arc<dyn Store>) {
         .unwrap();
     store
         .add_members(
-            &Actor::System,
+            &Acting::system(),
             t.account.id,
             group.id,
             Members::Users(vec![t.admin.id]),
@@ -607,7 +636,7 @@ pub async fn deletes_cascade(store: Arc<dyn Store>) {
     assert_eq!(context.group_permissions.len(), 1);
 
     store
-        .delete_application(t.scope(), doomed.id)
+        .delete_application(&Acting::system(), t.scope(), doomed.id)
         .await
         .unwrap();
     assert!(matches!(
@@ -647,13 +676,18 @@ pub async fn deletes_cascade(store: Arc<dyn Store>) {
             .unwrap()
             .contains("keys:view:any".parse().unwrap())
     );
-    store.delete_group(t.account.id, group.id).await.unwrap();
+    store
+        .delete_group(&Acting::system(), t.account.id, group.id)
+        .await
+        .unwrap();
     let admin = store.get_user(t.account.id, t.admin.id).await.unwrap();
     assert!(!admin.group_ids.contains(&group.id));
     // The built-in group stays.
     let admins = admin.group_ids[0];
     assert!(matches!(
-        store.delete_group(t.account.id, admins).await,
+        store
+            .delete_group(&Acting::system(), t.account.id, admins)
+            .await,
         Err(StoreError::Change(_))
     ));
     let rename = PolicyGroupUpdate {
@@ -662,7 +696,14 @@ pub async fn deletes_cascade(store: Arc<dyn Store>) {
     };
     assert!(matches!(
         store
-            .update_group(&Actor::System, t.account.id, admins, rename, false, now())
+            .update_group(
+                &Acting::system(),
+                t.account.id,
+                admins,
+                rename,
+                false,
+                now()
+            )
             .await,
         Err(StoreError::Change(_))
     ));
@@ -675,10 +716,10 @@ pub async fn deletes_cascade(store: Arc<dyn Store>) {
     }
     .build(t.account.id, false, now())
     .unwrap();
-    let group = store.create_group(&Actor::System, group).await.unwrap();
+    let group = store.create_group(&Acting::system(), group).await.unwrap();
     let mixed = Members::Applications(vec![t.admin_app.id, ApplicationId::generate()]);
     let Err(StoreError::Invalid(errors)) = store
-        .add_members(&Actor::System, t.account.id, group.id, mixed, now())
+        .add_members(&Acting::system(), t.account.id, group.id, mixed, now())
         .await
     else {
         panic!("an unknown id must be refused");
@@ -704,7 +745,7 @@ pub async fn users_and_their_deletion(store: Arc<dyn Store>) {
     .build(t.account.id, now())
     .unwrap();
     store
-        .create_user(&Actor::System, bob.clone())
+        .create_user(&Acting::system(), bob.clone())
         .await
         .unwrap();
     let with_bad_group = NewUser {
@@ -715,7 +756,7 @@ pub async fn users_and_their_deletion(store: Arc<dyn Store>) {
     .build(t.account.id, now())
     .unwrap();
     assert!(matches!(
-        store.create_user(&Actor::System, with_bad_group).await,
+        store.create_user(&Acting::system(), with_bad_group).await,
         Err(StoreError::Invalid(_))
     ));
     let bobs_app = NewApplication {
@@ -727,13 +768,13 @@ pub async fn users_and_their_deletion(store: Arc<dyn Store>) {
     .build(t.account.id, bob.id, now())
     .unwrap();
     store
-        .create_application(&Actor::System, bobs_app.clone())
+        .create_application(&Acting::system(), bobs_app.clone())
         .await
         .unwrap();
     let key = add_key(&*store, &t, bobs_app.id, "k", None).await.unwrap();
     let renamed = store
         .update_user(
-            &Actor::System,
+            &Acting::system(),
             t.account.id,
             bob.id,
             UserUpdate {
@@ -747,7 +788,7 @@ pub async fn users_and_their_deletion(store: Arc<dyn Store>) {
     assert_eq!(renamed.name, "Robert");
 
     store
-        .delete_user(t.account.id, bob.id, now())
+        .delete_user(&Acting::system(), t.account.id, bob.id, now())
         .await
         .unwrap();
     let (context, _) = store.access_key_credential(key.id).await.unwrap().unwrap();
@@ -779,7 +820,7 @@ pub async fn users_and_their_deletion(store: Arc<dyn Store>) {
     .build(t.account.id, bob.id, now())
     .unwrap();
     assert!(matches!(
-        store.create_application(&Actor::System, orphan).await,
+        store.create_application(&Acting::system(), orphan).await,
         Err(StoreError::Invalid(_))
     ));
 }
@@ -855,7 +896,7 @@ pub async fn key_lists_filter_by_status_and_application(store: Arc<dyn Store>) {
     };
     store
         .update_access_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             a.id,
             keys[1].id,
@@ -866,7 +907,7 @@ pub async fn key_lists_filter_by_status_and_application(store: Arc<dyn Store>) {
         .unwrap();
     store
         .update_access_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             a.id,
             keys[2].id,
@@ -880,7 +921,7 @@ pub async fn key_lists_filter_by_status_and_application(store: Arc<dyn Store>) {
         ..Default::default()
     };
     store
-        .update_access_key(&Actor::System, t.scope(), a.id, keys[3].id, past, now())
+        .update_access_key(&Acting::system(), t.scope(), a.id, keys[3].id, past, now())
         .await
         .unwrap();
     async fn ids(
@@ -931,7 +972,7 @@ pub async fn key_lists_filter_by_status_and_application(store: Arc<dyn Store>) {
     // Revoked is terminal, in the store as in the domain.
     let revive = store
         .update_access_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             a.id,
             keys[2].id,
@@ -967,7 +1008,11 @@ pub async fn bulk_delete_is_all_or_nothing(store: Arc<dyn Store>) {
     let k1 = add_key(&*store, &t, a.id, "k1", None).await.unwrap();
     let k2 = add_key(&*store, &t, a.id, "k2", None).await.unwrap();
     let report = store
-        .bulk_delete_access_keys(t.scope(), vec![k1.id, u.admin_key.id, k2.id])
+        .bulk_delete_access_keys(
+            &Acting::system(),
+            t.scope(),
+            vec![k1.id, u.admin_key.id, k2.id],
+        )
         .await
         .unwrap();
     assert!(!report.deleted);
@@ -985,7 +1030,7 @@ pub async fn bulk_delete_is_all_or_nothing(store: Arc<dyn Store>) {
         .await
         .expect("nothing was deleted");
     let report = store
-        .bulk_delete_access_keys(t.scope(), vec![k1.id, k2.id])
+        .bulk_delete_access_keys(&Acting::system(), t.scope(), vec![k1.id, k2.id])
         .await
         .unwrap();
     assert!(report.deleted);
@@ -1018,7 +1063,7 @@ pub async fn accounts_are_listed_and_changed(store: Arc<dyn Store>) {
         ..Default::default()
     };
     let changed = store
-        .update_account(tenant.account.id, upgrade, now())
+        .update_account(&Acting::system(), tenant.account.id, upgrade, now())
         .await
         .unwrap();
     assert_eq!(changed.limits.applications, 25);
@@ -1028,7 +1073,7 @@ pub async fn accounts_are_listed_and_changed(store: Arc<dyn Store>) {
     };
     assert!(matches!(
         store
-            .update_account(tenant.account.id, invalid, now())
+            .update_account(&Acting::system(), tenant.account.id, invalid, now())
             .await,
         Err(StoreError::Change(_))
     ));
@@ -1100,7 +1145,7 @@ pub async fn racing_revivals_never_overshoot(store: Arc<dyn Store>) {
             ..Default::default()
         };
         store
-            .update_access_key(&Actor::System, t.scope(), target, key.id, expire, now())
+            .update_access_key(&Acting::system(), t.scope(), target, key.id, expire, now())
             .await
             .unwrap();
         expired.push(key.id);
@@ -1117,7 +1162,7 @@ pub async fn racing_revivals_never_overshoot(store: Arc<dyn Store>) {
                     ..Default::default()
                 };
                 store
-                    .update_access_key(&Actor::System, t.scope(), target, revived, revive, now())
+                    .update_access_key(&Acting::system(), t.scope(), target, revived, revive, now())
                     .await
                     .map(|_| ())
             } else {

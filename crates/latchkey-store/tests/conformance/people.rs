@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use latchkey_core::argon2id::HashParams;
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 use latchkey_core::password::Password;
 use latchkey_core::password_link::{LINK_LIFETIME, PasswordLink};
 use latchkey_core::permission::PermissionSet;
@@ -32,18 +32,23 @@ async fn user(
     }
     .build(t.account.id, now())
     .unwrap();
-    store.create_user(&Actor::System, user).await.unwrap()
+    store.create_user(&Acting::system(), user).await.unwrap()
 }
 
 /// Sets `user`'s password through a link, as the console does.
 async fn with_password(store: &dyn Store, user: &User, at: Timestamp) -> User {
     let (link, token) = PasswordLink::issue(user, at).unwrap();
     store
-        .create_password_link(&Actor::System, link)
+        .create_password_link(&Acting::system(), link)
         .await
         .unwrap();
     store
-        .redeem_password_link(token.digest(TokenUse::PasswordLink), password(at), at)
+        .redeem_password_link(
+            &Acting::system(),
+            token.digest(TokenUse::PasswordLink),
+            password(at),
+            at,
+        )
         .await
         .unwrap()
 }
@@ -55,7 +60,7 @@ pub async fn password_links_work_once_for_a_day_and_newer_ones_replace_them(stor
     let start = now();
     let (first, first_token) = PasswordLink::issue(&ada, start).unwrap();
     store
-        .create_password_link(&Actor::System, first)
+        .create_password_link(&Acting::system(), first)
         .await
         .unwrap();
     let first_digest = first_token.digest(TokenUse::PasswordLink);
@@ -76,7 +81,7 @@ pub async fn password_links_work_once_for_a_day_and_newer_ones_replace_them(stor
     // A newer link withdraws the first one.
     let (second, second_token) = PasswordLink::issue(&ada, start).unwrap();
     store
-        .create_password_link(&Actor::System, second)
+        .create_password_link(&Acting::system(), second)
         .await
         .unwrap();
     assert_eq!(
@@ -85,7 +90,7 @@ pub async fn password_links_work_once_for_a_day_and_newer_ones_replace_them(stor
     );
     let second_digest = second_token.digest(TokenUse::PasswordLink);
     let set = store
-        .redeem_password_link(second_digest, password(start), start)
+        .redeem_password_link(&Acting::system(), second_digest, password(start), start)
         .await
         .unwrap();
     assert!(set.has_password());
@@ -99,7 +104,7 @@ pub async fn password_links_work_once_for_a_day_and_newer_ones_replace_them(stor
     // Used up.
     assert!(matches!(
         store
-            .redeem_password_link(second_digest, password(start), start)
+            .redeem_password_link(&Acting::system(), second_digest, password(start), start)
             .await,
         Err(StoreError::NotFound { .. })
     ));
@@ -107,28 +112,33 @@ pub async fn password_links_work_once_for_a_day_and_newer_ones_replace_them(stor
     let bob = user(&*store, &t, "bob@example.com", vec![]).await;
     let (link, token) = PasswordLink::issue(&bob, start).unwrap();
     store
-        .create_password_link(&Actor::System, link)
+        .create_password_link(&Acting::system(), link)
         .await
         .unwrap();
     store
-        .delete_user(t.account.id, bob.id, start)
+        .delete_user(&Acting::system(), t.account.id, bob.id, start)
         .await
         .unwrap();
     assert!(matches!(
         store
-            .redeem_password_link(token.digest(TokenUse::PasswordLink), password(start), start)
+            .redeem_password_link(
+                &Acting::system(),
+                token.digest(TokenUse::PasswordLink),
+                password(start),
+                start
+            )
             .await,
         Err(StoreError::NotFound { .. })
     ));
     let (link, _) = PasswordLink::issue(&bob, start).unwrap();
     assert!(matches!(
-        store.create_password_link(&Actor::System, link).await,
+        store.create_password_link(&Acting::system(), link).await,
         Err(StoreError::Conflict(_))
     ));
     // The password is carried by the user's record: an update keeps it.
     let renamed = store
         .update_user(
-            &Actor::System,
+            &Acting::system(),
             t.account.id,
             ada.id,
             UserUpdate {
@@ -151,7 +161,10 @@ pub async fn password_links_follow_the_delegation_rule(store: Arc<dyn Store>) {
     }
     .build(t.account.id, false, now())
     .unwrap();
-    let viewers = store.create_group(&Actor::System, viewers).await.unwrap();
+    let viewers = store
+        .create_group(&Acting::system(), viewers)
+        .await
+        .unwrap();
     let ada = user(&*store, &t, "ada@example.com", vec![t.administrators]).await;
     let bob = user(&*store, &t, "bob@example.com", vec![viewers.id]).await;
     let manager = latchkey_core::authorize::Principal {
@@ -165,7 +178,7 @@ pub async fn password_links_follow_the_delegation_rule(store: Arc<dyn Store>) {
             .map(|p| p.parse().unwrap())
             .collect::<PermissionSet>(),
     };
-    let actor = Actor::Credential(manager);
+    let actor = Acting::credential(manager, None, None);
     let (link, _) = PasswordLink::issue(&ada, now()).unwrap();
     match store.create_password_link(&actor, link).await {
         Err(StoreError::Refused(refused)) => assert_eq!(refused.field(), "id"),
@@ -205,7 +218,11 @@ pub async fn sessions_read_their_user_fresh_and_end_when_it_changes(store: Arc<d
     let token = Token::generate().unwrap();
     let digest = token.digest(TokenUse::Session);
     store
-        .create_session(Session::begin(&ada, &token, start), start)
+        .create_session(
+            &Acting::system(),
+            Session::begin(&ada, &token, start),
+            start,
+        )
         .await
         .unwrap();
     let context = store.session_context(digest).await.unwrap().unwrap();
@@ -237,7 +254,7 @@ pub async fn sessions_read_their_user_fresh_and_end_when_it_changes(store: Arc<d
     // Leaving a group ends it on the next read.
     store
         .update_user(
-            &Actor::System,
+            &Acting::system(),
             t.account.id,
             ada.id,
             UserUpdate {
@@ -250,13 +267,16 @@ pub async fn sessions_read_their_user_fresh_and_end_when_it_changes(store: Arc<d
         .unwrap();
     let context = store.session_context(digest).await.unwrap().unwrap();
     assert_eq!(context.authenticate(later), Err(Ended::GroupLost));
-    store.delete_session(digest).await.unwrap();
+    store
+        .delete_session(&Acting::system(), digest)
+        .await
+        .unwrap();
     assert!(store.session_context(digest).await.unwrap().is_none());
 
     // A session begun before a change of the user is refused at creation.
     let stale = Session::begin(&ada, &Token::generate().unwrap(), later);
     assert!(matches!(
-        store.create_session(stale, later).await,
+        store.create_session(&Acting::system(), stale, later).await,
         Err(StoreError::Conflict(_))
     ));
 
@@ -264,7 +284,11 @@ pub async fn sessions_read_their_user_fresh_and_end_when_it_changes(store: Arc<d
     let ada = store.get_user(t.account.id, ada.id).await.unwrap();
     let token = Token::generate().unwrap();
     store
-        .create_session(Session::begin(&ada, &token, later), later)
+        .create_session(
+            &Acting::system(),
+            Session::begin(&ada, &token, later),
+            later,
+        )
         .await
         .unwrap();
     let digest = token.digest(TokenUse::Session);
@@ -275,11 +299,15 @@ pub async fn sessions_read_their_user_fresh_and_end_when_it_changes(store: Arc<d
     let ada = store.get_user(t.account.id, ada.id).await.unwrap();
     let token = Token::generate().unwrap();
     store
-        .create_session(Session::begin(&ada, &token, newer), newer)
+        .create_session(
+            &Acting::system(),
+            Session::begin(&ada, &token, newer),
+            newer,
+        )
         .await
         .unwrap();
     store
-        .delete_user(t.account.id, ada.id, newer)
+        .delete_user(&Acting::system(), t.account.id, ada.id, newer)
         .await
         .unwrap();
     let context = store
@@ -321,13 +349,21 @@ pub async fn timed_out_sessions_are_removed_at_the_next_sign_in(store: Arc<dyn S
     let admin = with_password(&*store, &t.admin, start).await;
     let old = Token::generate().unwrap();
     store
-        .create_session(Session::begin(&admin, &old, start), start)
+        .create_session(
+            &Acting::system(),
+            Session::begin(&admin, &old, start),
+            start,
+        )
         .await
         .unwrap();
     let much_later = start.saturating_add(IDLE_TIMEOUT).unwrap();
     let new = Token::generate().unwrap();
     store
-        .create_session(Session::begin(&admin, &new, much_later), much_later)
+        .create_session(
+            &Acting::system(),
+            Session::begin(&admin, &new, much_later),
+            much_later,
+        )
         .await
         .unwrap();
     assert!(
@@ -355,7 +391,11 @@ pub async fn a_changed_password_ends_every_session_and_needs_the_one_it_replaces
     let set_at = admin.password.as_ref().unwrap().set_at;
     let token = Token::generate().unwrap();
     store
-        .create_session(Session::begin(&admin, &token, start), start)
+        .create_session(
+            &Acting::system(),
+            Session::begin(&admin, &token, start),
+            start,
+        )
         .await
         .unwrap();
     let later = start.saturating_add(SignedDuration::from_secs(5)).unwrap();
@@ -364,7 +404,13 @@ pub async fn a_changed_password_ends_every_session_and_needs_the_one_it_replaces
     let stale = set_at.saturating_sub(SignedDuration::from_secs(1)).unwrap();
     assert!(matches!(
         store
-            .change_password(t.account.id, admin.id, stale, new.clone())
+            .change_password(
+                &Acting::system(),
+                t.account.id,
+                admin.id,
+                stale,
+                new.clone()
+            )
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -376,7 +422,7 @@ pub async fn a_changed_password_ends_every_session_and_needs_the_one_it_replaces
             .is_some()
     );
     let changed = store
-        .change_password(t.account.id, admin.id, set_at, new)
+        .change_password(&Acting::system(), t.account.id, admin.id, set_at, new)
         .await
         .unwrap();
     assert!(

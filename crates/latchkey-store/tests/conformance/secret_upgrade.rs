@@ -3,7 +3,7 @@
 //! place of that hash, only while the hash is still the one read, and
 //! nothing else about the key changes.
 
-use latchkey_core::delegation::Actor;
+use latchkey_core::audit::Acting;
 use std::sync::Arc;
 
 use latchkey_core::access_key;
@@ -29,7 +29,7 @@ async fn legacy_key(store: &dyn Store, t: &Tenant, app: ApplicationId) -> (Acces
     stored.secret_hash = SecretHash::Argon2id(phc);
     let key = store
         .create_access_key(
-            &Actor::System,
+            &Acting::system(),
             t.scope(),
             stored,
             LimitPolicy::Enforce,
@@ -132,7 +132,7 @@ pub async fn an_upgrade_needs_the_hash_it_expects(store: Arc<dyn Store>) {
     );
     // A deleted key stays deleted.
     store
-        .delete_access_key(t.scope(), app, key.id)
+        .delete_access_key(&Acting::system(), t.scope(), app, key.id)
         .await
         .unwrap();
     assert!(
@@ -153,7 +153,7 @@ pub async fn an_upgrade_keeps_a_change_made_after_the_hash_was_read(store: Arc<d
         ..Default::default()
     };
     let changed = store
-        .update_access_key(&Actor::System, t.scope(), app, key.id, deactivate, now())
+        .update_access_key(&Acting::system(), t.scope(), app, key.id, deactivate, now())
         .await
         .unwrap();
     let used_at = now();
