@@ -29,6 +29,10 @@ pub struct ServerConfig {
     /// Proxies whose `X-Forwarded-For` names the client (none: the TCP
     /// peer is the client).
     pub trusted_proxies: TrustedProxies,
+    /// How often the key policies' unused keys are swept (deactivated): a
+    /// policy counts in days, so hourly keeps a key at most an hour past
+    /// its limit.
+    pub key_sweep_interval: Duration,
 }
 
 impl ServerConfig {
@@ -46,6 +50,7 @@ impl ServerConfig {
                 .map(|n| n.get())
                 .unwrap_or(2),
             trusted_proxies: TrustedProxies::default(),
+            key_sweep_interval: Duration::from_secs(3600),
         }
     }
 }

@@ -181,6 +181,9 @@ fn tune(config: &mut ServerConfig) {
     if let Some(rate) = env::<f64>("LATCHKEY_AUTH_FAILURES_PER_SECOND") {
         config.auth_failures_per_second = rate;
     }
+    if let Some(seconds) = env::<u64>("LATCHKEY_KEY_SWEEP_SECONDS") {
+        config.key_sweep_interval = std::time::Duration::from_secs(seconds.max(1));
+    }
     if let Some(millis) = env::<u64>("LATCHKEY_AUTH_THROTTLE_DELAY_MS") {
         config.throttled_refusal_delay = std::time::Duration::from_millis(millis);
     }

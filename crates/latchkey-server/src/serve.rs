@@ -143,12 +143,18 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         })
     };
 
+    let sweeper = tokio::spawn(crate::key_sweep::run(
+        state.store.clone(),
+        config.key_sweep_interval,
+    ));
+
     let app = crate::api::app(state.clone(), config.request_timeout);
     connections::serve(listener, app, options.connections, shutdown)
         .await
         .context("serving")?;
 
     flusher.abort();
+    sweeper.abort();
     state.auth.flush_usage().await;
     tracing::info!("stopped");
     Ok(())

@@ -146,6 +146,53 @@ pub enum LimitPolicy {
     Ignore,
 }
 
+/// A roll of an access key (`POST …/access-keys/{key_id}/roll`), as far as
+/// the caller made it: the new key's id, prefix and secret digest (from the
+/// key string it generated), its name if one was asked for, and the grace.
+/// The rest of the new key is the old one's, read in the roll's transaction.
+#[derive(Debug, Clone)]
+pub struct AccessKeyRoll {
+    /// The new key's id, prefix and server.
+    pub origin: latchkey_core::resource::access_key::RollOrigin,
+    /// The SHA-256 digest of the new key's secret.
+    pub secret_hash: SecretHash,
+    /// The new key's name; `None`: the old one's with `-rolled-N`.
+    pub name: Option<String>,
+    /// How long the old key keeps working (at most until it would have expired).
+    pub grace: jiff::SignedDuration,
+}
+
+/// A roll's outcome: the old key as it now is, and the new key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolledAccessKey {
+    /// The rolled key, expiring at the end of the grace.
+    pub old: AccessKey,
+    /// The new key.
+    pub new: AccessKey,
+}
+
+/// A key of either kind, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AnyKeyId {
+    /// An access key.
+    Access(AccessKeyId),
+    /// A JWT key.
+    Jwt(JwtKeyId),
+}
+
+/// A key the sweep of unused keys deactivated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeactivatedKey {
+    /// Its account.
+    pub account_id: AccountId,
+    /// Its application.
+    pub application_id: ApplicationId,
+    /// The key.
+    pub key: AnyKeyId,
+    /// Its last use (`None`: never used).
+    pub last_used_at: Option<Timestamp>,
+}
+
 /// Latchkey's storage, one transaction per operation.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -422,6 +469,23 @@ pub trait Store: Send + Sync + 'static {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<AccessKey>;
+    /// Rolls an access key of an application in reach: in one transaction,
+    /// the key (which must work now) is set to expire at the grace's end
+    /// (never later than it would have), and a new key with its scopes,
+    /// description, expiration and owner is created, admitted as every new
+    /// key is (reach, an active application, an active owner, the delegation
+    /// rule, the key policy, the plan limit, counted with the old key as it
+    /// is after the roll); a rolled key whose scopes the delegation rule
+    /// would change is refused.
+    async fn roll_access_key(
+        &self,
+        actor: &Actor,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        roll: AccessKeyRoll,
+        now: Timestamp,
+    ) -> StoreResult<RolledAccessKey>;
     /// Deletes an access key.
     async fn delete_access_key(
         &self,
@@ -456,6 +520,13 @@ pub trait Store: Send + Sync + 'static {
         expected: SecretHash,
         new: SecretHash,
     ) -> StoreResult<bool>;
+
+    /// The sweep of the key policies' `deactivate_unused_after_days`: in
+    /// every account whose policy names it, each access key and JWT key
+    /// that works at `now` and was not used for that long (since its
+    /// creation when never used) is made `inactive`, in one transaction.
+    /// The system acts: nothing is granted. Returns the keys deactivated.
+    async fn deactivate_unused_keys(&self, now: Timestamp) -> StoreResult<Vec<DeactivatedKey>>;
 
     // --- JWT keys ---------------------------------------------------------
 

@@ -116,6 +116,7 @@ conformance_tests!(fresh().await);
 export_conformance_tests!(fresh().await);
 people_conformance_tests!(fresh().await);
 secret_upgrade_conformance_tests!(fresh().await);
+key_lifecycle_conformance_tests!(fresh().await);
 
 fn fresh_redb() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();

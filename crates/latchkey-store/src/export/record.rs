@@ -21,10 +21,12 @@ pub const FORMAT_VERSION: u64 = 1;
 /// first use, the argon2id PHC string that schema 1 always held).
 /// 3: a user may carry a console `password` (its argon2id hash and when it
 /// was set); earlier schemas' users are schema 3's without one.
-pub const RECORD_SCHEMA: u64 = 3;
+/// 4: an account may carry a `key_policy`; earlier schemas' accounts are
+/// schema 4's with the empty policy.
+pub const RECORD_SCHEMA: u64 = 4;
 /// The oldest record schema this version reads: schema 1's documents are
-/// schema 3's, with every `secret_hash` an argon2id PHC string and no
-/// user's `password`.
+/// schema 4's, with every `secret_hash` an argon2id PHC string, no user's
+/// `password` and no account's `key_policy`.
 pub const OLDEST_RECORD_SCHEMA: u64 = 1;
 
 /// The first line of an export.

@@ -8,7 +8,8 @@ use latchkey_core::resource::{Account, AccountUpdate};
 use super::rows::{Selection, doc, json, uid};
 use super::tx::{Tx, TxError};
 use super::{applications, groups, keys, users};
-use crate::{AccountBundle, StoreError, StoredAccessKey};
+use crate::{AccountBundle, AnyKeyId, DeactivatedKey, StoreError, StoredAccessKey};
+use latchkey_core::resource::JwtKey;
 
 /// An account, or `NotFound`.
 pub(super) async fn load(tx: &Tx<'_>, id: AccountId) -> Result<Account, TxError> {
@@ -74,4 +75,39 @@ pub(super) async fn update(
     )
     .await?;
     Ok(account)
+}
+
+/// The sweep of unused keys (see [`crate::Store::deactivate_unused_keys`]).
+pub(super) async fn deactivate_unused_keys(
+    tx: &Tx<'_>,
+    now: Timestamp,
+) -> Result<Vec<DeactivatedKey>, TxError> {
+    let accounts: Vec<Account> = Selection::from("accounts")
+        .and("(doc -> 'key_policy' ->> 'deactivate_unused_after_days') IS NOT NULL")
+        .all(tx)
+        .await?;
+    let mut deactivated = Vec::new();
+    for account in &accounts {
+        for (key, application_id, last_used_at) in
+            keys::deactivate_unused::<StoredAccessKey>(tx, account, now).await?
+        {
+            deactivated.push(DeactivatedKey {
+                account_id: account.id,
+                application_id,
+                key: AnyKeyId::Access(latchkey_core::id::AccessKeyId::from_u128(key)),
+                last_used_at,
+            });
+        }
+        for (key, application_id, last_used_at) in
+            keys::deactivate_unused::<JwtKey>(tx, account, now).await?
+        {
+            deactivated.push(DeactivatedKey {
+                account_id: account.id,
+                application_id,
+                key: AnyKeyId::Jwt(latchkey_core::id::JwtKeyId::from_u128(key)),
+                last_used_at,
+            });
+        }
+    }
+    Ok(deactivated)
 }

@@ -14,8 +14,8 @@ use super::tx::{Tx, TxError};
 use super::{applications, users};
 use crate::rules::{self, KeyChangeFacts, NewKeyFacts, StoredKey};
 use crate::{
-    AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter, LimitPolicy,
-    StoreError, StoredAccessKey,
+    AccessKeyRoll, AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter,
+    LimitPolicy, RolledAccessKey, StoreError, StoredAccessKey,
 };
 use latchkey_core::delegation::Actor;
 use latchkey_core::id::UserId;
@@ -310,6 +310,82 @@ pub(super) async fn update<K: PgKey>(
     }
     write(tx, &key).await?;
     Ok(key)
+}
+
+/// Rolls an access key (see [`crate::Store::roll_access_key`]; in a
+/// [`Mode::Create`](super::tx::Mode::Create) transaction): the old key's new
+/// expiration is written first, so that the new key's limit check counts the
+/// old key as it is after the roll.
+pub(super) async fn roll(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    scope: AppScope,
+    application_id: ApplicationId,
+    id: AccessKeyId,
+    roll: AccessKeyRoll,
+    now: Timestamp,
+) -> Result<RolledAccessKey, TxError> {
+    let old: StoredAccessKey = load(tx, scope, application_id, id.into()).await?;
+    let rolled = old
+        .key
+        .roll(roll.origin, roll.name, roll.grace, now)
+        .map_err(StoreError::from)?;
+    let old = StoredAccessKey {
+        key: rolled.old,
+        secret_hash: old.secret_hash,
+    };
+    write(tx, &old).await?;
+    let mut new = StoredAccessKey {
+        key: rolled.new,
+        secret_hash: roll.secret_hash,
+    };
+    let inherited = new.key.scopes;
+    create(tx, actor, scope, &mut new, LimitPolicy::Enforce, now).await?;
+    let account = super::accounts::load(tx, scope.account_id).await?;
+    rules::check_inherited_scopes(actor, &account, inherited, &new)?;
+    Ok(RolledAccessKey {
+        old: old.key,
+        new: new.key,
+    })
+}
+
+/// Deactivates the keys of this kind of `account` that work at `now` and
+/// that its key policy finds unused; returns each with its application and
+/// last use.
+pub(super) async fn deactivate_unused<K: PgKey>(
+    tx: &Tx<'_>,
+    account: &latchkey_core::resource::Account,
+    now: Timestamp,
+) -> Result<Vec<(u128, ApplicationId, Option<Timestamp>)>, TxError> {
+    let working: Vec<K> = Selection::from(K::TABLE)
+        .and_param("account_id = {}", uid(account.id))
+        .and_param(
+            effective_status_condition(EffectiveKeyStatus::Active),
+            nanos(now),
+        )
+        .all(tx)
+        .await?;
+    let mut deactivated = Vec::new();
+    for mut key in working {
+        let last_used_at = *key.last_used_at();
+        if !account
+            .key_policy
+            .is_unused(key.created_at(), last_used_at, now)
+        {
+            continue;
+        }
+        key.apply(
+            &KeyUpdate {
+                status: Some(KeyStatus::Inactive),
+                ..KeyUpdate::default()
+            },
+            now,
+        )
+        .map_err(StoreError::from)?;
+        write(tx, &key).await?;
+        deactivated.push((key.id(), key.application_id(), last_used_at));
+    }
+    Ok(deactivated)
 }
 
 /// Removes a key.

@@ -27,8 +27,9 @@ use super::{PgStore, accounts, applications, credentials, export, groups, keys, 
 use crate::commits::CommitObserver;
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
-    AccountBundle, AppScope, BulkDeleteReport, ChangeFeed, KeyFilter, LimitPolicy, Members,
-    SignInCandidate, Store, StoreResult, StoredAccessKey,
+    AccessKeyRoll, AccountBundle, AppScope, BulkDeleteReport, ChangeFeed, DeactivatedKey,
+    KeyFilter, LimitPolicy, Members, RolledAccessKey, SignInCandidate, Store, StoreResult,
+    StoredAccessKey,
 };
 
 #[async_trait]
@@ -354,6 +355,27 @@ impl Store for PgStore {
             key
         })?;
         Ok(stored.key)
+    }
+    async fn roll_access_key(
+        &self,
+        actor: &Actor,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        roll: AccessKeyRoll,
+        now: Timestamp,
+    ) -> StoreResult<RolledAccessKey> {
+        let actor = actor.clone();
+        transaction!(self, Mode::Create, changes scope.account_id, |tx| {
+            keys::roll(&tx, &actor, scope, application_id, id, roll.clone(), now).await?
+        })
+    }
+    async fn deactivate_unused_keys(&self, now: Timestamp) -> StoreResult<Vec<DeactivatedKey>> {
+        // Any account may be swept: the commit reports everything.
+        transaction!(self, Mode::Write, |tx| accounts::deactivate_unused_keys(
+            &tx, now
+        )
+        .await?)
     }
     async fn get_access_key(
         &self,

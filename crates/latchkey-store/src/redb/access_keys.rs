@@ -16,8 +16,8 @@ use super::tx::{Read, Write};
 use super::{RedbStore, applications};
 use crate::rules::{self, StoredKey};
 use crate::{
-    AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter, LimitPolicy,
-    StoreResult, StoredAccessKey,
+    AccessKeyRoll, AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter,
+    LimitPolicy, RolledAccessKey, StoreResult, StoredAccessKey,
 };
 use latchkey_core::delegation::Actor;
 
@@ -76,7 +76,52 @@ fn bulk_delete(
     Ok(BulkDeleteReport { deleted, results })
 }
 
+/// Rolls a key (see [`crate::Store::roll_access_key`]): the old key's new
+/// expiration is written first, so that the new key's limit check counts the
+/// old key as it is after the roll.
+fn roll(
+    txn: &WriteTransaction,
+    actor: &Actor,
+    scope: AppScope,
+    application_id: ApplicationId,
+    id: AccessKeyId,
+    roll: AccessKeyRoll,
+    now: Timestamp,
+) -> StoreResult<RolledAccessKey> {
+    let old: StoredAccessKey = keys::load(txn, scope, application_id, id.into())?;
+    let rolled = old.key.roll(roll.origin, roll.name, roll.grace, now)?;
+    let old = StoredAccessKey {
+        key: rolled.old,
+        secret_hash: old.secret_hash,
+    };
+    txn.put(ACCESS_KEYS, id.into(), &old)?;
+    let mut new = StoredAccessKey {
+        key: rolled.new,
+        secret_hash: roll.secret_hash,
+    };
+    let inherited = new.key.scopes;
+    keys::create(txn, actor, scope, &mut new, LimitPolicy::Enforce, now)?;
+    let account = super::accounts::load(txn, scope.account_id)?;
+    rules::check_inherited_scopes(actor, &account, inherited, &new)?;
+    Ok(RolledAccessKey {
+        old: old.key,
+        new: new.key,
+    })
+}
+
 impl RedbStore {
+    pub(super) fn roll_access_key_now(
+        &self,
+        actor: &Actor,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        request: AccessKeyRoll,
+        now: Timestamp,
+    ) -> StoreResult<RolledAccessKey> {
+        self.write(|txn| roll(txn, actor, scope, application_id, id, request, now))
+    }
+
     pub(super) fn create_access_key_now(
         &self,
         actor: &Actor,

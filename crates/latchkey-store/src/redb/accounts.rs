@@ -8,8 +8,9 @@ use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
 use super::tables::{ACCOUNT_LIST, ACCOUNTS, OPERATOR};
 use super::tx::{Read, Write};
-use super::{RedbStore, access_keys, applications, groups, users};
-use crate::{AccountBundle, StoreError, StoreResult};
+use super::{RedbStore, access_keys, applications, groups, keys, users};
+use crate::{AccountBundle, AnyKeyId, DeactivatedKey, StoreError, StoreResult, StoredAccessKey};
+use latchkey_core::resource::JwtKey;
 
 const OPERATOR_KEY: &str = "operator";
 
@@ -84,6 +85,42 @@ impl RedbStore {
             account.apply(update, now)?;
             txn.put(ACCOUNTS, id.into(), &account)?;
             Ok(account)
+        })
+    }
+
+    pub(super) fn deactivate_unused_keys_now(
+        &self,
+        now: Timestamp,
+    ) -> StoreResult<Vec<DeactivatedKey>> {
+        self.write(|txn| {
+            let mut deactivated = Vec::new();
+            for id in txn.children(ACCOUNT_LIST, 0)? {
+                let account: Account = txn.get_existing(ACCOUNTS, id)?;
+                if account.key_policy.deactivate_unused_after_days.is_none() {
+                    continue;
+                }
+                for (key, application_id, last_used_at) in
+                    keys::deactivate_unused::<StoredAccessKey>(txn, &account, now)?
+                {
+                    deactivated.push(DeactivatedKey {
+                        account_id: account.id,
+                        application_id,
+                        key: AnyKeyId::Access(latchkey_core::id::AccessKeyId::from_u128(key)),
+                        last_used_at,
+                    });
+                }
+                for (key, application_id, last_used_at) in
+                    keys::deactivate_unused::<JwtKey>(txn, &account, now)?
+                {
+                    deactivated.push(DeactivatedKey {
+                        account_id: account.id,
+                        application_id,
+                        key: AnyKeyId::Jwt(latchkey_core::id::JwtKeyId::from_u128(key)),
+                        last_used_at,
+                    });
+                }
+            }
+            Ok(deactivated)
         })
     }
 }

@@ -279,3 +279,35 @@ pub(super) fn record_use<K: KeyRecord>(
     }
     Ok(())
 }
+
+/// Deactivates the keys of this kind of `account` that work at `now` and
+/// that its key policy finds unused (see [`crate::Store::deactivate_unused_keys`]);
+/// returns each with its application and last use.
+pub(super) fn deactivate_unused<K: KeyRecord>(
+    txn: &WriteTransaction,
+    account: &latchkey_core::resource::Account,
+    now: Timestamp,
+) -> StoreResult<Vec<(u128, ApplicationId, Option<Timestamp>)>> {
+    let mut deactivated = Vec::new();
+    for id in txn.children(K::BY_ACCOUNT, account.id.into())? {
+        let mut key: K = txn.get_existing(K::RECORDS, id)?;
+        let last_used_at = *key.last_used_at();
+        if key.effective_status(now) != EffectiveKeyStatus::Active
+            || !account
+                .key_policy
+                .is_unused(key.created_at(), last_used_at, now)
+        {
+            continue;
+        }
+        key.apply(
+            &KeyUpdate {
+                status: Some(KeyStatus::Inactive),
+                ..KeyUpdate::default()
+            },
+            now,
+        )?;
+        txn.put(K::RECORDS, id, &key)?;
+        deactivated.push((id, key.application_id(), last_used_at));
+    }
+    Ok(deactivated)
+}

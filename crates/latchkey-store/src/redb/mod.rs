@@ -42,8 +42,11 @@ use tables::{META, SCHEMA_VERSION_KEY};
 /// console password, and the `sessions` and `password_links` tables exist
 /// (a version-1 file is upgraded at open by creating them; a build that
 /// knows only version 1 would drop passwords when it rewrote a user, so it
-/// must refuse the file).
-pub const SCHEMA_VERSION: u64 = 2;
+/// must refuse the file). 3: accounts may carry a key policy (a version-2
+/// file needs nothing done: an account without one reads as the empty
+/// policy; a build that knows only version 2 would drop a policy when it
+/// rewrote the account, so it must refuse the file).
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// The embedded store. Cheap to clone; clones share the open file and the
 /// commit observers.

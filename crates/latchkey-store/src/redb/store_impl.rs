@@ -33,8 +33,9 @@ use super::RedbStore;
 use crate::commits::{Changed, CommitObserver};
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
-    AccountBundle, AppScope, BulkDeleteReport, KeyFilter, LimitPolicy, Members, SignInCandidate,
-    Store, StoreError, StoreResult, StoredAccessKey,
+    AccessKeyRoll, AccountBundle, AppScope, BulkDeleteReport, DeactivatedKey, KeyFilter,
+    LimitPolicy, Members, RolledAccessKey, SignInCandidate, Store, StoreError, StoreResult,
+    StoredAccessKey,
 };
 
 impl RedbStore {
@@ -415,6 +416,21 @@ impl Store for RedbStore {
         })
         .await
     }
+    async fn roll_access_key(
+        &self,
+        actor: &Actor,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        roll: AccessKeyRoll,
+        now: Timestamp,
+    ) -> StoreResult<RolledAccessKey> {
+        let actor = actor.clone();
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.roll_access_key_now(&actor, scope, application_id, id, roll, now)
+        })
+        .await
+    }
     async fn delete_access_key(
         &self,
         scope: AppScope,
@@ -441,6 +457,13 @@ impl Store for RedbStore {
         id: AccessKeyId,
     ) -> StoreResult<Option<(CredentialContext, SecretHash)>> {
         self.access_key_credential_now(id)
+    }
+    async fn deactivate_unused_keys(&self, now: Timestamp) -> StoreResult<Vec<DeactivatedKey>> {
+        // Any account may be swept.
+        self.writing(Changed::Everything, move |s| {
+            s.deactivate_unused_keys_now(now)
+        })
+        .await
     }
     async fn record_access_key_use(&self, uses: Vec<(AccessKeyId, Timestamp)>) -> StoreResult<()> {
         self.bookkeeping(move |s| s.record_access_key_use_now(&uses))

@@ -5,6 +5,7 @@
 
 pub mod commits;
 pub mod export;
+pub mod key_lifecycle;
 pub mod people;
 pub mod secret_upgrade;
 
