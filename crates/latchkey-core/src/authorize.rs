@@ -54,6 +54,8 @@ pub enum Action {
     EditAccount,
     /// Create and change tenant accounts (operator only).
     ManageAccounts,
+    /// Introspect a credential presented to another service.
+    IntrospectCredentials,
 }
 
 /// What a request acts on.
@@ -102,6 +104,7 @@ fn account_permission(action: Action) -> Option<Permission> {
         Action::ViewAccount => Some(Permission::AccountView),
         Action::EditAccount => Some(Permission::AccountEdit),
         Action::ManageAccounts => Some(Permission::AccountsManage),
+        Action::IntrospectCredentials => Some(Permission::CredentialsIntrospect),
         Action::Applications(_) | Action::Keys(_) => None,
     }
 }

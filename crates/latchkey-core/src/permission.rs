@@ -64,6 +64,9 @@ pub enum Permission {
     AccountEdit,
     /// `accounts:manage`: operator only; create and change tenant accounts.
     AccountsManage,
+    /// `credentials:introspect`: ask whether a credential presented to
+    /// another service is active, and whose it is (`POST /v3/introspect`).
+    CredentialsIntrospect,
 }
 
 const SUBJECTS: [Subject; 2] = [Subject::Applications, Subject::Keys];
@@ -117,7 +120,7 @@ impl Permission {
     }
 
     /// How many permissions exist.
-    pub const COUNT: u32 = SCOPED_COUNT + 5;
+    pub const COUNT: u32 = SCOPED_COUNT + 6;
 
     /// A scoped permission.
     pub const fn scoped(subject: Subject, verb: Verb, reach: Reach) -> Self {
@@ -140,6 +143,7 @@ impl Permission {
             Permission::AccountView => SCOPED_COUNT + 2,
             Permission::AccountEdit => SCOPED_COUNT + 3,
             Permission::AccountsManage => SCOPED_COUNT + 4,
+            Permission::CredentialsIntrospect => SCOPED_COUNT + 5,
         }
     }
 
@@ -154,7 +158,8 @@ impl Permission {
             b if b == SCOPED_COUNT + 1 => Permission::GroupsManage,
             b if b == SCOPED_COUNT + 2 => Permission::AccountView,
             b if b == SCOPED_COUNT + 3 => Permission::AccountEdit,
-            _ => Permission::AccountsManage,
+            b if b == SCOPED_COUNT + 4 => Permission::AccountsManage,
+            _ => Permission::CredentialsIntrospect,
         }
     }
 }
@@ -175,6 +180,7 @@ impl FromStr for Permission {
             "account:view" => return Ok(Permission::AccountView),
             "account:edit" => return Ok(Permission::AccountEdit),
             "accounts:manage" => return Ok(Permission::AccountsManage),
+            "credentials:introspect" => return Ok(Permission::CredentialsIntrospect),
             _ => {}
         }
         let mut parts = text.split(':');
@@ -218,6 +224,7 @@ impl fmt::Display for Permission {
             Permission::AccountView => f.write_str("account:view"),
             Permission::AccountEdit => f.write_str("account:edit"),
             Permission::AccountsManage => f.write_str("accounts:manage"),
+            Permission::CredentialsIntrospect => f.write_str("credentials:introspect"),
         }
     }
 }

@@ -10,3 +10,11 @@
 -- `deactivate_unused_after_days`: this index finds them without a scan.
 CREATE INDEX accounts_sweeping_unused_keys ON accounts (id)
     WHERE (doc -> 'key_policy' ->> 'deactivate_unused_after_days') IS NOT NULL;
+
+-- `Administrators` holds every permission of its account: the permission
+-- added with this version, `credentials:introspect`, is given to the
+-- built-in groups that exist.
+UPDATE policy_groups
+   SET doc = jsonb_set(doc, '{permissions}', (doc -> 'permissions') || '["credentials:introspect"]'::jsonb)
+ WHERE (doc ->> 'built_in')::boolean
+   AND NOT (doc -> 'permissions') ? 'credentials:introspect';

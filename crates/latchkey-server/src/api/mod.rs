@@ -10,6 +10,7 @@ pub(crate) mod access_keys;
 pub(crate) mod accounts;
 pub(crate) mod applications;
 pub(crate) mod groups;
+mod introspect;
 pub(crate) mod jwt_keys;
 mod strict_json;
 mod system;
@@ -59,6 +60,7 @@ pub use accounts::DEFAULT_ADMIN_EMAIL;
         (name = "applications", description = "The holders of credentials."),
         (name = "access keys", description = "`ak_…` keys of applications."),
         (name = "jwt keys", description = "Registered public keys whose holders sign their own short-lived JWTs; an application's JWKS."),
+        (name = "introspection", description = "Whether a credential presented to another service is active, and whose it is (RFC 7662 style)."),
     )
 )]
 struct ApiDoc;
@@ -153,6 +155,7 @@ fn router_and_spec() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(applications::router())
         .merge(access_keys::router())
         .merge(jwt_keys::router())
+        .merge(introspect::router())
         .split_for_parts()
 }
 

@@ -113,9 +113,13 @@ impl RedbStore {
                 })
             }
             // Older versions are migrated here, in this transaction: so far
-            // every upgrade only adds tables, which `create_all` makes.
+            // every upgrade adds tables, which `create_all` makes, and 3
+            // gives the built-in groups the permissions added since.
             _ => {
                 tables::create_all(&txn)?;
+                if found.is_some_and(|found| found < 3) {
+                    grant_new_permissions_to_administrators(&txn)?;
+                }
                 txn.open_table(META)?
                     .insert(SCHEMA_VERSION_KEY, SCHEMA_VERSION)?;
                 txn.commit()?;
@@ -174,6 +178,25 @@ impl RedbStore {
             Ok(())
         })
     }
+}
+
+/// `Administrators` holds every permission of its account: permissions
+/// added in a later version (`credentials:introspect`, schema 3) are given
+/// to the built-in groups of a file written before them.
+fn grant_new_permissions_to_administrators(txn: &WriteTransaction) -> StoreResult<()> {
+    use latchkey_core::resource::{Account, PolicyGroup};
+    use tx::{Read, Write};
+    for account_id in txn.children(tables::ACCOUNT_LIST, 0)? {
+        let account: Account = txn.get_existing(tables::ACCOUNTS, account_id)?;
+        for group_id in txn.children(tables::GROUPS_BY_ACCOUNT, account_id)? {
+            let mut group: PolicyGroup = txn.get_existing(tables::GROUPS, group_id)?;
+            if group.built_in {
+                group.permissions = latchkey_core::delegation::every_permission(account.operator);
+                txn.put(tables::GROUPS, group_id, &group)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Creates `path` empty, with mode 0600, when it does not exist yet: the
@@ -235,6 +258,51 @@ mod tests {
             RedbStore::open(&path),
             Err(StoreError::SchemaTooNew { .. })
         ));
+    }
+
+    #[tokio::test]
+    async fn an_older_file_gives_its_administrators_the_permissions_added_since() {
+        use crate::{AccountBundle, Store};
+        use latchkey_core::permission::Permission;
+        use latchkey_core::resource::{NewAccount, PolicyGroup};
+        use tx::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latchkey.redb");
+        let store = RedbStore::open(&path).unwrap();
+        let now = jiff::Timestamp::now();
+        let account = NewAccount {
+            name: "Acme".into(),
+            plan: latchkey_core::plan::Plan::Free,
+            limits: None,
+        }
+        .build(false, now)
+        .unwrap();
+        let (bundle, _) = AccountBundle::build(account, "a@b.co", "http://x", now).unwrap();
+        let mut group = bundle.administrators.clone();
+        store.create_account(bundle).await.unwrap();
+        // As a version-2 file holds it: without the permission added in 3.
+        group.permissions = group
+            .permissions
+            .iter()
+            .filter(|p| *p != Permission::CredentialsIntrospect)
+            .collect();
+        store
+            .write(|txn| txn.put(tables::GROUPS, group.id.into(), &group))
+            .unwrap();
+        store.write_schema_version(2).unwrap();
+        drop(store);
+        let store = RedbStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let upgraded: PolicyGroup = store.get_group(group.account_id, group.id).await.unwrap();
+        assert!(
+            upgraded
+                .permissions
+                .contains(Permission::CredentialsIntrospect)
+        );
+        assert_eq!(
+            upgraded.permissions,
+            latchkey_core::delegation::every_permission(false)
+        );
     }
 
     #[cfg(unix)]
