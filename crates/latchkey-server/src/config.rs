@@ -33,6 +33,9 @@ pub struct ServerConfig {
     /// policy counts in days, so hourly keeps a key at most an hour past
     /// its limit.
     pub key_sweep_interval: Duration,
+    /// The secret-scanning partner's public keys; without them every
+    /// report is refused.
+    pub secret_scanning_keys: Option<std::sync::Arc<latchkey_core::secret_scanning::PartnerKeys>>,
 }
 
 impl ServerConfig {
@@ -51,6 +54,7 @@ impl ServerConfig {
                 .unwrap_or(2),
             trusted_proxies: TrustedProxies::default(),
             key_sweep_interval: Duration::from_secs(3600),
+            secret_scanning_keys: None,
         }
     }
 }

@@ -98,6 +98,12 @@ struct ServeArgs {
     /// is the client.
     #[arg(long = "trusted-proxy", value_name = "CIDR", value_delimiter = ',')]
     trusted_proxies: Vec<Cidr>,
+    /// A secret-scanning partner's public keys, in the JSON GitHub publishes
+    /// (`{"public_keys": [{"key_identifier", "key", "is_current"}]}`): reports
+    /// of leaked keys to `POST /v3/secret-scanning/reports` must be signed by
+    /// one of them. Without it, that endpoint refuses every report.
+    #[arg(long, value_name = "FILE")]
+    secret_scanning_keys: Option<std::path::PathBuf>,
 }
 
 /// A positive, finite number of seconds (fractions allowed).
@@ -256,6 +262,7 @@ fn main() -> ExitCode {
                             .unwrap_or_else(default_max_connections),
                     },
                     trusted_proxies: TrustedProxies::new(args.trusted_proxies),
+                    secret_scanning_keys: args.secret_scanning_keys,
                     tune,
                 })
                 .await

@@ -79,12 +79,26 @@ pub struct ServeOptions {
     pub connections: ConnectionLimits,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// The secret-scanning partner's public keys file, if any.
+    pub secret_scanning_keys: Option<PathBuf>,
     /// Applies further settings to the default configuration.
     pub tune: fn(&mut ServerConfig),
 }
 
 /// Runs the server until SIGTERM or Ctrl-C.
 pub async fn serve(options: ServeOptions) -> Result<()> {
+    // A bad keys file is an operator's mistake: refuse to start, before
+    // anything is opened.
+    let secret_scanning_keys = match &options.secret_scanning_keys {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let keys = latchkey_core::secret_scanning::PartnerKeys::from_github_json(&text)
+                .with_context(|| format!("reading the secret-scanning keys {}", path.display()))?;
+            Some(Arc::new(keys))
+        }
+    };
     let store = options.store.open().await?;
     let listener = TcpListener::bind(&options.listen)
         .await
@@ -99,6 +113,7 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         config.audience = audience;
     }
     config.trusted_proxies = options.trusted_proxies.clone();
+    config.secret_scanning_keys = secret_scanning_keys;
     (options.tune)(&mut config);
     warn_about_limits(&options.connections);
 

@@ -357,3 +357,22 @@ pub(crate) fn admit_user_groups(
     delegation::admit_user_groups(actor, user, changed, added)?;
     Ok(())
 }
+
+/// The change an account's `exposed_key_action` makes to a leaked key with
+/// `status`, if any: `revoke` revokes it (unless it already is), `deactivate`
+/// deactivates it when it is active, `notify` changes nothing.
+pub(crate) fn exposure_update(
+    action: latchkey_core::resource::ExposedKeyAction,
+    status: KeyStatus,
+) -> Option<KeyUpdate> {
+    use latchkey_core::resource::ExposedKeyAction;
+    let to = match (action, status) {
+        (ExposedKeyAction::Revoke, KeyStatus::Active | KeyStatus::Inactive) => KeyStatus::Revoked,
+        (ExposedKeyAction::Deactivate, KeyStatus::Active) => KeyStatus::Inactive,
+        _ => return None,
+    };
+    Some(KeyUpdate {
+        status: Some(to),
+        ..KeyUpdate::default()
+    })
+}

@@ -193,6 +193,17 @@ pub struct DeactivatedKey {
     pub last_used_at: Option<Timestamp>,
 }
 
+/// An access key reported leaked, and what its account's key policy did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExposedKey {
+    /// The key as it now is.
+    pub key: AccessKey,
+    /// Its status before.
+    pub status_before: latchkey_core::status::KeyStatus,
+    /// The account's `exposed_key_action`, as read in the transaction.
+    pub action: latchkey_core::resource::ExposedKeyAction,
+}
+
 /// Latchkey's storage, one transaction per operation.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -499,6 +510,18 @@ pub trait Store: Send + Sync + 'static {
         scope: AppScope,
         ids: Vec<AccessKeyId>,
     ) -> StoreResult<BulkDeleteReport>;
+    /// Handles an access key a secret-scanning partner reported leaked, as
+    /// long as its stored hash is still `expected` (the hash the reported
+    /// secret was checked against): its account's `exposed_key_action` is
+    /// applied in the same transaction (`revoke`, `deactivate` a working
+    /// key, or `notify`: nothing changes). The system acts. `None` when the
+    /// key is gone or its hash changed since.
+    async fn expose_access_key(
+        &self,
+        id: AccessKeyId,
+        expected: SecretHash,
+        now: Timestamp,
+    ) -> StoreResult<Option<ExposedKey>>;
     /// What authentication needs to know about an access key, with its
     /// secret's hash; `None` when there is no such key.
     async fn access_key_credential(

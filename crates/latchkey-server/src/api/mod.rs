@@ -12,6 +12,7 @@ pub(crate) mod applications;
 pub(crate) mod groups;
 mod introspect;
 pub(crate) mod jwt_keys;
+mod secret_scanning;
 mod strict_json;
 mod system;
 pub(crate) mod users;
@@ -60,6 +61,7 @@ pub use accounts::DEFAULT_ADMIN_EMAIL;
         (name = "applications", description = "The holders of credentials."),
         (name = "access keys", description = "`ak_…` keys of applications."),
         (name = "jwt keys", description = "Registered public keys whose holders sign their own short-lived JWTs; an application's JWKS."),
+        (name = "secret scanning", description = "Signed reports of leaked keys from a secret-scanning partner (GitHub's program)."),
         (name = "introspection", description = "Whether a credential presented to another service is active, and whose it is (RFC 7662 style)."),
     )
 )]
@@ -156,6 +158,7 @@ fn router_and_spec() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(access_keys::router())
         .merge(jwt_keys::router())
         .merge(introspect::router())
+        .merge(secret_scanning::router())
         .split_for_parts()
 }
 

@@ -14,8 +14,8 @@ use super::tx::{Tx, TxError};
 use super::{applications, users};
 use crate::rules::{self, KeyChangeFacts, NewKeyFacts, StoredKey};
 use crate::{
-    AccessKeyRoll, AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter,
-    LimitPolicy, RolledAccessKey, StoreError, StoredAccessKey,
+    AccessKeyRoll, AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, ExposedKey,
+    KeyFilter, LimitPolicy, RolledAccessKey, StoreError, StoredAccessKey,
 };
 use latchkey_core::delegation::Actor;
 use latchkey_core::id::UserId;
@@ -439,6 +439,33 @@ pub(super) async fn upgrade_secret(
     stored.secret_hash = new.clone();
     write(tx, &stored).await?;
     Ok(true)
+}
+
+/// See [`crate::Store::expose_access_key`].
+pub(super) async fn expose(
+    tx: &Tx<'_>,
+    id: AccessKeyId,
+    expected: &SecretHash,
+    now: Timestamp,
+) -> Result<Option<ExposedKey>, TxError> {
+    let Some(mut stored) = find::<StoredAccessKey>(tx, id.into()).await? else {
+        return Ok(None);
+    };
+    if stored.secret_hash != *expected {
+        return Ok(None);
+    }
+    let account = super::accounts::load(tx, stored.key.account_id).await?;
+    let action = account.key_policy.exposed_key_action;
+    let status_before = stored.key.status;
+    if let Some(update) = rules::exposure_update(action, status_before) {
+        stored.key.apply(&update, now).map_err(StoreError::from)?;
+        write(tx, &stored).await?;
+    }
+    Ok(Some(ExposedKey {
+        key: stored.key,
+        status_before,
+        action,
+    }))
 }
 
 /// Deletes every listed access key of the account, or none.

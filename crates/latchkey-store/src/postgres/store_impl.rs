@@ -24,6 +24,7 @@ use latchkey_core::token::TokenDigest;
 
 use super::tx::Mode;
 use super::{PgStore, accounts, applications, credentials, export, groups, keys, people, users};
+use crate::ExposedKey;
 use crate::commits::CommitObserver;
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
@@ -369,6 +370,18 @@ impl Store for PgStore {
         transaction!(self, Mode::Create, changes scope.account_id, |tx| {
             keys::roll(&tx, &actor, scope, application_id, id, roll.clone(), now).await?
         })
+    }
+    async fn expose_access_key(
+        &self,
+        id: AccessKeyId,
+        expected: SecretHash,
+        now: Timestamp,
+    ) -> StoreResult<Option<ExposedKey>> {
+        // The key's account is read in the write: the commit reports everything.
+        transaction!(self, Mode::Write, |tx| keys::expose(
+            &tx, id, &expected, now
+        )
+        .await?)
     }
     async fn deactivate_unused_keys(&self, now: Timestamp) -> StoreResult<Vec<DeactivatedKey>> {
         // Any account may be swept: the commit reports everything.

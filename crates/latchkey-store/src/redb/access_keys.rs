@@ -16,8 +16,8 @@ use super::tx::{Read, Write};
 use super::{RedbStore, applications};
 use crate::rules::{self, StoredKey};
 use crate::{
-    AccessKeyRoll, AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter,
-    LimitPolicy, RolledAccessKey, StoreResult, StoredAccessKey,
+    AccessKeyRoll, AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, ExposedKey,
+    KeyFilter, LimitPolicy, RolledAccessKey, StoreResult, StoredAccessKey,
 };
 use latchkey_core::delegation::Actor;
 
@@ -109,7 +109,51 @@ fn roll(
     })
 }
 
+/// See [`crate::Store::expose_access_key`].
+fn expose(
+    txn: &WriteTransaction,
+    id: AccessKeyId,
+    expected: &SecretHash,
+    now: Timestamp,
+) -> StoreResult<Option<ExposedKey>> {
+    let Some(mut stored) = txn.get::<StoredAccessKey>(ACCESS_KEYS, id.into())? else {
+        return Ok(None);
+    };
+    if stored.secret_hash != *expected {
+        return Ok(None);
+    }
+    let account = super::accounts::load(txn, stored.key.account_id)?;
+    let action = account.key_policy.exposed_key_action;
+    let status_before = stored.key.status;
+    if let Some(update) = rules::exposure_update(action, status_before) {
+        stored.key.apply(&update, now)?;
+        if stored.key.status == latchkey_core::status::KeyStatus::Revoked {
+            txn.release_name(
+                ACCESS_KEY_NAMES,
+                account.id.into(),
+                &stored.key.name,
+                id.into(),
+            )?;
+        }
+        txn.put(ACCESS_KEYS, id.into(), &stored)?;
+    }
+    Ok(Some(ExposedKey {
+        key: stored.key,
+        status_before,
+        action,
+    }))
+}
+
 impl RedbStore {
+    pub(super) fn expose_access_key_now(
+        &self,
+        id: AccessKeyId,
+        expected: &SecretHash,
+        now: Timestamp,
+    ) -> StoreResult<Option<ExposedKey>> {
+        self.write(|txn| expose(txn, id, expected, now))
+    }
+
     pub(super) fn roll_access_key_now(
         &self,
         actor: &Actor,

@@ -30,6 +30,7 @@ use latchkey_core::status::{ApplicationStatus, UserStatus};
 use latchkey_core::token::TokenDigest;
 
 use super::RedbStore;
+use crate::ExposedKey;
 use crate::commits::{Changed, CommitObserver};
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
@@ -462,6 +463,18 @@ impl Store for RedbStore {
         // Any account may be swept.
         self.writing(Changed::Everything, move |s| {
             s.deactivate_unused_keys_now(now)
+        })
+        .await
+    }
+    async fn expose_access_key(
+        &self,
+        id: AccessKeyId,
+        expected: SecretHash,
+        now: Timestamp,
+    ) -> StoreResult<Option<ExposedKey>> {
+        // The key's account is read in the write: report everything.
+        self.writing(Changed::Everything, move |s| {
+            s.expose_access_key_now(id, &expected, now)
         })
         .await
     }

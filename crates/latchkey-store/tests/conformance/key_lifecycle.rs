@@ -402,6 +402,86 @@ pub async fn the_sweep_deactivates_only_what_a_policy_names(store: Arc<dyn Store
     assert!(later[0].last_used_at.is_some());
 }
 
+pub async fn an_exposed_key_meets_its_accounts_action_only_with_its_own_hash(
+    store: Arc<dyn Store>,
+) {
+    use latchkey_core::resource::ExposedKeyAction;
+    use latchkey_core::secret_hash::SecretHash;
+    let t = tenant(&*store, Plan::Custom, custom(10, 10), false).await;
+    let app = app(&*store, &t, "workers").await.unwrap().id;
+    let leaked = add_key(&*store, &t, app, "leaked", None).await.unwrap();
+    let hash = store
+        .access_key_credential(leaked.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .1;
+    // Another secret's hash: nothing happens.
+    assert_eq!(
+        store
+            .expose_access_key(leaked.id, SecretHash::digest("another secret"), now())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(stored(&*store, &t, &leaked).await, leaked);
+    assert_eq!(
+        store
+            .expose_access_key(AccessKeyId::generate(), hash.clone(), now())
+            .await
+            .unwrap(),
+        None
+    );
+    // The default action revokes, and gives the name back.
+    let exposed = store
+        .expose_access_key(leaked.id, hash.clone(), now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(exposed.action, ExposedKeyAction::Revoke);
+    assert_eq!(exposed.status_before, KeyStatus::Active);
+    assert_eq!(exposed.key.status, KeyStatus::Revoked);
+    let (context, _) = store
+        .access_key_credential(leaked.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(context.authenticate(now()).is_err());
+    add_key(&*store, &t, app, "leaked", None).await.unwrap();
+    // Deactivate, then notify.
+    for (action, expected) in [
+        (ExposedKeyAction::Deactivate, KeyStatus::Inactive),
+        (ExposedKeyAction::Notify, KeyStatus::Active),
+    ] {
+        set_policy(
+            &*store,
+            &t,
+            KeyPolicy {
+                exposed_key_action: action,
+                ..KeyPolicy::default()
+            },
+        )
+        .await;
+        let key = add_key(&*store, &t, app, action.as_str(), None)
+            .await
+            .unwrap();
+        let hash = store
+            .access_key_credential(key.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .1;
+        let exposed = store
+            .expose_access_key(key.id, hash, now())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(exposed.action, action);
+        assert_eq!(exposed.key.status, expected);
+        assert_eq!(stored(&*store, &t, &key).await.status, expected);
+    }
+}
+
 #[macro_export]
 macro_rules! key_lifecycle_conformance_tests {
     ($make:expr) => {
@@ -411,6 +491,7 @@ macro_rules! key_lifecycle_conformance_tests {
             a_roll_cannot_make_what_the_actor_could_not,
             the_key_policy_binds_creations_updates_and_rolls,
             the_sweep_deactivates_only_what_a_policy_names,
+            an_exposed_key_meets_its_accounts_action_only_with_its_own_hash,
         );
     };
     (@each $make:expr; $($test:ident,)*) => {$(
