@@ -468,4 +468,37 @@ mod tests {
         assert_eq!(rolled.chars().count(), crate::validation::MAX_NAME_CHARS);
         assert!(rolled.ends_with("-rolled-1"));
     }
+
+    proptest::proptest! {
+        /// Whatever the key's expiration and the grace: the old key never
+        /// lives longer than it would have, nor past the grace; the new key
+        /// inherits the expiration and scopes; at every instant after the
+        /// roll the new key works while the old key is no later than it.
+        #[test]
+        fn a_roll_never_lengthens_the_old_key(
+            expires_in in proptest::option::of(1i64..2_000_000),
+            grace in 0i64..=i64::from(MAX_ROLL_GRACE_SECONDS),
+            probe in 0i64..3_000_000,
+        ) {
+            let now = at(1_000_000);
+            let mut old = key(at(100));
+            old.expiration = expires_in.map(|s| now + jiff::SignedDuration::from_secs(s));
+            let roll = old
+                .roll(origin(), None, jiff::SignedDuration::from_secs(grace), now)
+                .unwrap();
+            let end = roll.old.expiration.unwrap();
+            proptest::prop_assert!(end <= now + jiff::SignedDuration::from_secs(grace));
+            if let Some(before) = old.expiration {
+                proptest::prop_assert!(end <= before);
+            }
+            proptest::prop_assert_eq!(roll.new.expiration, old.expiration);
+            proptest::prop_assert_eq!(roll.new.scopes, old.scopes);
+            let t = now + jiff::SignedDuration::from_secs(probe);
+            let works = |key: &AccessKey| key.effective_status(t) == EffectiveKeyStatus::Active;
+            proptest::prop_assert_eq!(works(&roll.new), works(&old));
+            if works(&roll.old) {
+                proptest::prop_assert!(works(&roll.new));
+            }
+        }
+    }
 }
