@@ -250,7 +250,7 @@ async fn keys_hashed_with_argon2id_keep_working_and_get_the_digest_on_first_use(
     for key in [&keys.target, &keys.tenant_admin] {
         assert_eq!(hashes[&key_id(key)], before[&key_id(key)]);
     }
-    assert!(export.starts_with("{\"format\":\"latchkey-export\",\"version\":1,\"schema\":3,"));
+    assert!(export.starts_with("{\"format\":\"latchkey-export\",\"version\":1,\"schema\":4,"));
 
     // After a restart the upgraded keys are checked without argon2id.
     let mut server = store.serve();

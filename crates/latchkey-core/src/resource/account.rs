@@ -23,8 +23,9 @@ pub struct Account {
     /// Whether this is the operator account (the first one), whose
     /// administrators manage the other accounts.
     pub operator: bool,
-    /// The account's key policy (absent in records written before it existed).
-    #[serde(default)]
+    /// The account's key policy. The empty policy is not written, so that
+    /// records without one (written before it existed) read back as written.
+    #[serde(default, skip_serializing_if = "KeyPolicy::is_empty")]
     pub key_policy: KeyPolicy,
     /// Creation time.
     pub created_at: Timestamp,

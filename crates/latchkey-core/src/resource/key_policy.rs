@@ -72,6 +72,11 @@ fn days(days: u32) -> SignedDuration {
 }
 
 impl KeyPolicy {
+    /// Whether it asks nothing (the default).
+    pub fn is_empty(&self) -> bool {
+        *self == KeyPolicy::default()
+    }
+
     /// Validates the numbers on their own: each from 1 to [`MAX_POLICY_DAYS`].
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
