@@ -252,4 +252,24 @@ async fn the_key_policy_binds_new_keys_updates_and_rolls() {
         .post(&roll_path(&app, &id(&month)), json!({ "grace_seconds": 0 }))
         .await
         .expect(201);
+    // JWT keys are bound alike.
+    let signing =
+        latchkey_core::jwt::SigningKey::generate(latchkey_core::jwt::Algorithm::EdDSA).unwrap();
+    let jwt_keys = format!("/v3/applications/{app}/jwt-keys");
+    let public_key = signing.verifying_key().to_spki_pem();
+    let fields = admin
+        .post(
+            &jwt_keys,
+            json!({ "name": "signer", "public_key": public_key }),
+        )
+        .await
+        .expect_error(400, "validation_error");
+    assert_eq!(fields, ["expiration"]);
+    admin
+        .post(
+            &jwt_keys,
+            json!({ "name": "signer", "public_key": public_key, "expiration": in_days(10) }),
+        )
+        .await
+        .expect(201);
 }
