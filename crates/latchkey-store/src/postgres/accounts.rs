@@ -77,6 +77,25 @@ pub(super) async fn update(
     Ok(account)
 }
 
+/// Whether the sweep of unused keys has anything to do (read first, so that
+/// a sweep that finds nothing writes nothing and reports no change).
+pub(super) async fn any_unused_keys(tx: &Tx<'_>, now: Timestamp) -> Result<bool, TxError> {
+    let accounts: Vec<Account> = Selection::from("accounts")
+        .and("(doc -> 'key_policy' ->> 'deactivate_unused_after_days') IS NOT NULL")
+        .all(tx)
+        .await?;
+    for account in &accounts {
+        if !keys::unused::<StoredAccessKey>(tx, account, now)
+            .await?
+            .is_empty()
+            || !keys::unused::<JwtKey>(tx, account, now).await?.is_empty()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// The sweep of unused keys (see [`crate::Store::deactivate_unused_keys`]).
 pub(super) async fn deactivate_unused_keys(
     tx: &Tx<'_>,

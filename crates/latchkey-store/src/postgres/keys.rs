@@ -357,23 +357,9 @@ pub(super) async fn deactivate_unused<K: PgKey>(
     account: &latchkey_core::resource::Account,
     now: Timestamp,
 ) -> Result<Vec<(u128, ApplicationId, Option<Timestamp>)>, TxError> {
-    let working: Vec<K> = Selection::from(K::TABLE)
-        .and_param("account_id = {}", uid(account.id))
-        .and_param(
-            effective_status_condition(EffectiveKeyStatus::Active),
-            nanos(now),
-        )
-        .all(tx)
-        .await?;
     let mut deactivated = Vec::new();
-    for mut key in working {
+    for mut key in unused::<K>(tx, account, now).await? {
         let last_used_at = *key.last_used_at();
-        if !account
-            .key_policy
-            .is_unused(key.created_at(), last_used_at, now)
-        {
-            continue;
-        }
         key.apply(
             &KeyUpdate {
                 status: Some(KeyStatus::Inactive),
@@ -386,6 +372,30 @@ pub(super) async fn deactivate_unused<K: PgKey>(
         deactivated.push((key.id(), key.application_id(), last_used_at));
     }
     Ok(deactivated)
+}
+
+/// The keys of this kind of `account` that work at `now` and that its key
+/// policy finds unused.
+pub(super) async fn unused<K: PgKey>(
+    tx: &Tx<'_>,
+    account: &latchkey_core::resource::Account,
+    now: Timestamp,
+) -> Result<Vec<K>, TxError> {
+    let mut working: Vec<K> = Selection::from(K::TABLE)
+        .and_param("account_id = {}", uid(account.id))
+        .and_param(
+            effective_status_condition(EffectiveKeyStatus::Active),
+            nanos(now),
+        )
+        .all(tx)
+        .await?;
+    working.retain_mut(|key| {
+        let last_used_at = *key.last_used_at();
+        account
+            .key_policy
+            .is_unused(key.created_at(), last_used_at, now)
+    });
+    Ok(working)
 }
 
 /// Removes a key.

@@ -384,6 +384,13 @@ impl Store for PgStore {
         .await?)
     }
     async fn deactivate_unused_keys(&self, now: Timestamp) -> StoreResult<Vec<DeactivatedKey>> {
+        // Most sweeps find nothing: they must not write, since every write
+        // announces a change and would empty every replica's cache.
+        let any = transaction!(self, Mode::Read, |tx| accounts::any_unused_keys(&tx, now)
+            .await?)?;
+        if !any {
+            return Ok(Vec::new());
+        }
         // Any account may be swept: the commit reports everything.
         transaction!(self, Mode::Write, |tx| accounts::deactivate_unused_keys(
             &tx, now

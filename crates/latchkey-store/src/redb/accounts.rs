@@ -92,6 +92,23 @@ impl RedbStore {
         &self,
         now: Timestamp,
     ) -> StoreResult<Vec<DeactivatedKey>> {
+        // Most sweeps find nothing: they must not write, since every write
+        // reports a change and would empty the credential cache.
+        let any = self.read(|txn| {
+            for id in txn.children(ACCOUNT_LIST, 0)? {
+                let account: Account = txn.get_existing(ACCOUNTS, id)?;
+                if account.key_policy.deactivate_unused_after_days.is_some()
+                    && (!keys::unused::<StoredAccessKey>(txn, &account, now)?.is_empty()
+                        || !keys::unused::<JwtKey>(txn, &account, now)?.is_empty())
+                {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        })?;
+        if !any {
+            return Ok(Vec::new());
+        }
         self.write(|txn| {
             let mut deactivated = Vec::new();
             for id in txn.children(ACCOUNT_LIST, 0)? {

@@ -289,16 +289,9 @@ pub(super) fn deactivate_unused<K: KeyRecord>(
     now: Timestamp,
 ) -> StoreResult<Vec<(u128, ApplicationId, Option<Timestamp>)>> {
     let mut deactivated = Vec::new();
-    for id in txn.children(K::BY_ACCOUNT, account.id.into())? {
-        let mut key: K = txn.get_existing(K::RECORDS, id)?;
+    for mut key in unused::<K>(txn, account, now)? {
+        let id = key.id();
         let last_used_at = *key.last_used_at();
-        if key.effective_status(now) != EffectiveKeyStatus::Active
-            || !account
-                .key_policy
-                .is_unused(key.created_at(), last_used_at, now)
-        {
-            continue;
-        }
         key.apply(
             &KeyUpdate {
                 status: Some(KeyStatus::Inactive),
@@ -310,4 +303,26 @@ pub(super) fn deactivate_unused<K: KeyRecord>(
         deactivated.push((id, key.application_id(), last_used_at));
     }
     Ok(deactivated)
+}
+
+/// The keys of this kind of `account` that work at `now` and that its key
+/// policy finds unused.
+pub(super) fn unused<K: KeyRecord>(
+    txn: &impl Read,
+    account: &latchkey_core::resource::Account,
+    now: Timestamp,
+) -> StoreResult<Vec<K>> {
+    let mut found = Vec::new();
+    for id in txn.children(K::BY_ACCOUNT, account.id.into())? {
+        let mut key: K = txn.get_existing(K::RECORDS, id)?;
+        let last_used_at = *key.last_used_at();
+        if key.effective_status(now) == EffectiveKeyStatus::Active
+            && account
+                .key_policy
+                .is_unused(key.created_at(), last_used_at, now)
+        {
+            found.push(key);
+        }
+    }
+    Ok(found)
 }
