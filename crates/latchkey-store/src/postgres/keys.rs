@@ -451,6 +451,23 @@ pub(super) async fn upgrade_secret(
     Ok(true)
 }
 
+/// The reported key, if its hash is still `expected`, and its account's
+/// `exposed_key_action`.
+pub(super) async fn exposed(
+    tx: &Tx<'_>,
+    id: AccessKeyId,
+    expected: &SecretHash,
+) -> Result<Option<(StoredAccessKey, latchkey_core::resource::ExposedKeyAction)>, TxError> {
+    let Some(stored) = find::<StoredAccessKey>(tx, id.into()).await? else {
+        return Ok(None);
+    };
+    if stored.secret_hash != *expected {
+        return Ok(None);
+    }
+    let account = super::accounts::load(tx, stored.key.account_id).await?;
+    Ok(Some((stored, account.key_policy.exposed_key_action)))
+}
+
 /// See [`crate::Store::expose_access_key`].
 pub(super) async fn expose(
     tx: &Tx<'_>,
@@ -458,14 +475,9 @@ pub(super) async fn expose(
     expected: &SecretHash,
     now: Timestamp,
 ) -> Result<Option<ExposedKey>, TxError> {
-    let Some(mut stored) = find::<StoredAccessKey>(tx, id.into()).await? else {
+    let Some((mut stored, action)) = exposed(tx, id, expected).await? else {
         return Ok(None);
     };
-    if stored.secret_hash != *expected {
-        return Ok(None);
-    }
-    let account = super::accounts::load(tx, stored.key.account_id).await?;
-    let action = account.key_policy.exposed_key_action;
     let status_before = stored.key.status;
     if let Some(update) = rules::exposure_update(action, status_before) {
         stored.key.apply(&update, now).map_err(StoreError::from)?;

@@ -377,6 +377,21 @@ impl Store for PgStore {
         expected: SecretHash,
         now: Timestamp,
     ) -> StoreResult<Option<ExposedKey>> {
+        // An action that changes nothing (`notify`, or a key already
+        // stopped) must not write: every write announces a change.
+        let peeking = expected.clone();
+        let peeked = transaction!(self, Mode::Read, |tx| keys::exposed(&tx, id, &peeking)
+            .await?)?;
+        let Some((stored, action)) = peeked else {
+            return Ok(None);
+        };
+        if crate::rules::exposure_update(action, stored.key.status).is_none() {
+            return Ok(Some(ExposedKey {
+                status_before: stored.key.status,
+                key: stored.key,
+                action,
+            }));
+        }
         // The key's account is read in the write: the commit reports everything.
         transaction!(self, Mode::Write, |tx| keys::expose(
             &tx, id, &expected, now

@@ -109,6 +109,23 @@ fn roll(
     })
 }
 
+/// The reported key, if its hash is still `expected`, and its account's
+/// `exposed_key_action`.
+fn exposed(
+    txn: &impl Read,
+    id: AccessKeyId,
+    expected: &SecretHash,
+) -> StoreResult<Option<(StoredAccessKey, latchkey_core::resource::ExposedKeyAction)>> {
+    let Some(stored) = txn.get::<StoredAccessKey>(ACCESS_KEYS, id.into())? else {
+        return Ok(None);
+    };
+    if stored.secret_hash != *expected {
+        return Ok(None);
+    }
+    let account = super::accounts::load(txn, stored.key.account_id)?;
+    Ok(Some((stored, account.key_policy.exposed_key_action)))
+}
+
 /// See [`crate::Store::expose_access_key`].
 fn expose(
     txn: &WriteTransaction,
@@ -116,21 +133,17 @@ fn expose(
     expected: &SecretHash,
     now: Timestamp,
 ) -> StoreResult<Option<ExposedKey>> {
-    let Some(mut stored) = txn.get::<StoredAccessKey>(ACCESS_KEYS, id.into())? else {
+    let Some((mut stored, action)) = exposed(txn, id, expected)? else {
         return Ok(None);
     };
-    if stored.secret_hash != *expected {
-        return Ok(None);
-    }
-    let account = super::accounts::load(txn, stored.key.account_id)?;
-    let action = account.key_policy.exposed_key_action;
+    let account = stored.key.account_id;
     let status_before = stored.key.status;
     if let Some(update) = rules::exposure_update(action, status_before) {
         stored.key.apply(&update, now)?;
         if stored.key.status == latchkey_core::status::KeyStatus::Revoked {
             txn.release_name(
                 ACCESS_KEY_NAMES,
-                account.id.into(),
+                account.into(),
                 &stored.key.name,
                 id.into(),
             )?;
@@ -151,6 +164,18 @@ impl RedbStore {
         expected: &SecretHash,
         now: Timestamp,
     ) -> StoreResult<Option<ExposedKey>> {
+        // An action that changes nothing (`notify`, or a key already
+        // stopped) must not write: every write reports a change.
+        let Some((stored, action)) = self.read(|txn| exposed(txn, id, expected))? else {
+            return Ok(None);
+        };
+        if rules::exposure_update(action, stored.key.status).is_none() {
+            return Ok(Some(ExposedKey {
+                status_before: stored.key.status,
+                key: stored.key,
+                action,
+            }));
+        }
         self.write(|txn| expose(txn, id, expected, now))
     }
 

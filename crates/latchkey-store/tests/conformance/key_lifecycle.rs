@@ -476,12 +476,17 @@ pub async fn an_exposed_key_meets_its_accounts_action_only_with_its_own_hash(
             .unwrap()
             .unwrap()
             .1;
+        let commits = Arc::new(Commits::default());
+        store.observe_commits(commits.clone());
         let exposed = store
             .expose_access_key(key.id, hash, now())
             .await
             .unwrap()
             .unwrap();
         assert_eq!(exposed.action, action);
+        // Only a change is written (and reported, emptying caches).
+        let written = usize::from(action != ExposedKeyAction::Notify);
+        assert_eq!(commits.0.load(std::sync::atomic::Ordering::SeqCst), written);
         assert_eq!(exposed.key.status, expected);
         assert_eq!(stored(&*store, &t, &key).await.status, expected);
     }
