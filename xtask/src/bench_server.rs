@@ -35,6 +35,14 @@ const OPEN_LOOP_LOADS: [f64; 2] = [0.5, 0.8];
 const OPEN_LOOP_DURATION: &str = "8s";
 /// oha, as `scripts/install-bench-tools.sh` installs it.
 const OHA: &str = "bench-tools/bin/oha";
+/// `POST /v3/introspect` of the token given as the script's argument.
+const INTROSPECT_LUA: &str = r#"
+init = function(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.body = '{"token":"' .. args[1] .. '"}'
+end
+"#;
 /// The floor binary, built beside the server by [`prepare`].
 const FLOOR: &str = "latchkey-bench-floor";
 
@@ -311,6 +319,17 @@ pub fn run(root: &Path) -> Result<()> {
     let floor = wrk(&floor_url, None, CONNECTIONS, DURATION)?;
     let health = wrk(&format!("{url}/health"), None, CONNECTIONS, DURATION)?;
     let me = wrk(&format!("{url}/v3/me"), Some(&admin), CONNECTIONS, DURATION)?;
+    // Introspection of a verified key: the same cache as `/v3/me`, twice
+    // (the asker's own credential, then the token), plus a JSON body.
+    let introspect_script = dir.join("introspect.lua");
+    std::fs::write(&introspect_script, INTROSPECT_LUA)?;
+    let introspect = wrk_with(
+        &format!("{url}/v3/introspect"),
+        Some(&admin),
+        CONNECTIONS,
+        DURATION,
+        Some((&introspect_script, &admin)),
+    )?;
 
     // Below saturation, at fixed rates: the floor, /health and /v3/me one
     // after the other at each rate.
@@ -489,6 +508,14 @@ pub fn run(root: &Path) -> Result<()> {
         me.p50_ms,
         me.p99_ms,
         me.rps / health.rps.max(1.0)
+    );
+    println!(
+        "  POST /v3/introspect      {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms  ({:.2}x /v3/me, {} non-2xx)",
+        introspect.rps,
+        introspect.p50_ms,
+        introspect.p99_ms,
+        introspect.rps / me.rps.max(1.0),
+        introspect.non_2xx
     );
     if let Some((health, me)) = &pinned {
         println!("  loader (wrk -t1) on CPU 0, server on the other CPUs:");

@@ -206,6 +206,7 @@ impl AccountUpdate {
             name: self.name.clone(),
             plan: self.plan,
             limits: self.limits,
+            key_policy: None,
         }
     }
 }

@@ -270,6 +270,29 @@ impl Client {
         self.get("/v3/me", &[]).await
     }
 
+    /// Asks whether a credential another service was presented is active,
+    /// and whose it is (`POST /v3/introspect`, needs
+    /// `credentials:introspect`). Each credential that does not verify
+    /// spends this client's address's failure budget on the server.
+    pub async fn introspect(&self, token: &str) -> Result<crate::models::Introspection> {
+        #[derive(serde::Serialize)]
+        struct Introspect<'a> {
+            token: &'a str,
+        }
+        // RFC 7662's shape: no `object` member (`{ "active": false }` alone).
+        let answer = self
+            .send(
+                Method::POST,
+                "/v3/introspect",
+                &[],
+                json_body(&Introspect { token })?,
+                true,
+            )
+            .await?;
+        let status = answer.status;
+        from_value(status, decode_value(&answer)?)
+    }
+
     /// Public server facts (`GET /.well-known/latchkey`); no credential needed.
     pub async fn well_known(&self) -> Result<ServerInfo> {
         let response = self

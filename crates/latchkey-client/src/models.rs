@@ -20,8 +20,8 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 pub use latchkey_core::resource::{
-    AccountUpdate, ApplicationUpdate, KeyUpdate, NewAccessKey, NewApplication, NewPolicyGroup,
-    NewUser, PolicyGroupUpdate, UserUpdate,
+    AccountUpdate, ApplicationUpdate, ExposedKeyAction, KeyPolicy, KeyUpdate, NewAccessKey,
+    NewApplication, NewPolicyGroup, NewUser, PolicyGroupUpdate, UserUpdate,
 };
 
 /// A type the API marks with `"object": "<OBJECT>"`.
@@ -53,6 +53,8 @@ api_object! {
     BulkDeleteResult => "bulk_delete",
     PasswordLink => "password_link",
     AuditRecord => "audit_record",
+    RolledAccessKey => "access_key",
+    KeyPolicyAnswer => "key_policy",
 }
 
 /// Who acted, as an audit record shows it.
@@ -262,6 +264,99 @@ impl fmt::Debug for CreatedAccessKey {
             .field("access_key", &self.access_key)
             .field("key", &"[REDACTED]")
             .finish()
+    }
+}
+
+/// A roll's outcome: the new key with its full key string (shown this
+/// once), and the rolled key as it now is (expiring at the grace's end).
+///
+/// Derefs to the new [`AccessKey`]; `Debug` never shows the key string.
+#[derive(Clone, Deserialize)]
+#[non_exhaustive]
+pub struct RolledAccessKey {
+    /// The new key's record.
+    #[serde(flatten)]
+    pub access_key: AccessKey,
+    #[serde(rename = "key")]
+    secret: Zeroizing<String>,
+    /// The rolled key: its `expiration` is when it stops working.
+    pub rolled: AccessKey,
+}
+
+impl RolledAccessKey {
+    /// The new full access key (`ak_…`): store it now, the server never
+    /// shows it again.
+    pub fn key(&self) -> &str {
+        &self.secret
+    }
+}
+
+impl Deref for RolledAccessKey {
+    type Target = AccessKey;
+
+    fn deref(&self) -> &AccessKey {
+        &self.access_key
+    }
+}
+
+impl fmt::Debug for RolledAccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RolledAccessKey")
+            .field("access_key", &self.access_key)
+            .field("key", &"[REDACTED]")
+            .field("rolled", &self.rolled)
+            .finish()
+    }
+}
+
+/// The answer of `POST /v3/introspect`: whether a credential is active and,
+/// when it is, whose it is. An inactive credential carries nothing else,
+/// whatever the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Introspection {
+    /// Whether the credential may act now.
+    pub active: bool,
+    /// `access_key` or `jwt`.
+    #[serde(default)]
+    pub token_type: Option<String>,
+    /// Its account.
+    #[serde(default)]
+    pub account_id: Option<AccountId>,
+    /// Its application.
+    #[serde(default)]
+    pub application_id: Option<ApplicationId>,
+    /// The user it acts as.
+    #[serde(default)]
+    pub user_id: Option<UserId>,
+    /// The access key (`key_…`) or JWT key (`jwk_…`) id.
+    #[serde(default)]
+    pub credential_id: Option<String>,
+    /// Its effective permissions, space-separated.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// When it stops working, in seconds since the epoch.
+    #[serde(default)]
+    pub exp: Option<i64>,
+}
+
+/// The key policy as the server answers it (with `"object"`).
+#[derive(Deserialize)]
+pub(crate) struct KeyPolicyAnswer {
+    max_key_lifetime_days: Option<u32>,
+    require_expiration: bool,
+    deactivate_unused_after_days: Option<u32>,
+    exposed_key_action: ExposedKeyAction,
+}
+
+impl From<KeyPolicyAnswer> for KeyPolicy {
+    fn from(answer: KeyPolicyAnswer) -> Self {
+        KeyPolicy {
+            max_key_lifetime_days: answer.max_key_lifetime_days,
+            require_expiration: answer.require_expiration,
+            deactivate_unused_after_days: answer.deactivate_unused_after_days,
+            exposed_key_action: answer.exposed_key_action,
+        }
     }
 }
 

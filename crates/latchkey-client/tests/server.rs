@@ -535,6 +535,7 @@ async fn operator_accounts_and_a_tenant_key() {
                 name: None,
                 plan: Some(Plan::Custom),
                 limits: Some(custom),
+                key_policy: None,
             },
         )
         .await

@@ -56,6 +56,8 @@ pub enum Action {
     ViewAudit,
     /// Create and change tenant accounts (operator only).
     ManageAccounts,
+    /// Introspect a credential presented to another service.
+    IntrospectCredentials,
 }
 
 /// What a request acts on.
@@ -105,6 +107,7 @@ fn account_permission(action: Action) -> Option<Permission> {
         Action::EditAccount => Some(Permission::AccountEdit),
         Action::ViewAudit => Some(Permission::AuditView),
         Action::ManageAccounts => Some(Permission::AccountsManage),
+        Action::IntrospectCredentials => Some(Permission::CredentialsIntrospect),
         Action::Applications(_) | Action::Keys(_) => None,
     }
 }

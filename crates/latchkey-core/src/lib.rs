@@ -24,6 +24,7 @@ pub mod permission;
 pub mod plan;
 pub mod resource;
 pub mod secret_hash;
+pub mod secret_scanning;
 pub mod session;
 pub mod status;
 pub mod token;

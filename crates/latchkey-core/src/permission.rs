@@ -64,6 +64,9 @@ pub enum Permission {
     AccountEdit,
     /// `audit:view`: read the account's audit log.
     AuditView,
+    /// `credentials:introspect`: ask whether a credential presented to
+    /// another service is active, and whose it is (`POST /v3/introspect`).
+    CredentialsIntrospect,
     /// `accounts:manage`: operator only; create and change tenant accounts.
     AccountsManage,
 }
@@ -119,7 +122,7 @@ impl Permission {
     }
 
     /// How many permissions exist.
-    pub const COUNT: u32 = SCOPED_COUNT + 6;
+    pub const COUNT: u32 = SCOPED_COUNT + 7;
 
     /// A scoped permission.
     pub const fn scoped(subject: Subject, verb: Verb, reach: Reach) -> Self {
@@ -142,7 +145,8 @@ impl Permission {
             Permission::AccountView => SCOPED_COUNT + 2,
             Permission::AccountEdit => SCOPED_COUNT + 3,
             Permission::AuditView => SCOPED_COUNT + 4,
-            Permission::AccountsManage => SCOPED_COUNT + 5,
+            Permission::CredentialsIntrospect => SCOPED_COUNT + 5,
+            Permission::AccountsManage => SCOPED_COUNT + 6,
         }
     }
 
@@ -158,6 +162,7 @@ impl Permission {
             b if b == SCOPED_COUNT + 2 => Permission::AccountView,
             b if b == SCOPED_COUNT + 3 => Permission::AccountEdit,
             b if b == SCOPED_COUNT + 4 => Permission::AuditView,
+            b if b == SCOPED_COUNT + 5 => Permission::CredentialsIntrospect,
             _ => Permission::AccountsManage,
         }
     }
@@ -179,6 +184,7 @@ impl FromStr for Permission {
             "account:view" => return Ok(Permission::AccountView),
             "account:edit" => return Ok(Permission::AccountEdit),
             "audit:view" => return Ok(Permission::AuditView),
+            "credentials:introspect" => return Ok(Permission::CredentialsIntrospect),
             "accounts:manage" => return Ok(Permission::AccountsManage),
             _ => {}
         }
@@ -223,6 +229,7 @@ impl fmt::Display for Permission {
             Permission::AccountView => f.write_str("account:view"),
             Permission::AccountEdit => f.write_str("account:edit"),
             Permission::AuditView => f.write_str("audit:view"),
+            Permission::CredentialsIntrospect => f.write_str("credentials:introspect"),
             Permission::AccountsManage => f.write_str("accounts:manage"),
         }
     }

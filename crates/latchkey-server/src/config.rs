@@ -33,6 +33,13 @@ pub struct ServerConfig {
     pub audit_retention: Duration,
     /// How often the retention sweep runs.
     pub audit_sweep_interval: Duration,
+    /// How often the key policies' unused keys are swept (deactivated): a
+    /// policy counts in days, so hourly keeps a key at most an hour past
+    /// its limit.
+    pub key_sweep_interval: Duration,
+    /// The secret-scanning partner's public keys; without them every
+    /// report is refused.
+    pub secret_scanning_keys: Option<std::sync::Arc<latchkey_core::secret_scanning::PartnerKeys>>,
 }
 
 /// Days audit records are kept unless configured.
@@ -55,6 +62,8 @@ impl ServerConfig {
             trusted_proxies: TrustedProxies::default(),
             audit_retention: Duration::from_secs(u64::from(DEFAULT_AUDIT_RETENTION_DAYS) * 86_400),
             audit_sweep_interval: Duration::from_secs(3600),
+            key_sweep_interval: Duration::from_secs(3600),
+            secret_scanning_keys: None,
         }
     }
 }

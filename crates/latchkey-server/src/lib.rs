@@ -14,6 +14,7 @@ pub mod config;
 pub mod connections;
 pub mod console;
 pub mod error;
+pub mod key_sweep;
 pub mod password_links;
 pub mod runtime;
 pub mod serve;

@@ -103,6 +103,12 @@ struct ServeArgs {
     #[arg(long, value_name = "DAYS", default_value_t = latchkey_server::config::DEFAULT_AUDIT_RETENTION_DAYS,
         value_parser = clap::value_parser!(u32).range(1..=36_500))]
     audit_retention_days: u32,
+    /// A secret-scanning partner's public keys, in the JSON GitHub publishes
+    /// (`{"public_keys": [{"key_identifier", "key", "is_current"}]}`): reports
+    /// of leaked keys to `POST /v3/secret-scanning/reports` must be signed by
+    /// one of them. Without it, that endpoint refuses every report.
+    #[arg(long, value_name = "FILE")]
+    secret_scanning_keys: Option<std::path::PathBuf>,
 }
 
 /// A positive, finite number of seconds (fractions allowed).
@@ -189,6 +195,9 @@ fn tune(config: &mut ServerConfig) {
     if let Some(seconds) = env::<u64>("LATCHKEY_AUDIT_SWEEP_SECONDS") {
         config.audit_sweep_interval = std::time::Duration::from_secs(seconds.max(1));
     }
+    if let Some(seconds) = env::<u64>("LATCHKEY_KEY_SWEEP_SECONDS") {
+        config.key_sweep_interval = std::time::Duration::from_secs(seconds.max(1));
+    }
     if let Some(millis) = env::<u64>("LATCHKEY_AUTH_THROTTLE_DELAY_MS") {
         config.throttled_refusal_delay = std::time::Duration::from_millis(millis);
     }
@@ -262,6 +271,7 @@ fn main() -> ExitCode {
                     },
                     trusted_proxies: TrustedProxies::new(args.trusted_proxies),
                     audit_retention_days: args.audit_retention_days,
+                    secret_scanning_keys: args.secret_scanning_keys,
                     tune,
                 })
                 .await

@@ -81,12 +81,26 @@ pub struct ServeOptions {
     pub trusted_proxies: TrustedProxies,
     /// Days audit records are kept.
     pub audit_retention_days: u32,
+    /// The secret-scanning partner's public keys file, if any.
+    pub secret_scanning_keys: Option<PathBuf>,
     /// Applies further settings to the default configuration.
     pub tune: fn(&mut ServerConfig),
 }
 
 /// Runs the server until SIGTERM or Ctrl-C.
 pub async fn serve(options: ServeOptions) -> Result<()> {
+    // A bad keys file is an operator's mistake: refuse to start, before
+    // anything is opened.
+    let secret_scanning_keys = match &options.secret_scanning_keys {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let keys = latchkey_core::secret_scanning::PartnerKeys::from_github_json(&text)
+                .with_context(|| format!("reading the secret-scanning keys {}", path.display()))?;
+            Some(Arc::new(keys))
+        }
+    };
     let store = options.store.open().await?;
     let listener = TcpListener::bind(&options.listen)
         .await
@@ -102,6 +116,7 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
     }
     config.trusted_proxies = options.trusted_proxies.clone();
     config.audit_retention = Duration::from_secs(u64::from(options.audit_retention_days) * 86_400);
+    config.secret_scanning_keys = secret_scanning_keys;
     (options.tune)(&mut config);
     warn_about_limits(&options.connections);
 
@@ -151,6 +166,10 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
         config.audit_retention,
         config.audit_sweep_interval,
     ));
+    let key_sweeper = tokio::spawn(crate::key_sweep::run(
+        state.store.clone(),
+        config.key_sweep_interval,
+    ));
 
     let app = crate::api::app(state.clone(), config.request_timeout);
     connections::serve(listener, app, options.connections, shutdown)
@@ -159,6 +178,7 @@ pub async fn serve(options: ServeOptions) -> Result<()> {
 
     flusher.abort();
     sweeper.abort();
+    key_sweeper.abort();
     state.auth.flush_all().await;
     tracing::info!("stopped");
     Ok(())

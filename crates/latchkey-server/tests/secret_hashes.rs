@@ -229,6 +229,17 @@ async fn keys_hashed_with_argon2id_keep_working_and_get_the_digest_on_first_use(
     assert_eq!(server.api(&keys.workers).me_status().await, 200);
     assert_eq!(server.api(&keys.admin).me_status().await, 200);
     assert_eq!(server.api(&keys.paused).me_status().await, 401);
+    // The export predates `credentials:introspect`: the import gave it to
+    // `Administrators`, which holds every permission of its account.
+    let admin_me = server.api(&keys.admin).get("/v3/me").await;
+    let permissions = admin_me.expect(200)["permissions"].clone();
+    assert!(
+        permissions
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("credentials:introspect")),
+        "{permissions}"
+    );
     let me = server.api(&keys.workers).get("/v3/me").await;
     assert_eq!(me.expect(200)["credential"]["id"], key_id(&keys.workers));
     server.stop();
@@ -250,7 +261,7 @@ async fn keys_hashed_with_argon2id_keep_working_and_get_the_digest_on_first_use(
     for key in [&keys.target, &keys.tenant_admin] {
         assert_eq!(hashes[&key_id(key)], before[&key_id(key)]);
     }
-    assert!(export.starts_with("{\"format\":\"latchkey-export\",\"version\":1,\"schema\":4,"));
+    assert!(export.starts_with("{\"format\":\"latchkey-export\",\"version\":1,\"schema\":5,"));
 
     // After a restart the upgraded keys are checked without argon2id.
     let mut server = store.serve();

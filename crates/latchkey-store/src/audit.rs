@@ -2,9 +2,10 @@
 //! from the records each write read and wrote inside its transaction.
 
 use jiff::Timestamp;
+use latchkey_core::audit::Audited;
 use latchkey_core::audit::{Acting, AuditAction, AuditRecord, AuditTarget, Changes, TargetType};
 use latchkey_core::id::{AccountId, PolicyGroupId};
-use latchkey_core::resource::{AccessKey, JwtKey};
+use latchkey_core::resource::{AccessKey, ExposedKeyAction, JwtKey, KeyPolicy};
 use latchkey_core::status::{ApplicationStatus, KeyStatus};
 use serde_json::{Value, json};
 
@@ -92,23 +93,119 @@ pub(crate) fn bundle_records(acting: &Acting, bundle: &AccountBundle) -> Vec<Aud
 }
 
 /// An account's change, in its log and, when another account's credential
-/// made it, in the actor's log too.
+/// made it, in the actor's log too: `account.update` for its name, plan and
+/// limits (unless the update names only a key policy), and
+/// `account.policy.update` when it names a key policy, with each of the
+/// policy's fields that changed.
 pub(crate) fn account_update(
     acting: &Acting,
     before: &latchkey_core::resource::Account,
     after: &latchkey_core::resource::Account,
+    update: &latchkey_core::resource::AccountUpdate,
     at: Timestamp,
 ) -> Vec<AuditRecord> {
-    let record = AuditRecord::of(
+    let policy_only = update.key_policy.is_some()
+        && update.name.is_none()
+        && update.plan.is_none()
+        && update.limits.is_none();
+    let mut made = Vec::new();
+    if !policy_only {
+        made.push(AuditRecord::of(
+            acting,
+            AuditAction::AccountUpdate,
+            Some(before),
+            Some(after),
+            at,
+        ));
+    }
+    if update.key_policy.is_some() {
+        made.push(AuditRecord::new(
+            acting,
+            after.id,
+            AuditAction::AccountPolicyUpdate,
+            after.target(),
+            policy_changes(&before.key_policy, &after.key_policy),
+            at,
+        ));
+    }
+    let mut records = Vec::new();
+    for record in made {
+        records.extend(in_actors_log(acting, &record));
+        records.push(record);
+    }
+    records
+}
+
+/// The fields of a key policy that differ, each with both values.
+fn policy_changes(before: &KeyPolicy, after: &KeyPolicy) -> Changes {
+    let fields = |policy: &KeyPolicy| match serde_json::to_value(policy) {
+        Ok(Value::Object(fields)) => fields,
+        _ => serde_json::Map::new(),
+    };
+    let (before, after) = (fields(before), fields(after));
+    after
+        .iter()
+        .filter_map(|(name, new)| {
+            let old = before.get(name).cloned().unwrap_or(Value::Null);
+            (old != *new).then(|| (name.clone(), [old, new.clone()]))
+        })
+        .collect()
+}
+
+/// A roll, on the key rolled: its `expiration` before and after (always
+/// shown, even when the grace left it as it was, since the roll decided
+/// it) and `new_key_id`. The new key's own `access_key.create` follows.
+pub(crate) fn key_roll(
+    acting: &Acting,
+    before: &AccessKey,
+    after: &AccessKey,
+    new: &AccessKey,
+    at: Timestamp,
+) -> AuditRecord {
+    let mut record = AuditRecord::of(
         acting,
-        AuditAction::AccountUpdate,
+        AuditAction::AccessKeyRoll,
         Some(before),
         Some(after),
         at,
     );
-    let mut records: Vec<AuditRecord> = in_actors_log(acting, &record).into_iter().collect();
-    records.push(record);
-    records
+    record.changes.insert(
+        "expiration".into(),
+        [json!(before.expiration), json!(after.expiration)],
+    );
+    record
+        .changes
+        .insert("new_key_id".into(), [Value::Null, json!(new.id)]);
+    record
+}
+
+/// A leaked-key report handled: `access_key.exposed` on the key, with what
+/// changed of it (its `status`, unless the action was `notify` or the key
+/// had already stopped), the report's `url` and the `exposed_key_action`
+/// taken.
+pub(crate) fn key_exposed(
+    acting: &Acting,
+    before: &AccessKey,
+    after: &AccessKey,
+    action: ExposedKeyAction,
+    url: &str,
+    at: Timestamp,
+) -> AuditRecord {
+    let mut record = AuditRecord::of(
+        acting,
+        AuditAction::AccessKeyExposed,
+        Some(before),
+        Some(after),
+        at,
+    );
+    record
+        .changes
+        .insert("url".into(), [Value::Null, json!(url)]);
+    record.changes.insert(
+        "exposed_key_action".into(),
+        [Value::Null, json!(action.as_str())],
+    );
+    record
 }
 
 /// The action of an application change: revoking is its own.

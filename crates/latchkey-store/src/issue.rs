@@ -10,7 +10,7 @@ use latchkey_core::resource::{Account, NewAccessKey, NewApplication, NewUser, Po
 use latchkey_core::secret_hash::SecretHash;
 use latchkey_core::validation::ValidationErrors;
 
-use crate::{AccountBundle, StoredAccessKey};
+use crate::{AccessKeyRoll, AccountBundle, StoredAccessKey};
 
 /// Why a credential or account could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +61,37 @@ impl StoredAccessKey {
             now,
         )?;
         Ok((StoredAccessKey { key, secret_hash }, generated))
+    }
+}
+
+impl AccessKeyRoll {
+    /// Generates the new key string of a roll and keeps its secret's
+    /// SHA-256 digest; the rest of the new key is the rolled one's, read in
+    /// the store's transaction. The returned [`GeneratedAccessKey`] is the
+    /// only copy of the secret: show it once and drop it.
+    pub fn issue(
+        name: Option<String>,
+        grace: jiff::SignedDuration,
+        api_host: &str,
+    ) -> Result<(AccessKeyRoll, GeneratedAccessKey), IssueError> {
+        if let Some(name) = &name {
+            let mut errors = ValidationErrors::new();
+            errors.check_name("name", name);
+            errors.finish(())?;
+        }
+        let id = AccessKeyId::generate();
+        let generated = access_key::generate(&id.body())?;
+        let roll = AccessKeyRoll {
+            origin: latchkey_core::resource::access_key::RollOrigin {
+                id,
+                key_prefix: generated.key_prefix().to_owned(),
+                api_host: api_host.to_owned(),
+            },
+            secret_hash: SecretHash::digest(generated.secret()),
+            name,
+            grace,
+        };
+        Ok((roll, generated))
     }
 }
 

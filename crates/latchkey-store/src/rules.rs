@@ -42,6 +42,7 @@ pub(crate) trait StoredKey: Serialize + DeserializeOwned + Clone + Send + Sync {
     fn scopes(&self) -> PermissionSet;
     fn set_scopes(&mut self, scopes: PermissionSet);
     fn created_by(&self) -> UserId;
+    fn created_at(&self) -> Timestamp;
     fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError>;
     fn last_used_at(&mut self) -> &mut Option<Timestamp>;
 
@@ -94,6 +95,9 @@ impl StoredKey for StoredAccessKey {
     fn created_by(&self) -> UserId {
         self.key.created_by
     }
+    fn created_at(&self) -> Timestamp {
+        self.key.created_at
+    }
     fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError> {
         self.key.apply(update, now)
     }
@@ -137,6 +141,9 @@ impl StoredKey for JwtKey {
     }
     fn created_by(&self) -> UserId {
         self.created_by
+    }
+    fn created_at(&self) -> Timestamp {
+        self.created_at
     }
     fn apply(&mut self, update: &KeyUpdate, now: Timestamp) -> Result<(), ChangeError> {
         JwtKey::apply(self, update, now)
@@ -204,7 +211,7 @@ pub(crate) struct NewKeyFacts<'a> {
 
 /// Admits a new key of either kind and fixes its scopes (see
 /// [`delegation::admit_new_key`]): reach, an active application, an active
-/// owner, the delegation rule, then the plan limit.
+/// owner, the delegation rule, the account's key policy, then the plan limit.
 pub(crate) fn admit_new_key<K: StoredKey>(
     actor: &Actor,
     scope: AppScope,
@@ -229,10 +236,47 @@ pub(crate) fn admit_new_key<K: StoredKey>(
         },
     )?;
     key.set_scopes(scopes);
+    check_key_policy(actor, facts.account, key)?;
     if limits == LimitPolicy::Enforce {
         facts.account.limits.admit(K::LIMIT, facts.counted)?;
     }
     Ok(())
+}
+
+/// The account's key policy binds what requests make (the system's own
+/// writes, such as recovery with `latchkey admin mint-key`, are not bound:
+/// an operator locked out must get in).
+fn check_key_policy<K: StoredKey>(actor: &Actor, account: &Account, key: &K) -> StoreResult<()> {
+    if matches!(actor, Actor::System) {
+        return Ok(());
+    }
+    account
+        .key_policy
+        .check_expiration(key.created_at(), key.expiration())?;
+    Ok(())
+}
+
+/// A rolled key inherits its scopes: the delegation rule may admit it only
+/// as it is. [`delegation::admit_new_key`] fixes the application's current
+/// rights as the scopes of an unscoped key asked for by an actor that cannot
+/// pass on every permission; for a roll that would quietly make a different
+/// credential, so it is refused as the creation of an unscoped key would be.
+pub(crate) fn check_inherited_scopes(
+    actor: &Actor,
+    account: &Account,
+    inherited: PermissionSet,
+    admitted: &StoredAccessKey,
+) -> StoreResult<()> {
+    if admitted.key.scopes == inherited {
+        return Ok(());
+    }
+    let lacking = match actor.principal() {
+        Some(principal) => delegation::every_permission(account.operator)
+            .not_granted_by(delegation::passable(principal, admitted.key.created_by))
+            .without_implied(),
+        None => PermissionSet::EMPTY,
+    };
+    Err(delegation::Refused::UnscopedNeedsEveryPermission { lacking }.into())
 }
 
 /// What a backend read for a key change, in the changing transaction.
@@ -275,6 +319,20 @@ pub(crate) fn admit_key_change<K: StoredKey>(
         rights,
         after.created_by(),
     )?;
+    // A later expiration (or none) must meet the key policy; bringing an
+    // expiration forward is always allowed, so that keys made before the
+    // policy can be brought toward it.
+    let shortened = match (before.expiration(), after.expiration()) {
+        (None, Some(_)) => true,
+        (Some(old), Some(new)) => new < old,
+        _ => false,
+    };
+    if before.expiration() != after.expiration()
+        && !shortened
+        && after.status() != KeyStatus::Revoked
+    {
+        check_key_policy(actor, facts.account, after)?;
+    }
     if !before.counts_toward_limit(now) && after.counts_toward_limit(now) {
         facts.account.limits.admit(K::LIMIT, facts.counted_others)?;
     }
@@ -313,4 +371,34 @@ pub(crate) fn admit_user_groups(
         .filter(|(_, group)| !before.contains(&group.id));
     delegation::admit_user_groups(actor, user, changed, added)?;
     Ok(())
+}
+
+/// What a store found of a leaked-key report in a transaction that may
+/// only record it (one that announces no change).
+pub(crate) enum Exposure {
+    /// The key is gone or its hash changed: nothing to do, nothing recorded.
+    Gone,
+    /// The report changes nothing of the key; its record is written.
+    Recorded(crate::ExposedKey),
+    /// The report changes the key: a write that announces it must follow.
+    Changes,
+}
+
+/// The change an account's `exposed_key_action` makes to a leaked key with
+/// `status`, if any: `revoke` revokes it (unless it already is), `deactivate`
+/// deactivates it when it is active, `notify` changes nothing.
+pub(crate) fn exposure_update(
+    action: latchkey_core::resource::ExposedKeyAction,
+    status: KeyStatus,
+) -> Option<KeyUpdate> {
+    use latchkey_core::resource::ExposedKeyAction;
+    let to = match (action, status) {
+        (ExposedKeyAction::Revoke, KeyStatus::Active | KeyStatus::Inactive) => KeyStatus::Revoked,
+        (ExposedKeyAction::Deactivate, KeyStatus::Active) => KeyStatus::Inactive,
+        _ => return None,
+    };
+    Some(KeyUpdate {
+        status: Some(to),
+        ..KeyUpdate::default()
+    })
 }

@@ -180,6 +180,64 @@ impl AuditFilter {
     }
 }
 
+/// A roll of an access key (`POST …/access-keys/{key_id}/roll`), as far as
+/// the caller made it: the new key's id, prefix and secret digest (from the
+/// key string it generated), its name if one was asked for, and the grace.
+/// The rest of the new key is the old one's, read in the roll's transaction.
+#[derive(Debug, Clone)]
+pub struct AccessKeyRoll {
+    /// The new key's id, prefix and server.
+    pub origin: latchkey_core::resource::access_key::RollOrigin,
+    /// The SHA-256 digest of the new key's secret.
+    pub secret_hash: SecretHash,
+    /// The new key's name; `None`: the old one's with `-rolled-N`.
+    pub name: Option<String>,
+    /// How long the old key keeps working (at most until it would have expired).
+    pub grace: jiff::SignedDuration,
+}
+
+/// A roll's outcome: the old key as it now is, and the new key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolledAccessKey {
+    /// The rolled key, expiring at the end of the grace.
+    pub old: AccessKey,
+    /// The new key.
+    pub new: AccessKey,
+}
+
+/// A key of either kind, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AnyKeyId {
+    /// An access key.
+    Access(AccessKeyId),
+    /// A JWT key.
+    Jwt(JwtKeyId),
+}
+
+/// A key the sweep of unused keys deactivated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeactivatedKey {
+    /// Its account.
+    pub account_id: AccountId,
+    /// Its application.
+    pub application_id: ApplicationId,
+    /// The key.
+    pub key: AnyKeyId,
+    /// Its last use (`None`: never used).
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// An access key reported leaked, and what its account's key policy did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExposedKey {
+    /// The key as it now is.
+    pub key: AccessKey,
+    /// Its status before.
+    pub status_before: latchkey_core::status::KeyStatus,
+    /// The account's `exposed_key_action`, as read in the transaction.
+    pub action: latchkey_core::resource::ExposedKeyAction,
+}
+
 /// Latchkey's storage, one transaction per operation.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -221,7 +279,9 @@ pub trait Store: Send + Sync + 'static {
     async fn get_account(&self, id: AccountId) -> StoreResult<Account>;
     /// Every account.
     async fn list_accounts(&self, page: PageRequest<AccountId>) -> StoreResult<Page<Account>>;
-    /// Changes an account.
+    /// Changes an account: recorded as `account.update` (name, plan,
+    /// limits) and, when the update names a key policy, as
+    /// `account.policy.update` with the policy's fields before and after.
     async fn update_account(
         &self,
         acting: &Acting,
@@ -477,6 +537,25 @@ pub trait Store: Send + Sync + 'static {
         update: KeyUpdate,
         now: Timestamp,
     ) -> StoreResult<AccessKey>;
+    /// Rolls an access key of an application in reach: in one transaction,
+    /// the key (which must work now) is set to expire at the grace's end
+    /// (never later than it would have), and a new key with its scopes,
+    /// description, expiration and owner is created, admitted as every new
+    /// key is (reach, an active application, an active owner, the delegation
+    /// rule, the key policy, the plan limit, counted with the old key as it
+    /// is after the roll); a rolled key whose scopes the delegation rule
+    /// would change is refused. Recorded as `access_key.roll` of the old key
+    /// (its `expiration` before and after, and `new_key_id`) followed by
+    /// `access_key.create` of the new key, as any new key is recorded.
+    async fn roll_access_key(
+        &self,
+        acting: &Acting,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        roll: AccessKeyRoll,
+        now: Timestamp,
+    ) -> StoreResult<RolledAccessKey>;
     /// Deletes an access key.
     async fn delete_access_key(
         &self,
@@ -492,6 +571,24 @@ pub trait Store: Send + Sync + 'static {
         scope: AppScope,
         ids: Vec<AccessKeyId>,
     ) -> StoreResult<BulkDeleteReport>;
+    /// Handles an access key a secret-scanning partner reported leaked, as
+    /// long as its stored hash is still `expected` (the hash the reported
+    /// secret was checked against): its account's `exposed_key_action` is
+    /// applied in the same transaction (`revoke`, `deactivate` a working
+    /// key, or `notify`: nothing changes), and recorded as
+    /// `access_key.exposed` with the report's `url` and the action taken.
+    /// `acting` is the system (nothing is granted), with the report's
+    /// request. `None` when the key is gone or its hash changed since (and
+    /// nothing is recorded). A report that changes nothing writes its record
+    /// without reporting a change, so that no credential cache is emptied.
+    async fn expose_access_key(
+        &self,
+        acting: &Acting,
+        id: AccessKeyId,
+        expected: SecretHash,
+        url: String,
+        now: Timestamp,
+    ) -> StoreResult<Option<ExposedKey>>;
     /// What authentication needs to know about an access key, with its
     /// secret's hash; `None` when there is no such key.
     async fn access_key_credential(
@@ -513,6 +610,20 @@ pub trait Store: Send + Sync + 'static {
         expected: SecretHash,
         new: SecretHash,
     ) -> StoreResult<bool>;
+
+    /// The sweep of the key policies' `deactivate_unused_after_days`: in
+    /// every account whose policy names it, each access key and JWT key
+    /// that works at `now` and was not used for that long (since its
+    /// creation when never used) is made `inactive`, in one transaction.
+    /// `acting` is the system: nothing is granted. Each key deactivated is
+    /// recorded (`access_key.update` or `jwt_key.update`, status `active` to
+    /// `inactive`); a sweep that finds nothing writes nothing. Returns the
+    /// keys deactivated.
+    async fn deactivate_unused_keys(
+        &self,
+        acting: &Acting,
+        now: Timestamp,
+    ) -> StoreResult<Vec<DeactivatedKey>>;
 
     // --- JWT keys ---------------------------------------------------------
 

@@ -117,6 +117,7 @@ export_conformance_tests!(fresh().await);
 people_conformance_tests!(fresh().await);
 secret_upgrade_conformance_tests!(fresh().await);
 audit_conformance_tests!(fresh().await);
+key_lifecycle_conformance_tests!(fresh().await);
 
 fn fresh_redb() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();

@@ -19,6 +19,7 @@ people_conformance_tests!(fresh());
 export_conformance_tests!(fresh());
 secret_upgrade_conformance_tests!(fresh());
 audit_conformance_tests!(fresh());
+key_lifecycle_conformance_tests!(fresh());
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn export_import_round_trips_redb_to_redb() {

@@ -1301,6 +1301,7 @@ impl NativeClient {
             name: update.name,
             plan: optional_enum::<Plan>(env, "plan", update.plan.as_deref(), PLANS)?,
             limits: update.limits.as_ref().map(Limits::from),
+            key_policy: None,
         };
         let client = self.client(env)?;
         spawn(

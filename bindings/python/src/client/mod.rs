@@ -1084,6 +1084,7 @@ impl NativeClient {
                 .map(|plan| api_enum::<Plan>(py, "plan", plan, PLANS))
                 .transpose()?,
             limits: limits.map(to_limits),
+            key_policy: None,
         };
         let client = self.client(py)?;
         run(py, self.mode, async move {

@@ -7,7 +7,9 @@ use reqwest::Method;
 use super::Ids;
 use crate::client::{Client, json_body};
 use crate::error::Result;
-use crate::models::{AccessKey, BulkDeleteResult, CreatedAccessKey, KeyUpdate, NewAccessKey, Page};
+use crate::models::{
+    AccessKey, BulkDeleteResult, CreatedAccessKey, KeyUpdate, NewAccessKey, Page, RolledAccessKey,
+};
 use crate::pagination::{ItemStream, ListParams, Pager};
 
 /// Access keys (`ak_…`) of applications.
@@ -137,6 +139,38 @@ impl<'a> AccessKeys<'a> {
     /// Revokes an access key (terminal).
     pub async fn revoke(&self, application: ApplicationId, key: AccessKeyId) -> Result<AccessKey> {
         self.set_status(application, key, KeyStatus::Revoked).await
+    }
+
+    /// Rolls an access key (`POST …/roll`, needs `keys:create` and
+    /// `keys:edit`): a new key with its scopes, description, expiration and
+    /// owner, named `name` (else the old name with `-rolled-N`), while the
+    /// old key keeps working `grace_seconds` more (0 to 604800; never past
+    /// its own expiration). [`RolledAccessKey::key`] is the new key, shown
+    /// this once.
+    pub async fn roll(
+        &self,
+        application: ApplicationId,
+        key: AccessKeyId,
+        grace_seconds: u32,
+        name: Option<&str>,
+    ) -> Result<RolledAccessKey> {
+        #[derive(serde::Serialize)]
+        struct Roll<'a> {
+            grace_seconds: u32,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            name: Option<&'a str>,
+        }
+        let path = format!("{}/roll", key_path(application, key));
+        self.client
+            .call(
+                Method::POST,
+                &path,
+                json_body(&Roll {
+                    grace_seconds,
+                    name,
+                })?,
+            )
+            .await
     }
 
     /// Deletes an access key.

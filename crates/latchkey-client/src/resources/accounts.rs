@@ -5,7 +5,9 @@ use reqwest::Method;
 
 use crate::client::{Client, json_body};
 use crate::error::Result;
-use crate::models::{Account, AccountUpdate, CreatedAccount, NewTenantAccount, Page};
+use crate::models::{
+    Account, AccountUpdate, CreatedAccount, KeyPolicy, KeyPolicyAnswer, NewTenantAccount, Page,
+};
 use crate::pagination::{ItemStream, ListParams, Pager};
 
 /// The caller's account; tenant accounts for the operator
@@ -36,6 +38,23 @@ impl<'a> Accounts<'a> {
         self.client
             .call(Method::PUT, "/v3/accounts/me", json_body(&Rename { name })?)
             .await
+    }
+
+    /// The caller's account's key policy (`GET /v3/accounts/me/policy`,
+    /// `account:view`).
+    pub async fn key_policy(&self) -> Result<KeyPolicy> {
+        let answer: KeyPolicyAnswer = self.client.get("/v3/accounts/me/policy", &[]).await?;
+        Ok(answer.into())
+    }
+
+    /// Replaces the caller's account's key policy (`PUT
+    /// /v3/accounts/me/policy`, `account:edit`); returns the policy now in force.
+    pub async fn update_key_policy(&self, policy: &KeyPolicy) -> Result<KeyPolicy> {
+        let answer: KeyPolicyAnswer = self
+            .client
+            .call(Method::PUT, "/v3/accounts/me/policy", json_body(policy)?)
+            .await?;
+        Ok(answer.into())
     }
 
     /// Every account, across pages (operator only).

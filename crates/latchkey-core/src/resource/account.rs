@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::ChangeError;
+use super::key_policy::KeyPolicy;
 use crate::id::AccountId;
 use crate::plan::{Limits, Plan};
 use crate::validation::ValidationErrors;
@@ -22,6 +23,10 @@ pub struct Account {
     /// Whether this is the operator account (the first one), whose
     /// administrators manage the other accounts.
     pub operator: bool,
+    /// The account's key policy. The empty policy is not written, so that
+    /// records without one (written before it existed) read back as written.
+    #[serde(default, skip_serializing_if = "KeyPolicy::is_empty")]
+    pub key_policy: KeyPolicy,
     /// Creation time.
     pub created_at: Timestamp,
     /// Last change.
@@ -60,6 +65,10 @@ pub struct AccountUpdate {
     /// New limits (with `custom`).
     #[serde(default)]
     pub limits: Option<Limits>,
+    /// A new key policy, in full (`PUT /v3/accounts/me/policy`; the
+    /// account endpoints do not take it, so it is never sent to them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_policy: Option<KeyPolicy>,
 }
 
 /// The limits for `plan`, given optional explicit `limits`: a fixed plan has
@@ -97,6 +106,7 @@ impl NewAccount {
             plan: self.plan,
             limits: limits.expect("resolved when valid"),
             operator,
+            key_policy: KeyPolicy::default(),
             created_at: now,
             updated_at: now,
         })
@@ -110,6 +120,11 @@ impl Account {
         let mut errors = ValidationErrors::new();
         if let Some(name) = &update.name {
             errors.check_name("name", name);
+        }
+        if let Some(policy) = &update.key_policy
+            && let Err(invalid) = policy.validate()
+        {
+            errors.fields.extend(invalid.fields);
         }
         let limits = match (update.plan, update.limits) {
             (None, None) => Some(self.limits),
@@ -129,6 +144,9 @@ impl Account {
             self.plan = plan;
         }
         self.limits = limits.expect("resolved when valid");
+        if let Some(policy) = update.key_policy {
+            self.key_policy = policy;
+        }
         self.updated_at = now;
         Ok(())
     }
@@ -235,6 +253,7 @@ mod tests {
             name: Some(String::new()),
             plan: Some(Plan::Free),
             limits: Some(more),
+            key_policy: None,
         };
         let ChangeError::Invalid(errors) = account.apply(&bad, now()).unwrap_err() else {
             panic!("expected validation errors");

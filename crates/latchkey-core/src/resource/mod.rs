@@ -10,6 +10,7 @@ pub mod access_key;
 pub mod account;
 pub mod application;
 pub mod jwt_key;
+pub mod key_policy;
 pub mod policy_group;
 pub mod user;
 
@@ -17,6 +18,7 @@ pub use access_key::{AccessKey, NewAccessKey};
 pub use account::{Account, AccountUpdate, NewAccount};
 pub use application::{Application, ApplicationUpdate, NewApplication};
 pub use jwt_key::{JwtKey, NewJwtKey};
+pub use key_policy::{ExposedKeyAction, KeyPolicy};
 pub use policy_group::{ADMINISTRATORS, NewPolicyGroup, PolicyGroup, PolicyGroupUpdate};
 pub use user::{NewUser, User, UserUpdate};
 

@@ -15,8 +15,8 @@ use latchkey_core::resource::{KeyUpdate, NewAccessKey};
 use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
 use latchkey_core::validation::{FieldError, ValidationErrors, double_option};
 use latchkey_store::{
-    BulkDeleteReport, BulkDeleteStatus, IssueError, KeyFilter, KeyOwner, LimitPolicy,
-    StoredAccessKey,
+    AccessKeyRoll, BulkDeleteReport, BulkDeleteStatus, IssueError, KeyFilter, KeyOwner,
+    LimitPolicy, RolledAccessKey, StoredAccessKey,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -26,7 +26,7 @@ use utoipa_axum::routes;
 use super::extract::{
     ApiJson, ApiPath, ApiQuery, KeyPageQuery, PageQuery, StatusPageQuery, path_id, status_filter,
 };
-use super::views::{AccessKeyView, CreatedAccessKeyView, List};
+use super::views::{AccessKeyView, CreatedAccessKeyView, List, RolledAccessKeyView};
 use super::{Errors, reach};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -46,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             update_access_key,
             delete_access_key
         ))
+        .routes(routes!(roll_access_key))
         .routes(routes!(list_account_keys))
         .routes(routes!(bulk_delete_access_keys))
 }
@@ -96,6 +97,19 @@ pub struct UpdateAccessKey {
     #[serde(default, deserialize_with = "double_option::deserialize")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expiration: Option<Option<Timestamp>>,
+}
+
+/// A roll: a new key in place of this one, which keeps working for the grace.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RollAccessKey {
+    /// How long the rolled key keeps working, in seconds (0 to 604800, a
+    /// week); never past its own expiration. 0 stops it at once.
+    #[schema(minimum = 0, maximum = 604800)]
+    pub grace_seconds: i64,
+    /// The new key's name; absent: the old name with `-rolled-N`.
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// Ids of keys to delete.
@@ -369,6 +383,75 @@ pub(super) fn update_verbs(update: &KeyUpdate) -> Vec<Verb> {
         .into_iter()
         .filter_map(|(needed, verb)| needed.then_some(verb))
         .collect()
+}
+
+/// Rolls an access key (needs `keys:create` and `keys:edit`): a new key
+/// with the old one's scopes, description, expiration and owner, admitted as
+/// any new key (the delegation rule, the account's key policy, and the
+/// application's limit, counting the old key while its grace lasts: with a
+/// grace, a full application has no room; with `grace_seconds: 0` the old
+/// key stops at once and makes room). The old key keeps working until
+/// `now + grace_seconds`, or its own expiration if sooner. Only a key that
+/// works now can be rolled. The answer holds the new key in `key`, shown
+/// this once, and the rolled key in `rolled`.
+#[utoipa::path(post, path = "/v3/applications/{id}/access-keys/{key_id}/roll", tag = "access keys", request_body = RollAccessKey,
+    params(("id" = String, Path, description = "Application id (`app_…`)."),
+           ("key_id" = String, Path, description = "Access key id (`key_…`) of the key to roll.")),
+    responses((status = 201, description = "The new key (`key` is shown this once), and the rolled key in `rolled`.", body = RolledAccessKeyView), Errors))]
+async fn roll_access_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((application, key)): ApiPath<(String, String)>,
+    ApiJson(input): ApiJson<RollAccessKey>,
+) -> ApiResult<(StatusCode, Json<RolledAccessKeyView>)> {
+    let application = path_id::<ApplicationKind>(&application)?;
+    let key = path_id::<AccessKeyKind>(&key)?;
+    let (rolled, secret, now) = roll(
+        &state,
+        caller.principal(),
+        application,
+        key,
+        input.name,
+        input.grace_seconds,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RolledAccessKeyView {
+            key: AccessKeyView::new(rolled.new, now),
+            secret,
+            rolled: AccessKeyView::new(rolled.old, now),
+        }),
+    ))
+}
+
+/// Rolls an access key as `principal` (shared with the console): both keys
+/// as they are after the roll, the new key string (shown once) and the
+/// instant of the roll.
+pub(crate) async fn roll(
+    state: &AppState,
+    principal: &Principal,
+    application: ApplicationId,
+    key: AccessKeyId,
+    name: Option<String>,
+    grace_seconds: i64,
+) -> ApiResult<(RolledAccessKey, String, Timestamp)> {
+    let scope = reach(principal, Subject::Keys, &[Verb::Create, Verb::Edit])?;
+    let grace = latchkey_core::resource::access_key::validate_grace(grace_seconds)?;
+    let now = Timestamp::now();
+    let (request, generated) = AccessKeyRoll::issue(name, grace, &state.config.public_url)
+        .map_err(|error| match error {
+            IssueError::Invalid(errors) => ApiError::Validation(errors),
+            other => {
+                tracing::error!(error = %other, "could not issue an access key");
+                ApiError::Internal
+            }
+        })?;
+    let rolled = state
+        .store
+        .roll_access_key(&acting(principal), scope, application, key, request, now)
+        .await?;
+    Ok((rolled, generated.key().to_owned(), now))
 }
 
 /// Deletes an access key.

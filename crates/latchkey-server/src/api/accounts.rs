@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use latchkey_core::authorize::{Action, Principal, Target, authorize};
 use latchkey_core::id::AccountKind;
 use latchkey_core::plan::Plan;
-use latchkey_core::resource::{Account, AccountUpdate, NewAccount};
+use latchkey_core::resource::{Account, AccountUpdate, ExposedKeyAction, KeyPolicy, NewAccount};
 use latchkey_core::validation::ValidationErrors;
 use latchkey_store::AccountBundle;
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,9 @@ use utoipa_axum::routes;
 
 use super::Errors;
 use super::extract::{ApiJson, ApiPath, ApiQuery, PageQuery, path_id};
-use super::views::{AccessKeyView, AccountView, ApplicationView, LimitsView, List, UserView};
+use super::views::{
+    AccessKeyView, AccountView, ApplicationView, KeyPolicyView, LimitsView, List, UserView,
+};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::request_context::acting;
@@ -29,6 +31,7 @@ pub const DEFAULT_ADMIN_EMAIL: &str = "admin@latchkey.invalid";
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_my_account, update_my_account))
+        .routes(routes!(get_key_policy, update_key_policy))
         .routes(routes!(list_accounts, create_account))
         .routes(routes!(get_account, update_account))
 }
@@ -89,8 +92,7 @@ pub(crate) async fn rename_my_account(
     )?;
     let update = AccountUpdate {
         name,
-        plan: None,
-        limits: None,
+        ..AccountUpdate::default()
     };
     let account = state
         .store
@@ -102,6 +104,97 @@ pub(crate) async fn rename_my_account(
         )
         .await?;
     Ok(account)
+}
+
+/// The caller's account's key policy, in full (`PUT` replaces it: an absent
+/// field takes its default).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateKeyPolicy {
+    /// Longest a key may live, from creation to expiration, in days (1 to
+    /// 3650); keys must then have an expiration. Absent or `null`: no limit.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 3650)]
+    pub max_key_lifetime_days: Option<u32>,
+    /// Whether every new key must have an expiration (default false).
+    #[serde(default)]
+    pub require_expiration: bool,
+    /// Keys (access keys and JWT keys) unused for this many days (1 to
+    /// 3650) are deactivated by a background sweep. Absent or `null`: never.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 3650)]
+    pub deactivate_unused_after_days: Option<u32>,
+    /// What happens to a key a secret-scanning partner reports leaked:
+    /// `revoke` (default), `deactivate`, or `notify` (recorded only).
+    #[serde(default)]
+    #[schema(schema_with = super::schema::exposed_key_action)]
+    pub exposed_key_action: ExposedKeyAction,
+}
+
+/// The caller's account's key policy (`account:view`).
+#[utoipa::path(get, path = "/v3/accounts/me/policy", tag = "accounts",
+    responses((status = 200, description = "The key policy.", body = KeyPolicyView), Errors))]
+async fn get_key_policy(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<KeyPolicyView>> {
+    Ok(Json(
+        my_account(&state, caller.principal())
+            .await?
+            .key_policy
+            .into(),
+    ))
+}
+
+/// Replaces the caller's account's key policy (`account:edit`). It binds
+/// keys created, updated (a later expiration, or none) and rolled from then
+/// on: breaking it is a `400` naming `expiration`. Existing keys are left
+/// as they are, except that the sweep deactivates unused ones.
+#[utoipa::path(put, path = "/v3/accounts/me/policy", tag = "accounts", request_body = UpdateKeyPolicy,
+    responses((status = 200, description = "The key policy now in force.", body = KeyPolicyView), Errors))]
+async fn update_key_policy(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<UpdateKeyPolicy>,
+) -> ApiResult<Json<KeyPolicyView>> {
+    let policy = KeyPolicy {
+        max_key_lifetime_days: input.max_key_lifetime_days,
+        require_expiration: input.require_expiration,
+        deactivate_unused_after_days: input.deactivate_unused_after_days,
+        exposed_key_action: input.exposed_key_action,
+    };
+    Ok(Json(
+        set_key_policy(&state, caller.principal(), policy)
+            .await?
+            .key_policy
+            .into(),
+    ))
+}
+
+/// Replaces the caller's account's key policy (shared with the console).
+pub(crate) async fn set_key_policy(
+    state: &AppState,
+    principal: &Principal,
+    policy: KeyPolicy,
+) -> ApiResult<Account> {
+    authorize(
+        principal,
+        Action::EditAccount,
+        Target::Account(principal.account_id),
+    )?;
+    let update = AccountUpdate {
+        key_policy: Some(policy),
+        ..AccountUpdate::default()
+    };
+    Ok(state
+        .store
+        .update_account(
+            &acting(principal),
+            principal.account_id,
+            update,
+            Timestamp::now(),
+        )
+        .await?)
 }
 
 /// Every account (operator only, `accounts:manage`).
@@ -249,6 +342,7 @@ async fn update_account(
         name: input.name,
         plan: input.plan,
         limits: input.limits.map(Into::into),
+        key_policy: None,
     };
     let account = state
         .store

@@ -11,7 +11,9 @@ pub(crate) mod accounts;
 pub(crate) mod applications;
 pub(crate) mod audit_log;
 pub(crate) mod groups;
+mod introspect;
 pub(crate) mod jwt_keys;
+mod secret_scanning;
 mod strict_json;
 mod system;
 pub(crate) mod users;
@@ -61,6 +63,8 @@ pub use accounts::DEFAULT_ADMIN_EMAIL;
         (name = "access keys", description = "`ak_…` keys of applications."),
         (name = "jwt keys", description = "Registered public keys whose holders sign their own short-lived JWTs; an application's JWKS."),
         (name = "audit log", description = "Every change and sign-in of the account, written with the change."),
+        (name = "secret scanning", description = "Signed reports of leaked keys from a secret-scanning partner (GitHub's program)."),
+        (name = "introspection", description = "Whether a credential presented to another service is active, and whose it is (RFC 7662 style)."),
     )
 )]
 struct ApiDoc;
@@ -156,6 +160,8 @@ fn router_and_spec() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(access_keys::router())
         .merge(jwt_keys::router())
         .merge(audit_log::router())
+        .merge(introspect::router())
+        .merge(secret_scanning::router())
         .split_for_parts()
 }
 

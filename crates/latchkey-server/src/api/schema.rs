@@ -46,6 +46,14 @@ pub fn plan() -> Object {
     )
 }
 
+/// What happens to a key reported leaked.
+pub fn exposed_key_action() -> Object {
+    string_enum(
+        ["revoke", "deactivate", "notify"],
+        "`revoke` (terminal), `deactivate` (can be undone), or `notify` (the exposure is only recorded).",
+    )
+}
+
 /// A list's order.
 pub fn order() -> Object {
     string_enum(

@@ -132,6 +132,36 @@ impl From<Account> for AccountView {
     }
 }
 
+/// An account's key policy.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = KeyPolicy)]
+pub struct KeyPolicyView {
+    /// Always `key_policy`.
+    #[schema(example = "key_policy")]
+    pub object: &'static str,
+    /// Longest a key may live, from creation to expiration, in days; `null`: no limit.
+    pub max_key_lifetime_days: Option<u32>,
+    /// Whether every new key must have an expiration.
+    pub require_expiration: bool,
+    /// Keys unused for this many days are deactivated; `null`: never.
+    pub deactivate_unused_after_days: Option<u32>,
+    /// `revoke`, `deactivate` or `notify`.
+    #[schema(schema_with = super::schema::exposed_key_action)]
+    pub exposed_key_action: latchkey_core::resource::ExposedKeyAction,
+}
+
+impl From<latchkey_core::resource::KeyPolicy> for KeyPolicyView {
+    fn from(policy: latchkey_core::resource::KeyPolicy) -> Self {
+        KeyPolicyView {
+            object: "key_policy",
+            max_key_lifetime_days: policy.max_key_lifetime_days,
+            require_expiration: policy.require_expiration,
+            deactivate_unused_after_days: policy.deactivate_unused_after_days,
+            exposed_key_action: policy.exposed_key_action,
+        }
+    }
+}
+
 /// A user.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = User)]
@@ -344,6 +374,31 @@ pub struct CreatedAccessKeyView {
     #[serde(rename = "key")]
     #[schema(rename = "key")]
     pub secret: String,
+}
+
+/// A roll's answer: the new key, its full key string shown once, and the
+/// rolled key as it now is (expiring at the grace's end).
+#[derive(Serialize, ToSchema)]
+#[schema(as = RolledAccessKey)]
+pub struct RolledAccessKeyView {
+    /// The new key.
+    #[serde(flatten)]
+    pub key: AccessKeyView,
+    /// The new full access key (`ak_…`). Store it now: it is never shown again.
+    #[serde(rename = "key")]
+    #[schema(rename = "key")]
+    pub secret: String,
+    /// The rolled key: its `expiration` is when it stops working.
+    pub rolled: AccessKeyView,
+}
+
+impl std::fmt::Debug for RolledAccessKeyView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RolledAccessKeyView")
+            .field("key", &self.key)
+            .field("rolled", &self.rolled)
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for CreatedAccessKeyView {

@@ -460,6 +460,17 @@ impl Authenticator {
     }
 
     async fn jwt(&self, token: &str, client: IpAddr) -> Result<Arc<Identity>, ApiError> {
+        self.verified_jwt(token, client)
+            .await
+            .map(|(identity, _)| identity)
+    }
+
+    /// A JWT's identity and its `exp` (seconds since the epoch).
+    async fn verified_jwt(
+        &self,
+        token: &str,
+        client: IpAddr,
+    ) -> Result<(Arc<Identity>, Option<i64>), ApiError> {
         let kid = jwt::unverified_kid(token).map_err(|_| self.guessed(client))?;
         let id: JwtKeyId = kid.parse().map_err(|_| self.guessed(client))?;
         let mut now = Timestamp::now();
@@ -501,19 +512,55 @@ impl Authenticator {
                 }
             },
         };
-        if let Err(error) = jwt::verify(token, &registered.key, &registered.policy, Some(now)) {
-            tracing::debug!(key_id = %id, %error, "JWT refused");
-            budget.spend();
-            let account_id = registered.identity.principal.account_id;
-            self.failure_log
-                .note(account_id, Credential::JwtKey(id), client, now);
-            return Err(ApiError::Unauthorized(AuthFailure::Invalid));
-        }
+        let verified = match jwt::verify(token, &registered.key, &registered.policy, Some(now)) {
+            Ok(verified) => verified,
+            Err(error) => {
+                tracing::debug!(key_id = %id, %error, "JWT refused");
+                budget.spend();
+                let account_id = registered.identity.principal.account_id;
+                self.failure_log
+                    .note(account_id, Credential::JwtKey(id), client, now);
+                return Err(ApiError::Unauthorized(AuthFailure::Invalid));
+            }
+        };
         budget.refund();
         if registered.identity.should_note_use(now) {
             self.usage.record(Credential::JwtKey(id), now);
         }
-        Ok(registered.identity.clone())
+        let exp = verified.claims.get("exp").and_then(|exp| exp.as_i64());
+        Ok((registered.identity.clone(), exp))
+    }
+
+    /// Verifies a credential that another service was presented
+    /// (`POST /v3/introspect`) exactly as a request's own: the same parsing,
+    /// the same verified-credential cache, and the same failure budget of
+    /// the asking `client`, so that introspection is no way around the
+    /// limit on guesses. `None` for a credential that is not usable, for
+    /// whatever reason; with it, the instant it stops being usable, when it
+    /// has one (a JWT's `exp`, else the key's expiration). A client whose
+    /// budget is spent gets the same slowed 429 as for its own credential.
+    pub async fn introspect(
+        &self,
+        credential: &str,
+        client: IpAddr,
+    ) -> Result<Option<(Arc<Identity>, Option<i64>)>, ApiError> {
+        let outcome = if credential.starts_with(access_key::PREFIX) {
+            self.access_key(credential, client).await.map(|identity| {
+                let exp = identity.valid_until.map(|at| at.as_second());
+                (identity, exp)
+            })
+        } else {
+            self.verified_jwt(credential, client).await
+        };
+        match outcome {
+            Ok(found) => Ok(Some(found)),
+            Err(ApiError::Unauthorized(_)) => Ok(None),
+            Err(error @ ApiError::TooManyRequests { .. }) => {
+                tokio::time::sleep(self.throttled_refusal_delay).await;
+                Err(error)
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// Reads a JWT key from the store, parses it once and caches the
@@ -589,19 +636,46 @@ impl Caller {
     }
 }
 
+/// The client's address, as the failure budget knows it: the TCP peer, or
+/// what a trusted proxy says in `X-Forwarded-For`. The request-context
+/// middleware finds it once per request (the audit log records that same
+/// address); it is found here only for a request that did not pass there.
+fn client_of(parts: &Parts, state: &AppState) -> IpAddr {
+    if let Some(client) = crate::request_context::current_client_address() {
+        return client;
+    }
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    state
+        .config
+        .trusted_proxies
+        .client_address(peer, parts.headers.get_all(X_FORWARDED_FOR).iter())
+}
+
+/// The client's address (extractor), for handlers that spend its failure
+/// budget themselves.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, std::convert::Infallible> {
+        Ok(ClientAddress(client_of(parts, state)))
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip())
-            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        let client = state
-            .config
-            .trusted_proxies
-            .client_address(peer, parts.headers.get_all(X_FORWARDED_FOR).iter());
+        let client = client_of(parts, state);
         let header = match parts.headers.get(AUTHORIZATION) {
             None => None,
             Some(value) => Some(

@@ -24,10 +24,12 @@ pub const FORMAT_VERSION: u64 = 1;
 /// was set); earlier schemas' users are schema 3's without one.
 /// 4: `audit_record` lines (the audit log) follow the other records;
 /// earlier schemas have none.
-pub const RECORD_SCHEMA: u64 = 4;
+/// 5: an account may carry a `key_policy`; earlier schemas' accounts are
+/// schema 5's with the empty policy.
+pub const RECORD_SCHEMA: u64 = 5;
 /// The oldest record schema this version reads: schema 1's documents are
-/// schema 4's, with every `secret_hash` an argon2id PHC string, no user's
-/// `password` and no audit records.
+/// schema 5's, with every `secret_hash` an argon2id PHC string, no user's
+/// `password`, no audit records and no account's `key_policy`.
 pub const OLDEST_RECORD_SCHEMA: u64 = 1;
 
 /// The first line of an export.

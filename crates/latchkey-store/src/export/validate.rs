@@ -50,7 +50,29 @@ impl ImportSet {
         }
         let mut records: Vec<ExportRecord> = numbered.into_iter().map(|(_, r)| r).collect();
         records.sort_by_key(ExportRecord::sort_key);
+        grant_every_permission_to_built_in_groups(&mut records);
         Ok(ImportSet { records })
+    }
+}
+
+/// `Administrators` holds every permission of its account (its permissions
+/// cannot be edited): an export written before a permission existed
+/// (`credentials:introspect`) gives it, as the stores' upgrades do.
+fn grant_every_permission_to_built_in_groups(records: &mut [ExportRecord]) {
+    let operator: HashMap<AccountId, bool> = records
+        .iter()
+        .filter_map(|record| match record {
+            ExportRecord::Account(account) => Some((account.id, account.operator)),
+            _ => None,
+        })
+        .collect();
+    for record in records {
+        if let ExportRecord::PolicyGroup(group) = record
+            && group.built_in
+        {
+            let operator = operator.get(&group.account_id).copied().unwrap_or(false);
+            group.permissions = latchkey_core::delegation::every_permission(operator);
+        }
     }
 }
 

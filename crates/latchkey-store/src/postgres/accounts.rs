@@ -9,7 +9,8 @@ use latchkey_core::resource::{Account, AccountUpdate};
 use super::rows::{Selection, doc, json, uid};
 use super::tx::{Tx, TxError};
 use super::{applications, groups, keys, users};
-use crate::{AccountBundle, StoreError, StoredAccessKey};
+use crate::{AccountBundle, AnyKeyId, DeactivatedKey, StoreError, StoredAccessKey};
+use latchkey_core::resource::JwtKey;
 
 /// An account, or `NotFound`.
 pub(super) async fn load(tx: &Tx<'_>, id: AccountId) -> Result<Account, TxError> {
@@ -86,7 +87,62 @@ pub(super) async fn update(
         &[&uid(id), &json(&account)?],
     )
     .await?;
-    let records = crate::audit::account_update(acting, &before, &account, now);
+    let records = crate::audit::account_update(acting, &before, &account, update, now);
     super::audit::append_all(tx, records).await?;
     Ok(account)
+}
+
+/// Whether the sweep of unused keys has anything to do (read first, so that
+/// a sweep that finds nothing writes nothing and reports no change).
+pub(super) async fn any_unused_keys(tx: &Tx<'_>, now: Timestamp) -> Result<bool, TxError> {
+    let accounts: Vec<Account> = Selection::from("accounts")
+        .and("(doc -> 'key_policy' ->> 'deactivate_unused_after_days') IS NOT NULL")
+        .all(tx)
+        .await?;
+    for account in &accounts {
+        if !keys::unused::<StoredAccessKey>(tx, account, now)
+            .await?
+            .is_empty()
+            || !keys::unused::<JwtKey>(tx, account, now).await?.is_empty()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The sweep of unused keys (see [`crate::Store::deactivate_unused_keys`]).
+pub(super) async fn deactivate_unused_keys(
+    tx: &Tx<'_>,
+    acting: &Acting,
+    now: Timestamp,
+) -> Result<Vec<DeactivatedKey>, TxError> {
+    let accounts: Vec<Account> = Selection::from("accounts")
+        .and("(doc -> 'key_policy' ->> 'deactivate_unused_after_days') IS NOT NULL")
+        .all(tx)
+        .await?;
+    let mut deactivated = Vec::new();
+    for account in &accounts {
+        for (key, application_id, last_used_at) in
+            keys::deactivate_unused::<StoredAccessKey>(tx, acting, account, now).await?
+        {
+            deactivated.push(DeactivatedKey {
+                account_id: account.id,
+                application_id,
+                key: AnyKeyId::Access(latchkey_core::id::AccessKeyId::from_u128(key)),
+                last_used_at,
+            });
+        }
+        for (key, application_id, last_used_at) in
+            keys::deactivate_unused::<JwtKey>(tx, acting, account, now).await?
+        {
+            deactivated.push(DeactivatedKey {
+                account_id: account.id,
+                application_id,
+                key: AnyKeyId::Jwt(latchkey_core::id::JwtKeyId::from_u128(key)),
+                last_used_at,
+            });
+        }
+    }
+    Ok(deactivated)
 }

@@ -14,8 +14,8 @@ use super::tx::{Tx, TxError};
 use super::{applications, users};
 use crate::rules::{self, KeyChangeFacts, NewKeyFacts, StoredKey};
 use crate::{
-    AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter, LimitPolicy,
-    StoreError, StoredAccessKey,
+    AccessKeyRoll, AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, ExposedKey,
+    KeyFilter, LimitPolicy, RolledAccessKey, StoreError, StoredAccessKey,
 };
 use latchkey_core::audit::Acting;
 use latchkey_core::id::UserId;
@@ -318,6 +318,101 @@ pub(super) async fn update<K: PgKey>(
     Ok(key)
 }
 
+/// Rolls an access key (see [`crate::Store::roll_access_key`]; in a
+/// [`Mode::Create`](super::tx::Mode::Create) transaction): the old key's new
+/// expiration is written first, so that the new key's limit check counts the
+/// old key as it is after the roll.
+pub(super) async fn roll(
+    tx: &Tx<'_>,
+    acting: &Acting,
+    scope: AppScope,
+    application_id: ApplicationId,
+    id: AccessKeyId,
+    roll: AccessKeyRoll,
+    now: Timestamp,
+) -> Result<RolledAccessKey, TxError> {
+    let old: StoredAccessKey = load(tx, scope, application_id, id.into()).await?;
+    let rolled = old
+        .key
+        .roll(roll.origin, roll.name, roll.grace, now)
+        .map_err(StoreError::from)?;
+    let before = old.key;
+    let old = StoredAccessKey {
+        key: rolled.old,
+        secret_hash: old.secret_hash,
+    };
+    write(tx, &old).await?;
+    let mut new = StoredAccessKey {
+        key: rolled.new,
+        secret_hash: roll.secret_hash,
+    };
+    // The roll's record first, then the new key's creation (written by `create`).
+    let record = crate::audit::key_roll(acting, &before, &old.key, &new.key, now);
+    super::audit::append(tx, &record).await?;
+    let inherited = new.key.scopes;
+    create(tx, acting, scope, &mut new, LimitPolicy::Enforce, now).await?;
+    let account = super::accounts::load(tx, scope.account_id).await?;
+    rules::check_inherited_scopes(acting.actor(), &account, inherited, &new)?;
+    Ok(RolledAccessKey {
+        old: old.key,
+        new: new.key,
+    })
+}
+
+/// Deactivates the keys of this kind of `account` that work at `now` and
+/// that its key policy finds unused; returns each with its application and
+/// last use.
+pub(super) async fn deactivate_unused<K: PgKey>(
+    tx: &Tx<'_>,
+    acting: &Acting,
+    account: &latchkey_core::resource::Account,
+    now: Timestamp,
+) -> Result<Vec<(u128, ApplicationId, Option<Timestamp>)>, TxError> {
+    let mut deactivated = Vec::new();
+    for mut key in unused::<K>(tx, account, now).await? {
+        let before = key.clone();
+        let last_used_at = *key.last_used_at();
+        key.apply(
+            &KeyUpdate {
+                status: Some(KeyStatus::Inactive),
+                ..KeyUpdate::default()
+            },
+            now,
+        )
+        .map_err(StoreError::from)?;
+        write(tx, &key).await?;
+        let action = crate::audit::key_update(&before, &key);
+        let record = crate::audit::key(acting, action, Some(&before), Some(&key), now);
+        super::audit::append(tx, &record).await?;
+        deactivated.push((key.id(), key.application_id(), last_used_at));
+    }
+    Ok(deactivated)
+}
+
+/// The keys of this kind of `account` that work at `now` and that its key
+/// policy finds unused.
+pub(super) async fn unused<K: PgKey>(
+    tx: &Tx<'_>,
+    account: &latchkey_core::resource::Account,
+    now: Timestamp,
+) -> Result<Vec<K>, TxError> {
+    let mut working: Vec<K> = Selection::from(K::TABLE)
+        .and_param("account_id = {}", uid(account.id))
+        .and_param(
+            effective_status_condition(EffectiveKeyStatus::Active),
+            nanos(now),
+        )
+        .all(tx)
+        .await?;
+    working.retain_mut(|key| {
+        let last_used_at = *key.last_used_at();
+        account
+            .key_policy
+            .is_unused(key.created_at(), last_used_at, now)
+    });
+    Ok(working)
+}
+
 /// Removes a key.
 pub(super) async fn remove<K: PgKey>(tx: &Tx<'_>, id: u128) -> Result<(), TxError> {
     let sql = format!("DELETE FROM {} WHERE id = $1", K::TABLE);
@@ -377,6 +472,76 @@ pub(super) async fn upgrade_secret(
     stored.secret_hash = new.clone();
     write(tx, &stored).await?;
     Ok(true)
+}
+
+/// The reported key, if its hash is still `expected`, and its account's
+/// `exposed_key_action`.
+pub(super) async fn exposed(
+    tx: &Tx<'_>,
+    id: AccessKeyId,
+    expected: &SecretHash,
+) -> Result<Option<(StoredAccessKey, latchkey_core::resource::ExposedKeyAction)>, TxError> {
+    let Some(stored) = find::<StoredAccessKey>(tx, id.into()).await? else {
+        return Ok(None);
+    };
+    if stored.secret_hash != *expected {
+        return Ok(None);
+    }
+    let account = super::accounts::load(tx, stored.key.account_id).await?;
+    Ok(Some((stored, account.key_policy.exposed_key_action)))
+}
+
+/// The first half of [`crate::Store::expose_access_key`], in a transaction
+/// that announces nothing: a report that changes nothing of the key
+/// (`notify`, or a key already stopped) is recorded here; one that changes
+/// it is left to [`expose`].
+pub(super) async fn record_unchanged_exposure(
+    tx: &Tx<'_>,
+    acting: &Acting,
+    id: AccessKeyId,
+    expected: &SecretHash,
+    url: &str,
+    now: Timestamp,
+) -> Result<rules::Exposure, TxError> {
+    let Some((stored, action)) = exposed(tx, id, expected).await? else {
+        return Ok(rules::Exposure::Gone);
+    };
+    if rules::exposure_update(action, stored.key.status).is_some() {
+        return Ok(rules::Exposure::Changes);
+    }
+    let record = crate::audit::key_exposed(acting, &stored.key, &stored.key, action, url, now);
+    super::audit::append(tx, &record).await?;
+    Ok(rules::Exposure::Recorded(ExposedKey {
+        status_before: stored.key.status,
+        key: stored.key,
+        action,
+    }))
+}
+
+/// See [`crate::Store::expose_access_key`].
+pub(super) async fn expose(
+    tx: &Tx<'_>,
+    acting: &Acting,
+    id: AccessKeyId,
+    expected: &SecretHash,
+    url: &str,
+    now: Timestamp,
+) -> Result<Option<ExposedKey>, TxError> {
+    let Some((mut stored, action)) = exposed(tx, id, expected).await? else {
+        return Ok(None);
+    };
+    let before = stored.key.clone();
+    if let Some(update) = rules::exposure_update(action, before.status) {
+        stored.key.apply(&update, now).map_err(StoreError::from)?;
+        write(tx, &stored).await?;
+    }
+    let record = crate::audit::key_exposed(acting, &before, &stored.key, action, url, now);
+    super::audit::append(tx, &record).await?;
+    Ok(Some(ExposedKey {
+        key: stored.key,
+        status_before: before.status,
+        action,
+    }))
 }
 
 /// Deletes every listed access key of the account, or none.

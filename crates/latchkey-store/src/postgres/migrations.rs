@@ -30,10 +30,14 @@ const MIGRATIONS: &[Migration] = &[
         version: 3,
         sql: include_str!("../../migrations/0003_audit_log.sql"),
     },
+    Migration {
+        version: 4,
+        sql: include_str!("../../migrations/0004_key_policy.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 3;
+pub const SCHEMA_VERSION: u64 = 4;
 
 /// Any fixed number: the advisory lock that serializes concurrent migrations.
 const MIGRATION_LOCK: i64 = 0x6c61_7463_686b_6579; // "latchkey"

@@ -28,11 +28,13 @@ use super::tx::Mode;
 use super::{
     PgStore, accounts, applications, audit, credentials, export, groups, keys, people, users,
 };
+use crate::ExposedKey;
 use crate::commits::CommitObserver;
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
-    AccountBundle, AppScope, AuditFilter, BulkDeleteReport, ChangeFeed, KeyFilter, LimitPolicy,
-    Members, SignInCandidate, Store, StoreResult, StoredAccessKey,
+    AccessKeyRoll, AccountBundle, AppScope, AuditFilter, BulkDeleteReport, ChangeFeed,
+    DeactivatedKey, KeyFilter, LimitPolicy, Members, RolledAccessKey, SignInCandidate, Store,
+    StoreResult, StoredAccessKey,
 };
 
 #[async_trait]
@@ -394,6 +396,67 @@ impl Store for PgStore {
             key
         })?;
         Ok(stored.key)
+    }
+    async fn roll_access_key(
+        &self,
+        acting: &Acting,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        roll: AccessKeyRoll,
+        now: Timestamp,
+    ) -> StoreResult<RolledAccessKey> {
+        let acting = acting.clone();
+        transaction!(self, Mode::Create, changes scope.account_id, |tx| {
+            keys::roll(&tx, &acting, scope, application_id, id, roll.clone(), now).await?
+        })
+    }
+    async fn expose_access_key(
+        &self,
+        acting: &Acting,
+        id: AccessKeyId,
+        expected: SecretHash,
+        url: String,
+        now: Timestamp,
+    ) -> StoreResult<Option<ExposedKey>> {
+        // An action that changes nothing (`notify`, or a key already
+        // stopped) writes its record only, announcing no change: every
+        // change announced empties the credential caches.
+        let acting = acting.clone();
+        let (first, hash, link) = (acting.clone(), expected.clone(), url.clone());
+        let found = transaction!(self, Mode::Bookkeeping, |tx| {
+            keys::record_unchanged_exposure(&tx, &first, id, &hash, &link, now).await?
+        })?;
+        match found {
+            crate::rules::Exposure::Gone => Ok(None),
+            crate::rules::Exposure::Recorded(exposed) => Ok(Some(exposed)),
+            // The key's account is read in the write: the commit reports everything.
+            crate::rules::Exposure::Changes => {
+                transaction!(self, Mode::Write, |tx| keys::expose(
+                    &tx, &acting, id, &expected, &url, now
+                )
+                .await?)
+            }
+        }
+    }
+    async fn deactivate_unused_keys(
+        &self,
+        acting: &Acting,
+        now: Timestamp,
+    ) -> StoreResult<Vec<DeactivatedKey>> {
+        // Most sweeps find nothing: they must not write, since every write
+        // announces a change and would empty every replica's cache.
+        let any = transaction!(self, Mode::Read, |tx| accounts::any_unused_keys(&tx, now)
+            .await?)?;
+        if !any {
+            return Ok(Vec::new());
+        }
+        // Any account may be swept: the commit reports everything.
+        let acting = acting.clone();
+        transaction!(self, Mode::Write, |tx| accounts::deactivate_unused_keys(
+            &tx, &acting, now
+        )
+        .await?)
     }
     async fn get_access_key(
         &self,

@@ -13,11 +13,11 @@ use super::tables::{
     Names, Records,
 };
 use super::tx::{Read, Write};
-use super::{RedbStore, applications};
+use super::{RedbStore, applications, audit};
 use crate::rules::{self, StoredKey};
 use crate::{
-    AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, KeyFilter, LimitPolicy,
-    StoreResult, StoredAccessKey,
+    AccessKeyRoll, AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, ExposedKey,
+    KeyFilter, LimitPolicy, RolledAccessKey, StoreResult, StoredAccessKey,
 };
 use latchkey_core::audit::Acting;
 
@@ -77,7 +77,162 @@ fn bulk_delete(
     Ok(BulkDeleteReport { deleted, results })
 }
 
+/// Rolls a key (see [`crate::Store::roll_access_key`]): the old key's new
+/// expiration is written first, so that the new key's limit check counts the
+/// old key as it is after the roll.
+fn roll(
+    txn: &WriteTransaction,
+    acting: &Acting,
+    scope: AppScope,
+    application_id: ApplicationId,
+    id: AccessKeyId,
+    roll: AccessKeyRoll,
+    now: Timestamp,
+) -> StoreResult<RolledAccessKey> {
+    let old: StoredAccessKey = keys::load(txn, scope, application_id, id.into())?;
+    let rolled = old.key.roll(roll.origin, roll.name, roll.grace, now)?;
+    let before = old.key;
+    let old = StoredAccessKey {
+        key: rolled.old,
+        secret_hash: old.secret_hash,
+    };
+    txn.put(ACCESS_KEYS, id.into(), &old)?;
+    let mut new = StoredAccessKey {
+        key: rolled.new,
+        secret_hash: roll.secret_hash,
+    };
+    // The roll's record first, then the new key's creation (written by `create`).
+    audit::append(
+        txn,
+        &crate::audit::key_roll(acting, &before, &old.key, &new.key, now),
+    )?;
+    let inherited = new.key.scopes;
+    keys::create(txn, acting, scope, &mut new, LimitPolicy::Enforce, now)?;
+    let account = super::accounts::load(txn, scope.account_id)?;
+    rules::check_inherited_scopes(acting.actor(), &account, inherited, &new)?;
+    Ok(RolledAccessKey {
+        old: old.key,
+        new: new.key,
+    })
+}
+
+/// The reported key, if its hash is still `expected`, and its account's
+/// `exposed_key_action`.
+fn exposed(
+    txn: &impl Read,
+    id: AccessKeyId,
+    expected: &SecretHash,
+) -> StoreResult<Option<(StoredAccessKey, latchkey_core::resource::ExposedKeyAction)>> {
+    let Some(stored) = txn.get::<StoredAccessKey>(ACCESS_KEYS, id.into())? else {
+        return Ok(None);
+    };
+    if stored.secret_hash != *expected {
+        return Ok(None);
+    }
+    let account = super::accounts::load(txn, stored.key.account_id)?;
+    Ok(Some((stored, account.key_policy.exposed_key_action)))
+}
+
+/// See [`crate::Store::expose_access_key`].
+fn expose(
+    txn: &WriteTransaction,
+    acting: &Acting,
+    id: AccessKeyId,
+    expected: &SecretHash,
+    url: &str,
+    now: Timestamp,
+) -> StoreResult<Option<ExposedKey>> {
+    let Some((mut stored, action)) = exposed(txn, id, expected)? else {
+        return Ok(None);
+    };
+    let account = stored.key.account_id;
+    let before = stored.key.clone();
+    if let Some(update) = rules::exposure_update(action, before.status) {
+        stored.key.apply(&update, now)?;
+        if stored.key.status == latchkey_core::status::KeyStatus::Revoked {
+            txn.release_name(
+                ACCESS_KEY_NAMES,
+                account.into(),
+                &stored.key.name,
+                id.into(),
+            )?;
+        }
+        txn.put(ACCESS_KEYS, id.into(), &stored)?;
+    }
+    audit::append(
+        txn,
+        &crate::audit::key_exposed(acting, &before, &stored.key, action, url, now),
+    )?;
+    Ok(Some(ExposedKey {
+        key: stored.key,
+        status_before: before.status,
+        action,
+    }))
+}
+
+/// A report that changes nothing of the key (`notify`, or a key already
+/// stopped) is recorded; one that changes it is left to [`expose`].
+fn record_unchanged_exposure(
+    txn: &WriteTransaction,
+    acting: &Acting,
+    id: AccessKeyId,
+    expected: &SecretHash,
+    url: &str,
+    now: Timestamp,
+) -> StoreResult<rules::Exposure> {
+    let Some((stored, action)) = exposed(txn, id, expected)? else {
+        return Ok(rules::Exposure::Gone);
+    };
+    if rules::exposure_update(action, stored.key.status).is_some() {
+        return Ok(rules::Exposure::Changes);
+    }
+    audit::append(
+        txn,
+        &crate::audit::key_exposed(acting, &stored.key, &stored.key, action, url, now),
+    )?;
+    Ok(rules::Exposure::Recorded(ExposedKey {
+        status_before: stored.key.status,
+        key: stored.key,
+        action,
+    }))
+}
+
 impl RedbStore {
+    pub(super) fn expose_access_key_now(
+        &self,
+        acting: &Acting,
+        id: AccessKeyId,
+        expected: &SecretHash,
+        url: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<ExposedKey>> {
+        // An action that changes nothing (`notify`, or a key already
+        // stopped) writes its record only, in a write that reports no
+        // change: every change reported empties the credential caches.
+        let found = self
+            .reporting(None)
+            .write(|txn| record_unchanged_exposure(txn, acting, id, expected, url, now))?;
+        match found {
+            rules::Exposure::Gone => Ok(None),
+            rules::Exposure::Recorded(exposed) => Ok(Some(exposed)),
+            rules::Exposure::Changes => {
+                self.write(|txn| expose(txn, acting, id, expected, url, now))
+            }
+        }
+    }
+
+    pub(super) fn roll_access_key_now(
+        &self,
+        acting: &Acting,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        request: AccessKeyRoll,
+        now: Timestamp,
+    ) -> StoreResult<RolledAccessKey> {
+        self.write(|txn| roll(txn, acting, scope, application_id, id, request, now))
+    }
+
     pub(super) fn create_access_key_now(
         &self,
         acting: &Acting,

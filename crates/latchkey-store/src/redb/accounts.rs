@@ -9,9 +9,10 @@ use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
 use super::tables::{ACCOUNT_LIST, ACCOUNTS, OPERATOR};
 use super::tx::{Read, Write};
-use super::{RedbStore, access_keys, applications, audit, groups, users};
+use super::{RedbStore, access_keys, applications, audit, groups, keys, users};
 use crate::audit::bundle_records;
-use crate::{AccountBundle, StoreError, StoreResult};
+use crate::{AccountBundle, AnyKeyId, DeactivatedKey, StoreError, StoreResult, StoredAccessKey};
+use latchkey_core::resource::JwtKey;
 
 const OPERATOR_KEY: &str = "operator";
 
@@ -94,9 +95,63 @@ impl RedbStore {
             let before = account.clone();
             account.apply(update, now)?;
             txn.put(ACCOUNTS, id.into(), &account)?;
-            let records = crate::audit::account_update(acting, &before, &account, now);
+            let records = crate::audit::account_update(acting, &before, &account, update, now);
             audit::append_all(txn, records)?;
             Ok(account)
+        })
+    }
+
+    pub(super) fn deactivate_unused_keys_now(
+        &self,
+        acting: &Acting,
+        now: Timestamp,
+    ) -> StoreResult<Vec<DeactivatedKey>> {
+        // Most sweeps find nothing: they must not write, since every write
+        // reports a change and would empty the credential cache.
+        let any = self.read(|txn| {
+            for id in txn.children(ACCOUNT_LIST, 0)? {
+                let account: Account = txn.get_existing(ACCOUNTS, id)?;
+                if account.key_policy.deactivate_unused_after_days.is_some()
+                    && (!keys::unused::<StoredAccessKey>(txn, &account, now)?.is_empty()
+                        || !keys::unused::<JwtKey>(txn, &account, now)?.is_empty())
+                {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        })?;
+        if !any {
+            return Ok(Vec::new());
+        }
+        self.write(|txn| {
+            let mut deactivated = Vec::new();
+            for id in txn.children(ACCOUNT_LIST, 0)? {
+                let account: Account = txn.get_existing(ACCOUNTS, id)?;
+                if account.key_policy.deactivate_unused_after_days.is_none() {
+                    continue;
+                }
+                for (key, application_id, last_used_at) in
+                    keys::deactivate_unused::<StoredAccessKey>(txn, acting, &account, now)?
+                {
+                    deactivated.push(DeactivatedKey {
+                        account_id: account.id,
+                        application_id,
+                        key: AnyKeyId::Access(latchkey_core::id::AccessKeyId::from_u128(key)),
+                        last_used_at,
+                    });
+                }
+                for (key, application_id, last_used_at) in
+                    keys::deactivate_unused::<JwtKey>(txn, acting, &account, now)?
+                {
+                    deactivated.push(DeactivatedKey {
+                        account_id: account.id,
+                        application_id,
+                        key: AnyKeyId::Jwt(latchkey_core::id::JwtKeyId::from_u128(key)),
+                        last_used_at,
+                    });
+                }
+            }
+            Ok(deactivated)
         })
     }
 }

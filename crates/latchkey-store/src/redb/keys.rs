@@ -301,3 +301,57 @@ pub(super) fn record_use<K: KeyRecord>(
     }
     Ok(())
 }
+
+/// Deactivates the keys of this kind of `account` that work at `now` and
+/// that its key policy finds unused (see [`crate::Store::deactivate_unused_keys`]);
+/// returns each with its application and last use.
+pub(super) fn deactivate_unused<K: KeyRecord>(
+    txn: &WriteTransaction,
+    acting: &Acting,
+    account: &latchkey_core::resource::Account,
+    now: Timestamp,
+) -> StoreResult<Vec<(u128, ApplicationId, Option<Timestamp>)>> {
+    let mut deactivated = Vec::new();
+    for mut key in unused::<K>(txn, account, now)? {
+        let before = key.clone();
+        let id = key.id();
+        let last_used_at = *key.last_used_at();
+        key.apply(
+            &KeyUpdate {
+                status: Some(KeyStatus::Inactive),
+                ..KeyUpdate::default()
+            },
+            now,
+        )?;
+        txn.put(K::RECORDS, id, &key)?;
+        let action = crate::audit::key_update(&before, &key);
+        audit::append(
+            txn,
+            &crate::audit::key(acting, action, Some(&before), Some(&key), now),
+        )?;
+        deactivated.push((id, key.application_id(), last_used_at));
+    }
+    Ok(deactivated)
+}
+
+/// The keys of this kind of `account` that work at `now` and that its key
+/// policy finds unused.
+pub(super) fn unused<K: KeyRecord>(
+    txn: &impl Read,
+    account: &latchkey_core::resource::Account,
+    now: Timestamp,
+) -> StoreResult<Vec<K>> {
+    let mut found = Vec::new();
+    for id in txn.children(K::BY_ACCOUNT, account.id.into())? {
+        let mut key: K = txn.get_existing(K::RECORDS, id)?;
+        let last_used_at = *key.last_used_at();
+        if key.effective_status(now) == EffectiveKeyStatus::Active
+            && account
+                .key_policy
+                .is_unused(key.created_at(), last_used_at, now)
+        {
+            found.push(key);
+        }
+    }
+    Ok(found)
+}

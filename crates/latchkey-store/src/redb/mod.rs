@@ -46,8 +46,12 @@ use tables::{META, SCHEMA_VERSION_KEY};
 /// must refuse the file). 3: the audit log's tables exist, and every
 /// `Administrators` group holds `audit:view` (a version-2 file is upgraded
 /// at open; a build that knows only version 2 would change data without
-/// recording it, so it must refuse the file).
-pub const SCHEMA_VERSION: u64 = 3;
+/// recording it, so it must refuse the file). 4: accounts may carry a key
+/// policy, and every `Administrators` group holds `credentials:introspect`
+/// (a version-2 or 3 file is upgraded at open: an account without a policy
+/// reads as the empty one; a build that knows only version 3 would drop a
+/// policy when it rewrote the account, so it must refuse the file).
+pub const SCHEMA_VERSION: u64 = 4;
 
 /// The embedded store. Cheap to clone; clones share the open file and the
 /// commit observers.
@@ -114,12 +118,19 @@ impl RedbStore {
                 })
             }
             // Older versions are migrated here, in this transaction: new
-            // tables come from `create_all`; before version 3 the built-in
-            // groups did not know `audit:view`.
+            // tables come from `create_all`; the built-in groups are given
+            // the permissions added since the file's version (`audit:view`
+            // in 3, `credentials:introspect` in 4).
             _ => {
                 tables::create_all(&txn)?;
                 if found.is_some_and(|found| found < 3) {
                     groups::grant_built_in(&txn, latchkey_core::permission::Permission::AuditView)?;
+                }
+                if found.is_some_and(|found| found < 4) {
+                    groups::grant_built_in(
+                        &txn,
+                        latchkey_core::permission::Permission::CredentialsIntrospect,
+                    )?;
                 }
                 txn.open_table(META)?
                     .insert(SCHEMA_VERSION_KEY, SCHEMA_VERSION)?;
@@ -240,6 +251,68 @@ mod tests {
             RedbStore::open(&path),
             Err(StoreError::SchemaTooNew { .. })
         ));
+    }
+
+    /// A file of version `version` whose `Administrators` lacks
+    /// `missing`, reopened: upgraded to the current version, with every
+    /// permission of its account again.
+    async fn upgrade_from(version: u64, missing: &[latchkey_core::permission::Permission]) {
+        use crate::{AccountBundle, Store};
+        use latchkey_core::audit::Acting;
+        use latchkey_core::resource::{NewAccount, PolicyGroup};
+        use tx::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latchkey.redb");
+        let store = RedbStore::open(&path).unwrap();
+        let now = jiff::Timestamp::now();
+        let account = NewAccount {
+            name: "Acme".into(),
+            plan: latchkey_core::plan::Plan::Free,
+            limits: None,
+        }
+        .build(false, now)
+        .unwrap();
+        let (bundle, _) = AccountBundle::build(account, "a@b.co", "http://x", now).unwrap();
+        let mut group = bundle.administrators.clone();
+        store
+            .create_account(&Acting::system(), bundle)
+            .await
+            .unwrap();
+        // As a file of that version holds it: without the permissions added since.
+        group.permissions = group
+            .permissions
+            .iter()
+            .filter(|p| !missing.contains(p))
+            .collect();
+        store
+            .write(|txn| txn.put(tables::GROUPS, group.id.into(), &group))
+            .unwrap();
+        store.write_schema_version(version).unwrap();
+        drop(store);
+        let store = RedbStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let upgraded: PolicyGroup = store.get_group(group.account_id, group.id).await.unwrap();
+        for permission in missing {
+            assert!(
+                upgraded.permissions.contains(*permission),
+                "version {version}: {permission}"
+            );
+        }
+        assert_eq!(
+            upgraded.permissions,
+            latchkey_core::delegation::every_permission(false)
+        );
+    }
+
+    #[tokio::test]
+    async fn an_older_file_gives_its_administrators_the_permissions_added_since() {
+        use latchkey_core::permission::Permission;
+        upgrade_from(
+            2,
+            &[Permission::AuditView, Permission::CredentialsIntrospect],
+        )
+        .await;
+        upgrade_from(3, &[Permission::CredentialsIntrospect]).await;
     }
 
     #[cfg(unix)]

@@ -32,11 +32,13 @@ use latchkey_core::status::{ApplicationStatus, UserStatus};
 use latchkey_core::token::TokenDigest;
 
 use super::RedbStore;
+use crate::ExposedKey;
 use crate::commits::{Changed, CommitObserver};
 use crate::export::{ExportRecord, ImportError, ImportSet};
 use crate::{
-    AccountBundle, AppScope, AuditFilter, BulkDeleteReport, KeyFilter, LimitPolicy, Members,
-    SignInCandidate, Store, StoreError, StoreResult, StoredAccessKey,
+    AccessKeyRoll, AccountBundle, AppScope, AuditFilter, BulkDeleteReport, DeactivatedKey,
+    KeyFilter, LimitPolicy, Members, RolledAccessKey, SignInCandidate, Store, StoreError,
+    StoreResult, StoredAccessKey,
 };
 
 impl RedbStore {
@@ -450,6 +452,21 @@ impl Store for RedbStore {
         })
         .await
     }
+    async fn roll_access_key(
+        &self,
+        acting: &Acting,
+        scope: AppScope,
+        application_id: ApplicationId,
+        id: AccessKeyId,
+        roll: AccessKeyRoll,
+        now: Timestamp,
+    ) -> StoreResult<RolledAccessKey> {
+        let acting = acting.clone();
+        self.writing(Changed::Account(scope.account_id), move |s| {
+            s.roll_access_key_now(&acting, scope, application_id, id, roll, now)
+        })
+        .await
+    }
     async fn delete_access_key(
         &self,
         acting: &Acting,
@@ -480,6 +497,33 @@ impl Store for RedbStore {
         id: AccessKeyId,
     ) -> StoreResult<Option<(CredentialContext, SecretHash)>> {
         self.access_key_credential_now(id)
+    }
+    async fn deactivate_unused_keys(
+        &self,
+        acting: &Acting,
+        now: Timestamp,
+    ) -> StoreResult<Vec<DeactivatedKey>> {
+        let acting = acting.clone();
+        // Any account may be swept.
+        self.writing(Changed::Everything, move |s| {
+            s.deactivate_unused_keys_now(&acting, now)
+        })
+        .await
+    }
+    async fn expose_access_key(
+        &self,
+        acting: &Acting,
+        id: AccessKeyId,
+        expected: SecretHash,
+        url: String,
+        now: Timestamp,
+    ) -> StoreResult<Option<ExposedKey>> {
+        let acting = acting.clone();
+        // The key's account is read in the write: report everything.
+        self.writing(Changed::Everything, move |s| {
+            s.expose_access_key_now(&acting, id, &expected, &url, now)
+        })
+        .await
     }
     async fn record_access_key_use(&self, uses: Vec<(AccessKeyId, Timestamp)>) -> StoreResult<()> {
         self.bookkeeping(move |s| s.record_access_key_use_now(&uses))
