@@ -178,6 +178,70 @@ async fn migrations_apply_once_and_everything_survives_a_reconnect() {
     );
 }
 
+/// A database left at `version` (the later migrations' objects removed,
+/// and the built-in groups without the permissions they added), reopened:
+/// migrated to the current version, with `Administrators` holding every
+/// permission of its account again.
+async fn upgrade_from(version: i64, undo: &str, missing: &[&str]) {
+    use latchkey_core::permission::Permission;
+    let database = TestDatabase::create().await;
+    let store: Arc<dyn Store> = Arc::new(PgStore::connect(&database.url).await.unwrap());
+    let t = conformance::tenant(&*store, latchkey_core::plan::Plan::Free, None, false).await;
+    drop(store);
+    let client = admin_client(&database.url).await;
+    client.batch_execute(undo).await.unwrap();
+    for permission in missing {
+        client
+            .execute(
+                "UPDATE policy_groups SET doc = jsonb_set(doc, '{permissions}', \
+                 (doc -> 'permissions') - $1::text) WHERE (doc ->> 'built_in')::boolean",
+                &[permission],
+            )
+            .await
+            .unwrap();
+    }
+    client
+        .execute(
+            "DELETE FROM latchkey_schema_migrations WHERE version > $1",
+            &[&version],
+        )
+        .await
+        .unwrap();
+    let store = PgStore::connect(&database.url).await.unwrap();
+    assert_eq!(store.schema_version().await.unwrap(), SCHEMA_VERSION);
+    let group = store
+        .get_group(t.account.id, t.administrators)
+        .await
+        .unwrap();
+    for permission in missing {
+        let permission: Permission = permission.parse().unwrap();
+        assert!(
+            group.permissions.contains(permission),
+            "from {version}: {permission}"
+        );
+    }
+    assert_eq!(
+        group.permissions,
+        latchkey_core::delegation::every_permission(false)
+    );
+}
+
+#[tokio::test]
+async fn older_databases_are_migrated_and_their_administrators_given_the_new_permissions() {
+    upgrade_from(
+        2,
+        "DROP INDEX accounts_sweeping_unused_keys; DROP TABLE audit_log;",
+        &["audit:view", "credentials:introspect"],
+    )
+    .await;
+    upgrade_from(
+        3,
+        "DROP INDEX accounts_sweeping_unused_keys;",
+        &["credentials:introspect"],
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn replicas_starting_together_migrate_once() {
     let database = TestDatabase::create().await;

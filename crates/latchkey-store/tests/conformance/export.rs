@@ -625,6 +625,64 @@ pub async fn import_refuses_bad_input(source: Arc<dyn Store>, target: Arc<dyn St
     target.import_all(set).await.unwrap();
 }
 
+/// An export the audit log's version wrote (record schema 4: audit records,
+/// no key policies, and `Administrators` without `credentials:introspect`,
+/// which came later) imports whole: its audit records come along, and the
+/// built-in groups get every permission of their account, as the stores'
+/// upgrades give them.
+pub async fn an_export_of_record_schema_4_imports(source: Arc<dyn Store>, target: Arc<dyn Store>) {
+    use latchkey_core::audit::AuditRecord;
+    use latchkey_core::id::AuditRecordId;
+    use latchkey_core::permission::Permission;
+    let p = populate(&*source).await;
+    let current = export_text(&*source, now()).await;
+    let mut lines: Vec<String> = Vec::new();
+    for (index, line) in current.lines().enumerate() {
+        let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+        if index == 0 {
+            value["schema"] = 4.into();
+        } else if value["kind"] == "account" {
+            assert!(value["record"].get("key_policy").is_none(), "{line}");
+        } else if value["kind"] == "policy_group" && value["record"]["built_in"] == true {
+            let permissions = value["record"]["permissions"].as_array_mut().unwrap();
+            permissions.retain(|p| p != "credentials:introspect");
+        }
+        lines.push(serde_json::to_string(&value).unwrap());
+    }
+    let old = lines.join("\n") + "\n";
+    assert!(old.contains("\"kind\":\"audit_record\""));
+    let (header, set) = read_export(old.as_bytes()).unwrap();
+    assert_eq!(header.schema, 4);
+    target.import_all(set).await.unwrap();
+    let log = |store: Arc<dyn Store>, account| async move {
+        store
+            .list_audit_records(
+                account,
+                latchkey_store::AuditFilter::default(),
+                PageRequest::<AuditRecordId>::first(1000),
+            )
+            .await
+            .unwrap()
+            .data
+    };
+    let imported: Vec<AuditRecord> = log(target.clone(), p.tenant.account.id).await;
+    assert!(!imported.is_empty());
+    assert_eq!(imported, log(source.clone(), p.tenant.account.id).await);
+    for t in [&p.operator, &p.tenant] {
+        let administrators = target
+            .get_group(t.account.id, t.administrators)
+            .await
+            .unwrap();
+        assert!(administrators.built_in);
+        assert!(
+            administrators
+                .permissions
+                .contains(Permission::CredentialsIntrospect)
+        );
+        assert!(administrators.permissions.contains(Permission::AuditView));
+    }
+}
+
 /// Registers the export tests that need one kind of store.
 #[macro_export]
 macro_rules! export_conformance_tests {
@@ -633,6 +691,13 @@ macro_rules! export_conformance_tests {
         async fn import_refuses_a_non_empty_store() {
             let (store, _guard) = $make;
             conformance::export::import_refuses_a_non_empty_store(store).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn an_export_of_record_schema_4_imports() {
+            let (source, _source_guard) = $make;
+            let (target, _target_guard) = $make;
+            conformance::export::an_export_of_record_schema_4_imports(source, target).await;
         }
 
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
