@@ -29,6 +29,43 @@ pub struct ServerConfig {
     /// Proxies whose `X-Forwarded-For` names the client (none: the TCP
     /// peer is the client).
     pub trusted_proxies: TrustedProxies,
+    /// The bounds of what the authenticator remembers.
+    pub cache_bounds: CacheBounds,
+}
+
+/// How many entries each of the authenticator's memories holds at most;
+/// past a bound, entries are evicted (the least recently used first, by
+/// the clock algorithm of `auth::bounded`), so memory never grows with the
+/// number of keys presented, right or wrong. The defaults and what they
+/// cost at most are in `docs/decisions.md` ("Bounded memory").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheBounds {
+    /// Verified access keys (`LATCHKEY_CACHE_ACCESS_KEYS`); each holds its
+    /// identity (account, application, user, rendered `/v3/me`).
+    pub access_keys: usize,
+    /// Registered JWT keys, parsed (`LATCHKEY_CACHE_JWT_KEYS`).
+    pub jwt_keys: usize,
+    /// Verified JWTs by digest (`LATCHKEY_CACHE_TOKENS`); a token shares
+    /// its key's identity.
+    pub tokens: usize,
+    /// JWTs refused for good, by digest (`LATCHKEY_CACHE_REFUSED_TOKENS`).
+    pub refused_tokens: usize,
+    /// Clients the failed-authentication limiter tracks
+    /// (`LATCHKEY_LIMITER_CLIENTS`), and emails the console's sign-in
+    /// limiter tracks.
+    pub limiter_clients: usize,
+}
+
+impl Default for CacheBounds {
+    fn default() -> Self {
+        CacheBounds {
+            access_keys: 50_000,
+            jwt_keys: 10_000,
+            tokens: 100_000,
+            refused_tokens: 10_000,
+            limiter_clients: 100_000,
+        }
+    }
 }
 
 impl ServerConfig {
@@ -46,6 +83,7 @@ impl ServerConfig {
                 .map(|n| n.get())
                 .unwrap_or(2),
             trusted_proxies: TrustedProxies::default(),
+            cache_bounds: CacheBounds::default(),
         }
     }
 }
