@@ -184,18 +184,36 @@ fn tune(config: &mut ServerConfig) {
     if let Some(millis) = env::<u64>("LATCHKEY_AUTH_THROTTLE_DELAY_MS") {
         config.throttled_refusal_delay = std::time::Duration::from_millis(millis);
     }
+    let bounds = &mut config.cache_bounds;
+    for (name, bound) in [
+        ("LATCHKEY_CACHE_ACCESS_KEYS", &mut bounds.access_keys),
+        ("LATCHKEY_CACHE_JWT_KEYS", &mut bounds.jwt_keys),
+        ("LATCHKEY_CACHE_TOKENS", &mut bounds.tokens),
+        ("LATCHKEY_CACHE_REFUSED_TOKENS", &mut bounds.refused_tokens),
+        ("LATCHKEY_LIMITER_CLIENTS", &mut bounds.limiter_clients),
+    ] {
+        if let Some(value) = env::<usize>(name) {
+            *bound = value.max(1);
+        }
+    }
 }
 
 /// Logs go to stderr through a writer thread, so that a request never
 /// waits for the terminal or a pipe: the access line of a busy server is a
-/// copy into a queue. Past 128 Ki queued lines, lines are dropped rather
+/// copy into a queue, written in batches. Past 128 Ki queued lines, lines are dropped rather
 /// than slowing requests; how many is reported at shutdown. The guard
 /// flushes what is queued when dropped.
 fn init_tracing() -> LogFlush {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
+    // The writer thread takes every line queued since its last write and
+    // writes them with one system call (tracing-appender flushes after
+    // draining its queue): a busy server writes batches, not a line each.
+    let (writer, guard) = tracing_appender::non_blocking(std::io::BufWriter::with_capacity(
+        64 * 1024,
+        std::io::stderr(),
+    ));
     let dropped = writer.error_counter();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
