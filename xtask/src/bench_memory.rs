@@ -5,7 +5,8 @@
 //!
 //! - keys: a tenant account with room for them creates access keys through
 //!   `POST /v3/applications/{id}/access-keys` (wrk, each key written to a
-//!   file by the script) until [`KEYS`] exist; then wrk presents each of them
+//!   file by the script), over [`APPLICATIONS`] applications, until [`KEYS`]
+//!   exist; then wrk presents each of them
 //!   once (a round-robin over the file), so the verified-credential cache
 //!   holds them all (its bound is above [`KEYS`]);
 //! - forged, well-formed: random key ids and secrets with a valid checksum
@@ -18,8 +19,12 @@
 //! Each flood runs until [`FLOOD`] requests were sent (wrk runs for a time:
 //! the count is reported). The server runs with a failure budget large
 //! enough that the floods reach the store (a budget of 20 per client would
-//! turn most of them into cheap 429s, which measure nothing), and with its
-//! default cache bounds (`LATCHKEY_CACHE_*`, `LATCHKEY_LIMITER_CLIENTS`).
+//! turn most of them into cheap 429s, which measure nothing) and earned back
+//! too slowly for a bucket to be forgotten as full (so the limiter holds its
+//! bound of clients), and with the cache bounds of the environment
+//! (`LATCHKEY_CACHE_*`, `LATCHKEY_LIMITER_CLIENTS`; defaults when unset):
+//! `LATCHKEY_CACHE_ACCESS_KEYS=1000 cargo xtask bench memory` shows what
+//! the cached identities cost by difference.
 
 use std::path::Path;
 use std::process::Command;
@@ -32,6 +37,8 @@ use crate::server_process::{curl, start_with};
 
 /// Distinct access keys created and used.
 const KEYS: usize = 10_000;
+/// The applications they are spread over.
+const APPLICATIONS: usize = 10;
 /// Distinct forged keys per flood.
 const FLOOD: u64 = 1_000_000;
 const CONNECTIONS: &str = "32";
@@ -46,13 +53,16 @@ function setup(thread)
 end
 function init(args)
   counter = 0
+  -- Names unique across runs too (a name taken is a 409).
+  math.randomseed(os.time() * 1000 + tid)
+  run = os.time() .. "-" .. math.random(1, 1000000000)
   out = io.open(args[1] .. "/keys-" .. tid .. ".txt", "a")
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
 end
 function request()
   counter = counter + 1
-  return wrk.format(nil, nil, nil, '{"name":"k-' .. tid .. '-' .. counter .. '"}')
+  return wrk.format(nil, nil, nil, '{"name":"k-' .. run .. '-' .. tid .. '-' .. counter .. '"}')
 end
 function response(status, headers, body)
   local key = string.match(body, '"key":"(ak_[0-9A-Za-z]+)"')
@@ -269,6 +279,21 @@ pub fn run(root: &Path) -> Result<()> {
     std::fs::write(&use_keys, USE_KEYS_LUA)?;
     std::fs::write(&forged, FORGED_LUA)?;
     let load_before = load_average();
+    let bounds = [
+        "LATCHKEY_CACHE_ACCESS_KEYS",
+        "LATCHKEY_CACHE_JWT_KEYS",
+        "LATCHKEY_CACHE_TOKENS",
+        "LATCHKEY_CACHE_REFUSED_TOKENS",
+        "LATCHKEY_LIMITER_CLIENTS",
+    ]
+    .iter()
+    .filter_map(|name| Some(format!("{name}={}", std::env::var(name).ok()?)))
+    .collect::<Vec<_>>();
+    let bounds = if bounds.is_empty() {
+        "defaults".to_owned()
+    } else {
+        bounds.join(" ")
+    };
 
     let data = dir.path().join("latchkey.redb");
     let (server, _) = start_with(
@@ -280,8 +305,11 @@ pub fn run(root: &Path) -> Result<()> {
             "127.0.0.1".into(),
         ],
         &[
+            // A budget no flood spends, earned back so slowly that no
+            // client's bucket is ever full again: the limiter must keep
+            // every client it sees, up to its bound.
             ("LATCHKEY_AUTH_FAILURE_BURST", "1000000000"),
-            ("LATCHKEY_AUTH_FAILURES_PER_SECOND", "1000000"),
+            ("LATCHKEY_AUTH_FAILURES_PER_SECOND", "0.001"),
         ],
         &dir.path().join("server.log"),
     )?;
@@ -299,46 +327,55 @@ pub fn run(root: &Path) -> Result<()> {
         "-H",
         "Content-Type: application/json",
         "-d",
-        r#"{"name":"memory","plan":"custom","limits":{"applications":10,"access_keys_per_application":1000000,"jwt_keys_per_application":2}}"#,
+        r#"{"name":"memory","plan":"custom","limits":{"applications":20,"access_keys_per_application":1000000,"jwt_keys_per_application":2}}"#,
         &format!("{}/v3/accounts", server.url),
     ])?;
     let tenant_key =
         json_field(&tenant, "key").with_context(|| format!("no tenant key: {tenant}"))?;
     let auth = format!("Authorization: Bearer {tenant_key}");
-    let app = curl(&[
-        "-X",
-        "POST",
-        "-H",
-        &auth,
-        "-H",
-        "Content-Type: application/json",
-        "-d",
-        r#"{"name":"keys"}"#,
-        &format!("{}/v3/applications", server.url),
-    ])?;
-    let app_id = json_field(&app, "id").with_context(|| format!("no application: {app}"))?;
+    // The keys are spread over applications: creating a key counts its
+    // application's keys (the plan's limit), so one application of 10k
+    // keys would make creation quadratic.
     let keys_dir = dir.path().join("keys");
-    std::fs::create_dir_all(&keys_dir)?;
     let created_started = Instant::now();
     let mut keys: Vec<String> = Vec::new();
-    while keys.len() < KEYS {
-        wrk_script(
-            &format!("{}/v3/applications/{app_id}/access-keys", server.url),
-            &create,
-            &keys_dir.display().to_string(),
-            "5s",
-            Some(&tenant_key),
-        )?;
-        keys.clear();
-        for entry in std::fs::read_dir(&keys_dir)? {
-            keys.extend(
-                std::fs::read_to_string(entry?.path())?
-                    .lines()
-                    .map(str::to_owned),
-            );
-        }
-        if keys.is_empty() {
-            bail!("no key was created");
+    for app_index in 0..APPLICATIONS {
+        let app = curl(&[
+            "-X",
+            "POST",
+            "-H",
+            &auth,
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            &format!(r#"{{"name":"keys-{app_index}"}}"#),
+            &format!("{}/v3/applications", server.url),
+        ])?;
+        let app_id = json_field(&app, "id").with_context(|| format!("no application: {app}"))?;
+        let app_dir = keys_dir.join(&app_id);
+        std::fs::create_dir_all(&app_dir)?;
+        let wanted = KEYS * (app_index + 1) / APPLICATIONS;
+        while keys.len() < wanted {
+            wrk_script(
+                &format!("{}/v3/applications/{app_id}/access-keys", server.url),
+                &create,
+                &app_dir.display().to_string(),
+                "2s",
+                Some(&tenant_key),
+            )?;
+            keys.clear();
+            for app_dir in std::fs::read_dir(&keys_dir)? {
+                for file in std::fs::read_dir(app_dir?.path())? {
+                    keys.extend(
+                        std::fs::read_to_string(file?.path())?
+                            .lines()
+                            .map(str::to_owned),
+                    );
+                }
+            }
+            if keys.is_empty() {
+                bail!("no key was created");
+            }
         }
     }
     let created_in = created_started.elapsed();
@@ -378,7 +415,7 @@ pub fn run(root: &Path) -> Result<()> {
     let load_after = load_average();
 
     println!(
-        "\nlatchkey memory benchmark (release server on redb, default cache bounds; load average {load_before} before, {load_after} after)"
+        "\nlatchkey memory benchmark (release server on redb; cache bounds: {bounds}; load average {load_before} before, {load_after} after)"
     );
     println!(
         "  idle                                   RSS {:>7.1} MiB  (peak {:.1})",
