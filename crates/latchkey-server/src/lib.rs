@@ -14,6 +14,7 @@ pub mod config;
 pub mod connections;
 pub mod console;
 pub mod error;
+pub mod log_writer;
 pub mod password_links;
 pub mod runtime;
 pub mod serve;
