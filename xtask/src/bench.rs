@@ -2,7 +2,9 @@
 //! built in the `bench` profile (release settings). Not part of `ci`: the
 //! numbers only mean something on a quiet machine. `server` runs the
 //! reference server under `wrk` (see `bench_server`), `replicas` the
-//! same on PostgreSQL with one and two replicas (see `bench_replicas`); `python-jwt` runs
+//! same on PostgreSQL with one and two replicas (see `bench_replicas`); `memory` the
+//! server's memory under many keys and floods of forged ones (see `bench_memory`);
+//! `python-jwt` runs
 //! `bench/python/jwt_bench.py` on the release wheel (see `bench_python`); `node`
 //! runs `bench/node/` on the release addon (see `bench_node`); `kotlin-jwt` the
 //! Kotlin SDK against nimbus-jose-jwt under JMH (see `bench_kotlin`).
@@ -31,6 +33,9 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
             }
             if *suite == BenchSuite::Replicas {
                 return crate::bench_replicas::run(root);
+            }
+            if *suite == BenchSuite::Memory {
+                return crate::bench_memory::run(root);
             }
             if *suite == BenchSuite::KotlinJwt {
                 return crate::bench_kotlin::run(root, &args.harness_args);

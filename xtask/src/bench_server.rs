@@ -7,16 +7,21 @@
 //! and nothing else), starts the server on a fresh data file and reports:
 //! start to first 200, idle RSS, rps and p50/p99 of the floor, of `/health`
 //! and of an authenticated `GET /v3/me` at 32 connections with an access key
-//! and with a JWT (an EdDSA key registered on the fly, a one-hour token minted with
-//! the core's toolkit), the first-use cost of a never-used key and of a
-//! never-used JWT key, the same `/health` and `/v3/me` loads again with the
+//! and with a JWT of each of EdDSA and ES256 (keys registered on the fly,
+//! one-hour tokens minted with the core's toolkit), the first-use cost of a
+//! never-used key and of a never-used JWT key, p50/p90 of the first uses of
+//! 20 new keys, RSS (and its peak) after 50 keys are created and used at
+//! once, the same `/health` and `/v3/me` loads again with the
 //! loader and the server on separate CPUs (their percentiles without the
 //! scheduler's share), p50/p99/p99.9 of the floor, `/health` and `/v3/me` at
 //! fixed rates below saturation (50 % and 80 % of `/health`'s wrk rps: the
 //! latency of a request that does not queue behind 31 others), requests that
 //! still succeed after a revoke under load,
 //! and legitimate throughput while a flood of wrong secrets runs. Loops are
-//! bounded; the server is stopped at the end.
+//! bounded; the server is stopped at the end. It ends with issue 17's table:
+//! every row beside the floor where it has one, the goal, and whether this
+//! run met it, with the load average before and after (the machine is
+//! shared: rerun on a quiet one with `cargo xtask bench server`).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -45,6 +50,8 @@ end
 "#;
 /// The floor binary, built beside the server by [`prepare`].
 const FLOOR: &str = "latchkey-bench-floor";
+/// New keys whose first use is timed.
+const FIRST_USES: usize = 20;
 
 /// One wrk run: requests per second and latency percentiles in ms.
 #[derive(Debug, Default, Clone, Copy)]
@@ -255,9 +262,31 @@ fn start_floor(binary: &Path) -> Result<Running> {
     Ok(running)
 }
 
-fn rss_kib(pid: u32) -> Option<u64> {
+/// The load averages (1, 5, 15 minutes) as `/proc/loadavg` says them: the
+/// machine is shared, and every figure means something only beside them.
+pub(crate) fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
+pub(crate) fn rss_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmRSS:")
+}
+
+/// The most the process has held (VmHWM).
+pub(crate) fn peak_rss_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmHWM:")
+}
+
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
@@ -299,6 +328,7 @@ pub(crate) fn prepare(root: &Path) -> Result<PathBuf> {
 /// Runs the server benchmark and prints its report.
 pub fn run(root: &Path) -> Result<()> {
     let binary = prepare(root)?;
+    let load_before = load_average();
     let dir = std::env::temp_dir().join(format!("latchkey-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let data = dir.join("latchkey.redb");
@@ -385,14 +415,48 @@ pub fn run(root: &Path) -> Result<()> {
             json_field(&body, "key").context("creating a bench key")?,
         ))
     };
-    // A JWT key on the bench application, and a one-hour token.
-    let (jwt_me, jwt_first_ms, jwt_second_ms) = {
-        use latchkey_core::jwt::{self, Algorithm, SigningKey};
-        let audience = curl(&[&format!("{url}/.well-known/latchkey")])?;
-        let audience = json_field(&audience, "jwt_audience").context("reading jwt_audience")?;
-        let key = SigningKey::generate(Algorithm::EdDSA)?;
-        let pem = key.verifying_key().to_spki_pem().replace('\n', "\\n");
-        let body = curl(&[
+    // A JWT key of each algorithm on the bench application, and a
+    // one-hour token each.
+    let audience = curl(&[&format!("{url}/.well-known/latchkey")])?;
+    let audience = json_field(&audience, "jwt_audience").context("reading jwt_audience")?;
+    let jwt_load =
+        |algorithm: latchkey_core::jwt::Algorithm, name: &str| -> Result<(Load, f64, f64)> {
+            use latchkey_core::jwt::{self, SigningKey};
+            let key = SigningKey::generate(algorithm)?;
+            let pem = key.verifying_key().to_spki_pem().replace('\n', "\\n");
+            let body = curl(&[
+                "-X",
+                "POST",
+                "-H",
+                &auth,
+                "-H",
+                "Content-Type: application/json",
+                "-d",
+                &format!(r#"{{"name":"{name}","public_key":"{pem}"}}"#),
+                &format!("{url}/v3/applications/{app_id}/jwt-keys"),
+            ])?;
+            let kid = json_field(&body, "id").with_context(|| format!("registering: {body}"))?;
+            let token =
+                jwt::mint_access_token(&app_id, &kid, &audience, Duration::from_secs(3600), &key)?;
+            let first = time_me(&url, &token)?;
+            let second = time_me(&url, &token)?;
+            let load = wrk(&format!("{url}/v3/me"), Some(&token), CONNECTIONS, DURATION)?;
+            if load.non_2xx > 0 {
+                bail!(
+                    "the {name} JWT was refused under load ({} non-2xx)",
+                    load.non_2xx
+                );
+            }
+            Ok((load, first, second))
+        };
+    let (jwt_me, jwt_first_ms, jwt_second_ms) =
+        jwt_load(latchkey_core::jwt::Algorithm::EdDSA, "bench-eddsa")?;
+    let (es256_me, _, _) = jwt_load(latchkey_core::jwt::Algorithm::ES256, "bench-es256")?;
+
+    // First uses of new keys (p50/p90 of FIRST_USES), and the memory after
+    // 50 keys created and used at once, on a tenant with room for them.
+    let (first_uses, fifty) = {
+        let tenant = curl(&[
             "-X",
             "POST",
             "-H",
@@ -400,19 +464,76 @@ pub fn run(root: &Path) -> Result<()> {
             "-H",
             "Content-Type: application/json",
             "-d",
-            &format!(r#"{{"name":"bench-jwt","public_key":"{pem}","algorithm":"EdDSA"}}"#),
-            &format!("{url}/v3/applications/{app_id}/jwt-keys"),
+            r#"{"name":"bench-keys","plan":"custom","limits":{"applications":10,"access_keys_per_application":1000,"jwt_keys_per_application":2}}"#,
+            &format!("{url}/v3/accounts"),
         ])?;
-        let kid = json_field(&body, "id").with_context(|| format!("registering: {body}"))?;
-        let token =
-            jwt::mint_access_token(&app_id, &kid, &audience, Duration::from_secs(3600), &key)?;
-        let first = time_me(&url, &token)?;
-        let second = time_me(&url, &token)?;
-        let load = wrk(&format!("{url}/v3/me"), Some(&token), CONNECTIONS, DURATION)?;
-        if load.non_2xx > 0 {
-            bail!("the JWT was refused under load ({} non-2xx)", load.non_2xx);
+        let tenant_key =
+            json_field(&tenant, "key").with_context(|| format!("no tenant key: {tenant}"))?;
+        let tenant_auth = format!("Authorization: Bearer {tenant_key}");
+        let app = curl(&[
+            "-X",
+            "POST",
+            "-H",
+            &tenant_auth,
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            r#"{"name":"first-uses"}"#,
+            &format!("{url}/v3/applications"),
+        ])?;
+        let app = json_field(&app, "id").with_context(|| format!("no application: {app}"))?;
+        let new_key = |name: String| -> Result<String> {
+            let body = curl(&[
+                "-X",
+                "POST",
+                "-H",
+                &tenant_auth,
+                "-H",
+                "Content-Type: application/json",
+                "-d",
+                &format!(r#"{{"name":"{name}"}}"#),
+                &format!("{url}/v3/applications/{app}/access-keys"),
+            ])?;
+            json_field(&body, "key").with_context(|| format!("creating a key: {body}"))
+        };
+        let mut first_uses = Vec::new();
+        for n in 0..FIRST_USES {
+            let key = new_key(format!("first-{n}"))?;
+            first_uses.push(time_me(&url, &key)?);
         }
-        (load, first, second)
+        first_uses.sort_by(f64::total_cmp);
+        let keys: Vec<String> = (0..50)
+            .map(|n| new_key(format!("fifty-{n}")))
+            .collect::<Result<_>>()?;
+        let statuses: Vec<String> = std::thread::scope(|scope| {
+            let uses: Vec<_> = keys
+                .iter()
+                .map(|key| {
+                    let url = &url;
+                    scope.spawn(move || {
+                        curl(&[
+                            "-o",
+                            "/dev/null",
+                            "-w",
+                            "%{http_code}",
+                            "-H",
+                            &format!("Authorization: Bearer {key}"),
+                            &format!("{url}/v3/me"),
+                        ])
+                        .unwrap_or_default()
+                    })
+                })
+                .collect();
+            uses.into_iter()
+                .map(|used| used.join().unwrap_or_default())
+                .collect()
+        });
+        if let Some(refused) = statuses.iter().find(|code| *code != "200") {
+            bail!("a key used at once with 49 others answered {refused}");
+        }
+        let pid = server.child.id();
+        let fifty = (rss_kib(pid).unwrap_or(0), peak_rss_kib(pid).unwrap_or(0));
+        (first_uses, fifty)
     };
 
     let (fresh_id, fresh) = create_key("fresh")?;
@@ -482,7 +603,11 @@ pub fn run(root: &Path) -> Result<()> {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 
-    println!("\nlatchkey server benchmark (wrk, loopback, {CONNECTIONS} connections, {DURATION})");
+    let load_after = load_average();
+    println!(
+        "\nlatchkey server benchmark (wrk, loopback, {CONNECTIONS} connections, {DURATION}; \
+         load average {load_before} before, {load_after} after)"
+    );
     println!(
         "  start to first 200       {:>9.1} ms",
         first_200.as_secs_f64() * 1000.0
@@ -551,6 +676,13 @@ pub fn run(root: &Path) -> Result<()> {
         jwt_me.rps / me.rps.max(1.0)
     );
     println!(
+        "  GET /v3/me (JWT, ES256)  {:>9.0} rps  p50 {:.3} ms  p99 {:.3} ms  ({:.2}x access key)",
+        es256_me.rps,
+        es256_me.p50_ms,
+        es256_me.p99_ms,
+        es256_me.rps / me.rps.max(1.0)
+    );
+    println!(
         "  first use of a new key   {:>9.1} ms  (second use {:.1} ms, curl included)",
         first_use_ms, second_use_ms
     );
@@ -570,5 +702,85 @@ pub fn run(root: &Path) -> Result<()> {
         100.0 * under_flood.rps / baseline.rps.max(1.0),
         flood.non_2xx
     );
+
+    // Issue 17's table: each row beside the floor where it has one, the
+    // goal, and whether this run met it.
+    let percentile = |sorted: &[f64], p: f64| -> f64 {
+        let at = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+        sorted[at]
+    };
+    let (first_p50, first_p90) = (percentile(&first_uses, 0.5), percentile(&first_uses, 0.9));
+    let met = |ok: bool| if ok { "yes" } else { "NO" };
+    let health_ratio = health.rps / floor.rps.max(1.0);
+    let me_ratio = me.rps / health.rps.max(1.0);
+    let eddsa_ratio = jwt_me.rps / health.rps.max(1.0);
+    let es256_ratio = es256_me.rps / health.rps.max(1.0);
+    let p99_ratio = me.p99_ms / floor.p99_ms.max(0.001);
+    let rows = [
+        (
+            "GET /v3/me, access key vs /health (rps)".to_owned(),
+            format!("{:.0} rps", floor.rps),
+            format!("{me_ratio:.2}x ({:.0} rps)", me.rps),
+            ">= 0.9x",
+            me_ratio >= 0.9,
+        ),
+        (
+            "GET /v3/me, EdDSA JWT vs /health".to_owned(),
+            String::new(),
+            format!("{eddsa_ratio:.2}x ({:.0} rps)", jwt_me.rps),
+            ">= 0.85x",
+            eddsa_ratio >= 0.85,
+        ),
+        (
+            "GET /v3/me, ES256 JWT vs /health".to_owned(),
+            String::new(),
+            format!("{es256_ratio:.2}x ({:.0} rps)", es256_me.rps),
+            ">= 0.85x",
+            es256_ratio >= 0.85,
+        ),
+        (
+            format!("first use of a new key, p50 / p90 (n={FIRST_USES}, curl)"),
+            String::new(),
+            format!("{first_p50:.2} / {first_p90:.2} ms"),
+            "<= 1 / 2 ms",
+            first_p50 <= 1.0 && first_p90 <= 2.0,
+        ),
+        (
+            "RSS after 50 keys created and used at once".to_owned(),
+            String::new(),
+            format!(
+                "{:.1} MiB (peak {:.1})",
+                fifty.0 as f64 / 1024.0,
+                fifty.1 as f64 / 1024.0
+            ),
+            "<= 100 MiB peak",
+            fifty.1 <= 100 * 1024,
+        ),
+        (
+            "GET /health vs bare axum (rps)".to_owned(),
+            format!("{:.0} rps", floor.rps),
+            format!("{health_ratio:.2}x ({:.0} rps)", health.rps),
+            ">= 0.85x",
+            health_ratio >= 0.85,
+        ),
+        (
+            "GET /v3/me p99 vs the floor's p99".to_owned(),
+            format!("{:.2} ms", floor.p99_ms),
+            format!("{:.2} ms ({p99_ratio:.2}x)", me.p99_ms),
+            "<= 1.15x",
+            p99_ratio <= 1.15,
+        ),
+    ];
+    println!("\n  issue 17 (one run; load average {load_before} before, {load_after} after):");
+    println!(
+        "  {:<52} {:>14}  {:>24}  {:>16}  met",
+        "measure", "floor", "latchkey", "goal"
+    );
+    for (measure, floor, now, goal, ok) in rows {
+        println!(
+            "  {measure:<52} {floor:>14}  {now:>24}  {goal:>16}  {}",
+            met(ok)
+        );
+    }
     Ok(())
 }

@@ -62,6 +62,8 @@ pub enum BenchSuite {
     Server,
     /// The server on redb next to PostgreSQL with one and two replicas, under `wrk`.
     Replicas,
+    /// The server's memory: idle, after 10k keys used, under floods of 1M forged keys.
+    Memory,
     /// `latchkey.jwt` vs PyJWT from the release wheel (`bench/python/jwt_bench.py`).
     PythonJwt,
     /// The Kotlin SDK's JWT toolkit vs nimbus-jose-jwt under JMH (`bench/kotlin`).
@@ -77,7 +79,7 @@ impl BenchSuite {
         match self {
             BenchSuite::Core => "latchkey-core",
             BenchSuite::Store => "latchkey-store",
-            BenchSuite::Server | BenchSuite::Replicas => "latchkey-server",
+            BenchSuite::Server | BenchSuite::Replicas | BenchSuite::Memory => "latchkey-server",
             BenchSuite::PythonJwt => "latchkey-python",
             BenchSuite::KotlinJwt => "latchkey-uniffi",
             BenchSuite::Node => "latchkey-node",

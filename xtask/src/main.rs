@@ -13,6 +13,7 @@
 
 mod bench;
 mod bench_kotlin;
+mod bench_memory;
 mod bench_node;
 mod bench_python;
 mod bench_replicas;

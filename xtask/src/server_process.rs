@@ -59,10 +59,22 @@ pub fn start(binary: &Path, data: &Path) -> Result<(Running, Duration)> {
 /// `--database URL`), logging into `log`; as [`start`] otherwise. On a
 /// database another replica already bootstrapped, `admin_key` is empty.
 pub fn start_on(binary: &Path, store_args: &[String], log: &Path) -> Result<(Running, Duration)> {
+    start_with(binary, store_args, &[], log)
+}
+
+/// [`start_on`] with further `serve` arguments in `args` (the store's
+/// among them) and environment variables `envs`.
+pub fn start_with(
+    binary: &Path,
+    args: &[String],
+    envs: &[(&str, &str)],
+    log: &Path,
+) -> Result<(Running, Duration)> {
     let started = Instant::now();
     let mut child = Command::new(binary)
         .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(store_args)
+        .args(args)
+        .envs(envs.iter().copied())
         .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(log)?)

@@ -749,3 +749,81 @@ fn unverified_header_shows_every_member_of_a_well_formed_header() {
         "A".repeat(jwt::MAX_TOKEN_LEN)
     )));
 }
+
+mod token_window {
+    use std::sync::OnceLock;
+
+    use jwt::TokenWindow;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn fixture() -> &'static Fixture {
+        static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+        FIXTURE.get_or_init(ed25519)
+    }
+
+    fn at(second: i64) -> Option<Timestamp> {
+        Some(Timestamp::from_second(second).unwrap())
+    }
+
+    /// An optional time claim near [`NOW`], fractional at times.
+    fn time_claim() -> impl Strategy<Value = Option<f64>> {
+        prop_oneof![
+            Just(None),
+            (-4000i64..4000).prop_map(|offset| Some((NOW + offset) as f64)),
+            (-4000.0f64..4000.0).prop_map(|offset| Some(NOW as f64 + offset)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// The window is all that time changes: a token verified at one
+        /// instant verifies at another exactly when its window contains it.
+        #[test]
+        fn a_verified_token_verifies_again_exactly_within_its_window(
+            exp in time_claim(),
+            nbf in time_claim(),
+            iat in time_claim(),
+            leeway in prop_oneof![Just(0u64), Just(60), 0u64..120],
+            verified_at in -4200i64..4200,
+            later in -4200i64..4200,
+        ) {
+            let mut claims = json!({"iss": "app_01", "sub": "app_01", "aud": AUD, "jti": "j"});
+            for (name, value) in [("exp", exp), ("nbf", nbf), ("iat", iat)] {
+                if let Some(value) = value {
+                    claims[name] = json!(value);
+                }
+            }
+            let policy = VerificationPolicy::new([Algorithm::EdDSA])
+                .unwrap()
+                .with_audience(AUD)
+                .with_leeway(Duration::from_secs(leeway));
+            let token = token(fixture(), &claims);
+            let Ok(verified) = jwt::verify(&token, &fixture().public, &policy, at(NOW + verified_at)) else {
+                return Ok(());
+            };
+            let window = TokenWindow::of(&verified.claims, &policy).unwrap();
+            let again = jwt::verify(&token, &fixture().public, &policy, at(NOW + later));
+            prop_assert_eq!(
+                window.contains(Timestamp::from_second(NOW + later).unwrap()),
+                again.is_ok(),
+                "{:?}", again
+            );
+        }
+    }
+
+    #[test]
+    fn the_server_policy_window_ends_a_leeway_after_exp() {
+        let policy = server_policy();
+        let token = token(fixture(), &good_claims());
+        let verified = jwt::verify(&token, &fixture().public, &policy, now()).unwrap();
+        let window = TokenWindow::of(&verified.claims, &policy).unwrap();
+        let second = |offset: i64| Timestamp::from_second(NOW + offset).unwrap();
+        assert!(window.contains(second(600 + 59)));
+        assert!(!window.contains(second(600 + 60)));
+        assert!(window.contains(second(-300 - 60)));
+        assert!(!window.contains(second(-300 - 61)));
+    }
+}

@@ -40,6 +40,43 @@ pub struct ServerConfig {
     /// The secret-scanning partner's public keys; without them every
     /// report is refused.
     pub secret_scanning_keys: Option<std::sync::Arc<latchkey_core::secret_scanning::PartnerKeys>>,
+    /// The bounds of what the authenticator remembers.
+    pub cache_bounds: CacheBounds,
+}
+
+/// How many entries each of the authenticator's memories holds at most;
+/// past a bound, entries are evicted (the least recently used first, by
+/// the clock algorithm of `auth::bounded`), so memory never grows with the
+/// number of keys presented, right or wrong. The defaults and what they
+/// cost at most are in `docs/decisions.md` ("Bounded memory").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheBounds {
+    /// Verified access keys (`LATCHKEY_CACHE_ACCESS_KEYS`); each holds its
+    /// identity (account, application, user, rendered `/v3/me`).
+    pub access_keys: usize,
+    /// Registered JWT keys, parsed (`LATCHKEY_CACHE_JWT_KEYS`).
+    pub jwt_keys: usize,
+    /// Verified JWTs by digest (`LATCHKEY_CACHE_TOKENS`); a token shares
+    /// its key's identity.
+    pub tokens: usize,
+    /// JWTs refused for good, by digest (`LATCHKEY_CACHE_REFUSED_TOKENS`).
+    pub refused_tokens: usize,
+    /// Clients the failed-authentication limiter tracks
+    /// (`LATCHKEY_LIMITER_CLIENTS`), and emails the console's sign-in
+    /// limiter tracks.
+    pub limiter_clients: usize,
+}
+
+impl Default for CacheBounds {
+    fn default() -> Self {
+        CacheBounds {
+            access_keys: 50_000,
+            jwt_keys: 10_000,
+            tokens: 100_000,
+            refused_tokens: 10_000,
+            limiter_clients: 100_000,
+        }
+    }
 }
 
 /// Days audit records are kept unless configured.
@@ -64,6 +101,7 @@ impl ServerConfig {
             audit_sweep_interval: Duration::from_secs(3600),
             key_sweep_interval: Duration::from_secs(3600),
             secret_scanning_keys: None,
+            cache_bounds: CacheBounds::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod connections;
 pub mod console;
 pub mod error;
 pub mod key_sweep;
+pub mod log_writer;
 pub mod password_links;
 pub mod runtime;
 pub mod serve;

@@ -201,42 +201,55 @@ fn tune(config: &mut ServerConfig) {
     if let Some(millis) = env::<u64>("LATCHKEY_AUTH_THROTTLE_DELAY_MS") {
         config.throttled_refusal_delay = std::time::Duration::from_millis(millis);
     }
+    let bounds = &mut config.cache_bounds;
+    for (name, bound) in [
+        ("LATCHKEY_CACHE_ACCESS_KEYS", &mut bounds.access_keys),
+        ("LATCHKEY_CACHE_JWT_KEYS", &mut bounds.jwt_keys),
+        ("LATCHKEY_CACHE_TOKENS", &mut bounds.tokens),
+        ("LATCHKEY_CACHE_REFUSED_TOKENS", &mut bounds.refused_tokens),
+        ("LATCHKEY_LIMITER_CLIENTS", &mut bounds.limiter_clients),
+    ] {
+        if let Some(value) = env::<usize>(name) {
+            *bound = value.max(1);
+        }
+    }
 }
 
 /// Logs go to stderr through a writer thread, so that a request never
 /// waits for the terminal or a pipe: the access line of a busy server is a
-/// copy into a queue. Past 128 Ki queued lines, lines are dropped rather
-/// than slowing requests; how many is reported at shutdown. The guard
-/// flushes what is queued when dropped.
+/// copy into a shared buffer, written in batches every 20 ms
+/// ([`latchkey_server::log_writer`]). Past 16 MiB waiting, lines are
+/// dropped rather than slowing requests; how many is reported at
+/// shutdown. The guard writes what is left when dropped.
 fn init_tracing() -> LogFlush {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
-    let dropped = writer.error_counter();
+    let (writer, flush) = latchkey_server::log_writer::start(std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(writer)
+        .with_writer(writer.clone())
         .with_ansi(ansi)
         .init();
     LogFlush {
-        _guard: guard,
-        dropped,
+        flush: Some(flush),
+        writer,
     }
 }
 
-/// Flushes the log writer when dropped, and says how many lines were lost.
+/// Writes the log's last lines when dropped, and says how many were lost.
 struct LogFlush {
-    _guard: tracing_appender::non_blocking::WorkerGuard,
-    dropped: tracing_appender::non_blocking::ErrorCounter,
+    flush: Option<latchkey_server::log_writer::LogFlush>,
+    writer: latchkey_server::log_writer::LogWriter,
 }
 
 impl Drop for LogFlush {
     fn drop(&mut self) {
-        let dropped = self.dropped.dropped_lines();
+        let dropped = self.writer.dropped_lines();
         if dropped > 0 {
             tracing::warn!(dropped, "log lines dropped while the log writer was behind");
         }
+        drop(self.flush.take());
     }
 }
 

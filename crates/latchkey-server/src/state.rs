@@ -7,9 +7,14 @@ use latchkey_store::Store;
 use crate::auth::Authenticator;
 use crate::config::ServerConfig;
 
-/// The shared state of the server; cheap to clone.
+/// The shared state of the server. axum clones the state for every request
+/// it routes: one pointer, so a clone is one reference count (it was one
+/// per field).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The fields of [`AppState`] (reached through it).
+pub struct Shared {
     /// The store.
     pub store: Arc<dyn Store>,
     /// Verifies credentials and caches the result.
@@ -20,6 +25,14 @@ pub struct AppState {
     pub console: Arc<crate::console::Console>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
 impl AppState {
     /// Builds the state around a store. The authenticator follows the
     /// store's commits from here on: every write this process commits
@@ -27,11 +40,11 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, config: ServerConfig) -> Self {
         crate::hold_writes::install_from_env(store.as_ref());
         let auth = Arc::new(Authenticator::new(store.clone(), &config));
-        AppState {
+        AppState(Arc::new(Shared {
             store,
             auth,
             console: Arc::new(crate::console::Console::new(&config)),
             config: Arc::new(config),
-        }
+        }))
     }
 }

@@ -526,3 +526,62 @@ fn damage_redb_applications(data: &std::path::Path) {
     }
     write.commit().unwrap();
 }
+
+/// Every response carries a request id of the documented shape, distinct
+/// from every other request's (concurrent ones too), and an error's body
+/// names the same id; one access-log line per request names it as well.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_ids_are_unique_and_logged_once_each() {
+    let mut server = Server::start();
+    let mut tasks = Vec::new();
+    for n in 0..8 {
+        let api = server.anonymous();
+        tasks.push(tokio::spawn(async move {
+            let mut ids = Vec::new();
+            for _ in 0..250 {
+                let answer = api
+                    .get(if n % 2 == 0 {
+                        "/health"
+                    } else {
+                        "/no-such-path"
+                    })
+                    .await;
+                let id = answer
+                    .header("x-request-id")
+                    .expect("every response has an id");
+                if answer.status != 200 {
+                    assert_eq!(answer.body["request_id"], json!(id));
+                }
+                ids.push(id);
+            }
+            ids
+        }));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for task in tasks {
+        for id in task.await.unwrap() {
+            assert_eq!(id.len(), 36, "{id}");
+            assert!(id.starts_with("req_"), "{id}");
+            assert!(seen.insert(id.clone()), "{id} answered twice");
+        }
+    }
+    assert_eq!(seen.len(), 2000);
+    server.stop();
+    let logged: Vec<String> = server
+        .stderr()
+        .lines()
+        .filter_map(|line| {
+            let at = line.find("request_id=")? + "request_id=".len();
+            Some(line[at..at + 36].to_owned())
+        })
+        .filter(|id| seen.contains(id))
+        .collect();
+    assert_eq!(logged.len(), 2000, "one access line per request");
+    assert_eq!(
+        logged
+            .iter()
+            .collect::<std::collections::HashSet<_>>()
+            .len(),
+        2000
+    );
+}

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::{Server, id, on_postgres, postgres_client};
+use latchkey_core::jwt::{self, Algorithm, SigningKey};
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
@@ -48,11 +49,17 @@ fn server(hold_dir: &tempfile::TempDir, timeout_seconds: &str) -> Server {
 impl Hold {
     /// Starts holding the server's writes to access keys.
     async fn start(server: &Server, hold_dir: &tempfile::TempDir) -> Hold {
+        Self::start_on(server, hold_dir, "access_keys").await
+    }
+
+    /// Starts holding the server's writes to `table` (on redb: every
+    /// write).
+    async fn start_on(server: &Server, hold_dir: &tempfile::TempDir, table: &str) -> Hold {
         match &server.database {
             Some(database) => {
                 let client = postgres_client(&database.url).await;
                 client
-                    .batch_execute("BEGIN; LOCK TABLE access_keys IN EXCLUSIVE MODE")
+                    .batch_execute(&format!("BEGIN; LOCK TABLE {table} IN EXCLUSIVE MODE"))
                     .await
                     .unwrap();
                 Hold::Lock(client)
@@ -223,4 +230,67 @@ async fn a_revocation_over_the_time_limit_still_stops_the_key_at_once() {
     hold.release().await;
 
     s.revocation_stops_the_key_at_once().await;
+}
+
+/// The same for a JWT verified and cached: its key's revocation, held
+/// before its commit until the request ran out of time, stops the token at
+/// once when it commits (the token cache follows the key's account).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jwt_key_revocation_over_the_time_limit_still_stops_its_token_at_once() {
+    let hold_dir = tempfile::tempdir().unwrap();
+    let server = server(&hold_dir, "1");
+    let admin = server.admin();
+    let facts = server.anonymous().get("/.well-known/latchkey").await;
+    let audience = facts.expect(200)["jwt_audience"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let app = id(&admin.app("signer").await);
+    let key = SigningKey::generate(Algorithm::EdDSA).unwrap();
+    let registered = admin
+        .post(
+            &format!("/v3/applications/{app}/jwt-keys"),
+            json!({ "name": "doomed", "public_key": key.verifying_key().to_spki_pem() }),
+        )
+        .await;
+    let kid = id(registered.expect(201));
+    let token =
+        jwt::mint_access_token(&app, &kid, &audience, Duration::from_secs(600), &key).unwrap();
+    let api = server.api(&token);
+    assert_eq!(api.me_status().await, 200);
+    assert_eq!(api.me_status().await, 200);
+
+    let key_path = format!("/v3/applications/{app}/jwt-keys/{kid}");
+    let hold = Hold::start_on(&server, &hold_dir, "jwt_keys").await;
+    let revocation = {
+        let admin = server.admin();
+        let path = key_path.clone();
+        tokio::spawn(async move { admin.put(&path, json!({ "status": "revoked" })).await })
+    };
+    hold.until_held(&server).await;
+    let answer = tokio::time::timeout(Duration::from_secs(30), revocation)
+        .await
+        .expect("the server answers a request past its time limit")
+        .unwrap();
+    answer.expect_error(503, "service_unavailable");
+    assert_eq!(api.me_status().await, 200, "not committed yet");
+    hold.release().await;
+
+    let started = Instant::now();
+    loop {
+        if admin.get(&key_path).await.expect(200)["status"] == "revoked" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the abandoned revocation never committed: {}",
+            server.output()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        api.me_status().await,
+        401,
+        "the revoked key's token still works"
+    );
 }

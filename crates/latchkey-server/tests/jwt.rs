@@ -925,3 +925,133 @@ async fn a_jwt_keys_first_use_shows_within_5_seconds() {
         "the first use is not shown after {waited:?}: {key:#}"
     );
 }
+
+/// A verified token is served from the server's token cache afterwards;
+/// every change that stops or changes it acts on the very next request:
+/// the key made inactive (and active again), the application removed from
+/// its group, the key revoked, the application revoked.
+#[tokio::test]
+async fn cached_tokens_follow_every_change_at_once() {
+    let server = Server::start();
+    let admin = server.admin();
+    let aud = audience(&server).await;
+    let app = admin_app(&admin, "cached").await;
+    let register_key = |name: &'static str| {
+        let admin = admin.clone();
+        let app = app.clone();
+        async move {
+            let key = SigningKey::generate(Algorithm::ES256).unwrap();
+            let kid = id(register(
+                &admin,
+                &app,
+                name,
+                Value::from(key.verifying_key().to_spki_pem()),
+                None,
+            )
+            .await
+            .expect(201));
+            (key, kid)
+        }
+    };
+    let (first, first_kid) = register_key("first").await;
+    let (second, second_kid) = register_key("second").await;
+    let token = |key: &SigningKey, kid: &str| {
+        jwt::mint_access_token(&app, kid, &aud, Duration::from_secs(600), key).unwrap()
+    };
+    let first_api = server.api(&token(&first, &first_kid));
+    let second_api = server.api(&token(&second, &second_kid));
+    for _ in 0..3 {
+        assert_eq!(first_api.me_status().await, 200);
+        assert_eq!(second_api.get("/v3/applications").await.status, 200);
+    }
+
+    let first_path = format!("/v3/applications/{app}/jwt-keys/{first_kid}");
+    admin
+        .put(&first_path, json!({ "status": "inactive" }))
+        .await
+        .expect(200);
+    assert_eq!(first_api.me_status().await, 401, "an inactive key's token");
+    assert_eq!(second_api.me_status().await, 200, "another key's token");
+    admin
+        .put(&first_path, json!({ "status": "active" }))
+        .await
+        .expect(200);
+    assert_eq!(first_api.me_status().await, 200, "active again");
+
+    // Out of Administrators: the same token, cached with the group's
+    // rights, has none of them now.
+    let groups = admin.get("/v3/policy-groups").await;
+    let administrators = groups.expect(200)["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "Administrators")
+        .map(id)
+        .unwrap();
+    let members = format!("/v3/policy-groups/{administrators}/applications");
+    let removed = admin.delete_with(&members, json!({ "ids": [app] })).await;
+    assert_eq!(removed.status, 204, "{:?}", removed.body);
+    assert_eq!(second_api.get("/v3/applications").await.status, 403);
+    assert_eq!(second_api.me_status().await, 200);
+
+    admin
+        .put(&first_path, json!({ "status": "revoked" }))
+        .await
+        .expect(200);
+    assert_eq!(first_api.me_status().await, 401, "a revoked key's token");
+    assert_eq!(second_api.me_status().await, 200);
+    admin
+        .put(
+            &format!("/v3/applications/{app}"),
+            json!({ "status": "revoked" }),
+        )
+        .await
+        .expect(200);
+    assert_eq!(second_api.me_status().await, 401, "a revoked application's");
+    assert_eq!(first_api.me_status().await, 401);
+}
+
+/// A token verified once no longer needs the client's failure budget (as
+/// a verified access key does not): a client whose failures are spent is
+/// refused every new guess, and still served with its verified token, at
+/// once. A forged token replayed is refused from the cache as a guess.
+#[tokio::test]
+async fn a_verified_token_keeps_working_once_the_failures_are_spent() {
+    let server = Server::start_with(&[
+        ("LATCHKEY_AUTH_FAILURE_BURST", "3"),
+        ("LATCHKEY_AUTH_FAILURES_PER_SECOND", "0.01"),
+        ("LATCHKEY_AUTH_THROTTLE_DELAY_MS", "1"),
+    ]);
+    let admin = server.admin();
+    let aud = audience(&server).await;
+    let app = my_app(&admin).await;
+    let key = SigningKey::generate(Algorithm::EdDSA).unwrap();
+    let kid = id(register(
+        &admin,
+        &app,
+        "spent",
+        Value::from(key.verifying_key().to_spki_pem()),
+        None,
+    )
+    .await
+    .expect(201));
+    let token = jwt::mint_access_token(&app, &kid, &aud, Duration::from_secs(600), &key).unwrap();
+    let api = server.api(&token);
+    // Twice: on PostgreSQL the key's registration also comes back through
+    // the change feed, and may make the first verification stale (the
+    // second use waits for the feed, and verifies again if so).
+    assert_eq!(api.me_status().await, 200);
+    assert_eq!(api.me_status().await, 200);
+    // The same claims signed by another key: a bad signature, replayed.
+    let other = SigningKey::generate(Algorithm::EdDSA).unwrap();
+    let forged =
+        jwt::mint_access_token(&app, &kid, &aud, Duration::from_secs(600), &other).unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(server.api(&forged).me_status().await);
+    }
+    assert_eq!(statuses, [401, 401, 401, 429, 429, 429]);
+    let started = Instant::now();
+    assert_eq!(api.me_status().await, 200);
+    assert!(started.elapsed() < Duration::from_millis(500));
+}

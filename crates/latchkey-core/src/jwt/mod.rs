@@ -95,6 +95,6 @@ pub use sign::{Header, sign, sign_raw};
 pub use thumbprint::{canonical_jwk, jwk_thumbprint};
 pub use token::{mint_access_token, mint_access_token_at};
 pub use verify::{
-    Keys, MAX_ACCESS_TOKEN_LIFETIME, MAX_TOKEN_LEN, SERVER_LEEWAY, VerificationPolicy,
+    Keys, MAX_ACCESS_TOKEN_LIFETIME, MAX_TOKEN_LEN, SERVER_LEEWAY, TokenWindow, VerificationPolicy,
     VerifiedToken, unverified_header, unverified_kid, verify, verify_raw,
 };

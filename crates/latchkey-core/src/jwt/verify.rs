@@ -441,6 +441,57 @@ impl RawHeader {
     }
 }
 
+/// When a token passes the policy's time checks (`exp`, `nbf` and `iat`
+/// with the leeway): everything else [`verify`] checks is the same at any
+/// time, so a token verified once passes again exactly while its window
+/// contains the time (for a cache of verified tokens: serve one only while
+/// [`TokenWindow::contains`] says so). [`verify`] checks the time through
+/// this very type.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TokenWindow {
+    exp: Option<f64>,
+    nbf: Option<f64>,
+    iat: Option<f64>,
+    leeway: f64,
+}
+
+impl TokenWindow {
+    /// The window of a token with `claims` under `policy` (the claims of a
+    /// [`VerifiedToken`]); a time claim that is not a number is malformed.
+    #[allow(clippy::cast_precision_loss)] // a leeway in seconds fits f64 exactly
+    pub fn of(
+        claims: &Map<String, Value>,
+        policy: &VerificationPolicy,
+    ) -> Result<Self, VerifyError> {
+        Ok(TokenWindow {
+            exp: numeric_date(claims, "exp")?,
+            nbf: numeric_date(claims, "nbf")?,
+            iat: numeric_date(claims, "iat")?,
+            leeway: policy.leeway.as_secs() as f64,
+        })
+    }
+
+    /// Whether the time checks pass at `now`.
+    pub fn contains(&self, now: Timestamp) -> bool {
+        self.check(now.as_second()).is_ok()
+    }
+
+    #[allow(clippy::cast_precision_loss)] // seconds since 1970 fit f64 exactly
+    fn check(&self, now: i64) -> Result<(), VerifyError> {
+        let now = now as f64;
+        let leeway = self.leeway;
+        if self.exp.is_some_and(|exp| now >= exp + leeway) {
+            return Err(VerifyError::Expired);
+        }
+        if self.nbf.is_some_and(|nbf| nbf > now + leeway)
+            || self.iat.is_some_and(|iat| iat > now + leeway)
+        {
+            return Err(VerifyError::NotYetValid);
+        }
+        Ok(())
+    }
+}
+
 /// A NumericDate claim as seconds, if present; a non-number is malformed.
 fn numeric_date(claims: &Map<String, Value>, name: &str) -> Result<Option<f64>, VerifyError> {
     match claims.get(name) {
@@ -471,14 +522,13 @@ fn check_claims(
         });
     }
 
-    let now = now as f64;
-    let leeway = policy.leeway.as_secs() as f64;
-    if exp.is_some_and(|exp| now >= exp + leeway) {
-        return Err(VerifyError::Expired);
-    }
-    if nbf.is_some_and(|nbf| nbf > now + leeway) || iat.is_some_and(|iat| iat > now + leeway) {
-        return Err(VerifyError::NotYetValid);
-    }
+    let window = TokenWindow {
+        exp,
+        nbf,
+        iat,
+        leeway: policy.leeway.as_secs() as f64,
+    };
+    window.check(now)?;
     if let (Some(max), Some(exp), Some(iat)) = (policy.max_lifetime, exp, iat)
         && exp - iat > max.as_secs() as f64
     {

@@ -9,8 +9,18 @@
 //! A JWT-key entry is keyed by the JWT key's id (the tokens' `kid`) and holds
 //! the registered public key parsed once, the server's verification policy
 //! for it, and the identity its tokens authenticate as. A hit saves the
-//! store read and the key parse; every token's signature and claims are
-//! still verified.
+//! store read and the key parse.
+//!
+//! A token entry ([`TokenCache`]) is keyed by the SHA-256 of a JWT string
+//! whose signature and claims verified, and holds the registered key's
+//! entry it was verified with: it is served while that entry would be
+//! current and the token is within its time window, so a token costs one
+//! signature check, not one per request. Tokens refused for good are
+//! remembered apart.
+//!
+//! Every map is bounded ([`BoundedMap`]): a presented credential that does
+//! not verify is never added to the first two, and the refusals are
+//! bounded like the rest.
 //!
 //! Invalidation follows the store's commits, not the handlers: the store
 //! reports every write this process commits ([`CommitObserver`]), on the
@@ -34,18 +44,26 @@ use std::sync::{Arc, RwLock};
 
 use jiff::Timestamp;
 use latchkey_core::id::{AccessKeyId, AccountId, JwtKeyId};
-use latchkey_core::jwt::{VerificationPolicy, VerifyingKey};
+use latchkey_core::jwt::{TokenWindow, VerificationPolicy, VerifyingKey};
 use latchkey_store::{Changed, CommitObserver};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::Identity;
+use super::bounded::BoundedMap;
 
-/// Entries kept at most; past it the cache is emptied (and refills).
-const MAX_ENTRIES: usize = 100_000;
+/// Accounts whose generation is remembered at most; past it, every
+/// account's entries are made stale at once (as [`Generations::bump_all`]
+/// does) and the map starts again from the writes in flight. A server with
+/// that many accounts written since the last such reset pays with cache
+/// misses, never with memory.
+const MAX_ACCOUNT_GENERATIONS: usize = 100_000;
 
-/// The SHA-256 of a presented credential string.
-#[derive(Clone, Copy)]
+/// The SHA-256 of a presented credential string. Also the key of the
+/// token caches: equal digests are equal strings (SHA-256 has no known
+/// collision), and a lookup by digest tells a guesser nothing it could use
+/// (it would need a preimage).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CredentialDigest([u8; 32]);
 
 impl CredentialDigest {
@@ -97,6 +115,7 @@ impl Generations {
     /// Marks every entry of `account_id` built from an earlier read as stale.
     pub fn bump(&self, account_id: AccountId) {
         let mut accounts = self.accounts.write().expect("generations lock");
+        self.make_room(&mut accounts, account_id);
         // Drawn under the lock, so an account's generation only grows.
         let counter = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
         accounts.entry(account_id).or_default().changed = counter;
@@ -105,6 +124,10 @@ impl Generations {
     /// Marks every entry built from an earlier read as stale.
     pub fn bump_all(&self) {
         let mut accounts = self.accounts.write().expect("generations lock");
+        self.stale_everything(&mut accounts);
+    }
+
+    fn stale_everything(&self, accounts: &mut HashMap<AccountId, AccountState>) {
         let counter = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
         self.everything.store(counter, Ordering::SeqCst);
         // Every account's generation is now at most `everything`; only the
@@ -112,10 +135,20 @@ impl Generations {
         accounts.retain(|_, state| state.in_flight > 0);
     }
 
+    /// Keeps the map within [`MAX_ACCOUNT_GENERATIONS`] before a new
+    /// account is added: forgetting an account's generation is only safe
+    /// once everything built before is stale.
+    fn make_room(&self, accounts: &mut HashMap<AccountId, AccountState>, account_id: AccountId) {
+        if accounts.len() >= MAX_ACCOUNT_GENERATIONS && !accounts.contains_key(&account_id) {
+            self.stale_everything(accounts);
+        }
+    }
+
     /// A write to `account_id` is about to commit: nothing cached for the
     /// account is current until [`Generations::write_done`].
     fn write_begins(&self, account_id: AccountId) {
         let mut accounts = self.accounts.write().expect("generations lock");
+        self.make_room(&mut accounts, account_id);
         accounts.entry(account_id).or_default().in_flight += 1;
     }
 
@@ -123,6 +156,7 @@ impl Generations {
     /// entry of the account built from an earlier read is stale.
     fn write_done(&self, account_id: AccountId) {
         let mut accounts = self.accounts.write().expect("generations lock");
+        self.make_room(&mut accounts, account_id);
         let counter = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
         let state = accounts.entry(account_id).or_default();
         state.changed = counter;
@@ -197,13 +231,19 @@ pub enum Lookup {
     Miss,
 }
 
-/// Verified access keys.
-#[derive(Default)]
+/// Verified access keys, at most a configured number (see [`BoundedMap`]).
 pub struct CredentialCache {
-    entries: RwLock<HashMap<AccessKeyId, Entry>>,
+    entries: BoundedMap<AccessKeyId, Entry>,
 }
 
 impl CredentialCache {
+    /// An empty cache of at most `capacity` keys.
+    pub fn new(capacity: usize) -> Self {
+        CredentialCache {
+            entries: BoundedMap::new(capacity),
+        }
+    }
+
     /// Looks up a presented key at `now`.
     pub fn lookup(
         &self,
@@ -212,24 +252,26 @@ impl CredentialCache {
         now: Timestamp,
         generations: &Generations,
     ) -> Lookup {
-        let entries = self.entries.read().expect("cache lock");
-        let Some(entry) = entries.get(&id) else {
-            return Lookup::Miss;
-        };
-        let (account_id, valid_until) = match &entry.outcome {
-            Outcome::Accepted(identity) => (identity.principal.account_id, identity.valid_until),
-            Outcome::Refused { account_id } => (*account_id, None),
-        };
-        let fresh = generations.is_current(account_id, entry.built_at)
-            && valid_until.is_none_or(|until| now < until);
-        if !fresh {
-            return Lookup::Miss;
-        }
-        match (&entry.outcome, entry.digest.matches(digest)) {
-            (_, false) => Lookup::WrongSecret(account_id),
-            (Outcome::Accepted(identity), true) => Lookup::Hit(identity.clone()),
-            (Outcome::Refused { .. }, true) => Lookup::Refused(account_id),
-        }
+        self.entries
+            .get(&id, |entry| {
+                let (account_id, valid_until) = match &entry.outcome {
+                    Outcome::Accepted(identity) => {
+                        (identity.principal.account_id, identity.valid_until)
+                    }
+                    Outcome::Refused { account_id } => (*account_id, None),
+                };
+                let fresh = generations.is_current(account_id, entry.built_at)
+                    && valid_until.is_none_or(|until| now < until);
+                if !fresh {
+                    return Lookup::Miss;
+                }
+                match (&entry.outcome, entry.digest.matches(digest)) {
+                    (_, false) => Lookup::WrongSecret(account_id),
+                    (Outcome::Accepted(identity), true) => Lookup::Hit(identity.clone()),
+                    (Outcome::Refused { .. }, true) => Lookup::Refused(account_id),
+                }
+            })
+            .unwrap_or(Lookup::Miss)
     }
 
     /// Remembers a verified key; `built_at` is the generation snapshot taken
@@ -241,11 +283,7 @@ impl CredentialCache {
         built_at: u64,
         outcome: Outcome,
     ) {
-        let mut entries = self.entries.write().expect("cache lock");
-        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&id) {
-            entries.clear();
-        }
-        entries.insert(
+        self.entries.insert(
             id,
             Entry {
                 digest,
@@ -253,6 +291,16 @@ impl CredentialCache {
                 outcome,
             },
         );
+    }
+
+    /// Keys cached now.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 }
 
@@ -266,6 +314,10 @@ pub struct RegisteredKey {
     pub policy: VerificationPolicy,
     /// Who its tokens authenticate as.
     pub identity: Arc<Identity>,
+    /// The generation snapshot taken before the store read it was built
+    /// from: what is derived from it (a verified token) is current exactly
+    /// as long as it is.
+    pub built_at: u64,
 }
 
 /// What looking a JWT key up decided.
@@ -286,13 +338,19 @@ struct JwtEntry {
     outcome: JwtOutcome,
 }
 
-/// Registered JWT keys, parsed.
-#[derive(Default)]
+/// Registered JWT keys, parsed, at most a configured number.
 pub struct JwtKeyCache {
-    entries: RwLock<HashMap<JwtKeyId, JwtEntry>>,
+    entries: BoundedMap<JwtKeyId, JwtEntry>,
 }
 
 impl JwtKeyCache {
+    /// An empty cache of at most `capacity` keys.
+    pub fn new(capacity: usize) -> Self {
+        JwtKeyCache {
+            entries: BoundedMap::new(capacity),
+        }
+    }
+
     /// The current outcome for `id` at `now`, or `None` (ask the store).
     pub fn lookup(
         &self,
@@ -300,28 +358,144 @@ impl JwtKeyCache {
         now: Timestamp,
         generations: &Generations,
     ) -> Option<JwtOutcome> {
-        let entries = self.entries.read().expect("cache lock");
-        let entry = entries.get(&id)?;
-        let (account_id, valid_until) = match &entry.outcome {
-            JwtOutcome::Accepted(registered) => (
-                registered.identity.principal.account_id,
-                registered.identity.valid_until,
-            ),
-            JwtOutcome::Refused { account_id } => (*account_id, None),
-        };
-        let fresh = generations.is_current(account_id, entry.built_at)
-            && valid_until.is_none_or(|until| now < until);
-        fresh.then(|| entry.outcome.clone())
+        self.entries
+            .get(&id, |entry| {
+                let (account_id, valid_until) = match &entry.outcome {
+                    JwtOutcome::Accepted(registered) => (
+                        registered.identity.principal.account_id,
+                        registered.identity.valid_until,
+                    ),
+                    JwtOutcome::Refused { account_id } => (*account_id, None),
+                };
+                let fresh = generations.is_current(account_id, entry.built_at)
+                    && valid_until.is_none_or(|until| now < until);
+                fresh.then(|| entry.outcome.clone())
+            })
+            .flatten()
     }
 
     /// Remembers a looked-up key; `built_at` is the generation snapshot taken
     /// before the store read.
     pub fn insert(&self, id: JwtKeyId, built_at: u64, outcome: JwtOutcome) {
-        let mut entries = self.entries.write().expect("cache lock");
-        if entries.len() >= MAX_ENTRIES && !entries.contains_key(&id) {
-            entries.clear();
+        self.entries.insert(id, JwtEntry { built_at, outcome });
+    }
+}
+
+/// A JWT that verified: who it authenticates as, and until when.
+struct AcceptedToken {
+    /// The key that signed it (for `last_used_at`).
+    key_id: JwtKeyId,
+    /// The registered key's entry it was verified with, shared.
+    registered: Arc<RegisteredKey>,
+    /// When the token's own time checks pass.
+    window: TokenWindow,
+    /// Its `exp` claim in whole seconds, if it has one (what introspection
+    /// answers).
+    exp: Option<i64>,
+}
+
+/// What the token cache knows about a presented JWT.
+pub enum TokenLookup {
+    /// The same token verified, nothing changed since, and it is within its
+    /// time window: the signing key, the identity and the token's `exp`.
+    Hit(JwtKeyId, Arc<Identity>, Option<i64>),
+    /// The same token was refused for good (see [`TokenCache::refuse`]).
+    Refused,
+    /// Nothing usable: verify it.
+    Miss,
+}
+
+/// Verified JWTs by the digest of the token string, and tokens refused for
+/// good, each map bounded (see [`BoundedMap`]).
+///
+/// A verified token is served while three things hold: the registered key
+/// it was verified with is current (the key's account has had no commit,
+/// and none in flight, since the key was read: the same generations as the
+/// access keys', so a revoked JWT key or a deactivated application stops
+/// its tokens at once), the key itself is not past its expiration, and the
+/// token is within its [`TokenWindow`] (`exp` plus the leeway). Its
+/// signature and claims were verified once and cannot change: the digest
+/// names exactly that string.
+///
+/// A refusal is remembered only when it holds whatever happens later: the
+/// signature does not verify with the key the `kid` names, or the claims
+/// fail a check that time cannot undo (a key's public key and its
+/// application never change, the audience is fixed at start). A token
+/// refused for naming an unknown or inactive key, or for not being valid
+/// *yet*, is not remembered here.
+pub struct TokenCache {
+    accepted: BoundedMap<CredentialDigest, AcceptedToken>,
+    refused: BoundedMap<CredentialDigest, ()>,
+}
+
+impl TokenCache {
+    /// Empty caches of at most `accepted` verified tokens and `refused`
+    /// refusals.
+    pub fn new(accepted: usize, refused: usize) -> Self {
+        TokenCache {
+            accepted: BoundedMap::new(accepted),
+            refused: BoundedMap::new(refused),
         }
-        entries.insert(id, JwtEntry { built_at, outcome });
+    }
+
+    /// Looks up a presented token at `now`.
+    pub fn lookup(
+        &self,
+        digest: &CredentialDigest,
+        now: Timestamp,
+        generations: &Generations,
+    ) -> TokenLookup {
+        let accepted = self.accepted.get(digest, |token| {
+            let identity = &token.registered.identity;
+            let fresh = generations
+                .is_current(identity.principal.account_id, token.registered.built_at)
+                && identity.valid_until.is_none_or(|until| now < until)
+                && token.window.contains(now);
+            fresh.then(|| (token.key_id, identity.clone(), token.exp))
+        });
+        match accepted {
+            Some(Some((key_id, identity, exp))) => TokenLookup::Hit(key_id, identity, exp),
+            // Not cached as verified, or no longer current (a change to its
+            // account, expired): refused for good, or verify it again.
+            _ if self.refused.get(digest, |()| ()).is_some() => TokenLookup::Refused,
+            _ => TokenLookup::Miss,
+        }
+    }
+
+    /// Remembers a token that verified with `registered` (whose
+    /// `built_at` decides when it stops being current), with its `exp`.
+    pub fn accept(
+        &self,
+        digest: CredentialDigest,
+        key_id: JwtKeyId,
+        registered: Arc<RegisteredKey>,
+        window: TokenWindow,
+        exp: Option<i64>,
+    ) {
+        self.accepted.insert(
+            digest,
+            AcceptedToken {
+                key_id,
+                registered,
+                window,
+                exp,
+            },
+        );
+    }
+
+    /// Remembers a token refused for good.
+    pub fn refuse(&self, digest: CredentialDigest) {
+        self.refused.insert(digest, ());
+    }
+
+    /// Verified tokens cached now.
+    pub fn accepted_len(&self) -> usize {
+        self.accepted.len()
+    }
+
+    /// Refusals cached now.
+    pub fn refused_len(&self) -> usize {
+        self.refused.len()
     }
 }
 

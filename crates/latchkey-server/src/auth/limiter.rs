@@ -30,6 +30,20 @@
 //!   one would hand an attacker 2^64 budgets.
 //! - The limiter counts per any key (`K`, by default [`ClientKey`]): the
 //!   console also counts failed sign-ins per email.
+//! - Memory is bounded: at most a configured number of clients are tracked
+//!   (besides those with a check in flight, which the connection limit
+//!   bounds). A client with a full budget and nothing in flight is not
+//!   tracked at all. When the map is full, the clients whose budgets are
+//!   full again are forgotten first; if that is not enough (more clients
+//!   than the bound have failed recently, as a flood from many addresses
+//!   does), the eighth of the clients nearest to a full budget are
+//!   forgotten, that is those that lose least by it. The sweep costs a pass
+//!   over the map once per eighth of the bound of new clients, O(1) each
+//!   on average, so a flood of new addresses cannot grow memory and pays
+//!   little CPU for it. A forgotten client starts again with a full burst:
+//!   an attacker with more addresses than the bound gets a few more guesses
+//!   per address, which (2^-256 each) is worth nothing against a key, and
+//!   each guess still costs it a request.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -39,8 +53,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
-/// Clients tracked at most; past it, idle full buckets are forgotten.
-const MAX_CLIENTS: usize = 10_000;
+/// Clients tracked at most unless configured
+/// ([`FailureLimiter::with_max_clients`]).
+pub const DEFAULT_MAX_CLIENTS: usize = 100_000;
 
 /// How long a waiting reservation sleeps before looking again even if no
 /// check settled (tokens also come back with time).
@@ -90,6 +105,7 @@ impl Bucket {
 pub struct FailureLimiter<K = ClientKey> {
     burst: f64,
     per_second: f64,
+    max_clients: usize,
     buckets: Mutex<HashMap<K, Bucket>>,
 }
 
@@ -141,8 +157,26 @@ impl<K: Copy + Eq + Hash> FailureLimiter<K> {
         FailureLimiter {
             burst: f64::from(burst.max(1)),
             per_second: per_second.max(0.001),
+            max_clients: DEFAULT_MAX_CLIENTS,
             buckets: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Tracks at most `max_clients` keys (at least 8; see the module
+    /// documentation for what happens past it).
+    pub fn with_max_clients(mut self, max_clients: usize) -> Self {
+        self.max_clients = max_clients.max(8);
+        self
+    }
+
+    /// Keys tracked now.
+    pub fn len(&self) -> usize {
+        self.buckets.lock().expect("limiter lock").len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     fn refill(&self, bucket: &mut Bucket, now: Instant) {
@@ -152,14 +186,34 @@ impl<K: Copy + Eq + Hash> FailureLimiter<K> {
     }
 
     /// Makes room for a new client when the map is full: forgets the
-    /// buckets that are full again and have nothing in flight.
+    /// buckets that are full again and have nothing in flight, then, when
+    /// that is not enough, those nearest to full, down to seven eighths of
+    /// the bound.
     fn make_room(&self, buckets: &mut HashMap<K, Bucket>, client: K, now: Instant) {
-        if buckets.len() >= MAX_CLIENTS && !buckets.contains_key(&client) {
-            let (burst, per_second) = (self.burst, self.per_second);
-            buckets.retain(|_, b| {
-                b.in_flight > 0
-                    || b.tokens + now.duration_since(b.updated).as_secs_f64() * per_second < burst
-            });
+        if buckets.len() < self.max_clients || buckets.contains_key(&client) {
+            return;
+        }
+        let (burst, per_second) = (self.burst, self.per_second);
+        let tokens =
+            |b: &Bucket| b.tokens + now.duration_since(b.updated).as_secs_f64() * per_second;
+        buckets.retain(|_, b| b.in_flight > 0 || tokens(b) < burst);
+        let target = self.max_clients - self.max_clients / 8;
+        if buckets.len() <= target {
+            return;
+        }
+        let mut idle: Vec<(f64, K)> = buckets
+            .iter()
+            .filter(|(_, b)| b.in_flight == 0)
+            .map(|(k, b)| (tokens(b), *k))
+            .collect();
+        let excess = (buckets.len() - target).min(idle.len());
+        if excess == 0 {
+            return;
+        }
+        // The `excess` fullest first.
+        idle.select_nth_unstable_by(excess - 1, |a, b| b.0.total_cmp(&a.0));
+        for (_, key) in &idle[..excess] {
+            buckets.remove(key);
         }
     }
 
@@ -385,6 +439,25 @@ mod tests {
         let client = ip("198.51.100.4");
         drop(limiter.reserve(client).await.unwrap());
         assert!(limiter.reserve(client).await.is_err());
+    }
+
+    #[test]
+    fn a_flood_of_clients_stays_within_the_bound_and_forgets_the_fullest() {
+        let limiter = FailureLimiter::new(5, 0.001).with_max_clients(1000);
+        // One client has spent its whole budget.
+        let spent = ip("198.51.100.9");
+        for _ in 0..5 {
+            limiter.spend(spent).unwrap();
+        }
+        assert!(limiter.spend(spent).is_err());
+        // A flood of clients that fail once each.
+        for n in 0..100_000u32 {
+            let address = IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + n));
+            limiter.spend(address).unwrap();
+            assert!(limiter.len() <= 1000);
+        }
+        // The spent client was never the fullest: it is still refused.
+        assert!(limiter.spend(spent).is_err());
     }
 
     #[tokio::test]

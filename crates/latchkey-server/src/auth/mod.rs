@@ -22,12 +22,19 @@
 //! audience, `iss` = `sub` = the key's application, lifetime at most one
 //! hour, leeway 60 s). Every refusal is the same 401; the store read and
 //! the signature check hold a token of the client's failure budget like an
-//! argon2id run, spent when the token does not verify.
+//! argon2id run, spent when the token does not verify. A token that
+//! verified is then served from the [`cache`] by the digest of its string
+//! until its `exp` (plus the leeway), or until a commit to its account
+//! (a revoked JWT key, a deactivated application) makes it stale: one
+//! signature check per token, not per request. A token refused for good
+//! (bad signature, bad claims, expired) is remembered too and refused
+//! again without a check, as a cheap guess.
 //!
 //! When other replicas share the store, a cached outcome is served only once
 //! this replica has applied every change committed before the request
 //! arrived ([`replicas`]).
 
+pub mod bounded;
 pub mod cache;
 pub mod client_address;
 pub mod cold_keys;
@@ -55,7 +62,7 @@ use latchkey_core::authorize::Principal;
 use latchkey_core::credential::{Authenticated, CredentialContext};
 use latchkey_core::delegation::Actor;
 use latchkey_core::id::{AccessKeyId, AccountId, JwtKeyId};
-use latchkey_core::jwt::{self, VerificationPolicy};
+use latchkey_core::jwt::{self, TokenWindow, VerificationPolicy};
 use latchkey_core::permission::PermissionSet;
 use latchkey_core::resource::{Account, Application, User};
 use latchkey_core::secret_hash::SecretHash;
@@ -68,7 +75,7 @@ use crate::error::{ApiError, AuthFailure};
 use crate::state::AppState;
 use cache::{
     CredentialCache, CredentialDigest, Generations, JwtKeyCache, JwtOutcome, Lookup, Outcome,
-    RegisteredKey,
+    RegisteredKey, TokenCache, TokenLookup,
 };
 use cold_keys::ColdKeyGates;
 use failures::FailureLog;
@@ -135,6 +142,7 @@ pub struct Authenticator {
     store: Arc<dyn Store>,
     cache: CredentialCache,
     jwt_keys: JwtKeyCache,
+    tokens: TokenCache,
     /// Bumped by the store's reports of this process's commits, and by the
     /// other replicas' changes.
     generations: Arc<Generations>,
@@ -159,8 +167,12 @@ impl Authenticator {
         store.observe_commits(generations.clone());
         Authenticator {
             store,
-            cache: CredentialCache::default(),
-            jwt_keys: JwtKeyCache::default(),
+            cache: CredentialCache::new(config.cache_bounds.access_keys),
+            jwt_keys: JwtKeyCache::new(config.cache_bounds.jwt_keys),
+            tokens: TokenCache::new(
+                config.cache_bounds.tokens,
+                config.cache_bounds.refused_tokens,
+            ),
             generations,
             audience: config.audience.clone(),
             verifications: Arc::new(Semaphore::new(config.verify_concurrency.max(1))),
@@ -168,7 +180,8 @@ impl Authenticator {
             failures: FailureLimiter::new(
                 config.auth_failure_burst,
                 config.auth_failures_per_second,
-            ),
+            )
+            .with_max_clients(config.cache_bounds.limiter_clients),
             throttled_refusal_delay: config.throttled_refusal_delay,
             usage: UsageRecorder::default(),
             failure_log: FailureLog::default(),
@@ -471,6 +484,10 @@ impl Authenticator {
         token: &str,
         client: IpAddr,
     ) -> Result<(Arc<Identity>, Option<i64>), ApiError> {
+        let digest = CredentialDigest::of(token);
+        if let Some(cached) = self.cached_token(&digest, client).await {
+            return cached;
+        }
         let kid = jwt::unverified_kid(token).map_err(|_| self.guessed(client))?;
         let id: JwtKeyId = kid.parse().map_err(|_| self.guessed(client))?;
         let mut now = Timestamp::now();
@@ -516,6 +533,9 @@ impl Authenticator {
             Ok(verified) => verified,
             Err(error) => {
                 tracing::debug!(key_id = %id, %error, "JWT refused");
+                if refused_for_good(&error) {
+                    self.tokens.refuse(digest);
+                }
                 budget.spend();
                 let account_id = registered.identity.principal.account_id;
                 self.failure_log
@@ -524,10 +544,16 @@ impl Authenticator {
             }
         };
         budget.refund();
+        // Verified with a key read at `registered.built_at`: cached, the
+        // token stays current exactly as long as that key's entry would.
+        let exp = verified.claims.get("exp").and_then(|exp| exp.as_i64());
+        if let Ok(window) = TokenWindow::of(&verified.claims, &registered.policy) {
+            self.tokens
+                .accept(digest, id, registered.clone(), window, exp);
+        }
         if registered.identity.should_note_use(now) {
             self.usage.record(Credential::JwtKey(id), now);
         }
-        let exp = verified.claims.get("exp").and_then(|exp| exp.as_i64());
         Ok((registered.identity.clone(), exp))
     }
 
@@ -560,6 +586,36 @@ impl Authenticator {
                 Err(error)
             }
             Err(error) => Err(error),
+        }
+    }
+
+    /// What the token cache knows of a presented JWT, if anything.
+    async fn cached_token(
+        &self,
+        digest: &CredentialDigest,
+        client: IpAddr,
+    ) -> Option<Result<(Arc<Identity>, Option<i64>), ApiError>> {
+        let mut now = Timestamp::now();
+        let mut lookup = self.tokens.lookup(digest, now, &self.generations);
+        if matches!(lookup, TokenLookup::Hit(..)) {
+            // As for access keys: a change on another replica may have
+            // stopped the token; look again once every change committed
+            // before now is applied. (A refusal for good stays one.)
+            if !self.cache_trusted().await {
+                return None;
+            }
+            now = Timestamp::now();
+            lookup = self.tokens.lookup(digest, now, &self.generations);
+        }
+        match lookup {
+            TokenLookup::Hit(key_id, identity, exp) => {
+                if identity.should_note_use(now) {
+                    self.usage.record(Credential::JwtKey(key_id), now);
+                }
+                Some(Ok((identity, exp)))
+            }
+            TokenLookup::Refused => Some(Err(self.guessed(client))),
+            TokenLookup::Miss => None,
         }
     }
 
@@ -602,10 +658,33 @@ impl Authenticator {
             key,
             policy,
             identity: Arc::new(Identity::new(authenticated, context)),
+            built_at,
         });
         self.jwt_keys
             .insert(id, built_at, JwtOutcome::Accepted(registered.clone()));
         Ok(Some(registered))
+    }
+}
+
+/// Whether a token refused with `error` (by the key its `kid` names) would
+/// be refused again whatever happens later: the signature or the claims,
+/// against a key whose public key and application never change and an
+/// audience fixed at start. Not a token that is not valid *yet*. (An
+/// expired token stays expired: time only moves on.)
+fn refused_for_good(error: &jwt::VerifyError) -> bool {
+    use jwt::VerifyError as E;
+    match error {
+        E::Malformed { .. }
+        | E::DisallowedAlgorithm
+        | E::UnknownKid
+        | E::BadSignature
+        | E::Expired
+        | E::LifetimeTooLong
+        | E::MissingClaim { .. }
+        | E::BadAudience
+        | E::BadIssuer
+        | E::BadSubject => true,
+        E::NotYetValid => false,
     }
 }
 

@@ -81,7 +81,8 @@ impl Console {
             by_email: FailureLimiter::keyed(
                 SIGN_IN_FAILURES_PER_EMAIL,
                 SIGN_IN_FAILURES_EARNED_PER_SECOND,
-            ),
+            )
+            .with_max_clients(config.cache_bounds.limiter_clients),
             email_hasher: RandomState::new(),
             secure_cookies: config.public_url.starts_with("https://"),
         }
