@@ -44,6 +44,27 @@ async fn a_roll_with_a_grace_keeps_both_keys_working_until_it_ends() {
     assert!(new_secret.starts_with("ak_"));
     let new_api = server.api(new_secret);
 
+    // Audited: the roll on the old key, then the new key's creation.
+    let log = admin
+        .get("/v3/audit-log?limit=1000")
+        .await
+        .expect(200)
+        .clone();
+    let records = log["data"].as_array().unwrap();
+    let [.., roll, created] = &records[..] else {
+        panic!("{log}");
+    };
+    assert_eq!(roll["action"], "access_key.roll");
+    assert_eq!(roll["target"]["id"], old["id"]);
+    assert_eq!(roll["changes"]["new_key_id"], json!([null, rolled["id"]]));
+    assert_eq!(
+        roll["changes"]["expiration"],
+        json!([old["expiration"], rolled["rolled"]["expiration"]])
+    );
+    assert_eq!(roll["actor"]["via"], "access_key");
+    assert_eq!(created["action"], "access_key.create");
+    assert_eq!(created["target"]["id"], rolled["id"]);
+
     // During the grace both keys work (the old one was verified and cached
     // before the roll: the roll's commit must not leave it stale either way).
     assert_eq!(old_api.me_status().await, 200);

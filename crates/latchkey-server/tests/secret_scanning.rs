@@ -264,6 +264,45 @@ async fn the_accounts_exposed_key_action_decides() {
     assert_eq!(answer[0]["label"], "true_positive");
     let path = format!("/v3/applications/{app}/access-keys/{}", id(&other));
     assert_eq!(admin.get(&path).await.expect(200)["status"], "active");
+
+    // Both reports are in the account's audit log, by the system, with
+    // where the key was found and what was done; the policy changes too.
+    let log = admin
+        .get("/v3/audit-log?action=access_key.exposed")
+        .await
+        .expect(200)
+        .clone();
+    let records = log["data"].as_array().unwrap();
+    assert_eq!(records.len(), 2, "{log}");
+    for (record, (key, action, status)) in records.iter().zip([
+        (&key, "deactivate", Some(json!(["active", "inactive"]))),
+        (&other, "notify", None),
+    ]) {
+        assert_eq!(record["target"]["id"], id(key));
+        assert_eq!(record["actor"]["via"], "system");
+        assert_eq!(record["actor"]["user_id"], Value::Null);
+        assert!(record["request_id"].as_str().unwrap().starts_with("req_"));
+        assert_eq!(
+            record["changes"]["url"],
+            json!([null, "https://github.com/o/r/blob/abc/.env"])
+        );
+        assert_eq!(
+            record["changes"]["exposed_key_action"],
+            json!([null, action])
+        );
+        assert_eq!(record["changes"].get("status").cloned(), status);
+    }
+    let policies = admin
+        .get("/v3/audit-log?action=account.policy.update")
+        .await
+        .expect(200)
+        .clone();
+    let policies = policies["data"].as_array().unwrap();
+    assert_eq!(policies.len(), 2);
+    assert_eq!(
+        policies[1]["changes"]["exposed_key_action"],
+        json!(["deactivate", "notify"])
+    );
 }
 
 #[tokio::test]
