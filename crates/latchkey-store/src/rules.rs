@@ -379,7 +379,7 @@ pub(crate) enum Exposure {
     /// The key is gone or its hash changed: nothing to do, nothing recorded.
     Gone,
     /// The report changes nothing of the key; its record is written.
-    Recorded(crate::ExposedKey),
+    Recorded(Box<crate::ExposedKey>),
     /// The report changes the key: a write that announces it must follow.
     Changes,
 }

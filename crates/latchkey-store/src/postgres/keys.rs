@@ -511,11 +511,11 @@ pub(super) async fn record_unchanged_exposure(
     }
     let record = crate::audit::key_exposed(acting, &stored.key, &stored.key, action, url, now);
     super::audit::append(tx, &record).await?;
-    Ok(rules::Exposure::Recorded(ExposedKey {
+    Ok(rules::Exposure::Recorded(Box::new(ExposedKey {
         status_before: stored.key.status,
         key: stored.key,
         action,
-    }))
+    })))
 }
 
 /// See [`crate::Store::expose_access_key`].

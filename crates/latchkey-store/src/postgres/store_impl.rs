@@ -429,7 +429,7 @@ impl Store for PgStore {
         })?;
         match found {
             crate::rules::Exposure::Gone => Ok(None),
-            crate::rules::Exposure::Recorded(exposed) => Ok(Some(exposed)),
+            crate::rules::Exposure::Recorded(exposed) => Ok(Some(*exposed)),
             // The key's account is read in the write: the commit reports everything.
             crate::rules::Exposure::Changes => {
                 transaction!(self, Mode::Write, |tx| keys::expose(

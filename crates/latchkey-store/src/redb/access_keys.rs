@@ -190,11 +190,11 @@ fn record_unchanged_exposure(
         txn,
         &crate::audit::key_exposed(acting, &stored.key, &stored.key, action, url, now),
     )?;
-    Ok(rules::Exposure::Recorded(ExposedKey {
+    Ok(rules::Exposure::Recorded(Box::new(ExposedKey {
         status_before: stored.key.status,
         key: stored.key,
         action,
-    }))
+    })))
 }
 
 impl RedbStore {
@@ -214,7 +214,7 @@ impl RedbStore {
             .write(|txn| record_unchanged_exposure(txn, acting, id, expected, url, now))?;
         match found {
             rules::Exposure::Gone => Ok(None),
-            rules::Exposure::Recorded(exposed) => Ok(Some(exposed)),
+            rules::Exposure::Recorded(exposed) => Ok(Some(*exposed)),
             rules::Exposure::Changes => {
                 self.write(|txn| expose(txn, acting, id, expected, url, now))
             }
