@@ -171,6 +171,12 @@ enum Op {
         by: usize,
         user: usize,
     },
+    /// A roll of an access key: a new credential with its scopes and owner.
+    RollKey {
+        by: usize,
+        key: usize,
+        grace: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -229,6 +235,7 @@ fn op() -> impl Strategy<Value = Op> {
         (idx(), idx(), idx())
             .prop_map(|(by, group, app)| { Op::RemoveApplicationFromGroup { by, group, app } }),
         (idx(), idx()).prop_map(|(by, user)| Op::PasswordLink { by, user }),
+        (idx(), idx(), any::<bool>()).prop_map(|(by, key, grace)| Op::RollKey { by, key, grace }),
         (idx(), idx(), any::<bool>()).prop_map(|(by, key, active)| Op::SetKeyStatus {
             by,
             key,
@@ -744,7 +751,8 @@ impl Model {
             | Op::RemoveApplicationFromGroup { by, .. }
             | Op::SetKeyStatus { by, .. }
             | Op::SetKeyExpiration { by, .. }
-            | Op::PasswordLink { by, .. } => *by,
+            | Op::PasswordLink { by, .. }
+            | Op::RollKey { by, .. } => *by,
         };
         let principal = self.principal(by).await?;
         let actor = Actor::Credential(principal.clone());
@@ -919,8 +927,55 @@ impl Model {
                     .await
                     .is_ok()
             }
+            Op::RollKey { key, grace, .. } => self.roll_key(&actor, *key, *grace).await,
         };
         Some((principal, accepted))
+    }
+
+    /// Rolls credential `key` if it is an access key, as the handler does:
+    /// the reach of both `keys:create` and `keys:edit`.
+    async fn roll_key(&mut self, actor: &Actor, key: usize, grace: bool) -> bool {
+        let (Ok(create), Ok(edit)) = (
+            self.scope_for(actor, Verb::Create),
+            self.scope_for(actor, Verb::Edit),
+        ) else {
+            return false;
+        };
+        let scope = AppScope {
+            owned_by: create.owned_by.or(edit.owned_by),
+            ..create
+        };
+        let Cred::Access(id) = self.creds[key % self.creds.len()] else {
+            return false;
+        };
+        let Some((context, _)) = self.store.access_key_credential(id).await.unwrap() else {
+            return false;
+        };
+        let grace = SignedDuration::from_secs(if grace { 3600 } else { 0 });
+        let Ok((roll, _)) = latchkey_store::AccessKeyRoll::issue(None, grace, "http://x") else {
+            return false;
+        };
+        match self
+            .store
+            .roll_access_key(
+                &acting(actor),
+                scope,
+                context.application.id,
+                id,
+                roll,
+                now(),
+            )
+            .await
+        {
+            Ok(rolled) => {
+                let cred = Cred::Access(rolled.new.id);
+                self.creds.push(cred);
+                let ceiling = self.ceiling_for(actor, rolled.new.created_by);
+                self.ceilings.insert(cred, ceiling);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     async fn update_key(&self, actor: &Actor, key: usize, update: KeyUpdate) -> bool {
