@@ -645,8 +645,8 @@ export interface AuditLogFilter {
 
 /**
  * The account's audit log (`/v3/audit-log`, needs `audit:view`). An action
- * or target the server does not know is a `ValidationError` naming the
- * filter; a credential without `audit:view` gets a `ForbiddenError`.
+ * the server does not know is a `ValidationError` naming `action`; a
+ * credential without `audit:view` gets a `ForbiddenError`.
  */
 export interface AuditLog {
   list(options?: AuditLogFilter & ListOptions): AsyncGenerator<AuditRecord, void, undefined>

@@ -11,9 +11,9 @@ use latchkey_client::models as client;
 
 use crate::error::{LatchkeyError, invalid_argument};
 use crate::models::{
-    AccountUpdate, ApplicationUpdate, AuditLogFilter, ExpirationChange, KeyUpdate, NewAccessKey, NewApplication,
-    NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput,
-    UserUpdate,
+    AccountUpdate, ApplicationUpdate, AuditLogFilter, ExpirationChange, KeyUpdate, NewAccessKey,
+    NewApplication, NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate,
+    PublicKeyInput, UserUpdate,
 };
 
 /// The typed id in `text`, or `InvalidArgument` naming `name`.
@@ -58,9 +58,9 @@ fn optional_timestamp(
 }
 
 impl AuditLogFilter {
-    /// The client's filter. The action and target are the server's to
-    /// judge (`Validation` naming the filter); ids and times are checked
-    /// here, as every other argument is.
+    /// The client's filter. The action is the server's to judge
+    /// (`Validation` naming `action`); ids and times are checked here, as
+    /// every other argument is.
     pub(crate) fn input(&self) -> Result<latchkey_client::AuditLogFilter, LatchkeyError> {
         Ok(latchkey_client::AuditLogFilter {
             action: self.action.clone(),

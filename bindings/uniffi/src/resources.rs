@@ -17,10 +17,11 @@ use crate::error::LatchkeyError;
 use crate::keys::Jwks;
 use crate::models::{
     AccessKey, AccessKeyPage, Account, AccountPage, AccountUpdate, Application, ApplicationPage,
-    ApplicationUpdate, AuditLogFilter, AuditRecordPage, BulkDeleteResult, CreatedAccessKey, CreatedAccount, JwtKey, JwtKeyPage,
-    KeyUpdate, ListOptions, NewAccessKey, NewApplication, NewJwtKey, NewPolicyGroup,
-    NewTenantAccount, NewUser, PasswordLink, PolicyGroup, PolicyGroupPage, PolicyGroupUpdate, User,
-    UserPage, UserUpdate, created_access_key, created_account,
+    ApplicationUpdate, AuditLogFilter, AuditRecordPage, BulkDeleteResult, CreatedAccessKey,
+    CreatedAccount, JwtKey, JwtKeyPage, KeyUpdate, ListOptions, NewAccessKey, NewApplication,
+    NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PasswordLink, PolicyGroup,
+    PolicyGroupPage, PolicyGroupUpdate, User, UserPage, UserUpdate, created_access_key,
+    created_account,
 };
 
 type Result<T> = std::result::Result<T, LatchkeyError>;
@@ -849,8 +850,8 @@ impl AuditLog {
         Ok(AuditRecordPager::wrap(pager))
     }
 
-    /// One page of the records passing `filter`. An action or target the
-    /// server does not know is `Validation` naming the filter.
+    /// One page of the records passing `filter`. An action the server does
+    /// not know is `Validation` naming `action`.
     #[uniffi::method(default(filter = None, options = None))]
     pub async fn list_page(
         &self,
@@ -859,7 +860,10 @@ impl AuditLog {
     ) -> Result<AuditRecordPage> {
         let filter = filter.unwrap_or_default().input()?;
         let client = self.client()?;
-        let page = client.audit_log().list_page(&plain(options), &filter).await?;
+        let page = client
+            .audit_log()
+            .list_page(&plain(options), &filter)
+            .await?;
         Ok(page.into())
     }
 }

@@ -446,8 +446,8 @@ class Accounts extends Resource {
 /**
  * The account's audit log (`/v3/audit-log`, needs `audit:view`). Filters
  * `action`, `targetId`, `actorUserId`, `since` and `until` (Dates) sit beside
- * the list options; an action or target the server does not know is its
- * `ValidationError` naming the filter.
+ * the list options; an action the server does not know is its
+ * `ValidationError` naming `action`.
  */
 class AuditLog extends Resource {
   list(options) {

@@ -151,14 +151,18 @@ pub struct AuditLogFilterArgs {
     pub until: Option<f64>,
 }
 
-/// The audit log's filters. The action and target are the server's to
-/// judge (a `ValidationError` naming the filter); ids and times are checked
-/// here, as every other argument is.
+/// The audit log's filters. The action is the server's to judge (a
+/// `ValidationError` naming `action`); ids and times are checked here, as
+/// every other argument is.
 fn audit_filter(env: &Env, filter: AuditLogFilterArgs) -> napi::Result<AuditLogFilter> {
     Ok(AuditLogFilter {
         action: filter.action,
         target_id: filter.target_id,
-        actor_user_id: parse_optional::<UserId>(env, "actorUserId", filter.actor_user_id.as_deref())?,
+        actor_user_id: parse_optional::<UserId>(
+            env,
+            "actorUserId",
+            filter.actor_user_id.as_deref(),
+        )?,
         since: optional_timestamp(env, "since", filter.since)?,
         until: optional_timestamp(env, "until", filter.until)?,
     })

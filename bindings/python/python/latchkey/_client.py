@@ -965,8 +965,8 @@ class AuditLog:
     every change and sign-in, in the order written. Every filter given must
     match: ``action`` (``access_key.update``, …), ``target_id`` (the object's
     id), ``actor_user_id``, and ``since``/``until`` (aware datetimes, both
-    inclusive). An action or target the server does not know is its
-    :class:`ValidationError` naming the filter.
+    inclusive). An action the server does not know is its
+    :class:`ValidationError` naming ``action``.
     """
 
     __slots__ = ("_native",)
@@ -1654,8 +1654,8 @@ class AsyncAuditLog:
     every change and sign-in, in the order written. Every filter given must
     match: ``action`` (``access_key.update``, …), ``target_id`` (the object's
     id), ``actor_user_id``, and ``since``/``until`` (aware datetimes, both
-    inclusive). An action or target the server does not know is its
-    :class:`ValidationError` naming the filter.
+    inclusive). An action the server does not know is its
+    :class:`ValidationError` naming ``action``.
     """
 
     __slots__ = ("_native",)

@@ -1134,9 +1134,9 @@ impl NativeClient {
     }
 }
 
-/// The audit log's filters. The action and target are the server's to
-/// judge (a `ValidationError` naming the filter); ids and times are checked
-/// here, as every other argument is.
+/// The audit log's filters. The action is the server's to judge (a
+/// `ValidationError` naming `action`); ids and times are checked here, as
+/// every other argument is.
 fn audit_filter(
     py: Python<'_>,
     action: Option<String>,

@@ -2020,8 +2020,8 @@ public func FfiConverterTypeApplications_lower(_ value: Applications) -> UInt64 
 public protocol AuditLogProtocol: AnyObject, Sendable {
     
     /**
-     * One page of the records passing `filter`. An action or target the
-     * server does not know is `Validation` naming the filter.
+     * One page of the records passing `filter`. An action the server does
+     * not know is `Validation` naming `action`.
      */
     func listPage(filter: AuditLogFilter?, options: ListOptions?) async throws  -> AuditRecordPage
     
@@ -2090,8 +2090,8 @@ open class AuditLog: AuditLogProtocol, @unchecked Sendable {
 
     
     /**
-     * One page of the records passing `filter`. An action or target the
-     * server does not know is `Validation` naming the filter.
+     * One page of the records passing `filter`. An action the server does
+     * not know is `Validation` naming `action`.
      */
 open func listPage(filter: AuditLogFilter? = nil, options: ListOptions? = nil)async throws  -> AuditRecordPage  {
     return
@@ -13316,7 +13316,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_applications_update() != 34908) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() != 26535) {
+    if (uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() != 54495) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_auditlog_pager() != 4645) {

@@ -1707,7 +1707,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_update() and 0xFFFF) != 34908) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() and 0xFFFF) != 26535) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() and 0xFFFF) != 54495) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_pager() and 0xFFFF) != 4645) {
@@ -4729,8 +4729,8 @@ public object FfiConverterTypeApplications: FfiConverter<Applications, Long> {
 public interface AuditLogInterface {
     
     /**
-     * One page of the records passing `filter`. An action or target the
-     * server does not know is `Validation` naming the filter.
+     * One page of the records passing `filter`. An action the server does
+     * not know is `Validation` naming `action`.
      */
     suspend fun `listPage`(`filter`: AuditLogFilter? = null, `options`: ListOptions? = null): AuditRecordPage
     
@@ -4850,8 +4850,8 @@ open class AuditLog: Disposable, AutoCloseable, AuditLogInterface
 
     
     /**
-     * One page of the records passing `filter`. An action or target the
-     * server does not know is `Validation` naming the filter.
+     * One page of the records passing `filter`. An action the server does
+     * not know is `Validation` naming `action`.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
