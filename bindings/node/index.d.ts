@@ -134,6 +134,10 @@ export declare class NativeClient {
   accountsCurrent(): Promise<unknown>
   /** Renames the caller's account. */
   accountsRenameCurrent(name: string): Promise<unknown>
+  /** A pager over the audit log's records passing `filter`. */
+  auditLogList(filter: AuditLogFilterArgs, options: ListOptions): NativePager
+  /** One page of the audit log's records passing `filter`. */
+  auditLogListPage(filter: AuditLogFilterArgs, options: ListOptions): Promise<unknown>
   /** A pager over the tenant accounts (operator only). */
   accountsList(options: ListOptions): NativePager
   /** One page of accounts (operator only). */
@@ -210,6 +214,20 @@ export interface ApplicationUpdateArgs {
   description?: string
   /** New status (`revoked` is terminal). */
   status?: string
+}
+
+/** The audit log's filters; every one given must match. */
+export interface AuditLogFilterArgs {
+  /** Only this action (`access_key.update`, …). */
+  action?: string
+  /** Only records about this object. */
+  targetId?: string
+  /** Only what this user did. */
+  actorUserId?: string
+  /** Only records at or after this instant, milliseconds since the epoch. */
+  since?: number
+  /** Only records at or before this instant, milliseconds since the epoch. */
+  until?: number
 }
 
 /**

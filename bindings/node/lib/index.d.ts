@@ -595,6 +595,64 @@ export interface Accounts {
   update(accountId: string, update: AccountUpdate): Promise<Account>
 }
 
+/** Who acted, as an audit record shows it. */
+export interface AuditActor {
+  /** The acting user; `null` for the CLI and the system. */
+  userId: string | null
+  /** The acting credential's application; `null` in the console. */
+  applicationId: string | null
+  /** The credential (`key_…`, `jwk_…`, or a console session). */
+  credentialId: string | null
+  /** How: `access_key`, `jwt`, `console`, `cli` or `system`. */
+  via: string
+}
+
+/** What an audit record is about. */
+export interface AuditTarget {
+  /** `account`, `user`, `policy_group`, `application`, `access_key`, `jwt_key`, … */
+  type: string
+  id: string
+}
+
+/** One entry of the account's audit log. */
+export interface AuditRecord {
+  id: string
+  accountId: string
+  at: Date
+  actor: AuditActor
+  /** What happened: `access_key.create`, `application.update`, `console.sign_in`, … */
+  action: string
+  target: AuditTarget
+  /** `{field: [before, after]}` for each field the change touched (never a secret). */
+  changes: Record<string, [unknown, unknown]>
+  requestId: string | null
+  ip: string | null
+}
+
+/** The audit log's filters; every one given must match. */
+export interface AuditLogFilter {
+  /** Only this action (`access_key.update`, …). */
+  action?: string
+  /** Only records about this object. */
+  targetId?: string
+  /** Only what this user did. */
+  actorUserId?: string
+  /** Only records at or after this instant. */
+  since?: Date
+  /** Only records at or before this instant. */
+  until?: Date
+}
+
+/**
+ * The account's audit log (`/v3/audit-log`, needs `audit:view`). An action
+ * the server does not know is a `ValidationError` naming `action`; a
+ * credential without `audit:view` gets a `ForbiddenError`.
+ */
+export interface AuditLog {
+  list(options?: AuditLogFilter & ListOptions): AsyncGenerator<AuditRecord, void, undefined>
+  listPage(options?: AuditLogFilter & PageOptions): Promise<Page<AuditRecord>>
+}
+
 /**
  * A Latchkey API client: every network method returns a promise whose
  * request runs on the Rust client, off the event loop.
@@ -612,6 +670,7 @@ export declare class Client {
   readonly users: Users
   readonly policyGroups: PolicyGroups
   readonly accounts: Accounts
+  readonly auditLog: AuditLog
   me(): Promise<Me>
   wellKnown(): Promise<ServerInfo>
   health(): Promise<Health>

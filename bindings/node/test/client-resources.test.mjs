@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { generateKeyPairSync } from 'node:crypto'
-import { Client, ForbiddenError, NotFoundError, UnauthorizedError, jwt } from '../lib/index.mjs'
+import { Client, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, jwt } from '../lib/index.mjs'
 import { startServer, unique, collect } from '../test-support/server.mjs'
 
 let server
@@ -353,6 +353,66 @@ test('users: password links, a grant bounded by the caller\'s rights', async () 
   await client.applications.delete(app.id)
   await client.policyGroups.delete(group.id)
   await client.users.delete(user.id)
+})
+
+test('audit log: records of the changes made, filters, refusals', async () => {
+  const me = await client.me()
+  const earlier = await client.applications.create({ name: unique('unaudited') })
+  // Dates keep milliseconds: leave a gap so that `earlier` is before `start`.
+  await new Promise((resolve) => setTimeout(resolve, 5))
+  const start = new Date()
+  const name = unique('audited')
+  const app = await client.applications.create({ name })
+  await client.applications.update(app.id, { name: `${name}-renamed` })
+
+  const records = await collect(client.auditLog.list({ targetId: app.id, limit: 1 }))
+  assert.deepEqual(records.map((r) => r.action), ['application.create', 'application.update'])
+  const renamed = records[1]
+  assert.deepEqual(renamed.target, { type: 'application', id: app.id })
+  assert.equal(renamed.actor.via, 'access_key')
+  assert.equal(renamed.actor.userId, me.user.id)
+  assert.equal(renamed.actor.credentialId, me.credential.id)
+  assert.equal(renamed.accountId, me.account.id)
+  assert.deepEqual(renamed.changes.name, [name, `${name}-renamed`])
+  assert.ok(renamed.requestId)
+  assert.equal(renamed.ip, '127.0.0.1')
+  assert.ok(renamed.at instanceof Date && renamed.at >= start)
+
+  // Every filter given must match.
+  const mine = await collect(client.auditLog.list({ targetId: app.id, actorUserId: me.user.id }))
+  assert.deepEqual(ids(mine), ids(records))
+  const page = await client.auditLog.listPage({ action: 'application.create', since: start, order: 'DESC' })
+  assert.deepEqual(page.data.map((r) => r.target.id), [app.id])
+  const since = await collect(client.auditLog.list({ since: start }))
+  assert.ok(!since.some((r) => r.target.id === earlier.id))
+  assert.deepEqual(await collect(client.auditLog.list({ targetId: app.id, until: start })), [])
+
+  // A filter the server does not know is its validation error naming it.
+  await assert.rejects(client.auditLog.listPage({ action: 'application.steal' }), (error) => {
+    assert.ok(error instanceof ValidationError)
+    assert.deepEqual([error.code, error.status], ['ERR_LATCHKEY_VALIDATION', 400])
+    assert.deepEqual(error.fields.map((field) => field.name), ['action'])
+    return true
+  })
+  // Arguments are checked before any request.
+  await assert.rejects(client.auditLog.listPage({ actorUserId: app.id }), { code: 'ERR_INVALID_ARG_VALUE' })
+  await assert.rejects(client.auditLog.listPage({ since: '2026-01-01' }), { code: 'ERR_INVALID_ARG_TYPE' })
+  await assert.rejects(client.auditLog.listPage({ status: 'active' }), { code: 'ERR_INVALID_ARG_VALUE' })
+
+  // The log is for holders of audit:view only.
+  const group = await client.policyGroups.create({ name: unique('viewers'), permissions: ['applications:view:any'] })
+  const viewerApp = await client.applications.create({ name: unique('viewer'), groupIds: [group.id] })
+  const viewerKey = await client.accessKeys.create(viewerApp.id, { name: unique('viewer') })
+  const viewer = new Client({ baseUrl: server.url, accessKey: viewerKey.key })
+  await assert.rejects(viewer.auditLog.listPage(), (error) => {
+    assert.ok(error instanceof ForbiddenError)
+    assert.deepEqual([error.code, error.status, error.type], ['ERR_LATCHKEY_FORBIDDEN', 403, 'forbidden'])
+    return true
+  })
+  await assert.rejects(collect(viewer.auditLog.list()), ForbiddenError)
+  viewer.close()
+  for (const id of [app.id, earlier.id, viewerApp.id]) await client.applications.delete(id)
+  await client.policyGroups.delete(group.id)
 })
 
 test('a page larger than one conversion slice: every item, in order, as plain objects', async () => {

@@ -110,6 +110,16 @@ async function lifecycle() {
   await step('password_link_beyond_caller', async () => ({
     user_id: (await asPeople.users.passwordLink(person.id)).userId,
   }))
+  await step('audit_log', async () => {
+    const records = await collect(admin.auditLog.list({ targetId: first.id, limit: 1 }))
+    return {
+      actions: records.map((record) => record.action),
+      via: [...new Set(records.map((record) => record.actor.via))].sort(),
+    }
+  })
+  await step('audit_log_without_permission', async () => ({
+    count: (await asPeople.auditLog.listPage()).data.length,
+  }))
   await admin.users.delete(person.id)
   await admin.policyGroups.delete(viewers.id)
   await admin.applications.delete(app.id)

@@ -345,6 +345,70 @@ async def test_password_links(lk: Driver, server: Server) -> None:
     await lk("users.delete", user.id)
 
 
+async def test_audit_log(lk: Driver, server: Server) -> None:
+    me = await lk("me")
+    before = await lk("applications.create", name=unique("unaudited"))
+    start = datetime.now(timezone.utc)
+    name = unique("audited")
+    app = await lk("applications.create", name=name)
+    await lk("applications.update", app.id, name=name + "-renamed")
+
+    records = await lk("audit_log.list", target_id=app.id, limit=1)
+    assert all(isinstance(r, latchkey.AuditRecord) for r in records)
+    assert [r.action for r in records] == ["application.create", "application.update"]
+    renamed = records[1]
+    assert (renamed.target.type, renamed.target.id) == ("application", app.id)
+    assert renamed.actor.via == "access_key"
+    assert renamed.actor.user_id == me.user.id
+    assert renamed.actor.credential_id == me.credential.id
+    assert renamed.account_id == me.account.id
+    assert renamed.changes["name"] == (name, name + "-renamed")
+    assert renamed.request_id and renamed.ip == "127.0.0.1"
+    assert renamed.at.tzinfo == timezone.utc and renamed.at >= start
+
+    # Every filter given must match.
+    mine = await lk("audit_log.list", target_id=app.id, actor_user_id=me.user.id)
+    assert [r.id for r in mine] == [r.id for r in records]
+    page = await lk(
+        "audit_log.list_page", action="application.create", since=start, order="DESC"
+    )
+    assert isinstance(page, latchkey.Page)
+    assert [r.target.id for r in page.data] == [app.id]
+    assert before.id not in [r.target.id for r in await lk("audit_log.list", since=start)]
+    assert await lk("audit_log.list", target_id=app.id, until=start) == []
+
+    # A filter the server does not know is its validation error naming it.
+    with pytest.raises(latchkey.ValidationError) as caught:
+        await lk("audit_log.list_page", action="application.steal")
+    assert caught.value.status == 400
+    assert [f.name for f in caught.value.fields] == ["action"]
+    with pytest.raises(latchkey.ValidationError) as caught:
+        await lk("audit_log.list", limit=0)
+    assert [f.name for f in caught.value.fields] == ["limit"]
+    # Arguments are checked before any request.
+    with pytest.raises(latchkey.InvalidArgumentError, match="actor_user_id"):
+        await lk("audit_log.list_page", actor_user_id=app.id)
+    with pytest.raises(latchkey.InvalidArgumentError, match="since"):
+        await lk("audit_log.list_page", since=datetime(2026, 1, 1))
+
+    # The log is for holders of audit:view only.
+    group = await lk("policy_groups.create", name=unique("viewers"), permissions=["applications:view:any"])
+    viewer_app = await lk("applications.create", name=unique("viewer"), group_ids=[group.id])
+    viewer_key = await lk("access_keys.create", viewer_app.id, name=unique("viewer"))
+    viewer = make_client(lk.flavour, server.url, access_key=viewer_key.key)
+    try:
+        with pytest.raises(latchkey.ForbiddenError) as refused:
+            await Driver(viewer)("audit_log.list_page")
+        assert (refused.value.status, refused.value.type) == (403, "forbidden")
+        with pytest.raises(latchkey.ForbiddenError):
+            await Driver(viewer)("audit_log.list")
+    finally:
+        viewer.close()
+    for application in (app, before, viewer_app):
+        await lk("applications.delete", application.id)
+    await lk("policy_groups.delete", group.id)
+
+
 async def test_policy_groups_and_members(lk: Driver) -> None:
     group = await lk(
         "policy_groups.create",

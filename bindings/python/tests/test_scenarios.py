@@ -143,6 +143,19 @@ def lifecycle(server: Server) -> List[Dict[str, Any]]:
         "password_link_beyond_caller",
         lambda: {"user_id": as_people.users.password_link(person.id).user_id},
     )
+
+    def audit_log() -> Dict[str, Any]:
+        records = list(admin.audit_log.list(target_id=first.id, limit=1))
+        return {
+            "actions": [record.action for record in records],
+            "via": sorted({record.actor.via for record in records}),
+        }
+
+    step("audit_log", audit_log)
+    step(
+        "audit_log_without_permission",
+        lambda: {"count": len(as_people.audit_log.list_page().data)},
+    )
     admin.users.delete(person.id)
     admin.policy_groups.delete(viewers.id)
     admin.applications.delete(app.id)

@@ -12,7 +12,9 @@ use zeroize::Zeroizing;
 use crate::error::{LatchkeyError, invalid_argument};
 use crate::keys::SigningKey;
 use crate::models::{Me, ServerInfo};
-use crate::resources::{AccessKeys, Accounts, Applications, JwtKeys, PolicyGroups, Users};
+use crate::resources::{
+    AccessKeys, Accounts, Applications, AuditLog, JwtKeys, PolicyGroups, Users,
+};
 
 /// The product this library adds to the `User-Agent`.
 const USER_AGENT: &str = concat!("latchkey-uniffi/", env!("CARGO_PKG_VERSION"));
@@ -271,6 +273,11 @@ impl LatchkeyClient {
     /// The caller's account, and tenant accounts for the operator.
     pub fn accounts(&self) -> Arc<Accounts> {
         Arc::new(Accounts::new(self.slot.clone()))
+    }
+
+    /// The account's audit log (`/v3/audit-log`, needs `audit:view`).
+    pub fn audit_log(&self) -> Arc<AuditLog> {
+        Arc::new(AuditLog::new(self.slot.clone()))
     }
 
     /// Who this credential is (`GET /v3/me`).

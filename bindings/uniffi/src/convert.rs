@@ -11,9 +11,9 @@ use latchkey_client::models as client;
 
 use crate::error::{LatchkeyError, invalid_argument};
 use crate::models::{
-    AccountUpdate, ApplicationUpdate, ExpirationChange, KeyUpdate, NewAccessKey, NewApplication,
-    NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput,
-    UserUpdate,
+    AccountUpdate, ApplicationUpdate, AuditLogFilter, ExpirationChange, KeyUpdate, NewAccessKey,
+    NewApplication, NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate,
+    PublicKeyInput, UserUpdate,
 };
 
 /// The typed id in `text`, or `InvalidArgument` naming `name`.
@@ -55,6 +55,21 @@ fn optional_timestamp(
     at: Option<SystemTime>,
 ) -> Result<Option<Timestamp>, LatchkeyError> {
     at.map(|at| timestamp(name, at)).transpose()
+}
+
+impl AuditLogFilter {
+    /// The client's filter. The action is the server's to judge
+    /// (`Validation` naming `action`); ids and times are checked here, as
+    /// every other argument is.
+    pub(crate) fn input(&self) -> Result<latchkey_client::AuditLogFilter, LatchkeyError> {
+        Ok(latchkey_client::AuditLogFilter {
+            action: self.action.clone(),
+            target_id: self.target_id.clone(),
+            actor_user_id: optional_id("actorUserId", self.actor_user_id.as_ref())?,
+            since: optional_timestamp("since", self.since)?,
+            until: optional_timestamp("until", self.until)?,
+        })
+    }
 }
 
 impl NewApplication {

@@ -4,6 +4,7 @@
 //! (`keys:view:own`). Answers that carry a secret (a created key, a created
 //! account) are objects whose text form hides it.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -608,6 +609,116 @@ impl ListOptions {
     }
 }
 
+/// Who acted, as an audit record shows it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AuditActor {
+    /// The acting user; none for the CLI and the system.
+    pub user_id: Option<String>,
+    /// The acting credential's application; none in the console.
+    pub application_id: Option<String>,
+    /// The credential (`key_…`, `jwk_…`, or a console session).
+    pub credential_id: Option<String>,
+    /// How: `access_key`, `jwt`, `console`, `cli` or `system`.
+    pub via: String,
+}
+
+/// What an audit record is about.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AuditTarget {
+    /// `account`, `user`, `policy_group`, `application`, `access_key`,
+    /// `jwt_key`, ….
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+}
+
+/// One field's change in an audit record, each side as JSON text (a field
+/// may hold any JSON: parse it with the JSON library of the app).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AuditChange {
+    /// The value before, as JSON text (`null` when the field was new).
+    pub before_json: String,
+    /// The value after, as JSON text.
+    pub after_json: String,
+}
+
+/// One entry of the account's audit log (`GET /v3/audit-log`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct AuditRecord {
+    /// Id (`aud_…`), in the order records were written.
+    pub id: String,
+    /// The account whose log it is in.
+    pub account_id: String,
+    /// When.
+    pub at: SystemTime,
+    /// Who.
+    pub actor: AuditActor,
+    /// What happened (`access_key.create`, `console.sign_in`, …).
+    pub action: String,
+    /// To what.
+    pub target: AuditTarget,
+    /// Each field the change touched; never a secret.
+    pub changes: HashMap<String, AuditChange>,
+    /// The request that made the change.
+    pub request_id: Option<String>,
+    /// The client's address.
+    pub ip: Option<String>,
+}
+
+impl From<client::AuditRecord> for AuditRecord {
+    fn from(r: client::AuditRecord) -> Self {
+        AuditRecord {
+            id: r.id,
+            account_id: r.account_id.to_string(),
+            at: time(r.at),
+            actor: AuditActor {
+                user_id: r.actor.user_id.map(|id| id.to_string()),
+                application_id: r.actor.application_id.map(|id| id.to_string()),
+                credential_id: r.actor.credential_id,
+                via: r.actor.via,
+            },
+            action: r.action,
+            target: AuditTarget {
+                kind: r.target.kind,
+                id: r.target.id,
+            },
+            changes: r
+                .changes
+                .into_iter()
+                .map(|(field, [before, after])| {
+                    let change = AuditChange {
+                        before_json: before.to_string(),
+                        after_json: after.to_string(),
+                    };
+                    (field, change)
+                })
+                .collect(),
+            request_id: r.request_id,
+            ip: r.ip,
+        }
+    }
+}
+
+/// The audit log's filters; every one given must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct AuditLogFilter {
+    /// Only this action (`access_key.update`, …).
+    #[uniffi(default)]
+    pub action: Option<String>,
+    /// Only records about this object.
+    #[uniffi(default)]
+    pub target_id: Option<String>,
+    /// Only what this user did.
+    #[uniffi(default)]
+    pub actor_user_id: Option<String>,
+    /// Only records at or after this instant.
+    #[uniffi(default)]
+    pub since: Option<SystemTime>,
+    /// Only records at or before this instant.
+    #[uniffi(default)]
+    pub until: Option<SystemTime>,
+}
+
 macro_rules! page {
     ($(#[$doc:meta])* $page:ident of $item:ident) => {
         $(#[$doc])*
@@ -654,6 +765,8 @@ page!(/// A page of policy groups.
     PolicyGroupPage of PolicyGroup);
 page!(/// A page of accounts.
     AccountPage of Account);
+page!(/// A page of audit records.
+    AuditRecordPage of AuditRecord);
 
 /// A new application.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]

@@ -17,10 +17,11 @@ use crate::error::LatchkeyError;
 use crate::keys::Jwks;
 use crate::models::{
     AccessKey, AccessKeyPage, Account, AccountPage, AccountUpdate, Application, ApplicationPage,
-    ApplicationUpdate, BulkDeleteResult, CreatedAccessKey, CreatedAccount, JwtKey, JwtKeyPage,
-    KeyUpdate, ListOptions, NewAccessKey, NewApplication, NewJwtKey, NewPolicyGroup,
-    NewTenantAccount, NewUser, PasswordLink, PolicyGroup, PolicyGroupPage, PolicyGroupUpdate, User,
-    UserPage, UserUpdate, created_access_key, created_account,
+    ApplicationUpdate, AuditLogFilter, AuditRecordPage, BulkDeleteResult, CreatedAccessKey,
+    CreatedAccount, JwtKey, JwtKeyPage, KeyUpdate, ListOptions, NewAccessKey, NewApplication,
+    NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PasswordLink, PolicyGroup,
+    PolicyGroupPage, PolicyGroupUpdate, User, UserPage, UserUpdate, created_access_key,
+    created_account,
 };
 
 type Result<T> = std::result::Result<T, LatchkeyError>;
@@ -87,6 +88,8 @@ pager!(/// The pages of a list of policy groups.
     PolicyGroupPager of PolicyGroup as PolicyGroupPage);
 pager!(/// The pages of a list of accounts.
     AccountPager of Account as AccountPage);
+pager!(/// The pages of the audit log.
+    AuditRecordPager of AuditRecord as AuditRecordPage);
 
 /// Applications: the holders of credentials.
 #[derive(uniffi::Object)]
@@ -812,5 +815,55 @@ impl Accounts {
         let id = account(&id)?;
         let client = self.client()?;
         Ok(client.accounts().update(id, &update.input()).await?.into())
+    }
+}
+
+/// The account's audit log (`/v3/audit-log`, needs `audit:view`): every
+/// change and sign-in, in the order written.
+#[derive(uniffi::Object)]
+pub struct AuditLog {
+    slot: Arc<Slot>,
+}
+
+impl AuditLog {
+    pub(crate) fn new(slot: Arc<Slot>) -> Self {
+        AuditLog { slot }
+    }
+
+    fn client(&self) -> Result<Client> {
+        self.slot.client()
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl AuditLog {
+    /// The pages of the records passing `filter` (every one given must
+    /// match): Kotlin's and Swift's `list`.
+    #[uniffi::method(default(filter = None, options = None))]
+    pub fn pager(
+        &self,
+        filter: Option<AuditLogFilter>,
+        options: Option<ListOptions>,
+    ) -> Result<Arc<AuditRecordPager>> {
+        let filter = filter.unwrap_or_default().input()?;
+        let pager = self.client()?.audit_log().pager(&plain(options), &filter);
+        Ok(AuditRecordPager::wrap(pager))
+    }
+
+    /// One page of the records passing `filter`. An action the server does
+    /// not know is `Validation` naming `action`.
+    #[uniffi::method(default(filter = None, options = None))]
+    pub async fn list_page(
+        &self,
+        filter: Option<AuditLogFilter>,
+        options: Option<ListOptions>,
+    ) -> Result<AuditRecordPage> {
+        let filter = filter.unwrap_or_default().input()?;
+        let client = self.client()?;
+        let page = client
+            .audit_log()
+            .list_page(&plain(options), &filter)
+            .await?;
+        Ok(page.into())
     }
 }

@@ -9,7 +9,7 @@ const { translate, argumentError } = require('../errors.cjs')
 const { privateKey } = require('../keys.cjs')
 const args = require('./args.cjs')
 const { call } = require('./call.cjs')
-const { Applications, AccessKeys, JwtKeys, Users, PolicyGroups, Accounts } = require('./resources.cjs')
+const { Applications, AccessKeys, JwtKeys, Users, PolicyGroups, Accounts, AuditLog } = require('./resources.cjs')
 
 /** The native options of `signer`, and its key handle. */
 function signerOptions(value) {
@@ -77,6 +77,8 @@ class Client {
     this.policyGroups = new PolicyGroups(client)
     /** The caller's account; tenant accounts for the operator (`/v3/accounts`). */
     this.accounts = new Accounts(client)
+    /** The account's audit log (`/v3/audit-log`, needs `audit:view`). */
+    this.auditLog = new AuditLog(client)
   }
 
   /** The server's base URL, without a trailing slash. */

@@ -9,8 +9,9 @@
 use jiff::Timestamp;
 use latchkey_client::jwt::Jwks;
 use latchkey_client::models::{
-    AccessKey, Account, Application, BulkDeleteResult, CreatedAccessKey, CreatedAccount,
-    CredentialKind, Health, JwtKey, Me, Page, PasswordLink, PolicyGroup, ServerInfo, User,
+    AccessKey, Account, Application, AuditRecord, BulkDeleteResult, CreatedAccessKey,
+    CreatedAccount, CredentialKind, Health, JwtKey, Me, Page, PasswordLink, PolicyGroup,
+    ServerInfo, User,
 };
 use latchkey_client::types::{Limits, Order, PermissionSet};
 use napi::bindgen_prelude::{JsObjectValue, Null, Object, ToNapiValue, Unknown};
@@ -210,6 +211,38 @@ impl ToJs for PasswordLink {
             .text("userId", self.user_id.to_string())?
             .date("expiresAt", self.expires_at)?
             .text("url", self.url())?
+            .done()
+    }
+}
+
+impl ToJs for AuditRecord {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        let actor = Members::new(env)?
+            .set("userId", self.actor.user_id.map(|id| id.to_string()))?
+            .set(
+                "applicationId",
+                self.actor.application_id.map(|id| id.to_string()),
+            )?
+            .set("credentialId", self.actor.credential_id.clone())?
+            .text("via", &self.actor.via)?
+            .done()?;
+        let target = Members::new(env)?
+            .text("type", &self.target.kind)?
+            .text("id", &self.target.id)?
+            .done()?;
+        // `{field: [before, after]}`, field names as the API spells them.
+        let changes = serde_json::to_value(&self.changes)
+            .map_err(|error| napi::Error::from_reason(error.to_string()))?;
+        Members::new(env)?
+            .text("id", &self.id)?
+            .text("accountId", self.account_id.to_string())?
+            .date("at", self.at)?
+            .set("actor", actor)?
+            .text("action", &self.action)?
+            .set("target", target)?
+            .json("changes", &changes)?
+            .set("requestId", self.request_id.clone())?
+            .set("ip", self.ip.clone())?
             .done()
     }
 }

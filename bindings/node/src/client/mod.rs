@@ -22,7 +22,7 @@ use latchkey_client::models::{
 use latchkey_client::types::{
     ApplicationStatus, EffectiveKeyStatus, KeyStatus, Limits, Plan, UserStatus,
 };
-use latchkey_client::{Client, ClientBuilder, JwtSigner};
+use latchkey_client::{AuditLogFilter, Client, ClientBuilder, JwtSigner};
 use napi::Env;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi_derive::napi;
@@ -134,6 +134,38 @@ pub struct NewAccessKeyArgs {
     pub expiration: Option<f64>,
     /// Another user of the account to own it.
     pub created_by: Option<String>,
+}
+
+/// The audit log's filters; every one given must match.
+#[napi(object)]
+pub struct AuditLogFilterArgs {
+    /// Only this action (`access_key.update`, …).
+    pub action: Option<String>,
+    /// Only records about this object.
+    pub target_id: Option<String>,
+    /// Only what this user did.
+    pub actor_user_id: Option<String>,
+    /// Only records at or after this instant, milliseconds since the epoch.
+    pub since: Option<f64>,
+    /// Only records at or before this instant, milliseconds since the epoch.
+    pub until: Option<f64>,
+}
+
+/// The audit log's filters. The action is the server's to judge (a
+/// `ValidationError` naming `action`); ids and times are checked here, as
+/// every other argument is.
+fn audit_filter(env: &Env, filter: AuditLogFilterArgs) -> napi::Result<AuditLogFilter> {
+    Ok(AuditLogFilter {
+        action: filter.action,
+        target_id: filter.target_id,
+        actor_user_id: parse_optional::<UserId>(
+            env,
+            "actorUserId",
+            filter.actor_user_id.as_deref(),
+        )?,
+        since: optional_timestamp(env, "since", filter.since)?,
+        until: optional_timestamp(env, "until", filter.until)?,
+    })
 }
 
 /// A change of an access key or JWT key; what is left out stays.
@@ -1225,6 +1257,37 @@ impl NativeClient {
             env,
             async move { client.accounts().rename_current(&name).await },
         )
+    }
+
+    /// A pager over the audit log's records passing `filter`.
+    #[napi]
+    pub fn audit_log_list(
+        &self,
+        env: Env,
+        filter: AuditLogFilterArgs,
+        options: ListOptions,
+    ) -> napi::Result<NativePager> {
+        let filter = audit_filter(&env, filter)?;
+        let params = list_params(&env, &options)?;
+        Ok(NativePager::new(
+            self.client(&env)?.audit_log().pager(&params, &filter),
+        ))
+    }
+
+    /// One page of the audit log's records passing `filter`.
+    #[napi]
+    pub fn audit_log_list_page<'env>(
+        &self,
+        env: &'env Env,
+        filter: AuditLogFilterArgs,
+        options: ListOptions,
+    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
+        let filter = audit_filter(env, filter)?;
+        let params = list_params(env, &options)?;
+        let client = self.client(env)?;
+        spawn(env, async move {
+            client.audit_log().list_page(&params, &filter).await
+        })
     }
 
     /// A pager over the tenant accounts (operator only).

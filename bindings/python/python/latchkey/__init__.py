@@ -92,5 +92,8 @@ __all__ = [
     "Health",
     "BulkDeleteItem",
     "BulkDeleteResult",
+    "AuditActor",
+    "AuditTarget",
+    "AuditRecord",
     "Page",
 ]

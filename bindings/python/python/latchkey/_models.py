@@ -35,6 +35,9 @@ __all__ = [
     "Health",
     "BulkDeleteItem",
     "BulkDeleteResult",
+    "AuditActor",
+    "AuditTarget",
+    "AuditRecord",
     "Page",
 ]
 
@@ -239,6 +242,44 @@ class BulkDeleteResult:
 
     deleted: bool
     results: Tuple[BulkDeleteItem, ...]
+
+
+@dataclass(frozen=True)
+class AuditActor:
+    """Who acted, as an audit record shows it. ``via`` is how: ``access_key``,
+    ``jwt``, ``console``, ``cli`` or ``system`` (a string, so that a newer
+    server's ways still read)."""
+
+    user_id: Optional[str]
+    application_id: Optional[str]
+    credential_id: Optional[str]
+    via: str
+
+
+@dataclass(frozen=True)
+class AuditTarget:
+    """What an audit record is about: its ``type`` (``application``,
+    ``access_key``, …) and ``id``."""
+
+    type: str
+    id: str
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One entry of the account's audit log (``GET /v3/audit-log``).
+    ``changes`` maps each field the change touched to ``(before, after)``;
+    it never holds a secret."""
+
+    id: str
+    account_id: str
+    at: datetime
+    actor: AuditActor
+    action: str
+    target: AuditTarget
+    changes: Dict[str, Tuple[Any, Any]]
+    request_id: Optional[str]
+    ip: Optional[str]
 
 
 @dataclass(frozen=True)

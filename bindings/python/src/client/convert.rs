@@ -6,8 +6,9 @@
 use jiff::Timestamp;
 use latchkey_client::jwt::Jwks;
 use latchkey_client::models::{
-    AccessKey, Account, Application, BulkDeleteResult, CreatedAccessKey, CreatedAccount,
-    CredentialKind, Health, JwtKey, Me, Page, PasswordLink, PolicyGroup, ServerInfo, User,
+    AccessKey, Account, Application, AuditRecord, BulkDeleteResult, CreatedAccessKey,
+    CreatedAccount, CredentialKind, Health, JwtKey, Me, Page, PasswordLink, PolicyGroup,
+    ServerInfo, User,
 };
 use latchkey_client::types::{Limits, Order, PermissionSet};
 use pyo3::prelude::*;
@@ -399,5 +400,38 @@ impl ToPython for BulkDeleteResult {
         fields.set_item("deleted", self.deleted)?;
         fields.set_item("results", PyTuple::new(py, results)?)?;
         model(py, "BulkDeleteResult", &fields)
+    }
+}
+
+impl ToPython for AuditRecord {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let actor = PyDict::new(py);
+        actor.set_item("user_id", self.actor.user_id.map(|id| id.to_string()))?;
+        actor.set_item(
+            "application_id",
+            self.actor.application_id.map(|id| id.to_string()),
+        )?;
+        actor.set_item("credential_id", &self.actor.credential_id)?;
+        actor.set_item("via", &self.actor.via)?;
+        let target = PyDict::new(py);
+        target.set_item("type", &self.target.kind)?;
+        target.set_item("id", &self.target.id)?;
+        // `{field: (before, after)}`: a pair is a tuple, as lists are.
+        let changes = PyDict::new(py);
+        for (field, [before, after]) in &self.changes {
+            let pair = PyTuple::new(py, [json(py, before)?, json(py, after)?])?;
+            changes.set_item(field, pair)?;
+        }
+        let fields = PyDict::new(py);
+        fields.set_item("id", &self.id)?;
+        fields.set_item("account_id", self.account_id.to_string())?;
+        fields.set_item("at", datetime(py, self.at)?)?;
+        fields.set_item("actor", model(py, "AuditActor", &actor)?)?;
+        fields.set_item("action", &self.action)?;
+        fields.set_item("target", model(py, "AuditTarget", &target)?)?;
+        fields.set_item("changes", changes)?;
+        fields.set_item("request_id", &self.request_id)?;
+        fields.set_item("ip", &self.ip)?;
+        model(py, "AuditRecord", &fields)
     }
 }

@@ -22,7 +22,7 @@ use latchkey_client::models::{
 use latchkey_client::types::{
     ApplicationStatus, EffectiveKeyStatus, KeyStatus, Limits, Plan, UserStatus,
 };
-use latchkey_client::{Client, ClientBuilder, ListParams, StatusFilter};
+use latchkey_client::{AuditLogFilter, Client, ClientBuilder, ListParams, StatusFilter};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde::de::DeserializeOwned;
@@ -1091,6 +1091,70 @@ impl NativeClient {
             client.accounts().update(id, &update).await
         })
     }
+
+    // --- the audit log ------------------------------------------------------
+
+    #[allow(clippy::too_many_arguments)]
+    fn audit_log_list(
+        &self,
+        py: Python<'_>,
+        action: Option<String>,
+        target_id: Option<String>,
+        actor_user_id: Option<&str>,
+        since: Option<&Bound<'_, PyAny>>,
+        until: Option<&Bound<'_, PyAny>>,
+        limit: Option<u32>,
+        order: Option<&str>,
+        after: Option<String>,
+    ) -> PyResult<NativePager> {
+        let filter = audit_filter(py, action, target_id, actor_user_id, since, until)?;
+        let params = list_params(py, limit, after, order, false)?;
+        Ok(self.pager(self.client(py)?.audit_log().pager(&params, &filter)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn audit_log_list_page<'py>(
+        &self,
+        py: Python<'py>,
+        action: Option<String>,
+        target_id: Option<String>,
+        actor_user_id: Option<&str>,
+        since: Option<&Bound<'py, PyAny>>,
+        until: Option<&Bound<'py, PyAny>>,
+        limit: Option<u32>,
+        order: Option<&str>,
+        after: Option<String>,
+        include_total_count: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let filter = audit_filter(py, action, target_id, actor_user_id, since, until)?;
+        let params = list_params(py, limit, after, order, include_total_count)?;
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client.audit_log().list_page(&params, &filter).await
+        })
+    }
+}
+
+/// The audit log's filters. The action is the server's to judge (a
+/// `ValidationError` naming `action`); ids and times are checked here, as
+/// every other argument is.
+fn audit_filter(
+    py: Python<'_>,
+    action: Option<String>,
+    target_id: Option<String>,
+    actor_user_id: Option<&str>,
+    since: Option<&Bound<'_, PyAny>>,
+    until: Option<&Bound<'_, PyAny>>,
+) -> PyResult<AuditLogFilter> {
+    Ok(AuditLogFilter {
+        action,
+        target_id,
+        actor_user_id: actor_user_id
+            .map(|id| parse(py, "actor_user_id", id))
+            .transpose()?,
+        since: optional_timestamp(py, "since", since)?,
+        until: optional_timestamp(py, "until", until)?,
+    })
 }
 
 fn to_limits(

@@ -2014,6 +2014,303 @@ public func FfiConverterTypeApplications_lower(_ value: Applications) -> UInt64 
 
 
 /**
+ * The account's audit log (`/v3/audit-log`, needs `audit:view`): every
+ * change and sign-in, in the order written.
+ */
+public protocol AuditLogProtocol: AnyObject, Sendable {
+    
+    /**
+     * One page of the records passing `filter`. An action the server does
+     * not know is `Validation` naming `action`.
+     */
+    func listPage(filter: AuditLogFilter?, options: ListOptions?) async throws  -> AuditRecordPage
+    
+    /**
+     * The pages of the records passing `filter` (every one given must
+     * match): Kotlin's and Swift's `list`.
+     */
+    func pager(filter: AuditLogFilter?, options: ListOptions?) throws  -> AuditRecordPager
+    
+}
+/**
+ * The account's audit log (`/v3/audit-log`, needs `audit:view`): every
+ * change and sign-in, in the order written.
+ */
+open class AuditLog: AuditLogProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_uniffi_fn_clone_auditlog(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_uniffi_fn_free_auditlog(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * One page of the records passing `filter`. An action the server does
+     * not know is `Validation` naming `action`.
+     */
+open func listPage(filter: AuditLogFilter? = nil, options: ListOptions? = nil)async throws  -> AuditRecordPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_auditlog_list_page(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeAuditLogFilter.lower(filter),FfiConverterOptionTypeListOptions.lower(options)
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAuditRecordPage_lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
+     * The pages of the records passing `filter` (every one given must
+     * match): Kotlin's and Swift's `list`.
+     */
+open func pager(filter: AuditLogFilter? = nil, options: ListOptions? = nil)throws  -> AuditRecordPager  {
+    return try  FfiConverterTypeAuditRecordPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_auditlog_pager(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeAuditLogFilter.lower(filter),
+        FfiConverterOptionTypeListOptions.lower(options),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditLog: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = AuditLog
+
+    public static func lift(_ handle: UInt64) throws -> AuditLog {
+        return AuditLog(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: AuditLog) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditLog {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: AuditLog, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditLog_lift(_ handle: UInt64) throws -> AuditLog {
+    return try FfiConverterTypeAuditLog.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditLog_lower(_ value: AuditLog) -> UInt64 {
+    return FfiConverterTypeAuditLog.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The pages of the audit log.
+ */
+public protocol AuditRecordPagerProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    func nextPage() async throws  -> AuditRecordPage?
+    
+}
+/**
+ * The pages of the audit log.
+ */
+open class AuditRecordPager: AuditRecordPagerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_uniffi_fn_clone_auditrecordpager(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_uniffi_fn_free_auditrecordpager(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+open func nextPage()async throws  -> AuditRecordPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_auditrecordpager_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeAuditRecordPage.lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditRecordPager: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = AuditRecordPager
+
+    public static func lift(_ handle: UInt64) throws -> AuditRecordPager {
+        return AuditRecordPager(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: AuditRecordPager) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditRecordPager {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: AuditRecordPager, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditRecordPager_lift(_ handle: UInt64) throws -> AuditRecordPager {
+    return try FfiConverterTypeAuditRecordPager.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditRecordPager_lower(_ value: AuditRecordPager) -> UInt64 {
+    return FfiConverterTypeAuditRecordPager.lower(value)
+}
+
+
+
+
+
+
+/**
  * A new access key and its full key string, shown this once. Its text form
  * never shows the key.
  */
@@ -3248,6 +3545,11 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func applications()  -> Applications
     
     /**
+     * The account's audit log (`/v3/audit-log`, needs `audit:view`).
+     */
+    func auditLog()  -> AuditLog
+    
+    /**
      * The base URL, without a trailing slash.
      */
     func baseUrl()  -> String
@@ -3410,6 +3712,18 @@ open func applications() -> Applications  {
     return try!  FfiConverterTypeApplications_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_latchkey_uniffi_fn_method_latchkeyclient_applications(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The account's audit log (`/v3/audit-log`, needs `audit:view`).
+     */
+open func auditLog() -> AuditLog  {
+    return try!  FfiConverterTypeAuditLog_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_audit_log(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -6482,6 +6796,583 @@ public func FfiConverterTypeApplicationUpdate_lift(_ buf: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeApplicationUpdate_lower(_ value: ApplicationUpdate) -> RustBuffer {
     return FfiConverterTypeApplicationUpdate.lower(value)
+}
+
+
+/**
+ * Who acted, as an audit record shows it.
+ */
+public struct AuditActor: Equatable, Hashable {
+    /**
+     * The acting user; none for the CLI and the system.
+     */
+    public var userId: String?
+    /**
+     * The acting credential's application; none in the console.
+     */
+    public var applicationId: String?
+    /**
+     * The credential (`key_…`, `jwk_…`, or a console session).
+     */
+    public var credentialId: String?
+    /**
+     * How: `access_key`, `jwt`, `console`, `cli` or `system`.
+     */
+    public var via: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The acting user; none for the CLI and the system.
+         */userId: String?, 
+        /**
+         * The acting credential's application; none in the console.
+         */applicationId: String?, 
+        /**
+         * The credential (`key_…`, `jwk_…`, or a console session).
+         */credentialId: String?, 
+        /**
+         * How: `access_key`, `jwt`, `console`, `cli` or `system`.
+         */via: String) {
+        self.userId = userId
+        self.applicationId = applicationId
+        self.credentialId = credentialId
+        self.via = via
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditActor: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditActor: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditActor {
+        return
+            try AuditActor(
+                userId: FfiConverterOptionString.read(from: &buf), 
+                applicationId: FfiConverterOptionString.read(from: &buf), 
+                credentialId: FfiConverterOptionString.read(from: &buf), 
+                via: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditActor, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.userId, into: &buf)
+        FfiConverterOptionString.write(value.applicationId, into: &buf)
+        FfiConverterOptionString.write(value.credentialId, into: &buf)
+        FfiConverterString.write(value.via, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditActor_lift(_ buf: RustBuffer) throws -> AuditActor {
+    return try FfiConverterTypeAuditActor.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditActor_lower(_ value: AuditActor) -> RustBuffer {
+    return FfiConverterTypeAuditActor.lower(value)
+}
+
+
+/**
+ * One field's change in an audit record, each side as JSON text (a field
+ * may hold any JSON: parse it with the JSON library of the app).
+ */
+public struct AuditChange: Equatable, Hashable {
+    /**
+     * The value before, as JSON text (`null` when the field was new).
+     */
+    public var beforeJson: String
+    /**
+     * The value after, as JSON text.
+     */
+    public var afterJson: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The value before, as JSON text (`null` when the field was new).
+         */beforeJson: String, 
+        /**
+         * The value after, as JSON text.
+         */afterJson: String) {
+        self.beforeJson = beforeJson
+        self.afterJson = afterJson
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditChange {
+        return
+            try AuditChange(
+                beforeJson: FfiConverterString.read(from: &buf), 
+                afterJson: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditChange, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.beforeJson, into: &buf)
+        FfiConverterString.write(value.afterJson, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditChange_lift(_ buf: RustBuffer) throws -> AuditChange {
+    return try FfiConverterTypeAuditChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditChange_lower(_ value: AuditChange) -> RustBuffer {
+    return FfiConverterTypeAuditChange.lower(value)
+}
+
+
+/**
+ * The audit log's filters; every one given must match.
+ */
+public struct AuditLogFilter: Equatable, Hashable {
+    /**
+     * Only this action (`access_key.update`, …).
+     */
+    public var action: String?
+    /**
+     * Only records about this object.
+     */
+    public var targetId: String?
+    /**
+     * Only what this user did.
+     */
+    public var actorUserId: String?
+    /**
+     * Only records at or after this instant.
+     */
+    public var since: Date?
+    /**
+     * Only records at or before this instant.
+     */
+    public var until: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only this action (`access_key.update`, …).
+         */action: String? = nil, 
+        /**
+         * Only records about this object.
+         */targetId: String? = nil, 
+        /**
+         * Only what this user did.
+         */actorUserId: String? = nil, 
+        /**
+         * Only records at or after this instant.
+         */since: Date? = nil, 
+        /**
+         * Only records at or before this instant.
+         */until: Date? = nil) {
+        self.action = action
+        self.targetId = targetId
+        self.actorUserId = actorUserId
+        self.since = since
+        self.until = until
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditLogFilter: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditLogFilter: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditLogFilter {
+        return
+            try AuditLogFilter(
+                action: FfiConverterOptionString.read(from: &buf), 
+                targetId: FfiConverterOptionString.read(from: &buf), 
+                actorUserId: FfiConverterOptionString.read(from: &buf), 
+                since: FfiConverterOptionTimestamp.read(from: &buf), 
+                until: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditLogFilter, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.action, into: &buf)
+        FfiConverterOptionString.write(value.targetId, into: &buf)
+        FfiConverterOptionString.write(value.actorUserId, into: &buf)
+        FfiConverterOptionTimestamp.write(value.since, into: &buf)
+        FfiConverterOptionTimestamp.write(value.until, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditLogFilter_lift(_ buf: RustBuffer) throws -> AuditLogFilter {
+    return try FfiConverterTypeAuditLogFilter.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditLogFilter_lower(_ value: AuditLogFilter) -> RustBuffer {
+    return FfiConverterTypeAuditLogFilter.lower(value)
+}
+
+
+/**
+ * One entry of the account's audit log (`GET /v3/audit-log`).
+ */
+public struct AuditRecord: Equatable, Hashable {
+    /**
+     * Id (`aud_…`), in the order records were written.
+     */
+    public var id: String
+    /**
+     * The account whose log it is in.
+     */
+    public var accountId: String
+    /**
+     * When.
+     */
+    public var at: Date
+    /**
+     * Who.
+     */
+    public var actor: AuditActor
+    /**
+     * What happened (`access_key.create`, `console.sign_in`, …).
+     */
+    public var action: String
+    /**
+     * To what.
+     */
+    public var target: AuditTarget
+    /**
+     * Each field the change touched; never a secret.
+     */
+    public var changes: [String: AuditChange]
+    /**
+     * The request that made the change.
+     */
+    public var requestId: String?
+    /**
+     * The client's address.
+     */
+    public var ip: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Id (`aud_…`), in the order records were written.
+         */id: String, 
+        /**
+         * The account whose log it is in.
+         */accountId: String, 
+        /**
+         * When.
+         */at: Date, 
+        /**
+         * Who.
+         */actor: AuditActor, 
+        /**
+         * What happened (`access_key.create`, `console.sign_in`, …).
+         */action: String, 
+        /**
+         * To what.
+         */target: AuditTarget, 
+        /**
+         * Each field the change touched; never a secret.
+         */changes: [String: AuditChange], 
+        /**
+         * The request that made the change.
+         */requestId: String?, 
+        /**
+         * The client's address.
+         */ip: String?) {
+        self.id = id
+        self.accountId = accountId
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.changes = changes
+        self.requestId = requestId
+        self.ip = ip
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditRecord {
+        return
+            try AuditRecord(
+                id: FfiConverterString.read(from: &buf), 
+                accountId: FfiConverterString.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf), 
+                actor: FfiConverterTypeAuditActor.read(from: &buf), 
+                action: FfiConverterString.read(from: &buf), 
+                target: FfiConverterTypeAuditTarget.read(from: &buf), 
+                changes: FfiConverterDictionaryStringTypeAuditChange.read(from: &buf), 
+                requestId: FfiConverterOptionString.read(from: &buf), 
+                ip: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditRecord, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.accountId, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterTypeAuditActor.write(value.actor, into: &buf)
+        FfiConverterString.write(value.action, into: &buf)
+        FfiConverterTypeAuditTarget.write(value.target, into: &buf)
+        FfiConverterDictionaryStringTypeAuditChange.write(value.changes, into: &buf)
+        FfiConverterOptionString.write(value.requestId, into: &buf)
+        FfiConverterOptionString.write(value.ip, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditRecord_lift(_ buf: RustBuffer) throws -> AuditRecord {
+    return try FfiConverterTypeAuditRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditRecord_lower(_ value: AuditRecord) -> RustBuffer {
+    return FfiConverterTypeAuditRecord.lower(value)
+}
+
+
+/**
+ * A page of audit records.
+ */
+public struct AuditRecordPage: Equatable, Hashable {
+    /**
+     * The items.
+     */
+    public var data: [AuditRecord]
+    /**
+     * Whether more pages follow.
+     */
+    public var hasMore: Bool
+    /**
+     * The cursor of the next page (the last item's id).
+     */
+    public var after: String?
+    /**
+     * The page size.
+     */
+    public var limit: UInt32
+    /**
+     * The order.
+     */
+    public var order: Order
+    /**
+     * The number of items of the whole list, when asked for.
+     */
+    public var totalCount: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The items.
+         */data: [AuditRecord], 
+        /**
+         * Whether more pages follow.
+         */hasMore: Bool, 
+        /**
+         * The cursor of the next page (the last item's id).
+         */after: String?, 
+        /**
+         * The page size.
+         */limit: UInt32, 
+        /**
+         * The order.
+         */order: Order, 
+        /**
+         * The number of items of the whole list, when asked for.
+         */totalCount: UInt64?) {
+        self.data = data
+        self.hasMore = hasMore
+        self.after = after
+        self.limit = limit
+        self.order = order
+        self.totalCount = totalCount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditRecordPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditRecordPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditRecordPage {
+        return
+            try AuditRecordPage(
+                data: FfiConverterSequenceTypeAuditRecord.read(from: &buf), 
+                hasMore: FfiConverterBool.read(from: &buf), 
+                after: FfiConverterOptionString.read(from: &buf), 
+                limit: FfiConverterUInt32.read(from: &buf), 
+                order: FfiConverterTypeOrder.read(from: &buf), 
+                totalCount: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditRecordPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeAuditRecord.write(value.data, into: &buf)
+        FfiConverterBool.write(value.hasMore, into: &buf)
+        FfiConverterOptionString.write(value.after, into: &buf)
+        FfiConverterUInt32.write(value.limit, into: &buf)
+        FfiConverterTypeOrder.write(value.order, into: &buf)
+        FfiConverterOptionUInt64.write(value.totalCount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditRecordPage_lift(_ buf: RustBuffer) throws -> AuditRecordPage {
+    return try FfiConverterTypeAuditRecordPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditRecordPage_lower(_ value: AuditRecordPage) -> RustBuffer {
+    return FfiConverterTypeAuditRecordPage.lower(value)
+}
+
+
+/**
+ * What an audit record is about.
+ */
+public struct AuditTarget: Equatable, Hashable {
+    /**
+     * `account`, `user`, `policy_group`, `application`, `access_key`,
+     * `jwt_key`, ….
+     */
+    public var kind: String
+    /**
+     * Its id.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `account`, `user`, `policy_group`, `application`, `access_key`,
+         * `jwt_key`, ….
+         */kind: String, 
+        /**
+         * Its id.
+         */id: String) {
+        self.kind = kind
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditTarget: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditTarget: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditTarget {
+        return
+            try AuditTarget(
+                kind: FfiConverterString.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditTarget, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditTarget_lift(_ buf: RustBuffer) throws -> AuditTarget {
+    return try FfiConverterTypeAuditTarget.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditTarget_lower(_ value: AuditTarget) -> RustBuffer {
+    return FfiConverterTypeAuditTarget.lower(value)
 }
 
 
@@ -11280,6 +12171,54 @@ fileprivate struct FfiConverterOptionTypeApplicationPage: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeAuditLogFilter: FfiConverterRustBuffer {
+    typealias SwiftType = AuditLogFilter?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAuditLogFilter.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAuditLogFilter.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeAuditRecordPage: FfiConverterRustBuffer {
+    typealias SwiftType = AuditRecordPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAuditRecordPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAuditRecordPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeClientOptions: FfiConverterRustBuffer {
     typealias SwiftType = ClientOptions?
 
@@ -11741,6 +12680,31 @@ fileprivate struct FfiConverterSequenceTypeApplication: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [AuditRecord]
+
+    public static func write(_ value: [AuditRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAuditRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AuditRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AuditRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAuditRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeBulkDeleteItem: FfiConverterRustBuffer {
     typealias SwiftType = [BulkDeleteItem]
 
@@ -11883,6 +12847,32 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         for _ in 0..<len {
             let key = try FfiConverterString.read(from: &buf)
             let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeAuditChange: FfiConverterRustBuffer {
+    public static func write(_ value: [String: AuditChange], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeAuditChange.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: AuditChange] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: AuditChange]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeAuditChange.read(from: &buf)
             dict[key] = value
         }
         return dict
@@ -12128,6 +13118,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_applications() != 13586) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_audit_log() != 41019) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url() != 38420) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -12321,6 +13314,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applications_update() != 34908) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() != 54495) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_auditlog_pager() != 4645) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_auditrecordpager_next_page() != 59048) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() != 50522) {

@@ -42,6 +42,16 @@ extension ApplicationsProtocol {
     }
 }
 
+extension AuditLogProtocol {
+    /// Every item of `GET /v3/audit-log (every page, lazily; filters action, target_id, actor_user_id, since, until)`, fetched page by page as iterated (see `Pages`).
+    public func list(filter: AuditLogFilter? = nil, options: ListOptions? = nil) -> Pages<AuditRecord> {
+        Pages { [self] in
+            let pager = try self.pager(filter: filter, options: options)
+            return { try await pager.nextPage()?.data }
+        }
+    }
+}
+
 extension JwtKeysProtocol {
     /// Every item of `GET /v3/applications/{id}/jwt-keys (every page, lazily)`, fetched page by page as iterated (see `Pages`).
     public func list(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil) -> Pages<JwtKey> {

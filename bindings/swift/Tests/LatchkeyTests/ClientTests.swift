@@ -155,6 +155,52 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(try await manager.users().passwordLink(id: user.id).userId(), user.id)
     }
 
+    func testTheAuditLogRecordsChangesFiltersAndRefusesWithoutAuditView() async throws {
+        let server = try TestServer()
+        let admin = try server.admin()
+        let me = try await admin.me()
+        let start = Date()
+        let name = Support.unique("audited")
+        let app = try await admin.applications().create(application: NewApplication(name: name))
+        _ = try await admin.applications().update(id: app.id, update: ApplicationUpdate(name: "\(name)-renamed"))
+        let log = admin.auditLog()
+
+        let records = try await log.list(filter: AuditLogFilter(targetId: app.id), options: ListOptions(limit: 1)).collect()
+        XCTAssertEqual(records.map { $0.action }, ["application.create", "application.update"])
+        let renamed = records[1]
+        XCTAssertEqual(renamed.target, AuditTarget(kind: "application", id: app.id))
+        XCTAssertEqual(renamed.actor.via, "access_key")
+        XCTAssertEqual(renamed.actor.userId, me.user.id)
+        XCTAssertEqual(renamed.changes["name"]?.afterJson, "\"\(name)-renamed\"")
+        XCTAssertEqual(renamed.ip, "127.0.0.1")
+
+        let page = try await log.listPage(
+            filter: AuditLogFilter(action: "application.create", since: start), options: ListOptions(order: .descending))
+        XCTAssertEqual(page.data.map { $0.target.id }, [app.id])
+        do {
+            _ = try await log.listPage(filter: AuditLogFilter(action: "application.steal"))
+            XCTFail("an unknown action was accepted")
+        } catch LatchkeyError.Validation(let status, _, _, _, let fields, _) {
+            XCTAssertEqual(status, 400)
+            XCTAssertEqual(fields.map { $0.name }, ["action"])
+        }
+
+        let group = try await admin.policyGroups().create(
+            group: NewPolicyGroup(name: Support.unique("viewers"), permissions: ["applications:view:any"]))
+        let viewerApp = try await admin.applications().create(
+            application: NewApplication(name: Support.unique("viewer"), groupIds: [group.id]))
+        let viewerKey = try await admin.accessKeys().create(
+            applicationId: viewerApp.id, key: NewAccessKey(name: Support.unique("viewer")))
+        let viewer = try LatchkeyClient(baseUrl: server.url, credential: Credential.accessKey(key: viewerKey.key()))
+        do {
+            _ = try await viewer.auditLog().listPage()
+            XCTFail("the audit log was shown without audit:view")
+        } catch LatchkeyError.Forbidden(let status, let errorType, _, _, _, _) {
+            XCTAssertEqual(status, 403)
+            XCTAssertEqual(errorType, "forbidden")
+        }
+    }
+
     func testEveryApiErrorHasOneCommonViewAndCloseEndsCalls() async throws {
         let server = try TestServer()
         let admin = try server.admin()

@@ -143,6 +143,18 @@ final class ScenarioTests: XCTestCase {
         try await step("password_link_beyond_caller") {
             ["user_id": .string(try await asPeople.users().passwordLink(id: person.id).userId())]
         }
+        try await step("audit_log") {
+            let records = try await admin.auditLog().list(
+                filter: AuditLogFilter(targetId: first.id()), options: ListOptions(limit: 1)
+            ).collect()
+            return [
+                "actions": strings(records.map { $0.action }),
+                "via": strings(Set(records.map { $0.actor.via }).sorted()),
+            ]
+        }
+        try await step("audit_log_without_permission") {
+            ["count": .integer(Int64(try await asPeople.auditLog().listPage().data.count))]
+        }
         try await admin.users().delete(id: person.id)
         try await admin.policyGroups().delete(id: viewers.id)
         try await admin.applications().delete(id: app.id)

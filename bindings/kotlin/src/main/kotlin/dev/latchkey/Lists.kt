@@ -20,6 +20,10 @@ fun AccountsInterface.list(`options`: ListOptions? = null): Flow<Account> =
 fun ApplicationsInterface.list(`status`: ApplicationStatus? = null, `options`: ListOptions? = null): Flow<Application> =
     pages({ `pager`(`status`, `options`) }) { it.nextPage()?.data }
 
+/** Every item of `GET /v3/audit-log (every page, lazily; filters action, target_id, actor_user_id, since, until)`, fetched page by page as the flow is collected (see [pages]). */
+fun AuditLogInterface.list(`filter`: AuditLogFilter? = null, `options`: ListOptions? = null): Flow<AuditRecord> =
+    pages({ `pager`(`filter`, `options`) }) { it.nextPage()?.data }
+
 /** Every item of `GET /v3/applications/{id}/jwt-keys (every page, lazily)`, fetched page by page as the flow is collected (see [pages]). */
 fun JwtKeysInterface.list(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): Flow<JwtKey> =
     pages({ `pager`(`applicationId`, `status`, `options`) }) { it.nextPage()?.data }

@@ -714,6 +714,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_applications(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_audit_log(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health(
@@ -843,6 +845,12 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_uniffi_checksum_method_applications_revoke(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_applications_update(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_auditlog_list_page(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_auditlog_pager(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_auditrecordpager_next_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page(
     ): Int
@@ -989,6 +997,8 @@ internal object UniffiLib {
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_accounts(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_applications(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_audit_log(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_base_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1203,6 +1213,20 @@ internal object UniffiLib {
     external fun uniffi_latchkey_uniffi_fn_method_applications_revoke(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_applications_update(`ptr`: Long,`id`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_clone_auditlog(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_free_auditlog(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_uniffi_fn_method_auditlog_list_page(`ptr`: Long,`filter`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_auditlog_pager(`ptr`: Long,`filter`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_clone_auditrecordpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_free_auditrecordpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_uniffi_fn_method_auditrecordpager_next_page(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_clone_jwtkeypager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1485,6 +1509,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_applications() and 0xFFFF) != 13586) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_audit_log() and 0xFFFF) != 41019) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url() and 0xFFFF) != 38420) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1678,6 +1705,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_update() and 0xFFFF) != 34908) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() and 0xFFFF) != 54495) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_pager() and 0xFFFF) != 4645) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditrecordpager_next_page() and 0xFFFF) != 59048) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() and 0xFFFF) != 50522) {
@@ -4687,6 +4723,588 @@ public object FfiConverterTypeApplications: FfiConverter<Applications, Long> {
 
 
 /**
+ * The account's audit log (`/v3/audit-log`, needs `audit:view`): every
+ * change and sign-in, in the order written.
+ */
+public interface AuditLogInterface {
+    
+    /**
+     * One page of the records passing `filter`. An action the server does
+     * not know is `Validation` naming `action`.
+     */
+    suspend fun `listPage`(`filter`: AuditLogFilter? = null, `options`: ListOptions? = null): AuditRecordPage
+    
+    /**
+     * The pages of the records passing `filter` (every one given must
+     * match): Kotlin's and Swift's `list`.
+     */
+    fun `pager`(`filter`: AuditLogFilter? = null, `options`: ListOptions? = null): AuditRecordPager
+    
+    companion object
+}
+
+/**
+ * The account's audit log (`/v3/audit-log`, needs `audit:view`): every
+ * change and sign-in, in the order written.
+ */
+open class AuditLog: Disposable, AutoCloseable, AuditLogInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_uniffi_fn_free_auditlog(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_clone_auditlog(handle, status)
+        }
+    }
+
+    
+    /**
+     * One page of the records passing `filter`. An action the server does
+     * not know is `Validation` naming `action`.
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listPage`(`filter`: AuditLogFilter?, `options`: ListOptions?) : AuditRecordPage {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_auditlog_list_page(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeAuditLogFilter.lower(`filter`),
+        FfiConverterOptionalTypeListOptions.lower(`options`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeAuditRecordPage.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The pages of the records passing `filter` (every one given must
+     * match): Kotlin's and Swift's `list`.
+     */
+    @Throws(LatchkeyException::class)override fun `pager`(`filter`: AuditLogFilter?, `options`: ListOptions?): AuditRecordPager {
+            return FfiConverterTypeAuditRecordPager.lift(
+    callWithHandle {
+    uniffiRustCallWithError(LatchkeyException) { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_auditlog_pager(
+        it,
+        
+        FfiConverterOptionalTypeAuditLogFilter.lower(`filter`),
+        FfiConverterOptionalTypeListOptions.lower(`options`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAuditLog: FfiConverter<AuditLog, Long> {
+    override fun lower(value: AuditLog): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): AuditLog {
+        return AuditLog(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): AuditLog {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: AuditLog) = 8UL
+
+    override fun write(value: AuditLog, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The pages of the audit log.
+ */
+public interface AuditRecordPagerInterface {
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    suspend fun `nextPage`(): AuditRecordPage?
+    
+    companion object
+}
+
+/**
+ * The pages of the audit log.
+ */
+open class AuditRecordPager: Disposable, AutoCloseable, AuditRecordPagerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_uniffi_fn_free_auditrecordpager(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_clone_auditrecordpager(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page, or none after the last one (one request each).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : AuditRecordPage? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_auditrecordpager_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalTypeAuditRecordPage.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAuditRecordPager: FfiConverter<AuditRecordPager, Long> {
+    override fun lower(value: AuditRecordPager): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): AuditRecordPager {
+        return AuditRecordPager(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): AuditRecordPager {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: AuditRecordPager) = 8UL
+
+    override fun write(value: AuditRecordPager, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A new access key and its full key string, shown this once. Its text form
  * never shows the key.
  */
@@ -6854,6 +7472,11 @@ public interface LatchkeyClientInterface {
     fun `applications`(): Applications
     
     /**
+     * The account's audit log (`/v3/audit-log`, needs `audit:view`).
+     */
+    fun `auditLog`(): AuditLog
+    
+    /**
      * The base URL, without a trailing slash.
      */
     fun `baseUrl`(): kotlin.String
@@ -7075,6 +7698,22 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_applications(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The account's audit log (`/v3/audit-log`, needs `audit:view`).
+     */override fun `auditLog`(): AuditLog {
+            return FfiConverterTypeAuditLog.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_audit_log(
         it,
         _status)
 }
@@ -11268,6 +11907,418 @@ public object FfiConverterTypeApplicationUpdate: FfiConverterRustBuffer<Applicat
             FfiConverterOptionalString.write(value.`name`, buf)
             FfiConverterOptionalString.write(value.`description`, buf)
             FfiConverterOptionalTypeApplicationStatus.write(value.`status`, buf)
+    }
+}
+
+
+
+/**
+ * Who acted, as an audit record shows it.
+ */
+data class AuditActor (
+    /**
+     * The acting user; none for the CLI and the system.
+     */
+    var `userId`: kotlin.String?
+    , 
+    /**
+     * The acting credential's application; none in the console.
+     */
+    var `applicationId`: kotlin.String?
+    , 
+    /**
+     * The credential (`key_…`, `jwk_…`, or a console session).
+     */
+    var `credentialId`: kotlin.String?
+    , 
+    /**
+     * How: `access_key`, `jwt`, `console`, `cli` or `system`.
+     */
+    var `via`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAuditActor: FfiConverterRustBuffer<AuditActor> {
+    override fun read(buf: ByteBuffer): AuditActor {
+        return AuditActor(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AuditActor) = (
+            FfiConverterOptionalString.allocationSize(value.`userId`) +
+            FfiConverterOptionalString.allocationSize(value.`applicationId`) +
+            FfiConverterOptionalString.allocationSize(value.`credentialId`) +
+            FfiConverterString.allocationSize(value.`via`)
+    )
+
+    override fun write(value: AuditActor, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`userId`, buf)
+            FfiConverterOptionalString.write(value.`applicationId`, buf)
+            FfiConverterOptionalString.write(value.`credentialId`, buf)
+            FfiConverterString.write(value.`via`, buf)
+    }
+}
+
+
+
+/**
+ * One field's change in an audit record, each side as JSON text (a field
+ * may hold any JSON: parse it with the JSON library of the app).
+ */
+data class AuditChange (
+    /**
+     * The value before, as JSON text (`null` when the field was new).
+     */
+    var `beforeJson`: kotlin.String
+    , 
+    /**
+     * The value after, as JSON text.
+     */
+    var `afterJson`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAuditChange: FfiConverterRustBuffer<AuditChange> {
+    override fun read(buf: ByteBuffer): AuditChange {
+        return AuditChange(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AuditChange) = (
+            FfiConverterString.allocationSize(value.`beforeJson`) +
+            FfiConverterString.allocationSize(value.`afterJson`)
+    )
+
+    override fun write(value: AuditChange, buf: ByteBuffer) {
+            FfiConverterString.write(value.`beforeJson`, buf)
+            FfiConverterString.write(value.`afterJson`, buf)
+    }
+}
+
+
+
+/**
+ * The audit log's filters; every one given must match.
+ */
+data class AuditLogFilter (
+    /**
+     * Only this action (`access_key.update`, …).
+     */
+    var `action`: kotlin.String? = null 
+    , 
+    /**
+     * Only records about this object.
+     */
+    var `targetId`: kotlin.String? = null 
+    , 
+    /**
+     * Only what this user did.
+     */
+    var `actorUserId`: kotlin.String? = null 
+    , 
+    /**
+     * Only records at or after this instant.
+     */
+    var `since`: java.time.Instant? = null 
+    , 
+    /**
+     * Only records at or before this instant.
+     */
+    var `until`: java.time.Instant? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAuditLogFilter: FfiConverterRustBuffer<AuditLogFilter> {
+    override fun read(buf: ByteBuffer): AuditLogFilter {
+        return AuditLogFilter(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AuditLogFilter) = (
+            FfiConverterOptionalString.allocationSize(value.`action`) +
+            FfiConverterOptionalString.allocationSize(value.`targetId`) +
+            FfiConverterOptionalString.allocationSize(value.`actorUserId`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`since`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`until`)
+    )
+
+    override fun write(value: AuditLogFilter, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`action`, buf)
+            FfiConverterOptionalString.write(value.`targetId`, buf)
+            FfiConverterOptionalString.write(value.`actorUserId`, buf)
+            FfiConverterOptionalTimestamp.write(value.`since`, buf)
+            FfiConverterOptionalTimestamp.write(value.`until`, buf)
+    }
+}
+
+
+
+/**
+ * One entry of the account's audit log (`GET /v3/audit-log`).
+ */
+data class AuditRecord (
+    /**
+     * Id (`aud_…`), in the order records were written.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The account whose log it is in.
+     */
+    var `accountId`: kotlin.String
+    , 
+    /**
+     * When.
+     */
+    var `at`: java.time.Instant
+    , 
+    /**
+     * Who.
+     */
+    var `actor`: AuditActor
+    , 
+    /**
+     * What happened (`access_key.create`, `console.sign_in`, …).
+     */
+    var `action`: kotlin.String
+    , 
+    /**
+     * To what.
+     */
+    var `target`: AuditTarget
+    , 
+    /**
+     * Each field the change touched; never a secret.
+     */
+    var `changes`: Map<kotlin.String, AuditChange>
+    , 
+    /**
+     * The request that made the change.
+     */
+    var `requestId`: kotlin.String?
+    , 
+    /**
+     * The client's address.
+     */
+    var `ip`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAuditRecord: FfiConverterRustBuffer<AuditRecord> {
+    override fun read(buf: ByteBuffer): AuditRecord {
+        return AuditRecord(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTypeAuditActor.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeAuditTarget.read(buf),
+            FfiConverterMapStringTypeAuditChange.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AuditRecord) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`accountId`) +
+            FfiConverterTimestamp.allocationSize(value.`at`) +
+            FfiConverterTypeAuditActor.allocationSize(value.`actor`) +
+            FfiConverterString.allocationSize(value.`action`) +
+            FfiConverterTypeAuditTarget.allocationSize(value.`target`) +
+            FfiConverterMapStringTypeAuditChange.allocationSize(value.`changes`) +
+            FfiConverterOptionalString.allocationSize(value.`requestId`) +
+            FfiConverterOptionalString.allocationSize(value.`ip`)
+    )
+
+    override fun write(value: AuditRecord, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`accountId`, buf)
+            FfiConverterTimestamp.write(value.`at`, buf)
+            FfiConverterTypeAuditActor.write(value.`actor`, buf)
+            FfiConverterString.write(value.`action`, buf)
+            FfiConverterTypeAuditTarget.write(value.`target`, buf)
+            FfiConverterMapStringTypeAuditChange.write(value.`changes`, buf)
+            FfiConverterOptionalString.write(value.`requestId`, buf)
+            FfiConverterOptionalString.write(value.`ip`, buf)
+    }
+}
+
+
+
+/**
+ * A page of audit records.
+ */
+data class AuditRecordPage (
+    /**
+     * The items.
+     */
+    var `data`: List<AuditRecord>
+    , 
+    /**
+     * Whether more pages follow.
+     */
+    var `hasMore`: kotlin.Boolean
+    , 
+    /**
+     * The cursor of the next page (the last item's id).
+     */
+    var `after`: kotlin.String?
+    , 
+    /**
+     * The page size.
+     */
+    var `limit`: kotlin.UInt
+    , 
+    /**
+     * The order.
+     */
+    var `order`: Order
+    , 
+    /**
+     * The number of items of the whole list, when asked for.
+     */
+    var `totalCount`: kotlin.ULong?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAuditRecordPage: FfiConverterRustBuffer<AuditRecordPage> {
+    override fun read(buf: ByteBuffer): AuditRecordPage {
+        return AuditRecordPage(
+            FfiConverterSequenceTypeAuditRecord.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterTypeOrder.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AuditRecordPage) = (
+            FfiConverterSequenceTypeAuditRecord.allocationSize(value.`data`) +
+            FfiConverterBoolean.allocationSize(value.`hasMore`) +
+            FfiConverterOptionalString.allocationSize(value.`after`) +
+            FfiConverterUInt.allocationSize(value.`limit`) +
+            FfiConverterTypeOrder.allocationSize(value.`order`) +
+            FfiConverterOptionalULong.allocationSize(value.`totalCount`)
+    )
+
+    override fun write(value: AuditRecordPage, buf: ByteBuffer) {
+            FfiConverterSequenceTypeAuditRecord.write(value.`data`, buf)
+            FfiConverterBoolean.write(value.`hasMore`, buf)
+            FfiConverterOptionalString.write(value.`after`, buf)
+            FfiConverterUInt.write(value.`limit`, buf)
+            FfiConverterTypeOrder.write(value.`order`, buf)
+            FfiConverterOptionalULong.write(value.`totalCount`, buf)
+    }
+}
+
+
+
+/**
+ * What an audit record is about.
+ */
+data class AuditTarget (
+    /**
+     * `account`, `user`, `policy_group`, `application`, `access_key`,
+     * `jwt_key`, ….
+     */
+    var `kind`: kotlin.String
+    , 
+    /**
+     * Its id.
+     */
+    var `id`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAuditTarget: FfiConverterRustBuffer<AuditTarget> {
+    override fun read(buf: ByteBuffer): AuditTarget {
+        return AuditTarget(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AuditTarget) = (
+            FfiConverterString.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`id`)
+    )
+
+    override fun write(value: AuditTarget, buf: ByteBuffer) {
+            FfiConverterString.write(value.`kind`, buf)
+            FfiConverterString.write(value.`id`, buf)
     }
 }
 
@@ -15671,6 +16722,70 @@ public object FfiConverterOptionalTypeApplicationPage: FfiConverterRustBuffer<Ap
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeAuditLogFilter: FfiConverterRustBuffer<AuditLogFilter?> {
+    override fun read(buf: ByteBuffer): AuditLogFilter? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeAuditLogFilter.read(buf)
+    }
+
+    override fun allocationSize(value: AuditLogFilter?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeAuditLogFilter.allocationSize(value)
+        }
+    }
+
+    override fun write(value: AuditLogFilter?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeAuditLogFilter.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeAuditRecordPage: FfiConverterRustBuffer<AuditRecordPage?> {
+    override fun read(buf: ByteBuffer): AuditRecordPage? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeAuditRecordPage.read(buf)
+    }
+
+    override fun allocationSize(value: AuditRecordPage?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeAuditRecordPage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: AuditRecordPage?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeAuditRecordPage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeClientOptions: FfiConverterRustBuffer<ClientOptions?> {
     override fun read(buf: ByteBuffer): ClientOptions? {
         if (buf.get().toInt() == 0) {
@@ -16259,6 +17374,34 @@ public object FfiConverterSequenceTypeApplication: FfiConverterRustBuffer<List<A
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer<List<AuditRecord>> {
+    override fun read(buf: ByteBuffer): List<AuditRecord> {
+        val len = buf.getInt()
+        return List<AuditRecord>(len) {
+            FfiConverterTypeAuditRecord.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<AuditRecord>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAuditRecord.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<AuditRecord>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAuditRecord.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeBulkDeleteItem: FfiConverterRustBuffer<List<BulkDeleteItem>> {
     override fun read(buf: ByteBuffer): List<BulkDeleteItem> {
         val len = buf.getInt()
@@ -16428,6 +17571,45 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         value.forEach { (k, v) ->
             FfiConverterString.write(k, buf)
             FfiConverterString.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringTypeAuditChange: FfiConverterRustBuffer<Map<kotlin.String, AuditChange>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, AuditChange> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, AuditChange>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterTypeAuditChange.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, AuditChange>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterTypeAuditChange.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, AuditChange>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterTypeAuditChange.write(v, buf)
         }
     }
 }

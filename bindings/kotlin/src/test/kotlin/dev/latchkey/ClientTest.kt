@@ -472,6 +472,62 @@ class ClientTest {
     }
 
     @Test
+    fun `the audit log - records of the changes made, filters, and its refusals`(): Unit = runBlocking {
+        val me = admin.me()
+        val earlier = newApplication("unaudited")
+        val start = Instant.now()
+        val name = unique("audited")
+        val app = admin.applications().create(NewApplication(name = name, description = "", groupIds = emptyList()))
+        admin.applications().update(app.id, ApplicationUpdate(name = "$name-renamed"))
+        val log = admin.auditLog()
+
+        val records = log.list(AuditLogFilter(targetId = app.id), ListOptions(limit = 1u)).toList()
+        assertEquals(listOf("application.create", "application.update"), records.map { it.action })
+        val renamed = records[1]
+        assertEquals(AuditTarget(kind = "application", id = app.id), renamed.target)
+        assertEquals("access_key", renamed.actor.via)
+        assertEquals(me.user.id, renamed.actor.userId)
+        assertEquals(me.credential.id, renamed.actor.credentialId)
+        assertEquals(me.account.id, renamed.accountId)
+        val change = renamed.changes.getValue("name")
+        assertEquals(Json.parseToJsonElement("\"$name\""), Json.parseToJsonElement(change.beforeJson))
+        assertEquals(Json.parseToJsonElement("\"$name-renamed\""), Json.parseToJsonElement(change.afterJson))
+        assertNotNull(renamed.requestId)
+        assertEquals("127.0.0.1", renamed.ip)
+        assertFalse(renamed.at.isBefore(start))
+
+        // Every filter given must match.
+        val mine = log.list(AuditLogFilter(targetId = app.id, actorUserId = me.user.id)).toList()
+        assertEquals(records.map { it.id }, mine.map { it.id })
+        val page = log.listPage(AuditLogFilter(action = "application.create", since = start), ListOptions(order = Order.DESCENDING))
+        assertEquals(listOf(app.id), page.data.map { it.target.id })
+        assertFalse(log.list(AuditLogFilter(since = start)).toList().any { it.target.id == earlier.id })
+        assertEquals(emptyList<AuditRecord>(), log.list(AuditLogFilter(targetId = app.id, until = start)).toList())
+
+        // A filter the server does not know is its Validation error naming it.
+        val bad = assertThrows<LatchkeyException.Validation> {
+            runBlocking { log.listPage(AuditLogFilter(action = "application.steal")) }
+        }
+        assertEquals(400.toUShort(), bad.status)
+        assertEquals(listOf("action"), bad.fields.map { it.name })
+        // Arguments are checked before any request.
+        assertThrows<LatchkeyException.InvalidArgument> { runBlocking { log.listPage(AuditLogFilter(actorUserId = app.id)) } }
+
+        // The log is for holders of audit:view only.
+        val group = admin.policyGroups().create(NewPolicyGroup(name = unique("viewers"), permissions = listOf("applications:view:any")))
+        val viewerApp = newApplication("viewer", listOf(group.id))
+        val viewerKey = admin.accessKeys().create(viewerApp.id, NewAccessKey(name = unique("viewer")))
+        val viewer = LatchkeyClient(server.url, Credential.accessKey(viewerKey.key()))
+        val refused = assertThrows<LatchkeyException.Forbidden> { runBlocking { viewer.auditLog().listPage() } }
+        assertEquals(403.toUShort(), refused.status)
+        assertEquals("forbidden", refused.errorType)
+        assertThrows<LatchkeyException.Forbidden> { runBlocking { viewer.auditLog().list().toList() } }
+        viewer.close()
+        for (id in listOf(app.id, earlier.id, viewerApp.id)) admin.applications().delete(id)
+        admin.policyGroups().delete(group.id)
+    }
+
+    @Test
     fun `accounts - the current one, and tenants for the operator`(): Unit = runBlocking {
         val current = admin.accounts().current()
         assertTrue(current.operator)

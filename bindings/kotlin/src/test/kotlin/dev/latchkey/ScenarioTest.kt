@@ -144,6 +144,11 @@ class ScenarioTest {
         val people = admin.accessKeys().create(app.id, NewAccessKey(name = unique("people"), scopes = listOf("users:manage")))
         val asPeople = LatchkeyClient(server.url, Credential.accessKey(people.key()))
         step("password_link_beyond_caller") { json("user_id" to asPeople.users().passwordLink(person.id).userId()) }
+        step("audit_log") {
+            val records = admin.auditLog().list(AuditLogFilter(targetId = first.id()), ListOptions(limit = 1u)).toList()
+            json("actions" to records.map { it.action }, "via" to records.map { it.actor.via }.toSortedSet().toList())
+        }
+        step("audit_log_without_permission") { json("count" to asPeople.auditLog().listPage().data.size) }
         admin.users().delete(person.id)
         admin.policyGroups().delete(viewers.id)
         admin.applications().delete(app.id)
