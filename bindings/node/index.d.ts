@@ -28,6 +28,8 @@ export declare class NativeClient {
   close(): void
   /** `GET /v3/me`. */
   me(): Promise<unknown>
+  /** `POST /v3/introspect`: whether a token is active, and whose it is. */
+  introspect(token: string): Promise<unknown>
   /** `GET /.well-known/latchkey`. */
   wellKnown(): Promise<unknown>
   /** `GET /health`. */
@@ -66,6 +68,11 @@ export declare class NativeClient {
   accessKeysSetStatus(applicationId: string, keyId: string, status: string): Promise<unknown>
   /** Revokes an access key. */
   accessKeysRevoke(applicationId: string, keyId: string): Promise<unknown>
+  /**
+   * Rolls an access key: a new key with its scopes, the old one expiring
+   * after the grace.
+   */
+  accessKeysRoll(applicationId: string, keyId: string, graceSeconds: number, name?: string | undefined | null): Promise<unknown>
   /** Deletes an access key. */
   accessKeysDelete(applicationId: string, keyId: string): Promise<unknown>
   /** Deletes every listed key, or none. */

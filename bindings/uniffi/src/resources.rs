@@ -20,8 +20,8 @@ use crate::models::{
     ApplicationUpdate, AuditLogFilter, AuditRecordPage, BulkDeleteResult, CreatedAccessKey,
     CreatedAccount, JwtKey, JwtKeyPage, KeyUpdate, ListOptions, NewAccessKey, NewApplication,
     NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PasswordLink, PolicyGroup,
-    PolicyGroupPage, PolicyGroupUpdate, User, UserPage, UserUpdate, created_access_key,
-    created_account,
+    PolicyGroupPage, PolicyGroupUpdate, RolledAccessKey, User, UserPage, UserUpdate,
+    created_access_key, created_account,
 };
 
 type Result<T> = std::result::Result<T, LatchkeyError>;
@@ -327,6 +327,28 @@ impl AccessKeys {
         let (application, key) = (app(&application_id)?, key(&key_id)?);
         let client = self.client()?;
         Ok(client.access_keys().revoke(application, key).await?.into())
+    }
+
+    /// Rolls an access key: a new key with the old one's scopes,
+    /// description and expiration (named `name`, else the old name with a
+    /// `-rolled-N` suffix), while the old key keeps working for
+    /// `grace_seconds` (0 to 604800) and then expires. `LimitExceeded` when
+    /// the application has no room for another key.
+    #[uniffi::method(default(name = None))]
+    pub async fn roll(
+        &self,
+        application_id: String,
+        key_id: String,
+        grace_seconds: u32,
+        name: Option<String>,
+    ) -> Result<Arc<RolledAccessKey>> {
+        let (application, key) = (app(&application_id)?, key(&key_id)?);
+        let client = self.client()?;
+        let rolled = client
+            .access_keys()
+            .roll(application, key, grace_seconds, name.as_deref())
+            .await?;
+        Ok(Arc::new(rolled.into()))
     }
 
     /// Deletes an access key.

@@ -167,5 +167,6 @@ module.exports = {
   keyUpdate,
   publicKey,
   optionalLimits,
+  missing,
   MAX_U32,
 }

@@ -153,6 +153,26 @@ class AccessKeys extends Resource {
     )
   }
 
+  /**
+   * A new key with the old one's scopes, description and expiration; the old
+   * key keeps working for `options.graceSeconds` (0 to 604800), then expires.
+   * The answer's `key` is the new secret, shown this once (hidden from logs);
+   * its `rolled` is the old key with its new `expiration`.
+   */
+  async roll(applicationId, keyId, options) {
+    const rolled = await call(() => {
+      const given = args.options('options', options)
+      return native(this).accessKeysRoll(
+        args.string('applicationId', applicationId),
+        args.string('keyId', keyId),
+        args.optionalInteger('options.graceSeconds', given.graceSeconds, 0, args.MAX_U32) ??
+          args.missing('options.graceSeconds'),
+        args.optionalString('options.name', given.name),
+      )
+    })
+    return hideKey(rolled)
+  }
+
   delete(applicationId, keyId) {
     return call(() =>
       native(this).accessKeysDelete(args.string('applicationId', applicationId), args.string('keyId', keyId)),

@@ -413,6 +413,18 @@ impl NativeClient {
         spawn(env, async move { client.me().await })
     }
 
+    /// `POST /v3/introspect`: whether a token is active, and whose it is.
+    #[napi]
+    pub fn introspect<'env>(
+        &self,
+        env: &'env Env,
+        token: String,
+    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
+        // The token is a credential: never echoed in an error.
+        let client = self.client(env)?;
+        spawn(env, async move { client.introspect(&token).await })
+    }
+
     /// `GET /.well-known/latchkey`.
     #[napi]
     pub fn well_known<'env>(
@@ -709,6 +721,28 @@ impl NativeClient {
         let client = self.client(env)?;
         spawn(env, async move {
             client.access_keys().revoke(application, key).await
+        })
+    }
+
+    /// Rolls an access key: a new key with its scopes, the old one expiring
+    /// after the grace.
+    #[napi]
+    pub fn access_keys_roll<'env>(
+        &self,
+        env: &'env Env,
+        application_id: String,
+        key_id: String,
+        grace_seconds: u32,
+        name: Option<String>,
+    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
+        let application: ApplicationId = parse(env, "applicationId", &application_id)?;
+        let key: AccessKeyId = parse(env, "keyId", &key_id)?;
+        let client = self.client(env)?;
+        spawn(env, async move {
+            client
+                .access_keys()
+                .roll(application, key, grace_seconds, name.as_deref())
+                .await
         })
     }
 

@@ -85,6 +85,8 @@ __all__ = [
     "Application",
     "AccessKey",
     "CreatedAccessKey",
+    "RolledAccessKey",
+    "Introspection",
     "JwtKey",
     "CredentialSummary",
     "Me",

@@ -28,6 +28,8 @@ __all__ = [
     "Application",
     "AccessKey",
     "CreatedAccessKey",
+    "RolledAccessKey",
+    "Introspection",
     "JwtKey",
     "CredentialSummary",
     "Me",
@@ -155,6 +157,35 @@ class CreatedAccessKey(AccessKey):
     once: store it now. It is not part of ``repr``."""
 
     key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RolledAccessKey(CreatedAccessKey):
+    """A roll's outcome: the new key (its fields, and ``key``, its full
+    secret shown this once and not part of ``repr``) with the old one's
+    scopes, description and expiration; ``rolled`` is the old key as it
+    now is, its ``expiration`` the end of the grace, when it stops
+    working."""
+
+    rolled: AccessKey
+
+
+@dataclass(frozen=True)
+class Introspection:
+    """Whether a credential is active and, when it is, whose it is
+    (RFC 7662's shape). An inactive credential carries nothing else,
+    whatever the reason: every other field is then ``None``. ``scope`` is
+    its effective permissions, space-separated; ``exp`` when it stops
+    working, in seconds since the epoch (``None``: never)."""
+
+    active: bool
+    token_type: Optional[Literal["access_key", "jwt"]] = None
+    account_id: Optional[str] = None
+    application_id: Optional[str] = None
+    user_id: Optional[str] = None
+    credential_id: Optional[str] = None
+    scope: Optional[str] = None
+    exp: Optional[int] = None
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,17 @@ impl NativeClient {
         run(py, self.mode, async move { client.me().await })
     }
 
+    fn introspect<'py>(&self, py: Python<'py>, token: String) -> PyResult<Bound<'py, PyAny>> {
+        // The token is a credential: held zeroized, never echoed in an error.
+        let token = zeroize::Zeroizing::new(token);
+        let client = self.client(py)?;
+        run(
+            py,
+            self.mode,
+            async move { client.introspect(&token).await },
+        )
+    }
+
     fn well_known<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let client = self.client(py)?;
         run(py, self.mode, async move { client.well_known().await })
@@ -479,6 +490,25 @@ impl NativeClient {
         let client = self.client(py)?;
         run(py, self.mode, async move {
             client.access_keys().revoke(application, key).await
+        })
+    }
+
+    fn access_keys_roll<'py>(
+        &self,
+        py: Python<'py>,
+        application_id: &str,
+        key_id: &str,
+        grace_seconds: u32,
+        name: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let application: ApplicationId = parse(py, "application_id", application_id)?;
+        let key: AccessKeyId = parse(py, "key_id", key_id)?;
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client
+                .access_keys()
+                .roll(application, key, grace_seconds, name.as_deref())
+                .await
         })
     }
 
