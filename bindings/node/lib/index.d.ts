@@ -286,6 +286,29 @@ export interface RolledAccessKey extends CreatedAccessKey {
   rolled: AccessKey
 }
 
+/** What happens to a key a secret-scanning partner reports leaked. */
+export type ExposedKeyAction = 'revoke' | 'deactivate' | 'notify'
+
+/** An account's key policy, as the server answers it (`null`: not asked). */
+export interface KeyPolicy {
+  /** Longest a key may live, from its creation to its expiration, in days. */
+  maxKeyLifetimeDays: number | null
+  /** Whether every new key must have an expiration. */
+  requireExpiration: boolean
+  /** Keys unused this many days are deactivated by a background sweep. */
+  deactivateUnusedAfterDays: number | null
+  exposedKeyAction: ExposedKeyAction
+}
+
+/** A key policy to put in force: what is left out (or `null`) asks nothing. */
+export interface KeyPolicyInput {
+  maxKeyLifetimeDays?: number | null
+  requireExpiration?: boolean
+  deactivateUnusedAfterDays?: number | null
+  /** `revoke` when left out. */
+  exposedKeyAction?: ExposedKeyAction
+}
+
 /** How to roll an access key. */
 export interface RollOptions {
   /** How long the old key keeps working, 0 to 604800 seconds. */
@@ -630,6 +653,13 @@ export interface PolicyGroups {
 /** The caller's account; tenant accounts for the operator (`/v3/accounts`). */
 export interface Accounts {
   current(): Promise<Account>
+  /** The caller's account's key policy (needs `account:view`). */
+  keyPolicy(): Promise<KeyPolicy>
+  /**
+   * Replaces the caller's account's key policy (needs `account:edit`); new keys
+   * are held to it (a `ValidationError` naming `expiration` otherwise).
+   */
+  updateKeyPolicy(policy: KeyPolicyInput): Promise<KeyPolicy>
   renameCurrent(name: string): Promise<Account>
   list(options?: ListOptions): AsyncGenerator<Account, void, undefined>
   listPage(options?: PageOptions): Promise<Page<Account>>

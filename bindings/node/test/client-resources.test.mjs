@@ -374,6 +374,32 @@ test('introspect: an active key with whose it is, a revoked or garbage one only 
   await client.applications.delete(app.id)
 })
 
+test('key policy: get, update, and a key without expiration refused naming expiration', async () => {
+  const none = { maxKeyLifetimeDays: null, requireExpiration: false, deactivateUnusedAfterDays: null, exposedKeyAction: 'revoke' }
+  assert.deepEqual(await client.accounts.keyPolicy(), none)
+  const app = await client.applications.create({ name: unique('policy') })
+  try {
+    const wanted = { maxKeyLifetimeDays: 90, requireExpiration: true, deactivateUnusedAfterDays: null, exposedKeyAction: 'deactivate' }
+    assert.deepEqual(await client.accounts.updateKeyPolicy({ maxKeyLifetimeDays: 90, requireExpiration: true, exposedKeyAction: 'deactivate' }), wanted)
+    assert.deepEqual(await client.accounts.keyPolicy(), wanted)
+    await assert.rejects(client.accessKeys.create(app.id, { name: unique('forever') }), (error) => {
+      assert.ok(error instanceof ValidationError)
+      assert.deepEqual(error.fields.map((field) => field.name), ['expiration'])
+      return true
+    })
+    const expiration = inDays(30)
+    const dated = await client.accessKeys.create(app.id, { name: unique('dated'), expiration })
+    assert.deepEqual(dated.expiration, expiration)
+    await assert.rejects(client.accounts.updateKeyPolicy({ exposedKeyAction: 'explode' }), { code: 'ERR_INVALID_ARG_VALUE' })
+    await assert.rejects(client.accounts.updateKeyPolicy({ requireExpiration: 'yes' }), { code: 'ERR_INVALID_ARG_TYPE' })
+  } finally {
+    // The account is shared by every test: leave it asking nothing.
+    assert.deepEqual(await client.accounts.updateKeyPolicy({}), none)
+  }
+  assert.equal((await client.accessKeys.create(app.id, { name: unique('free') })).expiration, null)
+  await client.applications.delete(app.id)
+})
+
 test('users: every method, and created on behalf of another user', async () => {
   const group = await client.policyGroups.create({ name: unique('readers') })
   const email = `${unique('user')}@example.com`

@@ -364,6 +364,32 @@ async def test_introspect(lk: Driver, server: Server) -> None:
     await lk("applications.delete", app.id)
 
 
+async def test_key_policy(lk: Driver) -> None:
+    assert await lk("accounts.key_policy") == latchkey.KeyPolicy()
+    app = await lk("applications.create", name=unique("policy"))
+    try:
+        wanted = latchkey.KeyPolicy(
+            max_key_lifetime_days=90, require_expiration=True, exposed_key_action="deactivate"
+        )
+        assert await lk("accounts.update_key_policy", wanted) == wanted
+        assert await lk("accounts.key_policy") == wanted
+        # A key without an expiration is refused, naming it.
+        with pytest.raises(latchkey.ValidationError) as caught:
+            await lk("access_keys.create", app.id, name=unique("forever"))
+        assert [f.name for f in caught.value.fields] == ["expiration"]
+        expiration = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)
+        dated = await lk("access_keys.create", app.id, name=unique("dated"), expiration=expiration)
+        assert dated.expiration == expiration
+        with pytest.raises(latchkey.InvalidArgumentError):
+            await lk("accounts.update_key_policy", latchkey.KeyPolicy(exposed_key_action="explode"))  # type: ignore[arg-type]
+    finally:
+        # The account is shared by every test: leave it asking nothing.
+        await lk("accounts.update_key_policy", latchkey.KeyPolicy())
+    assert await lk("accounts.key_policy") == latchkey.KeyPolicy()
+    assert (await lk("access_keys.create", app.id, name=unique("free"))).expiration is None
+    await lk("applications.delete", app.id)
+
+
 async def test_users(lk: Driver) -> None:
     group = await lk("policy_groups.create", name=unique("readers"))
     email = unique("user") + "@example.com"

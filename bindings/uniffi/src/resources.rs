@@ -794,6 +794,23 @@ impl Accounts {
         Ok(self.client()?.accounts().current().await?.into())
     }
 
+    /// The caller's account's key policy (`GET /v3/accounts/me/policy`,
+    /// needs `account:view`).
+    pub async fn key_policy(&self) -> Result<latchkey_client::models::KeyPolicy> {
+        Ok(self.client()?.accounts().key_policy().await?)
+    }
+
+    /// Replaces the caller's account's key policy (`PUT
+    /// /v3/accounts/me/policy`, needs `account:edit`); returns the policy
+    /// now in force. New keys are held to it (`Validation` naming
+    /// `expiration` otherwise); keys made before it are left as they are.
+    pub async fn update_key_policy(
+        &self,
+        policy: latchkey_client::models::KeyPolicy,
+    ) -> Result<latchkey_client::models::KeyPolicy> {
+        Ok(self.client()?.accounts().update_key_policy(&policy).await?)
+    }
+
     /// Renames the caller's account (`PUT /v3/accounts/me`).
     pub async fn rename_current(&self, name: String) -> Result<Account> {
         Ok(self

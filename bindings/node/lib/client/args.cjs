@@ -161,6 +161,7 @@ module.exports = {
   strings,
   optionalStrings,
   optionalInteger,
+  optionalBoolean,
   optionalPositive,
   optionalDate,
   listOptions,

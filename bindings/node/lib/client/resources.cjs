@@ -416,9 +416,39 @@ class PolicyGroups extends Resource {
 }
 
 /** The caller's account; tenant accounts for the operator (`accounts:manage`). */
+/** `null` (as the answer spells "none") read as left out. */
+function nullable(value, check) {
+  return value === null ? undefined : check(value)
+}
+
 class Accounts extends Resource {
   current() {
     return call(() => native(this).accountsCurrent())
+  }
+
+  /** The caller's account's key policy (`GET /v3/accounts/me/policy`). */
+  keyPolicy() {
+    return call(() => native(this).accountsKeyPolicy())
+  }
+
+  /**
+   * Replaces the caller's account's key policy (what is left out asks
+   * nothing); answers the policy now in force.
+   */
+  updateKeyPolicy(policy) {
+    return call(() => {
+      const given = args.options('policy', policy)
+      return native(this).accountsUpdateKeyPolicy({
+        maxKeyLifetimeDays: nullable(given.maxKeyLifetimeDays, (value) =>
+          args.optionalInteger('policy.maxKeyLifetimeDays', value, 0, args.MAX_U32),
+        ),
+        requireExpiration: args.optionalBoolean('policy.requireExpiration', given.requireExpiration),
+        deactivateUnusedAfterDays: nullable(given.deactivateUnusedAfterDays, (value) =>
+          args.optionalInteger('policy.deactivateUnusedAfterDays', value, 0, args.MAX_U32),
+        ),
+        exposedKeyAction: args.optionalString('policy.exposedKeyAction', given.exposedKeyAction),
+      })
+    })
   }
 
   renameCurrent(name) {

@@ -10,8 +10,8 @@ use jiff::Timestamp;
 use latchkey_client::jwt::Jwks;
 use latchkey_client::models::{
     AccessKey, Account, Application, AuditRecord, BulkDeleteResult, CreatedAccessKey,
-    CreatedAccount, CredentialKind, Health, Introspection, JwtKey, Me, Page, PasswordLink,
-    PolicyGroup, RolledAccessKey, ServerInfo, User,
+    CreatedAccount, CredentialKind, Health, Introspection, JwtKey, KeyPolicy, Me, Page,
+    PasswordLink, PolicyGroup, RolledAccessKey, ServerInfo, User,
 };
 use latchkey_client::types::{Limits, Order, PermissionSet};
 use napi::bindgen_prelude::{JsObjectValue, Null, Object, ToNapiValue, Unknown};
@@ -312,6 +312,20 @@ impl ToJs for RolledAccessKey {
         access_key_members(env, &self.access_key)?
             .text("key", self.key())?
             .set("rolled", self.rolled.to_js(env)?)?
+            .done()
+    }
+}
+
+impl ToJs for KeyPolicy {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        Members::new(env)?
+            .set("maxKeyLifetimeDays", self.max_key_lifetime_days)?
+            .set("requireExpiration", self.require_expiration)?
+            .set(
+                "deactivateUnusedAfterDays",
+                self.deactivate_unused_after_days,
+            )?
+            .text("exposedKeyAction", self.exposed_key_action.as_str())?
             .done()
     }
 }

@@ -16,8 +16,9 @@ use std::time::Duration;
 
 use latchkey_client::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_client::models::{
-    AccountUpdate, ApplicationUpdate, KeyUpdate, NewAccessKey, NewApplication, NewJwtKey,
-    NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput, UserUpdate,
+    AccountUpdate, ApplicationUpdate, KeyPolicy, KeyUpdate, NewAccessKey, NewApplication,
+    NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput,
+    UserUpdate,
 };
 use latchkey_client::types::{
     ApplicationStatus, EffectiveKeyStatus, KeyStatus, Limits, Plan, UserStatus,
@@ -292,6 +293,23 @@ pub struct AccountUpdateArgs {
     /// New limits.
     pub limits: Option<LimitsArgs>,
 }
+
+/// An account's key policy, replacing the one in force: what is left out
+/// asks nothing (`exposedKeyAction`: `revoke`).
+#[napi(object)]
+pub struct KeyPolicyArgs {
+    /// Longest a key may live, in days.
+    pub max_key_lifetime_days: Option<u32>,
+    /// Whether every new key must have an expiration.
+    pub require_expiration: Option<bool>,
+    /// Keys unused this many days are deactivated.
+    pub deactivate_unused_after_days: Option<u32>,
+    /// `revoke`, `deactivate` or `notify`.
+    pub exposed_key_action: Option<String>,
+}
+
+/// The API's names of an exposed key's actions, for argument errors.
+const EXPOSED_KEY_ACTIONS: &str = "\"revoke\", \"deactivate\", \"notify\"";
 
 /// The connection to a Latchkey server behind the wrapper's `Client`.
 #[napi]
@@ -1277,6 +1295,41 @@ impl NativeClient {
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
         let client = self.client(env)?;
         spawn(env, async move { client.accounts().current().await })
+    }
+
+    /// The caller's account's key policy.
+    #[napi]
+    pub fn accounts_key_policy<'env>(
+        &self,
+        env: &'env Env,
+    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
+        let client = self.client(env)?;
+        spawn(env, async move { client.accounts().key_policy().await })
+    }
+
+    /// Replaces the caller's account's key policy.
+    #[napi]
+    pub fn accounts_update_key_policy<'env>(
+        &self,
+        env: &'env Env,
+        policy: KeyPolicyArgs,
+    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
+        let policy = KeyPolicy {
+            max_key_lifetime_days: policy.max_key_lifetime_days,
+            require_expiration: policy.require_expiration.unwrap_or(false),
+            deactivate_unused_after_days: policy.deactivate_unused_after_days,
+            exposed_key_action: optional_enum(
+                env,
+                "policy.exposedKeyAction",
+                policy.exposed_key_action.as_deref(),
+                EXPOSED_KEY_ACTIONS,
+            )?
+            .unwrap_or_default(),
+        };
+        let client = self.client(env)?;
+        spawn(env, async move {
+            client.accounts().update_key_policy(&policy).await
+        })
     }
 
     /// Renames the caller's account.

@@ -87,6 +87,8 @@ __all__ = [
     "CreatedAccessKey",
     "RolledAccessKey",
     "Introspection",
+    "ExposedKeyAction",
+    "KeyPolicy",
     "JwtKey",
     "CredentialSummary",
     "Me",

@@ -49,6 +49,7 @@ from ._models import (
     Health,
     Introspection,
     JwtKey,
+    KeyPolicy,
     Limits,
     Me,
     Page,
@@ -936,6 +937,24 @@ class Accounts:
         """The caller's account."""
         return self._native.accounts_current()
 
+    def key_policy(self) -> KeyPolicy:
+        """The caller's account's key policy (``GET /v3/accounts/me/policy``,
+        needs ``account:view``)."""
+        return self._native.accounts_key_policy()
+
+    def update_key_policy(self, policy: KeyPolicy) -> KeyPolicy:
+        """Replaces the caller's account's key policy (``PUT
+        /v3/accounts/me/policy``, needs ``account:edit``); returns the policy
+        now in force. ``KeyPolicy()`` asks nothing. New keys are held to it
+        (a ``ValidationError`` naming ``expiration`` otherwise); keys made
+        before it are left as they are."""
+        return self._native.accounts_update_key_policy(
+            policy.max_key_lifetime_days,
+            policy.require_expiration,
+            policy.deactivate_unused_after_days,
+            policy.exposed_key_action,
+        )
+
     def rename_current(self, name: str) -> Account:
         """Renames the caller's account (the plan is the operator's to
         change).
@@ -1642,6 +1661,24 @@ class AsyncAccounts:
     async def current(self) -> Account:
         """The caller's account."""
         return await self._native.accounts_current()
+
+    async def key_policy(self) -> KeyPolicy:
+        """The caller's account's key policy (``GET /v3/accounts/me/policy``,
+        needs ``account:view``)."""
+        return await self._native.accounts_key_policy()
+
+    async def update_key_policy(self, policy: KeyPolicy) -> KeyPolicy:
+        """Replaces the caller's account's key policy (``PUT
+        /v3/accounts/me/policy``, needs ``account:edit``); returns the policy
+        now in force. ``KeyPolicy()`` asks nothing. New keys are held to it
+        (a ``ValidationError`` naming ``expiration`` otherwise); keys made
+        before it are left as they are."""
+        return await self._native.accounts_update_key_policy(
+            policy.max_key_lifetime_days,
+            policy.require_expiration,
+            policy.deactivate_unused_after_days,
+            policy.exposed_key_action,
+        )
 
     async def rename_current(self, name: str) -> Account:
         """Renames the caller's account (the plan is the operator's to

@@ -30,6 +30,8 @@ __all__ = [
     "CreatedAccessKey",
     "RolledAccessKey",
     "Introspection",
+    "ExposedKeyAction",
+    "KeyPolicy",
     "JwtKey",
     "CredentialSummary",
     "Me",
@@ -186,6 +188,25 @@ class Introspection:
     credential_id: Optional[str] = None
     scope: Optional[str] = None
     exp: Optional[int] = None
+
+
+ExposedKeyAction = Literal["revoke", "deactivate", "notify"]
+"""What happens to a key a secret-scanning partner reports leaked."""
+
+
+@dataclass(frozen=True)
+class KeyPolicy:
+    """An account's key policy; the default (``KeyPolicy()``) asks nothing.
+    ``max_key_lifetime_days``: longest a key may live, from its creation to
+    its expiration; ``require_expiration``: every new key must have one;
+    ``deactivate_unused_after_days``: keys unused that long are deactivated
+    by a background sweep; ``exposed_key_action``: what happens to a key
+    reported leaked (``revoke`` by default)."""
+
+    max_key_lifetime_days: Optional[int] = None
+    require_expiration: bool = False
+    deactivate_unused_after_days: Optional[int] = None
+    exposed_key_action: ExposedKeyAction = "revoke"
 
 
 @dataclass(frozen=True)

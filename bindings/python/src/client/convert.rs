@@ -7,8 +7,8 @@ use jiff::Timestamp;
 use latchkey_client::jwt::Jwks;
 use latchkey_client::models::{
     AccessKey, Account, Application, AuditRecord, BulkDeleteResult, CreatedAccessKey,
-    CreatedAccount, CredentialKind, Health, Introspection, JwtKey, Me, Page, PasswordLink,
-    PolicyGroup, RolledAccessKey, ServerInfo, User,
+    CreatedAccount, CredentialKind, Health, Introspection, JwtKey, KeyPolicy, Me, Page,
+    PasswordLink, PolicyGroup, RolledAccessKey, ServerInfo, User,
 };
 use latchkey_client::types::{Limits, Order, PermissionSet};
 use pyo3::prelude::*;
@@ -313,6 +313,20 @@ impl ToPython for RolledAccessKey {
         fields.set_item("key", self.key())?;
         fields.set_item("rolled", self.rolled.to_python(py)?)?;
         model(py, "RolledAccessKey", &fields)
+    }
+}
+
+impl ToPython for KeyPolicy {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let fields = PyDict::new(py);
+        fields.set_item("max_key_lifetime_days", self.max_key_lifetime_days)?;
+        fields.set_item("require_expiration", self.require_expiration)?;
+        fields.set_item(
+            "deactivate_unused_after_days",
+            self.deactivate_unused_after_days,
+        )?;
+        fields.set_item("exposed_key_action", self.exposed_key_action.as_str())?;
+        model(py, "KeyPolicy", &fields)
     }
 }
 

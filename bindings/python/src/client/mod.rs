@@ -16,8 +16,9 @@ use std::time::Duration;
 
 use latchkey_client::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_client::models::{
-    AccountUpdate, ApplicationUpdate, KeyUpdate, NewAccessKey, NewApplication, NewJwtKey,
-    NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput, UserUpdate,
+    AccountUpdate, ApplicationUpdate, KeyPolicy, KeyUpdate, NewAccessKey, NewApplication,
+    NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput,
+    UserUpdate,
 };
 use latchkey_client::types::{
     ApplicationStatus, EffectiveKeyStatus, KeyStatus, Limits, Plan, UserStatus,
@@ -42,6 +43,7 @@ const KEY_STATUSES: &str = "\"active\", \"inactive\", \"revoked\"";
 const APPLICATION_STATUSES: &str = "\"active\", \"revoked\"";
 const USER_STATUSES: &str = "\"active\", \"deleted\"";
 const PLANS: &str = "\"free\", \"commercial\", \"custom\"";
+const EXPOSED_KEY_ACTIONS: &str = "\"revoke\", \"deactivate\", \"notify\"";
 
 /// Registers the client's classes in `latchkey._latchkey`.
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -1022,6 +1024,38 @@ impl NativeClient {
             self.mode,
             async move { client.accounts().current().await },
         )
+    }
+
+    fn accounts_key_policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client.accounts().key_policy().await
+        })
+    }
+
+    fn accounts_update_key_policy<'py>(
+        &self,
+        py: Python<'py>,
+        max_key_lifetime_days: Option<u32>,
+        require_expiration: bool,
+        deactivate_unused_after_days: Option<u32>,
+        exposed_key_action: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let policy = KeyPolicy {
+            max_key_lifetime_days,
+            require_expiration,
+            deactivate_unused_after_days,
+            exposed_key_action: api_enum(
+                py,
+                "exposed_key_action",
+                exposed_key_action,
+                EXPOSED_KEY_ACTIONS,
+            )?,
+        };
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client.accounts().update_key_policy(&policy).await
+        })
     }
 
     fn accounts_rename_current<'py>(

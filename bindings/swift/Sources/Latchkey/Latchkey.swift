@@ -1392,6 +1392,12 @@ public protocol AccountsProtocol: AnyObject, Sendable {
     func get(id: String) async throws  -> Account
     
     /**
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
+     * needs `account:view`).
+     */
+    func keyPolicy() async throws  -> KeyPolicy
+    
+    /**
      * One page of accounts (operator only).
      */
     func listPage(options: ListOptions?) async throws  -> AccountPage
@@ -1411,6 +1417,14 @@ public protocol AccountsProtocol: AnyObject, Sendable {
      * Changes an account's name, plan or limits (operator only).
      */
     func update(id: String, update: AccountUpdate) async throws  -> Account
+    
+    /**
+     * Replaces the caller's account's key policy (`PUT
+     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
+     * now in force. New keys are held to it (`Validation` naming
+     * `expiration` otherwise); keys made before it are left as they are.
+     */
+    func updateKeyPolicy(policy: KeyPolicy) async throws  -> KeyPolicy
     
 }
 /**
@@ -1528,6 +1542,26 @@ open func get(id: String)async throws  -> Account  {
 }
     
     /**
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
+     * needs `account:view`).
+     */
+open func keyPolicy()async throws  -> KeyPolicy  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_accounts_key_policy(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeKeyPolicy_lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
      * One page of accounts (operator only).
      */
 open func listPage(options: ListOptions? = nil)async throws  -> AccountPage  {
@@ -1594,6 +1628,28 @@ open func update(id: String, update: AccountUpdate)async throws  -> Account  {
             completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeAccount_lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
+     * Replaces the caller's account's key policy (`PUT
+     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
+     * now in force. New keys are held to it (`Validation` naming
+     * `expiration` otherwise); keys made before it are left as they are.
+     */
+open func updateKeyPolicy(policy: KeyPolicy)async throws  -> KeyPolicy  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_accounts_update_key_policy(
+                        self.uniffiCloneHandle(),FfiConverterTypeKeyPolicy_lower(policy)
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeKeyPolicy_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
 }
@@ -8464,6 +8520,97 @@ public func FfiConverterTypeJwtKeyPage_lower(_ value: JwtKeyPage) -> RustBuffer 
 
 
 /**
+ * An account's key policy; all null, false and `Revoke` asks nothing.
+ */
+public struct KeyPolicy: Equatable, Hashable {
+    /**
+     * Longest a key may live, from its creation to its expiration, in days.
+     */
+    public var maxKeyLifetimeDays: UInt32?
+    /**
+     * Whether every new key must have an expiration.
+     */
+    public var requireExpiration: Bool
+    /**
+     * Keys (access keys and JWT keys) unused this many days are
+     * deactivated by a background sweep.
+     */
+    public var deactivateUnusedAfterDays: UInt32?
+    /**
+     * What happens to a key reported leaked.
+     */
+    public var exposedKeyAction: ExposedKeyAction
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Longest a key may live, from its creation to its expiration, in days.
+         */maxKeyLifetimeDays: UInt32?, 
+        /**
+         * Whether every new key must have an expiration.
+         */requireExpiration: Bool, 
+        /**
+         * Keys (access keys and JWT keys) unused this many days are
+         * deactivated by a background sweep.
+         */deactivateUnusedAfterDays: UInt32?, 
+        /**
+         * What happens to a key reported leaked.
+         */exposedKeyAction: ExposedKeyAction) {
+        self.maxKeyLifetimeDays = maxKeyLifetimeDays
+        self.requireExpiration = requireExpiration
+        self.deactivateUnusedAfterDays = deactivateUnusedAfterDays
+        self.exposedKeyAction = exposedKeyAction
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension KeyPolicy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyPolicy: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyPolicy {
+        return
+            try KeyPolicy(
+                maxKeyLifetimeDays: FfiConverterOptionUInt32.read(from: &buf), 
+                requireExpiration: FfiConverterBool.read(from: &buf), 
+                deactivateUnusedAfterDays: FfiConverterOptionUInt32.read(from: &buf), 
+                exposedKeyAction: FfiConverterTypeExposedKeyAction.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: KeyPolicy, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt32.write(value.maxKeyLifetimeDays, into: &buf)
+        FfiConverterBool.write(value.requireExpiration, into: &buf)
+        FfiConverterOptionUInt32.write(value.deactivateUnusedAfterDays, into: &buf)
+        FfiConverterTypeExposedKeyAction.write(value.exposedKeyAction, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyPolicy_lift(_ buf: RustBuffer) throws -> KeyPolicy {
+    return try FfiConverterTypeKeyPolicy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyPolicy_lower(_ value: KeyPolicy) -> RustBuffer {
+    return FfiConverterTypeKeyPolicy.lower(value)
+}
+
+
+/**
  * A change to an access key or JWT key: only what is given changes.
  */
 public struct KeyUpdate: Equatable, Hashable {
@@ -10787,6 +10934,91 @@ public func FfiConverterTypeExpirationChange_lift(_ buf: RustBuffer) throws -> E
 #endif
 public func FfiConverterTypeExpirationChange_lower(_ value: ExpirationChange) -> RustBuffer {
     return FfiConverterTypeExpirationChange.lower(value)
+}
+
+
+
+/**
+ * What happens to a key a secret-scanning partner reports leaked.
+ */
+
+public enum ExposedKeyAction: Equatable, Hashable {
+    
+    /**
+     * Revoked at once (terminal): the default.
+     */
+    case revoke
+    /**
+     * Deactivated: it stops working and can be reactivated.
+     */
+    case deactivate
+    /**
+     * Left working; the exposure is only recorded.
+     */
+    case notify
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ExposedKeyAction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExposedKeyAction: FfiConverterRustBuffer {
+    typealias SwiftType = ExposedKeyAction
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExposedKeyAction {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .revoke
+        
+        case 2: return .deactivate
+        
+        case 3: return .notify
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ExposedKeyAction, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .revoke:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .deactivate:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notify:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExposedKeyAction_lift(_ buf: RustBuffer) throws -> ExposedKeyAction {
+    return try FfiConverterTypeExposedKeyAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExposedKeyAction_lower(_ value: ExposedKeyAction) -> RustBuffer {
+    return FfiConverterTypeExposedKeyAction.lower(value)
 }
 
 
@@ -13732,6 +13964,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accounts_get() != 21828) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() != 54183) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_list_page() != 8150) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13742,6 +13977,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_update() != 45327) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() != 34829) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() != 14119) {

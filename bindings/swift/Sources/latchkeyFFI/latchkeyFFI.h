@@ -838,6 +838,11 @@ uint64_t uniffi_latchkey_uniffi_fn_method_accounts_current(uint64_t ptr
 uint64_t uniffi_latchkey_uniffi_fn_method_accounts_get(uint64_t ptr, RustBuffer id
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_KEY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_KEY_POLICY
+uint64_t uniffi_latchkey_uniffi_fn_method_accounts_key_policy(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_LIST_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_LIST_PAGE
 uint64_t uniffi_latchkey_uniffi_fn_method_accounts_list_page(uint64_t ptr, RustBuffer options
@@ -856,6 +861,11 @@ uint64_t uniffi_latchkey_uniffi_fn_method_accounts_rename_current(uint64_t ptr, 
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_UPDATE
 uint64_t uniffi_latchkey_uniffi_fn_method_accounts_update(uint64_t ptr, RustBuffer id, RustBuffer update
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_UPDATE_KEY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_METHOD_ACCOUNTS_UPDATE_KEY_POLICY
+uint64_t uniffi_latchkey_uniffi_fn_method_accounts_update_key_policy(uint64_t ptr, RustBuffer policy
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_FN_CLONE_APPLICATIONPAGER
@@ -1954,6 +1964,12 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_get(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_KEY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_KEY_POLICY
+uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_key_policy(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_LIST_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_LIST_PAGE
 uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_list_page(void
@@ -1975,6 +1991,12 @@ uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_rename_current(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_UPDATE
 #define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_UPDATE
 uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_update(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_UPDATE_KEY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_LATCHKEY_UNIFFI_CHECKSUM_METHOD_ACCOUNTS_UPDATE_KEY_POLICY
+uint16_t uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy(void
     
 );
 #endif

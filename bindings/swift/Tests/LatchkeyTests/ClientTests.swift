@@ -207,6 +207,27 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(try await admin.introspect(token: "ak_not-a-key"), inactive)
     }
 
+    func testAKeyPolicyRequiringExpirationRefusesAKeyWithoutOne() async throws {
+        let server = try TestServer()
+        let admin = try server.admin()
+        let none = KeyPolicy(
+            maxKeyLifetimeDays: nil, requireExpiration: false, deactivateUnusedAfterDays: nil, exposedKeyAction: .revoke)
+        let current = try await admin.accounts().keyPolicy()
+        XCTAssertEqual(current, none)
+        let wanted = KeyPolicy(
+            maxKeyLifetimeDays: 90, requireExpiration: true, deactivateUnusedAfterDays: nil, exposedKeyAction: .deactivate)
+        let updated = try await admin.accounts().updateKeyPolicy(policy: wanted)
+        XCTAssertEqual(updated, wanted)
+        let app = try await admin.applications().create(application: NewApplication(name: Support.unique("policy")))
+        do {
+            _ = try await admin.accessKeys().create(applicationId: app.id, key: NewAccessKey(name: Support.unique("forever")))
+            XCTFail("a key without expiration passed a policy requiring one")
+        } catch LatchkeyError.Validation(_, _, _, _, let fields, _) {
+            XCTAssertEqual(fields.map { $0.name }, ["expiration"])
+        }
+        _ = try await admin.accounts().updateKeyPolicy(policy: none)
+    }
+
     func testTheAuditLogRecordsChangesFiltersAndRefusesWithoutAuditView() async throws {
         let server = try TestServer()
         let admin = try server.admin()

@@ -834,6 +834,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_get(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_accounts_key_policy(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_list_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_pager(
@@ -841,6 +843,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_rename_current(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_update(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page(
     ): Int
@@ -1212,6 +1216,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_get(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_accounts_key_policy(`ptr`: Long,
+    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_list_page(`ptr`: Long,`options`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_pager(`ptr`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1219,6 +1225,8 @@ internal object UniffiLib {
     external fun uniffi_latchkey_uniffi_fn_method_accounts_rename_current(`ptr`: Long,`name`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_update(`ptr`: Long,`id`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_accounts_update_key_policy(`ptr`: Long,`policy`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_clone_applicationpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1719,6 +1727,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_get() and 0xFFFF) != 21828) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() and 0xFFFF) != 54183) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_list_page() and 0xFFFF) != 8150) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1729,6 +1740,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update() and 0xFFFF) != 45327) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() and 0xFFFF) != 34829) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() and 0xFFFF) != 14119) {
@@ -3673,6 +3687,12 @@ public interface AccountsInterface {
     suspend fun `get`(`id`: kotlin.String): Account
     
     /**
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
+     * needs `account:view`).
+     */
+    suspend fun `keyPolicy`(): KeyPolicy
+    
+    /**
      * One page of accounts (operator only).
      */
     suspend fun `listPage`(`options`: ListOptions? = null): AccountPage
@@ -3692,6 +3712,14 @@ public interface AccountsInterface {
      * Changes an account's name, plan or limits (operator only).
      */
     suspend fun `update`(`id`: kotlin.String, `update`: AccountUpdate): Account
+    
+    /**
+     * Replaces the caller's account's key policy (`PUT
+     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
+     * now in force. New keys are held to it (`Validation` naming
+     * `expiration` otherwise); keys made before it are left as they are.
+     */
+    suspend fun `updateKeyPolicy`(`policy`: KeyPolicy): KeyPolicy
     
     companion object
 }
@@ -3877,6 +3905,31 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
 
     
     /**
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
+     * needs `account:view`).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `keyPolicy`() : KeyPolicy {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_accounts_key_policy(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeKeyPolicy.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * One page of accounts (operator only).
      */
     @Throws(LatchkeyException::class)
@@ -3965,6 +4018,34 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAccount.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Replaces the caller's account's key policy (`PUT
+     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
+     * now in force. New keys are held to it (`Validation` naming
+     * `expiration` otherwise); keys made before it are left as they are.
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateKeyPolicy`(`policy`: KeyPolicy) : KeyPolicy {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_accounts_update_key_policy(
+                uniffiHandle,
+                
+        FfiConverterTypeKeyPolicy.lower(`policy`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeKeyPolicy.lift(it) },
         // Error FFI converter
         LatchkeyException.ErrorHandler,
     )
@@ -13406,6 +13487,70 @@ public object FfiConverterTypeJwtKeyPage: FfiConverterRustBuffer<JwtKeyPage> {
 
 
 /**
+ * An account's key policy; all null, false and `Revoke` asks nothing.
+ */
+data class KeyPolicy (
+    /**
+     * Longest a key may live, from its creation to its expiration, in days.
+     */
+    var `maxKeyLifetimeDays`: kotlin.UInt?
+    , 
+    /**
+     * Whether every new key must have an expiration.
+     */
+    var `requireExpiration`: kotlin.Boolean
+    , 
+    /**
+     * Keys (access keys and JWT keys) unused this many days are
+     * deactivated by a background sweep.
+     */
+    var `deactivateUnusedAfterDays`: kotlin.UInt?
+    , 
+    /**
+     * What happens to a key reported leaked.
+     */
+    var `exposedKeyAction`: ExposedKeyAction
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKeyPolicy: FfiConverterRustBuffer<KeyPolicy> {
+    override fun read(buf: ByteBuffer): KeyPolicy {
+        return KeyPolicy(
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterTypeExposedKeyAction.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: KeyPolicy) = (
+            FfiConverterOptionalUInt.allocationSize(value.`maxKeyLifetimeDays`) +
+            FfiConverterBoolean.allocationSize(value.`requireExpiration`) +
+            FfiConverterOptionalUInt.allocationSize(value.`deactivateUnusedAfterDays`) +
+            FfiConverterTypeExposedKeyAction.allocationSize(value.`exposedKeyAction`)
+    )
+
+    override fun write(value: KeyPolicy, buf: ByteBuffer) {
+            FfiConverterOptionalUInt.write(value.`maxKeyLifetimeDays`, buf)
+            FfiConverterBoolean.write(value.`requireExpiration`, buf)
+            FfiConverterOptionalUInt.write(value.`deactivateUnusedAfterDays`, buf)
+            FfiConverterTypeExposedKeyAction.write(value.`exposedKeyAction`, buf)
+    }
+}
+
+
+
+/**
  * A change to an access key or JWT key: only what is given changes.
  */
 data class KeyUpdate (
@@ -15056,6 +15201,55 @@ public object FfiConverterTypeExpirationChange : FfiConverterRustBuffer<Expirati
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * What happens to a key a secret-scanning partner reports leaked.
+ */
+
+enum class ExposedKeyAction {
+    
+    /**
+     * Revoked at once (terminal): the default.
+     */
+    REVOKE,
+    /**
+     * Deactivated: it stops working and can be reactivated.
+     */
+    DEACTIVATE,
+    /**
+     * Left working; the exposure is only recorded.
+     */
+    NOTIFY;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExposedKeyAction: FfiConverterRustBuffer<ExposedKeyAction> {
+    override fun read(buf: ByteBuffer) = try {
+        
+        ExposedKeyAction.entries[buf.getInt() - 1]
+        
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ExposedKeyAction) = 4UL
+
+    override fun write(value: ExposedKeyAction, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
     }
 }
 

@@ -219,6 +219,29 @@ class ClientTest {
     }
 
     @Test
+    fun `key policy - get, update, and a key without expiration is Validation naming expiration`(): Unit = runBlocking {
+        val none = KeyPolicy(null, false, null, ExposedKeyAction.REVOKE)
+        assertEquals(none, admin.accounts().keyPolicy())
+        val app = newApplication("policy")
+        try {
+            val wanted = KeyPolicy(90u, true, null, ExposedKeyAction.DEACTIVATE)
+            assertEquals(wanted, admin.accounts().updateKeyPolicy(wanted))
+            assertEquals(wanted, admin.accounts().keyPolicy())
+            val refused = assertThrows<LatchkeyException.Validation> {
+                runBlocking { admin.accessKeys().create(app.id, NewAccessKey(name = unique("forever"))) }
+            }
+            assertEquals(listOf("expiration"), refused.fields.map { it.name })
+            val expiration = Instant.now().plus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            assertEquals(expiration, admin.accessKeys().create(app.id, NewAccessKey(name = unique("dated"), expiration = expiration)).accessKey().expiration)
+        } finally {
+            // The account is shared by every test: leave it asking nothing.
+            assertEquals(none, admin.accounts().updateKeyPolicy(none))
+        }
+        assertNull(admin.accessKeys().create(app.id, NewAccessKey(name = unique("free"))).accessKey().expiration)
+        admin.applications().delete(app.id)
+    }
+
+    @Test
     fun `a third access key is over the plan's limit, and a duplicate name a conflict`(): Unit = runBlocking {
         val app = newApplication()
         val name = unique("k")
