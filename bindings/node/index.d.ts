@@ -28,6 +28,8 @@ export declare class NativeClient {
   close(): void
   /** `GET /v3/me`. */
   me(): Promise<unknown>
+  /** `POST /v3/introspect`: whether a token is active, and whose it is. */
+  introspect(token: string): Promise<unknown>
   /** `GET /.well-known/latchkey`. */
   wellKnown(): Promise<unknown>
   /** `GET /health`. */
@@ -66,6 +68,11 @@ export declare class NativeClient {
   accessKeysSetStatus(applicationId: string, keyId: string, status: string): Promise<unknown>
   /** Revokes an access key. */
   accessKeysRevoke(applicationId: string, keyId: string): Promise<unknown>
+  /**
+   * Rolls an access key: a new key with its scopes, the old one expiring
+   * after the grace.
+   */
+  accessKeysRoll(applicationId: string, keyId: string, graceSeconds: number, name?: string | undefined | null): Promise<unknown>
   /** Deletes an access key. */
   accessKeysDelete(applicationId: string, keyId: string): Promise<unknown>
   /** Deletes every listed key, or none. */
@@ -132,6 +139,10 @@ export declare class NativeClient {
   policyGroupsRemoveUsers(id: string, ids: Array<string>): Promise<unknown>
   /** The caller's account. */
   accountsCurrent(): Promise<unknown>
+  /** The caller's account's key policy. */
+  accountsKeyPolicy(): Promise<unknown>
+  /** Replaces the caller's account's key policy. */
+  accountsUpdateKeyPolicy(policy: KeyPolicyArgs): Promise<unknown>
   /** Renames the caller's account. */
   accountsRenameCurrent(name: string): Promise<unknown>
   /** A pager over the audit log's records passing `filter`. */
@@ -283,6 +294,21 @@ export interface KeyPair {
   publicJwk: string
   /** The RFC 7638 thumbprint of the public key (unpadded base64url). */
   thumbprint: string
+}
+
+/**
+ * An account's key policy, replacing the one in force: what is left out
+ * asks nothing (`exposedKeyAction`: `revoke`).
+ */
+export interface KeyPolicyArgs {
+  /** Longest a key may live, in days. */
+  maxKeyLifetimeDays?: number
+  /** Whether every new key must have an expiration. */
+  requireExpiration?: boolean
+  /** Keys unused this many days are deactivated. */
+  deactivateUnusedAfterDays?: number
+  /** `revoke`, `deactivate` or `notify`. */
+  exposedKeyAction?: string
 }
 
 /** A change of an access key or JWT key; what is left out stays. */

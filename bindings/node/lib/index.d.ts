@@ -276,6 +276,66 @@ export interface CreatedAccessKey extends AccessKey {
   readonly key: string
 }
 
+/**
+ * A roll's outcome: the new key (the old one's scopes, description and
+ * expiration) with its one-time `key`, a non-enumerable getter like a created
+ * key's; `rolled` is the old key as it now is, its `expiration` the end of the
+ * grace, when it stops working.
+ */
+export interface RolledAccessKey extends CreatedAccessKey {
+  rolled: AccessKey
+}
+
+/** What happens to a key a secret-scanning partner reports leaked. */
+export type ExposedKeyAction = 'revoke' | 'deactivate' | 'notify'
+
+/** An account's key policy, as the server answers it (`null`: not asked). */
+export interface KeyPolicy {
+  /** Longest a key may live, from its creation to its expiration, in days. */
+  maxKeyLifetimeDays: number | null
+  /** Whether every new key must have an expiration. */
+  requireExpiration: boolean
+  /** Keys unused this many days are deactivated by a background sweep. */
+  deactivateUnusedAfterDays: number | null
+  exposedKeyAction: ExposedKeyAction
+}
+
+/** A key policy to put in force: what is left out (or `null`) asks nothing. */
+export interface KeyPolicyInput {
+  maxKeyLifetimeDays?: number | null
+  requireExpiration?: boolean
+  deactivateUnusedAfterDays?: number | null
+  /** `revoke` when left out. */
+  exposedKeyAction?: ExposedKeyAction
+}
+
+/** How to roll an access key. */
+export interface RollOptions {
+  /** How long the old key keeps working, 0 to 604800 seconds. */
+  graceSeconds: number
+  /** The new key's name (else the old name with a `-rolled-N` suffix). */
+  name?: string
+}
+
+/**
+ * Whether a credential is active and, when it is, whose it is (RFC 7662's
+ * shape). An inactive credential is `{ active: false }` alone, whatever the
+ * reason.
+ */
+export interface Introspection {
+  active: boolean
+  tokenType?: 'access_key' | 'jwt'
+  accountId?: string
+  applicationId?: string
+  userId?: string
+  /** The access key (`key_…`) or JWT key (`jwk_…`) id. */
+  credentialId?: string
+  /** Its effective permissions, space-separated. */
+  scope?: string
+  /** When it stops working, in seconds since the epoch. */
+  exp?: number
+}
+
 /** A registered JWT public key; its `id` is the `kid` of the tokens it signs. */
 export interface JwtKey {
   id: string
@@ -528,6 +588,12 @@ export interface AccessKeys {
   update(applicationId: string, keyId: string, update: KeyUpdate): Promise<AccessKey>
   setStatus(applicationId: string, keyId: string, status: KeyStatus): Promise<AccessKey>
   revoke(applicationId: string, keyId: string): Promise<AccessKey>
+  /**
+   * A new key with the old one's scopes, description and expiration, while the
+   * old key keeps working for `options.graceSeconds`, then expires
+   * (`LimitExceededError` when the application has no room for another key).
+   */
+  roll(applicationId: string, keyId: string, options: RollOptions): Promise<RolledAccessKey>
   delete(applicationId: string, keyId: string): Promise<void>
   /** Deletes every listed key or none (a `ConflictError` naming each failing id). */
   bulkDelete(ids: string[]): Promise<BulkDeleteResult>
@@ -587,6 +653,13 @@ export interface PolicyGroups {
 /** The caller's account; tenant accounts for the operator (`/v3/accounts`). */
 export interface Accounts {
   current(): Promise<Account>
+  /** The caller's account's key policy (needs `account:view`). */
+  keyPolicy(): Promise<KeyPolicy>
+  /**
+   * Replaces the caller's account's key policy (needs `account:edit`); new keys
+   * are held to it (a `ValidationError` naming `expiration` otherwise).
+   */
+  updateKeyPolicy(policy: KeyPolicyInput): Promise<KeyPolicy>
   renameCurrent(name: string): Promise<Account>
   list(options?: ListOptions): AsyncGenerator<Account, void, undefined>
   listPage(options?: PageOptions): Promise<Page<Account>>
@@ -672,6 +745,11 @@ export declare class Client {
   readonly accounts: Accounts
   readonly auditLog: AuditLog
   me(): Promise<Me>
+  /**
+   * Whether `token` (an access key or a JWT) is active, and whose it is
+   * (`POST /v3/introspect`, needs `credentials:introspect`).
+   */
+  introspect(token: string): Promise<Introspection>
   wellKnown(): Promise<ServerInfo>
   health(): Promise<Health>
   openapi(): Promise<Record<string, unknown>>

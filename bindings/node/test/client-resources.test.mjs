@@ -291,6 +291,115 @@ test('scoped JWT keys: tokens narrowed to the scopes, and no grant beyond the ac
   await client.policyGroups.delete(group.id)
 })
 
+test('access keys: roll, both keys working during the grace, the new one with the old one\'s scopes', async () => {
+  const group = await client.policyGroups.create({ name: unique('rollers'), permissions: ['keys:view:own'] })
+  const app = await client.applications.create({ name: unique('roll'), groupIds: [group.id] })
+  const expiration = inDays(30)
+  const old = await client.accessKeys.create(app.id, {
+    name: unique('old'),
+    description: 'to roll',
+    scopes: ['keys:view:own'],
+    expiration,
+  })
+  const before = Date.now()
+  const rolled = await client.accessKeys.roll(app.id, old.id, { graceSeconds: 3600 })
+  assert.notEqual(rolled.id, old.id)
+  assert.ok(rolled.key.startsWith('ak_') && rolled.key.startsWith(rolled.keyPrefix))
+  assert.notEqual(rolled.key, old.key)
+  // The new secret is never shown by logging or serialising.
+  assert.ok(!Object.keys(rolled).includes('key'))
+  assert.ok(!JSON.stringify(rolled).includes(rolled.key))
+  assert.deepEqual(rolled.scopes, ['keys:view:own'])
+  assert.equal(rolled.description, 'to roll')
+  assert.deepEqual(rolled.expiration, expiration)
+  assert.ok(rolled.name.startsWith(`${old.name}-rolled-`), rolled.name)
+  // The old key now ends with the grace.
+  assert.equal(rolled.rolled.id, old.id)
+  assert.equal(rolled.rolled.status, 'active')
+  const graceEnd = rolled.rolled.expiration.getTime()
+  assert.ok(graceEnd >= before + 3_590_000 && graceEnd <= Date.now() + 3_600_000, String(rolled.rolled.expiration))
+
+  // During the grace both keys authenticate, each with the same scopes.
+  for (const [key, keyId] of [[old.key, old.id], [rolled.key, rolled.id]]) {
+    const asKey = new Client({ baseUrl: server.url, accessKey: key })
+    const me = await asKey.me()
+    asKey.close()
+    assert.deepEqual([me.application.id, me.credential.id], [app.id, keyId])
+    assert.deepEqual(me.credential.scopes, ['keys:view:own'])
+    assert.deepEqual(me.permissions, ['keys:view:own'])
+  }
+
+  // The plan allows two keys per application: the old one makes room.
+  await client.accessKeys.revoke(app.id, old.id)
+  const named = await client.accessKeys.roll(app.id, rolled.id, { graceSeconds: 0, name: 'renamed' })
+  assert.equal(named.name, 'renamed')
+  assert.deepEqual(named.scopes, ['keys:view:own'])
+  await assert.rejects(client.accessKeys.roll(app.id, named.id, { graceSeconds: 604_801 }), (error) => {
+    assert.ok(error instanceof ValidationError)
+    assert.deepEqual(error.fields.map((field) => field.name), ['grace_seconds'])
+    return true
+  })
+  await assert.rejects(client.accessKeys.roll(app.id, named.id, {}), { code: 'ERR_INVALID_ARG_TYPE' })
+  await assert.rejects(client.accessKeys.roll(app.id, named.id, { graceSeconds: -1 }), { code: 'ERR_OUT_OF_RANGE' })
+  await client.applications.delete(app.id)
+  await client.policyGroups.delete(group.id)
+})
+
+test('introspect: an active key with whose it is, a revoked or garbage one only inactive', async () => {
+  const me = await client.me()
+  const own = await client.introspect(server.adminKey)
+  assert.equal(own.active, true)
+  assert.equal(own.tokenType, 'access_key')
+  assert.deepEqual(
+    [own.accountId, own.applicationId, own.userId, own.credentialId],
+    [me.account.id, me.application.id, me.user.id, me.credential.id],
+  )
+  assert.ok(own.scope.split(' ').includes('credentials:introspect'), own.scope)
+  assert.ok(!('exp' in own), 'the admin key never expires')
+
+  const app = await client.applications.create({ name: unique('introspected') })
+  const expiration = inDays(3)
+  const key = await client.accessKeys.create(app.id, { name: unique('seen'), expiration })
+  const seen = await client.introspect(key.key)
+  assert.equal(seen.active, true)
+  assert.deepEqual([seen.accountId, seen.applicationId, seen.credentialId], [me.account.id, app.id, key.id])
+  assert.equal(seen.exp, expiration.getTime() / 1000)
+
+  // Revoked or garbage: `{ active: false }` alone (never why). Few guesses:
+  // a wrong one is paid from the asking client's failure budget.
+  await client.accessKeys.revoke(app.id, key.id)
+  assert.deepEqual(await client.introspect(key.key), { active: false })
+  assert.deepEqual(await client.introspect('ak_not-a-key'), { active: false })
+  await assert.rejects(client.introspect(42), { code: 'ERR_INVALID_ARG_TYPE' })
+  await client.applications.delete(app.id)
+})
+
+test('key policy: get, update, and a key without expiration refused naming expiration', async () => {
+  const none = { maxKeyLifetimeDays: null, requireExpiration: false, deactivateUnusedAfterDays: null, exposedKeyAction: 'revoke' }
+  assert.deepEqual(await client.accounts.keyPolicy(), none)
+  const app = await client.applications.create({ name: unique('policy') })
+  try {
+    const wanted = { maxKeyLifetimeDays: 90, requireExpiration: true, deactivateUnusedAfterDays: null, exposedKeyAction: 'deactivate' }
+    assert.deepEqual(await client.accounts.updateKeyPolicy({ maxKeyLifetimeDays: 90, requireExpiration: true, exposedKeyAction: 'deactivate' }), wanted)
+    assert.deepEqual(await client.accounts.keyPolicy(), wanted)
+    await assert.rejects(client.accessKeys.create(app.id, { name: unique('forever') }), (error) => {
+      assert.ok(error instanceof ValidationError)
+      assert.deepEqual(error.fields.map((field) => field.name), ['expiration'])
+      return true
+    })
+    const expiration = inDays(30)
+    const dated = await client.accessKeys.create(app.id, { name: unique('dated'), expiration })
+    assert.deepEqual(dated.expiration, expiration)
+    await assert.rejects(client.accounts.updateKeyPolicy({ exposedKeyAction: 'explode' }), { code: 'ERR_INVALID_ARG_VALUE' })
+    await assert.rejects(client.accounts.updateKeyPolicy({ requireExpiration: 'yes' }), { code: 'ERR_INVALID_ARG_TYPE' })
+  } finally {
+    // The account is shared by every test: leave it asking nothing.
+    assert.deepEqual(await client.accounts.updateKeyPolicy({}), none)
+  }
+  assert.equal((await client.accessKeys.create(app.id, { name: unique('free') })).expiration, null)
+  await client.applications.delete(app.id)
+})
+
 test('users: every method, and created on behalf of another user', async () => {
   const group = await client.policyGroups.create({ name: unique('readers') })
   const email = `${unique('user')}@example.com`

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{LatchkeyError, invalid_argument};
 use crate::keys::SigningKey;
-use crate::models::{Me, ServerInfo};
+use crate::models::{Introspection, Me, ServerInfo};
 use crate::resources::{
     AccessKeys, Accounts, Applications, AuditLog, JwtKeys, PolicyGroups, Users,
 };
@@ -283,6 +283,16 @@ impl LatchkeyClient {
     /// Who this credential is (`GET /v3/me`).
     pub async fn me(&self) -> Result<Me, LatchkeyError> {
         Ok(self.slot.client()?.me().await?.into())
+    }
+
+    /// Whether `token` (an access key or a JWT) is active, and whose it is
+    /// (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
+    /// expired, unknown or malformed token is `active = false` with nothing
+    /// else, whatever the reason.
+    pub async fn introspect(&self, token: String) -> Result<Introspection, LatchkeyError> {
+        // The token is a credential: held zeroized, never echoed in an error.
+        let token = Zeroizing::new(token);
+        Ok(self.slot.client()?.introspect(&token).await?.into())
     }
 
     /// Public server facts (`GET /.well-known/latchkey`); no credential

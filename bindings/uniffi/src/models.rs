@@ -281,6 +281,108 @@ impl CreatedAccessKey {
     }
 }
 
+/// A roll's outcome: the new key with its full key string, shown this once,
+/// and the rolled key as it now is (its `expiration` the grace's end). Its
+/// text form never shows the key.
+#[derive(uniffi::Object)]
+#[uniffi::export(Display)]
+pub struct RolledAccessKey {
+    access_key: AccessKey,
+    key: Zeroizing<String>,
+    rolled: AccessKey,
+}
+
+impl From<client::RolledAccessKey> for RolledAccessKey {
+    fn from(rolled: client::RolledAccessKey) -> Self {
+        let key = Zeroizing::new(rolled.key().to_owned());
+        RolledAccessKey {
+            access_key: rolled.access_key.into(),
+            key,
+            rolled: rolled.rolled.into(),
+        }
+    }
+}
+
+impl fmt::Display for RolledAccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "RolledAccessKey(id={}, keyPrefix={}, key=[REDACTED], rolled={})",
+            self.access_key.id, self.access_key.key_prefix, self.rolled.id
+        )
+    }
+}
+
+impl fmt::Debug for RolledAccessKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[uniffi::export]
+impl RolledAccessKey {
+    /// The new key's record: the old one's scopes, description and
+    /// expiration.
+    pub fn access_key(&self) -> AccessKey {
+        self.access_key.clone()
+    }
+
+    /// The new key's id (`key_…`).
+    pub fn id(&self) -> String {
+        self.access_key.id.clone()
+    }
+
+    /// The new full access key (`ak_…`): store it now, the server never
+    /// shows it again.
+    pub fn key(&self) -> String {
+        self.key.to_string()
+    }
+
+    /// The rolled key as it now is: its `expiration` is when it stops
+    /// working.
+    pub fn rolled(&self) -> AccessKey {
+        self.rolled.clone()
+    }
+}
+
+/// Whether a credential is active and, when it is, whose it is (RFC 7662's
+/// shape). An inactive credential carries nothing else, whatever the reason:
+/// every other field is then null.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Introspection {
+    /// Whether the credential may act now.
+    pub active: bool,
+    /// `access_key` or `jwt`.
+    pub token_type: Option<String>,
+    /// Its account (`acc_…`).
+    pub account_id: Option<String>,
+    /// Its application (`app_…`).
+    pub application_id: Option<String>,
+    /// The user it acts as (`usr_…`).
+    pub user_id: Option<String>,
+    /// The access key (`key_…`) or JWT key (`jwk_…`) id.
+    pub credential_id: Option<String>,
+    /// Its effective permissions, space-separated.
+    pub scope: Option<String>,
+    /// When it stops working, in seconds since the epoch.
+    pub exp: Option<i64>,
+}
+
+impl From<client::Introspection> for Introspection {
+    fn from(i: client::Introspection) -> Self {
+        Introspection {
+            active: i.active,
+            token_type: i.token_type,
+            account_id: i.account_id.map(|id| id.to_string()),
+            application_id: i.application_id.map(|id| id.to_string()),
+            user_id: i.user_id.map(|id| id.to_string()),
+            credential_id: i.credential_id,
+            scope: i.scope,
+            exp: i.exp,
+        }
+    }
+}
+
 /// A one-time link that sets a user's console password. Whoever opens it
 /// can act as the user, so it is an object whose text form hides the link,
 /// read through `url()`.

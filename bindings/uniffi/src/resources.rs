@@ -20,8 +20,8 @@ use crate::models::{
     ApplicationUpdate, AuditLogFilter, AuditRecordPage, BulkDeleteResult, CreatedAccessKey,
     CreatedAccount, JwtKey, JwtKeyPage, KeyUpdate, ListOptions, NewAccessKey, NewApplication,
     NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PasswordLink, PolicyGroup,
-    PolicyGroupPage, PolicyGroupUpdate, User, UserPage, UserUpdate, created_access_key,
-    created_account,
+    PolicyGroupPage, PolicyGroupUpdate, RolledAccessKey, User, UserPage, UserUpdate,
+    created_access_key, created_account,
 };
 
 type Result<T> = std::result::Result<T, LatchkeyError>;
@@ -327,6 +327,28 @@ impl AccessKeys {
         let (application, key) = (app(&application_id)?, key(&key_id)?);
         let client = self.client()?;
         Ok(client.access_keys().revoke(application, key).await?.into())
+    }
+
+    /// Rolls an access key: a new key with the old one's scopes,
+    /// description and expiration (named `name`, else the old name with a
+    /// `-rolled-N` suffix), while the old key keeps working for
+    /// `grace_seconds` (0 to 604800) and then expires. `LimitExceeded` when
+    /// the application has no room for another key.
+    #[uniffi::method(default(name = None))]
+    pub async fn roll(
+        &self,
+        application_id: String,
+        key_id: String,
+        grace_seconds: u32,
+        name: Option<String>,
+    ) -> Result<Arc<RolledAccessKey>> {
+        let (application, key) = (app(&application_id)?, key(&key_id)?);
+        let client = self.client()?;
+        let rolled = client
+            .access_keys()
+            .roll(application, key, grace_seconds, name.as_deref())
+            .await?;
+        Ok(Arc::new(rolled.into()))
     }
 
     /// Deletes an access key.
@@ -770,6 +792,23 @@ impl Accounts {
     /// The caller's account (`GET /v3/accounts/me`).
     pub async fn current(&self) -> Result<Account> {
         Ok(self.client()?.accounts().current().await?.into())
+    }
+
+    /// The caller's account's key policy (`GET /v3/accounts/me/policy`,
+    /// needs `account:view`).
+    pub async fn key_policy(&self) -> Result<latchkey_client::models::KeyPolicy> {
+        Ok(self.client()?.accounts().key_policy().await?)
+    }
+
+    /// Replaces the caller's account's key policy (`PUT
+    /// /v3/accounts/me/policy`, needs `account:edit`); returns the policy
+    /// now in force. New keys are held to it (`Validation` naming
+    /// `expiration` otherwise); keys made before it are left as they are.
+    pub async fn update_key_policy(
+        &self,
+        policy: latchkey_client::models::KeyPolicy,
+    ) -> Result<latchkey_client::models::KeyPolicy> {
+        Ok(self.client()?.accounts().update_key_policy(&policy).await?)
     }
 
     /// Renames the caller's account (`PUT /v3/accounts/me`).

@@ -2,6 +2,7 @@
 //! `remote` declarations derive the FFI for the core types without a second
 //! definition to keep in step (a changed variant fails to compile here).
 
+use latchkey_client::models::{ExposedKeyAction, KeyPolicy};
 use latchkey_client::types::{
     ApplicationStatus, EffectiveKeyStatus, KeyStatus, Limits, Order, Plan, UserStatus,
 };
@@ -66,6 +67,31 @@ pub enum Order {
     Ascending,
     /// Newest first (`DESC`).
     Descending,
+}
+
+/// What happens to a key a secret-scanning partner reports leaked.
+#[uniffi::remote(Enum)]
+pub enum ExposedKeyAction {
+    /// Revoked at once (terminal): the default.
+    Revoke,
+    /// Deactivated: it stops working and can be reactivated.
+    Deactivate,
+    /// Left working; the exposure is only recorded.
+    Notify,
+}
+
+/// An account's key policy; all null, false and `Revoke` asks nothing.
+#[uniffi::remote(Record)]
+pub struct KeyPolicy {
+    /// Longest a key may live, from its creation to its expiration, in days.
+    pub max_key_lifetime_days: Option<u32>,
+    /// Whether every new key must have an expiration.
+    pub require_expiration: bool,
+    /// Keys (access keys and JWT keys) unused this many days are
+    /// deactivated by a background sweep.
+    pub deactivate_unused_after_days: Option<u32>,
+    /// What happens to a key reported leaked.
+    pub exposed_key_action: ExposedKeyAction,
 }
 
 /// How many active items an account may hold.

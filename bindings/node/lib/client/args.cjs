@@ -161,11 +161,13 @@ module.exports = {
   strings,
   optionalStrings,
   optionalInteger,
+  optionalBoolean,
   optionalPositive,
   optionalDate,
   listOptions,
   keyUpdate,
   publicKey,
   optionalLimits,
+  missing,
   MAX_U32,
 }

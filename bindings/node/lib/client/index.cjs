@@ -96,6 +96,14 @@ class Client {
     return call(() => nativeClients.get(this).me())
   }
 
+  /**
+   * Whether `token` (an access key or a JWT) is active, and whose it is
+   * (`POST /v3/introspect`, needs `credentials:introspect`).
+   */
+  introspect(token) {
+    return call(() => nativeClients.get(this).introspect(args.string('token', token)))
+  }
+
   /** Public server facts (`GET /.well-known/latchkey`); no credential needed. */
   wellKnown() {
     return call(() => nativeClients.get(this).wellKnown())

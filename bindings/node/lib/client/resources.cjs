@@ -153,6 +153,26 @@ class AccessKeys extends Resource {
     )
   }
 
+  /**
+   * A new key with the old one's scopes, description and expiration; the old
+   * key keeps working for `options.graceSeconds` (0 to 604800), then expires.
+   * The answer's `key` is the new secret, shown this once (hidden from logs);
+   * its `rolled` is the old key with its new `expiration`.
+   */
+  async roll(applicationId, keyId, options) {
+    const rolled = await call(() => {
+      const given = args.options('options', options)
+      return native(this).accessKeysRoll(
+        args.string('applicationId', applicationId),
+        args.string('keyId', keyId),
+        args.optionalInteger('options.graceSeconds', given.graceSeconds, 0, args.MAX_U32) ??
+          args.missing('options.graceSeconds'),
+        args.optionalString('options.name', given.name),
+      )
+    })
+    return hideKey(rolled)
+  }
+
   delete(applicationId, keyId) {
     return call(() =>
       native(this).accessKeysDelete(args.string('applicationId', applicationId), args.string('keyId', keyId)),
@@ -396,9 +416,39 @@ class PolicyGroups extends Resource {
 }
 
 /** The caller's account; tenant accounts for the operator (`accounts:manage`). */
+/** `null` (as the answer spells "none") read as left out. */
+function nullable(value, check) {
+  return value === null ? undefined : check(value)
+}
+
 class Accounts extends Resource {
   current() {
     return call(() => native(this).accountsCurrent())
+  }
+
+  /** The caller's account's key policy (`GET /v3/accounts/me/policy`). */
+  keyPolicy() {
+    return call(() => native(this).accountsKeyPolicy())
+  }
+
+  /**
+   * Replaces the caller's account's key policy (what is left out asks
+   * nothing); answers the policy now in force.
+   */
+  updateKeyPolicy(policy) {
+    return call(() => {
+      const given = args.options('policy', policy)
+      return native(this).accountsUpdateKeyPolicy({
+        maxKeyLifetimeDays: nullable(given.maxKeyLifetimeDays, (value) =>
+          args.optionalInteger('policy.maxKeyLifetimeDays', value, 0, args.MAX_U32),
+        ),
+        requireExpiration: args.optionalBoolean('policy.requireExpiration', given.requireExpiration),
+        deactivateUnusedAfterDays: nullable(given.deactivateUnusedAfterDays, (value) =>
+          args.optionalInteger('policy.deactivateUnusedAfterDays', value, 0, args.MAX_U32),
+        ),
+        exposedKeyAction: args.optionalString('policy.exposedKeyAction', given.exposedKeyAction),
+      })
+    })
   }
 
   renameCurrent(name) {

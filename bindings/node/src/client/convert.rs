@@ -10,8 +10,8 @@ use jiff::Timestamp;
 use latchkey_client::jwt::Jwks;
 use latchkey_client::models::{
     AccessKey, Account, Application, AuditRecord, BulkDeleteResult, CreatedAccessKey,
-    CreatedAccount, CredentialKind, Health, JwtKey, Me, Page, PasswordLink, PolicyGroup,
-    ServerInfo, User,
+    CreatedAccount, CredentialKind, Health, Introspection, JwtKey, KeyPolicy, Me, Page,
+    PasswordLink, PolicyGroup, RolledAccessKey, ServerInfo, User,
 };
 use latchkey_client::types::{Limits, Order, PermissionSet};
 use napi::bindgen_prelude::{JsObjectValue, Null, Object, ToNapiValue, Unknown};
@@ -304,6 +304,57 @@ impl ToJs for CreatedAccessKey {
         access_key_members(env, &self.access_key)?
             .text("key", self.key())?
             .done()
+    }
+}
+
+impl ToJs for RolledAccessKey {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        access_key_members(env, &self.access_key)?
+            .text("key", self.key())?
+            .set("rolled", self.rolled.to_js(env)?)?
+            .done()
+    }
+}
+
+impl ToJs for KeyPolicy {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        Members::new(env)?
+            .set("maxKeyLifetimeDays", self.max_key_lifetime_days)?
+            .set("requireExpiration", self.require_expiration)?
+            .set(
+                "deactivateUnusedAfterDays",
+                self.deactivate_unused_after_days,
+            )?
+            .text("exposedKeyAction", self.exposed_key_action.as_str())?
+            .done()
+    }
+}
+
+impl ToJs for Introspection {
+    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        // RFC 7662's shape: an inactive credential is `{ active: false }`
+        // alone, so the members of an active one are set only when present.
+        let mut members = Members::new(env)?.set("active", self.active)?;
+        let texts = [
+            ("tokenType", self.token_type.clone()),
+            ("accountId", self.account_id.map(|id| id.to_string())),
+            (
+                "applicationId",
+                self.application_id.map(|id| id.to_string()),
+            ),
+            ("userId", self.user_id.map(|id| id.to_string())),
+            ("credentialId", self.credential_id.clone()),
+            ("scope", self.scope.clone()),
+        ];
+        for (name, value) in texts {
+            if let Some(value) = value {
+                members = members.text(name, value)?;
+            }
+        }
+        if let Some(exp) = self.exp {
+            members = members.set("exp", exp)?;
+        }
+        members.done()
     }
 }
 

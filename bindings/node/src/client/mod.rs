@@ -16,8 +16,9 @@ use std::time::Duration;
 
 use latchkey_client::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_client::models::{
-    AccountUpdate, ApplicationUpdate, KeyUpdate, NewAccessKey, NewApplication, NewJwtKey,
-    NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput, UserUpdate,
+    AccountUpdate, ApplicationUpdate, KeyPolicy, KeyUpdate, NewAccessKey, NewApplication,
+    NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput,
+    UserUpdate,
 };
 use latchkey_client::types::{
     ApplicationStatus, EffectiveKeyStatus, KeyStatus, Limits, Plan, UserStatus,
@@ -293,6 +294,23 @@ pub struct AccountUpdateArgs {
     pub limits: Option<LimitsArgs>,
 }
 
+/// An account's key policy, replacing the one in force: what is left out
+/// asks nothing (`exposedKeyAction`: `revoke`).
+#[napi(object)]
+pub struct KeyPolicyArgs {
+    /// Longest a key may live, in days.
+    pub max_key_lifetime_days: Option<u32>,
+    /// Whether every new key must have an expiration.
+    pub require_expiration: Option<bool>,
+    /// Keys unused this many days are deactivated.
+    pub deactivate_unused_after_days: Option<u32>,
+    /// `revoke`, `deactivate` or `notify`.
+    pub exposed_key_action: Option<String>,
+}
+
+/// The API's names of an exposed key's actions, for argument errors.
+const EXPOSED_KEY_ACTIONS: &str = "\"revoke\", \"deactivate\", \"notify\"";
+
 /// The connection to a Latchkey server behind the wrapper's `Client`.
 #[napi]
 pub struct NativeClient {
@@ -411,6 +429,18 @@ impl NativeClient {
     pub fn me<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
         let client = self.client(env)?;
         spawn(env, async move { client.me().await })
+    }
+
+    /// `POST /v3/introspect`: whether a token is active, and whose it is.
+    #[napi]
+    pub fn introspect<'env>(
+        &self,
+        env: &'env Env,
+        token: String,
+    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
+        // The token is a credential: never echoed in an error.
+        let client = self.client(env)?;
+        spawn(env, async move { client.introspect(&token).await })
     }
 
     /// `GET /.well-known/latchkey`.
@@ -709,6 +739,28 @@ impl NativeClient {
         let client = self.client(env)?;
         spawn(env, async move {
             client.access_keys().revoke(application, key).await
+        })
+    }
+
+    /// Rolls an access key: a new key with its scopes, the old one expiring
+    /// after the grace.
+    #[napi]
+    pub fn access_keys_roll<'env>(
+        &self,
+        env: &'env Env,
+        application_id: String,
+        key_id: String,
+        grace_seconds: u32,
+        name: Option<String>,
+    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
+        let application: ApplicationId = parse(env, "applicationId", &application_id)?;
+        let key: AccessKeyId = parse(env, "keyId", &key_id)?;
+        let client = self.client(env)?;
+        spawn(env, async move {
+            client
+                .access_keys()
+                .roll(application, key, grace_seconds, name.as_deref())
+                .await
         })
     }
 
@@ -1243,6 +1295,41 @@ impl NativeClient {
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
         let client = self.client(env)?;
         spawn(env, async move { client.accounts().current().await })
+    }
+
+    /// The caller's account's key policy.
+    #[napi]
+    pub fn accounts_key_policy<'env>(
+        &self,
+        env: &'env Env,
+    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
+        let client = self.client(env)?;
+        spawn(env, async move { client.accounts().key_policy().await })
+    }
+
+    /// Replaces the caller's account's key policy.
+    #[napi]
+    pub fn accounts_update_key_policy<'env>(
+        &self,
+        env: &'env Env,
+        policy: KeyPolicyArgs,
+    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
+        let policy = KeyPolicy {
+            max_key_lifetime_days: policy.max_key_lifetime_days,
+            require_expiration: policy.require_expiration.unwrap_or(false),
+            deactivate_unused_after_days: policy.deactivate_unused_after_days,
+            exposed_key_action: optional_enum(
+                env,
+                "policy.exposedKeyAction",
+                policy.exposed_key_action.as_deref(),
+                EXPOSED_KEY_ACTIONS,
+            )?
+            .unwrap_or_default(),
+        };
+        let client = self.client(env)?;
+        spawn(env, async move {
+            client.accounts().update_key_policy(&policy).await
+        })
     }
 
     /// Renames the caller's account.

@@ -47,13 +47,16 @@ from ._models import (
     CreatedAccessKey,
     CreatedAccount,
     Health,
+    Introspection,
     JwtKey,
+    KeyPolicy,
     Limits,
     Me,
     Page,
     PasswordLink,
     PlanName,
     PolicyGroup,
+    RolledAccessKey,
     ServerInfo,
     User,
     UserStatus,
@@ -208,6 +211,13 @@ class Client:
         """Who this credential is (``GET /v3/me``)."""
         return self._native.me()
 
+    def introspect(self, token: str) -> Introspection:
+        """Whether ``token`` (an access key or a JWT) is active, and whose it
+        is (``POST /v3/introspect``, needs ``credentials:introspect``). A
+        revoked, expired, unknown or malformed token is ``active=False``
+        with nothing else, whatever the reason."""
+        return self._native.introspect(token)
+
     def well_known(self) -> ServerInfo:
         """Public server facts (``GET /.well-known/latchkey``); no credential needed."""
         return self._native.well_known()
@@ -296,6 +306,13 @@ class AsyncClient:
     async def me(self) -> Me:
         """Who this credential is (``GET /v3/me``)."""
         return await self._native.me()
+
+    async def introspect(self, token: str) -> Introspection:
+        """Whether ``token`` (an access key or a JWT) is active, and whose it
+        is (``POST /v3/introspect``, needs ``credentials:introspect``). A
+        revoked, expired, unknown or malformed token is ``active=False``
+        with nothing else, whatever the reason."""
+        return await self._native.introspect(token)
 
     async def well_known(self) -> ServerInfo:
         """Public server facts (``GET /.well-known/latchkey``); no credential needed."""
@@ -546,6 +563,24 @@ class AccessKeys:
     def revoke(self, application_id: str, key_id: str) -> AccessKey:
         """Revokes an access key (terminal)."""
         return self._native.access_keys_revoke(application_id, key_id)
+
+    def roll(
+        self,
+        application_id: str,
+        key_id: str,
+        *,
+        grace_seconds: int,
+        name: Optional[str] = None,
+    ) -> RolledAccessKey:
+        """Rolls an access key: a new key with the old one's scopes,
+        description and expiration (named ``name``, else the old name with
+        a ``-rolled-N`` suffix), while the old key keeps working for
+        ``grace_seconds`` (0 to 604800) and then expires. The result's
+        ``key`` is the new secret, shown this once; its ``rolled`` is the
+        old key with its new ``expiration``. ``LimitExceededError`` when the
+        application has no room for another key.
+        """
+        return self._native.access_keys_roll(application_id, key_id, grace_seconds, name)
 
     def delete(self, application_id: str, key_id: str) -> None:
         """Deletes an access key."""
@@ -902,6 +937,24 @@ class Accounts:
         """The caller's account."""
         return self._native.accounts_current()
 
+    def key_policy(self) -> KeyPolicy:
+        """The caller's account's key policy (``GET /v3/accounts/me/policy``,
+        needs ``account:view``)."""
+        return self._native.accounts_key_policy()
+
+    def update_key_policy(self, policy: KeyPolicy) -> KeyPolicy:
+        """Replaces the caller's account's key policy (``PUT
+        /v3/accounts/me/policy``, needs ``account:edit``); returns the policy
+        now in force. ``KeyPolicy()`` asks nothing. New keys are held to it
+        (a ``ValidationError`` naming ``expiration`` otherwise); keys made
+        before it are left as they are."""
+        return self._native.accounts_update_key_policy(
+            policy.max_key_lifetime_days,
+            policy.require_expiration,
+            policy.deactivate_unused_after_days,
+            policy.exposed_key_action,
+        )
+
     def rename_current(self, name: str) -> Account:
         """Renames the caller's account (the plan is the operator's to
         change).
@@ -1235,6 +1288,24 @@ class AsyncAccessKeys:
     async def revoke(self, application_id: str, key_id: str) -> AccessKey:
         """Revokes an access key (terminal)."""
         return await self._native.access_keys_revoke(application_id, key_id)
+
+    async def roll(
+        self,
+        application_id: str,
+        key_id: str,
+        *,
+        grace_seconds: int,
+        name: Optional[str] = None,
+    ) -> RolledAccessKey:
+        """Rolls an access key: a new key with the old one's scopes,
+        description and expiration (named ``name``, else the old name with
+        a ``-rolled-N`` suffix), while the old key keeps working for
+        ``grace_seconds`` (0 to 604800) and then expires. The result's
+        ``key`` is the new secret, shown this once; its ``rolled`` is the
+        old key with its new ``expiration``. ``LimitExceededError`` when the
+        application has no room for another key.
+        """
+        return await self._native.access_keys_roll(application_id, key_id, grace_seconds, name)
 
     async def delete(self, application_id: str, key_id: str) -> None:
         """Deletes an access key."""
@@ -1590,6 +1661,24 @@ class AsyncAccounts:
     async def current(self) -> Account:
         """The caller's account."""
         return await self._native.accounts_current()
+
+    async def key_policy(self) -> KeyPolicy:
+        """The caller's account's key policy (``GET /v3/accounts/me/policy``,
+        needs ``account:view``)."""
+        return await self._native.accounts_key_policy()
+
+    async def update_key_policy(self, policy: KeyPolicy) -> KeyPolicy:
+        """Replaces the caller's account's key policy (``PUT
+        /v3/accounts/me/policy``, needs ``account:edit``); returns the policy
+        now in force. ``KeyPolicy()`` asks nothing. New keys are held to it
+        (a ``ValidationError`` naming ``expiration`` otherwise); keys made
+        before it are left as they are."""
+        return await self._native.accounts_update_key_policy(
+            policy.max_key_lifetime_days,
+            policy.require_expiration,
+            policy.deactivate_unused_after_days,
+            policy.exposed_key_action,
+        )
 
     async def rename_current(self, name: str) -> Account:
         """Renames the caller's account (the plan is the operator's to

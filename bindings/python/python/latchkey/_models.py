@@ -28,6 +28,10 @@ __all__ = [
     "Application",
     "AccessKey",
     "CreatedAccessKey",
+    "RolledAccessKey",
+    "Introspection",
+    "ExposedKeyAction",
+    "KeyPolicy",
     "JwtKey",
     "CredentialSummary",
     "Me",
@@ -155,6 +159,54 @@ class CreatedAccessKey(AccessKey):
     once: store it now. It is not part of ``repr``."""
 
     key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RolledAccessKey(CreatedAccessKey):
+    """A roll's outcome: the new key (its fields, and ``key``, its full
+    secret shown this once and not part of ``repr``) with the old one's
+    scopes, description and expiration; ``rolled`` is the old key as it
+    now is, its ``expiration`` the end of the grace, when it stops
+    working."""
+
+    rolled: AccessKey
+
+
+@dataclass(frozen=True)
+class Introspection:
+    """Whether a credential is active and, when it is, whose it is
+    (RFC 7662's shape). An inactive credential carries nothing else,
+    whatever the reason: every other field is then ``None``. ``scope`` is
+    its effective permissions, space-separated; ``exp`` when it stops
+    working, in seconds since the epoch (``None``: never)."""
+
+    active: bool
+    token_type: Optional[Literal["access_key", "jwt"]] = None
+    account_id: Optional[str] = None
+    application_id: Optional[str] = None
+    user_id: Optional[str] = None
+    credential_id: Optional[str] = None
+    scope: Optional[str] = None
+    exp: Optional[int] = None
+
+
+ExposedKeyAction = Literal["revoke", "deactivate", "notify"]
+"""What happens to a key a secret-scanning partner reports leaked."""
+
+
+@dataclass(frozen=True)
+class KeyPolicy:
+    """An account's key policy; the default (``KeyPolicy()``) asks nothing.
+    ``max_key_lifetime_days``: longest a key may live, from its creation to
+    its expiration; ``require_expiration``: every new key must have one;
+    ``deactivate_unused_after_days``: keys unused that long are deactivated
+    by a background sweep; ``exposed_key_action``: what happens to a key
+    reported leaked (``revoke`` by default)."""
+
+    max_key_lifetime_days: Optional[int] = None
+    require_expiration: bool = False
+    deactivate_unused_after_days: Optional[int] = None
+    exposed_key_action: ExposedKeyAction = "revoke"
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ use jiff::Timestamp;
 use latchkey_client::jwt::Jwks;
 use latchkey_client::models::{
     AccessKey, Account, Application, AuditRecord, BulkDeleteResult, CreatedAccessKey,
-    CreatedAccount, CredentialKind, Health, JwtKey, Me, Page, PasswordLink, PolicyGroup,
-    ServerInfo, User,
+    CreatedAccount, CredentialKind, Health, Introspection, JwtKey, KeyPolicy, Me, Page,
+    PasswordLink, PolicyGroup, RolledAccessKey, ServerInfo, User,
 };
 use latchkey_client::types::{Limits, Order, PermissionSet};
 use pyo3::prelude::*;
@@ -304,6 +304,47 @@ impl ToPython for CreatedAccessKey {
         let fields = access_key_fields(py, &self.access_key)?;
         fields.set_item("key", self.key())?;
         model(py, "CreatedAccessKey", &fields)
+    }
+}
+
+impl ToPython for RolledAccessKey {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let fields = access_key_fields(py, &self.access_key)?;
+        fields.set_item("key", self.key())?;
+        fields.set_item("rolled", self.rolled.to_python(py)?)?;
+        model(py, "RolledAccessKey", &fields)
+    }
+}
+
+impl ToPython for KeyPolicy {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let fields = PyDict::new(py);
+        fields.set_item("max_key_lifetime_days", self.max_key_lifetime_days)?;
+        fields.set_item("require_expiration", self.require_expiration)?;
+        fields.set_item(
+            "deactivate_unused_after_days",
+            self.deactivate_unused_after_days,
+        )?;
+        fields.set_item("exposed_key_action", self.exposed_key_action.as_str())?;
+        model(py, "KeyPolicy", &fields)
+    }
+}
+
+impl ToPython for Introspection {
+    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let fields = PyDict::new(py);
+        fields.set_item("active", self.active)?;
+        fields.set_item("token_type", self.token_type.as_deref())?;
+        fields.set_item("account_id", self.account_id.map(|id| id.to_string()))?;
+        fields.set_item(
+            "application_id",
+            self.application_id.map(|id| id.to_string()),
+        )?;
+        fields.set_item("user_id", self.user_id.map(|id| id.to_string()))?;
+        fields.set_item("credential_id", self.credential_id.as_deref())?;
+        fields.set_item("scope", self.scope.as_deref())?;
+        fields.set_item("exp", self.exp)?;
+        model(py, "Introspection", &fields)
     }
 }
 

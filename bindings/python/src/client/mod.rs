@@ -16,8 +16,9 @@ use std::time::Duration;
 
 use latchkey_client::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_client::models::{
-    AccountUpdate, ApplicationUpdate, KeyUpdate, NewAccessKey, NewApplication, NewJwtKey,
-    NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput, UserUpdate,
+    AccountUpdate, ApplicationUpdate, KeyPolicy, KeyUpdate, NewAccessKey, NewApplication,
+    NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput,
+    UserUpdate,
 };
 use latchkey_client::types::{
     ApplicationStatus, EffectiveKeyStatus, KeyStatus, Limits, Plan, UserStatus,
@@ -42,6 +43,7 @@ const KEY_STATUSES: &str = "\"active\", \"inactive\", \"revoked\"";
 const APPLICATION_STATUSES: &str = "\"active\", \"revoked\"";
 const USER_STATUSES: &str = "\"active\", \"deleted\"";
 const PLANS: &str = "\"free\", \"commercial\", \"custom\"";
+const EXPOSED_KEY_ACTIONS: &str = "\"revoke\", \"deactivate\", \"notify\"";
 
 /// Registers the client's classes in `latchkey._latchkey`.
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -184,6 +186,17 @@ impl NativeClient {
     fn me<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let client = self.client(py)?;
         run(py, self.mode, async move { client.me().await })
+    }
+
+    fn introspect<'py>(&self, py: Python<'py>, token: String) -> PyResult<Bound<'py, PyAny>> {
+        // The token is a credential: held zeroized, never echoed in an error.
+        let token = zeroize::Zeroizing::new(token);
+        let client = self.client(py)?;
+        run(
+            py,
+            self.mode,
+            async move { client.introspect(&token).await },
+        )
     }
 
     fn well_known<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -479,6 +492,25 @@ impl NativeClient {
         let client = self.client(py)?;
         run(py, self.mode, async move {
             client.access_keys().revoke(application, key).await
+        })
+    }
+
+    fn access_keys_roll<'py>(
+        &self,
+        py: Python<'py>,
+        application_id: &str,
+        key_id: &str,
+        grace_seconds: u32,
+        name: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let application: ApplicationId = parse(py, "application_id", application_id)?;
+        let key: AccessKeyId = parse(py, "key_id", key_id)?;
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client
+                .access_keys()
+                .roll(application, key, grace_seconds, name.as_deref())
+                .await
         })
     }
 
@@ -992,6 +1024,38 @@ impl NativeClient {
             self.mode,
             async move { client.accounts().current().await },
         )
+    }
+
+    fn accounts_key_policy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client.accounts().key_policy().await
+        })
+    }
+
+    fn accounts_update_key_policy<'py>(
+        &self,
+        py: Python<'py>,
+        max_key_lifetime_days: Option<u32>,
+        require_expiration: bool,
+        deactivate_unused_after_days: Option<u32>,
+        exposed_key_action: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let policy = KeyPolicy {
+            max_key_lifetime_days,
+            require_expiration,
+            deactivate_unused_after_days,
+            exposed_key_action: api_enum(
+                py,
+                "exposed_key_action",
+                exposed_key_action,
+                EXPOSED_KEY_ACTIONS,
+            )?,
+        };
+        let client = self.client(py)?;
+        run(py, self.mode, async move {
+            client.accounts().update_key_policy(&policy).await
+        })
     }
 
     fn accounts_rename_current<'py>(

@@ -513,6 +513,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -864,6 +880,15 @@ public protocol AccessKeysProtocol: AnyObject, Sendable {
     func revoke(applicationId: String, keyId: String) async throws  -> AccessKey
     
     /**
+     * Rolls an access key: a new key with the old one's scopes,
+     * description and expiration (named `name`, else the old name with a
+     * `-rolled-N` suffix), while the old key keeps working for
+     * `grace_seconds` (0 to 604800) and then expires. `LimitExceeded` when
+     * the application has no room for another key.
+     */
+    func roll(applicationId: String, keyId: String, graceSeconds: UInt32, name: String?) async throws  -> RolledAccessKey
+    
+    /**
      * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
      */
     func setStatus(applicationId: String, keyId: String, status: KeyStatus) async throws  -> AccessKey
@@ -1094,6 +1119,29 @@ open func revoke(applicationId: String, keyId: String)async throws  -> AccessKey
             completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeAccessKey_lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
+     * Rolls an access key: a new key with the old one's scopes,
+     * description and expiration (named `name`, else the old name with a
+     * `-rolled-N` suffix), while the old key keeps working for
+     * `grace_seconds` (0 to 604800) and then expires. `LimitExceeded` when
+     * the application has no room for another key.
+     */
+open func roll(applicationId: String, keyId: String, graceSeconds: UInt32, name: String? = nil)async throws  -> RolledAccessKey  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_accesskeys_roll(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(applicationId),FfiConverterString.lower(keyId),FfiConverterUInt32.lower(graceSeconds),FfiConverterOptionString.lower(name)
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeRolledAccessKey_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
 }
@@ -1344,6 +1392,12 @@ public protocol AccountsProtocol: AnyObject, Sendable {
     func get(id: String) async throws  -> Account
     
     /**
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
+     * needs `account:view`).
+     */
+    func keyPolicy() async throws  -> KeyPolicy
+    
+    /**
      * One page of accounts (operator only).
      */
     func listPage(options: ListOptions?) async throws  -> AccountPage
@@ -1363,6 +1417,14 @@ public protocol AccountsProtocol: AnyObject, Sendable {
      * Changes an account's name, plan or limits (operator only).
      */
     func update(id: String, update: AccountUpdate) async throws  -> Account
+    
+    /**
+     * Replaces the caller's account's key policy (`PUT
+     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
+     * now in force. New keys are held to it (`Validation` naming
+     * `expiration` otherwise); keys made before it are left as they are.
+     */
+    func updateKeyPolicy(policy: KeyPolicy) async throws  -> KeyPolicy
     
 }
 /**
@@ -1480,6 +1542,26 @@ open func get(id: String)async throws  -> Account  {
 }
     
     /**
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
+     * needs `account:view`).
+     */
+open func keyPolicy()async throws  -> KeyPolicy  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_accounts_key_policy(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeKeyPolicy_lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
      * One page of accounts (operator only).
      */
 open func listPage(options: ListOptions? = nil)async throws  -> AccountPage  {
@@ -1546,6 +1628,28 @@ open func update(id: String, update: AccountUpdate)async throws  -> Account  {
             completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeAccount_lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
+     * Replaces the caller's account's key policy (`PUT
+     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
+     * now in force. New keys are held to it (`Validation` naming
+     * `expiration` otherwise); keys made before it are left as they are.
+     */
+open func updateKeyPolicy(policy: KeyPolicy)async throws  -> KeyPolicy  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_accounts_update_key_policy(
+                        self.uniffiCloneHandle(),FfiConverterTypeKeyPolicy_lower(policy)
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeKeyPolicy_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
 }
@@ -3560,6 +3664,14 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func health() async throws  -> String
     
     /**
+     * Whether `token` (an access key or a JWT) is active, and whose it is
+     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
+     * expired, unknown or malformed token is `active = false` with nothing
+     * else, whatever the reason.
+     */
+    func introspect(token: String) async throws  -> Introspection
+    
+    /**
      * Whether `shutdown()` was called.
      */
     func isClosed()  -> Bool
@@ -3756,6 +3868,28 @@ open func health()async throws  -> String  {
             completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
+     * Whether `token` (an access key or a JWT) is active, and whose it is
+     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
+     * expired, unknown or malformed token is `active = false` with nothing
+     * else, whatever the reason.
+     */
+open func introspect(token: String)async throws  -> Introspection  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_latchkeyclient_introspect(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(token)
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeIntrospection_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
 }
@@ -4880,6 +5014,207 @@ public func FfiConverterTypePolicyGroups_lift(_ handle: UInt64) throws -> Policy
 #endif
 public func FfiConverterTypePolicyGroups_lower(_ value: PolicyGroups) -> UInt64 {
     return FfiConverterTypePolicyGroups.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A roll's outcome: the new key with its full key string, shown this once,
+ * and the rolled key as it now is (its `expiration` the grace's end). Its
+ * text form never shows the key.
+ */
+public protocol RolledAccessKeyProtocol: AnyObject, Sendable {
+    
+    /**
+     * The new key's record: the old one's scopes, description and
+     * expiration.
+     */
+    func accessKey()  -> AccessKey
+    
+    /**
+     * The new key's id (`key_…`).
+     */
+    func id()  -> String
+    
+    /**
+     * The new full access key (`ak_…`): store it now, the server never
+     * shows it again.
+     */
+    func key()  -> String
+    
+    /**
+     * The rolled key as it now is: its `expiration` is when it stops
+     * working.
+     */
+    func rolled()  -> AccessKey
+    
+}
+/**
+ * A roll's outcome: the new key with its full key string, shown this once,
+ * and the rolled key as it now is (its `expiration` the grace's end). Its
+ * text form never shows the key.
+ */
+open class RolledAccessKey: RolledAccessKeyProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_latchkey_uniffi_fn_clone_rolledaccesskey(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_latchkey_uniffi_fn_free_rolledaccesskey(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The new key's record: the old one's scopes, description and
+     * expiration.
+     */
+open func accessKey() -> AccessKey  {
+    return try!  FfiConverterTypeAccessKey_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_rolledaccesskey_access_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The new key's id (`key_…`).
+     */
+open func id() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_rolledaccesskey_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The new full access key (`ak_…`): store it now, the server never
+     * shows it again.
+     */
+open func key() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_rolledaccesskey_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The rolled key as it now is: its `expiration` is when it stops
+     * working.
+     */
+open func rolled() -> AccessKey  {
+    return try!  FfiConverterTypeAccessKey_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_rolledaccesskey_rolled(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_rolledaccesskey_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRolledAccessKey: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = RolledAccessKey
+
+    public static func lift(_ handle: UInt64) throws -> RolledAccessKey {
+        return RolledAccessKey(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: RolledAccessKey) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RolledAccessKey {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: RolledAccessKey, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRolledAccessKey_lift(_ handle: UInt64) throws -> RolledAccessKey {
+    return try FfiConverterTypeRolledAccessKey.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRolledAccessKey_lower(_ value: RolledAccessKey) -> UInt64 {
+    return FfiConverterTypeRolledAccessKey.lower(value)
 }
 
 
@@ -7756,6 +8091,137 @@ public func FfiConverterTypeFieldError_lower(_ value: FieldError) -> RustBuffer 
 
 
 /**
+ * Whether a credential is active and, when it is, whose it is (RFC 7662's
+ * shape). An inactive credential carries nothing else, whatever the reason:
+ * every other field is then null.
+ */
+public struct Introspection: Equatable, Hashable {
+    /**
+     * Whether the credential may act now.
+     */
+    public var active: Bool
+    /**
+     * `access_key` or `jwt`.
+     */
+    public var tokenType: String?
+    /**
+     * Its account (`acc_…`).
+     */
+    public var accountId: String?
+    /**
+     * Its application (`app_…`).
+     */
+    public var applicationId: String?
+    /**
+     * The user it acts as (`usr_…`).
+     */
+    public var userId: String?
+    /**
+     * The access key (`key_…`) or JWT key (`jwk_…`) id.
+     */
+    public var credentialId: String?
+    /**
+     * Its effective permissions, space-separated.
+     */
+    public var scope: String?
+    /**
+     * When it stops working, in seconds since the epoch.
+     */
+    public var exp: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether the credential may act now.
+         */active: Bool, 
+        /**
+         * `access_key` or `jwt`.
+         */tokenType: String?, 
+        /**
+         * Its account (`acc_…`).
+         */accountId: String?, 
+        /**
+         * Its application (`app_…`).
+         */applicationId: String?, 
+        /**
+         * The user it acts as (`usr_…`).
+         */userId: String?, 
+        /**
+         * The access key (`key_…`) or JWT key (`jwk_…`) id.
+         */credentialId: String?, 
+        /**
+         * Its effective permissions, space-separated.
+         */scope: String?, 
+        /**
+         * When it stops working, in seconds since the epoch.
+         */exp: Int64?) {
+        self.active = active
+        self.tokenType = tokenType
+        self.accountId = accountId
+        self.applicationId = applicationId
+        self.userId = userId
+        self.credentialId = credentialId
+        self.scope = scope
+        self.exp = exp
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Introspection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIntrospection: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Introspection {
+        return
+            try Introspection(
+                active: FfiConverterBool.read(from: &buf), 
+                tokenType: FfiConverterOptionString.read(from: &buf), 
+                accountId: FfiConverterOptionString.read(from: &buf), 
+                applicationId: FfiConverterOptionString.read(from: &buf), 
+                userId: FfiConverterOptionString.read(from: &buf), 
+                credentialId: FfiConverterOptionString.read(from: &buf), 
+                scope: FfiConverterOptionString.read(from: &buf), 
+                exp: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Introspection, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.active, into: &buf)
+        FfiConverterOptionString.write(value.tokenType, into: &buf)
+        FfiConverterOptionString.write(value.accountId, into: &buf)
+        FfiConverterOptionString.write(value.applicationId, into: &buf)
+        FfiConverterOptionString.write(value.userId, into: &buf)
+        FfiConverterOptionString.write(value.credentialId, into: &buf)
+        FfiConverterOptionString.write(value.scope, into: &buf)
+        FfiConverterOptionInt64.write(value.exp, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIntrospection_lift(_ buf: RustBuffer) throws -> Introspection {
+    return try FfiConverterTypeIntrospection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIntrospection_lower(_ value: Introspection) -> RustBuffer {
+    return FfiConverterTypeIntrospection.lower(value)
+}
+
+
+/**
  * A registered JWT public key.
  */
 public struct JwtKey: Equatable, Hashable {
@@ -8050,6 +8516,97 @@ public func FfiConverterTypeJwtKeyPage_lift(_ buf: RustBuffer) throws -> JwtKeyP
 #endif
 public func FfiConverterTypeJwtKeyPage_lower(_ value: JwtKeyPage) -> RustBuffer {
     return FfiConverterTypeJwtKeyPage.lower(value)
+}
+
+
+/**
+ * An account's key policy; all null, false and `Revoke` asks nothing.
+ */
+public struct KeyPolicy: Equatable, Hashable {
+    /**
+     * Longest a key may live, from its creation to its expiration, in days.
+     */
+    public var maxKeyLifetimeDays: UInt32?
+    /**
+     * Whether every new key must have an expiration.
+     */
+    public var requireExpiration: Bool
+    /**
+     * Keys (access keys and JWT keys) unused this many days are
+     * deactivated by a background sweep.
+     */
+    public var deactivateUnusedAfterDays: UInt32?
+    /**
+     * What happens to a key reported leaked.
+     */
+    public var exposedKeyAction: ExposedKeyAction
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Longest a key may live, from its creation to its expiration, in days.
+         */maxKeyLifetimeDays: UInt32?, 
+        /**
+         * Whether every new key must have an expiration.
+         */requireExpiration: Bool, 
+        /**
+         * Keys (access keys and JWT keys) unused this many days are
+         * deactivated by a background sweep.
+         */deactivateUnusedAfterDays: UInt32?, 
+        /**
+         * What happens to a key reported leaked.
+         */exposedKeyAction: ExposedKeyAction) {
+        self.maxKeyLifetimeDays = maxKeyLifetimeDays
+        self.requireExpiration = requireExpiration
+        self.deactivateUnusedAfterDays = deactivateUnusedAfterDays
+        self.exposedKeyAction = exposedKeyAction
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension KeyPolicy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyPolicy: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyPolicy {
+        return
+            try KeyPolicy(
+                maxKeyLifetimeDays: FfiConverterOptionUInt32.read(from: &buf), 
+                requireExpiration: FfiConverterBool.read(from: &buf), 
+                deactivateUnusedAfterDays: FfiConverterOptionUInt32.read(from: &buf), 
+                exposedKeyAction: FfiConverterTypeExposedKeyAction.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: KeyPolicy, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt32.write(value.maxKeyLifetimeDays, into: &buf)
+        FfiConverterBool.write(value.requireExpiration, into: &buf)
+        FfiConverterOptionUInt32.write(value.deactivateUnusedAfterDays, into: &buf)
+        FfiConverterTypeExposedKeyAction.write(value.exposedKeyAction, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyPolicy_lift(_ buf: RustBuffer) throws -> KeyPolicy {
+    return try FfiConverterTypeKeyPolicy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyPolicy_lower(_ value: KeyPolicy) -> RustBuffer {
+    return FfiConverterTypeKeyPolicy.lower(value)
 }
 
 
@@ -10382,6 +10939,91 @@ public func FfiConverterTypeExpirationChange_lower(_ value: ExpirationChange) ->
 
 
 /**
+ * What happens to a key a secret-scanning partner reports leaked.
+ */
+
+public enum ExposedKeyAction: Equatable, Hashable {
+    
+    /**
+     * Revoked at once (terminal): the default.
+     */
+    case revoke
+    /**
+     * Deactivated: it stops working and can be reactivated.
+     */
+    case deactivate
+    /**
+     * Left working; the exposure is only recorded.
+     */
+    case notify
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ExposedKeyAction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExposedKeyAction: FfiConverterRustBuffer {
+    typealias SwiftType = ExposedKeyAction
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExposedKeyAction {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .revoke
+        
+        case 2: return .deactivate
+        
+        case 3: return .notify
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ExposedKeyAction, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .revoke:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .deactivate:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notify:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExposedKeyAction_lift(_ buf: RustBuffer) throws -> ExposedKeyAction {
+    return try FfiConverterTypeExposedKeyAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExposedKeyAction_lower(_ value: ExposedKeyAction) -> RustBuffer {
+    return FfiConverterTypeExposedKeyAction.lower(value)
+}
+
+
+
+/**
  * Why a token was refused, or could not be signed or checked.
  */
 public 
@@ -11979,6 +12621,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -13127,6 +13793,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() != 42078) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() != 14822) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() != 21351) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13232,6 +13901,18 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_passwordlink_user_id() != 5615) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_access_key() != 59720) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_id() != 13425) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_key() != 17357) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_rolled() != 41046) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() != 34207) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13262,6 +13943,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() != 8849) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_roll() != 30746) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() != 26906) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13280,6 +13964,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accounts_get() != 21828) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() != 54183) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_list_page() != 8150) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -13290,6 +13977,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_update() != 45327) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() != 34829) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() != 14119) {

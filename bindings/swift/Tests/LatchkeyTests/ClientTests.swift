@@ -155,6 +155,79 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(try await manager.users().passwordLink(id: user.id).userId(), user.id)
     }
 
+    func testARollKeepsBothKeysWorkingDuringTheGraceWithTheOldScopes() async throws {
+        let server = try TestServer()
+        let admin = try server.admin()
+        let group = try await admin.policyGroups().create(
+            group: NewPolicyGroup(name: Support.unique("rollers"), permissions: ["keys:view:own"]))
+        let app = try await admin.applications().create(
+            application: NewApplication(name: Support.unique("roll"), groupIds: [group.id]))
+        let old = try await admin.accessKeys().create(
+            applicationId: app.id,
+            key: NewAccessKey(name: Support.unique("old"), description: "to roll", scopes: ["keys:view:own"]))
+        let before = Date()
+        let rolled = try await admin.accessKeys().roll(applicationId: app.id, keyId: old.id(), graceSeconds: 3600)
+        XCTAssertNotEqual(rolled.id(), old.id())
+        XCTAssertFalse(rolled.description.contains(rolled.key()))
+        XCTAssertEqual(rolled.accessKey().scopes, ["keys:view:own"])
+        XCTAssertEqual(rolled.accessKey().description, "to roll")
+        XCTAssertEqual(rolled.rolled().id, old.id())
+        let graceEnd = try XCTUnwrap(rolled.rolled().expiration)
+        XCTAssertGreaterThanOrEqual(graceEnd, before.addingTimeInterval(3590))
+        XCTAssertLessThanOrEqual(graceEnd, Date().addingTimeInterval(3600))
+        // During the grace both keys authenticate, each with the same scopes.
+        for (key, keyId) in [(old.key(), old.id()), (rolled.key(), rolled.id())] {
+            let client = try LatchkeyClient(baseUrl: server.url, credential: Credential.accessKey(key: key))
+            let me = try await client.me()
+            XCTAssertEqual(me.credential.id, keyId)
+            XCTAssertEqual(me.credential.scopes, ["keys:view:own"])
+            XCTAssertEqual(me.permissions, ["keys:view:own"])
+        }
+    }
+
+    func testIntrospectDescribesAnActiveKeyAndOnlyDeactivatesTheRest() async throws {
+        let server = try TestServer()
+        let admin = try server.admin()
+        let me = try await admin.me()
+        let own = try await admin.introspect(token: server.adminKey)
+        XCTAssertTrue(own.active)
+        XCTAssertEqual(own.tokenType, "access_key")
+        XCTAssertEqual(own.credentialId, me.credential.id)
+        XCTAssertEqual(own.userId, me.user.id)
+        XCTAssertTrue(own.scope?.split(separator: " ").contains("credentials:introspect") ?? false)
+        XCTAssertNil(own.exp)
+        let app = try await admin.applications().create(application: NewApplication(name: Support.unique("seen")))
+        let key = try await admin.accessKeys().create(applicationId: app.id, key: NewAccessKey(name: Support.unique("seen")))
+        XCTAssertEqual(try await admin.introspect(token: key.key()).credentialId, key.id())
+        _ = try await admin.accessKeys().revoke(applicationId: app.id, keyId: key.id())
+        let inactive = Introspection(
+            active: false, tokenType: nil, accountId: nil, applicationId: nil, userId: nil,
+            credentialId: nil, scope: nil, exp: nil)
+        XCTAssertEqual(try await admin.introspect(token: key.key()), inactive)
+        XCTAssertEqual(try await admin.introspect(token: "ak_not-a-key"), inactive)
+    }
+
+    func testAKeyPolicyRequiringExpirationRefusesAKeyWithoutOne() async throws {
+        let server = try TestServer()
+        let admin = try server.admin()
+        let none = KeyPolicy(
+            maxKeyLifetimeDays: nil, requireExpiration: false, deactivateUnusedAfterDays: nil, exposedKeyAction: .revoke)
+        let current = try await admin.accounts().keyPolicy()
+        XCTAssertEqual(current, none)
+        let wanted = KeyPolicy(
+            maxKeyLifetimeDays: 90, requireExpiration: true, deactivateUnusedAfterDays: nil, exposedKeyAction: .deactivate)
+        let updated = try await admin.accounts().updateKeyPolicy(policy: wanted)
+        XCTAssertEqual(updated, wanted)
+        let app = try await admin.applications().create(application: NewApplication(name: Support.unique("policy")))
+        do {
+            _ = try await admin.accessKeys().create(applicationId: app.id, key: NewAccessKey(name: Support.unique("forever")))
+            XCTFail("a key without expiration passed a policy requiring one")
+        } catch LatchkeyError.Validation(_, _, _, _, let fields, _) {
+            XCTAssertEqual(fields.map { $0.name }, ["expiration"])
+        }
+        _ = try await admin.accounts().updateKeyPolicy(policy: none)
+    }
+
     func testTheAuditLogRecordsChangesFiltersAndRefusesWithoutAuditView() async throws {
         let server = try TestServer()
         let admin = try server.admin()

@@ -720,6 +720,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys(
@@ -790,6 +792,14 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_passwordlink_user_id(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_access_key(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_id(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_key(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_rolled(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager(
@@ -810,6 +820,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_roll(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accesskeys_update(
@@ -822,6 +834,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_get(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_accounts_key_policy(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_list_page(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_pager(
@@ -829,6 +843,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_rename_current(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_accounts_update(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page(
     ): Int
@@ -1004,6 +1020,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_health(`ptr`: Long,
     ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_introspect(`ptr`: Long,`token`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_jwt_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1134,6 +1152,20 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_passwordlink_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_latchkey_uniffi_fn_clone_rolledaccesskey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_free_rolledaccesskey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_latchkey_uniffi_fn_method_rolledaccesskey_access_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_uniffi_fn_method_rolledaccesskey_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_uniffi_fn_method_rolledaccesskey_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_uniffi_fn_method_rolledaccesskey_rolled(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_latchkey_uniffi_fn_method_rolledaccesskey_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_clone_accesskeypager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_free_accesskeypager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1162,6 +1194,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accesskeys_revoke(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_accesskeys_roll(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`graceSeconds`: Int,`name`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accesskeys_set_status(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accesskeys_update(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
@@ -1182,6 +1216,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_get(`ptr`: Long,`id`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_accounts_key_policy(`ptr`: Long,
+    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_list_page(`ptr`: Long,`options`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_pager(`ptr`: Long,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1189,6 +1225,8 @@ internal object UniffiLib {
     external fun uniffi_latchkey_uniffi_fn_method_accounts_rename_current(`ptr`: Long,`name`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_update(`ptr`: Long,`id`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_accounts_update_key_policy(`ptr`: Long,`policy`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_clone_applicationpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1518,6 +1556,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() and 0xFFFF) != 42078) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() and 0xFFFF) != 14822) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() and 0xFFFF) != 21351) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1623,6 +1664,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_passwordlink_user_id() and 0xFFFF) != 5615) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_access_key() and 0xFFFF) != 59720) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_id() and 0xFFFF) != 13425) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_key() and 0xFFFF) != 17357) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_rolled() and 0xFFFF) != 41046) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() and 0xFFFF) != 34207) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1653,6 +1706,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() and 0xFFFF) != 8849) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_roll() and 0xFFFF) != 30746) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() and 0xFFFF) != 26906) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1671,6 +1727,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_get() and 0xFFFF) != 21828) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() and 0xFFFF) != 54183) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_list_page() and 0xFFFF) != 8150) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1681,6 +1740,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update() and 0xFFFF) != 45327) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() and 0xFFFF) != 34829) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() and 0xFFFF) != 14119) {
@@ -2118,6 +2180,29 @@ public object FfiConverterULong: FfiConverter<ULong, Long> {
 
     override fun write(value: ULong, buf: ByteBuffer) {
         buf.putLong(value.toLong())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterLong: FfiConverter<Long, Long> {
+    override fun lift(value: Long): Long {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Long {
+        return buf.getLong()
+    }
+
+    override fun lower(value: Long): Long {
+        return value
+    }
+
+    override fun allocationSize(value: Long) = 8UL
+
+    override fun write(value: Long, buf: ByteBuffer) {
+        buf.putLong(value)
     }
 }
 
@@ -2731,6 +2816,15 @@ public interface AccessKeysInterface {
     suspend fun `revoke`(`applicationId`: kotlin.String, `keyId`: kotlin.String): AccessKey
     
     /**
+     * Rolls an access key: a new key with the old one's scopes,
+     * description and expiration (named `name`, else the old name with a
+     * `-rolled-N` suffix), while the old key keeps working for
+     * `grace_seconds` (0 to 604800) and then expires. `LimitExceeded` when
+     * the application has no room for another key.
+     */
+    suspend fun `roll`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `graceSeconds`: kotlin.UInt, `name`: kotlin.String? = null): RolledAccessKey
+    
+    /**
      * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
      */
     suspend fun `setStatus`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `status`: KeyStatus): AccessKey
@@ -3071,6 +3165,38 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAccessKey.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Rolls an access key: a new key with the old one's scopes,
+     * description and expiration (named `name`, else the old name with a
+     * `-rolled-N` suffix), while the old key keeps working for
+     * `grace_seconds` (0 to 604800) and then expires. `LimitExceeded` when
+     * the application has no room for another key.
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `roll`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `graceSeconds`: kotlin.UInt, `name`: kotlin.String?) : RolledAccessKey {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_accesskeys_roll(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`applicationId`),
+        FfiConverterString.lower(`keyId`),
+        FfiConverterUInt.lower(`graceSeconds`),
+        FfiConverterOptionalString.lower(`name`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeRolledAccessKey.lift(it) },
         // Error FFI converter
         LatchkeyException.ErrorHandler,
     )
@@ -3561,6 +3687,12 @@ public interface AccountsInterface {
     suspend fun `get`(`id`: kotlin.String): Account
     
     /**
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
+     * needs `account:view`).
+     */
+    suspend fun `keyPolicy`(): KeyPolicy
+    
+    /**
      * One page of accounts (operator only).
      */
     suspend fun `listPage`(`options`: ListOptions? = null): AccountPage
@@ -3580,6 +3712,14 @@ public interface AccountsInterface {
      * Changes an account's name, plan or limits (operator only).
      */
     suspend fun `update`(`id`: kotlin.String, `update`: AccountUpdate): Account
+    
+    /**
+     * Replaces the caller's account's key policy (`PUT
+     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
+     * now in force. New keys are held to it (`Validation` naming
+     * `expiration` otherwise); keys made before it are left as they are.
+     */
+    suspend fun `updateKeyPolicy`(`policy`: KeyPolicy): KeyPolicy
     
     companion object
 }
@@ -3765,6 +3905,31 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
 
     
     /**
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
+     * needs `account:view`).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `keyPolicy`() : KeyPolicy {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_accounts_key_policy(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeKeyPolicy.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * One page of accounts (operator only).
      */
     @Throws(LatchkeyException::class)
@@ -3853,6 +4018,34 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAccount.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Replaces the caller's account's key policy (`PUT
+     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
+     * now in force. New keys are held to it (`Validation` naming
+     * `expiration` otherwise); keys made before it are left as they are.
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `updateKeyPolicy`(`policy`: KeyPolicy) : KeyPolicy {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_accounts_update_key_policy(
+                uniffiHandle,
+                
+        FfiConverterTypeKeyPolicy.lower(`policy`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeKeyPolicy.lift(it) },
         // Error FFI converter
         LatchkeyException.ErrorHandler,
     )
@@ -7487,6 +7680,14 @@ public interface LatchkeyClientInterface {
     suspend fun `health`(): kotlin.String
     
     /**
+     * Whether `token` (an access key or a JWT) is active, and whose it is
+     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
+     * expired, unknown or malformed token is `active = false` with nothing
+     * else, whatever the reason.
+     */
+    suspend fun `introspect`(`token`: kotlin.String): Introspection
+    
+    /**
      * Whether `shutdown()` was called.
      */
     fun `isClosed`(): kotlin.Boolean
@@ -7757,6 +7958,34 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterString.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Whether `token` (an access key or a JWT) is active, and whose it is
+     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
+     * expired, unknown or malformed token is `active = false` with nothing
+     * else, whatever the reason.
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `introspect`(`token`: kotlin.String) : Introspection {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_introspect(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeIntrospection.lift(it) },
         // Error FFI converter
         LatchkeyException.ErrorHandler,
     )
@@ -9573,6 +9802,358 @@ public object FfiConverterTypePolicyGroups: FfiConverter<PolicyGroups, Long> {
     override fun allocationSize(value: PolicyGroups) = 8UL
 
     override fun write(value: PolicyGroups, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A roll's outcome: the new key with its full key string, shown this once,
+ * and the rolled key as it now is (its `expiration` the grace's end). Its
+ * text form never shows the key.
+ */
+public interface RolledAccessKeyInterface {
+    
+    /**
+     * The new key's record: the old one's scopes, description and
+     * expiration.
+     */
+    fun `accessKey`(): AccessKey
+    
+    /**
+     * The new key's id (`key_…`).
+     */
+    fun `id`(): kotlin.String
+    
+    /**
+     * The new full access key (`ak_…`): store it now, the server never
+     * shows it again.
+     */
+    fun `key`(): kotlin.String
+    
+    /**
+     * The rolled key as it now is: its `expiration` is when it stops
+     * working.
+     */
+    fun `rolled`(): AccessKey
+    
+    companion object
+}
+
+/**
+ * A roll's outcome: the new key with its full key string, shown this once,
+ * and the rolled key as it now is (its `expiration` the grace's end). Its
+ * text form never shows the key.
+ */
+open class RolledAccessKey: Disposable, AutoCloseable, RolledAccessKeyInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_latchkey_uniffi_fn_free_rolledaccesskey(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_clone_rolledaccesskey(handle, status)
+        }
+    }
+
+    
+    /**
+     * The new key's record: the old one's scopes, description and
+     * expiration.
+     */override fun `accessKey`(): AccessKey {
+            return FfiConverterTypeAccessKey.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_rolledaccesskey_access_key(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The new key's id (`key_…`).
+     */override fun `id`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_rolledaccesskey_id(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The new full access key (`ak_…`): store it now, the server never
+     * shows it again.
+     */override fun `key`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_rolledaccesskey_key(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The rolled key as it now is: its `expiration` is when it stops
+     * working.
+     */override fun `rolled`(): AccessKey {
+            return FfiConverterTypeAccessKey.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_rolledaccesskey_rolled(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_rolledaccesskey_uniffi_trait_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRolledAccessKey: FfiConverter<RolledAccessKey, Long> {
+    override fun lower(value: RolledAccessKey): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): RolledAccessKey {
+        return RolledAccessKey(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): RolledAccessKey {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: RolledAccessKey) = 8UL
+
+    override fun write(value: RolledAccessKey, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -12587,6 +13168,103 @@ public object FfiConverterTypeFieldError: FfiConverterRustBuffer<FieldError> {
 
 
 /**
+ * Whether a credential is active and, when it is, whose it is (RFC 7662's
+ * shape). An inactive credential carries nothing else, whatever the reason:
+ * every other field is then null.
+ */
+data class Introspection (
+    /**
+     * Whether the credential may act now.
+     */
+    var `active`: kotlin.Boolean
+    , 
+    /**
+     * `access_key` or `jwt`.
+     */
+    var `tokenType`: kotlin.String?
+    , 
+    /**
+     * Its account (`acc_…`).
+     */
+    var `accountId`: kotlin.String?
+    , 
+    /**
+     * Its application (`app_…`).
+     */
+    var `applicationId`: kotlin.String?
+    , 
+    /**
+     * The user it acts as (`usr_…`).
+     */
+    var `userId`: kotlin.String?
+    , 
+    /**
+     * The access key (`key_…`) or JWT key (`jwk_…`) id.
+     */
+    var `credentialId`: kotlin.String?
+    , 
+    /**
+     * Its effective permissions, space-separated.
+     */
+    var `scope`: kotlin.String?
+    , 
+    /**
+     * When it stops working, in seconds since the epoch.
+     */
+    var `exp`: kotlin.Long?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeIntrospection: FfiConverterRustBuffer<Introspection> {
+    override fun read(buf: ByteBuffer): Introspection {
+        return Introspection(
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Introspection) = (
+            FfiConverterBoolean.allocationSize(value.`active`) +
+            FfiConverterOptionalString.allocationSize(value.`tokenType`) +
+            FfiConverterOptionalString.allocationSize(value.`accountId`) +
+            FfiConverterOptionalString.allocationSize(value.`applicationId`) +
+            FfiConverterOptionalString.allocationSize(value.`userId`) +
+            FfiConverterOptionalString.allocationSize(value.`credentialId`) +
+            FfiConverterOptionalString.allocationSize(value.`scope`) +
+            FfiConverterOptionalLong.allocationSize(value.`exp`)
+    )
+
+    override fun write(value: Introspection, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`active`, buf)
+            FfiConverterOptionalString.write(value.`tokenType`, buf)
+            FfiConverterOptionalString.write(value.`accountId`, buf)
+            FfiConverterOptionalString.write(value.`applicationId`, buf)
+            FfiConverterOptionalString.write(value.`userId`, buf)
+            FfiConverterOptionalString.write(value.`credentialId`, buf)
+            FfiConverterOptionalString.write(value.`scope`, buf)
+            FfiConverterOptionalLong.write(value.`exp`, buf)
+    }
+}
+
+
+
+/**
  * A registered JWT public key.
  */
 data class JwtKey (
@@ -12803,6 +13481,70 @@ public object FfiConverterTypeJwtKeyPage: FfiConverterRustBuffer<JwtKeyPage> {
             FfiConverterUInt.write(value.`limit`, buf)
             FfiConverterTypeOrder.write(value.`order`, buf)
             FfiConverterOptionalULong.write(value.`totalCount`, buf)
+    }
+}
+
+
+
+/**
+ * An account's key policy; all null, false and `Revoke` asks nothing.
+ */
+data class KeyPolicy (
+    /**
+     * Longest a key may live, from its creation to its expiration, in days.
+     */
+    var `maxKeyLifetimeDays`: kotlin.UInt?
+    , 
+    /**
+     * Whether every new key must have an expiration.
+     */
+    var `requireExpiration`: kotlin.Boolean
+    , 
+    /**
+     * Keys (access keys and JWT keys) unused this many days are
+     * deactivated by a background sweep.
+     */
+    var `deactivateUnusedAfterDays`: kotlin.UInt?
+    , 
+    /**
+     * What happens to a key reported leaked.
+     */
+    var `exposedKeyAction`: ExposedKeyAction
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKeyPolicy: FfiConverterRustBuffer<KeyPolicy> {
+    override fun read(buf: ByteBuffer): KeyPolicy {
+        return KeyPolicy(
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterTypeExposedKeyAction.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: KeyPolicy) = (
+            FfiConverterOptionalUInt.allocationSize(value.`maxKeyLifetimeDays`) +
+            FfiConverterBoolean.allocationSize(value.`requireExpiration`) +
+            FfiConverterOptionalUInt.allocationSize(value.`deactivateUnusedAfterDays`) +
+            FfiConverterTypeExposedKeyAction.allocationSize(value.`exposedKeyAction`)
+    )
+
+    override fun write(value: KeyPolicy, buf: ByteBuffer) {
+            FfiConverterOptionalUInt.write(value.`maxKeyLifetimeDays`, buf)
+            FfiConverterBoolean.write(value.`requireExpiration`, buf)
+            FfiConverterOptionalUInt.write(value.`deactivateUnusedAfterDays`, buf)
+            FfiConverterTypeExposedKeyAction.write(value.`exposedKeyAction`, buf)
     }
 }
 
@@ -14459,6 +15201,55 @@ public object FfiConverterTypeExpirationChange : FfiConverterRustBuffer<Expirati
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * What happens to a key a secret-scanning partner reports leaked.
+ */
+
+enum class ExposedKeyAction {
+    
+    /**
+     * Revoked at once (terminal): the default.
+     */
+    REVOKE,
+    /**
+     * Deactivated: it stops working and can be reactivated.
+     */
+    DEACTIVATE,
+    /**
+     * Left working; the exposure is only recorded.
+     */
+    NOTIFY;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExposedKeyAction: FfiConverterRustBuffer<ExposedKeyAction> {
+    override fun read(buf: ByteBuffer) = try {
+        
+        ExposedKeyAction.entries[buf.getInt() - 1]
+        
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ExposedKeyAction) = 4UL
+
+    override fun write(value: ExposedKeyAction, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
     }
 }
 
@@ -16456,6 +17247,38 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
         } else {
             buf.put(1)
             FfiConverterULong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
+    override fun read(buf: ByteBuffer): kotlin.Long? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterLong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Long?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterLong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterLong.write(value, buf)
         }
     }
 }
