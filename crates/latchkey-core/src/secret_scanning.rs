@@ -174,7 +174,7 @@ pub enum Label {
 }
 
 /// What a reported string is, decided offline.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Candidate<'a> {
     /// A well-formed access key (its checksum holds): the key to look up,
     /// and the secret to compare with its stored digest.
@@ -186,6 +186,21 @@ pub enum Candidate<'a> {
     },
     /// Not one of ours.
     NotOurs,
+}
+
+/// The secret is a live key's (someone leaked it, but our logs must not
+/// repeat it): only the id is printed.
+impl std::fmt::Debug for Candidate<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Candidate::AccessKey { id, .. } => f
+                .debug_struct("AccessKey")
+                .field("id", id)
+                .field("secret", &"<redacted>")
+                .finish(),
+            Candidate::NotOurs => f.write_str("NotOurs"),
+        }
+    }
 }
 
 /// Sorts a reported string: checksum first, so that a string that is not a
@@ -319,6 +334,15 @@ mod tests {
         broken.push(if last == '0' { '1' } else { '0' });
         assert_eq!(classify(&broken), Candidate::NotOurs, "checksum first");
         assert_eq!(classify("ghp_abc"), Candidate::NotOurs);
+    }
+
+    #[test]
+    fn a_candidate_never_prints_its_secret() {
+        let id = AccessKeyId::generate();
+        let generated = access_key::generate(&id.body()).unwrap();
+        let shown = format!("{:?}", classify(generated.key()));
+        assert!(!shown.contains(generated.secret()), "{shown}");
+        assert!(shown.contains(&id.to_string()), "{shown}");
     }
 
     #[test]
