@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use crate::bench_server::{json_field, load_average, rss_kib};
-use crate::server_process::{curl, start_with};
+use crate::server_process::{create_bench_tenant, curl, start_with};
 
 /// Distinct access keys created and used.
 const KEYS: usize = 10_000;
@@ -318,20 +318,7 @@ pub fn run(root: &Path) -> Result<()> {
     let idle = memory(pid);
 
     // A tenant with room for the keys, and its application.
-    let operator = format!("Authorization: Bearer {}", server.admin_key);
-    let tenant = curl(&[
-        "-X",
-        "POST",
-        "-H",
-        &operator,
-        "-H",
-        "Content-Type: application/json",
-        "-d",
-        r#"{"name":"memory","plan":"custom","limits":{"applications":20,"access_keys_per_application":1000000,"jwt_keys_per_application":2}}"#,
-        &format!("{}/v3/accounts", server.url),
-    ])?;
-    let tenant_key =
-        json_field(&tenant, "key").with_context(|| format!("no tenant key: {tenant}"))?;
+    let tenant_key = create_bench_tenant(&server.url, &server.admin_key, "memory", 20, 1_000_000)?;
     let auth = format!("Authorization: Bearer {tenant_key}");
     // The keys are spread over applications: creating a key counts its
     // application's keys (the plan's limit), so one application of 10k

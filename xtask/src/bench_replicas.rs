@@ -17,7 +17,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use crate::bench_server::{Load, json_field, wrk_with};
-use crate::server_process::{Running, curl, start_on};
+use crate::server_process::{Running, create_bench_tenant, curl, start_on};
 
 const CONNECTIONS: usize = 32;
 const DURATION: &str = "10s";
@@ -117,19 +117,7 @@ pub fn run(root: &Path) -> Result<()> {
 /// server, then loads every server at once: `GET /v3/me`, then key creation.
 fn measure(setup: &'static str, servers: &[&Running], script: &Path) -> Result<Figures> {
     let first = servers[0];
-    let operator = format!("Authorization: Bearer {}", first.admin_key);
-    let tenant = curl(&[
-        "-X",
-        "POST",
-        "-H",
-        &operator,
-        "-H",
-        "Content-Type: application/json",
-        "-d",
-        r#"{"name":"bench","plan":"custom","limits":{"applications":10,"access_keys_per_application":1000000,"jwt_keys_per_application":2}}"#,
-        &format!("{}/v3/accounts", first.url),
-    ])?;
-    let key = json_field(&tenant, "key").with_context(|| format!("no tenant key: {tenant}"))?;
+    let key = create_bench_tenant(&first.url, &first.admin_key, "bench", 10, 1_000_000)?;
     let auth = format!("Authorization: Bearer {key}");
     let app = curl(&[
         "-X",

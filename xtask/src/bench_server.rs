@@ -31,7 +31,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::cmd::cmd;
-use crate::server_process::{Running, curl, start, target_dir};
+use crate::server_process::{Running, create_bench_tenant, curl, start, target_dir};
 
 const CONNECTIONS: &str = "32";
 const DURATION: &str = "10s";
@@ -456,19 +456,7 @@ pub fn run(root: &Path) -> Result<()> {
     // First uses of new keys (p50/p90 of FIRST_USES), and the memory after
     // 50 keys created and used at once, on a tenant with room for them.
     let (first_uses, fifty) = {
-        let tenant = curl(&[
-            "-X",
-            "POST",
-            "-H",
-            &auth,
-            "-H",
-            "Content-Type: application/json",
-            "-d",
-            r#"{"name":"bench-keys","plan":"custom","limits":{"applications":10,"access_keys_per_application":1000,"jwt_keys_per_application":2}}"#,
-            &format!("{url}/v3/accounts"),
-        ])?;
-        let tenant_key =
-            json_field(&tenant, "key").with_context(|| format!("no tenant key: {tenant}"))?;
+        let tenant_key = create_bench_tenant(&url, &admin, "bench-keys", 10, 1000)?;
         let tenant_auth = format!("Authorization: Bearer {tenant_key}");
         let app = curl(&[
             "-X",

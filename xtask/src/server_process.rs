@@ -44,6 +44,34 @@ pub fn curl(args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
+/// Creates a tenant account on the `custom` plan with room for
+/// `applications` applications of `keys_per_application` keys each, through
+/// the operator's `admin_key`; returns the tenant's admin key.
+pub fn create_bench_tenant(
+    url: &str,
+    admin_key: &str,
+    name: &str,
+    applications: usize,
+    keys_per_application: usize,
+) -> Result<String> {
+    let body = format!(
+        r#"{{"name":"{name}","plan":"custom","limits":{{"applications":{applications},"access_keys_per_application":{keys_per_application},"jwt_keys_per_application":2}}}}"#
+    );
+    let tenant = curl(&[
+        "-X",
+        "POST",
+        "-H",
+        &format!("Authorization: Bearer {admin_key}"),
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        &body,
+        &format!("{url}/v3/accounts"),
+    ])?;
+    crate::bench_server::json_field(&tenant, "key")
+        .with_context(|| format!("no tenant key: {tenant}"))
+}
+
 /// Starts the server on a fresh `data` file; returns once `/health` answers
 /// 200, with the time that took. It logs at its default level (`info`: one
 /// access line per request) into `<data>.log`, as a deployed server would.
