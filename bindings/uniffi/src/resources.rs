@@ -142,12 +142,12 @@ impl Applications {
     /// Creates an application within the plan's limit.
     pub async fn create(&self, application: NewApplication) -> Result<Application> {
         let input = application.input()?;
-        Ok(self.client()?.applications().create(&input).await?.into())
+        Ok(self.client()?.applications().create(&input).await?)
     }
 
     /// An application.
     pub async fn get(&self, id: String) -> Result<Application> {
-        Ok(self.client()?.applications().get(app(&id)?).await?.into())
+        Ok(self.client()?.applications().get(app(&id)?).await?)
     }
 
     /// Changes an application's name, description or status.
@@ -157,8 +157,7 @@ impl Applications {
         Ok(client
             .applications()
             .update(id, &update.input())
-            .await?
-            .into())
+            .await?)
     }
 
     /// Revokes an application (terminal): its credentials stop working.
@@ -167,8 +166,7 @@ impl Applications {
             .client()?
             .applications()
             .revoke(app(&id)?)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Deletes an application and all its keys.
@@ -286,7 +284,7 @@ impl AccessKeys {
     pub async fn get(&self, application_id: String, key_id: String) -> Result<AccessKey> {
         let (application, key) = (app(&application_id)?, key(&key_id)?);
         let client = self.client()?;
-        Ok(client.access_keys().get(application, key).await?.into())
+        Ok(client.access_keys().get(application, key).await?)
     }
 
     /// Changes an access key's name, description, status or expiration.
@@ -302,8 +300,7 @@ impl AccessKeys {
         Ok(client
             .access_keys()
             .update(application, key, &update)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
@@ -318,15 +315,14 @@ impl AccessKeys {
         Ok(client
             .access_keys()
             .set_status(application, key, status)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Revokes an access key (terminal).
     pub async fn revoke(&self, application_id: String, key_id: String) -> Result<AccessKey> {
         let (application, key) = (app(&application_id)?, key(&key_id)?);
         let client = self.client()?;
-        Ok(client.access_keys().revoke(application, key).await?.into())
+        Ok(client.access_keys().revoke(application, key).await?)
     }
 
     /// Rolls an access key: a new key with the old one's scopes,
@@ -369,8 +365,7 @@ impl AccessKeys {
             .client()?
             .access_keys()
             .bulk_delete(&keys)
-            .await?
-            .into())
+            .await?)
     }
 }
 
@@ -436,7 +431,7 @@ impl JwtKeys {
         let application = app(&application_id)?;
         let input = key.input()?;
         let client = self.client()?;
-        Ok(client.jwt_keys().create(application, &input).await?.into())
+        Ok(client.jwt_keys().create(application, &input).await?)
     }
 
     /// A JWT key.
@@ -446,8 +441,7 @@ impl JwtKeys {
             .client()?
             .jwt_keys()
             .get(application, key)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Changes a JWT key's name, description, status or expiration.
@@ -463,8 +457,7 @@ impl JwtKeys {
         Ok(client
             .jwt_keys()
             .update(application, key, &update)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
@@ -479,8 +472,7 @@ impl JwtKeys {
         Ok(client
             .jwt_keys()
             .set_status(application, key, status)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Revokes a JWT key (terminal).
@@ -490,8 +482,7 @@ impl JwtKeys {
             .client()?
             .jwt_keys()
             .revoke(application, key)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Deletes a JWT key.
@@ -559,19 +550,19 @@ impl Users {
     /// Creates a user (needs `users:manage`).
     pub async fn create(&self, user: NewUser) -> Result<User> {
         let input = user.input()?;
-        Ok(self.client()?.users().create(&input).await?.into())
+        Ok(self.client()?.users().create(&input).await?)
     }
 
     /// A user.
     pub async fn get(&self, id: String) -> Result<User> {
-        Ok(self.client()?.users().get(user(&id)?).await?.into())
+        Ok(self.client()?.users().get(user(&id)?).await?)
     }
 
     /// Changes a user's email, name or groups.
     pub async fn update(&self, id: String, update: UserUpdate) -> Result<User> {
         let id = user(&id)?;
         let update = update.input()?;
-        Ok(self.client()?.users().update(id, &update).await?.into())
+        Ok(self.client()?.users().update(id, &update).await?)
     }
 
     /// Deletes a user: what the user created stops authenticating at once.
@@ -632,7 +623,7 @@ impl PolicyGroups {
     /// Creates a policy group (needs `groups:manage`).
     pub async fn create(&self, group: NewPolicyGroup) -> Result<PolicyGroup> {
         let client = self.client()?;
-        Ok(client.policy_groups().create(&group.input()).await?.into())
+        Ok(client.policy_groups().create(&group.input()).await?)
     }
 
     /// A policy group.
@@ -641,8 +632,7 @@ impl PolicyGroups {
             .client()?
             .policy_groups()
             .get(group(&id)?)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Changes a policy group's name, description or permissions.
@@ -652,8 +642,7 @@ impl PolicyGroups {
         Ok(client
             .policy_groups()
             .update(id, &update.input())
-            .await?
-            .into())
+            .await?)
     }
 
     /// Deletes a policy group (`Administrators` cannot be deleted).
@@ -791,7 +780,7 @@ fn account(text: &str) -> Result<AccountId> {
 impl Accounts {
     /// The caller's account (`GET /v3/accounts/me`).
     pub async fn current(&self) -> Result<Account> {
-        Ok(self.client()?.accounts().current().await?.into())
+        Ok(self.client()?.accounts().current().await?)
     }
 
     /// The caller's account's key policy (`GET /v3/accounts/me/policy`,
@@ -817,8 +806,7 @@ impl Accounts {
             .client()?
             .accounts()
             .rename_current(&name)
-            .await?
-            .into())
+            .await?)
     }
 
     /// The pages of every account (operator only): Kotlin's and Swift's
@@ -846,14 +834,14 @@ impl Accounts {
 
     /// An account (operator only).
     pub async fn get(&self, id: String) -> Result<Account> {
-        Ok(self.client()?.accounts().get(account(&id)?).await?.into())
+        Ok(self.client()?.accounts().get(account(&id)?).await?)
     }
 
     /// Changes an account's name, plan or limits (operator only).
     pub async fn update(&self, id: String, update: AccountUpdate) -> Result<Account> {
         let id = account(&id)?;
         let client = self.client()?;
-        Ok(client.accounts().update(id, &update.input()).await?.into())
+        Ok(client.accounts().update(id, &update.input()).await?)
     }
 }
 

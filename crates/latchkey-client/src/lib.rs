@@ -61,12 +61,19 @@
 mod client;
 mod credential;
 mod error;
+#[cfg(feature = "uniffi")]
+pub mod ffi;
 pub mod key_cache;
 pub mod models;
 mod pagination;
 mod resources;
 mod retry;
 pub mod verify_options;
+
+// The models' FFI (Kotlin, Swift): a component of its own, exported by
+// the uniffi binding's library.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("latchkey_client");
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_URL,
