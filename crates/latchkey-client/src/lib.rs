@@ -58,6 +58,7 @@
 //! bindings to map to exception classes, and an [`ApiError`] carries the
 //! API's status, type, message, request id and fields.
 
+pub mod api_enum;
 mod client;
 mod credential;
 mod error;
@@ -75,6 +76,7 @@ pub mod verify_options;
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("latchkey_client");
 
+pub use api_enum::ApiEnum;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_URL,
     USER_AGENT_PRODUCT,
