@@ -154,19 +154,12 @@ impl Applications {
     pub async fn update(&self, id: String, update: ApplicationUpdate) -> Result<Application> {
         let id = app(&id)?;
         let client = self.client()?;
-        Ok(client
-            .applications()
-            .update(id, &update.input())
-            .await?)
+        Ok(client.applications().update(id, &update.input()).await?)
     }
 
     /// Revokes an application (terminal): its credentials stop working.
     pub async fn revoke(&self, id: String) -> Result<Application> {
-        Ok(self
-            .client()?
-            .applications()
-            .revoke(app(&id)?)
-            .await?)
+        Ok(self.client()?.applications().revoke(app(&id)?).await?)
     }
 
     /// Deletes an application and all its keys.
@@ -361,11 +354,7 @@ impl AccessKeys {
     /// call fails with `Conflict` naming each failing id in its fields.
     pub async fn bulk_delete(&self, key_ids: Vec<String>) -> Result<BulkDeleteResult> {
         let keys: Vec<AccessKeyId> = ids("keyIds", &key_ids)?;
-        Ok(self
-            .client()?
-            .access_keys()
-            .bulk_delete(&keys)
-            .await?)
+        Ok(self.client()?.access_keys().bulk_delete(&keys).await?)
     }
 }
 
@@ -437,11 +426,7 @@ impl JwtKeys {
     /// A JWT key.
     pub async fn get(&self, application_id: String, key_id: String) -> Result<JwtKey> {
         let (application, key) = (app(&application_id)?, jwt_key(&key_id)?);
-        Ok(self
-            .client()?
-            .jwt_keys()
-            .get(application, key)
-            .await?)
+        Ok(self.client()?.jwt_keys().get(application, key).await?)
     }
 
     /// Changes a JWT key's name, description, status or expiration.
@@ -454,10 +439,7 @@ impl JwtKeys {
         let (application, key) = (app(&application_id)?, jwt_key(&key_id)?);
         let update = update.input()?;
         let client = self.client()?;
-        Ok(client
-            .jwt_keys()
-            .update(application, key, &update)
-            .await?)
+        Ok(client.jwt_keys().update(application, key, &update).await?)
     }
 
     /// Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
@@ -478,11 +460,7 @@ impl JwtKeys {
     /// Revokes a JWT key (terminal).
     pub async fn revoke(&self, application_id: String, key_id: String) -> Result<JwtKey> {
         let (application, key) = (app(&application_id)?, jwt_key(&key_id)?);
-        Ok(self
-            .client()?
-            .jwt_keys()
-            .revoke(application, key)
-            .await?)
+        Ok(self.client()?.jwt_keys().revoke(application, key).await?)
     }
 
     /// Deletes a JWT key.
@@ -628,21 +606,14 @@ impl PolicyGroups {
 
     /// A policy group.
     pub async fn get(&self, id: String) -> Result<PolicyGroup> {
-        Ok(self
-            .client()?
-            .policy_groups()
-            .get(group(&id)?)
-            .await?)
+        Ok(self.client()?.policy_groups().get(group(&id)?).await?)
     }
 
     /// Changes a policy group's name, description or permissions.
     pub async fn update(&self, id: String, update: PolicyGroupUpdate) -> Result<PolicyGroup> {
         let id = group(&id)?;
         let client = self.client()?;
-        Ok(client
-            .policy_groups()
-            .update(id, &update.input())
-            .await?)
+        Ok(client.policy_groups().update(id, &update.input()).await?)
     }
 
     /// Deletes a policy group (`Administrators` cannot be deleted).
@@ -802,11 +773,7 @@ impl Accounts {
 
     /// Renames the caller's account (`PUT /v3/accounts/me`).
     pub async fn rename_current(&self, name: String) -> Result<Account> {
-        Ok(self
-            .client()?
-            .accounts()
-            .rename_current(&name)
-            .await?)
+        Ok(self.client()?.accounts().rename_current(&name).await?)
     }
 
     /// The pages of every account (operator only): Kotlin's and Swift's

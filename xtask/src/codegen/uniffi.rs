@@ -41,6 +41,15 @@ const SWIFT_MODELS_HEADER: &str = "bindings/swift/Sources/latchkeyFFI/latchkey_c
 /// Apple framework); on Linux the module links the prebuilt library.
 const SWIFT_MODULE_MAP: &str = "bindings/swift/Sources/latchkeyFFI/module.modulemap";
 const MODULE_MAP: &str = "module latchkeyFFI {\n    header \"latchkeyFFI.h\"\n    header \"latchkey_clientFFI.h\"\n    link \"latchkey_uniffi\"\n    export *\n}\n";
+/// The hand-written Swift sources whose public declarations the snapshot
+/// pins with the generated ones (`Lists.swift` is written from the snapshot,
+/// so it is left out).
+const SWIFT_HAND_WRITTEN: [&str; 4] = [
+    "bindings/swift/Sources/Latchkey/Errors.swift",
+    "bindings/swift/Sources/Latchkey/Client.swift",
+    "bindings/swift/Sources/Latchkey/Jwt.swift",
+    "bindings/swift/Sources/Latchkey/Pages.swift",
+];
 /// The snapshot of the Swift public surface.
 const SWIFT_SURFACE: &str = "bindings/swift/public-api.txt";
 
@@ -98,11 +107,14 @@ pub fn generate(files: &mut Files) -> Result<()> {
     let models_header = read(&out.path().join("swift/latchkey_clientFFI.h"))?;
     files.ensure_file_contents(Path::new(SWIFT_MODELS_HEADER), &models_header)?;
     files.ensure_file_contents(Path::new(SWIFT_MODULE_MAP), MODULE_MAP.as_bytes())?;
-    let surface = public_surface(&format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&swift),
-        String::from_utf8_lossy(&swift_models)
-    ));
+    let mut sources = vec![
+        String::from_utf8_lossy(&swift).into_owned(),
+        String::from_utf8_lossy(&swift_models).into_owned(),
+    ];
+    for path in SWIFT_HAND_WRITTEN {
+        sources.push(std::fs::read_to_string(root.join(path)).with_context(|| path.to_string())?);
+    }
+    let surface = public_surface(&sources.join("\n"));
     files.ensure_file_contents(Path::new(SWIFT_SURFACE), surface.as_bytes())?;
     // The lazy lists, from the pagers just generated.
     let kotlin_lists = super::lists::kotlin(&String::from_utf8_lossy(&kotlin), &description);
@@ -228,8 +240,11 @@ fn identifier_at(text: &str) -> &str {
 /// are not reachable either.
 fn public_surface(swift: &str) -> String {
     let mut surface = String::from(
-        "# The public surface of the generated Swift module `Latchkey`, without uniffi's\n# converters and helpers (written by `cargo xtask codegen`; checked by `cargo xtask check`).\n",
+        "# The public surface of the Swift module `Latchkey` (generated and hand-written sources), without\n# uniffi's converters and helpers (written by `cargo xtask codegen`; checked by `cargo xtask check`).\n",
     );
+    // The depth of the body of the public enum being read: its `case` lines
+    // (an error's kinds, an enum's values) are its surface too.
+    let mut enum_body: Option<usize> = None;
     // Brace depth of the line being read, and the depth to come back to
     // before lines are read again after a left-out block.
     let mut depth = 0usize;
@@ -254,6 +269,19 @@ fn public_surface(swift: &str) -> String {
             continue;
         }
         let line = format!("{}{line}", std::mem::take(&mut pending));
+        if enum_body.is_some_and(|body| depth < body) {
+            enum_body = None;
+        }
+        if enum_body == Some(depth)
+            && let Some(case) = enum_case(&line)
+        {
+            surface.push_str(&"    ".repeat(depth));
+            surface.push_str("case ");
+            surface.push_str(case);
+            surface.push('\n');
+            depth = after;
+            continue;
+        }
         // The declaration without its body (`public init() {}` → `public init()`).
         let declaration = line
             .split_once('{')
@@ -274,10 +302,23 @@ fn public_surface(swift: &str) -> String {
             surface.push_str(&"    ".repeat(depth));
             surface.push_str(declaration);
             surface.push('\n');
+            if public && declaration.split_whitespace().any(|word| word == "enum") && after > depth
+            {
+                enum_body = Some(depth + 1);
+            }
         }
         depth = after;
     }
     surface
+}
+
+/// The case an enum's `case` line declares (`case NotFound(` → `NotFound`),
+/// not a `switch`'s (`case .notFound:`, `case let …`).
+fn enum_case(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("case ")?;
+    let name = identifier_at(rest);
+    let first = name.chars().next()?;
+    (first.is_alphabetic() && name != "let" && name != "var").then_some(name)
 }
 
 /// uniffi's own machinery, by the names it gives it.
@@ -390,6 +431,20 @@ sealed class LatchkeyException: kotlin.Exception() {
         // A kind the generated code lacks fails the generation.
         let more: BTreeSet<String> = ["NotFound".to_owned(), "Gone".to_owned()].into();
         assert!(kotlin_api_exceptions(kotlin, &more).is_err());
+    }
+
+    #[test]
+    fn an_enums_cases_are_its_surface_a_switchs_are_not() {
+        let swift = "public enum LatchkeyError: Swift.Error {\n    case NotFound(\n        status: Int32\n    )\n    case transport\n    public var description: String {\n        switch self {\n        case .transport: return \"t\"\n        case let .NotFound(s): return \"\\(s)\"\n        }\n    }\n}\n";
+        assert_eq!(
+            surface_lines(swift),
+            [
+                "public enum LatchkeyError: Swift.Error",
+                "    case NotFound",
+                "    case transport",
+                "    public var description: String",
+            ]
+        );
     }
 
     #[test]

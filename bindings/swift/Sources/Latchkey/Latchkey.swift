@@ -497,6 +497,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -9146,8 +9162,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Validation(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9170,8 +9187,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Unauthorized(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9196,8 +9214,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Forbidden(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9220,8 +9239,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case NotFound(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9244,8 +9264,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case MethodNotAllowed(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9268,8 +9289,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Conflict(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9292,8 +9314,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case LimitExceeded(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9316,8 +9339,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case PayloadTooLarge(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9340,8 +9364,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case TooManyRequests(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9364,8 +9389,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case ServiceUnavailable(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9388,8 +9414,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Server(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9412,8 +9439,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Api(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -9549,7 +9577,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
 
         
         case 1: return .Validation(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9557,7 +9585,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 2: return .Unauthorized(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9565,7 +9593,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 3: return .Forbidden(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9573,7 +9601,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 4: return .NotFound(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9581,7 +9609,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 5: return .MethodNotAllowed(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9589,7 +9617,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 6: return .Conflict(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9597,7 +9625,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 7: return .LimitExceeded(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9605,7 +9633,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 8: return .PayloadTooLarge(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9613,7 +9641,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 9: return .TooManyRequests(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9621,7 +9649,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 10: return .ServiceUnavailable(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9629,7 +9657,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 11: return .Server(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9637,7 +9665,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 12: return .Api(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -9685,7 +9713,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Validation(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(1))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -9695,7 +9723,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Unauthorized(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(2))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -9705,7 +9733,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Forbidden(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(3))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -9715,7 +9743,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .NotFound(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(4))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -9725,7 +9753,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .MethodNotAllowed(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(5))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -9735,7 +9763,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Conflict(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(6))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -9745,7 +9773,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .LimitExceeded(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(7))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -9755,7 +9783,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .PayloadTooLarge(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(8))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -9765,7 +9793,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .TooManyRequests(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(9))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -9775,7 +9803,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .ServiceUnavailable(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(10))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -9785,7 +9813,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Server(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(11))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -9795,7 +9823,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Api(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(12))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)

@@ -2221,6 +2221,29 @@ public object FfiConverterUInt: FfiConverter<UInt, Int> {
 /**
  * @suppress
  */
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
+    }
+
+    override fun lower(value: Int): Int {
+        return value
+    }
+
+    override fun allocationSize(value: Int) = 4UL
+
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterULong: FfiConverter<ULong, Long> {
     override fun lift(value: Long): ULong {
         return value.toULong()
@@ -14255,9 +14278,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Validation(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14293,9 +14317,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Unauthorized(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14333,9 +14358,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Forbidden(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14371,9 +14397,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class NotFound(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14409,9 +14436,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class MethodNotAllowed(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14447,9 +14475,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Conflict(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14485,9 +14514,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class LimitExceeded(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14523,9 +14553,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class PayloadTooLarge(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14561,9 +14592,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class TooManyRequests(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14599,9 +14631,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class ServiceUnavailable(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14637,9 +14670,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Server(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14675,9 +14709,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Api(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -14867,7 +14902,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
 
         return when(buf.getInt()) {
             1 -> LatchkeyException.Validation(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14875,7 +14910,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             2 -> LatchkeyException.Unauthorized(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14883,7 +14918,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             3 -> LatchkeyException.Forbidden(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14891,7 +14926,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             4 -> LatchkeyException.NotFound(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14899,7 +14934,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             5 -> LatchkeyException.MethodNotAllowed(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14907,7 +14942,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             6 -> LatchkeyException.Conflict(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14915,7 +14950,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             7 -> LatchkeyException.LimitExceeded(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14923,7 +14958,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             8 -> LatchkeyException.PayloadTooLarge(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14931,7 +14966,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             9 -> LatchkeyException.TooManyRequests(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14939,7 +14974,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             10 -> LatchkeyException.ServiceUnavailable(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14947,7 +14982,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             11 -> LatchkeyException.Server(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14955,7 +14990,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             12 -> LatchkeyException.Api(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14998,7 +15033,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Validation -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15008,7 +15043,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Unauthorized -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15018,7 +15053,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Forbidden -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15028,7 +15063,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.NotFound -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15038,7 +15073,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.MethodNotAllowed -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15048,7 +15083,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Conflict -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15058,7 +15093,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.LimitExceeded -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15068,7 +15103,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.PayloadTooLarge -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15078,7 +15113,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.TooManyRequests -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15088,7 +15123,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.ServiceUnavailable -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15098,7 +15133,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Server -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15108,7 +15143,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Api -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -15165,7 +15200,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
         when(value) {
             is LatchkeyException.Validation -> {
                 buf.putInt(1)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -15175,7 +15210,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.Unauthorized -> {
                 buf.putInt(2)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -15185,7 +15220,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.Forbidden -> {
                 buf.putInt(3)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -15195,7 +15230,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.NotFound -> {
                 buf.putInt(4)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -15205,7 +15240,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.MethodNotAllowed -> {
                 buf.putInt(5)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -15215,7 +15250,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.Conflict -> {
                 buf.putInt(6)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -15225,7 +15260,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.LimitExceeded -> {
                 buf.putInt(7)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -15235,7 +15270,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.PayloadTooLarge -> {
                 buf.putInt(8)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -15245,7 +15280,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.TooManyRequests -> {
                 buf.putInt(9)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -15255,7 +15290,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.ServiceUnavailable -> {
                 buf.putInt(10)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -15265,7 +15300,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.Server -> {
                 buf.putInt(11)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -15275,7 +15310,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.Api -> {
                 buf.putInt(12)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
