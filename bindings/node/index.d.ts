@@ -217,6 +217,12 @@ export interface AccountUpdateArgs {
   limits?: LimitsArgs
 }
 
+/**
+ * Each enum's values as the API spells them, by the Rust client's type
+ * name: the one list the unions of `lib/index.d.ts` are tested against.
+ */
+export declare function apiEnums(): Record<string, Array<string>>
+
 /** A change of an application; what is left out stays. */
 export interface ApplicationUpdateArgs {
   /** New name. */

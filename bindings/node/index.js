@@ -840,6 +840,7 @@ module.exports.NativeItems = nativeBinding.NativeItems
 module.exports.NativePager = nativeBinding.NativePager
 module.exports.PrivateKey = nativeBinding.PrivateKey
 module.exports.PublicKeys = nativeBinding.PublicKeys
+module.exports.apiEnums = nativeBinding.apiEnums
 module.exports.createSignature = nativeBinding.createSignature
 module.exports.decodeUnverifiedHeader = nativeBinding.decodeUnverifiedHeader
 module.exports.generateKeyPair = nativeBinding.generateKeyPair

@@ -4,6 +4,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { inspect } from 'node:util'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { Client, jwt } from '../lib/index.mjs'
 import { startServer, unique } from '../test-support/server.mjs'
 
@@ -83,4 +85,29 @@ test('clients and signers print no credential', () => {
   const withSigner = new Client({ baseUrl: server.url, signer })
   assert.ok(!inspect(withSigner, { showHidden: true, depth: 10 }).includes('PRIVATE'))
   withSigner.close()
+})
+
+test('the declared unions are the client\'s one list of values', () => {
+  // The allowed values live once, in the Rust client (`ApiEnum`): the native
+  // addon exports them, and each union of lib/index.d.ts must say the same.
+  const native = createRequire(import.meta.url)('../lib/native.cjs')
+  const enums = native.apiEnums()
+  const dts = readFileSync(new URL('../lib/index.d.ts', import.meta.url), 'utf8')
+  const union = (name) => {
+    const line = dts.split('\n').find((text) => text.startsWith(`export type ${name} = `))
+    assert.ok(line, `no union ${name}`)
+    return line.slice(`export type ${name} = `.length).split(' | ').flatMap((part) =>
+      part.startsWith("'") ? [part.slice(1, -1)] : union(part))
+  }
+  const declared = {
+    KeyStatus: union('KeyStatus'),
+    EffectiveKeyStatus: union('AccessKeyStatus'),
+    ApplicationStatus: union('ApplicationStatus'),
+    UserStatus: union('UserStatus'),
+    Plan: union('PlanName'),
+    ExposedKeyAction: union('ExposedKeyAction'),
+    Order: union('Order'),
+  }
+  assert.deepEqual(Object.keys(declared).sort(), Object.keys(enums).sort())
+  for (const [name, values] of Object.entries(declared)) assert.deepEqual(values, enums[name], name)
 })

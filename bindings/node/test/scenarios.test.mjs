@@ -37,6 +37,11 @@ async function httpMe(token) {
   return { http_status: answer.status, credential: (await answer.json()).credential.object }
 }
 
+async function httpMePermissions(token) {
+  const answer = await fetch(`${server.url}/v3/me`, { headers: { authorization: `Bearer ${token}` } })
+  return [...(await answer.json()).permissions].sort()
+}
+
 async function lifecycle() {
   const transcript = []
   const step = async (name, call) => transcript.push({ step: name, ...(await outcome(call)) })
@@ -120,12 +125,75 @@ async function lifecycle() {
   await step('audit_log_without_permission', async () => ({
     count: (await asPeople.auditLog.listPage()).data.length,
   }))
+  await step('introspect_without_permission', async () => ({ active: (await asPeople.introspect(people.key)).active }))
+  // Room for the roll: the plan allows two active keys an application.
+  await admin.accessKeys.revoke(app.id, people.id)
+  const rollable = await admin.accessKeys.create(app.id, { name: unique('rollable'), scopes })
+  const rolled = await admin.accessKeys.roll(app.id, rollable.id, { graceSeconds: 3600 })
+  await step('roll', () => ({
+    new_key_status: rolled.status,
+    new_key_scopes: rolled.scopes,
+    new_key_differs: rolled.key !== rollable.key && rolled.id !== rollable.id,
+    rolled_status: rolled.rolled.status,
+    rolled_expires: rolled.rolled.expiration != null,
+  }))
+  const asRollable = new Client({ baseUrl: server.url, accessKey: rollable.key })
+  const asRolled = new Client({ baseUrl: server.url, accessKey: rolled.key })
+  await step('use_rolled_keys', async () => ({
+    credentials: [(await asRollable.me()).credential.kind, (await asRolled.me()).credential.kind],
+  }))
+  const introspect = async (token, credentialId) => {
+    const seen = await admin.introspect(token)
+    return {
+      active: seen.active,
+      token_type: seen.tokenType ?? null,
+      credential_matches: seen.credentialId === credentialId,
+      application_matches: seen.applicationId === app.id,
+      scope: seen.scope ? seen.scope.split(' ') : null,
+    }
+  }
+  await step('introspect_access_key', () => introspect(rolled.key, rolled.id))
+  await step('introspect_minted_token', async () => {
+    // The application's rights (every permission): not pinned here.
+    const { scope, ...seen } = await introspect(token, registered.id)
+    return seen
+  })
+  await step('introspect_revoked', async () => {
+    await admin.accessKeys.revoke(app.id, rollable.id)
+    const seen = await admin.introspect(rollable.key)
+    return { active: seen.active, token_type: seen.tokenType ?? null }
+  })
+  await step('key_policy_requires_expiration', async () => {
+    await admin.accounts.updateKeyPolicy({ requireExpiration: true })
+    try {
+      const undated = await admin.accessKeys.create(app.id, { name: unique('undated'), scopes })
+      return { status: undated.status }
+    } finally {
+      await admin.accounts.updateKeyPolicy({})
+    }
+  })
+  await step('key_policy_reset', async () => {
+    const policy = await admin.accounts.keyPolicy()
+    return {
+      require_expiration: policy.requireExpiration,
+      max_key_lifetime_days: policy.maxKeyLifetimeDays ?? null,
+      exposed_key_action: policy.exposedKeyAction,
+    }
+  })
+  const scopedPair = jwt.generateKeyPair('ES256')
+  const scoped = await admin.jwtKeys.create(app.id, { name: unique('scoped'), publicKey: scopedPair.publicPem, scopes })
+  const scopedToken = jwt.mintAccessToken(scopedPair.privatePem, { applicationId: app.id, keyId: scoped.id, audience })
+  await step('jwt_key_scopes', async () => ({
+    algorithm: scoped.algorithm,
+    scopes: scoped.scopes,
+    permissions: await httpMePermissions(scopedToken),
+  }))
   await admin.users.delete(person.id)
   await admin.policyGroups.delete(viewers.id)
   await admin.applications.delete(app.id)
   await step('use_deleted_application', () => httpMe(token))
   await step('get_deleted_application', async () => ({ status: (await admin.applications.get(app.id)).status }))
-  for (const client of [admin, asFirst, asSecond, asPeople]) client.close()
+  for (const client of [admin, asFirst, asSecond, asPeople, asRollable, asRolled]) client.close()
   return transcript
 }
 

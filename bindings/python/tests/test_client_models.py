@@ -109,3 +109,24 @@ def test_quickstart_example_runs(server: Server) -> None:
     assert "the old key is refused: True" in run.stdout
     assert "its key is refused: True" in run.stdout
     assert server.admin_key not in run.stdout
+
+
+def test_literal_types_are_the_clients_one_list_of_values() -> None:
+    # The allowed values live once, in the Rust client (`ApiEnum`): the
+    # native module exports them, and each declared `Literal` must say the same.
+    from typing import get_args
+
+    from latchkey import _client, _latchkey, _models
+
+    declared = {
+        "KeyStatus": _client.KeyStatus,
+        "EffectiveKeyStatus": _models.AccessKeyStatus,
+        "ApplicationStatus": _models.ApplicationStatus,
+        "UserStatus": _models.UserStatus,
+        "Plan": _models.PlanName,
+        "ExposedKeyAction": _models.ExposedKeyAction,
+        "Order": _client.Order,
+    }
+    assert sorted(declared) == sorted(_latchkey.API_ENUMS)
+    for name, literal in declared.items():
+        assert list(get_args(literal)) == _latchkey.API_ENUMS[name], name

@@ -44,6 +44,12 @@ def http_me(url: str, token: str) -> Dict[str, Any]:
         return {"http_status": refused.code}
 
 
+def http_me_permissions(url: str, token: str) -> List[str]:
+    request = urllib.request.Request(f"{url}/v3/me", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as answer:
+        return sorted(json.load(answer)["permissions"])
+
+
 def lifecycle(server: Server) -> List[Dict[str, Any]]:
     transcript: List[Dict[str, Any]] = []
 
@@ -156,12 +162,101 @@ def lifecycle(server: Server) -> List[Dict[str, Any]]:
         "audit_log_without_permission",
         lambda: {"count": len(as_people.audit_log.list_page().data)},
     )
+    step(
+        "introspect_without_permission",
+        lambda: {"active": as_people.introspect(people.key).active},
+    )
+    # Room for the roll: the plan allows two active keys an application.
+    admin.access_keys.revoke(app.id, people.id)
+    rollable = admin.access_keys.create(app.id, name=unique("rollable"), scopes=scopes)
+    rolled = admin.access_keys.roll(app.id, rollable.id, grace_seconds=3600)
+    step(
+        "roll",
+        lambda: {
+            "new_key_status": rolled.status,
+            "new_key_scopes": list(rolled.scopes),
+            "new_key_differs": rolled.key != rollable.key and rolled.id != rollable.id,
+            "rolled_status": rolled.rolled.status,
+            "rolled_expires": rolled.rolled.expiration is not None,
+        },
+    )
+    as_rollable = latchkey.Client(server.url, access_key=rollable.key)
+    as_rolled = latchkey.Client(server.url, access_key=rolled.key)
+    step(
+        "use_rolled_keys",
+        lambda: {
+            "credentials": [as_rollable.me().credential.kind, as_rolled.me().credential.kind]
+        },
+    )
+
+    def introspect(token: str, credential_id: str) -> Dict[str, Any]:
+        seen = admin.introspect(token)
+        return {
+            "active": seen.active,
+            "token_type": seen.token_type,
+            "credential_matches": seen.credential_id == credential_id,
+            "application_matches": seen.application_id == app.id,
+            "scope": seen.scope.split(" ") if seen.scope else None,
+        }
+
+    step("introspect_access_key", lambda: introspect(rolled.key, rolled.id))
+
+    def introspect_minted_token() -> Dict[str, Any]:
+        seen = introspect(token, registered.id)
+        # The application's rights (every permission): not pinned here.
+        del seen["scope"]
+        return seen
+
+    step("introspect_minted_token", introspect_minted_token)
+
+    def introspect_revoked() -> Dict[str, Any]:
+        admin.access_keys.revoke(app.id, rollable.id)
+        seen = admin.introspect(rollable.key)
+        return {"active": seen.active, "token_type": seen.token_type}
+
+    step("introspect_revoked", introspect_revoked)
+
+    def require_expiration() -> Dict[str, Any]:
+        admin.accounts.update_key_policy(latchkey.KeyPolicy(require_expiration=True))
+        try:
+            undated = admin.access_keys.create(app.id, name=unique("undated"), scopes=scopes)
+            return {"status": undated.status}
+        finally:
+            admin.accounts.update_key_policy(latchkey.KeyPolicy())
+
+    step("key_policy_requires_expiration", require_expiration)
+
+    def policy_reset() -> Dict[str, Any]:
+        policy = admin.accounts.key_policy()
+        return {
+            "require_expiration": policy.require_expiration,
+            "max_key_lifetime_days": policy.max_key_lifetime_days,
+            "exposed_key_action": policy.exposed_key_action,
+        }
+
+    step("key_policy_reset", policy_reset)
+
+    scoped_pair = jwt.generate_key_pair("ES256")
+    scoped = admin.jwt_keys.create(
+        app.id, name=unique("scoped"), public_key=scoped_pair.public_pem, scopes=scopes
+    )
+    scoped_token = jwt.mint_access_token(
+        scoped_pair.private_pem, application_id=app.id, key_id=scoped.id, audience=audience
+    )
+    step(
+        "jwt_key_scopes",
+        lambda: {
+            "algorithm": scoped.algorithm,
+            "scopes": list(scoped.scopes),
+            "permissions": http_me_permissions(server.url, scoped_token),
+        },
+    )
     admin.users.delete(person.id)
     admin.policy_groups.delete(viewers.id)
     admin.applications.delete(app.id)
     step("use_deleted_application", lambda: http_me(server.url, token))
     step("get_deleted_application", lambda: {"status": admin.applications.get(app.id).status})
-    for client in (admin, as_first, as_second, as_people):
+    for client in (admin, as_first, as_second, as_people, as_rollable, as_rolled):
         client.close()
     return transcript
 

@@ -282,7 +282,7 @@ impl LatchkeyClient {
 
     /// Who this credential is (`GET /v3/me`).
     pub async fn me(&self) -> Result<Me, LatchkeyError> {
-        Ok(self.slot.client()?.me().await?.into())
+        Ok(self.slot.client()?.me().await?)
     }
 
     /// Whether `token` (an access key or a JWT) is active, and whose it is
@@ -292,13 +292,13 @@ impl LatchkeyClient {
     pub async fn introspect(&self, token: String) -> Result<Introspection, LatchkeyError> {
         // The token is a credential: held zeroized, never echoed in an error.
         let token = Zeroizing::new(token);
-        Ok(self.slot.client()?.introspect(&token).await?.into())
+        Ok(self.slot.client()?.introspect(&token).await?)
     }
 
     /// Public server facts (`GET /.well-known/latchkey`); no credential
     /// needed.
     pub async fn well_known(&self) -> Result<ServerInfo, LatchkeyError> {
-        Ok(self.slot.client()?.well_known().await?.into())
+        Ok(self.slot.client()?.well_known().await?)
     }
 
     /// Liveness (`GET /health`): the status, `ok` when the server is up.

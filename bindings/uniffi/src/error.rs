@@ -33,8 +33,9 @@ macro_rules! latchkey_error {
                 $(#[$doc])*
                 #[error("{}", api_text(*status, error_type, reason, request_id.as_deref(), fields))]
                 $api {
-                    /// The HTTP status.
-                    status: u16,
+                    /// The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+                    /// what each language's HTTP libraries use, not `UShort`).
+                    status: i32,
                     /// The API's error `type` exactly as sent (`not_found`).
                     error_type: String,
                     /// The server's sentence for humans.
@@ -141,7 +142,7 @@ latchkey_error! {
 /// API error type, `Server` for any other 5xx, `Api` for the rest).
 fn api_variant(error: ApiError) -> LatchkeyError {
     let class = error.class();
-    let status = error.status;
+    let status = i32::from(error.status);
     let error_type = error.type_name;
     let reason = error.message;
     let request_id = error.request_id;
@@ -184,7 +185,7 @@ fn api_variant(error: ApiError) -> LatchkeyError {
 
 /// The client's one text of an API error, from this variant's fields.
 fn api_text(
-    status: u16,
+    status: i32,
     error_type: &str,
     reason: &str,
     request_id: Option<&str>,
@@ -194,6 +195,8 @@ fn api_text(
         .iter()
         .map(|field| (field.name.as_str(), field.reason.as_str()))
         .collect();
+    // Every status was a u16 (`i32::from` above).
+    let status = u16::try_from(status).unwrap_or(u16::MAX);
     latchkey_client::api_error_text(status, error_type, reason, request_id, &fields)
 }
 

@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use latchkey_client::jwt::{self, RsaKeySize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use latchkey_client::jwt::Algorithm;
 use latchkey_client::verify_options::ALGORITHM_NAMES;
@@ -24,17 +24,7 @@ fn algorithm_named(name: &str) -> Option<Algorithm> {
 /// reads and writes is a string; another value is carried as its JSON text.
 pub type JwkMembers = HashMap<String, String>;
 
-pub(crate) fn jwk_members(jwk: &Map<String, Value>) -> JwkMembers {
-    jwk.iter()
-        .map(|(name, value)| {
-            let text = match value {
-                Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
-            (name.clone(), text)
-        })
-        .collect()
-}
+pub(crate) use latchkey_client::ffi::jwk_members;
 
 fn jwk_value(members: &JwkMembers) -> Value {
     Value::Object(

@@ -1,231 +1,31 @@
-//! What the server answers, as exported records (Kotlin data classes, Swift
-//! structs), and the inputs of creations and updates. Ids are strings
-//! (`app_…`), timestamps `Instant`/`Date`, permissions their API strings
-//! (`keys:view:own`). Answers that carry a secret (a created key, a created
-//! account) are objects whose text form hides it.
+//! What the server answers and the inputs of creations and updates. The
+//! answers are the client's models (Kotlin data classes, Swift structs, in
+//! the `latchkey_client` component: ids are their strings, `app_…`,
+//! timestamps `Instant`/`Date`, permissions their API strings,
+//! `keys:view:own`); declared here are only what the client has no
+//! FFI-friendly shape for: pages (generic there), the inputs (with the
+//! defaults Kotlin and Swift callers expect), and the answers that carry a
+//! secret (a created key, a created account), objects whose text form hides
+//! it.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use latchkey_client::ffi::system_time;
 use latchkey_client::models as client;
-use latchkey_client::types::{
-    ApplicationStatus, EffectiveKeyStatus, KeyStatus, Limits, Order, PermissionSet, Plan,
-    UserStatus,
-};
+use latchkey_client::types::{ApplicationStatus, KeyStatus, Limits, Order, Plan};
 use zeroize::Zeroizing;
 
-use crate::keys::{JwkMembers, jwk_members};
+use crate::keys::JwkMembers;
 
-/// A timestamp as `SystemTime` (Kotlin `Instant`, Swift `Date`).
-fn time(at: jiff::Timestamp) -> SystemTime {
-    let since_epoch = at.as_duration();
-    if since_epoch.is_negative() {
-        SystemTime::UNIX_EPOCH - since_epoch.unsigned_abs()
-    } else {
-        SystemTime::UNIX_EPOCH + since_epoch.unsigned_abs()
-    }
-}
-
-fn strings<T: ToString>(items: impl IntoIterator<Item = T>) -> Vec<String> {
-    items.into_iter().map(|item| item.to_string()).collect()
-}
-
-fn permissions(set: PermissionSet) -> Vec<String> {
-    strings(set.iter())
-}
-
-/// An account (a team, a tenant).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Account {
-    /// Id (`acc_…`).
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Plan.
-    pub plan: Plan,
-    /// Limits in force.
-    pub limits: Limits,
-    /// Whether this is the operator account.
-    pub operator: bool,
-    /// Creation time.
-    pub created_at: SystemTime,
-    /// Last change.
-    pub updated_at: SystemTime,
-}
-
-impl From<client::Account> for Account {
-    fn from(a: client::Account) -> Self {
-        Account {
-            id: a.id.to_string(),
-            name: a.name,
-            plan: a.plan,
-            limits: a.limits,
-            operator: a.operator,
-            created_at: time(a.created_at),
-            updated_at: time(a.updated_at),
-        }
-    }
-}
-
-/// A user of an account.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct User {
-    /// Id (`usr_…`).
-    pub id: String,
-    /// Email, unique among the account's active users.
-    pub email: String,
-    /// Display name.
-    pub name: String,
-    /// Status.
-    pub status: UserStatus,
-    /// Policy groups the user belongs to.
-    pub group_ids: Vec<String>,
-    /// Whether the user has set a console password (through a password
-    /// link).
-    pub has_password: bool,
-    /// Creation time.
-    pub created_at: SystemTime,
-    /// Last change.
-    pub updated_at: SystemTime,
-}
-
-impl From<client::User> for User {
-    fn from(u: client::User) -> Self {
-        User {
-            id: u.id.to_string(),
-            email: u.email,
-            name: u.name,
-            status: u.status,
-            group_ids: strings(u.group_ids),
-            has_password: u.has_password,
-            created_at: time(u.created_at),
-            updated_at: time(u.updated_at),
-        }
-    }
-}
-
-/// A policy group: a named set of permissions.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PolicyGroup {
-    /// Id (`grp_…`).
-    pub id: String,
-    /// Name, unique in the account.
-    pub name: String,
-    /// Description.
-    pub description: String,
-    /// Permissions granted to members.
-    pub permissions: Vec<String>,
-    /// Whether this is the built-in `Administrators` group.
-    pub built_in: bool,
-    /// Creation time.
-    pub created_at: SystemTime,
-    /// Last change.
-    pub updated_at: SystemTime,
-}
-
-impl From<client::PolicyGroup> for PolicyGroup {
-    fn from(g: client::PolicyGroup) -> Self {
-        PolicyGroup {
-            id: g.id.to_string(),
-            name: g.name,
-            description: g.description,
-            permissions: permissions(g.permissions),
-            built_in: g.built_in,
-            created_at: time(g.created_at),
-            updated_at: time(g.updated_at),
-        }
-    }
-}
-
-/// An application: the holder of credentials.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Application {
-    /// Id (`app_…`).
-    pub id: String,
-    /// Name, unique among the account's applications that are not revoked.
-    pub name: String,
-    /// Description.
-    pub description: String,
-    /// Policy groups whose permissions its credentials get.
-    pub group_ids: Vec<String>,
-    /// Status.
-    pub status: ApplicationStatus,
-    /// The user it belongs to.
-    pub created_by: String,
-    /// Creation time.
-    pub created_at: SystemTime,
-    /// Last change.
-    pub updated_at: SystemTime,
-}
-
-impl From<client::Application> for Application {
-    fn from(a: client::Application) -> Self {
-        Application {
-            id: a.id.to_string(),
-            name: a.name,
-            description: a.description,
-            group_ids: strings(a.group_ids),
-            status: a.status,
-            created_by: a.created_by.to_string(),
-            created_at: time(a.created_at),
-            updated_at: time(a.updated_at),
-        }
-    }
-}
-
-/// An access key, without its secret.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct AccessKey {
-    /// Id (`key_…`).
-    pub id: String,
-    /// The application it belongs to (never changes).
-    pub application_id: String,
-    /// Name.
-    pub name: String,
-    /// Description.
-    pub description: String,
-    /// Status at the time of the answer (`Expired` is derived).
-    pub status: EffectiveKeyStatus,
-    /// When it stops working, if ever.
-    pub expiration: Option<SystemTime>,
-    /// Scopes (immutable); empty means unscoped (the application's rights,
-    /// as they change).
-    pub scopes: Vec<String>,
-    /// `ak_` and the first 8 characters of the key id.
-    pub key_prefix: String,
-    /// The server the key is for.
-    pub api_host: String,
-    /// The user it belongs to.
-    pub created_by: String,
-    /// Creation time.
-    pub created_at: SystemTime,
-    /// Last change.
-    pub updated_at: SystemTime,
-    /// Last successful authentication (reported up to a minute late).
-    pub last_used_at: Option<SystemTime>,
-}
-
-impl From<client::AccessKey> for AccessKey {
-    fn from(k: client::AccessKey) -> Self {
-        AccessKey {
-            id: k.id.to_string(),
-            application_id: k.application_id.to_string(),
-            name: k.name,
-            description: k.description,
-            status: k.status,
-            expiration: k.expiration.map(time),
-            scopes: permissions(k.scopes),
-            key_prefix: k.key_prefix,
-            api_host: k.api_host,
-            created_by: k.created_by.to_string(),
-            created_at: time(k.created_at),
-            updated_at: time(k.updated_at),
-            last_used_at: k.last_used_at.map(time),
-        }
-    }
-}
+// The answers are the client's own models, which derive their FFI there
+// (`latchkey-client`'s `uniffi` feature): exported as they are, never
+// declared twice.
+pub use latchkey_client::models::{
+    AccessKey, Account, Application, AuditRecord, BulkDeleteResult, Introspection, JwtKey, Me,
+    PolicyGroup, ServerInfo, User,
+};
 
 /// A new access key and its full key string, shown this once. Its text form
 /// never shows the key.
@@ -240,7 +40,7 @@ impl From<client::CreatedAccessKey> for CreatedAccessKey {
     fn from(created: client::CreatedAccessKey) -> Self {
         let key = Zeroizing::new(created.key().to_owned());
         CreatedAccessKey {
-            access_key: created.access_key.into(),
+            access_key: created.access_key,
             key,
         }
     }
@@ -271,7 +71,7 @@ impl CreatedAccessKey {
 
     /// The key's id (`key_…`).
     pub fn id(&self) -> String {
-        self.access_key.id.clone()
+        self.access_key.id.to_string()
     }
 
     /// The full access key (`ak_…`): store it now, the server never shows it
@@ -296,9 +96,9 @@ impl From<client::RolledAccessKey> for RolledAccessKey {
     fn from(rolled: client::RolledAccessKey) -> Self {
         let key = Zeroizing::new(rolled.key().to_owned());
         RolledAccessKey {
-            access_key: rolled.access_key.into(),
+            access_key: rolled.access_key,
             key,
-            rolled: rolled.rolled.into(),
+            rolled: rolled.rolled,
         }
     }
 }
@@ -329,7 +129,7 @@ impl RolledAccessKey {
 
     /// The new key's id (`key_…`).
     pub fn id(&self) -> String {
-        self.access_key.id.clone()
+        self.access_key.id.to_string()
     }
 
     /// The new full access key (`ak_…`): store it now, the server never
@@ -342,44 +142,6 @@ impl RolledAccessKey {
     /// working.
     pub fn rolled(&self) -> AccessKey {
         self.rolled.clone()
-    }
-}
-
-/// Whether a credential is active and, when it is, whose it is (RFC 7662's
-/// shape). An inactive credential carries nothing else, whatever the reason:
-/// every other field is then null.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Introspection {
-    /// Whether the credential may act now.
-    pub active: bool,
-    /// `access_key` or `jwt`.
-    pub token_type: Option<String>,
-    /// Its account (`acc_…`).
-    pub account_id: Option<String>,
-    /// Its application (`app_…`).
-    pub application_id: Option<String>,
-    /// The user it acts as (`usr_…`).
-    pub user_id: Option<String>,
-    /// The access key (`key_…`) or JWT key (`jwk_…`) id.
-    pub credential_id: Option<String>,
-    /// Its effective permissions, space-separated.
-    pub scope: Option<String>,
-    /// When it stops working, in seconds since the epoch.
-    pub exp: Option<i64>,
-}
-
-impl From<client::Introspection> for Introspection {
-    fn from(i: client::Introspection) -> Self {
-        Introspection {
-            active: i.active,
-            token_type: i.token_type,
-            account_id: i.account_id.map(|id| id.to_string()),
-            application_id: i.application_id.map(|id| id.to_string()),
-            user_id: i.user_id.map(|id| id.to_string()),
-            credential_id: i.credential_id,
-            scope: i.scope,
-            exp: i.exp,
-        }
     }
 }
 
@@ -398,7 +160,7 @@ impl From<client::PasswordLink> for PasswordLink {
     fn from(link: client::PasswordLink) -> Self {
         PasswordLink {
             user_id: link.user_id.to_string(),
-            expires_at: time(link.expires_at),
+            expires_at: system_time(link.expires_at),
             url: Zeroizing::new(link.url().to_owned()),
         }
     }
@@ -435,60 +197,6 @@ impl PasswordLink {
     }
 }
 
-/// A registered JWT public key.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct JwtKey {
-    /// Id (`jwk_…`): the `kid` of the tokens the key signs.
-    pub id: String,
-    /// The application it belongs to (never changes).
-    pub application_id: String,
-    /// Name.
-    pub name: String,
-    /// Description.
-    pub description: String,
-    /// The JWS algorithm (`EdDSA`, `ES256`, …).
-    pub algorithm: String,
-    /// The public key as a JWK.
-    pub public_key: JwkMembers,
-    /// The RFC 7638 thumbprint of the public key.
-    pub thumbprint: String,
-    /// Status at the time of the answer (`Expired` is derived).
-    pub status: EffectiveKeyStatus,
-    /// When it stops working, if ever.
-    pub expiration: Option<SystemTime>,
-    /// Scopes (immutable), as an access key's; empty means unscoped.
-    pub scopes: Vec<String>,
-    /// The user it belongs to.
-    pub created_by: String,
-    /// Creation time.
-    pub created_at: SystemTime,
-    /// Last change.
-    pub updated_at: Option<SystemTime>,
-    /// Last successful authentication.
-    pub last_used_at: Option<SystemTime>,
-}
-
-impl From<client::JwtKey> for JwtKey {
-    fn from(k: client::JwtKey) -> Self {
-        JwtKey {
-            id: k.id.to_string(),
-            application_id: k.application_id.to_string(),
-            name: k.name,
-            description: k.description,
-            algorithm: k.algorithm,
-            public_key: jwk_members(&k.public_key),
-            thumbprint: k.thumbprint,
-            status: k.status,
-            expiration: k.expiration.map(time),
-            scopes: permissions(k.scopes),
-            created_by: k.created_by.to_string(),
-            created_at: time(k.created_at),
-            updated_at: k.updated_at.map(time),
-            last_used_at: k.last_used_at.map(time),
-        }
-    }
-}
-
 /// A new tenant account with what it starts with. Its text form never shows
 /// the key.
 #[derive(uniffi::Object)]
@@ -505,10 +213,10 @@ impl From<client::CreatedAccount> for CreatedAccount {
     fn from(created: client::CreatedAccount) -> Self {
         let key = Zeroizing::new(created.key().to_owned());
         CreatedAccount {
-            account: created.account.into(),
-            admin_user: created.admin_user.into(),
-            admin_application: created.admin_application.into(),
-            access_key: created.access_key.into(),
+            account: created.account,
+            admin_user: created.admin_user,
+            admin_application: created.admin_application,
+            access_key: created.access_key,
             key,
         }
     }
@@ -558,122 +266,6 @@ impl CreatedAccount {
     }
 }
 
-/// Which kind of credential a request authenticated with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum CredentialKind {
-    /// An access key (`ak_…`).
-    AccessKey,
-    /// A JWT signed by a registered JWT key.
-    JwtKey,
-}
-
-/// The credential of `GET /v3/me`.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct CredentialSummary {
-    /// Access key or JWT key.
-    pub kind: CredentialKind,
-    /// The key's id (`key_…` or `jwk_…`).
-    pub id: String,
-    /// The key's scopes (empty: unscoped).
-    pub scopes: Vec<String>,
-    /// When the key expires, if ever.
-    pub expiration: Option<SystemTime>,
-}
-
-/// Who the calling credential is (`GET /v3/me`).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct Me {
-    /// The credential's account.
-    pub account: Account,
-    /// The credential's application.
-    pub application: Application,
-    /// The user the credential belongs to.
-    pub user: User,
-    /// The credential.
-    pub credential: CredentialSummary,
-    /// Effective permissions: the application's groups ∩ the key's scopes.
-    pub permissions: Vec<String>,
-    /// The `aud` JWTs must carry.
-    pub jwt_audience: String,
-}
-
-impl From<client::Me> for Me {
-    fn from(me: client::Me) -> Self {
-        let kind = match me.credential.kind {
-            client::CredentialKind::JwtKey => CredentialKind::JwtKey,
-            _ => CredentialKind::AccessKey,
-        };
-        Me {
-            account: me.account.into(),
-            application: me.application.into(),
-            user: me.user.into(),
-            credential: CredentialSummary {
-                kind,
-                id: me.credential.id,
-                scopes: permissions(me.credential.scopes),
-                expiration: me.credential.expiration.map(time),
-            },
-            permissions: permissions(me.permissions),
-            jwt_audience: me.jwt_audience,
-        }
-    }
-}
-
-/// Public facts about the server (`GET /.well-known/latchkey`).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct ServerInfo {
-    /// The `aud` every JWT must carry.
-    pub jwt_audience: String,
-    /// The JWS algorithms JWT keys may use.
-    pub jwt_algorithms: Vec<String>,
-    /// The server's version.
-    pub version: String,
-}
-
-impl From<client::ServerInfo> for ServerInfo {
-    fn from(info: client::ServerInfo) -> Self {
-        ServerInfo {
-            jwt_audience: info.jwt_audience,
-            jwt_algorithms: info.jwt_algorithms,
-            version: info.version,
-        }
-    }
-}
-
-/// The outcome of a bulk delete that deleted every key.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct BulkDeleteResult {
-    /// Always true in a success.
-    pub deleted: bool,
-    /// One line per id, in request order.
-    pub results: Vec<BulkDeleteItem>,
-}
-
-/// One id of a bulk delete.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct BulkDeleteItem {
-    /// The key id.
-    pub id: String,
-    /// `deleted`.
-    pub status: String,
-}
-
-impl From<client::BulkDeleteResult> for BulkDeleteResult {
-    fn from(result: client::BulkDeleteResult) -> Self {
-        BulkDeleteResult {
-            deleted: result.deleted,
-            results: result
-                .results
-                .into_iter()
-                .map(|item| BulkDeleteItem {
-                    id: item.id,
-                    status: item.status,
-                })
-                .collect(),
-        }
-    }
-}
-
 /// The page size, cursor, order and total count of a list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
 pub struct ListOptions {
@@ -711,96 +303,6 @@ impl ListOptions {
     }
 }
 
-/// Who acted, as an audit record shows it.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct AuditActor {
-    /// The acting user; none for the CLI and the system.
-    pub user_id: Option<String>,
-    /// The acting credential's application; none in the console.
-    pub application_id: Option<String>,
-    /// The credential (`key_…`, `jwk_…`, or a console session).
-    pub credential_id: Option<String>,
-    /// How: `access_key`, `jwt`, `console`, `cli` or `system`.
-    pub via: String,
-}
-
-/// What an audit record is about.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct AuditTarget {
-    /// `account`, `user`, `policy_group`, `application`, `access_key`,
-    /// `jwt_key`, ….
-    pub kind: String,
-    /// Its id.
-    pub id: String,
-}
-
-/// One field's change in an audit record, each side as JSON text (a field
-/// may hold any JSON: parse it with the JSON library of the app).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct AuditChange {
-    /// The value before, as JSON text (`null` when the field was new).
-    pub before_json: String,
-    /// The value after, as JSON text.
-    pub after_json: String,
-}
-
-/// One entry of the account's audit log (`GET /v3/audit-log`).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct AuditRecord {
-    /// Id (`aud_…`), in the order records were written.
-    pub id: String,
-    /// The account whose log it is in.
-    pub account_id: String,
-    /// When.
-    pub at: SystemTime,
-    /// Who.
-    pub actor: AuditActor,
-    /// What happened (`access_key.create`, `console.sign_in`, …).
-    pub action: String,
-    /// To what.
-    pub target: AuditTarget,
-    /// Each field the change touched; never a secret.
-    pub changes: HashMap<String, AuditChange>,
-    /// The request that made the change.
-    pub request_id: Option<String>,
-    /// The client's address.
-    pub ip: Option<String>,
-}
-
-impl From<client::AuditRecord> for AuditRecord {
-    fn from(r: client::AuditRecord) -> Self {
-        AuditRecord {
-            id: r.id,
-            account_id: r.account_id.to_string(),
-            at: time(r.at),
-            actor: AuditActor {
-                user_id: r.actor.user_id.map(|id| id.to_string()),
-                application_id: r.actor.application_id.map(|id| id.to_string()),
-                credential_id: r.actor.credential_id,
-                via: r.actor.via,
-            },
-            action: r.action,
-            target: AuditTarget {
-                kind: r.target.kind,
-                id: r.target.id,
-            },
-            changes: r
-                .changes
-                .into_iter()
-                .map(|(field, [before, after])| {
-                    let change = AuditChange {
-                        before_json: before.to_string(),
-                        after_json: after.to_string(),
-                    };
-                    (field, change)
-                })
-                .collect(),
-            request_id: r.request_id,
-            ip: r.ip,
-        }
-    }
-}
-
 /// The audit log's filters; every one given must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
 pub struct AuditLogFilter {
@@ -824,7 +326,7 @@ pub struct AuditLogFilter {
 macro_rules! page {
     ($(#[$doc:meta])* $page:ident of $item:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
         pub struct $page {
             /// The items.
             pub data: Vec<$item>,

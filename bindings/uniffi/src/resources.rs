@@ -142,33 +142,24 @@ impl Applications {
     /// Creates an application within the plan's limit.
     pub async fn create(&self, application: NewApplication) -> Result<Application> {
         let input = application.input()?;
-        Ok(self.client()?.applications().create(&input).await?.into())
+        Ok(self.client()?.applications().create(&input).await?)
     }
 
     /// An application.
     pub async fn get(&self, id: String) -> Result<Application> {
-        Ok(self.client()?.applications().get(app(&id)?).await?.into())
+        Ok(self.client()?.applications().get(app(&id)?).await?)
     }
 
     /// Changes an application's name, description or status.
     pub async fn update(&self, id: String, update: ApplicationUpdate) -> Result<Application> {
         let id = app(&id)?;
         let client = self.client()?;
-        Ok(client
-            .applications()
-            .update(id, &update.input())
-            .await?
-            .into())
+        Ok(client.applications().update(id, &update.input()).await?)
     }
 
     /// Revokes an application (terminal): its credentials stop working.
     pub async fn revoke(&self, id: String) -> Result<Application> {
-        Ok(self
-            .client()?
-            .applications()
-            .revoke(app(&id)?)
-            .await?
-            .into())
+        Ok(self.client()?.applications().revoke(app(&id)?).await?)
     }
 
     /// Deletes an application and all its keys.
@@ -286,7 +277,7 @@ impl AccessKeys {
     pub async fn get(&self, application_id: String, key_id: String) -> Result<AccessKey> {
         let (application, key) = (app(&application_id)?, key(&key_id)?);
         let client = self.client()?;
-        Ok(client.access_keys().get(application, key).await?.into())
+        Ok(client.access_keys().get(application, key).await?)
     }
 
     /// Changes an access key's name, description, status or expiration.
@@ -302,8 +293,7 @@ impl AccessKeys {
         Ok(client
             .access_keys()
             .update(application, key, &update)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
@@ -318,15 +308,14 @@ impl AccessKeys {
         Ok(client
             .access_keys()
             .set_status(application, key, status)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Revokes an access key (terminal).
     pub async fn revoke(&self, application_id: String, key_id: String) -> Result<AccessKey> {
         let (application, key) = (app(&application_id)?, key(&key_id)?);
         let client = self.client()?;
-        Ok(client.access_keys().revoke(application, key).await?.into())
+        Ok(client.access_keys().revoke(application, key).await?)
     }
 
     /// Rolls an access key: a new key with the old one's scopes,
@@ -365,12 +354,7 @@ impl AccessKeys {
     /// call fails with `Conflict` naming each failing id in its fields.
     pub async fn bulk_delete(&self, key_ids: Vec<String>) -> Result<BulkDeleteResult> {
         let keys: Vec<AccessKeyId> = ids("keyIds", &key_ids)?;
-        Ok(self
-            .client()?
-            .access_keys()
-            .bulk_delete(&keys)
-            .await?
-            .into())
+        Ok(self.client()?.access_keys().bulk_delete(&keys).await?)
     }
 }
 
@@ -436,18 +420,13 @@ impl JwtKeys {
         let application = app(&application_id)?;
         let input = key.input()?;
         let client = self.client()?;
-        Ok(client.jwt_keys().create(application, &input).await?.into())
+        Ok(client.jwt_keys().create(application, &input).await?)
     }
 
     /// A JWT key.
     pub async fn get(&self, application_id: String, key_id: String) -> Result<JwtKey> {
         let (application, key) = (app(&application_id)?, jwt_key(&key_id)?);
-        Ok(self
-            .client()?
-            .jwt_keys()
-            .get(application, key)
-            .await?
-            .into())
+        Ok(self.client()?.jwt_keys().get(application, key).await?)
     }
 
     /// Changes a JWT key's name, description, status or expiration.
@@ -460,11 +439,7 @@ impl JwtKeys {
         let (application, key) = (app(&application_id)?, jwt_key(&key_id)?);
         let update = update.input()?;
         let client = self.client()?;
-        Ok(client
-            .jwt_keys()
-            .update(application, key, &update)
-            .await?
-            .into())
+        Ok(client.jwt_keys().update(application, key, &update).await?)
     }
 
     /// Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
@@ -479,19 +454,13 @@ impl JwtKeys {
         Ok(client
             .jwt_keys()
             .set_status(application, key, status)
-            .await?
-            .into())
+            .await?)
     }
 
     /// Revokes a JWT key (terminal).
     pub async fn revoke(&self, application_id: String, key_id: String) -> Result<JwtKey> {
         let (application, key) = (app(&application_id)?, jwt_key(&key_id)?);
-        Ok(self
-            .client()?
-            .jwt_keys()
-            .revoke(application, key)
-            .await?
-            .into())
+        Ok(self.client()?.jwt_keys().revoke(application, key).await?)
     }
 
     /// Deletes a JWT key.
@@ -559,19 +528,19 @@ impl Users {
     /// Creates a user (needs `users:manage`).
     pub async fn create(&self, user: NewUser) -> Result<User> {
         let input = user.input()?;
-        Ok(self.client()?.users().create(&input).await?.into())
+        Ok(self.client()?.users().create(&input).await?)
     }
 
     /// A user.
     pub async fn get(&self, id: String) -> Result<User> {
-        Ok(self.client()?.users().get(user(&id)?).await?.into())
+        Ok(self.client()?.users().get(user(&id)?).await?)
     }
 
     /// Changes a user's email, name or groups.
     pub async fn update(&self, id: String, update: UserUpdate) -> Result<User> {
         let id = user(&id)?;
         let update = update.input()?;
-        Ok(self.client()?.users().update(id, &update).await?.into())
+        Ok(self.client()?.users().update(id, &update).await?)
     }
 
     /// Deletes a user: what the user created stops authenticating at once.
@@ -632,28 +601,19 @@ impl PolicyGroups {
     /// Creates a policy group (needs `groups:manage`).
     pub async fn create(&self, group: NewPolicyGroup) -> Result<PolicyGroup> {
         let client = self.client()?;
-        Ok(client.policy_groups().create(&group.input()).await?.into())
+        Ok(client.policy_groups().create(&group.input()).await?)
     }
 
     /// A policy group.
     pub async fn get(&self, id: String) -> Result<PolicyGroup> {
-        Ok(self
-            .client()?
-            .policy_groups()
-            .get(group(&id)?)
-            .await?
-            .into())
+        Ok(self.client()?.policy_groups().get(group(&id)?).await?)
     }
 
     /// Changes a policy group's name, description or permissions.
     pub async fn update(&self, id: String, update: PolicyGroupUpdate) -> Result<PolicyGroup> {
         let id = group(&id)?;
         let client = self.client()?;
-        Ok(client
-            .policy_groups()
-            .update(id, &update.input())
-            .await?
-            .into())
+        Ok(client.policy_groups().update(id, &update.input()).await?)
     }
 
     /// Deletes a policy group (`Administrators` cannot be deleted).
@@ -791,7 +751,7 @@ fn account(text: &str) -> Result<AccountId> {
 impl Accounts {
     /// The caller's account (`GET /v3/accounts/me`).
     pub async fn current(&self) -> Result<Account> {
-        Ok(self.client()?.accounts().current().await?.into())
+        Ok(self.client()?.accounts().current().await?)
     }
 
     /// The caller's account's key policy (`GET /v3/accounts/me/policy`,
@@ -813,12 +773,7 @@ impl Accounts {
 
     /// Renames the caller's account (`PUT /v3/accounts/me`).
     pub async fn rename_current(&self, name: String) -> Result<Account> {
-        Ok(self
-            .client()?
-            .accounts()
-            .rename_current(&name)
-            .await?
-            .into())
+        Ok(self.client()?.accounts().rename_current(&name).await?)
     }
 
     /// The pages of every account (operator only): Kotlin's and Swift's
@@ -846,14 +801,14 @@ impl Accounts {
 
     /// An account (operator only).
     pub async fn get(&self, id: String) -> Result<Account> {
-        Ok(self.client()?.accounts().get(account(&id)?).await?.into())
+        Ok(self.client()?.accounts().get(account(&id)?).await?)
     }
 
     /// Changes an account's name, plan or limits (operator only).
     pub async fn update(&self, id: String, update: AccountUpdate) -> Result<Account> {
         let id = account(&id)?;
         let client = self.client()?;
-        Ok(client.accounts().update(id, &update.input()).await?.into())
+        Ok(client.accounts().update(id, &update.input()).await?)
     }
 }
 

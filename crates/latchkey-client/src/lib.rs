@@ -58,9 +58,12 @@
 //! bindings to map to exception classes, and an [`ApiError`] carries the
 //! API's status, type, message, request id and fields.
 
+pub mod api_enum;
 mod client;
 mod credential;
 mod error;
+#[cfg(feature = "uniffi")]
+pub mod ffi;
 pub mod key_cache;
 pub mod models;
 mod pagination;
@@ -68,6 +71,12 @@ mod resources;
 mod retry;
 pub mod verify_options;
 
+// The models' FFI (Kotlin, Swift): a component of its own, exported by
+// the uniffi binding's library.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("latchkey_client");
+
+pub use api_enum::ApiEnum;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ENV_ACCESS_KEY, ENV_URL,
     USER_AGENT_PRODUCT,

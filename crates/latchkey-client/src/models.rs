@@ -60,6 +60,7 @@ api_object! {
 /// Who acted, as an audit record shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AuditActor {
     /// The acting user; none for the CLI and the system.
     pub user_id: Option<UserId>,
@@ -75,6 +76,7 @@ pub struct AuditActor {
 /// What an audit record is about.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AuditTarget {
     /// `account`, `user`, `policy_group`, `application`, `access_key`,
     /// `jwt_key`, `session` or `credential`.
@@ -87,6 +89,7 @@ pub struct AuditTarget {
 /// One entry of the account's audit log (`GET /v3/audit-log`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AuditRecord {
     /// Id (`aud_…`), in the order records were written.
     pub id: String,
@@ -111,6 +114,7 @@ pub struct AuditRecord {
 /// An account (a team, a tenant).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Account {
     /// Id (`acc_…`).
     pub id: AccountId,
@@ -132,6 +136,7 @@ pub struct Account {
 /// A user of an account.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct User {
     /// Id (`usr_…`).
     pub id: UserId,
@@ -156,6 +161,7 @@ pub struct User {
 /// A policy group: a named set of permissions.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PolicyGroup {
     /// Id (`grp_…`).
     pub id: PolicyGroupId,
@@ -176,6 +182,7 @@ pub struct PolicyGroup {
 /// An application: the holder of credentials.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Application {
     /// Id (`app_…`).
     pub id: ApplicationId,
@@ -198,6 +205,7 @@ pub struct Application {
 /// An access key, without its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AccessKey {
     /// Id (`key_…`).
     pub id: AccessKeyId,
@@ -314,6 +322,7 @@ impl fmt::Debug for RolledAccessKey {
 /// whatever the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Introspection {
     /// Whether the credential may act now.
     pub active: bool,
@@ -363,6 +372,7 @@ impl From<KeyPolicyAnswer> for KeyPolicy {
 /// A registered JWT public key.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct JwtKey {
     /// Id (`jwk_…`): the `kid` of the tokens the key signs.
     pub id: JwtKeyId,
@@ -619,6 +629,7 @@ impl fmt::Debug for PasswordLink {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum CredentialKind {
     /// An access key (`ak_…`).
     AccessKey,
@@ -629,6 +640,7 @@ pub enum CredentialKind {
 /// The credential of `GET /v3/me`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CredentialSummary {
     /// Access key or JWT key.
     #[serde(rename = "object")]
@@ -646,6 +658,7 @@ pub struct CredentialSummary {
 /// Who the calling credential is (`GET /v3/me`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Me {
     /// The credential's account.
     pub account: Account,
@@ -664,6 +677,7 @@ pub struct Me {
 /// Public facts about the server (`GET /.well-known/latchkey`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ServerInfo {
     /// The `aud` every JWT must carry.
     pub jwt_audience: String,
@@ -688,6 +702,7 @@ pub struct Health {
 /// failing id (`ids[i]`) in [`ApiError::fields`](crate::ApiError::fields).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BulkDeleteResult {
     /// Whether the keys were deleted (always true in a success).
     pub deleted: bool,
@@ -698,6 +713,7 @@ pub struct BulkDeleteResult {
 /// One id of a bulk delete.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BulkDeleteItem {
     /// The key id.
     pub id: String,

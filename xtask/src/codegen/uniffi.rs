@@ -20,13 +20,36 @@ use crate::server_process::target_dir;
 
 /// The generated Kotlin file, relative to the root.
 pub const KOTLIN_FILE: &str = "bindings/kotlin/src/main/kotlin/dev/latchkey/latchkey.kt";
-/// The generated Swift sources and C header, relative to the root.
+/// The generated Kotlin of the client's models (the `latchkey_client`
+/// component: the client crate derives their FFI), in a package of its own
+/// because each component declares uniffi's helpers at its package's top
+/// level.
+pub const KOTLIN_MODELS_FILE: &str =
+    "bindings/kotlin/src/main/kotlin/dev/latchkey/models/latchkey_client.kt";
+/// Type aliases that keep the models' names in `dev.latchkey`, the package
+/// SDK.md promises (`dev.latchkey.Account` as before the models moved).
+const KOTLIN_MODEL_ALIASES: &str = "bindings/kotlin/src/main/kotlin/dev/latchkey/Models.kt";
+/// The package of the models' Kotlin.
+const KOTLIN_MODELS_PACKAGE: &str = "dev.latchkey.models";
+/// The generated Swift sources and C headers, relative to the root: both
+/// components in the one module `Latchkey`, both headers in `latchkeyFFI`.
 const SWIFT_FILE: &str = "bindings/swift/Sources/Latchkey/Latchkey.swift";
+const SWIFT_MODELS_FILE: &str = "bindings/swift/Sources/Latchkey/LatchkeyClient.swift";
 const SWIFT_HEADER: &str = "bindings/swift/Sources/latchkeyFFI/latchkeyFFI.h";
+const SWIFT_MODELS_HEADER: &str = "bindings/swift/Sources/latchkeyFFI/latchkey_clientFFI.h";
 /// The FFI module's map: uniffi's own carries no `link` line (it expects an
 /// Apple framework); on Linux the module links the prebuilt library.
 const SWIFT_MODULE_MAP: &str = "bindings/swift/Sources/latchkeyFFI/module.modulemap";
-const MODULE_MAP: &str = "module latchkeyFFI {\n    header \"latchkeyFFI.h\"\n    link \"latchkey_uniffi\"\n    export *\n}\n";
+const MODULE_MAP: &str = "module latchkeyFFI {\n    header \"latchkeyFFI.h\"\n    header \"latchkey_clientFFI.h\"\n    link \"latchkey_uniffi\"\n    export *\n}\n";
+/// The hand-written Swift sources whose public declarations the snapshot
+/// pins with the generated ones (`Lists.swift` is written from the snapshot,
+/// so it is left out).
+const SWIFT_HAND_WRITTEN: [&str; 4] = [
+    "bindings/swift/Sources/Latchkey/Errors.swift",
+    "bindings/swift/Sources/Latchkey/Client.swift",
+    "bindings/swift/Sources/Latchkey/Jwt.swift",
+    "bindings/swift/Sources/Latchkey/Pages.swift",
+];
 /// The snapshot of the Swift public surface.
 const SWIFT_SURFACE: &str = "bindings/swift/public-api.txt";
 
@@ -68,12 +91,30 @@ pub fn generate(files: &mut Files) -> Result<()> {
     )?;
     let kotlin = kotlin.into_bytes();
     files.ensure_file_contents(Path::new(KOTLIN_FILE), &kotlin)?;
+    let models = read(
+        &out.path()
+            .join("kotlin/dev/latchkey/models/latchkey_client.kt"),
+    )?;
+    files.ensure_file_contents(Path::new(KOTLIN_MODELS_FILE), &models)?;
+    let aliases = kotlin_model_aliases(&String::from_utf8_lossy(&models));
+    files.ensure_file_contents(Path::new(KOTLIN_MODEL_ALIASES), aliases.as_bytes())?;
     let swift = read(&out.path().join("swift/Latchkey.swift"))?;
     files.ensure_file_contents(Path::new(SWIFT_FILE), &swift)?;
+    let swift_models = read(&out.path().join("swift/LatchkeyClient.swift"))?;
+    files.ensure_file_contents(Path::new(SWIFT_MODELS_FILE), &swift_models)?;
     let header = read(&out.path().join("swift/latchkeyFFI.h"))?;
     files.ensure_file_contents(Path::new(SWIFT_HEADER), &header)?;
+    let models_header = read(&out.path().join("swift/latchkey_clientFFI.h"))?;
+    files.ensure_file_contents(Path::new(SWIFT_MODELS_HEADER), &models_header)?;
     files.ensure_file_contents(Path::new(SWIFT_MODULE_MAP), MODULE_MAP.as_bytes())?;
-    let surface = public_surface(&String::from_utf8_lossy(&swift));
+    let mut sources = vec![
+        String::from_utf8_lossy(&swift).into_owned(),
+        String::from_utf8_lossy(&swift_models).into_owned(),
+    ];
+    for path in SWIFT_HAND_WRITTEN {
+        sources.push(std::fs::read_to_string(root.join(path)).with_context(|| path.to_string())?);
+    }
+    let surface = public_surface(&sources.join("\n"));
     files.ensure_file_contents(Path::new(SWIFT_SURFACE), surface.as_bytes())?;
     // The lazy lists, from the pagers just generated.
     let kotlin_lists = super::lists::kotlin(&String::from_utf8_lossy(&kotlin), &description);
@@ -83,6 +124,30 @@ pub fn generate(files: &mut Files) -> Result<()> {
     )?;
     let swift_lists = super::lists::swift(&surface, &description);
     files.ensure_file_contents(Path::new(super::lists::SWIFT_LISTS), swift_lists.as_bytes())
+}
+
+/// `Models.kt`: a type alias in `dev.latchkey` for each public type of the
+/// models' package (its data classes, enums and custom types), so that the
+/// SDK's one package stays the one a Kotlin user imports.
+fn kotlin_model_aliases(models: &str) -> String {
+    let mut names = BTreeSet::new();
+    for line in models.lines() {
+        let rest = ["data class ", "enum class ", "public typealias "]
+            .iter()
+            .find_map(|prefix| line.strip_prefix(prefix));
+        if let Some(rest) = rest {
+            names.insert(identifier_at(rest));
+        }
+    }
+    let mut out = String::from(
+        "// Written by `cargo xtask codegen` from the generated models (checked by\n// `cargo xtask check`): the client's models, whose FFI the client crate\n// derives, under the package of the rest of the SDK.\n\npackage dev.latchkey\n\n",
+    );
+    for name in names {
+        out.push_str(&format!(
+            "/** [{KOTLIN_MODELS_PACKAGE}.{name}] */\npublic typealias {name} = {KOTLIN_MODELS_PACKAGE}.{name}\n"
+        ));
+    }
+    out
 }
 
 /// The sealed class every API error kind extends in Kotlin: hand-written in
@@ -175,8 +240,11 @@ fn identifier_at(text: &str) -> &str {
 /// are not reachable either.
 fn public_surface(swift: &str) -> String {
     let mut surface = String::from(
-        "# The public surface of the generated Swift module `Latchkey`, without uniffi's\n# converters and helpers (written by `cargo xtask codegen`; checked by `cargo xtask check`).\n",
+        "# The public surface of the Swift module `Latchkey` (generated and hand-written sources), without\n# uniffi's converters and helpers (written by `cargo xtask codegen`; checked by `cargo xtask check`).\n",
     );
+    // The depth of the body of the public enum being read: its `case` lines
+    // (an error's kinds, an enum's values) are its surface too.
+    let mut enum_body: Option<usize> = None;
     // Brace depth of the line being read, and the depth to come back to
     // before lines are read again after a left-out block.
     let mut depth = 0usize;
@@ -201,6 +269,19 @@ fn public_surface(swift: &str) -> String {
             continue;
         }
         let line = format!("{}{line}", std::mem::take(&mut pending));
+        if enum_body.is_some_and(|body| depth < body) {
+            enum_body = None;
+        }
+        if enum_body == Some(depth)
+            && let Some(case) = enum_case(&line)
+        {
+            surface.push_str(&"    ".repeat(depth));
+            surface.push_str("case ");
+            surface.push_str(case);
+            surface.push('\n');
+            depth = after;
+            continue;
+        }
         // The declaration without its body (`public init() {}` → `public init()`).
         let declaration = line
             .split_once('{')
@@ -221,10 +302,23 @@ fn public_surface(swift: &str) -> String {
             surface.push_str(&"    ".repeat(depth));
             surface.push_str(declaration);
             surface.push('\n');
+            if public && declaration.split_whitespace().any(|word| word == "enum") && after > depth
+            {
+                enum_body = Some(depth + 1);
+            }
         }
         depth = after;
     }
     surface
+}
+
+/// The case an enum's `case` line declares (`case NotFound(` → `NotFound`),
+/// not a `switch`'s (`case .notFound:`, `case let …`).
+fn enum_case(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("case ")?;
+    let name = identifier_at(rest);
+    let first = name.chars().next()?;
+    (first.is_alphabetic() && name != "let" && name != "var").then_some(name)
 }
 
 /// uniffi's own machinery, by the names it gives it.
@@ -337,6 +431,20 @@ sealed class LatchkeyException: kotlin.Exception() {
         // A kind the generated code lacks fails the generation.
         let more: BTreeSet<String> = ["NotFound".to_owned(), "Gone".to_owned()].into();
         assert!(kotlin_api_exceptions(kotlin, &more).is_err());
+    }
+
+    #[test]
+    fn an_enums_cases_are_its_surface_a_switchs_are_not() {
+        let swift = "public enum LatchkeyError: Swift.Error {\n    case NotFound(\n        status: Int32\n    )\n    case transport\n    public var description: String {\n        switch self {\n        case .transport: return \"t\"\n        case let .NotFound(s): return \"\\(s)\"\n        }\n    }\n}\n";
+        assert_eq!(
+            surface_lines(swift),
+            [
+                "public enum LatchkeyError: Swift.Error",
+                "    case NotFound",
+                "    case transport",
+                "    public var description: String",
+            ]
+        );
     }
 
     #[test]

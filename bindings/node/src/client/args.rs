@@ -7,24 +7,33 @@ use std::str::FromStr;
 
 use jiff::Timestamp;
 use latchkey_client::types::Order;
-use latchkey_client::{ListParams, StatusFilter};
+use latchkey_client::{ApiEnum, ListParams, StatusFilter};
 use napi::Env;
 use napi_derive::napi;
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use crate::errors;
 
-/// The statuses a key list may be filtered by.
-pub const KEY_LIST_STATUSES: &str = "\"active\", \"inactive\", \"revoked\", \"expired\"";
-/// The statuses a key may be set to.
-pub const KEY_STATUSES: &str = "\"active\", \"inactive\", \"revoked\"";
-/// The statuses of an application.
-pub const APPLICATION_STATUSES: &str = "\"active\", \"revoked\"";
-/// The statuses of a user.
-pub const USER_STATUSES: &str = "\"active\", \"deleted\"";
-/// The plans.
-pub const PLANS: &str = "\"free\", \"commercial\", \"custom\"";
+/// Each enum's values as the API spells them, by the Rust client's type
+/// name: the one list the unions of `lib/index.d.ts` are tested against.
+#[napi]
+pub fn api_enums() -> std::collections::HashMap<String, Vec<String>> {
+    use latchkey_client::models::ExposedKeyAction;
+    use latchkey_client::types::{
+        ApplicationStatus, EffectiveKeyStatus, KeyStatus, Plan, UserStatus,
+    };
+    [
+        ("KeyStatus", KeyStatus::api_names()),
+        ("EffectiveKeyStatus", EffectiveKeyStatus::api_names()),
+        ("ApplicationStatus", ApplicationStatus::api_names()),
+        ("UserStatus", UserStatus::api_names()),
+        ("Plan", Plan::api_names()),
+        ("ExposedKeyAction", ExposedKeyAction::api_names()),
+        ("Order", Order::api_names()),
+    ]
+    .into_iter()
+    .map(|(name, values)| (name.to_owned(), values))
+    .collect()
+}
 
 /// A bad argument value, named.
 pub fn invalid(env: &Env, name: &str, problem: impl std::fmt::Display) -> napi::Error {
@@ -67,26 +76,22 @@ where
         .collect()
 }
 
-/// A status or plan, spelled as the API spells it (`inactive`).
-pub fn api_enum<T: DeserializeOwned>(
-    env: &Env,
-    name: &str,
-    text: &str,
-    allowed: &str,
-) -> napi::Result<T> {
-    serde_json::from_value(Value::String(text.to_owned()))
-        .map_err(|_| invalid(env, name, format!("must be one of {allowed}, not {text:?}")))
+/// A status or plan, spelled as the API spells it (`inactive`); an error
+/// names the allowed values, from the client's one list of them.
+pub fn api_enum<T: ApiEnum>(env: &Env, name: &str, text: &str) -> napi::Result<T> {
+    T::from_api_name(text).ok_or_else(|| {
+        let allowed = T::allowed();
+        invalid(env, name, format!("must be one of {allowed}, not {text:?}"))
+    })
 }
 
 /// An optional status or plan.
-pub fn optional_enum<T: DeserializeOwned>(
+pub fn optional_enum<T: ApiEnum>(
     env: &Env,
     name: &str,
     text: Option<&str>,
-    allowed: &str,
 ) -> napi::Result<Option<T>> {
-    text.map(|text| api_enum(env, name, text, allowed))
-        .transpose()
+    text.map(|text| api_enum(env, name, text)).transpose()
 }
 
 /// A timestamp from a `Date`'s milliseconds since the epoch (the wrapper
@@ -147,14 +152,13 @@ pub fn list_params(env: &Env, options: &ListOptions) -> napi::Result<ListParams>
 }
 
 /// The query of a list filtered by the resource's own statuses.
-pub fn list_params_with_status<S: StatusFilter + DeserializeOwned>(
+pub fn list_params_with_status<S: StatusFilter + ApiEnum>(
     env: &Env,
     options: &ListOptions,
-    allowed: &str,
 ) -> napi::Result<ListParams> {
     let params = list_params(env, options)?;
     match &options.status {
-        Some(status) => Ok(params.status(api_enum::<S>(env, "status", status, allowed)?)),
+        Some(status) => Ok(params.status(api_enum::<S>(env, "status", status)?)),
         None => Ok(params),
     }
 }

@@ -29,9 +29,8 @@ use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi_derive::napi;
 
 use self::args::{
-    APPLICATION_STATUSES, KEY_LIST_STATUSES, KEY_STATUSES, ListOptions, PLANS, USER_STATUSES,
-    api_enum, invalid, list_params, list_params_with_status, optional_enum, optional_timestamp,
-    parse, parse_all, parse_optional,
+    ListOptions, api_enum, invalid, list_params, list_params_with_status, optional_enum,
+    optional_timestamp, parse, parse_all, parse_optional,
 };
 use self::pager::NativePager;
 use self::runtime::spawn;
@@ -308,9 +307,6 @@ pub struct KeyPolicyArgs {
     pub exposed_key_action: Option<String>,
 }
 
-/// The API's names of an exposed key's actions, for argument errors.
-const EXPOSED_KEY_ACTIONS: &str = "\"revoke\", \"deactivate\", \"notify\"";
-
 /// The connection to a Latchkey server behind the wrapper's `Client`.
 #[napi]
 pub struct NativeClient {
@@ -345,7 +341,7 @@ fn key_update(env: &Env, update: &KeyUpdateArgs) -> napi::Result<KeyUpdate> {
     Ok(KeyUpdate {
         name: update.name.clone(),
         description: update.description.clone(),
-        status: optional_enum::<KeyStatus>(env, "status", update.status.as_deref(), KEY_STATUSES)?,
+        status: optional_enum::<KeyStatus>(env, "status", update.status.as_deref())?,
         expiration,
     })
 }
@@ -472,8 +468,7 @@ impl NativeClient {
     /// A pager over the applications.
     #[napi]
     pub fn applications_list(&self, env: Env, options: ListOptions) -> napi::Result<NativePager> {
-        let params =
-            list_params_with_status::<ApplicationStatus>(&env, &options, APPLICATION_STATUSES)?;
+        let params = list_params_with_status::<ApplicationStatus>(&env, &options)?;
         Ok(NativePager::new(
             self.client(&env)?.applications().pager(&params),
         ))
@@ -486,8 +481,7 @@ impl NativeClient {
         env: &'env Env,
         options: ListOptions,
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let params =
-            list_params_with_status::<ApplicationStatus>(env, &options, APPLICATION_STATUSES)?;
+        let params = list_params_with_status::<ApplicationStatus>(env, &options)?;
         let client = self.client(env)?;
         spawn(env, async move {
             client.applications().list_page(&params).await
@@ -537,12 +531,7 @@ impl NativeClient {
         let update = ApplicationUpdate {
             name: update.name,
             description: update.description,
-            status: optional_enum(
-                env,
-                "status",
-                update.status.as_deref(),
-                APPLICATION_STATUSES,
-            )?,
+            status: optional_enum(env, "status", update.status.as_deref())?,
         };
         let client = self.client(env)?;
         spawn(env, async move {
@@ -585,8 +574,7 @@ impl NativeClient {
         options: ListOptions,
     ) -> napi::Result<NativePager> {
         let application: ApplicationId = parse(&env, "applicationId", &application_id)?;
-        let params =
-            list_params_with_status::<EffectiveKeyStatus>(&env, &options, KEY_LIST_STATUSES)?;
+        let params = list_params_with_status::<EffectiveKeyStatus>(&env, &options)?;
         Ok(NativePager::new(
             self.client(&env)?.access_keys().pager(application, &params),
         ))
@@ -601,8 +589,7 @@ impl NativeClient {
         options: ListOptions,
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
         let application: ApplicationId = parse(env, "applicationId", &application_id)?;
-        let params =
-            list_params_with_status::<EffectiveKeyStatus>(env, &options, KEY_LIST_STATUSES)?;
+        let params = list_params_with_status::<EffectiveKeyStatus>(env, &options)?;
         let client = self.client(env)?;
         spawn(env, async move {
             client.access_keys().list_page(application, &params).await
@@ -619,8 +606,7 @@ impl NativeClient {
     ) -> napi::Result<NativePager> {
         let application =
             parse_optional::<ApplicationId>(&env, "applicationId", application_id.as_deref())?;
-        let params =
-            list_params_with_status::<EffectiveKeyStatus>(&env, &options, KEY_LIST_STATUSES)?;
+        let params = list_params_with_status::<EffectiveKeyStatus>(&env, &options)?;
         Ok(NativePager::new(
             self.client(&env)?
                 .access_keys()
@@ -638,8 +624,7 @@ impl NativeClient {
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
         let application =
             parse_optional::<ApplicationId>(env, "applicationId", application_id.as_deref())?;
-        let params =
-            list_params_with_status::<EffectiveKeyStatus>(env, &options, KEY_LIST_STATUSES)?;
+        let params = list_params_with_status::<EffectiveKeyStatus>(env, &options)?;
         let client = self.client(env)?;
         spawn(env, async move {
             client
@@ -716,7 +701,7 @@ impl NativeClient {
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
         let application: ApplicationId = parse(env, "applicationId", &application_id)?;
         let key: AccessKeyId = parse(env, "keyId", &key_id)?;
-        let status: KeyStatus = api_enum(env, "status", &status, KEY_STATUSES)?;
+        let status: KeyStatus = api_enum(env, "status", &status)?;
         let client = self.client(env)?;
         spawn(env, async move {
             client
@@ -806,8 +791,7 @@ impl NativeClient {
         options: ListOptions,
     ) -> napi::Result<NativePager> {
         let application: ApplicationId = parse(&env, "applicationId", &application_id)?;
-        let params =
-            list_params_with_status::<EffectiveKeyStatus>(&env, &options, KEY_LIST_STATUSES)?;
+        let params = list_params_with_status::<EffectiveKeyStatus>(&env, &options)?;
         Ok(NativePager::new(
             self.client(&env)?.jwt_keys().pager(application, &params),
         ))
@@ -822,8 +806,7 @@ impl NativeClient {
         options: ListOptions,
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
         let application: ApplicationId = parse(env, "applicationId", &application_id)?;
-        let params =
-            list_params_with_status::<EffectiveKeyStatus>(env, &options, KEY_LIST_STATUSES)?;
+        let params = list_params_with_status::<EffectiveKeyStatus>(env, &options)?;
         let client = self.client(env)?;
         spawn(env, async move {
             client.jwt_keys().list_page(application, &params).await
@@ -918,7 +901,7 @@ impl NativeClient {
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
         let application: ApplicationId = parse(env, "applicationId", &application_id)?;
         let key: JwtKeyId = parse(env, "keyId", &key_id)?;
-        let status: KeyStatus = api_enum(env, "status", &status, KEY_STATUSES)?;
+        let status: KeyStatus = api_enum(env, "status", &status)?;
         let client = self.client(env)?;
         spawn(env, async move {
             client.jwt_keys().set_status(application, key, status).await
@@ -977,7 +960,7 @@ impl NativeClient {
     /// A pager over the users.
     #[napi]
     pub fn users_list(&self, env: Env, options: ListOptions) -> napi::Result<NativePager> {
-        let params = list_params_with_status::<UserStatus>(&env, &options, USER_STATUSES)?;
+        let params = list_params_with_status::<UserStatus>(&env, &options)?;
         Ok(NativePager::new(self.client(&env)?.users().pager(&params)))
     }
 
@@ -988,7 +971,7 @@ impl NativeClient {
         env: &'env Env,
         options: ListOptions,
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let params = list_params_with_status::<UserStatus>(env, &options, USER_STATUSES)?;
+        let params = list_params_with_status::<UserStatus>(env, &options)?;
         let client = self.client(env)?;
         spawn(env, async move { client.users().list_page(&params).await })
     }
@@ -1322,7 +1305,6 @@ impl NativeClient {
                 env,
                 "policy.exposedKeyAction",
                 policy.exposed_key_action.as_deref(),
-                EXPOSED_KEY_ACTIONS,
             )?
             .unwrap_or_default(),
         };
@@ -1409,7 +1391,7 @@ impl NativeClient {
         input: NewAccountArgs,
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
         let mut account = NewTenantAccount::new(input.name);
-        if let Some(plan) = optional_enum::<Plan>(env, "plan", input.plan.as_deref(), PLANS)? {
+        if let Some(plan) = optional_enum::<Plan>(env, "plan", input.plan.as_deref())? {
             account = account.plan(plan);
         }
         if let Some(limits) = &input.limits {
@@ -1449,7 +1431,7 @@ impl NativeClient {
         let id: AccountId = parse(env, "accountId", &id)?;
         let update = AccountUpdate {
             name: update.name,
-            plan: optional_enum::<Plan>(env, "plan", update.plan.as_deref(), PLANS)?,
+            plan: optional_enum::<Plan>(env, "plan", update.plan.as_deref())?,
             limits: update.limits.as_ref().map(Limits::from),
             key_policy: None,
         };

@@ -27,6 +27,7 @@ __all__ = [
     "jwt_verify_raw",
     # the API client
     "JwtSigner",
+    "API_ENUMS",
     "api_error_text",
     "NativeClient",
     "NativePager",
@@ -60,6 +61,9 @@ class JwtSigner:
     def audience(self) -> Optional[str]: ...
     @property
     def lifetime(self) -> float: ...
+
+API_ENUMS: Dict[str, List[str]]
+"""Each enum's values as the API spells them, by the Rust client's type name."""
 
 def api_error_text(
     status: int,

@@ -5,11 +5,10 @@
 use std::str::FromStr;
 
 use jiff::Timestamp;
-use latchkey_client::ListParams;
 use latchkey_client::types::Order;
+use latchkey_client::{ApiEnum, ListParams};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::error::invalid_argument;
@@ -37,15 +36,13 @@ where
         .collect()
 }
 
-/// A status or plan, spelled as the API spells it (`inactive`).
-pub fn api_enum<T: DeserializeOwned>(
-    py: Python<'_>,
-    name: &str,
-    text: &str,
-    allowed: &str,
-) -> PyResult<T> {
-    serde_json::from_value(Value::String(text.to_owned()))
-        .map_err(|_| invalid_argument(py, name, format!("must be one of {allowed}, not {text:?}")))
+/// A status or plan, spelled as the API spells it (`inactive`); an error
+/// names the allowed values, from the client's one list of them.
+pub fn api_enum<T: ApiEnum>(py: Python<'_>, name: &str, text: &str) -> PyResult<T> {
+    T::from_api_name(text).ok_or_else(|| {
+        let allowed = T::allowed();
+        invalid_argument(py, name, format!("must be one of {allowed}, not {text:?}"))
+    })
 }
 
 /// An aware `datetime` as a timestamp; a naive one is refused (its zone

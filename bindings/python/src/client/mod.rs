@@ -16,17 +16,16 @@ use std::time::Duration;
 
 use latchkey_client::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_client::models::{
-    AccountUpdate, ApplicationUpdate, KeyPolicy, KeyUpdate, NewAccessKey, NewApplication,
-    NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate, PublicKeyInput,
-    UserUpdate,
+    AccountUpdate, ApplicationUpdate, ExposedKeyAction, KeyPolicy, KeyUpdate, NewAccessKey,
+    NewApplication, NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate,
+    PublicKeyInput, UserUpdate,
 };
 use latchkey_client::types::{
-    ApplicationStatus, EffectiveKeyStatus, KeyStatus, Limits, Plan, UserStatus,
+    ApplicationStatus, EffectiveKeyStatus, KeyStatus, Limits, Order, Plan, UserStatus,
 };
-use latchkey_client::{AuditLogFilter, Client, ClientBuilder, ListParams, StatusFilter};
+use latchkey_client::{ApiEnum, AuditLogFilter, Client, ClientBuilder, ListParams, StatusFilter};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use serde::de::DeserializeOwned;
 
 use self::args::{api_enum, json_object, list_params, optional_timestamp, parse, parse_all};
 use self::error::{configuration, invalid_argument, to_py_err};
@@ -38,31 +37,39 @@ use crate::errors::new_error;
 /// The product the binding adds to the `User-Agent`.
 const USER_AGENT: &str = concat!("latchkey-python/", env!("CARGO_PKG_VERSION"));
 
-const KEY_LIST_STATUSES: &str = "\"active\", \"inactive\", \"revoked\", \"expired\"";
-const KEY_STATUSES: &str = "\"active\", \"inactive\", \"revoked\"";
-const APPLICATION_STATUSES: &str = "\"active\", \"revoked\"";
-const USER_STATUSES: &str = "\"active\", \"deleted\"";
-const PLANS: &str = "\"free\", \"commercial\", \"custom\"";
-const EXPOSED_KEY_ACTIONS: &str = "\"revoke\", \"deactivate\", \"notify\"";
-
 /// Registers the client's classes in `latchkey._latchkey`.
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeClient>()?;
     module.add_class::<NativePager>()?;
     module.add_class::<PyJwtSigner>()?;
     module.add_function(wrap_pyfunction!(error::api_error_text, module)?)?;
+    module.add("API_ENUMS", api_enums(module.py())?)?;
     Ok(())
 }
 
+/// Each enum's values as the API spells them, by the client's type name:
+/// the one list the `Literal` types of `_models.py` and `_client.py` are
+/// tested against.
+fn api_enums(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let enums = PyDict::new(py);
+    enums.set_item("KeyStatus", KeyStatus::api_names())?;
+    enums.set_item("EffectiveKeyStatus", EffectiveKeyStatus::api_names())?;
+    enums.set_item("ApplicationStatus", ApplicationStatus::api_names())?;
+    enums.set_item("UserStatus", UserStatus::api_names())?;
+    enums.set_item("Plan", Plan::api_names())?;
+    enums.set_item("ExposedKeyAction", ExposedKeyAction::api_names())?;
+    enums.set_item("Order", Order::api_names())?;
+    Ok(enums)
+}
+
 /// A list query with a status filter of the resource's own statuses.
-fn with_status<S: StatusFilter + DeserializeOwned>(
+fn with_status<S: StatusFilter + ApiEnum>(
     py: Python<'_>,
     params: ListParams,
     status: Option<&str>,
-    allowed: &str,
 ) -> PyResult<ListParams> {
     match status {
-        Some(status) => Ok(params.status(api_enum::<S>(py, "status", status, allowed)?)),
+        Some(status) => Ok(params.status(api_enum::<S>(py, "status", status)?)),
         None => Ok(params),
     }
 }
@@ -225,7 +232,7 @@ impl NativeClient {
         after: Option<String>,
     ) -> PyResult<NativePager> {
         let params = list_params(py, limit, after, order, false)?;
-        let params = with_status::<ApplicationStatus>(py, params, status, APPLICATION_STATUSES)?;
+        let params = with_status::<ApplicationStatus>(py, params, status)?;
         Ok(self.pager(self.client(py)?.applications().pager(&params)))
     }
 
@@ -240,7 +247,7 @@ impl NativeClient {
         include_total_count: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let params = list_params(py, limit, after, order, include_total_count)?;
-        let params = with_status::<ApplicationStatus>(py, params, status, APPLICATION_STATUSES)?;
+        let params = with_status::<ApplicationStatus>(py, params, status)?;
         let client = self.client(py)?;
         run(py, self.mode, async move {
             client.applications().list_page(&params).await
@@ -292,7 +299,7 @@ impl NativeClient {
             name,
             description,
             status: status
-                .map(|status| api_enum(py, "status", status, APPLICATION_STATUSES))
+                .map(|status| api_enum(py, "status", status))
                 .transpose()?,
         };
         let client = self.client(py)?;
@@ -330,7 +337,7 @@ impl NativeClient {
     ) -> PyResult<NativePager> {
         let application: ApplicationId = parse(py, "application_id", application_id)?;
         let params = list_params(py, limit, after, order, false)?;
-        let params = with_status::<EffectiveKeyStatus>(py, params, status, KEY_LIST_STATUSES)?;
+        let params = with_status::<EffectiveKeyStatus>(py, params, status)?;
         Ok(self.pager(self.client(py)?.access_keys().pager(application, &params)))
     }
 
@@ -347,7 +354,7 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let application: ApplicationId = parse(py, "application_id", application_id)?;
         let params = list_params(py, limit, after, order, include_total_count)?;
-        let params = with_status::<EffectiveKeyStatus>(py, params, status, KEY_LIST_STATUSES)?;
+        let params = with_status::<EffectiveKeyStatus>(py, params, status)?;
         let client = self.client(py)?;
         run(py, self.mode, async move {
             client.access_keys().list_page(application, &params).await
@@ -367,7 +374,7 @@ impl NativeClient {
             .map(|id| parse(py, "application_id", id))
             .transpose()?;
         let params = list_params(py, limit, after, order, false)?;
-        let params = with_status::<EffectiveKeyStatus>(py, params, status, KEY_LIST_STATUSES)?;
+        let params = with_status::<EffectiveKeyStatus>(py, params, status)?;
         Ok(self.pager(
             self.client(py)?
                 .access_keys()
@@ -390,7 +397,7 @@ impl NativeClient {
             .map(|id| parse(py, "application_id", id))
             .transpose()?;
         let params = list_params(py, limit, after, order, include_total_count)?;
-        let params = with_status::<EffectiveKeyStatus>(py, params, status, KEY_LIST_STATUSES)?;
+        let params = with_status::<EffectiveKeyStatus>(py, params, status)?;
         let client = self.client(py)?;
         run(py, self.mode, async move {
             client
@@ -471,7 +478,7 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let application: ApplicationId = parse(py, "application_id", application_id)?;
         let key: AccessKeyId = parse(py, "key_id", key_id)?;
-        let status: KeyStatus = api_enum(py, "status", status, KEY_STATUSES)?;
+        let status: KeyStatus = api_enum(py, "status", status)?;
         let client = self.client(py)?;
         run(py, self.mode, async move {
             client
@@ -553,7 +560,7 @@ impl NativeClient {
     ) -> PyResult<NativePager> {
         let application: ApplicationId = parse(py, "application_id", application_id)?;
         let params = list_params(py, limit, after, order, false)?;
-        let params = with_status::<EffectiveKeyStatus>(py, params, status, KEY_LIST_STATUSES)?;
+        let params = with_status::<EffectiveKeyStatus>(py, params, status)?;
         Ok(self.pager(self.client(py)?.jwt_keys().pager(application, &params)))
     }
 
@@ -570,7 +577,7 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let application: ApplicationId = parse(py, "application_id", application_id)?;
         let params = list_params(py, limit, after, order, include_total_count)?;
-        let params = with_status::<EffectiveKeyStatus>(py, params, status, KEY_LIST_STATUSES)?;
+        let params = with_status::<EffectiveKeyStatus>(py, params, status)?;
         let client = self.client(py)?;
         run(py, self.mode, async move {
             client.jwt_keys().list_page(application, &params).await
@@ -664,7 +671,7 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let application: ApplicationId = parse(py, "application_id", application_id)?;
         let key: JwtKeyId = parse(py, "key_id", key_id)?;
-        let status: KeyStatus = api_enum(py, "status", status, KEY_STATUSES)?;
+        let status: KeyStatus = api_enum(py, "status", status)?;
         let client = self.client(py)?;
         run(py, self.mode, async move {
             client.jwt_keys().set_status(application, key, status).await
@@ -722,7 +729,7 @@ impl NativeClient {
         after: Option<String>,
     ) -> PyResult<NativePager> {
         let params = list_params(py, limit, after, order, false)?;
-        let params = with_status::<UserStatus>(py, params, status, USER_STATUSES)?;
+        let params = with_status::<UserStatus>(py, params, status)?;
         Ok(self.pager(self.client(py)?.users().pager(&params)))
     }
 
@@ -737,7 +744,7 @@ impl NativeClient {
         include_total_count: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let params = list_params(py, limit, after, order, include_total_count)?;
-        let params = with_status::<UserStatus>(py, params, status, USER_STATUSES)?;
+        let params = with_status::<UserStatus>(py, params, status)?;
         let client = self.client(py)?;
         run(py, self.mode, async move {
             client.users().list_page(&params).await
@@ -1045,12 +1052,7 @@ impl NativeClient {
             max_key_lifetime_days,
             require_expiration,
             deactivate_unused_after_days,
-            exposed_key_action: api_enum(
-                py,
-                "exposed_key_action",
-                exposed_key_action,
-                EXPOSED_KEY_ACTIONS,
-            )?,
+            exposed_key_action: api_enum(py, "exposed_key_action", exposed_key_action)?,
         };
         let client = self.client(py)?;
         run(py, self.mode, async move {
@@ -1105,7 +1107,7 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let mut account = NewTenantAccount::new(name);
         if let Some(plan) = plan {
-            account = account.plan(api_enum::<Plan>(py, "plan", plan, PLANS)?);
+            account = account.plan(api_enum::<Plan>(py, "plan", plan)?);
         }
         if let Some(limits) = limits {
             // `limits` also sets the plan to `custom`: keep an explicit plan
@@ -1145,7 +1147,7 @@ impl NativeClient {
         let update = AccountUpdate {
             name,
             plan: plan
-                .map(|plan| api_enum::<Plan>(py, "plan", plan, PLANS))
+                .map(|plan| api_enum::<Plan>(py, "plan", plan))
                 .transpose()?,
             limits: limits.map(to_limits),
             key_policy: None,
@@ -1257,7 +1259,7 @@ fn key_update(
         name,
         description,
         status: status
-            .map(|status| api_enum::<KeyStatus>(py, "status", status, KEY_STATUSES))
+            .map(|status| api_enum::<KeyStatus>(py, "status", status))
             .transpose()?,
         expiration,
     })

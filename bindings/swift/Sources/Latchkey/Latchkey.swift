@@ -497,6 +497,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -506,22 +522,6 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     }
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
-    typealias FfiType = Int64
-    typealias SwiftType = Int64
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -6221,214 +6221,33 @@ public func FfiConverterTypeVerifyingKey_lower(_ value: VerifyingKey) -> UInt64 
 
 
 /**
- * An access key, without its secret.
- */
-public struct AccessKey: Equatable, Hashable {
-    /**
-     * Id (`key_…`).
-     */
-    public var id: String
-    /**
-     * The application it belongs to (never changes).
-     */
-    public var applicationId: String
-    /**
-     * Name.
-     */
-    public var name: String
-    /**
-     * Description.
-     */
-    public var description: String
-    /**
-     * Status at the time of the answer (`Expired` is derived).
-     */
-    public var status: EffectiveKeyStatus
-    /**
-     * When it stops working, if ever.
-     */
-    public var expiration: Date?
-    /**
-     * Scopes (immutable); empty means unscoped (the application's rights,
-     * as they change).
-     */
-    public var scopes: [String]
-    /**
-     * `ak_` and the first 8 characters of the key id.
-     */
-    public var keyPrefix: String
-    /**
-     * The server the key is for.
-     */
-    public var apiHost: String
-    /**
-     * The user it belongs to.
-     */
-    public var createdBy: String
-    /**
-     * Creation time.
-     */
-    public var createdAt: Date
-    /**
-     * Last change.
-     */
-    public var updatedAt: Date
-    /**
-     * Last successful authentication (reported up to a minute late).
-     */
-    public var lastUsedAt: Date?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id (`key_…`).
-         */id: String, 
-        /**
-         * The application it belongs to (never changes).
-         */applicationId: String, 
-        /**
-         * Name.
-         */name: String, 
-        /**
-         * Description.
-         */description: String, 
-        /**
-         * Status at the time of the answer (`Expired` is derived).
-         */status: EffectiveKeyStatus, 
-        /**
-         * When it stops working, if ever.
-         */expiration: Date?, 
-        /**
-         * Scopes (immutable); empty means unscoped (the application's rights,
-         * as they change).
-         */scopes: [String], 
-        /**
-         * `ak_` and the first 8 characters of the key id.
-         */keyPrefix: String, 
-        /**
-         * The server the key is for.
-         */apiHost: String, 
-        /**
-         * The user it belongs to.
-         */createdBy: String, 
-        /**
-         * Creation time.
-         */createdAt: Date, 
-        /**
-         * Last change.
-         */updatedAt: Date, 
-        /**
-         * Last successful authentication (reported up to a minute late).
-         */lastUsedAt: Date?) {
-        self.id = id
-        self.applicationId = applicationId
-        self.name = name
-        self.description = description
-        self.status = status
-        self.expiration = expiration
-        self.scopes = scopes
-        self.keyPrefix = keyPrefix
-        self.apiHost = apiHost
-        self.createdBy = createdBy
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-        self.lastUsedAt = lastUsedAt
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AccessKey: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAccessKey: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AccessKey {
-        return
-            try AccessKey(
-                id: FfiConverterString.read(from: &buf), 
-                applicationId: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                description: FfiConverterString.read(from: &buf), 
-                status: FfiConverterTypeEffectiveKeyStatus.read(from: &buf), 
-                expiration: FfiConverterOptionTimestamp.read(from: &buf), 
-                scopes: FfiConverterSequenceString.read(from: &buf), 
-                keyPrefix: FfiConverterString.read(from: &buf), 
-                apiHost: FfiConverterString.read(from: &buf), 
-                createdBy: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterTimestamp.read(from: &buf), 
-                updatedAt: FfiConverterTimestamp.read(from: &buf), 
-                lastUsedAt: FfiConverterOptionTimestamp.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AccessKey, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.applicationId, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterString.write(value.description, into: &buf)
-        FfiConverterTypeEffectiveKeyStatus.write(value.status, into: &buf)
-        FfiConverterOptionTimestamp.write(value.expiration, into: &buf)
-        FfiConverterSequenceString.write(value.scopes, into: &buf)
-        FfiConverterString.write(value.keyPrefix, into: &buf)
-        FfiConverterString.write(value.apiHost, into: &buf)
-        FfiConverterString.write(value.createdBy, into: &buf)
-        FfiConverterTimestamp.write(value.createdAt, into: &buf)
-        FfiConverterTimestamp.write(value.updatedAt, into: &buf)
-        FfiConverterOptionTimestamp.write(value.lastUsedAt, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAccessKey_lift(_ buf: RustBuffer) throws -> AccessKey {
-    return try FfiConverterTypeAccessKey.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAccessKey_lower(_ value: AccessKey) -> RustBuffer {
-    return FfiConverterTypeAccessKey.lower(value)
-}
-
-
-/**
  * A page of access keys.
  */
 public struct AccessKeyPage: Equatable, Hashable {
     /**
      * The items.
      */
-    public var data: [AccessKey]
+    public let data: [AccessKey]
     /**
      * Whether more pages follow.
      */
-    public var hasMore: Bool
+    public let hasMore: Bool
     /**
      * The cursor of the next page (the last item's id).
      */
-    public var after: String?
+    public let after: String?
     /**
      * The page size.
      */
-    public var limit: UInt32
+    public let limit: UInt32
     /**
      * The order.
      */
-    public var order: Order
+    public let order: Order
     /**
      * The number of items of the whole list, when asked for.
      */
-    public var totalCount: UInt64?
+    public let totalCount: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6511,152 +6330,33 @@ public func FfiConverterTypeAccessKeyPage_lower(_ value: AccessKeyPage) -> RustB
 
 
 /**
- * An account (a team, a tenant).
- */
-public struct Account: Equatable, Hashable {
-    /**
-     * Id (`acc_…`).
-     */
-    public var id: String
-    /**
-     * Name.
-     */
-    public var name: String
-    /**
-     * Plan.
-     */
-    public var plan: Plan
-    /**
-     * Limits in force.
-     */
-    public var limits: Limits
-    /**
-     * Whether this is the operator account.
-     */
-    public var `operator`: Bool
-    /**
-     * Creation time.
-     */
-    public var createdAt: Date
-    /**
-     * Last change.
-     */
-    public var updatedAt: Date
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id (`acc_…`).
-         */id: String, 
-        /**
-         * Name.
-         */name: String, 
-        /**
-         * Plan.
-         */plan: Plan, 
-        /**
-         * Limits in force.
-         */limits: Limits, 
-        /**
-         * Whether this is the operator account.
-         */`operator`: Bool, 
-        /**
-         * Creation time.
-         */createdAt: Date, 
-        /**
-         * Last change.
-         */updatedAt: Date) {
-        self.id = id
-        self.name = name
-        self.plan = plan
-        self.limits = limits
-        self.`operator` = `operator`
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Account: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAccount: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Account {
-        return
-            try Account(
-                id: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                plan: FfiConverterTypePlan.read(from: &buf), 
-                limits: FfiConverterTypeLimits.read(from: &buf), 
-                operator: FfiConverterBool.read(from: &buf), 
-                createdAt: FfiConverterTimestamp.read(from: &buf), 
-                updatedAt: FfiConverterTimestamp.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Account, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterTypePlan.write(value.plan, into: &buf)
-        FfiConverterTypeLimits.write(value.limits, into: &buf)
-        FfiConverterBool.write(value.`operator`, into: &buf)
-        FfiConverterTimestamp.write(value.createdAt, into: &buf)
-        FfiConverterTimestamp.write(value.updatedAt, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAccount_lift(_ buf: RustBuffer) throws -> Account {
-    return try FfiConverterTypeAccount.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAccount_lower(_ value: Account) -> RustBuffer {
-    return FfiConverterTypeAccount.lower(value)
-}
-
-
-/**
  * A page of accounts.
  */
 public struct AccountPage: Equatable, Hashable {
     /**
      * The items.
      */
-    public var data: [Account]
+    public let data: [Account]
     /**
      * Whether more pages follow.
      */
-    public var hasMore: Bool
+    public let hasMore: Bool
     /**
      * The cursor of the next page (the last item's id).
      */
-    public var after: String?
+    public let after: String?
     /**
      * The page size.
      */
-    public var limit: UInt32
+    public let limit: UInt32
     /**
      * The order.
      */
-    public var order: Order
+    public let order: Order
     /**
      * The number of items of the whole list, when asked for.
      */
-    public var totalCount: UInt64?
+    public let totalCount: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6745,15 +6445,15 @@ public struct AccountUpdate: Equatable, Hashable {
     /**
      * New name.
      */
-    public var name: String?
+    public let name: String?
     /**
      * New plan.
      */
-    public var plan: Plan?
+    public let plan: Plan?
     /**
      * New limits (plan `Custom`).
      */
-    public var limits: Limits?
+    public let limits: Limits?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6818,162 +6518,33 @@ public func FfiConverterTypeAccountUpdate_lower(_ value: AccountUpdate) -> RustB
 
 
 /**
- * An application: the holder of credentials.
- */
-public struct Application: Equatable, Hashable {
-    /**
-     * Id (`app_…`).
-     */
-    public var id: String
-    /**
-     * Name, unique among the account's applications that are not revoked.
-     */
-    public var name: String
-    /**
-     * Description.
-     */
-    public var description: String
-    /**
-     * Policy groups whose permissions its credentials get.
-     */
-    public var groupIds: [String]
-    /**
-     * Status.
-     */
-    public var status: ApplicationStatus
-    /**
-     * The user it belongs to.
-     */
-    public var createdBy: String
-    /**
-     * Creation time.
-     */
-    public var createdAt: Date
-    /**
-     * Last change.
-     */
-    public var updatedAt: Date
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id (`app_…`).
-         */id: String, 
-        /**
-         * Name, unique among the account's applications that are not revoked.
-         */name: String, 
-        /**
-         * Description.
-         */description: String, 
-        /**
-         * Policy groups whose permissions its credentials get.
-         */groupIds: [String], 
-        /**
-         * Status.
-         */status: ApplicationStatus, 
-        /**
-         * The user it belongs to.
-         */createdBy: String, 
-        /**
-         * Creation time.
-         */createdAt: Date, 
-        /**
-         * Last change.
-         */updatedAt: Date) {
-        self.id = id
-        self.name = name
-        self.description = description
-        self.groupIds = groupIds
-        self.status = status
-        self.createdBy = createdBy
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Application: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeApplication: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Application {
-        return
-            try Application(
-                id: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                description: FfiConverterString.read(from: &buf), 
-                groupIds: FfiConverterSequenceString.read(from: &buf), 
-                status: FfiConverterTypeApplicationStatus.read(from: &buf), 
-                createdBy: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterTimestamp.read(from: &buf), 
-                updatedAt: FfiConverterTimestamp.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Application, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterString.write(value.description, into: &buf)
-        FfiConverterSequenceString.write(value.groupIds, into: &buf)
-        FfiConverterTypeApplicationStatus.write(value.status, into: &buf)
-        FfiConverterString.write(value.createdBy, into: &buf)
-        FfiConverterTimestamp.write(value.createdAt, into: &buf)
-        FfiConverterTimestamp.write(value.updatedAt, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeApplication_lift(_ buf: RustBuffer) throws -> Application {
-    return try FfiConverterTypeApplication.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeApplication_lower(_ value: Application) -> RustBuffer {
-    return FfiConverterTypeApplication.lower(value)
-}
-
-
-/**
  * A page of applications.
  */
 public struct ApplicationPage: Equatable, Hashable {
     /**
      * The items.
      */
-    public var data: [Application]
+    public let data: [Application]
     /**
      * Whether more pages follow.
      */
-    public var hasMore: Bool
+    public let hasMore: Bool
     /**
      * The cursor of the next page (the last item's id).
      */
-    public var after: String?
+    public let after: String?
     /**
      * The page size.
      */
-    public var limit: UInt32
+    public let limit: UInt32
     /**
      * The order.
      */
-    public var order: Order
+    public let order: Order
     /**
      * The number of items of the whole list, when asked for.
      */
-    public var totalCount: UInt64?
+    public let totalCount: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7062,15 +6633,15 @@ public struct ApplicationUpdate: Equatable, Hashable {
     /**
      * New name.
      */
-    public var name: String?
+    public let name: String?
     /**
      * New description.
      */
-    public var description: String?
+    public let description: String?
     /**
      * New status (`Revoked` is terminal).
      */
-    public var status: ApplicationStatus?
+    public let status: ApplicationStatus?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7135,188 +6706,29 @@ public func FfiConverterTypeApplicationUpdate_lower(_ value: ApplicationUpdate) 
 
 
 /**
- * Who acted, as an audit record shows it.
- */
-public struct AuditActor: Equatable, Hashable {
-    /**
-     * The acting user; none for the CLI and the system.
-     */
-    public var userId: String?
-    /**
-     * The acting credential's application; none in the console.
-     */
-    public var applicationId: String?
-    /**
-     * The credential (`key_…`, `jwk_…`, or a console session).
-     */
-    public var credentialId: String?
-    /**
-     * How: `access_key`, `jwt`, `console`, `cli` or `system`.
-     */
-    public var via: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The acting user; none for the CLI and the system.
-         */userId: String?, 
-        /**
-         * The acting credential's application; none in the console.
-         */applicationId: String?, 
-        /**
-         * The credential (`key_…`, `jwk_…`, or a console session).
-         */credentialId: String?, 
-        /**
-         * How: `access_key`, `jwt`, `console`, `cli` or `system`.
-         */via: String) {
-        self.userId = userId
-        self.applicationId = applicationId
-        self.credentialId = credentialId
-        self.via = via
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AuditActor: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditActor: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditActor {
-        return
-            try AuditActor(
-                userId: FfiConverterOptionString.read(from: &buf), 
-                applicationId: FfiConverterOptionString.read(from: &buf), 
-                credentialId: FfiConverterOptionString.read(from: &buf), 
-                via: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AuditActor, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.userId, into: &buf)
-        FfiConverterOptionString.write(value.applicationId, into: &buf)
-        FfiConverterOptionString.write(value.credentialId, into: &buf)
-        FfiConverterString.write(value.via, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditActor_lift(_ buf: RustBuffer) throws -> AuditActor {
-    return try FfiConverterTypeAuditActor.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditActor_lower(_ value: AuditActor) -> RustBuffer {
-    return FfiConverterTypeAuditActor.lower(value)
-}
-
-
-/**
- * One field's change in an audit record, each side as JSON text (a field
- * may hold any JSON: parse it with the JSON library of the app).
- */
-public struct AuditChange: Equatable, Hashable {
-    /**
-     * The value before, as JSON text (`null` when the field was new).
-     */
-    public var beforeJson: String
-    /**
-     * The value after, as JSON text.
-     */
-    public var afterJson: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The value before, as JSON text (`null` when the field was new).
-         */beforeJson: String, 
-        /**
-         * The value after, as JSON text.
-         */afterJson: String) {
-        self.beforeJson = beforeJson
-        self.afterJson = afterJson
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AuditChange: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditChange: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditChange {
-        return
-            try AuditChange(
-                beforeJson: FfiConverterString.read(from: &buf), 
-                afterJson: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AuditChange, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.beforeJson, into: &buf)
-        FfiConverterString.write(value.afterJson, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditChange_lift(_ buf: RustBuffer) throws -> AuditChange {
-    return try FfiConverterTypeAuditChange.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditChange_lower(_ value: AuditChange) -> RustBuffer {
-    return FfiConverterTypeAuditChange.lower(value)
-}
-
-
-/**
  * The audit log's filters; every one given must match.
  */
 public struct AuditLogFilter: Equatable, Hashable {
     /**
      * Only this action (`access_key.update`, …).
      */
-    public var action: String?
+    public let action: String?
     /**
      * Only records about this object.
      */
-    public var targetId: String?
+    public let targetId: String?
     /**
      * Only what this user did.
      */
-    public var actorUserId: String?
+    public let actorUserId: String?
     /**
      * Only records at or after this instant.
      */
-    public var since: Date?
+    public let since: Date?
     /**
      * Only records at or before this instant.
      */
-    public var until: Date?
+    public let until: Date?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7393,172 +6805,33 @@ public func FfiConverterTypeAuditLogFilter_lower(_ value: AuditLogFilter) -> Rus
 
 
 /**
- * One entry of the account's audit log (`GET /v3/audit-log`).
- */
-public struct AuditRecord: Equatable, Hashable {
-    /**
-     * Id (`aud_…`), in the order records were written.
-     */
-    public var id: String
-    /**
-     * The account whose log it is in.
-     */
-    public var accountId: String
-    /**
-     * When.
-     */
-    public var at: Date
-    /**
-     * Who.
-     */
-    public var actor: AuditActor
-    /**
-     * What happened (`access_key.create`, `console.sign_in`, …).
-     */
-    public var action: String
-    /**
-     * To what.
-     */
-    public var target: AuditTarget
-    /**
-     * Each field the change touched; never a secret.
-     */
-    public var changes: [String: AuditChange]
-    /**
-     * The request that made the change.
-     */
-    public var requestId: String?
-    /**
-     * The client's address.
-     */
-    public var ip: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id (`aud_…`), in the order records were written.
-         */id: String, 
-        /**
-         * The account whose log it is in.
-         */accountId: String, 
-        /**
-         * When.
-         */at: Date, 
-        /**
-         * Who.
-         */actor: AuditActor, 
-        /**
-         * What happened (`access_key.create`, `console.sign_in`, …).
-         */action: String, 
-        /**
-         * To what.
-         */target: AuditTarget, 
-        /**
-         * Each field the change touched; never a secret.
-         */changes: [String: AuditChange], 
-        /**
-         * The request that made the change.
-         */requestId: String?, 
-        /**
-         * The client's address.
-         */ip: String?) {
-        self.id = id
-        self.accountId = accountId
-        self.at = at
-        self.actor = actor
-        self.action = action
-        self.target = target
-        self.changes = changes
-        self.requestId = requestId
-        self.ip = ip
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AuditRecord: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditRecord: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditRecord {
-        return
-            try AuditRecord(
-                id: FfiConverterString.read(from: &buf), 
-                accountId: FfiConverterString.read(from: &buf), 
-                at: FfiConverterTimestamp.read(from: &buf), 
-                actor: FfiConverterTypeAuditActor.read(from: &buf), 
-                action: FfiConverterString.read(from: &buf), 
-                target: FfiConverterTypeAuditTarget.read(from: &buf), 
-                changes: FfiConverterDictionaryStringTypeAuditChange.read(from: &buf), 
-                requestId: FfiConverterOptionString.read(from: &buf), 
-                ip: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AuditRecord, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.accountId, into: &buf)
-        FfiConverterTimestamp.write(value.at, into: &buf)
-        FfiConverterTypeAuditActor.write(value.actor, into: &buf)
-        FfiConverterString.write(value.action, into: &buf)
-        FfiConverterTypeAuditTarget.write(value.target, into: &buf)
-        FfiConverterDictionaryStringTypeAuditChange.write(value.changes, into: &buf)
-        FfiConverterOptionString.write(value.requestId, into: &buf)
-        FfiConverterOptionString.write(value.ip, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditRecord_lift(_ buf: RustBuffer) throws -> AuditRecord {
-    return try FfiConverterTypeAuditRecord.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditRecord_lower(_ value: AuditRecord) -> RustBuffer {
-    return FfiConverterTypeAuditRecord.lower(value)
-}
-
-
-/**
  * A page of audit records.
  */
 public struct AuditRecordPage: Equatable, Hashable {
     /**
      * The items.
      */
-    public var data: [AuditRecord]
+    public let data: [AuditRecord]
     /**
      * Whether more pages follow.
      */
-    public var hasMore: Bool
+    public let hasMore: Bool
     /**
      * The cursor of the next page (the last item's id).
      */
-    public var after: String?
+    public let after: String?
     /**
      * The page size.
      */
-    public var limit: UInt32
+    public let limit: UInt32
     /**
      * The order.
      */
-    public var order: Order
+    public let order: Order
     /**
      * The number of items of the whole list, when asked for.
      */
-    public var totalCount: UInt64?
+    public let totalCount: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7641,231 +6914,22 @@ public func FfiConverterTypeAuditRecordPage_lower(_ value: AuditRecordPage) -> R
 
 
 /**
- * What an audit record is about.
- */
-public struct AuditTarget: Equatable, Hashable {
-    /**
-     * `account`, `user`, `policy_group`, `application`, `access_key`,
-     * `jwt_key`, ….
-     */
-    public var kind: String
-    /**
-     * Its id.
-     */
-    public var id: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * `account`, `user`, `policy_group`, `application`, `access_key`,
-         * `jwt_key`, ….
-         */kind: String, 
-        /**
-         * Its id.
-         */id: String) {
-        self.kind = kind
-        self.id = id
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AuditTarget: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditTarget: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditTarget {
-        return
-            try AuditTarget(
-                kind: FfiConverterString.read(from: &buf), 
-                id: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AuditTarget, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.kind, into: &buf)
-        FfiConverterString.write(value.id, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditTarget_lift(_ buf: RustBuffer) throws -> AuditTarget {
-    return try FfiConverterTypeAuditTarget.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditTarget_lower(_ value: AuditTarget) -> RustBuffer {
-    return FfiConverterTypeAuditTarget.lower(value)
-}
-
-
-/**
- * One id of a bulk delete.
- */
-public struct BulkDeleteItem: Equatable, Hashable {
-    /**
-     * The key id.
-     */
-    public var id: String
-    /**
-     * `deleted`.
-     */
-    public var status: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The key id.
-         */id: String, 
-        /**
-         * `deleted`.
-         */status: String) {
-        self.id = id
-        self.status = status
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension BulkDeleteItem: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBulkDeleteItem: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BulkDeleteItem {
-        return
-            try BulkDeleteItem(
-                id: FfiConverterString.read(from: &buf), 
-                status: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: BulkDeleteItem, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.status, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBulkDeleteItem_lift(_ buf: RustBuffer) throws -> BulkDeleteItem {
-    return try FfiConverterTypeBulkDeleteItem.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBulkDeleteItem_lower(_ value: BulkDeleteItem) -> RustBuffer {
-    return FfiConverterTypeBulkDeleteItem.lower(value)
-}
-
-
-/**
- * The outcome of a bulk delete that deleted every key.
- */
-public struct BulkDeleteResult: Equatable, Hashable {
-    /**
-     * Always true in a success.
-     */
-    public var deleted: Bool
-    /**
-     * One line per id, in request order.
-     */
-    public var results: [BulkDeleteItem]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Always true in a success.
-         */deleted: Bool, 
-        /**
-         * One line per id, in request order.
-         */results: [BulkDeleteItem]) {
-        self.deleted = deleted
-        self.results = results
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension BulkDeleteResult: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBulkDeleteResult: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BulkDeleteResult {
-        return
-            try BulkDeleteResult(
-                deleted: FfiConverterBool.read(from: &buf), 
-                results: FfiConverterSequenceTypeBulkDeleteItem.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: BulkDeleteResult, into buf: inout [UInt8]) {
-        FfiConverterBool.write(value.deleted, into: &buf)
-        FfiConverterSequenceTypeBulkDeleteItem.write(value.results, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBulkDeleteResult_lift(_ buf: RustBuffer) throws -> BulkDeleteResult {
-    return try FfiConverterTypeBulkDeleteResult.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBulkDeleteResult_lower(_ value: BulkDeleteResult) -> RustBuffer {
-    return FfiConverterTypeBulkDeleteResult.lower(value)
-}
-
-
-/**
  * Timeouts and retries of a client.
  */
 public struct ClientOptions: Equatable, Hashable {
     /**
      * Time to establish a connection (10 seconds by default).
      */
-    public var connectTimeout: TimeInterval?
+    public let connectTimeout: TimeInterval?
     /**
      * Time for each attempt of a request (30 seconds by default).
      */
-    public var timeout: TimeInterval?
+    public let timeout: TimeInterval?
     /**
      * Retries of idempotent requests after a 429, a 503 or a failed
      * connection (3 by default; 0 disables them).
      */
-    public var maxRetries: UInt32?
+    public let maxRetries: UInt32?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7931,95 +6995,6 @@ public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustB
 
 
 /**
- * The credential of `GET /v3/me`.
- */
-public struct CredentialSummary: Equatable, Hashable {
-    /**
-     * Access key or JWT key.
-     */
-    public var kind: CredentialKind
-    /**
-     * The key's id (`key_…` or `jwk_…`).
-     */
-    public var id: String
-    /**
-     * The key's scopes (empty: unscoped).
-     */
-    public var scopes: [String]
-    /**
-     * When the key expires, if ever.
-     */
-    public var expiration: Date?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Access key or JWT key.
-         */kind: CredentialKind, 
-        /**
-         * The key's id (`key_…` or `jwk_…`).
-         */id: String, 
-        /**
-         * The key's scopes (empty: unscoped).
-         */scopes: [String], 
-        /**
-         * When the key expires, if ever.
-         */expiration: Date?) {
-        self.kind = kind
-        self.id = id
-        self.scopes = scopes
-        self.expiration = expiration
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension CredentialSummary: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCredentialSummary: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialSummary {
-        return
-            try CredentialSummary(
-                kind: FfiConverterTypeCredentialKind.read(from: &buf), 
-                id: FfiConverterString.read(from: &buf), 
-                scopes: FfiConverterSequenceString.read(from: &buf), 
-                expiration: FfiConverterOptionTimestamp.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: CredentialSummary, into buf: inout [UInt8]) {
-        FfiConverterTypeCredentialKind.write(value.kind, into: &buf)
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterSequenceString.write(value.scopes, into: &buf)
-        FfiConverterOptionTimestamp.write(value.expiration, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialSummary_lift(_ buf: RustBuffer) throws -> CredentialSummary {
-    return try FfiConverterTypeCredentialSummary.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialSummary_lower(_ value: CredentialSummary) -> RustBuffer {
-    return FfiConverterTypeCredentialSummary.lower(value)
-}
-
-
-/**
  * One field of a request an error is about: an invalid field of a
  * `validation_error`, a failing id of a bulk delete, or, for `forbidden`, a
  * permission the acting credential lacks for the grant the field asks for.
@@ -8028,11 +7003,11 @@ public struct FieldError: Equatable, Hashable {
     /**
      * The field (`name`, `scopes[1]`, `ids[0]`, `group_ids[0]`).
      */
-    public var name: String
+    public let name: String
     /**
      * What is wrong with it (for `forbidden`: which permission is lacked).
      */
-    public var reason: String
+    public let reason: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -8091,353 +7066,33 @@ public func FfiConverterTypeFieldError_lower(_ value: FieldError) -> RustBuffer 
 
 
 /**
- * Whether a credential is active and, when it is, whose it is (RFC 7662's
- * shape). An inactive credential carries nothing else, whatever the reason:
- * every other field is then null.
- */
-public struct Introspection: Equatable, Hashable {
-    /**
-     * Whether the credential may act now.
-     */
-    public var active: Bool
-    /**
-     * `access_key` or `jwt`.
-     */
-    public var tokenType: String?
-    /**
-     * Its account (`acc_…`).
-     */
-    public var accountId: String?
-    /**
-     * Its application (`app_…`).
-     */
-    public var applicationId: String?
-    /**
-     * The user it acts as (`usr_…`).
-     */
-    public var userId: String?
-    /**
-     * The access key (`key_…`) or JWT key (`jwk_…`) id.
-     */
-    public var credentialId: String?
-    /**
-     * Its effective permissions, space-separated.
-     */
-    public var scope: String?
-    /**
-     * When it stops working, in seconds since the epoch.
-     */
-    public var exp: Int64?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Whether the credential may act now.
-         */active: Bool, 
-        /**
-         * `access_key` or `jwt`.
-         */tokenType: String?, 
-        /**
-         * Its account (`acc_…`).
-         */accountId: String?, 
-        /**
-         * Its application (`app_…`).
-         */applicationId: String?, 
-        /**
-         * The user it acts as (`usr_…`).
-         */userId: String?, 
-        /**
-         * The access key (`key_…`) or JWT key (`jwk_…`) id.
-         */credentialId: String?, 
-        /**
-         * Its effective permissions, space-separated.
-         */scope: String?, 
-        /**
-         * When it stops working, in seconds since the epoch.
-         */exp: Int64?) {
-        self.active = active
-        self.tokenType = tokenType
-        self.accountId = accountId
-        self.applicationId = applicationId
-        self.userId = userId
-        self.credentialId = credentialId
-        self.scope = scope
-        self.exp = exp
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Introspection: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeIntrospection: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Introspection {
-        return
-            try Introspection(
-                active: FfiConverterBool.read(from: &buf), 
-                tokenType: FfiConverterOptionString.read(from: &buf), 
-                accountId: FfiConverterOptionString.read(from: &buf), 
-                applicationId: FfiConverterOptionString.read(from: &buf), 
-                userId: FfiConverterOptionString.read(from: &buf), 
-                credentialId: FfiConverterOptionString.read(from: &buf), 
-                scope: FfiConverterOptionString.read(from: &buf), 
-                exp: FfiConverterOptionInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Introspection, into buf: inout [UInt8]) {
-        FfiConverterBool.write(value.active, into: &buf)
-        FfiConverterOptionString.write(value.tokenType, into: &buf)
-        FfiConverterOptionString.write(value.accountId, into: &buf)
-        FfiConverterOptionString.write(value.applicationId, into: &buf)
-        FfiConverterOptionString.write(value.userId, into: &buf)
-        FfiConverterOptionString.write(value.credentialId, into: &buf)
-        FfiConverterOptionString.write(value.scope, into: &buf)
-        FfiConverterOptionInt64.write(value.exp, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeIntrospection_lift(_ buf: RustBuffer) throws -> Introspection {
-    return try FfiConverterTypeIntrospection.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeIntrospection_lower(_ value: Introspection) -> RustBuffer {
-    return FfiConverterTypeIntrospection.lower(value)
-}
-
-
-/**
- * A registered JWT public key.
- */
-public struct JwtKey: Equatable, Hashable {
-    /**
-     * Id (`jwk_…`): the `kid` of the tokens the key signs.
-     */
-    public var id: String
-    /**
-     * The application it belongs to (never changes).
-     */
-    public var applicationId: String
-    /**
-     * Name.
-     */
-    public var name: String
-    /**
-     * Description.
-     */
-    public var description: String
-    /**
-     * The JWS algorithm (`EdDSA`, `ES256`, …).
-     */
-    public var algorithm: String
-    /**
-     * The public key as a JWK.
-     */
-    public var publicKey: [String: String]
-    /**
-     * The RFC 7638 thumbprint of the public key.
-     */
-    public var thumbprint: String
-    /**
-     * Status at the time of the answer (`Expired` is derived).
-     */
-    public var status: EffectiveKeyStatus
-    /**
-     * When it stops working, if ever.
-     */
-    public var expiration: Date?
-    /**
-     * Scopes (immutable), as an access key's; empty means unscoped.
-     */
-    public var scopes: [String]
-    /**
-     * The user it belongs to.
-     */
-    public var createdBy: String
-    /**
-     * Creation time.
-     */
-    public var createdAt: Date
-    /**
-     * Last change.
-     */
-    public var updatedAt: Date?
-    /**
-     * Last successful authentication.
-     */
-    public var lastUsedAt: Date?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id (`jwk_…`): the `kid` of the tokens the key signs.
-         */id: String, 
-        /**
-         * The application it belongs to (never changes).
-         */applicationId: String, 
-        /**
-         * Name.
-         */name: String, 
-        /**
-         * Description.
-         */description: String, 
-        /**
-         * The JWS algorithm (`EdDSA`, `ES256`, …).
-         */algorithm: String, 
-        /**
-         * The public key as a JWK.
-         */publicKey: [String: String], 
-        /**
-         * The RFC 7638 thumbprint of the public key.
-         */thumbprint: String, 
-        /**
-         * Status at the time of the answer (`Expired` is derived).
-         */status: EffectiveKeyStatus, 
-        /**
-         * When it stops working, if ever.
-         */expiration: Date?, 
-        /**
-         * Scopes (immutable), as an access key's; empty means unscoped.
-         */scopes: [String], 
-        /**
-         * The user it belongs to.
-         */createdBy: String, 
-        /**
-         * Creation time.
-         */createdAt: Date, 
-        /**
-         * Last change.
-         */updatedAt: Date?, 
-        /**
-         * Last successful authentication.
-         */lastUsedAt: Date?) {
-        self.id = id
-        self.applicationId = applicationId
-        self.name = name
-        self.description = description
-        self.algorithm = algorithm
-        self.publicKey = publicKey
-        self.thumbprint = thumbprint
-        self.status = status
-        self.expiration = expiration
-        self.scopes = scopes
-        self.createdBy = createdBy
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-        self.lastUsedAt = lastUsedAt
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension JwtKey: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeJwtKey: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JwtKey {
-        return
-            try JwtKey(
-                id: FfiConverterString.read(from: &buf), 
-                applicationId: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                description: FfiConverterString.read(from: &buf), 
-                algorithm: FfiConverterString.read(from: &buf), 
-                publicKey: FfiConverterDictionaryStringString.read(from: &buf), 
-                thumbprint: FfiConverterString.read(from: &buf), 
-                status: FfiConverterTypeEffectiveKeyStatus.read(from: &buf), 
-                expiration: FfiConverterOptionTimestamp.read(from: &buf), 
-                scopes: FfiConverterSequenceString.read(from: &buf), 
-                createdBy: FfiConverterString.read(from: &buf), 
-                createdAt: FfiConverterTimestamp.read(from: &buf), 
-                updatedAt: FfiConverterOptionTimestamp.read(from: &buf), 
-                lastUsedAt: FfiConverterOptionTimestamp.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: JwtKey, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.applicationId, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterString.write(value.description, into: &buf)
-        FfiConverterString.write(value.algorithm, into: &buf)
-        FfiConverterDictionaryStringString.write(value.publicKey, into: &buf)
-        FfiConverterString.write(value.thumbprint, into: &buf)
-        FfiConverterTypeEffectiveKeyStatus.write(value.status, into: &buf)
-        FfiConverterOptionTimestamp.write(value.expiration, into: &buf)
-        FfiConverterSequenceString.write(value.scopes, into: &buf)
-        FfiConverterString.write(value.createdBy, into: &buf)
-        FfiConverterTimestamp.write(value.createdAt, into: &buf)
-        FfiConverterOptionTimestamp.write(value.updatedAt, into: &buf)
-        FfiConverterOptionTimestamp.write(value.lastUsedAt, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeJwtKey_lift(_ buf: RustBuffer) throws -> JwtKey {
-    return try FfiConverterTypeJwtKey.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeJwtKey_lower(_ value: JwtKey) -> RustBuffer {
-    return FfiConverterTypeJwtKey.lower(value)
-}
-
-
-/**
  * A page of JWT keys.
  */
 public struct JwtKeyPage: Equatable, Hashable {
     /**
      * The items.
      */
-    public var data: [JwtKey]
+    public let data: [JwtKey]
     /**
      * Whether more pages follow.
      */
-    public var hasMore: Bool
+    public let hasMore: Bool
     /**
      * The cursor of the next page (the last item's id).
      */
-    public var after: String?
+    public let after: String?
     /**
      * The page size.
      */
-    public var limit: UInt32
+    public let limit: UInt32
     /**
      * The order.
      */
-    public var order: Order
+    public let order: Order
     /**
      * The number of items of the whole list, when asked for.
      */
-    public var totalCount: UInt64?
+    public let totalCount: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -8520,116 +7175,25 @@ public func FfiConverterTypeJwtKeyPage_lower(_ value: JwtKeyPage) -> RustBuffer 
 
 
 /**
- * An account's key policy; all null, false and `Revoke` asks nothing.
- */
-public struct KeyPolicy: Equatable, Hashable {
-    /**
-     * Longest a key may live, from its creation to its expiration, in days.
-     */
-    public var maxKeyLifetimeDays: UInt32?
-    /**
-     * Whether every new key must have an expiration.
-     */
-    public var requireExpiration: Bool
-    /**
-     * Keys (access keys and JWT keys) unused this many days are
-     * deactivated by a background sweep.
-     */
-    public var deactivateUnusedAfterDays: UInt32?
-    /**
-     * What happens to a key reported leaked.
-     */
-    public var exposedKeyAction: ExposedKeyAction
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Longest a key may live, from its creation to its expiration, in days.
-         */maxKeyLifetimeDays: UInt32?, 
-        /**
-         * Whether every new key must have an expiration.
-         */requireExpiration: Bool, 
-        /**
-         * Keys (access keys and JWT keys) unused this many days are
-         * deactivated by a background sweep.
-         */deactivateUnusedAfterDays: UInt32?, 
-        /**
-         * What happens to a key reported leaked.
-         */exposedKeyAction: ExposedKeyAction) {
-        self.maxKeyLifetimeDays = maxKeyLifetimeDays
-        self.requireExpiration = requireExpiration
-        self.deactivateUnusedAfterDays = deactivateUnusedAfterDays
-        self.exposedKeyAction = exposedKeyAction
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension KeyPolicy: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeKeyPolicy: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyPolicy {
-        return
-            try KeyPolicy(
-                maxKeyLifetimeDays: FfiConverterOptionUInt32.read(from: &buf), 
-                requireExpiration: FfiConverterBool.read(from: &buf), 
-                deactivateUnusedAfterDays: FfiConverterOptionUInt32.read(from: &buf), 
-                exposedKeyAction: FfiConverterTypeExposedKeyAction.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: KeyPolicy, into buf: inout [UInt8]) {
-        FfiConverterOptionUInt32.write(value.maxKeyLifetimeDays, into: &buf)
-        FfiConverterBool.write(value.requireExpiration, into: &buf)
-        FfiConverterOptionUInt32.write(value.deactivateUnusedAfterDays, into: &buf)
-        FfiConverterTypeExposedKeyAction.write(value.exposedKeyAction, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyPolicy_lift(_ buf: RustBuffer) throws -> KeyPolicy {
-    return try FfiConverterTypeKeyPolicy.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyPolicy_lower(_ value: KeyPolicy) -> RustBuffer {
-    return FfiConverterTypeKeyPolicy.lower(value)
-}
-
-
-/**
  * A change to an access key or JWT key: only what is given changes.
  */
 public struct KeyUpdate: Equatable, Hashable {
     /**
      * New name.
      */
-    public var name: String?
+    public let name: String?
     /**
      * New description.
      */
-    public var description: String?
+    public let description: String?
     /**
      * New stored status (`Revoked` is terminal).
      */
-    public var status: KeyStatus?
+    public let status: KeyStatus?
     /**
      * A new expiration, or its removal; none keeps it.
      */
-    public var expiration: ExpirationChange?
+    public let expiration: ExpirationChange?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -8700,85 +7264,6 @@ public func FfiConverterTypeKeyUpdate_lower(_ value: KeyUpdate) -> RustBuffer {
 
 
 /**
- * How many active items an account may hold.
- */
-public struct Limits: Equatable, Hashable {
-    /**
-     * Applications per account.
-     */
-    public var applications: UInt32
-    /**
-     * Access keys per application.
-     */
-    public var accessKeysPerApplication: UInt32
-    /**
-     * JWT keys per application.
-     */
-    public var jwtKeysPerApplication: UInt32
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Applications per account.
-         */applications: UInt32, 
-        /**
-         * Access keys per application.
-         */accessKeysPerApplication: UInt32, 
-        /**
-         * JWT keys per application.
-         */jwtKeysPerApplication: UInt32) {
-        self.applications = applications
-        self.accessKeysPerApplication = accessKeysPerApplication
-        self.jwtKeysPerApplication = jwtKeysPerApplication
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Limits: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeLimits: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Limits {
-        return
-            try Limits(
-                applications: FfiConverterUInt32.read(from: &buf), 
-                accessKeysPerApplication: FfiConverterUInt32.read(from: &buf), 
-                jwtKeysPerApplication: FfiConverterUInt32.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Limits, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.applications, into: &buf)
-        FfiConverterUInt32.write(value.accessKeysPerApplication, into: &buf)
-        FfiConverterUInt32.write(value.jwtKeysPerApplication, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLimits_lift(_ buf: RustBuffer) throws -> Limits {
-    return try FfiConverterTypeLimits.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLimits_lower(_ value: Limits) -> RustBuffer {
-    return FfiConverterTypeLimits.lower(value)
-}
-
-
-/**
  * The page size, cursor, order and total count of a list.
  */
 public struct ListOptions: Equatable, Hashable {
@@ -8786,19 +7271,19 @@ public struct ListOptions: Equatable, Hashable {
      * Items per page, 1–1000 (the server's default is 50; others are a
      * `Validation` error).
      */
-    public var limit: UInt32?
+    public let limit: UInt32?
     /**
      * Start after the item with this id.
      */
-    public var after: String?
+    public let after: String?
     /**
      * Creation order (default) or newest first.
      */
-    public var order: Order?
+    public let order: Order?
     /**
      * Ask for `total_count`.
      */
-    public var includeTotalCount: Bool
+    public let includeTotalCount: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -8870,140 +7355,31 @@ public func FfiConverterTypeListOptions_lower(_ value: ListOptions) -> RustBuffe
 
 
 /**
- * Who the calling credential is (`GET /v3/me`).
- */
-public struct Me: Equatable, Hashable {
-    /**
-     * The credential's account.
-     */
-    public var account: Account
-    /**
-     * The credential's application.
-     */
-    public var application: Application
-    /**
-     * The user the credential belongs to.
-     */
-    public var user: User
-    /**
-     * The credential.
-     */
-    public var credential: CredentialSummary
-    /**
-     * Effective permissions: the application's groups ∩ the key's scopes.
-     */
-    public var permissions: [String]
-    /**
-     * The `aud` JWTs must carry.
-     */
-    public var jwtAudience: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The credential's account.
-         */account: Account, 
-        /**
-         * The credential's application.
-         */application: Application, 
-        /**
-         * The user the credential belongs to.
-         */user: User, 
-        /**
-         * The credential.
-         */credential: CredentialSummary, 
-        /**
-         * Effective permissions: the application's groups ∩ the key's scopes.
-         */permissions: [String], 
-        /**
-         * The `aud` JWTs must carry.
-         */jwtAudience: String) {
-        self.account = account
-        self.application = application
-        self.user = user
-        self.credential = credential
-        self.permissions = permissions
-        self.jwtAudience = jwtAudience
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Me: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeMe: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Me {
-        return
-            try Me(
-                account: FfiConverterTypeAccount.read(from: &buf), 
-                application: FfiConverterTypeApplication.read(from: &buf), 
-                user: FfiConverterTypeUser.read(from: &buf), 
-                credential: FfiConverterTypeCredentialSummary.read(from: &buf), 
-                permissions: FfiConverterSequenceString.read(from: &buf), 
-                jwtAudience: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Me, into buf: inout [UInt8]) {
-        FfiConverterTypeAccount.write(value.account, into: &buf)
-        FfiConverterTypeApplication.write(value.application, into: &buf)
-        FfiConverterTypeUser.write(value.user, into: &buf)
-        FfiConverterTypeCredentialSummary.write(value.credential, into: &buf)
-        FfiConverterSequenceString.write(value.permissions, into: &buf)
-        FfiConverterString.write(value.jwtAudience, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeMe_lift(_ buf: RustBuffer) throws -> Me {
-    return try FfiConverterTypeMe.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeMe_lower(_ value: Me) -> RustBuffer {
-    return FfiConverterTypeMe.lower(value)
-}
-
-
-/**
  * A new access key.
  */
 public struct NewAccessKey: Equatable, Hashable {
     /**
      * Name, unique among the account's access keys that are not revoked.
      */
-    public var name: String
+    public let name: String
     /**
      * Description.
      */
-    public var description: String
+    public let description: String
     /**
      * Scopes (a subset of the creating user's permissions; immutable).
      * Empty: unscoped when the calling credential holds every permission;
      * otherwise the application's current rights become its scopes.
      */
-    public var scopes: [String]
+    public let scopes: [String]
     /**
      * When it stops working.
      */
-    public var expiration: Date?
+    public let expiration: Date?
     /**
      * Another user (`usr_…`) to own it (needs `users:manage`).
      */
-    public var createdBy: String?
+    public let createdBy: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9088,19 +7464,19 @@ public struct NewApplication: Equatable, Hashable {
     /**
      * Name, unique among the account's applications that are not revoked.
      */
-    public var name: String
+    public let name: String
     /**
      * Description.
      */
-    public var description: String
+    public let description: String
     /**
      * Policy groups (`grp_…`) whose permissions its credentials get.
      */
-    public var groupIds: [String]
+    public let groupIds: [String]
     /**
      * Another user (`usr_…`) to own it (needs `users:manage`).
      */
-    public var createdBy: String?
+    public let createdBy: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9177,34 +7553,34 @@ public struct NewJwtKey: Equatable, Hashable {
     /**
      * Name.
      */
-    public var name: String
+    public let name: String
     /**
      * The public key.
      */
-    public var publicKey: PublicKeyInput
+    public let publicKey: PublicKeyInput
     /**
      * Description.
      */
-    public var description: String
+    public let description: String
     /**
      * The algorithm (`EdDSA`, `ES256`, …); inferred from the key when absent.
      */
-    public var algorithm: String?
+    public let algorithm: String?
     /**
      * When it stops working.
      */
-    public var expiration: Date?
+    public let expiration: Date?
     /**
      * Scopes its tokens are limited to (immutable), under the same rules as
      * an access key's: held by the owner, and nothing the calling credential
      * cannot do (empty: likewise unscoped, or the application's current
      * rights).
      */
-    public var scopes: [String]
+    public let scopes: [String]
     /**
      * Another user (`usr_…`) to own it (needs `users:manage`).
      */
-    public var createdBy: String?
+    public let createdBy: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9302,15 +7678,15 @@ public struct NewPolicyGroup: Equatable, Hashable {
     /**
      * Name, unique in the account.
      */
-    public var name: String
+    public let name: String
     /**
      * Description.
      */
-    public var description: String
+    public let description: String
     /**
      * Permissions (`keys:view:own`, `users:manage`, …).
      */
-    public var permissions: [String]
+    public let permissions: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9381,19 +7757,19 @@ public struct NewTenantAccount: Equatable, Hashable {
     /**
      * Name.
      */
-    public var name: String
+    public let name: String
     /**
      * Plan (the server's default is `Free`).
      */
-    public var plan: Plan?
+    public let plan: Plan?
     /**
      * Limits: required with plan `Custom`, refused otherwise.
      */
-    public var limits: Limits?
+    public let limits: Limits?
     /**
      * Email of the account's admin user.
      */
-    public var adminEmail: String?
+    public let adminEmail: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9470,15 +7846,15 @@ public struct NewUser: Equatable, Hashable {
     /**
      * Email, unique among the account's active users.
      */
-    public var email: String
+    public let email: String
     /**
      * Display name.
      */
-    public var name: String
+    public let name: String
     /**
      * Policy groups (`grp_…`).
      */
-    public var groupIds: [String]
+    public let groupIds: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9543,152 +7919,33 @@ public func FfiConverterTypeNewUser_lower(_ value: NewUser) -> RustBuffer {
 
 
 /**
- * A policy group: a named set of permissions.
- */
-public struct PolicyGroup: Equatable, Hashable {
-    /**
-     * Id (`grp_…`).
-     */
-    public var id: String
-    /**
-     * Name, unique in the account.
-     */
-    public var name: String
-    /**
-     * Description.
-     */
-    public var description: String
-    /**
-     * Permissions granted to members.
-     */
-    public var permissions: [String]
-    /**
-     * Whether this is the built-in `Administrators` group.
-     */
-    public var builtIn: Bool
-    /**
-     * Creation time.
-     */
-    public var createdAt: Date
-    /**
-     * Last change.
-     */
-    public var updatedAt: Date
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id (`grp_…`).
-         */id: String, 
-        /**
-         * Name, unique in the account.
-         */name: String, 
-        /**
-         * Description.
-         */description: String, 
-        /**
-         * Permissions granted to members.
-         */permissions: [String], 
-        /**
-         * Whether this is the built-in `Administrators` group.
-         */builtIn: Bool, 
-        /**
-         * Creation time.
-         */createdAt: Date, 
-        /**
-         * Last change.
-         */updatedAt: Date) {
-        self.id = id
-        self.name = name
-        self.description = description
-        self.permissions = permissions
-        self.builtIn = builtIn
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension PolicyGroup: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePolicyGroup: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PolicyGroup {
-        return
-            try PolicyGroup(
-                id: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                description: FfiConverterString.read(from: &buf), 
-                permissions: FfiConverterSequenceString.read(from: &buf), 
-                builtIn: FfiConverterBool.read(from: &buf), 
-                createdAt: FfiConverterTimestamp.read(from: &buf), 
-                updatedAt: FfiConverterTimestamp.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: PolicyGroup, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterString.write(value.description, into: &buf)
-        FfiConverterSequenceString.write(value.permissions, into: &buf)
-        FfiConverterBool.write(value.builtIn, into: &buf)
-        FfiConverterTimestamp.write(value.createdAt, into: &buf)
-        FfiConverterTimestamp.write(value.updatedAt, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePolicyGroup_lift(_ buf: RustBuffer) throws -> PolicyGroup {
-    return try FfiConverterTypePolicyGroup.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePolicyGroup_lower(_ value: PolicyGroup) -> RustBuffer {
-    return FfiConverterTypePolicyGroup.lower(value)
-}
-
-
-/**
  * A page of policy groups.
  */
 public struct PolicyGroupPage: Equatable, Hashable {
     /**
      * The items.
      */
-    public var data: [PolicyGroup]
+    public let data: [PolicyGroup]
     /**
      * Whether more pages follow.
      */
-    public var hasMore: Bool
+    public let hasMore: Bool
     /**
      * The cursor of the next page (the last item's id).
      */
-    public var after: String?
+    public let after: String?
     /**
      * The page size.
      */
-    public var limit: UInt32
+    public let limit: UInt32
     /**
      * The order.
      */
-    public var order: Order
+    public let order: Order
     /**
      * The number of items of the whole list, when asked for.
      */
-    public var totalCount: UInt64?
+    public let totalCount: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9777,15 +8034,15 @@ public struct PolicyGroupUpdate: Equatable, Hashable {
     /**
      * New name.
      */
-    public var name: String?
+    public let name: String?
     /**
      * New description.
      */
-    public var description: String?
+    public let description: String?
     /**
      * New permissions (replaces the list).
      */
-    public var permissions: [String]?
+    public let permissions: [String]?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -9850,243 +8107,33 @@ public func FfiConverterTypePolicyGroupUpdate_lower(_ value: PolicyGroupUpdate) 
 
 
 /**
- * Public facts about the server (`GET /.well-known/latchkey`).
- */
-public struct ServerInfo: Equatable, Hashable {
-    /**
-     * The `aud` every JWT must carry.
-     */
-    public var jwtAudience: String
-    /**
-     * The JWS algorithms JWT keys may use.
-     */
-    public var jwtAlgorithms: [String]
-    /**
-     * The server's version.
-     */
-    public var version: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The `aud` every JWT must carry.
-         */jwtAudience: String, 
-        /**
-         * The JWS algorithms JWT keys may use.
-         */jwtAlgorithms: [String], 
-        /**
-         * The server's version.
-         */version: String) {
-        self.jwtAudience = jwtAudience
-        self.jwtAlgorithms = jwtAlgorithms
-        self.version = version
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension ServerInfo: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeServerInfo: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ServerInfo {
-        return
-            try ServerInfo(
-                jwtAudience: FfiConverterString.read(from: &buf), 
-                jwtAlgorithms: FfiConverterSequenceString.read(from: &buf), 
-                version: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: ServerInfo, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.jwtAudience, into: &buf)
-        FfiConverterSequenceString.write(value.jwtAlgorithms, into: &buf)
-        FfiConverterString.write(value.version, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeServerInfo_lift(_ buf: RustBuffer) throws -> ServerInfo {
-    return try FfiConverterTypeServerInfo.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeServerInfo_lower(_ value: ServerInfo) -> RustBuffer {
-    return FfiConverterTypeServerInfo.lower(value)
-}
-
-
-/**
- * A user of an account.
- */
-public struct User: Equatable, Hashable {
-    /**
-     * Id (`usr_…`).
-     */
-    public var id: String
-    /**
-     * Email, unique among the account's active users.
-     */
-    public var email: String
-    /**
-     * Display name.
-     */
-    public var name: String
-    /**
-     * Status.
-     */
-    public var status: UserStatus
-    /**
-     * Policy groups the user belongs to.
-     */
-    public var groupIds: [String]
-    /**
-     * Whether the user has set a console password (through a password
-     * link).
-     */
-    public var hasPassword: Bool
-    /**
-     * Creation time.
-     */
-    public var createdAt: Date
-    /**
-     * Last change.
-     */
-    public var updatedAt: Date
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Id (`usr_…`).
-         */id: String, 
-        /**
-         * Email, unique among the account's active users.
-         */email: String, 
-        /**
-         * Display name.
-         */name: String, 
-        /**
-         * Status.
-         */status: UserStatus, 
-        /**
-         * Policy groups the user belongs to.
-         */groupIds: [String], 
-        /**
-         * Whether the user has set a console password (through a password
-         * link).
-         */hasPassword: Bool, 
-        /**
-         * Creation time.
-         */createdAt: Date, 
-        /**
-         * Last change.
-         */updatedAt: Date) {
-        self.id = id
-        self.email = email
-        self.name = name
-        self.status = status
-        self.groupIds = groupIds
-        self.hasPassword = hasPassword
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension User: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeUser: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> User {
-        return
-            try User(
-                id: FfiConverterString.read(from: &buf), 
-                email: FfiConverterString.read(from: &buf), 
-                name: FfiConverterString.read(from: &buf), 
-                status: FfiConverterTypeUserStatus.read(from: &buf), 
-                groupIds: FfiConverterSequenceString.read(from: &buf), 
-                hasPassword: FfiConverterBool.read(from: &buf), 
-                createdAt: FfiConverterTimestamp.read(from: &buf), 
-                updatedAt: FfiConverterTimestamp.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: User, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.email, into: &buf)
-        FfiConverterString.write(value.name, into: &buf)
-        FfiConverterTypeUserStatus.write(value.status, into: &buf)
-        FfiConverterSequenceString.write(value.groupIds, into: &buf)
-        FfiConverterBool.write(value.hasPassword, into: &buf)
-        FfiConverterTimestamp.write(value.createdAt, into: &buf)
-        FfiConverterTimestamp.write(value.updatedAt, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeUser_lift(_ buf: RustBuffer) throws -> User {
-    return try FfiConverterTypeUser.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeUser_lower(_ value: User) -> RustBuffer {
-    return FfiConverterTypeUser.lower(value)
-}
-
-
-/**
  * A page of users.
  */
 public struct UserPage: Equatable, Hashable {
     /**
      * The items.
      */
-    public var data: [User]
+    public let data: [User]
     /**
      * Whether more pages follow.
      */
-    public var hasMore: Bool
+    public let hasMore: Bool
     /**
      * The cursor of the next page (the last item's id).
      */
-    public var after: String?
+    public let after: String?
     /**
      * The page size.
      */
-    public var limit: UInt32
+    public let limit: UInt32
     /**
      * The order.
      */
-    public var order: Order
+    public let order: Order
     /**
      * The number of items of the whole list, when asked for.
      */
-    public var totalCount: UInt64?
+    public let totalCount: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -10175,15 +8222,15 @@ public struct UserUpdate: Equatable, Hashable {
     /**
      * New email.
      */
-    public var email: String?
+    public let email: String?
     /**
      * New name.
      */
-    public var name: String?
+    public let name: String?
     /**
      * New policy groups (replaces the list).
      */
-    public var groupIds: [String]?
+    public let groupIds: [String]?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -10255,19 +8302,19 @@ public struct VerifiedToken: Equatable, Hashable {
     /**
      * The `alg` of the header.
      */
-    public var algorithm: String
+    public let algorithm: String
     /**
      * The `kid` of the header, if any.
      */
-    public var kid: String?
+    public let kid: String?
     /**
      * The whole header, as JSON text.
      */
-    public var headerJson: String
+    public let headerJson: String
     /**
      * The claims set, as JSON text.
      */
-    public var claimsJson: String
+    public let claimsJson: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -10347,37 +8394,37 @@ public struct VerifyOptions: Equatable, Hashable {
      * The allow-list (may mix families: `["EdDSA", "ES256", "RS256"]`);
      * the key's type picks the one that applies. Never empty.
      */
-    public var algorithms: [String]
+    public let algorithms: [String]
     /**
      * Accepted audiences: `aud` must name one of them.
      */
-    public var audience: [String]
+    public let audience: [String]
     /**
      * The required `iss`.
      */
-    public var issuer: String?
+    public let issuer: String?
     /**
      * The required `sub`.
      */
-    public var subject: String?
+    public let subject: String?
     /**
      * Clock skew allowed on `exp`, `nbf` and `iat` (none by default; the
      * server uses 60 seconds).
      */
-    public var leeway: TimeInterval?
+    public let leeway: TimeInterval?
     /**
      * The longest `exp - iat` accepted (no maximum by default).
      */
-    public var maxLifetime: TimeInterval?
+    public let maxLifetime: TimeInterval?
     /**
      * Claims that must be present.
      */
-    public var requiredClaims: [String]
+    public let requiredClaims: [String]
     /**
      * The current time to verify at (the clock when not given): for tests
      * and audits replaying a token at a fixed instant.
      */
-    public var now: Date?
+    public let now: Date?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -10612,251 +8659,6 @@ public func FfiConverterTypeAccessKeyError_lower(_ value: AccessKeyError) -> Rus
 
 
 /**
- * The status of an application.
- */
-
-public enum ApplicationStatus: Equatable, Hashable {
-    
-    /**
-     * Its keys may authenticate.
-     */
-    case active
-    /**
-     * Refused for good (terminal).
-     */
-    case revoked
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension ApplicationStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeApplicationStatus: FfiConverterRustBuffer {
-    typealias SwiftType = ApplicationStatus
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ApplicationStatus {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .active
-        
-        case 2: return .revoked
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: ApplicationStatus, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .active:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .revoked:
-            writeInt(&buf, Int32(2))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeApplicationStatus_lift(_ buf: RustBuffer) throws -> ApplicationStatus {
-    return try FfiConverterTypeApplicationStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeApplicationStatus_lower(_ value: ApplicationStatus) -> RustBuffer {
-    return FfiConverterTypeApplicationStatus.lower(value)
-}
-
-
-
-/**
- * Which kind of credential a request authenticated with.
- */
-
-public enum CredentialKind: Equatable, Hashable {
-    
-    /**
-     * An access key (`ak_…`).
-     */
-    case accessKey
-    /**
-     * A JWT signed by a registered JWT key.
-     */
-    case jwtKey
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension CredentialKind: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeCredentialKind: FfiConverterRustBuffer {
-    typealias SwiftType = CredentialKind
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialKind {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .accessKey
-        
-        case 2: return .jwtKey
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: CredentialKind, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .accessKey:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .jwtKey:
-            writeInt(&buf, Int32(2))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialKind_lift(_ buf: RustBuffer) throws -> CredentialKind {
-    return try FfiConverterTypeCredentialKind.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeCredentialKind_lower(_ value: CredentialKind) -> RustBuffer {
-    return FfiConverterTypeCredentialKind.lower(value)
-}
-
-
-
-/**
- * A key's status as the API shows it (`Expired` is derived).
- */
-
-public enum EffectiveKeyStatus: Equatable, Hashable {
-    
-    /**
-     * Authenticates.
-     */
-    case active
-    /**
-     * Deactivated.
-     */
-    case inactive
-    /**
-     * Revoked (terminal).
-     */
-    case revoked
-    /**
-     * Expiration in the past.
-     */
-    case expired
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension EffectiveKeyStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeEffectiveKeyStatus: FfiConverterRustBuffer {
-    typealias SwiftType = EffectiveKeyStatus
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EffectiveKeyStatus {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .active
-        
-        case 2: return .inactive
-        
-        case 3: return .revoked
-        
-        case 4: return .expired
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: EffectiveKeyStatus, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .active:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .inactive:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .revoked:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .expired:
-            writeInt(&buf, Int32(4))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeEffectiveKeyStatus_lift(_ buf: RustBuffer) throws -> EffectiveKeyStatus {
-    return try FfiConverterTypeEffectiveKeyStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeEffectiveKeyStatus_lower(_ value: EffectiveKeyStatus) -> RustBuffer {
-    return FfiConverterTypeEffectiveKeyStatus.lower(value)
-}
-
-
-
-/**
  * What happens to a key's expiration.
  */
 
@@ -10934,91 +8736,6 @@ public func FfiConverterTypeExpirationChange_lift(_ buf: RustBuffer) throws -> E
 #endif
 public func FfiConverterTypeExpirationChange_lower(_ value: ExpirationChange) -> RustBuffer {
     return FfiConverterTypeExpirationChange.lower(value)
-}
-
-
-
-/**
- * What happens to a key a secret-scanning partner reports leaked.
- */
-
-public enum ExposedKeyAction: Equatable, Hashable {
-    
-    /**
-     * Revoked at once (terminal): the default.
-     */
-    case revoke
-    /**
-     * Deactivated: it stops working and can be reactivated.
-     */
-    case deactivate
-    /**
-     * Left working; the exposure is only recorded.
-     */
-    case notify
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension ExposedKeyAction: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeExposedKeyAction: FfiConverterRustBuffer {
-    typealias SwiftType = ExposedKeyAction
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExposedKeyAction {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .revoke
-        
-        case 2: return .deactivate
-        
-        case 3: return .notify
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: ExposedKeyAction, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .revoke:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .deactivate:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .notify:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeExposedKeyAction_lift(_ buf: RustBuffer) throws -> ExposedKeyAction {
-    return try FfiConverterTypeExposedKeyAction.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeExposedKeyAction_lower(_ value: ExposedKeyAction) -> RustBuffer {
-    return FfiConverterTypeExposedKeyAction.lower(value)
 }
 
 
@@ -11433,91 +9150,6 @@ public func FfiConverterTypeKeyError_lower(_ value: KeyError) -> RustBuffer {
 
 
 /**
- * The stored status of an access key or JWT key.
- */
-
-public enum KeyStatus: Equatable, Hashable {
-    
-    /**
-     * Authenticates.
-     */
-    case active
-    /**
-     * Temporarily refused; can be reactivated.
-     */
-    case inactive
-    /**
-     * Refused for good (terminal).
-     */
-    case revoked
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension KeyStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeKeyStatus: FfiConverterRustBuffer {
-    typealias SwiftType = KeyStatus
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyStatus {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .active
-        
-        case 2: return .inactive
-        
-        case 3: return .revoked
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: KeyStatus, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .active:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .inactive:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .revoked:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyStatus_lift(_ buf: RustBuffer) throws -> KeyStatus {
-    return try FfiConverterTypeKeyStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyStatus_lower(_ value: KeyStatus) -> RustBuffer {
-    return FfiConverterTypeKeyStatus.lower(value)
-}
-
-
-
-/**
  * Why a client call failed.
  */
 public 
@@ -11530,8 +9162,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Validation(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11554,8 +9187,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Unauthorized(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11580,8 +9214,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Forbidden(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11604,8 +9239,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case NotFound(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11628,8 +9264,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case MethodNotAllowed(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11652,8 +9289,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Conflict(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11676,8 +9314,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case LimitExceeded(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11700,8 +9339,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case PayloadTooLarge(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11724,8 +9364,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case TooManyRequests(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11748,8 +9389,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case ServiceUnavailable(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11772,8 +9414,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Server(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11796,8 +9439,9 @@ enum LatchkeyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
      */
     case Api(
         /**
-         * The HTTP status.
-         */status: UInt16, 
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
+         */status: Int32, 
         /**
          * The API's error `type` exactly as sent (`not_found`).
          */errorType: String, 
@@ -11933,7 +9577,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
 
         
         case 1: return .Validation(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -11941,7 +9585,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 2: return .Unauthorized(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -11949,7 +9593,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 3: return .Forbidden(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -11957,7 +9601,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 4: return .NotFound(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -11965,7 +9609,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 5: return .MethodNotAllowed(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -11973,7 +9617,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 6: return .Conflict(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -11981,7 +9625,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 7: return .LimitExceeded(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -11989,7 +9633,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 8: return .PayloadTooLarge(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -11997,7 +9641,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 9: return .TooManyRequests(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -12005,7 +9649,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 10: return .ServiceUnavailable(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -12013,7 +9657,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 11: return .Server(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -12021,7 +9665,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
             retryAfter: try FfiConverterOptionDuration.read(from: &buf)
             )
         case 12: return .Api(
-            status: try FfiConverterUInt16.read(from: &buf), 
+            status: try FfiConverterInt32.read(from: &buf), 
             errorType: try FfiConverterString.read(from: &buf), 
             reason: try FfiConverterString.read(from: &buf), 
             requestId: try FfiConverterOptionString.read(from: &buf), 
@@ -12069,7 +9713,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Validation(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(1))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12079,7 +9723,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Unauthorized(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(2))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12089,7 +9733,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Forbidden(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(3))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12099,7 +9743,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .NotFound(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(4))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12109,7 +9753,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .MethodNotAllowed(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(5))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12119,7 +9763,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Conflict(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(6))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12129,7 +9773,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .LimitExceeded(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(7))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12139,7 +9783,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .PayloadTooLarge(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(8))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12149,7 +9793,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .TooManyRequests(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(9))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12159,7 +9803,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .ServiceUnavailable(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(10))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12169,7 +9813,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Server(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(11))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12179,7 +9823,7 @@ public struct FfiConverterTypeLatchkeyError: FfiConverterRustBuffer {
         
         case let .Api(status,errorType,reason,requestId,fields,retryAfter):
             writeInt(&buf, Int32(12))
-            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterInt32.write(status, into: &buf)
             FfiConverterString.write(errorType, into: &buf)
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(requestId, into: &buf)
@@ -12247,166 +9891,6 @@ public func FfiConverterTypeLatchkeyError_lift(_ buf: RustBuffer) throws -> Latc
 public func FfiConverterTypeLatchkeyError_lower(_ value: LatchkeyError) -> RustBuffer {
     return FfiConverterTypeLatchkeyError.lower(value)
 }
-
-
-/**
- * List order.
- */
-
-public enum Order: Equatable, Hashable {
-    
-    /**
-     * Creation order (`ASC`).
-     */
-    case ascending
-    /**
-     * Newest first (`DESC`).
-     */
-    case descending
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Order: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
-    typealias SwiftType = Order
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Order {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .ascending
-        
-        case 2: return .descending
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Order, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .ascending:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .descending:
-            writeInt(&buf, Int32(2))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOrder_lift(_ buf: RustBuffer) throws -> Order {
-    return try FfiConverterTypeOrder.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOrder_lower(_ value: Order) -> RustBuffer {
-    return FfiConverterTypeOrder.lower(value)
-}
-
-
-
-/**
- * An account's plan.
- */
-
-public enum Plan: Equatable, Hashable {
-    
-    /**
-     * 4 applications.
-     */
-    case free
-    /**
-     * 25 applications.
-     */
-    case commercial
-    /**
-     * Every limit set by the operator.
-     */
-    case custom
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Plan: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePlan: FfiConverterRustBuffer {
-    typealias SwiftType = Plan
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Plan {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .free
-        
-        case 2: return .commercial
-        
-        case 3: return .custom
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Plan, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .free:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .commercial:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .custom:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlan_lift(_ buf: RustBuffer) throws -> Plan {
-    return try FfiConverterTypePlan.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePlan_lower(_ value: Plan) -> RustBuffer {
-    return FfiConverterTypePlan.lower(value)
-}
-
 
 
 /**
@@ -12495,81 +9979,6 @@ public func FfiConverterTypePublicKeyInput_lower(_ value: PublicKeyInput) -> Rus
 }
 
 
-
-/**
- * The status of a user.
- */
-
-public enum UserStatus: Equatable, Hashable {
-    
-    /**
-     * A member of the account.
-     */
-    case active
-    /**
-     * Deleted (terminal).
-     */
-    case deleted
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension UserStatus: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeUserStatus: FfiConverterRustBuffer {
-    typealias SwiftType = UserStatus
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UserStatus {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .active
-        
-        case 2: return .deleted
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: UserStatus, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .active:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .deleted:
-            writeInt(&buf, Int32(2))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeUserStatus_lift(_ buf: RustBuffer) throws -> UserStatus {
-    return try FfiConverterTypeUserStatus.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeUserStatus_lower(_ value: UserStatus) -> RustBuffer {
-    return FfiConverterTypeUserStatus.lower(value)
-}
-
-
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -12613,30 +10022,6 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt64.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
-    typealias SwiftType = Int64?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterInt64.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -12757,6 +10142,30 @@ fileprivate struct FfiConverterOptionTypeVerifyingKey: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeVerifyingKey.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLimits: FfiConverterRustBuffer {
+    typealias SwiftType = Limits?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLimits.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLimits.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -12933,30 +10342,6 @@ fileprivate struct FfiConverterOptionTypeJwtKeyPage: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeLimits: FfiConverterRustBuffer {
-    typealias SwiftType = Limits?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeLimits.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeLimits.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeListOptions: FfiConverterRustBuffer {
     typealias SwiftType = ListOptions?
 
@@ -13077,30 +10462,6 @@ fileprivate struct FfiConverterOptionTypeEffectiveKeyStatus: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeExpirationChange: FfiConverterRustBuffer {
-    typealias SwiftType = ExpirationChange?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeExpirationChange.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeExpirationChange.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeKeyStatus: FfiConverterRustBuffer {
     typealias SwiftType = KeyStatus?
 
@@ -13189,6 +10550,30 @@ fileprivate struct FfiConverterOptionTypeUserStatus: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeUserStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeExpirationChange: FfiConverterRustBuffer {
+    typealias SwiftType = ExpirationChange?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeExpirationChange.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeExpirationChange.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -13371,56 +10756,6 @@ fileprivate struct FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeBulkDeleteItem: FfiConverterRustBuffer {
-    typealias SwiftType = [BulkDeleteItem]
-
-    public static func write(_ value: [BulkDeleteItem], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeBulkDeleteItem.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BulkDeleteItem] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [BulkDeleteItem]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeBulkDeleteItem.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeFieldError: FfiConverterRustBuffer {
-    typealias SwiftType = [FieldError]
-
-    public static func write(_ value: [FieldError], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeFieldError.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FieldError] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [FieldError]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeFieldError.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeJwtKey: FfiConverterRustBuffer {
     typealias SwiftType = [JwtKey]
 
@@ -13496,6 +10831,31 @@ fileprivate struct FfiConverterSequenceTypeUser: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFieldError: FfiConverterRustBuffer {
+    typealias SwiftType = [FieldError]
+
+    public static func write(_ value: [FieldError], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFieldError.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FieldError] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FieldError]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFieldError.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     public static func write(_ value: [String: String], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -13513,32 +10873,6 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         for _ in 0..<len {
             let key = try FfiConverterString.read(from: &buf)
             let value = try FfiConverterString.read(from: &buf)
-            dict[key] = value
-        }
-        return dict
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterDictionaryStringTypeAuditChange: FfiConverterRustBuffer {
-    public static func write(_ value: [String: AuditChange], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for (key, value) in value {
-            FfiConverterString.write(key, into: &buf)
-            FfiConverterTypeAuditChange.write(value, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: AuditChange] {
-        let len: Int32 = try readInt(&buf)
-        var dict = [String: AuditChange]()
-        dict.reserveCapacity(Int(len))
-        for _ in 0..<len {
-            let key = try FfiConverterString.read(from: &buf)
-            let value = try FfiConverterTypeAuditChange.read(from: &buf)
             dict[key] = value
         }
         return dict
@@ -13793,7 +11127,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() != 42078) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() != 14822) {
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() != 16034) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() != 21351) {
@@ -13802,7 +11136,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys() != 42547) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() != 54963) {
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() != 11815) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() != 29103) {
@@ -13817,7 +11151,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users() != 33429) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() != 9724) {
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() != 27740) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_jwks_get() != 51551) {
@@ -13868,7 +11202,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_verifyingkey_with_kid() != 6513) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_createdaccesskey_access_key() != 32215) {
+    if (uniffi_latchkey_uniffi_checksum_method_createdaccesskey_access_key() != 24172) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_createdaccesskey_id() != 47899) {
@@ -13877,16 +11211,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_createdaccesskey_key() != 36683) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_createdaccount_access_key() != 35775) {
+    if (uniffi_latchkey_uniffi_checksum_method_createdaccount_access_key() != 56798) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_createdaccount_account() != 23774) {
+    if (uniffi_latchkey_uniffi_checksum_method_createdaccount_account() != 64432) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_createdaccount_admin_application() != 48219) {
+    if (uniffi_latchkey_uniffi_checksum_method_createdaccount_admin_application() != 16018) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_createdaccount_admin_user() != 65136) {
+    if (uniffi_latchkey_uniffi_checksum_method_createdaccount_admin_user() != 50800) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_createdaccount_key() != 22946) {
@@ -13901,7 +11235,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_passwordlink_user_id() != 5615) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_access_key() != 59720) {
+    if (uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_access_key() != 5149) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_id() != 13425) {
@@ -13910,16 +11244,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_key() != 17357) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_rolled() != 41046) {
+    if (uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_rolled() != 38645) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() != 34207) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() != 50872) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() != 42409) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() != 40929) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() != 3115) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_create() != 56487) {
@@ -13928,28 +11262,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_delete() != 16703) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_get() != 25238) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_get() != 53590) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() != 6580) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() != 64525) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() != 60598) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() != 58277) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() != 50597) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() != 18729) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() != 8849) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() != 44847) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_roll() != 30746) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() != 26906) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() != 49438) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_update() != 44326) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_update() != 2417) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() != 14911) {
@@ -13958,13 +11292,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accounts_create() != 32505) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_current() != 27259) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_current() != 63676) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_get() != 21828) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_get() != 55738) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() != 54183) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() != 4721) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_list_page() != 8150) {
@@ -13973,37 +11307,37 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accounts_pager() != 22876) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() != 16891) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() != 57121) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_update() != 45327) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_update() != 10893) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() != 34829) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() != 16871) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() != 14119) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_create() != 50596) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_create() != 2858) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applications_delete() != 62591) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_get() != 16412) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_get() != 64133) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_list_page() != 4279) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_list_page() != 11953) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_pager() != 23228) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_pager() != 52751) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_revoke() != 9162) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_revoke() != 27060) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_update() != 34908) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_update() != 46931) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() != 54495) {
@@ -14018,31 +11352,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() != 50522) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() != 13686) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() != 6073) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_delete() != 42490) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_get() != 10750) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_get() != 54937) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks() != 58139) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() != 39671) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() != 19356) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() != 16945) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() != 13543) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() != 17407) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() != 2642) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() != 1416) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() != 800) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() != 12501) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() != 52091) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() != 56709) {
@@ -14057,13 +11391,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() != 36815) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_create() != 58189) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_create() != 20816) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_delete() != 33753) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_get() != 20533) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_get() != 50237) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() != 36348) {
@@ -14084,7 +11418,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_remove_users() != 27164) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_update() != 17915) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_update() != 2246) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() != 59647) {
@@ -14093,25 +11427,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_userpager_next_page() != 4468) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_create() != 27444) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_create() != 52619) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_users_delete() != 62716) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_get() != 8938) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_get() != 55105) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_list_page() != 9154) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_list_page() != 53688) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_pager() != 3753) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_pager() != 61107) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_users_password_link() != 33259) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_update() != 50155) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_update() != 7067) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_constructor_credential_access_key() != 19474) {
@@ -14151,6 +11485,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiEnsureLatchkeyClientInitialized()
     return InitializationResult.ok
 }()
 

@@ -286,6 +286,16 @@ final class ClientTests: XCTestCase {
             XCTAssertEqual(api.type, "not_found")
             XCTAssertNotNil(api.requestId)
         }
+        // The common type from any thrown error, whatever its kind.
+        do {
+            _ = try await admin.applications().get(id: "app_0000000000000000000000")
+            XCTFail("a missing application was found")
+        } catch {
+            let api = try XCTUnwrap(ApiError(error))
+            XCTAssertEqual(api.status, 404)
+            XCTAssertEqual(api.errorDescription, api.message)
+        }
+        XCTAssertNil(ApiError(LatchkeyError.InvalidArgument(name: "id", reason: "bad")))
         let applications = admin.applications()
         admin.close()
         XCTAssertTrue(admin.isClosed())

@@ -37,6 +37,20 @@ final class ScenarioTests: XCTestCase {
         return ["http_status": .integer(status), "credential": credential["object"] ?? .null]
     }
 
+    func httpMePermissions(_ url: String, _ token: String) async throws -> JSONValue {
+        var request = URLRequest(url: URL(string: "\(url)/v3/me")!)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let (body, _) = try await URLSession.shared.data(for: request)
+        let me = try JSONDecoder().decode([String: JSONValue].self, from: body)
+        guard case .array(let permissions)? = me["permissions"] else { throw SetupError(message: "no permissions") }
+        let names = permissions.compactMap { if case .string(let name) = $0 { return name } else { return nil } }
+        return strings(names.sorted())
+    }
+
+    func optional(_ text: String?) -> JSONValue {
+        text.map { .string($0) } ?? .null
+    }
+
     func kind(_ kind: CredentialKind) -> JSONValue {
         .string(kind == .accessKey ? "access_key" : "jwt_key")
     }
@@ -154,6 +168,90 @@ final class ScenarioTests: XCTestCase {
         }
         try await step("audit_log_without_permission") {
             ["count": .integer(Int64(try await asPeople.auditLog().listPage().data.count))]
+        }
+        try await step("introspect_without_permission") {
+            ["active": .bool(try await asPeople.introspect(token: people.key()).active)]
+        }
+        // Room for the roll: the plan allows two active keys an application.
+        _ = try await admin.accessKeys().revoke(applicationId: app.id, keyId: people.id())
+        let rollable = try await admin.accessKeys().create(
+            applicationId: app.id, key: NewAccessKey(name: Support.unique("rollable"), scopes: scopes))
+        let rolled = try await admin.accessKeys().roll(applicationId: app.id, keyId: rollable.id(), graceSeconds: 3600)
+        try await step("roll") {
+            [
+                "new_key_status": status(rolled.accessKey().status),
+                "new_key_scopes": strings(rolled.accessKey().scopes),
+                "new_key_differs": .bool(rolled.key() != rollable.key() && rolled.id() != rollable.id()),
+                "rolled_status": status(rolled.rolled().status),
+                "rolled_expires": .bool(rolled.rolled().expiration != nil),
+            ]
+        }
+        let asRollable = try LatchkeyClient(baseUrl: server.url, credential: Credential.accessKey(key: rollable.key()))
+        let asRolled = try LatchkeyClient(baseUrl: server.url, credential: Credential.accessKey(key: rolled.key()))
+        try await step("use_rolled_keys") {
+            [
+                "credentials": .array([
+                    kind(try await asRollable.me().credential.kind), kind(try await asRolled.me().credential.kind),
+                ])
+            ]
+        }
+        func introspect(_ token: String, _ credentialId: String) async throws -> [String: JSONValue] {
+            let seen = try await admin.introspect(token: token)
+            return [
+                "active": .bool(seen.active), "token_type": optional(seen.tokenType),
+                "credential_matches": .bool(seen.credentialId == credentialId),
+                "application_matches": .bool(seen.applicationId == app.id),
+                "scope": seen.scope.map { strings($0.split(separator: " ").map(String.init)) } ?? .null,
+            ]
+        }
+        try await step("introspect_access_key") { try await introspect(rolled.key(), rolled.id()) }
+        // The application's rights (every permission): not pinned here.
+        try await step("introspect_minted_token") {
+            var seen = try await introspect(token, registered.id)
+            seen["scope"] = nil
+            return seen
+        }
+        try await step("introspect_revoked") {
+            _ = try await admin.accessKeys().revoke(applicationId: app.id, keyId: rollable.id())
+            let seen = try await admin.introspect(token: rollable.key())
+            return ["active": .bool(seen.active), "token_type": optional(seen.tokenType)]
+        }
+        let none = KeyPolicy(
+            maxKeyLifetimeDays: nil, requireExpiration: false, deactivateUnusedAfterDays: nil, exposedKeyAction: .revoke)
+        try await step("key_policy_requires_expiration") {
+            _ = try await admin.accounts().updateKeyPolicy(
+                policy: KeyPolicy(
+                    maxKeyLifetimeDays: nil, requireExpiration: true, deactivateUnusedAfterDays: nil,
+                    exposedKeyAction: .revoke))
+            do {
+                let undated = try await admin.accessKeys().create(
+                    applicationId: app.id, key: NewAccessKey(name: Support.unique("undated"), scopes: scopes))
+                _ = try await admin.accounts().updateKeyPolicy(policy: none)
+                return ["status": status(undated.accessKey().status)]
+            } catch {
+                _ = try await admin.accounts().updateKeyPolicy(policy: none)
+                throw error
+            }
+        }
+        try await step("key_policy_reset") {
+            let policy = try await admin.accounts().keyPolicy()
+            return [
+                "require_expiration": .bool(policy.requireExpiration),
+                "max_key_lifetime_days": policy.maxKeyLifetimeDays.map { .integer(Int64($0)) } ?? .null,
+                "exposed_key_action": .string("\(policy.exposedKeyAction)".lowercased()),
+            ]
+        }
+        let scopedPair = try Jwt.generateKeyPair("ES256")
+        let scoped = try await admin.jwtKeys().create(
+            applicationId: app.id,
+            key: NewJwtKey(name: Support.unique("scoped"), publicKey: .pem(pem: scopedPair.publicPem()), scopes: scopes))
+        let scopedToken = try Jwt.mintAccessToken(
+            applicationId: app.id, keyId: scoped.id, audience: audience, key: scopedPair)
+        try await step("jwt_key_scopes") {
+            [
+                "algorithm": .string(scoped.algorithm), "scopes": strings(scoped.scopes),
+                "permissions": try await httpMePermissions(server.url, scopedToken),
+            ]
         }
         try await admin.users().delete(id: person.id)
         try await admin.policyGroups().delete(id: viewers.id)

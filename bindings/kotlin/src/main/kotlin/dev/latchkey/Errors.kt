@@ -16,7 +16,7 @@ import java.time.Duration
  */
 sealed class ApiException : LatchkeyException() {
     /** The HTTP status (404). */
-    abstract val status: UShort
+    abstract val status: Int
 
     /** The API's error type exactly as sent (`not_found`). */
     abstract val errorType: String

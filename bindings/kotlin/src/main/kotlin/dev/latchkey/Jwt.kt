@@ -115,4 +115,4 @@ private fun unsignedBits(bits: Int): UInt {
 }
 
 /** Parses an access key (`ak_…`) offline: format and checksum, no request. */
-fun AccessKey.Companion.parse(key: String): ParsedAccessKey = accessKeyParse(key)
+fun dev.latchkey.models.AccessKey.Companion.parse(key: String): ParsedAccessKey = accessKeyParse(key)

@@ -30,6 +30,44 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import dev.latchkey.models.AccessKey
+import dev.latchkey.models.Account
+import dev.latchkey.models.Application
+import dev.latchkey.models.ApplicationStatus
+import dev.latchkey.models.AuditRecord
+import dev.latchkey.models.BulkDeleteResult
+import dev.latchkey.models.EffectiveKeyStatus
+import dev.latchkey.models.FfiConverterTypeAccessKey
+import dev.latchkey.models.FfiConverterTypeAccount
+import dev.latchkey.models.FfiConverterTypeApplication
+import dev.latchkey.models.FfiConverterTypeApplicationStatus
+import dev.latchkey.models.FfiConverterTypeAuditRecord
+import dev.latchkey.models.FfiConverterTypeBulkDeleteResult
+import dev.latchkey.models.FfiConverterTypeEffectiveKeyStatus
+import dev.latchkey.models.FfiConverterTypeIntrospection
+import dev.latchkey.models.FfiConverterTypeJwtKey
+import dev.latchkey.models.FfiConverterTypeKeyPolicy
+import dev.latchkey.models.FfiConverterTypeKeyStatus
+import dev.latchkey.models.FfiConverterTypeLimits
+import dev.latchkey.models.FfiConverterTypeMe
+import dev.latchkey.models.FfiConverterTypeOrder
+import dev.latchkey.models.FfiConverterTypePlan
+import dev.latchkey.models.FfiConverterTypePolicyGroup
+import dev.latchkey.models.FfiConverterTypeServerInfo
+import dev.latchkey.models.FfiConverterTypeUser
+import dev.latchkey.models.FfiConverterTypeUserStatus
+import dev.latchkey.models.Introspection
+import dev.latchkey.models.JwtKey
+import dev.latchkey.models.KeyPolicy
+import dev.latchkey.models.KeyStatus
+import dev.latchkey.models.Limits
+import dev.latchkey.models.Me
+import dev.latchkey.models.Order
+import dev.latchkey.models.Plan
+import dev.latchkey.models.PolicyGroup
+import dev.latchkey.models.ServerInfo
+import dev.latchkey.models.User
+import dev.latchkey.models.UserStatus
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
@@ -38,6 +76,25 @@ import kotlinx.coroutines.GlobalScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.suspendCancellableCoroutine
+import dev.latchkey.models.RustBuffer as RustBufferAccessKey
+import dev.latchkey.models.RustBuffer as RustBufferAccount
+import dev.latchkey.models.RustBuffer as RustBufferApplication
+import dev.latchkey.models.RustBuffer as RustBufferApplicationStatus
+import dev.latchkey.models.RustBuffer as RustBufferAuditRecord
+import dev.latchkey.models.RustBuffer as RustBufferBulkDeleteResult
+import dev.latchkey.models.RustBuffer as RustBufferEffectiveKeyStatus
+import dev.latchkey.models.RustBuffer as RustBufferIntrospection
+import dev.latchkey.models.RustBuffer as RustBufferJwtKey
+import dev.latchkey.models.RustBuffer as RustBufferKeyPolicy
+import dev.latchkey.models.RustBuffer as RustBufferKeyStatus
+import dev.latchkey.models.RustBuffer as RustBufferLimits
+import dev.latchkey.models.RustBuffer as RustBufferMe
+import dev.latchkey.models.RustBuffer as RustBufferOrder
+import dev.latchkey.models.RustBuffer as RustBufferPlan
+import dev.latchkey.models.RustBuffer as RustBufferPolicyGroup
+import dev.latchkey.models.RustBuffer as RustBufferServerInfo
+import dev.latchkey.models.RustBuffer as RustBufferUser
+import dev.latchkey.models.RustBuffer as RustBufferUserStatus
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
 // A rust-owned buffer is represented by its capacity, its current length, and a
@@ -974,6 +1031,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "latchkey"))
+        dev.latchkey.models.uniffiEnsureInitialized()
         
     }
 
@@ -1117,7 +1175,7 @@ internal object UniffiLib {
     external fun uniffi_latchkey_uniffi_fn_free_createdaccesskey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_latchkey_uniffi_fn_method_createdaccesskey_access_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferAccessKey.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_createdaccesskey_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_createdaccesskey_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1129,13 +1187,13 @@ internal object UniffiLib {
     external fun uniffi_latchkey_uniffi_fn_free_createdaccount(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_latchkey_uniffi_fn_method_createdaccount_access_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferAccessKey.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_createdaccount_account(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferAccount.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_createdaccount_admin_application(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferApplication.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_createdaccount_admin_user(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferUser.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_createdaccount_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_createdaccount_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1157,13 +1215,13 @@ internal object UniffiLib {
     external fun uniffi_latchkey_uniffi_fn_free_rolledaccesskey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_latchkey_uniffi_fn_method_rolledaccesskey_access_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferAccessKey.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_rolledaccesskey_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_rolledaccesskey_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_rolledaccesskey_rolled(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferAccessKey.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_rolledaccesskey_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_clone_accesskeypager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1196,7 +1254,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accesskeys_roll(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`graceSeconds`: Int,`name`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_accesskeys_set_status(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_uniffi_fn_method_accesskeys_set_status(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`status`: RustBufferKeyStatus.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accesskeys_update(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
     ): Long
@@ -1226,7 +1284,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_accounts_update(`ptr`: Long,`id`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_accounts_update_key_policy(`ptr`: Long,`policy`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_uniffi_fn_method_accounts_update_key_policy(`ptr`: Long,`policy`: RustBufferKeyPolicy.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_clone_applicationpager(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1290,7 +1348,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_jwtkeys_revoke(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_jwtkeys_set_status(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`status`: RustBuffer.ByValue,
+    external fun uniffi_latchkey_uniffi_fn_method_jwtkeys_set_status(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`status`: RustBufferKeyStatus.ByValue,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_jwtkeys_update(`ptr`: Long,`applicationId`: RustBuffer.ByValue,`keyId`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,
     ): Long
@@ -1556,7 +1614,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() and 0xFFFF) != 42078) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() and 0xFFFF) != 14822) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() and 0xFFFF) != 16034) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() and 0xFFFF) != 21351) {
@@ -1565,7 +1623,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys() and 0xFFFF) != 42547) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() and 0xFFFF) != 54963) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() and 0xFFFF) != 11815) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() and 0xFFFF) != 29103) {
@@ -1580,7 +1638,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users() and 0xFFFF) != 33429) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() and 0xFFFF) != 9724) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() and 0xFFFF) != 27740) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwks_get() and 0xFFFF) != 51551) {
@@ -1631,7 +1689,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_verifyingkey_with_kid() and 0xFFFF) != 6513) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccesskey_access_key() and 0xFFFF) != 32215) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccesskey_access_key() and 0xFFFF) != 24172) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccesskey_id() and 0xFFFF) != 47899) {
@@ -1640,16 +1698,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccesskey_key() and 0xFFFF) != 36683) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccount_access_key() and 0xFFFF) != 35775) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccount_access_key() and 0xFFFF) != 56798) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccount_account() and 0xFFFF) != 23774) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccount_account() and 0xFFFF) != 64432) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccount_admin_application() and 0xFFFF) != 48219) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccount_admin_application() and 0xFFFF) != 16018) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccount_admin_user() and 0xFFFF) != 65136) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccount_admin_user() and 0xFFFF) != 50800) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_createdaccount_key() and 0xFFFF) != 22946) {
@@ -1664,7 +1722,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_passwordlink_user_id() and 0xFFFF) != 5615) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_access_key() and 0xFFFF) != 59720) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_access_key() and 0xFFFF) != 5149) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_id() and 0xFFFF) != 13425) {
@@ -1673,16 +1731,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_key() and 0xFFFF) != 17357) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_rolled() and 0xFFFF) != 41046) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_rolled() and 0xFFFF) != 38645) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() and 0xFFFF) != 34207) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() and 0xFFFF) != 50872) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() and 0xFFFF) != 42409) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() and 0xFFFF) != 40929) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() and 0xFFFF) != 3115) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_create() and 0xFFFF) != 56487) {
@@ -1691,28 +1749,28 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_delete() and 0xFFFF) != 16703) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_get() and 0xFFFF) != 25238) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_get() and 0xFFFF) != 53590) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() and 0xFFFF) != 6580) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() and 0xFFFF) != 64525) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() and 0xFFFF) != 60598) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() and 0xFFFF) != 58277) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() and 0xFFFF) != 50597) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() and 0xFFFF) != 18729) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() and 0xFFFF) != 8849) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() and 0xFFFF) != 44847) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_roll() and 0xFFFF) != 30746) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() and 0xFFFF) != 26906) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() and 0xFFFF) != 49438) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_update() and 0xFFFF) != 44326) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_update() and 0xFFFF) != 2417) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() and 0xFFFF) != 14911) {
@@ -1721,13 +1779,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_create() and 0xFFFF) != 32505) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_current() and 0xFFFF) != 27259) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_current() and 0xFFFF) != 63676) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_get() and 0xFFFF) != 21828) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_get() and 0xFFFF) != 55738) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() and 0xFFFF) != 54183) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() and 0xFFFF) != 4721) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_list_page() and 0xFFFF) != 8150) {
@@ -1736,37 +1794,37 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_pager() and 0xFFFF) != 22876) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() and 0xFFFF) != 16891) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() and 0xFFFF) != 57121) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update() and 0xFFFF) != 45327) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update() and 0xFFFF) != 10893) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() and 0xFFFF) != 34829) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() and 0xFFFF) != 16871) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() and 0xFFFF) != 14119) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_create() and 0xFFFF) != 50596) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_create() and 0xFFFF) != 2858) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_delete() and 0xFFFF) != 62591) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_get() and 0xFFFF) != 16412) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_get() and 0xFFFF) != 64133) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_list_page() and 0xFFFF) != 4279) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_list_page() and 0xFFFF) != 11953) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_pager() and 0xFFFF) != 23228) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_pager() and 0xFFFF) != 52751) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_revoke() and 0xFFFF) != 9162) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_revoke() and 0xFFFF) != 27060) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_update() and 0xFFFF) != 34908) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_update() and 0xFFFF) != 46931) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() and 0xFFFF) != 54495) {
@@ -1781,31 +1839,31 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() and 0xFFFF) != 50522) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() and 0xFFFF) != 13686) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() and 0xFFFF) != 6073) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_delete() and 0xFFFF) != 42490) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_get() and 0xFFFF) != 10750) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_get() and 0xFFFF) != 54937) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks() and 0xFFFF) != 58139) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() and 0xFFFF) != 39671) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() and 0xFFFF) != 19356) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() and 0xFFFF) != 16945) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() and 0xFFFF) != 13543) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() and 0xFFFF) != 17407) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() and 0xFFFF) != 2642) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() and 0xFFFF) != 1416) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() and 0xFFFF) != 800) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() and 0xFFFF) != 12501) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() and 0xFFFF) != 52091) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() and 0xFFFF) != 56709) {
@@ -1820,13 +1878,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() and 0xFFFF) != 36815) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_create() and 0xFFFF) != 58189) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_create() and 0xFFFF) != 20816) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_delete() and 0xFFFF) != 33753) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_get() and 0xFFFF) != 20533) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_get() and 0xFFFF) != 50237) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() and 0xFFFF) != 36348) {
@@ -1847,7 +1905,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_remove_users() and 0xFFFF) != 27164) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_update() and 0xFFFF) != 17915) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_update() and 0xFFFF) != 2246) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() and 0xFFFF) != 59647) {
@@ -1856,25 +1914,25 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_userpager_next_page() and 0xFFFF) != 4468) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_create() and 0xFFFF) != 27444) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_create() and 0xFFFF) != 52619) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_delete() and 0xFFFF) != 62716) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_get() and 0xFFFF) != 8938) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_get() and 0xFFFF) != 55105) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_list_page() and 0xFFFF) != 9154) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_list_page() and 0xFFFF) != 53688) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_pager() and 0xFFFF) != 3753) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_pager() and 0xFFFF) != 61107) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_password_link() and 0xFFFF) != 33259) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_update() and 0xFFFF) != 50155) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_update() and 0xFFFF) != 7067) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_constructor_credential_access_key() and 0xFFFF) != 19474) {
@@ -2163,6 +2221,29 @@ public object FfiConverterUInt: FfiConverter<UInt, Int> {
 /**
  * @suppress
  */
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
+    }
+
+    override fun lower(value: Int): Int {
+        return value
+    }
+
+    override fun allocationSize(value: Int) = 4UL
+
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterULong: FfiConverter<ULong, Long> {
     override fun lift(value: Long): ULong {
         return value.toULong()
@@ -2180,29 +2261,6 @@ public object FfiConverterULong: FfiConverter<ULong, Long> {
 
     override fun write(value: ULong, buf: ByteBuffer) {
         buf.putLong(value.toLong())
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterLong: FfiConverter<Long, Long> {
-    override fun lift(value: Long): Long {
-        return value
-    }
-
-    override fun read(buf: ByteBuffer): Long {
-        return buf.getLong()
-    }
-
-    override fun lower(value: Long): Long {
-        return value
-    }
-
-    override fun allocationSize(value: Long) = 8UL
-
-    override fun write(value: Long, buf: ByteBuffer) {
-        buf.putLong(value)
     }
 }
 
@@ -2980,7 +3038,7 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferBulkDeleteResult.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeBulkDeleteResult.lift(it) },
@@ -3060,7 +3118,7 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferAccessKey.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAccessKey.lift(it) },
@@ -3161,7 +3219,7 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferAccessKey.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAccessKey.lift(it) },
@@ -3220,7 +3278,7 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferAccessKey.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAccessKey.lift(it) },
@@ -3247,7 +3305,7 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferAccessKey.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAccessKey.lift(it) },
@@ -3869,7 +3927,7 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferAccount.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAccount.lift(it) },
@@ -3894,7 +3952,7 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferAccount.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAccount.lift(it) },
@@ -3919,7 +3977,7 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferKeyPolicy.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeKeyPolicy.lift(it) },
@@ -3988,7 +4046,7 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferAccount.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAccount.lift(it) },
@@ -4014,7 +4072,7 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferAccount.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeAccount.lift(it) },
@@ -4042,7 +4100,7 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferKeyPolicy.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeKeyPolicy.lift(it) },
@@ -4624,7 +4682,7 @@ open class Applications: Disposable, AutoCloseable, ApplicationsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferApplication.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeApplication.lift(it) },
@@ -4675,7 +4733,7 @@ open class Applications: Disposable, AutoCloseable, ApplicationsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferApplication.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeApplication.lift(it) },
@@ -4746,7 +4804,7 @@ open class Applications: Disposable, AutoCloseable, ApplicationsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferApplication.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeApplication.lift(it) },
@@ -4772,7 +4830,7 @@ open class Applications: Disposable, AutoCloseable, ApplicationsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferApplication.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeApplication.lift(it) },
@@ -7291,7 +7349,7 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferJwtKey.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeJwtKey.lift(it) },
@@ -7344,7 +7402,7 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferJwtKey.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeJwtKey.lift(it) },
@@ -7444,7 +7502,7 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferJwtKey.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeJwtKey.lift(it) },
@@ -7471,7 +7529,7 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferJwtKey.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeJwtKey.lift(it) },
@@ -7498,7 +7556,7 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferJwtKey.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeJwtKey.lift(it) },
@@ -7982,7 +8040,7 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferIntrospection.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeIntrospection.lift(it) },
@@ -8038,7 +8096,7 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMe.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeMe.lift(it) },
@@ -8138,7 +8196,7 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferServerInfo.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeServerInfo.lift(it) },
@@ -9513,7 +9571,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferPolicyGroup.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypePolicyGroup.lift(it) },
@@ -9564,7 +9622,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferPolicyGroup.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypePolicyGroup.lift(it) },
@@ -9739,7 +9797,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferPolicyGroup.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypePolicyGroup.lift(it) },
@@ -11198,7 +11256,7 @@ open class Users: Disposable, AutoCloseable, UsersInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferUser.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeUser.lift(it) },
@@ -11249,7 +11307,7 @@ open class Users: Disposable, AutoCloseable, UsersInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferUser.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeUser.lift(it) },
@@ -11349,7 +11407,7 @@ open class Users: Disposable, AutoCloseable, UsersInterface
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferUser.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeUser.lift(it) },
@@ -11829,174 +11887,38 @@ public object FfiConverterTypeVerifyingKey: FfiConverter<VerifyingKey, Long> {
 
 
 /**
- * An access key, without its secret.
- */
-data class AccessKey (
-    /**
-     * Id (`key_…`).
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * The application it belongs to (never changes).
-     */
-    var `applicationId`: kotlin.String
-    , 
-    /**
-     * Name.
-     */
-    var `name`: kotlin.String
-    , 
-    /**
-     * Description.
-     */
-    var `description`: kotlin.String
-    , 
-    /**
-     * Status at the time of the answer (`Expired` is derived).
-     */
-    var `status`: EffectiveKeyStatus
-    , 
-    /**
-     * When it stops working, if ever.
-     */
-    var `expiration`: java.time.Instant?
-    , 
-    /**
-     * Scopes (immutable); empty means unscoped (the application's rights,
-     * as they change).
-     */
-    var `scopes`: List<kotlin.String>
-    , 
-    /**
-     * `ak_` and the first 8 characters of the key id.
-     */
-    var `keyPrefix`: kotlin.String
-    , 
-    /**
-     * The server the key is for.
-     */
-    var `apiHost`: kotlin.String
-    , 
-    /**
-     * The user it belongs to.
-     */
-    var `createdBy`: kotlin.String
-    , 
-    /**
-     * Creation time.
-     */
-    var `createdAt`: java.time.Instant
-    , 
-    /**
-     * Last change.
-     */
-    var `updatedAt`: java.time.Instant
-    , 
-    /**
-     * Last successful authentication (reported up to a minute late).
-     */
-    var `lastUsedAt`: java.time.Instant?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAccessKey: FfiConverterRustBuffer<AccessKey> {
-    override fun read(buf: ByteBuffer): AccessKey {
-        return AccessKey(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeEffectiveKeyStatus.read(buf),
-            FfiConverterOptionalTimestamp.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTimestamp.read(buf),
-            FfiConverterTimestamp.read(buf),
-            FfiConverterOptionalTimestamp.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: AccessKey) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`applicationId`) +
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterString.allocationSize(value.`description`) +
-            FfiConverterTypeEffectiveKeyStatus.allocationSize(value.`status`) +
-            FfiConverterOptionalTimestamp.allocationSize(value.`expiration`) +
-            FfiConverterSequenceString.allocationSize(value.`scopes`) +
-            FfiConverterString.allocationSize(value.`keyPrefix`) +
-            FfiConverterString.allocationSize(value.`apiHost`) +
-            FfiConverterString.allocationSize(value.`createdBy`) +
-            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
-            FfiConverterTimestamp.allocationSize(value.`updatedAt`) +
-            FfiConverterOptionalTimestamp.allocationSize(value.`lastUsedAt`)
-    )
-
-    override fun write(value: AccessKey, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`applicationId`, buf)
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterString.write(value.`description`, buf)
-            FfiConverterTypeEffectiveKeyStatus.write(value.`status`, buf)
-            FfiConverterOptionalTimestamp.write(value.`expiration`, buf)
-            FfiConverterSequenceString.write(value.`scopes`, buf)
-            FfiConverterString.write(value.`keyPrefix`, buf)
-            FfiConverterString.write(value.`apiHost`, buf)
-            FfiConverterString.write(value.`createdBy`, buf)
-            FfiConverterTimestamp.write(value.`createdAt`, buf)
-            FfiConverterTimestamp.write(value.`updatedAt`, buf)
-            FfiConverterOptionalTimestamp.write(value.`lastUsedAt`, buf)
-    }
-}
-
-
-
-/**
  * A page of access keys.
  */
 data class AccessKeyPage (
     /**
      * The items.
      */
-    var `data`: List<AccessKey>
+    val `data`: List<AccessKey>
     , 
     /**
      * Whether more pages follow.
      */
-    var `hasMore`: kotlin.Boolean
+    val `hasMore`: kotlin.Boolean
     , 
     /**
      * The cursor of the next page (the last item's id).
      */
-    var `after`: kotlin.String?
+    val `after`: kotlin.String?
     , 
     /**
      * The page size.
      */
-    var `limit`: kotlin.UInt
+    val `limit`: kotlin.UInt
     , 
     /**
      * The order.
      */
-    var `order`: Order
+    val `order`: Order
     , 
     /**
      * The number of items of the whole list, when asked for.
      */
-    var `totalCount`: kotlin.ULong?
+    val `totalCount`: kotlin.ULong?
     
 ){
     
@@ -12044,125 +11966,38 @@ public object FfiConverterTypeAccessKeyPage: FfiConverterRustBuffer<AccessKeyPag
 
 
 /**
- * An account (a team, a tenant).
- */
-data class Account (
-    /**
-     * Id (`acc_…`).
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * Name.
-     */
-    var `name`: kotlin.String
-    , 
-    /**
-     * Plan.
-     */
-    var `plan`: Plan
-    , 
-    /**
-     * Limits in force.
-     */
-    var `limits`: Limits
-    , 
-    /**
-     * Whether this is the operator account.
-     */
-    var `operator`: kotlin.Boolean
-    , 
-    /**
-     * Creation time.
-     */
-    var `createdAt`: java.time.Instant
-    , 
-    /**
-     * Last change.
-     */
-    var `updatedAt`: java.time.Instant
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAccount: FfiConverterRustBuffer<Account> {
-    override fun read(buf: ByteBuffer): Account {
-        return Account(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypePlan.read(buf),
-            FfiConverterTypeLimits.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterTimestamp.read(buf),
-            FfiConverterTimestamp.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Account) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterTypePlan.allocationSize(value.`plan`) +
-            FfiConverterTypeLimits.allocationSize(value.`limits`) +
-            FfiConverterBoolean.allocationSize(value.`operator`) +
-            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
-            FfiConverterTimestamp.allocationSize(value.`updatedAt`)
-    )
-
-    override fun write(value: Account, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterTypePlan.write(value.`plan`, buf)
-            FfiConverterTypeLimits.write(value.`limits`, buf)
-            FfiConverterBoolean.write(value.`operator`, buf)
-            FfiConverterTimestamp.write(value.`createdAt`, buf)
-            FfiConverterTimestamp.write(value.`updatedAt`, buf)
-    }
-}
-
-
-
-/**
  * A page of accounts.
  */
 data class AccountPage (
     /**
      * The items.
      */
-    var `data`: List<Account>
+    val `data`: List<Account>
     , 
     /**
      * Whether more pages follow.
      */
-    var `hasMore`: kotlin.Boolean
+    val `hasMore`: kotlin.Boolean
     , 
     /**
      * The cursor of the next page (the last item's id).
      */
-    var `after`: kotlin.String?
+    val `after`: kotlin.String?
     , 
     /**
      * The page size.
      */
-    var `limit`: kotlin.UInt
+    val `limit`: kotlin.UInt
     , 
     /**
      * The order.
      */
-    var `order`: Order
+    val `order`: Order
     , 
     /**
      * The number of items of the whole list, when asked for.
      */
-    var `totalCount`: kotlin.ULong?
+    val `totalCount`: kotlin.ULong?
     
 ){
     
@@ -12216,17 +12051,17 @@ data class AccountUpdate (
     /**
      * New name.
      */
-    var `name`: kotlin.String? = null 
+    val `name`: kotlin.String? = null 
     , 
     /**
      * New plan.
      */
-    var `plan`: Plan? = null 
+    val `plan`: Plan? = null 
     , 
     /**
      * New limits (plan `Custom`).
      */
-    var `limits`: Limits? = null 
+    val `limits`: Limits? = null 
     
 ){
     
@@ -12265,133 +12100,38 @@ public object FfiConverterTypeAccountUpdate: FfiConverterRustBuffer<AccountUpdat
 
 
 /**
- * An application: the holder of credentials.
- */
-data class Application (
-    /**
-     * Id (`app_…`).
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * Name, unique among the account's applications that are not revoked.
-     */
-    var `name`: kotlin.String
-    , 
-    /**
-     * Description.
-     */
-    var `description`: kotlin.String
-    , 
-    /**
-     * Policy groups whose permissions its credentials get.
-     */
-    var `groupIds`: List<kotlin.String>
-    , 
-    /**
-     * Status.
-     */
-    var `status`: ApplicationStatus
-    , 
-    /**
-     * The user it belongs to.
-     */
-    var `createdBy`: kotlin.String
-    , 
-    /**
-     * Creation time.
-     */
-    var `createdAt`: java.time.Instant
-    , 
-    /**
-     * Last change.
-     */
-    var `updatedAt`: java.time.Instant
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeApplication: FfiConverterRustBuffer<Application> {
-    override fun read(buf: ByteBuffer): Application {
-        return Application(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterTypeApplicationStatus.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTimestamp.read(buf),
-            FfiConverterTimestamp.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Application) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterString.allocationSize(value.`description`) +
-            FfiConverterSequenceString.allocationSize(value.`groupIds`) +
-            FfiConverterTypeApplicationStatus.allocationSize(value.`status`) +
-            FfiConverterString.allocationSize(value.`createdBy`) +
-            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
-            FfiConverterTimestamp.allocationSize(value.`updatedAt`)
-    )
-
-    override fun write(value: Application, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterString.write(value.`description`, buf)
-            FfiConverterSequenceString.write(value.`groupIds`, buf)
-            FfiConverterTypeApplicationStatus.write(value.`status`, buf)
-            FfiConverterString.write(value.`createdBy`, buf)
-            FfiConverterTimestamp.write(value.`createdAt`, buf)
-            FfiConverterTimestamp.write(value.`updatedAt`, buf)
-    }
-}
-
-
-
-/**
  * A page of applications.
  */
 data class ApplicationPage (
     /**
      * The items.
      */
-    var `data`: List<Application>
+    val `data`: List<Application>
     , 
     /**
      * Whether more pages follow.
      */
-    var `hasMore`: kotlin.Boolean
+    val `hasMore`: kotlin.Boolean
     , 
     /**
      * The cursor of the next page (the last item's id).
      */
-    var `after`: kotlin.String?
+    val `after`: kotlin.String?
     , 
     /**
      * The page size.
      */
-    var `limit`: kotlin.UInt
+    val `limit`: kotlin.UInt
     , 
     /**
      * The order.
      */
-    var `order`: Order
+    val `order`: Order
     , 
     /**
      * The number of items of the whole list, when asked for.
      */
-    var `totalCount`: kotlin.ULong?
+    val `totalCount`: kotlin.ULong?
     
 ){
     
@@ -12445,17 +12185,17 @@ data class ApplicationUpdate (
     /**
      * New name.
      */
-    var `name`: kotlin.String? = null 
+    val `name`: kotlin.String? = null 
     , 
     /**
      * New description.
      */
-    var `description`: kotlin.String? = null 
+    val `description`: kotlin.String? = null 
     , 
     /**
      * New status (`Revoked` is terminal).
      */
-    var `status`: ApplicationStatus? = null 
+    val `status`: ApplicationStatus? = null 
     
 ){
     
@@ -12494,144 +12234,33 @@ public object FfiConverterTypeApplicationUpdate: FfiConverterRustBuffer<Applicat
 
 
 /**
- * Who acted, as an audit record shows it.
- */
-data class AuditActor (
-    /**
-     * The acting user; none for the CLI and the system.
-     */
-    var `userId`: kotlin.String?
-    , 
-    /**
-     * The acting credential's application; none in the console.
-     */
-    var `applicationId`: kotlin.String?
-    , 
-    /**
-     * The credential (`key_…`, `jwk_…`, or a console session).
-     */
-    var `credentialId`: kotlin.String?
-    , 
-    /**
-     * How: `access_key`, `jwt`, `console`, `cli` or `system`.
-     */
-    var `via`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAuditActor: FfiConverterRustBuffer<AuditActor> {
-    override fun read(buf: ByteBuffer): AuditActor {
-        return AuditActor(
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: AuditActor) = (
-            FfiConverterOptionalString.allocationSize(value.`userId`) +
-            FfiConverterOptionalString.allocationSize(value.`applicationId`) +
-            FfiConverterOptionalString.allocationSize(value.`credentialId`) +
-            FfiConverterString.allocationSize(value.`via`)
-    )
-
-    override fun write(value: AuditActor, buf: ByteBuffer) {
-            FfiConverterOptionalString.write(value.`userId`, buf)
-            FfiConverterOptionalString.write(value.`applicationId`, buf)
-            FfiConverterOptionalString.write(value.`credentialId`, buf)
-            FfiConverterString.write(value.`via`, buf)
-    }
-}
-
-
-
-/**
- * One field's change in an audit record, each side as JSON text (a field
- * may hold any JSON: parse it with the JSON library of the app).
- */
-data class AuditChange (
-    /**
-     * The value before, as JSON text (`null` when the field was new).
-     */
-    var `beforeJson`: kotlin.String
-    , 
-    /**
-     * The value after, as JSON text.
-     */
-    var `afterJson`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAuditChange: FfiConverterRustBuffer<AuditChange> {
-    override fun read(buf: ByteBuffer): AuditChange {
-        return AuditChange(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: AuditChange) = (
-            FfiConverterString.allocationSize(value.`beforeJson`) +
-            FfiConverterString.allocationSize(value.`afterJson`)
-    )
-
-    override fun write(value: AuditChange, buf: ByteBuffer) {
-            FfiConverterString.write(value.`beforeJson`, buf)
-            FfiConverterString.write(value.`afterJson`, buf)
-    }
-}
-
-
-
-/**
  * The audit log's filters; every one given must match.
  */
 data class AuditLogFilter (
     /**
      * Only this action (`access_key.update`, …).
      */
-    var `action`: kotlin.String? = null 
+    val `action`: kotlin.String? = null 
     , 
     /**
      * Only records about this object.
      */
-    var `targetId`: kotlin.String? = null 
+    val `targetId`: kotlin.String? = null 
     , 
     /**
      * Only what this user did.
      */
-    var `actorUserId`: kotlin.String? = null 
+    val `actorUserId`: kotlin.String? = null 
     , 
     /**
      * Only records at or after this instant.
      */
-    var `since`: java.time.Instant? = null 
+    val `since`: java.time.Instant? = null 
     , 
     /**
      * Only records at or before this instant.
      */
-    var `until`: java.time.Instant? = null 
+    val `until`: java.time.Instant? = null 
     
 ){
     
@@ -12676,141 +12305,38 @@ public object FfiConverterTypeAuditLogFilter: FfiConverterRustBuffer<AuditLogFil
 
 
 /**
- * One entry of the account's audit log (`GET /v3/audit-log`).
- */
-data class AuditRecord (
-    /**
-     * Id (`aud_…`), in the order records were written.
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * The account whose log it is in.
-     */
-    var `accountId`: kotlin.String
-    , 
-    /**
-     * When.
-     */
-    var `at`: java.time.Instant
-    , 
-    /**
-     * Who.
-     */
-    var `actor`: AuditActor
-    , 
-    /**
-     * What happened (`access_key.create`, `console.sign_in`, …).
-     */
-    var `action`: kotlin.String
-    , 
-    /**
-     * To what.
-     */
-    var `target`: AuditTarget
-    , 
-    /**
-     * Each field the change touched; never a secret.
-     */
-    var `changes`: Map<kotlin.String, AuditChange>
-    , 
-    /**
-     * The request that made the change.
-     */
-    var `requestId`: kotlin.String?
-    , 
-    /**
-     * The client's address.
-     */
-    var `ip`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAuditRecord: FfiConverterRustBuffer<AuditRecord> {
-    override fun read(buf: ByteBuffer): AuditRecord {
-        return AuditRecord(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTimestamp.read(buf),
-            FfiConverterTypeAuditActor.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeAuditTarget.read(buf),
-            FfiConverterMapStringTypeAuditChange.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: AuditRecord) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`accountId`) +
-            FfiConverterTimestamp.allocationSize(value.`at`) +
-            FfiConverterTypeAuditActor.allocationSize(value.`actor`) +
-            FfiConverterString.allocationSize(value.`action`) +
-            FfiConverterTypeAuditTarget.allocationSize(value.`target`) +
-            FfiConverterMapStringTypeAuditChange.allocationSize(value.`changes`) +
-            FfiConverterOptionalString.allocationSize(value.`requestId`) +
-            FfiConverterOptionalString.allocationSize(value.`ip`)
-    )
-
-    override fun write(value: AuditRecord, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`accountId`, buf)
-            FfiConverterTimestamp.write(value.`at`, buf)
-            FfiConverterTypeAuditActor.write(value.`actor`, buf)
-            FfiConverterString.write(value.`action`, buf)
-            FfiConverterTypeAuditTarget.write(value.`target`, buf)
-            FfiConverterMapStringTypeAuditChange.write(value.`changes`, buf)
-            FfiConverterOptionalString.write(value.`requestId`, buf)
-            FfiConverterOptionalString.write(value.`ip`, buf)
-    }
-}
-
-
-
-/**
  * A page of audit records.
  */
 data class AuditRecordPage (
     /**
      * The items.
      */
-    var `data`: List<AuditRecord>
+    val `data`: List<AuditRecord>
     , 
     /**
      * Whether more pages follow.
      */
-    var `hasMore`: kotlin.Boolean
+    val `hasMore`: kotlin.Boolean
     , 
     /**
      * The cursor of the next page (the last item's id).
      */
-    var `after`: kotlin.String?
+    val `after`: kotlin.String?
     , 
     /**
      * The page size.
      */
-    var `limit`: kotlin.UInt
+    val `limit`: kotlin.UInt
     , 
     /**
      * The order.
      */
-    var `order`: Order
+    val `order`: Order
     , 
     /**
      * The number of items of the whole list, when asked for.
      */
-    var `totalCount`: kotlin.ULong?
+    val `totalCount`: kotlin.ULong?
     
 ){
     
@@ -12858,166 +12384,24 @@ public object FfiConverterTypeAuditRecordPage: FfiConverterRustBuffer<AuditRecor
 
 
 /**
- * What an audit record is about.
- */
-data class AuditTarget (
-    /**
-     * `account`, `user`, `policy_group`, `application`, `access_key`,
-     * `jwt_key`, ….
-     */
-    var `kind`: kotlin.String
-    , 
-    /**
-     * Its id.
-     */
-    var `id`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAuditTarget: FfiConverterRustBuffer<AuditTarget> {
-    override fun read(buf: ByteBuffer): AuditTarget {
-        return AuditTarget(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: AuditTarget) = (
-            FfiConverterString.allocationSize(value.`kind`) +
-            FfiConverterString.allocationSize(value.`id`)
-    )
-
-    override fun write(value: AuditTarget, buf: ByteBuffer) {
-            FfiConverterString.write(value.`kind`, buf)
-            FfiConverterString.write(value.`id`, buf)
-    }
-}
-
-
-
-/**
- * One id of a bulk delete.
- */
-data class BulkDeleteItem (
-    /**
-     * The key id.
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * `deleted`.
-     */
-    var `status`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeBulkDeleteItem: FfiConverterRustBuffer<BulkDeleteItem> {
-    override fun read(buf: ByteBuffer): BulkDeleteItem {
-        return BulkDeleteItem(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: BulkDeleteItem) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`status`)
-    )
-
-    override fun write(value: BulkDeleteItem, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`status`, buf)
-    }
-}
-
-
-
-/**
- * The outcome of a bulk delete that deleted every key.
- */
-data class BulkDeleteResult (
-    /**
-     * Always true in a success.
-     */
-    var `deleted`: kotlin.Boolean
-    , 
-    /**
-     * One line per id, in request order.
-     */
-    var `results`: List<BulkDeleteItem>
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeBulkDeleteResult: FfiConverterRustBuffer<BulkDeleteResult> {
-    override fun read(buf: ByteBuffer): BulkDeleteResult {
-        return BulkDeleteResult(
-            FfiConverterBoolean.read(buf),
-            FfiConverterSequenceTypeBulkDeleteItem.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: BulkDeleteResult) = (
-            FfiConverterBoolean.allocationSize(value.`deleted`) +
-            FfiConverterSequenceTypeBulkDeleteItem.allocationSize(value.`results`)
-    )
-
-    override fun write(value: BulkDeleteResult, buf: ByteBuffer) {
-            FfiConverterBoolean.write(value.`deleted`, buf)
-            FfiConverterSequenceTypeBulkDeleteItem.write(value.`results`, buf)
-    }
-}
-
-
-
-/**
  * Timeouts and retries of a client.
  */
 data class ClientOptions (
     /**
      * Time to establish a connection (10 seconds by default).
      */
-    var `connectTimeout`: java.time.Duration? = null 
+    val `connectTimeout`: java.time.Duration? = null 
     , 
     /**
      * Time for each attempt of a request (30 seconds by default).
      */
-    var `timeout`: java.time.Duration? = null 
+    val `timeout`: java.time.Duration? = null 
     , 
     /**
      * Retries of idempotent requests after a 429, a 503 or a failed
      * connection (3 by default; 0 disables them).
      */
-    var `maxRetries`: kotlin.UInt? = null 
+    val `maxRetries`: kotlin.UInt? = null 
     
 ){
     
@@ -13056,69 +12440,6 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
 
 
 /**
- * The credential of `GET /v3/me`.
- */
-data class CredentialSummary (
-    /**
-     * Access key or JWT key.
-     */
-    var `kind`: CredentialKind
-    , 
-    /**
-     * The key's id (`key_…` or `jwk_…`).
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * The key's scopes (empty: unscoped).
-     */
-    var `scopes`: List<kotlin.String>
-    , 
-    /**
-     * When the key expires, if ever.
-     */
-    var `expiration`: java.time.Instant?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCredentialSummary: FfiConverterRustBuffer<CredentialSummary> {
-    override fun read(buf: ByteBuffer): CredentialSummary {
-        return CredentialSummary(
-            FfiConverterTypeCredentialKind.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterOptionalTimestamp.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: CredentialSummary) = (
-            FfiConverterTypeCredentialKind.allocationSize(value.`kind`) +
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterSequenceString.allocationSize(value.`scopes`) +
-            FfiConverterOptionalTimestamp.allocationSize(value.`expiration`)
-    )
-
-    override fun write(value: CredentialSummary, buf: ByteBuffer) {
-            FfiConverterTypeCredentialKind.write(value.`kind`, buf)
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterSequenceString.write(value.`scopes`, buf)
-            FfiConverterOptionalTimestamp.write(value.`expiration`, buf)
-    }
-}
-
-
-
-/**
  * One field of a request an error is about: an invalid field of a
  * `validation_error`, a failing id of a bulk delete, or, for `forbidden`, a
  * permission the acting credential lacks for the grant the field asks for.
@@ -13127,12 +12448,12 @@ data class FieldError (
     /**
      * The field (`name`, `scopes[1]`, `ids[0]`, `group_ids[0]`).
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * What is wrong with it (for `forbidden`: which permission is lacked).
      */
-    var `reason`: kotlin.String
+    val `reason`: kotlin.String
     
 ){
     
@@ -13168,278 +12489,38 @@ public object FfiConverterTypeFieldError: FfiConverterRustBuffer<FieldError> {
 
 
 /**
- * Whether a credential is active and, when it is, whose it is (RFC 7662's
- * shape). An inactive credential carries nothing else, whatever the reason:
- * every other field is then null.
- */
-data class Introspection (
-    /**
-     * Whether the credential may act now.
-     */
-    var `active`: kotlin.Boolean
-    , 
-    /**
-     * `access_key` or `jwt`.
-     */
-    var `tokenType`: kotlin.String?
-    , 
-    /**
-     * Its account (`acc_…`).
-     */
-    var `accountId`: kotlin.String?
-    , 
-    /**
-     * Its application (`app_…`).
-     */
-    var `applicationId`: kotlin.String?
-    , 
-    /**
-     * The user it acts as (`usr_…`).
-     */
-    var `userId`: kotlin.String?
-    , 
-    /**
-     * The access key (`key_…`) or JWT key (`jwk_…`) id.
-     */
-    var `credentialId`: kotlin.String?
-    , 
-    /**
-     * Its effective permissions, space-separated.
-     */
-    var `scope`: kotlin.String?
-    , 
-    /**
-     * When it stops working, in seconds since the epoch.
-     */
-    var `exp`: kotlin.Long?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeIntrospection: FfiConverterRustBuffer<Introspection> {
-    override fun read(buf: ByteBuffer): Introspection {
-        return Introspection(
-            FfiConverterBoolean.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalLong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Introspection) = (
-            FfiConverterBoolean.allocationSize(value.`active`) +
-            FfiConverterOptionalString.allocationSize(value.`tokenType`) +
-            FfiConverterOptionalString.allocationSize(value.`accountId`) +
-            FfiConverterOptionalString.allocationSize(value.`applicationId`) +
-            FfiConverterOptionalString.allocationSize(value.`userId`) +
-            FfiConverterOptionalString.allocationSize(value.`credentialId`) +
-            FfiConverterOptionalString.allocationSize(value.`scope`) +
-            FfiConverterOptionalLong.allocationSize(value.`exp`)
-    )
-
-    override fun write(value: Introspection, buf: ByteBuffer) {
-            FfiConverterBoolean.write(value.`active`, buf)
-            FfiConverterOptionalString.write(value.`tokenType`, buf)
-            FfiConverterOptionalString.write(value.`accountId`, buf)
-            FfiConverterOptionalString.write(value.`applicationId`, buf)
-            FfiConverterOptionalString.write(value.`userId`, buf)
-            FfiConverterOptionalString.write(value.`credentialId`, buf)
-            FfiConverterOptionalString.write(value.`scope`, buf)
-            FfiConverterOptionalLong.write(value.`exp`, buf)
-    }
-}
-
-
-
-/**
- * A registered JWT public key.
- */
-data class JwtKey (
-    /**
-     * Id (`jwk_…`): the `kid` of the tokens the key signs.
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * The application it belongs to (never changes).
-     */
-    var `applicationId`: kotlin.String
-    , 
-    /**
-     * Name.
-     */
-    var `name`: kotlin.String
-    , 
-    /**
-     * Description.
-     */
-    var `description`: kotlin.String
-    , 
-    /**
-     * The JWS algorithm (`EdDSA`, `ES256`, …).
-     */
-    var `algorithm`: kotlin.String
-    , 
-    /**
-     * The public key as a JWK.
-     */
-    var `publicKey`: Map<kotlin.String, kotlin.String>
-    , 
-    /**
-     * The RFC 7638 thumbprint of the public key.
-     */
-    var `thumbprint`: kotlin.String
-    , 
-    /**
-     * Status at the time of the answer (`Expired` is derived).
-     */
-    var `status`: EffectiveKeyStatus
-    , 
-    /**
-     * When it stops working, if ever.
-     */
-    var `expiration`: java.time.Instant?
-    , 
-    /**
-     * Scopes (immutable), as an access key's; empty means unscoped.
-     */
-    var `scopes`: List<kotlin.String>
-    , 
-    /**
-     * The user it belongs to.
-     */
-    var `createdBy`: kotlin.String
-    , 
-    /**
-     * Creation time.
-     */
-    var `createdAt`: java.time.Instant
-    , 
-    /**
-     * Last change.
-     */
-    var `updatedAt`: java.time.Instant?
-    , 
-    /**
-     * Last successful authentication.
-     */
-    var `lastUsedAt`: java.time.Instant?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeJwtKey: FfiConverterRustBuffer<JwtKey> {
-    override fun read(buf: ByteBuffer): JwtKey {
-        return JwtKey(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterMapStringString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeEffectiveKeyStatus.read(buf),
-            FfiConverterOptionalTimestamp.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTimestamp.read(buf),
-            FfiConverterOptionalTimestamp.read(buf),
-            FfiConverterOptionalTimestamp.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: JwtKey) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`applicationId`) +
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterString.allocationSize(value.`description`) +
-            FfiConverterString.allocationSize(value.`algorithm`) +
-            FfiConverterMapStringString.allocationSize(value.`publicKey`) +
-            FfiConverterString.allocationSize(value.`thumbprint`) +
-            FfiConverterTypeEffectiveKeyStatus.allocationSize(value.`status`) +
-            FfiConverterOptionalTimestamp.allocationSize(value.`expiration`) +
-            FfiConverterSequenceString.allocationSize(value.`scopes`) +
-            FfiConverterString.allocationSize(value.`createdBy`) +
-            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
-            FfiConverterOptionalTimestamp.allocationSize(value.`updatedAt`) +
-            FfiConverterOptionalTimestamp.allocationSize(value.`lastUsedAt`)
-    )
-
-    override fun write(value: JwtKey, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`applicationId`, buf)
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterString.write(value.`description`, buf)
-            FfiConverterString.write(value.`algorithm`, buf)
-            FfiConverterMapStringString.write(value.`publicKey`, buf)
-            FfiConverterString.write(value.`thumbprint`, buf)
-            FfiConverterTypeEffectiveKeyStatus.write(value.`status`, buf)
-            FfiConverterOptionalTimestamp.write(value.`expiration`, buf)
-            FfiConverterSequenceString.write(value.`scopes`, buf)
-            FfiConverterString.write(value.`createdBy`, buf)
-            FfiConverterTimestamp.write(value.`createdAt`, buf)
-            FfiConverterOptionalTimestamp.write(value.`updatedAt`, buf)
-            FfiConverterOptionalTimestamp.write(value.`lastUsedAt`, buf)
-    }
-}
-
-
-
-/**
  * A page of JWT keys.
  */
 data class JwtKeyPage (
     /**
      * The items.
      */
-    var `data`: List<JwtKey>
+    val `data`: List<JwtKey>
     , 
     /**
      * Whether more pages follow.
      */
-    var `hasMore`: kotlin.Boolean
+    val `hasMore`: kotlin.Boolean
     , 
     /**
      * The cursor of the next page (the last item's id).
      */
-    var `after`: kotlin.String?
+    val `after`: kotlin.String?
     , 
     /**
      * The page size.
      */
-    var `limit`: kotlin.UInt
+    val `limit`: kotlin.UInt
     , 
     /**
      * The order.
      */
-    var `order`: Order
+    val `order`: Order
     , 
     /**
      * The number of items of the whole list, when asked for.
      */
-    var `totalCount`: kotlin.ULong?
+    val `totalCount`: kotlin.ULong?
     
 ){
     
@@ -13487,92 +12568,28 @@ public object FfiConverterTypeJwtKeyPage: FfiConverterRustBuffer<JwtKeyPage> {
 
 
 /**
- * An account's key policy; all null, false and `Revoke` asks nothing.
- */
-data class KeyPolicy (
-    /**
-     * Longest a key may live, from its creation to its expiration, in days.
-     */
-    var `maxKeyLifetimeDays`: kotlin.UInt?
-    , 
-    /**
-     * Whether every new key must have an expiration.
-     */
-    var `requireExpiration`: kotlin.Boolean
-    , 
-    /**
-     * Keys (access keys and JWT keys) unused this many days are
-     * deactivated by a background sweep.
-     */
-    var `deactivateUnusedAfterDays`: kotlin.UInt?
-    , 
-    /**
-     * What happens to a key reported leaked.
-     */
-    var `exposedKeyAction`: ExposedKeyAction
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeKeyPolicy: FfiConverterRustBuffer<KeyPolicy> {
-    override fun read(buf: ByteBuffer): KeyPolicy {
-        return KeyPolicy(
-            FfiConverterOptionalUInt.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterOptionalUInt.read(buf),
-            FfiConverterTypeExposedKeyAction.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: KeyPolicy) = (
-            FfiConverterOptionalUInt.allocationSize(value.`maxKeyLifetimeDays`) +
-            FfiConverterBoolean.allocationSize(value.`requireExpiration`) +
-            FfiConverterOptionalUInt.allocationSize(value.`deactivateUnusedAfterDays`) +
-            FfiConverterTypeExposedKeyAction.allocationSize(value.`exposedKeyAction`)
-    )
-
-    override fun write(value: KeyPolicy, buf: ByteBuffer) {
-            FfiConverterOptionalUInt.write(value.`maxKeyLifetimeDays`, buf)
-            FfiConverterBoolean.write(value.`requireExpiration`, buf)
-            FfiConverterOptionalUInt.write(value.`deactivateUnusedAfterDays`, buf)
-            FfiConverterTypeExposedKeyAction.write(value.`exposedKeyAction`, buf)
-    }
-}
-
-
-
-/**
  * A change to an access key or JWT key: only what is given changes.
  */
 data class KeyUpdate (
     /**
      * New name.
      */
-    var `name`: kotlin.String? = null 
+    val `name`: kotlin.String? = null 
     , 
     /**
      * New description.
      */
-    var `description`: kotlin.String? = null 
+    val `description`: kotlin.String? = null 
     , 
     /**
      * New stored status (`Revoked` is terminal).
      */
-    var `status`: KeyStatus? = null 
+    val `status`: KeyStatus? = null 
     , 
     /**
      * A new expiration, or its removal; none keeps it.
      */
-    var `expiration`: ExpirationChange? = null 
+    val `expiration`: ExpirationChange? = null 
     
 ){
     
@@ -13614,61 +12631,6 @@ public object FfiConverterTypeKeyUpdate: FfiConverterRustBuffer<KeyUpdate> {
 
 
 /**
- * How many active items an account may hold.
- */
-data class Limits (
-    /**
-     * Applications per account.
-     */
-    var `applications`: kotlin.UInt
-    , 
-    /**
-     * Access keys per application.
-     */
-    var `accessKeysPerApplication`: kotlin.UInt
-    , 
-    /**
-     * JWT keys per application.
-     */
-    var `jwtKeysPerApplication`: kotlin.UInt
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeLimits: FfiConverterRustBuffer<Limits> {
-    override fun read(buf: ByteBuffer): Limits {
-        return Limits(
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Limits) = (
-            FfiConverterUInt.allocationSize(value.`applications`) +
-            FfiConverterUInt.allocationSize(value.`accessKeysPerApplication`) +
-            FfiConverterUInt.allocationSize(value.`jwtKeysPerApplication`)
-    )
-
-    override fun write(value: Limits, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`applications`, buf)
-            FfiConverterUInt.write(value.`accessKeysPerApplication`, buf)
-            FfiConverterUInt.write(value.`jwtKeysPerApplication`, buf)
-    }
-}
-
-
-
-/**
  * The page size, cursor, order and total count of a list.
  */
 data class ListOptions (
@@ -13676,22 +12638,22 @@ data class ListOptions (
      * Items per page, 1–1000 (the server's default is 50; others are a
      * `Validation` error).
      */
-    var `limit`: kotlin.UInt? = null 
+    val `limit`: kotlin.UInt? = null 
     , 
     /**
      * Start after the item with this id.
      */
-    var `after`: kotlin.String? = null 
+    val `after`: kotlin.String? = null 
     , 
     /**
      * Creation order (default) or newest first.
      */
-    var `order`: Order? = null 
+    val `order`: Order? = null 
     , 
     /**
      * Ask for `total_count`.
      */
-    var `includeTotalCount`: kotlin.Boolean = false 
+    val `includeTotalCount`: kotlin.Boolean = false 
     
 ){
     
@@ -13733,114 +12695,35 @@ public object FfiConverterTypeListOptions: FfiConverterRustBuffer<ListOptions> {
 
 
 /**
- * Who the calling credential is (`GET /v3/me`).
- */
-data class Me (
-    /**
-     * The credential's account.
-     */
-    var `account`: Account
-    , 
-    /**
-     * The credential's application.
-     */
-    var `application`: Application
-    , 
-    /**
-     * The user the credential belongs to.
-     */
-    var `user`: User
-    , 
-    /**
-     * The credential.
-     */
-    var `credential`: CredentialSummary
-    , 
-    /**
-     * Effective permissions: the application's groups ∩ the key's scopes.
-     */
-    var `permissions`: List<kotlin.String>
-    , 
-    /**
-     * The `aud` JWTs must carry.
-     */
-    var `jwtAudience`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeMe: FfiConverterRustBuffer<Me> {
-    override fun read(buf: ByteBuffer): Me {
-        return Me(
-            FfiConverterTypeAccount.read(buf),
-            FfiConverterTypeApplication.read(buf),
-            FfiConverterTypeUser.read(buf),
-            FfiConverterTypeCredentialSummary.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Me) = (
-            FfiConverterTypeAccount.allocationSize(value.`account`) +
-            FfiConverterTypeApplication.allocationSize(value.`application`) +
-            FfiConverterTypeUser.allocationSize(value.`user`) +
-            FfiConverterTypeCredentialSummary.allocationSize(value.`credential`) +
-            FfiConverterSequenceString.allocationSize(value.`permissions`) +
-            FfiConverterString.allocationSize(value.`jwtAudience`)
-    )
-
-    override fun write(value: Me, buf: ByteBuffer) {
-            FfiConverterTypeAccount.write(value.`account`, buf)
-            FfiConverterTypeApplication.write(value.`application`, buf)
-            FfiConverterTypeUser.write(value.`user`, buf)
-            FfiConverterTypeCredentialSummary.write(value.`credential`, buf)
-            FfiConverterSequenceString.write(value.`permissions`, buf)
-            FfiConverterString.write(value.`jwtAudience`, buf)
-    }
-}
-
-
-
-/**
  * A new access key.
  */
 data class NewAccessKey (
     /**
      * Name, unique among the account's access keys that are not revoked.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * Description.
      */
-    var `description`: kotlin.String = "" 
+    val `description`: kotlin.String = "" 
     , 
     /**
      * Scopes (a subset of the creating user's permissions; immutable).
      * Empty: unscoped when the calling credential holds every permission;
      * otherwise the application's current rights become its scopes.
      */
-    var `scopes`: List<kotlin.String> = listOf() 
+    val `scopes`: List<kotlin.String> = listOf() 
     , 
     /**
      * When it stops working.
      */
-    var `expiration`: java.time.Instant? = null 
+    val `expiration`: java.time.Instant? = null 
     , 
     /**
      * Another user (`usr_…`) to own it (needs `users:manage`).
      */
-    var `createdBy`: kotlin.String? = null 
+    val `createdBy`: kotlin.String? = null 
     
 ){
     
@@ -13891,22 +12774,22 @@ data class NewApplication (
     /**
      * Name, unique among the account's applications that are not revoked.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * Description.
      */
-    var `description`: kotlin.String = "" 
+    val `description`: kotlin.String = "" 
     , 
     /**
      * Policy groups (`grp_…`) whose permissions its credentials get.
      */
-    var `groupIds`: List<kotlin.String> = listOf() 
+    val `groupIds`: List<kotlin.String> = listOf() 
     , 
     /**
      * Another user (`usr_…`) to own it (needs `users:manage`).
      */
-    var `createdBy`: kotlin.String? = null 
+    val `createdBy`: kotlin.String? = null 
     
 ){
     
@@ -13954,27 +12837,27 @@ data class NewJwtKey (
     /**
      * Name.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * The public key.
      */
-    var `publicKey`: PublicKeyInput
+    val `publicKey`: PublicKeyInput
     , 
     /**
      * Description.
      */
-    var `description`: kotlin.String = "" 
+    val `description`: kotlin.String = "" 
     , 
     /**
      * The algorithm (`EdDSA`, `ES256`, …); inferred from the key when absent.
      */
-    var `algorithm`: kotlin.String? = null 
+    val `algorithm`: kotlin.String? = null 
     , 
     /**
      * When it stops working.
      */
-    var `expiration`: java.time.Instant? = null 
+    val `expiration`: java.time.Instant? = null 
     , 
     /**
      * Scopes its tokens are limited to (immutable), under the same rules as
@@ -13982,12 +12865,12 @@ data class NewJwtKey (
      * cannot do (empty: likewise unscoped, or the application's current
      * rights).
      */
-    var `scopes`: List<kotlin.String> = listOf() 
+    val `scopes`: List<kotlin.String> = listOf() 
     , 
     /**
      * Another user (`usr_…`) to own it (needs `users:manage`).
      */
-    var `createdBy`: kotlin.String? = null 
+    val `createdBy`: kotlin.String? = null 
     
 ){
     
@@ -14044,17 +12927,17 @@ data class NewPolicyGroup (
     /**
      * Name, unique in the account.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * Description.
      */
-    var `description`: kotlin.String = "" 
+    val `description`: kotlin.String = "" 
     , 
     /**
      * Permissions (`keys:view:own`, `users:manage`, …).
      */
-    var `permissions`: List<kotlin.String> = listOf() 
+    val `permissions`: List<kotlin.String> = listOf() 
     
 ){
     
@@ -14099,22 +12982,22 @@ data class NewTenantAccount (
     /**
      * Name.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * Plan (the server's default is `Free`).
      */
-    var `plan`: Plan? = null 
+    val `plan`: Plan? = null 
     , 
     /**
      * Limits: required with plan `Custom`, refused otherwise.
      */
-    var `limits`: Limits? = null 
+    val `limits`: Limits? = null 
     , 
     /**
      * Email of the account's admin user.
      */
-    var `adminEmail`: kotlin.String? = null 
+    val `adminEmail`: kotlin.String? = null 
     
 ){
     
@@ -14162,17 +13045,17 @@ data class NewUser (
     /**
      * Email, unique among the account's active users.
      */
-    var `email`: kotlin.String
+    val `email`: kotlin.String
     , 
     /**
      * Display name.
      */
-    var `name`: kotlin.String = "" 
+    val `name`: kotlin.String = "" 
     , 
     /**
      * Policy groups (`grp_…`).
      */
-    var `groupIds`: List<kotlin.String> = listOf() 
+    val `groupIds`: List<kotlin.String> = listOf() 
     
 ){
     
@@ -14211,125 +13094,38 @@ public object FfiConverterTypeNewUser: FfiConverterRustBuffer<NewUser> {
 
 
 /**
- * A policy group: a named set of permissions.
- */
-data class PolicyGroup (
-    /**
-     * Id (`grp_…`).
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * Name, unique in the account.
-     */
-    var `name`: kotlin.String
-    , 
-    /**
-     * Description.
-     */
-    var `description`: kotlin.String
-    , 
-    /**
-     * Permissions granted to members.
-     */
-    var `permissions`: List<kotlin.String>
-    , 
-    /**
-     * Whether this is the built-in `Administrators` group.
-     */
-    var `builtIn`: kotlin.Boolean
-    , 
-    /**
-     * Creation time.
-     */
-    var `createdAt`: java.time.Instant
-    , 
-    /**
-     * Last change.
-     */
-    var `updatedAt`: java.time.Instant
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypePolicyGroup: FfiConverterRustBuffer<PolicyGroup> {
-    override fun read(buf: ByteBuffer): PolicyGroup {
-        return PolicyGroup(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterTimestamp.read(buf),
-            FfiConverterTimestamp.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: PolicyGroup) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterString.allocationSize(value.`description`) +
-            FfiConverterSequenceString.allocationSize(value.`permissions`) +
-            FfiConverterBoolean.allocationSize(value.`builtIn`) +
-            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
-            FfiConverterTimestamp.allocationSize(value.`updatedAt`)
-    )
-
-    override fun write(value: PolicyGroup, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterString.write(value.`description`, buf)
-            FfiConverterSequenceString.write(value.`permissions`, buf)
-            FfiConverterBoolean.write(value.`builtIn`, buf)
-            FfiConverterTimestamp.write(value.`createdAt`, buf)
-            FfiConverterTimestamp.write(value.`updatedAt`, buf)
-    }
-}
-
-
-
-/**
  * A page of policy groups.
  */
 data class PolicyGroupPage (
     /**
      * The items.
      */
-    var `data`: List<PolicyGroup>
+    val `data`: List<PolicyGroup>
     , 
     /**
      * Whether more pages follow.
      */
-    var `hasMore`: kotlin.Boolean
+    val `hasMore`: kotlin.Boolean
     , 
     /**
      * The cursor of the next page (the last item's id).
      */
-    var `after`: kotlin.String?
+    val `after`: kotlin.String?
     , 
     /**
      * The page size.
      */
-    var `limit`: kotlin.UInt
+    val `limit`: kotlin.UInt
     , 
     /**
      * The order.
      */
-    var `order`: Order
+    val `order`: Order
     , 
     /**
      * The number of items of the whole list, when asked for.
      */
-    var `totalCount`: kotlin.ULong?
+    val `totalCount`: kotlin.ULong?
     
 ){
     
@@ -14383,17 +13179,17 @@ data class PolicyGroupUpdate (
     /**
      * New name.
      */
-    var `name`: kotlin.String? = null 
+    val `name`: kotlin.String? = null 
     , 
     /**
      * New description.
      */
-    var `description`: kotlin.String? = null 
+    val `description`: kotlin.String? = null 
     , 
     /**
      * New permissions (replaces the list).
      */
-    var `permissions`: List<kotlin.String>? = null 
+    val `permissions`: List<kotlin.String>? = null 
     
 ){
     
@@ -14432,189 +13228,38 @@ public object FfiConverterTypePolicyGroupUpdate: FfiConverterRustBuffer<PolicyGr
 
 
 /**
- * Public facts about the server (`GET /.well-known/latchkey`).
- */
-data class ServerInfo (
-    /**
-     * The `aud` every JWT must carry.
-     */
-    var `jwtAudience`: kotlin.String
-    , 
-    /**
-     * The JWS algorithms JWT keys may use.
-     */
-    var `jwtAlgorithms`: List<kotlin.String>
-    , 
-    /**
-     * The server's version.
-     */
-    var `version`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeServerInfo: FfiConverterRustBuffer<ServerInfo> {
-    override fun read(buf: ByteBuffer): ServerInfo {
-        return ServerInfo(
-            FfiConverterString.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: ServerInfo) = (
-            FfiConverterString.allocationSize(value.`jwtAudience`) +
-            FfiConverterSequenceString.allocationSize(value.`jwtAlgorithms`) +
-            FfiConverterString.allocationSize(value.`version`)
-    )
-
-    override fun write(value: ServerInfo, buf: ByteBuffer) {
-            FfiConverterString.write(value.`jwtAudience`, buf)
-            FfiConverterSequenceString.write(value.`jwtAlgorithms`, buf)
-            FfiConverterString.write(value.`version`, buf)
-    }
-}
-
-
-
-/**
- * A user of an account.
- */
-data class User (
-    /**
-     * Id (`usr_…`).
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * Email, unique among the account's active users.
-     */
-    var `email`: kotlin.String
-    , 
-    /**
-     * Display name.
-     */
-    var `name`: kotlin.String
-    , 
-    /**
-     * Status.
-     */
-    var `status`: UserStatus
-    , 
-    /**
-     * Policy groups the user belongs to.
-     */
-    var `groupIds`: List<kotlin.String>
-    , 
-    /**
-     * Whether the user has set a console password (through a password
-     * link).
-     */
-    var `hasPassword`: kotlin.Boolean
-    , 
-    /**
-     * Creation time.
-     */
-    var `createdAt`: java.time.Instant
-    , 
-    /**
-     * Last change.
-     */
-    var `updatedAt`: java.time.Instant
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeUser: FfiConverterRustBuffer<User> {
-    override fun read(buf: ByteBuffer): User {
-        return User(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterTypeUserStatus.read(buf),
-            FfiConverterSequenceString.read(buf),
-            FfiConverterBoolean.read(buf),
-            FfiConverterTimestamp.read(buf),
-            FfiConverterTimestamp.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: User) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`email`) +
-            FfiConverterString.allocationSize(value.`name`) +
-            FfiConverterTypeUserStatus.allocationSize(value.`status`) +
-            FfiConverterSequenceString.allocationSize(value.`groupIds`) +
-            FfiConverterBoolean.allocationSize(value.`hasPassword`) +
-            FfiConverterTimestamp.allocationSize(value.`createdAt`) +
-            FfiConverterTimestamp.allocationSize(value.`updatedAt`)
-    )
-
-    override fun write(value: User, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`email`, buf)
-            FfiConverterString.write(value.`name`, buf)
-            FfiConverterTypeUserStatus.write(value.`status`, buf)
-            FfiConverterSequenceString.write(value.`groupIds`, buf)
-            FfiConverterBoolean.write(value.`hasPassword`, buf)
-            FfiConverterTimestamp.write(value.`createdAt`, buf)
-            FfiConverterTimestamp.write(value.`updatedAt`, buf)
-    }
-}
-
-
-
-/**
  * A page of users.
  */
 data class UserPage (
     /**
      * The items.
      */
-    var `data`: List<User>
+    val `data`: List<User>
     , 
     /**
      * Whether more pages follow.
      */
-    var `hasMore`: kotlin.Boolean
+    val `hasMore`: kotlin.Boolean
     , 
     /**
      * The cursor of the next page (the last item's id).
      */
-    var `after`: kotlin.String?
+    val `after`: kotlin.String?
     , 
     /**
      * The page size.
      */
-    var `limit`: kotlin.UInt
+    val `limit`: kotlin.UInt
     , 
     /**
      * The order.
      */
-    var `order`: Order
+    val `order`: Order
     , 
     /**
      * The number of items of the whole list, when asked for.
      */
-    var `totalCount`: kotlin.ULong?
+    val `totalCount`: kotlin.ULong?
     
 ){
     
@@ -14668,17 +13313,17 @@ data class UserUpdate (
     /**
      * New email.
      */
-    var `email`: kotlin.String? = null 
+    val `email`: kotlin.String? = null 
     , 
     /**
      * New name.
      */
-    var `name`: kotlin.String? = null 
+    val `name`: kotlin.String? = null 
     , 
     /**
      * New policy groups (replaces the list).
      */
-    var `groupIds`: List<kotlin.String>? = null 
+    val `groupIds`: List<kotlin.String>? = null 
     
 ){
     
@@ -14724,22 +13369,22 @@ data class VerifiedToken (
     /**
      * The `alg` of the header.
      */
-    var `algorithm`: kotlin.String
+    val `algorithm`: kotlin.String
     , 
     /**
      * The `kid` of the header, if any.
      */
-    var `kid`: kotlin.String?
+    val `kid`: kotlin.String?
     , 
     /**
      * The whole header, as JSON text.
      */
-    var `headerJson`: kotlin.String
+    val `headerJson`: kotlin.String
     , 
     /**
      * The claims set, as JSON text.
      */
-    var `claimsJson`: kotlin.String
+    val `claimsJson`: kotlin.String
     
 ){
     
@@ -14790,44 +13435,44 @@ data class VerifyOptions (
      * The allow-list (may mix families: `["EdDSA", "ES256", "RS256"]`);
      * the key's type picks the one that applies. Never empty.
      */
-    var `algorithms`: List<kotlin.String>
+    val `algorithms`: List<kotlin.String>
     , 
     /**
      * Accepted audiences: `aud` must name one of them.
      */
-    var `audience`: List<kotlin.String> = listOf() 
+    val `audience`: List<kotlin.String> = listOf() 
     , 
     /**
      * The required `iss`.
      */
-    var `issuer`: kotlin.String? = null 
+    val `issuer`: kotlin.String? = null 
     , 
     /**
      * The required `sub`.
      */
-    var `subject`: kotlin.String? = null 
+    val `subject`: kotlin.String? = null 
     , 
     /**
      * Clock skew allowed on `exp`, `nbf` and `iat` (none by default; the
      * server uses 60 seconds).
      */
-    var `leeway`: java.time.Duration? = null 
+    val `leeway`: java.time.Duration? = null 
     , 
     /**
      * The longest `exp - iat` accepted (no maximum by default).
      */
-    var `maxLifetime`: java.time.Duration? = null 
+    val `maxLifetime`: java.time.Duration? = null 
     , 
     /**
      * Claims that must be present.
      */
-    var `requiredClaims`: List<kotlin.String> = listOf() 
+    val `requiredClaims`: List<kotlin.String> = listOf() 
     , 
     /**
      * The current time to verify at (the clock when not given): for tests
      * and audits replaying a token at a fixed instant.
      */
-    var `now`: java.time.Instant? = null 
+    val `now`: java.time.Instant? = null 
     
 ){
     
@@ -14980,149 +13625,6 @@ public object FfiConverterTypeAccessKeyError : FfiConverterRustBuffer<AccessKeyE
 
 
 /**
- * The status of an application.
- */
-
-enum class ApplicationStatus {
-    
-    /**
-     * Its keys may authenticate.
-     */
-    ACTIVE,
-    /**
-     * Refused for good (terminal).
-     */
-    REVOKED;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeApplicationStatus: FfiConverterRustBuffer<ApplicationStatus> {
-    override fun read(buf: ByteBuffer) = try {
-        
-        ApplicationStatus.entries[buf.getInt() - 1]
-        
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: ApplicationStatus) = 4UL
-
-    override fun write(value: ApplicationStatus, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * Which kind of credential a request authenticated with.
- */
-
-enum class CredentialKind {
-    
-    /**
-     * An access key (`ak_…`).
-     */
-    ACCESS_KEY,
-    /**
-     * A JWT signed by a registered JWT key.
-     */
-    JWT_KEY;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeCredentialKind: FfiConverterRustBuffer<CredentialKind> {
-    override fun read(buf: ByteBuffer) = try {
-        
-        CredentialKind.entries[buf.getInt() - 1]
-        
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: CredentialKind) = 4UL
-
-    override fun write(value: CredentialKind, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * A key's status as the API shows it (`Expired` is derived).
- */
-
-enum class EffectiveKeyStatus {
-    
-    /**
-     * Authenticates.
-     */
-    ACTIVE,
-    /**
-     * Deactivated.
-     */
-    INACTIVE,
-    /**
-     * Revoked (terminal).
-     */
-    REVOKED,
-    /**
-     * Expiration in the past.
-     */
-    EXPIRED;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeEffectiveKeyStatus: FfiConverterRustBuffer<EffectiveKeyStatus> {
-    override fun read(buf: ByteBuffer) = try {
-        
-        EffectiveKeyStatus.entries[buf.getInt() - 1]
-        
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: EffectiveKeyStatus) = 4UL
-
-    override fun write(value: EffectiveKeyStatus, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
  * What happens to a key's expiration.
  */
 sealed class ExpirationChange {
@@ -15201,55 +13703,6 @@ public object FfiConverterTypeExpirationChange : FfiConverterRustBuffer<Expirati
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-}
-
-
-
-
-
-/**
- * What happens to a key a secret-scanning partner reports leaked.
- */
-
-enum class ExposedKeyAction {
-    
-    /**
-     * Revoked at once (terminal): the default.
-     */
-    REVOKE,
-    /**
-     * Deactivated: it stops working and can be reactivated.
-     */
-    DEACTIVATE,
-    /**
-     * Left working; the exposure is only recorded.
-     */
-    NOTIFY;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeExposedKeyAction: FfiConverterRustBuffer<ExposedKeyAction> {
-    override fun read(buf: ByteBuffer) = try {
-        
-        ExposedKeyAction.entries[buf.getInt() - 1]
-        
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: ExposedKeyAction) = 4UL
-
-    override fun write(value: ExposedKeyAction, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
     }
 }
 
@@ -15812,55 +14265,6 @@ public object FfiConverterTypeKeyError : FfiConverterRustBuffer<KeyException> {
 
 
 
-/**
- * The stored status of an access key or JWT key.
- */
-
-enum class KeyStatus {
-    
-    /**
-     * Authenticates.
-     */
-    ACTIVE,
-    /**
-     * Temporarily refused; can be reactivated.
-     */
-    INACTIVE,
-    /**
-     * Refused for good (terminal).
-     */
-    REVOKED;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeKeyStatus: FfiConverterRustBuffer<KeyStatus> {
-    override fun read(buf: ByteBuffer) = try {
-        
-        KeyStatus.entries[buf.getInt() - 1]
-        
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: KeyStatus) = 4UL
-
-    override fun write(value: KeyStatus, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
 
 
 /**
@@ -15874,9 +14278,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Validation(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -15912,9 +14317,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Unauthorized(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -15952,9 +14358,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Forbidden(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -15990,9 +14397,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class NotFound(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -16028,9 +14436,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class MethodNotAllowed(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -16066,9 +14475,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Conflict(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -16104,9 +14514,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class LimitExceeded(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -16142,9 +14553,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class PayloadTooLarge(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -16180,9 +14592,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class TooManyRequests(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -16218,9 +14631,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class ServiceUnavailable(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -16256,9 +14670,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Server(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -16294,9 +14709,10 @@ sealed class LatchkeyException: kotlin.Exception() {
     class Api(
         
         /**
-         * The HTTP status.
+         * The HTTP status (a Kotlin `Int`, a Swift `Int32`:
+         * what each language's HTTP libraries use, not `UShort`).
          */
-        override val `status`: kotlin.UShort, 
+        override val `status`: kotlin.Int, 
         
         /**
          * The API's error `type` exactly as sent (`not_found`).
@@ -16486,7 +14902,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
 
         return when(buf.getInt()) {
             1 -> LatchkeyException.Validation(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16494,7 +14910,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             2 -> LatchkeyException.Unauthorized(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16502,7 +14918,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             3 -> LatchkeyException.Forbidden(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16510,7 +14926,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             4 -> LatchkeyException.NotFound(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16518,7 +14934,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             5 -> LatchkeyException.MethodNotAllowed(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16526,7 +14942,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             6 -> LatchkeyException.Conflict(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16534,7 +14950,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             7 -> LatchkeyException.LimitExceeded(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16542,7 +14958,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             8 -> LatchkeyException.PayloadTooLarge(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16550,7 +14966,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             9 -> LatchkeyException.TooManyRequests(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16558,7 +14974,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             10 -> LatchkeyException.ServiceUnavailable(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16566,7 +14982,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             11 -> LatchkeyException.Server(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16574,7 +14990,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
                 FfiConverterOptionalDuration.read(buf),
                 )
             12 -> LatchkeyException.Api(
-                FfiConverterUShort.read(buf),
+                FfiConverterInt.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16617,7 +15033,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Validation -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16627,7 +15043,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Unauthorized -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16637,7 +15053,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Forbidden -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16647,7 +15063,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.NotFound -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16657,7 +15073,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.MethodNotAllowed -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16667,7 +15083,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Conflict -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16677,7 +15093,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.LimitExceeded -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16687,7 +15103,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.PayloadTooLarge -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16697,7 +15113,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.TooManyRequests -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16707,7 +15123,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.ServiceUnavailable -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16717,7 +15133,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Server -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16727,7 +15143,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             is LatchkeyException.Api -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterInt.allocationSize(value.`status`)
                 + FfiConverterString.allocationSize(value.`errorType`)
                 + FfiConverterString.allocationSize(value.`reason`)
                 + FfiConverterOptionalString.allocationSize(value.`requestId`)
@@ -16784,7 +15200,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
         when(value) {
             is LatchkeyException.Validation -> {
                 buf.putInt(1)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16794,7 +15210,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.Unauthorized -> {
                 buf.putInt(2)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16804,7 +15220,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.Forbidden -> {
                 buf.putInt(3)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16814,7 +15230,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.NotFound -> {
                 buf.putInt(4)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16824,7 +15240,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.MethodNotAllowed -> {
                 buf.putInt(5)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16834,7 +15250,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.Conflict -> {
                 buf.putInt(6)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16844,7 +15260,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.LimitExceeded -> {
                 buf.putInt(7)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16854,7 +15270,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.PayloadTooLarge -> {
                 buf.putInt(8)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16864,7 +15280,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.TooManyRequests -> {
                 buf.putInt(9)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16874,7 +15290,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.ServiceUnavailable -> {
                 buf.putInt(10)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16884,7 +15300,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.Server -> {
                 buf.putInt(11)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16894,7 +15310,7 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
             }
             is LatchkeyException.Api -> {
                 buf.putInt(12)
-                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterInt.write(value.`status`, buf)
                 FfiConverterString.write(value.`errorType`, buf)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`requestId`, buf)
@@ -16949,100 +15365,6 @@ public object FfiConverterTypeLatchkeyError : FfiConverterRustBuffer<LatchkeyExc
     }
 
 }
-
-
-
-/**
- * List order.
- */
-
-enum class Order {
-    
-    /**
-     * Creation order (`ASC`).
-     */
-    ASCENDING,
-    /**
-     * Newest first (`DESC`).
-     */
-    DESCENDING;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeOrder: FfiConverterRustBuffer<Order> {
-    override fun read(buf: ByteBuffer) = try {
-        
-        Order.entries[buf.getInt() - 1]
-        
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: Order) = 4UL
-
-    override fun write(value: Order, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * An account's plan.
- */
-
-enum class Plan {
-    
-    /**
-     * 4 applications.
-     */
-    FREE,
-    /**
-     * 25 applications.
-     */
-    COMMERCIAL,
-    /**
-     * Every limit set by the operator.
-     */
-    CUSTOM;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypePlan: FfiConverterRustBuffer<Plan> {
-    override fun read(buf: ByteBuffer) = try {
-        
-        Plan.entries[buf.getInt() - 1]
-        
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: Plan) = 4UL
-
-    override fun write(value: Plan, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
 
 
 
@@ -17144,51 +15466,6 @@ public object FfiConverterTypePublicKeyInput : FfiConverterRustBuffer<PublicKeyI
 
 
 
-/**
- * The status of a user.
- */
-
-enum class UserStatus {
-    
-    /**
-     * A member of the account.
-     */
-    ACTIVE,
-    /**
-     * Deleted (terminal).
-     */
-    DELETED;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeUserStatus: FfiConverterRustBuffer<UserStatus> {
-    override fun read(buf: ByteBuffer) = try {
-        
-        UserStatus.entries[buf.getInt() - 1]
-        
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: UserStatus) = 4UL
-
-    override fun write(value: UserStatus, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
 
 /**
  * @suppress
@@ -17247,38 +15524,6 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
         } else {
             buf.put(1)
             FfiConverterULong.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
-    override fun read(buf: ByteBuffer): kotlin.Long? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterLong.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.Long?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterLong.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterLong.write(value, buf)
         }
     }
 }
@@ -17439,6 +15684,38 @@ public object FfiConverterOptionalTypeVerifyingKey: FfiConverterRustBuffer<Verif
         } else {
             buf.put(1)
             FfiConverterTypeVerifyingKey.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeLimits: FfiConverterRustBuffer<Limits?> {
+    override fun read(buf: ByteBuffer): Limits? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLimits.read(buf)
+    }
+
+    override fun allocationSize(value: Limits?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLimits.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Limits?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLimits.write(value, buf)
         }
     }
 }
@@ -17673,38 +15950,6 @@ public object FfiConverterOptionalTypeJwtKeyPage: FfiConverterRustBuffer<JwtKeyP
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeLimits: FfiConverterRustBuffer<Limits?> {
-    override fun read(buf: ByteBuffer): Limits? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeLimits.read(buf)
-    }
-
-    override fun allocationSize(value: Limits?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeLimits.allocationSize(value)
-        }
-    }
-
-    override fun write(value: Limits?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeLimits.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeListOptions: FfiConverterRustBuffer<ListOptions?> {
     override fun read(buf: ByteBuffer): ListOptions? {
         if (buf.get().toInt() == 0) {
@@ -17865,38 +16110,6 @@ public object FfiConverterOptionalTypeEffectiveKeyStatus: FfiConverterRustBuffer
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeExpirationChange: FfiConverterRustBuffer<ExpirationChange?> {
-    override fun read(buf: ByteBuffer): ExpirationChange? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeExpirationChange.read(buf)
-    }
-
-    override fun allocationSize(value: ExpirationChange?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeExpirationChange.allocationSize(value)
-        }
-    }
-
-    override fun write(value: ExpirationChange?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeExpirationChange.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeKeyStatus: FfiConverterRustBuffer<KeyStatus?> {
     override fun read(buf: ByteBuffer): KeyStatus? {
         if (buf.get().toInt() == 0) {
@@ -18015,6 +16228,38 @@ public object FfiConverterOptionalTypeUserStatus: FfiConverterRustBuffer<UserSta
         } else {
             buf.put(1)
             FfiConverterTypeUserStatus.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeExpirationChange: FfiConverterRustBuffer<ExpirationChange?> {
+    override fun read(buf: ByteBuffer): ExpirationChange? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeExpirationChange.read(buf)
+    }
+
+    override fun allocationSize(value: ExpirationChange?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeExpirationChange.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ExpirationChange?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeExpirationChange.write(value, buf)
         }
     }
 }
@@ -18225,62 +16470,6 @@ public object FfiConverterSequenceTypeAuditRecord: FfiConverterRustBuffer<List<A
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeBulkDeleteItem: FfiConverterRustBuffer<List<BulkDeleteItem>> {
-    override fun read(buf: ByteBuffer): List<BulkDeleteItem> {
-        val len = buf.getInt()
-        return List<BulkDeleteItem>(len) {
-            FfiConverterTypeBulkDeleteItem.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<BulkDeleteItem>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeBulkDeleteItem.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<BulkDeleteItem>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeBulkDeleteItem.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeFieldError: FfiConverterRustBuffer<List<FieldError>> {
-    override fun read(buf: ByteBuffer): List<FieldError> {
-        val len = buf.getInt()
-        return List<FieldError>(len) {
-            FfiConverterTypeFieldError.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<FieldError>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeFieldError.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<FieldError>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeFieldError.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterSequenceTypeJwtKey: FfiConverterRustBuffer<List<JwtKey>> {
     override fun read(buf: ByteBuffer): List<JwtKey> {
         val len = buf.getInt()
@@ -18365,6 +16554,34 @@ public object FfiConverterSequenceTypeUser: FfiConverterRustBuffer<List<User>> {
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeFieldError: FfiConverterRustBuffer<List<FieldError>> {
+    override fun read(buf: ByteBuffer): List<FieldError> {
+        val len = buf.getInt()
+        return List<FieldError>(len) {
+            FfiConverterTypeFieldError.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FieldError>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFieldError.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FieldError>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFieldError.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
     override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
         val len = buf.getInt()
@@ -18401,41 +16618,40 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
 
 
 
-/**
- * @suppress
- */
-public object FfiConverterMapStringTypeAuditChange: FfiConverterRustBuffer<Map<kotlin.String, AuditChange>> {
-    override fun read(buf: ByteBuffer): Map<kotlin.String, AuditChange> {
-        val len = buf.getInt()
-        return buildMap<kotlin.String, AuditChange>(len) {
-            repeat(len) {
-                val k = FfiConverterString.read(buf)
-                val v = FfiConverterTypeAuditChange.read(buf)
-                this[k] = v
-            }
-        }
-    }
 
-    override fun allocationSize(value: Map<kotlin.String, AuditChange>): ULong {
-        val spaceForMapSize = 4UL
-        val spaceForChildren = value.map { (k, v) ->
-            FfiConverterString.allocationSize(k) +
-            FfiConverterTypeAuditChange.allocationSize(v)
-        }.sum()
-        return spaceForMapSize + spaceForChildren
-    }
 
-    override fun write(value: Map<kotlin.String, AuditChange>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        // The parens on `(k, v)` here ensure we're calling the right method,
-        // which is important for compatibility with older android devices.
-        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
-        value.forEach { (k, v) ->
-            FfiConverterString.write(k, buf)
-            FfiConverterTypeAuditChange.write(v, buf)
-        }
-    }
-}
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 

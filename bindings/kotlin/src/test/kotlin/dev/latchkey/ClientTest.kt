@@ -81,7 +81,7 @@ class ClientTest {
         assertTrue(admin.applications().list(status = ApplicationStatus.REVOKED).toList().any { it.id == app.id })
         admin.applications().delete(app.id)
         val missing = assertThrows<LatchkeyException.NotFound> { runBlocking { admin.applications().get(app.id) } }
-        assertEquals(404.toUShort(), missing.status)
+        assertEquals(404, missing.status)
         assertEquals("not_found", missing.errorType)
         assertNotNull(missing.requestId)
     }
@@ -102,7 +102,7 @@ class ClientTest {
         val forbidden = assertThrows<LatchkeyException.Forbidden> {
             runBlocking { scoped.applications().create(NewApplication(name = unique("nope"))) }
         }
-        assertEquals(403.toUShort(), forbidden.status)
+        assertEquals(403, forbidden.status)
 
         val key = admin.accessKeys().get(app.id, created.id())
         assertEquals(EffectiveKeyStatus.ACTIVE, key.status)
@@ -254,7 +254,7 @@ class ClientTest {
         val limit = assertThrows<LatchkeyException.LimitExceeded> {
             runBlocking { admin.accessKeys().create(app.id, NewAccessKey(name = unique("k"))) }
         }
-        assertEquals(409.toUShort(), limit.status)
+        assertEquals(409, limit.status)
         assertEquals(2, admin.accessKeys().list(app.id).toList().size)
     }
 
@@ -263,18 +263,18 @@ class ClientTest {
         val invalid = assertThrows<LatchkeyException.Validation> {
             runBlocking { admin.applications().listPage(options = ListOptions(limit = 0u)) }
         }
-        assertEquals(400.toUShort(), invalid.status)
+        assertEquals(400, invalid.status)
         assertEquals(listOf("limit"), invalid.fields.map { it.name })
         // Every API error kind is an ApiException: one catch takes them all.
         val api: ApiException = invalid
-        assertEquals(400.toUShort() to "validation_error", api.status to api.errorType)
+        assertEquals(400 to "validation_error", api.status to api.errorType)
         // `message` is the whole sentence: type, status, the server's reason, fields, request id.
         assertTrue(api.message.contains("validation_error") && api.message.contains(api.reason), api.message)
         assertTrue(api.message.contains("limit") && api.message.contains(api.requestId!!), api.message)
         assertEquals(api.toString(), api.message)
         val missing = assertThrows<ApiException> { runBlocking { admin.applications().get("app_0000000000000000000000") } }
         assertTrue(missing is LatchkeyException.NotFound, missing.javaClass.name)
-        assertEquals(404.toUShort() to "not_found", missing.status to missing.errorType)
+        assertEquals(404 to "not_found", missing.status to missing.errorType)
         assertNotNull(missing.requestId)
         val kind = when (missing) {
             is LatchkeyException.NotFound -> "not found"
@@ -411,7 +411,7 @@ class ClientTest {
                 }
             }
             assertNotNull(throttled, "the server throttled the guesses")
-            assertEquals(429.toUShort(), throttled!!.status)
+            assertEquals(429, throttled!!.status)
             assertEquals("too_many_requests", throttled.errorType)
             val retryAfter = throttled.retryAfter
             assertNotNull(retryAfter)
@@ -503,7 +503,7 @@ class ClientTest {
             }
         }
         asLimited.close()
-        assertEquals(403.toUShort(), refused.status)
+        assertEquals(403, refused.status)
         assertEquals("forbidden", refused.errorType)
         assertEquals(listOf(FieldError(name = "scopes", reason = "the acting credential lacks `keys:delete:any`")), refused.fields)
         assertEquals(listOf(registered.id), admin.jwtKeys().list(app.id).toList().map { it.id })
@@ -562,7 +562,7 @@ class ClientTest {
         val adminUser = admin.me().user
         val refused = assertThrows<ApiException> { runBlocking { manager.users().passwordLink(adminUser.id) } }
         assertTrue(refused is LatchkeyException.Forbidden, refused.javaClass.name)
-        assertEquals(403.toUShort(), refused.status)
+        assertEquals(403, refused.status)
         assertEquals("forbidden", refused.errorType)
         assertTrue(refused.fields.isNotEmpty() && refused.fields.all { it.name == "id" }, refused.fields.toString())
         assertNotNull(refused.requestId)
@@ -612,7 +612,7 @@ class ClientTest {
         val bad = assertThrows<LatchkeyException.Validation> {
             runBlocking { log.listPage(AuditLogFilter(action = "application.steal")) }
         }
-        assertEquals(400.toUShort(), bad.status)
+        assertEquals(400, bad.status)
         assertEquals(listOf("action"), bad.fields.map { it.name })
         // Arguments are checked before any request.
         assertThrows<LatchkeyException.InvalidArgument> { runBlocking { log.listPage(AuditLogFilter(actorUserId = app.id)) } }
@@ -623,7 +623,7 @@ class ClientTest {
         val viewerKey = admin.accessKeys().create(viewerApp.id, NewAccessKey(name = unique("viewer")))
         val viewer = LatchkeyClient(server.url, Credential.accessKey(viewerKey.key()))
         val refused = assertThrows<LatchkeyException.Forbidden> { runBlocking { viewer.auditLog().listPage() } }
-        assertEquals(403.toUShort(), refused.status)
+        assertEquals(403, refused.status)
         assertEquals("forbidden", refused.errorType)
         assertThrows<LatchkeyException.Forbidden> { runBlocking { viewer.auditLog().list().toList() } }
         viewer.close()

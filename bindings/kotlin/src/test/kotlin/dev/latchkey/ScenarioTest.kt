@@ -6,6 +6,7 @@ import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
+import kotlinx.serialization.json.JsonNull
 import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.jsonArray
@@ -27,9 +28,10 @@ import java.net.http.HttpResponse
 class ScenarioTest {
     private val missingKey = "key_0000000000000000000000"
 
-    private fun json(vararg members: Pair<String, Any>): JsonObject = JsonObject(
+    private fun json(vararg members: Pair<String, Any?>): JsonObject = JsonObject(
         members.associate { (name, value) ->
             name to when (value) {
+                null -> JsonNull
                 is JsonElement -> value
                 is Boolean -> JsonPrimitive(value)
                 is Number -> JsonPrimitive(value)
@@ -57,6 +59,14 @@ class ScenarioTest {
         if (answer.statusCode() != 200) return json("http_status" to answer.statusCode())
         val credential = Json.parseToJsonElement(answer.body()).jsonObject["credential"]!!.jsonObject["object"]!!
         return json("http_status" to answer.statusCode(), "credential" to credential)
+    }
+
+    private fun httpMePermissions(url: String, token: String): List<String> {
+        val answer = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI("$url/v3/me")).header("Authorization", "Bearer $token").build(),
+            HttpResponse.BodyHandlers.ofString(),
+        )
+        return Json.parseToJsonElement(answer.body()).jsonObject["permissions"]!!.jsonArray.map { it.jsonPrimitive.content }.sorted()
     }
 
     private fun kind(kind: CredentialKind): String = when (kind) {
@@ -149,12 +159,79 @@ class ScenarioTest {
             json("actions" to records.map { it.action }, "via" to records.map { it.actor.via }.toSortedSet().toList())
         }
         step("audit_log_without_permission") { json("count" to asPeople.auditLog().listPage().data.size) }
+        step("introspect_without_permission") { json("active" to asPeople.introspect(people.key()).active) }
+        // Room for the roll: the plan allows two active keys an application.
+        admin.accessKeys().revoke(app.id, people.id())
+        val rollable = admin.accessKeys().create(app.id, NewAccessKey(name = unique("rollable"), scopes = scopes))
+        val rolled = admin.accessKeys().roll(app.id, rollable.id(), 3600u)
+        step("roll") {
+            json(
+                "new_key_status" to status(rolled.accessKey().status),
+                "new_key_scopes" to rolled.accessKey().scopes,
+                "new_key_differs" to (rolled.key() != rollable.key() && rolled.id() != rollable.id()),
+                "rolled_status" to status(rolled.rolled().status),
+                "rolled_expires" to (rolled.rolled().expiration != null),
+            )
+        }
+        val asRollable = LatchkeyClient(server.url, Credential.accessKey(rollable.key()))
+        val asRolled = LatchkeyClient(server.url, Credential.accessKey(rolled.key()))
+        step("use_rolled_keys") {
+            json("credentials" to listOf(kind(asRollable.me().credential.kind), kind(asRolled.me().credential.kind)))
+        }
+        suspend fun introspect(token: String, credentialId: String): JsonObject {
+            val seen = admin.introspect(token)
+            return json(
+                "active" to seen.active,
+                "token_type" to seen.tokenType,
+                "credential_matches" to (seen.credentialId == credentialId),
+                "application_matches" to (seen.applicationId == app.id),
+                "scope" to seen.scope?.split(' '),
+            )
+        }
+        step("introspect_access_key") { introspect(rolled.key(), rolled.id()) }
+        // The application's rights (every permission): not pinned here.
+        step("introspect_minted_token") { JsonObject(introspect(token, registered.id) - "scope") }
+        step("introspect_revoked") {
+            admin.accessKeys().revoke(app.id, rollable.id())
+            val seen = admin.introspect(rollable.key())
+            json("active" to seen.active, "token_type" to seen.tokenType)
+        }
+        step("key_policy_requires_expiration") {
+            admin.accounts().updateKeyPolicy(KeyPolicy(null, true, null, ExposedKeyAction.REVOKE))
+            try {
+                val undated = admin.accessKeys().create(app.id, NewAccessKey(name = unique("undated"), scopes = scopes))
+                json("status" to status(undated.accessKey().status))
+            } finally {
+                admin.accounts().updateKeyPolicy(KeyPolicy(null, false, null, ExposedKeyAction.REVOKE))
+            }
+        }
+        step("key_policy_reset") {
+            val policy = admin.accounts().keyPolicy()
+            json(
+                "require_expiration" to policy.requireExpiration,
+                "max_key_lifetime_days" to policy.maxKeyLifetimeDays?.toInt(),
+                "exposed_key_action" to policy.exposedKeyAction.name.lowercase(),
+            )
+        }
+        val scopedPair = Jwt.generateKeyPair("ES256")
+        val scoped = admin.jwtKeys().create(
+            app.id,
+            NewJwtKey(name = unique("scoped"), publicKey = PublicKeyInput.Pem(scopedPair.publicPem()), scopes = scopes),
+        )
+        val scopedToken = Jwt.mintAccessToken(app.id, scoped.id, audience, scopedPair)
+        step("jwt_key_scopes") {
+            json(
+                "algorithm" to scoped.algorithm,
+                "scopes" to scoped.scopes,
+                "permissions" to httpMePermissions(server.url, scopedToken),
+            )
+        }
         admin.users().delete(person.id)
         admin.policyGroups().delete(viewers.id)
         admin.applications().delete(app.id)
         step("use_deleted_application") { httpMe(server.url, token) }
         step("get_deleted_application") { json("status" to admin.applications().get(app.id).status.name.lowercase()) }
-        listOf(admin, asFirst, asSecond, asPeople).forEach { it.close() }
+        listOf(admin, asFirst, asSecond, asPeople, asRollable, asRolled).forEach { it.close() }
         return transcript
     }
 
