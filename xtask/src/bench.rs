@@ -37,6 +37,9 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
             if *suite == BenchSuite::Memory {
                 return crate::bench_memory::run(root);
             }
+            if *suite == BenchSuite::Scale {
+                return crate::bench_scale::run(root, &args.harness_args);
+            }
             if *suite == BenchSuite::KotlinJwt {
                 return crate::bench_kotlin::run(root, &args.harness_args);
             }

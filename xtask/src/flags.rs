@@ -64,6 +64,9 @@ pub enum BenchSuite {
     Replicas,
     /// The server's memory: idle, after 10k keys used, under floods of 1M forged keys.
     Memory,
+    /// A million access keys (or the number after `--`) on redb and PostgreSQL against a
+    /// thousand: size, creation, cold and warm `/v3/me`, memory, restart.
+    Scale,
     /// `latchkey.jwt` vs PyJWT from the release wheel (`bench/python/jwt_bench.py`).
     PythonJwt,
     /// The Kotlin SDK's JWT toolkit vs nimbus-jose-jwt under JMH (`bench/kotlin`).
@@ -79,7 +82,9 @@ impl BenchSuite {
         match self {
             BenchSuite::Core => "latchkey-core",
             BenchSuite::Store => "latchkey-store",
-            BenchSuite::Server | BenchSuite::Replicas | BenchSuite::Memory => "latchkey-server",
+            BenchSuite::Server | BenchSuite::Replicas | BenchSuite::Memory | BenchSuite::Scale => {
+                "latchkey-server"
+            }
             BenchSuite::PythonJwt => "latchkey-python",
             BenchSuite::KotlinJwt => "latchkey-uniffi",
             BenchSuite::Node => "latchkey-node",

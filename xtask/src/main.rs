@@ -17,6 +17,7 @@ mod bench_memory;
 mod bench_node;
 mod bench_python;
 mod bench_replicas;
+mod bench_scale;
 mod bench_server;
 mod check;
 mod ci;

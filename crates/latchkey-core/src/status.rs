@@ -100,10 +100,57 @@ impl KeyStatus {
     /// Whether a key with this status counts toward its application's limit:
     /// revoked and expired keys do not, inactive ones do.
     pub fn counts_toward_limit(self, expiration: Option<Timestamp>, now: Timestamp) -> bool {
-        matches!(
-            self.effective(expiration, now),
-            EffectiveKeyStatus::Active | EffectiveKeyStatus::Inactive
-        )
+        self.limit_standing(expiration).counts_at(now)
+    }
+
+    /// How a key with this status and expiration counts toward its
+    /// application's limit over time: what a store keeps so that counting an
+    /// application's keys does not mean reading them all.
+    pub fn limit_standing(self, expiration: Option<Timestamp>) -> LimitStanding {
+        match (self, expiration) {
+            (KeyStatus::Revoked, _) => LimitStanding::Never,
+            (_, None) => LimitStanding::Always,
+            (_, Some(at)) => LimitStanding::Until(at),
+        }
+    }
+}
+
+/// How a key counts toward its application's limit as time passes, fixed
+/// until the key is written again. Stores keep a count of the [`Always`]
+/// keys and an index of the [`Until`] keys by expiration: an application's
+/// count at `now` is the former plus the index entries [`counting_from`]
+/// `now` on, without reading a key. Expiry is why a plain counter cannot do:
+/// a key stops counting without any write.
+///
+/// [`Always`]: LimitStanding::Always
+/// [`Until`]: LimitStanding::Until
+/// [`counting_from`]: LimitStanding::counts_at
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitStanding {
+    /// Never counts (revoked).
+    Never,
+    /// Counts for as long as it stays as it is (no expiration).
+    Always,
+    /// Counts until this expiration passes.
+    Until(Timestamp),
+}
+
+impl LimitStanding {
+    /// Whether the key counts at `now`.
+    pub fn counts_at(self, now: Timestamp) -> bool {
+        match self {
+            LimitStanding::Never => false,
+            LimitStanding::Always => true,
+            LimitStanding::Until(at) => !is_expired(Some(at), now),
+        }
+    }
+
+    /// The earliest expiration (in nanoseconds since the epoch) of an
+    /// [`Until`](LimitStanding::Until) key that still counts at `now`: stores
+    /// count their expiration index from here on (an expiration equal to
+    /// `now` has passed, see [`is_expired`]).
+    pub fn first_counting_expiration(now: Timestamp) -> i128 {
+        now.as_nanosecond().saturating_add(1)
     }
 }
 
@@ -224,6 +271,47 @@ mod tests {
         assert!(!KeyStatus::Revoked.counts_toward_limit(None, now));
         assert!(!KeyStatus::Active.counts_toward_limit(Some(at(10)), now));
         assert!(!KeyStatus::Inactive.counts_toward_limit(Some(at(10)), now));
+    }
+
+    #[test]
+    fn limit_standing_agrees_with_the_effective_status_everywhere() {
+        let now = at(1_000);
+        let instants = [
+            None,
+            Some(at(10)),
+            Some(now),
+            Some(Timestamp::from_nanosecond(now.as_nanosecond() + 1).unwrap()),
+            Some(at(2_000)),
+        ];
+        for status in [KeyStatus::Active, KeyStatus::Inactive, KeyStatus::Revoked] {
+            for expiration in instants {
+                let standing = status.limit_standing(expiration);
+                let by_effective = matches!(
+                    status.effective(expiration, now),
+                    EffectiveKeyStatus::Active | EffectiveKeyStatus::Inactive
+                );
+                assert_eq!(
+                    standing.counts_at(now),
+                    by_effective,
+                    "{status:?} {expiration:?}"
+                );
+                // What a store's index range finds agrees with the rule.
+                if let LimitStanding::Until(at) = standing {
+                    assert_eq!(
+                        at.as_nanosecond() >= LimitStanding::first_counting_expiration(now),
+                        by_effective
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            KeyStatus::Revoked.limit_standing(None),
+            LimitStanding::Never
+        );
+        assert_eq!(
+            KeyStatus::Inactive.limit_standing(None),
+            LimitStanding::Always
+        );
     }
 
     #[test]

@@ -182,6 +182,10 @@ async fn migrations_apply_once_and_everything_survives_a_reconnect() {
 /// and the built-in groups without the permissions they added), reopened:
 /// migrated to the current version, with `Administrators` holding every
 /// permission of its account again.
+/// Undoes version 5 (the maintained limit counts).
+const UNDO_5: &str =
+    "DROP TABLE key_limit_counts; DROP INDEX access_keys_expiring; DROP INDEX jwt_keys_expiring;";
+
 async fn upgrade_from(version: i64, undo: &str, missing: &[&str]) {
     use latchkey_core::permission::Permission;
     let database = TestDatabase::create().await;
@@ -189,7 +193,10 @@ async fn upgrade_from(version: i64, undo: &str, missing: &[&str]) {
     let t = conformance::tenant(&*store, latchkey_core::plan::Plan::Free, None, false).await;
     drop(store);
     let client = admin_client(&database.url).await;
-    client.batch_execute(undo).await.unwrap();
+    client
+        .batch_execute(&undo.replace("UNDO_5", UNDO_5))
+        .await
+        .unwrap();
     for permission in missing {
         client
             .execute(
@@ -209,6 +216,12 @@ async fn upgrade_from(version: i64, undo: &str, missing: &[&str]) {
         .unwrap();
     let store = PgStore::connect(&database.url).await.unwrap();
     assert_eq!(store.schema_version().await.unwrap(), SCHEMA_VERSION);
+    // The limit count is made from the keys there are (the admin key).
+    let counted = store
+        .access_key_limit_count(t.admin_app.id, jiff::Timestamp::now())
+        .await
+        .unwrap();
+    assert_eq!(counted, 1, "from {version}");
     let group = store
         .get_group(t.account.id, t.administrators)
         .await
@@ -230,16 +243,17 @@ async fn upgrade_from(version: i64, undo: &str, missing: &[&str]) {
 async fn older_databases_are_migrated_and_their_administrators_given_the_new_permissions() {
     upgrade_from(
         2,
-        "DROP INDEX accounts_sweeping_unused_keys; DROP TABLE audit_log;",
+        "DROP INDEX accounts_sweeping_unused_keys; DROP TABLE audit_log; UNDO_5",
         &["audit:view", "credentials:introspect"],
     )
     .await;
     upgrade_from(
         3,
-        "DROP INDEX accounts_sweeping_unused_keys;",
+        "DROP INDEX accounts_sweeping_unused_keys; UNDO_5",
         &["credentials:introspect"],
     )
     .await;
+    upgrade_from(4, UNDO_5, &[]).await;
 }
 
 #[tokio::test]
@@ -404,4 +418,30 @@ async fn a_dropped_listener_is_reported_and_listens_again() {
     assert!(sync.request(1));
     let seen = events_until_synced(&mut events, 1).await;
     assert!(seen.contains(&Change::Account(t.account.id)), "{seen:?}");
+}
+
+#[test]
+fn the_maintained_limit_count_equals_the_recomputed_count() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (store, database) = runtime.block_on(async {
+        let database = TestDatabase::create().await;
+        let store = PgStore::connect(&database.url).await.unwrap();
+        (store, database)
+    });
+    let counted = store.clone();
+    let count: conformance::limit_count::LimitCount = Arc::new(move |app, at| {
+        let store = counted.clone();
+        Box::pin(async move { store.access_key_limit_count(app, at).await.unwrap() })
+    });
+    conformance::limit_count::the_maintained_count_equals_the_recomputed_count(
+        &runtime,
+        Arc::new(store),
+        count,
+        16,
+    );
+    drop(database);
 }

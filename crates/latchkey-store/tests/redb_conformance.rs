@@ -71,3 +71,25 @@ async fn a_fresh_file_reads_jwt_keys_before_any_is_written() {
     let unknown = latchkey_core::id::JwtKeyId::generate();
     assert!(store.jwt_key_credential(unknown).await.unwrap().is_none());
 }
+
+#[test]
+fn the_maintained_limit_count_equals_the_recomputed_count() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = RedbStore::open(dir.path().join("latchkey.redb")).unwrap();
+    let counted = store.clone();
+    let count: conformance::limit_count::LimitCount = Arc::new(move |app, at| {
+        let store = counted.clone();
+        Box::pin(async move { store.access_key_limit_count(app, at).unwrap() })
+    });
+    conformance::limit_count::the_maintained_count_equals_the_recomputed_count(
+        &runtime,
+        Arc::new(store),
+        count,
+        48,
+    );
+}

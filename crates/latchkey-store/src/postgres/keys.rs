@@ -7,7 +7,7 @@ use latchkey_core::id::{AccessKeyId, ApplicationId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{JwtKey, KeyUpdate};
 use latchkey_core::secret_hash::SecretHash;
-use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
+use latchkey_core::status::{EffectiveKeyStatus, KeyStatus, LimitStanding};
 
 use super::rows::{Selection, doc, json, nanos, uid};
 use super::tx::{Tx, TxError};
@@ -97,10 +97,13 @@ pub(super) async fn insert<K: PgKey>(tx: &Tx<'_>, key: &K) -> Result<(), TxError
         ],
     )
     .await?;
-    Ok(())
+    restand(tx, None, Some(key)).await
 }
 
-async fn write<K: PgKey>(tx: &Tx<'_>, key: &K) -> Result<(), TxError> {
+/// Replaces a stored key (`before`, as read in this transaction) with
+/// `after`, keeping its application's limit count in step.
+async fn write<K: PgKey>(tx: &Tx<'_>, before: &K, key: &K) -> Result<(), TxError> {
+    restand(tx, Some(before), Some(key)).await?;
     let sql = format!(
         "UPDATE {} SET name = $2, status = $3, expiration_ns = $4, doc = $5 WHERE id = $1",
         K::TABLE
@@ -119,23 +122,87 @@ async fn write<K: PgKey>(tx: &Tx<'_>, key: &K) -> Result<(), TxError> {
     Ok(())
 }
 
-/// Keys of `app` that count toward its limit at `now`, leaving out `except`.
+/// Keys of `app` that count toward its limit at `now`, leaving out `except`
+/// (a stored key): the maintained count of keys without expiration plus the
+/// expiring ones still counting, found through their partial index, so the
+/// cost does not grow with the application's keys that never expire.
 async fn count_toward_limit<K: PgKey>(
     tx: &Tx<'_>,
     app: ApplicationId,
-    except: Option<u128>,
+    except: Option<&K>,
     now: Timestamp,
 ) -> Result<u64, TxError> {
-    let mut selection = Selection::from(K::TABLE)
-        .and_param("application_id = {}", uid(app))
-        .and_param(
-            "status <> 'revoked' AND (expiration_ns IS NULL OR expiration_ns > {})",
-            nanos(now),
-        );
-    if let Some(id) = except {
-        selection = selection.and_param("id <> {}", uid(id));
+    let first = LimitStanding::first_counting_expiration(now);
+    let first = i64::try_from(first).unwrap_or(if first < 0 { i64::MIN } else { i64::MAX });
+    let sql = format!(
+        "SELECT COALESCE((SELECT unexpiring FROM key_limit_counts WHERE kind = $1 AND application_id = $2), 0) \
+              + (SELECT count(*) FROM {} WHERE application_id = $2 AND status <> 'revoked' \
+                   AND expiration_ns IS NOT NULL AND expiration_ns >= $3)",
+        K::TABLE
+    );
+    let count: i64 = tx
+        .query_one(&sql, &[&K::TABLE, &uid(app), &first])
+        .await?
+        .get(0);
+    let count = u64::try_from(count).unwrap_or(0);
+    let excepted = except.is_some_and(|key| key.counts_toward_limit(now));
+    Ok(count.saturating_sub(u64::from(excepted)))
+}
+
+/// Moves a key's part in its application's count of unexpiring keys from
+/// how `before` stood to how `after` stands (`None`: no such key). Every
+/// write of a key goes through here, in its transaction; keys that expire
+/// are counted from their own rows (see [`count_toward_limit`]).
+async fn restand<K: PgKey>(
+    tx: &Tx<'_>,
+    before: Option<&K>,
+    after: Option<&K>,
+) -> Result<(), TxError> {
+    let unexpiring = |key: Option<&K>| {
+        key.filter(|key| key.status().limit_standing(key.expiration()) == LimitStanding::Always)
+            .map(|key| key.application_id())
+    };
+    let (old, new) = (unexpiring(before), unexpiring(after));
+    if old == new {
+        return Ok(());
     }
-    selection.count(tx).await
+    if let Some(app) = old {
+        let left = tx
+            .execute(
+                "UPDATE key_limit_counts SET unexpiring = unexpiring - 1 \
+                 WHERE kind = $1 AND application_id = $2",
+                &[&K::TABLE, &uid(app)],
+            )
+            .await?;
+        if left != 1 {
+            return Err(StoreError::Corrupt(format!(
+                "no limit count for application {}",
+                uid(app)
+            ))
+            .into());
+        }
+    }
+    if let Some(app) = new {
+        tx.execute(
+            "INSERT INTO key_limit_counts (kind, application_id, unexpiring) VALUES ($1, $2, 1) \
+             ON CONFLICT (kind, application_id) \
+             DO UPDATE SET unexpiring = key_limit_counts.unexpiring + 1",
+            &[&K::TABLE, &uid(app)],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The keys of `app` that count toward its limit at `now`, as the
+/// maintained count gives them (see
+/// [`crate::postgres::PgStore::access_key_limit_count`]).
+pub(super) async fn limit_count<K: PgKey>(
+    tx: &Tx<'_>,
+    app: ApplicationId,
+    now: Timestamp,
+) -> Result<u64, TxError> {
+    count_toward_limit::<K>(tx, app, None, now).await
 }
 
 /// The owners of an application's unscoped keys that are not revoked: the
@@ -292,7 +359,7 @@ pub(super) async fn update<K: PgKey>(
         let account = super::accounts::load(tx, scope.account_id).await?;
         let app = applications::load_in_account(tx, scope.account_id, application_id).await?;
         let application_groups = users::group_docs(tx, &app.group_ids).await?;
-        let counted_others = count_toward_limit::<K>(tx, app.id, Some(id), now).await?;
+        let counted_others = count_toward_limit::<K>(tx, app.id, Some(&before), now).await?;
         rules::admit_key_change(
             acting.actor(),
             &before,
@@ -311,7 +378,7 @@ pub(super) async fn update<K: PgKey>(
     {
         check_name_free(tx, &key).await?;
     }
-    write(tx, &key).await?;
+    write(tx, &before, &key).await?;
     let action = crate::audit::key_update(&before, &key);
     let record = crate::audit::key(acting, action, Some(&before), Some(&key), now);
     super::audit::append(tx, &record).await?;
@@ -331,17 +398,17 @@ pub(super) async fn roll(
     roll: AccessKeyRoll,
     now: Timestamp,
 ) -> Result<RolledAccessKey, TxError> {
-    let old: StoredAccessKey = load(tx, scope, application_id, id.into()).await?;
-    let rolled = old
+    let stored: StoredAccessKey = load(tx, scope, application_id, id.into()).await?;
+    let rolled = stored
         .key
         .roll(roll.origin, roll.name, roll.grace, now)
         .map_err(StoreError::from)?;
-    let before = old.key;
     let old = StoredAccessKey {
         key: rolled.old,
-        secret_hash: old.secret_hash,
+        secret_hash: stored.secret_hash.clone(),
     };
-    write(tx, &old).await?;
+    write(tx, &stored, &old).await?;
+    let before = stored.key;
     let mut new = StoredAccessKey {
         key: rolled.new,
         secret_hash: roll.secret_hash,
@@ -380,7 +447,7 @@ pub(super) async fn deactivate_unused<K: PgKey>(
             now,
         )
         .map_err(StoreError::from)?;
-        write(tx, &key).await?;
+        write(tx, &before, &key).await?;
         let action = crate::audit::key_update(&before, &key);
         let record = crate::audit::key(acting, action, Some(&before), Some(&key), now);
         super::audit::append(tx, &record).await?;
@@ -413,16 +480,21 @@ pub(super) async fn unused<K: PgKey>(
     Ok(working)
 }
 
-/// Removes a key.
-pub(super) async fn remove<K: PgKey>(tx: &Tx<'_>, id: u128) -> Result<(), TxError> {
+/// Removes a key (as read in this transaction).
+pub(super) async fn remove<K: PgKey>(tx: &Tx<'_>, key: &K) -> Result<(), TxError> {
     let sql = format!("DELETE FROM {} WHERE id = $1", K::TABLE);
-    tx.execute(&sql, &[&uid(id)]).await?;
-    Ok(())
+    let removed = tx.execute(&sql, &[&uid(key.id())]).await?;
+    // Removed already (a bulk deletion may list a key twice): its part in
+    // the count went with it.
+    if removed == 0 {
+        return Ok(());
+    }
+    restand(tx, Some(key), None).await
 }
 
 /// Deletes a key on request, recording it.
 pub(super) async fn delete<K: PgKey>(tx: &Tx<'_>, acting: &Acting, key: &K) -> Result<(), TxError> {
-    remove::<K>(tx, key.id()).await?;
+    remove::<K>(tx, key).await?;
     let action = crate::audit::key_delete::<K>();
     let record = crate::audit::key(acting, action, Some(key), None, Timestamp::now());
     super::audit::append(tx, &record).await
@@ -435,6 +507,11 @@ pub(super) async fn delete_all_of<K: PgKey>(
 ) -> Result<(), TxError> {
     let sql = format!("DELETE FROM {} WHERE application_id = $1", K::TABLE);
     tx.execute(&sql, &[&uid(application_id)]).await?;
+    tx.execute(
+        "DELETE FROM key_limit_counts WHERE kind = $1 AND application_id = $2",
+        &[&K::TABLE, &uid(application_id)],
+    )
+    .await?;
     Ok(())
 }
 
@@ -445,10 +522,11 @@ pub(super) async fn record_use<K: PgKey>(
 ) -> Result<(), TxError> {
     for (id, at) in uses {
         if let Some(mut key) = find::<K>(tx, *id).await? {
+            let before = key.clone();
             let last = key.last_used_at();
             if last.is_none_or(|last| last < *at) {
                 *last = Some(*at);
-                write(tx, &key).await?;
+                write(tx, &before, &key).await?;
             }
         }
     }
@@ -469,8 +547,9 @@ pub(super) async fn upgrade_secret(
     if stored.secret_hash != *expected {
         return Ok(false);
     }
+    let before = stored.clone();
     stored.secret_hash = new.clone();
-    write(tx, &stored).await?;
+    write(tx, &before, &stored).await?;
     Ok(true)
 }
 
@@ -532,8 +611,9 @@ pub(super) async fn expose(
     };
     let before = stored.key.clone();
     if let Some(update) = rules::exposure_update(action, before.status) {
+        let stored_before = stored.clone();
         stored.key.apply(&update, now).map_err(StoreError::from)?;
-        write(tx, &stored).await?;
+        write(tx, &stored_before, &stored).await?;
     }
     let record = crate::audit::key_exposed(acting, &before, &stored.key, action, url, now);
     super::audit::append(tx, &record).await?;

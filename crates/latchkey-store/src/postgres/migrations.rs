@@ -34,10 +34,14 @@ const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("../../migrations/0004_key_policy.sql"),
     },
+    Migration {
+        version: 5,
+        sql: include_str!("../../migrations/0005_key_limit_counts.sql"),
+    },
 ];
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 4;
+pub const SCHEMA_VERSION: u64 = 5;
 
 /// Any fixed number: the advisory lock that serializes concurrent migrations.
 const MIGRATION_LOCK: i64 = 0x6c61_7463_686b_6579; // "latchkey"

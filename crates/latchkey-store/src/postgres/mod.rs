@@ -120,6 +120,44 @@ impl PgStore {
             .ok_or_else(|| StoreError::Corrupt("missing schema version".into()))
     }
 
+    /// Loads many access keys in one transaction, without limit checks:
+    /// for imports and benchmarks, never for requests (the limit counts are
+    /// kept as by every write).
+    pub async fn import_access_keys(&self, keys: Vec<crate::StoredAccessKey>) -> StoreResult<()> {
+        transaction!(self, tx::Mode::Write, |tx| {
+            for key in &keys {
+                keys::insert(&tx, key).await?;
+            }
+        })
+    }
+
+    /// The access keys of `application` that count toward its limit at
+    /// `now`, as the store's maintained count gives them (what a creation is
+    /// admitted against): for tests that check the count against the keys,
+    /// and for benchmarks.
+    pub async fn access_key_limit_count(
+        &self,
+        application: latchkey_core::id::ApplicationId,
+        now: jiff::Timestamp,
+    ) -> StoreResult<u64> {
+        transaction!(self, tx::Mode::Read, |tx| keys::limit_count::<
+            crate::StoredAccessKey,
+        >(&tx, application, now)
+        .await?)
+    }
+
+    /// [`PgStore::access_key_limit_count`] for JWT keys.
+    pub async fn jwt_key_limit_count(
+        &self,
+        application: latchkey_core::id::ApplicationId,
+        now: jiff::Timestamp,
+    ) -> StoreResult<u64> {
+        transaction!(self, tx::Mode::Read, |tx| keys::limit_count::<
+            latchkey_core::resource::JwtKey,
+        >(&tx, application, now)
+        .await?)
+    }
+
     /// A pooled connection.
     async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
         self.pool.get().await.map_err(outage::pool)

@@ -9,8 +9,8 @@ use redb::WriteTransaction;
 
 use super::keys::{self, KeyRecord};
 use super::tables::{
-    ACCESS_KEY_NAMES, ACCESS_KEYS, ACCESS_KEYS_BY_ACCOUNT, ACCESS_KEYS_BY_APPLICATION, Index,
-    Names, Records,
+    ACCESS_KEY_NAMES, ACCESS_KEYS, ACCESS_KEYS_BY_ACCOUNT, ACCESS_KEYS_BY_APPLICATION,
+    ACCESS_KEYS_EXPIRING, ACCESS_KEYS_UNEXPIRING, Expiring, Index, Names, Records, Unexpiring,
 };
 use super::tx::{Read, Write};
 use super::{RedbStore, applications, audit};
@@ -26,6 +26,8 @@ impl KeyRecord for StoredAccessKey {
     const BY_APPLICATION: Index = ACCESS_KEYS_BY_APPLICATION;
     const BY_ACCOUNT: Index = ACCESS_KEYS_BY_ACCOUNT;
     const NAMES: Names = ACCESS_KEY_NAMES;
+    const UNEXPIRING: Unexpiring = ACCESS_KEYS_UNEXPIRING;
+    const EXPIRING: Expiring = ACCESS_KEYS_EXPIRING;
 }
 
 /// Writes a new key without a limit check (for a new account's first key).
@@ -89,14 +91,14 @@ fn roll(
     roll: AccessKeyRoll,
     now: Timestamp,
 ) -> StoreResult<RolledAccessKey> {
-    let old: StoredAccessKey = keys::load(txn, scope, application_id, id.into())?;
-    let rolled = old.key.roll(roll.origin, roll.name, roll.grace, now)?;
-    let before = old.key;
+    let stored: StoredAccessKey = keys::load(txn, scope, application_id, id.into())?;
+    let rolled = stored.key.roll(roll.origin, roll.name, roll.grace, now)?;
     let old = StoredAccessKey {
         key: rolled.old,
-        secret_hash: old.secret_hash,
+        secret_hash: stored.secret_hash.clone(),
     };
-    txn.put(ACCESS_KEYS, id.into(), &old)?;
+    keys::write(txn, &stored, &old)?;
+    let before = stored.key;
     let mut new = StoredAccessKey {
         key: rolled.new,
         secret_hash: roll.secret_hash,
@@ -147,6 +149,7 @@ fn expose(
     };
     let account = stored.key.account_id;
     let before = stored.key.clone();
+    let stored_before = stored.clone();
     if let Some(update) = rules::exposure_update(action, before.status) {
         stored.key.apply(&update, now)?;
         if stored.key.status == latchkey_core::status::KeyStatus::Revoked {
@@ -157,7 +160,7 @@ fn expose(
                 id.into(),
             )?;
         }
-        txn.put(ACCESS_KEYS, id.into(), &stored)?;
+        keys::write(txn, &stored_before, &stored)?;
     }
     audit::append(
         txn,
@@ -333,8 +336,9 @@ impl RedbStore {
             if stored.secret_hash != *expected {
                 return Ok(false);
             }
+            let before = stored.clone();
             stored.secret_hash = new.clone();
-            txn.put(ACCESS_KEYS, id.into(), &stored)?;
+            keys::write(txn, &before, &stored)?;
             Ok(true)
         })
     }

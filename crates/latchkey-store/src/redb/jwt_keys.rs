@@ -8,7 +8,8 @@ use latchkey_core::resource::{JwtKey, KeyUpdate};
 use super::RedbStore;
 use super::keys::{self, KeyRecord};
 use super::tables::{
-    Index, JWT_KEY_NAMES, JWT_KEYS, JWT_KEYS_BY_ACCOUNT, JWT_KEYS_BY_APPLICATION, Names, Records,
+    Expiring, Index, JWT_KEY_NAMES, JWT_KEYS, JWT_KEYS_BY_ACCOUNT, JWT_KEYS_BY_APPLICATION,
+    JWT_KEYS_EXPIRING, JWT_KEYS_UNEXPIRING, Names, Records, Unexpiring,
 };
 use crate::{AppScope, KeyFilter, LimitPolicy, StoreResult};
 use latchkey_core::audit::Acting;
@@ -18,6 +19,8 @@ impl KeyRecord for JwtKey {
     const BY_APPLICATION: Index = JWT_KEYS_BY_APPLICATION;
     const BY_ACCOUNT: Index = JWT_KEYS_BY_ACCOUNT;
     const NAMES: Names = JWT_KEY_NAMES;
+    const UNEXPIRING: Unexpiring = JWT_KEYS_UNEXPIRING;
+    const EXPIRING: Expiring = JWT_KEYS_EXPIRING;
 }
 
 impl RedbStore {

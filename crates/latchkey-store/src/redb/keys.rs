@@ -7,10 +7,10 @@ use jiff::Timestamp;
 use latchkey_core::id::{ApplicationId, UserId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{Application, KeyUpdate};
-use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
-use redb::WriteTransaction;
+use latchkey_core::status::{EffectiveKeyStatus, KeyStatus, LimitStanding};
+use redb::{ReadableTable, WriteTransaction};
 
-use super::tables::{APPLICATIONS, Index, Names, Records};
+use super::tables::{APPLICATIONS, Expiring, Index, Names, Records, Unexpiring};
 use super::tx::{Read, Write};
 use super::{applications, audit, groups, users};
 use crate::StoredAccessKey;
@@ -29,6 +29,10 @@ pub(super) trait KeyRecord: StoredKey {
     const BY_ACCOUNT: Index;
     /// `(account, name) → key`.
     const NAMES: Names;
+    /// `application → count` of its keys that count while unchanged.
+    const UNEXPIRING: Unexpiring;
+    /// `(application, expiration, key)` of its keys that count until they expire.
+    const EXPIRING: Expiring;
 
     fn effective_status(&self, now: Timestamp) -> EffectiveKeyStatus {
         self.status().effective(self.expiration(), now)
@@ -39,22 +43,131 @@ fn not_found<K: KeyRecord>() -> StoreError {
     StoreError::NotFound { kind: K::KIND }
 }
 
-/// Keys of `app` that count toward its limit at `now`, leaving out `except`.
+/// Keys of `app` that count toward its limit at `now`, leaving out `except`
+/// (a stored key): read from the maintained count and expiration index, so
+/// the cost does not grow with the application's keys that never expire.
 fn count_toward_limit<K: KeyRecord>(
     txn: &impl Read,
     app: ApplicationId,
-    except: Option<u128>,
+    except: Option<&K>,
     now: Timestamp,
 ) -> StoreResult<u64> {
-    let mut count = 0;
-    for id in txn.children(K::BY_APPLICATION, app.into())? {
-        if Some(id) == except {
-            continue;
-        }
-        let key: K = txn.get_existing(K::RECORDS, id)?;
-        count += u64::from(key.counts_toward_limit(now));
+    let count = txn.limit_count(
+        K::UNEXPIRING,
+        K::EXPIRING,
+        app.into(),
+        LimitStanding::first_counting_expiration(now),
+    )?;
+    let excepted = except.is_some_and(|key| key.counts_toward_limit(now));
+    Ok(count - u64::from(excepted))
+}
+
+/// Moves a key's entry in its application's limit count from how `before`
+/// stood to how `after` stands (`None`: no such key), in the transaction
+/// that writes it. Every write of a key record goes through here.
+fn restand<K: KeyRecord>(
+    txn: &WriteTransaction,
+    before: Option<&K>,
+    after: Option<&K>,
+) -> StoreResult<()> {
+    let standing = |key: &K| {
+        (
+            key.application_id(),
+            key.status().limit_standing(key.expiration()),
+        )
+    };
+    let (old, new) = (before.map(standing), after.map(standing));
+    if old == new {
+        return Ok(());
     }
-    Ok(count)
+    if let (Some(key), Some((app, standing))) = (before, old) {
+        stand::<K>(txn, app.into(), key.id(), standing, false)?;
+    }
+    if let (Some(key), Some((app, standing))) = (after, new) {
+        stand::<K>(txn, app.into(), key.id(), standing, true)?;
+    }
+    Ok(())
+}
+
+/// Adds (`enter`) or takes away one key's part in its application's count.
+fn stand<K: KeyRecord>(
+    txn: &WriteTransaction,
+    app: u128,
+    id: u128,
+    standing: LimitStanding,
+    enter: bool,
+) -> StoreResult<()> {
+    match standing {
+        LimitStanding::Never => {}
+        LimitStanding::Always => {
+            let mut table = txn.open_table(K::UNEXPIRING)?;
+            let count = table.get(app)?.map_or(0, |count| count.value());
+            let count = if enter {
+                count + 1
+            } else {
+                count.checked_sub(1).ok_or_else(|| {
+                    StoreError::Corrupt(format!("limit count of application {app:x} below zero"))
+                })?
+            };
+            if count == 0 {
+                table.remove(app)?;
+            } else {
+                table.insert(app, count)?;
+            }
+        }
+        LimitStanding::Until(at) => {
+            let mut table = txn.open_table(K::EXPIRING)?;
+            let entry = (app, at.as_nanosecond(), id);
+            if enter {
+                table.insert(entry, ())?;
+            } else {
+                table.remove(entry)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Replaces a stored key (`before`, as read in this transaction) with
+/// `after`, keeping its limit count in step.
+pub(super) fn write<K: KeyRecord>(
+    txn: &WriteTransaction,
+    before: &K,
+    after: &K,
+) -> StoreResult<()> {
+    restand(txn, Some(before), Some(after))?;
+    txn.put(K::RECORDS, after.id(), after)
+}
+
+/// Rebuilds every application's limit count of this kind from the keys
+/// (for a file from before the counts were kept).
+pub(super) fn rebuild_limit_counts<K: KeyRecord>(txn: &WriteTransaction) -> StoreResult<()> {
+    txn.open_table(K::UNEXPIRING)?.retain(|_, _| false)?;
+    txn.open_table(K::EXPIRING)?.retain(|_, _| false)?;
+    let ids: Vec<u128> = {
+        let records = txn.open_table(K::RECORDS)?;
+        let mut ids = Vec::new();
+        for entry in records.iter()? {
+            ids.push(entry?.0.value());
+        }
+        ids
+    };
+    for id in ids {
+        let key: K = txn.get_existing(K::RECORDS, id)?;
+        restand(txn, None, Some(&key))?;
+    }
+    Ok(())
+}
+
+/// The keys of `app` that count toward its limit at `now`, as the
+/// maintained count gives them (see
+/// [`crate::redb::RedbStore::access_key_limit_count`]).
+pub(super) fn limit_count<K: KeyRecord>(
+    txn: &impl Read,
+    app: ApplicationId,
+    now: Timestamp,
+) -> StoreResult<u64> {
+    count_toward_limit::<K>(txn, app, None, now)
 }
 
 /// The owners of an application's unscoped keys that are not revoked: the
@@ -94,6 +207,7 @@ pub(super) fn insert<K: KeyRecord>(txn: &WriteTransaction, key: &K) -> StoreResu
             "name",
         )?;
     }
+    restand(txn, None, Some(key))?;
     txn.put(K::RECORDS, key.id(), key)?;
     txn.link(K::BY_APPLICATION, key.application_id().into(), key.id())?;
     txn.link(K::BY_ACCOUNT, key.account_id().into(), key.id())
@@ -222,7 +336,7 @@ pub(super) fn update<K: KeyRecord>(
         let account = super::accounts::load(txn, scope.account_id)?;
         let app = applications::load_in_account(txn, scope.account_id, application_id)?;
         let application_groups = groups::load_all(txn, &app.group_ids)?;
-        let counted_others = count_toward_limit::<K>(txn, app.id, Some(id), now)?;
+        let counted_others = count_toward_limit::<K>(txn, app.id, Some(&before), now)?;
         rules::admit_key_change(
             acting.actor(),
             &before,
@@ -244,7 +358,7 @@ pub(super) fn update<K: KeyRecord>(
             txn.claim_name(K::NAMES, account, key.name(), id, "name")?;
         }
     }
-    txn.put(K::RECORDS, id, &key)?;
+    write(txn, &before, &key)?;
     let action = crate::audit::key_update(&before, &key);
     audit::append(
         txn,
@@ -255,7 +369,13 @@ pub(super) fn update<K: KeyRecord>(
 
 /// Removes a key and everything that points at it.
 pub(super) fn remove<K: KeyRecord>(txn: &WriteTransaction, key: &K) -> StoreResult<()> {
+    // Removed already (a bulk deletion may list a key twice): its part in
+    // the count went with it.
+    if txn.get::<K>(K::RECORDS, key.id())?.is_none() {
+        return Ok(());
+    }
     txn.release_name(K::NAMES, key.account_id().into(), key.name(), key.id())?;
+    restand(txn, Some(key), None)?;
     txn.remove(K::RECORDS, key.id())?;
     txn.unlink(K::BY_APPLICATION, key.application_id().into(), key.id())?;
     txn.unlink(K::BY_ACCOUNT, key.account_id().into(), key.id())
@@ -292,10 +412,11 @@ pub(super) fn record_use<K: KeyRecord>(
 ) -> StoreResult<()> {
     for (id, at) in uses {
         if let Some(mut key) = txn.get::<K>(K::RECORDS, *id)? {
+            let before = key.clone();
             let last = key.last_used_at();
             if last.is_none_or(|last| last < *at) {
                 *last = Some(*at);
-                txn.put(K::RECORDS, *id, &key)?;
+                write(txn, &before, &key)?;
             }
         }
     }
@@ -323,7 +444,7 @@ pub(super) fn deactivate_unused<K: KeyRecord>(
             },
             now,
         )?;
-        txn.put(K::RECORDS, id, &key)?;
+        write(txn, &before, &key)?;
         let action = crate::audit::key_update(&before, &key);
         audit::append(
             txn,

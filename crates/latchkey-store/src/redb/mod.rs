@@ -50,8 +50,13 @@ use tables::{META, SCHEMA_VERSION_KEY};
 /// policy, and every `Administrators` group holds `credentials:introspect`
 /// (a version-2 or 3 file is upgraded at open: an account without a policy
 /// reads as the empty one; a build that knows only version 3 would drop a
-/// policy when it rewrote the account, so it must refuse the file).
-pub const SCHEMA_VERSION: u64 = 4;
+/// policy when it rewrote the account, so it must refuse the file). 5: each
+/// application's keys that count toward its limit are kept as a count (keys
+/// without expiration) and an expiration index (the others), written with
+/// every key (an older file is upgraded at open by counting its keys; a
+/// build that knows only version 4 would write keys without keeping the
+/// count, so it must refuse the file).
+pub const SCHEMA_VERSION: u64 = 5;
 
 /// The embedded store. Cheap to clone; clones share the open file and the
 /// commit observers.
@@ -132,6 +137,10 @@ impl RedbStore {
                         latchkey_core::permission::Permission::CredentialsIntrospect,
                     )?;
                 }
+                if found.is_some_and(|found| found < 5) {
+                    keys::rebuild_limit_counts::<crate::StoredAccessKey>(&txn)?;
+                    keys::rebuild_limit_counts::<latchkey_core::resource::JwtKey>(&txn)?;
+                }
                 txn.open_table(META)?
                     .insert(SCHEMA_VERSION_KEY, SCHEMA_VERSION)?;
                 txn.commit()?;
@@ -146,6 +155,27 @@ impl RedbStore {
         let meta = txn.open_table(META)?;
         let version = meta.get(SCHEMA_VERSION_KEY)?.map(|v| v.value());
         version.ok_or_else(|| StoreError::Corrupt("missing schema version".into()))
+    }
+
+    /// The access keys of `application` that count toward its limit at
+    /// `now`, as the store's maintained count gives them (what a creation is
+    /// admitted against): for tests that check the count against the keys,
+    /// and for benchmarks.
+    pub fn access_key_limit_count(
+        &self,
+        application: latchkey_core::id::ApplicationId,
+        now: jiff::Timestamp,
+    ) -> StoreResult<u64> {
+        self.read(|txn| keys::limit_count::<crate::StoredAccessKey>(txn, application, now))
+    }
+
+    /// [`RedbStore::access_key_limit_count`] for JWT keys.
+    pub fn jwt_key_limit_count(
+        &self,
+        application: latchkey_core::id::ApplicationId,
+        now: jiff::Timestamp,
+    ) -> StoreResult<u64> {
+        self.read(|txn| keys::limit_count::<latchkey_core::resource::JwtKey>(txn, application, now))
     }
 
     /// Runs `work` in a read transaction.
@@ -313,6 +343,89 @@ mod tests {
         )
         .await;
         upgrade_from(3, &[Permission::CredentialsIntrospect]).await;
+    }
+
+    #[tokio::test]
+    async fn a_version_4_file_gets_its_limit_counts_at_open() {
+        use crate::{AccountBundle, LimitPolicy, Store, StoreError};
+        use jiff::{SignedDuration, Timestamp};
+        use latchkey_core::audit::Acting;
+        use latchkey_core::plan::{Limits, Plan};
+        use latchkey_core::resource::NewAccount;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latchkey.redb");
+        let store = RedbStore::open(&path).unwrap();
+        let now = Timestamp::now();
+        let limits = Limits {
+            applications: 4,
+            access_keys_per_application: 3,
+            jwt_keys_per_application: 3,
+        };
+        let account = NewAccount {
+            name: "Acme".into(),
+            plan: Plan::Custom,
+            limits: Some(limits),
+        }
+        .build(false, now)
+        .unwrap();
+        let (bundle, _) = AccountBundle::build(account, "a@b.co", "http://x", now).unwrap();
+        let scope = crate::AppScope::account(bundle.account.id);
+        let app = bundle.admin_application.id;
+        let mut expiring = bundle.admin_key.clone();
+        store
+            .create_account(&Acting::system(), bundle)
+            .await
+            .unwrap();
+        let soon = now + SignedDuration::from_secs(3600);
+        expiring.key.id = latchkey_core::id::AccessKeyId::generate();
+        expiring.key.name = "expiring".into();
+        expiring.key.expiration = Some(soon);
+        store.import_access_keys(&[expiring]).unwrap();
+        assert_eq!(store.access_key_limit_count(app, now).unwrap(), 2);
+        // As a version-4 file holds it: keys, and no counts at all.
+        store
+            .write(|txn| {
+                txn.delete_table(tables::ACCESS_KEYS_UNEXPIRING)?;
+                txn.delete_table(tables::ACCESS_KEYS_EXPIRING)?;
+                Ok(())
+            })
+            .unwrap();
+        store.write_schema_version(4).unwrap();
+        drop(store);
+        let store = RedbStore::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(store.access_key_limit_count(app, now).unwrap(), 2);
+        let later = soon + SignedDuration::from_secs(1);
+        assert_eq!(store.access_key_limit_count(app, later).unwrap(), 1);
+        // The limit (3) holds against the counted keys: one more fits, no more.
+        let mut third = store
+            .export_all_now()
+            .unwrap()
+            .into_iter()
+            .find_map(|record| match record {
+                crate::export::ExportRecord::AccessKey(key) => Some(key),
+                _ => None,
+            })
+            .unwrap();
+        for (name, fits) in [("third", true), ("fourth", false)] {
+            third.key.id = latchkey_core::id::AccessKeyId::generate();
+            third.key.name = name.into();
+            third.key.expiration = None;
+            let created = store
+                .create_access_key(
+                    &Acting::system(),
+                    scope,
+                    third.clone(),
+                    LimitPolicy::Enforce,
+                    now,
+                )
+                .await;
+            assert_eq!(created.is_ok(), fits, "{name}: {created:?}");
+            if !fits {
+                assert!(matches!(created, Err(StoreError::LimitExceeded(_))));
+            }
+        }
     }
 
     #[cfg(unix)]

@@ -15,6 +15,15 @@ pub(super) type Index = TableDefinition<'static, (u128, u128), ()>;
 /// `(account id, name) → id`.
 pub(super) type Names = TableDefinition<'static, (u128, &'static str), u128>;
 
+/// `application id → count`: an application's keys of one kind that count
+/// toward its limit for as long as they stay as they are
+/// ([`LimitStanding::Always`](latchkey_core::status::LimitStanding::Always)).
+pub(super) type Unexpiring = TableDefinition<'static, u128, u64>;
+/// `(application id, expiration in ns, key id) → ()`: an application's keys
+/// of one kind that count until their expiration
+/// ([`LimitStanding::Until`](latchkey_core::status::LimitStanding::Until)).
+pub(super) type Expiring = TableDefinition<'static, (u128, i128, u128), ()>;
+
 /// `"schema_version" → version`.
 pub(super) const META: TableDefinition<'static, &'static str, u64> = TableDefinition::new("meta");
 /// The key of the schema version in [`META`].
@@ -49,11 +58,16 @@ pub(super) const ACCESS_KEYS_BY_APPLICATION: Index =
     TableDefinition::new("access_keys_by_application");
 pub(super) const ACCESS_KEYS_BY_ACCOUNT: Index = TableDefinition::new("access_keys_by_account");
 pub(super) const ACCESS_KEY_NAMES: Names = TableDefinition::new("access_key_names");
+pub(super) const ACCESS_KEYS_UNEXPIRING: Unexpiring =
+    TableDefinition::new("access_keys_unexpiring");
+pub(super) const ACCESS_KEYS_EXPIRING: Expiring = TableDefinition::new("access_keys_expiring");
 
 pub(super) const JWT_KEYS: Records = TableDefinition::new("jwt_keys");
 pub(super) const JWT_KEYS_BY_APPLICATION: Index = TableDefinition::new("jwt_keys_by_application");
 pub(super) const JWT_KEYS_BY_ACCOUNT: Index = TableDefinition::new("jwt_keys_by_account");
 pub(super) const JWT_KEY_NAMES: Names = TableDefinition::new("jwt_key_names");
+pub(super) const JWT_KEYS_UNEXPIRING: Unexpiring = TableDefinition::new("jwt_keys_unexpiring");
+pub(super) const JWT_KEYS_EXPIRING: Expiring = TableDefinition::new("jwt_keys_expiring");
 
 /// Audit records, by id (time-ordered).
 pub(super) const AUDIT_LOG: Records = TableDefinition::new("audit_log");
@@ -109,6 +123,12 @@ pub(super) fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Table
         JWT_KEY_NAMES,
     ] {
         txn.open_table(names)?;
+    }
+    for unexpiring in [ACCESS_KEYS_UNEXPIRING, JWT_KEYS_UNEXPIRING] {
+        txn.open_table(unexpiring)?;
+    }
+    for expiring in [ACCESS_KEYS_EXPIRING, JWT_KEYS_EXPIRING] {
+        txn.open_table(expiring)?;
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::tables::{Index, Names, Records};
+use super::tables::{Expiring, Index, Names, Records, Unexpiring};
 use crate::{StoreError, StoreResult};
 
 fn corrupt(error: serde_json::Error) -> StoreError {
@@ -78,6 +78,16 @@ pub(super) trait Read {
         after: Option<u128>,
         order: Order,
     ) -> StoreResult<Vec<u128>>;
+    /// An application's keys that count toward its limit, from its
+    /// maintained count and expiration index: the unexpiring ones plus the
+    /// expiring ones whose expiration is `first_counting` (ns) or later.
+    fn limit_count(
+        &self,
+        unexpiring: Unexpiring,
+        expiring: Expiring,
+        application: u128,
+        first_counting: i128,
+    ) -> StoreResult<u64>;
     /// A parent's children in creation order.
     fn children(&self, index: Index, parent: u128) -> StoreResult<Vec<u128>> {
         self.children_after(index, parent, None, Order::Ascending)
@@ -147,6 +157,26 @@ macro_rules! impl_read {
                     Some(range) => children_in(&self.open_table(index)?, range, order),
                     None => Ok(Vec::new()),
                 }
+            }
+
+            fn limit_count(
+                &self,
+                unexpiring: Unexpiring,
+                expiring: Expiring,
+                application: u128,
+                first_counting: i128,
+            ) -> StoreResult<u64> {
+                let always = self
+                    .open_table(unexpiring)?
+                    .get(application)?
+                    .map_or(0, |count| count.value());
+                let range = (application, first_counting, 0)..=(application, i128::MAX, u128::MAX);
+                let mut until = 0;
+                for entry in self.open_table(expiring)?.range(range)? {
+                    entry?;
+                    until += 1;
+                }
+                Ok(always + until)
             }
         }
     };

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod commits;
 pub mod export;
 pub mod key_lifecycle;
+pub mod limit_count;
 pub mod people;
 pub mod secret_upgrade;
 
