@@ -7,6 +7,8 @@
 //! Each language is one module with a `build` and an `install_and_run`, and one
 //! row of [`LANGUAGES`]: adding a language touches nothing else here.
 
+pub mod python;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -52,7 +54,11 @@ pub struct Language {
 }
 
 /// Every language of the distribution, in build order.
-pub const LANGUAGES: &[Language] = &[];
+pub const LANGUAGES: &[Language] = &[Language {
+    name: "python",
+    build: python::build,
+    install_and_run: python::install_and_run,
+}];
 
 /// The folder every artifact goes under.
 pub fn dist_dir(root: &Path) -> PathBuf {
