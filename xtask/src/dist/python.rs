@@ -178,9 +178,7 @@ pub fn install_and_run(
     println!("\n--- the sdist, built from source in a clean venv ---");
     let venv = clean_venv(root, &scratch.join("sdist-venv"))?;
     pip(root, &venv).arg(maturin).run()?;
-    record(
-        counts,
-        "the sdist installs",
+    record(counts, "the sdist installs", || {
         pip(root, &venv)
             .args(["--no-index", "--no-build-isolation", "--no-cache-dir"])
             .arg(&sdist.path)
@@ -191,20 +189,21 @@ pub fn install_and_run(
             // documentation.
             .env("CARGO_TARGET_DIR", target_dir(root))
             .env("MATURIN_PEP517_ARGS", "--profile dev")
-            .run(),
-    )?;
+            // The backend runs the `maturin` program of the venv, as an
+            // activated venv would find it.
+            .env("PATH", with_venv_on_path(&venv))
+            .run()
+    })?;
     import_and_run_quickstart(root, &venv, scratch, &version, server, counts)?;
 
     println!("\n--- the host wheel in a clean venv ---");
     let venv = clean_venv(root, &scratch.join("wheel-venv"))?;
-    record(
-        counts,
-        "the wheel installs",
+    record(counts, "the wheel installs", || {
         pip(root, &venv)
             .args(["--no-index", "--no-deps"])
             .arg(&wheel.path)
-            .run(),
-    )?;
+            .run()
+    })?;
     import_and_run_quickstart(root, &venv, scratch, &version, server, counts)
 }
 
@@ -229,29 +228,31 @@ fn import_and_run_quickstart(
     record(
         counts,
         "it imports from the venv with the workspace's version",
-        cmd(scratch, &python).args(["-c", &probe]).run(),
+        || cmd(scratch, &python).args(["-c", &probe]).run(),
     )?;
-    record(
-        counts,
-        "the quickstart runs",
+    record(counts, "the quickstart runs", || {
         cmd(scratch, &python)
             .arg(root.join(QUICKSTART))
             .env("LATCHKEY_URL", &server.url)
             .env("LATCHKEY_ACCESS_KEY", &server.admin_key)
-            .run(),
-    )
+            .run()
+    })
 }
 
-/// Adds `outcome` to `counts` as one check named `what`, and passes it on.
-fn record(counts: &mut TestCounts, what: &str, outcome: Result<()>) -> Result<()> {
+/// Runs `check` as one check named `what`: adds its outcome to `counts`
+/// and prints it with its duration (the sdist's build is the long one).
+fn record(counts: &mut TestCounts, what: &str, check: impl FnOnce() -> Result<()>) -> Result<()> {
+    let started = std::time::Instant::now();
+    let outcome = check();
+    let took = crate::step::minutes_seconds(started.elapsed());
     match &outcome {
         Ok(()) => {
             counts.passed += 1;
-            println!("ok: {what}");
+            println!("ok: {what} ({took})");
         }
         Err(_) => {
             counts.failed += 1;
-            println!("FAILED: {what}");
+            println!("FAILED: {what} ({took})");
         }
     }
     outcome.with_context(|| format!("{what}: failed"))
