@@ -51,7 +51,8 @@ struct Platform {
     target: &'static str,
     /// maturin's `--compatibility`: the wheel's platform policy.
     compatibility: &'static str,
-    /// The platform tag the wheel's file name must carry.
+    /// The platform tag the wheel's file name must carry (among others:
+    /// maturin adds the legacy `manylinux2014_*` alias).
     tag: &'static str,
 }
 
@@ -61,12 +62,12 @@ const PLATFORMS: [Platform; 3] = [
     Platform {
         target: "x86_64-unknown-linux-gnu",
         compatibility: "manylinux2014",
-        tag: "manylinux_2_17_x86_64.manylinux2014_x86_64",
+        tag: "manylinux_2_17_x86_64",
     },
     Platform {
         target: "aarch64-unknown-linux-gnu",
         compatibility: "manylinux2014",
-        tag: "manylinux_2_17_aarch64.manylinux2014_aarch64",
+        tag: "manylinux_2_17_aarch64",
     },
     Platform {
         target: "x86_64-unknown-linux-musl",
@@ -130,7 +131,9 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
     if scope == Scope::All {
         for platform in &PLATFORMS {
             ensure!(
-                artifacts.iter().any(|a| a.platform == platform.tag),
+                artifacts
+                    .iter()
+                    .any(|a| a.platform.split('.').any(|tag| tag == platform.tag)),
                 "no wheel for {} ({}) in {}",
                 platform.target,
                 platform.tag,
