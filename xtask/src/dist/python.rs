@@ -549,6 +549,22 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_rust_target_says_what_to_install() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let error = require_rust_target(root, "x86_64-latchkey-none-missing").unwrap_err();
+        let message = format!("{error}");
+        assert!(
+            message.contains("rustup target add x86_64-latchkey-none-missing"),
+            "{message}"
+        );
+        // The host's standard library is always there.
+        let host = std::env::consts::ARCH.to_owned() + "-unknown-linux-gnu";
+        if cfg!(all(target_os = "linux", target_env = "gnu")) {
+            require_rust_target(root, &host).unwrap();
+        }
+    }
+
+    #[test]
     fn the_host_wheel_is_the_glibc_one_of_this_architecture() {
         let arch = std::env::consts::ARCH;
         assert!(is_host_wheel(&format!(
