@@ -142,7 +142,11 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
         }
     }
     for artifact in artifacts.iter().filter(|a| is_wheel(&a.path)) {
-        check_with_auditwheel(root, &venv, artifact)?;
+        if artifact.platform.starts_with("musllinux") {
+            check_musl_wheel(root, &venv, artifact)?;
+        } else {
+            check_with_auditwheel(root, &venv, artifact)?;
+        }
     }
     cmd(root, venv.join("bin/twine"))
         .args(["check", "--strict"])
@@ -334,6 +338,52 @@ fn check_with_auditwheel(root: &Path, venv: &Path, wheel: &Artifact) -> Result<(
         wheel.platform
     );
     Ok(())
+}
+
+/// What `auditwheel show` checks of a musllinux wheel, done without it:
+/// on a glibc machine auditwheel cannot find musl's libc under the name it
+/// expects (`libc.musl-x86_64.so.1`) and reports every musl wheel as plain
+/// `linux`. The wheel's binaries may need musl's libc alone (`libc.so`,
+/// which musl's loader resolves to itself) and no versioned symbol.
+fn check_musl_wheel(root: &Path, venv: &Path, wheel: &Artifact) -> Result<()> {
+    const SCRIPT: &str = r#"
+import sys, zipfile, io
+from elftools.elf.elffile import ELFFile
+from elftools.elf.dynamic import DynamicSection
+from elftools.elf.gnuversions import GNUVerNeedSection
+bad, seen = [], 0
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    for name in wheel.namelist():
+        if not name.endswith(".so"):
+            continue
+        seen += 1
+        elf = ELFFile(io.BytesIO(wheel.read(name)))
+        for section in elf.iter_sections():
+            if isinstance(section, DynamicSection):
+                for tag in section.iter_tags("DT_NEEDED"):
+                    print(name, "needs", tag.needed)
+                    if tag.needed != "libc.so":
+                        bad.append(f"{name} needs {tag.needed}")
+            if isinstance(section, GNUVerNeedSection):
+                for verneed, aux in section.iter_versions():
+                    for version in aux:
+                        bad.append(f"{name} needs the versioned symbol {version.name} of {verneed.name}")
+if not seen:
+    bad.append("no native module in the wheel")
+for line in bad:
+    print(line)
+sys.exit(1 if bad else 0)
+"#;
+    cmd(root, venv.join("bin/python"))
+        .args(["-c", SCRIPT])
+        .arg(&wheel.path)
+        .run()
+        .with_context(|| {
+            format!(
+                "{} needs more than musl's libc (see above)",
+                wheel.path.display()
+            )
+        })
 }
 
 /// The tag of auditwheel's `… is consistent with the following platform
