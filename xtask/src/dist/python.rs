@@ -1,7 +1,8 @@
 //! The Python row of `cargo xtask dist`: the `latchkey` sdist and wheels
 //! (`target/dist/python/`), each checked as PyPI would (`twine check`) and
 //! each wheel's platform tag checked against what its binary needs
-//! (`auditwheel show`); then, in the `dist` test step, the sdist and the host
+//! (`auditwheel show`; for the musl wheel, its needed libraries read
+//! directly); then, in the `dist` test step, the sdist and the host
 //! wheel installed into clean venvs and `examples/python/quickstart.py` run
 //! with each against the step's server.
 //!
