@@ -31,6 +31,9 @@ pub fn run(root: &Path) -> Result<()> {
     run_step("check", "the README's first command", || {
         crate::readme::check_first_command(root)
     })?;
+    run_step("check", "python package metadata (one version)", || {
+        crate::dist::python::check_pyproject(root)
+    })?;
     let venv = run_step("check", "python wheel", || install_wheel(root))?;
     let python = venv.join("bin/python");
     run_step("check", "python stubs (stubtest)", || {

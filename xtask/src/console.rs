@@ -24,18 +24,15 @@ pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
     }
     crate::prefetch::wait(crate::prefetch::Download::ConsoleModules);
     crate::node::npm_ci_in(&root.join(TESTS), None)?;
-    cmd(root, "cargo")
-        .args(["build", "--package", "latchkey-server", "--bin", "latchkey"])
-        .run()?;
-    let target = target_dir(root);
+    let server = crate::server_process::build_dev_server(root)?;
     let mut summary = TestCounts::default();
     let result = cmd(&root.join(TESTS), "node")
         .args(["--test", "--test-reporter=spec"])
-        .env("LATCHKEY_SERVER_BIN", target.join("debug/latchkey"))
+        .env("LATCHKEY_SERVER_BIN", &server)
         .env("LATCHKEY_CHROMIUM", CHROMIUM)
         .env(
             "LATCHKEY_CONSOLE_SCREENSHOTS",
-            target.join("console-screenshots"),
+            target_dir(root).join("console-screenshots"),
         )
         .run_tee(|line| crate::node::read_summary_line(line, &mut summary));
     *counts += summary;

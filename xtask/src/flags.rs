@@ -29,6 +29,19 @@ pub enum Command {
     Setup,
     /// Run the benchmarks (release `bench` profile).
     Bench(BenchArgs),
+    /// Build every SDK artifact users install (wheels, sdist, npm tarballs,
+    /// Maven jars, the Swift package) into `target/dist/`.
+    Dist(DistArgs),
+}
+
+/// Arguments of `cargo xtask dist`.
+#[derive(Debug, Args)]
+pub struct DistArgs {
+    /// Languages to build, by name (default: all).
+    pub languages: Vec<String>,
+    /// Build for this machine's platform only (no cross builds).
+    #[arg(long)]
+    pub host_only: bool,
 }
 
 /// Arguments of `cargo xtask test`.

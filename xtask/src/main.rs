@@ -9,7 +9,8 @@
 //! - `codegen` rewrites those files;
 //! - `ci`      setup, check, lint and test, cheapest first: what `.ci/run` runs;
 //! - `setup`   installs what the tests need from the machine when it is missing;
-//! - `bench`   the criterion benchmarks, in the bench (release) profile.
+//! - `bench`   the criterion benchmarks, in the bench (release) profile;
+//! - `dist`    every SDK artifact users install, into `target/dist/`.
 
 mod bench;
 mod bench_kotlin;
@@ -24,6 +25,7 @@ mod ci;
 mod cmd;
 mod codegen;
 mod console;
+mod dist;
 mod flags;
 mod kotlin;
 mod lint;
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Ci => ci::run(&root),
         Command::Setup => setup::run(&root),
         Command::Bench(args) => bench::run(&root, &args),
+        Command::Dist(args) => dist::run(&root, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -27,7 +27,8 @@ use crate::step::minutes_seconds;
 /// One background download, named after what it fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Download {
-    /// The packages of every Python step, into `.venv`.
+    /// The packages of every Python step (the `dist` step's auditwheel and
+    /// twine too), into `.venv`.
     PythonPackages,
     /// `npm ci` in `bindings/node`.
     NodeModules,
@@ -60,6 +61,7 @@ impl Download {
                 let packages: Vec<&str> = crate::python::PACKAGES
                     .iter()
                     .chain(crate::schemathesis::PACKAGES)
+                    .chain(crate::dist::python::PACKAGES)
                     .copied()
                     .collect();
                 crate::venv::install(root, &packages, Some(log)).map(|_| ())

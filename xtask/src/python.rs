@@ -81,10 +81,7 @@ pub fn install_wheel_built(root: &Path, build: WheelBuild) -> Result<PathBuf> {
 /// The step: wheel, server binary, pytest.
 pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
     let venv = install_wheel(root)?;
-    cmd(root, "cargo")
-        .args(["build", "--package", "latchkey-server", "--bin", "latchkey"])
-        .run()?;
-    let server = target_dir(root).join("debug/latchkey");
+    let server = crate::server_process::build_dev_server(root)?;
     cmd(&root.join(BINDING), venv.join("bin/python"))
         .args(["-m", "pytest", "-p", "no:cacheprovider", "-q", "-ra"])
         .env("LATCHKEY_SERVER_BIN", &server)

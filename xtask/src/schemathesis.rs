@@ -16,7 +16,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::cmd::cmd;
-use crate::server_process::{start, target_dir};
+use crate::server_process::start;
 use crate::test::TestCounts;
 
 /// What this step installs into `.venv`: the pinned schemathesis release.
@@ -53,10 +53,7 @@ const PASSES: &[Pass] = &[
 /// Installs schemathesis, builds the server, and runs every pass.
 pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
     let venv = crate::venv::ensure(root, PACKAGES)?;
-    cmd(root, "cargo")
-        .args(["build", "--package", "latchkey-server", "--bin", "latchkey"])
-        .run()?;
-    let binary = target_dir(root).join("debug/latchkey");
+    let binary = crate::server_process::build_dev_server(root)?;
     let work = std::env::temp_dir().join(format!("latchkey-schemathesis-{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
     let result = PASSES.iter().enumerate().try_for_each(|(index, pass)| {

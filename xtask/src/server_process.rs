@@ -16,6 +16,15 @@ pub fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
+/// Builds the server binary in the dev profile (the `target/` the tests
+/// share) and returns its path.
+pub fn build_dev_server(root: &Path) -> Result<PathBuf> {
+    crate::cmd::cmd(root, "cargo")
+        .args(["build", "--package", "latchkey-server", "--bin", "latchkey"])
+        .run()?;
+    Ok(target_dir(root).join("debug/latchkey"))
+}
+
 /// A running server: its base URL and the admin key it printed at bootstrap.
 pub struct Running {
     pub child: Child,

@@ -48,6 +48,10 @@ const STEPS: &[TestStep] = &[
         name: "schemathesis",
         run: crate::schemathesis::run,
     },
+    TestStep {
+        name: "dist",
+        run: crate::dist::test,
+    },
 ];
 
 /// Runs the chosen steps (all when `wanted` is empty), stopping at the first
