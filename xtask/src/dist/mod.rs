@@ -15,6 +15,8 @@ use crate::flags::DistArgs;
 use crate::server_process::target_dir;
 use crate::test::TestCounts;
 
+mod node;
+
 /// Which platforms a build makes artifacts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -52,7 +54,11 @@ pub struct Language {
 }
 
 /// Every language of the distribution, in build order.
-pub const LANGUAGES: &[Language] = &[];
+pub const LANGUAGES: &[Language] = &[Language {
+    name: "node",
+    build: node::build,
+    install_and_run: node::install_and_run,
+}];
 
 /// The folder every artifact goes under.
 pub fn dist_dir(root: &Path) -> PathBuf {
