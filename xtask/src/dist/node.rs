@@ -580,6 +580,23 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_standard_library_names_the_rustup_command() {
+        // A target no machine here installs a standard library for.
+        let error = ensure_rust_target("riscv32imc-unknown-none-elf")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("rustup target add riscv32imc-unknown-none-elf"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_host_standard_library_is_found() {
+        ensure_rust_target(HOST_TRIPLE).unwrap();
+    }
+
+    #[test]
     fn every_target_has_its_committed_package_folder() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         for target in TARGETS {
