@@ -11,9 +11,11 @@
 //! packed copy here, at the package's own version, as `napi pre-publish`
 //! does before a publish (which this does not do).
 //!
-//! Cross builds (`Scope::All`) go through napi's `--cross-compile`, that is
-//! `cargo zigbuild` with zig, both pinned from PyPI into the project's
-//! `.venv`: no system cross toolchain, and one tool for glibc and musl alike.
+//! Release builds (`Scope::All`, every platform, the host's too) go through
+//! napi's `--cross-compile`, that is `cargo zigbuild` with zig, both pinned
+//! from PyPI into the project's `.venv`: no system cross toolchain, one tool
+//! for glibc and musl alike, and a glibc floor chosen rather than inherited
+//! from the build machine (see [`Target::release_target`]).
 //!
 //! The host addon of `Scope::Host` (the `dist` test step and `--host-only`)
 //! is the dev-profile build in the shared `target/debug`, stripped of its
@@ -39,14 +41,17 @@ pub const TARGETS: &[Target] = &[
     Target {
         triple: "x86_64-unknown-linux-gnu",
         platform: "linux-x64-gnu",
+        release_target: "x86_64-unknown-linux-gnu.2.28",
     },
     Target {
         triple: "x86_64-unknown-linux-musl",
         platform: "linux-x64-musl",
+        release_target: "x86_64-unknown-linux-musl",
     },
     Target {
         triple: "aarch64-unknown-linux-gnu",
         platform: "linux-arm64-gnu",
+        release_target: "aarch64-unknown-linux-gnu.2.28",
     },
 ];
 
@@ -57,6 +62,11 @@ pub struct Target {
     pub triple: &'static str,
     /// napi's name for it: the package's suffix and its folder under `npm/`.
     pub platform: &'static str,
+    /// What the release build passes to `cargo zigbuild --target`: glibc
+    /// targets name glibc 2.28, the oldest Node 20 itself runs on (linked
+    /// against the build machine's glibc, the addon would ask for whatever
+    /// that machine has: 2.29 for `pow` already).
+    pub release_target: &'static str,
 }
 
 /// The zig toolchain napi's `--cross-compile` runs, pinned (PyPI wheels,
@@ -215,16 +225,18 @@ fn host_target() -> Result<Target> {
         })
 }
 
-/// Builds `target`'s addon as `<addons>/latchkey.<platform>.node`.
+/// Builds `target`'s addon as `<addons>/latchkey.<platform>.node`: the dev
+/// build for `Scope::Host` (see the module's notes), the zig release build
+/// for `Scope::All`.
 fn build_addon_for(root: &Path, target: Target, scope: Scope, addons: &Path) -> Result<()> {
     let file = addons.join(addon_name(target));
-    if target.triple == HOST_TRIPLE {
-        let built = tempfile::tempdir().context("making a folder for the addon")?;
-        let profile = match scope {
-            Scope::Host => Profile::Dev,
-            Scope::All => Profile::Release,
-        };
-        build_addon_in(root, Some(built.path()), profile)?;
+    let built = tempfile::tempdir().context("making a folder for the addon")?;
+    if scope == Scope::Host {
+        ensure!(
+            target.triple == HOST_TRIPLE,
+            "Scope::Host builds the host's addon only"
+        );
+        build_addon_in(root, Some(built.path()), Profile::Dev)?;
         // The dev addon keeps its line tables (~50 MB); a user has no use for
         // them, and the release profile strips them too.
         return cmd(root, "strip")
@@ -239,7 +251,6 @@ fn build_addon_for(root: &Path, target: Target, scope: Scope, addons: &Path) -> 
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))
     .context("building PATH")?;
-    let built = tempfile::tempdir().context("making a folder for the addon")?;
     cmd(&root.join(BINDING), "npx")
         .args([
             "napi",
@@ -248,12 +259,12 @@ fn build_addon_for(root: &Path, target: Target, scope: Scope, addons: &Path) -> 
             "--release",
             "--cross-compile",
         ])
-        .args(["--target", target.triple, "--output-dir"])
+        .args(["--target", target.release_target, "--output-dir"])
         .arg(built.path())
         .env("CARGO_TARGET_DIR", target_dir(root))
         .env("PATH", path)
         .run()
-        .with_context(|| format!("cross-building the Node addon for {}", target.triple))?;
+        .with_context(|| format!("building the Node addon for {}", target.release_target))?;
     std::fs::copy(built.path().join(addon_name(target)), &file)
         .with_context(|| format!("napi build wrote no {}", addon_name(target)))?;
     Ok(())
