@@ -5,7 +5,8 @@
 //   export LATCHKEY_ACCESS_KEY=ak_...   # an admin key
 //   node examples/node/quickstart.mjs
 //
-// Run by the node tests against a real server (test/examples.test.mjs).
+// Run against a real server by the node tests (test/examples.test.mjs) and,
+// from the packed, installed packages, by `cargo xtask test dist`.
 import { Client, UnauthorizedError } from '@latchkey/node'
 
 /** Whether the server refuses the client's credential. */

@@ -1,6 +1,10 @@
 // The quickstart from TypeScript: the client's types, option objects and
 // error classes. Type-checked with `tsc --noEmit --strict` by the node tests
-// (test/typescript.test.mjs); `quickstart.mjs` is the runnable twin.
+// (test/typescript.test.mjs), and compiled and run against a real server by
+// `cargo xtask test dist` from the packed, installed packages.
+//
+//   export LATCHKEY_URL=http://127.0.0.1:8080
+//   export LATCHKEY_ACCESS_KEY=ak_...   # an admin key
 import {
   Client,
   UnauthorizedError,
@@ -14,10 +18,14 @@ import {
 } from '@latchkey/node'
 
 async function main(): Promise<void> {
-  const admin = new Client({ baseUrl: 'http://127.0.0.1:8080', accessKey: process.env.ADMIN_KEY, timeout: 10_000 })
-  const app: Application = await admin.applications.create({ name: 'billing', description: 'Invoices' })
+  const admin = new Client({
+    baseUrl: process.env.LATCHKEY_URL ?? 'http://127.0.0.1:8080',
+    accessKey: process.env.LATCHKEY_ACCESS_KEY,
+    timeout: 10_000,
+  })
+  const app: Application = await admin.applications.create({ name: `billing-${Date.now()}`, description: 'Invoices' })
   const created: CreatedAccessKey = await admin.accessKeys.create(app.id, {
-    name: 'ci',
+    name: `${app.name}-ci`,
     scopes: ['applications:view:own'],
     expiration: new Date(Date.now() + 30 * 86_400_000),
   })
@@ -37,7 +45,7 @@ async function main(): Promise<void> {
   console.log(page.data.length, page.after, page.totalCount)
 
   const pair = jwt.generateKeyPair('EdDSA')
-  const jwtKey = await admin.jwtKeys.create(app.id, { name: 'signer', publicKey: pair.publicPem })
+  const jwtKey = await admin.jwtKeys.create(app.id, { name: `${app.name}-signer`, publicKey: pair.publicPem })
   const asApp = new Client({
     baseUrl: admin.baseUrl,
     signer: { applicationId: app.id, keyId: jwtKey.id, privateKey: pair.privatePem, lifetime: 300 },
@@ -56,4 +64,7 @@ async function main(): Promise<void> {
   admin.close()
 }
 
-void main()
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exitCode = 1
+})

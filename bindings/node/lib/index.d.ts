@@ -800,12 +800,3 @@ export declare class RequestTimeoutError extends TransportError { readonly code:
 export declare class UnexpectedResponseError extends LatchkeyError { readonly code: 'ERR_LATCHKEY_UNEXPECTED_RESPONSE' }
 /** The client was closed. */
 export declare class ClientClosedError extends LatchkeyError { readonly code: 'ERR_LATCHKEY_CLIENT_CLOSED' }
-
-declare const latchkey: {
-  version: typeof version
-  Client: typeof Client
-  jwt: typeof jwt
-  jws: typeof jws
-  accessKey: typeof accessKey
-}
-export default latchkey

@@ -1,7 +1,9 @@
 //! One version: `[workspace.package] version` in the root `Cargo.toml` is the
 //! only place a version is written by hand. The packages whose manifests
-//! cannot inherit it (npm's `package.json` and its lock, Maven's `pom.xml`)
-//! get it written in here, so `cargo xtask check` fails when any disagrees.
+//! cannot inherit it (npm's `package.json`, its lock and its per-platform
+//! packages, Maven's `pom.xml`) get it written in here, so `cargo xtask
+//! check` fails when any disagrees. The npm manifests' `repository.url` is
+//! the workspace's `repository` the same way.
 //! The Rust crates inherit it (`version.workspace = true`), the Python
 //! package reads it from its crate (`dynamic = ["version"]`), and the
 //! OpenAPI document takes it from the server crate.
@@ -29,13 +31,40 @@ const MANIFESTS: &[(&str, &[(&str, &str)])] = &[
             ("      \"version\": \"", "\","),
         ],
     ),
+    // napi's per-platform packages (`napi create-npm-dirs`; see
+    // xtask/src/dist/node.rs). The main package's `optionalDependencies`
+    // on them are written at packing time from its own version.
+    (
+        "bindings/node/npm/linux-x64-gnu/package.json",
+        &[("  \"version\": \"", "\",")],
+    ),
+    (
+        "bindings/node/npm/linux-x64-musl/package.json",
+        &[("  \"version\": \"", "\",")],
+    ),
+    (
+        "bindings/node/npm/linux-arm64-gnu/package.json",
+        &[("  \"version\": \"", "\",")],
+    ),
     ("bindings/kotlin/pom.xml", &[("  <version>", "</version>")]),
     ("bench/kotlin/pom.xml", &[("  <version>", "</version>")]),
 ];
 
-/// Writes (or checks) the workspace version into every manifest above.
+/// The npm manifests that carry the workspace's `repository` as their
+/// `repository.url`: the line `    "url": "…",` (the only member named `url`
+/// at that depth in these manifests).
+const REPOSITORY_URLS: &[&str] = &[
+    "bindings/node/package.json",
+    "bindings/node/npm/linux-x64-gnu/package.json",
+    "bindings/node/npm/linux-x64-musl/package.json",
+    "bindings/node/npm/linux-arm64-gnu/package.json",
+];
+
+/// Writes (or checks) the workspace version into every manifest above, and
+/// the workspace's repository into the npm manifests.
 pub fn generate(files: &mut Files) -> Result<()> {
-    let version = workspace_version(files.root())?;
+    let version = workspace_field(files.root(), "version")?;
+    let repository = workspace_field(files.root(), "repository")?;
     for (path, shapes) in MANIFESTS {
         let text = fs::read_to_string(files.root().join(path))
             .with_context(|| format!("reading {path}"))?;
@@ -44,13 +73,19 @@ pub fn generate(files: &mut Files) -> Result<()> {
             expected = with_version(&expected, prefix, suffix, &version)
                 .with_context(|| format!("{path}: no line `{prefix}…{suffix}` holds a version"))?;
         }
+        if REPOSITORY_URLS.contains(path) {
+            expected = with_version(&expected, "    \"url\": \"", "\",", &repository)
+                .with_context(|| {
+                    format!("{path}: no line `    \"url\": \"…\",` holds the repository")
+                })?;
+        }
         files.ensure_file_contents(Path::new(path), expected.as_bytes())?;
     }
     Ok(())
 }
 
-/// The `version` of the root manifest's `[workspace.package]` table.
-fn workspace_version(root: &Path) -> Result<String> {
+/// The string `field` of the root manifest's `[workspace.package]` table.
+fn workspace_field(root: &Path, field: &str) -> Result<String> {
     let manifest = fs::read_to_string(root.join("Cargo.toml")).context("reading Cargo.toml")?;
     let mut in_table = false;
     for line in manifest.lines() {
@@ -58,14 +93,15 @@ fn workspace_version(root: &Path) -> Result<String> {
         if line.starts_with('[') {
             in_table = line == "[workspace.package]";
         } else if in_table
-            && let Some(version) = line
-                .strip_prefix("version = \"")
+            && let Some(value) = line
+                .strip_prefix(field)
+                .and_then(|rest| rest.strip_prefix(" = \""))
                 .and_then(|value| value.strip_suffix('"'))
         {
-            return Ok(version.to_owned());
+            return Ok(value.to_owned());
         }
     }
-    bail!("Cargo.toml has no `version = \"…\"` in [workspace.package]")
+    bail!("Cargo.toml has no `{field} = \"…\"` in [workspace.package]")
 }
 
 /// `text` with its first line shaped `{prefix}<anything>{suffix}` holding
@@ -132,6 +168,7 @@ mod tests {
             "[workspace]\n[workspace.package]\nedition = \"2024\"\nversion = \"3.4.5\"\n[workspace.dependencies]\nx = { version = \"1\" }\n",
         )
         .unwrap();
-        assert_eq!(workspace_version(dir.path()).unwrap(), "3.4.5");
+        assert_eq!(workspace_field(dir.path(), "version").unwrap(), "3.4.5");
+        assert!(workspace_field(dir.path(), "repository").is_err());
     }
 }

@@ -7,6 +7,7 @@
 //! Each language is one module with a `build` and an `install_and_run`, and one
 //! row of [`LANGUAGES`]: adding a language touches nothing else here.
 
+mod node;
 pub mod python;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,11 @@ use anyhow::{Context, Result};
 use crate::flags::DistArgs;
 use crate::server_process::target_dir;
 use crate::test::TestCounts;
+
+/// The zig toolchain both cross builds link with (maturin's `--zig` for the
+/// wheels, cargo-zigbuild for the Node addons), pinned once: the two install
+/// it into the same `.venv`, where two pins would replace each other.
+pub const ZIGLANG: &str = "ziglang==0.15.2";
 
 /// Which platforms a build makes artifacts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,11 +60,18 @@ pub struct Language {
 }
 
 /// Every language of the distribution, in build order.
-pub const LANGUAGES: &[Language] = &[Language {
-    name: "python",
-    build: python::build,
-    install_and_run: python::install_and_run,
-}];
+pub const LANGUAGES: &[Language] = &[
+    Language {
+        name: "python",
+        build: python::build,
+        install_and_run: python::install_and_run,
+    },
+    Language {
+        name: "node",
+        build: node::build,
+        install_and_run: node::install_and_run,
+    },
+];
 
 /// The folder every artifact goes under.
 pub fn dist_dir(root: &Path) -> PathBuf {

@@ -36,10 +36,6 @@ use crate::test::TestCounts;
 /// What building and checking the artifacts needs in `.venv`, pinned.
 pub const PACKAGES: &[&str] = &["auditwheel==6.8.2", "twine==7.0.0"];
 
-/// The linker of the cross builds (maturin's `--zig`), pinned; installed
-/// into `.venv` only when building for every platform.
-pub const ZIG: &str = "ziglang==0.17.0";
-
 /// The package's name (the prefix of every artifact's file name).
 const PACKAGE: &str = "latchkey";
 
@@ -84,7 +80,7 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
     let mut packages: Vec<&str> = crate::python::PACKAGES.to_vec();
     packages.extend(PACKAGES);
     if scope == Scope::All {
-        packages.push(ZIG);
+        packages.push(super::ZIGLANG);
     }
     let venv = crate::venv::ensure(root, &packages)?;
     let manifest = root.join(BINDING).join("Cargo.toml");
