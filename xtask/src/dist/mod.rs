@@ -7,6 +7,11 @@
 //! Each language is one module with a `build` and an `install_and_run`, and one
 //! row of [`LANGUAGES`]: adding a language touches nothing else here.
 
+mod kotlin;
+mod swift;
+
+pub use swift::xcframework;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -22,6 +27,11 @@ pub enum Scope {
     Host,
     /// Every platform the project publishes for (cross builds included).
     All,
+    /// The host platform as the `dist` test step installs it: like `Host`,
+    /// but a language may bundle the dev-profile native library already in
+    /// the shared `target/` where a release build would add minutes to CI.
+    /// `cargo xtask dist` never builds with it.
+    HostTest,
 }
 
 /// One file a user installs, for the listing `cargo xtask dist` prints.
@@ -52,7 +62,18 @@ pub struct Language {
 }
 
 /// Every language of the distribution, in build order.
-pub const LANGUAGES: &[Language] = &[];
+pub const LANGUAGES: &[Language] = &[
+    Language {
+        name: "kotlin",
+        build: kotlin::build,
+        install_and_run: kotlin::install_and_run,
+    },
+    Language {
+        name: "swift",
+        build: swift::build,
+        install_and_run: swift::install_and_run,
+    },
+];
 
 /// The folder every artifact goes under.
 pub fn dist_dir(root: &Path) -> PathBuf {
@@ -91,7 +112,7 @@ pub fn test(root: &Path, counts: &mut TestCounts) -> Result<()> {
         crate::server_process::start(&server_binary, &scratch.path().join("server.redb"))?;
     for language in LANGUAGES {
         let out = fresh_dir(&dist_dir(root).join(language.name))?;
-        (language.build)(root, &out, Scope::Host)
+        (language.build)(root, &out, Scope::HostTest)
             .with_context(|| format!("building the {} artifacts", language.name))?;
         let own_scratch = fresh_dir(&scratch.path().join(language.name))?;
         (language.install_and_run)(root, &out, &own_scratch, &server, counts)
