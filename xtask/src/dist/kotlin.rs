@@ -155,6 +155,10 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
     crate::prefetch::wait(crate::prefetch::Download::MavenArtifacts);
     let mut install = cmd(&root.join(BINDING), "mvn")
         .args(["-B", "--no-transfer-progress", "-Dmaven.test.skip=true"])
+        // In Maven's JVM: the machine-wide Kotlin daemon, shared with every
+        // other build, once died under this step ("Internal Kotlin
+        // compilation error", EOF from the daemon).
+        .arg("-Dkotlin.compiler.daemon=false")
         .arg(native_dir);
     if scope == Scope::HostTest {
         // Dokka takes minutes on the generated sources (2.5 of them on two
