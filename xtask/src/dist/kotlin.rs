@@ -164,7 +164,7 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
         // Dokka takes minutes on the generated sources (2.5 of them on two
         // busy cores), and installing needs no javadoc jar: the test step
         // builds and installs the jar, its sources and its pom.
-        install = install.arg("-Dlatchkey.dokka.skip=true");
+        install = install.arg("-Dlatchkey.dokka.phase=none");
     }
     install.arg("install").run()?;
 
@@ -193,6 +193,7 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
         platform: "any".to_owned(),
     });
     check_jar_carries(&artifacts[0].path, &bundled)?;
+    check_jar_lacks_libraries(&artifacts[1].path)?;
     Ok(artifacts)
 }
 
@@ -209,6 +210,23 @@ fn check_jar_carries(jar: &Path, entries: &[String]) -> Result<()> {
         if !listing.lines().any(|line| line == entry) {
             bail!("{} does not carry {entry}", jar.display());
         }
+    }
+    Ok(())
+}
+
+/// Fails if the sources jar carries a native library (Maven's source plugin
+/// adds resources unless told not to).
+fn check_jar_lacks_libraries(jar: &Path) -> Result<()> {
+    let listing = std::process::Command::new("jar")
+        .arg("tf")
+        .arg(jar)
+        .output()
+        .context("could not start `jar tf`")?;
+    if let Some(library) = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .find(|line| line.ends_with(".so"))
+    {
+        bail!("{} carries {library}", jar.display());
     }
     Ok(())
 }
