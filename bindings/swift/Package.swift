@@ -1,35 +1,48 @@
 // swift-tools-version:5.9
-// The Latchkey Swift SDK: the sources uniffi-bindgen generates from the
-// native library `liblatchkey_uniffi` (`cargo xtask codegen`), a thin layer
-// (`Jwt`, `AccessKey.parse`), and XCTest tests against the real server.
-//
-// The library is prebuilt by cargo (`cargo build -p latchkey-uniffi`) into
-// the workspace's `target/debug` (or `LATCHKEY_LIB_DIR`); the FFI module is a
-// system library whose module map links it. See README.md.
+// The Latchkey Swift SDK for working on it: the same sources and FFI module
+// as the package users add by URL (the repository root's Package.swift), plus
+// the XCTest tests against the real server. No `unsafeFlags`:
+// - Linux: the library through pkg-config (`latchkey_uniffi.pc`), from the
+//   package `cargo xtask dist --host-only swift` stages in
+//   `target/dist/swift/latchkey-swift-linux-x86_64/` (put its `lib/pkgconfig`
+//   on PKG_CONFIG_PATH and its `lib` on LD_LIBRARY_PATH; see README.md).
+// - Apple platforms: `latchkeyFFI.xcframework`, which `cargo xtask
+//   xcframework` (on a Mac) copies here.
 
 import PackageDescription
-import Foundation
 
-let libraryDir = ProcessInfo.processInfo.environment["LATCHKEY_LIB_DIR"]
-    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../target/debug").standardized.path
+#if os(Linux)
+let ffi: Target = .systemLibrary(
+    name: "latchkeyFFI",
+    path: "Sources/latchkeyFFI",
+    pkgConfig: "latchkey_uniffi"
+)
+#else
+let ffi: Target = .binaryTarget(name: "latchkeyFFI", path: "latchkeyFFI.xcframework")
+#endif
+
+// On Apple platforms the Rust library is static: the system frameworks its
+// crates link (security-framework, core-foundation; `cargo rustc` prints them
+// as `native-static-libs`) are linked by the Swift target.
+let appleFrameworks: [LinkerSetting] = [
+    .linkedFramework("Security", .when(platforms: [.macOS, .iOS])),
+    .linkedFramework("CoreFoundation", .when(platforms: [.macOS, .iOS])),
+]
 
 let package = Package(
     name: "Latchkey",
+    // Swift concurrency (every client call is `async`) needs these.
+    platforms: [.macOS(.v10_15), .iOS(.v13)],
     products: [
         .library(name: "Latchkey", targets: ["Latchkey"]),
     ],
     targets: [
-        // The C declarations of the library and a module map with
-        // `link "latchkey_uniffi"`.
-        .systemLibrary(name: "latchkeyFFI", path: "Sources/latchkeyFFI"),
+        ffi,
         .target(
             name: "Latchkey",
             dependencies: ["latchkeyFFI"],
             path: "Sources/Latchkey",
-            linkerSettings: [
-                .unsafeFlags(["-L", libraryDir, "-Xlinker", "-rpath", "-Xlinker", libraryDir]),
-            ]
+            linkerSettings: appleFrameworks
         ),
         .testTarget(
             name: "LatchkeyTests",

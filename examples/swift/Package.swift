@@ -5,6 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "Quickstart",
+    platforms: [.macOS(.v10_15), .iOS(.v13)],
     dependencies: [.package(path: "../../bindings/swift")],
     targets: [
         .executableTarget(

@@ -16,7 +16,7 @@ mod python_stubs;
 mod sdk_surface;
 mod uniffi;
 mod vectors;
-mod versions;
+pub mod versions;
 mod workspace_hack;
 
 use std::fs;

@@ -32,6 +32,9 @@ pub enum Command {
     /// Build every SDK artifact users install (wheels, sdist, npm tarballs,
     /// Maven jars, the Swift package) into `target/dist/`.
     Dist(DistArgs),
+    /// On a Mac only: build the Swift package's `latchkeyFFI.xcframework.zip`
+    /// into `target/dist/swift/` and write its checksum into `Package.swift`.
+    Xcframework,
 }
 
 /// Arguments of `cargo xtask dist`.

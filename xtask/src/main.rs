@@ -64,6 +64,7 @@ fn main() -> ExitCode {
         Command::Setup => setup::run(&root),
         Command::Bench(args) => bench::run(&root, &args),
         Command::Dist(args) => dist::run(&root, &args),
+        Command::Xcframework => dist::xcframework(&root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

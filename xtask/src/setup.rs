@@ -102,6 +102,18 @@ const NEEDS: &[Need] = &[
         source: Source::Apt("maven"),
     },
     Need {
+        what: "pkg-config",
+        used_by: "test dist (resolves the Swift package's latchkey_uniffi.pc)",
+        present: || on_path("pkg-config"),
+        source: Source::Apt("pkgconf"),
+    },
+    Need {
+        what: "the aarch64 Linux cross linker (Debian's gcc-aarch64-linux-gnu)",
+        used_by: "dist (the Kotlin jar's and the Swift package's linux-aarch64 library; not in CI)",
+        present: || on_path("aarch64-linux-gnu-gcc"),
+        source: Source::Apt("gcc-aarch64-linux-gnu"),
+    },
+    Need {
         what: "a JDK 17 (javac)",
         used_by: "test kotlin",
         present: || on_path("javac"),
@@ -240,7 +252,7 @@ fn find_on_path(program: &str) -> Option<PathBuf> {
         .find(|file| is_executable(file))
 }
 
-fn on_path(program: &str) -> bool {
+pub fn on_path(program: &str) -> bool {
     find_on_path(program).is_some()
 }
 

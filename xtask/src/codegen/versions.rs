@@ -1,9 +1,10 @@
 //! One version: `[workspace.package] version` in the root `Cargo.toml` is the
 //! only place a version is written by hand. The packages whose manifests
 //! cannot inherit it (npm's `package.json`, its lock and its per-platform
-//! packages, Maven's `pom.xml`) get it written in here, so `cargo xtask
-//! check` fails when any disagrees. The npm manifests' `repository.url` is
-//! the workspace's `repository` the same way.
+//! packages, Maven's `pom.xml`s, the Swift package's manifest: the version in
+//! its usage comment and in its XCFramework's release URL) get it written in
+//! here, so `cargo xtask check` fails when any disagrees. The npm manifests'
+//! `repository.url` is the workspace's `repository` the same way.
 //! The Rust crates inherit it (`version.workspace = true`), the Python
 //! package reads it from its crate (`dynamic = ["version"]`), and the
 //! OpenAPI document takes it from the server crate.
@@ -48,6 +49,29 @@ const MANIFESTS: &[(&str, &[(&str, &str)])] = &[
     ),
     ("bindings/kotlin/pom.xml", &[("  <version>", "</version>")]),
     ("bench/kotlin/pom.xml", &[("  <version>", "</version>")]),
+    (
+        "examples/kotlin/pom.xml",
+        // The example's own version, then the SDK version it depends on.
+        &[
+            ("  <version>", "</version>"),
+            ("    <latchkey.version>", "</latchkey.version>"),
+        ],
+    ),
+    (
+        "Package.swift",
+        // The version users write in their dependency (a comment), and the
+        // release the Apple XCFramework is downloaded from.
+        &[
+            (
+                "//     .package(url: \"https://example.invalid/latchkey\", from: \"",
+                "\")",
+            ),
+            (
+                "    url: \"https://example.invalid/latchkey/releases/download/v",
+                "/latchkeyFFI.xcframework.zip\",",
+            ),
+        ],
+    ),
 ];
 
 /// The npm manifests that carry the workspace's `repository` as their
@@ -85,7 +109,7 @@ pub fn generate(files: &mut Files) -> Result<()> {
 }
 
 /// The string `field` of the root manifest's `[workspace.package]` table.
-fn workspace_field(root: &Path, field: &str) -> Result<String> {
+pub fn workspace_field(root: &Path, field: &str) -> Result<String> {
     let manifest = fs::read_to_string(root.join("Cargo.toml")).context("reading Cargo.toml")?;
     let mut in_table = false;
     for line in manifest.lines() {

@@ -7,12 +7,16 @@
 //! Each language is one module with a `build` and an `install_and_run`, and one
 //! row of [`LANGUAGES`]: adding a language touches nothing else here.
 
+mod kotlin;
 mod node;
 pub mod python;
+mod swift;
+
+pub use swift::xcframework;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::flags::DistArgs;
 use crate::server_process::target_dir;
@@ -30,6 +34,11 @@ pub enum Scope {
     Host,
     /// Every platform the project publishes for (cross builds included).
     All,
+    /// The host platform as the `dist` test step installs it: like `Host`,
+    /// but a language may bundle the dev-profile native library already in
+    /// the shared `target/` where a release build would add minutes to CI.
+    /// `cargo xtask dist` never builds with it.
+    HostTest,
 }
 
 /// One file a user installs, for the listing `cargo xtask dist` prints.
@@ -71,6 +80,16 @@ pub const LANGUAGES: &[Language] = &[
         build: node::build,
         install_and_run: node::install_and_run,
     },
+    Language {
+        name: "kotlin",
+        build: kotlin::build,
+        install_and_run: kotlin::install_and_run,
+    },
+    Language {
+        name: "swift",
+        build: swift::build,
+        install_and_run: swift::install_and_run,
+    },
 ];
 
 /// The folder every artifact goes under.
@@ -110,11 +129,36 @@ pub fn test(root: &Path, counts: &mut TestCounts) -> Result<()> {
         crate::server_process::start(&server_binary, &scratch.path().join("server.redb"))?;
     for language in LANGUAGES {
         let out = fresh_dir(&dist_dir(root).join(language.name))?;
-        (language.build)(root, &out, Scope::Host)
+        (language.build)(root, &out, Scope::HostTest)
             .with_context(|| format!("building the {} artifacts", language.name))?;
         let own_scratch = fresh_dir(&scratch.path().join(language.name))?;
         (language.install_and_run)(root, &out, &own_scratch, &server, counts)
             .with_context(|| format!("installing and running the {} artifacts", language.name))?;
+    }
+    Ok(())
+}
+
+/// Fails, saying what to install, when the Rust standard library for
+/// `triple` is missing: a fresh machine has the host's only, and a cross
+/// build would otherwise fail deep in cargo's output.
+pub fn require_rust_target(triple: &str) -> Result<()> {
+    let output = std::process::Command::new("rustc")
+        .args(["--print", "target-libdir", "--target", triple])
+        .output()
+        .context("running rustc")?;
+    let libdir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    let has_std = output.status.success()
+        && std::fs::read_dir(&libdir).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .any(|entry| entry.file_name().to_string_lossy().starts_with("libstd-"))
+        });
+    if !has_std {
+        bail!(
+            "the Rust standard library for {triple} is not installed: run \
+             `rustup target add {triple}` (or build this machine's artifacts alone \
+             with `cargo xtask dist --host-only`)"
+        );
     }
     Ok(())
 }
@@ -163,6 +207,26 @@ fn human_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_standard_library_names_the_rustup_command() {
+        // A target no machine here installs a standard library for.
+        let error = require_rust_target("riscv32imc-unknown-none-elf")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("rustup target add riscv32imc-unknown-none-elf"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_host_standard_library_is_found() {
+        let host = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
+        if cfg!(all(target_os = "linux", target_env = "gnu")) {
+            require_rust_target(&host).unwrap();
+        }
+    }
 
     #[test]
     fn sizes_read_as_people_write_them() {

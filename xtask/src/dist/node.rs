@@ -17,7 +17,7 @@
 //! for glibc and musl alike, and a glibc floor chosen rather than inherited
 //! from the build machine (see [`Target::release_target`]).
 //!
-//! The host addon of `Scope::Host` (the `dist` test step and `--host-only`)
+//! The host addon of `Scope::HostTest` (the `dist` test step)
 //! is the dev-profile build in the shared `target/debug`, stripped of its
 //! debug information: the `node` step has built it already, whereas a release
 //! build would compile every dependency a second time in another profile (see
@@ -27,7 +27,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use serde_json::Value;
 
 use super::{Artifact, Scope};
@@ -114,7 +114,7 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
     std::fs::create_dir_all(&addons)?;
 
     let targets: Vec<Target> = match scope {
-        Scope::Host => vec![host_target()?],
+        Scope::Host | Scope::HostTest => vec![host_target()?],
         Scope::All => TARGETS.to_vec(),
     };
     for target in &targets {
@@ -226,15 +226,15 @@ fn host_target() -> Result<Target> {
 }
 
 /// Builds `target`'s addon as `<addons>/latchkey.<platform>.node`: the dev
-/// build for `Scope::Host` (see the module's notes), the zig release build
-/// for `Scope::All`.
+/// build for `Scope::HostTest` (see the module's notes), the zig release
+/// build otherwise.
 fn build_addon_for(root: &Path, target: Target, scope: Scope, addons: &Path) -> Result<()> {
     let file = addons.join(addon_name(target));
     let built = tempfile::tempdir().context("making a folder for the addon")?;
-    if scope == Scope::Host {
+    if scope == Scope::HostTest {
         ensure!(
             target.triple == HOST_TRIPLE,
-            "Scope::Host builds the host's addon only"
+            "Scope::HostTest builds the host's addon only"
         );
         build_addon_in(root, Some(built.path()), Profile::Dev)?;
         // The dev addon keeps its line tables (~50 MB); a user has no use for
@@ -245,7 +245,7 @@ fn build_addon_for(root: &Path, target: Target, scope: Scope, addons: &Path) -> 
             .arg(built.path().join(addon_name(target)))
             .run();
     }
-    ensure_rust_target(target.triple)?;
+    super::require_rust_target(target.triple)?;
     let venv = crate::venv::ensure(root, CROSS_TOOLS)?;
     let path = std::env::join_paths(std::iter::once(venv.join("bin")).chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
@@ -267,30 +267,6 @@ fn build_addon_for(root: &Path, target: Target, scope: Scope, addons: &Path) -> 
         .with_context(|| format!("building the Node addon for {}", target.release_target))?;
     std::fs::copy(built.path().join(addon_name(target)), &file)
         .with_context(|| format!("napi build wrote no {}", addon_name(target)))?;
-    Ok(())
-}
-
-/// Fails, saying what to install, when rustup has no standard library for
-/// `triple` (a fresh machine has the host's only).
-fn ensure_rust_target(triple: &str) -> Result<()> {
-    let output = Command::new("rustc")
-        .args(["--print", "target-libdir", "--target", triple])
-        .output()
-        .context("running rustc")?;
-    let libdir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-    let has_std = output.status.success()
-        && std::fs::read_dir(&libdir).is_ok_and(|entries| {
-            entries
-                .flatten()
-                .any(|entry| entry.file_name().to_string_lossy().starts_with("libstd-"))
-        });
-    if !has_std {
-        bail!(
-            "the Rust standard library for {triple} is not installed; \
-             install it with `rustup target add {triple}` \
-             (or build the host's package only: `cargo xtask dist --host-only node`)"
-        );
-    }
     Ok(())
 }
 
@@ -588,23 +564,6 @@ mod tests {
     #[test]
     fn a_manifest_without_dev_dependencies_is_refused() {
         assert!(with_optional_dependencies("{\n  \"name\": \"x\"\n}\n", "1.0.0").is_err());
-    }
-
-    #[test]
-    fn a_missing_standard_library_names_the_rustup_command() {
-        // A target no machine here installs a standard library for.
-        let error = ensure_rust_target("riscv32imc-unknown-none-elf")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains("rustup target add riscv32imc-unknown-none-elf"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn the_host_standard_library_is_found() {
-        ensure_rust_target(HOST_TRIPLE).unwrap();
     }
 
     #[test]

@@ -79,7 +79,7 @@ const PLATFORMS: [Platform; 3] = [
 pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
     let mut packages: Vec<&str> = crate::python::PACKAGES.to_vec();
     packages.extend(PACKAGES);
-    if scope == Scope::All {
+    if scope != Scope::HostTest {
         packages.push(super::ZIGLANG);
     }
     let venv = crate::venv::ensure(root, &packages)?;
@@ -91,42 +91,51 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
         .arg("--out")
         .arg(out)
         .run()?;
-    match scope {
+    // The host's release wheel is its manylinux one; every other platform is
+    // a cross build.
+    let platforms: Vec<&Platform> = match scope {
+        Scope::All => PLATFORMS.iter().collect(),
+        Scope::Host => PLATFORMS
+            .iter()
+            .filter(|platform| is_host_wheel(platform.tag))
+            .collect(),
+        Scope::HostTest => Vec::new(),
+    };
+    if scope == Scope::HostTest {
         // The python step's exact build (same profile, interpreter and
         // target dir), so cargo finds it done.
-        Scope::Host => cmd(root, venv.join("bin/maturin"))
+        cmd(root, venv.join("bin/maturin"))
             .args(["build", "--profile", "dev", "--manifest-path"])
             .arg(&manifest)
             .arg("--interpreter")
             .arg(venv.join("bin/python"))
             .arg("--out")
             .arg(out)
-            .run()?,
-        Scope::All => {
-            for platform in &PLATFORMS {
-                require_rust_target(root, platform.target)?;
-            }
-            for platform in &PLATFORMS {
-                cmd(root, venv.join("bin/maturin"))
-                    .args(["build", "--release", "--zig", "--target"])
-                    .arg(platform.target)
-                    .args(["--compatibility", platform.compatibility])
-                    .arg("--manifest-path")
-                    .arg(&manifest)
-                    .arg("--out")
-                    .arg(out)
-                    // maturin runs `python3 -m ziglang` when no `zig` is
-                    // on the PATH: the venv's python, which has it.
-                    .env("PATH", with_venv_on_path(&venv))
-                    .run()?;
-            }
-        }
+            .run()?;
+    }
+    for platform in &platforms {
+        super::require_rust_target(platform.target)
+            .with_context(|| format!("the {} wheel", platform.tag))?;
+    }
+    for platform in &platforms {
+        cmd(root, venv.join("bin/maturin"))
+            .args(["build", "--release", "--zig", "--target"])
+            .arg(platform.target)
+            .args(["--compatibility", platform.compatibility])
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .arg("--out")
+            .arg(out)
+            // maturin runs `python3 -m ziglang` when no `zig` is
+            // on the PATH: the venv's python, which has it.
+            .env("PATH", with_venv_on_path(&venv))
+            .run()?;
     }
 
-    let version = workspace_package_field(root, "version")?;
+    let version = crate::codegen::versions::workspace_field(root, "version")?;
     let artifacts = collect(out, &version)?;
-    if scope == Scope::All {
-        for platform in &PLATFORMS {
+    {
+        for platform in &platforms {
             ensure!(
                 artifacts
                     .iter()
@@ -164,7 +173,7 @@ pub fn install_and_run(
     server: &Running,
     counts: &mut TestCounts,
 ) -> Result<()> {
-    let version = workspace_package_field(root, "version")?;
+    let version = crate::codegen::versions::workspace_field(root, "version")?;
     let artifacts = collect(out, &version)?;
     let sdist = artifacts
         .iter()
@@ -280,31 +289,6 @@ fn with_venv_on_path(venv: &Path) -> std::ffi::OsString {
         paths.extend(std::env::split_paths(&path));
     }
     std::env::join_paths(paths).unwrap_or_default()
-}
-
-/// Fails, saying what to install, unless rustup has the standard library
-/// of `target` (a fresh machine has only the host's).
-fn require_rust_target(root: &Path, target: &str) -> Result<()> {
-    let output = std::process::Command::new("rustc")
-        .args(["--print", "target-libdir", "--target", target])
-        .current_dir(root)
-        .output()
-        .context("running rustc")?;
-    let libdir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-    let has_std = output.status.success()
-        && std::fs::read_dir(&libdir).is_ok_and(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .any(|e| e.file_name().to_string_lossy().starts_with("libstd-"))
-        });
-    if !has_std {
-        bail!(
-            "the Rust standard library for {target} is not installed, and the Python wheels \
-             for every platform need it: run `rustup target add {target}` (or build this \
-             machine's wheel alone with `cargo xtask dist --host-only python`)"
-        );
-    }
-    Ok(())
 }
 
 /// Runs `auditwheel show` on a wheel and fails unless the platform tag it
@@ -441,20 +425,6 @@ fn is_host_wheel(platform: &str) -> bool {
     platform.starts_with("manylinux") && platform.ends_with(&format!("_{}", std::env::consts::ARCH))
 }
 
-/// A `key = "value"` of the root Cargo.toml's `[workspace.package]`: the one
-/// place the version (and the repository) is written.
-pub fn workspace_package_field(root: &Path, key: &str) -> Result<String> {
-    let manifest = root.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest)
-        .with_context(|| format!("reading {}", manifest.display()))?;
-    table_field(&text, "workspace.package", key).with_context(|| {
-        format!(
-            "no `{key}` in [workspace.package] of {}",
-            manifest.display()
-        )
-    })
-}
-
 /// The string value of `key` in TOML table `[table]`, for the plain
 /// `key = "value"` lines the project's manifests use.
 fn table_field(text: &str, table: &str, key: &str) -> Option<String> {
@@ -489,7 +459,7 @@ pub fn check_pyproject(root: &Path) -> Result<()> {
     let path = root.join(BINDING).join("pyproject.toml");
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let repository = workspace_package_field(root, "repository")?;
+    let repository = crate::codegen::versions::workspace_field(root, "repository")?;
     let problems = pyproject_problems(&text, &repository);
     if !problems.is_empty() {
         bail!("{}:\n  {}", path.display(), problems.join("\n  "));
@@ -593,22 +563,6 @@ mod tests {
         assert!(problems[0].contains("0.2.0"));
         let moved = pyproject_problems(good, "https://y/latchkey");
         assert_eq!(moved.len(), 2, "{moved:?}");
-    }
-
-    #[test]
-    fn a_missing_rust_target_says_what_to_install() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let error = require_rust_target(root, "x86_64-latchkey-none-missing").unwrap_err();
-        let message = format!("{error}");
-        assert!(
-            message.contains("rustup target add x86_64-latchkey-none-missing"),
-            "{message}"
-        );
-        // The host's standard library is always there.
-        let host = std::env::consts::ARCH.to_owned() + "-unknown-linux-gnu";
-        if cfg!(all(target_os = "linux", target_env = "gnu")) {
-            require_rust_target(root, &host).unwrap();
-        }
     }
 
     #[test]

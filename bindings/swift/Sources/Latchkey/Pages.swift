@@ -11,6 +11,8 @@
 import Foundation
 
 /// The items of page after page of one list, fetched as iterated.
+/// (Swift concurrency: macOS 10.15 and iOS 13, the package's `platforms`.)
+@available(macOS 10.15, iOS 13, tvOS 13, watchOS 6, *)
 public struct Pages<Item>: AsyncSequence {
     public typealias Element = Item
 
@@ -52,6 +54,7 @@ public struct Pages<Item>: AsyncSequence {
     }
 }
 
+@available(macOS 10.15, iOS 13, tvOS 13, watchOS 6, *)
 extension Pages {
     /// Every item, read page by page into an array.
     public func collect() async throws -> [Item] {

@@ -1,4 +1,4 @@
-// The Swift tour, the same steps as examples/kotlin/Quickstart.kt: an
+// The Swift tour, the same steps as examples/kotlin/src/main/kotlin/Quickstart.kt: an
 // application, an access key, a JWT key made offline, a revocation.
 
 import Foundation

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
-/** `examples/kotlin/Quickstart.kt` runs, start to end, against a real server. */
+/** `examples/kotlin/src/main/kotlin/Quickstart.kt` runs, start to end, against a real server. */
 class QuickstartTest {
     @Test
     fun `the quickstart example runs`(): Unit = TestServer.start().use { server ->

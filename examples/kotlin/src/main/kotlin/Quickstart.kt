@@ -1,7 +1,9 @@
 // The Kotlin tour: create an application, give it an access key, use the
-// key, rotate to a JWT key made in Kotlin, revoke. The tests run it against
-// a real server (QuickstartTest); to run it yourself, call `quickstart` with
-// your server's URL and an admin access key.
+// key, rotate to a JWT key made in Kotlin, revoke. The SDK's tests run
+// `quickstart` against a real server (QuickstartTest); `main` runs it
+// against LATCHKEY_URL with the admin key LATCHKEY_ACCESS_KEY, as the
+// README's command does (`mvn -q -f examples/kotlin/pom.xml compile exec:java`,
+// after `cargo xtask dist --host-only kotlin` installed the SDK).
 
 package dev.latchkey.examples
 
@@ -16,6 +18,7 @@ import dev.latchkey.PublicKeyInput
 import dev.latchkey.list
 import kotlinx.coroutines.flow.count
 import kotlinx.coroutines.flow.first
+import kotlinx.coroutines.runBlocking
 import java.util.UUID
 
 /** Runs the tour against [url] with the admin key [adminKey]; returns what it did, one line per step. */
@@ -51,4 +54,12 @@ suspend fun quickstart(url: String, adminKey: String): List<String> {
         log += "revoked key refused (${refused.status})"
     }
     return log
+}
+
+/** The tour against `LATCHKEY_URL` (default `http://127.0.0.1:8080`) with the admin key `LATCHKEY_ACCESS_KEY`. */
+fun main(): Unit = runBlocking {
+    val url = System.getenv("LATCHKEY_URL") ?: "http://127.0.0.1:8080"
+    val adminKey = System.getenv("LATCHKEY_ACCESS_KEY")
+        ?: error("set LATCHKEY_ACCESS_KEY to an admin access key (the server prints one at its first start)")
+    quickstart(url, adminKey).forEach(::println)
 }

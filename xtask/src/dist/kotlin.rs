@@ -1,0 +1,350 @@
+//! The Kotlin row of `cargo xtask dist`: the Maven artifact `dev.latchkey:latchkey`
+//! (jar, sources jar, Dokka's javadoc jar, pom) whose jar carries the native
+//! library under JNA's resource prefixes (`linux-x86-64/`, `linux-aarch64/`),
+//! so users set no `jna.library.path`.
+//!
+//! The build also `mvn install`s the artifact into `~/.m2`, as a developer's
+//! `mvn install` would: that is how `examples/kotlin` (the README's Kotlin
+//! tour) finds it. The test installs the very files listed (install-file)
+//! and runs the README's Kotlin command verbatim in a copy of
+//! `examples/kotlin` under the scratch folder: a Maven project whose only
+//! dependency is the installed artifact.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use super::{Artifact, Scope};
+use crate::cmd::cmd;
+use crate::kotlin::{BINDING, LIBRARY_FILE, UNIFFI_PACKAGE};
+use crate::server_process::{Running, target_dir};
+use crate::test::TestCounts;
+
+/// One native library to bundle: a Rust target and where JNA looks for it.
+pub struct Platform {
+    /// The Rust target triple (`None`: the host's, built without `--target`).
+    pub triple: Option<&'static str>,
+    /// JNA's resource prefix for it (`Platform.RESOURCE_PREFIX`).
+    pub jna_prefix: &'static str,
+    /// Its name in listings (Python's wheel tags spell it the same way).
+    pub name: &'static str,
+    /// The C cross linker a cross build needs, and the Debian package of it.
+    pub linker: Option<(&'static str, &'static str)>,
+}
+
+/// This machine's platform (the build machines are x86-64 Linux).
+pub const HOST: Platform = Platform {
+    triple: None,
+    jna_prefix: "linux-x86-64",
+    name: "linux-x86_64",
+    linker: None,
+};
+
+/// The cross build, made only under [`Scope::All`]: CI machines may lack the
+/// Rust target.
+pub const AARCH64: Platform = Platform {
+    triple: Some("aarch64-unknown-linux-gnu"),
+    jna_prefix: "linux-aarch64",
+    name: "linux-aarch64",
+    linker: Some(("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu")),
+};
+
+/// The platforms `scope` builds for.
+pub fn platforms(scope: Scope) -> Vec<&'static Platform> {
+    if scope == Scope::All {
+        vec![&HOST, &AARCH64]
+    } else {
+        vec![&HOST]
+    }
+}
+
+/// Builds `liblatchkey_uniffi.so` for `platform` and returns its path.
+///
+/// The test step ([`Scope::HostTest`]) takes the dev-profile library the
+/// `kotlin` step already built in the shared `target/` (deps at opt-level 2):
+/// a release build of the client stack costs minutes of CI on two cores.
+/// `cargo xtask dist` builds release (`strip = "debuginfo"`, which keeps
+/// uniffi's metadata; `strip = true` would drop it).
+pub fn build_library(root: &Path, platform: &Platform, scope: Scope) -> Result<PathBuf> {
+    if scope == Scope::HostTest {
+        return Ok(crate::kotlin::build_library(root)?.join(LIBRARY_FILE));
+    }
+    let mut build =
+        cmd(root, "cargo").args(["build", "--release", "--package", UNIFFI_PACKAGE, "--lib"]);
+    let mut dir = target_dir(root);
+    if let Some(triple) = platform.triple {
+        check_cross_tools(platform, triple)?;
+        build = build.args(["--target", triple]);
+        if let Some((linker, _)) = platform.linker {
+            let upper = triple.to_uppercase().replace('-', "_");
+            // The final link, and the C code of aws-lc-sys (the cc crate).
+            build = build
+                .env(format!("CARGO_TARGET_{upper}_LINKER"), linker)
+                .env(format!("CC_{}", triple.replace('-', "_")), linker);
+        }
+        dir = dir.join(triple);
+    }
+    build.run()?;
+    Ok(dir.join("release").join(LIBRARY_FILE))
+}
+
+/// Fails, naming what to install, when a cross build's Rust target or C
+/// linker is missing.
+fn check_cross_tools(platform: &Platform, triple: &str) -> Result<()> {
+    super::require_rust_target(triple)
+        .with_context(|| format!("the {} build of the native library", platform.name))?;
+    if let Some((linker, package)) = platform.linker
+        && !crate::setup::on_path(linker)
+    {
+        bail!(
+            "the {} build links with `{linker}`: install Debian's {package} \
+             (`cargo xtask setup` does), or build with --host-only",
+            platform.name
+        );
+    }
+    Ok(())
+}
+
+/// `cargo xtask dist kotlin`: the native libraries staged under their JNA
+/// prefixes, `mvn install` (jar, sources, javadoc; tests skipped: the `kotlin`
+/// step runs them), and the files copied to `out`.
+pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
+    let stage = tempfile::Builder::new()
+        .prefix("latchkey-kotlin-native-")
+        .tempdir()
+        .context("making the native libraries' staging folder")?;
+    let mut bundled = Vec::new();
+    for platform in platforms(scope) {
+        let library = build_library(root, platform, scope)?;
+        let dir = stage.path().join(platform.jna_prefix);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::copy(&library, dir.join(LIBRARY_FILE))
+            .with_context(|| format!("copying {}", library.display()))?;
+        bundled.push(format!("{}/{LIBRARY_FILE}", platform.jna_prefix));
+    }
+    let mut native_dir = std::ffi::OsString::from("-Dlatchkey.native.dir=");
+    native_dir.push(stage.path());
+    // A jar must not keep a library an earlier run staged and this scope does
+    // not build (no `mvn clean`: the `kotlin` step's classes stay).
+    for platform in [&HOST, &AARCH64] {
+        let _ = std::fs::remove_dir_all(
+            root.join(BINDING)
+                .join("target/classes")
+                .join(platform.jna_prefix),
+        );
+    }
+    let built = root.join(BINDING).join("target");
+    let version = crate::codegen::versions::workspace_field(root, "version")?;
+    let javadoc = format!("latchkey-{version}-javadoc.jar");
+    let _ = std::fs::remove_file(built.join(&javadoc));
+    crate::prefetch::wait(crate::prefetch::Download::MavenArtifacts);
+    let mut install = cmd(&root.join(BINDING), "mvn")
+        .args(["-B", "--no-transfer-progress", "-Dmaven.test.skip=true"])
+        // In Maven's JVM: the machine-wide Kotlin daemon, shared with every
+        // other build, once died under this step ("Internal Kotlin
+        // compilation error", EOF from the daemon).
+        .arg("-Dkotlin.compiler.daemon=false")
+        .arg(native_dir);
+    if scope == Scope::HostTest {
+        // Dokka takes minutes on the generated sources (2.5 of them on two
+        // busy cores), and installing needs no javadoc jar: the test step
+        // builds and installs the jar, its sources and its pom.
+        install = install.arg("-Dlatchkey.dokka.phase=none");
+    }
+    install.arg("install").run()?;
+
+    let natives = platforms(scope)
+        .iter()
+        .map(|p| p.name)
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut artifacts = Vec::new();
+    let mut names = vec![
+        (format!("latchkey-{version}.jar"), format!("jvm+{natives}")),
+        (format!("latchkey-{version}-sources.jar"), "any".to_owned()),
+    ];
+    if scope != Scope::HostTest {
+        names.push((javadoc, "any".to_owned()));
+    }
+    for (name, platform) in names {
+        let to = out.join(&name);
+        std::fs::copy(built.join(&name), &to).with_context(|| format!("copying {name}"))?;
+        artifacts.push(Artifact { path: to, platform });
+    }
+    let pom = out.join(format!("latchkey-{version}.pom"));
+    std::fs::copy(root.join(BINDING).join("pom.xml"), &pom).context("copying pom.xml")?;
+    artifacts.push(Artifact {
+        path: pom,
+        platform: "any".to_owned(),
+    });
+    check_jar_carries(&artifacts[0].path, &bundled)?;
+    check_jar_lacks_libraries(&artifacts[1].path)?;
+    Ok(artifacts)
+}
+
+/// Fails unless the jar holds each of `entries` (a resource folder that did
+/// not exist would be skipped by Maven without a word).
+fn check_jar_carries(jar: &Path, entries: &[String]) -> Result<()> {
+    let listing = std::process::Command::new("jar")
+        .arg("tf")
+        .arg(jar)
+        .output()
+        .context("could not start `jar tf`")?;
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    for entry in entries {
+        if !listing.lines().any(|line| line == entry) {
+            bail!("{} does not carry {entry}", jar.display());
+        }
+    }
+    Ok(())
+}
+
+/// Fails if the sources jar carries a native library (Maven's source plugin
+/// adds resources unless told not to).
+fn check_jar_lacks_libraries(jar: &Path) -> Result<()> {
+    let listing = std::process::Command::new("jar")
+        .arg("tf")
+        .arg(jar)
+        .output()
+        .context("could not start `jar tf`")?;
+    if let Some(library) = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .find(|line| line.ends_with(".so"))
+    {
+        bail!("{} carries {library}", jar.display());
+    }
+    Ok(())
+}
+
+/// The README's Kotlin tour command (the one line running `examples/kotlin`).
+pub const README_NEEDLE: &str = "mvn -q -f examples/kotlin/pom.xml";
+
+/// The dist test: installs the listed files into the local Maven repository
+/// (install-file, as a user installs a downloaded artifact), copies
+/// `examples/kotlin` into `scratch`, and runs there the README's Kotlin
+/// command, exactly as written but for the server's address, with no
+/// `jna.library.path` and no library folder on `LD_LIBRARY_PATH`.
+pub fn install_and_run(
+    root: &Path,
+    out: &Path,
+    scratch: &Path,
+    server: &Running,
+    counts: &mut TestCounts,
+) -> Result<()> {
+    let version = crate::codegen::versions::workspace_field(root, "version")?;
+    let path_arg = |name: &str, path: PathBuf| {
+        let mut arg = std::ffi::OsString::from(format!("-D{name}="));
+        arg.push(path);
+        arg
+    };
+    let mut install = cmd(scratch, "mvn")
+        .args(["-B", "--no-transfer-progress", INSTALL_FILE])
+        .arg(path_arg(
+            "file",
+            out.join(format!("latchkey-{version}.jar")),
+        ))
+        .arg(path_arg(
+            "pomFile",
+            out.join(format!("latchkey-{version}.pom")),
+        ))
+        .arg(path_arg(
+            "sources",
+            out.join(format!("latchkey-{version}-sources.jar")),
+        ));
+    // Built by `cargo xtask dist`, not by the test step (see `build`).
+    let javadoc = out.join(format!("latchkey-{version}-javadoc.jar"));
+    if javadoc.exists() {
+        install = install.arg(path_arg("javadoc", javadoc));
+    }
+    install.run()?;
+
+    let project = scratch.join("examples/kotlin");
+    copy_tree(&root.join("examples/kotlin"), &project)?;
+    let readme = std::fs::read_to_string(root.join("README.md")).context("reading README.md")?;
+    let line =
+        readme_command(&readme, README_NEEDLE)?.replace("http://127.0.0.1:8080", &server.url);
+    let mut output = Vec::new();
+    cmd(scratch, "sh")
+        .args(["-c", &line])
+        .env("ADMIN", &server.admin_key)
+        .env("LD_LIBRARY_PATH", "")
+        .run_tee(|line| output.push(line.to_owned()))?;
+    let expected = [
+        "application app_",
+        "application(s)",
+        "authenticates as JWT_KEY",
+        "revoked key refused (401)",
+    ];
+    for want in expected {
+        if !output.iter().any(|line| line.contains(want)) {
+            counts.failed += 1;
+            bail!("the Kotlin tour printed no line with `{want}`");
+        }
+    }
+    if output
+        .iter()
+        .any(|line| line.contains("ak_") && line.len() > 60)
+    {
+        counts.failed += 1;
+        bail!("the Kotlin tour printed what looks like a whole access key");
+    }
+    counts.passed += 1;
+    Ok(())
+}
+
+/// The one README line that runs `needle` (a line quoting it in backticks is
+/// prose, not the command), without its trailing `# comment`.
+pub fn readme_command(readme: &str, needle: &str) -> Result<String> {
+    let lines: Vec<&str> = readme
+        .lines()
+        .filter(|line| line.contains(needle) && !line.contains(&format!("`{needle}")))
+        .collect();
+    let [line] = lines.as_slice() else {
+        bail!(
+            "README.md should have exactly one command line with `{needle}`, it has {}",
+            lines.len()
+        );
+    };
+    Ok(match line.find(" #") {
+        Some(comment) => line[..comment].trim_end().to_owned(),
+        None => line.trim_end().to_owned(),
+    })
+}
+
+/// install:install-file, pinned (the version `~/.m2` already holds).
+const INSTALL_FILE: &str = "org.apache.maven.plugins:maven-install-plugin:3.1.4:install-file";
+
+/// Copies the files of `from` into `to`, skipping Maven's `target/`.
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == "target" {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &to.join(&name))?;
+        } else {
+            std::fs::copy(entry.path(), to.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_command_is_the_one_line_that_runs_it() {
+        let readme = "Run `mvn -q -f examples/kotlin/pom.xml` later.\n```sh\nX=1 mvn -q -f examples/kotlin/pom.xml compile   # the tour\n```\n";
+        assert_eq!(
+            readme_command(readme, README_NEEDLE).unwrap(),
+            "X=1 mvn -q -f examples/kotlin/pom.xml compile"
+        );
+        let twice = format!("{readme}{readme}");
+        assert!(readme_command(&twice, README_NEEDLE).is_err());
+        assert!(readme_command("nothing", README_NEEDLE).is_err());
+    }
+}
