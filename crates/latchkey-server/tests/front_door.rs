@@ -353,8 +353,21 @@ async fn slow_heads_are_closed_on_time_while_other_clients_are_served() {
         HEADER_TIMEOUT,
     );
     assert_eq!(open_during_load, SLOW, "no slow head is closed early");
+    // Promptly: at p99, and at most one request of the ~120 near a second.
+    // A lone second-long one is a SYN the kernel retransmitted after 1 s
+    // (500 connections opened at once on a loaded machine can overflow the
+    // accept backlog for an instant); starvation by the slow heads would
+    // delay many requests, not one.
     assert!(
-        *latencies.last().unwrap() < Duration::from_secs(1),
+        percentile(&latencies, 0.99) < Duration::from_millis(500),
+        "served promptly: {latencies:?}"
+    );
+    assert!(
+        latencies
+            .iter()
+            .filter(|latency| **latency >= Duration::from_secs(1))
+            .count()
+            <= 1,
         "served promptly: {latencies:?}"
     );
     assert!(*lifetimes.first().unwrap() >= HEADER_TIMEOUT - Duration::from_millis(100));
