@@ -74,7 +74,7 @@ end
 "#;
 
 /// Presents the keys of `args[1]`, one per request, each thread its share.
-const USE_KEYS_LUA: &str = r#"
+pub const USE_KEYS_LUA: &str = r#"
 local threads = 0
 function setup(thread)
   threads = threads + 1

@@ -75,30 +75,6 @@ function request()
 end
 "#;
 
-/// Presents the keys of `args[1]` round-robin, each thread its share.
-const WARM_LUA: &str = r#"
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("tid", threads)
-end
-function init(args)
-  keys = {}
-  local index = 0
-  for line in io.lines(args[1]) do
-    index = index + 1
-    if index % 2 == tid % 2 then
-      keys[#keys + 1] = line
-    end
-  end
-  at = 0
-end
-function request()
-  at = at % #keys + 1
-  return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. keys[at] })
-end
-"#;
-
 /// What one store at one size measured.
 #[derive(Debug, Default)]
 struct Figures {
@@ -233,7 +209,8 @@ fn measure(
     let cold_script = dir.join("cold.lua");
     std::fs::write(&cold_script, COLD_LUA)?;
     let warm_script = dir.join("warm.lua");
-    std::fs::write(&warm_script, WARM_LUA)?;
+    // The memory bench's script: the keys round-robin, each thread its share.
+    std::fs::write(&warm_script, crate::bench_memory::USE_KEYS_LUA)?;
     let log = dir.join(format!("{store}-{keys}.log"));
     let (server, _) = start_until_me(binary, server_args, &fresh[0], &log)?;
     let rss_idle_kib = rss_kib(server.child.id()).unwrap_or(0);
