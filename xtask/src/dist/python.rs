@@ -91,16 +91,7 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
         .arg("--out")
         .arg(out)
         .run()?;
-    // The host's release wheel is its manylinux one; every other platform is
-    // a cross build.
-    let platforms: Vec<&Platform> = match scope {
-        Scope::All => PLATFORMS.iter().collect(),
-        Scope::Host => PLATFORMS
-            .iter()
-            .filter(|platform| is_host_wheel(platform.tag))
-            .collect(),
-        Scope::HostTest => Vec::new(),
-    };
+    let platforms = release_platforms(scope);
     if scope == Scope::HostTest {
         // The python step's exact build (same profile, interpreter and
         // target dir), so cargo finds it done.
@@ -420,6 +411,20 @@ fn is_wheel(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext == "whl")
 }
 
+/// The platforms `scope` builds a release wheel for: the host's is its
+/// manylinux one; every other platform is a cross build; the test step's
+/// wheel is the dev build instead.
+fn release_platforms(scope: Scope) -> Vec<&'static Platform> {
+    match scope {
+        Scope::All => PLATFORMS.iter().collect(),
+        Scope::Host => PLATFORMS
+            .iter()
+            .filter(|platform| is_host_wheel(platform.tag))
+            .collect(),
+        Scope::HostTest => Vec::new(),
+    }
+}
+
 /// Whether a wheel's platform tag is for this machine (a glibc Linux).
 fn is_host_wheel(platform: &str) -> bool {
     platform.starts_with("manylinux") && platform.ends_with(&format!("_{}", std::env::consts::ARCH))
@@ -563,6 +568,21 @@ mod tests {
         assert!(problems[0].contains("0.2.0"));
         let moved = pyproject_problems(good, "https://y/latchkey");
         assert_eq!(moved.len(), 2, "{moved:?}");
+    }
+
+    #[test]
+    fn host_only_builds_the_one_release_wheel_of_this_machine() {
+        let host = release_platforms(Scope::Host);
+        if cfg!(all(
+            target_os = "linux",
+            target_env = "gnu",
+            target_arch = "x86_64"
+        )) {
+            assert_eq!(host.len(), 1);
+            assert_eq!(host[0].target, "x86_64-unknown-linux-gnu");
+        }
+        assert_eq!(release_platforms(Scope::All).len(), PLATFORMS.len());
+        assert!(release_platforms(Scope::HostTest).is_empty());
     }
 
     #[test]
