@@ -23,11 +23,11 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use latchkey_core::authorize::{Action, Principal, Visibility, visibility};
 use latchkey_core::permission::{Subject, Verb};
 use latchkey_store::AppScope;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -38,7 +38,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::BODY_LIMIT;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::request_context::{ContextConfig, request_context};
+use crate::request_context::{ContextConfig, RequestContextLayer};
 use crate::state::AppState;
 
 pub use accounts::DEFAULT_ADMIN_EMAIL;
@@ -201,14 +201,17 @@ pub fn app(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::console::router())
         .fallback(no_route)
         .method_not_allowed_fallback(no_method)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CatchPanicLayer::custom(panicked))
-        .layer(middleware::from_fn_with_state(
-            ContextConfig {
-                timeout: request_timeout,
-                trusted_proxies: state.config.trusted_proxies.clone(),
-            },
-            request_context,
-        ))
+        // One `layer` call for the three: each call wraps every route in one
+        // more boxed `Route`, cloned and dropped per request. Outermost first:
+        // the request context, then panics caught, then the body limit.
+        .layer(
+            ServiceBuilder::new()
+                .layer(RequestContextLayer::new(ContextConfig {
+                    timeout: request_timeout,
+                    trusted_proxies: state.config.trusted_proxies.clone(),
+                }))
+                .layer(CatchPanicLayer::custom(panicked))
+                .layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
         .with_state(state)
 }
