@@ -11,6 +11,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, OnceLock};
@@ -20,6 +21,7 @@ use std::time::{Duration, Instant, SystemTime};
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt as _;
 use tower::{Layer, Service};
 
 use latchkey_core::audit::Acting;
@@ -192,8 +194,8 @@ fn new_request_id() -> RequestId {
 
 /// The request context as a tower layer (what [`crate::api::app`] puts
 /// around every route): gives the request an id, runs it under the timeout
-/// with its id and client's address in the task, stamps the id on the
-/// response and logs one line. A service of its own rather than
+/// with its id and client's address in the task, answers a panic with a
+/// 500, stamps the id on the response and logs one line. A service of its own rather than
 /// `axum::middleware::from_fn`: that clones and boxes the rest of the stack
 /// into a `Next` per request; this calls the inner service directly.
 #[derive(Clone)]
@@ -258,16 +260,30 @@ where
         let uri = request.uri().clone();
         let started = Instant::now();
         // The inner future owns what it needs (axum's routes are called
-        // without borrowing the service), so it is made here, in the
-        // task-local scope's absence: it only runs when polled, inside it.
-        let inner = self.inner.call(request);
+        // without borrowing the service), so it is made here; it only runs
+        // when polled, inside the task-local scope. A panic, in this call
+        // or in the future, is caught here too, where the id is known: it
+        // becomes a 500 in the error shape, with the id in its body.
+        let called = panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(request)));
         Box::pin(async move {
             let mut response = CURRENT
                 .scope(Current { id, client }, async move {
-                    match tokio::time::timeout(timeout, inner).await {
-                        Ok(Ok(response)) => response.into_response(),
-                        Ok(Err(never)) => match never {},
-                        Err(_) => ApiError::Timeout.into_response(),
+                    let answered = match called {
+                        Ok(inner) => {
+                            AssertUnwindSafe(tokio::time::timeout(timeout, inner))
+                                .catch_unwind()
+                                .await
+                        }
+                        Err(panicked) => Err(panicked),
+                    };
+                    match answered {
+                        Ok(Ok(Ok(response))) => response.into_response(),
+                        Ok(Ok(Err(never))) => match never {},
+                        Ok(Err(_elapsed)) => ApiError::Timeout.into_response(),
+                        Err(_panicked) => {
+                            tracing::error!("a request handler panicked");
+                            ApiError::Internal.into_response()
+                        }
                     }
                 })
                 .await;
@@ -425,6 +441,81 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+
+    /// A few routes under the layer, as `api::app` puts it.
+    fn under_the_layer(timeout: Duration) -> axum::Router {
+        use axum::routing::get;
+        axum::Router::new()
+            .route("/fine", get(|| async { "fine" }))
+            .route(
+                "/id",
+                get(|| async {
+                    current_request_id() + " " + &format!("{:?}", current_client_address())
+                }),
+            )
+            .route("/boom", get(boom))
+            .route(
+                "/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                    "late"
+                }),
+            )
+            .layer(RequestContextLayer::new(ContextConfig {
+                timeout,
+                trusted_proxies: TrustedProxies::default(),
+            }))
+    }
+
+    async fn boom() -> &'static str {
+        panic!("a handler's bug")
+    }
+
+    async fn get(path: &str, timeout: Duration) -> (u16, String, String) {
+        use tower::ServiceExt as _;
+        let response = under_the_layer(timeout)
+            .oneshot(Request::get(path).body(axum::body::Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let id = response.headers()[REQUEST_ID_HEADER]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, id, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_handler_sees_the_id_it_is_answered_with() {
+        let (status, id, body) = get("/id", Duration::from_secs(5)).await;
+        assert_eq!(status, 200);
+        assert_eq!(body, format!("{id} Some(0.0.0.0)"));
+        let (_, other, _) = get("/fine", Duration::from_secs(5)).await;
+        assert_ne!(id, other);
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_a_500_in_the_error_shape_with_the_request_id() {
+        let (status, id, body) = get("/boom", Duration::from_secs(5)).await;
+        assert_eq!(status, 500);
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["type"], "internal_server_error", "{body}");
+        assert_eq!(body["request_id"], id.as_str(), "{body}");
+        // The service goes on answering.
+        assert_eq!(get("/fine", Duration::from_secs(5)).await.0, 200);
+    }
+
+    #[tokio::test]
+    async fn a_request_over_the_timeout_is_a_503_with_the_request_id() {
+        let (status, id, body) = get("/slow", Duration::from_millis(50)).await;
+        assert_eq!(status, 503);
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["type"], "service_unavailable", "{body}");
+        assert_eq!(body["request_id"], id.as_str(), "{body}");
+    }
 
     /// A `MakeWriter` keeping what `tracing`'s formatter writes.
     #[derive(Clone, Default)]

@@ -28,7 +28,6 @@ use latchkey_core::authorize::{Action, Principal, Visibility, visibility};
 use latchkey_core::permission::{Subject, Verb};
 use latchkey_store::AppScope;
 use tower::ServiceBuilder;
-use tower_http::catch_panic::CatchPanicLayer;
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr};
@@ -187,13 +186,8 @@ async fn no_method() -> Response {
     ApiError::MethodNotAllowed.into_response()
 }
 
-fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    tracing::error!("a request handler panicked");
-    ApiError::Internal.into_response()
-}
-
 /// The whole application: every route, `/openapi.json`, `/docs`, the error
-/// fallbacks, the body limit, panics caught, and the request context.
+/// fallbacks, the body limit, and the request context (panics caught).
 pub fn app(state: AppState, request_timeout: Duration) -> Router {
     let (router, spec) = router_and_spec();
     router
@@ -201,16 +195,16 @@ pub fn app(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::console::router())
         .fallback(no_route)
         .method_not_allowed_fallback(no_method)
-        // One `layer` call for the three: each call wraps every route in one
-        // more boxed `Route`, cloned and dropped per request. Outermost first:
-        // the request context, then panics caught, then the body limit.
+        // One `layer` call for both: each call wraps every route in one
+        // more boxed `Route`, cloned and dropped per request. Outermost
+        // first: the request context (which also catches panics: tower-http's
+        // `CatchPanic` boxed every response body twice), then the body limit.
         .layer(
             ServiceBuilder::new()
                 .layer(RequestContextLayer::new(ContextConfig {
                     timeout: request_timeout,
                     trusted_proxies: state.config.trusted_proxies.clone(),
                 }))
-                .layer(CatchPanicLayer::custom(panicked))
                 .layer(DefaultBodyLimit::max(BODY_LIMIT)),
         )
         .with_state(state)
