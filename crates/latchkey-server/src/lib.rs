@@ -26,3 +26,4 @@ mod hold_writes;
 mod request_context;
 
 pub use api::openapi_json;
+pub use request_context::write_access_lines_to;

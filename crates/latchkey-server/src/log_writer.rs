@@ -124,13 +124,17 @@ impl LogWriter {
     }
 }
 
-impl Write for LogWriter {
-    fn write(&mut self, line: &[u8]) -> io::Result<usize> {
+impl LogWriter {
+    /// Copies `line` (whole lines, newline included) into the buffer, or
+    /// counts it dropped when the writer thread is too far behind. Takes
+    /// `&self`: the access log writes through a shared handle, without a
+    /// clone per line.
+    pub fn write_line(&self, line: &[u8]) {
         let mut buffer = self.shared.buffer.lock().expect("log buffer lock");
         if buffer.bytes.len() + line.len() > MAX_BUFFERED_BYTES {
             drop(buffer);
             self.shared.dropped.fetch_add(1, Ordering::Relaxed);
-            return Ok(line.len());
+            return;
         }
         let first = buffer.bytes.is_empty();
         buffer.bytes.extend_from_slice(line);
@@ -141,6 +145,12 @@ impl Write for LogWriter {
         if wake {
             self.shared.wake.notify_one();
         }
+    }
+}
+
+impl Write for LogWriter {
+    fn write(&mut self, line: &[u8]) -> io::Result<usize> {
+        self.write_line(line);
         Ok(line.len())
     }
 

@@ -231,6 +231,11 @@ fn init_tracing() -> LogFlush {
         .with_writer(writer.clone())
         .with_ansi(ansi)
         .init();
+    // Access lines in the same plain format, without the formatter's cost;
+    // on a terminal they stay coloured, through it.
+    if !ansi {
+        latchkey_server::write_access_lines_to(writer.clone());
+    }
     LogFlush {
         flush: Some(flush),
         writer,

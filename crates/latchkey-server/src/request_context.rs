@@ -6,45 +6,65 @@
 //! The request id and the client's address are what the audit log records
 //! of a request: [`acting`] puts them beside the principal of a write.
 
+use std::cell::RefCell;
+use std::convert::Infallible;
+use std::future::Future;
+use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::LazyLock;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, LazyLock, OnceLock};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant, SystemTime};
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::HeaderValue;
-use axum::middleware::Next;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt as _;
+use tower::{Layer, Service};
 
 use latchkey_core::audit::Acting;
 use latchkey_core::authorize::Principal;
 
 use crate::auth::client_address::TrustedProxies;
 use crate::error::ApiError;
+use crate::log_writer::LogWriter;
 
 /// The response header carrying the request id.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// What a request's task knows of it: one task-local (one scope entered
+/// per poll), not one per value.
+#[derive(Clone, Copy)]
+struct Current {
+    id: RequestId,
+    client: IpAddr,
+}
+
 tokio::task_local! {
-    static REQUEST_ID: RequestId;
-    static CLIENT_ADDRESS: IpAddr;
+    static CURRENT: Current;
+}
+
+fn current_id() -> Option<String> {
+    CURRENT
+        .try_with(|current| current.id.as_str().to_owned())
+        .ok()
 }
 
 /// The id of the request being served (empty outside a request).
 pub fn current_request_id() -> String {
-    REQUEST_ID
-        .try_with(|id| id.as_str().to_owned())
-        .unwrap_or_default()
+    current_id().unwrap_or_default()
 }
 
 /// The client's address of the request being served, if any.
 pub fn current_client_address() -> Option<IpAddr> {
-    CLIENT_ADDRESS.try_with(|address| *address).ok()
+    CURRENT.try_with(|current| current.client).ok()
 }
 
 /// `principal` acting in the request being served: what a store write takes.
 pub fn acting(principal: &Principal) -> Acting {
-    let request_id = REQUEST_ID.try_with(|id| id.as_str().to_owned()).ok();
+    let request_id = current_id();
     Acting::credential(principal.clone(), request_id, current_client_address())
 }
 
@@ -55,7 +75,7 @@ pub fn acting_person(
     user_id: latchkey_core::id::UserId,
     session: Option<latchkey_core::id::SessionId>,
 ) -> Acting {
-    let request_id = REQUEST_ID.try_with(|id| id.as_str().to_owned()).ok();
+    let request_id = current_id();
     Acting::person(
         account_id,
         user_id,
@@ -70,7 +90,7 @@ pub fn acting_person(
 /// address.
 pub fn acting_system() -> Acting {
     let mut acting = Acting::system();
-    acting.request_id = REQUEST_ID.try_with(|id| id.as_str().to_owned()).ok();
+    acting.request_id = current_id();
     acting.ip = current_client_address();
     acting
 }
@@ -172,49 +192,248 @@ fn new_request_id() -> RequestId {
     REQUEST_IDS.next()
 }
 
-/// Middleware: gives the request an id, runs it under the timeout, stamps
-/// the id on the response and logs one line.
-pub async fn request_context(
-    State(config): State<ContextConfig>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let id = new_request_id();
-    let timeout = config.timeout;
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-    let client = config
-        .trusted_proxies
-        .client_address(peer, request.headers().get_all("x-forwarded-for").iter());
-    let method = request.method().clone();
-    // A clone of the URI shares its bytes (no copy of the path).
-    let uri = request.uri().clone();
-    let started = Instant::now();
-    let mut response = REQUEST_ID
-        .scope(
-            id,
-            CLIENT_ADDRESS.scope(client, async move {
-                match tokio::time::timeout(timeout, next.run(request)).await {
-                    Ok(response) => response,
-                    Err(_) => ApiError::Timeout.into_response(),
-                }
-            }),
-        )
-        .await;
-    if let Ok(value) = HeaderValue::from_bytes(&id.0) {
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+/// The request context as a tower layer (what [`crate::api::app`] puts
+/// around every route): gives the request an id, runs it under the timeout
+/// with its id and client's address in the task, answers a panic with a
+/// 500, stamps the id on the response and logs one line. A service of its own rather than
+/// `axum::middleware::from_fn`: that clones and boxes the rest of the stack
+/// into a `Next` per request; this calls the inner service directly.
+#[derive(Clone)]
+pub struct RequestContextLayer {
+    config: Arc<ContextConfig>,
+}
+
+impl RequestContextLayer {
+    /// The layer for `config`.
+    pub fn new(config: ContextConfig) -> Self {
+        RequestContextLayer {
+            config: Arc::new(config),
+        }
     }
-    tracing::info!(
-        request_id = %id,
-        %method,
-        path = uri.path(),
-        status = response.status().as_u16(),
-        micros = started.elapsed().as_micros() as u64,
-        "request"
-    );
-    response
+}
+
+impl<S> Layer<S> for RequestContextLayer {
+    type Service = RequestContext<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequestContext {
+            inner,
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// The service [`RequestContextLayer`] makes.
+#[derive(Clone)]
+pub struct RequestContext<S> {
+    inner: S,
+    config: Arc<ContextConfig>,
+}
+
+impl<S> Service<Request> for RequestContext<S>
+where
+    S: Service<Request, Error = Infallible>,
+    S::Response: IntoResponse,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let id = new_request_id();
+        let timeout = self.config.timeout;
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+        let client = self
+            .config
+            .trusted_proxies
+            .client_address(peer, request.headers().get_all("x-forwarded-for").iter());
+        let method = request.method().clone();
+        // A clone of the URI shares its bytes (no copy of the path).
+        let uri = request.uri().clone();
+        let started = Instant::now();
+        // The inner future owns what it needs (axum's routes are called
+        // without borrowing the service), so it is made here; it only runs
+        // when polled, inside the task-local scope. A panic, in this call
+        // or in the future, is caught here too, where the id is known: it
+        // becomes a 500 in the error shape, with the id in its body.
+        let called = panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(request)));
+        Box::pin(async move {
+            let mut response = CURRENT
+                .scope(Current { id, client }, async move {
+                    let answered = match called {
+                        Ok(inner) => {
+                            AssertUnwindSafe(tokio::time::timeout(timeout, inner))
+                                .catch_unwind()
+                                .await
+                        }
+                        Err(panicked) => Err(panicked),
+                    };
+                    match answered {
+                        Ok(Ok(Ok(response))) => response.into_response(),
+                        Ok(Ok(Err(never))) => match never {},
+                        Ok(Err(_elapsed)) => ApiError::Timeout.into_response(),
+                        Err(_panicked) => {
+                            tracing::error!("a request handler panicked");
+                            ApiError::Internal.into_response()
+                        }
+                    }
+                })
+                .await;
+            if let Ok(value) = HeaderValue::from_bytes(&id.0) {
+                response.headers_mut().insert(REQUEST_ID_HEADER, value);
+            }
+            log_access(
+                &id,
+                &method,
+                uri.path(),
+                response.status().as_u16(),
+                started.elapsed().as_micros() as u64,
+            );
+            Ok(response)
+        })
+    }
+}
+
+/// Where [`log_access`] writes its lines itself; unset, they go through
+/// `tracing`'s formatter.
+static ACCESS_LOG: OnceLock<LogWriter> = OnceLock::new();
+
+/// Has the access lines written straight into `writer`, the writer of the
+/// `tracing` subscriber's plain (not ANSI-coloured) default format, in that
+/// format's bytes: what formatting them through `tracing_subscriber::fmt`
+/// cost (its field visitors, `dyn` formatting, ANSI styles applied even
+/// when off) was a quarter of `/health`'s instructions. Whether a line is
+/// logged at all is still `tracing`'s filter's decision (`RUST_LOG`).
+/// Only the first call has an effect.
+pub fn write_access_lines_to(writer: LogWriter) {
+    let _ = ACCESS_LOG.set(writer);
+}
+
+/// One access line: straight into [`ACCESS_LOG`] when it is set and the
+/// filter lets the line through, otherwise an `info` event.
+fn log_access(id: &RequestId, method: &Method, path: &str, status: u16, micros: u64) {
+    match ACCESS_LOG.get() {
+        Some(writer) if tracing::enabled!(tracing::Level::INFO) => {
+            thread_local! {
+                static LINE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+            }
+            LINE.with_borrow_mut(|line| {
+                line.clear();
+                access_line(line, SystemTime::now(), id, method, path, status, micros);
+                writer.write_line(line);
+                if line.capacity() > 64 * 1024 {
+                    *line = Vec::new();
+                }
+            });
+        }
+        _ => tracing::info!(
+            request_id = %id,
+            %method,
+            path,
+            status,
+            micros,
+            "request"
+        ),
+    }
+}
+
+/// What `tracing_subscriber::fmt`'s default format (ANSI off) writes for
+/// the `info!` in [`log_access`], at `now`; a test holds the two equal.
+fn access_line(
+    line: &mut Vec<u8>,
+    now: SystemTime,
+    id: &RequestId,
+    method: &Method,
+    path: &str,
+    status: u16,
+    micros: u64,
+) {
+    timestamp(line, now);
+    line.extend_from_slice(b"  INFO ");
+    line.extend_from_slice(module_path!().as_bytes());
+    line.extend_from_slice(b": request request_id=");
+    line.extend_from_slice(id.as_str().as_bytes());
+    line.extend_from_slice(b" method=");
+    line.extend_from_slice(method.as_str().as_bytes());
+    line.extend_from_slice(b" path=");
+    // A string field is written as its `Debug` form: quoted, with `"`, `\`
+    // and what is not printable ASCII escaped. A path rarely has any.
+    if path
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        line.push(b'"');
+        line.extend_from_slice(path.as_bytes());
+        line.push(b'"');
+    } else {
+        let _ = write!(line, "{path:?}");
+    }
+    line.extend_from_slice(b" status=");
+    decimal(line, u64::from(status), 1);
+    line.extend_from_slice(b" micros=");
+    decimal(line, micros, 1);
+    line.push(b'\n');
+}
+
+/// `value` in decimal, zero-padded to `width` digits (`core::fmt`'s
+/// machinery costs several times as much per number).
+fn decimal(line: &mut Vec<u8>, mut value: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    while value > 0 || digits.len() - at < width {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    line.extend_from_slice(&digits[at..]);
+}
+
+/// `now` as RFC 3339 in UTC with microseconds, as `tracing_subscriber`'s
+/// default timer writes it: `2026-01-02T03:04:05.678901Z`.
+fn timestamp(line: &mut Vec<u8>, now: SystemTime) {
+    let since = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    let seconds = since.as_secs();
+    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
+    let of_day = seconds % 86_400;
+    decimal(line, year.max(0) as u64, 4);
+    line.push(b'-');
+    decimal(line, month.into(), 2);
+    line.push(b'-');
+    decimal(line, day.into(), 2);
+    line.push(b'T');
+    decimal(line, of_day / 3600, 2);
+    line.push(b':');
+    decimal(line, of_day / 60 % 60, 2);
+    line.push(b':');
+    decimal(line, of_day % 60, 2);
+    line.push(b'.');
+    decimal(line, since.subsec_micros().into(), 6);
+    line.push(b'Z');
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 #[cfg(test)]
@@ -222,6 +441,205 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+
+    /// A few routes under the layer, as `api::app` puts it.
+    fn under_the_layer(timeout: Duration) -> axum::Router {
+        use axum::routing::get;
+        axum::Router::new()
+            .route("/fine", get(|| async { "fine" }))
+            .route(
+                "/id",
+                get(|| async {
+                    current_request_id() + " " + &format!("{:?}", current_client_address())
+                }),
+            )
+            .route("/boom", get(boom))
+            .route(
+                "/slow",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                    "late"
+                }),
+            )
+            .layer(RequestContextLayer::new(ContextConfig {
+                timeout,
+                trusted_proxies: TrustedProxies::default(),
+            }))
+    }
+
+    async fn boom() -> &'static str {
+        panic!("a handler's bug")
+    }
+
+    async fn get(path: &str, timeout: Duration) -> (u16, String, String) {
+        use tower::ServiceExt as _;
+        let response = under_the_layer(timeout)
+            .oneshot(Request::get(path).body(axum::body::Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let id = response.headers()[REQUEST_ID_HEADER]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, id, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_handler_sees_the_id_it_is_answered_with() {
+        let (status, id, body) = get("/id", Duration::from_secs(5)).await;
+        assert_eq!(status, 200);
+        assert_eq!(body, format!("{id} Some(0.0.0.0)"));
+        let (_, other, _) = get("/fine", Duration::from_secs(5)).await;
+        assert_ne!(id, other);
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_a_500_in_the_error_shape_with_the_request_id() {
+        let (status, id, body) = get("/boom", Duration::from_secs(5)).await;
+        assert_eq!(status, 500);
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["type"], "internal_server_error", "{body}");
+        assert_eq!(body["request_id"], id.as_str(), "{body}");
+        // The service goes on answering.
+        assert_eq!(get("/fine", Duration::from_secs(5)).await.0, 200);
+    }
+
+    #[tokio::test]
+    async fn a_request_over_the_timeout_is_a_503_with_the_request_id() {
+        let (status, id, body) = get("/slow", Duration::from_millis(50)).await;
+        assert_eq!(status, 503);
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(body["type"], "service_unavailable", "{body}");
+        assert_eq!(body["request_id"], id.as_str(), "{body}");
+    }
+
+    /// A `MakeWriter` keeping what `tracing`'s formatter writes.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+        type Writer = Captured;
+
+        fn make_writer(&'a self) -> Captured {
+            self.clone()
+        }
+    }
+
+    /// The line written directly is the one `tracing`'s default format
+    /// (ANSI off, as `latchkey serve` sets it when its log is not a
+    /// terminal) writes for the same request, up to the timestamp; the
+    /// timestamps are compared on fixed times below.
+    #[test]
+    fn access_lines_are_the_formatters_lines() {
+        let id = RequestIds::new().next();
+        let paths = [
+            "/health",
+            "/v3/applications/app_01/access-keys",
+            "/a%20b/\"quoted\"/back\\slash/\u{1b}[31m/caf\u{e9}",
+            "",
+        ];
+        for (path, method, status, micros) in [
+            (paths[0], Method::GET, 200, 0),
+            (paths[1], Method::POST, 201, 1_234_567),
+            (paths[2], Method::DELETE, 404, 9),
+            (
+                paths[3],
+                Method::from_bytes(b"PURGE").unwrap(),
+                503,
+                u64::MAX,
+            ),
+        ] {
+            let captured = Captured::default();
+            let subscriber = tracing_subscriber::fmt()
+                .with_ansi(false)
+                .with_writer(captured.clone())
+                .finish();
+            tracing::subscriber::with_default(subscriber, || {
+                tracing::info!(request_id = %id, %method, path, status, micros, "request");
+            });
+            let theirs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+            let mut ours = Vec::new();
+            access_line(
+                &mut ours,
+                SystemTime::now(),
+                &id,
+                &method,
+                path,
+                status,
+                micros,
+            );
+            // The timestamp is 27 bytes; the info! above was in a test
+            // module, so its target has `::tests` after ours.
+            let theirs = theirs[27..].replacen("request_context::tests:", "request_context:", 1);
+            assert_eq!(String::from_utf8(ours).unwrap()[27..], theirs, "{path}");
+        }
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339_utc_with_microseconds() {
+        let at = |seconds: u64, micros: u32| {
+            let mut line = Vec::new();
+            timestamp(
+                &mut line,
+                SystemTime::UNIX_EPOCH
+                    + Duration::from_secs(seconds)
+                    + Duration::from_micros(micros.into()),
+            );
+            String::from_utf8(line).unwrap()
+        };
+        assert_eq!(at(0, 0), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(at(951_782_400, 7), "2000-02-29T00:00:00.000007Z");
+        assert_eq!(at(951_868_799, 999_999), "2000-02-29T23:59:59.999999Z");
+        assert_eq!(at(1_709_251_199, 500_000), "2024-02-29T23:59:59.500000Z");
+        assert_eq!(at(1_798_761_599, 1), "2026-12-31T23:59:59.000001Z");
+        assert_eq!(at(4_107_542_400, 0), "2100-03-01T00:00:00.000000Z");
+        // Every day of four years, against a day count kept by hand.
+        let mut days = 0u64;
+        for year in 2023..2027u64 {
+            let leap = year % 4 == 0;
+            for (month, length) in [
+                31,
+                if leap { 29 } else { 28 },
+                31,
+                30,
+                31,
+                30,
+                31,
+                31,
+                30,
+                31,
+                30,
+                31,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                for day in 1..=length {
+                    let seconds = 1_672_531_200 + days * 86_400 + 3_723;
+                    assert_eq!(
+                        at(seconds, 42),
+                        format!("{year}-{:02}-{day:02}T01:02:03.000042Z", month + 1)
+                    );
+                    days += 1;
+                }
+            }
+        }
+    }
 
     #[test]
     fn ids_are_unique_and_shaped_like_before() {

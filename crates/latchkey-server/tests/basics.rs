@@ -67,7 +67,14 @@ async fn public_endpoints_and_the_openapi_document() {
     let server = Server::start();
     let anonymous = server.anonymous();
     let health = anonymous.get("/health").await;
-    assert_eq!(health.expect(200)["status"], "ok");
+    assert_eq!(
+        health.header("content-type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(
+        *health.expect(200),
+        json!({"object": "health", "status": "ok"})
+    );
     let facts = anonymous.get("/.well-known/latchkey").await;
     let facts = facts.expect(200);
     assert_eq!(facts["jwt_audience"], server.url);

@@ -23,12 +23,11 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use latchkey_core::authorize::{Action, Principal, Visibility, visibility};
 use latchkey_core::permission::{Subject, Verb};
 use latchkey_store::AppScope;
-use tower_http::catch_panic::CatchPanicLayer;
+use tower::ServiceBuilder;
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr};
@@ -38,7 +37,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::BODY_LIMIT;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::request_context::{ContextConfig, request_context};
+use crate::request_context::{ContextConfig, RequestContextLayer};
 use crate::state::AppState;
 
 pub use accounts::DEFAULT_ADMIN_EMAIL;
@@ -187,13 +186,8 @@ async fn no_method() -> Response {
     ApiError::MethodNotAllowed.into_response()
 }
 
-fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    tracing::error!("a request handler panicked");
-    ApiError::Internal.into_response()
-}
-
 /// The whole application: every route, `/openapi.json`, `/docs`, the error
-/// fallbacks, the body limit, panics caught, and the request context.
+/// fallbacks, the body limit, and the request context (panics caught).
 pub fn app(state: AppState, request_timeout: Duration) -> Router {
     let (router, spec) = router_and_spec();
     router
@@ -201,14 +195,17 @@ pub fn app(state: AppState, request_timeout: Duration) -> Router {
         .merge(crate::console::router())
         .fallback(no_route)
         .method_not_allowed_fallback(no_method)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CatchPanicLayer::custom(panicked))
-        .layer(middleware::from_fn_with_state(
-            ContextConfig {
-                timeout: request_timeout,
-                trusted_proxies: state.config.trusted_proxies.clone(),
-            },
-            request_context,
-        ))
+        // One `layer` call for both: each call wraps every route in one
+        // more boxed `Route`, cloned and dropped per request. Outermost
+        // first: the request context (which also catches panics: tower-http's
+        // `CatchPanic` boxed every response body twice), then the body limit.
+        .layer(
+            ServiceBuilder::new()
+                .layer(RequestContextLayer::new(ContextConfig {
+                    timeout: request_timeout,
+                    trusted_proxies: state.config.trusted_proxies.clone(),
+                }))
+                .layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        )
         .with_state(state)
 }
