@@ -162,8 +162,10 @@ async fn handle(state: &AppState, item: &ReportedToken) -> ApiResult<bool> {
         action = exposed.action.as_str(),
         status_before = exposed.status_before.as_str(),
         status = exposed.key.status.as_str(),
-        url = %item.url,
-        source = %item.source,
+        // Debug-escaped: a reported URL or source is the partner's text, and a
+        // newline in it must not start a line of its own in the log.
+        url = ?item.url,
+        source = ?item.source,
         "an access key was reported leaked"
     );
     Ok(true)
