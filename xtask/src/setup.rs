@@ -108,12 +108,6 @@ const NEEDS: &[Need] = &[
         source: Source::Apt("pkgconf"),
     },
     Need {
-        what: "the aarch64 Linux cross linker (Debian's gcc-aarch64-linux-gnu)",
-        used_by: "dist (the Kotlin jar's and the Swift package's linux-aarch64 library; not in CI)",
-        present: || on_path("aarch64-linux-gnu-gcc"),
-        source: Source::Apt("gcc-aarch64-linux-gnu"),
-    },
-    Need {
         what: "a JDK 17 (javac)",
         used_by: "test kotlin",
         present: || on_path("javac"),
