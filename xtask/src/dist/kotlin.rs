@@ -259,7 +259,8 @@ pub fn install_and_run(
     install.run()?;
 
     let project = scratch.join("examples/kotlin");
-    copy_tree(&root.join("examples/kotlin"), &project)?;
+    // Without the example's own build output, if someone built it here.
+    super::copy_tree(&root.join("examples/kotlin"), &project, &["target"])?;
     let readme = std::fs::read_to_string(root.join("README.md")).context("reading README.md")?;
     let line =
         readme_command(&readme, README_NEEDLE)?.replace("http://127.0.0.1:8080", &server.url);
@@ -318,24 +319,6 @@ pub fn readme_command(readme: &str, needle: &str) -> Result<String> {
 
 /// install:install-file, pinned (the version `~/.m2` already holds).
 const INSTALL_FILE: &str = "org.apache.maven.plugins:maven-install-plugin:3.1.4:install-file";
-
-/// Copies the files of `from` into `to`, skipping Maven's `target/`.
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == "target" {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &to.join(&name))?;
-        } else {
-            std::fs::copy(entry.path(), to.join(&name))?;
-        }
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {

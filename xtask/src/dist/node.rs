@@ -282,7 +282,7 @@ fn pack_main(binding: &Path, version: &str, stage: &Path, out: &Path) -> Result<
         .as_array()
         .context("package.json has no `files`")?;
     for entry in files.iter().filter_map(Value::as_str).chain(["README.md"]) {
-        copy_tree(&binding.join(entry), &main.join(entry))?;
+        super::copy_tree(&binding.join(entry), &main.join(entry), &[])?;
     }
     let text = std::fs::read_to_string(binding.join("package.json"))?;
     std::fs::write(
@@ -318,7 +318,7 @@ fn pack_platform(
     out: &Path,
 ) -> Result<PathBuf> {
     let folder = stage.join(target.platform);
-    copy_tree(&binding.join("npm").join(target.platform), &folder)?;
+    super::copy_tree(&binding.join("npm").join(target.platform), &folder, &[])?;
     std::fs::copy(
         addons.join(addon_name(target)),
         folder.join(addon_name(target)),
@@ -488,25 +488,6 @@ fn has_addon(dir: &Path) -> Result<bool> {
         .with_context(|| format!("reading {}", dir.display()))?
         .flatten()
         .any(|entry| entry.file_name().to_string_lossy().ends_with(".node")))
-}
-
-/// Copies a file, or a folder recursively.
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    if from.is_dir() {
-        std::fs::create_dir_all(to)?;
-        for entry in std::fs::read_dir(from)? {
-            let entry = entry?;
-            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
-        }
-        Ok(())
-    } else {
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::copy(from, to)
-            .map(|_| ())
-            .with_context(|| format!("copying {}", from.display()))
-    }
 }
 
 /// The binding's `version`.

@@ -61,7 +61,7 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
         std::fs::create_dir_all(staged.join("lib/pkgconfig"))?;
         std::fs::copy(root.join(MANIFEST), staged.join(MANIFEST))
             .context("copying Package.swift")?;
-        copy_tree(&root.join(SOURCES), &staged.join(SOURCES))?;
+        super::copy_tree(&root.join(SOURCES), &staged.join(SOURCES), &[])?;
         std::fs::copy(&library, staged.join("lib").join(LIBRARY_FILE))
             .with_context(|| format!("copying {}", library.display()))?;
         std::fs::write(
@@ -393,21 +393,6 @@ fn with_checksum(manifest: &str, checksum: &str) -> Result<String> {
         bail!("Package.swift has no line `{PREFIX}…\"`");
     }
     Ok(out)
-}
-
-/// Copies the files of `from` into `to`.
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let entry = entry?;
-        let to = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &to)?;
-        } else {
-            std::fs::copy(entry.path(), &to)?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
