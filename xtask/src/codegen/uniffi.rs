@@ -127,7 +127,8 @@ pub fn generate(files: &mut Files) -> Result<()> {
 }
 
 /// `Models.kt`: a type alias in `dev.latchkey` for each public type of the
-/// models' package (its data classes, enums and custom types), so that the
+/// models' package (its data classes, enums and custom types, not uniffi's
+/// converters), so that the
 /// SDK's one package stays the one a Kotlin user imports.
 fn kotlin_model_aliases(models: &str) -> String {
     let mut names = BTreeSet::new();
@@ -135,7 +136,9 @@ fn kotlin_model_aliases(models: &str) -> String {
         let rest = ["data class ", "enum class ", "public typealias "]
             .iter()
             .find_map(|prefix| line.strip_prefix(prefix));
-        if let Some(rest) = rest {
+        // uniffi's converters are public only for the other component's
+        // generated code, which imports them from the models' package.
+        if let Some(rest) = rest.filter(|rest| !rest.starts_with("FfiConverter")) {
             names.insert(identifier_at(rest));
         }
     }

@@ -40,26 +40,6 @@ public typealias CredentialSummary = dev.latchkey.models.CredentialSummary
 public typealias EffectiveKeyStatus = dev.latchkey.models.EffectiveKeyStatus
 /** [dev.latchkey.models.ExposedKeyAction] */
 public typealias ExposedKeyAction = dev.latchkey.models.ExposedKeyAction
-/** [dev.latchkey.models.FfiConverterTypeAccessKeyId] */
-public typealias FfiConverterTypeAccessKeyId = dev.latchkey.models.FfiConverterTypeAccessKeyId
-/** [dev.latchkey.models.FfiConverterTypeAccountId] */
-public typealias FfiConverterTypeAccountId = dev.latchkey.models.FfiConverterTypeAccountId
-/** [dev.latchkey.models.FfiConverterTypeApplicationId] */
-public typealias FfiConverterTypeApplicationId = dev.latchkey.models.FfiConverterTypeApplicationId
-/** [dev.latchkey.models.FfiConverterTypeAuditChanges] */
-public typealias FfiConverterTypeAuditChanges = dev.latchkey.models.FfiConverterTypeAuditChanges
-/** [dev.latchkey.models.FfiConverterTypeJwtKeyId] */
-public typealias FfiConverterTypeJwtKeyId = dev.latchkey.models.FfiConverterTypeJwtKeyId
-/** [dev.latchkey.models.FfiConverterTypePermissionSet] */
-public typealias FfiConverterTypePermissionSet = dev.latchkey.models.FfiConverterTypePermissionSet
-/** [dev.latchkey.models.FfiConverterTypePolicyGroupId] */
-public typealias FfiConverterTypePolicyGroupId = dev.latchkey.models.FfiConverterTypePolicyGroupId
-/** [dev.latchkey.models.FfiConverterTypePublicJwk] */
-public typealias FfiConverterTypePublicJwk = dev.latchkey.models.FfiConverterTypePublicJwk
-/** [dev.latchkey.models.FfiConverterTypeTimestamp] */
-public typealias FfiConverterTypeTimestamp = dev.latchkey.models.FfiConverterTypeTimestamp
-/** [dev.latchkey.models.FfiConverterTypeUserId] */
-public typealias FfiConverterTypeUserId = dev.latchkey.models.FfiConverterTypeUserId
 /** [dev.latchkey.models.Introspection] */
 public typealias Introspection = dev.latchkey.models.Introspection
 /** [dev.latchkey.models.JwtKey] */
