@@ -24,6 +24,7 @@
 //! keep-alive connection is idle, so the idle timeout could never be the
 //! longer one.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
@@ -33,7 +34,6 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use axum::body::{Body, HttpBody};
 use axum::extract::ConnectInfo;
 use axum::http::{Request, Response};
@@ -43,7 +43,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
-use tower::ServiceExt;
+use tower::{Service, ServiceExt};
 
 /// The connection limits of `latchkey serve`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,13 +108,37 @@ pub fn open_file_limit() -> Option<u64> {
         .ok()
 }
 
+/// What a connection serves: an axum `Router`, or the server's whole
+/// application ([`crate::api::app`]: the router inside the request context).
+pub trait App:
+    Service<Request<Body>, Response = Response<Body>, Error = Infallible, Future: Send + 'static>
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<S> App for S where
+    S: Service<
+            Request<Body>,
+            Response = Response<Body>,
+            Error = Infallible,
+            Future: Send + 'static,
+        > + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
+
 /// Serves `app` on `listener` within `limits` until `shutdown` ends; then
 /// stops accepting, lets every connection finish its request, and returns
 /// once all are closed. Requests carry the peer's address as
 /// `ConnectInfo<SocketAddr>`.
 pub async fn serve(
     listener: TcpListener,
-    app: Router,
+    app: impl App,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
@@ -190,13 +214,13 @@ async fn accept_failed(error: io::Error) {
 }
 
 /// What a connection task needs.
-struct Connection {
-    app: Router,
+struct Connection<A> {
+    app: A,
     limits: ConnectionLimits,
     stopping: watch::Receiver<()>,
 }
 
-impl Connection {
+impl<A: App> Connection<A> {
     async fn run(mut self, stream: TcpStream, peer: SocketAddr) {
         let activity = Arc::new(Activity::new());
         let io = TokioIo::new(WatchedIo {

@@ -19,9 +19,8 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::extract::{ConnectInfo, Request};
-use axum::http::{HeaderValue, Method};
+use axum::http::{HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
-use futures_util::FutureExt as _;
 use tower::{Layer, Service};
 
 use latchkey_core::audit::Acting;
@@ -193,11 +192,13 @@ fn new_request_id() -> RequestId {
 }
 
 /// The request context as a tower layer (what [`crate::api::app`] puts
-/// around every route): gives the request an id, runs it under the timeout
-/// with its id and client's address in the task, answers a panic with a
-/// 500, stamps the id on the response and logs one line. A service of its own rather than
-/// `axum::middleware::from_fn`: that clones and boxes the rest of the stack
-/// into a `Next` per request; this calls the inner service directly.
+/// around the whole router): gives the request an id, runs it under the
+/// timeout with its id and client's address in the task, answers a panic
+/// with a 500, stamps the id on the response and logs one line. A service
+/// of its own rather than `axum::middleware::from_fn`: that clones and
+/// boxes the rest of the stack into a `Next` per request; this calls the
+/// inner service directly, and its future ([`ContextFuture`]) is a plain
+/// struct, not a boxed `async` block.
 #[derive(Clone)]
 pub struct RequestContextLayer {
     config: Arc<ContextConfig>,
@@ -234,11 +235,11 @@ impl<S> Service<Request> for RequestContext<S>
 where
     S: Service<Request, Error = Infallible>,
     S::Response: IntoResponse,
-    S::Future: Send + 'static,
+    S::Future: Unpin,
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+    type Future = ContextFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
@@ -246,7 +247,6 @@ where
 
     fn call(&mut self, request: Request) -> Self::Future {
         let id = new_request_id();
-        let timeout = self.config.timeout;
         let peer = request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
@@ -255,51 +255,142 @@ where
             .config
             .trusted_proxies
             .client_address(peer, request.headers().get_all("x-forwarded-for").iter());
+        let current = Current { id, client };
         let method = request.method().clone();
         // A clone of the URI shares its bytes (no copy of the path).
         let uri = request.uri().clone();
         let started = Instant::now();
-        // The inner future owns what it needs (axum's routes are called
+        // The inner future owns what it needs (axum's router is called
         // without borrowing the service), so it is made here; it only runs
         // when polled, inside the task-local scope. A panic, in this call
         // or in the future, is caught here too, where the id is known: it
         // becomes a 500 in the error shape, with the id in its body.
-        let called = panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(request)));
-        Box::pin(async move {
-            let mut response = CURRENT
-                .scope(Current { id, client }, async move {
-                    let answered = match called {
-                        Ok(inner) => {
-                            AssertUnwindSafe(tokio::time::timeout(timeout, inner))
-                                .catch_unwind()
-                                .await
-                        }
-                        Err(panicked) => Err(panicked),
-                    };
-                    match answered {
-                        Ok(Ok(Ok(response))) => response.into_response(),
-                        Ok(Ok(Err(never))) => match never {},
-                        Ok(Err(_elapsed)) => ApiError::Timeout.into_response(),
-                        Err(_panicked) => {
-                            tracing::error!("a request handler panicked");
-                            ApiError::Internal.into_response()
-                        }
-                    }
-                })
-                .await;
-            if let Ok(value) = HeaderValue::from_bytes(&id.0) {
-                response.headers_mut().insert(REQUEST_ID_HEADER, value);
-            }
-            log_access(
-                &id,
-                &method,
-                uri.path(),
-                response.status().as_u16(),
-                started.elapsed().as_micros() as u64,
-            );
-            Ok(response)
-        })
+        let stage = match panic::catch_unwind(AssertUnwindSafe(|| self.inner.call(request))) {
+            Ok(inner) => Stage::Called(inner),
+            Err(_panicked) => Stage::Failed(CURRENT.sync_scope(current, panicked)),
+        };
+        ContextFuture {
+            stage,
+            current,
+            deadline: None,
+            timeout: self.config.timeout,
+            method,
+            uri,
+            started,
+        }
     }
+}
+
+/// Where a [`ContextFuture`] stands.
+enum Stage<F> {
+    /// The inner service's future, not finished.
+    Called(F),
+    /// The inner service's call panicked: the 500 to answer.
+    Failed(Response),
+    /// Answered: nothing left to poll.
+    Answered,
+}
+
+/// The future of [`RequestContext`]: polls the inner future inside the
+/// task-local scope, catching its panics; past the timeout answers 503;
+/// then stamps the id and writes the access line.
+///
+/// Not boxed, and no timer until one is needed: a request answered on its
+/// first poll (`/health`, a cached credential) never registers one with
+/// the runtime's timer wheel. Only when the inner future first waits is the
+/// timer made, for what is left of the timeout since the request began.
+pub struct ContextFuture<F> {
+    stage: Stage<F>,
+    current: Current,
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+    timeout: Duration,
+    method: Method,
+    uri: Uri,
+    started: Instant,
+}
+
+impl<F, R> Future for ContextFuture<F>
+where
+    F: Future<Output = Result<R, Infallible>> + Unpin,
+    R: IntoResponse,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let current = this.current;
+        let mut response = match CURRENT.sync_scope(current, || this.poll_inner(cx)) {
+            Poll::Ready(response) => response,
+            Poll::Pending => return Poll::Pending,
+        };
+        let id = this.current.id;
+        if let Ok(value) = HeaderValue::from_bytes(&id.0) {
+            response.headers_mut().insert(REQUEST_ID_HEADER, value);
+        }
+        log_access(
+            &id,
+            &this.method,
+            this.uri.path(),
+            response.status().as_u16(),
+            this.started.elapsed().as_micros() as u64,
+        );
+        Poll::Ready(Ok(response))
+    }
+}
+
+impl<F, R> ContextFuture<F>
+where
+    F: Future<Output = Result<R, Infallible>> + Unpin,
+    R: IntoResponse,
+{
+    /// The inner future's answer, a 500 if it panicked, or a 503 past the
+    /// timeout; called in the task-local scope. The inner future is
+    /// dropped here once answered, so still in the scope.
+    fn poll_inner(&mut self, cx: &mut Context<'_>) -> Poll<Response> {
+        let Stage::Called(inner) = &mut self.stage else {
+            return match std::mem::replace(&mut self.stage, Stage::Answered) {
+                Stage::Failed(response) => Poll::Ready(response),
+                _ => panic!("a request's future polled after it answered"),
+            };
+        };
+        let answer = match panic::catch_unwind(AssertUnwindSafe(|| Pin::new(inner).poll(cx))) {
+            Ok(Poll::Ready(Ok(response))) => response.into_response(),
+            Ok(Poll::Ready(Err(never))) => match never {},
+            Err(_panicked) => panicked(),
+            Ok(Poll::Pending) => {
+                let timeout = self.timeout;
+                let started = self.started;
+                let deadline = self.deadline.get_or_insert_with(|| {
+                    Box::pin(tokio::time::sleep(
+                        timeout.saturating_sub(started.elapsed()),
+                    ))
+                });
+                match deadline.as_mut().poll(cx) {
+                    Poll::Ready(()) => ApiError::Timeout.into_response(),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+        };
+        self.stage = Stage::Answered;
+        Poll::Ready(answer)
+    }
+}
+
+/// A request given up before it was answered (its connection closed):
+/// its inner future is dropped in the task-local scope, as it ran.
+impl<F> Drop for ContextFuture<F> {
+    fn drop(&mut self) {
+        if let Stage::Called(inner) = std::mem::replace(&mut self.stage, Stage::Answered) {
+            CURRENT.sync_scope(self.current, || drop(inner));
+        }
+    }
+}
+
+/// The answer to a panicked handler (in the request's scope: its body
+/// names the request id).
+fn panicked() -> Response {
+    tracing::error!("a request handler panicked");
+    ApiError::Internal.into_response()
 }
 
 /// Where [`log_access`] writes its lines itself; unset, they go through
@@ -442,10 +533,11 @@ mod tests {
 
     use super::*;
 
-    /// A few routes under the layer, as `api::app` puts it.
-    fn under_the_layer(timeout: Duration) -> axum::Router {
+    /// A few routes under the layer, as `api::app` puts it: around the
+    /// whole router.
+    fn under_the_layer(timeout: Duration) -> RequestContext<axum::Router> {
         use axum::routing::get;
-        axum::Router::new()
+        let router = axum::Router::new()
             .route("/fine", get(|| async { "fine" }))
             .route(
                 "/id",
@@ -460,11 +552,12 @@ mod tests {
                     tokio::time::sleep(Duration::from_secs(60)).await;
                     "late"
                 }),
-            )
-            .layer(RequestContextLayer::new(ContextConfig {
-                timeout,
-                trusted_proxies: TrustedProxies::default(),
-            }))
+            );
+        RequestContextLayer::new(ContextConfig {
+            timeout,
+            trusted_proxies: TrustedProxies::default(),
+        })
+        .layer(router)
     }
 
     async fn boom() -> &'static str {
@@ -515,6 +608,138 @@ mod tests {
         let body: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(body["type"], "service_unavailable", "{body}");
         assert_eq!(body["request_id"], id.as_str(), "{body}");
+    }
+
+    #[tokio::test]
+    async fn a_handler_that_waits_is_answered_within_the_timeout() {
+        // The timer is made only once the handler waits: this one waits,
+        // and answers before the timeout.
+        let service = RequestContextLayer::new(ContextConfig {
+            timeout: Duration::from_secs(5),
+            trusted_proxies: TrustedProxies::default(),
+        })
+        .layer(axum::Router::new().route(
+            "/later",
+            axum::routing::get(|| async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                current_request_id()
+            }),
+        ));
+        use tower::ServiceExt as _;
+        let response = service
+            .oneshot(
+                Request::get("/later")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let id = response.headers()[REQUEST_ID_HEADER]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        assert_eq!(body, id.as_bytes(), "the handler saw its id after waiting");
+    }
+
+    #[tokio::test]
+    async fn a_panic_after_the_handler_waited_is_a_500_with_the_request_id() {
+        async fn late_boom() -> &'static str {
+            tokio::task::yield_now().await;
+            panic!("a handler's bug, after a wait")
+        }
+        use tower::ServiceExt as _;
+        let response = RequestContextLayer::new(ContextConfig {
+            timeout: Duration::from_secs(5),
+            trusted_proxies: TrustedProxies::default(),
+        })
+        .layer(axum::Router::new().route("/late-boom", axum::routing::get(late_boom)))
+        .oneshot(
+            Request::get("/late-boom")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), 500);
+        let id = response.headers()[REQUEST_ID_HEADER]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["request_id"], id.as_str(), "{body}");
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_the_inner_services_call_is_a_500_with_the_request_id() {
+        use tower::ServiceExt as _;
+        let panics_when_called = tower::service_fn(
+            |_: Request| -> std::future::Ready<Result<Response, Infallible>> {
+                panic!("a bug before any future")
+            },
+        );
+        let response = RequestContextLayer::new(ContextConfig {
+            timeout: Duration::from_secs(5),
+            trusted_proxies: TrustedProxies::default(),
+        })
+        .layer(panics_when_called)
+        .oneshot(Request::get("/").body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap();
+        assert_eq!(response.status(), 500);
+        let id = response.headers()[REQUEST_ID_HEADER]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["request_id"], id.as_str(), "{body}");
+    }
+
+    /// A request given up while its handler waits (the client went away):
+    /// the handler's future is dropped in the request's scope, so what its
+    /// drop does (a guard writing its outcome) still knows the request id.
+    #[tokio::test]
+    async fn an_abandoned_handler_is_dropped_in_the_requests_scope() {
+        struct Guard(Arc<std::sync::Mutex<Option<String>>>);
+        impl Drop for Guard {
+            fn drop(&mut self) {
+                *self.0.lock().unwrap() = Some(current_request_id());
+            }
+        }
+        let seen = Arc::new(std::sync::Mutex::new(None));
+        let handler = {
+            let seen = seen.clone();
+            move || async move {
+                let _guard = Guard(seen);
+                std::future::pending::<()>().await;
+                "never"
+            }
+        };
+        let mut service = RequestContextLayer::new(ContextConfig {
+            timeout: Duration::from_secs(5),
+            trusted_proxies: TrustedProxies::default(),
+        })
+        .layer(axum::Router::new().route("/hang", axum::routing::get(handler)));
+        let mut future = service.call(
+            Request::get("/hang")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        );
+        let id = future.current.id.as_str().to_owned();
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        assert!(Pin::new(&mut future).poll(&mut cx).is_pending());
+        assert!(seen.lock().unwrap().is_none());
+        drop(future);
+        assert_eq!(seen.lock().unwrap().as_deref(), Some(id.as_str()));
     }
 
     /// A `MakeWriter` keeping what `tracing`'s formatter writes.

@@ -188,24 +188,29 @@ async fn no_method() -> Response {
 
 /// The whole application: every route, `/openapi.json`, `/docs`, the error
 /// fallbacks, the body limit, and the request context (panics caught).
-pub fn app(state: AppState, request_timeout: Duration) -> Router {
+///
+/// The request context and the body limit wrap the router once, from
+/// outside, rather than through `Router::layer`: that wraps every route
+/// (and each fallback) in one more boxed `Route`, cloned and dropped per
+/// request, and boxes the context's future behind it. From outside, the
+/// router is called directly and its future is held unboxed.
+pub fn app(state: AppState, request_timeout: Duration) -> impl crate::connections::App {
+    let context = ContextConfig {
+        timeout: request_timeout,
+        trusted_proxies: state.config.trusted_proxies.clone(),
+    };
     let (router, spec) = router_and_spec();
-    router
+    let router = router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
         .merge(crate::console::router())
         .fallback(no_route)
         .method_not_allowed_fallback(no_method)
-        // One `layer` call for both: each call wraps every route in one
-        // more boxed `Route`, cloned and dropped per request. Outermost
-        // first: the request context (which also catches panics: tower-http's
-        // `CatchPanic` boxed every response body twice), then the body limit.
-        .layer(
-            ServiceBuilder::new()
-                .layer(RequestContextLayer::new(ContextConfig {
-                    timeout: request_timeout,
-                    trusted_proxies: state.config.trusted_proxies.clone(),
-                }))
-                .layer(DefaultBodyLimit::max(BODY_LIMIT)),
-        )
-        .with_state(state)
+        .with_state(state);
+    // Outermost first: the request context (which also catches panics:
+    // tower-http's `CatchPanic` boxed every response body twice), then the
+    // body limit.
+    ServiceBuilder::new()
+        .layer(RequestContextLayer::new(context))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .service(router)
 }
