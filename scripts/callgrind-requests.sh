@@ -6,12 +6,13 @@
 #   scripts/callgrind-requests.sh [N] [OUTDIR]
 # Needs the release binaries (cargo build --release -p latchkey-server
 # --features bench-floor --bins), valgrind, oha (target/bench-tools/bin),
-# python3 with `cryptography`.
+# python3 with `cryptography`. BIN=<dir> measures binaries kept elsewhere
+# (a copy of an earlier build, for a before/after on the same machine).
 set -euo pipefail
 N=${1:-20000}
 OUT=${2:-/tmp/callgrind-requests}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN=$ROOT/target/release
+BIN=${BIN:-$ROOT/target/release}
 OHA=$ROOT/target/bench-tools/bin/oha
 rm -rf "$OUT"; mkdir -p "$OUT"
 
