@@ -19,7 +19,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::extract::{ConnectInfo, Request};
-use axum::http::{HeaderValue, Method, Uri};
+use axum::http::{HeaderName, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use tower::{Layer, Service};
 
@@ -32,6 +32,10 @@ use crate::log_writer::LogWriter;
 
 /// The response header carrying the request id.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// [`REQUEST_ID_HEADER`] as a header name, made once (from a `&str` it was
+/// parsed and classified per response).
+static REQUEST_ID_NAME: HeaderName = HeaderName::from_static(REQUEST_ID_HEADER);
 
 /// What a request's task knows of it: one task-local (one scope entered
 /// per poll), not one per value.
@@ -134,7 +138,8 @@ impl std::fmt::Display for RequestId {
 /// request (UUIDv4/v7 through `getrandom`) cost a system call per request
 /// on the hot path.
 struct RequestIds {
-    prefix: u64,
+    /// `req_` and the prefix in hex: the first 20 bytes of every id.
+    prefix: [u8; 20],
     keys: [u64; 2],
     next: AtomicU64,
 }
@@ -143,8 +148,11 @@ impl RequestIds {
     fn new() -> Self {
         // UUIDv7's last 64 bits are 62 random bits (and the variant's 2).
         let random = || uuid::Uuid::now_v7().as_u64_pair().1;
+        let mut prefix = [0u8; 20];
+        prefix[..4].copy_from_slice(b"req_");
+        hex(random(), &mut prefix[4..]);
         RequestIds {
-            prefix: random(),
+            prefix,
             keys: [random(), random()],
             next: AtomicU64::new(0),
         }
@@ -153,8 +161,7 @@ impl RequestIds {
     fn next(&self) -> RequestId {
         let count = self.next.fetch_add(1, Ordering::Relaxed);
         let mut id = [0u8; 36];
-        id[..4].copy_from_slice(b"req_");
-        hex(self.prefix, &mut id[4..20]);
+        id[..20].copy_from_slice(&self.prefix);
         hex(self.permute(count), &mut id[20..]);
         RequestId(id)
     }
@@ -251,10 +258,14 @@ where
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-        let client = self
-            .config
-            .trusted_proxies
-            .client_address(peer, request.headers().get_all("x-forwarded-for").iter());
+        // `X-Forwarded-For` is looked up only when some proxy is trusted
+        // to set it (finding a header is a hash of its name).
+        let proxies = &self.config.trusted_proxies;
+        let client = if proxies.is_empty() {
+            peer
+        } else {
+            proxies.client_address(peer, request.headers().get_all("x-forwarded-for").iter())
+        };
         let current = Current { id, client };
         let method = request.method().clone();
         // A clone of the URI shares its bytes (no copy of the path).
@@ -325,7 +336,9 @@ where
         };
         let id = this.current.id;
         if let Ok(value) = HeaderValue::from_bytes(&id.0) {
-            response.headers_mut().insert(REQUEST_ID_HEADER, value);
+            response
+                .headers_mut()
+                .insert(REQUEST_ID_NAME.clone(), value);
         }
         log_access(
             &id,
@@ -402,30 +415,40 @@ static ACCESS_LOG: OnceLock<LogWriter> = OnceLock::new();
 /// format's bytes: what formatting them through `tracing_subscriber::fmt`
 /// cost (its field visitors, `dyn` formatting, ANSI styles applied even
 /// when off) was a quarter of `/health`'s instructions. Whether a line is
-/// logged at all is still `tracing`'s filter's decision (`RUST_LOG`).
-/// Only the first call has an effect.
+/// logged at all is still `tracing`'s filter's decision (`RUST_LOG`), asked
+/// here, once: call this after the subscriber is installed. The filter
+/// does not change while the server runs, and asking it per request (its
+/// directives matched against the line's target) cost about 100
+/// instructions. Only the first call has an effect.
 pub fn write_access_lines_to(writer: LogWriter) {
-    let _ = ACCESS_LOG.set(writer);
+    if tracing::enabled!(tracing::Level::INFO) {
+        let _ = ACCESS_LOG.set(writer);
+    }
 }
 
-/// One access line: straight into [`ACCESS_LOG`] when it is set and the
-/// filter lets the line through, otherwise an `info` event.
+/// One access line: straight into [`ACCESS_LOG`] when it is set, otherwise
+/// an `info` event (which the filter may drop).
 fn log_access(id: &RequestId, method: &Method, path: &str, status: u16, micros: u64) {
     match ACCESS_LOG.get() {
-        Some(writer) if tracing::enabled!(tracing::Level::INFO) => {
+        Some(writer) => {
             thread_local! {
-                static LINE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+                static LINE: RefCell<AccessLine> = const {
+                    RefCell::new(AccessLine {
+                        bytes: Vec::new(),
+                        second: 0,
+                        second_text: Vec::new(),
+                    })
+                };
             }
             LINE.with_borrow_mut(|line| {
-                line.clear();
-                access_line(line, SystemTime::now(), id, method, path, status, micros);
-                writer.write_line(line);
-                if line.capacity() > 64 * 1024 {
-                    *line = Vec::new();
+                line.write(SystemTime::now(), id, method, path, status, micros);
+                writer.write_line(&line.bytes);
+                if line.bytes.capacity() > 64 * 1024 {
+                    line.bytes = Vec::new();
                 }
             });
         }
-        _ => tracing::info!(
+        None => tracing::info!(
             request_id = %id,
             %method,
             path,
@@ -436,42 +459,69 @@ fn log_access(id: &RequestId, method: &Method, path: &str, status: u16, micros: 
     }
 }
 
-/// What `tracing_subscriber::fmt`'s default format (ANSI off) writes for
-/// the `info!` in [`log_access`], at `now`; a test holds the two equal.
-fn access_line(
-    line: &mut Vec<u8>,
-    now: SystemTime,
-    id: &RequestId,
-    method: &Method,
-    path: &str,
-    status: u16,
-    micros: u64,
-) {
-    timestamp(line, now);
-    line.extend_from_slice(b"  INFO ");
-    line.extend_from_slice(module_path!().as_bytes());
-    line.extend_from_slice(b": request request_id=");
-    line.extend_from_slice(id.as_str().as_bytes());
-    line.extend_from_slice(b" method=");
-    line.extend_from_slice(method.as_str().as_bytes());
-    line.extend_from_slice(b" path=");
-    // A string field is written as its `Debug` form: quoted, with `"`, `\`
-    // and what is not printable ASCII escaped. A path rarely has any.
-    if path
-        .bytes()
-        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
-    {
-        line.push(b'"');
-        line.extend_from_slice(path.as_bytes());
-        line.push(b'"');
-    } else {
-        let _ = write!(line, "{path:?}");
+/// A thread's access line, and the text of the second its last line was
+/// written in: lines come many to a second, and the date and time of day
+/// (a calendar computation and six numbers) are spelt once per second.
+#[derive(Default)]
+struct AccessLine {
+    bytes: Vec<u8>,
+    /// `second_text`'s second since the epoch (none yet: empty text).
+    second: u64,
+    /// `2026-01-02T03:04:05.`, or empty.
+    second_text: Vec<u8>,
+}
+
+impl AccessLine {
+    /// Replaces the line with what `tracing_subscriber::fmt`'s default
+    /// format (ANSI off) writes for the `info!` in [`log_access`], at `now`;
+    /// a test holds the two equal.
+    fn write(
+        &mut self,
+        now: SystemTime,
+        id: &RequestId,
+        method: &Method,
+        path: &str,
+        status: u16,
+        micros: u64,
+    ) {
+        const TARGET: &str = concat!("  INFO ", module_path!(), ": request request_id=");
+        let since = now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default();
+        if self.second_text.is_empty() || self.second != since.as_secs() {
+            self.second = since.as_secs();
+            self.second_text.clear();
+            date_and_time(&mut self.second_text, self.second);
+        }
+        let line = &mut self.bytes;
+        line.clear();
+        line.reserve(160 + path.len());
+        line.extend_from_slice(&self.second_text);
+        decimal(line, since.subsec_micros().into(), 6);
+        line.push(b'Z');
+        line.extend_from_slice(TARGET.as_bytes());
+        line.extend_from_slice(&id.0);
+        line.extend_from_slice(b" method=");
+        line.extend_from_slice(method.as_str().as_bytes());
+        line.extend_from_slice(b" path=");
+        // A string field is written as its `Debug` form: quoted, with `"`,
+        // `\` and what is not printable ASCII escaped. A path rarely has any.
+        if path
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+        {
+            line.push(b'"');
+            line.extend_from_slice(path.as_bytes());
+            line.push(b'"');
+        } else {
+            let _ = write!(line, "{path:?}");
+        }
+        line.extend_from_slice(b" status=");
+        decimal(line, u64::from(status), 1);
+        line.extend_from_slice(b" micros=");
+        decimal(line, micros, 1);
+        line.push(b'\n');
     }
-    line.extend_from_slice(b" status=");
-    decimal(line, u64::from(status), 1);
-    line.extend_from_slice(b" micros=");
-    decimal(line, micros, 1);
-    line.push(b'\n');
 }
 
 /// `value` in decimal, zero-padded to `width` digits (`core::fmt`'s
@@ -489,11 +539,19 @@ fn decimal(line: &mut Vec<u8>, mut value: u64, width: usize) {
 
 /// `now` as RFC 3339 in UTC with microseconds, as `tracing_subscriber`'s
 /// default timer writes it: `2026-01-02T03:04:05.678901Z`.
+#[cfg(test)]
 fn timestamp(line: &mut Vec<u8>, now: SystemTime) {
     let since = now
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default();
-    let seconds = since.as_secs();
+    date_and_time(line, since.as_secs());
+    decimal(line, since.subsec_micros().into(), 6);
+    line.push(b'Z');
+}
+
+/// The second `seconds` after the epoch, up to its fraction:
+/// `2026-01-02T03:04:05.`.
+fn date_and_time(line: &mut Vec<u8>, seconds: u64) {
     let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
     let of_day = seconds % 86_400;
     decimal(line, year.max(0) as u64, 4);
@@ -508,8 +566,6 @@ fn timestamp(line: &mut Vec<u8>, now: SystemTime) {
     line.push(b':');
     decimal(line, of_day % 60, 2);
     line.push(b'.');
-    decimal(line, since.subsec_micros().into(), 6);
-    line.push(b'Z');
 }
 
 /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's
@@ -778,6 +834,7 @@ mod tests {
             "/a%20b/\"quoted\"/back\\slash/\u{1b}[31m/caf\u{e9}",
             "",
         ];
+        let mut ours = AccessLine::default();
         for (path, method, status, micros) in [
             (paths[0], Method::GET, 200, 0),
             (paths[1], Method::POST, 201, 1_234_567),
@@ -798,20 +855,44 @@ mod tests {
                 tracing::info!(request_id = %id, %method, path, status, micros, "request");
             });
             let theirs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-            let mut ours = Vec::new();
-            access_line(
-                &mut ours,
-                SystemTime::now(),
-                &id,
-                &method,
-                path,
-                status,
-                micros,
-            );
+            // One line reused, as a thread reuses its own.
+            ours.write(SystemTime::now(), &id, &method, path, status, micros);
             // The timestamp is 27 bytes; the info! above was in a test
             // module, so its target has `::tests` after ours.
             let theirs = theirs[27..].replacen("request_context::tests:", "request_context:", 1);
-            assert_eq!(String::from_utf8(ours).unwrap()[27..], theirs, "{path}");
+            assert_eq!(
+                String::from_utf8(ours.bytes.clone()).unwrap()[27..],
+                theirs,
+                "{path}"
+            );
+        }
+    }
+
+    /// A line's timestamp is its own time's, whatever second the line
+    /// before it was written in (the same, the next, an earlier one after
+    /// the clock was set back, the epoch).
+    #[test]
+    fn a_lines_timestamp_is_its_own_times_across_seconds() {
+        let id = RequestIds::new().next();
+        let mut line = AccessLine::default();
+        let epoch = SystemTime::UNIX_EPOCH;
+        for (seconds, micros) in [
+            (1_798_761_599, 1),
+            (1_798_761_599, 999_999),
+            (1_798_761_600, 0),
+            (1_798_761_600, 500_000),
+            (1_709_251_199, 7),
+            (0, 0),
+            (0, 3),
+            (4_107_542_400, 0),
+            (1_798_761_599, 2),
+        ] {
+            let now = epoch + Duration::from_secs(seconds) + Duration::from_micros(micros);
+            line.write(now, &id, &Method::GET, "/health", 200, 5);
+            let mut alone = Vec::new();
+            timestamp(&mut alone, now);
+            assert_eq!(line.bytes[..27], alone[..], "{seconds}.{micros:06}");
+            assert!(line.bytes.ends_with(b" status=200 micros=5\n"));
         }
     }
 

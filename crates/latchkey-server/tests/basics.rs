@@ -592,3 +592,23 @@ async fn request_ids_are_unique_and_logged_once_each() {
         2000
     );
 }
+
+/// The access line follows `RUST_LOG` like any other `info` line: a filter
+/// that drops `info` for the request context drops every access line, and
+/// keeps the other lines it lets through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_lines_follow_the_log_filter() {
+    let mut server =
+        Server::start_with(&[("RUST_LOG", "info,latchkey_server::request_context=warn")]);
+    let api = server.anonymous();
+    for _ in 0..20 {
+        api.get("/health").await.expect(200);
+    }
+    server.stop();
+    let log = server.stderr();
+    assert!(!log.contains("request_id="), "{log}");
+    assert!(
+        log.contains("shutting down"),
+        "other info lines stay: {log}"
+    );
+}
