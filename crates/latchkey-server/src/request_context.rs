@@ -589,6 +589,13 @@ mod tests {
 
     use super::*;
 
+    fn layer(timeout: Duration) -> RequestContextLayer {
+        RequestContextLayer::new(ContextConfig {
+            timeout,
+            trusted_proxies: TrustedProxies::default(),
+        })
+    }
+
     /// A few routes under the layer, as `api::app` puts it: around the
     /// whole router.
     fn under_the_layer(timeout: Duration) -> RequestContext<axum::Router> {
@@ -602,6 +609,14 @@ mod tests {
                 }),
             )
             .route("/boom", get(boom))
+            .route("/late-boom", get(late_boom))
+            .route(
+                "/later",
+                get(|| async {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    current_request_id()
+                }),
+            )
             .route(
                 "/slow",
                 get(|| async {
@@ -609,20 +624,31 @@ mod tests {
                     "late"
                 }),
             );
-        RequestContextLayer::new(ContextConfig {
-            timeout,
-            trusted_proxies: TrustedProxies::default(),
-        })
-        .layer(router)
+        layer(timeout).layer(router)
     }
 
     async fn boom() -> &'static str {
         panic!("a handler's bug")
     }
 
+    async fn late_boom() -> &'static str {
+        tokio::task::yield_now().await;
+        panic!("a handler's bug, after a wait")
+    }
+
     async fn get(path: &str, timeout: Duration) -> (u16, String, String) {
+        answer(under_the_layer(timeout), path).await
+    }
+
+    /// `service`'s answer to `GET path`: status, request id, body.
+    async fn answer<S>(service: RequestContext<S>, path: &str) -> (u16, String, String)
+    where
+        S: Service<Request, Error = Infallible>,
+        S::Response: IntoResponse,
+        S::Future: Unpin,
+    {
         use tower::ServiceExt as _;
-        let response = under_the_layer(timeout)
+        let response = service
             .oneshot(Request::get(path).body(axum::body::Body::empty()).unwrap())
             .await
             .unwrap();
@@ -670,93 +696,30 @@ mod tests {
     async fn a_handler_that_waits_is_answered_within_the_timeout() {
         // The timer is made only once the handler waits: this one waits,
         // and answers before the timeout.
-        let service = RequestContextLayer::new(ContextConfig {
-            timeout: Duration::from_secs(5),
-            trusted_proxies: TrustedProxies::default(),
-        })
-        .layer(axum::Router::new().route(
-            "/later",
-            axum::routing::get(|| async {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                current_request_id()
-            }),
-        ));
-        use tower::ServiceExt as _;
-        let response = service
-            .oneshot(
-                Request::get("/later")
-                    .body(axum::body::Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        let id = response.headers()[REQUEST_ID_HEADER]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .unwrap();
-        assert_eq!(body, id.as_bytes(), "the handler saw its id after waiting");
+        let (status, id, body) = get("/later", Duration::from_secs(5)).await;
+        assert_eq!(status, 200);
+        assert_eq!(body, id, "the handler saw its id after waiting");
     }
 
     #[tokio::test]
     async fn a_panic_after_the_handler_waited_is_a_500_with_the_request_id() {
-        async fn late_boom() -> &'static str {
-            tokio::task::yield_now().await;
-            panic!("a handler's bug, after a wait")
-        }
-        use tower::ServiceExt as _;
-        let response = RequestContextLayer::new(ContextConfig {
-            timeout: Duration::from_secs(5),
-            trusted_proxies: TrustedProxies::default(),
-        })
-        .layer(axum::Router::new().route("/late-boom", axum::routing::get(late_boom)))
-        .oneshot(
-            Request::get("/late-boom")
-                .body(axum::body::Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-        assert_eq!(response.status(), 500);
-        let id = response.headers()[REQUEST_ID_HEADER]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .unwrap();
-        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let (status, id, body) = get("/late-boom", Duration::from_secs(5)).await;
+        assert_eq!(status, 500);
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(body["request_id"], id.as_str(), "{body}");
     }
 
     #[tokio::test]
     async fn a_panic_in_the_inner_services_call_is_a_500_with_the_request_id() {
-        use tower::ServiceExt as _;
         let panics_when_called = tower::service_fn(
             |_: Request| -> std::future::Ready<Result<Response, Infallible>> {
                 panic!("a bug before any future")
             },
         );
-        let response = RequestContextLayer::new(ContextConfig {
-            timeout: Duration::from_secs(5),
-            trusted_proxies: TrustedProxies::default(),
-        })
-        .layer(panics_when_called)
-        .oneshot(Request::get("/").body(axum::body::Body::empty()).unwrap())
-        .await
-        .unwrap();
-        assert_eq!(response.status(), 500);
-        let id = response.headers()[REQUEST_ID_HEADER]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .unwrap();
-        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let service = layer(Duration::from_secs(5)).layer(panics_when_called);
+        let (status, id, body) = answer(service, "/").await;
+        assert_eq!(status, 500);
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(body["request_id"], id.as_str(), "{body}");
     }
 
@@ -780,11 +743,8 @@ mod tests {
                 "never"
             }
         };
-        let mut service = RequestContextLayer::new(ContextConfig {
-            timeout: Duration::from_secs(5),
-            trusted_proxies: TrustedProxies::default(),
-        })
-        .layer(axum::Router::new().route("/hang", axum::routing::get(handler)));
+        let mut service = layer(Duration::from_secs(5))
+            .layer(axum::Router::new().route("/hang", axum::routing::get(handler)));
         let mut future = service.call(
             Request::get("/hang")
                 .body(axum::body::Body::empty())
