@@ -12,8 +12,10 @@ mod lists;
 mod node_types;
 mod openapi;
 mod python_async;
+mod python_resources;
 mod python_stubs;
 mod sdk_surface;
+mod signatures;
 mod uniffi;
 mod vectors;
 pub mod versions;
@@ -59,6 +61,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "openapi",
         generate: openapi::generate,
+    },
+    Generator {
+        name: "python-resources",
+        generate: python_resources::generate,
     },
     Generator {
         name: "python-async",
