@@ -55,9 +55,9 @@ export declare class NativeClient {
   /** One page of the access keys of an application. */
   accessKeysListPage(applicationId: string, options: ListOptions): Promise<unknown>
   /** A pager over every access key of the account (`GET /v3/access-keys`). */
-  accessKeysListAccount(applicationId: string | undefined | null, options: ListOptions): NativePager
+  accessKeysListAccount(filter: AccessKeyFilterArgs, options: ListOptions): NativePager
   /** One page of `GET /v3/access-keys`. */
-  accessKeysListAccountPage(applicationId: string | undefined | null, options: ListOptions): Promise<unknown>
+  accessKeysListAccountPage(filter: AccessKeyFilterArgs, options: ListOptions): Promise<unknown>
   /** Creates an access key; the answer's `key` is the secret, shown once. */
   accessKeysCreate(applicationId: string, input: NewAccessKeyArgs): Promise<unknown>
   /** An access key. */
@@ -72,7 +72,7 @@ export declare class NativeClient {
    * Rolls an access key: a new key with its scopes, the old one expiring
    * after the grace.
    */
-  accessKeysRoll(applicationId: string, keyId: string, graceSeconds: number, name?: string | undefined | null): Promise<unknown>
+  accessKeysRoll(applicationId: string, keyId: string, options: RollArgs): Promise<unknown>
   /** Deletes an access key. */
   accessKeysDelete(applicationId: string, keyId: string): Promise<unknown>
   /** Deletes every listed key, or none. */
@@ -205,6 +205,12 @@ export declare class PublicKeys {
   publicJwk(): string
   /** The RFC 7638 thumbprint of the public key (unpadded base64url). */
   thumbprint(): string
+}
+
+/** The filter of the account-wide list of access keys. */
+export interface AccessKeyFilterArgs {
+  /** Only this application's keys. */
+  applicationId?: string
 }
 
 /** A change of an account (operator only). */
@@ -474,6 +480,14 @@ export interface PolicyGroupUpdateArgs {
   description?: string
   /** New permissions (replacing the old ones). */
   permissions?: Array<string>
+}
+
+/** How to roll an access key. */
+export interface RollArgs {
+  /** How long the old key keeps working, in seconds. */
+  graceSeconds: number
+  /** The new key's name. */
+  name?: string
 }
 
 /**

@@ -9,6 +9,7 @@
 
 mod access_keys;
 mod lists;
+mod node_resources;
 mod node_types;
 mod openapi;
 mod python_async;
@@ -73,6 +74,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "python-stubs",
         generate: python_stubs::generate,
+    },
+    Generator {
+        name: "node-resources",
+        generate: node_resources::generate,
     },
     Generator {
         name: "node-types",

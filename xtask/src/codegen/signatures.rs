@@ -130,6 +130,9 @@ pub struct Input {
     pub model: Option<String>,
     /// The argument's name where it is one object (`input`, `update`, `policy`).
     pub name: String,
+    /// The name of the object's type where a language declares one
+    /// (`NewApplication`, `KeyUpdate`).
+    pub type_name: Option<String>,
 }
 
 /// One operation of a resource.
@@ -503,6 +506,7 @@ fn operation(
                 None if partial => "update".to_owned(),
                 None => "input".to_owned(),
             },
+            type_name: value["input_type"].as_str().map(str::to_owned),
         })
     };
     let answer = openapi.answer(server, &name, what)?;

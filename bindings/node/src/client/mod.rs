@@ -183,6 +183,22 @@ pub struct KeyUpdateArgs {
     pub remove_expiration: Option<bool>,
 }
 
+/// How to roll an access key.
+#[napi(object)]
+pub struct RollArgs {
+    /// How long the old key keeps working, in seconds.
+    pub grace_seconds: u32,
+    /// The new key's name.
+    pub name: Option<String>,
+}
+
+/// The filter of the account-wide list of access keys.
+#[napi(object)]
+pub struct AccessKeyFilterArgs {
+    /// Only this application's keys.
+    pub application_id: Option<String>,
+}
+
 /// A JWT key to register.
 #[napi(object)]
 pub struct NewJwtKeyArgs {
@@ -601,11 +617,14 @@ impl NativeClient {
     pub fn access_keys_list_account(
         &self,
         env: Env,
-        application_id: Option<String>,
+        filter: AccessKeyFilterArgs,
         options: ListOptions,
     ) -> napi::Result<NativePager> {
-        let application =
-            parse_optional::<ApplicationId>(&env, "applicationId", application_id.as_deref())?;
+        let application = parse_optional::<ApplicationId>(
+            &env,
+            "applicationId",
+            filter.application_id.as_deref(),
+        )?;
         let params = list_params_with_status::<EffectiveKeyStatus>(&env, &options)?;
         Ok(NativePager::new(
             self.client(&env)?
@@ -619,11 +638,14 @@ impl NativeClient {
     pub fn access_keys_list_account_page<'env>(
         &self,
         env: &'env Env,
-        application_id: Option<String>,
+        filter: AccessKeyFilterArgs,
         options: ListOptions,
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let application =
-            parse_optional::<ApplicationId>(env, "applicationId", application_id.as_deref())?;
+        let application = parse_optional::<ApplicationId>(
+            env,
+            "applicationId",
+            filter.application_id.as_deref(),
+        )?;
         let params = list_params_with_status::<EffectiveKeyStatus>(env, &options)?;
         let client = self.client(env)?;
         spawn(env, async move {
@@ -735,9 +757,12 @@ impl NativeClient {
         env: &'env Env,
         application_id: String,
         key_id: String,
-        grace_seconds: u32,
-        name: Option<String>,
+        options: RollArgs,
     ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
+        let RollArgs {
+            grace_seconds,
+            name,
+        } = options;
         let application: ApplicationId = parse(env, "applicationId", &application_id)?;
         let key: AccessKeyId = parse(env, "keyId", &key_id)?;
         let client = self.client(env)?;
