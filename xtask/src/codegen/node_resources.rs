@@ -15,7 +15,9 @@ use anyhow::{Context, Result};
 
 use super::Files;
 use super::python_resources::class_name;
-use super::signatures::{self, Answer, Field, Operation, Resource, Signatures, Type};
+use super::signatures::{
+    self, Answer, Field, Operation, Resource, Signatures, Type, fill, map_code,
+};
 
 /// The resource objects, relative to the root.
 pub const RESOURCES: &str = "bindings/node/lib/client/resources.cjs";
@@ -27,6 +29,8 @@ const START: &str =
 const END: &str = "// --- end of the generated resources ---";
 /// The formatter's line length (prettier's, as configured for `lib/`).
 const WIDTH: usize = 120;
+/// Comments wrap earlier, to be read beside the code.
+const DOC_WIDTH: usize = 80;
 
 /// `application_id` → `applicationId`.
 pub fn camel(name: &str) -> String {
@@ -48,25 +52,20 @@ pub fn camel(name: &str) -> String {
 /// The documentation for JavaScript: snake_case names in backticks become
 /// camelCase (`grace_seconds` → `graceSeconds`).
 fn js_doc(doc: &str) -> String {
-    let mut out = String::new();
-    for (index, part) in doc.split('`').enumerate() {
-        if index % 2 == 1 {
-            let identifier = part.contains('_')
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-            out.push('`');
-            out.push_str(&if identifier {
-                camel(part)
+    map_code(doc, |code| {
+        let identifier = code.contains('_')
+            && code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        format!(
+            "`{}`",
+            if identifier {
+                camel(code)
             } else {
-                part.to_owned()
-            });
-            out.push('`');
-        } else {
-            out.push_str(part);
-        }
-    }
-    out
+                code.to_owned()
+            }
+        )
+    })
 }
 
 /// A JSDoc comment at `indent` spaces.
@@ -80,18 +79,7 @@ fn jsdoc(doc: &str, indent: usize, out: &mut String) {
         return;
     }
     out.push_str(&format!("{pad}/**\n"));
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && indent + 3 + line.len() + 1 + word.chars().count() > 80 {
-            out.push_str(&format!("{pad} * {line}\n"));
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
+    for line in fill(&text, DOC_WIDTH - indent - " * ".len(), 0) {
         out.push_str(&format!("{pad} * {line}\n"));
     }
     out.push_str(&format!("{pad} */\n"));

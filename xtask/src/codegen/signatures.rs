@@ -74,6 +74,45 @@ fn key_order(text: &str) -> BTreeMap<Vec<String>, Vec<String>> {
     order
 }
 
+/// Words of `text` filled into lines of at most `width` columns, the first
+/// one `first` columns shorter.
+pub fn fill(text: &str, width: usize, first: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let limit = if lines.is_empty() {
+            width - first
+        } else {
+            width
+        };
+        if !line.is_empty() && line.len() + 1 + word.chars().count() > limit {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// `doc` with each `code` span (the text between backticks) written as
+/// `code(span)` returns.
+pub fn map_code(doc: &str, code: impl Fn(&str) -> String) -> String {
+    let mut out = String::new();
+    for (index, part) in doc.split('`').enumerate() {
+        if index % 2 == 1 {
+            out.push_str(&code(part));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 /// A language-neutral type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Type {
