@@ -425,13 +425,8 @@ pub fn declarations(signatures: &Signatures) -> String {
 /// Writes (or checks) `resources.cjs` and the resources of `index.d.ts`.
 pub fn generate(files: &mut Files) -> Result<()> {
     let root = files.root().to_path_buf();
-    let read = |path: &str| {
-        std::fs::read_to_string(root.join(path)).with_context(|| format!("reading {path}"))
-    };
-    let signatures = signatures::read(
-        &read(super::sdk_surface::DESCRIPTION)?,
-        &read(signatures::OPENAPI)?,
-    )?;
+    let read = |path: &str| super::sdk_surface::read(&root, path);
+    let signatures = signatures::load(&root)?;
     files.ensure_file_contents(Path::new(RESOURCES), resources(&signatures).as_bytes())?;
     let text = read(DECLARATIONS)?;
     let (head, rest) = text

@@ -320,13 +320,8 @@ fn with_exported_models(init: &str, models: &[String]) -> Result<String> {
 /// the models `__init__.py` re-exports.
 pub fn generate(files: &mut Files) -> Result<()> {
     let root = files.root().to_path_buf();
-    let read = |path: &str| {
-        std::fs::read_to_string(root.join(path)).with_context(|| format!("reading {path}"))
-    };
-    let signatures = signatures::read(
-        &read(super::sdk_surface::DESCRIPTION)?,
-        &read(signatures::OPENAPI)?,
-    )?;
+    let read = |path: &str| super::sdk_surface::read(&root, path);
+    let signatures = signatures::load(&root)?;
     let text = read(CLIENT)?;
     let (head, rest) = text
         .split_once(MARKER)

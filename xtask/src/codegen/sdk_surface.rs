@@ -239,7 +239,8 @@ fn identifier(text: &str) -> &str {
     &text[..end]
 }
 
-fn read(root: &Path, path: &str) -> Result<String> {
+/// The text of `path` (relative to `root`), its name in the error.
+pub fn read(root: &Path, path: &str) -> Result<String> {
     std::fs::read_to_string(root.join(path)).with_context(|| format!("reading {path}"))
 }
 

@@ -433,6 +433,15 @@ impl OpenApi<'_> {
 }
 
 /// Reads every resource's signatures from the description and the OpenAPI
+/// document of the workspace at `root`.
+pub fn load(root: &std::path::Path) -> Result<Signatures> {
+    read(
+        &super::sdk_surface::read(root, DESCRIPTION)?,
+        &super::sdk_surface::read(root, OPENAPI)?,
+    )
+}
+
+/// Reads every resource's signatures from the description and the OpenAPI
 /// document (their texts).
 pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
     let source: Value = serde_json::from_str(description).context(DESCRIPTION)?;
