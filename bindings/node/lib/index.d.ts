@@ -805,9 +805,9 @@ export interface Accounts {
  */
 export interface AuditLog {
   /** Every record passing the filters, across pages. */
-  list(options?: ListOptions & { action?: string; targetId?: string; actorUserId?: string; since?: Date; until?: Date }): AsyncGenerator<AuditRecord, void, undefined>
+  list(options?: AuditLogFilter & ListOptions): AsyncGenerator<AuditRecord, void, undefined>
   /** One page of the records passing the filters. */
-  listPage(options?: PageOptions & { action?: string; targetId?: string; actorUserId?: string; since?: Date; until?: Date }): Promise<Page<AuditRecord>>
+  listPage(options?: AuditLogFilter & PageOptions): Promise<Page<AuditRecord>>
 }
 
 // --- end of the generated resources ---

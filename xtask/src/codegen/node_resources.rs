@@ -385,8 +385,12 @@ fn declaration(operation: &Operation, out: &mut String) {
             .filter(|f| f.name != "status")
             .map(|f| format!("{}?: {}", camel(&f.name), ts_type(&f.ty)))
             .collect();
-        if !filters.is_empty() {
-            ty = format!("{ty} & {{ {} }}", filters.join("; "));
+        match &operation.filter_type {
+            Some(named) => ty = format!("{named} & {ty}"),
+            None if !filters.is_empty() => {
+                ty = format!("{ty} & {{ {} }}", filters.join("; "));
+            }
+            None => {}
         }
         parameters.push(format!("options?: {ty}"));
     }

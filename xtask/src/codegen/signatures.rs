@@ -188,6 +188,9 @@ pub struct Operation {
     pub input: Option<Input>,
     /// A list's filters (non-paging query parameters), then its status filter.
     pub filters: Vec<Field>,
+    /// The name of the filters' type where a language declares one
+    /// (`AuditLogFilter`).
+    pub filter_type: Option<String>,
     pub answer: Answer,
     /// The answer's field that holds a one-time secret (hidden from logs).
     pub secret: Option<String>,
@@ -587,6 +590,7 @@ fn operation(
         args,
         input,
         filters,
+        filter_type: value["filter_type"].as_str().map(str::to_owned),
         answer,
         secret: value["secret"].as_str().map(str::to_owned),
     })
