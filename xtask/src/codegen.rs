@@ -13,6 +13,7 @@ mod node_resources;
 mod node_types;
 mod openapi;
 mod python_async;
+mod python_native;
 mod python_resources;
 mod python_stubs;
 mod sdk_surface;
@@ -70,6 +71,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "python-async",
         generate: python_async::generate,
+    },
+    Generator {
+        name: "python-native",
+        generate: python_native::generate,
     },
     Generator {
         name: "python-stubs",

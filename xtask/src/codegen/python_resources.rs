@@ -60,7 +60,7 @@ fn py_type(ty: &Type) -> String {
 }
 
 /// Whether the keyword argument for `field` may be `None`.
-fn optional(field: &Field, partial: bool) -> bool {
+pub(super) fn optional(field: &Field, partial: bool) -> bool {
     if partial {
         return !field.clearable;
     }

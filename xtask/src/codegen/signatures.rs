@@ -194,6 +194,10 @@ pub struct Operation {
     pub answer: Answer,
     /// The answer's field that holds a one-time secret (hidden from logs).
     pub secret: Option<String>,
+    /// Which object each id among the path arguments, arguments, fields
+    /// and filters names (`key_id` → `access_key`), by its name: the
+    /// description's `ids`, the resource's `$ids`, the operation's `ids`.
+    pub ids: BTreeMap<String, String>,
 }
 
 impl Operation {
@@ -468,6 +472,12 @@ pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
             text(&source["schemas"][name], "schemas")?.to_owned(),
         );
     }
+    let mut ids = BTreeMap::new();
+    for (name, kind) in source["ids"].as_object().into_iter().flatten() {
+        if !name.starts_with('$') {
+            ids.insert(name.clone(), text(kind, "ids")?.to_owned());
+        }
+    }
     let openapi = OpenApi {
         document: &document,
         renamed,
@@ -481,6 +491,10 @@ pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
         for (parameter, argument) in value["$path"].as_object().into_iter().flatten() {
             path_names.insert(parameter.clone(), text(argument, "$path")?.to_owned());
         }
+        let mut resource_ids = ids.clone();
+        for (name, kind) in value["$ids"].as_object().into_iter().flatten() {
+            resource_ids.insert(name.clone(), text(kind, "$ids")?.to_owned());
+        }
         let mut operations = Vec::new();
         for name in keys(&["resources", &resource]) {
             if name.starts_with('$') {
@@ -488,7 +502,23 @@ pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
             }
             let what = format!("resources.{resource}.{name}");
             let signature = &value[&name];
-            operations.push(operation(&openapi, &path_names, name, signature, &what)?);
+            let mut operation = operation(&openapi, &path_names, name, signature, &what)?;
+            let mut known = resource_ids.clone();
+            for (name, kind) in signature["ids"].as_object().into_iter().flatten() {
+                known.insert(name.clone(), text(kind, &format!("{what}.ids"))?.to_owned());
+            }
+            let names = operation.path.iter().cloned().chain(
+                (operation.args.iter())
+                    .chain(operation.input.iter().flat_map(|input| &input.fields))
+                    .chain(&operation.filters)
+                    .map(|field| field.name.clone()),
+            );
+            for name in names.collect::<Vec<_>>() {
+                if let Some(kind) = known.get(&name) {
+                    operation.ids.insert(name, kind.clone());
+                }
+            }
+            operations.push(operation);
         }
         if doc.is_empty() {
             bail!("{DESCRIPTION}: resources.{resource} has no `$doc`");
@@ -593,6 +623,7 @@ fn operation(
         filter_type: value["filter_type"].as_str().map(str::to_owned),
         answer,
         secret: value["secret"].as_str().map(str::to_owned),
+        ids: BTreeMap::new(),
     })
 }
 

@@ -1,0 +1,551 @@
+//! The pyo3 methods of `NativeClient` for every resource operation
+//! (`bindings/python/src/client/generated.rs`), written from the signatures
+//! of `spec/sdk.json` ([`super::signatures`]): one `<resource>_<operation>`
+//! per operation, taking its arguments positionally as `_client.py` passes
+//! them (`python_resources.rs`), each id parsed into the client's typed id,
+//! each value-set argument into its enum, then one call of the Rust client
+//! run with the GIL released (or as an awaitable).
+//!
+//! The call follows the client crate's naming rule, checked here against
+//! its source so that a missing method fails codegen with its name: the
+//! operation's own name (`get`, `list_page`, `add_users`), a lazy list's
+//! pager `pager` / `<x>_pager` for `list` / `list_<x>`. The request's fields
+//! become the client's struct of the description's `model`/`input_type`
+//! when the client has one with exactly those fields, else the call's own
+//! arguments in order; an input the client builds otherwise (a builder, a
+//! tuple of limits, a PEM-or-JWK key) is converted by the hand-written
+//! `inputs::<resource>_<operation>` of the binding.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use super::Files;
+use super::python_resources::optional;
+use super::signatures::{self, Answer, Field, Operation, Resource, Type};
+
+/// The generated module, relative to the root.
+pub const GENERATED: &str = "bindings/python/src/client/generated.rs";
+/// The binding's hand-written input conversions, relative to the root.
+const INPUTS: &str = "bindings/python/src/client/inputs.rs";
+/// The Rust client's sources, relative to the root.
+const CLIENT: &str = "crates/latchkey-client/src";
+/// The core's sources, whose request types the client re-exports.
+const CORE: &str = "crates/latchkey-core/src";
+
+/// The client's structs (name → public fields) and each resource file's
+/// methods, read from its source.
+struct ClientCrate {
+    structs: BTreeMap<String, (Vec<String>, bool)>,
+    methods: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl ClientCrate {
+    fn read(root: &Path) -> Result<ClientCrate> {
+        let mut structs = BTreeMap::new();
+        let mut methods = BTreeMap::new();
+        let mut files = Vec::new();
+        for folder in ["", "resources"] {
+            let dir = root.join(CLIENT).join(folder);
+            for entry in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
+                let path = entry?.path();
+                if path.extension().is_some_and(|ext| ext == "rs") {
+                    files.push((folder.is_empty(), path));
+                }
+            }
+        }
+        // The inputs the client re-exports from the core (`NewApplication`).
+        let mut folders = vec![root.join(CORE)];
+        while let Some(dir) = folders.pop() {
+            for entry in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|ext| ext == "rs") {
+                    files.push((true, path));
+                }
+            }
+        }
+        files.sort();
+        for (top, path) in files {
+            let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+            if !top && path.starts_with(root.join(CLIENT)) {
+                let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+                let found = text
+                    .lines()
+                    .filter_map(|line| {
+                        let line = line.trim_start();
+                        let rest = line
+                            .strip_prefix("pub async fn ")
+                            .or_else(|| line.strip_prefix("pub fn "))?;
+                        Some(rest.split(['(', '<']).next()?.to_owned())
+                    })
+                    .collect();
+                methods.insert(stem.into_owned(), found);
+            }
+            let mut lines = text.lines();
+            while let Some(line) = lines.next() {
+                let Some(rest) = line.strip_prefix("pub struct ") else {
+                    continue;
+                };
+                let Some(name) = rest.strip_suffix(" {") else {
+                    continue;
+                };
+                let mut fields = Vec::new();
+                for line in lines.by_ref() {
+                    if line == "}" {
+                        break;
+                    }
+                    if let Some(field) = line.trim_start().strip_prefix("pub ") {
+                        fields.push(field.split(':').next().unwrap_or_default().to_owned());
+                    }
+                }
+                // A struct of a resource file is exported at the crate's root.
+                structs.entry(name.to_owned()).or_insert((fields, !top));
+            }
+        }
+        Ok(ClientCrate { structs, methods })
+    }
+
+    /// The client's method `name` of `resource`, or why it is missing.
+    fn method(&self, resource: &str, name: String) -> Result<String> {
+        if self.methods.get(resource).is_some_and(|found| found.contains(&name)) {
+            return Ok(name);
+        }
+        bail!(
+            "{CLIENT}/resources/{resource}.rs has no `pub fn {name}` (spec/sdk.json's \
+             {resource} operation calls it)"
+        )
+    }
+}
+
+/// The Rust type of an id naming a `kind` of object (`access_key` → `AccessKeyId`).
+fn id_type(kind: &str) -> String {
+    let mut out = String::new();
+    for word in kind.split('_') {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    out.push_str("Id");
+    out
+}
+
+/// The client's name of a status filter's type where the description's differs.
+fn status_type(name: &str) -> &str {
+    match name {
+        // Listing filters on the status a key shows (expired included).
+        "AccessKeyStatus" => "EffectiveKeyStatus",
+        other => other,
+    }
+}
+
+/// One argument of a generated method: its parameters and the statement
+/// that turns them into the client's value (if any).
+struct Argument {
+    parameters: Vec<String>,
+    statement: Option<String>,
+    /// How the client's call takes it.
+    passed: String,
+}
+
+/// The argument for `field`; `lifetime` names the GIL's.
+fn argument(field: &Field, optional: bool, id: Option<&str>, lifetime: &str) -> Result<Argument> {
+    let name = &field.name;
+    let wrap = |ty: &str| {
+        if optional {
+            format!("Option<{ty}>")
+        } else {
+            ty.to_owned()
+        }
+    };
+    let convert = |call: &str| {
+        if optional {
+            format!("{name}.map(|value| {call}(py, \"{name}\", value)).transpose()?")
+        } else {
+            format!("{call}(py, \"{name}\", {name})?")
+        }
+    };
+    let plain = |ty: &str, passed: String| Argument {
+        parameters: vec![format!("{name}: {}", wrap(ty))],
+        statement: None,
+        passed,
+    };
+    if field.clearable {
+        return Ok(Argument {
+            parameters: vec![
+                format!("{name}: Option<&Bound<{lifetime}, PyAny>>"),
+                format!("remove_{name}: bool"),
+            ],
+            statement: Some(format!(
+                "let {name} = clearable_timestamp(py, \"{name}\", {name}, remove_{name})?;"
+            )),
+            passed: name.clone(),
+        });
+    }
+    Ok(match (&field.ty, id) {
+        (Type::String, Some(kind)) => Argument {
+            parameters: vec![format!("{name}: {}", wrap("&str"))],
+            statement: Some(format!(
+                "let {name}: {} = {};",
+                wrap(&id_type(kind)),
+                convert("parse")
+            )),
+            passed: name.clone(),
+        },
+        (Type::Strings, Some(kind)) => Argument {
+            parameters: vec![format!("{name}: {}", wrap("Vec<String>"))],
+            statement: Some(format!(
+                "let {name}: {} = {};",
+                wrap(&format!("Vec<{}>", id_type(kind))),
+                if optional {
+                    format!("{name}.map(|ids| parse_all(py, \"{name}\", &ids)).transpose()?")
+                } else {
+                    format!("parse_all(py, \"{name}\", &{name})?")
+                }
+            )),
+            passed: format!("&{name}"),
+        },
+        (Type::String, None) => plain(
+            "String",
+            if optional {
+                format!("{name}.as_deref()")
+            } else {
+                format!("&{name}")
+            },
+        ),
+        (Type::Strings, None) => plain("Vec<String>", format!("&{name}")),
+        (Type::Integer, None) => plain("u32", name.clone()),
+        (Type::Boolean, None) => plain("bool", name.clone()),
+        (Type::Instant, None) => Argument {
+            parameters: vec![format!("{name}: {}", wrap(&format!("&Bound<{lifetime}, PyAny>")))],
+            statement: Some(format!(
+                "let {name} = {};",
+                if optional {
+                    format!("optional_timestamp(py, \"{name}\", {name})?")
+                } else {
+                    format!("timestamp(py, \"{name}\", {name})?")
+                }
+            )),
+            passed: name.clone(),
+        },
+        (Type::Named(named), None) if named == "Limits" => {
+            plain("(u32, u32, u32)", name.clone())
+        }
+        (Type::Named(named), None) if named == "PublicKey" => {
+            plain(&format!("&Bound<{lifetime}, PyAny>"), name.clone())
+        }
+        // A value set: its enum, inferred from where the client takes it.
+        (Type::Named(_), None) => Argument {
+            parameters: vec![format!("{name}: {}", wrap("&str"))],
+            statement: Some(format!("let {name} = {};", convert("api_enum"))),
+            passed: name.clone(),
+        },
+        (ty, Some(kind)) => bail!("`{name}` names a {kind} but is a {ty:?}"),
+    })
+}
+
+/// The generated module's text, before rustfmt.
+struct Writer<'a> {
+    client: &'a ClientCrate,
+    hooks: BTreeSet<String>,
+    imports: BTreeSet<String>,
+    out: String,
+}
+
+impl Writer<'_> {
+    fn method(&mut self, resource: &Resource, operation: &Operation) -> Result<()> {
+        let what = format!("{}_{}", resource.name, operation.name);
+        let lazy = matches!(operation.answer, Answer::Lazy(_));
+        let lifetime = if lazy { "'_" } else { "'py" };
+        let mut parameters = vec!["&self".to_owned(), format!("py: Python<{lifetime}>")];
+        let mut statements = Vec::new();
+        let mut passed = Vec::new();
+        let id = |name: &str| operation.ids.get(name).map(String::as_str);
+        for name in &operation.path {
+            let kind = id(name).with_context(|| {
+                format!("spec/sdk.json: {what}: the path argument `{name}` names no kind of id (`ids`)")
+            })?;
+            let ty = id_type(kind);
+            self.imports.insert(format!("latchkey_client::id::{ty}"));
+            parameters.push(format!("{name}: &str"));
+            statements.push(format!("let {name}: {ty} = parse(py, \"{name}\", {name})?;"));
+            passed.push(name.clone());
+        }
+        for field in &operation.args {
+            let argument = argument(field, false, id(&field.name), lifetime)?;
+            self.add(&argument, &mut parameters, &mut statements);
+            passed.push(argument.passed);
+        }
+        if operation.is_list() {
+            let mut filter = Vec::new();
+            let mut status = None;
+            for field in &operation.filters {
+                if field.name == "status" {
+                    status = Some(&field.ty);
+                    parameters.push("status: Option<&str>".to_owned());
+                    continue;
+                }
+                let argument = argument(field, true, id(&field.name), lifetime)?;
+                self.add(&argument, &mut parameters, &mut statements);
+                if operation.filter_type.is_some() {
+                    filter.push(field.name.clone());
+                } else {
+                    passed.push(argument.passed);
+                }
+            }
+            parameters.extend([
+                "limit: Option<u32>".to_owned(),
+                "order: Option<&str>".to_owned(),
+                "after: Option<String>".to_owned(),
+            ]);
+            let total = if lazy {
+                "false"
+            } else {
+                parameters.push("include_total_count: bool".to_owned());
+                "include_total_count"
+            };
+            statements.push(format!(
+                "let params = list_params(py, limit, after, order, {total})?;"
+            ));
+            if let Some(ty) = status {
+                let Type::Named(ty) = ty else {
+                    bail!("{what}: the status filter has no named type");
+                };
+                let ty = status_type(ty);
+                self.imports.insert(format!("latchkey_client::types::{ty}"));
+                statements.push(format!(
+                    "let params = with_status::<{ty}>(py, params, status)?;"
+                ));
+            }
+            passed.push("&params".to_owned());
+            if let Some(ty) = &operation.filter_type {
+                let literal = self.literal(ty, &filter, &what)?;
+                statements.push(format!("let filter = {literal};"));
+                passed.push("&filter".to_owned());
+            }
+        }
+        if let Some(input) = &operation.input {
+            let mut arguments = Vec::new();
+            for field in &input.fields {
+                // Fields taken as a model are the model's (`KeyPolicy`, whole):
+                // absent only where the model holds `None`.
+                let optional = match input.model {
+                    Some(_) => field.nullable,
+                    None => optional(field, input.partial),
+                };
+                let argument = argument(field, optional, id(&field.name), lifetime)?;
+                parameters.extend(argument.parameters.iter().cloned());
+                arguments.push(argument);
+            }
+            let names: Vec<String> = input.fields.iter().map(|f| f.name.clone()).collect();
+            let ty = input.model.as_ref().or(input.type_name.as_ref());
+            if self.hooks.contains(&what) {
+                let given: Vec<String> = input
+                    .fields
+                    .iter()
+                    .zip(&arguments)
+                    .flat_map(|(_, argument)| {
+                        argument
+                            .parameters
+                            .iter()
+                            .map(|p| p.split(':').next().unwrap_or_default().to_owned())
+                    })
+                    .collect();
+                statements.push(format!(
+                    "let {} = inputs::{what}(py, {})?;",
+                    input.name,
+                    given.join(", ")
+                ));
+                passed.push(format!("&{}", input.name));
+            } else {
+                for argument in &arguments {
+                    statements.extend(argument.statement.clone());
+                }
+                match ty.filter(|ty| self.client.structs.contains_key(*ty)) {
+                    Some(ty) => {
+                        let literal = self.literal(ty, &names, &what)?;
+                        statements.push(format!("let {} = {literal};", input.name));
+                        passed.push(format!("&{}", input.name));
+                    }
+                    None => passed.extend(arguments.into_iter().map(|a| a.passed)),
+                }
+            }
+        }
+        let method = match operation.name.as_str() {
+            name if lazy && name == "list" => "pager".to_owned(),
+            name if lazy => match name.strip_prefix("list_") {
+                Some(rest) => format!("{rest}_pager"),
+                None => bail!("{what}: a lazy list is named `list` or `list_<x>`"),
+            },
+            name => name.to_owned(),
+        };
+        let method = self.client.method(&resource.name, method)?;
+        let call = format!("client.{}().{method}({})", resource.name, passed.join(", "));
+        let returns = if lazy {
+            "PyResult<NativePager>"
+        } else {
+            "PyResult<Bound<'py, PyAny>>"
+        };
+        if parameters.len() > 7 {
+            self.out.push_str("#[allow(clippy::too_many_arguments)]\n");
+        }
+        let generics = if lazy { "" } else { "<'py>" };
+        self.out.push_str(&format!(
+            "fn {what}{generics}({}) -> {returns} {{\n",
+            parameters.join(", ")
+        ));
+        for statement in statements {
+            self.out.push_str(&statement);
+            self.out.push('\n');
+        }
+        if lazy {
+            self.out.push_str("let client = self.client(py)?;\n");
+            self.out.push_str(&format!("Ok(self.pager({call}))\n}}\n\n"));
+        } else {
+            self.out.push_str("let client = self.client(py)?;\n");
+            self.out.push_str(&format!(
+                "run(py, self.mode, async move {{ {call}.await }})\n}}\n\n"
+            ));
+        }
+        Ok(())
+    }
+
+    fn add(&self, argument: &Argument, parameters: &mut Vec<String>, statements: &mut Vec<String>) {
+        parameters.extend(argument.parameters.iter().cloned());
+        statements.extend(argument.statement.clone());
+    }
+
+    /// `Type { a, b }` after checking that the client's `Type` has exactly
+    /// those public fields.
+    fn literal(&mut self, ty: &str, fields: &[String], what: &str) -> Result<String> {
+        let Some((found, at_root)) = self.client.structs.get(ty) else {
+            bail!("{what}: the client has no `pub struct {ty}`");
+        };
+        let mut expected = fields.to_vec();
+        let mut actual = found.clone();
+        expected.sort();
+        actual.sort();
+        if expected != actual {
+            bail!(
+                "{what}: the client's `{ty}` has the fields {found:?}, the description {fields:?}; \
+                 write `inputs::{what}` in {INPUTS} to convert them"
+            );
+        }
+        self.imports.insert(if *at_root {
+            format!("latchkey_client::{ty}")
+        } else {
+            format!("latchkey_client::models::{ty}")
+        });
+        Ok(format!("{ty} {{ {} }}", fields.join(", ")))
+    }
+}
+
+/// `use` lines for `paths`, grouped by module.
+fn uses(paths: &BTreeSet<String>) -> String {
+    let mut modules: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for path in paths {
+        let (module, name) = path.rsplit_once("::").unwrap_or(("", path));
+        modules.entry(module).or_default().push(name);
+    }
+    modules
+        .iter()
+        .map(|(module, names)| match names.as_slice() {
+            [one] => format!("use {module}::{one};\n"),
+            many => format!("use {module}::{{{}}};\n", many.join(", ")),
+        })
+        .collect()
+}
+
+/// Formats Rust source with the workspace's rustfmt.
+fn rustfmt(root: &Path, source: &str) -> Result<String> {
+    use std::io::Write;
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .current_dir(root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("running rustfmt")?;
+    child
+        .stdin
+        .take()
+        .context("rustfmt's stdin")?
+        .write_all(source.as_bytes())?;
+    let output = child.wait_with_output()?;
+    if !output.status.success() {
+        bail!("rustfmt refused the generated {GENERATED}");
+    }
+    Ok(String::from_utf8(output.stdout)?)
+}
+
+/// The generated module for `signatures`.
+pub(super) fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
+    let client = ClientCrate::read(root)?;
+    let hooks_source = super::sdk_surface::read(root, INPUTS)?;
+    let hooks = hooks_source
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub(super) fn "))
+        .filter_map(|rest| rest.split(['(', '<']).next())
+        .map(str::to_owned)
+        .collect();
+    let mut writer = Writer {
+        client: &client,
+        hooks,
+        imports: BTreeSet::new(),
+        out: String::new(),
+    };
+    for resource in &signatures.resources {
+        for operation in &resource.operations {
+            writer.method(resource, operation)?;
+        }
+    }
+    let imports = uses(&writer.imports);
+    let body = &writer.out;
+    let helpers: Vec<&str> = [
+        "api_enum",
+        "clearable_timestamp",
+        "list_params",
+        "optional_timestamp",
+        "parse",
+        "parse_all",
+        "timestamp",
+    ]
+    .into_iter()
+    .filter(|helper| body.contains(&format!(" {helper}(py")) || body.contains(&format!("| {helper}(py")))
+    .collect();
+    let mut binding = vec!["use super::args::{".to_owned() + &helpers.join(", ") + "};"];
+    if body.contains("inputs::") {
+        binding.push("use super::inputs;".to_owned());
+    }
+    binding.push("use super::pager::NativePager;".to_owned());
+    binding.push("use super::runtime::run;".to_owned());
+    binding.push("use super::{NativeClient, with_status};".to_owned());
+    let binding = binding.join("\n");
+    let source = format!(
+        "//! Generated by `cargo xtask codegen` (xtask/src/codegen/python_native.rs) from\n\
+         //! spec/sdk.json and spec/openapi.json: do not edit; `cargo xtask check` fails\n\
+         //! when it is stale. One native method per resource operation, named\n\
+         //! `<resource>_<operation>`, called by the resource classes of `_client.py`.\n\
+         \n\
+         {imports}use pyo3::prelude::*;\n\
+         \n\
+         {binding}\n\
+         \n\
+         #[pymethods]\nimpl NativeClient {{\n{}}}\n",
+        writer.out
+    );
+    rustfmt(root, &source)
+}
+
+/// Writes (or checks) the generated module.
+pub fn generate(files: &mut Files) -> Result<()> {
+    let root = files.root().to_path_buf();
+    let signatures = signatures::load(&root)?;
+    let text = module(&root, &signatures)?;
+    files.ensure_file_contents(Path::new(GENERATED), text.as_bytes())
+}
