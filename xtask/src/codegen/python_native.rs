@@ -70,7 +70,8 @@ impl ClientCrate {
         }
         files.sort();
         for (top, path) in files {
-            let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+            let text =
+                std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
             if !top && path.starts_with(root.join(CLIENT)) {
                 let stem = path.file_stem().unwrap_or_default().to_string_lossy();
                 let found = text
@@ -111,7 +112,11 @@ impl ClientCrate {
 
     /// The client's method `name` of `resource`, or why it is missing.
     fn method(&self, resource: &str, name: String) -> Result<String> {
-        if self.methods.get(resource).is_some_and(|found| found.contains(&name)) {
+        if self
+            .methods
+            .get(resource)
+            .is_some_and(|found| found.contains(&name))
+        {
             return Ok(name);
         }
         bail!(
@@ -222,7 +227,10 @@ fn argument(field: &Field, optional: bool, id: Option<&str>, lifetime: &str) -> 
         (Type::Integer, None) => plain("u32", name.clone()),
         (Type::Boolean, None) => plain("bool", name.clone()),
         (Type::Instant, None) => Argument {
-            parameters: vec![format!("{name}: {}", wrap(&format!("&Bound<{lifetime}, PyAny>")))],
+            parameters: vec![format!(
+                "{name}: {}",
+                wrap(&format!("&Bound<{lifetime}, PyAny>"))
+            )],
             statement: Some(format!(
                 "let {name} = {};",
                 if optional {
@@ -233,9 +241,7 @@ fn argument(field: &Field, optional: bool, id: Option<&str>, lifetime: &str) -> 
             )),
             passed: name.clone(),
         },
-        (Type::Named(named), None) if named == "Limits" => {
-            plain("(u32, u32, u32)", name.clone())
-        }
+        (Type::Named(named), None) if named == "Limits" => plain("(u32, u32, u32)", name.clone()),
         (Type::Named(named), None) if named == "PublicKey" => {
             plain(&format!("&Bound<{lifetime}, PyAny>"), name.clone())
         }
@@ -268,12 +274,16 @@ impl Writer<'_> {
         let id = |name: &str| operation.ids.get(name).map(String::as_str);
         for name in &operation.path {
             let kind = id(name).with_context(|| {
-                format!("spec/sdk.json: {what}: the path argument `{name}` names no kind of id (`ids`)")
+                format!(
+                    "spec/sdk.json: {what}: the path argument `{name}` names no kind of id (`ids`)"
+                )
             })?;
             let ty = id_type(kind);
             self.imports.insert(format!("latchkey_client::id::{ty}"));
             parameters.push(format!("{name}: &str"));
-            statements.push(format!("let {name}: {ty} = parse(py, \"{name}\", {name})?;"));
+            statements.push(format!(
+                "let {name}: {ty} = parse(py, \"{name}\", {name})?;"
+            ));
             passed.push(name.clone());
         }
         for field in &operation.args {
@@ -405,7 +415,8 @@ impl Writer<'_> {
         }
         if lazy {
             self.out.push_str("let client = self.client(py)?;\n");
-            self.out.push_str(&format!("Ok(self.pager({call}))\n}}\n\n"));
+            self.out
+                .push_str(&format!("Ok(self.pager({call}))\n}}\n\n"));
         } else {
             self.out.push_str("let client = self.client(py)?;\n");
             self.out.push_str(&format!(
@@ -516,7 +527,9 @@ pub(super) fn module(root: &Path, signatures: &signatures::Signatures) -> Result
         "timestamp",
     ]
     .into_iter()
-    .filter(|helper| body.contains(&format!(" {helper}(py")) || body.contains(&format!("| {helper}(py")))
+    .filter(|helper| {
+        body.contains(&format!(" {helper}(py")) || body.contains(&format!("| {helper}(py"))
+    })
     .collect();
     let mut binding = vec!["use super::args::{".to_owned() + &helpers.join(", ") + "};"];
     if body.contains("inputs::") {
@@ -548,4 +561,129 @@ pub fn generate(files: &mut Files) -> Result<()> {
     let signatures = signatures::load(&root)?;
     let text = module(&root, &signatures)?;
     files.ensure_file_contents(Path::new(GENERATED), text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::signatures::Input;
+    use super::*;
+
+    fn field(name: &str, ty: Type, required: bool) -> Field {
+        Field {
+            name: name.into(),
+            ty,
+            required,
+            nullable: false,
+            clearable: false,
+        }
+    }
+
+    fn things(operation: Operation) -> Resource {
+        Resource {
+            name: "things".into(),
+            doc: "Things.".into(),
+            operations: vec![operation],
+        }
+    }
+
+    fn client(methods: &[&str], structs: &[(&str, &[&str])]) -> ClientCrate {
+        ClientCrate {
+            structs: structs
+                .iter()
+                .map(|(name, fields)| {
+                    let fields = fields.iter().map(|f| (*f).to_owned()).collect();
+                    ((*name).to_owned(), (fields, false))
+                })
+                .collect(),
+            methods: [(
+                "things".to_owned(),
+                methods.iter().map(|m| (*m).to_owned()).collect(),
+            )]
+            .into(),
+        }
+    }
+
+    fn write(client: &ClientCrate, hooks: &[&str], operation: Operation) -> Result<String> {
+        let mut writer = Writer {
+            client,
+            hooks: hooks.iter().map(|h| (*h).to_owned()).collect(),
+            imports: BTreeSet::new(),
+            out: String::new(),
+        };
+        let resource = things(operation);
+        writer.method(&resource, &resource.operations[0])?;
+        Ok(writer.out)
+    }
+
+    fn operation(name: &str, answer: Answer) -> Operation {
+        Operation {
+            name: name.into(),
+            doc: String::new(),
+            http: String::new(),
+            path: vec!["thing_id".into()],
+            args: Vec::new(),
+            input: None,
+            filters: Vec::new(),
+            filter_type: None,
+            answer,
+            secret: None,
+            ids: [("thing_id".to_owned(), "thing".to_owned())].into(),
+        }
+    }
+
+    #[test]
+    fn an_id_kind_names_the_clients_typed_id() {
+        assert_eq!(id_type("access_key"), "AccessKeyId");
+        assert_eq!(id_type("user"), "UserId");
+    }
+
+    #[test]
+    fn a_lazy_list_calls_its_pager_and_a_missing_method_is_named() {
+        let list = operation("list_parts", Answer::Lazy(Type::Named("Part".into())));
+        let out = write(&client(&["parts_pager"], &[]), &[], list.clone()).unwrap();
+        assert!(out.contains("let thing_id: ThingId = parse(py, \"thing_id\", thing_id)?;"));
+        assert!(
+            out.contains("client.things().parts_pager(thing_id, &params)"),
+            "{out}"
+        );
+        assert!(!out.contains("include_total_count"), "{out}");
+        let error = write(&client(&["list_parts"], &[]), &[], list)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("no `pub fn parts_pager`"), "{error}");
+    }
+
+    #[test]
+    fn fields_become_the_clients_struct_only_when_they_match_it() {
+        let mut create = operation("create", Answer::One(Type::Named("Thing".into())));
+        create.input = Some(Input {
+            fields: vec![
+                field("name", Type::String, true),
+                field("size", Type::Integer, false),
+            ],
+            partial: false,
+            model: None,
+            name: "input".into(),
+            type_name: Some("NewThing".into()),
+        });
+        let matching = client(&["create"], &[("NewThing", &["size", "name"])]);
+        let out = write(&matching, &[], create.clone()).unwrap();
+        assert!(out.contains("name: String, size: Option<u32>"), "{out}");
+        assert!(
+            out.contains("let input = NewThing { name, size };"),
+            "{out}"
+        );
+        assert!(out.contains("create(thing_id, &input)"), "{out}");
+        let other = client(&["create"], &[("NewThing", &["name", "colour"])]);
+        let error = write(&other, &[], create.clone()).unwrap_err().to_string();
+        assert!(error.contains("write `inputs::things_create`"), "{error}");
+        let out = write(&other, &["things_create"], create.clone()).unwrap();
+        assert!(
+            out.contains("let input = inputs::things_create(py, name, size)?;"),
+            "{out}"
+        );
+        // No struct of that name: the call takes the fields themselves.
+        let out = write(&client(&["create"], &[]), &[], create).unwrap();
+        assert!(out.contains("create(thing_id, &name, size)"), "{out}");
+    }
 }
