@@ -9,6 +9,7 @@
 
 mod access_keys;
 mod lists;
+mod node_native;
 mod node_resources;
 mod node_types;
 mod openapi;
@@ -79,6 +80,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "python-stubs",
         generate: python_stubs::generate,
+    },
+    Generator {
+        name: "node-native",
+        generate: node_native::generate,
     },
     Generator {
         name: "node-resources",

@@ -463,6 +463,7 @@ mod tests {
             required,
             nullable,
             clearable: false,
+            doc: String::new(),
         };
         assert_eq!(
             check(

@@ -37,13 +37,13 @@ const CORE: &str = "crates/latchkey-core/src";
 
 /// The client's structs (name → public fields) and each resource file's
 /// methods, read from its source.
-struct ClientCrate {
-    structs: BTreeMap<String, (Vec<String>, bool)>,
-    methods: BTreeMap<String, BTreeSet<String>>,
+pub(super) struct ClientCrate {
+    pub(super) structs: BTreeMap<String, (Vec<String>, bool)>,
+    pub(super) methods: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl ClientCrate {
-    fn read(root: &Path) -> Result<ClientCrate> {
+    pub(super) fn read(root: &Path) -> Result<ClientCrate> {
         let mut structs = BTreeMap::new();
         let mut methods = BTreeMap::new();
         let mut files = Vec::new();
@@ -111,6 +111,21 @@ impl ClientCrate {
     }
 
     /// The client's method `name` of `resource`, or why it is missing.
+    /// The client's method an operation calls: its own name, a lazy list's
+    /// pager `pager` / `<x>_pager` for `list` / `list_<x>`.
+    pub(super) fn call(&self, resource: &str, operation: &Operation) -> Result<String> {
+        let lazy = matches!(operation.answer, Answer::Lazy(_));
+        let name = match operation.name.as_str() {
+            name if lazy && name == "list" => "pager".to_owned(),
+            name if lazy => match name.strip_prefix("list_") {
+                Some(rest) => format!("{rest}_pager"),
+                None => bail!("{resource}.{name}: a lazy list is named `list` or `list_<x>`"),
+            },
+            name => name.to_owned(),
+        };
+        self.method(resource, name)
+    }
+
     fn method(&self, resource: &str, name: String) -> Result<String> {
         if self
             .methods
@@ -127,7 +142,7 @@ impl ClientCrate {
 }
 
 /// The Rust type of an id naming a `kind` of object (`access_key` → `AccessKeyId`).
-fn id_type(kind: &str) -> String {
+pub(super) fn id_type(kind: &str) -> String {
     let mut out = String::new();
     for word in kind.split('_') {
         let mut chars = word.chars();
@@ -141,7 +156,7 @@ fn id_type(kind: &str) -> String {
 }
 
 /// The client's name of a status filter's type where the description's differs.
-fn status_type(name: &str) -> &str {
+pub(super) fn status_type(name: &str) -> &str {
     match name {
         // Listing filters on the status a key shows (expired included).
         "AccessKeyStatus" => "EffectiveKeyStatus",
@@ -386,15 +401,7 @@ impl Writer<'_> {
                 }
             }
         }
-        let method = match operation.name.as_str() {
-            name if lazy && name == "list" => "pager".to_owned(),
-            name if lazy => match name.strip_prefix("list_") {
-                Some(rest) => format!("{rest}_pager"),
-                None => bail!("{what}: a lazy list is named `list` or `list_<x>`"),
-            },
-            name => name.to_owned(),
-        };
-        let method = self.client.method(&resource.name, method)?;
+        let method = self.client.call(&resource.name, operation)?;
         let call = format!("client.{}().{method}({})", resource.name, passed.join(", "));
         let returns = if lazy {
             "PyResult<NativePager>"
@@ -457,7 +464,7 @@ impl Writer<'_> {
 }
 
 /// `use` lines for `paths`, grouped by module.
-fn uses(paths: &BTreeSet<String>) -> String {
+pub(super) fn uses(paths: &BTreeSet<String>) -> String {
     let mut modules: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for path in paths {
         let (module, name) = path.rsplit_once("::").unwrap_or(("", path));
@@ -473,7 +480,7 @@ fn uses(paths: &BTreeSet<String>) -> String {
 }
 
 /// Formats Rust source with the workspace's rustfmt.
-fn rustfmt(root: &Path, source: &str) -> Result<String> {
+pub(super) fn rustfmt(root: &Path, source: &str) -> Result<String> {
     use std::io::Write;
     let mut child = Command::new("rustfmt")
         .args(["--edition", "2024", "--emit", "stdout"])
@@ -489,7 +496,7 @@ fn rustfmt(root: &Path, source: &str) -> Result<String> {
         .write_all(source.as_bytes())?;
     let output = child.wait_with_output()?;
     if !output.status.success() {
-        bail!("rustfmt refused the generated {GENERATED}");
+        bail!("rustfmt refused generated code");
     }
     Ok(String::from_utf8(output.stdout)?)
 }
@@ -575,6 +582,7 @@ mod tests {
             required,
             nullable: false,
             clearable: false,
+            doc: String::new(),
         }
     }
 

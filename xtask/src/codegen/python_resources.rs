@@ -351,6 +351,7 @@ mod tests {
             required,
             nullable,
             clearable: false,
+            doc: String::new(),
         }
     }
 

@@ -143,6 +143,8 @@ pub struct Field {
     pub nullable: bool,
     /// `null` removes the stored value (a PUT's `expiration`); left out keeps it.
     pub clearable: bool,
+    /// The server's description of it (empty when it gives none).
+    pub doc: String,
 }
 
 /// What an operation answers.
@@ -385,6 +387,10 @@ impl OpenApi<'_> {
                     required: required.contains(&name.as_str()),
                     nullable,
                     clearable: clearable.contains(name),
+                    doc: property["description"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
                 })
             })
             .collect()
@@ -412,6 +418,10 @@ impl OpenApi<'_> {
                 required: false,
                 nullable: false,
                 clearable: false,
+                doc: parameter["description"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             });
         }
         Ok((filters, has_status))
@@ -602,6 +612,7 @@ fn operation(
                 required: false,
                 nullable: true,
                 clearable: false,
+                doc: "Only items with this status.".to_owned(),
             }),
             (None, false) => {}
             (Some(_), false) => {
