@@ -9,6 +9,7 @@
 
 mod access_keys;
 mod lists;
+mod native;
 mod node_native;
 mod node_resources;
 mod node_types;

@@ -18,8 +18,8 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use super::Files;
+use super::native::{ClientCrate, calls, hooks, id_type, rustfmt, status_type, uses};
 use super::node_resources::camel;
-use super::python_native::{ClientCrate, id_type, rustfmt, status_type, uses};
 use super::python_resources::{class_name, optional};
 use super::signatures::{self, Answer, Field, Operation, Resource, Type, fill, map_code};
 
@@ -401,24 +401,9 @@ impl Writer<'_> {
     /// `Type { a: value, … }` after checking that the client's `Type` has
     /// exactly those public fields.
     fn literal(&mut self, ty: &str, values: &[(String, String)], what: &str) -> Result<String> {
-        let Some((found, at_root)) = self.client.structs.get(ty) else {
-            bail!("{what}: the client has no `pub struct {ty}`");
-        };
-        let mut expected: Vec<&String> = values.iter().map(|(name, _)| name).collect();
-        let mut actual: Vec<&String> = found.iter().collect();
-        expected.sort();
-        actual.sort();
-        if expected != actual {
-            bail!(
-                "{what}: the client's `{ty}` has the fields {found:?}; \
-                 write `inputs::{what}` in {INPUTS} to convert them"
-            );
-        }
-        self.imports.insert(if *at_root {
-            format!("latchkey_client::{ty}")
-        } else {
-            format!("latchkey_client::models::{ty}")
-        });
+        let names: Vec<String> = values.iter().map(|(name, _)| name.clone()).collect();
+        let path = self.client.input_struct(ty, &names, what, INPUTS)?;
+        self.imports.insert(path);
         let fields: Vec<String> = values
             .iter()
             .map(|(name, value)| format!("{name}: {value}"))
@@ -430,13 +415,7 @@ impl Writer<'_> {
 /// The generated module for `signatures`.
 fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
     let client = ClientCrate::read(root)?;
-    let hooks_source = super::sdk_surface::read(root, INPUTS)?;
-    let hooks = hooks_source
-        .lines()
-        .filter_map(|line| line.strip_prefix("pub(super) fn "))
-        .filter_map(|rest| rest.split(['(', '<']).next())
-        .map(str::to_owned)
-        .collect();
+    let hooks = hooks(root, INPUTS)?;
     let mut writer = Writer {
         client: &client,
         hooks,
@@ -463,15 +442,7 @@ fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
         "timestamp",
     ]
     .into_iter()
-    .filter(|helper| {
-        // A call of the helper itself, not of one whose name ends in its.
-        [format!("{helper}(env"), format!("{helper}::<")]
-            .iter()
-            .any(|call| {
-                body.match_indices(call.as_str())
-                    .any(|(at, _)| !body[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
-            })
-    })
+    .filter(|helper| calls(body, helper, "(env"))
     .collect();
     let mut binding = vec![format!(
         "use super::args::{{ListOptions, {}}};",

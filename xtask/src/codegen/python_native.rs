@@ -16,13 +16,13 @@
 //! tuple of limits, a PEM-or-JWK key) is converted by the hand-written
 //! `inputs::<resource>_<operation>` of the binding.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
 use super::Files;
+use super::native::{ClientCrate, calls, hooks, id_type, rustfmt, status_type, uses};
 use super::python_resources::optional;
 use super::signatures::{self, Answer, Field, Operation, Resource, Type};
 
@@ -30,139 +30,6 @@ use super::signatures::{self, Answer, Field, Operation, Resource, Type};
 pub const GENERATED: &str = "bindings/python/src/client/generated.rs";
 /// The binding's hand-written input conversions, relative to the root.
 const INPUTS: &str = "bindings/python/src/client/inputs.rs";
-/// The Rust client's sources, relative to the root.
-const CLIENT: &str = "crates/latchkey-client/src";
-/// The core's sources, whose request types the client re-exports.
-const CORE: &str = "crates/latchkey-core/src";
-
-/// The client's structs (name → public fields) and each resource file's
-/// methods, read from its source.
-pub(super) struct ClientCrate {
-    pub(super) structs: BTreeMap<String, (Vec<String>, bool)>,
-    pub(super) methods: BTreeMap<String, BTreeSet<String>>,
-}
-
-impl ClientCrate {
-    pub(super) fn read(root: &Path) -> Result<ClientCrate> {
-        let mut structs = BTreeMap::new();
-        let mut methods = BTreeMap::new();
-        let mut files = Vec::new();
-        for folder in ["", "resources"] {
-            let dir = root.join(CLIENT).join(folder);
-            for entry in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
-                let path = entry?.path();
-                if path.extension().is_some_and(|ext| ext == "rs") {
-                    files.push((folder.is_empty(), path));
-                }
-            }
-        }
-        // The inputs the client re-exports from the core (`NewApplication`).
-        let mut folders = vec![root.join(CORE)];
-        while let Some(dir) = folders.pop() {
-            for entry in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
-                let path = entry?.path();
-                if path.is_dir() {
-                    folders.push(path);
-                } else if path.extension().is_some_and(|ext| ext == "rs") {
-                    files.push((true, path));
-                }
-            }
-        }
-        files.sort();
-        for (top, path) in files {
-            let text =
-                std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
-            if !top && path.starts_with(root.join(CLIENT)) {
-                let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-                let found = text
-                    .lines()
-                    .filter_map(|line| {
-                        let line = line.trim_start();
-                        let rest = line
-                            .strip_prefix("pub async fn ")
-                            .or_else(|| line.strip_prefix("pub fn "))?;
-                        Some(rest.split(['(', '<']).next()?.to_owned())
-                    })
-                    .collect();
-                methods.insert(stem.into_owned(), found);
-            }
-            let mut lines = text.lines();
-            while let Some(line) = lines.next() {
-                let Some(rest) = line.strip_prefix("pub struct ") else {
-                    continue;
-                };
-                let Some(name) = rest.strip_suffix(" {") else {
-                    continue;
-                };
-                let mut fields = Vec::new();
-                for line in lines.by_ref() {
-                    if line == "}" {
-                        break;
-                    }
-                    if let Some(field) = line.trim_start().strip_prefix("pub ") {
-                        fields.push(field.split(':').next().unwrap_or_default().to_owned());
-                    }
-                }
-                // A struct of a resource file is exported at the crate's root.
-                structs.entry(name.to_owned()).or_insert((fields, !top));
-            }
-        }
-        Ok(ClientCrate { structs, methods })
-    }
-
-    /// The client's method `name` of `resource`, or why it is missing.
-    /// The client's method an operation calls: its own name, a lazy list's
-    /// pager `pager` / `<x>_pager` for `list` / `list_<x>`.
-    pub(super) fn call(&self, resource: &str, operation: &Operation) -> Result<String> {
-        let lazy = matches!(operation.answer, Answer::Lazy(_));
-        let name = match operation.name.as_str() {
-            name if lazy && name == "list" => "pager".to_owned(),
-            name if lazy => match name.strip_prefix("list_") {
-                Some(rest) => format!("{rest}_pager"),
-                None => bail!("{resource}.{name}: a lazy list is named `list` or `list_<x>`"),
-            },
-            name => name.to_owned(),
-        };
-        self.method(resource, name)
-    }
-
-    fn method(&self, resource: &str, name: String) -> Result<String> {
-        if self
-            .methods
-            .get(resource)
-            .is_some_and(|found| found.contains(&name))
-        {
-            return Ok(name);
-        }
-        bail!(
-            "{CLIENT}/resources/{resource}.rs has no `pub fn {name}` (spec/sdk.json's \
-             {resource} operation calls it)"
-        )
-    }
-}
-
-/// The Rust type of an id naming a `kind` of object (`access_key` → `AccessKeyId`).
-pub(super) fn id_type(kind: &str) -> String {
-    let mut out = String::new();
-    for word in kind.split('_') {
-        let mut chars = word.chars();
-        if let Some(first) = chars.next() {
-            out.extend(first.to_uppercase());
-            out.push_str(chars.as_str());
-        }
-    }
-    out.push_str("Id");
-    out
-}
-
-/// The client's name of a status filter's type where the description's differs.
-pub(super) fn status_type(name: &str) -> &str {
-    match name {
-        // Listing filters on the status a key shows (expired included).
-        "AccessKeyStatus" => "EffectiveKeyStatus",
-        other => other,
-    }
-}
 
 /// One argument of a generated method: its parameters and the statement
 /// that turns them into the client's value (if any).
@@ -441,76 +308,16 @@ impl Writer<'_> {
     /// `Type { a, b }` after checking that the client's `Type` has exactly
     /// those public fields.
     fn literal(&mut self, ty: &str, fields: &[String], what: &str) -> Result<String> {
-        let Some((found, at_root)) = self.client.structs.get(ty) else {
-            bail!("{what}: the client has no `pub struct {ty}`");
-        };
-        let mut expected = fields.to_vec();
-        let mut actual = found.clone();
-        expected.sort();
-        actual.sort();
-        if expected != actual {
-            bail!(
-                "{what}: the client's `{ty}` has the fields {found:?}, the description {fields:?}; \
-                 write `inputs::{what}` in {INPUTS} to convert them"
-            );
-        }
-        self.imports.insert(if *at_root {
-            format!("latchkey_client::{ty}")
-        } else {
-            format!("latchkey_client::models::{ty}")
-        });
+        let path = self.client.input_struct(ty, fields, what, INPUTS)?;
+        self.imports.insert(path);
         Ok(format!("{ty} {{ {} }}", fields.join(", ")))
     }
-}
-
-/// `use` lines for `paths`, grouped by module.
-pub(super) fn uses(paths: &BTreeSet<String>) -> String {
-    let mut modules: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for path in paths {
-        let (module, name) = path.rsplit_once("::").unwrap_or(("", path));
-        modules.entry(module).or_default().push(name);
-    }
-    modules
-        .iter()
-        .map(|(module, names)| match names.as_slice() {
-            [one] => format!("use {module}::{one};\n"),
-            many => format!("use {module}::{{{}}};\n", many.join(", ")),
-        })
-        .collect()
-}
-
-/// Formats Rust source with the workspace's rustfmt.
-pub(super) fn rustfmt(root: &Path, source: &str) -> Result<String> {
-    use std::io::Write;
-    let mut child = Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout"])
-        .current_dir(root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("running rustfmt")?;
-    child
-        .stdin
-        .take()
-        .context("rustfmt's stdin")?
-        .write_all(source.as_bytes())?;
-    let output = child.wait_with_output()?;
-    if !output.status.success() {
-        bail!("rustfmt refused generated code");
-    }
-    Ok(String::from_utf8(output.stdout)?)
 }
 
 /// The generated module for `signatures`.
 pub(super) fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
     let client = ClientCrate::read(root)?;
-    let hooks_source = super::sdk_surface::read(root, INPUTS)?;
-    let hooks = hooks_source
-        .lines()
-        .filter_map(|line| line.strip_prefix("pub(super) fn "))
-        .filter_map(|rest| rest.split(['(', '<']).next())
-        .map(str::to_owned)
-        .collect();
+    let hooks = hooks(root, INPUTS)?;
     let mut writer = Writer {
         client: &client,
         hooks,
@@ -534,9 +341,7 @@ pub(super) fn module(root: &Path, signatures: &signatures::Signatures) -> Result
         "timestamp",
     ]
     .into_iter()
-    .filter(|helper| {
-        body.contains(&format!(" {helper}(py")) || body.contains(&format!("| {helper}(py"))
-    })
+    .filter(|helper| calls(body, helper, "(py"))
     .collect();
     let mut binding = vec!["use super::args::{".to_owned() + &helpers.join(", ") + "};"];
     if body.contains("inputs::") {
