@@ -214,6 +214,14 @@ pub(super) fn rustfmt(root: &Path, source: &str) -> Result<String> {
     Ok(String::from_utf8(output.stdout)?)
 }
 
+/// The client's typed id of the path argument `name` of `operation`.
+pub(super) fn path_id_type(operation: &Operation, name: &str, what: &str) -> Result<String> {
+    let kind = operation.ids.get(name).with_context(|| {
+        format!("spec/sdk.json: {what}: the path argument `{name}` names no kind of id (`ids`)")
+    })?;
+    Ok(id_type(kind))
+}
+
 /// The binding's hand-written conversions in `path` (relative to the
 /// root): the names of its `pub(super) fn`s.
 pub(super) fn hooks(root: &Path, path: &str) -> Result<BTreeSet<String>> {

@@ -15,10 +15,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::Files;
-use super::native::{ClientCrate, calls, hooks, id_type, rustfmt, status_type, uses};
+use super::native::{ClientCrate, calls, hooks, id_type, path_id_type, rustfmt, status_type, uses};
 use super::node_resources::camel;
 use super::python_resources::{class_name, optional};
 use super::signatures::{self, Answer, Field, Operation, Resource, Type, fill, map_code};
@@ -216,12 +216,7 @@ impl Writer<'_> {
         let mut passed = Vec::new();
         let id = |name: &str| operation.ids.get(name).map(String::as_str);
         for name in &operation.path {
-            let kind = id(name).with_context(|| {
-                format!(
-                    "spec/sdk.json: {what}: the path argument `{name}` names no kind of id (`ids`)"
-                )
-            })?;
-            let ty = id_type(kind);
+            let ty = path_id_type(operation, name, &what)?;
             self.imports.insert(format!("latchkey_client::id::{ty}"));
             parameters.push(format!("{name}: String"));
             statements.push(format!(
@@ -500,4 +495,89 @@ pub fn generate(files: &mut Files) -> Result<()> {
     let signatures = signatures::load(&root)?;
     let text = module(&root, &signatures)?;
     files.ensure_file_contents(Path::new(GENERATED), text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::signatures::Input;
+    use super::*;
+
+    fn field(name: &str, ty: Type, required: bool) -> Field {
+        Field {
+            name: name.into(),
+            ty,
+            required,
+            nullable: false,
+            clearable: false,
+            doc: String::new(),
+        }
+    }
+
+    fn write(client: &ClientCrate, operation: Operation) -> Result<Writer<'_>> {
+        let mut writer = Writer {
+            client,
+            hooks: BTreeSet::new(),
+            imports: BTreeSet::new(),
+            objects: BTreeMap::new(),
+            out: String::new(),
+        };
+        let resource = Resource {
+            name: "things".into(),
+            doc: "Things.".into(),
+            operations: vec![operation],
+        };
+        writer.method(&resource, &resource.operations[0])?;
+        Ok(writer)
+    }
+
+    #[test]
+    fn an_input_is_one_object_its_left_out_members_defaulted_and_named_in_camel_case() {
+        let client = ClientCrate {
+            structs: [(
+                "NewThing".to_owned(),
+                (vec!["name".to_owned(), "owner_ids".to_owned()], false),
+            )]
+            .into(),
+            methods: [("things".to_owned(), ["create".to_owned()].into())].into(),
+        };
+        let create = Operation {
+            name: "create".into(),
+            doc: "Makes one for `owner_ids`.".into(),
+            http: String::new(),
+            path: Vec::new(),
+            args: Vec::new(),
+            input: Some(Input {
+                fields: vec![
+                    field("name", Type::String, true),
+                    field("owner_ids", Type::Strings, false),
+                ],
+                partial: false,
+                model: None,
+                name: "input".into(),
+                type_name: Some("NewThing".into()),
+            }),
+            filters: Vec::new(),
+            filter_type: None,
+            answer: Answer::One(Type::Named("Thing".into())),
+            secret: None,
+            ids: [("owner_ids".to_owned(), "user".to_owned())].into(),
+        };
+        let writer = write(&client, create).unwrap();
+        let out = &writer.out;
+        assert!(
+            out.starts_with("/// Makes one for `ownerIds`.\n#[napi]\n"),
+            "{out}"
+        );
+        assert!(out.contains("input: NewThingArgs"), "{out}");
+        assert!(
+            out.contains(
+                "owner_ids: parse_all(env, \"ownerIds\", &input.owner_ids.unwrap_or_default())?"
+            ),
+            "{out}"
+        );
+        let object = &writer.objects["NewThingArgs"];
+        assert_eq!(object.members.len(), 2);
+        assert!(object.members[0].ends_with("pub name: String,"));
+        assert!(object.members[1].ends_with("pub owner_ids: Option<Vec<String>>,"));
+    }
 }

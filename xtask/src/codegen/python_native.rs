@@ -19,10 +19,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::Files;
-use super::native::{ClientCrate, calls, hooks, id_type, rustfmt, status_type, uses};
+use super::native::{ClientCrate, calls, hooks, id_type, path_id_type, rustfmt, status_type, uses};
 use super::python_resources::optional;
 use super::signatures::{self, Answer, Field, Operation, Resource, Type};
 
@@ -155,12 +155,7 @@ impl Writer<'_> {
         let mut passed = Vec::new();
         let id = |name: &str| operation.ids.get(name).map(String::as_str);
         for name in &operation.path {
-            let kind = id(name).with_context(|| {
-                format!(
-                    "spec/sdk.json: {what}: the path argument `{name}` names no kind of id (`ids`)"
-                )
-            })?;
-            let ty = id_type(kind);
+            let ty = path_id_type(operation, name, &what)?;
             self.imports.insert(format!("latchkey_client::id::{ty}"));
             parameters.push(format!("{name}: &str"));
             statements.push(format!(
