@@ -206,9 +206,20 @@ impl RedbStore {
         &self,
         work: impl FnOnce(&WriteTransaction) -> Result<T, E>,
     ) -> Result<T, E> {
+        self.write_reporting(|txn| Ok((work(txn)?, self.changes)))
+    }
+
+    /// [`RedbStore::write`] for work that finds out in its transaction what
+    /// it changes, and says so (`None`: nothing authentication reads),
+    /// whatever this handle would report: redb admits one writer at a time,
+    /// so what the work read stays true until its commit.
+    fn write_reporting<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce(&WriteTransaction) -> Result<(T, Option<Changed>), E>,
+    ) -> Result<T, E> {
         let txn = self.db.begin_write().map_err(StoreError::from)?;
-        let value = work(&txn)?;
-        let _reported = self.commits.committing(self.changes);
+        let (value, changed) = work(&txn)?;
+        let _reported = self.commits.committing(changed);
         txn.commit().map_err(StoreError::from)?;
         Ok(value)
     }
