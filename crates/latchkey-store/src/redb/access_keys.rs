@@ -246,8 +246,14 @@ impl RedbStore {
         self.write(|txn| bulk_delete(txn, acting, scope, ids))
     }
 
-    /// Loads many access keys in one transaction, without limit checks:
-    /// for imports and benchmarks, never for requests.
+    /// Loads many access keys in one transaction, past the plan limit,
+    /// without the delegation rule and without audit records: for the
+    /// benchmarks that load a million keys, behind the `bench-seeding`
+    /// feature, so that a build that serves requests cannot call it.
+    /// (Checking the limit instead would leave it a way to make credentials
+    /// that the delegation rule never admitted; a real import is
+    /// `Store::import_all`.)
+    #[cfg(feature = "bench-seeding")]
     pub fn import_access_keys(&self, keys: &[StoredAccessKey]) -> StoreResult<()> {
         self.write(|txn| keys.iter().try_for_each(|key| keys::insert(txn, key)))
     }

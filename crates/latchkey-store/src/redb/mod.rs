@@ -392,7 +392,7 @@ mod tests {
         expiring.key.id = latchkey_core::id::AccessKeyId::generate();
         expiring.key.name = "expiring".into();
         expiring.key.expiration = Some(soon);
-        store.import_access_keys(&[expiring]).unwrap();
+        store.write(|txn| keys::insert(txn, &expiring)).unwrap();
         assert_eq!(store.access_key_limit_count(app, now).unwrap(), 2);
         // As a version-4 file holds it: keys, and no counts at all.
         store
