@@ -34,10 +34,7 @@ pub fn build_library(root: &Path) -> Result<PathBuf> {
 /// The step: library, server binary, `mvn test`.
 pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
     let library_dir = build_library(root)?;
-    cmd(root, "cargo")
-        .args(["build", "--package", "latchkey-server", "--bin", "latchkey"])
-        .run()?;
-    let server = target_dir(root).join("debug/latchkey");
+    let server = crate::server_process::build_dev_server(root)?;
     let mut summary = TestCounts::default();
     let mut library_property = std::ffi::OsString::from("-Dlatchkey.lib.dir=");
     library_property.push(&library_dir);
