@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 
 use super::{Artifact, HOST_TRIPLE, Scope};
 use crate::cmd::cmd;
-use crate::kotlin::{BINDING, LIBRARY_FILE, UNIFFI_PACKAGE};
+use crate::kotlin::{BINDING, EXAMPLE, INSTALL_PLUGIN, LIBRARY_FILE, UNIFFI_PACKAGE};
 use crate::server_process::{Running, target_dir};
 use crate::test::TestCounts;
 
@@ -247,7 +247,8 @@ pub fn install_and_run(
         arg
     };
     let mut install = cmd(scratch, "mvn")
-        .args(["-B", "--no-transfer-progress", INSTALL_FILE])
+        .args(["-B", "--no-transfer-progress"])
+        .arg(format!("{INSTALL_PLUGIN}:install-file"))
         .arg(path_arg(
             "file",
             out.join(format!("latchkey-{version}.jar")),
@@ -267,9 +268,9 @@ pub fn install_and_run(
     }
     install.run()?;
 
-    let project = scratch.join("examples/kotlin");
+    let project = scratch.join(EXAMPLE);
     // Without the example's own build output, if someone built it here.
-    super::copy_tree(&root.join("examples/kotlin"), &project, &["target"])?;
+    super::copy_tree(&root.join(EXAMPLE), &project, &["target"])?;
     let readme = std::fs::read_to_string(root.join("README.md")).context("reading README.md")?;
     let line =
         readme_command(&readme, README_NEEDLE)?.replace("http://127.0.0.1:8080", &server.url);
@@ -330,9 +331,6 @@ pub fn readme_command(readme: &str, needle: &str) -> Result<String> {
         None => line.trim_end().to_owned(),
     })
 }
-
-/// install:install-file, pinned (the version `~/.m2` already holds).
-const INSTALL_FILE: &str = "org.apache.maven.plugins:maven-install-plugin:3.1.4:install-file";
 
 #[cfg(test)]
 mod tests {
