@@ -119,12 +119,7 @@ async fn leak_reports_and_sweeps_report_the_accounts_they_changed() {
     let key = conformance::add_key(&*store, &t, app, "leaked", None)
         .await
         .unwrap();
-    let hash = store
-        .access_key_credential(key.id)
-        .await
-        .unwrap()
-        .unwrap()
-        .1;
+    let hash = conformance::stored_hash(&*store, key.id).await;
     let reports = Arc::new(Recorder::default());
     store.observe_commits(reports.clone());
     let expose = |hash: SecretHash| {

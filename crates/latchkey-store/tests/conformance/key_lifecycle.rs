@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use super::audit::log;
 use super::commits::{Recorder, Report};
-use super::{Tenant, add_key, app, cheap_key, custom, now, tenant};
+use super::{Tenant, add_key, app, cheap_key, custom, now, stored_hash, tenant};
 
 const DAY: i64 = 86_400;
 
@@ -508,12 +508,7 @@ pub async fn an_exposed_key_meets_its_accounts_action_only_with_its_own_hash(
     let t = tenant(&*store, Plan::Custom, custom(10, 10), false).await;
     let app = app(&*store, &t, "workers").await.unwrap().id;
     let leaked = add_key(&*store, &t, app, "leaked", None).await.unwrap();
-    let hash = store
-        .access_key_credential(leaked.id)
-        .await
-        .unwrap()
-        .unwrap()
-        .1;
+    let hash = stored_hash(&*store, leaked.id).await;
     // Another secret's hash: nothing happens.
     assert_eq!(
         store
@@ -602,12 +597,7 @@ pub async fn an_exposed_key_meets_its_accounts_action_only_with_its_own_hash(
         let key = add_key(&*store, &t, app, action.as_str(), None)
             .await
             .unwrap();
-        let hash = store
-            .access_key_credential(key.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .1;
+        let hash = stored_hash(&*store, key.id).await;
         let commits = Arc::new(Recorder::default());
         store.observe_commits(commits.clone());
         let exposed = store
