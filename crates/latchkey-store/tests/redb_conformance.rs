@@ -94,21 +94,18 @@ fn the_maintained_limit_count_equals_the_recomputed_count() {
     );
 }
 
-/// The embedded store reports what a leaked-key report and the sweep of
-/// unused keys changed, found in their own transaction (PostgreSQL names
-/// a write's account before reading, so it announces everything): the
-/// key's account, the one account swept, everything for several, and
-/// nothing for a report that only writes its record.
+/// The embedded store reports the accounts the sweep of unused keys changed,
+/// found in its own transaction (PostgreSQL names a sweep's accounts before
+/// reading, so it announces everything): the one account swept, everything
+/// for several, nothing when nothing is swept.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn leak_reports_and_sweeps_report_the_accounts_they_changed() {
+async fn the_sweep_reports_the_accounts_it_changed() {
     use conformance::commits::{Recorder, Report};
     use conformance::key_lifecycle::set_policy;
     use jiff::SignedDuration;
     use latchkey_core::audit::Acting;
     use latchkey_core::plan::Plan;
     use latchkey_core::resource::KeyPolicy;
-    use latchkey_core::secret_hash::SecretHash;
-    use latchkey_core::status::KeyStatus;
     use latchkey_store::Changed;
 
     let one_commit = |changed| vec![Report::Committing(changed), Report::Committed(changed)];
@@ -116,45 +113,14 @@ async fn leak_reports_and_sweeps_report_the_accounts_they_changed() {
     let t = conformance::tenant(&*store, Plan::Custom, conformance::custom(10, 10), true).await;
     let other = conformance::tenant(&*store, Plan::Free, None, false).await;
     let app = conformance::app(&*store, &t, "workers").await.unwrap().id;
-    let key = conformance::add_key(&*store, &t, app, "leaked", None)
-        .await
-        .unwrap();
-    let hash = conformance::stored_hash(&*store, key.id).await;
-    let reports = Arc::new(Recorder::default());
-    store.observe_commits(reports.clone());
-    let expose = |hash: SecretHash| {
-        let store = store.clone();
-        async move {
-            store
-                .expose_access_key(
-                    &Acting::system(),
-                    key.id,
-                    hash,
-                    "https://x.test".into(),
-                    conformance::now(),
-                )
-                .await
-                .unwrap()
-        }
-    };
-
-    let revoked = expose(hash.clone()).await.unwrap();
-    assert_eq!(revoked.key.status, KeyStatus::Revoked);
-    assert_eq!(reports.take(), one_commit(Changed::Account(t.account.id)));
-    // Already revoked: the report is recorded, and nothing is reported.
-    let again = expose(hash).await.unwrap();
-    assert_eq!(again.status_before, KeyStatus::Revoked);
-    assert_eq!(reports.take(), []);
-    assert_eq!(expose(SecretHash::digest("other")).await, None);
-    assert_eq!(reports.take(), []);
-
     let idle = KeyPolicy {
         deactivate_unused_after_days: Some(30),
         ..KeyPolicy::default()
     };
     set_policy(&*store, &t, idle).await;
     set_policy(&*store, &other, idle).await;
-    reports.take();
+    let reports = Arc::new(Recorder::default());
+    store.observe_commits(reports.clone());
     let day = |days: i64| conformance::now() + SignedDuration::from_secs(days * 86_400);
     let swept = store
         .deactivate_unused_keys(&Acting::system(), day(31))

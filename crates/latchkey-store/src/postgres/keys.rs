@@ -3,7 +3,7 @@
 //! deletion and last-use times.
 
 use jiff::Timestamp;
-use latchkey_core::id::{AccessKeyId, ApplicationId};
+use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{JwtKey, KeyUpdate};
 use latchkey_core::secret_hash::SecretHash;
@@ -542,8 +542,9 @@ pub(super) enum FirstLook {
     Gone,
     /// The report changes nothing of the key; its record is written.
     Recorded(Box<ExposedKey>),
-    /// The report changes the key: a write that announces it must follow.
-    Changes,
+    /// The report changes the key of this account: a write that announces
+    /// the account must follow.
+    Changes(AccountId),
 }
 
 /// The first half of [`crate::Store::expose_access_key`], in a transaction
@@ -562,22 +563,27 @@ pub(super) async fn record_unchanged_exposure(
         return Ok(FirstLook::Gone);
     };
     if exposure.changes_key() {
-        return Ok(FirstLook::Changes);
+        return Ok(FirstLook::Changes(exposure.after.key.account_id));
     }
     super::audit::append(tx, &exposure.record(acting, url, now)).await?;
     Ok(FirstLook::Recorded(Box::new(exposure.outcome())))
 }
 
-/// See [`crate::Store::expose_access_key`].
+/// See [`crate::Store::expose_access_key`]: the second half, in a
+/// transaction that announces `account`, the one [`record_unchanged_exposure`]
+/// found the key in (a key never changes account; one found elsewhere is not
+/// the key reported).
 pub(super) async fn expose(
     tx: &Tx<'_>,
     acting: &Acting,
+    account: AccountId,
     id: AccessKeyId,
     expected: &SecretHash,
     url: &str,
     now: Timestamp,
 ) -> Result<Option<ExposedKey>, TxError> {
-    let Some(exposure) = exposure(tx, id, expected, now).await? else {
+    let found = exposure(tx, id, expected, now).await?;
+    let Some(exposure) = found.filter(|found| found.after.key.account_id == account) else {
         return Ok(None);
     };
     if exposure.changes_key() {

@@ -430,10 +430,10 @@ impl Store for PgStore {
         match found {
             keys::FirstLook::Gone => Ok(None),
             keys::FirstLook::Recorded(exposed) => Ok(Some(*exposed)),
-            // The key's account is read in the write: the commit reports everything.
-            keys::FirstLook::Changes => {
-                transaction!(self, Mode::Write, |tx| keys::expose(
-                    &tx, &acting, id, &expected, &url, now
+            // The commit announces the key's account, found by the first look.
+            keys::FirstLook::Changes(account) => {
+                transaction!(self, Mode::Write, changes account, |tx| keys::expose(
+                    &tx, &acting, account, id, &expected, &url, now
                 )
                 .await?)
             }

@@ -10,10 +10,12 @@
 //! Latchkey is refused with [`StoreError::SchemaTooNew`], never rewritten.
 //!
 //! Every write reports itself to the store's commit observers around its
-//! commit ([`crate::commits`]), inside [`RedbStore::write`], the one way a
-//! write commits; the operation says which account it changes by the handle
-//! it runs on ([`RedbStore::reporting`]), and a handle that was told nothing
-//! reports that anything may have changed.
+//! commit ([`crate::commits`]), inside [`RedbStore::write_reporting`], the
+//! one way a write commits; the operation says which account it changes by
+//! the handle it runs on ([`RedbStore::reporting`]; a handle that was told
+//! nothing reports that anything may have changed), or, when only its reads
+//! can tell (a leaked-key report, the sweep of unused keys), by what its work
+//! returns.
 
 mod access_keys;
 mod accounts;

@@ -630,6 +630,39 @@ pub async fn an_exposed_key_meets_its_accounts_action_only_with_its_own_hash(
     }
 }
 
+pub async fn a_leaked_key_report_reports_its_account_or_nothing(store: Arc<dyn Store>) {
+    use latchkey_core::secret_hash::SecretHash;
+    let t = tenant(&*store, Plan::Custom, custom(10, 10), false).await;
+    let app = app(&*store, &t, "workers").await.unwrap().id;
+    let key = add_key(&*store, &t, app, "leaked", None).await.unwrap();
+    let hash = stored_hash(&*store, key.id).await;
+    let reports = Arc::new(Recorder::default());
+    store.observe_commits(reports.clone());
+    let expose = |hash: SecretHash| {
+        let store = store.clone();
+        async move {
+            store
+                .expose_access_key(&Acting::system(), key.id, hash, URL.into(), now())
+                .await
+                .unwrap()
+        }
+    };
+    // Revoked (the default action): the key's account changed, no other.
+    let revoked = expose(hash.clone()).await.unwrap();
+    assert_eq!(revoked.key.status, KeyStatus::Revoked);
+    let account = Changed::Account(t.account.id);
+    assert_eq!(
+        reports.take(),
+        [Report::Committing(account), Report::Committed(account)]
+    );
+    // Already revoked: the report is recorded, and no change is reported.
+    let again = expose(hash).await.unwrap();
+    assert_eq!(again.status_before, KeyStatus::Revoked);
+    assert_eq!(reports.take(), []);
+    assert_eq!(expose(SecretHash::digest("other")).await, None);
+    assert_eq!(reports.take(), []);
+}
+
 /// `reports` are those of one commit whose change covers `account`: the
 /// account itself or everything (a store may not narrow it).
 fn assert_one_commit_covering(reports: Vec<Report>, account: AccountId) {
@@ -653,6 +686,7 @@ macro_rules! key_lifecycle_conformance_tests {
             the_key_policy_binds_creations_updates_and_rolls,
             the_sweep_deactivates_only_what_a_policy_names,
             an_exposed_key_meets_its_accounts_action_only_with_its_own_hash,
+            a_leaked_key_report_reports_its_account_or_nothing,
         );
     };
     (@each $make:expr; $($test:ident,)*) => {$(
