@@ -21,6 +21,7 @@ mod python_stubs;
 mod sdk_surface;
 mod signatures;
 mod uniffi;
+mod uniffi_native;
 mod vectors;
 pub mod versions;
 mod workspace_hack;
@@ -93,6 +94,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "node-types",
         generate: node_types::generate,
+    },
+    Generator {
+        name: "uniffi-native",
+        generate: uniffi_native::generate,
     },
     Generator {
         name: "uniffi",
