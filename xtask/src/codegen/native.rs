@@ -222,6 +222,18 @@ pub(super) fn path_id_type(operation: &Operation, name: &str, what: &str) -> Res
     Ok(id_type(kind))
 }
 
+/// Writes (or checks) the module at `path` (relative to the root) that
+/// `module` writes from the signatures.
+pub(super) fn generate(
+    files: &mut super::Files,
+    path: &str,
+    module: fn(&Path, &super::signatures::Signatures) -> Result<String>,
+) -> Result<()> {
+    let root = files.root().to_path_buf();
+    let text = module(&root, &super::signatures::load(&root)?)?;
+    files.ensure_file_contents(Path::new(path), text.as_bytes())
+}
+
 /// The binding's hand-written conversions in `path` (relative to the
 /// root): the names of its `pub(super) fn`s.
 pub(super) fn hooks(root: &Path, path: &str) -> Result<BTreeSet<String>> {

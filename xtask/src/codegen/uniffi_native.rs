@@ -598,10 +598,7 @@ fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
 
 /// Writes (or checks) the generated module.
 pub fn generate(files: &mut Files) -> Result<()> {
-    let root = files.root().to_path_buf();
-    let signatures = signatures::load(&root)?;
-    let text = module(&root, &signatures)?;
-    files.ensure_file_contents(Path::new(GENERATED), text.as_bytes())
+    super::native::generate(files, GENERATED, module)
 }
 
 #[cfg(test)]
