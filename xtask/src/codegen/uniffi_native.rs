@@ -603,7 +603,136 @@ pub fn generate(files: &mut Files) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::signatures::Input;
     use super::*;
+
+    fn field(name: &str, ty: Type, required: bool) -> Field {
+        Field {
+            name: name.into(),
+            ty,
+            required,
+            nullable: false,
+            clearable: false,
+            doc: String::new(),
+        }
+    }
+
+    /// An operation of `things` on `/v3/things/{id}` (a thing's own id).
+    fn operation(name: &str, answer: Answer) -> Operation {
+        Operation {
+            name: name.into(),
+            doc: "Does it.".into(),
+            http: "POST /v3/things/{id}".into(),
+            path: vec!["thing_id".into()],
+            args: Vec::new(),
+            input: None,
+            filters: Vec::new(),
+            filter_type: None,
+            answer,
+            secret: None,
+            ids: [("thing_id".to_owned(), "thing".to_owned())].into(),
+        }
+    }
+
+    fn write(binding: &Binding, operation: Operation) -> Result<String> {
+        let client = ClientCrate {
+            structs: [("Thing".to_owned(), (Vec::new(), false))].into(),
+            methods: [(
+                "things".to_owned(),
+                ["create", "parts_pager", "tag"].map(str::to_owned).into(),
+            )]
+            .into(),
+        };
+        let errors = BTreeMap::new();
+        let mut writer = Writer {
+            client: &client,
+            binding,
+            errors: &errors,
+            imports: BTreeSet::new(),
+            out: String::new(),
+        };
+        let resource = Resource {
+            name: "things".into(),
+            doc: String::new(),
+            operations: vec![operation],
+        };
+        writer.method(&resource, &resource.operations[0])?;
+        Ok(writer.out)
+    }
+
+    #[test]
+    fn arguments_keep_the_kotlin_and_swift_names() {
+        let mut tag = operation("tag", Answer::Nothing);
+        tag.args = vec![field("ids", Type::Strings, true)];
+        tag.ids.insert("ids".into(), "access_key".into());
+        let out = write(&Binding::default(), tag).unwrap();
+        assert!(
+            out.contains("pub async fn tag(&self, id: String, key_ids: Vec<String>)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("let id: ThingId = convert::id(\"thingId\", &id)?;"),
+            "{out}"
+        );
+        assert!(out.contains("convert::ids(\"keyIds\", &key_ids)?"), "{out}");
+        assert!(
+            out.contains("Ok(client.things().tag(id, &key_ids).await?)"),
+            "{out}"
+        );
+        let mut list = operation("list_parts", Answer::Lazy(Type::Named("Part".into())));
+        list.ids = [("thing_id".to_owned(), "owner".to_owned())].into();
+        let out = write(&Binding::default(), list).unwrap();
+        assert!(
+            out.contains("#[uniffi::method(default(options = None))]"),
+            "{out}"
+        );
+        assert!(
+            out.contains("pub fn parts_pager(&self, thing_id: String"),
+            "{out}"
+        );
+        assert!(
+            out.contains("PartPager::wrap(client.things().parts_pager(thing_id, &plain(options)))"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn fields_are_the_bindings_record_else_the_calls_arguments() {
+        let mut create = operation("create", Answer::One(Type::Named("Thing".into())));
+        create.input = Some(Input {
+            fields: vec![field("size", Type::Integer, true), {
+                // Left out or `null`: the client's `None`.
+                let mut name = field("name", Type::String, false);
+                name.nullable = true;
+                name
+            }],
+            partial: false,
+            model: None,
+            name: "input".into(),
+            type_name: Some("NewThing".into()),
+        });
+        let out = write(&Binding::default(), create.clone()).unwrap();
+        assert!(
+            out.contains("id: String, size: u32, name: Option<String>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("#[uniffi::method(default(name = None))]"),
+            "{out}"
+        );
+        assert!(out.contains("create(id, size, name.as_deref())"), "{out}");
+        let mut binding = Binding::default();
+        binding.models.insert("NewThing".into(), "NewThing".into());
+        binding.inputs.insert("NewThing".into(), true);
+        binding.objects.insert("Thing".into(), "models".into());
+        let out = write(&binding, create).unwrap();
+        assert!(
+            out.contains("id: String, thing: NewThing) -> Result<Arc<Thing>>"),
+            "{out}"
+        );
+        assert!(out.contains("let thing = thing.input()?;"), "{out}");
+        assert!(out.contains("Ok(Arc::new(Thing::from("), "{out}");
+    }
 
     #[test]
     fn names_follow_the_kotlin_and_swift_rules() {
