@@ -255,3 +255,21 @@ pub(super) fn calls(body: &str, helper: &str, open: &str) -> bool {
                 .any(|(at, _)| !body[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
         })
 }
+
+/// A field of the given name, type and requiredness, neither nullable nor
+/// clearable nor documented (the generators' tests).
+#[cfg(test)]
+pub(super) fn field(
+    name: &str,
+    ty: super::signatures::Type,
+    required: bool,
+) -> super::signatures::Field {
+    super::signatures::Field {
+        name: name.into(),
+        ty,
+        required,
+        nullable: false,
+        clearable: false,
+        doc: String::new(),
+    }
+}

@@ -496,19 +496,9 @@ pub fn generate(files: &mut Files) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::native::field;
     use super::super::signatures::Input;
     use super::*;
-
-    fn field(name: &str, ty: Type, required: bool) -> Field {
-        Field {
-            name: name.into(),
-            ty,
-            required,
-            nullable: false,
-            clearable: false,
-            doc: String::new(),
-        }
-    }
 
     fn write(client: &ClientCrate, operation: Operation) -> Result<Writer<'_>> {
         let mut writer = Writer {

@@ -603,19 +603,9 @@ pub fn generate(files: &mut Files) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::native::field;
     use super::super::signatures::Input;
     use super::*;
-
-    fn field(name: &str, ty: Type, required: bool) -> Field {
-        Field {
-            name: name.into(),
-            ty,
-            required,
-            nullable: false,
-            clearable: false,
-            doc: String::new(),
-        }
-    }
 
     /// An operation of `things` on `/v3/things/{id}` (a thing's own id).
     fn operation(name: &str, answer: Answer) -> Operation {
