@@ -721,7 +721,11 @@ mod tests {
             }
             let now = generations.snapshot();
             assert_eq!(generations.accounts_in_flight.load(Ordering::SeqCst), 0);
-            assert!(accounts.iter().all(|&account| generations.is_current(account, now)));
+            assert!(
+                accounts
+                    .iter()
+                    .all(|&account| generations.is_current(account, now))
+            );
         }
     }
 
