@@ -12,6 +12,173 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** The connection to a Latchkey server behind the wrapper's `Client`. */
 export declare class NativeClient {
   /**
+   * Every application the caller may view, across pages (revoked ones only with
+   * `status="revoked"`).
+   */
+  applicationsList(options: ListOptions): NativePager
+  /** One page of applications. */
+  applicationsListPage(options: ListOptions): Promise<unknown>
+  /**
+   * Creates an application in the policy groups `groupIds` (within the plan's limit);
+   * `createdBy` names another owner (needs `users:manage`).
+   */
+  applicationsCreate(input: NewApplicationArgs): Promise<unknown>
+  /** An application. */
+  applicationsGet(applicationId: string): Promise<unknown>
+  /** Changes what is given of the name, description and status. */
+  applicationsUpdate(applicationId: string, update: ApplicationUpdateArgs): Promise<unknown>
+  /** Revokes an application (terminal): its credentials stop working. */
+  applicationsRevoke(applicationId: string): Promise<unknown>
+  /** Deletes an application and all its keys. */
+  applicationsDelete(applicationId: string): Promise<unknown>
+  /**
+   * Every access key of an application, across pages (revoked ones only with
+   * `status="revoked"`).
+   */
+  accessKeysList(applicationId: string, options: ListOptions): NativePager
+  /** One page of an application's access keys. */
+  accessKeysListPage(applicationId: string, options: ListOptions): Promise<unknown>
+  /**
+   * Every access key of the account the caller may view, optionally of one application (`GET
+   * /v3/access-keys`), across pages.
+   */
+  accessKeysListAccount(filter: AccessKeysListAccountFilterArgs, options: ListOptions): NativePager
+  /** One page of `GET /v3/access-keys`. */
+  accessKeysListAccountPage(filter: AccessKeysListAccountFilterArgs, options: ListOptions): Promise<unknown>
+  /**
+   * Creates an access key. `scopes` narrow it and never change (empty: unscoped when the calling
+   * credential holds every permission; otherwise the application's current rights become its
+   * scopes); `expiration` is an instant with its time zone. The result's `key` is the full
+   * secret, shown this once.
+   */
+  accessKeysCreate(applicationId: string, input: NewAccessKeyArgs): Promise<unknown>
+  /** An access key. */
+  accessKeysGet(applicationId: string, keyId: string): Promise<unknown>
+  /**
+   * Changes what is given: name, description, status (`active`, `inactive`, `revoked`) and
+   * expiration (`null` removes it).
+   */
+  accessKeysUpdate(applicationId: string, keyId: string, update: KeyUpdateArgs): Promise<unknown>
+  /** Sets the stored status: `active`, `inactive` or `revoked` (terminal). */
+  accessKeysSetStatus(applicationId: string, keyId: string, status: string): Promise<unknown>
+  /** Revokes an access key (terminal). */
+  accessKeysRevoke(applicationId: string, keyId: string): Promise<unknown>
+  /**
+   * Rolls an access key: a new key with the old one's scopes, description and expiration (named
+   * `name`, else the old name with a `-rolled-N` suffix), while the old key keeps working for
+   * `graceSeconds` (0 to 604800) and then expires. The result's `key` is the new secret, shown
+   * this once; its `rolled` is the old key with its new `expiration`. `LimitExceededError` when
+   * the application has no room for another key.
+   */
+  accessKeysRoll(applicationId: string, keyId: string, options: RollOptionsArgs): Promise<unknown>
+  /** Deletes an access key. */
+  accessKeysDelete(applicationId: string, keyId: string): Promise<unknown>
+  /**
+   * Deletes every listed key, or none: when any cannot be deleted, a `ConflictError` whose
+   * `fields` name each failing `ids[i]`.
+   */
+  accessKeysBulkDelete(ids: Array<string>): Promise<unknown>
+  /** Every JWT key of an application, across pages. */
+  jwtKeysList(applicationId: string, options: ListOptions): NativePager
+  /** One page of an application's JWT keys. */
+  jwtKeysListPage(applicationId: string, options: ListOptions): Promise<unknown>
+  /**
+   * Registers a public key (PEM SPKI or X.509 certificate text, or a JWK); its `id` is the `kid`
+   * of the tokens it signs. `algorithm` defaults to the key's. `scopes` narrow its tokens as an
+   * access key's scopes do, and never change (empty: unscoped when the calling credential holds
+   * every permission; otherwise the application's current rights become its scopes).
+   */
+  jwtKeysCreate(applicationId: string, input: NewJwtKeyArgs): Promise<unknown>
+  /** A JWT key. */
+  jwtKeysGet(applicationId: string, keyId: string): Promise<unknown>
+  /** Changes what is given: name, description, status and expiration (`null` removes it). */
+  jwtKeysUpdate(applicationId: string, keyId: string, update: KeyUpdateArgs): Promise<unknown>
+  /** Sets the stored status: `active`, `inactive` or `revoked` (terminal). */
+  jwtKeysSetStatus(applicationId: string, keyId: string, status: string): Promise<unknown>
+  /** Revokes a JWT key (terminal). */
+  jwtKeysRevoke(applicationId: string, keyId: string): Promise<unknown>
+  /** Deletes a JWT key. */
+  jwtKeysDelete(applicationId: string, keyId: string): Promise<unknown>
+  /** The application's active public keys as a JWK set, as the JWT toolkit's verify takes it. */
+  jwtKeysJwks(applicationId: string): Promise<unknown>
+  /** Every user, across pages (deleted ones only with `status="deleted"`). */
+  usersList(options: ListOptions): NativePager
+  /** One page of users. */
+  usersListPage(options: ListOptions): Promise<unknown>
+  /** Creates a user in the policy groups `groupIds`. */
+  usersCreate(input: NewUserArgs): Promise<unknown>
+  /** A user. */
+  usersGet(userId: string): Promise<unknown>
+  /** Changes what is given of the email, name and groups. */
+  usersUpdate(userId: string, update: UserUpdateArgs): Promise<unknown>
+  /** Marks a user deleted: everything the user created stops authenticating. */
+  usersDelete(userId: string): Promise<unknown>
+  /**
+   * A one-time link that sets the user's console password, valid 24 hours; the user's earlier
+   * links stop working. Needs `users:manage`, and the user's rights must be the caller's to give
+   * (whoever holds the link acts as the user): `ForbiddenError` naming `id` otherwise.
+   */
+  usersPasswordLink(userId: string): Promise<unknown>
+  /** Every policy group, across pages. */
+  policyGroupsList(options: ListOptions): NativePager
+  /** One page of policy groups. */
+  policyGroupsListPage(options: ListOptions): Promise<unknown>
+  /** Creates a policy group granting `permissions`. */
+  policyGroupsCreate(input: NewPolicyGroupArgs): Promise<unknown>
+  /** A policy group. */
+  policyGroupsGet(groupId: string): Promise<unknown>
+  /** Changes what is given of the name, description and permissions. */
+  policyGroupsUpdate(groupId: string, update: PolicyGroupUpdateArgs): Promise<unknown>
+  /** Deletes a policy group (`Administrators` cannot be deleted). */
+  policyGroupsDelete(groupId: string): Promise<unknown>
+  /** The applications in a group, across pages. */
+  policyGroupsListApplications(groupId: string, options: ListOptions): NativePager
+  /** One page of the applications in a group. */
+  policyGroupsListApplicationsPage(groupId: string, options: ListOptions): Promise<unknown>
+  /** Adds applications to a group, all or nothing. */
+  policyGroupsAddApplications(groupId: string, ids: Array<string>): Promise<unknown>
+  /** Removes applications from a group, all or nothing. */
+  policyGroupsRemoveApplications(groupId: string, ids: Array<string>): Promise<unknown>
+  /** The users in a group, across pages. */
+  policyGroupsListUsers(groupId: string, options: ListOptions): NativePager
+  /** One page of the users in a group. */
+  policyGroupsListUsersPage(groupId: string, options: ListOptions): Promise<unknown>
+  /** Adds users to a group, all or nothing. */
+  policyGroupsAddUsers(groupId: string, ids: Array<string>): Promise<unknown>
+  /** Removes users from a group, all or nothing. */
+  policyGroupsRemoveUsers(groupId: string, ids: Array<string>): Promise<unknown>
+  /** The caller's account. */
+  accountsCurrent(): Promise<unknown>
+  /** The caller's account's key policy (`GET /v3/accounts/me/policy`, needs `account:view`). */
+  accountsKeyPolicy(): Promise<unknown>
+  /**
+   * Replaces the caller's account's key policy (`PUT /v3/accounts/me/policy`, needs
+   * `account:edit`); returns the policy now in force. A policy with nothing set asks nothing.
+   * New keys are held to it (a `ValidationError` naming `expiration` otherwise); keys made
+   * before it are left as they are.
+   */
+  accountsUpdateKeyPolicy(policy: KeyPolicyInputArgs): Promise<unknown>
+  /** Renames the caller's account (the plan is the operator's to change). */
+  accountsRenameCurrent(name: string): Promise<unknown>
+  /** Every account, across pages (operator only). */
+  accountsList(options: ListOptions): NativePager
+  /** One page of accounts (operator only). */
+  accountsListPage(options: ListOptions): Promise<unknown>
+  /**
+   * Creates a tenant account with its `Administrators` group, admin user, admin application and
+   * first access key, whose secret is the result's `key`, shown this once (operator only).
+   * `limits` go with plan `custom`.
+   */
+  accountsCreate(input: NewAccountArgs): Promise<unknown>
+  /** An account (operator only). */
+  accountsGet(accountId: string): Promise<unknown>
+  /** Changes an account's name, plan or limits (operator only). */
+  accountsUpdate(accountId: string, update: AccountUpdateArgs): Promise<unknown>
+  /** Every record passing the filters, across pages. */
+  auditLogList(filter: AuditLogFilterArgs, options: ListOptions): NativePager
+  /** One page of the records passing the filters. */
+  auditLogListPage(filter: AuditLogFilterArgs, options: ListOptions): Promise<unknown>
+  /**
    * A client for `options.baseUrl` (else `LATCHKEY_URL`) with
    * `options.accessKey` (else `LATCHKEY_ACCESS_KEY`) or a JWT signer
    * whose private key is `signer_key`.
@@ -36,129 +203,6 @@ export declare class NativeClient {
   health(): Promise<unknown>
   /** `GET /openapi.json`. */
   openapi(): Promise<unknown>
-  /** A pager over the applications. */
-  applicationsList(options: ListOptions): NativePager
-  /** One page of applications. */
-  applicationsListPage(options: ListOptions): Promise<unknown>
-  /** Creates an application. */
-  applicationsCreate(input: NewApplicationArgs): Promise<unknown>
-  /** An application. */
-  applicationsGet(id: string): Promise<unknown>
-  /** Changes an application. */
-  applicationsUpdate(id: string, update: ApplicationUpdateArgs): Promise<unknown>
-  /** Revokes an application. */
-  applicationsRevoke(id: string): Promise<unknown>
-  /** Deletes an application and its keys. */
-  applicationsDelete(id: string): Promise<unknown>
-  /** A pager over the access keys of an application. */
-  accessKeysList(applicationId: string, options: ListOptions): NativePager
-  /** One page of the access keys of an application. */
-  accessKeysListPage(applicationId: string, options: ListOptions): Promise<unknown>
-  /** A pager over every access key of the account (`GET /v3/access-keys`). */
-  accessKeysListAccount(applicationId: string | undefined | null, options: ListOptions): NativePager
-  /** One page of `GET /v3/access-keys`. */
-  accessKeysListAccountPage(applicationId: string | undefined | null, options: ListOptions): Promise<unknown>
-  /** Creates an access key; the answer's `key` is the secret, shown once. */
-  accessKeysCreate(applicationId: string, input: NewAccessKeyArgs): Promise<unknown>
-  /** An access key. */
-  accessKeysGet(applicationId: string, keyId: string): Promise<unknown>
-  /** Changes an access key. */
-  accessKeysUpdate(applicationId: string, keyId: string, update: KeyUpdateArgs): Promise<unknown>
-  /** Sets an access key's status. */
-  accessKeysSetStatus(applicationId: string, keyId: string, status: string): Promise<unknown>
-  /** Revokes an access key. */
-  accessKeysRevoke(applicationId: string, keyId: string): Promise<unknown>
-  /**
-   * Rolls an access key: a new key with its scopes, the old one expiring
-   * after the grace.
-   */
-  accessKeysRoll(applicationId: string, keyId: string, graceSeconds: number, name?: string | undefined | null): Promise<unknown>
-  /** Deletes an access key. */
-  accessKeysDelete(applicationId: string, keyId: string): Promise<unknown>
-  /** Deletes every listed key, or none. */
-  accessKeysBulkDelete(ids: Array<string>): Promise<unknown>
-  /** A pager over the JWT keys of an application. */
-  jwtKeysList(applicationId: string, options: ListOptions): NativePager
-  /** One page of the JWT keys of an application. */
-  jwtKeysListPage(applicationId: string, options: ListOptions): Promise<unknown>
-  /** Registers a public key. */
-  jwtKeysCreate(applicationId: string, input: NewJwtKeyArgs): Promise<unknown>
-  /** A JWT key. */
-  jwtKeysGet(applicationId: string, keyId: string): Promise<unknown>
-  /** Changes a JWT key. */
-  jwtKeysUpdate(applicationId: string, keyId: string, update: KeyUpdateArgs): Promise<unknown>
-  /** Sets a JWT key's status. */
-  jwtKeysSetStatus(applicationId: string, keyId: string, status: string): Promise<unknown>
-  /** Revokes a JWT key. */
-  jwtKeysRevoke(applicationId: string, keyId: string): Promise<unknown>
-  /** Deletes a JWT key. */
-  jwtKeysDelete(applicationId: string, keyId: string): Promise<unknown>
-  /** The application's active public keys as a JWKS object. */
-  jwtKeysJwks(applicationId: string): Promise<unknown>
-  /** A pager over the users. */
-  usersList(options: ListOptions): NativePager
-  /** One page of users. */
-  usersListPage(options: ListOptions): Promise<unknown>
-  /** Creates a user. */
-  usersCreate(input: NewUserArgs): Promise<unknown>
-  /** A user. */
-  usersGet(id: string): Promise<unknown>
-  /** Changes a user. */
-  usersUpdate(id: string, update: UserUpdateArgs): Promise<unknown>
-  /** Marks a user deleted. */
-  usersDelete(id: string): Promise<unknown>
-  /** A one-time link that sets the user's console password. */
-  usersPasswordLink(id: string): Promise<unknown>
-  /** A pager over the policy groups. */
-  policyGroupsList(options: ListOptions): NativePager
-  /** One page of policy groups. */
-  policyGroupsListPage(options: ListOptions): Promise<unknown>
-  /** Creates a policy group. */
-  policyGroupsCreate(input: NewPolicyGroupArgs): Promise<unknown>
-  /** A policy group. */
-  policyGroupsGet(id: string): Promise<unknown>
-  /** Changes a policy group. */
-  policyGroupsUpdate(id: string, update: PolicyGroupUpdateArgs): Promise<unknown>
-  /** Deletes a policy group. */
-  policyGroupsDelete(id: string): Promise<unknown>
-  /** A pager over the applications in a group. */
-  policyGroupsListApplications(id: string, options: ListOptions): NativePager
-  /** One page of the applications in a group. */
-  policyGroupsListApplicationsPage(id: string, options: ListOptions): Promise<unknown>
-  /** Adds applications to a group, all or nothing. */
-  policyGroupsAddApplications(id: string, ids: Array<string>): Promise<unknown>
-  /** Removes applications from a group, all or nothing. */
-  policyGroupsRemoveApplications(id: string, ids: Array<string>): Promise<unknown>
-  /** A pager over the users in a group. */
-  policyGroupsListUsers(id: string, options: ListOptions): NativePager
-  /** One page of the users in a group. */
-  policyGroupsListUsersPage(id: string, options: ListOptions): Promise<unknown>
-  /** Adds users to a group, all or nothing. */
-  policyGroupsAddUsers(id: string, ids: Array<string>): Promise<unknown>
-  /** Removes users from a group, all or nothing. */
-  policyGroupsRemoveUsers(id: string, ids: Array<string>): Promise<unknown>
-  /** The caller's account. */
-  accountsCurrent(): Promise<unknown>
-  /** The caller's account's key policy. */
-  accountsKeyPolicy(): Promise<unknown>
-  /** Replaces the caller's account's key policy. */
-  accountsUpdateKeyPolicy(policy: KeyPolicyArgs): Promise<unknown>
-  /** Renames the caller's account. */
-  accountsRenameCurrent(name: string): Promise<unknown>
-  /** A pager over the audit log's records passing `filter`. */
-  auditLogList(filter: AuditLogFilterArgs, options: ListOptions): NativePager
-  /** One page of the audit log's records passing `filter`. */
-  auditLogListPage(filter: AuditLogFilterArgs, options: ListOptions): Promise<unknown>
-  /** A pager over the tenant accounts (operator only). */
-  accountsList(options: ListOptions): NativePager
-  /** One page of accounts (operator only). */
-  accountsListPage(options: ListOptions): Promise<unknown>
-  /** Creates a tenant account; the answer's `key` is its first access key. */
-  accountsCreate(input: NewAccountArgs): Promise<unknown>
-  /** An account (operator only). */
-  accountsGet(id: string): Promise<unknown>
-  /** Changes an account (operator only). */
-  accountsUpdate(id: string, update: AccountUpdateArgs): Promise<unknown>
 }
 
 /** The unconverted items of one page. */
@@ -207,13 +251,19 @@ export declare class PublicKeys {
   thumbprint(): string
 }
 
-/** A change of an account (operator only). */
+/** A list's filters; every one given must match. */
+export interface AccessKeysListAccountFilterArgs {
+  /** Only keys of this application. */
+  applicationId?: string
+}
+
+/** The input of `accountsUpdate`. */
 export interface AccountUpdateArgs {
   /** New name. */
   name?: string
-  /** New plan. */
+  /** `free`: 4 applications; `commercial`: 25; `custom`: the limits given. */
   plan?: string
-  /** New limits. */
+  /** The request's `limits`. */
   limits?: LimitsArgs
 }
 
@@ -223,27 +273,33 @@ export interface AccountUpdateArgs {
  */
 export declare function apiEnums(): Record<string, Array<string>>
 
-/** A change of an application; what is left out stays. */
+/** The input of `applicationsUpdate`. */
 export interface ApplicationUpdateArgs {
   /** New name. */
   name?: string
   /** New description. */
   description?: string
-  /** New status (`revoked` is terminal). */
+  /** `revoked` is terminal. */
   status?: string
 }
 
-/** The audit log's filters; every one given must match. */
+/** A list's filters; every one given must match. */
 export interface AuditLogFilterArgs {
-  /** Only this action (`access_key.update`, …). */
+  /** Only this action (`access_key.create`, `console.sign_in`, …). */
   action?: string
-  /** Only records about this object. */
+  /** Only records about this object (`app_…`, `key_…`, …). */
   targetId?: string
-  /** Only what this user did. */
+  /** Only what this user did (`usr_…`). */
   actorUserId?: string
-  /** Only records at or after this instant, milliseconds since the epoch. */
+  /**
+   * Only records at or after this instant (RFC 3339). Here: a `Date`'s milliseconds since the
+   * epoch.
+   */
   since?: number
-  /** Only records at or before this instant, milliseconds since the epoch. */
+  /**
+   * Only records at or before this instant (RFC 3339). Here: a `Date`'s milliseconds since the
+   * epoch.
+   */
   until?: number
 }
 
@@ -302,32 +358,41 @@ export interface KeyPair {
   thumbprint: string
 }
 
-/**
- * An account's key policy, replacing the one in force: what is left out
- * asks nothing (`exposedKeyAction`: `revoke`).
- */
-export interface KeyPolicyArgs {
-  /** Longest a key may live, in days. */
+/** The input of `accountsUpdateKeyPolicy`. */
+export interface KeyPolicyInputArgs {
+  /**
+   * Longest a key may live, from creation to expiration, in days (1 to 3650); keys must then
+   * have an expiration. Absent or `null`: no limit.
+   */
   maxKeyLifetimeDays?: number
-  /** Whether every new key must have an expiration. */
+  /** Whether every new key must have an expiration (default false). */
   requireExpiration?: boolean
-  /** Keys unused this many days are deactivated. */
+  /**
+   * Keys (access keys and JWT keys) unused for this many days (1 to 3650) are deactivated by a
+   * background sweep. Absent or `null`: never.
+   */
   deactivateUnusedAfterDays?: number
-  /** `revoke`, `deactivate` or `notify`. */
+  /**
+   * `revoke` (terminal), `deactivate` (can be undone), or `notify` (the exposure is only
+   * recorded).
+   */
   exposedKeyAction?: string
 }
 
-/** A change of an access key or JWT key; what is left out stays. */
+/** The input of `accessKeysUpdate`. */
 export interface KeyUpdateArgs {
   /** New name. */
   name?: string
   /** New description. */
   description?: string
-  /** New status. */
+  /** `active` ⇄ `inactive`; `revoked` is terminal. */
   status?: string
-  /** New expiration, milliseconds since the epoch. */
+  /**
+   * New expiration; `null` removes it. A past expiration makes the key `expired`; a future one
+   * brings it back. Here: a `Date`'s milliseconds since the epoch.
+   */
   expiration?: number
-  /** Remove the expiration (the caller passed `expiration: null`). */
+  /** Remove the expiration (the caller passed `null`). */
   removeExpiration?: boolean
 }
 
@@ -364,50 +429,58 @@ export interface ListOptions {
  */
 export declare function mintAccessToken(key: PrivateKey, applicationId: string, keyId: string, audience: string, lifetime?: number | undefined | null, clockTimestamp?: number | undefined | null): string
 
-/** An access key to create. */
+/** The input of `accessKeysCreate`. */
 export interface NewAccessKeyArgs {
-  /** Name. */
+  /** Name, unique among the account's access keys that are not revoked. */
   name: string
   /** Description. */
   description?: string
   /**
-   * Scopes (permissions); none: unscoped when the calling credential holds every permission;
-   * otherwise the application's current rights become its scopes.
+   * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+   * applications:create:any, applications:edit:own, applications:edit:any,
+   * applications:revoke:own, applications:revoke:any, applications:delete:own,
+   * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+   * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+   * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+   * credentials:introspect, accounts:manage.
    */
   scopes?: Array<string>
-  /** Expiration, milliseconds since the epoch. */
+  /**
+   * When the key stops working (RFC 3339, in the future). Here: a `Date`'s milliseconds since
+   * the epoch.
+   */
   expiration?: number
-  /** Another user of the account to own it. */
+  /** Another user of the account to own the key (needs `users:manage`). */
   createdBy?: string
 }
 
-/** A tenant account to create (operator only). */
+/** The input of `accountsCreate`. */
 export interface NewAccountArgs {
   /** Name. */
   name: string
-  /** Plan. */
+  /** `free`: 4 applications; `commercial`: 25; `custom`: the limits given. */
   plan?: string
-  /** Limits (plan `custom`). */
+  /** The request's `limits`. */
   limits?: LimitsArgs
-  /** Email of the account's admin user. */
+  /** Email of the account's admin user (default `admin@latchkey.invalid`). */
   adminEmail?: string
 }
 
-/** An application to create. */
+/** The input of `applicationsCreate`. */
 export interface NewApplicationArgs {
   /** Name, unique among the account's applications that are not revoked. */
   name: string
   /** Description. */
   description?: string
-  /** Policy groups (`grp_…`). */
+  /** Policy groups to join. */
   groupIds?: Array<string>
-  /** Another user of the account to own it (`usr_…`). */
+  /** Another user of the account to own it (needs `users:manage`); the caller's user when absent. */
   createdBy?: string
 }
 
-/** A JWT key to register. */
+/** The input of `jwtKeysCreate`. */
 export interface NewJwtKeyArgs {
-  /** Name. */
+  /** Name, unique among the account's JWT keys that are not revoked. */
   name: string
   /** The public key as PEM (SPKI or X.509 certificate). */
   publicKeyPem?: string
@@ -415,33 +488,56 @@ export interface NewJwtKeyArgs {
   publicKeyJwk?: string
   /** Description. */
   description?: string
-  /** Algorithm (else inferred by the server). */
+  /**
+   * The one JWS algorithm its tokens will use: `EdDSA` (or `Ed25519`), `ES256`, `ES384`, `RS256`
+   * or `PS256`, fitting the key. Absent: the JWK's `alg`, else the key type's default (`EdDSA`,
+   * `ES256`, `ES384`, `RS256`).
+   */
   algorithm?: string
-  /** Expiration, milliseconds since the epoch. */
+  /**
+   * When the key stops working (RFC 3339, in the future). Here: a `Date`'s milliseconds since
+   * the epoch.
+   */
   expiration?: number
-  /** Scopes (permissions), immutable, as an access key's. */
+  /**
+   * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+   * applications:create:any, applications:edit:own, applications:edit:any,
+   * applications:revoke:own, applications:revoke:any, applications:delete:own,
+   * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+   * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+   * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+   * credentials:introspect, accounts:manage.
+   */
   scopes?: Array<string>
-  /** Another user of the account to own it. */
+  /** Another user of the account to own the key (needs `users:manage`). */
   createdBy?: string
 }
 
-/** A policy group to create. */
+/** The input of `policyGroupsCreate`. */
 export interface NewPolicyGroupArgs {
-  /** Name. */
+  /** Name, unique in the account. */
   name: string
   /** Description. */
   description?: string
-  /** Permissions. */
+  /**
+   * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+   * applications:create:any, applications:edit:own, applications:edit:any,
+   * applications:revoke:own, applications:revoke:any, applications:delete:own,
+   * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+   * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+   * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+   * credentials:introspect, accounts:manage.
+   */
   permissions?: Array<string>
 }
 
-/** A user to create. */
+/** The input of `usersCreate`. */
 export interface NewUserArgs {
   /** Email, unique among the account's active users. */
   email: string
-  /** Display name. */
+  /** Display name (optional). */
   name?: string
-  /** Policy groups. */
+  /** Policy groups to join. */
   groupIds?: Array<string>
 }
 
@@ -466,14 +562,33 @@ export interface ParsedAccessKey {
   keyPrefix: string
 }
 
-/** A change of a policy group. */
+/** The input of `policyGroupsUpdate`. */
 export interface PolicyGroupUpdateArgs {
   /** New name. */
   name?: string
   /** New description. */
   description?: string
-  /** New permissions (replacing the old ones). */
+  /**
+   * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+   * applications:create:any, applications:edit:own, applications:edit:any,
+   * applications:revoke:own, applications:revoke:any, applications:delete:own,
+   * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+   * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+   * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+   * credentials:introspect, accounts:manage.
+   */
   permissions?: Array<string>
+}
+
+/** The input of `accessKeysRoll`. */
+export interface RollOptionsArgs {
+  /**
+   * How long the rolled key keeps working, in seconds (0 to 604800, a week); never past its own
+   * expiration. 0 stops it at once.
+   */
+  graceSeconds: number
+  /** The new key's name; absent: the old name with `-rolled-N`. */
+  name?: string
 }
 
 /**
@@ -482,13 +597,13 @@ export interface PolicyGroupUpdateArgs {
  */
 export declare function signToken(claims: string, key: PrivateKey, algorithmName?: string | undefined | null, keyid?: string | undefined | null, header?: string | undefined | null): string
 
-/** A change of a user. */
+/** The input of `usersUpdate`. */
 export interface UserUpdateArgs {
   /** New email. */
   email?: string
-  /** New name. */
+  /** New display name. */
   name?: string
-  /** New groups (replacing the old ones). */
+  /** New set of groups (replaces the old one). */
   groupIds?: Array<string>
 }
 

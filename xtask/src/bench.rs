@@ -49,7 +49,9 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
             if *suite == BenchSuite::PythonJwt {
                 return crate::bench_python::run_jwt(root, &args.harness_args);
             }
-            let mut bench = cmd(root, "cargo").args(["bench", "-p", suite.package()]);
+            let mut bench = cmd(root, "cargo")
+                .args(["bench", "-p", suite.package()])
+                .args(suite.features());
             if !args.harness_args.is_empty() {
                 bench = bench.arg("--").args(&args.harness_args);
             }

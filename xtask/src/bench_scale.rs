@@ -102,7 +102,7 @@ fn seeder(root: &Path) -> Result<PathBuf> {
             "--package",
             "latchkey-store",
             "--features",
-            "postgres",
+            "postgres,bench-seeding",
             "--example",
             "scale",
         ])

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus};
+use std::process::{Command, ExitStatus, Output};
 
 use anyhow::{Context, Result, bail};
 
@@ -78,6 +78,31 @@ impl Cmd {
         self.command()
             .status()
             .with_context(|| format!("could not start `{self}`"))
+    }
+
+    /// Runs the command with its stdout and stderr captured, and returns
+    /// them with its exit status, whatever it is (for commands whose output
+    /// is read). Only a failure to start it is an error.
+    pub fn output(&self) -> Result<Output> {
+        println!("$ {self}");
+        self.command()
+            .output()
+            .with_context(|| format!("could not start `{self}`"))
+    }
+
+    /// [`Cmd::output`]'s stdout, as text; an error, with its stderr, unless
+    /// the command exits 0.
+    pub fn read(&self) -> Result<String> {
+        let output = self.output()?;
+        if !output.status.success() {
+            bail!(
+                "`{self}` failed ({}) in {}: {}",
+                output.status,
+                self.dir.display(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     }
 
     /// Runs the command with its stdout and stderr appended to the file
@@ -206,6 +231,30 @@ mod tests {
             .unwrap_err();
         let message = format!("{error:#}");
         assert!(message.contains("`sh -c 'exit 3'` failed"), "{message}");
+    }
+
+    #[test]
+    fn read_gives_stdout_or_an_error_with_stderr() {
+        let text = cmd(Path::new("."), "sh")
+            .args(["-c", "echo out; echo err >&2"])
+            .read()
+            .unwrap();
+        assert_eq!(text, "out\n");
+        let error = cmd(Path::new("."), "sh")
+            .args(["-c", "echo out; echo why >&2; exit 4"])
+            .read()
+            .unwrap_err();
+        let message = format!("{error:#}");
+        assert!(
+            message.contains("why") && message.contains("exit"),
+            "{message}"
+        );
+        let output = cmd(Path::new("."), "sh")
+            .args(["-c", "echo out; exit 4"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(4));
+        assert_eq!(output.stdout, b"out\n");
     }
 
     #[test]

@@ -9,12 +9,19 @@
 
 mod access_keys;
 mod lists;
+mod native;
+mod node_native;
+mod node_resources;
 mod node_types;
 mod openapi;
 mod python_async;
+mod python_native;
+mod python_resources;
 mod python_stubs;
 mod sdk_surface;
+mod signatures;
 mod uniffi;
+mod uniffi_native;
 mod vectors;
 pub mod versions;
 mod workspace_hack;
@@ -61,16 +68,36 @@ const GENERATORS: &[Generator] = &[
         generate: openapi::generate,
     },
     Generator {
+        name: "python-resources",
+        generate: python_resources::generate,
+    },
+    Generator {
         name: "python-async",
         generate: python_async::generate,
+    },
+    Generator {
+        name: "python-native",
+        generate: python_native::generate,
     },
     Generator {
         name: "python-stubs",
         generate: python_stubs::generate,
     },
     Generator {
+        name: "node-native",
+        generate: node_native::generate,
+    },
+    Generator {
+        name: "node-resources",
+        generate: node_resources::generate,
+    },
+    Generator {
         name: "node-types",
         generate: node_types::generate,
+    },
+    Generator {
+        name: "uniffi-native",
+        generate: uniffi_native::generate,
     },
     Generator {
         name: "uniffi",

@@ -106,4 +106,13 @@ impl BenchSuite {
             BenchSuite::Node => "latchkey-node",
         }
     }
+
+    /// The cargo features its benches need (the store's load their keys
+    /// through `bench-seeding`, which nothing serving requests enables).
+    pub fn features(self) -> &'static [&'static str] {
+        match self {
+            BenchSuite::Store => &["--features", "bench-seeding"],
+            _ => &[],
+        }
+    }
 }

@@ -34,10 +34,7 @@ pub fn build_library(root: &Path) -> Result<PathBuf> {
 /// The step: library, server binary, `mvn test`.
 pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
     let library_dir = build_library(root)?;
-    cmd(root, "cargo")
-        .args(["build", "--package", "latchkey-server", "--bin", "latchkey"])
-        .run()?;
-    let server = target_dir(root).join("debug/latchkey");
+    let server = crate::server_process::build_dev_server(root)?;
     let mut summary = TestCounts::default();
     let mut library_property = std::ffi::OsString::from("-Dlatchkey.lib.dir=");
     library_property.push(&library_dir);
@@ -59,13 +56,29 @@ pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
 /// without building it, pinned (Maven would otherwise pick its own default).
 const DEPENDENCY_PLUGIN: &str = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline";
 
-/// Downloads what `mvn test` in [`BINDING`] needs into `~/.m2` without
-/// compiling anything (the background download of `cargo xtask ci`, see
-/// [`crate::prefetch`]); the output goes to `log`.
+/// The install plugin the `dist` step's `install:install-file` runs, pinned
+/// (the project's own `install` uses Maven's default one).
+pub const INSTALL_PLUGIN: &str = "org.apache.maven.plugins:maven-install-plugin:3.1.4";
+
+/// The README's Kotlin tour, a Maven project of its own (relative to the root).
+pub const EXAMPLE: &str = "examples/kotlin";
+
+/// Downloads into `~/.m2`, without compiling anything, what the Kotlin steps
+/// run Maven with (the background download of `cargo xtask ci`, see
+/// [`crate::prefetch`]); the output goes to `log`. That is the plugins and
+/// dependencies of [`BINDING`] (`go-offline`: its build's plugins, Dokka's
+/// and Maven's default ones included, which `cargo xtask dist kotlin`'s
+/// `mvn install` runs too), and the two plugins only the `dist` step runs
+/// outside that project: [`INSTALL_PLUGIN`] and the tour's `exec` plugin (at
+/// the version [`EXAMPLE`]'s pom pins). Running a plugin's `help` goal
+/// resolves it with all its dependencies, as running any of its goals would.
 pub fn resolve_artifacts(root: &Path, log: &Path) -> Result<()> {
-    cmd(&root.join(BINDING), "mvn")
-        .args(["-B", "--no-transfer-progress", DEPENDENCY_PLUGIN])
-        .run_logged(log)
+    let mvn = |dir: &str| cmd(&root.join(dir), "mvn").args(["-B", "--no-transfer-progress"]);
+    mvn(BINDING).arg(DEPENDENCY_PLUGIN).run_logged(log)?;
+    mvn(BINDING)
+        .arg(format!("{INSTALL_PLUGIN}:help"))
+        .run_logged(log)?;
+    mvn(EXAMPLE).arg("exec:help").run_logged(log)
 }
 
 /// Reads Surefire's closing line of a module, `Tests run: 12, Failures: 1,

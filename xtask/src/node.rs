@@ -4,7 +4,7 @@
 //! profile into the workspace's one `target/`, then `node --test` against a
 //! real server binary, its summary added to the tally.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 
@@ -97,10 +97,7 @@ pub fn build_addon_in(root: &Path, out: Option<&Path>, profile: Profile) -> Resu
 /// The step: addon, server binary, `node --test`.
 pub fn run(root: &Path, counts: &mut TestCounts) -> Result<()> {
     build_addon(root, None)?;
-    cmd(root, "cargo")
-        .args(["build", "--package", "latchkey-server", "--bin", "latchkey"])
-        .run()?;
-    let server: PathBuf = target_dir(root).join("debug/latchkey");
+    let server = crate::server_process::build_dev_server(root)?;
     let mut summary = TestCounts::default();
     let result = cmd(&root.join(BINDING), "node")
         .args(["--test", "--test-reporter=spec"])

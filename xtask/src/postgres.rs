@@ -8,7 +8,7 @@
 //! that user.
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
@@ -17,6 +17,9 @@ use anyhow::{Context, Result, bail};
 const SUPERUSER: &str = "latchkey";
 /// The unprivileged account the server runs as when xtask runs as root.
 const SYSTEM_USER: &str = "postgres";
+/// What runs PostgreSQL's programs as [`SYSTEM_USER`] (util-linux's; Debian
+/// puts it in `/usr/sbin`, which a non-login root shell may lack on `PATH`).
+const RUNUSER: &str = "runuser";
 
 /// A running throwaway cluster.
 pub struct Postgres {
@@ -122,7 +125,7 @@ impl Postgres {
         let path = self.bin.join(program);
         let mut command = match self.run_as {
             Some(user) => {
-                let mut command = Command::new("runuser");
+                let mut command = Command::new(RUNUSER);
                 command.args(["-u", user, "--"]).arg(&path);
                 command
             }
@@ -133,7 +136,7 @@ impl Postgres {
             .current_dir(self.dir.path())
             .stdin(Stdio::null())
             .output()
-            .with_context(|| format!("running {}", path.display()))?;
+            .map_err(|error| not_started(&path, self.run_as.map(|_| RUNUSER), error))?;
         if !output.status.success() {
             bail!(
                 "{} {} failed ({}):\n{}{}",
@@ -166,6 +169,25 @@ impl Drop for Postgres {
             eprintln!("warning: stopping the test PostgreSQL: {error:#}");
         }
         // The temp dir (cluster, socket, log) is removed by `TempDir`.
+    }
+}
+
+/// Why `program` did not start, naming the program that is missing: the
+/// `launcher` that was to run it as another user (`runuser`) when there is
+/// one, with the `PATH` fix for it (a person once went looking for a missing
+/// `initdb` when `runuser` was the one not found).
+fn not_started(program: &Path, launcher: Option<&str>, error: std::io::Error) -> anyhow::Error {
+    match launcher {
+        Some(launcher) if error.kind() == std::io::ErrorKind::NotFound => anyhow::anyhow!(
+            "could not start `{launcher}` to run {} as {SYSTEM_USER}: {launcher} is not on PATH \
+             (util-linux installs it in /usr/sbin: `export PATH=\"$PATH:/usr/sbin\"`)",
+            program.display()
+        ),
+        Some(launcher) => anyhow::Error::new(error).context(format!(
+            "could not start `{launcher}` to run {} as {SYSTEM_USER}",
+            program.display()
+        )),
+        None => anyhow::Error::new(error).context(format!("could not start {}", program.display())),
     }
 }
 
@@ -215,6 +237,25 @@ fn free_port() -> Result<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_runuser_is_named_with_the_path_fix() {
+        let initdb = Path::new("/usr/lib/postgresql/15/bin/initdb");
+        let missing = || std::io::Error::from(std::io::ErrorKind::NotFound);
+        let message = format!("{:#}", not_started(initdb, Some(RUNUSER), missing()));
+        assert!(
+            message.starts_with("could not start `runuser`"),
+            "{message}"
+        );
+        assert!(message.contains("/usr/sbin"), "{message}");
+        // Without a launcher, the program itself is the one missing.
+        let message = format!("{:#}", not_started(initdb, None, missing()));
+        assert!(
+            message.starts_with("could not start /usr/lib/postgresql/15/bin/initdb"),
+            "{message}"
+        );
+        assert!(!message.contains("runuser"), "{message}");
+    }
 
     #[test]
     fn a_cluster_starts_accepts_connections_and_is_removed() {

@@ -34,7 +34,9 @@ pub enum Download {
     NodeModules,
     /// `npm ci` in `tests/console` (Playwright's driver, axe-core).
     ConsoleModules,
-    /// The plugins and dependencies of `bindings/kotlin/pom.xml`, into `~/.m2`.
+    /// What the Kotlin steps run Maven with, into `~/.m2`: the plugins and
+    /// dependencies of `bindings/kotlin/pom.xml`, and the plugins the `dist`
+    /// step runs besides (see [`crate::kotlin::resolve_artifacts`]).
     MavenArtifacts,
 }
 

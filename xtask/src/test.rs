@@ -10,7 +10,7 @@
 use std::fmt;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cmd::cmd;
 use crate::step::{run_step, select};
@@ -195,6 +195,34 @@ impl TestCounts {
     }
 }
 
+impl TestCounts {
+    /// Runs `check` as one check named `what`, the one way a step counts
+    /// the checks it runs itself: adds its outcome (passed or failed) and
+    /// prints it with its duration.
+    pub fn record(&mut self, what: &str, check: impl FnOnce() -> Result<()>) -> Result<()> {
+        let started = std::time::Instant::now();
+        let outcome = check();
+        let took = crate::step::minutes_seconds(started.elapsed());
+        match &outcome {
+            Ok(()) => {
+                self.passed += 1;
+                println!("ok: {what} ({took})");
+            }
+            Err(_) => {
+                self.failed += 1;
+                println!("FAILED: {what} ({took})");
+            }
+        }
+        outcome.with_context(|| format!("{what}: failed"))
+    }
+
+    /// Counts a check that cannot run here, saying why.
+    pub fn skip(&mut self, what: &str, why: &str) {
+        self.skipped += 1;
+        println!("skipped: {what}: {why}");
+    }
+}
+
 impl std::ops::AddAssign for TestCounts {
     fn add_assign(&mut self, other: TestCounts) {
         self.passed += other.passed;
@@ -217,6 +245,18 @@ impl fmt::Display for TestCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recorded_check_counts_its_outcome_and_keeps_its_error() {
+        let mut counts = TestCounts::default();
+        counts.record("fine", || Ok(())).unwrap();
+        let error = counts
+            .record("broken", || anyhow::bail!("because"))
+            .unwrap_err();
+        assert_eq!(format!("{error:#}"), "broken: failed: because");
+        counts.skip("elsewhere", "no compiler");
+        assert_eq!((counts.passed, counts.failed, counts.skipped), (1, 1, 1));
+    }
 
     #[test]
     fn reads_a_passing_summary() {

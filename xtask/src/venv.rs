@@ -2,9 +2,10 @@
 //! steps that need it (schemathesis, the Python SDK), with pinned packages,
 //! nothing installed by hand.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cmd::{Cmd, cmd};
 use crate::prefetch::Download;
@@ -33,6 +34,17 @@ pub fn install(root: &Path, packages: &[&str], log: Option<&Path>) -> Result<Pat
         )?;
     }
     Ok(venv)
+}
+
+/// The `PATH` with `venv`'s `bin` first: what an activated venv gives the
+/// programs that look there (maturin's `python3 -m ziglang`, napi's
+/// `cargo zigbuild`).
+pub fn path_first(venv: &Path) -> Result<OsString> {
+    let mut paths = vec![venv.join("bin")];
+    if let Some(path) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(paths).context("building PATH with the venv first")
 }
 
 fn run(command: Cmd, log: Option<&Path>) -> Result<()> {

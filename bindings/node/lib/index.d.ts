@@ -562,112 +562,6 @@ export interface AccountUpdate {
   limits?: Limits
 }
 
-/** Applications (`/v3/applications`). */
-export interface Applications {
-  /** Every application the caller may view, fetched page by page as it is read. */
-  list(options?: ListOptions<ApplicationStatus>): AsyncGenerator<Application, void, undefined>
-  listPage(options?: PageOptions<ApplicationStatus>): Promise<Page<Application>>
-  create(input: NewApplication): Promise<Application>
-  get(applicationId: string): Promise<Application>
-  update(applicationId: string, update: ApplicationUpdate): Promise<Application>
-  /** Revokes the application (terminal): its credentials stop working. */
-  revoke(applicationId: string): Promise<Application>
-  /** Deletes the application and all its keys. */
-  delete(applicationId: string): Promise<void>
-}
-
-/** Access keys (`/v3/applications/{id}/access-keys`, `/v3/access-keys`). */
-export interface AccessKeys {
-  list(applicationId: string, options?: ListOptions<AccessKeyStatus>): AsyncGenerator<AccessKey, void, undefined>
-  listPage(applicationId: string, options?: PageOptions<AccessKeyStatus>): Promise<Page<AccessKey>>
-  /** Every key of the account the caller may view (`GET /v3/access-keys`). */
-  listAccount(options?: ListOptions<AccessKeyStatus> & { applicationId?: string }): AsyncGenerator<AccessKey, void, undefined>
-  listAccountPage(options?: PageOptions<AccessKeyStatus> & { applicationId?: string }): Promise<Page<AccessKey>>
-  create(applicationId: string, input: NewAccessKey): Promise<CreatedAccessKey>
-  get(applicationId: string, keyId: string): Promise<AccessKey>
-  update(applicationId: string, keyId: string, update: KeyUpdate): Promise<AccessKey>
-  setStatus(applicationId: string, keyId: string, status: KeyStatus): Promise<AccessKey>
-  revoke(applicationId: string, keyId: string): Promise<AccessKey>
-  /**
-   * A new key with the old one's scopes, description and expiration, while the
-   * old key keeps working for `options.graceSeconds`, then expires
-   * (`LimitExceededError` when the application has no room for another key).
-   */
-  roll(applicationId: string, keyId: string, options: RollOptions): Promise<RolledAccessKey>
-  delete(applicationId: string, keyId: string): Promise<void>
-  /** Deletes every listed key or none (a `ConflictError` naming each failing id). */
-  bulkDelete(ids: string[]): Promise<BulkDeleteResult>
-}
-
-/** JWT keys (`/v3/applications/{id}/jwt-keys`, `/jwks`). */
-export interface JwtKeys {
-  list(applicationId: string, options?: ListOptions<AccessKeyStatus>): AsyncGenerator<JwtKey, void, undefined>
-  listPage(applicationId: string, options?: PageOptions<AccessKeyStatus>): Promise<Page<JwtKey>>
-  create(applicationId: string, input: NewJwtKey): Promise<JwtKey>
-  get(applicationId: string, keyId: string): Promise<JwtKey>
-  update(applicationId: string, keyId: string, update: KeyUpdate): Promise<JwtKey>
-  setStatus(applicationId: string, keyId: string, status: KeyStatus): Promise<JwtKey>
-  revoke(applicationId: string, keyId: string): Promise<JwtKey>
-  delete(applicationId: string, keyId: string): Promise<void>
-  /** The application's active public keys (ready for `jwt.verify`). */
-  jwks(applicationId: string): Promise<Jwks>
-}
-
-/** Users (`/v3/users`). */
-export interface Users {
-  list(options?: ListOptions<UserStatus>): AsyncGenerator<User, void, undefined>
-  listPage(options?: PageOptions<UserStatus>): Promise<Page<User>>
-  create(input: NewUser): Promise<User>
-  get(userId: string): Promise<User>
-  update(userId: string, update: UserUpdate): Promise<User>
-  /** Marks the user deleted: everything the user created stops authenticating. */
-  delete(userId: string): Promise<void>
-  /**
-   * A one-time link that sets the user's console password (valid 24 hours;
-   * the user's earlier links stop working). Needs `users:manage`, and the
-   * user's rights must be the caller's to give: a `ForbiddenError` naming
-   * `id` otherwise.
-   */
-  passwordLink(userId: string): Promise<PasswordLink>
-}
-
-/** Policy groups and their members (`/v3/policy-groups`). */
-export interface PolicyGroups {
-  list(options?: ListOptions): AsyncGenerator<PolicyGroup, void, undefined>
-  listPage(options?: PageOptions): Promise<Page<PolicyGroup>>
-  create(input: NewPolicyGroup): Promise<PolicyGroup>
-  get(groupId: string): Promise<PolicyGroup>
-  update(groupId: string, update: PolicyGroupUpdate): Promise<PolicyGroup>
-  /** Deletes the group (`Administrators` cannot be deleted). */
-  delete(groupId: string): Promise<void>
-  listApplications(groupId: string, options?: ListOptions): AsyncGenerator<Application, void, undefined>
-  listApplicationsPage(groupId: string, options?: PageOptions): Promise<Page<Application>>
-  addApplications(groupId: string, ids: string[]): Promise<void>
-  removeApplications(groupId: string, ids: string[]): Promise<void>
-  listUsers(groupId: string, options?: ListOptions): AsyncGenerator<User, void, undefined>
-  listUsersPage(groupId: string, options?: PageOptions): Promise<Page<User>>
-  addUsers(groupId: string, ids: string[]): Promise<void>
-  removeUsers(groupId: string, ids: string[]): Promise<void>
-}
-
-/** The caller's account; tenant accounts for the operator (`/v3/accounts`). */
-export interface Accounts {
-  current(): Promise<Account>
-  /** The caller's account's key policy (needs `account:view`). */
-  keyPolicy(): Promise<KeyPolicy>
-  /**
-   * Replaces the caller's account's key policy (needs `account:edit`); new keys
-   * are held to it (a `ValidationError` naming `expiration` otherwise).
-   */
-  updateKeyPolicy(policy: KeyPolicyInput): Promise<KeyPolicy>
-  renameCurrent(name: string): Promise<Account>
-  list(options?: ListOptions): AsyncGenerator<Account, void, undefined>
-  listPage(options?: PageOptions): Promise<Page<Account>>
-  create(input: NewAccount): Promise<CreatedAccount>
-  get(accountId: string): Promise<Account>
-  update(accountId: string, update: AccountUpdate): Promise<Account>
-}
-
 /** Who acted, as an audit record shows it. */
 export interface AuditActor {
   /** The acting user; `null` for the CLI and the system. */
@@ -716,15 +610,207 @@ export interface AuditLogFilter {
   until?: Date
 }
 
+// --- generated by `cargo xtask codegen` from spec/sdk.json: the resources; do not edit ---
+
+/** Applications: the holders of credentials (`/v3/applications`). */
+export interface Applications {
+  /** Every application the caller may view, across pages (revoked ones only with `status="revoked"`). */
+  list(options?: ListOptions<ApplicationStatus>): AsyncGenerator<Application, void, undefined>
+  /** One page of applications. */
+  listPage(options?: PageOptions<ApplicationStatus>): Promise<Page<Application>>
+  /**
+   * Creates an application in the policy groups `groupIds` (within the plan's
+   * limit); `createdBy` names another owner (needs `users:manage`).
+   */
+  create(input: NewApplication): Promise<Application>
+  /** An application. */
+  get(applicationId: string): Promise<Application>
+  /** Changes what is given of the name, description and status. */
+  update(applicationId: string, update: ApplicationUpdate): Promise<Application>
+  /** Revokes an application (terminal): its credentials stop working. */
+  revoke(applicationId: string): Promise<Application>
+  /** Deletes an application and all its keys. */
+  delete(applicationId: string): Promise<void>
+}
+
+/** Access keys (`ak_…`) of applications. */
+export interface AccessKeys {
+  /** Every access key of an application, across pages (revoked ones only with `status="revoked"`). */
+  list(applicationId: string, options?: ListOptions<AccessKeyStatus>): AsyncGenerator<AccessKey, void, undefined>
+  /** One page of an application's access keys. */
+  listPage(applicationId: string, options?: PageOptions<AccessKeyStatus>): Promise<Page<AccessKey>>
+  /**
+   * Every access key of the account the caller may view, optionally of one
+   * application (`GET /v3/access-keys`), across pages.
+   */
+  listAccount(options?: ListOptions<AccessKeyStatus> & { applicationId?: string }): AsyncGenerator<AccessKey, void, undefined>
+  /** One page of `GET /v3/access-keys`. */
+  listAccountPage(options?: PageOptions<AccessKeyStatus> & { applicationId?: string }): Promise<Page<AccessKey>>
+  /**
+   * Creates an access key. `scopes` narrow it and never change (empty: unscoped
+   * when the calling credential holds every permission; otherwise the
+   * application's current rights become its scopes); `expiration` is an instant
+   * with its time zone. The result's `key` is the full secret, shown this once.
+   */
+  create(applicationId: string, input: NewAccessKey): Promise<CreatedAccessKey>
+  /** An access key. */
+  get(applicationId: string, keyId: string): Promise<AccessKey>
+  /**
+   * Changes what is given: name, description, status (`active`, `inactive`,
+   * `revoked`) and expiration (`null` removes it).
+   */
+  update(applicationId: string, keyId: string, update: KeyUpdate): Promise<AccessKey>
+  /** Sets the stored status: `active`, `inactive` or `revoked` (terminal). */
+  setStatus(applicationId: string, keyId: string, status: KeyStatus): Promise<AccessKey>
+  /** Revokes an access key (terminal). */
+  revoke(applicationId: string, keyId: string): Promise<AccessKey>
+  /**
+   * Rolls an access key: a new key with the old one's scopes, description and
+   * expiration (named `name`, else the old name with a `-rolled-N` suffix),
+   * while the old key keeps working for `graceSeconds` (0 to 604800) and then
+   * expires. The result's `key` is the new secret, shown this once; its
+   * `rolled` is the old key with its new `expiration`. `LimitExceededError`
+   * when the application has no room for another key.
+   */
+  roll(applicationId: string, keyId: string, options: RollOptions): Promise<RolledAccessKey>
+  /** Deletes an access key. */
+  delete(applicationId: string, keyId: string): Promise<void>
+  /**
+   * Deletes every listed key, or none: when any cannot be deleted, a
+   * `ConflictError` whose `fields` name each failing `ids[i]`.
+   */
+  bulkDelete(ids: string[]): Promise<BulkDeleteResult>
+}
+
+/** JWT keys: registered public keys whose private halves sign access tokens. */
+export interface JwtKeys {
+  /** Every JWT key of an application, across pages. */
+  list(applicationId: string, options?: ListOptions<AccessKeyStatus>): AsyncGenerator<JwtKey, void, undefined>
+  /** One page of an application's JWT keys. */
+  listPage(applicationId: string, options?: PageOptions<AccessKeyStatus>): Promise<Page<JwtKey>>
+  /**
+   * Registers a public key (PEM SPKI or X.509 certificate text, or a JWK); its
+   * `id` is the `kid` of the tokens it signs. `algorithm` defaults to the
+   * key's. `scopes` narrow its tokens as an access key's scopes do, and never
+   * change (empty: unscoped when the calling credential holds every permission;
+   * otherwise the application's current rights become its scopes).
+   */
+  create(applicationId: string, input: NewJwtKey): Promise<JwtKey>
+  /** A JWT key. */
+  get(applicationId: string, keyId: string): Promise<JwtKey>
+  /** Changes what is given: name, description, status and expiration (`null` removes it). */
+  update(applicationId: string, keyId: string, update: KeyUpdate): Promise<JwtKey>
+  /** Sets the stored status: `active`, `inactive` or `revoked` (terminal). */
+  setStatus(applicationId: string, keyId: string, status: KeyStatus): Promise<JwtKey>
+  /** Revokes a JWT key (terminal). */
+  revoke(applicationId: string, keyId: string): Promise<JwtKey>
+  /** Deletes a JWT key. */
+  delete(applicationId: string, keyId: string): Promise<void>
+  /** The application's active public keys as a JWK set, as the JWT toolkit's verify takes it. */
+  jwks(applicationId: string): Promise<Jwks>
+}
+
+/** Users of the caller's account. */
+export interface Users {
+  /** Every user, across pages (deleted ones only with `status="deleted"`). */
+  list(options?: ListOptions<UserStatus>): AsyncGenerator<User, void, undefined>
+  /** One page of users. */
+  listPage(options?: PageOptions<UserStatus>): Promise<Page<User>>
+  /** Creates a user in the policy groups `groupIds`. */
+  create(input: NewUser): Promise<User>
+  /** A user. */
+  get(userId: string): Promise<User>
+  /** Changes what is given of the email, name and groups. */
+  update(userId: string, update: UserUpdate): Promise<User>
+  /** Marks a user deleted: everything the user created stops authenticating. */
+  delete(userId: string): Promise<void>
+  /**
+   * A one-time link that sets the user's console password, valid 24 hours; the
+   * user's earlier links stop working. Needs `users:manage`, and the user's
+   * rights must be the caller's to give (whoever holds the link acts as the
+   * user): `ForbiddenError` naming `id` otherwise.
+   */
+  passwordLink(userId: string): Promise<PasswordLink>
+}
+
+/** Policy groups: named permission sets, and their members. */
+export interface PolicyGroups {
+  /** Every policy group, across pages. */
+  list(options?: ListOptions): AsyncGenerator<PolicyGroup, void, undefined>
+  /** One page of policy groups. */
+  listPage(options?: PageOptions): Promise<Page<PolicyGroup>>
+  /** Creates a policy group granting `permissions`. */
+  create(input: NewPolicyGroup): Promise<PolicyGroup>
+  /** A policy group. */
+  get(groupId: string): Promise<PolicyGroup>
+  /** Changes what is given of the name, description and permissions. */
+  update(groupId: string, update: PolicyGroupUpdate): Promise<PolicyGroup>
+  /** Deletes a policy group (`Administrators` cannot be deleted). */
+  delete(groupId: string): Promise<void>
+  /** The applications in a group, across pages. */
+  listApplications(groupId: string, options?: ListOptions): AsyncGenerator<Application, void, undefined>
+  /** One page of the applications in a group. */
+  listApplicationsPage(groupId: string, options?: PageOptions): Promise<Page<Application>>
+  /** Adds applications to a group, all or nothing. */
+  addApplications(groupId: string, ids: string[]): Promise<void>
+  /** Removes applications from a group, all or nothing. */
+  removeApplications(groupId: string, ids: string[]): Promise<void>
+  /** The users in a group, across pages. */
+  listUsers(groupId: string, options?: ListOptions): AsyncGenerator<User, void, undefined>
+  /** One page of the users in a group. */
+  listUsersPage(groupId: string, options?: PageOptions): Promise<Page<User>>
+  /** Adds users to a group, all or nothing. */
+  addUsers(groupId: string, ids: string[]): Promise<void>
+  /** Removes users from a group, all or nothing. */
+  removeUsers(groupId: string, ids: string[]): Promise<void>
+}
+
+/** The caller's account; tenant accounts for the operator (`accounts:manage`). */
+export interface Accounts {
+  /** The caller's account. */
+  current(): Promise<Account>
+  /** The caller's account's key policy (`GET /v3/accounts/me/policy`, needs `account:view`). */
+  keyPolicy(): Promise<KeyPolicy>
+  /**
+   * Replaces the caller's account's key policy (`PUT /v3/accounts/me/policy`,
+   * needs `account:edit`); returns the policy now in force. A policy with
+   * nothing set asks nothing. New keys are held to it (a `ValidationError`
+   * naming `expiration` otherwise); keys made before it are left as they are.
+   */
+  updateKeyPolicy(policy: KeyPolicyInput): Promise<KeyPolicy>
+  /** Renames the caller's account (the plan is the operator's to change). */
+  renameCurrent(name: string): Promise<Account>
+  /** Every account, across pages (operator only). */
+  list(options?: ListOptions): AsyncGenerator<Account, void, undefined>
+  /** One page of accounts (operator only). */
+  listPage(options?: PageOptions): Promise<Page<Account>>
+  /**
+   * Creates a tenant account with its `Administrators` group, admin user, admin
+   * application and first access key, whose secret is the result's `key`, shown
+   * this once (operator only). `limits` go with plan `custom`.
+   */
+  create(input: NewAccount): Promise<CreatedAccount>
+  /** An account (operator only). */
+  get(accountId: string): Promise<Account>
+  /** Changes an account's name, plan or limits (operator only). */
+  update(accountId: string, update: AccountUpdate): Promise<Account>
+}
+
 /**
- * The account's audit log (`/v3/audit-log`, needs `audit:view`). An action
- * the server does not know is a `ValidationError` naming `action`; a
- * credential without `audit:view` gets a `ForbiddenError`.
+ * The account's audit log (`/v3/audit-log`, needs `audit:view`): every change
+ * and sign-in, in the order written. Every filter given must match: `action`
+ * (`access_key.update`, …), `targetId` (the object's id), `actorUserId`, and
+ * `since`/`until` (instants, both inclusive). An action the server does not
+ * know is its `ValidationError` naming `action`.
  */
 export interface AuditLog {
+  /** Every record passing the filters, across pages. */
   list(options?: AuditLogFilter & ListOptions): AsyncGenerator<AuditRecord, void, undefined>
+  /** One page of the records passing the filters. */
   listPage(options?: AuditLogFilter & PageOptions): Promise<Page<AuditRecord>>
 }
+
+// --- end of the generated resources ---
 
 /**
  * A Latchkey API client: every network method returns a promise whose

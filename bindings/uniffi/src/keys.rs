@@ -265,7 +265,13 @@ impl fmt::Debug for Jwks {
 
 impl Jwks {
     pub(crate) fn wrap(set: jwt::Jwks) -> Arc<Self> {
-        Arc::new(Jwks { set })
+        Arc::new(set.into())
+    }
+}
+
+impl From<jwt::Jwks> for Jwks {
+    fn from(set: jwt::Jwks) -> Self {
+        Jwks { set }
     }
 }
 

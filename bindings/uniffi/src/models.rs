@@ -9,7 +9,6 @@
 //! it.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use latchkey_client::ffi::system_time;
@@ -549,6 +548,10 @@ pub struct PolicyGroupUpdate {
     pub permissions: Option<Vec<String>>,
 }
 
+/// The name `spec/sdk.json` gives the input of `accounts.create` (Node's);
+/// Kotlin and Swift keep `NewTenantAccount`, the record this names.
+pub type NewAccount = NewTenantAccount;
+
 /// A new tenant account (operator only).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct NewTenantAccount {
@@ -577,14 +580,4 @@ pub struct AccountUpdate {
     /// New limits (plan `Custom`).
     #[uniffi(default)]
     pub limits: Option<Limits>,
-}
-
-/// The `CreatedAccessKey` object of a client answer.
-pub(crate) fn created_access_key(created: client::CreatedAccessKey) -> Arc<CreatedAccessKey> {
-    Arc::new(created.into())
-}
-
-/// The `CreatedAccount` object of a client answer.
-pub(crate) fn created_account(created: client::CreatedAccount) -> Arc<CreatedAccount> {
-    Arc::new(created.into())
 }

@@ -93,3 +93,55 @@ fn the_maintained_limit_count_equals_the_recomputed_count() {
         48,
     );
 }
+
+/// The embedded store reports the accounts the sweep of unused keys changed,
+/// found in its own transaction (PostgreSQL names a sweep's accounts before
+/// reading, so it announces everything): the one account swept, everything
+/// for several, nothing when nothing is swept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_sweep_reports_the_accounts_it_changed() {
+    use conformance::commits::{Recorder, Report};
+    use conformance::key_lifecycle::set_policy;
+    use jiff::SignedDuration;
+    use latchkey_core::audit::Acting;
+    use latchkey_core::plan::Plan;
+    use latchkey_core::resource::KeyPolicy;
+    use latchkey_store::Changed;
+
+    let one_commit = |changed| vec![Report::Committing(changed), Report::Committed(changed)];
+    let (store, _dir) = fresh();
+    let t = conformance::tenant(&*store, Plan::Custom, conformance::custom(10, 10), true).await;
+    let other = conformance::tenant(&*store, Plan::Free, None, false).await;
+    let app = conformance::app(&*store, &t, "workers").await.unwrap().id;
+    let idle = KeyPolicy {
+        deactivate_unused_after_days: Some(30),
+        ..KeyPolicy::default()
+    };
+    set_policy(&*store, &t, idle).await;
+    set_policy(&*store, &other, idle).await;
+    let reports = Arc::new(Recorder::default());
+    store.observe_commits(reports.clone());
+    let day = |days: i64| conformance::now() + SignedDuration::from_secs(days * 86_400);
+    let swept = store
+        .deactivate_unused_keys(&Acting::system(), day(31))
+        .await
+        .unwrap();
+    assert_eq!(swept.len(), 2, "{swept:?}");
+    assert_eq!(reports.take(), one_commit(Changed::Everything));
+    conformance::add_key(&*store, &t, app, "later", None)
+        .await
+        .unwrap();
+    reports.take();
+    let swept = store
+        .deactivate_unused_keys(&Acting::system(), day(62))
+        .await
+        .unwrap();
+    assert_eq!(swept.len(), 1, "{swept:?}");
+    assert_eq!(reports.take(), one_commit(Changed::Account(t.account.id)));
+    let swept = store
+        .deactivate_unused_keys(&Acting::system(), day(63))
+        .await
+        .unwrap();
+    assert!(swept.is_empty());
+    assert_eq!(reports.take(), []);
+}

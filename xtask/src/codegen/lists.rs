@@ -95,7 +95,7 @@ fn snake(name: &str) -> String {
 fn documentation(description: &Value, pager: &Pager) -> String {
     let resource = snake(&pager.owner);
     let operation = snake(&pager.list_name());
-    match description["resources"][&resource][&operation].as_str() {
+    match super::sdk_surface::http_of(&description["resources"][&resource][&operation]) {
         Some(text) => format!("`{text}`"),
         None => format!("the pages of `{}`", pager.method),
     }

@@ -1,5 +1,6 @@
 //! The `NativeClient` class of the Python stubs (`_latchkey.pyi`), written
-//! from its `#[pymethods]` in `bindings/python/src/client/mod.rs`: one stub
+//! from its `#[pymethods]` in `bindings/python/src/client/mod.rs` and the
+//! generated `generated.rs` (the resource operations): one stub
 //! per method, its Python types read from the Rust ones, so that a native
 //! call added in Rust needs no hand-written stub (stubtest still checks the
 //! stubs against the built module in `cargo xtask check`).
@@ -221,7 +222,12 @@ pub fn generate(files: &mut Files) -> Result<()> {
     let (_, after) = rest
         .split_once(END)
         .with_context(|| format!("{STUBS} has no line `{END}`"))?;
-    let expected = format!("{before}{START}\n{}{END}{after}", stub(&methods(&source)?)?);
+    // The resource operations' methods as they are generated (not as a
+    // stale file on disk may hold them), after the hand-written ones.
+    let generated = super::python_native::module(&root, &super::signatures::load(&root)?)?;
+    let mut all = methods(&source)?;
+    all.extend(methods(&generated)?);
+    let expected = format!("{before}{START}\n{}{END}{after}", stub(&all)?);
     files.ensure_file_contents(Path::new(STUBS), expected.as_bytes())
 }
 

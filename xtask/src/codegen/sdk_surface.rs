@@ -62,8 +62,16 @@ fn http_call(text: &str) -> Option<String> {
     Some(format!("{method} {}", normalize_path(path)))
 }
 
+/// The HTTP call of an operation: its text, or the `http` of its signature
+/// (`{"http": "GET /v3/…", "doc": …}`).
+pub fn http_of(operation: &Value) -> Option<&str> {
+    operation
+        .as_str()
+        .or_else(|| operation.get("http").and_then(Value::as_str))
+}
+
 /// A path with every parameter written `{}`.
-fn normalize_path(path: &str) -> String {
+pub fn normalize_path(path: &str) -> String {
     let mut out = String::new();
     let mut in_parameter = false;
     for c in path.chars() {
@@ -134,8 +142,8 @@ impl Description {
             .into_iter()
             .flat_map(|o| o.values())
         {
-            for text in operations.as_object().into_iter().flat_map(|o| o.values()) {
-                calls.extend(text.as_str().and_then(http_call));
+            for operation in operations.as_object().into_iter().flat_map(|o| o.values()) {
+                calls.extend(http_of(operation).and_then(http_call));
             }
         }
         let declared = |section: &str| -> Result<BTreeSet<String>> {
@@ -231,7 +239,8 @@ fn identifier(text: &str) -> &str {
     &text[..end]
 }
 
-fn read(root: &Path, path: &str) -> Result<String> {
+/// The text of `path` (relative to `root`), its name in the error.
+pub fn read(root: &Path, path: &str) -> Result<String> {
     std::fs::read_to_string(root.join(path)).with_context(|| format!("reading {path}"))
 }
 

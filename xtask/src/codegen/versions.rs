@@ -111,21 +111,38 @@ pub fn generate(files: &mut Files) -> Result<()> {
 /// The string `field` of the root manifest's `[workspace.package]` table.
 pub fn workspace_field(root: &Path, field: &str) -> Result<String> {
     let manifest = fs::read_to_string(root.join("Cargo.toml")).context("reading Cargo.toml")?;
-    let mut in_table = false;
-    for line in manifest.lines() {
+    match table_field(&manifest, "workspace.package", field) {
+        Some(value) => Ok(value),
+        None => bail!("Cargo.toml has no `{field} = \"…\"` in [workspace.package]"),
+    }
+}
+
+/// The string value of `key` in TOML table `[table]`, for the plain
+/// `key = "value"` lines (a trailing comment allowed) the project's
+/// manifests use.
+pub fn table_field(text: &str, table: &str, key: &str) -> Option<String> {
+    let header = format!("[{table}]");
+    let mut inside = false;
+    for line in text.lines() {
         let line = line.trim();
         if line.starts_with('[') {
-            in_table = line == "[workspace.package]";
-        } else if in_table
-            && let Some(value) = line
-                .strip_prefix(field)
-                .and_then(|rest| rest.strip_prefix(" = \""))
-                .and_then(|value| value.strip_suffix('"'))
+            inside = line == header;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if let Some((name, value)) = line.split_once('=')
+            && name.trim() == key
         {
-            return Ok(value.to_owned());
+            let value = value.trim();
+            return value
+                .strip_prefix('"')
+                .and_then(|v| v.split_once('"'))
+                .map(|(v, _)| v.to_owned());
         }
     }
-    bail!("Cargo.toml has no `{field} = \"…\"` in [workspace.package]")
+    None
 }
 
 /// `text` with its first line shaped `{prefix}<anything>{suffix}` holding
@@ -159,6 +176,20 @@ fn with_version(text: &str, prefix: &str, suffix: &str, version: &str) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_a_field_of_one_table_only() {
+        let text = "[package]\nversion = \"9.9.9\"\n\n[workspace.package]\nversion = \"0.1.0\" # the one\nrepository = \"https://x/y\"\n[other]\nversion = \"1\"\n";
+        assert_eq!(
+            table_field(text, "workspace.package", "version").as_deref(),
+            Some("0.1.0")
+        );
+        assert_eq!(
+            table_field(text, "workspace.package", "repository").as_deref(),
+            Some("https://x/y")
+        );
+        assert_eq!(table_field(text, "workspace.package", "edition"), None);
+    }
 
     #[test]
     fn only_the_manifests_own_version_changes() {

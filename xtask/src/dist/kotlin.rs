@@ -14,48 +14,64 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::{Artifact, Scope};
+use super::{Artifact, HOST_TRIPLE, Scope};
 use crate::cmd::cmd;
-use crate::kotlin::{BINDING, LIBRARY_FILE, UNIFFI_PACKAGE};
+use crate::kotlin::{BINDING, EXAMPLE, INSTALL_PLUGIN, LIBRARY_FILE, UNIFFI_PACKAGE};
 use crate::server_process::{Running, target_dir};
 use crate::test::TestCounts;
 
 /// One native library to bundle: a Rust target and where JNA looks for it.
 pub struct Platform {
-    /// The Rust target triple (`None`: the host's, built without `--target`).
-    pub triple: Option<&'static str>,
+    /// The Rust target triple.
+    pub triple: &'static str,
     /// JNA's resource prefix for it (`Platform.RESOURCE_PREFIX`).
     pub jna_prefix: &'static str,
     /// Its name in listings (Python's wheel tags spell it the same way).
     pub name: &'static str,
-    /// The C cross linker a cross build needs, and the Debian package of it.
-    pub linker: Option<(&'static str, &'static str)>,
+    /// The C linker a cross build for it needs (on another machine), and
+    /// the Debian package of it.
+    pub linker: (&'static str, &'static str),
 }
 
-/// This machine's platform (the build machines are x86-64 Linux).
-pub const HOST: Platform = Platform {
-    triple: None,
-    jna_prefix: "linux-x86-64",
-    name: "linux-x86_64",
-    linker: None,
-};
+/// Every platform the jar carries a library for: the host's is built
+/// natively, the others only under [`Scope::All`] (CI machines may lack the
+/// Rust target).
+pub const PLATFORMS: [Platform; 2] = [
+    Platform {
+        triple: "x86_64-unknown-linux-gnu",
+        jna_prefix: "linux-x86-64",
+        name: "linux-x86_64",
+        linker: ("x86_64-linux-gnu-gcc", "gcc-x86-64-linux-gnu"),
+    },
+    Platform {
+        triple: "aarch64-unknown-linux-gnu",
+        jna_prefix: "linux-aarch64",
+        name: "linux-aarch64",
+        linker: ("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu"),
+    },
+];
 
-/// The cross build, made only under [`Scope::All`]: CI machines may lack the
-/// Rust target.
-pub const AARCH64: Platform = Platform {
-    triple: Some("aarch64-unknown-linux-gnu"),
-    jna_prefix: "linux-aarch64",
-    name: "linux-aarch64",
-    linker: Some(("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu")),
-};
+/// This machine's platform, which must be one of [`PLATFORMS`].
+pub fn host() -> Result<&'static Platform> {
+    PLATFORMS
+        .iter()
+        .find(|platform| platform.triple == HOST_TRIPLE)
+        .with_context(|| {
+            format!(
+                "the Kotlin and Swift packages carry no library for this machine ({}): see dist::kotlin::PLATFORMS",
+                HOST_TRIPLE
+            )
+        })
+}
 
-/// The platforms `scope` builds for.
-pub fn platforms(scope: Scope) -> Vec<&'static Platform> {
+/// The platforms `scope` builds for, the host's first.
+pub fn platforms(scope: Scope) -> Result<Vec<&'static Platform>> {
+    let host = host()?;
+    let mut platforms = vec![host];
     if scope == Scope::All {
-        vec![&HOST, &AARCH64]
-    } else {
-        vec![&HOST]
+        platforms.extend(PLATFORMS.iter().filter(|p| p.triple != host.triple));
     }
+    Ok(platforms)
 }
 
 /// Builds `liblatchkey_uniffi.so` for `platform` and returns its path.
@@ -64,7 +80,8 @@ pub fn platforms(scope: Scope) -> Vec<&'static Platform> {
 /// `kotlin` step already built in the shared `target/` (deps at opt-level 2):
 /// a release build of the client stack costs minutes of CI on two cores.
 /// `cargo xtask dist` builds release (`strip = "debuginfo"`, which keeps
-/// uniffi's metadata; `strip = true` would drop it).
+/// uniffi's metadata; `strip = true` would drop it); the host's library
+/// without `--target`, into the shared `target/release`.
 pub fn build_library(root: &Path, platform: &Platform, scope: Scope) -> Result<PathBuf> {
     if scope == Scope::HostTest {
         return Ok(crate::kotlin::build_library(root)?.join(LIBRARY_FILE));
@@ -72,17 +89,16 @@ pub fn build_library(root: &Path, platform: &Platform, scope: Scope) -> Result<P
     let mut build =
         cmd(root, "cargo").args(["build", "--release", "--package", UNIFFI_PACKAGE, "--lib"]);
     let mut dir = target_dir(root);
-    if let Some(triple) = platform.triple {
-        check_cross_tools(platform, triple)?;
-        build = build.args(["--target", triple]);
-        if let Some((linker, _)) = platform.linker {
-            let upper = triple.to_uppercase().replace('-', "_");
-            // The final link, and the C code of aws-lc-sys (the cc crate).
-            build = build
-                .env(format!("CARGO_TARGET_{upper}_LINKER"), linker)
-                .env(format!("CC_{}", triple.replace('-', "_")), linker);
-        }
-        dir = dir.join(triple);
+    if platform.triple != HOST_TRIPLE {
+        check_cross_tools(platform)?;
+        let (linker, _) = platform.linker;
+        let upper = platform.triple.to_uppercase().replace('-', "_");
+        // The final link, and the C code of aws-lc-sys (the cc crate).
+        build = build
+            .args(["--target", platform.triple])
+            .env(format!("CARGO_TARGET_{upper}_LINKER"), linker)
+            .env(format!("CC_{}", platform.triple.replace('-', "_")), linker);
+        dir = dir.join(platform.triple);
     }
     build.run()?;
     Ok(dir.join("release").join(LIBRARY_FILE))
@@ -90,12 +106,11 @@ pub fn build_library(root: &Path, platform: &Platform, scope: Scope) -> Result<P
 
 /// Fails, naming what to install, when a cross build's Rust target or C
 /// linker is missing.
-fn check_cross_tools(platform: &Platform, triple: &str) -> Result<()> {
-    super::require_rust_target(triple)
+fn check_cross_tools(platform: &Platform) -> Result<()> {
+    super::require_rust_target(platform.triple)
         .with_context(|| format!("the {} build of the native library", platform.name))?;
-    if let Some((linker, package)) = platform.linker
-        && !crate::setup::on_path(linker)
-    {
+    let (linker, package) = platform.linker;
+    if !crate::setup::on_path(linker) {
         bail!(
             "the {} build links with `{linker}`: install Debian's {package} \
              (`apt-get install {package}`; CI builds no cross target, so `setup` leaves it out), or build with --host-only",
@@ -114,7 +129,8 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
         .tempdir()
         .context("making the native libraries' staging folder")?;
     let mut bundled = Vec::new();
-    for platform in platforms(scope) {
+    let platforms = platforms(scope)?;
+    for platform in &platforms {
         let library = build_library(root, platform, scope)?;
         let dir = stage.path().join(platform.jna_prefix);
         std::fs::create_dir_all(&dir)?;
@@ -126,7 +142,7 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
     native_dir.push(stage.path());
     // A jar must not keep a library an earlier run staged and this scope does
     // not build (no `mvn clean`: the `kotlin` step's classes stay).
-    for platform in [&HOST, &AARCH64] {
+    for platform in &PLATFORMS {
         let _ = std::fs::remove_dir_all(
             root.join(BINDING)
                 .join("target/classes")
@@ -153,7 +169,7 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
     }
     install.arg("install").run()?;
 
-    let natives = platforms(scope)
+    let natives = platforms
         .iter()
         .map(|p| p.name)
         .collect::<Vec<_>>()
@@ -185,12 +201,7 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
 /// Fails unless the jar holds each of `entries` (a resource folder that did
 /// not exist would be skipped by Maven without a word).
 fn check_jar_carries(jar: &Path, entries: &[String]) -> Result<()> {
-    let listing = std::process::Command::new("jar")
-        .arg("tf")
-        .arg(jar)
-        .output()
-        .context("could not start `jar tf`")?;
-    let listing = String::from_utf8_lossy(&listing.stdout);
+    let listing = jar_listing(jar)?;
     for entry in entries {
         if !listing.lines().any(|line| line == entry) {
             bail!("{} does not carry {entry}", jar.display());
@@ -202,18 +213,16 @@ fn check_jar_carries(jar: &Path, entries: &[String]) -> Result<()> {
 /// Fails if the sources jar carries a native library (Maven's source plugin
 /// adds resources unless told not to).
 fn check_jar_lacks_libraries(jar: &Path) -> Result<()> {
-    let listing = std::process::Command::new("jar")
-        .arg("tf")
-        .arg(jar)
-        .output()
-        .context("could not start `jar tf`")?;
-    if let Some(library) = String::from_utf8_lossy(&listing.stdout)
-        .lines()
-        .find(|line| line.ends_with(".so"))
-    {
+    if let Some(library) = jar_listing(jar)?.lines().find(|line| line.ends_with(".so")) {
         bail!("{} carries {library}", jar.display());
     }
     Ok(())
+}
+
+/// The entries of a jar (`jar tf`).
+fn jar_listing(jar: &Path) -> Result<String> {
+    let dir = jar.parent().unwrap_or(Path::new("."));
+    cmd(dir, "jar").arg("tf").arg(jar).read()
 }
 
 /// The README's Kotlin tour command (the one line running `examples/kotlin`).
@@ -238,7 +247,8 @@ pub fn install_and_run(
         arg
     };
     let mut install = cmd(scratch, "mvn")
-        .args(["-B", "--no-transfer-progress", INSTALL_FILE])
+        .args(["-B", "--no-transfer-progress"])
+        .arg(format!("{INSTALL_PLUGIN}:install-file"))
         .arg(path_arg(
             "file",
             out.join(format!("latchkey-{version}.jar")),
@@ -258,15 +268,23 @@ pub fn install_and_run(
     }
     install.run()?;
 
-    let project = scratch.join("examples/kotlin");
+    let project = scratch.join(EXAMPLE);
     // Without the example's own build output, if someone built it here.
-    super::copy_tree(&root.join("examples/kotlin"), &project, &["target"])?;
+    super::copy_tree(&root.join(EXAMPLE), &project, &["target"])?;
     let readme = std::fs::read_to_string(root.join("README.md")).context("reading README.md")?;
     let line =
         readme_command(&readme, README_NEEDLE)?.replace("http://127.0.0.1:8080", &server.url);
+    counts.record("the README's Kotlin tour", || {
+        run_tour(scratch, &line, server)
+    })
+}
+
+/// Runs the tour command `line` in `scratch` against `server`, and checks it
+/// printed what the tour prints and no whole access key.
+fn run_tour(scratch: &Path, line: &str, server: &Running) -> Result<()> {
     let mut output = Vec::new();
     cmd(scratch, "sh")
-        .args(["-c", &line])
+        .args(["-c", line])
         .env("ADMIN", &server.admin_key)
         .env("LD_LIBRARY_PATH", "")
         .run_tee(|line| output.push(line.to_owned()))?;
@@ -278,7 +296,6 @@ pub fn install_and_run(
     ];
     for want in expected {
         if !output.iter().any(|line| line.contains(want)) {
-            counts.failed += 1;
             bail!("the Kotlin tour printed no line with `{want}`");
         }
     }
@@ -291,10 +308,8 @@ pub fn install_and_run(
                 .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
                 .any(whole_key)
     }) {
-        counts.failed += 1;
         bail!("the Kotlin tour printed what looks like a whole access key");
     }
-    counts.passed += 1;
     Ok(())
 }
 
@@ -317,12 +332,26 @@ pub fn readme_command(readme: &str, needle: &str) -> Result<String> {
     })
 }
 
-/// install:install-file, pinned (the version `~/.m2` already holds).
-const INSTALL_FILE: &str = "org.apache.maven.plugins:maven-install-plugin:3.1.4:install-file";
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(all(
+        target_os = "linux",
+        target_env = "gnu",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ))]
+    fn the_host_platform_is_this_machines_and_comes_first() {
+        let arch = std::env::consts::ARCH;
+        let host = host().unwrap();
+        assert!(host.triple.starts_with(arch), "{}", host.triple);
+        assert!(host.name.ends_with(arch), "{}", host.name);
+        assert_eq!(platforms(Scope::HostTest).unwrap().len(), 1);
+        let all = platforms(Scope::All).unwrap();
+        assert_eq!(all[0].triple, host.triple);
+        assert_eq!(all.len(), PLATFORMS.len());
+    }
 
     #[test]
     fn the_readme_command_is_the_one_line_that_runs_it() {

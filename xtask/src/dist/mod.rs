@@ -27,6 +27,9 @@ use crate::test::TestCounts;
 /// it into the same `.venv`, where two pins would replace each other.
 pub const ZIGLANG: &str = "ziglang==0.15.2";
 
+/// The target this xtask runs on (the host: see `build.rs`).
+pub const HOST_TRIPLE: &str = env!("LATCHKEY_XTASK_HOST");
+
 /// Which platforms a build makes artifacts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -142,10 +145,9 @@ pub fn test(root: &Path, counts: &mut TestCounts) -> Result<()> {
 /// `triple` is missing: a fresh machine has the host's only, and a cross
 /// build would otherwise fail deep in cargo's output.
 pub fn require_rust_target(triple: &str) -> Result<()> {
-    let output = std::process::Command::new("rustc")
+    let output = crate::cmd::cmd(Path::new("."), "rustc")
         .args(["--print", "target-libdir", "--target", triple])
-        .output()
-        .context("running rustc")?;
+        .output()?;
     let libdir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
     let has_std = output.status.success()
         && std::fs::read_dir(&libdir).is_ok_and(|entries| {
@@ -243,10 +245,8 @@ mod tests {
     }
 
     #[test]
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     fn the_host_standard_library_is_found() {
-        let host = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
-        require_rust_target(&host).unwrap();
+        require_rust_target(HOST_TRIPLE).unwrap();
     }
 
     #[test]

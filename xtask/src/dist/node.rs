@@ -25,12 +25,11 @@
 //! in the release profile: those are the files to publish.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::{Context, Result, ensure};
 use serde_json::Value;
 
-use super::{Artifact, Scope};
+use super::{Artifact, HOST_TRIPLE, Scope};
 use crate::cmd::cmd;
 use crate::node::{BINDING, Profile, build_addon_in, npm_ci};
 use crate::server_process::{Running, target_dir};
@@ -80,9 +79,6 @@ const BINARY_NAME: &str = "latchkey";
 /// The main package's name.
 const PACKAGE: &str = "@latchkey/node";
 
-/// The target this xtask runs on.
-const HOST_TRIPLE: &str = env!("LATCHKEY_XTASK_HOST");
-
 /// Files the main tarball must carry: both entries, both type entries, the
 /// loader and the addon's types.
 const MAIN_FILES: &[&str] = &[
@@ -105,7 +101,8 @@ const QUICKSTARTS: &[&str] = &["quickstart.cjs", "quickstart.mjs", "quickstart.t
 pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
     npm_ci(root)?;
     let binding = root.join(BINDING);
-    let version = package_version(&binding)?;
+    // `cargo xtask check` keeps package.json's version the workspace's.
+    let version = crate::codegen::versions::workspace_field(root, "version")?;
     let stage = tempfile::Builder::new()
         .prefix(".stage-")
         .tempdir_in(out)
@@ -154,7 +151,7 @@ pub fn install_and_run(
     counts: &mut TestCounts,
 ) -> Result<()> {
     let binding = root.join(BINDING);
-    let version = package_version(&binding)?;
+    let version = crate::codegen::versions::workspace_field(root, "version")?;
     let host = host_target()?;
     let main = out.join(tarball_name(PACKAGE, &version));
     let platform = out.join(tarball_name(&platform_package(host), &version));
@@ -201,15 +198,9 @@ pub fn install_and_run(
         ("TypeScript (ES module)", "out/quickstart.mjs"),
     ];
     for (what, file) in runs {
-        let result = run_quickstart(&project, file, server)
-            .with_context(|| format!("the Node quickstart from {what} ({file})"));
-        match result {
-            Ok(()) => counts.passed += 1,
-            Err(error) => {
-                counts.failed += 1;
-                return Err(error);
-            }
-        }
+        counts.record(&format!("the Node quickstart from {what} ({file})"), || {
+            run_quickstart(&project, file, server)
+        })?;
     }
     Ok(())
 }
@@ -247,10 +238,7 @@ fn build_addon_for(root: &Path, target: Target, scope: Scope, addons: &Path) -> 
     }
     super::require_rust_target(target.triple)?;
     let venv = crate::venv::ensure(root, CROSS_TOOLS)?;
-    let path = std::env::join_paths(std::iter::once(venv.join("bin")).chain(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-    ))
-    .context("building PATH")?;
+    let path = crate::venv::path_first(&venv)?;
     cmd(&root.join(BINDING), "npx")
         .args([
             "napi",
@@ -343,25 +331,11 @@ struct Packed {
 
 /// `npm pack` of `folder` into `out`, reading its JSON report.
 fn pack(folder: &Path, out: &Path) -> Result<Packed> {
-    println!(
-        "$ npm pack --json --pack-destination {} (in {})",
-        out.display(),
-        folder.display()
-    );
-    let output = Command::new("npm")
+    let output = cmd(folder, "npm")
         .args(["pack", "--json", "--pack-destination"])
         .arg(out)
-        .current_dir(folder)
-        .output()
-        .context("running npm pack")?;
-    ensure!(
-        output.status.success(),
-        "npm pack failed in {}: {}",
-        folder.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value =
-        serde_json::from_slice(&output.stdout).context("reading npm pack's JSON report")?;
+        .read()?;
+    let report: Value = serde_json::from_str(&output).context("reading npm pack's JSON report")?;
     let first = &report[0];
     let tarball = out.join(
         first["filename"]
@@ -453,14 +427,11 @@ fn compile_typescript(binding: &Path, project: &Path, tools: &Path) -> Result<()
 /// Runs one quickstart with the server's address and admin key, and checks
 /// that it finished and said what the quickstart says when it works.
 fn run_quickstart(project: &Path, file: &str, server: &Running) -> Result<()> {
-    println!("$ node {file} (in {})", project.display());
-    let output = Command::new("node")
+    let output = cmd(project, "node")
         .arg(file)
-        .current_dir(project)
         .env("LATCHKEY_URL", &server.url)
         .env("LATCHKEY_ACCESS_KEY", &server.admin_key)
-        .output()
-        .context("running node")?;
+        .output()?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     print!("{stdout}");
     eprint!("{}", String::from_utf8_lossy(&output.stderr));
@@ -488,17 +459,6 @@ fn has_addon(dir: &Path) -> Result<bool> {
         .with_context(|| format!("reading {}", dir.display()))?
         .flatten()
         .any(|entry| entry.file_name().to_string_lossy().ends_with(".node")))
-}
-
-/// The binding's `version`.
-fn package_version(binding: &Path) -> Result<String> {
-    let manifest: Value = serde_json::from_str(
-        &std::fs::read_to_string(binding.join("package.json")).context("reading package.json")?,
-    )?;
-    manifest["version"]
-        .as_str()
-        .map(str::to_owned)
-        .context("package.json has no version")
 }
 
 /// `@latchkey/node-<platform>`.

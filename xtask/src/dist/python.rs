@@ -119,7 +119,7 @@ pub fn build(root: &Path, out: &Path, scope: Scope) -> Result<Vec<Artifact>> {
             .arg(out)
             // maturin runs `python3 -m ziglang` when no `zig` is
             // on the PATH: the venv's python, which has it.
-            .env("PATH", with_venv_on_path(&venv))
+            .env("PATH", crate::venv::path_first(&venv)?)
             .run()?;
     }
 
@@ -182,7 +182,7 @@ pub fn install_and_run(
     println!("\n--- the sdist, built from source in a clean venv ---");
     let venv = clean_venv(root, &scratch.join("sdist-venv"))?;
     pip(root, &venv).arg(maturin).run()?;
-    record(counts, "the sdist installs", || {
+    counts.record("the sdist installs", || {
         pip(root, &venv)
             .args(["--no-index", "--no-build-isolation", "--no-cache-dir"])
             .arg(&sdist.path)
@@ -195,14 +195,14 @@ pub fn install_and_run(
             .env("MATURIN_PEP517_ARGS", "--profile dev")
             // The backend runs the `maturin` program of the venv, as an
             // activated venv would find it.
-            .env("PATH", with_venv_on_path(&venv))
+            .env("PATH", crate::venv::path_first(&venv)?)
             .run()
     })?;
     import_and_run_quickstart(root, &venv, scratch, &version, server, counts)?;
 
     println!("\n--- the host wheel in a clean venv ---");
     let venv = clean_venv(root, &scratch.join("wheel-venv"))?;
-    record(counts, "the wheel installs", || {
+    counts.record("the wheel installs", || {
         pip(root, &venv)
             .args(["--no-index", "--no-deps"])
             .arg(&wheel.path)
@@ -229,37 +229,17 @@ fn import_and_run_quickstart(
          assert latchkey.__version__ == {version:?}, latchkey.__version__\n\
          print('latchkey', latchkey.__version__, 'from', latchkey.__file__)"
     );
-    record(
-        counts,
+    counts.record(
         "it imports from the venv with the workspace's version",
         || cmd(scratch, &python).args(["-c", &probe]).run(),
     )?;
-    record(counts, "the quickstart runs", || {
+    counts.record("the quickstart runs", || {
         cmd(scratch, &python)
             .arg(root.join(QUICKSTART))
             .env("LATCHKEY_URL", &server.url)
             .env("LATCHKEY_ACCESS_KEY", &server.admin_key)
             .run()
     })
-}
-
-/// Runs `check` as one check named `what`: adds its outcome to `counts`
-/// and prints it with its duration (the sdist's build is the long one).
-fn record(counts: &mut TestCounts, what: &str, check: impl FnOnce() -> Result<()>) -> Result<()> {
-    let started = std::time::Instant::now();
-    let outcome = check();
-    let took = crate::step::minutes_seconds(started.elapsed());
-    match &outcome {
-        Ok(()) => {
-            counts.passed += 1;
-            println!("ok: {what} ({took})");
-        }
-        Err(_) => {
-            counts.failed += 1;
-            println!("FAILED: {what} ({took})");
-        }
-    }
-    outcome.with_context(|| format!("{what}: failed"))
 }
 
 /// Makes a venv at `dir` with the machine's python3 and nothing installed.
@@ -273,15 +253,6 @@ fn pip(root: &Path, venv: &Path) -> crate::cmd::Cmd {
     cmd(root, venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check"])
 }
 
-/// The PATH with `venv`'s `bin` first.
-fn with_venv_on_path(venv: &Path) -> std::ffi::OsString {
-    let mut paths = vec![venv.join("bin")];
-    if let Some(path) = std::env::var_os("PATH") {
-        paths.extend(std::env::split_paths(&path));
-    }
-    std::env::join_paths(paths).unwrap_or_default()
-}
-
 /// Runs `auditwheel show` on a wheel and fails unless the platform tag it
 /// finds the binary consistent with is the wheel's own: a wheel claiming
 /// more than its binary gives would fail to load where pip installs it.
@@ -289,13 +260,7 @@ fn check_with_auditwheel(root: &Path, venv: &Path, wheel: &Artifact) -> Result<(
     let command = cmd(root, venv.join("bin/auditwheel"))
         .arg("show")
         .arg(&wheel.path);
-    println!("$ {command}");
-    let output = std::process::Command::new(venv.join("bin/auditwheel"))
-        .arg("show")
-        .arg(&wheel.path)
-        .current_dir(root)
-        .output()
-        .with_context(|| format!("could not start `{command}`"))?;
+    let output = command.output()?;
     let text = String::from_utf8_lossy(&output.stdout);
     print!("{text}{}", String::from_utf8_lossy(&output.stderr));
     ensure!(output.status.success(), "`{command}` failed");
@@ -430,33 +395,6 @@ fn is_host_wheel(platform: &str) -> bool {
     platform.starts_with("manylinux") && platform.ends_with(&format!("_{}", std::env::consts::ARCH))
 }
 
-/// The string value of `key` in TOML table `[table]`, for the plain
-/// `key = "value"` lines the project's manifests use.
-fn table_field(text: &str, table: &str, key: &str) -> Option<String> {
-    let header = format!("[{table}]");
-    let mut inside = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            inside = line == header;
-            continue;
-        }
-        if !inside {
-            continue;
-        }
-        if let Some((name, value)) = line.split_once('=')
-            && name.trim() == key
-        {
-            let value = value.trim();
-            return value
-                .strip_prefix('"')
-                .and_then(|v| v.split_once('"'))
-                .map(|(v, _)| v.to_owned());
-        }
-    }
-    None
-}
-
 /// What `cargo xtask check` finds wrong in `bindings/python/pyproject.toml`
 /// (item 5 of issue 20: one version): a static version, or project URLs
 /// that are not under the workspace's `repository`.
@@ -474,7 +412,7 @@ pub fn check_pyproject(root: &Path) -> Result<()> {
 
 fn pyproject_problems(text: &str, repository: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    if let Some(version) = table_field(text, "project", "version") {
+    if let Some(version) = crate::codegen::versions::table_field(text, "project", "version") {
         problems.push(format!(
             "[project] writes version {version:?}: remove it (the version is the workspace's, \
              `dynamic = [\"version\"]`)"
@@ -509,20 +447,6 @@ fn pyproject_problems(text: &str, repository: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_a_field_of_one_table_only() {
-        let text = "[package]\nversion = \"9.9.9\"\n\n[workspace.package]\nversion = \"0.1.0\" # the one\nrepository = \"https://x/y\"\n[other]\nversion = \"1\"\n";
-        assert_eq!(
-            table_field(text, "workspace.package", "version").as_deref(),
-            Some("0.1.0")
-        );
-        assert_eq!(
-            table_field(text, "workspace.package", "repository").as_deref(),
-            Some("https://x/y")
-        );
-        assert_eq!(table_field(text, "workspace.package", "edition"), None);
-    }
 
     #[test]
     fn names_platforms_from_file_names() {

@@ -103,22 +103,6 @@ function listOptions(value, { status = true, totalCount = false } = {}) {
   return result
 }
 
-/**
- * The native change of a key: `expiration` left out keeps it, `null`
- * removes it, a `Date` sets it.
- */
-function keyUpdate(value) {
-  const given = options('update', value)
-  const update = {
-    name: optionalString('update.name', given.name),
-    description: optionalString('update.description', given.description),
-    status: optionalString('update.status', given.status),
-  }
-  if (given.expiration === null) update.removeExpiration = true
-  else update.expiration = optionalDate('update.expiration', given.expiration)
-  return update
-}
-
 /** A public key to register: PEM text or bytes, a JWK object, or a `KeyObject`. */
 function publicKey(value) {
   if (typeof value === 'string') return { publicKeyPem: value }
@@ -165,7 +149,6 @@ module.exports = {
   optionalPositive,
   optionalDate,
   listOptions,
-  keyUpdate,
   publicKey,
   optionalLimits,
   missing,

@@ -2,6 +2,7 @@
 // One object per resource of the API (`client.applications`, …): each
 // method checks its JavaScript arguments and calls the native client once.
 // Method and option names follow the Python SDK's, in camelCase.
+// Written by `cargo xtask codegen` from spec/sdk.json; do not edit.
 
 const args = require('./args.cjs')
 const { call, page, iterate, hideKey } = require('./call.cjs')
@@ -13,22 +14,33 @@ function native(resource) {
   return natives.get(resource)
 }
 
+/** `null` (as an answer spells "none") read as left out. */
+function nullable(value, check) {
+  return value === null ? undefined : check(value)
+}
+
 class Resource {
   constructor(nativeClient) {
     natives.set(this, nativeClient)
   }
 }
 
-/** Applications: the holders of credentials. */
+/** Applications: the holders of credentials (`/v3/applications`). */
 class Applications extends Resource {
+  /** Every application the caller may view, across pages (revoked ones only with `status="revoked"`). */
   list(options) {
     return iterate(() => native(this).applicationsList(args.listOptions(options)))
   }
 
+  /** One page of applications. */
   listPage(options) {
     return page(() => native(this).applicationsListPage(args.listOptions(options, { totalCount: true })))
   }
 
+  /**
+   * Creates an application in the policy groups `groupIds` (within the plan's
+   * limit); `createdBy` names another owner (needs `users:manage`).
+   */
   create(input) {
     return call(() => {
       const given = args.options('input', input)
@@ -41,10 +53,12 @@ class Applications extends Resource {
     })
   }
 
+  /** An application. */
   get(applicationId) {
     return call(() => native(this).applicationsGet(args.string('applicationId', applicationId)))
   }
 
+  /** Changes what is given of the name, description and status. */
   update(applicationId, update) {
     return call(() => {
       const given = args.options('update', update)
@@ -56,10 +70,12 @@ class Applications extends Resource {
     })
   }
 
+  /** Revokes an application (terminal): its credentials stop working. */
   revoke(applicationId) {
     return call(() => native(this).applicationsRevoke(args.string('applicationId', applicationId)))
   }
 
+  /** Deletes an application and all its keys. */
   delete(applicationId) {
     return call(() => native(this).applicationsDelete(args.string('applicationId', applicationId)))
   }
@@ -67,12 +83,14 @@ class Applications extends Resource {
 
 /** Access keys (`ak_…`) of applications. */
 class AccessKeys extends Resource {
+  /** Every access key of an application, across pages (revoked ones only with `status="revoked"`). */
   list(applicationId, options) {
     return iterate(() =>
       native(this).accessKeysList(args.string('applicationId', applicationId), args.listOptions(options)),
     )
   }
 
+  /** One page of an application's access keys. */
   listPage(applicationId, options) {
     return page(() =>
       native(this).accessKeysListPage(
@@ -82,32 +100,43 @@ class AccessKeys extends Resource {
     )
   }
 
-  /** Every key of the account (`GET /v3/access-keys`); `options.applicationId` filters. */
+  /**
+   * Every access key of the account the caller may view, optionally of one
+   * application (`GET /v3/access-keys`), across pages.
+   */
   listAccount(options) {
     return iterate(() => {
-      const given = args.options('options', options)
-      const { applicationId, ...rest } = given
+      const { applicationId, ...rest } = args.options('options', options)
       return native(this).accessKeysListAccount(
-        args.optionalString('options.applicationId', applicationId),
+        {
+          applicationId: args.optionalString('options.applicationId', applicationId),
+        },
         args.listOptions(rest),
       )
     })
   }
 
+  /** One page of `GET /v3/access-keys`. */
   listAccountPage(options) {
     return page(() => {
-      const given = args.options('options', options)
-      const { applicationId, ...rest } = given
+      const { applicationId, ...rest } = args.options('options', options)
       return native(this).accessKeysListAccountPage(
-        args.optionalString('options.applicationId', applicationId),
+        {
+          applicationId: args.optionalString('options.applicationId', applicationId),
+        },
         args.listOptions(rest, { totalCount: true }),
       )
     })
   }
 
-  /** The answer's `key` is the full secret, shown this once (hidden from logs). */
+  /**
+   * Creates an access key. `scopes` narrow it and never change (empty: unscoped
+   * when the calling credential holds every permission; otherwise the
+   * application's current rights become its scopes); `expiration` is an instant
+   * with its time zone. The result's `key` is the full secret, shown this once.
+   */
   async create(applicationId, input) {
-    const created = await call(() => {
+    const answer = await call(() => {
       const given = args.options('input', input)
       return native(this).accessKeysCreate(args.string('applicationId', applicationId), {
         name: args.string('input.name', given.name),
@@ -117,26 +146,34 @@ class AccessKeys extends Resource {
         createdBy: args.optionalString('input.createdBy', given.createdBy),
       })
     })
-    return hideKey(created)
+    return hideKey(answer, 'key')
   }
 
+  /** An access key. */
   get(applicationId, keyId) {
     return call(() =>
       native(this).accessKeysGet(args.string('applicationId', applicationId), args.string('keyId', keyId)),
     )
   }
 
-  /** `update.expiration`: left out keeps it, `null` removes it, a `Date` sets it. */
+  /**
+   * Changes what is given: name, description, status (`active`, `inactive`,
+   * `revoked`) and expiration (`null` removes it).
+   */
   update(applicationId, keyId, update) {
-    return call(() =>
-      native(this).accessKeysUpdate(
-        args.string('applicationId', applicationId),
-        args.string('keyId', keyId),
-        args.keyUpdate(update),
-      ),
-    )
+    return call(() => {
+      const given = args.options('update', update)
+      return native(this).accessKeysUpdate(args.string('applicationId', applicationId), args.string('keyId', keyId), {
+        name: args.optionalString('update.name', given.name),
+        description: args.optionalString('update.description', given.description),
+        status: args.optionalString('update.status', given.status),
+        expiration: given.expiration === null ? undefined : args.optionalDate('update.expiration', given.expiration),
+        removeExpiration: given.expiration === null ? true : undefined,
+      })
+    })
   }
 
+  /** Sets the stored status: `active`, `inactive` or `revoked` (terminal). */
   setStatus(applicationId, keyId, status) {
     return call(() =>
       native(this).accessKeysSetStatus(
@@ -147,6 +184,7 @@ class AccessKeys extends Resource {
     )
   }
 
+  /** Revokes an access key (terminal). */
   revoke(applicationId, keyId) {
     return call(() =>
       native(this).accessKeysRevoke(args.string('applicationId', applicationId), args.string('keyId', keyId)),
@@ -154,32 +192,35 @@ class AccessKeys extends Resource {
   }
 
   /**
-   * A new key with the old one's scopes, description and expiration; the old
-   * key keeps working for `options.graceSeconds` (0 to 604800), then expires.
-   * The answer's `key` is the new secret, shown this once (hidden from logs);
-   * its `rolled` is the old key with its new `expiration`.
+   * Rolls an access key: a new key with the old one's scopes, description and
+   * expiration (named `name`, else the old name with a `-rolled-N` suffix),
+   * while the old key keeps working for `graceSeconds` (0 to 604800) and then
+   * expires. The result's `key` is the new secret, shown this once; its
+   * `rolled` is the old key with its new `expiration`. `LimitExceededError`
+   * when the application has no room for another key.
    */
   async roll(applicationId, keyId, options) {
-    const rolled = await call(() => {
+    const answer = await call(() => {
       const given = args.options('options', options)
-      return native(this).accessKeysRoll(
-        args.string('applicationId', applicationId),
-        args.string('keyId', keyId),
-        args.optionalInteger('options.graceSeconds', given.graceSeconds, 0, args.MAX_U32) ??
-          args.missing('options.graceSeconds'),
-        args.optionalString('options.name', given.name),
-      )
+      return native(this).accessKeysRoll(args.string('applicationId', applicationId), args.string('keyId', keyId), {
+        graceSeconds: args.optionalInteger('options.graceSeconds', given.graceSeconds, 0, args.MAX_U32) ?? args.missing('options.graceSeconds'),
+        name: args.optionalString('options.name', given.name),
+      })
     })
-    return hideKey(rolled)
+    return hideKey(answer, 'key')
   }
 
+  /** Deletes an access key. */
   delete(applicationId, keyId) {
     return call(() =>
       native(this).accessKeysDelete(args.string('applicationId', applicationId), args.string('keyId', keyId)),
     )
   }
 
-  /** Deletes every listed key or none; a refusal is a `ConflictError` naming each failing id. */
+  /**
+   * Deletes every listed key, or none: when any cannot be deleted, a
+   * `ConflictError` whose `fields` name each failing `ids[i]`.
+   */
   bulkDelete(ids) {
     return call(() => native(this).accessKeysBulkDelete(args.strings('ids', ids)))
   }
@@ -187,12 +228,14 @@ class AccessKeys extends Resource {
 
 /** JWT keys: registered public keys whose private halves sign access tokens. */
 class JwtKeys extends Resource {
+  /** Every JWT key of an application, across pages. */
   list(applicationId, options) {
     return iterate(() =>
       native(this).jwtKeysList(args.string('applicationId', applicationId), args.listOptions(options)),
     )
   }
 
+  /** One page of an application's JWT keys. */
   listPage(applicationId, options) {
     return page(() =>
       native(this).jwtKeysListPage(
@@ -203,8 +246,11 @@ class JwtKeys extends Resource {
   }
 
   /**
-   * `input.publicKey`: PEM (SPKI or X.509 certificate), a JWK object, or a public `KeyObject`.
-   * `input.scopes` narrow its tokens as an access key's scopes do, and never change.
+   * Registers a public key (PEM SPKI or X.509 certificate text, or a JWK); its
+   * `id` is the `kid` of the tokens it signs. `algorithm` defaults to the
+   * key's. `scopes` narrow its tokens as an access key's scopes do, and never
+   * change (empty: unscoped when the calling credential holds every permission;
+   * otherwise the application's current rights become its scopes).
    */
   create(applicationId, input) {
     return call(() => {
@@ -221,23 +267,26 @@ class JwtKeys extends Resource {
     })
   }
 
+  /** A JWT key. */
   get(applicationId, keyId) {
-    return call(() =>
-      native(this).jwtKeysGet(args.string('applicationId', applicationId), args.string('keyId', keyId)),
-    )
+    return call(() => native(this).jwtKeysGet(args.string('applicationId', applicationId), args.string('keyId', keyId)))
   }
 
-  /** `update.expiration`: left out keeps it, `null` removes it, a `Date` sets it. */
+  /** Changes what is given: name, description, status and expiration (`null` removes it). */
   update(applicationId, keyId, update) {
-    return call(() =>
-      native(this).jwtKeysUpdate(
-        args.string('applicationId', applicationId),
-        args.string('keyId', keyId),
-        args.keyUpdate(update),
-      ),
-    )
+    return call(() => {
+      const given = args.options('update', update)
+      return native(this).jwtKeysUpdate(args.string('applicationId', applicationId), args.string('keyId', keyId), {
+        name: args.optionalString('update.name', given.name),
+        description: args.optionalString('update.description', given.description),
+        status: args.optionalString('update.status', given.status),
+        expiration: given.expiration === null ? undefined : args.optionalDate('update.expiration', given.expiration),
+        removeExpiration: given.expiration === null ? true : undefined,
+      })
+    })
   }
 
+  /** Sets the stored status: `active`, `inactive` or `revoked` (terminal). */
   setStatus(applicationId, keyId, status) {
     return call(() =>
       native(this).jwtKeysSetStatus(
@@ -248,19 +297,21 @@ class JwtKeys extends Resource {
     )
   }
 
+  /** Revokes a JWT key (terminal). */
   revoke(applicationId, keyId) {
     return call(() =>
       native(this).jwtKeysRevoke(args.string('applicationId', applicationId), args.string('keyId', keyId)),
     )
   }
 
+  /** Deletes a JWT key. */
   delete(applicationId, keyId) {
     return call(() =>
       native(this).jwtKeysDelete(args.string('applicationId', applicationId), args.string('keyId', keyId)),
     )
   }
 
-  /** The application's active public keys as a JWKS object (ready for `jwt.verify`). */
+  /** The application's active public keys as a JWK set, as the JWT toolkit's verify takes it. */
   jwks(applicationId) {
     return call(() => native(this).jwtKeysJwks(args.string('applicationId', applicationId)))
   }
@@ -268,14 +319,17 @@ class JwtKeys extends Resource {
 
 /** Users of the caller's account. */
 class Users extends Resource {
+  /** Every user, across pages (deleted ones only with `status="deleted"`). */
   list(options) {
     return iterate(() => native(this).usersList(args.listOptions(options)))
   }
 
+  /** One page of users. */
   listPage(options) {
     return page(() => native(this).usersListPage(args.listOptions(options, { totalCount: true })))
   }
 
+  /** Creates a user in the policy groups `groupIds`. */
   create(input) {
     return call(() => {
       const given = args.options('input', input)
@@ -287,10 +341,12 @@ class Users extends Resource {
     })
   }
 
+  /** A user. */
   get(userId) {
     return call(() => native(this).usersGet(args.string('userId', userId)))
   }
 
+  /** Changes what is given of the email, name and groups. */
   update(userId, update) {
     return call(() => {
       const given = args.options('update', update)
@@ -302,33 +358,36 @@ class Users extends Resource {
     })
   }
 
-  /** Marks the user deleted: everything the user created stops authenticating. */
+  /** Marks a user deleted: everything the user created stops authenticating. */
   delete(userId) {
     return call(() => native(this).usersDelete(args.string('userId', userId)))
   }
 
   /**
-   * A one-time link that sets the user's console password (valid 24 hours).
-   * Its `url` acts as the user, so it is hidden from logs like a new key.
+   * A one-time link that sets the user's console password, valid 24 hours; the
+   * user's earlier links stop working. Needs `users:manage`, and the user's
+   * rights must be the caller's to give (whoever holds the link acts as the
+   * user): `ForbiddenError` naming `id` otherwise.
    */
   async passwordLink(userId) {
-    const link = await call(() => native(this).usersPasswordLink(args.string('userId', userId)))
-    return hideKey(link, 'url')
+    const answer = await call(() => native(this).usersPasswordLink(args.string('userId', userId)))
+    return hideKey(answer, 'url')
   }
 }
 
 /** Policy groups: named permission sets, and their members. */
 class PolicyGroups extends Resource {
+  /** Every policy group, across pages. */
   list(options) {
     return iterate(() => native(this).policyGroupsList(args.listOptions(options, { status: false })))
   }
 
+  /** One page of policy groups. */
   listPage(options) {
-    return page(() =>
-      native(this).policyGroupsListPage(args.listOptions(options, { status: false, totalCount: true })),
-    )
+    return page(() => native(this).policyGroupsListPage(args.listOptions(options, { status: false, totalCount: true })))
   }
 
+  /** Creates a policy group granting `permissions`. */
   create(input) {
     return call(() => {
       const given = args.options('input', input)
@@ -340,10 +399,12 @@ class PolicyGroups extends Resource {
     })
   }
 
+  /** A policy group. */
   get(groupId) {
     return call(() => native(this).policyGroupsGet(args.string('groupId', groupId)))
   }
 
+  /** Changes what is given of the name, description and permissions. */
   update(groupId, update) {
     return call(() => {
       const given = args.options('update', update)
@@ -355,10 +416,12 @@ class PolicyGroups extends Resource {
     })
   }
 
+  /** Deletes a policy group (`Administrators` cannot be deleted). */
   delete(groupId) {
     return call(() => native(this).policyGroupsDelete(args.string('groupId', groupId)))
   }
 
+  /** The applications in a group, across pages. */
   listApplications(groupId, options) {
     return iterate(() =>
       native(this).policyGroupsListApplications(
@@ -368,6 +431,7 @@ class PolicyGroups extends Resource {
     )
   }
 
+  /** One page of the applications in a group. */
   listApplicationsPage(groupId, options) {
     return page(() =>
       native(this).policyGroupsListApplicationsPage(
@@ -377,24 +441,28 @@ class PolicyGroups extends Resource {
     )
   }
 
+  /** Adds applications to a group, all or nothing. */
   addApplications(groupId, ids) {
     return call(() =>
       native(this).policyGroupsAddApplications(args.string('groupId', groupId), args.strings('ids', ids)),
     )
   }
 
+  /** Removes applications from a group, all or nothing. */
   removeApplications(groupId, ids) {
     return call(() =>
       native(this).policyGroupsRemoveApplications(args.string('groupId', groupId), args.strings('ids', ids)),
     )
   }
 
+  /** The users in a group, across pages. */
   listUsers(groupId, options) {
     return iterate(() =>
       native(this).policyGroupsListUsers(args.string('groupId', groupId), args.listOptions(options, { status: false })),
     )
   }
 
+  /** One page of the users in a group. */
   listUsersPage(groupId, options) {
     return page(() =>
       native(this).policyGroupsListUsersPage(
@@ -404,68 +472,69 @@ class PolicyGroups extends Resource {
     )
   }
 
+  /** Adds users to a group, all or nothing. */
   addUsers(groupId, ids) {
     return call(() => native(this).policyGroupsAddUsers(args.string('groupId', groupId), args.strings('ids', ids)))
   }
 
+  /** Removes users from a group, all or nothing. */
   removeUsers(groupId, ids) {
-    return call(() =>
-      native(this).policyGroupsRemoveUsers(args.string('groupId', groupId), args.strings('ids', ids)),
-    )
+    return call(() => native(this).policyGroupsRemoveUsers(args.string('groupId', groupId), args.strings('ids', ids)))
   }
 }
 
 /** The caller's account; tenant accounts for the operator (`accounts:manage`). */
-/** `null` (as the answer spells "none") read as left out. */
-function nullable(value, check) {
-  return value === null ? undefined : check(value)
-}
-
 class Accounts extends Resource {
+  /** The caller's account. */
   current() {
     return call(() => native(this).accountsCurrent())
   }
 
-  /** The caller's account's key policy (`GET /v3/accounts/me/policy`). */
+  /** The caller's account's key policy (`GET /v3/accounts/me/policy`, needs `account:view`). */
   keyPolicy() {
     return call(() => native(this).accountsKeyPolicy())
   }
 
   /**
-   * Replaces the caller's account's key policy (what is left out asks
-   * nothing); answers the policy now in force.
+   * Replaces the caller's account's key policy (`PUT /v3/accounts/me/policy`,
+   * needs `account:edit`); returns the policy now in force. A policy with
+   * nothing set asks nothing. New keys are held to it (a `ValidationError`
+   * naming `expiration` otherwise); keys made before it are left as they are.
    */
   updateKeyPolicy(policy) {
     return call(() => {
       const given = args.options('policy', policy)
       return native(this).accountsUpdateKeyPolicy({
-        maxKeyLifetimeDays: nullable(given.maxKeyLifetimeDays, (value) =>
-          args.optionalInteger('policy.maxKeyLifetimeDays', value, 0, args.MAX_U32),
-        ),
+        maxKeyLifetimeDays: nullable(given.maxKeyLifetimeDays, (value) => args.optionalInteger('policy.maxKeyLifetimeDays', value, 0, args.MAX_U32)),
         requireExpiration: args.optionalBoolean('policy.requireExpiration', given.requireExpiration),
-        deactivateUnusedAfterDays: nullable(given.deactivateUnusedAfterDays, (value) =>
-          args.optionalInteger('policy.deactivateUnusedAfterDays', value, 0, args.MAX_U32),
-        ),
+        deactivateUnusedAfterDays: nullable(given.deactivateUnusedAfterDays, (value) => args.optionalInteger('policy.deactivateUnusedAfterDays', value, 0, args.MAX_U32)),
         exposedKeyAction: args.optionalString('policy.exposedKeyAction', given.exposedKeyAction),
       })
     })
   }
 
+  /** Renames the caller's account (the plan is the operator's to change). */
   renameCurrent(name) {
     return call(() => native(this).accountsRenameCurrent(args.string('name', name)))
   }
 
+  /** Every account, across pages (operator only). */
   list(options) {
     return iterate(() => native(this).accountsList(args.listOptions(options, { status: false })))
   }
 
+  /** One page of accounts (operator only). */
   listPage(options) {
     return page(() => native(this).accountsListPage(args.listOptions(options, { status: false, totalCount: true })))
   }
 
-  /** The answer's `key` is the admin application's access key, shown this once (hidden from logs). */
+  /**
+   * Creates a tenant account with its `Administrators` group, admin user, admin
+   * application and first access key, whose secret is the result's `key`, shown
+   * this once (operator only). `limits` go with plan `custom`.
+   */
   async create(input) {
-    const created = await call(() => {
+    const answer = await call(() => {
       const given = args.options('input', input)
       return native(this).accountsCreate({
         name: args.string('input.name', given.name),
@@ -474,13 +543,15 @@ class Accounts extends Resource {
         adminEmail: args.optionalString('input.adminEmail', given.adminEmail),
       })
     })
-    return hideKey(created)
+    return hideKey(answer, 'key')
   }
 
+  /** An account (operator only). */
   get(accountId) {
     return call(() => native(this).accountsGet(args.string('accountId', accountId)))
   }
 
+  /** Changes an account's name, plan or limits (operator only). */
   update(accountId, update) {
     return call(() => {
       const given = args.options('update', update)
@@ -494,38 +565,46 @@ class Accounts extends Resource {
 }
 
 /**
- * The account's audit log (`/v3/audit-log`, needs `audit:view`). Filters
- * `action`, `targetId`, `actorUserId`, `since` and `until` (Dates) sit beside
- * the list options; an action the server does not know is its
- * `ValidationError` naming `action`.
+ * The account's audit log (`/v3/audit-log`, needs `audit:view`): every change
+ * and sign-in, in the order written. Every filter given must match: `action`
+ * (`access_key.update`, …), `targetId` (the object's id), `actorUserId`, and
+ * `since`/`until` (instants, both inclusive). An action the server does not
+ * know is its `ValidationError` naming `action`.
  */
 class AuditLog extends Resource {
+  /** Every record passing the filters, across pages. */
   list(options) {
     return iterate(() => {
-      const [filter, rest] = auditFilter(options)
-      return native(this).auditLogList(filter, args.listOptions(rest, { status: false }))
+      const { action, targetId, actorUserId, since, until, ...rest } = args.options('options', options)
+      return native(this).auditLogList(
+        {
+          action: args.optionalString('options.action', action),
+          targetId: args.optionalString('options.targetId', targetId),
+          actorUserId: args.optionalString('options.actorUserId', actorUserId),
+          since: args.optionalDate('options.since', since),
+          until: args.optionalDate('options.until', until),
+        },
+        args.listOptions(rest, { status: false }),
+      )
     })
   }
 
+  /** One page of the records passing the filters. */
   listPage(options) {
     return page(() => {
-      const [filter, rest] = auditFilter(options)
-      return native(this).auditLogListPage(filter, args.listOptions(rest, { status: false, totalCount: true }))
+      const { action, targetId, actorUserId, since, until, ...rest } = args.options('options', options)
+      return native(this).auditLogListPage(
+        {
+          action: args.optionalString('options.action', action),
+          targetId: args.optionalString('options.targetId', targetId),
+          actorUserId: args.optionalString('options.actorUserId', actorUserId),
+          since: args.optionalDate('options.since', since),
+          until: args.optionalDate('options.until', until),
+        },
+        args.listOptions(rest, { status: false, totalCount: true }),
+      )
     })
   }
-}
-
-/** The native filter of the audit log, and the list options left over. */
-function auditFilter(options) {
-  const { action, targetId, actorUserId, since, until, ...rest } = args.options('options', options)
-  const filter = {
-    action: args.optionalString('options.action', action),
-    targetId: args.optionalString('options.targetId', targetId),
-    actorUserId: args.optionalString('options.actorUserId', actorUserId),
-    since: args.optionalDate('options.since', since),
-    until: args.optionalDate('options.until', until),
-  }
-  return [filter, rest]
 }
 
 module.exports = { Applications, AccessKeys, JwtKeys, Users, PolicyGroups, Accounts, AuditLog }

@@ -114,6 +114,26 @@ pub fn optional_timestamp(
         .transpose()
 }
 
+/// A change of an optional instant: `Some(Some(at))` sets it, `Some(None)`
+/// (`remove`: the caller passed `null`) removes it, `None` keeps it.
+pub fn clearable_timestamp(
+    env: &Env,
+    name: &str,
+    millis: Option<f64>,
+    remove: bool,
+) -> napi::Result<Option<Option<Timestamp>>> {
+    match (millis, remove) {
+        (Some(_), true) => Err(invalid(
+            env,
+            name,
+            format!("give a new {name} or remove it, not both"),
+        )),
+        (Some(at), false) => Ok(Some(Some(timestamp(env, name, at)?))),
+        (None, true) => Ok(Some(None)),
+        (None, false) => Ok(None),
+    }
+}
+
 /// The options of a list (`list`, `listPage`), as the wrapper passes them.
 #[napi(object)]
 pub struct ListOptions {

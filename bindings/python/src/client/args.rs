@@ -72,6 +72,26 @@ pub fn optional_timestamp(
     value.map(|value| timestamp(py, name, value)).transpose()
 }
 
+/// A change of an optional instant: `Some(Some(at))` sets it, `Some(None)`
+/// (`remove`) removes it (`null` on the wire), `None` keeps it.
+pub fn clearable_timestamp(
+    py: Python<'_>,
+    name: &str,
+    value: Option<&Bound<'_, PyAny>>,
+    remove: bool,
+) -> PyResult<Option<Option<Timestamp>>> {
+    match (value, remove) {
+        (Some(_), true) => Err(invalid_argument(
+            py,
+            name,
+            format!("give a new {name} or remove it, not both"),
+        )),
+        (Some(at), false) => Ok(Some(Some(timestamp(py, name, at)?))),
+        (None, true) => Ok(Some(None)),
+        (None, false) => Ok(None),
+    }
+}
+
 /// The query of a list. `status` is already the API's spelling, checked by
 /// the caller against the resource's statuses.
 pub fn list_params(

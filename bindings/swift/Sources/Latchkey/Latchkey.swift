@@ -830,21 +830,22 @@ public func FfiConverterTypeAccessKeyPager_lower(_ value: AccessKeyPager) -> UIn
 public protocol AccessKeysProtocol: AnyObject, Sendable {
     
     /**
-     * The pages of every access key of the account the caller may view,
-     * optionally of one application only (`GET /v3/access-keys`): Kotlin's
-     * and Swift's `listAccount`.
+     * Every access key of the account the caller may view, optionally of one application (`GET
+     * /v3/access-keys`), across pages. Kotlin's and Swift's `listAccount` read this pager.
      */
     func accountPager(applicationId: String?, status: EffectiveKeyStatus?, options: ListOptions?) throws  -> AccessKeyPager
     
     /**
-     * Deletes every listed key, or none: when any id cannot be deleted the
-     * call fails with `Conflict` naming each failing id in its fields.
+     * Deletes every listed key, or none: when any cannot be deleted, a `Conflict` whose `fields`
+     * name each failing `ids[i]`.
      */
     func bulkDelete(keyIds: [String]) async throws  -> BulkDeleteResult
     
     /**
-     * Creates an access key; `key()` of the answer is the full key, shown
-     * this once.
+     * Creates an access key. `scopes` narrow it and never change (empty: unscoped when the calling
+     * credential holds every permission; otherwise the application's current rights become its
+     * scopes); `expiration` is an instant with its time zone. The result's `key` is the full
+     * secret, shown this once.
      */
     func create(applicationId: String, key: NewAccessKey) async throws  -> CreatedAccessKey
     
@@ -864,13 +865,13 @@ public protocol AccessKeysProtocol: AnyObject, Sendable {
     func listAccountPage(applicationId: String?, status: EffectiveKeyStatus?, options: ListOptions?) async throws  -> AccessKeyPage
     
     /**
-     * One page of the access keys of `application_id`.
+     * One page of an application's access keys.
      */
     func listPage(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) async throws  -> AccessKeyPage
     
     /**
-     * The pages of the access keys of `application_id`: Kotlin's and
-     * Swift's `list`.
+     * Every access key of an application, across pages (revoked ones only with
+     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
      */
     func pager(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) throws  -> AccessKeyPager
     
@@ -880,21 +881,22 @@ public protocol AccessKeysProtocol: AnyObject, Sendable {
     func revoke(applicationId: String, keyId: String) async throws  -> AccessKey
     
     /**
-     * Rolls an access key: a new key with the old one's scopes,
-     * description and expiration (named `name`, else the old name with a
-     * `-rolled-N` suffix), while the old key keeps working for
-     * `grace_seconds` (0 to 604800) and then expires. `LimitExceeded` when
-     * the application has no room for another key.
+     * Rolls an access key: a new key with the old one's scopes, description and expiration (named
+     * `name`, else the old name with a `-rolled-N` suffix), while the old key keeps working for
+     * `graceSeconds` (0 to 604800) and then expires. The result's `key` is the new secret, shown
+     * this once; its `rolled` is the old key with its new `expiration`. `LimitExceeded` when the
+     * application has no room for another key.
      */
     func roll(applicationId: String, keyId: String, graceSeconds: UInt32, name: String?) async throws  -> RolledAccessKey
     
     /**
-     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     * Sets the stored status: `active`, `inactive` or `revoked` (terminal).
      */
     func setStatus(applicationId: String, keyId: String, status: KeyStatus) async throws  -> AccessKey
     
     /**
-     * Changes an access key's name, description, status or expiration.
+     * Changes what is given: name, description, status (`active`, `inactive`, `revoked`) and
+     * expiration (`null` removes it).
      */
     func update(applicationId: String, keyId: String, update: KeyUpdate) async throws  -> AccessKey
     
@@ -956,9 +958,8 @@ open class AccessKeys: AccessKeysProtocol, @unchecked Sendable {
 
     
     /**
-     * The pages of every access key of the account the caller may view,
-     * optionally of one application only (`GET /v3/access-keys`): Kotlin's
-     * and Swift's `listAccount`.
+     * Every access key of the account the caller may view, optionally of one application (`GET
+     * /v3/access-keys`), across pages. Kotlin's and Swift's `listAccount` read this pager.
      */
 open func accountPager(applicationId: String? = nil, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)throws  -> AccessKeyPager  {
     return try  FfiConverterTypeAccessKeyPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -973,8 +974,8 @@ open func accountPager(applicationId: String? = nil, status: EffectiveKeyStatus?
 }
     
     /**
-     * Deletes every listed key, or none: when any id cannot be deleted the
-     * call fails with `Conflict` naming each failing id in its fields.
+     * Deletes every listed key, or none: when any cannot be deleted, a `Conflict` whose `fields`
+     * name each failing `ids[i]`.
      */
 open func bulkDelete(keyIds: [String])async throws  -> BulkDeleteResult  {
     return
@@ -993,8 +994,10 @@ open func bulkDelete(keyIds: [String])async throws  -> BulkDeleteResult  {
 }
     
     /**
-     * Creates an access key; `key()` of the answer is the full key, shown
-     * this once.
+     * Creates an access key. `scopes` narrow it and never change (empty: unscoped when the calling
+     * credential holds every permission; otherwise the application's current rights become its
+     * scopes); `expiration` is an instant with its time zone. The result's `key` is the full
+     * secret, shown this once.
      */
 open func create(applicationId: String, key: NewAccessKey)async throws  -> CreatedAccessKey  {
     return
@@ -1070,7 +1073,7 @@ open func listAccountPage(applicationId: String? = nil, status: EffectiveKeyStat
 }
     
     /**
-     * One page of the access keys of `application_id`.
+     * One page of an application's access keys.
      */
 open func listPage(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)async throws  -> AccessKeyPage  {
     return
@@ -1089,8 +1092,8 @@ open func listPage(applicationId: String, status: EffectiveKeyStatus? = nil, opt
 }
     
     /**
-     * The pages of the access keys of `application_id`: Kotlin's and
-     * Swift's `list`.
+     * Every access key of an application, across pages (revoked ones only with
+     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
      */
 open func pager(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)throws  -> AccessKeyPager  {
     return try  FfiConverterTypeAccessKeyPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -1124,11 +1127,11 @@ open func revoke(applicationId: String, keyId: String)async throws  -> AccessKey
 }
     
     /**
-     * Rolls an access key: a new key with the old one's scopes,
-     * description and expiration (named `name`, else the old name with a
-     * `-rolled-N` suffix), while the old key keeps working for
-     * `grace_seconds` (0 to 604800) and then expires. `LimitExceeded` when
-     * the application has no room for another key.
+     * Rolls an access key: a new key with the old one's scopes, description and expiration (named
+     * `name`, else the old name with a `-rolled-N` suffix), while the old key keeps working for
+     * `graceSeconds` (0 to 604800) and then expires. The result's `key` is the new secret, shown
+     * this once; its `rolled` is the old key with its new `expiration`. `LimitExceeded` when the
+     * application has no room for another key.
      */
 open func roll(applicationId: String, keyId: String, graceSeconds: UInt32, name: String? = nil)async throws  -> RolledAccessKey  {
     return
@@ -1147,7 +1150,7 @@ open func roll(applicationId: String, keyId: String, graceSeconds: UInt32, name:
 }
     
     /**
-     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     * Sets the stored status: `active`, `inactive` or `revoked` (terminal).
      */
 open func setStatus(applicationId: String, keyId: String, status: KeyStatus)async throws  -> AccessKey  {
     return
@@ -1166,7 +1169,8 @@ open func setStatus(applicationId: String, keyId: String, status: KeyStatus)asyn
 }
     
     /**
-     * Changes an access key's name, description, status or expiration.
+     * Changes what is given: name, description, status (`active`, `inactive`, `revoked`) and
+     * expiration (`null` removes it).
      */
 open func update(applicationId: String, keyId: String, update: KeyUpdate)async throws  -> AccessKey  {
     return
@@ -1376,13 +1380,14 @@ public func FfiConverterTypeAccountPager_lower(_ value: AccountPager) -> UInt64 
 public protocol AccountsProtocol: AnyObject, Sendable {
     
     /**
-     * Creates a tenant account with its admin user, application and first
-     * access key (`key()`, shown this once). Operator only.
+     * Creates a tenant account with its `Administrators` group, admin user, admin application and
+     * first access key, whose secret is the result's `key`, shown this once (operator only).
+     * `limits` go with plan `custom`.
      */
     func create(account: NewTenantAccount) async throws  -> CreatedAccount
     
     /**
-     * The caller's account (`GET /v3/accounts/me`).
+     * The caller's account.
      */
     func current() async throws  -> Account
     
@@ -1392,8 +1397,7 @@ public protocol AccountsProtocol: AnyObject, Sendable {
     func get(id: String) async throws  -> Account
     
     /**
-     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
-     * needs `account:view`).
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`, needs `account:view`).
      */
     func keyPolicy() async throws  -> KeyPolicy
     
@@ -1403,13 +1407,12 @@ public protocol AccountsProtocol: AnyObject, Sendable {
     func listPage(options: ListOptions?) async throws  -> AccountPage
     
     /**
-     * The pages of every account (operator only): Kotlin's and Swift's
-     * `list`.
+     * Every account, across pages (operator only). Kotlin's and Swift's `list` read this pager.
      */
     func pager(options: ListOptions?) throws  -> AccountPager
     
     /**
-     * Renames the caller's account (`PUT /v3/accounts/me`).
+     * Renames the caller's account (the plan is the operator's to change).
      */
     func renameCurrent(name: String) async throws  -> Account
     
@@ -1419,10 +1422,10 @@ public protocol AccountsProtocol: AnyObject, Sendable {
     func update(id: String, update: AccountUpdate) async throws  -> Account
     
     /**
-     * Replaces the caller's account's key policy (`PUT
-     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
-     * now in force. New keys are held to it (`Validation` naming
-     * `expiration` otherwise); keys made before it are left as they are.
+     * Replaces the caller's account's key policy (`PUT /v3/accounts/me/policy`, needs
+     * `account:edit`); returns the policy now in force. A policy with nothing set asks nothing.
+     * New keys are held to it (a `Validation` naming `expiration` otherwise); keys made before it
+     * are left as they are.
      */
     func updateKeyPolicy(policy: KeyPolicy) async throws  -> KeyPolicy
     
@@ -1484,8 +1487,9 @@ open class Accounts: AccountsProtocol, @unchecked Sendable {
 
     
     /**
-     * Creates a tenant account with its admin user, application and first
-     * access key (`key()`, shown this once). Operator only.
+     * Creates a tenant account with its `Administrators` group, admin user, admin application and
+     * first access key, whose secret is the result's `key`, shown this once (operator only).
+     * `limits` go with plan `custom`.
      */
 open func create(account: NewTenantAccount)async throws  -> CreatedAccount  {
     return
@@ -1504,7 +1508,7 @@ open func create(account: NewTenantAccount)async throws  -> CreatedAccount  {
 }
     
     /**
-     * The caller's account (`GET /v3/accounts/me`).
+     * The caller's account.
      */
 open func current()async throws  -> Account  {
     return
@@ -1542,8 +1546,7 @@ open func get(id: String)async throws  -> Account  {
 }
     
     /**
-     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
-     * needs `account:view`).
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`, needs `account:view`).
      */
 open func keyPolicy()async throws  -> KeyPolicy  {
     return
@@ -1581,8 +1584,7 @@ open func listPage(options: ListOptions? = nil)async throws  -> AccountPage  {
 }
     
     /**
-     * The pages of every account (operator only): Kotlin's and Swift's
-     * `list`.
+     * Every account, across pages (operator only). Kotlin's and Swift's `list` read this pager.
      */
 open func pager(options: ListOptions? = nil)throws  -> AccountPager  {
     return try  FfiConverterTypeAccountPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -1595,7 +1597,7 @@ open func pager(options: ListOptions? = nil)throws  -> AccountPager  {
 }
     
     /**
-     * Renames the caller's account (`PUT /v3/accounts/me`).
+     * Renames the caller's account (the plan is the operator's to change).
      */
 open func renameCurrent(name: String)async throws  -> Account  {
     return
@@ -1633,10 +1635,10 @@ open func update(id: String, update: AccountUpdate)async throws  -> Account  {
 }
     
     /**
-     * Replaces the caller's account's key policy (`PUT
-     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
-     * now in force. New keys are held to it (`Validation` naming
-     * `expiration` otherwise); keys made before it are left as they are.
+     * Replaces the caller's account's key policy (`PUT /v3/accounts/me/policy`, needs
+     * `account:edit`); returns the policy now in force. A policy with nothing set asks nothing.
+     * New keys are held to it (a `Validation` naming `expiration` otherwise); keys made before it
+     * are left as they are.
      */
 open func updateKeyPolicy(policy: KeyPolicy)async throws  -> KeyPolicy  {
     return
@@ -1846,7 +1848,8 @@ public func FfiConverterTypeApplicationPager_lower(_ value: ApplicationPager) ->
 public protocol ApplicationsProtocol: AnyObject, Sendable {
     
     /**
-     * Creates an application within the plan's limit.
+     * Creates an application in the policy groups `groupIds` (within the plan's limit);
+     * `createdBy` names another owner (needs `users:manage`).
      */
     func create(application: NewApplication) async throws  -> Application
     
@@ -1866,8 +1869,8 @@ public protocol ApplicationsProtocol: AnyObject, Sendable {
     func listPage(status: ApplicationStatus?, options: ListOptions?) async throws  -> ApplicationPage
     
     /**
-     * The pages of every application the caller may view (revoked ones
-     * only with `status = Revoked`): Kotlin's and Swift's `list`.
+     * Every application the caller may view, across pages (revoked ones only with
+     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
      */
     func pager(status: ApplicationStatus?, options: ListOptions?) throws  -> ApplicationPager
     
@@ -1877,7 +1880,7 @@ public protocol ApplicationsProtocol: AnyObject, Sendable {
     func revoke(id: String) async throws  -> Application
     
     /**
-     * Changes an application's name, description or status.
+     * Changes what is given of the name, description and status.
      */
     func update(id: String, update: ApplicationUpdate) async throws  -> Application
     
@@ -1939,7 +1942,8 @@ open class Applications: ApplicationsProtocol, @unchecked Sendable {
 
     
     /**
-     * Creates an application within the plan's limit.
+     * Creates an application in the policy groups `groupIds` (within the plan's limit);
+     * `createdBy` names another owner (needs `users:manage`).
      */
 open func create(application: NewApplication)async throws  -> Application  {
     return
@@ -2015,8 +2019,8 @@ open func listPage(status: ApplicationStatus? = nil, options: ListOptions? = nil
 }
     
     /**
-     * The pages of every application the caller may view (revoked ones
-     * only with `status = Revoked`): Kotlin's and Swift's `list`.
+     * Every application the caller may view, across pages (revoked ones only with
+     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
      */
 open func pager(status: ApplicationStatus? = nil, options: ListOptions? = nil)throws  -> ApplicationPager  {
     return try  FfiConverterTypeApplicationPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -2049,7 +2053,7 @@ open func revoke(id: String)async throws  -> Application  {
 }
     
     /**
-     * Changes an application's name, description or status.
+     * Changes what is given of the name, description and status.
      */
 open func update(id: String, update: ApplicationUpdate)async throws  -> Application  {
     return
@@ -2124,14 +2128,12 @@ public func FfiConverterTypeApplications_lower(_ value: Applications) -> UInt64 
 public protocol AuditLogProtocol: AnyObject, Sendable {
     
     /**
-     * One page of the records passing `filter`. An action the server does
-     * not know is `Validation` naming `action`.
+     * One page of the records passing the filters.
      */
     func listPage(filter: AuditLogFilter?, options: ListOptions?) async throws  -> AuditRecordPage
     
     /**
-     * The pages of the records passing `filter` (every one given must
-     * match): Kotlin's and Swift's `list`.
+     * Every record passing the filters, across pages. Kotlin's and Swift's `list` read this pager.
      */
     func pager(filter: AuditLogFilter?, options: ListOptions?) throws  -> AuditRecordPager
     
@@ -2194,8 +2196,7 @@ open class AuditLog: AuditLogProtocol, @unchecked Sendable {
 
     
     /**
-     * One page of the records passing `filter`. An action the server does
-     * not know is `Validation` naming `action`.
+     * One page of the records passing the filters.
      */
 open func listPage(filter: AuditLogFilter? = nil, options: ListOptions? = nil)async throws  -> AuditRecordPage  {
     return
@@ -2214,8 +2215,7 @@ open func listPage(filter: AuditLogFilter? = nil, options: ListOptions? = nil)as
 }
     
     /**
-     * The pages of the records passing `filter` (every one given must
-     * match): Kotlin's and Swift's `list`.
+     * Every record passing the filters, across pages. Kotlin's and Swift's `list` read this pager.
      */
 open func pager(filter: AuditLogFilter? = nil, options: ListOptions? = nil)throws  -> AuditRecordPager  {
     return try  FfiConverterTypeAuditRecordPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -3302,7 +3302,10 @@ public func FfiConverterTypeJwtKeyPager_lower(_ value: JwtKeyPager) -> UInt64 {
 public protocol JwtKeysProtocol: AnyObject, Sendable {
     
     /**
-     * Registers a public key; its id is the `kid` of the tokens it signs.
+     * Registers a public key (PEM SPKI or X.509 certificate text, or a JWK); its `id` is the `kid`
+     * of the tokens it signs. `algorithm` defaults to the key's. `scopes` narrow its tokens as an
+     * access key's scopes do, and never change (empty: unscoped when the calling credential holds
+     * every permission; otherwise the application's current rights become its scopes).
      */
     func create(applicationId: String, key: NewJwtKey) async throws  -> JwtKey
     
@@ -3317,19 +3320,17 @@ public protocol JwtKeysProtocol: AnyObject, Sendable {
     func get(applicationId: String, keyId: String) async throws  -> JwtKey
     
     /**
-     * The application's active public keys as a key set, ready for
-     * `Jwt.verify`.
+     * The application's active public keys as a JWK set, as the JWT toolkit's verify takes it.
      */
     func jwks(applicationId: String) async throws  -> Jwks
     
     /**
-     * One page of the JWT keys of `application_id`.
+     * One page of an application's JWT keys.
      */
     func listPage(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) async throws  -> JwtKeyPage
     
     /**
-     * The pages of the JWT keys of `application_id`: Kotlin's and Swift's
-     * `list`.
+     * Every JWT key of an application, across pages. Kotlin's and Swift's `list` read this pager.
      */
     func pager(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) throws  -> JwtKeyPager
     
@@ -3339,12 +3340,12 @@ public protocol JwtKeysProtocol: AnyObject, Sendable {
     func revoke(applicationId: String, keyId: String) async throws  -> JwtKey
     
     /**
-     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     * Sets the stored status: `active`, `inactive` or `revoked` (terminal).
      */
     func setStatus(applicationId: String, keyId: String, status: KeyStatus) async throws  -> JwtKey
     
     /**
-     * Changes a JWT key's name, description, status or expiration.
+     * Changes what is given: name, description, status and expiration (`null` removes it).
      */
     func update(applicationId: String, keyId: String, update: KeyUpdate) async throws  -> JwtKey
     
@@ -3407,7 +3408,10 @@ open class JwtKeys: JwtKeysProtocol, @unchecked Sendable {
 
     
     /**
-     * Registers a public key; its id is the `kid` of the tokens it signs.
+     * Registers a public key (PEM SPKI or X.509 certificate text, or a JWK); its `id` is the `kid`
+     * of the tokens it signs. `algorithm` defaults to the key's. `scopes` narrow its tokens as an
+     * access key's scopes do, and never change (empty: unscoped when the calling credential holds
+     * every permission; otherwise the application's current rights become its scopes).
      */
 open func create(applicationId: String, key: NewJwtKey)async throws  -> JwtKey  {
     return
@@ -3464,8 +3468,7 @@ open func get(applicationId: String, keyId: String)async throws  -> JwtKey  {
 }
     
     /**
-     * The application's active public keys as a key set, ready for
-     * `Jwt.verify`.
+     * The application's active public keys as a JWK set, as the JWT toolkit's verify takes it.
      */
 open func jwks(applicationId: String)async throws  -> Jwks  {
     return
@@ -3484,7 +3487,7 @@ open func jwks(applicationId: String)async throws  -> Jwks  {
 }
     
     /**
-     * One page of the JWT keys of `application_id`.
+     * One page of an application's JWT keys.
      */
 open func listPage(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)async throws  -> JwtKeyPage  {
     return
@@ -3503,8 +3506,7 @@ open func listPage(applicationId: String, status: EffectiveKeyStatus? = nil, opt
 }
     
     /**
-     * The pages of the JWT keys of `application_id`: Kotlin's and Swift's
-     * `list`.
+     * Every JWT key of an application, across pages. Kotlin's and Swift's `list` read this pager.
      */
 open func pager(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)throws  -> JwtKeyPager  {
     return try  FfiConverterTypeJwtKeyPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -3538,7 +3540,7 @@ open func revoke(applicationId: String, keyId: String)async throws  -> JwtKey  {
 }
     
     /**
-     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     * Sets the stored status: `active`, `inactive` or `revoked` (terminal).
      */
 open func setStatus(applicationId: String, keyId: String, status: KeyStatus)async throws  -> JwtKey  {
     return
@@ -3557,7 +3559,7 @@ open func setStatus(applicationId: String, keyId: String, status: KeyStatus)asyn
 }
     
     /**
-     * Changes a JWT key's name, description, status or expiration.
+     * Changes what is given: name, description, status and expiration (`null` removes it).
      */
 open func update(applicationId: String, keyId: String, update: KeyUpdate)async throws  -> JwtKey  {
     return
@@ -4591,23 +4593,23 @@ public func FfiConverterTypePolicyGroupPager_lower(_ value: PolicyGroupPager) ->
 public protocol PolicyGroupsProtocol: AnyObject, Sendable {
     
     /**
-     * Adds applications to group `id`.
+     * Adds applications to a group, all or nothing.
      */
     func addApplications(id: String, applicationIds: [String]) async throws 
     
     /**
-     * Adds users to group `id`.
+     * Adds users to a group, all or nothing.
      */
     func addUsers(id: String, userIds: [String]) async throws 
     
     /**
-     * The pages of the applications in group `id`: Kotlin's and Swift's
-     * `listApplications`.
+     * The applications in a group, across pages. Kotlin's and Swift's `listApplications` read this
+     * pager.
      */
     func applicationsPager(id: String, options: ListOptions?) throws  -> ApplicationPager
     
     /**
-     * Creates a policy group (needs `groups:manage`).
+     * Creates a policy group granting `permissions`.
      */
     func create(group: NewPolicyGroup) async throws  -> PolicyGroup
     
@@ -4622,7 +4624,7 @@ public protocol PolicyGroupsProtocol: AnyObject, Sendable {
     func get(id: String) async throws  -> PolicyGroup
     
     /**
-     * One page of the applications in group `id`.
+     * One page of the applications in a group.
      */
     func listApplicationsPage(id: String, options: ListOptions?) async throws  -> ApplicationPage
     
@@ -4632,33 +4634,32 @@ public protocol PolicyGroupsProtocol: AnyObject, Sendable {
     func listPage(options: ListOptions?) async throws  -> PolicyGroupPage
     
     /**
-     * One page of the users in group `id`.
+     * One page of the users in a group.
      */
     func listUsersPage(id: String, options: ListOptions?) async throws  -> UserPage
     
     /**
-     * The pages of every policy group: Kotlin's and Swift's `list`.
+     * Every policy group, across pages. Kotlin's and Swift's `list` read this pager.
      */
     func pager(options: ListOptions?) throws  -> PolicyGroupPager
     
     /**
-     * Removes applications from group `id`.
+     * Removes applications from a group, all or nothing.
      */
     func removeApplications(id: String, applicationIds: [String]) async throws 
     
     /**
-     * Removes users from group `id`.
+     * Removes users from a group, all or nothing.
      */
     func removeUsers(id: String, userIds: [String]) async throws 
     
     /**
-     * Changes a policy group's name, description or permissions.
+     * Changes what is given of the name, description and permissions.
      */
     func update(id: String, update: PolicyGroupUpdate) async throws  -> PolicyGroup
     
     /**
-     * The pages of the users in group `id`: Kotlin's and Swift's
-     * `listUsers`.
+     * The users in a group, across pages. Kotlin's and Swift's `listUsers` read this pager.
      */
     func usersPager(id: String, options: ListOptions?) throws  -> UserPager
     
@@ -4720,7 +4721,7 @@ open class PolicyGroups: PolicyGroupsProtocol, @unchecked Sendable {
 
     
     /**
-     * Adds applications to group `id`.
+     * Adds applications to a group, all or nothing.
      */
 open func addApplications(id: String, applicationIds: [String])async throws   {
     return
@@ -4739,7 +4740,7 @@ open func addApplications(id: String, applicationIds: [String])async throws   {
 }
     
     /**
-     * Adds users to group `id`.
+     * Adds users to a group, all or nothing.
      */
 open func addUsers(id: String, userIds: [String])async throws   {
     return
@@ -4758,8 +4759,8 @@ open func addUsers(id: String, userIds: [String])async throws   {
 }
     
     /**
-     * The pages of the applications in group `id`: Kotlin's and Swift's
-     * `listApplications`.
+     * The applications in a group, across pages. Kotlin's and Swift's `listApplications` read this
+     * pager.
      */
 open func applicationsPager(id: String, options: ListOptions? = nil)throws  -> ApplicationPager  {
     return try  FfiConverterTypeApplicationPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -4773,7 +4774,7 @@ open func applicationsPager(id: String, options: ListOptions? = nil)throws  -> A
 }
     
     /**
-     * Creates a policy group (needs `groups:manage`).
+     * Creates a policy group granting `permissions`.
      */
 open func create(group: NewPolicyGroup)async throws  -> PolicyGroup  {
     return
@@ -4830,7 +4831,7 @@ open func get(id: String)async throws  -> PolicyGroup  {
 }
     
     /**
-     * One page of the applications in group `id`.
+     * One page of the applications in a group.
      */
 open func listApplicationsPage(id: String, options: ListOptions? = nil)async throws  -> ApplicationPage  {
     return
@@ -4868,7 +4869,7 @@ open func listPage(options: ListOptions? = nil)async throws  -> PolicyGroupPage 
 }
     
     /**
-     * One page of the users in group `id`.
+     * One page of the users in a group.
      */
 open func listUsersPage(id: String, options: ListOptions? = nil)async throws  -> UserPage  {
     return
@@ -4887,7 +4888,7 @@ open func listUsersPage(id: String, options: ListOptions? = nil)async throws  ->
 }
     
     /**
-     * The pages of every policy group: Kotlin's and Swift's `list`.
+     * Every policy group, across pages. Kotlin's and Swift's `list` read this pager.
      */
 open func pager(options: ListOptions? = nil)throws  -> PolicyGroupPager  {
     return try  FfiConverterTypePolicyGroupPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -4900,7 +4901,7 @@ open func pager(options: ListOptions? = nil)throws  -> PolicyGroupPager  {
 }
     
     /**
-     * Removes applications from group `id`.
+     * Removes applications from a group, all or nothing.
      */
 open func removeApplications(id: String, applicationIds: [String])async throws   {
     return
@@ -4919,7 +4920,7 @@ open func removeApplications(id: String, applicationIds: [String])async throws  
 }
     
     /**
-     * Removes users from group `id`.
+     * Removes users from a group, all or nothing.
      */
 open func removeUsers(id: String, userIds: [String])async throws   {
     return
@@ -4938,7 +4939,7 @@ open func removeUsers(id: String, userIds: [String])async throws   {
 }
     
     /**
-     * Changes a policy group's name, description or permissions.
+     * Changes what is given of the name, description and permissions.
      */
 open func update(id: String, update: PolicyGroupUpdate)async throws  -> PolicyGroup  {
     return
@@ -4957,8 +4958,7 @@ open func update(id: String, update: PolicyGroupUpdate)async throws  -> PolicyGr
 }
     
     /**
-     * The pages of the users in group `id`: Kotlin's and Swift's
-     * `listUsers`.
+     * The users in a group, across pages. Kotlin's and Swift's `listUsers` read this pager.
      */
 open func usersPager(id: String, options: ListOptions? = nil)throws  -> UserPager  {
     return try  FfiConverterTypeUserPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -5682,12 +5682,12 @@ public func FfiConverterTypeUserPager_lower(_ value: UserPager) -> UInt64 {
 public protocol UsersProtocol: AnyObject, Sendable {
     
     /**
-     * Creates a user (needs `users:manage`).
+     * Creates a user in the policy groups `groupIds`.
      */
     func create(user: NewUser) async throws  -> User
     
     /**
-     * Deletes a user: what the user created stops authenticating at once.
+     * Marks a user deleted: everything the user created stops authenticating.
      */
     func delete(id: String) async throws 
     
@@ -5702,21 +5702,20 @@ public protocol UsersProtocol: AnyObject, Sendable {
     func listPage(status: UserStatus?, options: ListOptions?) async throws  -> UserPage
     
     /**
-     * The pages of every user (deleted ones only with `status = Deleted`):
-     * Kotlin's and Swift's `list`.
+     * Every user, across pages (deleted ones only with `status="deleted"`). Kotlin's and Swift's
+     * `list` read this pager.
      */
     func pager(status: UserStatus?, options: ListOptions?) throws  -> UserPager
     
     /**
-     * A one-time link that sets the user's console password, valid 24
-     * hours; the user's earlier links stop working. Needs `users:manage`,
-     * and the user's rights must be the caller's to give (whoever holds
-     * the link acts as the user): `Forbidden` naming `id` otherwise.
+     * A one-time link that sets the user's console password, valid 24 hours; the user's earlier
+     * links stop working. Needs `users:manage`, and the user's rights must be the caller's to give
+     * (whoever holds the link acts as the user): `Forbidden` naming `id` otherwise.
      */
     func passwordLink(id: String) async throws  -> PasswordLink
     
     /**
-     * Changes a user's email, name or groups.
+     * Changes what is given of the email, name and groups.
      */
     func update(id: String, update: UserUpdate) async throws  -> User
     
@@ -5778,7 +5777,7 @@ open class Users: UsersProtocol, @unchecked Sendable {
 
     
     /**
-     * Creates a user (needs `users:manage`).
+     * Creates a user in the policy groups `groupIds`.
      */
 open func create(user: NewUser)async throws  -> User  {
     return
@@ -5797,7 +5796,7 @@ open func create(user: NewUser)async throws  -> User  {
 }
     
     /**
-     * Deletes a user: what the user created stops authenticating at once.
+     * Marks a user deleted: everything the user created stops authenticating.
      */
 open func delete(id: String)async throws   {
     return
@@ -5854,8 +5853,8 @@ open func listPage(status: UserStatus? = nil, options: ListOptions? = nil)async 
 }
     
     /**
-     * The pages of every user (deleted ones only with `status = Deleted`):
-     * Kotlin's and Swift's `list`.
+     * Every user, across pages (deleted ones only with `status="deleted"`). Kotlin's and Swift's
+     * `list` read this pager.
      */
 open func pager(status: UserStatus? = nil, options: ListOptions? = nil)throws  -> UserPager  {
     return try  FfiConverterTypeUserPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -5869,10 +5868,9 @@ open func pager(status: UserStatus? = nil, options: ListOptions? = nil)throws  -
 }
     
     /**
-     * A one-time link that sets the user's console password, valid 24
-     * hours; the user's earlier links stop working. Needs `users:manage`,
-     * and the user's rights must be the caller's to give (whoever holds
-     * the link acts as the user): `Forbidden` naming `id` otherwise.
+     * A one-time link that sets the user's console password, valid 24 hours; the user's earlier
+     * links stop working. Needs `users:manage`, and the user's rights must be the caller's to give
+     * (whoever holds the link acts as the user): `Forbidden` naming `id` otherwise.
      */
 open func passwordLink(id: String)async throws  -> PasswordLink  {
     return
@@ -5891,7 +5889,7 @@ open func passwordLink(id: String)async throws  -> PasswordLink  {
 }
     
     /**
-     * Changes a user's email, name or groups.
+     * Changes what is given of the email, name and groups.
      */
 open func update(id: String, update: UserUpdate)async throws  -> User  {
     return
@@ -11250,100 +11248,100 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() != 34207) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() != 42409) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() != 65385) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() != 3115) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() != 60084) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_create() != 56487) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_create() != 34509) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_delete() != 16703) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_delete() != 665) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_get() != 53590) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_get() != 28144) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() != 64525) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() != 37035) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() != 58277) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() != 55892) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() != 18729) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() != 41981) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() != 44847) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() != 65525) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_roll() != 30746) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_roll() != 31195) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() != 49438) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() != 59500) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_update() != 2417) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_update() != 4881) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() != 14911) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_create() != 32505) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_create() != 28513) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_current() != 63676) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_current() != 47723) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_get() != 55738) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_get() != 20850) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() != 4721) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() != 509) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_list_page() != 8150) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_list_page() != 28150) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_pager() != 22876) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_pager() != 40886) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() != 57121) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() != 50512) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_update() != 10893) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_update() != 19080) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() != 16871) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() != 33065) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() != 14119) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_create() != 2858) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_create() != 62048) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_delete() != 62591) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_delete() != 63140) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_get() != 64133) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_get() != 64257) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_list_page() != 11953) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_list_page() != 18928) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_pager() != 52751) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_pager() != 63079) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_revoke() != 27060) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_revoke() != 60561) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_update() != 46931) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_update() != 65226) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() != 54495) {
+    if (uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() != 27182) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_auditlog_pager() != 4645) {
+    if (uniffi_latchkey_uniffi_checksum_method_auditlog_pager() != 12142) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_auditrecordpager_next_page() != 59048) {
@@ -11352,100 +11350,100 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() != 50522) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() != 6073) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() != 30895) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_delete() != 42490) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_delete() != 4709) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_get() != 54937) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_get() != 3131) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks() != 58139) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks() != 42250) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() != 19356) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() != 45370) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() != 13543) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() != 31843) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() != 2642) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() != 55398) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() != 800) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() != 30256) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() != 52091) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() != 9170) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() != 56709) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_add_applications() != 30397) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_add_applications() != 56193) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_add_users() != 5113) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_add_users() != 7530) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() != 36815) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() != 15353) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_create() != 20816) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_create() != 46942) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_delete() != 33753) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_delete() != 23592) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_get() != 50237) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_get() != 44979) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() != 36348) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() != 34497) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_page() != 12127) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_page() != 9901) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page() != 39667) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page() != 41564) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_pager() != 42) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_pager() != 39428) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_remove_applications() != 19445) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_remove_applications() != 31836) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_remove_users() != 27164) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_remove_users() != 25390) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_update() != 2246) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_update() != 38262) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() != 59647) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() != 6396) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_userpager_next_page() != 4468) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_create() != 52619) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_create() != 4281) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_delete() != 62716) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_delete() != 48434) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_get() != 55105) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_get() != 20461) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_list_page() != 53688) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_list_page() != 2446) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_pager() != 61107) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_pager() != 32274) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_password_link() != 33259) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_password_link() != 24036) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_update() != 7067) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_update() != 55920) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_constructor_credential_access_key() != 19474) {

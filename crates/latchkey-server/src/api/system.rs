@@ -3,9 +3,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use latchkey_core::permission::PermissionSet;
@@ -201,16 +201,20 @@ pub struct Me {
 /// Who this credential is; needs a valid credential and no permission.
 #[utoipa::path(get, path = "/v3/me", tag = "me",
     responses((status = 200, description = "The caller.", body = Me), Errors))]
-async fn me(State(state): State<AppState>, caller: Caller) -> Response {
+async fn me(caller: Caller) -> Response {
     let identity = &caller.0;
     // Rendered once per cached identity: it cannot change while cached.
-    let body = identity
-        .me_body
-        .get_or_init(|| render_me(identity, &state.config.audience));
-    ([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response()
+    let body = identity.me_body.get_or_init(|| render_me(identity));
+    let mut response = Response::new(Body::from(body.clone()));
+    // A constant header value: no validation per request.
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
-fn render_me(identity: &Identity, audience: &str) -> Bytes {
+fn render_me(identity: &Identity) -> Bytes {
     let principal = &identity.principal;
     let (object, id) = match principal.credential {
         latchkey_core::authorize::Credential::AccessKey(id) => ("access_key", id.to_string()),
@@ -230,7 +234,7 @@ fn render_me(identity: &Identity, audience: &str) -> Bytes {
             expiration: identity.valid_until,
         },
         permissions: principal.permissions,
-        jwt_audience: audience.to_owned(),
+        jwt_audience: identity.jwt_audience.to_string(),
     };
     serde_json::to_vec(&me)
         .expect("the caller's view always serializes")

@@ -43,7 +43,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use jiff::Timestamp;
-use latchkey_core::id::{AccessKeyId, AccountId, JwtKeyId};
+use latchkey_core::access_key;
+use latchkey_core::id::{AccountId, JwtKeyId};
 use latchkey_core::jwt::{TokenWindow, VerificationPolicy, VerifyingKey};
 use latchkey_store::{Changed, CommitObserver};
 use sha2::{Digest, Sha256};
@@ -68,12 +69,59 @@ pub struct CredentialDigest([u8; 32]);
 
 impl CredentialDigest {
     /// Digest of `credential`.
-    pub fn of(credential: &str) -> Self {
-        CredentialDigest(Sha256::digest(credential.as_bytes()).into())
+    pub fn of(credential: &[u8]) -> Self {
+        CredentialDigest(Sha256::digest(credential).into())
     }
 
+    /// Whether the two digests are equal, in constant time: the words'
+    /// differences are folded without a branch, and only the fold is
+    /// compared (subtle's comparison of a slice puts an optimisation
+    /// barrier on every byte; one on the fold is enough).
     fn matches(&self, other: &CredentialDigest) -> bool {
-        self.0.ct_eq(&other.0).into()
+        let difference = self
+            .0
+            .chunks_exact(8)
+            .zip(other.0.chunks_exact(8))
+            .fold(0u64, |difference, (mine, theirs)| {
+                difference | (word(mine) ^ word(theirs))
+            });
+        difference.ct_eq(&0).into()
+    }
+}
+
+/// Eight bytes of a digest as one word.
+fn word(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(bytes);
+    u64::from_ne_bytes(word)
+}
+
+/// The key id of a presented access key, as the 22 characters it is
+/// written with: what the access-key cache is keyed by, so that a key the
+/// cache knows is found without decoding it. Distinct valid ids have
+/// distinct texts (an id is one base62 number, zero-padded to 22 digits).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyIdText([u8; access_key::KEY_ID_LEN]);
+
+impl KeyIdText {
+    /// The key id part of `credential` when it has an access key's length
+    /// and prefix (nothing else is checked: a found entry's digest is what
+    /// proves the string).
+    pub fn of(credential: &[u8]) -> Option<Self> {
+        let bytes = credential;
+        if bytes.len() != access_key::KEY_LEN || !bytes.starts_with(access_key::PREFIX.as_bytes()) {
+            return None;
+        }
+        let start = access_key::PREFIX.len();
+        let mut text = [0u8; access_key::KEY_ID_LEN];
+        text.copy_from_slice(&bytes[start..start + access_key::KEY_ID_LEN]);
+        Some(KeyIdText(text))
+    }
+}
+
+impl std::fmt::Debug for KeyIdText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyIdText(..)")
     }
 }
 
@@ -94,6 +142,14 @@ pub struct Generations {
     everything: AtomicU64,
     /// Writes that may change anything between their commit's two reports.
     everything_in_flight: AtomicU64,
+    /// Writes of any one account between their commit's two reports (the
+    /// sum of the accounts' `in_flight`), and the newest generation any
+    /// account was given: while the first is zero and the second is not
+    /// newer than an entry, the entry is current whatever its account, and
+    /// [`Generations::is_current`] reads two atomics instead of taking the
+    /// map's lock (every authenticated request asks).
+    accounts_in_flight: AtomicU64,
+    newest_change: AtomicU64,
 }
 
 /// One account's generation and its writes in flight.
@@ -119,6 +175,7 @@ impl Generations {
         // Drawn under the lock, so an account's generation only grows.
         let counter = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
         accounts.entry(account_id).or_default().changed = counter;
+        self.newest_change.fetch_max(counter, Ordering::SeqCst);
     }
 
     /// Marks every entry built from an earlier read as stale.
@@ -150,6 +207,7 @@ impl Generations {
         let mut accounts = self.accounts.write().expect("generations lock");
         self.make_room(&mut accounts, account_id);
         accounts.entry(account_id).or_default().in_flight += 1;
+        self.accounts_in_flight.fetch_add(1, Ordering::SeqCst);
     }
 
     /// The write announced by [`Generations::write_begins`] is over: every
@@ -160,10 +218,39 @@ impl Generations {
         let counter = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
         let state = accounts.entry(account_id).or_default();
         state.changed = counter;
-        state.in_flight = state.in_flight.saturating_sub(1);
+        // The newest change is published before the write stops counting
+        // as in flight, so that the fast path of `is_current` never sees
+        // neither.
+        self.newest_change.fetch_max(counter, Ordering::SeqCst);
+        if state.in_flight > 0 {
+            state.in_flight -= 1;
+            self.accounts_in_flight.fetch_sub(1, Ordering::SeqCst);
+        }
     }
 
+    /// Whether an entry of `account_id` built from a read that began at the
+    /// snapshot `built_at` may be served.
+    ///
+    /// The fast path reads the writes in flight first, then the
+    /// generations: a write in flight at the first read is seen there; one
+    /// that began after it was not visible when the check began (the store
+    /// reports a write before it can be seen), which is the instant the
+    /// answer holds for, as it would under the lock; one that finished
+    /// before it has published its generation, which the second read sees.
     pub(super) fn is_current(&self, account_id: AccountId, built_at: u64) -> bool {
+        if self.accounts_in_flight.load(Ordering::SeqCst) == 0
+            && self.everything_in_flight.load(Ordering::SeqCst) == 0
+            && self.newest_change.load(Ordering::SeqCst) <= built_at
+            && self.everything.load(Ordering::SeqCst) <= built_at
+        {
+            return true;
+        }
+        self.is_current_locked(account_id, built_at)
+    }
+
+    /// [`Generations::is_current`] under the map's lock: the account's own
+    /// generation and writes.
+    fn is_current_locked(&self, account_id: AccountId, built_at: u64) -> bool {
         let accounts = self.accounts.read().expect("generations lock");
         self.everything_in_flight.load(Ordering::SeqCst) == 0
             && self.everything.load(Ordering::SeqCst) <= built_at
@@ -233,7 +320,7 @@ pub enum Lookup {
 
 /// Verified access keys, at most a configured number (see [`BoundedMap`]).
 pub struct CredentialCache {
-    entries: BoundedMap<AccessKeyId, Entry>,
+    entries: BoundedMap<KeyIdText, Entry>,
 }
 
 impl CredentialCache {
@@ -247,13 +334,13 @@ impl CredentialCache {
     /// Looks up a presented key at `now`.
     pub fn lookup(
         &self,
-        id: AccessKeyId,
+        id: &KeyIdText,
         digest: &CredentialDigest,
         now: Timestamp,
         generations: &Generations,
     ) -> Lookup {
         self.entries
-            .get(&id, |entry| {
+            .get(id, |entry| {
                 let (account_id, valid_until) = match &entry.outcome {
                     Outcome::Accepted(identity) => {
                         (identity.principal.account_id, identity.valid_until)
@@ -276,13 +363,7 @@ impl CredentialCache {
 
     /// Remembers a verified key; `built_at` is the generation snapshot taken
     /// before the store read the outcome came from.
-    pub fn insert(
-        &self,
-        id: AccessKeyId,
-        digest: CredentialDigest,
-        built_at: u64,
-        outcome: Outcome,
-    ) {
+    pub fn insert(&self, id: KeyIdText, digest: CredentialDigest, built_at: u64, outcome: Outcome) {
         self.entries.insert(
             id,
             Entry {
@@ -554,6 +635,98 @@ mod tests {
         assert!(!generations.is_current(written, before));
         assert!(!generations.is_current(written, during));
         assert!(generations.is_current(written, generations.snapshot()));
+    }
+
+    #[test]
+    fn digests_match_only_when_every_byte_does() {
+        let digest = CredentialDigest::of(b"ak_example");
+        assert!(digest.matches(&CredentialDigest::of(b"ak_example")));
+        assert!(!digest.matches(&CredentialDigest::of(b"ak_examplf")));
+        for at in 0..32 {
+            for bit in 0..8 {
+                let mut other = digest;
+                other.0[at] ^= 1 << bit;
+                assert!(!digest.matches(&other), "byte {at} bit {bit}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_id_text_needs_an_access_keys_length_and_prefix() {
+        let key = b"ak_xSZ9I4IcmbDpxoGtsBDgn8afiRdZtfTmwYn9hMyagA7yMJFbDVy4oaSUJEgFwsLUg3UsVZV";
+        let text = KeyIdText::of(key).expect("an access key's shape");
+        assert_eq!(&text.0, b"xSZ9I4IcmbDpxoGtsBDgn8");
+        assert!(KeyIdText::of(&key[..73]).is_none());
+        assert!(KeyIdText::of(&[key.as_slice(), b"x"].concat()).is_none());
+        let mut other_prefix = *key;
+        other_prefix[0] = b'b';
+        assert!(KeyIdText::of(&other_prefix).is_none());
+        assert!(KeyIdText::of(b"").is_none());
+    }
+
+    /// The lock-free answer of `is_current` is the locked one, after every
+    /// step of random sequences of commits (begun, done, interleaved over
+    /// a few accounts), other replicas' bumps and resets, for entries built
+    /// at every snapshot taken so far.
+    #[test]
+    fn the_fast_path_agrees_with_the_locked_check_over_random_sequences() {
+        let accounts: Vec<AccountId> = (0..3).map(|_| AccountId::generate()).collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |below: u64| {
+            // xorshift64*: reproducible without a dependency.
+            seed ^= seed >> 12;
+            seed ^= seed << 25;
+            seed ^= seed >> 27;
+            seed.wrapping_mul(0x2545_f491_4f6c_dd1d) % below
+        };
+        for _ in 0..200 {
+            let generations = Generations::default();
+            let mut in_flight: Vec<Changed> = Vec::new();
+            let mut snapshots = vec![generations.snapshot()];
+            for _ in 0..60 {
+                let account = accounts[next(3) as usize];
+                match next(6) {
+                    0 | 1 => {
+                        let changed = if next(4) == 0 {
+                            Changed::Everything
+                        } else {
+                            Changed::Account(account)
+                        };
+                        generations.committing(changed);
+                        in_flight.push(changed);
+                    }
+                    2 | 3 if !in_flight.is_empty() => {
+                        let done = in_flight.remove(next(in_flight.len() as u64) as usize);
+                        generations.committed(done);
+                    }
+                    4 => generations.bump(account),
+                    5 if next(4) == 0 => generations.bump_all(),
+                    _ => {}
+                }
+                snapshots.push(generations.snapshot());
+                for &built_at in &snapshots {
+                    for &account in &accounts {
+                        assert_eq!(
+                            generations.is_current(account, built_at),
+                            generations.is_current_locked(account, built_at),
+                            "{account} built at {built_at}"
+                        );
+                    }
+                }
+            }
+            // Once every write is done, what was built after the last
+            // change is current again, on the fast path.
+            for done in in_flight.drain(..) {
+                generations.committed(done);
+            }
+            let now = generations.snapshot();
+            assert_eq!(generations.accounts_in_flight.load(Ordering::SeqCst), 0);
+            assert!(
+                accounts
+                    .iter()
+                    .all(|&account| generations.is_current(account, now))
+            );
+        }
     }
 
     #[test]

@@ -51,9 +51,9 @@ use std::time::Duration;
 use axum::body::Bytes;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::HeaderName;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue};
 use jiff::Timestamp;
 use latchkey_core::access_key;
 use latchkey_core::argon2id::{Argon2idHash, verify_argon2id};
@@ -74,8 +74,8 @@ use crate::config::ServerConfig;
 use crate::error::{ApiError, AuthFailure};
 use crate::state::AppState;
 use cache::{
-    CredentialCache, CredentialDigest, Generations, JwtKeyCache, JwtOutcome, Lookup, Outcome,
-    RegisteredKey, TokenCache, TokenLookup,
+    CredentialCache, CredentialDigest, Generations, JwtKeyCache, JwtOutcome, KeyIdText, Lookup,
+    Outcome, RegisteredKey, TokenCache, TokenLookup,
 };
 use cold_keys::ColdKeyGates;
 use failures::FailureLog;
@@ -101,6 +101,9 @@ pub struct Identity {
     /// `GET /v3/me`'s body, rendered on first use: the identity cannot
     /// change while it is cached (any change replaces it).
     pub me_body: OnceLock<Bytes>,
+    /// The `aud` JWTs must carry (the server's, shown by `GET /v3/me`):
+    /// here so that rendering the body needs nothing but the identity.
+    pub jwt_audience: Arc<str>,
     /// When a use was last noted for `last_used_at` (Unix seconds), so that
     /// a busy key touches the shared usage map about once a minute rather
     /// than on every request.
@@ -111,8 +114,13 @@ pub struct Identity {
 const USE_NOTE_INTERVAL_SECONDS: i64 = 60;
 
 impl Identity {
-    fn new(authenticated: Authenticated, context: CredentialContext) -> Self {
+    fn new(
+        authenticated: Authenticated,
+        context: CredentialContext,
+        jwt_audience: Arc<str>,
+    ) -> Self {
         Identity {
+            jwt_audience,
             principal: authenticated.principal,
             valid_until: authenticated.valid_until,
             scopes: context.state.scopes,
@@ -146,7 +154,7 @@ pub struct Authenticator {
     /// Bumped by the store's reports of this process's commits, and by the
     /// other replicas' changes.
     generations: Arc<Generations>,
-    audience: String,
+    audience: Arc<str>,
     verifications: Arc<Semaphore>,
     cold_keys: ColdKeyGates,
     failures: FailureLimiter,
@@ -174,7 +182,7 @@ impl Authenticator {
                 config.cache_bounds.refused_tokens,
             ),
             generations,
-            audience: config.audience.clone(),
+            audience: Arc::from(config.audience.as_str()),
             verifications: Arc::new(Semaphore::new(config.verify_concurrency.max(1))),
             cold_keys: ColdKeyGates::default(),
             failures: FailureLimiter::new(
@@ -208,6 +216,12 @@ impl Authenticator {
     /// missed).
     fn forget_everything(&self) {
         self.generations.bump_all();
+    }
+
+    /// Whether other replicas share the store: then a cached outcome is
+    /// looked up again once they are caught up ([`Self::cache_trusted`]).
+    fn has_replicas(&self) -> bool {
+        self.replicas.get().is_some()
     }
 
     /// Whether a cached outcome may be served now: always with a store only
@@ -248,7 +262,14 @@ impl Authenticator {
         self.failure_log.flush(self.store.as_ref(), None).await;
     }
 
-    /// Authenticates the value of an `Authorization` header.
+    /// Authenticates the value of an `Authorization` header; `client`
+    /// names the client (asked only when the caches do not know the
+    /// credential).
+    ///
+    /// A credential the caches accept is served from its bytes and its
+    /// digest alone: it is the very string that was parsed and verified
+    /// before (the digest proves the whole string), so it is not parsed
+    /// again. Anything else takes every check, in order.
     ///
     /// A client that has spent its failures is answered with a 429 only
     /// after [`ServerConfig::throttled_refusal_delay`]: a flood that waits
@@ -257,28 +278,60 @@ impl Authenticator {
     /// that valid traffic needs. The wait is a timer, it holds no thread.
     pub async fn authenticate(
         &self,
-        header: Option<&str>,
-        client: IpAddr,
+        header: Option<&HeaderValue>,
+        client: impl FnOnce() -> IpAddr,
     ) -> Result<Arc<Identity>, ApiError> {
-        let outcome = self.authenticate_now(header, client).await;
+        let header = header.ok_or(ApiError::Unauthorized(AuthFailure::Missing))?;
+        let malformed = || ApiError::Unauthorized(AuthFailure::Malformed);
+        let credential = bearer(header.as_bytes()).ok_or_else(malformed)?;
+        let digest = CredentialDigest::of(credential);
+        if let Some(identity) = self.cached(credential, &digest) {
+            return Ok(identity);
+        }
+        // A header that is not visible ASCII is malformed (the credential
+        // is then ASCII too, so it is a `str`).
+        header.to_str().map_err(|_| malformed())?;
+        let credential = std::str::from_utf8(credential).map_err(|_| malformed())?;
+        let client = client();
+        let outcome = if credential.starts_with(access_key::PREFIX) {
+            self.access_key(credential, &digest, client).await
+        } else {
+            self.jwt(credential, &digest, client).await
+        };
         if let Err(ApiError::TooManyRequests { .. }) = &outcome {
             tokio::time::sleep(self.throttled_refusal_delay).await;
         }
         outcome
     }
 
-    async fn authenticate_now(
-        &self,
-        header: Option<&str>,
-        client: IpAddr,
-    ) -> Result<Arc<Identity>, ApiError> {
-        let header = header.ok_or(ApiError::Unauthorized(AuthFailure::Missing))?;
-        let credential = bearer(header).ok_or(ApiError::Unauthorized(AuthFailure::Malformed))?;
-        if credential.starts_with(access_key::PREFIX) {
-            self.access_key(credential, client).await
-        } else {
-            self.jwt(credential, client).await
+    /// The identity of a presented credential (with its digest) that a
+    /// cache accepts now, when this process is the store's only writer
+    /// (with replicas, [`Self::cache_trusted`] must be asked first: the
+    /// full path does); a use is noted. `None`: take the full path.
+    fn cached(&self, credential: &[u8], digest: &CredentialDigest) -> Option<Arc<Identity>> {
+        if self.has_replicas() {
+            return None;
         }
+        let now = Timestamp::now();
+        let (identity, used) = if credential.starts_with(access_key::PREFIX.as_bytes()) {
+            let text = KeyIdText::of(credential)?;
+            match self.cache.lookup(&text, digest, now, &self.generations) {
+                Lookup::Hit(identity) => {
+                    let used = identity.principal.credential;
+                    (identity, used)
+                }
+                _ => return None,
+            }
+        } else {
+            match self.tokens.lookup(digest, now, &self.generations) {
+                TokenLookup::Hit(key_id, identity, _) => (identity, Credential::JwtKey(key_id)),
+                _ => return None,
+            }
+        };
+        if identity.should_note_use(now) {
+            self.usage.record(used, now);
+        }
+        Some(identity)
     }
 
     /// A failed guess that cost nothing to refuse: a malformed credential,
@@ -306,13 +359,14 @@ impl Authenticator {
     async fn access_key(
         &self,
         credential: &str,
+        digest: &CredentialDigest,
         client: IpAddr,
     ) -> Result<Arc<Identity>, ApiError> {
         let invalid = || ApiError::Unauthorized(AuthFailure::Invalid);
         let parsed = access_key::parse(credential).map_err(|_| self.guessed(client))?;
         let id = AccessKeyId::from_body(parsed.key_id()).map_err(|_| self.guessed(client))?;
-        let digest = CredentialDigest::of(credential);
-        if let Some(cached) = self.cached_access_key(id, &digest, client).await {
+        let text = KeyIdText::of(credential.as_bytes()).ok_or_else(|| self.guessed(client))?;
+        if let Some(cached) = self.cached_access_key(id, &text, digest, client).await {
             return cached;
         }
         self.failures
@@ -320,7 +374,7 @@ impl Authenticator {
             .map_err(|retry_after| ApiError::TooManyRequests { retry_after })?;
         let _turn = self.cold_keys.enter(id).await;
         // Another request may have verified this very key while we waited.
-        if let Some(cached) = self.cached_access_key(id, &digest, client).await {
+        if let Some(cached) = self.cached_access_key(id, &text, digest, client).await {
             return cached;
         }
         // One token of the client's failure budget is held while the store
@@ -366,15 +420,15 @@ impl Authenticator {
                 let refused = Outcome::Refused {
                     account_id: context.account.id,
                 };
-                self.cache.insert(id, digest, built_at, refused);
+                self.cache.insert(text, *digest, built_at, refused);
                 self.failure_log
                     .note(account_id, Credential::AccessKey(id), client, now);
                 return Err(invalid());
             }
         };
-        let identity = Arc::new(Identity::new(authenticated, context));
+        let identity = Arc::new(Identity::new(authenticated, context, self.audience.clone()));
         self.cache
-            .insert(id, digest, built_at, Outcome::Accepted(identity.clone()));
+            .insert(text, *digest, built_at, Outcome::Accepted(identity.clone()));
         if identity.should_note_use(now) {
             self.usage.record(Credential::AccessKey(id), now);
         }
@@ -436,12 +490,13 @@ impl Authenticator {
     async fn cached_access_key(
         &self,
         id: AccessKeyId,
+        text: &KeyIdText,
         digest: &CredentialDigest,
         client: IpAddr,
     ) -> Option<Result<Arc<Identity>, ApiError>> {
         let mut now = Timestamp::now();
-        let mut lookup = self.cache.lookup(id, digest, now, &self.generations);
-        if matches!(lookup, Lookup::Hit(_) | Lookup::Refused(_)) {
+        let mut lookup = self.cache.lookup(text, digest, now, &self.generations);
+        if self.has_replicas() && matches!(lookup, Lookup::Hit(_) | Lookup::Refused(_)) {
             // A key's outcome may have changed on another replica: look
             // again once every change committed before now is applied. (A
             // wrong secret stays wrong: a key id has one secret forever.)
@@ -449,7 +504,7 @@ impl Authenticator {
                 return None;
             }
             now = Timestamp::now();
-            lookup = self.cache.lookup(id, digest, now, &self.generations);
+            lookup = self.cache.lookup(text, digest, now, &self.generations);
         }
         match lookup {
             Lookup::Hit(identity) => {
@@ -472,8 +527,13 @@ impl Authenticator {
         }
     }
 
-    async fn jwt(&self, token: &str, client: IpAddr) -> Result<Arc<Identity>, ApiError> {
-        self.verified_jwt(token, client)
+    async fn jwt(
+        &self,
+        token: &str,
+        digest: &CredentialDigest,
+        client: IpAddr,
+    ) -> Result<Arc<Identity>, ApiError> {
+        self.verified_jwt(token, digest, client)
             .await
             .map(|(identity, _)| identity)
     }
@@ -482,17 +542,17 @@ impl Authenticator {
     async fn verified_jwt(
         &self,
         token: &str,
+        digest: &CredentialDigest,
         client: IpAddr,
     ) -> Result<(Arc<Identity>, Option<i64>), ApiError> {
-        let digest = CredentialDigest::of(token);
-        if let Some(cached) = self.cached_token(&digest, client).await {
+        if let Some(cached) = self.cached_token(digest, client).await {
             return cached;
         }
         let kid = jwt::unverified_kid(token).map_err(|_| self.guessed(client))?;
         let id: JwtKeyId = kid.parse().map_err(|_| self.guessed(client))?;
         let mut now = Timestamp::now();
         let mut cached = self.jwt_keys.lookup(id, now, &self.generations);
-        if cached.is_some() {
+        if cached.is_some() && self.has_replicas() {
             // As for access keys: look again once other replicas' earlier
             // changes are applied, or not at all.
             if self.cache_trusted().await {
@@ -534,7 +594,7 @@ impl Authenticator {
             Err(error) => {
                 tracing::debug!(key_id = %id, %error, "JWT refused");
                 if refused_for_good(&error) {
-                    self.tokens.refuse(digest);
+                    self.tokens.refuse(*digest);
                 }
                 budget.spend();
                 let account_id = registered.identity.principal.account_id;
@@ -549,7 +609,7 @@ impl Authenticator {
         let exp = verified.claims.get("exp").and_then(|exp| exp.as_i64());
         if let Ok(window) = TokenWindow::of(&verified.claims, &registered.policy) {
             self.tokens
-                .accept(digest, id, registered.clone(), window, exp);
+                .accept(*digest, id, registered.clone(), window, exp);
         }
         if registered.identity.should_note_use(now) {
             self.usage.record(Credential::JwtKey(id), now);
@@ -570,13 +630,16 @@ impl Authenticator {
         credential: &str,
         client: IpAddr,
     ) -> Result<Option<(Arc<Identity>, Option<i64>)>, ApiError> {
+        let digest = CredentialDigest::of(credential.as_bytes());
         let outcome = if credential.starts_with(access_key::PREFIX) {
-            self.access_key(credential, client).await.map(|identity| {
-                let exp = identity.valid_until.map(|at| at.as_second());
-                (identity, exp)
-            })
+            self.access_key(credential, &digest, client)
+                .await
+                .map(|identity| {
+                    let exp = identity.valid_until.map(|at| at.as_second());
+                    (identity, exp)
+                })
         } else {
-            self.verified_jwt(credential, client).await
+            self.verified_jwt(credential, &digest, client).await
         };
         match outcome {
             Ok(found) => Ok(Some(found)),
@@ -597,7 +660,7 @@ impl Authenticator {
     ) -> Option<Result<(Arc<Identity>, Option<i64>), ApiError>> {
         let mut now = Timestamp::now();
         let mut lookup = self.tokens.lookup(digest, now, &self.generations);
-        if matches!(lookup, TokenLookup::Hit(..)) {
+        if self.has_replicas() && matches!(lookup, TokenLookup::Hit(..)) {
             // As for access keys: a change on another replica may have
             // stopped the token; look again once every change committed
             // before now is applied. (A refusal for good stays one.)
@@ -641,7 +704,7 @@ impl Authenticator {
         let parsed = stored.verifying_key().and_then(|(key, algorithm)| {
             let policy = VerificationPolicy::for_access_tokens(
                 [algorithm],
-                self.audience.clone(),
+                self.audience.to_string(),
                 stored.application_id.to_string(),
             )
             .map_err(|_| jwt::KeyError::Backend)?;
@@ -657,7 +720,7 @@ impl Authenticator {
         let registered = Arc::new(RegisteredKey {
             key,
             policy,
-            identity: Arc::new(Identity::new(authenticated, context)),
+            identity: Arc::new(Identity::new(authenticated, context, self.audience.clone())),
             built_at,
         });
         self.jwt_keys
@@ -691,11 +754,18 @@ fn refused_for_good(error: &jwt::VerifyError) -> bool {
 /// The header proxies name the client in (see [`client_address`]).
 const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 
-/// The credential of a `Bearer` header (scheme case-insensitive).
-fn bearer(header: &str) -> Option<&str> {
-    let (scheme, credential) = header.split_once(' ')?;
-    let credential = credential.trim_start_matches(' ');
-    (scheme.eq_ignore_ascii_case("bearer") && !credential.is_empty()).then_some(credential)
+/// The credential of a `Bearer` header (scheme case-insensitive): what
+/// follows the scheme and its spaces, when anything does.
+fn bearer(header: &[u8]) -> Option<&[u8]> {
+    // The scheme is what comes before the first space; `bearer` has none,
+    // so it is the scheme exactly when the first 7 bytes are `bearer `.
+    const SCHEME: &[u8] = b"bearer ";
+    let (scheme, rest) = header.split_at_checked(SCHEME.len())?;
+    if !scheme.eq_ignore_ascii_case(SCHEME) {
+        return None;
+    }
+    let start = rest.iter().position(|&byte| byte != b' ')?;
+    Some(&rest[start..])
 }
 
 /// The authenticated caller of a request (extractor).
@@ -754,31 +824,36 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let client = client_of(parts, state);
-        let header = match parts.headers.get(AUTHORIZATION) {
-            None => None,
-            Some(value) => Some(
-                value
-                    .to_str()
-                    .map_err(|_| ApiError::Unauthorized(AuthFailure::Malformed))?,
-            ),
-        };
-        state.auth.authenticate(header, client).await.map(Caller)
+        let header = parts.headers.get(AUTHORIZATION);
+        state
+            .auth
+            .authenticate(header, || client_of(parts, state))
+            .await
+            .map(Caller)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::bearer;
-
     #[test]
     fn bearer_scheme_is_case_insensitive_and_required() {
+        fn bearer(header: &str) -> Option<&str> {
+            super::bearer(header.as_bytes())
+                .map(|c| str::from_utf8(c).expect("a suffix at a space"))
+        }
         assert_eq!(bearer("Bearer ak_x"), Some("ak_x"));
         assert_eq!(bearer("bearer ak_x"), Some("ak_x"));
         assert_eq!(bearer("BEARER ak_x"), Some("ak_x"));
         assert_eq!(bearer("Basic ak_x"), None);
         assert_eq!(bearer("Bearer"), None);
         assert_eq!(bearer("Bearer "), None);
+        assert_eq!(bearer("Bearer    "), None);
         assert_eq!(bearer("ak_x"), None);
+        assert_eq!(bearer("Bearer   ak_x"), Some("ak_x"));
+        assert_eq!(bearer("Bearerx ak_x"), None);
+        assert_eq!(bearer("Bear er"), None);
+        assert_eq!(bearer("Bearer\tak_x"), None);
+        assert_eq!(bearer("Bearer é"), Some("é"));
+        assert_eq!(bearer("é Bearer x"), None);
     }
 }

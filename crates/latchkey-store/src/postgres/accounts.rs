@@ -9,7 +9,7 @@ use latchkey_core::resource::{Account, AccountUpdate};
 use super::rows::{Selection, doc, json, uid};
 use super::tx::{Tx, TxError};
 use super::{applications, groups, keys, users};
-use crate::{AccountBundle, AnyKeyId, DeactivatedKey, StoreError, StoredAccessKey};
+use crate::{AccountBundle, DeactivatedKey, StoreError, StoredAccessKey};
 use latchkey_core::resource::JwtKey;
 
 /// An account, or `NotFound`.
@@ -123,26 +123,9 @@ pub(super) async fn deactivate_unused_keys(
         .await?;
     let mut deactivated = Vec::new();
     for account in &accounts {
-        for (key, application_id, last_used_at) in
-            keys::deactivate_unused::<StoredAccessKey>(tx, acting, account, now).await?
-        {
-            deactivated.push(DeactivatedKey {
-                account_id: account.id,
-                application_id,
-                key: AnyKeyId::Access(latchkey_core::id::AccessKeyId::from_u128(key)),
-                last_used_at,
-            });
-        }
-        for (key, application_id, last_used_at) in
-            keys::deactivate_unused::<JwtKey>(tx, acting, account, now).await?
-        {
-            deactivated.push(DeactivatedKey {
-                account_id: account.id,
-                application_id,
-                key: AnyKeyId::Jwt(latchkey_core::id::JwtKeyId::from_u128(key)),
-                last_used_at,
-            });
-        }
+        deactivated
+            .extend(keys::deactivate_unused::<StoredAccessKey>(tx, acting, account, now).await?);
+        deactivated.extend(keys::deactivate_unused::<JwtKey>(tx, acting, account, now).await?);
     }
     Ok(deactivated)
 }

@@ -3,7 +3,7 @@
 //! deletion and last-use times.
 
 use jiff::Timestamp;
-use latchkey_core::id::{AccessKeyId, ApplicationId};
+use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{JwtKey, KeyUpdate};
 use latchkey_core::secret_hash::SecretHash;
@@ -14,8 +14,8 @@ use super::tx::{Tx, TxError};
 use super::{applications, users};
 use crate::rules::{self, KeyChangeFacts, NewKeyFacts, StoredKey};
 use crate::{
-    AccessKeyRoll, AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, ExposedKey,
-    KeyFilter, LimitPolicy, RolledAccessKey, StoreError, StoredAccessKey,
+    AccessKeyRoll, AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, DeactivatedKey,
+    ExposedKey, KeyFilter, LimitPolicy, RolledAccessKey, StoreError, StoredAccessKey,
 };
 use latchkey_core::audit::Acting;
 use latchkey_core::id::UserId;
@@ -385,79 +385,50 @@ pub(super) async fn update<K: PgKey>(
     Ok(key)
 }
 
-/// Rolls an access key (see [`crate::Store::roll_access_key`]; in a
-/// [`Mode::Create`](super::tx::Mode::Create) transaction): the old key's new
-/// expiration is written first, so that the new key's limit check counts the
-/// old key as it is after the roll.
+/// Rolls an access key (see [`crate::Store::roll_access_key`] and
+/// [`rules::roll`]; in a [`Mode::Create`](super::tx::Mode::Create)
+/// transaction).
 pub(super) async fn roll(
     tx: &Tx<'_>,
     acting: &Acting,
     scope: AppScope,
     application_id: ApplicationId,
     id: AccessKeyId,
-    roll: AccessKeyRoll,
+    request: AccessKeyRoll,
     now: Timestamp,
 ) -> Result<RolledAccessKey, TxError> {
     let stored: StoredAccessKey = load(tx, scope, application_id, id.into()).await?;
-    let rolled = stored
-        .key
-        .roll(roll.origin, roll.name, roll.grace, now)
-        .map_err(StoreError::from)?;
-    let old = StoredAccessKey {
-        key: rolled.old,
-        secret_hash: stored.secret_hash.clone(),
-    };
-    write(tx, &stored, &old).await?;
-    let before = stored.key;
-    let mut new = StoredAccessKey {
-        key: rolled.new,
-        secret_hash: roll.secret_hash,
-    };
-    // The roll's record first, then the new key's creation (written by `create`).
-    let record = crate::audit::key_roll(acting, &before, &old.key, &new.key, now);
-    super::audit::append(tx, &record).await?;
-    let inherited = new.key.scopes;
-    create(tx, acting, scope, &mut new, LimitPolicy::Enforce, now).await?;
+    let mut roll = rules::roll(&stored, request, now)?;
+    write(tx, &stored, &roll.old).await?;
+    super::audit::append(tx, &roll.record(acting, now)).await?;
+    create(tx, acting, scope, &mut roll.new, LimitPolicy::Enforce, now).await?;
     let account = super::accounts::load(tx, scope.account_id).await?;
-    rules::check_inherited_scopes(acting.actor(), &account, inherited, &new)?;
-    Ok(RolledAccessKey {
-        old: old.key,
-        new: new.key,
-    })
+    Ok(roll.finish(acting.actor(), &account)?)
 }
 
 /// Deactivates the keys of this kind of `account` that work at `now` and
-/// that its key policy finds unused; returns each with its application and
-/// last use.
+/// that its key policy finds unused (see [`rules::deactivate`]).
 pub(super) async fn deactivate_unused<K: PgKey>(
     tx: &Tx<'_>,
     acting: &Acting,
     account: &latchkey_core::resource::Account,
     now: Timestamp,
-) -> Result<Vec<(u128, ApplicationId, Option<Timestamp>)>, TxError> {
+) -> Result<Vec<DeactivatedKey>, TxError> {
     let mut deactivated = Vec::new();
-    for mut key in unused::<K>(tx, account, now).await? {
-        let before = key.clone();
-        let last_used_at = *key.last_used_at();
-        key.apply(
-            &KeyUpdate {
-                status: Some(KeyStatus::Inactive),
-                ..KeyUpdate::default()
-            },
-            now,
-        )
-        .map_err(StoreError::from)?;
+    for before in unused::<K>(tx, account, now).await? {
+        let (key, report) = rules::deactivate(&before, now)?;
         write(tx, &before, &key).await?;
         let action = crate::audit::key_update(&before, &key);
         let record = crate::audit::key(acting, action, Some(&before), Some(&key), now);
         super::audit::append(tx, &record).await?;
-        deactivated.push((key.id(), key.application_id(), last_used_at));
+        deactivated.push(report);
     }
     Ok(deactivated)
 }
 
 /// The keys of this kind of `account` that work at `now` and that its key
-/// policy finds unused.
+/// policy finds unused ([`rules::is_unused`]; the query narrows it to the
+/// keys that work).
 pub(super) async fn unused<K: PgKey>(
     tx: &Tx<'_>,
     account: &latchkey_core::resource::Account,
@@ -471,12 +442,7 @@ pub(super) async fn unused<K: PgKey>(
         )
         .all(tx)
         .await?;
-    working.retain_mut(|key| {
-        let last_used_at = *key.last_used_at();
-        account
-            .key_policy
-            .is_unused(key.created_at(), last_used_at, now)
-    });
+    working.retain(|key| rules::is_unused(account, key, now));
     Ok(working)
 }
 
@@ -553,21 +519,32 @@ pub(super) async fn upgrade_secret(
     Ok(true)
 }
 
-/// The reported key, if its hash is still `expected`, and its account's
-/// `exposed_key_action`.
-pub(super) async fn exposed(
+/// What a leaked-key report does to the key it names (see
+/// [`rules::expose`]); `None` when it is not the key reported.
+async fn exposure(
     tx: &Tx<'_>,
     id: AccessKeyId,
     expected: &SecretHash,
-) -> Result<Option<(StoredAccessKey, latchkey_core::resource::ExposedKeyAction)>, TxError> {
-    let Some(stored) = find::<StoredAccessKey>(tx, id.into()).await? else {
+    now: Timestamp,
+) -> Result<Option<rules::Exposure>, TxError> {
+    let found = find::<StoredAccessKey>(tx, id.into()).await?;
+    let Some(stored) = rules::reported_key(found, expected) else {
         return Ok(None);
     };
-    if stored.secret_hash != *expected {
-        return Ok(None);
-    }
     let account = super::accounts::load(tx, stored.key.account_id).await?;
-    Ok(Some((stored, account.key_policy.exposed_key_action)))
+    let action = account.key_policy.exposed_key_action;
+    Ok(Some(rules::expose(stored, action, now)?))
+}
+
+/// What the first look at a leaked-key report found.
+pub(super) enum FirstLook {
+    /// Not the key reported: nothing to do, nothing recorded.
+    Gone,
+    /// The report changes nothing of the key; its record is written.
+    Recorded(Box<ExposedKey>),
+    /// The report changes the key of this account: a write that announces
+    /// the account must follow.
+    Changes(AccountId),
 }
 
 /// The first half of [`crate::Store::expose_access_key`], in a transaction
@@ -581,47 +558,39 @@ pub(super) async fn record_unchanged_exposure(
     expected: &SecretHash,
     url: &str,
     now: Timestamp,
-) -> Result<rules::Exposure, TxError> {
-    let Some((stored, action)) = exposed(tx, id, expected).await? else {
-        return Ok(rules::Exposure::Gone);
+) -> Result<FirstLook, TxError> {
+    let Some(exposure) = exposure(tx, id, expected, now).await? else {
+        return Ok(FirstLook::Gone);
     };
-    if rules::exposure_update(action, stored.key.status).is_some() {
-        return Ok(rules::Exposure::Changes);
+    if exposure.changes_key() {
+        return Ok(FirstLook::Changes(exposure.after.key.account_id));
     }
-    let record = crate::audit::key_exposed(acting, &stored.key, &stored.key, action, url, now);
-    super::audit::append(tx, &record).await?;
-    Ok(rules::Exposure::Recorded(Box::new(ExposedKey {
-        status_before: stored.key.status,
-        key: stored.key,
-        action,
-    })))
+    super::audit::append(tx, &exposure.record(acting, url, now)).await?;
+    Ok(FirstLook::Recorded(Box::new(exposure.outcome())))
 }
 
-/// See [`crate::Store::expose_access_key`].
+/// See [`crate::Store::expose_access_key`]: the second half, in a
+/// transaction that announces `account`, the one [`record_unchanged_exposure`]
+/// found the key in (a key never changes account; one found elsewhere is not
+/// the key reported).
 pub(super) async fn expose(
     tx: &Tx<'_>,
     acting: &Acting,
+    account: AccountId,
     id: AccessKeyId,
     expected: &SecretHash,
     url: &str,
     now: Timestamp,
 ) -> Result<Option<ExposedKey>, TxError> {
-    let Some((mut stored, action)) = exposed(tx, id, expected).await? else {
+    let found = exposure(tx, id, expected, now).await?;
+    let Some(exposure) = found.filter(|found| found.after.key.account_id == account) else {
         return Ok(None);
     };
-    let before = stored.key.clone();
-    if let Some(update) = rules::exposure_update(action, before.status) {
-        let stored_before = stored.clone();
-        stored.key.apply(&update, now).map_err(StoreError::from)?;
-        write(tx, &stored_before, &stored).await?;
+    if exposure.changes_key() {
+        write(tx, exposure.before(), &exposure.after).await?;
     }
-    let record = crate::audit::key_exposed(acting, &before, &stored.key, action, url, now);
-    super::audit::append(tx, &record).await?;
-    Ok(Some(ExposedKey {
-        key: stored.key,
-        status_before: before.status,
-        action,
-    }))
+    super::audit::append(tx, &exposure.record(acting, url, now)).await?;
+    Ok(Some(exposure.outcome()))
 }
 
 /// Deletes every listed access key of the account, or none.

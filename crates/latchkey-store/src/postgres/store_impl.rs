@@ -428,12 +428,12 @@ impl Store for PgStore {
             keys::record_unchanged_exposure(&tx, &first, id, &hash, &link, now).await?
         })?;
         match found {
-            crate::rules::Exposure::Gone => Ok(None),
-            crate::rules::Exposure::Recorded(exposed) => Ok(Some(*exposed)),
-            // The key's account is read in the write: the commit reports everything.
-            crate::rules::Exposure::Changes => {
-                transaction!(self, Mode::Write, |tx| keys::expose(
-                    &tx, &acting, id, &expected, &url, now
+            keys::FirstLook::Gone => Ok(None),
+            keys::FirstLook::Recorded(exposed) => Ok(Some(*exposed)),
+            // The commit announces the key's account, found by the first look.
+            keys::FirstLook::Changes(account) => {
+                transaction!(self, Mode::Write, changes account, |tx| keys::expose(
+                    &tx, &acting, account, id, &expected, &url, now
                 )
                 .await?)
             }

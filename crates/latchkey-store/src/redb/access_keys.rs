@@ -5,6 +5,7 @@ use latchkey_core::id::{AccessKeyId, ApplicationId};
 use latchkey_core::list::{Page, PageRequest};
 use latchkey_core::resource::{AccessKey, KeyUpdate};
 use latchkey_core::secret_hash::SecretHash;
+use latchkey_core::status::KeyStatus;
 use redb::WriteTransaction;
 
 use super::keys::{self, KeyRecord};
@@ -14,6 +15,7 @@ use super::tables::{
 };
 use super::tx::{Read, Write};
 use super::{RedbStore, applications, audit};
+use crate::commits::Changed;
 use crate::rules::{self, StoredKey};
 use crate::{
     AccessKeyRoll, AppScope, BulkDeleteItem, BulkDeleteReport, BulkDeleteStatus, ExposedKey,
@@ -79,63 +81,29 @@ fn bulk_delete(
     Ok(BulkDeleteReport { deleted, results })
 }
 
-/// Rolls a key (see [`crate::Store::roll_access_key`]): the old key's new
-/// expiration is written first, so that the new key's limit check counts the
-/// old key as it is after the roll.
+/// Rolls a key (see [`crate::Store::roll_access_key`] and [`rules::roll`]).
 fn roll(
     txn: &WriteTransaction,
     acting: &Acting,
     scope: AppScope,
     application_id: ApplicationId,
     id: AccessKeyId,
-    roll: AccessKeyRoll,
+    request: AccessKeyRoll,
     now: Timestamp,
 ) -> StoreResult<RolledAccessKey> {
     let stored: StoredAccessKey = keys::load(txn, scope, application_id, id.into())?;
-    let rolled = stored.key.roll(roll.origin, roll.name, roll.grace, now)?;
-    let old = StoredAccessKey {
-        key: rolled.old,
-        secret_hash: stored.secret_hash.clone(),
-    };
-    keys::write(txn, &stored, &old)?;
-    let before = stored.key;
-    let mut new = StoredAccessKey {
-        key: rolled.new,
-        secret_hash: roll.secret_hash,
-    };
-    // The roll's record first, then the new key's creation (written by `create`).
-    audit::append(
-        txn,
-        &crate::audit::key_roll(acting, &before, &old.key, &new.key, now),
-    )?;
-    let inherited = new.key.scopes;
-    keys::create(txn, acting, scope, &mut new, LimitPolicy::Enforce, now)?;
-    let account = super::accounts::load(txn, scope.account_id)?;
-    rules::check_inherited_scopes(acting.actor(), &account, inherited, &new)?;
-    Ok(RolledAccessKey {
-        old: old.key,
-        new: new.key,
-    })
+    let mut roll = rules::roll(&stored, request, now)?;
+    keys::write(txn, &stored, &roll.old)?;
+    audit::append(txn, &roll.record(acting, now))?;
+    keys::create(txn, acting, scope, &mut roll.new, LimitPolicy::Enforce, now)?;
+    roll.finish(
+        acting.actor(),
+        &super::accounts::load(txn, scope.account_id)?,
+    )
 }
 
-/// The reported key, if its hash is still `expected`, and its account's
-/// `exposed_key_action`.
-fn exposed(
-    txn: &impl Read,
-    id: AccessKeyId,
-    expected: &SecretHash,
-) -> StoreResult<Option<(StoredAccessKey, latchkey_core::resource::ExposedKeyAction)>> {
-    let Some(stored) = txn.get::<StoredAccessKey>(ACCESS_KEYS, id.into())? else {
-        return Ok(None);
-    };
-    if stored.secret_hash != *expected {
-        return Ok(None);
-    }
-    let account = super::accounts::load(txn, stored.key.account_id)?;
-    Ok(Some((stored, account.key_policy.exposed_key_action)))
-}
-
-/// See [`crate::Store::expose_access_key`].
+/// See [`crate::Store::expose_access_key`] and [`rules::expose`]; with what
+/// the commit changes (nothing when only the record is written).
 fn expose(
     txn: &WriteTransaction,
     acting: &Acting,
@@ -143,61 +111,30 @@ fn expose(
     expected: &SecretHash,
     url: &str,
     now: Timestamp,
-) -> StoreResult<Option<ExposedKey>> {
-    let Some((mut stored, action)) = exposed(txn, id, expected)? else {
-        return Ok(None);
+) -> StoreResult<(Option<ExposedKey>, Option<Changed>)> {
+    let found = txn.get::<StoredAccessKey>(ACCESS_KEYS, id.into())?;
+    let Some(stored) = rules::reported_key(found, expected) else {
+        return Ok((None, None));
     };
-    let account = stored.key.account_id;
-    let before = stored.key.clone();
-    let stored_before = stored.clone();
-    if let Some(update) = rules::exposure_update(action, before.status) {
-        stored.key.apply(&update, now)?;
-        if stored.key.status == latchkey_core::status::KeyStatus::Revoked {
+    let action = super::accounts::load(txn, stored.key.account_id)?
+        .key_policy
+        .exposed_key_action;
+    let exposure = rules::expose(stored, action, now)?;
+    if exposure.changes_key() {
+        let (before, after) = (exposure.before(), &exposure.after);
+        if after.key.status == KeyStatus::Revoked {
             txn.release_name(
                 ACCESS_KEY_NAMES,
-                account.into(),
-                &stored.key.name,
+                after.key.account_id.into(),
+                &after.key.name,
                 id.into(),
             )?;
         }
-        keys::write(txn, &stored_before, &stored)?;
+        keys::write(txn, before, after)?;
     }
-    audit::append(
-        txn,
-        &crate::audit::key_exposed(acting, &before, &stored.key, action, url, now),
-    )?;
-    Ok(Some(ExposedKey {
-        key: stored.key,
-        status_before: before.status,
-        action,
-    }))
-}
-
-/// A report that changes nothing of the key (`notify`, or a key already
-/// stopped) is recorded; one that changes it is left to [`expose`].
-fn record_unchanged_exposure(
-    txn: &WriteTransaction,
-    acting: &Acting,
-    id: AccessKeyId,
-    expected: &SecretHash,
-    url: &str,
-    now: Timestamp,
-) -> StoreResult<rules::Exposure> {
-    let Some((stored, action)) = exposed(txn, id, expected)? else {
-        return Ok(rules::Exposure::Gone);
-    };
-    if rules::exposure_update(action, stored.key.status).is_some() {
-        return Ok(rules::Exposure::Changes);
-    }
-    audit::append(
-        txn,
-        &crate::audit::key_exposed(acting, &stored.key, &stored.key, action, url, now),
-    )?;
-    Ok(rules::Exposure::Recorded(Box::new(ExposedKey {
-        status_before: stored.key.status,
-        key: stored.key,
-        action,
-    })))
+    audit::append(txn, &exposure.record(acting, url, now))?;
+    let changed = exposure.changed();
+    Ok((Some(exposure.outcome()), changed))
 }
 
 impl RedbStore {
@@ -209,19 +146,11 @@ impl RedbStore {
         url: &str,
         now: Timestamp,
     ) -> StoreResult<Option<ExposedKey>> {
-        // An action that changes nothing (`notify`, or a key already
-        // stopped) writes its record only, in a write that reports no
-        // change: every change reported empties the credential caches.
-        let found = self
-            .reporting(None)
-            .write(|txn| record_unchanged_exposure(txn, acting, id, expected, url, now))?;
-        match found {
-            rules::Exposure::Gone => Ok(None),
-            rules::Exposure::Recorded(exposed) => Ok(Some(*exposed)),
-            rules::Exposure::Changes => {
-                self.write(|txn| expose(txn, acting, id, expected, url, now))
-            }
-        }
+        // The commit reports the key's account when the key changes, and
+        // nothing when only the record is written (`notify`, or a key
+        // already stopped): every change reported empties cached
+        // credentials.
+        self.write_reporting(|txn| expose(txn, acting, id, expected, url, now))
     }
 
     pub(super) fn roll_access_key_now(
@@ -317,8 +246,14 @@ impl RedbStore {
         self.write(|txn| bulk_delete(txn, acting, scope, ids))
     }
 
-    /// Loads many access keys in one transaction, without limit checks:
-    /// for imports and benchmarks, never for requests.
+    /// Loads many access keys in one transaction, past the plan limit,
+    /// without the delegation rule and without audit records: for the
+    /// benchmarks that load a million keys, behind the `bench-seeding`
+    /// feature, so that a build that serves requests cannot call it.
+    /// (Checking the limit instead would leave it a way to make credentials
+    /// that the delegation rule never admitted; a real import is
+    /// `Store::import_all`.)
+    #[cfg(feature = "bench-seeding")]
     pub fn import_access_keys(&self, keys: &[StoredAccessKey]) -> StoreResult<()> {
         self.write(|txn| keys.iter().try_for_each(|key| keys::insert(txn, key)))
     }

@@ -11,7 +11,8 @@ use super::tables::{ACCOUNT_LIST, ACCOUNTS, OPERATOR};
 use super::tx::{Read, Write};
 use super::{RedbStore, access_keys, applications, audit, groups, keys, users};
 use crate::audit::bundle_records;
-use crate::{AccountBundle, AnyKeyId, DeactivatedKey, StoreError, StoreResult, StoredAccessKey};
+use crate::rules;
+use crate::{AccountBundle, DeactivatedKey, StoreError, StoreResult, StoredAccessKey};
 use latchkey_core::resource::JwtKey;
 
 const OPERATOR_KEY: &str = "operator";
@@ -106,8 +107,8 @@ impl RedbStore {
         acting: &Acting,
         now: Timestamp,
     ) -> StoreResult<Vec<DeactivatedKey>> {
-        // Most sweeps find nothing: they must not write, since every write
-        // reports a change and would empty the credential cache.
+        // Most sweeps find nothing: they need no write transaction (which
+        // waits for the one writer and syncs the file).
         let any = self.read(|txn| {
             for id in txn.children(ACCOUNT_LIST, 0)? {
                 let account: Account = txn.get_existing(ACCOUNTS, id)?;
@@ -123,35 +124,23 @@ impl RedbStore {
         if !any {
             return Ok(Vec::new());
         }
-        self.write(|txn| {
+        // The write reports the accounts whose keys it deactivated.
+        self.write_reporting(|txn| {
             let mut deactivated = Vec::new();
             for id in txn.children(ACCOUNT_LIST, 0)? {
                 let account: Account = txn.get_existing(ACCOUNTS, id)?;
                 if account.key_policy.deactivate_unused_after_days.is_none() {
                     continue;
                 }
-                for (key, application_id, last_used_at) in
-                    keys::deactivate_unused::<StoredAccessKey>(txn, acting, &account, now)?
-                {
-                    deactivated.push(DeactivatedKey {
-                        account_id: account.id,
-                        application_id,
-                        key: AnyKeyId::Access(latchkey_core::id::AccessKeyId::from_u128(key)),
-                        last_used_at,
-                    });
-                }
-                for (key, application_id, last_used_at) in
-                    keys::deactivate_unused::<JwtKey>(txn, acting, &account, now)?
-                {
-                    deactivated.push(DeactivatedKey {
-                        account_id: account.id,
-                        application_id,
-                        key: AnyKeyId::Jwt(latchkey_core::id::JwtKeyId::from_u128(key)),
-                        last_used_at,
-                    });
-                }
+                deactivated.extend(keys::deactivate_unused::<StoredAccessKey>(
+                    txn, acting, &account, now,
+                )?);
+                deactivated.extend(keys::deactivate_unused::<JwtKey>(
+                    txn, acting, &account, now,
+                )?);
             }
-            Ok(deactivated)
+            let changed = rules::changed_accounts(deactivated.iter().map(|key| key.account_id));
+            Ok((deactivated, changed))
         })
     }
 }

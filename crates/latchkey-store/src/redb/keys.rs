@@ -15,7 +15,7 @@ use super::tx::{Read, Write};
 use super::{applications, audit, groups, users};
 use crate::StoredAccessKey;
 use crate::rules::{self, KeyChangeFacts, NewKeyFacts, StoredKey};
-use crate::{AppScope, KeyFilter, LimitPolicy, StoreError, StoreResult};
+use crate::{AppScope, DeactivatedKey, KeyFilter, LimitPolicy, StoreError, StoreResult};
 use latchkey_core::audit::Acting;
 use latchkey_core::resource::JwtKey;
 
@@ -424,39 +424,30 @@ pub(super) fn record_use<K: KeyRecord>(
 }
 
 /// Deactivates the keys of this kind of `account` that work at `now` and
-/// that its key policy finds unused (see [`crate::Store::deactivate_unused_keys`]);
-/// returns each with its application and last use.
+/// that its key policy finds unused (see [`crate::Store::deactivate_unused_keys`]
+/// and [`rules::deactivate`]).
 pub(super) fn deactivate_unused<K: KeyRecord>(
     txn: &WriteTransaction,
     acting: &Acting,
     account: &latchkey_core::resource::Account,
     now: Timestamp,
-) -> StoreResult<Vec<(u128, ApplicationId, Option<Timestamp>)>> {
+) -> StoreResult<Vec<DeactivatedKey>> {
     let mut deactivated = Vec::new();
-    for mut key in unused::<K>(txn, account, now)? {
-        let before = key.clone();
-        let id = key.id();
-        let last_used_at = *key.last_used_at();
-        key.apply(
-            &KeyUpdate {
-                status: Some(KeyStatus::Inactive),
-                ..KeyUpdate::default()
-            },
-            now,
-        )?;
+    for before in unused::<K>(txn, account, now)? {
+        let (key, report) = rules::deactivate(&before, now)?;
         write(txn, &before, &key)?;
         let action = crate::audit::key_update(&before, &key);
         audit::append(
             txn,
             &crate::audit::key(acting, action, Some(&before), Some(&key), now),
         )?;
-        deactivated.push((id, key.application_id(), last_used_at));
+        deactivated.push(report);
     }
     Ok(deactivated)
 }
 
 /// The keys of this kind of `account` that work at `now` and that its key
-/// policy finds unused.
+/// policy finds unused ([`rules::is_unused`]).
 pub(super) fn unused<K: KeyRecord>(
     txn: &impl Read,
     account: &latchkey_core::resource::Account,
@@ -464,13 +455,8 @@ pub(super) fn unused<K: KeyRecord>(
 ) -> StoreResult<Vec<K>> {
     let mut found = Vec::new();
     for id in txn.children(K::BY_ACCOUNT, account.id.into())? {
-        let mut key: K = txn.get_existing(K::RECORDS, id)?;
-        let last_used_at = *key.last_used_at();
-        if key.effective_status(now) == EffectiveKeyStatus::Active
-            && account
-                .key_policy
-                .is_unused(key.created_at(), last_used_at, now)
-        {
+        let key: K = txn.get_existing(K::RECORDS, id)?;
+        if rules::is_unused(account, &key, now) {
             found.push(key);
         }
     }

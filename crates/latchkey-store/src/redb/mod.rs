@@ -10,10 +10,12 @@
 //! Latchkey is refused with [`StoreError::SchemaTooNew`], never rewritten.
 //!
 //! Every write reports itself to the store's commit observers around its
-//! commit ([`crate::commits`]), inside [`RedbStore::write`], the one way a
-//! write commits; the operation says which account it changes by the handle
-//! it runs on ([`RedbStore::reporting`]), and a handle that was told nothing
-//! reports that anything may have changed.
+//! commit ([`crate::commits`]), inside [`RedbStore::write_reporting`], the
+//! one way a write commits; the operation says which account it changes by
+//! the handle it runs on ([`RedbStore::reporting`]; a handle that was told
+//! nothing reports that anything may have changed), or, when only its reads
+//! can tell (a leaked-key report, the sweep of unused keys), by what its work
+//! returns.
 
 mod access_keys;
 mod accounts;
@@ -206,9 +208,20 @@ impl RedbStore {
         &self,
         work: impl FnOnce(&WriteTransaction) -> Result<T, E>,
     ) -> Result<T, E> {
+        self.write_reporting(|txn| Ok((work(txn)?, self.changes)))
+    }
+
+    /// [`RedbStore::write`] for work that finds out in its transaction what
+    /// it changes, and says so (`None`: nothing authentication reads),
+    /// whatever this handle would report: redb admits one writer at a time,
+    /// so what the work read stays true until its commit.
+    fn write_reporting<T, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce(&WriteTransaction) -> Result<(T, Option<Changed>), E>,
+    ) -> Result<T, E> {
         let txn = self.db.begin_write().map_err(StoreError::from)?;
-        let value = work(&txn)?;
-        let _reported = self.commits.committing(self.changes);
+        let (value, changed) = work(&txn)?;
+        let _reported = self.commits.committing(changed);
         txn.commit().map_err(StoreError::from)?;
         Ok(value)
     }
@@ -381,7 +394,7 @@ mod tests {
         expiring.key.id = latchkey_core::id::AccessKeyId::generate();
         expiring.key.name = "expiring".into();
         expiring.key.expiration = Some(soon);
-        store.import_access_keys(&[expiring]).unwrap();
+        store.write(|txn| keys::insert(txn, &expiring)).unwrap();
         assert_eq!(store.access_key_limit_count(app, now).unwrap(), 2);
         // As a version-4 file holds it: keys, and no counts at all.
         store

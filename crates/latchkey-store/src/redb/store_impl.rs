@@ -42,7 +42,9 @@ use crate::{
 };
 
 impl RedbStore {
-    /// Runs a read on the blocking pool.
+    /// Runs a read on the blocking pool, or a write that reports what it
+    /// changes itself ([`RedbStore::write_reporting`]); the pool runs it to
+    /// the end whether or not the caller still waits.
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&RedbStore) -> StoreResult<T> + Send + 'static,
@@ -504,11 +506,9 @@ impl Store for RedbStore {
         now: Timestamp,
     ) -> StoreResult<Vec<DeactivatedKey>> {
         let acting = acting.clone();
-        // Any account may be swept.
-        self.writing(Changed::Everything, move |s| {
-            s.deactivate_unused_keys_now(&acting, now)
-        })
-        .await
+        // The sweep reports the accounts it changed itself.
+        self.blocking(move |s| s.deactivate_unused_keys_now(&acting, now))
+            .await
     }
     async fn expose_access_key(
         &self,
@@ -519,11 +519,9 @@ impl Store for RedbStore {
         now: Timestamp,
     ) -> StoreResult<Option<ExposedKey>> {
         let acting = acting.clone();
-        // The key's account is read in the write: report everything.
-        self.writing(Changed::Everything, move |s| {
-            s.expose_access_key_now(&acting, id, &expected, &url, now)
-        })
-        .await
+        // The key's account is read in the write, which reports it itself.
+        self.blocking(move |s| s.expose_access_key_now(&acting, id, &expected, &url, now))
+            .await
     }
     async fn record_access_key_use(&self, uses: Vec<(AccessKeyId, Timestamp)>) -> StoreResult<()> {
         self.bookkeeping(move |s| s.record_access_key_use_now(&uses))

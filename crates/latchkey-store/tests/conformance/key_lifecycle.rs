@@ -11,17 +11,18 @@ use latchkey_core::access_key;
 use latchkey_core::audit::{Acting, AuditAction, TargetType, Via};
 use latchkey_core::authorize::{Credential, Principal};
 use latchkey_core::delegation::every_permission;
-use latchkey_core::id::AccessKeyId;
+use latchkey_core::id::{AccessKeyId, AccountId};
 use latchkey_core::permission::{Permission, PermissionSet, Reach, Subject, Verb};
 use latchkey_core::plan::{LimitKind, Plan};
 use latchkey_core::resource::{AccessKey, AccountUpdate, KeyPolicy, KeyUpdate};
 use latchkey_core::secret_hash::verify_secret;
 use latchkey_core::status::{EffectiveKeyStatus, KeyStatus};
-use latchkey_store::{AccessKeyRoll, AnyKeyId, LimitPolicy, Store, StoreError};
+use latchkey_store::{AccessKeyRoll, AnyKeyId, Changed, LimitPolicy, Store, StoreError};
 use serde_json::{Value, json};
 
 use super::audit::log;
-use super::{Tenant, add_key, app, cheap_key, custom, now, tenant};
+use super::commits::{Recorder, Report};
+use super::{Tenant, add_key, app, cheap_key, custom, now, stored_hash, tenant};
 
 const DAY: i64 = 86_400;
 
@@ -246,7 +247,7 @@ pub async fn a_roll_cannot_make_what_the_actor_could_not(store: Arc<dyn Store>) 
     assert_eq!(key_count(&*store, &t, app).await, 2);
 }
 
-async fn set_policy(store: &dyn Store, t: &Tenant, policy: KeyPolicy) {
+pub async fn set_policy(store: &dyn Store, t: &Tenant, policy: KeyPolicy) {
     store
         .update_account(
             &admin(t),
@@ -415,7 +416,7 @@ pub async fn the_sweep_deactivates_only_what_a_policy_names(store: Arc<dyn Store
 
     // Not yet; and a sweep that finds nothing writes nothing, so it reports
     // no change (which would empty every cache of verified credentials).
-    let commits = Arc::new(Commits::default());
+    let commits = Arc::new(Recorder::default());
     store.observe_commits(commits.clone());
     assert!(
         store
@@ -424,12 +425,12 @@ pub async fn the_sweep_deactivates_only_what_a_policy_names(store: Arc<dyn Store
             .unwrap()
             .is_empty()
     );
-    assert_eq!(commits.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(commits.take(), []);
     let deactivated = store
         .deactivate_unused_keys(&Acting::system(), after(31 * DAY))
         .await
         .unwrap();
-    assert_eq!(commits.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_one_commit_covering(commits.take(), swept.account.id);
     let mut ids: Vec<AnyKeyId> = deactivated.iter().map(|k| k.key).collect();
     ids.sort_by_key(|k| format!("{k:?}"));
     let mut expected = vec![
@@ -507,12 +508,7 @@ pub async fn an_exposed_key_meets_its_accounts_action_only_with_its_own_hash(
     let t = tenant(&*store, Plan::Custom, custom(10, 10), false).await;
     let app = app(&*store, &t, "workers").await.unwrap().id;
     let leaked = add_key(&*store, &t, app, "leaked", None).await.unwrap();
-    let hash = store
-        .access_key_credential(leaked.id)
-        .await
-        .unwrap()
-        .unwrap()
-        .1;
+    let hash = stored_hash(&*store, leaked.id).await;
     // Another secret's hash: nothing happens.
     assert_eq!(
         store
@@ -601,13 +597,8 @@ pub async fn an_exposed_key_meets_its_accounts_action_only_with_its_own_hash(
         let key = add_key(&*store, &t, app, action.as_str(), None)
             .await
             .unwrap();
-        let hash = store
-            .access_key_credential(key.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .1;
-        let commits = Arc::new(Commits::default());
+        let hash = stored_hash(&*store, key.id).await;
+        let commits = Arc::new(Recorder::default());
         store.observe_commits(commits.clone());
         let exposed = store
             .expose_access_key(&Acting::system(), key.id, hash, URL.into(), now())
@@ -615,9 +606,12 @@ pub async fn an_exposed_key_meets_its_accounts_action_only_with_its_own_hash(
             .unwrap()
             .unwrap();
         assert_eq!(exposed.action, action);
-        // Only a change is written (and reported, emptying caches).
-        let written = usize::from(action != ExposedKeyAction::Notify);
-        assert_eq!(commits.0.load(std::sync::atomic::Ordering::SeqCst), written);
+        // Only a change is reported (emptying caches of the account).
+        if action == ExposedKeyAction::Notify {
+            assert_eq!(commits.take(), []);
+        } else {
+            assert_one_commit_covering(commits.take(), t.account.id);
+        }
         assert_eq!(exposed.key.status, expected);
         assert_eq!(stored(&*store, &t, &key).await.status, expected);
         // Recorded all the same, `notify` too (its record reports no change).
@@ -636,15 +630,50 @@ pub async fn an_exposed_key_meets_its_accounts_action_only_with_its_own_hash(
     }
 }
 
-/// Counts the commits a store reports.
-#[derive(Default)]
-struct Commits(std::sync::atomic::AtomicUsize);
+pub async fn a_leaked_key_report_reports_its_account_or_nothing(store: Arc<dyn Store>) {
+    use latchkey_core::secret_hash::SecretHash;
+    let t = tenant(&*store, Plan::Custom, custom(10, 10), false).await;
+    let app = app(&*store, &t, "workers").await.unwrap().id;
+    let key = add_key(&*store, &t, app, "leaked", None).await.unwrap();
+    let hash = stored_hash(&*store, key.id).await;
+    let reports = Arc::new(Recorder::default());
+    store.observe_commits(reports.clone());
+    let expose = |hash: SecretHash| {
+        let store = store.clone();
+        async move {
+            store
+                .expose_access_key(&Acting::system(), key.id, hash, URL.into(), now())
+                .await
+                .unwrap()
+        }
+    };
+    // Revoked (the default action): the key's account changed, no other.
+    let revoked = expose(hash.clone()).await.unwrap();
+    assert_eq!(revoked.key.status, KeyStatus::Revoked);
+    let account = Changed::Account(t.account.id);
+    assert_eq!(
+        reports.take(),
+        [Report::Committing(account), Report::Committed(account)]
+    );
+    // Already revoked: the report is recorded, and no change is reported.
+    let again = expose(hash).await.unwrap();
+    assert_eq!(again.status_before, KeyStatus::Revoked);
+    assert_eq!(reports.take(), []);
+    assert_eq!(expose(SecretHash::digest("other")).await, None);
+    assert_eq!(reports.take(), []);
+}
 
-impl latchkey_store::CommitObserver for Commits {
-    fn committing(&self, _: latchkey_store::Changed) {
-        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-    fn committed(&self, _: latchkey_store::Changed) {}
+/// `reports` are those of one commit whose change covers `account`: the
+/// account itself or everything (a store may not narrow it).
+fn assert_one_commit_covering(reports: Vec<Report>, account: AccountId) {
+    let [Report::Committing(changed), Report::Committed(done)] = reports[..] else {
+        panic!("one commit, not {reports:?}");
+    };
+    assert_eq!(changed, done);
+    assert!(
+        matches!(changed, Changed::Everything) || changed == Changed::Account(account),
+        "{changed:?} does not cover {account}"
+    );
 }
 
 #[macro_export]
@@ -657,6 +686,7 @@ macro_rules! key_lifecycle_conformance_tests {
             the_key_policy_binds_creations_updates_and_rolls,
             the_sweep_deactivates_only_what_a_policy_names,
             an_exposed_key_meets_its_accounts_action_only_with_its_own_hash,
+            a_leaked_key_report_reports_its_account_or_nothing,
         );
     };
     (@each $make:expr; $($test:ident,)*) => {$(

@@ -165,6 +165,12 @@ pub async fn add_key(
         .await
 }
 
+/// The secret hash stored for an access key that exists.
+pub async fn stored_hash(store: &dyn Store, id: AccessKeyId) -> SecretHash {
+    let (_, hash) = store.access_key_credential(id).await.unwrap().unwrap();
+    hash
+}
+
 fn tenant_hash() -> SecretHash {
     SecretHash::digest("fixed")
 }

@@ -16,7 +16,7 @@ use latchkey_core::secret_hash::{SecretHash, verify_secret};
 use latchkey_core::status::KeyStatus;
 use latchkey_store::{KeyFilter, LimitPolicy, Store};
 
-use super::{Tenant, app, cheap_key, now, tenant};
+use super::{Tenant, app, cheap_key, now, stored_hash, tenant};
 
 /// A key with a real secret, stored with the argon2id hash earlier versions
 /// wrote (`hash_secret(secret, &HashParams::default())`, the same function
@@ -38,10 +38,6 @@ async fn legacy_key(store: &dyn Store, t: &Tenant, app: ApplicationId) -> (Acces
         .await
         .unwrap();
     (key, generated.secret().to_owned())
-}
-
-async fn stored_hash(store: &dyn Store, id: AccessKeyId) -> SecretHash {
-    store.access_key_credential(id).await.unwrap().unwrap().1
 }
 
 async fn setup(store: &dyn Store) -> (Tenant, ApplicationId, AccessKey, String) {

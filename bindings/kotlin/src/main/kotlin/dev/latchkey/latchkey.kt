@@ -1737,100 +1737,100 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() and 0xFFFF) != 34207) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() and 0xFFFF) != 42409) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() and 0xFFFF) != 65385) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() and 0xFFFF) != 3115) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() and 0xFFFF) != 60084) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_create() and 0xFFFF) != 56487) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_create() and 0xFFFF) != 34509) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_delete() and 0xFFFF) != 16703) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_delete() and 0xFFFF) != 665) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_get() and 0xFFFF) != 53590) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_get() and 0xFFFF) != 28144) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() and 0xFFFF) != 64525) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() and 0xFFFF) != 37035) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() and 0xFFFF) != 58277) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() and 0xFFFF) != 55892) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() and 0xFFFF) != 18729) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() and 0xFFFF) != 41981) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() and 0xFFFF) != 44847) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() and 0xFFFF) != 65525) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_roll() and 0xFFFF) != 30746) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_roll() and 0xFFFF) != 31195) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() and 0xFFFF) != 49438) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() and 0xFFFF) != 59500) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_update() and 0xFFFF) != 2417) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_update() and 0xFFFF) != 4881) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() and 0xFFFF) != 14911) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_create() and 0xFFFF) != 32505) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_create() and 0xFFFF) != 28513) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_current() and 0xFFFF) != 63676) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_current() and 0xFFFF) != 47723) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_get() and 0xFFFF) != 55738) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_get() and 0xFFFF) != 20850) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() and 0xFFFF) != 4721) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() and 0xFFFF) != 509) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_list_page() and 0xFFFF) != 8150) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_list_page() and 0xFFFF) != 28150) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_pager() and 0xFFFF) != 22876) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_pager() and 0xFFFF) != 40886) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() and 0xFFFF) != 57121) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() and 0xFFFF) != 50512) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update() and 0xFFFF) != 10893) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update() and 0xFFFF) != 19080) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() and 0xFFFF) != 16871) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() and 0xFFFF) != 33065) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() and 0xFFFF) != 14119) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_create() and 0xFFFF) != 2858) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_create() and 0xFFFF) != 62048) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_delete() and 0xFFFF) != 62591) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_delete() and 0xFFFF) != 63140) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_get() and 0xFFFF) != 64133) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_get() and 0xFFFF) != 64257) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_list_page() and 0xFFFF) != 11953) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_list_page() and 0xFFFF) != 18928) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_pager() and 0xFFFF) != 52751) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_pager() and 0xFFFF) != 63079) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_revoke() and 0xFFFF) != 27060) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_revoke() and 0xFFFF) != 60561) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_update() and 0xFFFF) != 46931) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_update() and 0xFFFF) != 65226) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() and 0xFFFF) != 54495) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() and 0xFFFF) != 27182) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_pager() and 0xFFFF) != 4645) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_pager() and 0xFFFF) != 12142) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_auditrecordpager_next_page() and 0xFFFF) != 59048) {
@@ -1839,100 +1839,100 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() and 0xFFFF) != 50522) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() and 0xFFFF) != 6073) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() and 0xFFFF) != 30895) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_delete() and 0xFFFF) != 42490) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_delete() and 0xFFFF) != 4709) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_get() and 0xFFFF) != 54937) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_get() and 0xFFFF) != 3131) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks() and 0xFFFF) != 58139) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks() and 0xFFFF) != 42250) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() and 0xFFFF) != 19356) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() and 0xFFFF) != 45370) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() and 0xFFFF) != 13543) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() and 0xFFFF) != 31843) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() and 0xFFFF) != 2642) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() and 0xFFFF) != 55398) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() and 0xFFFF) != 800) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() and 0xFFFF) != 30256) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() and 0xFFFF) != 52091) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() and 0xFFFF) != 9170) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() and 0xFFFF) != 56709) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_add_applications() and 0xFFFF) != 30397) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_add_applications() and 0xFFFF) != 56193) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_add_users() and 0xFFFF) != 5113) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_add_users() and 0xFFFF) != 7530) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() and 0xFFFF) != 36815) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() and 0xFFFF) != 15353) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_create() and 0xFFFF) != 20816) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_create() and 0xFFFF) != 46942) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_delete() and 0xFFFF) != 33753) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_delete() and 0xFFFF) != 23592) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_get() and 0xFFFF) != 50237) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_get() and 0xFFFF) != 44979) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() and 0xFFFF) != 36348) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() and 0xFFFF) != 34497) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_page() and 0xFFFF) != 12127) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_page() and 0xFFFF) != 9901) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page() and 0xFFFF) != 39667) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page() and 0xFFFF) != 41564) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_pager() and 0xFFFF) != 42) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_pager() and 0xFFFF) != 39428) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_remove_applications() and 0xFFFF) != 19445) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_remove_applications() and 0xFFFF) != 31836) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_remove_users() and 0xFFFF) != 27164) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_remove_users() and 0xFFFF) != 25390) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_update() and 0xFFFF) != 2246) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_update() and 0xFFFF) != 38262) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() and 0xFFFF) != 59647) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() and 0xFFFF) != 6396) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_userpager_next_page() and 0xFFFF) != 4468) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_create() and 0xFFFF) != 52619) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_create() and 0xFFFF) != 4281) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_delete() and 0xFFFF) != 62716) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_delete() and 0xFFFF) != 48434) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_get() and 0xFFFF) != 55105) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_get() and 0xFFFF) != 20461) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_list_page() and 0xFFFF) != 53688) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_list_page() and 0xFFFF) != 2446) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_pager() and 0xFFFF) != 61107) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_pager() and 0xFFFF) != 32274) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_password_link() and 0xFFFF) != 33259) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_password_link() and 0xFFFF) != 24036) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_update() and 0xFFFF) != 7067) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_update() and 0xFFFF) != 55920) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_constructor_credential_access_key() and 0xFFFF) != 19474) {
@@ -2824,21 +2824,22 @@ public object FfiConverterTypeAccessKeyPager: FfiConverter<AccessKeyPager, Long>
 public interface AccessKeysInterface {
     
     /**
-     * The pages of every access key of the account the caller may view,
-     * optionally of one application only (`GET /v3/access-keys`): Kotlin's
-     * and Swift's `listAccount`.
+     * Every access key of the account the caller may view, optionally of one application (`GET
+     * /v3/access-keys`), across pages. Kotlin's and Swift's `listAccount` read this pager.
      */
     fun `accountPager`(`applicationId`: kotlin.String? = null, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): AccessKeyPager
     
     /**
-     * Deletes every listed key, or none: when any id cannot be deleted the
-     * call fails with `Conflict` naming each failing id in its fields.
+     * Deletes every listed key, or none: when any cannot be deleted, a `Conflict` whose `fields`
+     * name each failing `ids[i]`.
      */
     suspend fun `bulkDelete`(`keyIds`: List<kotlin.String>): BulkDeleteResult
     
     /**
-     * Creates an access key; `key()` of the answer is the full key, shown
-     * this once.
+     * Creates an access key. `scopes` narrow it and never change (empty: unscoped when the calling
+     * credential holds every permission; otherwise the application's current rights become its
+     * scopes); `expiration` is an instant with its time zone. The result's `key` is the full
+     * secret, shown this once.
      */
     suspend fun `create`(`applicationId`: kotlin.String, `key`: NewAccessKey): CreatedAccessKey
     
@@ -2858,13 +2859,13 @@ public interface AccessKeysInterface {
     suspend fun `listAccountPage`(`applicationId`: kotlin.String? = null, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): AccessKeyPage
     
     /**
-     * One page of the access keys of `application_id`.
+     * One page of an application's access keys.
      */
     suspend fun `listPage`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): AccessKeyPage
     
     /**
-     * The pages of the access keys of `application_id`: Kotlin's and
-     * Swift's `list`.
+     * Every access key of an application, across pages (revoked ones only with
+     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
      */
     fun `pager`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): AccessKeyPager
     
@@ -2874,21 +2875,22 @@ public interface AccessKeysInterface {
     suspend fun `revoke`(`applicationId`: kotlin.String, `keyId`: kotlin.String): AccessKey
     
     /**
-     * Rolls an access key: a new key with the old one's scopes,
-     * description and expiration (named `name`, else the old name with a
-     * `-rolled-N` suffix), while the old key keeps working for
-     * `grace_seconds` (0 to 604800) and then expires. `LimitExceeded` when
-     * the application has no room for another key.
+     * Rolls an access key: a new key with the old one's scopes, description and expiration (named
+     * `name`, else the old name with a `-rolled-N` suffix), while the old key keeps working for
+     * `graceSeconds` (0 to 604800) and then expires. The result's `key` is the new secret, shown
+     * this once; its `rolled` is the old key with its new `expiration`. `LimitExceeded` when the
+     * application has no room for another key.
      */
     suspend fun `roll`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `graceSeconds`: kotlin.UInt, `name`: kotlin.String? = null): RolledAccessKey
     
     /**
-     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     * Sets the stored status: `active`, `inactive` or `revoked` (terminal).
      */
     suspend fun `setStatus`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `status`: KeyStatus): AccessKey
     
     /**
-     * Changes an access key's name, description, status or expiration.
+     * Changes what is given: name, description, status (`active`, `inactive`, `revoked`) and
+     * expiration (`null` removes it).
      */
     suspend fun `update`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `update`: KeyUpdate): AccessKey
     
@@ -3001,9 +3003,8 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
-     * The pages of every access key of the account the caller may view,
-     * optionally of one application only (`GET /v3/access-keys`): Kotlin's
-     * and Swift's `listAccount`.
+     * Every access key of the account the caller may view, optionally of one application (`GET
+     * /v3/access-keys`), across pages. Kotlin's and Swift's `listAccount` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `accountPager`(`applicationId`: kotlin.String?, `status`: EffectiveKeyStatus?, `options`: ListOptions?): AccessKeyPager {
             return FfiConverterTypeAccessKeyPager.lift(
@@ -3023,8 +3024,8 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
-     * Deletes every listed key, or none: when any id cannot be deleted the
-     * call fails with `Conflict` naming each failing id in its fields.
+     * Deletes every listed key, or none: when any cannot be deleted, a `Conflict` whose `fields`
+     * name each failing `ids[i]`.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3049,8 +3050,10 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
-     * Creates an access key; `key()` of the answer is the full key, shown
-     * this once.
+     * Creates an access key. `scopes` narrow it and never change (empty: unscoped when the calling
+     * credential holds every permission; otherwise the application's current rights become its
+     * scopes); `expiration` is an instant with its time zone. The result's `key` is the full
+     * secret, shown this once.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3156,7 +3159,7 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
-     * One page of the access keys of `application_id`.
+     * One page of an application's access keys.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3183,8 +3186,8 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
-     * The pages of the access keys of `application_id`: Kotlin's and
-     * Swift's `list`.
+     * Every access key of an application, across pages (revoked ones only with
+     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `pager`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus?, `options`: ListOptions?): AccessKeyPager {
             return FfiConverterTypeAccessKeyPager.lift(
@@ -3230,11 +3233,11 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
-     * Rolls an access key: a new key with the old one's scopes,
-     * description and expiration (named `name`, else the old name with a
-     * `-rolled-N` suffix), while the old key keeps working for
-     * `grace_seconds` (0 to 604800) and then expires. `LimitExceeded` when
-     * the application has no room for another key.
+     * Rolls an access key: a new key with the old one's scopes, description and expiration (named
+     * `name`, else the old name with a `-rolled-N` suffix), while the old key keeps working for
+     * `graceSeconds` (0 to 604800) and then expires. The result's `key` is the new secret, shown
+     * this once; its `rolled` is the old key with its new `expiration`. `LimitExceeded` when the
+     * application has no room for another key.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3262,7 +3265,7 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
-     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     * Sets the stored status: `active`, `inactive` or `revoked` (terminal).
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3289,7 +3292,8 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
-     * Changes an access key's name, description, status or expiration.
+     * Changes what is given: name, description, status (`active`, `inactive`, `revoked`) and
+     * expiration (`null` removes it).
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3729,13 +3733,14 @@ public object FfiConverterTypeAccountPager: FfiConverter<AccountPager, Long> {
 public interface AccountsInterface {
     
     /**
-     * Creates a tenant account with its admin user, application and first
-     * access key (`key()`, shown this once). Operator only.
+     * Creates a tenant account with its `Administrators` group, admin user, admin application and
+     * first access key, whose secret is the result's `key`, shown this once (operator only).
+     * `limits` go with plan `custom`.
      */
     suspend fun `create`(`account`: NewTenantAccount): CreatedAccount
     
     /**
-     * The caller's account (`GET /v3/accounts/me`).
+     * The caller's account.
      */
     suspend fun `current`(): Account
     
@@ -3745,8 +3750,7 @@ public interface AccountsInterface {
     suspend fun `get`(`id`: kotlin.String): Account
     
     /**
-     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
-     * needs `account:view`).
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`, needs `account:view`).
      */
     suspend fun `keyPolicy`(): KeyPolicy
     
@@ -3756,13 +3760,12 @@ public interface AccountsInterface {
     suspend fun `listPage`(`options`: ListOptions? = null): AccountPage
     
     /**
-     * The pages of every account (operator only): Kotlin's and Swift's
-     * `list`.
+     * Every account, across pages (operator only). Kotlin's and Swift's `list` read this pager.
      */
     fun `pager`(`options`: ListOptions? = null): AccountPager
     
     /**
-     * Renames the caller's account (`PUT /v3/accounts/me`).
+     * Renames the caller's account (the plan is the operator's to change).
      */
     suspend fun `renameCurrent`(`name`: kotlin.String): Account
     
@@ -3772,10 +3775,10 @@ public interface AccountsInterface {
     suspend fun `update`(`id`: kotlin.String, `update`: AccountUpdate): Account
     
     /**
-     * Replaces the caller's account's key policy (`PUT
-     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
-     * now in force. New keys are held to it (`Validation` naming
-     * `expiration` otherwise); keys made before it are left as they are.
+     * Replaces the caller's account's key policy (`PUT /v3/accounts/me/policy`, needs
+     * `account:edit`); returns the policy now in force. A policy with nothing set asks nothing.
+     * New keys are held to it (a `Validation` naming `expiration` otherwise); keys made before it
+     * are left as they are.
      */
     suspend fun `updateKeyPolicy`(`policy`: KeyPolicy): KeyPolicy
     
@@ -3888,8 +3891,9 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
 
     
     /**
-     * Creates a tenant account with its admin user, application and first
-     * access key (`key()`, shown this once). Operator only.
+     * Creates a tenant account with its `Administrators` group, admin user, admin application and
+     * first access key, whose secret is the result's `key`, shown this once (operator only).
+     * `limits` go with plan `custom`.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3914,7 +3918,7 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
 
     
     /**
-     * The caller's account (`GET /v3/accounts/me`).
+     * The caller's account.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3963,8 +3967,7 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
 
     
     /**
-     * The caller's account's key policy (`GET /v3/accounts/me/policy`,
-     * needs `account:view`).
+     * The caller's account's key policy (`GET /v3/accounts/me/policy`, needs `account:view`).
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -4013,8 +4016,7 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
 
     
     /**
-     * The pages of every account (operator only): Kotlin's and Swift's
-     * `list`.
+     * Every account, across pages (operator only). Kotlin's and Swift's `list` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `pager`(`options`: ListOptions?): AccountPager {
             return FfiConverterTypeAccountPager.lift(
@@ -4032,7 +4034,7 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
 
     
     /**
-     * Renames the caller's account (`PUT /v3/accounts/me`).
+     * Renames the caller's account (the plan is the operator's to change).
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -4083,10 +4085,10 @@ open class Accounts: Disposable, AutoCloseable, AccountsInterface
 
     
     /**
-     * Replaces the caller's account's key policy (`PUT
-     * /v3/accounts/me/policy`, needs `account:edit`); returns the policy
-     * now in force. New keys are held to it (`Validation` naming
-     * `expiration` otherwise); keys made before it are left as they are.
+     * Replaces the caller's account's key policy (`PUT /v3/accounts/me/policy`, needs
+     * `account:edit`); returns the policy now in force. A policy with nothing set asks nothing.
+     * New keys are held to it (a `Validation` naming `expiration` otherwise); keys made before it
+     * are left as they are.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -4524,7 +4526,8 @@ public object FfiConverterTypeApplicationPager: FfiConverter<ApplicationPager, L
 public interface ApplicationsInterface {
     
     /**
-     * Creates an application within the plan's limit.
+     * Creates an application in the policy groups `groupIds` (within the plan's limit);
+     * `createdBy` names another owner (needs `users:manage`).
      */
     suspend fun `create`(`application`: NewApplication): Application
     
@@ -4544,8 +4547,8 @@ public interface ApplicationsInterface {
     suspend fun `listPage`(`status`: ApplicationStatus? = null, `options`: ListOptions? = null): ApplicationPage
     
     /**
-     * The pages of every application the caller may view (revoked ones
-     * only with `status = Revoked`): Kotlin's and Swift's `list`.
+     * Every application the caller may view, across pages (revoked ones only with
+     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
      */
     fun `pager`(`status`: ApplicationStatus? = null, `options`: ListOptions? = null): ApplicationPager
     
@@ -4555,7 +4558,7 @@ public interface ApplicationsInterface {
     suspend fun `revoke`(`id`: kotlin.String): Application
     
     /**
-     * Changes an application's name, description or status.
+     * Changes what is given of the name, description and status.
      */
     suspend fun `update`(`id`: kotlin.String, `update`: ApplicationUpdate): Application
     
@@ -4668,7 +4671,8 @@ open class Applications: Disposable, AutoCloseable, ApplicationsInterface
 
     
     /**
-     * Creates an application within the plan's limit.
+     * Creates an application in the policy groups `groupIds` (within the plan's limit);
+     * `createdBy` names another owner (needs `users:manage`).
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -4770,8 +4774,8 @@ open class Applications: Disposable, AutoCloseable, ApplicationsInterface
 
     
     /**
-     * The pages of every application the caller may view (revoked ones
-     * only with `status = Revoked`): Kotlin's and Swift's `list`.
+     * Every application the caller may view, across pages (revoked ones only with
+     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `pager`(`status`: ApplicationStatus?, `options`: ListOptions?): ApplicationPager {
             return FfiConverterTypeApplicationPager.lift(
@@ -4815,7 +4819,7 @@ open class Applications: Disposable, AutoCloseable, ApplicationsInterface
 
     
     /**
-     * Changes an application's name, description or status.
+     * Changes what is given of the name, description and status.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -4980,14 +4984,12 @@ public object FfiConverterTypeApplications: FfiConverter<Applications, Long> {
 public interface AuditLogInterface {
     
     /**
-     * One page of the records passing `filter`. An action the server does
-     * not know is `Validation` naming `action`.
+     * One page of the records passing the filters.
      */
     suspend fun `listPage`(`filter`: AuditLogFilter? = null, `options`: ListOptions? = null): AuditRecordPage
     
     /**
-     * The pages of the records passing `filter` (every one given must
-     * match): Kotlin's and Swift's `list`.
+     * Every record passing the filters, across pages. Kotlin's and Swift's `list` read this pager.
      */
     fun `pager`(`filter`: AuditLogFilter? = null, `options`: ListOptions? = null): AuditRecordPager
     
@@ -5101,8 +5103,7 @@ open class AuditLog: Disposable, AutoCloseable, AuditLogInterface
 
     
     /**
-     * One page of the records passing `filter`. An action the server does
-     * not know is `Validation` naming `action`.
+     * One page of the records passing the filters.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -5128,8 +5129,7 @@ open class AuditLog: Disposable, AutoCloseable, AuditLogInterface
 
     
     /**
-     * The pages of the records passing `filter` (every one given must
-     * match): Kotlin's and Swift's `list`.
+     * Every record passing the filters, across pages. Kotlin's and Swift's `list` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `pager`(`filter`: AuditLogFilter?, `options`: ListOptions?): AuditRecordPager {
             return FfiConverterTypeAuditRecordPager.lift(
@@ -7178,7 +7178,10 @@ public object FfiConverterTypeJwtKeyPager: FfiConverter<JwtKeyPager, Long> {
 public interface JwtKeysInterface {
     
     /**
-     * Registers a public key; its id is the `kid` of the tokens it signs.
+     * Registers a public key (PEM SPKI or X.509 certificate text, or a JWK); its `id` is the `kid`
+     * of the tokens it signs. `algorithm` defaults to the key's. `scopes` narrow its tokens as an
+     * access key's scopes do, and never change (empty: unscoped when the calling credential holds
+     * every permission; otherwise the application's current rights become its scopes).
      */
     suspend fun `create`(`applicationId`: kotlin.String, `key`: NewJwtKey): JwtKey
     
@@ -7193,19 +7196,17 @@ public interface JwtKeysInterface {
     suspend fun `get`(`applicationId`: kotlin.String, `keyId`: kotlin.String): JwtKey
     
     /**
-     * The application's active public keys as a key set, ready for
-     * `Jwt.verify`.
+     * The application's active public keys as a JWK set, as the JWT toolkit's verify takes it.
      */
     suspend fun `jwks`(`applicationId`: kotlin.String): Jwks
     
     /**
-     * One page of the JWT keys of `application_id`.
+     * One page of an application's JWT keys.
      */
     suspend fun `listPage`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): JwtKeyPage
     
     /**
-     * The pages of the JWT keys of `application_id`: Kotlin's and Swift's
-     * `list`.
+     * Every JWT key of an application, across pages. Kotlin's and Swift's `list` read this pager.
      */
     fun `pager`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): JwtKeyPager
     
@@ -7215,12 +7216,12 @@ public interface JwtKeysInterface {
     suspend fun `revoke`(`applicationId`: kotlin.String, `keyId`: kotlin.String): JwtKey
     
     /**
-     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     * Sets the stored status: `active`, `inactive` or `revoked` (terminal).
      */
     suspend fun `setStatus`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `status`: KeyStatus): JwtKey
     
     /**
-     * Changes a JWT key's name, description, status or expiration.
+     * Changes what is given: name, description, status and expiration (`null` removes it).
      */
     suspend fun `update`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `update`: KeyUpdate): JwtKey
     
@@ -7334,7 +7335,10 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
 
     
     /**
-     * Registers a public key; its id is the `kid` of the tokens it signs.
+     * Registers a public key (PEM SPKI or X.509 certificate text, or a JWK); its `id` is the `kid`
+     * of the tokens it signs. `algorithm` defaults to the key's. `scopes` narrow its tokens as an
+     * access key's scopes do, and never change (empty: unscoped when the calling credential holds
+     * every permission; otherwise the application's current rights become its scopes).
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -7413,8 +7417,7 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
 
     
     /**
-     * The application's active public keys as a key set, ready for
-     * `Jwt.verify`.
+     * The application's active public keys as a JWK set, as the JWT toolkit's verify takes it.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -7439,7 +7442,7 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
 
     
     /**
-     * One page of the JWT keys of `application_id`.
+     * One page of an application's JWT keys.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -7466,8 +7469,7 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
 
     
     /**
-     * The pages of the JWT keys of `application_id`: Kotlin's and Swift's
-     * `list`.
+     * Every JWT key of an application, across pages. Kotlin's and Swift's `list` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `pager`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus?, `options`: ListOptions?): JwtKeyPager {
             return FfiConverterTypeJwtKeyPager.lift(
@@ -7513,7 +7515,7 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
 
     
     /**
-     * Sets the stored status: `Active`, `Inactive` or `Revoked` (terminal).
+     * Sets the stored status: `active`, `inactive` or `revoked` (terminal).
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -7540,7 +7542,7 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
 
     
     /**
-     * Changes a JWT key's name, description, status or expiration.
+     * Changes what is given: name, description, status and expiration (`null` removes it).
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -9303,23 +9305,23 @@ public object FfiConverterTypePolicyGroupPager: FfiConverter<PolicyGroupPager, L
 public interface PolicyGroupsInterface {
     
     /**
-     * Adds applications to group `id`.
+     * Adds applications to a group, all or nothing.
      */
     suspend fun `addApplications`(`id`: kotlin.String, `applicationIds`: List<kotlin.String>)
     
     /**
-     * Adds users to group `id`.
+     * Adds users to a group, all or nothing.
      */
     suspend fun `addUsers`(`id`: kotlin.String, `userIds`: List<kotlin.String>)
     
     /**
-     * The pages of the applications in group `id`: Kotlin's and Swift's
-     * `listApplications`.
+     * The applications in a group, across pages. Kotlin's and Swift's `listApplications` read this
+     * pager.
      */
     fun `applicationsPager`(`id`: kotlin.String, `options`: ListOptions? = null): ApplicationPager
     
     /**
-     * Creates a policy group (needs `groups:manage`).
+     * Creates a policy group granting `permissions`.
      */
     suspend fun `create`(`group`: NewPolicyGroup): PolicyGroup
     
@@ -9334,7 +9336,7 @@ public interface PolicyGroupsInterface {
     suspend fun `get`(`id`: kotlin.String): PolicyGroup
     
     /**
-     * One page of the applications in group `id`.
+     * One page of the applications in a group.
      */
     suspend fun `listApplicationsPage`(`id`: kotlin.String, `options`: ListOptions? = null): ApplicationPage
     
@@ -9344,33 +9346,32 @@ public interface PolicyGroupsInterface {
     suspend fun `listPage`(`options`: ListOptions? = null): PolicyGroupPage
     
     /**
-     * One page of the users in group `id`.
+     * One page of the users in a group.
      */
     suspend fun `listUsersPage`(`id`: kotlin.String, `options`: ListOptions? = null): UserPage
     
     /**
-     * The pages of every policy group: Kotlin's and Swift's `list`.
+     * Every policy group, across pages. Kotlin's and Swift's `list` read this pager.
      */
     fun `pager`(`options`: ListOptions? = null): PolicyGroupPager
     
     /**
-     * Removes applications from group `id`.
+     * Removes applications from a group, all or nothing.
      */
     suspend fun `removeApplications`(`id`: kotlin.String, `applicationIds`: List<kotlin.String>)
     
     /**
-     * Removes users from group `id`.
+     * Removes users from a group, all or nothing.
      */
     suspend fun `removeUsers`(`id`: kotlin.String, `userIds`: List<kotlin.String>)
     
     /**
-     * Changes a policy group's name, description or permissions.
+     * Changes what is given of the name, description and permissions.
      */
     suspend fun `update`(`id`: kotlin.String, `update`: PolicyGroupUpdate): PolicyGroup
     
     /**
-     * The pages of the users in group `id`: Kotlin's and Swift's
-     * `listUsers`.
+     * The users in a group, across pages. Kotlin's and Swift's `listUsers` read this pager.
      */
     fun `usersPager`(`id`: kotlin.String, `options`: ListOptions? = null): UserPager
     
@@ -9483,7 +9484,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * Adds applications to group `id`.
+     * Adds applications to a group, all or nothing.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -9510,7 +9511,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * Adds users to group `id`.
+     * Adds users to a group, all or nothing.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -9537,8 +9538,8 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * The pages of the applications in group `id`: Kotlin's and Swift's
-     * `listApplications`.
+     * The applications in a group, across pages. Kotlin's and Swift's `listApplications` read this
+     * pager.
      */
     @Throws(LatchkeyException::class)override fun `applicationsPager`(`id`: kotlin.String, `options`: ListOptions?): ApplicationPager {
             return FfiConverterTypeApplicationPager.lift(
@@ -9557,7 +9558,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * Creates a policy group (needs `groups:manage`).
+     * Creates a policy group granting `permissions`.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -9633,7 +9634,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * One page of the applications in group `id`.
+     * One page of the applications in a group.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -9684,7 +9685,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * One page of the users in group `id`.
+     * One page of the users in a group.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -9710,7 +9711,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * The pages of every policy group: Kotlin's and Swift's `list`.
+     * Every policy group, across pages. Kotlin's and Swift's `list` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `pager`(`options`: ListOptions?): PolicyGroupPager {
             return FfiConverterTypePolicyGroupPager.lift(
@@ -9728,7 +9729,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * Removes applications from group `id`.
+     * Removes applications from a group, all or nothing.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -9755,7 +9756,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * Removes users from group `id`.
+     * Removes users from a group, all or nothing.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -9782,7 +9783,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * Changes a policy group's name, description or permissions.
+     * Changes what is given of the name, description and permissions.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -9808,8 +9809,7 @@ open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 
     
     /**
-     * The pages of the users in group `id`: Kotlin's and Swift's
-     * `listUsers`.
+     * The users in a group, across pages. Kotlin's and Swift's `listUsers` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `usersPager`(`id`: kotlin.String, `options`: ListOptions?): UserPager {
             return FfiConverterTypeUserPager.lift(
@@ -11095,12 +11095,12 @@ public object FfiConverterTypeUserPager: FfiConverter<UserPager, Long> {
 public interface UsersInterface {
     
     /**
-     * Creates a user (needs `users:manage`).
+     * Creates a user in the policy groups `groupIds`.
      */
     suspend fun `create`(`user`: NewUser): User
     
     /**
-     * Deletes a user: what the user created stops authenticating at once.
+     * Marks a user deleted: everything the user created stops authenticating.
      */
     suspend fun `delete`(`id`: kotlin.String)
     
@@ -11115,21 +11115,20 @@ public interface UsersInterface {
     suspend fun `listPage`(`status`: UserStatus? = null, `options`: ListOptions? = null): UserPage
     
     /**
-     * The pages of every user (deleted ones only with `status = Deleted`):
-     * Kotlin's and Swift's `list`.
+     * Every user, across pages (deleted ones only with `status="deleted"`). Kotlin's and Swift's
+     * `list` read this pager.
      */
     fun `pager`(`status`: UserStatus? = null, `options`: ListOptions? = null): UserPager
     
     /**
-     * A one-time link that sets the user's console password, valid 24
-     * hours; the user's earlier links stop working. Needs `users:manage`,
-     * and the user's rights must be the caller's to give (whoever holds
-     * the link acts as the user): `Forbidden` naming `id` otherwise.
+     * A one-time link that sets the user's console password, valid 24 hours; the user's earlier
+     * links stop working. Needs `users:manage`, and the user's rights must be the caller's to give
+     * (whoever holds the link acts as the user): `Forbidden` naming `id` otherwise.
      */
     suspend fun `passwordLink`(`id`: kotlin.String): PasswordLink
     
     /**
-     * Changes a user's email, name or groups.
+     * Changes what is given of the email, name and groups.
      */
     suspend fun `update`(`id`: kotlin.String, `update`: UserUpdate): User
     
@@ -11242,7 +11241,7 @@ open class Users: Disposable, AutoCloseable, UsersInterface
 
     
     /**
-     * Creates a user (needs `users:manage`).
+     * Creates a user in the policy groups `groupIds`.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -11267,7 +11266,7 @@ open class Users: Disposable, AutoCloseable, UsersInterface
 
     
     /**
-     * Deletes a user: what the user created stops authenticating at once.
+     * Marks a user deleted: everything the user created stops authenticating.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -11344,8 +11343,8 @@ open class Users: Disposable, AutoCloseable, UsersInterface
 
     
     /**
-     * The pages of every user (deleted ones only with `status = Deleted`):
-     * Kotlin's and Swift's `list`.
+     * Every user, across pages (deleted ones only with `status="deleted"`). Kotlin's and Swift's
+     * `list` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `pager`(`status`: UserStatus?, `options`: ListOptions?): UserPager {
             return FfiConverterTypeUserPager.lift(
@@ -11364,10 +11363,9 @@ open class Users: Disposable, AutoCloseable, UsersInterface
 
     
     /**
-     * A one-time link that sets the user's console password, valid 24
-     * hours; the user's earlier links stop working. Needs `users:manage`,
-     * and the user's rights must be the caller's to give (whoever holds
-     * the link acts as the user): `Forbidden` naming `id` otherwise.
+     * A one-time link that sets the user's console password, valid 24 hours; the user's earlier
+     * links stop working. Needs `users:manage`, and the user's rights must be the caller's to give
+     * (whoever holds the link acts as the user): `Forbidden` naming `id` otherwise.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -11392,7 +11390,7 @@ open class Users: Disposable, AutoCloseable, UsersInterface
 
     
     /**
-     * Changes a user's email, name or groups.
+     * Changes what is given of the email, name and groups.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")

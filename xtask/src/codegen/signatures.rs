@@ -1,0 +1,750 @@
+//! The signatures of the resources' operations, read from the one
+//! description (`spec/sdk.json`) and the server's OpenAPI document: the
+//! language-neutral input of the generators that write each SDK's resource
+//! layer (`python_resources.rs`, `node_resources.rs`).
+//!
+//! The description says what only it can say — each operation's HTTP call,
+//! documentation, the names and order of its arguments, which body fields
+//! are positional, which take `null` to clear, the field that holds a
+//! one-time secret. The OpenAPI document says the rest: each field's type,
+//! whether it is required or nullable (from the request schema), the
+//! filters of a list (its query parameters), and the result (the answer's
+//! schema). An enum is matched to the description's named type with the
+//! same values, so a value added to the server without a name here fails.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+
+use super::sdk_surface::{DESCRIPTION, normalize_path};
+
+/// The server's OpenAPI document, relative to the root.
+pub const OPENAPI: &str = "spec/openapi.json";
+
+/// The query parameters every list has (its paging), as against its filters.
+const LIST_PARAMETERS: [&str; 5] = ["limit", "after", "order", "include", "status"];
+
+/// The keys of every object of a JSON text, in the order they are written,
+/// by the path of keys that leads to the object (the workspace's
+/// `serde_json::Value` sorts them; the order of the resources and
+/// operations is the order of the generated classes and methods). The text
+/// is known to be valid JSON (it was parsed first).
+fn key_order(text: &str) -> BTreeMap<Vec<String>, Vec<String>> {
+    let mut order: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    // Per open container: its current key (`None` in an array).
+    let mut stack: Vec<Option<String>> = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                let mut string = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            string.push(c);
+                            string.extend(chars.next());
+                        }
+                        '"' => break,
+                        _ => string.push(c),
+                    }
+                }
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+                if chars.peek() == Some(&':') {
+                    let path: Vec<String> = stack[..stack.len().saturating_sub(1)]
+                        .iter()
+                        .flatten()
+                        .cloned()
+                        .collect();
+                    order.entry(path).or_default().push(string.clone());
+                    if let Some(top) = stack.last_mut() {
+                        *top = Some(string);
+                    }
+                }
+            }
+            '{' | '[' => stack.push(None),
+            '}' | ']' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    order
+}
+
+/// Words of `text` filled into lines of at most `width` columns, the first
+/// one `first` columns shorter.
+pub fn fill(text: &str, width: usize, first: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let limit = if lines.is_empty() {
+            width - first
+        } else {
+            width
+        };
+        if !line.is_empty() && line.len() + 1 + word.chars().count() > limit {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// `doc` with each `code` span (the text between backticks) written as
+/// `code(span)` returns.
+pub fn map_code(doc: &str, code: impl Fn(&str) -> String) -> String {
+    let mut out = String::new();
+    for (index, part) in doc.split('`').enumerate() {
+        if index % 2 == 1 {
+            out.push_str(&code(part));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// A language-neutral type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    /// Text (ids, names).
+    String,
+    /// A list of texts.
+    Strings,
+    /// A whole number.
+    Integer,
+    /// A boolean.
+    Boolean,
+    /// An instant (RFC 3339 on the wire).
+    Instant,
+    /// A type the description names: a value set of its `types`, a model of
+    /// the client, or `PublicKey` / `Jwks` / `Limits`.
+    Named(String),
+}
+
+/// One argument or field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// snake_case, as on the wire.
+    pub name: String,
+    pub ty: Type,
+    /// The schema requires it.
+    pub required: bool,
+    /// The schema allows `null`.
+    pub nullable: bool,
+    /// `null` removes the stored value (a PUT's `expiration`); left out keeps it.
+    pub clearable: bool,
+    /// The server's description of it (empty when it gives none).
+    pub doc: String,
+}
+
+/// What an operation answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Nothing (204).
+    Nothing,
+    /// One value of this type.
+    One(Type),
+    /// Every item of every page, fetched as it is read.
+    Lazy(Type),
+    /// One page of items.
+    Page(Type),
+}
+
+/// The request-body fields taken as keyword arguments / one options object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// In the order of the native call.
+    pub fields: Vec<Field>,
+    /// A PUT: every field is optional, and left out keeps the value.
+    pub partial: bool,
+    /// Python takes the fields as this model (`KeyPolicy`).
+    pub model: Option<String>,
+    /// The argument's name where it is one object (`input`, `update`, `policy`).
+    pub name: String,
+    /// The name of the object's type where a language declares one
+    /// (`NewApplication`, `KeyUpdate`).
+    pub type_name: Option<String>,
+}
+
+/// One operation of a resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    pub name: String,
+    pub doc: String,
+    /// `GET /v3/applications/{id}` (the description's text up to the path).
+    pub http: String,
+    /// Path arguments, in order (always text).
+    pub path: Vec<String>,
+    /// Request-body fields taken as further positional arguments.
+    pub args: Vec<Field>,
+    pub input: Option<Input>,
+    /// A list's filters (non-paging query parameters), then its status filter.
+    pub filters: Vec<Field>,
+    /// The name of the filters' type where a language declares one
+    /// (`AuditLogFilter`).
+    pub filter_type: Option<String>,
+    pub answer: Answer,
+    /// The answer's field that holds a one-time secret (hidden from logs).
+    pub secret: Option<String>,
+    /// Which object each id among the path arguments, arguments, fields
+    /// and filters names (`key_id` → `access_key`), by its name: the
+    /// description's `ids`, the resource's `$ids`, the operation's `ids`.
+    pub ids: BTreeMap<String, String>,
+}
+
+impl Operation {
+    /// Whether this is a list (lazy or one page).
+    pub fn is_list(&self) -> bool {
+        matches!(self.answer, Answer::Lazy(_) | Answer::Page(_))
+    }
+}
+
+/// One resource (`client.applications`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// snake_case (`access_keys`).
+    pub name: String,
+    pub doc: String,
+    pub operations: Vec<Operation>,
+}
+
+/// Every resource, in the description's order.
+#[derive(Debug, Clone)]
+pub struct Signatures {
+    pub resources: Vec<Resource>,
+}
+
+fn text<'a>(value: &'a Value, what: &str) -> Result<&'a str> {
+    value
+        .as_str()
+        .with_context(|| format!("{DESCRIPTION}: {what} is not a string"))
+}
+
+fn strings(value: &Value, what: &str) -> Result<Vec<String>> {
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| text(item, what).map(str::to_owned))
+            .collect(),
+        _ => bail!("{DESCRIPTION}: {what} is not a list of strings"),
+    }
+}
+
+/// The server's document, with `$ref`s resolved against its schemas.
+struct OpenApi<'a> {
+    document: &'a Value,
+    /// OpenAPI schema name → the SDKs' name (`LimitsView` → `Limits`).
+    renamed: BTreeMap<String, String>,
+    /// Value set name → values.
+    types: &'a BTreeMap<String, Vec<String>>,
+}
+
+impl OpenApi<'_> {
+    /// The operation object of `METHOD /path` (`{}` for any parameter).
+    fn operation(&self, call: &str) -> Result<&Value> {
+        let (method, path) = call
+            .split_once(' ')
+            .with_context(|| format!("{DESCRIPTION}: `{call}` is not `METHOD /path`"))?;
+        let paths = self.document["paths"]
+            .as_object()
+            .with_context(|| format!("{OPENAPI} has no paths"))?;
+        let wanted = normalize_path(path);
+        paths
+            .iter()
+            .find(|(candidate, _)| normalize_path(candidate) == wanted)
+            .and_then(|(_, item)| item.get(method.to_ascii_lowercase()))
+            .with_context(|| format!("{OPENAPI} has no operation `{call}`"))
+    }
+
+    fn schema(&self, name: &str) -> Result<&Value> {
+        self.document["components"]["schemas"]
+            .get(name)
+            .with_context(|| format!("{OPENAPI} has no schema {name}"))
+    }
+
+    /// The schema name of a `$ref`.
+    fn reference(schema: &Value) -> Option<&str> {
+        schema
+            .get("$ref")?
+            .as_str()?
+            .strip_prefix("#/components/schemas/")
+    }
+
+    /// The SDKs' name of an OpenAPI schema.
+    fn model(&self, schema: &str) -> String {
+        self.renamed
+            .get(schema)
+            .cloned()
+            .unwrap_or_else(|| schema.to_owned())
+    }
+
+    /// The named value set with exactly `values`.
+    fn value_set(&self, values: &[Value], what: &str) -> Result<Type> {
+        let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+        self.types
+            .iter()
+            .find(|(_, known)| {
+                known.len() == values.len() && known.iter().all(|v| values.contains(&v.as_str()))
+            })
+            .map(|(name, _)| Type::Named(name.clone()))
+            .with_context(|| {
+                format!(
+                    "{what}: the enum {values:?} of {OPENAPI} has no name in {DESCRIPTION}'s `types`"
+                )
+            })
+    }
+
+    /// The type of a property or parameter schema, and whether it is nullable.
+    fn type_of(&self, schema: &Value, what: &str) -> Result<(Type, bool)> {
+        if let Some(name) = Self::reference(schema) {
+            return Ok((Type::Named(self.model(name)), false));
+        }
+        if let Some(choices) = schema.get("oneOf").and_then(Value::as_array) {
+            let (nulls, others): (Vec<&Value>, Vec<&Value>) =
+                choices.iter().partition(|choice| choice["type"] == "null");
+            if let [only] = others.as_slice() {
+                let (ty, nullable) = self.type_of(only, what)?;
+                return Ok((ty, nullable || !nulls.is_empty()));
+            }
+            bail!(
+                "{what}: {OPENAPI} gives a choice of types; name it in the operation's `types` ({DESCRIPTION})"
+            );
+        }
+        let (kind, nullable) = match &schema["type"] {
+            Value::String(kind) => (kind.as_str(), false),
+            Value::Array(kinds) => {
+                let kinds: Vec<&str> = kinds.iter().filter_map(Value::as_str).collect();
+                let nullable = kinds.contains(&"null");
+                let others: Vec<&str> = kinds.into_iter().filter(|k| *k != "null").collect();
+                match others.as_slice() {
+                    [kind] => (*kind, nullable),
+                    _ => bail!("{what}: {OPENAPI} gives several types"),
+                }
+            }
+            _ => bail!("{what}: {OPENAPI} gives it no type"),
+        };
+        let ty = match kind {
+            "string" if schema.get("enum").is_some() => {
+                self.value_set(schema["enum"].as_array().map_or(&[], |v| v), what)?
+            }
+            "string" if schema["format"] == "date-time" => Type::Instant,
+            "string" => Type::String,
+            "integer" => Type::Integer,
+            "boolean" => Type::Boolean,
+            "array" if schema["items"]["type"] == "string" => Type::Strings,
+            other => bail!("{what}: {OPENAPI} type `{other}` has no SDK type"),
+        };
+        Ok((ty, nullable))
+    }
+
+    /// The body fields `names` of the request schema of `operation`.
+    fn body_fields(
+        &self,
+        operation: &Value,
+        names: &[String],
+        overrides: &BTreeMap<String, String>,
+        clearable: &[String],
+        what: &str,
+    ) -> Result<Vec<Field>> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let body = &operation["requestBody"]["content"]["application/json"]["schema"];
+        let schema_name = Self::reference(body)
+            .with_context(|| format!("{what}: {OPENAPI} gives its request body no schema"))?;
+        let schema = self.schema(schema_name)?;
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        names
+            .iter()
+            .map(|name| {
+                let property = schema["properties"].get(name).with_context(|| {
+                    format!("{what}: the request schema {schema_name} has no field `{name}`")
+                })?;
+                let field_what = format!("{what}.{name}");
+                let (ty, nullable) = match overrides.get(name) {
+                    Some(named) => (Type::Named(named.clone()), false),
+                    None => self.type_of(property, &field_what)?,
+                };
+                Ok(Field {
+                    name: name.clone(),
+                    ty,
+                    required: required.contains(&name.as_str()),
+                    nullable,
+                    clearable: clearable.contains(name),
+                    doc: property["description"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                })
+            })
+            .collect()
+    }
+
+    /// The filters of a list: its query parameters beyond the paging ones.
+    fn filters(&self, operation: &Value, what: &str) -> Result<(Vec<Field>, bool)> {
+        let mut filters = Vec::new();
+        let mut has_status = false;
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            if parameter["in"] != "query" {
+                continue;
+            }
+            let name = text(&parameter["name"], what)?;
+            if name == "status" {
+                has_status = true;
+            }
+            if LIST_PARAMETERS.contains(&name) {
+                continue;
+            }
+            let (ty, _) = self.type_of(&parameter["schema"], &format!("{what}?{name}"))?;
+            filters.push(Field {
+                name: name.to_owned(),
+                ty,
+                required: false,
+                nullable: false,
+                clearable: false,
+                doc: parameter["description"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            });
+        }
+        Ok((filters, has_status))
+    }
+
+    /// What `operation` answers: the schema of its first 2xx answer.
+    fn answer(&self, operation: &Value, name: &str, what: &str) -> Result<Answer> {
+        let responses = operation["responses"]
+            .as_object()
+            .with_context(|| format!("{what}: {OPENAPI} lists no responses"))?;
+        let Some((_, response)) = responses.iter().find(|(code, _)| code.starts_with('2')) else {
+            bail!("{what}: {OPENAPI} lists no success");
+        };
+        let schema = &response["content"]["application/json"]["schema"];
+        if schema.is_null() {
+            return Ok(Answer::Nothing);
+        }
+        let schema_name = Self::reference(schema)
+            .with_context(|| format!("{what}: {OPENAPI} gives its answer no schema name"))?;
+        Ok(match schema_name.strip_prefix("List_") {
+            Some(item) if name.ends_with("_page") => Answer::Page(Type::Named(self.model(item))),
+            Some(item) => Answer::Lazy(Type::Named(self.model(item))),
+            None => Answer::One(Type::Named(self.model(schema_name))),
+        })
+    }
+}
+
+/// Reads every resource's signatures from the description and the OpenAPI
+/// document of the workspace at `root`.
+pub fn load(root: &std::path::Path) -> Result<Signatures> {
+    read(
+        &super::sdk_surface::read(root, DESCRIPTION)?,
+        &super::sdk_surface::read(root, OPENAPI)?,
+    )
+}
+
+/// Reads every resource's signatures from the description and the OpenAPI
+/// document (their texts).
+pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
+    let source: Value = serde_json::from_str(description).context(DESCRIPTION)?;
+    let document: Value = serde_json::from_str(openapi).context(OPENAPI)?;
+    let order = key_order(description);
+    let keys = |path: &[&str]| -> Vec<String> {
+        let path: Vec<String> = path.iter().map(|key| (*key).to_owned()).collect();
+        order.get(&path).cloned().unwrap_or_default()
+    };
+    let mut types = BTreeMap::new();
+    for name in keys(&["types"]).iter().filter(|n| !n.starts_with('$')) {
+        types.insert(
+            name.clone(),
+            strings(&source["types"][name], &format!("types.{name}"))?,
+        );
+    }
+    let mut renamed = BTreeMap::new();
+    for name in keys(&["schemas"]).iter().filter(|n| !n.starts_with('$')) {
+        renamed.insert(
+            name.clone(),
+            text(&source["schemas"][name], "schemas")?.to_owned(),
+        );
+    }
+    let mut ids = BTreeMap::new();
+    for (name, kind) in source["ids"].as_object().into_iter().flatten() {
+        if !name.starts_with('$') {
+            ids.insert(name.clone(), text(kind, "ids")?.to_owned());
+        }
+    }
+    let openapi = OpenApi {
+        document: &document,
+        renamed,
+        types: &types,
+    };
+    let mut resources = Vec::new();
+    for resource in keys(&["resources"]) {
+        let value = &source["resources"][&resource];
+        let doc = text(&value["$doc"], &format!("resources.{resource}.$doc"))?.to_owned();
+        let mut path_names = BTreeMap::new();
+        for (parameter, argument) in value["$path"].as_object().into_iter().flatten() {
+            path_names.insert(parameter.clone(), text(argument, "$path")?.to_owned());
+        }
+        let mut resource_ids = ids.clone();
+        for (name, kind) in value["$ids"].as_object().into_iter().flatten() {
+            resource_ids.insert(name.clone(), text(kind, "$ids")?.to_owned());
+        }
+        let mut operations = Vec::new();
+        for name in keys(&["resources", &resource]) {
+            if name.starts_with('$') {
+                continue;
+            }
+            let what = format!("resources.{resource}.{name}");
+            let signature = &value[&name];
+            let mut operation = operation(&openapi, &path_names, name, signature, &what)?;
+            let mut known = resource_ids.clone();
+            for (name, kind) in signature["ids"].as_object().into_iter().flatten() {
+                known.insert(name.clone(), text(kind, &format!("{what}.ids"))?.to_owned());
+            }
+            let names = operation.path.iter().cloned().chain(
+                (operation.args.iter())
+                    .chain(operation.input.iter().flat_map(|input| &input.fields))
+                    .chain(&operation.filters)
+                    .map(|field| field.name.clone()),
+            );
+            for name in names.collect::<Vec<_>>() {
+                if let Some(kind) = known.get(&name) {
+                    operation.ids.insert(name, kind.clone());
+                }
+            }
+            operations.push(operation);
+        }
+        if doc.is_empty() {
+            bail!("{DESCRIPTION}: resources.{resource} has no `$doc`");
+        }
+        resources.push(Resource {
+            name: resource,
+            doc,
+            operations,
+        });
+    }
+    Ok(Signatures { resources })
+}
+
+/// One operation's signature.
+fn operation(
+    openapi: &OpenApi<'_>,
+    path_names: &BTreeMap<String, String>,
+    name: String,
+    value: &Value,
+    what: &str,
+) -> Result<Operation> {
+    let description = text(&value["http"], &format!("{what}.http"))?;
+    let mut words = description.split_whitespace();
+    let http = match (words.next(), words.next()) {
+        (Some(method), Some(path)) => format!("{method} {path}"),
+        _ => bail!("{DESCRIPTION}: {what}.http is not `METHOD /path …`"),
+    };
+    let server = openapi.operation(&http)?;
+    let path = http
+        .split('{')
+        .skip(1)
+        .map(|rest| {
+            let parameter = rest.split('}').next().unwrap_or_default();
+            path_names
+                .get(parameter)
+                .cloned()
+                .unwrap_or_else(|| parameter.to_owned())
+        })
+        .collect();
+    let mut overrides = BTreeMap::new();
+    for (field, named) in value["types"].as_object().into_iter().flatten() {
+        overrides.insert(
+            field.clone(),
+            text(named, &format!("{what}.types"))?.to_owned(),
+        );
+    }
+    let clearable = strings(&value["clearable"], &format!("{what}.clearable"))?;
+    let args = openapi.body_fields(
+        server,
+        &strings(&value["args"], &format!("{what}.args"))?,
+        &overrides,
+        &[],
+        what,
+    )?;
+    let field_names = strings(&value["fields"], &format!("{what}.fields"))?;
+    let input = if field_names.is_empty() {
+        None
+    } else {
+        let partial = http.starts_with("PUT ");
+        Some(Input {
+            fields: openapi.body_fields(server, &field_names, &overrides, &clearable, what)?,
+            partial,
+            model: value["model"].as_str().map(str::to_owned),
+            name: match value["name"].as_str() {
+                Some(given) => given.to_owned(),
+                None if partial => "update".to_owned(),
+                None => "input".to_owned(),
+            },
+            type_name: value["input_type"].as_str().map(str::to_owned),
+        })
+    };
+    let answer = openapi.answer(server, &name, what)?;
+    let mut filters = Vec::new();
+    if matches!(answer, Answer::Lazy(_) | Answer::Page(_)) {
+        let (found, has_status) = openapi.filters(server, what)?;
+        filters = found;
+        match (value["status"].as_str(), has_status) {
+            (Some(status), true) => filters.push(Field {
+                name: "status".to_owned(),
+                ty: Type::Named(status.to_owned()),
+                required: false,
+                nullable: true,
+                clearable: false,
+                doc: "Only items with this status.".to_owned(),
+            }),
+            (None, false) => {}
+            (Some(_), false) => {
+                bail!("{DESCRIPTION}: {what} names a `status` type; {OPENAPI} has no status filter")
+            }
+            (None, true) => bail!(
+                "{DESCRIPTION}: {what}: {OPENAPI} has a status filter; name its type in `status`"
+            ),
+        }
+    }
+    Ok(Operation {
+        name,
+        doc: text(&value["doc"], &format!("{what}.doc"))?.to_owned(),
+        http,
+        path,
+        args,
+        input,
+        filters,
+        filter_type: value["filter_type"].as_str().map(str::to_owned),
+        answer,
+        secret: value["secret"].as_str().map(str::to_owned),
+        ids: BTreeMap::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OPENAPI_TEXT: &str = r##"{
+      "paths": {
+        "/v3/things": {
+          "get": {
+            "parameters": [
+              {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+              {"name": "status", "in": "query", "schema": {"type": "string"}},
+              {"name": "owner_id", "in": "query", "schema": {"type": "string"}}
+            ],
+            "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/List_Thing"}}}}}
+          },
+          "post": {
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateThing"}}}},
+            "responses": {"201": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}
+          }
+        },
+        "/v3/things/{id}": {
+          "put": {
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpdateThing"}}}},
+            "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}
+          },
+          "delete": {"responses": {"204": {"description": "gone"}}}
+        }
+      },
+      "components": {"schemas": {
+        "CreateThing": {"required": ["name"], "properties": {
+          "name": {"type": "string"},
+          "tags": {"type": "array", "items": {"type": "string"}},
+          "size": {"oneOf": [{"$ref": "#/components/schemas/SizeView"}, {"type": "null"}]}
+        }},
+        "UpdateThing": {"properties": {
+          "status": {"type": "string", "enum": ["on", "off"]},
+          "until": {"type": ["string", "null"], "format": "date-time"}
+        }}
+      }}
+    }"##;
+
+    const DESCRIPTION_TEXT: &str = r#"{
+      "types": {"ThingStatus": ["off", "on"]},
+      "schemas": {"SizeView": "Size"},
+      "resources": {
+        "things": {
+          "$doc": "Things.",
+          "$path": {"id": "thing_id"},
+          "list": {"http": "GET /v3/things (lazily)", "doc": "Every thing.", "status": "ThingStatus"},
+          "create": {"http": "POST /v3/things", "doc": "Makes one.", "fields": ["name", "tags", "size"], "secret": "key"},
+          "update": {"http": "PUT /v3/things/{id}", "doc": "Changes one.", "fields": ["until", "status"], "clearable": ["until"]},
+          "delete": {"http": "DELETE /v3/things/{id}", "doc": "Deletes one."}
+        }
+      }
+    }"#;
+
+    #[test]
+    fn keys_keep_their_written_order() {
+        let order = key_order(r#"{"b": {"z": 1, "a": [{"q": "x:"}], "m": "\\\"}"}, "a": {}}"#);
+        assert_eq!(order[&Vec::<String>::new()], ["b", "a"]);
+        assert_eq!(order[&vec!["b".to_owned()]], ["z", "a", "m"]);
+        assert_eq!(order[&vec!["b".to_owned(), "a".to_owned()]], ["q"]);
+    }
+
+    #[test]
+    fn types_come_from_the_server_and_order_from_the_description() {
+        let signatures = read(DESCRIPTION_TEXT, OPENAPI_TEXT).unwrap();
+        let things = &signatures.resources[0];
+        let names: Vec<&str> = things.operations.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["list", "create", "update", "delete"]);
+        let list = &things.operations[0];
+        assert_eq!(list.answer, Answer::Lazy(Type::Named("Thing".into())));
+        let filters: Vec<(&str, &Type)> = list
+            .filters
+            .iter()
+            .map(|f| (f.name.as_str(), &f.ty))
+            .collect();
+        assert_eq!(
+            filters,
+            [
+                ("owner_id", &Type::String),
+                ("status", &Type::Named("ThingStatus".into()))
+            ]
+        );
+        let create = things.operations[1].input.as_ref().unwrap();
+        assert!(!create.partial);
+        assert_eq!(create.name, "input");
+        assert!(create.fields[0].required && !create.fields[1].required);
+        assert_eq!(create.fields[1].ty, Type::Strings);
+        assert_eq!(create.fields[2].ty, Type::Named("Size".into()));
+        assert!(create.fields[2].nullable);
+        let update = &things.operations[2];
+        assert_eq!(update.path, ["thing_id"]);
+        let input = update.input.as_ref().unwrap();
+        assert!(input.partial && input.fields[0].clearable && !input.fields[1].clearable);
+        assert_eq!(input.fields[0].ty, Type::Instant);
+        assert_eq!(input.fields[1].ty, Type::Named("ThingStatus".into()));
+        assert_eq!(things.operations[3].answer, Answer::Nothing);
+    }
+
+    #[test]
+    fn an_enum_without_a_name_and_an_unknown_field_are_refused() {
+        let unnamed = DESCRIPTION_TEXT.replace(r#""ThingStatus": ["off", "on"]"#, r#""X": ["a"]"#);
+        let error = read(&unnamed, OPENAPI_TEXT).unwrap_err().to_string();
+        assert!(error.contains("has no name"), "{error}");
+        let unknown = DESCRIPTION_TEXT.replace(r#"["name", "tags", "size"]"#, r#"["colour"]"#);
+        let error = read(&unknown, OPENAPI_TEXT).unwrap_err().to_string();
+        assert!(error.contains("no field `colour`"), "{error}");
+    }
+}
