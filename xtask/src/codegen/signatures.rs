@@ -15,6 +15,9 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Context, Result, bail};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use super::sdk_surface::{DESCRIPTION, normalize_path};
@@ -25,53 +28,18 @@ pub const OPENAPI: &str = "spec/openapi.json";
 /// The query parameters every list has (its paging), as against its filters.
 const LIST_PARAMETERS: [&str; 5] = ["limit", "after", "order", "include", "status"];
 
-/// The keys of every object of a JSON text, in the order they are written,
-/// by the path of keys that leads to the object (the workspace's
-/// `serde_json::Value` sorts them; the order of the resources and
-/// operations is the order of the generated classes and methods). The text
-/// is known to be valid JSON (it was parsed first).
-fn key_order(text: &str) -> BTreeMap<Vec<String>, Vec<String>> {
-    let mut order: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
-    // Per open container: its current key (`None` in an array).
-    let mut stack: Vec<Option<String>> = Vec::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                let mut string = String::new();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '\\' => {
-                            string.push(c);
-                            string.extend(chars.next());
-                        }
-                        '"' => break,
-                        _ => string.push(c),
-                    }
-                }
-                while chars.peek().is_some_and(|c| c.is_whitespace()) {
-                    chars.next();
-                }
-                if chars.peek() == Some(&':') {
-                    let path: Vec<String> = stack[..stack.len().saturating_sub(1)]
-                        .iter()
-                        .flatten()
-                        .cloned()
-                        .collect();
-                    order.entry(path).or_default().push(string.clone());
-                    if let Some(top) = stack.last_mut() {
-                        *top = Some(string);
-                    }
-                }
-            }
-            '{' | '[' => stack.push(None),
-            '}' | ']' => {
-                stack.pop();
-            }
-            _ => {}
-        }
-    }
-    order
+/// The names of the description's named sets, resources and operations,
+/// in the order they are written: `serde_json::Value` sorts an object's
+/// keys, and the order of the resources and operations is the order of
+/// the generated classes and methods.
+#[derive(Deserialize)]
+struct WrittenOrder {
+    #[serde(default)]
+    types: IndexMap<String, IgnoredAny>,
+    #[serde(default)]
+    schemas: IndexMap<String, IgnoredAny>,
+    #[serde(default)]
+    resources: IndexMap<String, IndexMap<String, IgnoredAny>>,
 }
 
 /// Words of `text` filled into lines of at most `width` columns, the first
@@ -463,20 +431,16 @@ pub fn load(root: &std::path::Path) -> Result<Signatures> {
 pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
     let source: Value = serde_json::from_str(description).context(DESCRIPTION)?;
     let document: Value = serde_json::from_str(openapi).context(OPENAPI)?;
-    let order = key_order(description);
-    let keys = |path: &[&str]| -> Vec<String> {
-        let path: Vec<String> = path.iter().map(|key| (*key).to_owned()).collect();
-        order.get(&path).cloned().unwrap_or_default()
-    };
+    let order: WrittenOrder = serde_json::from_str(description).context(DESCRIPTION)?;
     let mut types = BTreeMap::new();
-    for name in keys(&["types"]).iter().filter(|n| !n.starts_with('$')) {
+    for name in order.types.keys().filter(|n| !n.starts_with('$')) {
         types.insert(
             name.clone(),
             strings(&source["types"][name], &format!("types.{name}"))?,
         );
     }
     let mut renamed = BTreeMap::new();
-    for name in keys(&["schemas"]).iter().filter(|n| !n.starts_with('$')) {
+    for name in order.schemas.keys().filter(|n| !n.starts_with('$')) {
         renamed.insert(
             name.clone(),
             text(&source["schemas"][name], "schemas")?.to_owned(),
@@ -494,7 +458,7 @@ pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
         types: &types,
     };
     let mut resources = Vec::new();
-    for resource in keys(&["resources"]) {
+    for (resource, operation_names) in &order.resources {
         let value = &source["resources"][&resource];
         let doc = text(&value["$doc"], &format!("resources.{resource}.$doc"))?.to_owned();
         let mut path_names = BTreeMap::new();
@@ -506,13 +470,13 @@ pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
             resource_ids.insert(name.clone(), text(kind, "$ids")?.to_owned());
         }
         let mut operations = Vec::new();
-        for name in keys(&["resources", &resource]) {
+        for name in operation_names.keys() {
             if name.starts_with('$') {
                 continue;
             }
             let what = format!("resources.{resource}.{name}");
             let signature = &value[&name];
-            let mut operation = operation(&openapi, &path_names, name, signature, &what)?;
+            let mut operation = operation(&openapi, &path_names, name.clone(), signature, &what)?;
             let mut known = resource_ids.clone();
             for (name, kind) in signature["ids"].as_object().into_iter().flatten() {
                 known.insert(name.clone(), text(kind, &format!("{what}.ids"))?.to_owned());
@@ -534,7 +498,7 @@ pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
             bail!("{DESCRIPTION}: resources.{resource} has no `$doc`");
         }
         resources.push(Resource {
-            name: resource,
+            name: resource.clone(),
             doc,
             operations,
         });
@@ -695,11 +659,19 @@ mod tests {
     }"#;
 
     #[test]
-    fn keys_keep_their_written_order() {
-        let order = key_order(r#"{"b": {"z": 1, "a": [{"q": "x:"}], "m": "\\\"}"}, "a": {}}"#);
-        assert_eq!(order[&Vec::<String>::new()], ["b", "a"]);
-        assert_eq!(order[&vec!["b".to_owned()]], ["z", "a", "m"]);
-        assert_eq!(order[&vec!["b".to_owned(), "a".to_owned()]], ["q"]);
+    fn resources_and_operations_keep_their_written_order() {
+        let order: WrittenOrder = serde_json::from_str(
+            r#"{"resources": {"b": {"z": 1, "a": [{"q": "x:"}], "m": "\\\"}"}, "a": {}},
+                "types": {"y": [], "x": []}}"#,
+        )
+        .expect("a description");
+        assert_eq!(order.resources.keys().collect::<Vec<_>>(), ["b", "a"]);
+        assert_eq!(
+            order.resources["b"].keys().collect::<Vec<_>>(),
+            ["z", "a", "m"]
+        );
+        assert_eq!(order.types.keys().collect::<Vec<_>>(), ["y", "x"]);
+        assert!(order.schemas.is_empty());
     }
 
     #[test]
