@@ -66,6 +66,7 @@ mod error;
 pub mod ffi;
 pub mod key_cache;
 pub mod models;
+mod optional_change;
 mod pagination;
 mod resources;
 mod retry;
@@ -88,6 +89,7 @@ pub use error::{
     ApiError, ApiErrorClass, ApiErrorKind, Error, ErrorKind, FieldError, JwtError, Result,
     TransportError, api_error_text,
 };
+pub use optional_change::{ConflictingChange, optional_change};
 pub use pagination::{BoxedPager, ItemStream, ListParams, Pager, StatusFilter};
 pub use resources::{
     AccessKeys, Accounts, Applications, AuditLog, AuditLogFilter, JwtKeys, PolicyGroups, Users,

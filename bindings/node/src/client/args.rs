@@ -122,16 +122,11 @@ pub fn clearable_timestamp(
     millis: Option<f64>,
     remove: bool,
 ) -> napi::Result<Option<Option<Timestamp>>> {
-    match (millis, remove) {
-        (Some(_), true) => Err(invalid(
-            env,
-            name,
-            format!("give a new {name} or remove it, not both"),
-        )),
-        (Some(at), false) => Ok(Some(Some(timestamp(env, name, at)?))),
-        (None, true) => Ok(Some(None)),
-        (None, false) => Ok(None),
-    }
+    let change = latchkey_client::optional_change(name, millis, remove)
+        .map_err(|conflict| invalid(env, name, conflict.to_string()))?;
+    change
+        .map(|new| new.map(|at| timestamp(env, name, at)).transpose())
+        .transpose()
 }
 
 /// The options of a list (`list`, `listPage`), as the wrapper passes them.

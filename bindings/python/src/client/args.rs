@@ -80,16 +80,11 @@ pub fn clearable_timestamp(
     value: Option<&Bound<'_, PyAny>>,
     remove: bool,
 ) -> PyResult<Option<Option<Timestamp>>> {
-    match (value, remove) {
-        (Some(_), true) => Err(invalid_argument(
-            py,
-            name,
-            format!("give a new {name} or remove it, not both"),
-        )),
-        (Some(at), false) => Ok(Some(Some(timestamp(py, name, at)?))),
-        (None, true) => Ok(Some(None)),
-        (None, false) => Ok(None),
-    }
+    let change = latchkey_client::optional_change(name, value, remove)
+        .map_err(|conflict| invalid_argument(py, name, conflict.to_string()))?;
+    change
+        .map(|new| new.map(|at| timestamp(py, name, at)).transpose())
+        .transpose()
 }
 
 /// The query of a list. `status` is already the API's spelling, checked by
