@@ -582,6 +582,8 @@ impl TokenCache {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -664,52 +666,69 @@ mod tests {
         assert!(KeyIdText::of(b"").is_none());
     }
 
-    /// The lock-free answer of `is_current` is the locked one, after every
-    /// step of random sequences of commits (begun, done, interleaved over
-    /// a few accounts), other replicas' bumps and resets, for entries built
-    /// at every snapshot taken so far.
-    #[test]
-    fn the_fast_path_agrees_with_the_locked_check_over_random_sequences() {
-        let accounts: Vec<AccountId> = (0..3).map(|_| AccountId::generate()).collect();
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |below: u64| {
-            // xorshift64*: reproducible without a dependency.
-            seed ^= seed >> 12;
-            seed ^= seed << 25;
-            seed ^= seed >> 27;
-            seed.wrapping_mul(0x2545_f491_4f6c_dd1d) % below
-        };
-        for _ in 0..200 {
+    /// One step of a sequence the fast path is checked over.
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// A commit of one account (or of anything) begins.
+        Begin { account: usize, everything: bool },
+        /// The commit at this index of those in flight (modulo) is done.
+        Finish { pick: usize },
+        /// Another replica changed an account.
+        Bump { account: usize },
+        /// Everything is stale.
+        BumpAll,
+    }
+
+    fn steps() -> impl Strategy<Value = Vec<Step>> {
+        let step = prop_oneof![
+            3 => (0..3usize, proptest::bool::weighted(0.25))
+                .prop_map(|(account, everything)| Step::Begin { account, everything }),
+            3 => any::<usize>().prop_map(|pick| Step::Finish { pick }),
+            2 => (0..3usize).prop_map(|account| Step::Bump { account }),
+            1 => Just(Step::BumpAll),
+        ];
+        proptest::collection::vec(step, 0..60)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// The lock-free answer of `is_current` is the locked one, after
+        /// every step of any sequence of commits (begun, done, interleaved
+        /// over a few accounts), other replicas' bumps and resets, for
+        /// entries built at every snapshot taken so far.
+        #[test]
+        fn the_fast_path_agrees_with_the_locked_check(steps in steps()) {
+            let accounts: Vec<AccountId> = (0..3).map(|_| AccountId::generate()).collect();
             let generations = Generations::default();
             let mut in_flight: Vec<Changed> = Vec::new();
             let mut snapshots = vec![generations.snapshot()];
-            for _ in 0..60 {
-                let account = accounts[next(3) as usize];
-                match next(6) {
-                    0 | 1 => {
-                        let changed = if next(4) == 0 {
+            for step in steps {
+                match step {
+                    Step::Begin { account, everything } => {
+                        let changed = if everything {
                             Changed::Everything
                         } else {
-                            Changed::Account(account)
+                            Changed::Account(accounts[account])
                         };
                         generations.committing(changed);
                         in_flight.push(changed);
                     }
-                    2 | 3 if !in_flight.is_empty() => {
-                        let done = in_flight.remove(next(in_flight.len() as u64) as usize);
+                    Step::Finish { pick } if !in_flight.is_empty() => {
+                        let done = in_flight.remove(pick % in_flight.len());
                         generations.committed(done);
                     }
-                    4 => generations.bump(account),
-                    5 if next(4) == 0 => generations.bump_all(),
-                    _ => {}
+                    Step::Finish { .. } => {}
+                    Step::Bump { account } => generations.bump(accounts[account]),
+                    Step::BumpAll => generations.bump_all(),
                 }
                 snapshots.push(generations.snapshot());
                 for &built_at in &snapshots {
                     for &account in &accounts {
-                        assert_eq!(
+                        prop_assert_eq!(
                             generations.is_current(account, built_at),
                             generations.is_current_locked(account, built_at),
-                            "{account} built at {built_at}"
+                            "{} built at {}", account, built_at
                         );
                     }
                 }
@@ -720,8 +739,8 @@ mod tests {
                 generations.committed(done);
             }
             let now = generations.snapshot();
-            assert_eq!(generations.accounts_in_flight.load(Ordering::SeqCst), 0);
-            assert!(
+            prop_assert_eq!(generations.accounts_in_flight.load(Ordering::SeqCst), 0);
+            prop_assert!(
                 accounts
                     .iter()
                     .all(|&account| generations.is_current(account, now))
