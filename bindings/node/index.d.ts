@@ -12,8 +12,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** The connection to a Latchkey server behind the wrapper's `Client`. */
 export declare class NativeClient {
   /**
-   * Every application the caller may view, across pages (revoked ones only with
-   * `status="revoked"`).
+   * Every application the caller may view, across pages (revoked ones only when the `status`
+   * filter is `revoked`).
    */
   applicationsList(options: ListOptions): NativePager
   /** One page of applications. */
@@ -32,8 +32,8 @@ export declare class NativeClient {
   /** Deletes an application and all its keys. */
   applicationsDelete(applicationId: string): Promise<unknown>
   /**
-   * Every access key of an application, across pages (revoked ones only with
-   * `status="revoked"`).
+   * Every access key of an application, across pages (revoked ones only when the `status` filter
+   * is `revoked`).
    */
   accessKeysList(applicationId: string, options: ListOptions): NativePager
   /** One page of an application's access keys. */
@@ -56,7 +56,7 @@ export declare class NativeClient {
   accessKeysGet(applicationId: string, keyId: string): Promise<unknown>
   /**
    * Changes what is given: name, description, status (`active`, `inactive`, `revoked`) and
-   * expiration (`null` removes it).
+   * expiration, which may also be removed (the key then never expires).
    */
   accessKeysUpdate(applicationId: string, keyId: string, update: KeyUpdateArgs): Promise<unknown>
   /** Sets the stored status: `active`, `inactive` or `revoked` (terminal). */
@@ -91,7 +91,10 @@ export declare class NativeClient {
   jwtKeysCreate(applicationId: string, input: NewJwtKeyArgs): Promise<unknown>
   /** A JWT key. */
   jwtKeysGet(applicationId: string, keyId: string): Promise<unknown>
-  /** Changes what is given: name, description, status and expiration (`null` removes it). */
+  /**
+   * Changes what is given: name, description, status and expiration, which may also be removed
+   * (the key then never expires).
+   */
   jwtKeysUpdate(applicationId: string, keyId: string, update: KeyUpdateArgs): Promise<unknown>
   /** Sets the stored status: `active`, `inactive` or `revoked` (terminal). */
   jwtKeysSetStatus(applicationId: string, keyId: string, status: string): Promise<unknown>
@@ -101,7 +104,7 @@ export declare class NativeClient {
   jwtKeysDelete(applicationId: string, keyId: string): Promise<unknown>
   /** The application's active public keys as a JWK set, as the JWT toolkit's verify takes it. */
   jwtKeysJwks(applicationId: string): Promise<unknown>
-  /** Every user, across pages (deleted ones only with `status="deleted"`). */
+  /** Every user, across pages (deleted ones only when the `status` filter is `deleted`). */
   usersList(options: ListOptions): NativePager
   /** One page of users. */
   usersListPage(options: ListOptions): Promise<unknown>

@@ -614,7 +614,7 @@ export interface AuditLogFilter {
 
 /** Applications: the holders of credentials (`/v3/applications`). */
 export interface Applications {
-  /** Every application the caller may view, across pages (revoked ones only with `status="revoked"`). */
+  /** Every application the caller may view, across pages (revoked ones only when the `status` filter is `revoked`). */
   list(options?: ListOptions<ApplicationStatus>): AsyncGenerator<Application, void, undefined>
   /** One page of applications. */
   listPage(options?: PageOptions<ApplicationStatus>): Promise<Page<Application>>
@@ -635,7 +635,7 @@ export interface Applications {
 
 /** Access keys (`ak_…`) of applications. */
 export interface AccessKeys {
-  /** Every access key of an application, across pages (revoked ones only with `status="revoked"`). */
+  /** Every access key of an application, across pages (revoked ones only when the `status` filter is `revoked`). */
   list(applicationId: string, options?: ListOptions<AccessKeyStatus>): AsyncGenerator<AccessKey, void, undefined>
   /** One page of an application's access keys. */
   listPage(applicationId: string, options?: PageOptions<AccessKeyStatus>): Promise<Page<AccessKey>>
@@ -657,7 +657,8 @@ export interface AccessKeys {
   get(applicationId: string, keyId: string): Promise<AccessKey>
   /**
    * Changes what is given: name, description, status (`active`, `inactive`,
-   * `revoked`) and expiration (`null` removes it).
+   * `revoked`) and expiration, which may also be removed (the key then never
+   * expires).
    */
   update(applicationId: string, keyId: string, update: KeyUpdate): Promise<AccessKey>
   /** Sets the stored status: `active`, `inactive` or `revoked` (terminal). */
@@ -698,7 +699,10 @@ export interface JwtKeys {
   create(applicationId: string, input: NewJwtKey): Promise<JwtKey>
   /** A JWT key. */
   get(applicationId: string, keyId: string): Promise<JwtKey>
-  /** Changes what is given: name, description, status and expiration (`null` removes it). */
+  /**
+   * Changes what is given: name, description, status and expiration, which may
+   * also be removed (the key then never expires).
+   */
   update(applicationId: string, keyId: string, update: KeyUpdate): Promise<JwtKey>
   /** Sets the stored status: `active`, `inactive` or `revoked` (terminal). */
   setStatus(applicationId: string, keyId: string, status: KeyStatus): Promise<JwtKey>
@@ -712,7 +716,7 @@ export interface JwtKeys {
 
 /** Users of the caller's account. */
 export interface Users {
-  /** Every user, across pages (deleted ones only with `status="deleted"`). */
+  /** Every user, across pages (deleted ones only when the `status` filter is `deleted`). */
   list(options?: ListOptions<UserStatus>): AsyncGenerator<User, void, undefined>
   /** One page of users. */
   listPage(options?: PageOptions<UserStatus>): Promise<Page<User>>

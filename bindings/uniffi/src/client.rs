@@ -12,9 +12,6 @@ use zeroize::Zeroizing;
 use crate::error::{LatchkeyError, invalid_argument};
 use crate::keys::SigningKey;
 use crate::models::{Introspection, Me, ServerInfo};
-use crate::resources::{
-    AccessKeys, Accounts, Applications, AuditLog, JwtKeys, PolicyGroups, Users,
-};
 
 /// The product this library adds to the `User-Agent`.
 const USER_AGENT: &str = concat!("latchkey-uniffi/", env!("CARGO_PKG_VERSION"));
@@ -155,7 +152,10 @@ impl Slot {
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
 pub struct LatchkeyClient {
-    slot: Arc<Slot>,
+    /// Shared with the resource objects, whose accessors
+    /// (`client.applications()`, …) are generated with them
+    /// (`resources/generated.rs`).
+    pub(crate) slot: Arc<Slot>,
     base_url: String,
 }
 
@@ -242,42 +242,6 @@ impl LatchkeyClient {
     /// Whether `shutdown()` was called.
     pub fn is_closed(&self) -> bool {
         self.slot.is_closed()
-    }
-
-    /// Applications (`/v3/applications`).
-    pub fn applications(&self) -> Arc<Applications> {
-        Arc::new(Applications::new(self.slot.clone()))
-    }
-
-    /// Access keys of applications (`/v3/applications/{id}/access-keys`,
-    /// `/v3/access-keys`).
-    pub fn access_keys(&self) -> Arc<AccessKeys> {
-        Arc::new(AccessKeys::new(self.slot.clone()))
-    }
-
-    /// JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
-    pub fn jwt_keys(&self) -> Arc<JwtKeys> {
-        Arc::new(JwtKeys::new(self.slot.clone()))
-    }
-
-    /// Users (`/v3/users`).
-    pub fn users(&self) -> Arc<Users> {
-        Arc::new(Users::new(self.slot.clone()))
-    }
-
-    /// Policy groups and their members (`/v3/policy-groups`).
-    pub fn policy_groups(&self) -> Arc<PolicyGroups> {
-        Arc::new(PolicyGroups::new(self.slot.clone()))
-    }
-
-    /// The caller's account, and tenant accounts for the operator.
-    pub fn accounts(&self) -> Arc<Accounts> {
-        Arc::new(Accounts::new(self.slot.clone()))
-    }
-
-    /// The account's audit log (`/v3/audit-log`, needs `audit:view`).
-    pub fn audit_log(&self) -> Arc<AuditLog> {
-        Arc::new(AuditLog::new(self.slot.clone()))
     }
 
     /// Who this credential is (`GET /v3/me`).

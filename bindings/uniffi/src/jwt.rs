@@ -145,10 +145,10 @@ pub fn jwt_verify_with_jwks(
     )?))
 }
 
-/// Signs `claims_json` (a JSON object, signed exactly as given: nothing is
+/// Signs `claimsJson` (a JSON object, signed exactly as given: nothing is
 /// validated, expired claims included) with `key`. The header is `alg`
 /// (`algorithm`, else the key's own), `typ: JWT`, `kid` when given, and the
-/// members of `extra_header_json` (a JSON object) when given.
+/// members of `extraHeaderJson` (a JSON object) when given.
 #[uniffi::export(default(algorithm = None, kid = None, extra_header_json = None))]
 pub fn jwt_sign(
     claims_json: String,
@@ -175,9 +175,9 @@ pub fn jwt_sign(
 }
 
 /// Mints the access token the server expects from an application: `iss` =
-/// `sub` = `application_id`, `aud` = `audience`, `iat` = `now` (the clock
+/// `sub` = `applicationId`, `aud` = `audience`, `iat` = `now` (the clock
 /// when not given), `exp` = `iat` + `lifetime` (1 second to 1 hour), a
-/// fresh `jti`, and `kid` = `key_id` in the header.
+/// fresh `jti`, and `kid` = `keyId` in the header.
 #[uniffi::export(default(now = None))]
 pub fn jwt_mint_access_token(
     application_id: String,
@@ -208,7 +208,7 @@ pub fn jwt_unverified_header(token: String) -> Result<String, JwtError> {
     Ok(Value::Object(jwt::unverified_header(&token)?).to_string())
 }
 
-/// Signs `signing_input` (the first two segments and their dot) under
+/// Signs `signingInput` (the first two segments and their dot) under
 /// `algorithm`, returning the raw signature: for JWS vectors and detached
 /// payloads.
 #[uniffi::export]
@@ -224,7 +224,7 @@ pub fn jws_sign_raw(
     )?)
 }
 
-/// Checks only a signature over `signing_input` under `algorithm`:
+/// Checks only a signature over `signingInput` under `algorithm`:
 /// `JwtException.BadSignature` when it does not verify.
 #[uniffi::export]
 pub fn jws_verify_raw(

@@ -71,7 +71,7 @@ impl fmt::Debug for SigningKey {
 #[uniffi::export]
 impl SigningKey {
     /// Generates a key pair for `algorithm` (`EdDSA`, `ES256`, `ES384`,
-    /// `RS256`, `PS256`, …). RSA keys get `rsa_bits` (2048, 3072 or 4096;
+    /// `RS256`, `PS256`, …). RSA keys get `rsaBits` (2048, 3072 or 4096;
     /// 2048 when not given).
     #[uniffi::constructor(default(rsa_bits = None))]
     pub fn generate(algorithm: String, rsa_bits: Option<u32>) -> Result<Arc<Self>, KeyError> {

@@ -3,10 +3,10 @@
 //! the `latchkey_client` component: ids are their strings, `app_…`,
 //! timestamps `Instant`/`Date`, permissions their API strings,
 //! `keys:view:own`); declared here are only what the client has no
-//! FFI-friendly shape for: pages (generic there), the inputs (with the
-//! defaults Kotlin and Swift callers expect), and the answers that carry a
-//! secret (a created key, a created account), objects whose text form hides
-//! it.
+//! FFI-friendly shape for: the inputs (with the defaults Kotlin and Swift
+//! callers expect) and the answers that carry a secret (a created key, a
+//! created account), objects whose text form hides it. The pages (generic
+//! in the client) are generated with the resources (`resources.rs`).
 
 use std::fmt;
 use std::time::SystemTime;
@@ -22,8 +22,8 @@ use crate::keys::JwkMembers;
 // (`latchkey-client`'s `uniffi` feature): exported as they are, never
 // declared twice.
 pub use latchkey_client::models::{
-    AccessKey, Account, Application, AuditRecord, BulkDeleteResult, Introspection, JwtKey, Me,
-    PolicyGroup, ServerInfo, User,
+    AccessKey, Account, Application, BulkDeleteResult, Introspection, JwtKey, Me, PolicyGroup,
+    ServerInfo, User,
 };
 
 /// A new access key and its full key string, shown this once. Its text form
@@ -321,55 +321,6 @@ pub struct AuditLogFilter {
     #[uniffi(default)]
     pub until: Option<SystemTime>,
 }
-
-macro_rules! page {
-    ($(#[$doc:meta])* $page:ident of $item:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
-        pub struct $page {
-            /// The items.
-            pub data: Vec<$item>,
-            /// Whether more pages follow.
-            pub has_more: bool,
-            /// The cursor of the next page (the last item's id).
-            pub after: Option<String>,
-            /// The page size.
-            pub limit: u32,
-            /// The order.
-            pub order: Order,
-            /// The number of items of the whole list, when asked for.
-            pub total_count: Option<u64>,
-        }
-
-        impl From<client::Page<client::$item>> for $page {
-            fn from(page: client::Page<client::$item>) -> Self {
-                $page {
-                    data: page.data.into_iter().map(Into::into).collect(),
-                    has_more: page.has_more,
-                    after: page.after,
-                    limit: page.limit,
-                    order: page.order,
-                    total_count: page.total_count,
-                }
-            }
-        }
-    };
-}
-
-page!(/// A page of applications.
-    ApplicationPage of Application);
-page!(/// A page of access keys.
-    AccessKeyPage of AccessKey);
-page!(/// A page of JWT keys.
-    JwtKeyPage of JwtKey);
-page!(/// A page of users.
-    UserPage of User);
-page!(/// A page of policy groups.
-    PolicyGroupPage of PolicyGroup);
-page!(/// A page of accounts.
-    AccountPage of Account);
-page!(/// A page of audit records.
-    AuditRecordPage of AuditRecord);
 
 /// A new application.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]

@@ -1,22 +1,20 @@
 //! The resource groups of a client (`client.applications()`, …), each an
 //! object with `suspend`/`async` methods that call the Rust client's method
-//! of the same name. `listPage` reads one page; the `pager` of a list is the
-//! Rust client's pager (one request per `nextPage()`, following the cursor),
-//! on which Kotlin's `list` (a `Flow`) and Swift's `list` (an
-//! `AsyncSequence`) are built (`Pages.kt`, `Pages.swift`). The objects and
-//! pagers are declared here; their methods are generated from
-//! `spec/sdk.json` into `resources/generated.rs` (`cargo xtask codegen`).
+//! of the same name. `listPage` reads one page (a page record per item
+//! type); the `pager` of a list is the Rust client's pager (one request per
+//! `nextPage()`, following the cursor), on which Kotlin's `list` (a `Flow`)
+//! and Swift's `list` (an `AsyncSequence`) are built (`Lists.kt`,
+//! `Lists.swift`, generated too).
+//!
+//! Declared here is the shape of each kind of declaration, once, as a macro;
+//! `cargo xtask codegen` (xtask/src/codegen/uniffi_native.rs) writes from
+//! `spec/sdk.json` into `resources/generated.rs` every declaration — a
+//! resource object per resource with the client's accessor, a page record
+//! and a pager per item type listed — and every method. A new resource or
+//! list needs nothing here.
 
-use std::sync::Arc;
-
-use latchkey_client::Client;
-
-use crate::client::Slot;
 use crate::error::LatchkeyError;
 use crate::models::ListOptions;
-
-// The methods of every resource object, one per operation of spec/sdk.json.
-mod generated;
 
 type Result<T> = std::result::Result<T, LatchkeyError>;
 
@@ -37,6 +35,66 @@ fn plain(options: Option<ListOptions>) -> latchkey_client::ListParams {
     options.unwrap_or_default().params()
 }
 
+/// A resource object: what `client.<resource>()` returns, sharing the
+/// client's slot (so that `shutdown()` reaches it).
+macro_rules! resource {
+    ($(#[$doc:meta])* $resource:ident) => {
+        $(#[$doc])*
+        #[derive(uniffi::Object)]
+        pub struct $resource {
+            slot: std::sync::Arc<crate::client::Slot>,
+        }
+
+        impl $resource {
+            pub(crate) fn new(slot: std::sync::Arc<crate::client::Slot>) -> Self {
+                $resource { slot }
+            }
+
+            /// The client, or `ClientClosed` after `shutdown()`.
+            fn client(&self) -> Result<latchkey_client::Client> {
+                self.slot.client()
+            }
+        }
+    };
+}
+
+/// A page of a list (the client's `Page` is generic, which uniffi's
+/// records cannot be): one record per item type.
+macro_rules! page {
+    ($(#[$doc:meta])* $page:ident of $item:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, uniffi::Record)]
+        pub struct $page {
+            /// The items.
+            pub data: Vec<latchkey_client::models::$item>,
+            /// Whether more pages follow.
+            pub has_more: bool,
+            /// The cursor of the next page (the last item's id).
+            pub after: Option<String>,
+            /// The page size.
+            pub limit: u32,
+            /// The order.
+            pub order: latchkey_client::types::Order,
+            /// The number of items of the whole list, when asked for.
+            pub total_count: Option<u64>,
+        }
+
+        impl From<latchkey_client::models::Page<latchkey_client::models::$item>> for $page {
+            fn from(page: latchkey_client::models::Page<latchkey_client::models::$item>) -> Self {
+                $page {
+                    data: page.data,
+                    has_more: page.has_more,
+                    after: page.after,
+                    limit: page.limit,
+                    order: page.order,
+                    total_count: page.total_count,
+                }
+            }
+        }
+    };
+}
+
+/// The pager of a list: the Rust client's, one request per `nextPage()`.
 macro_rules! pager {
     ($(#[$doc:meta])* $pager:ident of $item:ident as $page:ident) => {
         $(#[$doc])*
@@ -48,8 +106,10 @@ macro_rules! pager {
         }
 
         impl $pager {
-            fn wrap(pager: latchkey_client::Pager<latchkey_client::models::$item>) -> Arc<Self> {
-                Arc::new($pager {
+            fn wrap(
+                pager: latchkey_client::Pager<latchkey_client::models::$item>,
+            ) -> std::sync::Arc<Self> {
+                std::sync::Arc::new($pager {
                     pager: tokio::sync::Mutex::new(pager),
                 })
             }
@@ -58,7 +118,7 @@ macro_rules! pager {
         #[uniffi::export(async_runtime = "tokio")]
         impl $pager {
             /// The next page, or none after the last one (one request each).
-            pub async fn next_page(&self) -> Result<Option<crate::models::$page>> {
+            pub async fn next_page(&self) -> Result<Option<$page>> {
                 let mut pager = self.pager.lock().await;
                 Ok(pager.next_page().await?.map(Into::into))
             }
@@ -66,131 +126,5 @@ macro_rules! pager {
     };
 }
 
-pager!(/// The pages of a list of applications.
-    ApplicationPager of Application as ApplicationPage);
-pager!(/// The pages of a list of access keys.
-    AccessKeyPager of AccessKey as AccessKeyPage);
-pager!(/// The pages of a list of JWT keys.
-    JwtKeyPager of JwtKey as JwtKeyPage);
-pager!(/// The pages of a list of users.
-    UserPager of User as UserPage);
-pager!(/// The pages of a list of policy groups.
-    PolicyGroupPager of PolicyGroup as PolicyGroupPage);
-pager!(/// The pages of a list of accounts.
-    AccountPager of Account as AccountPage);
-pager!(/// The pages of the audit log.
-    AuditRecordPager of AuditRecord as AuditRecordPage);
-
-/// Applications: the holders of credentials.
-#[derive(uniffi::Object)]
-pub struct Applications {
-    slot: Arc<Slot>,
-}
-
-impl Applications {
-    pub(crate) fn new(slot: Arc<Slot>) -> Self {
-        Applications { slot }
-    }
-
-    fn client(&self) -> Result<Client> {
-        self.slot.client()
-    }
-}
-
-/// Access keys (`ak_…`) of applications.
-#[derive(uniffi::Object)]
-pub struct AccessKeys {
-    slot: Arc<Slot>,
-}
-
-impl AccessKeys {
-    pub(crate) fn new(slot: Arc<Slot>) -> Self {
-        AccessKeys { slot }
-    }
-
-    fn client(&self) -> Result<Client> {
-        self.slot.client()
-    }
-}
-
-/// JWT keys: registered public keys whose private halves sign access
-/// tokens.
-#[derive(uniffi::Object)]
-pub struct JwtKeys {
-    slot: Arc<Slot>,
-}
-
-impl JwtKeys {
-    pub(crate) fn new(slot: Arc<Slot>) -> Self {
-        JwtKeys { slot }
-    }
-
-    fn client(&self) -> Result<Client> {
-        self.slot.client()
-    }
-}
-
-/// Users of the account.
-#[derive(uniffi::Object)]
-pub struct Users {
-    slot: Arc<Slot>,
-}
-
-impl Users {
-    pub(crate) fn new(slot: Arc<Slot>) -> Self {
-        Users { slot }
-    }
-
-    fn client(&self) -> Result<Client> {
-        self.slot.client()
-    }
-}
-
-/// Policy groups and their members.
-#[derive(uniffi::Object)]
-pub struct PolicyGroups {
-    slot: Arc<Slot>,
-}
-
-impl PolicyGroups {
-    pub(crate) fn new(slot: Arc<Slot>) -> Self {
-        PolicyGroups { slot }
-    }
-
-    fn client(&self) -> Result<Client> {
-        self.slot.client()
-    }
-}
-
-/// The caller's account, and tenant accounts for the operator.
-#[derive(uniffi::Object)]
-pub struct Accounts {
-    slot: Arc<Slot>,
-}
-
-impl Accounts {
-    pub(crate) fn new(slot: Arc<Slot>) -> Self {
-        Accounts { slot }
-    }
-
-    fn client(&self) -> Result<Client> {
-        self.slot.client()
-    }
-}
-
-/// The account's audit log (`/v3/audit-log`, needs `audit:view`): every
-/// change and sign-in, in the order written.
-#[derive(uniffi::Object)]
-pub struct AuditLog {
-    slot: Arc<Slot>,
-}
-
-impl AuditLog {
-    pub(crate) fn new(slot: Arc<Slot>) -> Self {
-        AuditLog { slot }
-    }
-
-    fn client(&self) -> Result<Client> {
-        self.slot.client()
-    }
-}
+// Every declaration and method of the resources, from spec/sdk.json.
+mod generated;

@@ -3,9 +3,10 @@
 //! `applicationsPager`, …, each returning an `XPager` whose `nextPage()`
 //! gives a page of `X`) becomes a `list…` with the same parameters — a
 //! `Flow<X>` extension in Kotlin (`Lists.kt`), an `AsyncSequence` in Swift
-//! (`Lists.swift`) — documented from `spec/sdk.json`. A list added to the
-//! Rust client and exported with its pager needs no hand-written Kotlin or
-//! Swift.
+//! (`Lists.swift`) — documented with its operation's doc in
+//! `spec/sdk.json`. A list added to the Rust client and described there
+//! needs no hand-written Kotlin or Swift (its pager is generated too,
+//! [`super::uniffi_native`]).
 
 use serde_json::Value;
 
@@ -91,13 +92,15 @@ fn snake(name: &str) -> String {
     out
 }
 
-/// What `spec/sdk.json` says the list does, for the doc comment.
+/// What `spec/sdk.json` says the list does (its operation's neutral doc,
+/// code spans as Kotlin and Swift name them), for the doc comment.
 fn documentation(description: &Value, pager: &Pager) -> String {
     let resource = snake(&pager.owner);
     let operation = snake(&pager.list_name());
-    match super::sdk_surface::http_of(&description["resources"][&resource][&operation]) {
-        Some(text) => format!("`{text}`"),
-        None => format!("the pages of `{}`", pager.method),
+    let errors = super::uniffi_native::error_names(description).unwrap_or_default();
+    match description["resources"][&resource][&operation]["doc"].as_str() {
+        Some(text) => super::uniffi_native::kotlin_text(text, &errors),
+        None => format!("Every item of the pages of `{}`.", pager.method),
     }
 }
 
@@ -189,7 +192,7 @@ pub fn kotlin(generated: &str, description: &Value) -> String {
             .collect::<Vec<_>>()
             .join(", ");
         out.push_str(&format!(
-            "\n/** Every item of {doc}, fetched page by page as the flow is collected (see [pages]). */\nfun {owner}Interface.{list}({parameters}): Flow<{item}> =\n    pages({{ `{method}`({arguments}) }}) {{ it.nextPage()?.data }}\n",
+            "\n/** {doc} Fetched page by page as the flow is collected (see [pages]). */\nfun {owner}Interface.{list}({parameters}): Flow<{item}> =\n    pages({{ `{method}`({arguments}) }}) {{ it.nextPage()?.data }}\n",
             doc = documentation(description, &pager),
             owner = pager.owner,
             list = pager.list_name(),
@@ -212,7 +215,7 @@ pub fn swift(surface: &str, description: &Value) -> String {
             .collect::<Vec<_>>()
             .join(", ");
         out.push_str(&format!(
-            "\nextension {owner}Protocol {{\n    /// Every item of {doc}, fetched page by page as iterated (see `Pages`).\n    public func {list}({parameters}) -> Pages<{item}> {{\n        Pages {{ [self] in\n            let pager = try self.{method}({arguments})\n            return {{ try await pager.nextPage()?.data }}\n        }}\n    }}\n}}\n",
+            "\nextension {owner}Protocol {{\n    /// {doc} Fetched page by page as iterated (see `Pages`).\n    public func {list}({parameters}) -> Pages<{item}> {{\n        Pages {{ [self] in\n            let pager = try self.{method}({arguments})\n            return {{ try await pager.nextPage()?.data }}\n        }}\n    }}\n}}\n",
             doc = documentation(description, &pager),
             owner = pager.owner,
             list = pager.list_name(),
@@ -240,13 +243,19 @@ open class PolicyGroups {
     override fun `pager`(`options`: ListOptions?): PolicyGroupPager {
 ";
         let description = serde_json::json!({
-            "resources": { "policy_groups": { "list_applications": "GET /v3/policy-groups/{id}/applications" } }
+            "resources": { "policy_groups": { "list_applications": {
+                "http": "GET /v3/policy-groups/{id}/applications",
+                "doc": "The applications in the group `group_id`."
+            } } }
         });
         let out = kotlin(generated, &description);
         assert!(out.contains(
             "fun PolicyGroupsInterface.listApplications(`id`: kotlin.String, `options`: ListOptions? = null): Flow<Application> =\n    pages({ `applicationsPager`(`id`, `options`) }) { it.nextPage()?.data }"
         ), "{out}");
-        assert!(out.contains("Every item of `GET /v3/policy-groups/{id}/applications`"));
+        assert!(
+            out.contains("/** The applications in the group `groupId`. Fetched page by page"),
+            "the operation's doc, in Kotlin's names: {out}"
+        );
         assert!(out.contains(
             "fun PolicyGroupsInterface.list(`options`: ListOptions? = null): Flow<PolicyGroup>"
         ));

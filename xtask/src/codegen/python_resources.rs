@@ -103,12 +103,11 @@ fn native_argument(field: &Field, may_be_none: bool) -> String {
     }
 }
 
-/// `code` → ``code`` (`null` → ``None``), as reStructuredText spells it.
+/// `code` → ``code``, as reStructuredText spells it (the description's
+/// docs carry no literal of one language, `null`/`None` included:
+/// [`super::signatures::check_neutral`]).
 fn rst(doc: &str) -> String {
-    map_code(doc, |code| {
-        let code = if code == "null" { "None" } else { code };
-        format!("``{code}``")
-    })
+    map_code(doc, |code| format!("``{code}``"))
 }
 
 /// A docstring at `indent` spaces.
@@ -411,7 +410,7 @@ mod tests {
         docstring(&"word ".repeat(30), 8, &mut doc);
         assert!(doc.lines().all(|line| line.len() <= DOC_WIDTH), "{doc}");
         assert!(doc.ends_with("        \"\"\"\n"));
-        assert_eq!(rst("`null` removes `x`"), "``None`` removes ``x``");
+        assert_eq!(rst("`group_ids` of `x`"), "``group_ids`` of ``x``");
     }
 
     #[test]

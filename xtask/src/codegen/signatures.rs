@@ -81,6 +81,78 @@ pub fn map_code(doc: &str, code: impl Fn(&str) -> String) -> String {
     out
 }
 
+/// The literals each language spells its own way (Python's `None`, `True`,
+/// `False`; JavaScript's and Kotlin's `null`, Swift's `nil`, …), which a
+/// code span cannot carry into every SDK's documentation. An absent value
+/// even means different things: a Kotlin or Swift `null`/`nil` argument
+/// keeps a value where Python's `None` and Node's `null` remove it.
+const LANGUAGE_LITERALS: [&str; 8] = [
+    "None",
+    "True",
+    "False",
+    "null",
+    "nil",
+    "true",
+    "false",
+    "undefined",
+];
+
+/// Checks that `doc`, a documentation text of the description, is
+/// language-neutral: names snake_case and `code` in backticks, which each
+/// generator renders as its language names them ([`map_code`]), and no
+/// syntax of one language, which the others would show verbatim (a Python
+/// keyword argument `status="revoked"` in Kotlin's docs). What such syntax
+/// says is said in words instead: "when the `status` filter is `revoked`".
+pub fn check_neutral(doc: &str, what: &str) -> Result<()> {
+    if doc.matches('`').count() % 2 == 1 {
+        bail!("{DESCRIPTION}: {what}: a code span is not closed: {doc}");
+    }
+    let lone_equals = |text: &str| {
+        let bytes = text.as_bytes();
+        (0..bytes.len()).find(|&at| {
+            bytes[at] == b'='
+                && !matches!(
+                    at.checked_sub(1).map(|b| bytes[b]),
+                    Some(b'=' | b'!' | b'<' | b'>')
+                )
+                && !matches!(bytes.get(at + 1), Some(b'=' | b'>'))
+        })
+    };
+    for (index, part) in doc.split('`').enumerate() {
+        if index % 2 == 0 {
+            // Prose may say `a` = `b`; `name=value` is one language's call.
+            let bytes = part.as_bytes();
+            if let Some(at) = lone_equals(part).filter(|&at| {
+                at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_')
+            }) {
+                bail!(
+                    "{DESCRIPTION}: {what}: `{}` is a keyword argument of one language; \
+                     say it in words (when the `status` filter is `revoked`)",
+                    &part[part[..at].rfind(' ').map_or(0, |space| space + 1)..]
+                );
+            }
+            continue;
+        }
+        if lone_equals(part).is_some() {
+            bail!(
+                "{DESCRIPTION}: {what}: `{part}` is an assignment or a keyword argument, which \
+                 each language writes its own way; say it in words (when the `status` filter \
+                 is `revoked`)"
+            );
+        }
+        if let Some(literal) = part
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .find(|word| LANGUAGE_LITERALS.contains(word))
+        {
+            bail!(
+                "{DESCRIPTION}: {what}: `{literal}` is one language's literal (Python's `None`, \
+                 Kotlin's `null`, Swift's `nil` …); say it in words (left out, removed, yes)"
+            );
+        }
+    }
+    Ok(())
+}
+
 /// A language-neutral type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Type {
@@ -497,6 +569,7 @@ pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
         if doc.is_empty() {
             bail!("{DESCRIPTION}: resources.{resource} has no `$doc`");
         }
+        check_neutral(&doc, &format!("resources.{resource}.$doc"))?;
         resources.push(Resource {
             name: resource.clone(),
             doc,
@@ -587,9 +660,11 @@ fn operation(
             ),
         }
     }
+    let doc = text(&value["doc"], &format!("{what}.doc"))?;
+    check_neutral(doc, &format!("{what}.doc"))?;
     Ok(Operation {
         name,
-        doc: text(&value["doc"], &format!("{what}.doc"))?.to_owned(),
+        doc: doc.to_owned(),
         http,
         path,
         args,
@@ -708,6 +783,42 @@ mod tests {
         assert_eq!(input.fields[0].ty, Type::Instant);
         assert_eq!(input.fields[1].ty, Type::Named("ThingStatus".into()));
         assert_eq!(things.operations[3].answer, Answer::Nothing);
+    }
+
+    #[test]
+    fn a_doc_in_one_languages_syntax_is_refused() {
+        let python = DESCRIPTION_TEXT.replace(
+            "Every thing.",
+            r#"Every thing (off ones only with `status=\"off\"`)."#,
+        );
+        let error = read(&python, OPENAPI_TEXT).unwrap_err().to_string();
+        assert!(
+            error.contains("resources.things.list.doc") && error.contains("`status=\"off\"`"),
+            "{error}"
+        );
+        let resource = DESCRIPTION_TEXT.replace("Things.", "Things (`None` when absent).");
+        let error = read(&resource, OPENAPI_TEXT).unwrap_err().to_string();
+        assert!(
+            error.contains("resources.things.$doc") && error.contains("`None`"),
+            "{error}"
+        );
+        for doc in [
+            "Only with status=\"off\".",
+            "Removed with `until = null`.",
+            "Set `flag` to `True`.",
+            "Swift's `x ?? nil`.",
+            "An unclosed `span.",
+        ] {
+            assert!(check_neutral(doc, "d").is_err(), "{doc} passed");
+        }
+        for doc in [
+            "Off ones only when the `status` filter is `off`.",
+            "A `ConflictError` naming each failing `ids[i]`.",
+            "Header `kid` = its id; `a == b`, `a <= b`, `a => b`.",
+            "None of them; True to form; `nullable_field`, `nil_count`.",
+        ] {
+            check_neutral(doc, "d").unwrap();
+        }
     }
 
     #[test]

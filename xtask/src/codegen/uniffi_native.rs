@@ -1,6 +1,12 @@
-//! uniffi's resource methods (`bindings/uniffi/src/resources/generated.rs`),
+//! uniffi's resources (`bindings/uniffi/src/resources/generated.rs`),
 //! written from the signatures of `spec/sdk.json` ([`super::signatures`])
-//! with the rules the pyo3 and napi generators share ([`super::native`]):
+//! with the rules the pyo3 and napi generators share ([`super::native`]).
+//! First the declarations, in the shapes of the macros of `resources.rs`: a
+//! page record (`ApplicationPage`) for every item type listed, a pager
+//! (`ApplicationPager`) for every one listed lazily, an object per resource
+//! (`Applications`, `$doc` its documentation) and the client's accessor of
+//! it (`client.applications()`), so that a new resource or list needs no
+//! hand-written Kotlin, Swift or uniffi code. Then the methods:
 //! one `#[uniffi::export]` block per resource, one method per operation,
 //! each id parsed into the client's typed id before any request, then one
 //! call of the Rust client, named by the crate's naming rule (a lazy list's
@@ -129,19 +135,39 @@ impl Binding {
     }
 }
 
-/// `text` as `///` lines of at most 100 columns once indented in a block,
-/// its code spans as Kotlin and Swift name them (`group_ids` → `groupIds`,
-/// `ConflictError` → `Conflict`).
-fn doc(text: &str, errors: &BTreeMap<String, String>) -> String {
-    let text = map_code(text, |code| {
+/// The description's neutral `text` with its code spans as Kotlin and Swift
+/// name them (`group_ids` → `groupIds`, `ConflictError` → `Conflict`).
+pub(super) fn kotlin_text(text: &str, errors: &BTreeMap<String, String>) -> String {
+    map_code(text, |code| {
         let code = match errors.get(code) {
             Some(kotlin) => kotlin.clone(),
             None if code.chars().all(|c| c.is_ascii_lowercase() || c == '_') => camel(code),
             None => code.to_owned(),
         };
         format!("`{code}`")
-    });
-    fill(&text, 92, 0)
+    })
+}
+
+/// The API error classes of the description: Python's name (the one its
+/// docs use) → Kotlin's and Swift's.
+pub(super) fn error_names(description: &Value) -> Result<BTreeMap<String, String>> {
+    Ok(description["api_errors"]
+        .as_object()
+        .context("spec/sdk.json has no api_errors")?
+        .values()
+        .filter_map(|names| {
+            Some((
+                names["python"].as_str()?.to_owned(),
+                names["kotlin"].as_str()?.to_owned(),
+            ))
+        })
+        .collect())
+}
+
+/// `text` as `///` lines of at most 100 columns once indented in a block,
+/// its code spans as Kotlin and Swift name them ([`kotlin_text`]).
+fn doc(text: &str, errors: &BTreeMap<String, String>) -> String {
+    fill(&kotlin_text(text, errors), 92, 0)
         .iter()
         .map(|line| format!("/// {line}\n"))
         .collect()
@@ -494,20 +520,101 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Every declaration of the resources, in the shapes of `resources.rs`'s
+    /// macros: the page record of each item type listed (of `listPage` and
+    /// of a pager's `nextPage()`), the pager of each listed lazily, each
+    /// resource's object and the client's accessor of it
+    /// (`client.applications()`), documented with the resource's `$doc`.
+    fn declarations(&mut self, resources: &[Resource]) -> Result<()> {
+        let mut pages = BTreeSet::new();
+        let mut pagers = BTreeSet::new();
+        for (resource, operation) in resources
+            .iter()
+            .flat_map(|resource| resource.operations.iter().map(move |o| (resource, o)))
+        {
+            let item = match &operation.answer {
+                Answer::Lazy(Type::Named(item)) => {
+                    pagers.insert(item.clone());
+                    item
+                }
+                Answer::Page(Type::Named(item)) => item,
+                _ => continue,
+            };
+            if !self.client.structs.contains_key(item) {
+                bail!(
+                    "{}.{}: lists `{item}`, which the client declares no struct of",
+                    resource.name,
+                    operation.name
+                );
+            }
+            pages.insert(item.clone());
+        }
+        self.out.push_str(
+            "// The page record of every item type listed, and the pager of every\n\
+             // item type listed lazily.\n",
+        );
+        for item in &pages {
+            self.invocation(
+                "page",
+                &format!("One page of a list of `{item}`, with the cursor of the next."),
+                &format!("{item}Page of {item}"),
+            );
+        }
+        for item in &pagers {
+            self.invocation(
+                "pager",
+                &format!(
+                    "The pages of a list of `{item}`, one request per `nextPage()`: Kotlin's \
+                     `Flow` and Swift's `AsyncSequence` read it."
+                ),
+                &format!("{item}Pager of {item} as {item}Page"),
+            );
+        }
+        self.out
+            .push_str("\n// The resource objects, and the client's accessor of each.\n");
+        for resource in resources {
+            self.invocation("resource", &resource.doc, &pascal(&resource.name));
+        }
+        self.imports.insert("crate::client::LatchkeyClient".into());
+        self.imports.insert("std::sync::Arc".into());
+        self.out
+            .push_str("\n#[uniffi::export]\nimpl LatchkeyClient {\n");
+        for resource in resources {
+            let object = pascal(&resource.name);
+            self.out.push_str(&format!(
+                "{}pub fn {}(&self) -> Arc<{object}> {{\nArc::new({object}::new(self.slot.clone()))\n}}\n\n",
+                doc(&resource.doc, self.errors),
+                resource.name,
+            ));
+        }
+        self.out.push_str("}\n\n");
+        Ok(())
+    }
+
+    /// An invocation of the macro `name` of `resources.rs`, documented with
+    /// `text`, laid out as rustfmt would (it leaves macros' insides alone).
+    fn invocation(&mut self, name: &str, text: &str, arguments: &str) {
+        self.out.push_str(&format!("{name}!(\n"));
+        for line in doc(text, self.errors).lines() {
+            self.out.push_str(&format!("    {line}\n"));
+        }
+        self.out.push_str(&format!("    {arguments}\n);\n"));
+    }
+
     /// The return type of an answer and how it is made from the client's
     /// (`{}` stands for that).
     fn answer(&mut self, answer: &Answer, what: &str) -> Result<(String, String)> {
         Ok(match answer {
             Answer::Nothing => ("()".into(), "{}".into()),
+            // The pager and the page record are declared in this module
+            // ([`Writer::declarations`]).
             Answer::Lazy(Type::Named(item)) => {
                 let pager = format!("{item}Pager");
                 self.imports.insert("std::sync::Arc".into());
-                self.imports.insert(format!("super::{pager}"));
                 (format!("Arc<{pager}>"), format!("{pager}::wrap({{}})"))
             }
             Answer::Page(Type::Named(item)) => {
                 let page = format!("{item}Page");
-                self.imports.insert(format!("crate::models::{page}"));
                 let make = format!("{page}::from({{}})");
                 (page, make)
             }
@@ -543,17 +650,7 @@ fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
         root,
         super::sdk_surface::DESCRIPTION,
     )?)?;
-    let errors: BTreeMap<String, String> = description["api_errors"]
-        .as_object()
-        .context("spec/sdk.json has no api_errors")?
-        .values()
-        .filter_map(|names| {
-            Some((
-                names["python"].as_str()?.to_owned(),
-                names["kotlin"].as_str()?.to_owned(),
-            ))
-        })
-        .collect();
+    let errors = error_names(&description)?;
     let mut writer = Writer {
         client: &client,
         binding: &binding,
@@ -561,9 +658,9 @@ fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
         imports: BTreeSet::new(),
         out: String::new(),
     };
+    writer.declarations(&signatures.resources)?;
     for resource in &signatures.resources {
         let name = pascal(&resource.name);
-        writer.imports.insert(format!("super::{name}"));
         writer.out.push_str(&format!(
             "#[uniffi::export(async_runtime = \"tokio\")]\nimpl {name} {{\n"
         ));
@@ -587,8 +684,10 @@ fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
     let source = format!(
         "//! Generated by `cargo xtask codegen` (xtask/src/codegen/uniffi_native.rs) from\n\
          //! spec/sdk.json and spec/openapi.json: do not edit; `cargo xtask check` fails\n\
-         //! when it is stale. The methods of the resource objects, one per resource\n\
-         //! operation; Kotlin and Swift are generated from them by uniffi-bindgen.\n\
+         //! when it is stale. The resource objects, their pagers and page records,\n\
+         //! the client's accessors, and the methods of the resource objects, one per\n\
+         //! resource operation; Kotlin and Swift are generated from them by\n\
+         //! uniffi-bindgen.\n\
          \n\
          {imports}\n\
          {body}"
@@ -722,6 +821,63 @@ mod tests {
         );
         assert!(out.contains("let thing = thing.input()?;"), "{out}");
         assert!(out.contains("Ok(Arc::new(Thing::from("), "{out}");
+    }
+
+    #[test]
+    fn every_resource_and_listed_item_type_is_declared() {
+        let client = ClientCrate {
+            structs: [("Part".to_owned(), (Vec::new(), false))].into(),
+            methods: BTreeMap::new(),
+        };
+        let errors = [("ConflictError".to_owned(), "Conflict".to_owned())].into();
+        let binding = Binding::default();
+        let mut writer = Writer {
+            client: &client,
+            binding: &binding,
+            errors: &errors,
+            imports: BTreeSet::new(),
+            out: String::new(),
+        };
+        let list = operation("list_parts", Answer::Lazy(Type::Named("Part".into())));
+        let page = operation("list_parts_page", Answer::Page(Type::Named("Part".into())));
+        let resources = [Resource {
+            name: "spare_parts".into(),
+            doc: "Spare parts; a `ConflictError` when `part_id` is taken.".into(),
+            operations: vec![list, page],
+        }];
+        writer.declarations(&resources).unwrap();
+        let out = std::mem::take(&mut writer.out);
+        assert_eq!(
+            out.matches("page!(").count(),
+            1,
+            "one record per item: {out}"
+        );
+        assert!(out.contains("    PartPage of Part\n);"), "{out}");
+        assert!(
+            out.contains("    PartPager of Part as PartPage\n);"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "resource!(\n    /// Spare parts; a `Conflict` when `partId` is taken.\n    SpareParts\n);"
+            ),
+            "the object, documented in Kotlin's names: {out}"
+        );
+        assert!(out.contains("impl LatchkeyClient {"), "{out}");
+        assert!(
+            out.contains(
+                "pub fn spare_parts(&self) -> Arc<SpareParts> {\nArc::new(SpareParts::new(self.slot.clone()))"
+            ),
+            "{out}"
+        );
+        // A list of something the client does not declare fails by name.
+        let unknown = Resource {
+            name: "things".into(),
+            doc: "Things.".into(),
+            operations: vec![operation("list", Answer::Lazy(Type::Named("Gear".into())))],
+        };
+        let error = writer.declarations(&[unknown]).unwrap_err().to_string();
+        assert!(error.contains("things.list: lists `Gear`"), "{error}");
     }
 
     #[test]

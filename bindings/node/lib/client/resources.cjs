@@ -27,7 +27,7 @@ class Resource {
 
 /** Applications: the holders of credentials (`/v3/applications`). */
 class Applications extends Resource {
-  /** Every application the caller may view, across pages (revoked ones only with `status="revoked"`). */
+  /** Every application the caller may view, across pages (revoked ones only when the `status` filter is `revoked`). */
   list(options) {
     return iterate(() => native(this).applicationsList(args.listOptions(options)))
   }
@@ -83,7 +83,7 @@ class Applications extends Resource {
 
 /** Access keys (`ak_…`) of applications. */
 class AccessKeys extends Resource {
-  /** Every access key of an application, across pages (revoked ones only with `status="revoked"`). */
+  /** Every access key of an application, across pages (revoked ones only when the `status` filter is `revoked`). */
   list(applicationId, options) {
     return iterate(() =>
       native(this).accessKeysList(args.string('applicationId', applicationId), args.listOptions(options)),
@@ -158,7 +158,8 @@ class AccessKeys extends Resource {
 
   /**
    * Changes what is given: name, description, status (`active`, `inactive`,
-   * `revoked`) and expiration (`null` removes it).
+   * `revoked`) and expiration, which may also be removed (the key then never
+   * expires).
    */
   update(applicationId, keyId, update) {
     return call(() => {
@@ -272,7 +273,10 @@ class JwtKeys extends Resource {
     return call(() => native(this).jwtKeysGet(args.string('applicationId', applicationId), args.string('keyId', keyId)))
   }
 
-  /** Changes what is given: name, description, status and expiration (`null` removes it). */
+  /**
+   * Changes what is given: name, description, status and expiration, which may
+   * also be removed (the key then never expires).
+   */
   update(applicationId, keyId, update) {
     return call(() => {
       const given = args.options('update', update)
@@ -319,7 +323,7 @@ class JwtKeys extends Resource {
 
 /** Users of the caller's account. */
 class Users extends Resource {
-  /** Every user, across pages (deleted ones only with `status="deleted"`). */
+  /** Every user, across pages (deleted ones only when the `status` filter is `deleted`). */
   list(options) {
     return iterate(() => native(this).usersList(args.listOptions(options)))
   }

@@ -248,8 +248,8 @@ pub struct UserUpdateArgs {
 
 #[napi]
 impl NativeClient {
-    /// Every application the caller may view, across pages (revoked ones only with
-    /// `status="revoked"`).
+    /// Every application the caller may view, across pages (revoked ones only when the `status`
+    /// filter is `revoked`).
     #[napi]
     pub fn applications_list(&self, env: &Env, options: ListOptions) -> napi::Result<NativePager> {
         let params = list_params_with_status::<ApplicationStatus>(env, &options)?;
@@ -354,8 +354,8 @@ impl NativeClient {
         })
     }
 
-    /// Every access key of an application, across pages (revoked ones only with
-    /// `status="revoked"`).
+    /// Every access key of an application, across pages (revoked ones only when the `status` filter
+    /// is `revoked`).
     #[napi]
     pub fn access_keys_list(
         &self,
@@ -476,7 +476,7 @@ impl NativeClient {
     }
 
     /// Changes what is given: name, description, status (`active`, `inactive`, `revoked`) and
-    /// expiration (`null` removes it).
+    /// expiration, which may also be removed (the key then never expires).
     #[napi]
     pub fn access_keys_update<'env>(
         &self,
@@ -669,7 +669,8 @@ impl NativeClient {
         })
     }
 
-    /// Changes what is given: name, description, status and expiration (`null` removes it).
+    /// Changes what is given: name, description, status and expiration, which may also be removed
+    /// (the key then never expires).
     #[napi]
     pub fn jwt_keys_update<'env>(
         &self,
@@ -768,7 +769,7 @@ impl NativeClient {
         )
     }
 
-    /// Every user, across pages (deleted ones only with `status="deleted"`).
+    /// Every user, across pages (deleted ones only when the `status` filter is `deleted`).
     #[napi]
     pub fn users_list(&self, env: &Env, options: ListOptions) -> napi::Result<NativePager> {
         let params = list_params_with_status::<UserStatus>(env, &options)?;

@@ -372,7 +372,7 @@ class Applications:
         after: Optional[str] = None,
     ) -> Iterator[Application]:
         """Every application the caller may view, across pages (revoked ones
-        only with ``status="revoked"``).
+        only when the ``status`` filter is ``revoked``).
         """
         return _iterate(self._native.applications_list(status, limit, order, after))
 
@@ -455,7 +455,7 @@ class AccessKeys:
         after: Optional[str] = None,
     ) -> Iterator[AccessKey]:
         """Every access key of an application, across pages (revoked ones only
-        with ``status="revoked"``).
+        when the ``status`` filter is ``revoked``).
         """
         pager = self._native.access_keys_list(application_id, status, limit, order, after)
         return _iterate(pager)
@@ -561,7 +561,8 @@ class AccessKeys:
         expiration: Union[datetime, None, Unset] = UNSET,
     ) -> AccessKey:
         """Changes what is given: name, description, status (``active``,
-        ``inactive``, ``revoked``) and expiration (``None`` removes it).
+        ``inactive``, ``revoked``) and expiration, which may also be removed
+        (the key then never expires).
         """
         return self._native.access_keys_update(
             application_id,
@@ -694,7 +695,9 @@ class JwtKeys:
         status: Optional[KeyStatus] = None,
         expiration: Union[datetime, None, Unset] = UNSET,
     ) -> JwtKey:
-        """Changes what is given: name, description, status and expiration (``None`` removes it)."""
+        """Changes what is given: name, description, status and expiration,
+        which may also be removed (the key then never expires).
+        """
         return self._native.jwt_keys_update(
             application_id,
             key_id,
@@ -739,7 +742,9 @@ class Users:
         order: Optional[Order] = None,
         after: Optional[str] = None,
     ) -> Iterator[User]:
-        """Every user, across pages (deleted ones only with ``status="deleted"``)."""
+        """Every user, across pages (deleted ones only when the ``status``
+        filter is ``deleted``).
+        """
         return _iterate(self._native.users_list(status, limit, order, after))
 
     def list_page(
@@ -1104,7 +1109,7 @@ class AsyncApplications:
         after: Optional[str] = None,
     ) -> AsyncIterator[Application]:
         """Every application the caller may view, across pages (revoked ones
-        only with ``status="revoked"``).
+        only when the ``status`` filter is ``revoked``).
         """
         return _aiterate(self._native.applications_list(status, limit, order, after))
 
@@ -1187,7 +1192,7 @@ class AsyncAccessKeys:
         after: Optional[str] = None,
     ) -> AsyncIterator[AccessKey]:
         """Every access key of an application, across pages (revoked ones only
-        with ``status="revoked"``).
+        when the ``status`` filter is ``revoked``).
         """
         pager = self._native.access_keys_list(application_id, status, limit, order, after)
         return _aiterate(pager)
@@ -1293,7 +1298,8 @@ class AsyncAccessKeys:
         expiration: Union[datetime, None, Unset] = UNSET,
     ) -> AccessKey:
         """Changes what is given: name, description, status (``active``,
-        ``inactive``, ``revoked``) and expiration (``None`` removes it).
+        ``inactive``, ``revoked``) and expiration, which may also be removed
+        (the key then never expires).
         """
         return await self._native.access_keys_update(
             application_id,
@@ -1426,7 +1432,9 @@ class AsyncJwtKeys:
         status: Optional[KeyStatus] = None,
         expiration: Union[datetime, None, Unset] = UNSET,
     ) -> JwtKey:
-        """Changes what is given: name, description, status and expiration (``None`` removes it)."""
+        """Changes what is given: name, description, status and expiration,
+        which may also be removed (the key then never expires).
+        """
         return await self._native.jwt_keys_update(
             application_id,
             key_id,
@@ -1471,7 +1479,9 @@ class AsyncUsers:
         order: Optional[Order] = None,
         after: Optional[str] = None,
     ) -> AsyncIterator[User]:
-        """Every user, across pages (deleted ones only with ``status="deleted"``)."""
+        """Every user, across pages (deleted ones only when the ``status``
+        filter is ``deleted``).
+        """
         return _aiterate(self._native.users_list(status, limit, order, after))
 
     async def list_page(

@@ -689,7 +689,8 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 
 
 /**
- * The pages of a list of access keys.
+ * The pages of a list of `AccessKey`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 public protocol AccessKeyPagerProtocol: AnyObject, Sendable {
     
@@ -700,7 +701,8 @@ public protocol AccessKeyPagerProtocol: AnyObject, Sendable {
     
 }
 /**
- * The pages of a list of access keys.
+ * The pages of a list of `AccessKey`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 open class AccessKeyPager: AccessKeyPagerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -870,8 +872,8 @@ public protocol AccessKeysProtocol: AnyObject, Sendable {
     func listPage(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) async throws  -> AccessKeyPage
     
     /**
-     * Every access key of an application, across pages (revoked ones only with
-     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
+     * Every access key of an application, across pages (revoked ones only when the `status` filter
+     * is `revoked`). Kotlin's and Swift's `list` read this pager.
      */
     func pager(applicationId: String, status: EffectiveKeyStatus?, options: ListOptions?) throws  -> AccessKeyPager
     
@@ -896,7 +898,7 @@ public protocol AccessKeysProtocol: AnyObject, Sendable {
     
     /**
      * Changes what is given: name, description, status (`active`, `inactive`, `revoked`) and
-     * expiration (`null` removes it).
+     * expiration, which may also be removed (the key then never expires).
      */
     func update(applicationId: String, keyId: String, update: KeyUpdate) async throws  -> AccessKey
     
@@ -1092,8 +1094,8 @@ open func listPage(applicationId: String, status: EffectiveKeyStatus? = nil, opt
 }
     
     /**
-     * Every access key of an application, across pages (revoked ones only with
-     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
+     * Every access key of an application, across pages (revoked ones only when the `status` filter
+     * is `revoked`). Kotlin's and Swift's `list` read this pager.
      */
 open func pager(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil)throws  -> AccessKeyPager  {
     return try  FfiConverterTypeAccessKeyPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -1170,7 +1172,7 @@ open func setStatus(applicationId: String, keyId: String, status: KeyStatus)asyn
     
     /**
      * Changes what is given: name, description, status (`active`, `inactive`, `revoked`) and
-     * expiration (`null` removes it).
+     * expiration, which may also be removed (the key then never expires).
      */
 open func update(applicationId: String, keyId: String, update: KeyUpdate)async throws  -> AccessKey  {
     return
@@ -1239,7 +1241,8 @@ public func FfiConverterTypeAccessKeys_lower(_ value: AccessKeys) -> UInt64 {
 
 
 /**
- * The pages of a list of accounts.
+ * The pages of a list of `Account`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 public protocol AccountPagerProtocol: AnyObject, Sendable {
     
@@ -1250,7 +1253,8 @@ public protocol AccountPagerProtocol: AnyObject, Sendable {
     
 }
 /**
- * The pages of a list of accounts.
+ * The pages of a list of `Account`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 open class AccountPager: AccountPagerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1375,7 +1379,7 @@ public func FfiConverterTypeAccountPager_lower(_ value: AccountPager) -> UInt64 
 
 
 /**
- * The caller's account, and tenant accounts for the operator.
+ * The caller's account; tenant accounts for the operator (`accounts:manage`).
  */
 public protocol AccountsProtocol: AnyObject, Sendable {
     
@@ -1431,7 +1435,7 @@ public protocol AccountsProtocol: AnyObject, Sendable {
     
 }
 /**
- * The caller's account, and tenant accounts for the operator.
+ * The caller's account; tenant accounts for the operator (`accounts:manage`).
  */
 open class Accounts: AccountsProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1707,7 +1711,8 @@ public func FfiConverterTypeAccounts_lower(_ value: Accounts) -> UInt64 {
 
 
 /**
- * The pages of a list of applications.
+ * The pages of a list of `Application`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 public protocol ApplicationPagerProtocol: AnyObject, Sendable {
     
@@ -1718,7 +1723,8 @@ public protocol ApplicationPagerProtocol: AnyObject, Sendable {
     
 }
 /**
- * The pages of a list of applications.
+ * The pages of a list of `Application`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 open class ApplicationPager: ApplicationPagerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1843,7 +1849,7 @@ public func FfiConverterTypeApplicationPager_lower(_ value: ApplicationPager) ->
 
 
 /**
- * Applications: the holders of credentials.
+ * Applications: the holders of credentials (`/v3/applications`).
  */
 public protocol ApplicationsProtocol: AnyObject, Sendable {
     
@@ -1869,8 +1875,8 @@ public protocol ApplicationsProtocol: AnyObject, Sendable {
     func listPage(status: ApplicationStatus?, options: ListOptions?) async throws  -> ApplicationPage
     
     /**
-     * Every application the caller may view, across pages (revoked ones only with
-     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
+     * Every application the caller may view, across pages (revoked ones only when the `status`
+     * filter is `revoked`). Kotlin's and Swift's `list` read this pager.
      */
     func pager(status: ApplicationStatus?, options: ListOptions?) throws  -> ApplicationPager
     
@@ -1886,7 +1892,7 @@ public protocol ApplicationsProtocol: AnyObject, Sendable {
     
 }
 /**
- * Applications: the holders of credentials.
+ * Applications: the holders of credentials (`/v3/applications`).
  */
 open class Applications: ApplicationsProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -2019,8 +2025,8 @@ open func listPage(status: ApplicationStatus? = nil, options: ListOptions? = nil
 }
     
     /**
-     * Every application the caller may view, across pages (revoked ones only with
-     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
+     * Every application the caller may view, across pages (revoked ones only when the `status`
+     * filter is `revoked`). Kotlin's and Swift's `list` read this pager.
      */
 open func pager(status: ApplicationStatus? = nil, options: ListOptions? = nil)throws  -> ApplicationPager  {
     return try  FfiConverterTypeApplicationPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -2122,8 +2128,10 @@ public func FfiConverterTypeApplications_lower(_ value: Applications) -> UInt64 
 
 
 /**
- * The account's audit log (`/v3/audit-log`, needs `audit:view`): every
- * change and sign-in, in the order written.
+ * The account's audit log (`/v3/audit-log`, needs `audit:view`): every change and sign-in, in
+ * the order written. Every filter given must match: `action` (`access_key.update`, …),
+ * `targetId` (the object's id), `actorUserId`, and `since`/`until` (instants, both inclusive).
+ * An action the server does not know is its `Validation` naming `action`.
  */
 public protocol AuditLogProtocol: AnyObject, Sendable {
     
@@ -2139,8 +2147,10 @@ public protocol AuditLogProtocol: AnyObject, Sendable {
     
 }
 /**
- * The account's audit log (`/v3/audit-log`, needs `audit:view`): every
- * change and sign-in, in the order written.
+ * The account's audit log (`/v3/audit-log`, needs `audit:view`): every change and sign-in, in
+ * the order written. Every filter given must match: `action` (`access_key.update`, …),
+ * `targetId` (the object's id), `actorUserId`, and `since`/`until` (instants, both inclusive).
+ * An action the server does not know is its `Validation` naming `action`.
  */
 open class AuditLog: AuditLogProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -2279,7 +2289,8 @@ public func FfiConverterTypeAuditLog_lower(_ value: AuditLog) -> UInt64 {
 
 
 /**
- * The pages of the audit log.
+ * The pages of a list of `AuditRecord`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 public protocol AuditRecordPagerProtocol: AnyObject, Sendable {
     
@@ -2290,7 +2301,8 @@ public protocol AuditRecordPagerProtocol: AnyObject, Sendable {
     
 }
 /**
- * The pages of the audit log.
+ * The pages of a list of `AuditRecord`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 open class AuditRecordPager: AuditRecordPagerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -3160,7 +3172,8 @@ public func FfiConverterTypeJwks_lower(_ value: Jwks) -> UInt64 {
 
 
 /**
- * The pages of a list of JWT keys.
+ * The pages of a list of `JwtKey`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 public protocol JwtKeyPagerProtocol: AnyObject, Sendable {
     
@@ -3171,7 +3184,8 @@ public protocol JwtKeyPagerProtocol: AnyObject, Sendable {
     
 }
 /**
- * The pages of a list of JWT keys.
+ * The pages of a list of `JwtKey`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 open class JwtKeyPager: JwtKeyPagerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -3296,8 +3310,7 @@ public func FfiConverterTypeJwtKeyPager_lower(_ value: JwtKeyPager) -> UInt64 {
 
 
 /**
- * JWT keys: registered public keys whose private halves sign access
- * tokens.
+ * JWT keys: registered public keys whose private halves sign access tokens.
  */
 public protocol JwtKeysProtocol: AnyObject, Sendable {
     
@@ -3345,14 +3358,14 @@ public protocol JwtKeysProtocol: AnyObject, Sendable {
     func setStatus(applicationId: String, keyId: String, status: KeyStatus) async throws  -> JwtKey
     
     /**
-     * Changes what is given: name, description, status and expiration (`null` removes it).
+     * Changes what is given: name, description, status and expiration, which may also be removed
+     * (the key then never expires).
      */
     func update(applicationId: String, keyId: String, update: KeyUpdate) async throws  -> JwtKey
     
 }
 /**
- * JWT keys: registered public keys whose private halves sign access
- * tokens.
+ * JWT keys: registered public keys whose private halves sign access tokens.
  */
 open class JwtKeys: JwtKeysProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -3559,7 +3572,8 @@ open func setStatus(applicationId: String, keyId: String, status: KeyStatus)asyn
 }
     
     /**
-     * Changes what is given: name, description, status and expiration (`null` removes it).
+     * Changes what is given: name, description, status and expiration, which may also be removed
+     * (the key then never expires).
      */
 open func update(applicationId: String, keyId: String, update: KeyUpdate)async throws  -> JwtKey  {
     return
@@ -3635,27 +3649,6 @@ public func FfiConverterTypeJwtKeys_lower(_ value: JwtKeys) -> UInt64 {
 public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     
     /**
-     * Access keys of applications (`/v3/applications/{id}/access-keys`,
-     * `/v3/access-keys`).
-     */
-    func accessKeys()  -> AccessKeys
-    
-    /**
-     * The caller's account, and tenant accounts for the operator.
-     */
-    func accounts()  -> Accounts
-    
-    /**
-     * Applications (`/v3/applications`).
-     */
-    func applications()  -> Applications
-    
-    /**
-     * The account's audit log (`/v3/audit-log`, needs `audit:view`).
-     */
-    func auditLog()  -> AuditLog
-    
-    /**
      * The base URL, without a trailing slash.
      */
     func baseUrl()  -> String
@@ -3679,11 +3672,6 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func isClosed()  -> Bool
     
     /**
-     * JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
-     */
-    func jwtKeys()  -> JwtKeys
-    
-    /**
      * Who this credential is (`GET /v3/me`).
      */
     func me() async throws  -> Me
@@ -3692,11 +3680,6 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
      * The server's OpenAPI 3.1 document, as JSON text.
      */
     func openapi() async throws  -> String
-    
-    /**
-     * Policy groups and their members (`/v3/policy-groups`).
-     */
-    func policyGroups()  -> PolicyGroups
     
     /**
      * Drops this client's connections: later calls, through this object or
@@ -3708,15 +3691,48 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func shutdown() 
     
     /**
-     * Users (`/v3/users`).
-     */
-    func users()  -> Users
-    
-    /**
      * Public server facts (`GET /.well-known/latchkey`); no credential
      * needed.
      */
     func wellKnown() async throws  -> ServerInfo
+    
+    /**
+     * Access keys (`ak_…`) of applications.
+     */
+    func accessKeys()  -> AccessKeys
+    
+    /**
+     * The caller's account; tenant accounts for the operator (`accounts:manage`).
+     */
+    func accounts()  -> Accounts
+    
+    /**
+     * Applications: the holders of credentials (`/v3/applications`).
+     */
+    func applications()  -> Applications
+    
+    /**
+     * The account's audit log (`/v3/audit-log`, needs `audit:view`): every change and sign-in, in
+     * the order written. Every filter given must match: `action` (`access_key.update`, …),
+     * `targetId` (the object's id), `actorUserId`, and `since`/`until` (instants, both inclusive).
+     * An action the server does not know is its `Validation` naming `action`.
+     */
+    func auditLog()  -> AuditLog
+    
+    /**
+     * JWT keys: registered public keys whose private halves sign access tokens.
+     */
+    func jwtKeys()  -> JwtKeys
+    
+    /**
+     * Policy groups: named permission sets, and their members.
+     */
+    func policyGroups()  -> PolicyGroups
+    
+    /**
+     * Users of the caller's account.
+     */
+    func users()  -> Users
     
 }
 /**
@@ -3795,55 +3811,6 @@ public convenience init(baseUrl: String? = nil, credential: Credential? = nil, o
 
     
     /**
-     * Access keys of applications (`/v3/applications/{id}/access-keys`,
-     * `/v3/access-keys`).
-     */
-open func accessKeys() -> AccessKeys  {
-    return try!  FfiConverterTypeAccessKeys_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_uniffi_fn_method_latchkeyclient_access_keys(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The caller's account, and tenant accounts for the operator.
-     */
-open func accounts() -> Accounts  {
-    return try!  FfiConverterTypeAccounts_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_uniffi_fn_method_latchkeyclient_accounts(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Applications (`/v3/applications`).
-     */
-open func applications() -> Applications  {
-    return try!  FfiConverterTypeApplications_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_uniffi_fn_method_latchkeyclient_applications(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The account's audit log (`/v3/audit-log`, needs `audit:view`).
-     */
-open func auditLog() -> AuditLog  {
-    return try!  FfiConverterTypeAuditLog_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_uniffi_fn_method_latchkeyclient_audit_log(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * The base URL, without a trailing slash.
      */
 open func baseUrl() -> String  {
@@ -3909,18 +3876,6 @@ open func isClosed() -> Bool  {
 }
     
     /**
-     * JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
-     */
-open func jwtKeys() -> JwtKeys  {
-    return try!  FfiConverterTypeJwtKeys_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_uniffi_fn_method_latchkeyclient_jwt_keys(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Who this credential is (`GET /v3/me`).
      */
 open func me()async throws  -> Me  {
@@ -3959,18 +3914,6 @@ open func openapi()async throws  -> String  {
 }
     
     /**
-     * Policy groups and their members (`/v3/policy-groups`).
-     */
-open func policyGroups() -> PolicyGroups  {
-    return try!  FfiConverterTypePolicyGroups_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_uniffi_fn_method_latchkeyclient_policy_groups(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Drops this client's connections: later calls, through this object or
      * the resource objects made from it, fail with `ClientClosed` (lists
      * already being read finish). Twice is harmless. Not `close`: Kotlin's
@@ -3983,18 +3926,6 @@ open func shutdown()  {try! rustCall() {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
-}
-    
-    /**
-     * Users (`/v3/users`).
-     */
-open func users() -> Users  {
-    return try!  FfiConverterTypeUsers_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_uniffi_fn_method_latchkeyclient_users(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
 }
     
     /**
@@ -4015,6 +3946,93 @@ open func wellKnown()async throws  -> ServerInfo  {
             liftFunc: FfiConverterTypeServerInfo_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
+}
+    
+    /**
+     * Access keys (`ak_…`) of applications.
+     */
+open func accessKeys() -> AccessKeys  {
+    return try!  FfiConverterTypeAccessKeys_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_access_keys(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The caller's account; tenant accounts for the operator (`accounts:manage`).
+     */
+open func accounts() -> Accounts  {
+    return try!  FfiConverterTypeAccounts_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_accounts(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Applications: the holders of credentials (`/v3/applications`).
+     */
+open func applications() -> Applications  {
+    return try!  FfiConverterTypeApplications_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_applications(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The account's audit log (`/v3/audit-log`, needs `audit:view`): every change and sign-in, in
+     * the order written. Every filter given must match: `action` (`access_key.update`, …),
+     * `targetId` (the object's id), `actorUserId`, and `since`/`until` (instants, both inclusive).
+     * An action the server does not know is its `Validation` naming `action`.
+     */
+open func auditLog() -> AuditLog  {
+    return try!  FfiConverterTypeAuditLog_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_audit_log(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * JWT keys: registered public keys whose private halves sign access tokens.
+     */
+open func jwtKeys() -> JwtKeys  {
+    return try!  FfiConverterTypeJwtKeys_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_jwt_keys(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Policy groups: named permission sets, and their members.
+     */
+open func policyGroups() -> PolicyGroups  {
+    return try!  FfiConverterTypePolicyGroups_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_policy_groups(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Users of the caller's account.
+     */
+open func users() -> Users  {
+    return try!  FfiConverterTypeUsers_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_users(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
 
@@ -4452,7 +4470,8 @@ public func FfiConverterTypePasswordLink_lower(_ value: PasswordLink) -> UInt64 
 
 
 /**
- * The pages of a list of policy groups.
+ * The pages of a list of `PolicyGroup`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 public protocol PolicyGroupPagerProtocol: AnyObject, Sendable {
     
@@ -4463,7 +4482,8 @@ public protocol PolicyGroupPagerProtocol: AnyObject, Sendable {
     
 }
 /**
- * The pages of a list of policy groups.
+ * The pages of a list of `PolicyGroup`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 open class PolicyGroupPager: PolicyGroupPagerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -4588,7 +4608,7 @@ public func FfiConverterTypePolicyGroupPager_lower(_ value: PolicyGroupPager) ->
 
 
 /**
- * Policy groups and their members.
+ * Policy groups: named permission sets, and their members.
  */
 public protocol PolicyGroupsProtocol: AnyObject, Sendable {
     
@@ -4665,7 +4685,7 @@ public protocol PolicyGroupsProtocol: AnyObject, Sendable {
     
 }
 /**
- * Policy groups and their members.
+ * Policy groups: named permission sets, and their members.
  */
 open class PolicyGroups: PolicyGroupsProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -5366,7 +5386,7 @@ public static func fromPem(pem: String)throws  -> SigningKey  {
     
     /**
      * Generates a key pair for `algorithm` (`EdDSA`, `ES256`, `ES384`,
-     * `RS256`, `PS256`, …). RSA keys get `rsa_bits` (2048, 3072 or 4096;
+     * `RS256`, `PS256`, …). RSA keys get `rsaBits` (2048, 3072 or 4096;
      * 2048 when not given).
      */
 public static func generate(algorithm: String, rsaBits: UInt32? = nil)throws  -> SigningKey  {
@@ -5541,7 +5561,8 @@ public func FfiConverterTypeSigningKey_lower(_ value: SigningKey) -> UInt64 {
 
 
 /**
- * The pages of a list of users.
+ * The pages of a list of `User`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 public protocol UserPagerProtocol: AnyObject, Sendable {
     
@@ -5552,7 +5573,8 @@ public protocol UserPagerProtocol: AnyObject, Sendable {
     
 }
 /**
- * The pages of a list of users.
+ * The pages of a list of `User`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 open class UserPager: UserPagerProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -5677,7 +5699,7 @@ public func FfiConverterTypeUserPager_lower(_ value: UserPager) -> UInt64 {
 
 
 /**
- * Users of the account.
+ * Users of the caller's account.
  */
 public protocol UsersProtocol: AnyObject, Sendable {
     
@@ -5702,8 +5724,8 @@ public protocol UsersProtocol: AnyObject, Sendable {
     func listPage(status: UserStatus?, options: ListOptions?) async throws  -> UserPage
     
     /**
-     * Every user, across pages (deleted ones only with `status="deleted"`). Kotlin's and Swift's
-     * `list` read this pager.
+     * Every user, across pages (deleted ones only when the `status` filter is `deleted`). Kotlin's
+     * and Swift's `list` read this pager.
      */
     func pager(status: UserStatus?, options: ListOptions?) throws  -> UserPager
     
@@ -5721,7 +5743,7 @@ public protocol UsersProtocol: AnyObject, Sendable {
     
 }
 /**
- * Users of the account.
+ * Users of the caller's account.
  */
 open class Users: UsersProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -5853,8 +5875,8 @@ open func listPage(status: UserStatus? = nil, options: ListOptions? = nil)async 
 }
     
     /**
-     * Every user, across pages (deleted ones only with `status="deleted"`). Kotlin's and Swift's
-     * `list` read this pager.
+     * Every user, across pages (deleted ones only when the `status` filter is `deleted`). Kotlin's
+     * and Swift's `list` read this pager.
      */
 open func pager(status: UserStatus? = nil, options: ListOptions? = nil)throws  -> UserPager  {
     return try  FfiConverterTypeUserPager_lift(try rustCallWithError(FfiConverterTypeLatchkeyError_lift) {
@@ -6219,7 +6241,7 @@ public func FfiConverterTypeVerifyingKey_lower(_ value: VerifyingKey) -> UInt64 
 
 
 /**
- * A page of access keys.
+ * One page of a list of `AccessKey`, with the cursor of the next.
  */
 public struct AccessKeyPage: Equatable, Hashable {
     /**
@@ -6328,7 +6350,7 @@ public func FfiConverterTypeAccessKeyPage_lower(_ value: AccessKeyPage) -> RustB
 
 
 /**
- * A page of accounts.
+ * One page of a list of `Account`, with the cursor of the next.
  */
 public struct AccountPage: Equatable, Hashable {
     /**
@@ -6516,7 +6538,7 @@ public func FfiConverterTypeAccountUpdate_lower(_ value: AccountUpdate) -> RustB
 
 
 /**
- * A page of applications.
+ * One page of a list of `Application`, with the cursor of the next.
  */
 public struct ApplicationPage: Equatable, Hashable {
     /**
@@ -6803,7 +6825,7 @@ public func FfiConverterTypeAuditLogFilter_lower(_ value: AuditLogFilter) -> Rus
 
 
 /**
- * A page of audit records.
+ * One page of a list of `AuditRecord`, with the cursor of the next.
  */
 public struct AuditRecordPage: Equatable, Hashable {
     /**
@@ -7064,7 +7086,7 @@ public func FfiConverterTypeFieldError_lower(_ value: FieldError) -> RustBuffer 
 
 
 /**
- * A page of JWT keys.
+ * One page of a list of `JwtKey`, with the cursor of the next.
  */
 public struct JwtKeyPage: Equatable, Hashable {
     /**
@@ -7917,7 +7939,7 @@ public func FfiConverterTypeNewUser_lower(_ value: NewUser) -> RustBuffer {
 
 
 /**
- * A page of policy groups.
+ * One page of a list of `PolicyGroup`, with the cursor of the next.
  */
 public struct PolicyGroupPage: Equatable, Hashable {
     /**
@@ -8105,7 +8127,7 @@ public func FfiConverterTypePolicyGroupUpdate_lower(_ value: PolicyGroupUpdate) 
 
 
 /**
- * A page of users.
+ * One page of a list of `User`, with the cursor of the next.
  */
 public struct UserPage: Equatable, Hashable {
     /**
@@ -10948,7 +10970,7 @@ public func jwkThumbprint(jwk: [String: String])throws  -> String  {
 })
 }
 /**
- * Signs `signing_input` (the first two segments and their dot) under
+ * Signs `signingInput` (the first two segments and their dot) under
  * `algorithm`, returning the raw signature: for JWS vectors and detached
  * payloads.
  */
@@ -10963,7 +10985,7 @@ public func jwsSignRaw(signingInput: Data, key: SigningKey, algorithm: String)th
 })
 }
 /**
- * Checks only a signature over `signing_input` under `algorithm`:
+ * Checks only a signature over `signingInput` under `algorithm`:
  * `JwtException.BadSignature` when it does not verify.
  */
 public func jwsVerifyRaw(signingInput: Data, signature: Data, key: VerifyingKey, algorithm: String)throws   {try rustCallWithError(FfiConverterTypeJwtError_lift) {
@@ -10978,9 +11000,9 @@ public func jwsVerifyRaw(signingInput: Data, signature: Data, key: VerifyingKey,
 }
 /**
  * Mints the access token the server expects from an application: `iss` =
- * `sub` = `application_id`, `aud` = `audience`, `iat` = `now` (the clock
+ * `sub` = `applicationId`, `aud` = `audience`, `iat` = `now` (the clock
  * when not given), `exp` = `iat` + `lifetime` (1 second to 1 hour), a
- * fresh `jti`, and `kid` = `key_id` in the header.
+ * fresh `jti`, and `kid` = `keyId` in the header.
  */
 public func jwtMintAccessToken(applicationId: String, keyId: String, audience: String, lifetime: TimeInterval, key: SigningKey, now: Date? = nil)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJwtError_lift) {
@@ -10996,10 +11018,10 @@ public func jwtMintAccessToken(applicationId: String, keyId: String, audience: S
 })
 }
 /**
- * Signs `claims_json` (a JSON object, signed exactly as given: nothing is
+ * Signs `claimsJson` (a JSON object, signed exactly as given: nothing is
  * validated, expired claims included) with `key`. The header is `alg`
  * (`algorithm`, else the key's own), `typ: JWT`, `kid` when given, and the
- * members of `extra_header_json` (a JSON object) when given.
+ * members of `extraHeaderJson` (a JSON object) when given.
  */
 public func jwtSign(claimsJson: String, key: SigningKey, algorithm: String? = nil, kid: String? = nil, extraHeaderJson: String? = nil)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeJwtError_lift) {
@@ -11074,16 +11096,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_func_jwk_thumbprint() != 5065) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_func_jws_sign_raw() != 6396) {
+    if (uniffi_latchkey_uniffi_checksum_func_jws_sign_raw() != 17409) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_func_jws_verify_raw() != 46900) {
+    if (uniffi_latchkey_uniffi_checksum_func_jws_verify_raw() != 32958) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_func_jwt_mint_access_token() != 48170) {
+    if (uniffi_latchkey_uniffi_checksum_func_jwt_mint_access_token() != 2722) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_func_jwt_sign() != 37002) {
+    if (uniffi_latchkey_uniffi_checksum_func_jwt_sign() != 65135) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_func_jwt_unverified_header() != 35001) {
@@ -11107,18 +11129,6 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_parsedaccesskey_secret() != 4420) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_access_keys() != 26620) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_accounts() != 44692) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_applications() != 13586) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_audit_log() != 41019) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url() != 38420) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -11131,25 +11141,37 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() != 21351) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys() != 42547) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() != 11815) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() != 29103) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups() != 38325) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown() != 20086) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users() != 33429) {
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() != 27740) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() != 27740) {
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_access_keys() != 14770) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_accounts() != 61057) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_applications() != 1679) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_audit_log() != 14507) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys() != 58934) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups() != 10470) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users() != 15131) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_jwks_get() != 51551) {
@@ -11245,10 +11267,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_rolled() != 38645) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() != 34207) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() != 6269) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() != 65385) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() != 18330) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() != 60084) {
@@ -11263,13 +11285,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_get() != 28144) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() != 37035) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() != 13832) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() != 55892) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() != 31486) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() != 41981) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() != 25872) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() != 65525) {
@@ -11281,10 +11303,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() != 59500) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_update() != 4881) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_update() != 31853) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() != 14911) {
+    if (uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() != 63541) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_create() != 28513) {
@@ -11299,10 +11321,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() != 509) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_list_page() != 28150) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_list_page() != 10764) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_pager() != 40886) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_pager() != 11265) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() != 50512) {
@@ -11314,7 +11336,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() != 33065) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() != 14119) {
+    if (uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() != 7404) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applications_create() != 62048) {
@@ -11326,10 +11348,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_applications_get() != 64257) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_list_page() != 18928) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_list_page() != 47265) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_pager() != 63079) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_pager() != 19151) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applications_revoke() != 60561) {
@@ -11338,16 +11360,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_applications_update() != 65226) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() != 27182) {
+    if (uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() != 42552) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_auditlog_pager() != 12142) {
+    if (uniffi_latchkey_uniffi_checksum_method_auditlog_pager() != 9108) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_auditrecordpager_next_page() != 59048) {
+    if (uniffi_latchkey_uniffi_checksum_method_auditrecordpager_next_page() != 50962) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() != 50522) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() != 11968) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() != 30895) {
@@ -11362,10 +11384,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks() != 42250) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() != 45370) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() != 55674) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() != 31843) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() != 38523) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() != 55398) {
@@ -11374,10 +11396,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() != 30256) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() != 9170) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() != 47030) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() != 56709) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() != 13414) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_add_applications() != 56193) {
@@ -11386,7 +11408,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_add_users() != 7530) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() != 15353) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() != 57449) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_create() != 46942) {
@@ -11398,16 +11420,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_get() != 44979) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() != 34497) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() != 42409) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_page() != 9901) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_page() != 1597) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page() != 41564) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page() != 5944) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_pager() != 39428) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_pager() != 59757) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_remove_applications() != 31836) {
@@ -11419,10 +11441,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_update() != 38262) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() != 6396) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() != 38267) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_userpager_next_page() != 4468) {
+    if (uniffi_latchkey_uniffi_checksum_method_userpager_next_page() != 36938) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_users_create() != 4281) {
@@ -11434,10 +11456,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_users_get() != 20461) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_list_page() != 2446) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_list_page() != 63450) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_pager() != 32274) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_pager() != 9007) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_users_password_link() != 24036) {
@@ -11470,7 +11492,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_constructor_signingkey_from_pem() != 29890) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_constructor_signingkey_generate() != 24549) {
+    if (uniffi_latchkey_uniffi_checksum_constructor_signingkey_generate() != 21571) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_constructor_verifyingkey_from_jwk() != 37012) {

@@ -3,7 +3,7 @@
 import Foundation
 
 extension AccessKeysProtocol {
-    /// Every item of `GET /v3/access-keys (every page, lazily)`, fetched page by page as iterated (see `Pages`).
+    /// Every access key of the account the caller may view, optionally of one application (`GET /v3/access-keys`), across pages. Fetched page by page as iterated (see `Pages`).
     public func listAccount(applicationId: String? = nil, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil) -> Pages<AccessKey> {
         Pages { [self] in
             let pager = try self.accountPager(applicationId: applicationId, status: status, options: options)
@@ -13,7 +13,7 @@ extension AccessKeysProtocol {
 }
 
 extension AccessKeysProtocol {
-    /// Every item of `GET /v3/applications/{id}/access-keys (every page, lazily)`, fetched page by page as iterated (see `Pages`).
+    /// Every access key of an application, across pages (revoked ones only when the `status` filter is `revoked`). Fetched page by page as iterated (see `Pages`).
     public func list(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil) -> Pages<AccessKey> {
         Pages { [self] in
             let pager = try self.pager(applicationId: applicationId, status: status, options: options)
@@ -23,7 +23,7 @@ extension AccessKeysProtocol {
 }
 
 extension AccountsProtocol {
-    /// Every item of `GET /v3/accounts (every page, lazily; operator)`, fetched page by page as iterated (see `Pages`).
+    /// Every account, across pages (operator only). Fetched page by page as iterated (see `Pages`).
     public func list(options: ListOptions? = nil) -> Pages<Account> {
         Pages { [self] in
             let pager = try self.pager(options: options)
@@ -33,7 +33,7 @@ extension AccountsProtocol {
 }
 
 extension ApplicationsProtocol {
-    /// Every item of `GET /v3/applications (every page, lazily)`, fetched page by page as iterated (see `Pages`).
+    /// Every application the caller may view, across pages (revoked ones only when the `status` filter is `revoked`). Fetched page by page as iterated (see `Pages`).
     public func list(status: ApplicationStatus? = nil, options: ListOptions? = nil) -> Pages<Application> {
         Pages { [self] in
             let pager = try self.pager(status: status, options: options)
@@ -43,7 +43,7 @@ extension ApplicationsProtocol {
 }
 
 extension AuditLogProtocol {
-    /// Every item of `GET /v3/audit-log (every page, lazily; filters action, target_id, actor_user_id, since, until)`, fetched page by page as iterated (see `Pages`).
+    /// Every record passing the filters, across pages. Fetched page by page as iterated (see `Pages`).
     public func list(filter: AuditLogFilter? = nil, options: ListOptions? = nil) -> Pages<AuditRecord> {
         Pages { [self] in
             let pager = try self.pager(filter: filter, options: options)
@@ -53,7 +53,7 @@ extension AuditLogProtocol {
 }
 
 extension JwtKeysProtocol {
-    /// Every item of `GET /v3/applications/{id}/jwt-keys (every page, lazily)`, fetched page by page as iterated (see `Pages`).
+    /// Every JWT key of an application, across pages. Fetched page by page as iterated (see `Pages`).
     public func list(applicationId: String, status: EffectiveKeyStatus? = nil, options: ListOptions? = nil) -> Pages<JwtKey> {
         Pages { [self] in
             let pager = try self.pager(applicationId: applicationId, status: status, options: options)
@@ -63,7 +63,7 @@ extension JwtKeysProtocol {
 }
 
 extension PolicyGroupsProtocol {
-    /// Every item of `GET /v3/policy-groups/{id}/applications (every page, lazily)`, fetched page by page as iterated (see `Pages`).
+    /// The applications in a group, across pages. Fetched page by page as iterated (see `Pages`).
     public func listApplications(id: String, options: ListOptions? = nil) -> Pages<Application> {
         Pages { [self] in
             let pager = try self.applicationsPager(id: id, options: options)
@@ -73,7 +73,7 @@ extension PolicyGroupsProtocol {
 }
 
 extension PolicyGroupsProtocol {
-    /// Every item of `GET /v3/policy-groups (every page, lazily)`, fetched page by page as iterated (see `Pages`).
+    /// Every policy group, across pages. Fetched page by page as iterated (see `Pages`).
     public func list(options: ListOptions? = nil) -> Pages<PolicyGroup> {
         Pages { [self] in
             let pager = try self.pager(options: options)
@@ -83,7 +83,7 @@ extension PolicyGroupsProtocol {
 }
 
 extension PolicyGroupsProtocol {
-    /// Every item of `GET /v3/policy-groups/{id}/users (every page, lazily)`, fetched page by page as iterated (see `Pages`).
+    /// The users in a group, across pages. Fetched page by page as iterated (see `Pages`).
     public func listUsers(id: String, options: ListOptions? = nil) -> Pages<User> {
         Pages { [self] in
             let pager = try self.usersPager(id: id, options: options)
@@ -93,7 +93,7 @@ extension PolicyGroupsProtocol {
 }
 
 extension UsersProtocol {
-    /// Every item of `GET /v3/users (every page, lazily)`, fetched page by page as iterated (see `Pages`).
+    /// Every user, across pages (deleted ones only when the `status` filter is `deleted`). Fetched page by page as iterated (see `Pages`).
     public func list(status: UserStatus? = nil, options: ListOptions? = nil) -> Pages<User> {
         Pages { [self] in
             let pager = try self.pager(status: status, options: options)

@@ -765,14 +765,6 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_parsedaccesskey_secret(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_access_keys(
-    ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_accounts(
-    ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_applications(
-    ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_audit_log(
-    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health(
@@ -781,19 +773,27 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys(
-    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups(
-    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users(
-    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_access_keys(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_accounts(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_applications(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_audit_log(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_jwks_get(
     ): Int
@@ -1066,14 +1066,6 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_latchkey_uniffi_fn_constructor_latchkeyclient_new(`baseUrl`: RustBuffer.ByValue,`credential`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_access_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_accounts(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_applications(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_audit_log(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_base_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_health(`ptr`: Long,
@@ -1082,19 +1074,27 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_jwt_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_me(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_openapi(`ptr`: Long,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_policy_groups(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_users(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_well_known(`ptr`: Long,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_access_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_accounts(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_applications(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_audit_log(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_jwt_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_policy_groups(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_users(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1563,16 +1563,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_func_jwk_thumbprint() and 0xFFFF) != 5065) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_func_jws_sign_raw() and 0xFFFF) != 6396) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_func_jws_sign_raw() and 0xFFFF) != 17409) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_func_jws_verify_raw() and 0xFFFF) != 46900) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_func_jws_verify_raw() and 0xFFFF) != 32958) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_func_jwt_mint_access_token() and 0xFFFF) != 48170) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_func_jwt_mint_access_token() and 0xFFFF) != 2722) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_func_jwt_sign() and 0xFFFF) != 37002) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_func_jwt_sign() and 0xFFFF) != 65135) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_func_jwt_unverified_header() and 0xFFFF) != 35001) {
@@ -1596,18 +1596,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_parsedaccesskey_secret() and 0xFFFF) != 4420) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_access_keys() and 0xFFFF) != 26620) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_accounts() and 0xFFFF) != 44692) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_applications() and 0xFFFF) != 13586) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_audit_log() and 0xFFFF) != 41019) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url() and 0xFFFF) != 38420) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1620,25 +1608,37 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() and 0xFFFF) != 21351) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys() and 0xFFFF) != 42547) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() and 0xFFFF) != 11815) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() and 0xFFFF) != 29103) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups() and 0xFFFF) != 38325) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown() and 0xFFFF) != 20086) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users() and 0xFFFF) != 33429) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() and 0xFFFF) != 27740) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() and 0xFFFF) != 27740) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_access_keys() and 0xFFFF) != 14770) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_accounts() and 0xFFFF) != 61057) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_applications() and 0xFFFF) != 1679) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_audit_log() and 0xFFFF) != 14507) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys() and 0xFFFF) != 58934) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups() and 0xFFFF) != 10470) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users() and 0xFFFF) != 15131) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwks_get() and 0xFFFF) != 51551) {
@@ -1734,10 +1734,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_rolledaccesskey_rolled() and 0xFFFF) != 38645) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() and 0xFFFF) != 34207) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeypager_next_page() and 0xFFFF) != 6269) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() and 0xFFFF) != 65385) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_account_pager() and 0xFFFF) != 18330) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() and 0xFFFF) != 60084) {
@@ -1752,13 +1752,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_get() and 0xFFFF) != 28144) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() and 0xFFFF) != 37035) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_account_page() and 0xFFFF) != 13832) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() and 0xFFFF) != 55892) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_list_page() and 0xFFFF) != 31486) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() and 0xFFFF) != 41981) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_pager() and 0xFFFF) != 25872) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_revoke() and 0xFFFF) != 65525) {
@@ -1770,10 +1770,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() and 0xFFFF) != 59500) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_update() and 0xFFFF) != 4881) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_update() and 0xFFFF) != 31853) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() and 0xFFFF) != 14911) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() and 0xFFFF) != 63541) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_create() and 0xFFFF) != 28513) {
@@ -1788,10 +1788,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_key_policy() and 0xFFFF) != 509) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_list_page() and 0xFFFF) != 28150) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_list_page() and 0xFFFF) != 10764) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_pager() and 0xFFFF) != 40886) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_pager() and 0xFFFF) != 11265) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() and 0xFFFF) != 50512) {
@@ -1803,7 +1803,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() and 0xFFFF) != 33065) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() and 0xFFFF) != 14119) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() and 0xFFFF) != 7404) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_create() and 0xFFFF) != 62048) {
@@ -1815,10 +1815,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_get() and 0xFFFF) != 64257) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_list_page() and 0xFFFF) != 18928) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_list_page() and 0xFFFF) != 47265) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_pager() and 0xFFFF) != 63079) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_pager() and 0xFFFF) != 19151) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_revoke() and 0xFFFF) != 60561) {
@@ -1827,16 +1827,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_update() and 0xFFFF) != 65226) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() and 0xFFFF) != 27182) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() and 0xFFFF) != 42552) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_pager() and 0xFFFF) != 12142) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_pager() and 0xFFFF) != 9108) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditrecordpager_next_page() and 0xFFFF) != 59048) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditrecordpager_next_page() and 0xFFFF) != 50962) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() and 0xFFFF) != 50522) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() and 0xFFFF) != 11968) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() and 0xFFFF) != 30895) {
@@ -1851,10 +1851,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_jwks() and 0xFFFF) != 42250) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() and 0xFFFF) != 45370) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_list_page() and 0xFFFF) != 55674) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() and 0xFFFF) != 31843) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_pager() and 0xFFFF) != 38523) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_revoke() and 0xFFFF) != 55398) {
@@ -1863,10 +1863,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() and 0xFFFF) != 30256) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() and 0xFFFF) != 9170) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() and 0xFFFF) != 47030) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() and 0xFFFF) != 56709) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() and 0xFFFF) != 13414) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_add_applications() and 0xFFFF) != 56193) {
@@ -1875,7 +1875,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_add_users() and 0xFFFF) != 7530) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() and 0xFFFF) != 15353) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() and 0xFFFF) != 57449) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_create() and 0xFFFF) != 46942) {
@@ -1887,16 +1887,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_get() and 0xFFFF) != 44979) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() and 0xFFFF) != 34497) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_applications_page() and 0xFFFF) != 42409) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_page() and 0xFFFF) != 9901) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_page() and 0xFFFF) != 1597) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page() and 0xFFFF) != 41564) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_list_users_page() and 0xFFFF) != 5944) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_pager() and 0xFFFF) != 39428) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_pager() and 0xFFFF) != 59757) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_remove_applications() and 0xFFFF) != 31836) {
@@ -1908,10 +1908,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_update() and 0xFFFF) != 38262) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() and 0xFFFF) != 6396) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() and 0xFFFF) != 38267) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_userpager_next_page() and 0xFFFF) != 4468) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_userpager_next_page() and 0xFFFF) != 36938) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_create() and 0xFFFF) != 4281) {
@@ -1923,10 +1923,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_get() and 0xFFFF) != 20461) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_list_page() and 0xFFFF) != 2446) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_list_page() and 0xFFFF) != 63450) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_pager() and 0xFFFF) != 32274) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_pager() and 0xFFFF) != 9007) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_password_link() and 0xFFFF) != 24036) {
@@ -1959,7 +1959,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_constructor_signingkey_from_pem() and 0xFFFF) != 29890) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_constructor_signingkey_generate() and 0xFFFF) != 24549) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_constructor_signingkey_generate() and 0xFFFF) != 21571) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_constructor_verifyingkey_from_jwk() and 0xFFFF) != 37012) {
@@ -2544,7 +2544,8 @@ public object FfiConverterDuration: FfiConverterRustBuffer<java.time.Duration> {
 
 
 /**
- * The pages of a list of access keys.
+ * The pages of a list of `AccessKey`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 public interface AccessKeyPagerInterface {
     
@@ -2557,7 +2558,8 @@ public interface AccessKeyPagerInterface {
 }
 
 /**
- * The pages of a list of access keys.
+ * The pages of a list of `AccessKey`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 open class AccessKeyPager: Disposable, AutoCloseable, AccessKeyPagerInterface
 {
@@ -2864,8 +2866,8 @@ public interface AccessKeysInterface {
     suspend fun `listPage`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): AccessKeyPage
     
     /**
-     * Every access key of an application, across pages (revoked ones only with
-     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
+     * Every access key of an application, across pages (revoked ones only when the `status` filter
+     * is `revoked`). Kotlin's and Swift's `list` read this pager.
      */
     fun `pager`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus? = null, `options`: ListOptions? = null): AccessKeyPager
     
@@ -2890,7 +2892,7 @@ public interface AccessKeysInterface {
     
     /**
      * Changes what is given: name, description, status (`active`, `inactive`, `revoked`) and
-     * expiration (`null` removes it).
+     * expiration, which may also be removed (the key then never expires).
      */
     suspend fun `update`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `update`: KeyUpdate): AccessKey
     
@@ -3186,8 +3188,8 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
 
     
     /**
-     * Every access key of an application, across pages (revoked ones only with
-     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
+     * Every access key of an application, across pages (revoked ones only when the `status` filter
+     * is `revoked`). Kotlin's and Swift's `list` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `pager`(`applicationId`: kotlin.String, `status`: EffectiveKeyStatus?, `options`: ListOptions?): AccessKeyPager {
             return FfiConverterTypeAccessKeyPager.lift(
@@ -3293,7 +3295,7 @@ open class AccessKeys: Disposable, AutoCloseable, AccessKeysInterface
     
     /**
      * Changes what is given: name, description, status (`active`, `inactive`, `revoked`) and
-     * expiration (`null` removes it).
+     * expiration, which may also be removed (the key then never expires).
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3453,7 +3455,8 @@ public object FfiConverterTypeAccessKeys: FfiConverter<AccessKeys, Long> {
 
 
 /**
- * The pages of a list of accounts.
+ * The pages of a list of `Account`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 public interface AccountPagerInterface {
     
@@ -3466,7 +3469,8 @@ public interface AccountPagerInterface {
 }
 
 /**
- * The pages of a list of accounts.
+ * The pages of a list of `Account`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 open class AccountPager: Disposable, AutoCloseable, AccountPagerInterface
 {
@@ -3728,7 +3732,7 @@ public object FfiConverterTypeAccountPager: FfiConverter<AccountPager, Long> {
 
 
 /**
- * The caller's account, and tenant accounts for the operator.
+ * The caller's account; tenant accounts for the operator (`accounts:manage`).
  */
 public interface AccountsInterface {
     
@@ -3786,7 +3790,7 @@ public interface AccountsInterface {
 }
 
 /**
- * The caller's account, and tenant accounts for the operator.
+ * The caller's account; tenant accounts for the operator (`accounts:manage`).
  */
 open class Accounts: Disposable, AutoCloseable, AccountsInterface
 {
@@ -4246,7 +4250,8 @@ public object FfiConverterTypeAccounts: FfiConverter<Accounts, Long> {
 
 
 /**
- * The pages of a list of applications.
+ * The pages of a list of `Application`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 public interface ApplicationPagerInterface {
     
@@ -4259,7 +4264,8 @@ public interface ApplicationPagerInterface {
 }
 
 /**
- * The pages of a list of applications.
+ * The pages of a list of `Application`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 open class ApplicationPager: Disposable, AutoCloseable, ApplicationPagerInterface
 {
@@ -4521,7 +4527,7 @@ public object FfiConverterTypeApplicationPager: FfiConverter<ApplicationPager, L
 
 
 /**
- * Applications: the holders of credentials.
+ * Applications: the holders of credentials (`/v3/applications`).
  */
 public interface ApplicationsInterface {
     
@@ -4547,8 +4553,8 @@ public interface ApplicationsInterface {
     suspend fun `listPage`(`status`: ApplicationStatus? = null, `options`: ListOptions? = null): ApplicationPage
     
     /**
-     * Every application the caller may view, across pages (revoked ones only with
-     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
+     * Every application the caller may view, across pages (revoked ones only when the `status`
+     * filter is `revoked`). Kotlin's and Swift's `list` read this pager.
      */
     fun `pager`(`status`: ApplicationStatus? = null, `options`: ListOptions? = null): ApplicationPager
     
@@ -4566,7 +4572,7 @@ public interface ApplicationsInterface {
 }
 
 /**
- * Applications: the holders of credentials.
+ * Applications: the holders of credentials (`/v3/applications`).
  */
 open class Applications: Disposable, AutoCloseable, ApplicationsInterface
 {
@@ -4774,8 +4780,8 @@ open class Applications: Disposable, AutoCloseable, ApplicationsInterface
 
     
     /**
-     * Every application the caller may view, across pages (revoked ones only with
-     * `status="revoked"`). Kotlin's and Swift's `list` read this pager.
+     * Every application the caller may view, across pages (revoked ones only when the `status`
+     * filter is `revoked`). Kotlin's and Swift's `list` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `pager`(`status`: ApplicationStatus?, `options`: ListOptions?): ApplicationPager {
             return FfiConverterTypeApplicationPager.lift(
@@ -4978,8 +4984,10 @@ public object FfiConverterTypeApplications: FfiConverter<Applications, Long> {
 
 
 /**
- * The account's audit log (`/v3/audit-log`, needs `audit:view`): every
- * change and sign-in, in the order written.
+ * The account's audit log (`/v3/audit-log`, needs `audit:view`): every change and sign-in, in
+ * the order written. Every filter given must match: `action` (`access_key.update`, …),
+ * `targetId` (the object's id), `actorUserId`, and `since`/`until` (instants, both inclusive).
+ * An action the server does not know is its `Validation` naming `action`.
  */
 public interface AuditLogInterface {
     
@@ -4997,8 +5005,10 @@ public interface AuditLogInterface {
 }
 
 /**
- * The account's audit log (`/v3/audit-log`, needs `audit:view`): every
- * change and sign-in, in the order written.
+ * The account's audit log (`/v3/audit-log`, needs `audit:view`): every change and sign-in, in
+ * the order written. Every filter given must match: `action` (`access_key.update`, …),
+ * `targetId` (the object's id), `actorUserId`, and `since`/`until` (instants, both inclusive).
+ * An action the server does not know is its `Validation` naming `action`.
  */
 open class AuditLog: Disposable, AutoCloseable, AuditLogInterface
 {
@@ -5281,7 +5291,8 @@ public object FfiConverterTypeAuditLog: FfiConverter<AuditLog, Long> {
 
 
 /**
- * The pages of the audit log.
+ * The pages of a list of `AuditRecord`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 public interface AuditRecordPagerInterface {
     
@@ -5294,7 +5305,8 @@ public interface AuditRecordPagerInterface {
 }
 
 /**
- * The pages of the audit log.
+ * The pages of a list of `AuditRecord`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 open class AuditRecordPager: Disposable, AutoCloseable, AuditRecordPagerInterface
 {
@@ -6897,7 +6909,8 @@ public object FfiConverterTypeJwks: FfiConverter<Jwks, Long> {
 
 
 /**
- * The pages of a list of JWT keys.
+ * The pages of a list of `JwtKey`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 public interface JwtKeyPagerInterface {
     
@@ -6910,7 +6923,8 @@ public interface JwtKeyPagerInterface {
 }
 
 /**
- * The pages of a list of JWT keys.
+ * The pages of a list of `JwtKey`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 open class JwtKeyPager: Disposable, AutoCloseable, JwtKeyPagerInterface
 {
@@ -7172,8 +7186,7 @@ public object FfiConverterTypeJwtKeyPager: FfiConverter<JwtKeyPager, Long> {
 
 
 /**
- * JWT keys: registered public keys whose private halves sign access
- * tokens.
+ * JWT keys: registered public keys whose private halves sign access tokens.
  */
 public interface JwtKeysInterface {
     
@@ -7221,7 +7234,8 @@ public interface JwtKeysInterface {
     suspend fun `setStatus`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `status`: KeyStatus): JwtKey
     
     /**
-     * Changes what is given: name, description, status and expiration (`null` removes it).
+     * Changes what is given: name, description, status and expiration, which may also be removed
+     * (the key then never expires).
      */
     suspend fun `update`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `update`: KeyUpdate): JwtKey
     
@@ -7229,8 +7243,7 @@ public interface JwtKeysInterface {
 }
 
 /**
- * JWT keys: registered public keys whose private halves sign access
- * tokens.
+ * JWT keys: registered public keys whose private halves sign access tokens.
  */
 open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
 {
@@ -7542,7 +7555,8 @@ open class JwtKeys: Disposable, AutoCloseable, JwtKeysInterface
 
     
     /**
-     * Changes what is given: name, description, status and expiration (`null` removes it).
+     * Changes what is given: name, description, status and expiration, which may also be removed
+     * (the key then never expires).
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -7709,27 +7723,6 @@ public object FfiConverterTypeJwtKeys: FfiConverter<JwtKeys, Long> {
 public interface LatchkeyClientInterface {
     
     /**
-     * Access keys of applications (`/v3/applications/{id}/access-keys`,
-     * `/v3/access-keys`).
-     */
-    fun `accessKeys`(): AccessKeys
-    
-    /**
-     * The caller's account, and tenant accounts for the operator.
-     */
-    fun `accounts`(): Accounts
-    
-    /**
-     * Applications (`/v3/applications`).
-     */
-    fun `applications`(): Applications
-    
-    /**
-     * The account's audit log (`/v3/audit-log`, needs `audit:view`).
-     */
-    fun `auditLog`(): AuditLog
-    
-    /**
      * The base URL, without a trailing slash.
      */
     fun `baseUrl`(): kotlin.String
@@ -7753,11 +7746,6 @@ public interface LatchkeyClientInterface {
     fun `isClosed`(): kotlin.Boolean
     
     /**
-     * JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
-     */
-    fun `jwtKeys`(): JwtKeys
-    
-    /**
      * Who this credential is (`GET /v3/me`).
      */
     suspend fun `me`(): Me
@@ -7766,11 +7754,6 @@ public interface LatchkeyClientInterface {
      * The server's OpenAPI 3.1 document, as JSON text.
      */
     suspend fun `openapi`(): kotlin.String
-    
-    /**
-     * Policy groups and their members (`/v3/policy-groups`).
-     */
-    fun `policyGroups`(): PolicyGroups
     
     /**
      * Drops this client's connections: later calls, through this object or
@@ -7782,15 +7765,48 @@ public interface LatchkeyClientInterface {
     fun `shutdown`()
     
     /**
-     * Users (`/v3/users`).
-     */
-    fun `users`(): Users
-    
-    /**
      * Public server facts (`GET /.well-known/latchkey`); no credential
      * needed.
      */
     suspend fun `wellKnown`(): ServerInfo
+    
+    /**
+     * Access keys (`ak_…`) of applications.
+     */
+    fun `accessKeys`(): AccessKeys
+    
+    /**
+     * The caller's account; tenant accounts for the operator (`accounts:manage`).
+     */
+    fun `accounts`(): Accounts
+    
+    /**
+     * Applications: the holders of credentials (`/v3/applications`).
+     */
+    fun `applications`(): Applications
+    
+    /**
+     * The account's audit log (`/v3/audit-log`, needs `audit:view`): every change and sign-in, in
+     * the order written. Every filter given must match: `action` (`access_key.update`, …),
+     * `targetId` (the object's id), `actorUserId`, and `since`/`until` (instants, both inclusive).
+     * An action the server does not know is its `Validation` naming `action`.
+     */
+    fun `auditLog`(): AuditLog
+    
+    /**
+     * JWT keys: registered public keys whose private halves sign access tokens.
+     */
+    fun `jwtKeys`(): JwtKeys
+    
+    /**
+     * Policy groups: named permission sets, and their members.
+     */
+    fun `policyGroups`(): PolicyGroups
+    
+    /**
+     * Users of the caller's account.
+     */
+    fun `users`(): Users
     
     companion object
 }
@@ -7920,71 +7936,6 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
-     * Access keys of applications (`/v3/applications/{id}/access-keys`,
-     * `/v3/access-keys`).
-     */override fun `accessKeys`(): AccessKeys {
-            return FfiConverterTypeAccessKeys.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_access_keys(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The caller's account, and tenant accounts for the operator.
-     */override fun `accounts`(): Accounts {
-            return FfiConverterTypeAccounts.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_accounts(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Applications (`/v3/applications`).
-     */override fun `applications`(): Applications {
-            return FfiConverterTypeApplications.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_applications(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The account's audit log (`/v3/audit-log`, needs `audit:view`).
-     */override fun `auditLog`(): AuditLog {
-            return FfiConverterTypeAuditLog.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_audit_log(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
      * The base URL, without a trailing slash.
      */override fun `baseUrl`(): kotlin.String {
             return FfiConverterString.lift(
@@ -8069,22 +8020,6 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
-     * JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
-     */override fun `jwtKeys`(): JwtKeys {
-            return FfiConverterTypeJwtKeys.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_jwt_keys(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
      * Who this credential is (`GET /v3/me`).
      */
     @Throws(LatchkeyException::class)
@@ -8133,22 +8068,6 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
-     * Policy groups and their members (`/v3/policy-groups`).
-     */override fun `policyGroups`(): PolicyGroups {
-            return FfiConverterTypePolicyGroups.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_policy_groups(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
      * Drops this client's connections: later calls, through this object or
      * the resource objects made from it, fail with `ClientClosed` (lists
      * already being read finish). Twice is harmless. Not `close`: Kotlin's
@@ -8164,22 +8083,6 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 }
     }
     
-    
-
-    
-    /**
-     * Users (`/v3/users`).
-     */override fun `users`(): Users {
-            return FfiConverterTypeUsers.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_users(
-        it,
-        _status)
-}
-    }
-    )
-    }
     
 
     
@@ -8206,6 +8109,121 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
         LatchkeyException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Access keys (`ak_…`) of applications.
+     */override fun `accessKeys`(): AccessKeys {
+            return FfiConverterTypeAccessKeys.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_access_keys(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The caller's account; tenant accounts for the operator (`accounts:manage`).
+     */override fun `accounts`(): Accounts {
+            return FfiConverterTypeAccounts.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_accounts(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Applications: the holders of credentials (`/v3/applications`).
+     */override fun `applications`(): Applications {
+            return FfiConverterTypeApplications.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_applications(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The account's audit log (`/v3/audit-log`, needs `audit:view`): every change and sign-in, in
+     * the order written. Every filter given must match: `action` (`access_key.update`, …),
+     * `targetId` (the object's id), `actorUserId`, and `since`/`until` (instants, both inclusive).
+     * An action the server does not know is its `Validation` naming `action`.
+     */override fun `auditLog`(): AuditLog {
+            return FfiConverterTypeAuditLog.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_audit_log(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * JWT keys: registered public keys whose private halves sign access tokens.
+     */override fun `jwtKeys`(): JwtKeys {
+            return FfiConverterTypeJwtKeys.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_jwt_keys(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Policy groups: named permission sets, and their members.
+     */override fun `policyGroups`(): PolicyGroups {
+            return FfiConverterTypePolicyGroups.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_policy_groups(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Users of the caller's account.
+     */override fun `users`(): Users {
+            return FfiConverterTypeUsers.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_users(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
 
     
 
@@ -9025,7 +9043,8 @@ public object FfiConverterTypePasswordLink: FfiConverter<PasswordLink, Long> {
 
 
 /**
- * The pages of a list of policy groups.
+ * The pages of a list of `PolicyGroup`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 public interface PolicyGroupPagerInterface {
     
@@ -9038,7 +9057,8 @@ public interface PolicyGroupPagerInterface {
 }
 
 /**
- * The pages of a list of policy groups.
+ * The pages of a list of `PolicyGroup`, one request per `nextPage()`: Kotlin's `Flow` and
+ * Swift's `AsyncSequence` read it.
  */
 open class PolicyGroupPager: Disposable, AutoCloseable, PolicyGroupPagerInterface
 {
@@ -9300,7 +9320,7 @@ public object FfiConverterTypePolicyGroupPager: FfiConverter<PolicyGroupPager, L
 
 
 /**
- * Policy groups and their members.
+ * Policy groups: named permission sets, and their members.
  */
 public interface PolicyGroupsInterface {
     
@@ -9379,7 +9399,7 @@ public interface PolicyGroupsInterface {
 }
 
 /**
- * Policy groups and their members.
+ * Policy groups: named permission sets, and their members.
  */
 open class PolicyGroups: Disposable, AutoCloseable, PolicyGroupsInterface
 {
@@ -10673,7 +10693,7 @@ open class SigningKey: Disposable, AutoCloseable, SigningKeyInterface
         
     /**
      * Generates a key pair for `algorithm` (`EdDSA`, `ES256`, `ES384`,
-     * `RS256`, `PS256`, …). RSA keys get `rsa_bits` (2048, 3072 or 4096;
+     * `RS256`, `PS256`, …). RSA keys get `rsaBits` (2048, 3072 or 4096;
      * 2048 when not given).
      */
     @Throws(KeyException::class) fun `generate`(`algorithm`: kotlin.String, `rsaBits`: kotlin.UInt? = null): SigningKey {
@@ -10815,7 +10835,8 @@ public object FfiConverterTypeSigningKey: FfiConverter<SigningKey, Long> {
 
 
 /**
- * The pages of a list of users.
+ * The pages of a list of `User`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 public interface UserPagerInterface {
     
@@ -10828,7 +10849,8 @@ public interface UserPagerInterface {
 }
 
 /**
- * The pages of a list of users.
+ * The pages of a list of `User`, one request per `nextPage()`: Kotlin's `Flow` and Swift's
+ * `AsyncSequence` read it.
  */
 open class UserPager: Disposable, AutoCloseable, UserPagerInterface
 {
@@ -11090,7 +11112,7 @@ public object FfiConverterTypeUserPager: FfiConverter<UserPager, Long> {
 
 
 /**
- * Users of the account.
+ * Users of the caller's account.
  */
 public interface UsersInterface {
     
@@ -11115,8 +11137,8 @@ public interface UsersInterface {
     suspend fun `listPage`(`status`: UserStatus? = null, `options`: ListOptions? = null): UserPage
     
     /**
-     * Every user, across pages (deleted ones only with `status="deleted"`). Kotlin's and Swift's
-     * `list` read this pager.
+     * Every user, across pages (deleted ones only when the `status` filter is `deleted`). Kotlin's
+     * and Swift's `list` read this pager.
      */
     fun `pager`(`status`: UserStatus? = null, `options`: ListOptions? = null): UserPager
     
@@ -11136,7 +11158,7 @@ public interface UsersInterface {
 }
 
 /**
- * Users of the account.
+ * Users of the caller's account.
  */
 open class Users: Disposable, AutoCloseable, UsersInterface
 {
@@ -11343,8 +11365,8 @@ open class Users: Disposable, AutoCloseable, UsersInterface
 
     
     /**
-     * Every user, across pages (deleted ones only with `status="deleted"`). Kotlin's and Swift's
-     * `list` read this pager.
+     * Every user, across pages (deleted ones only when the `status` filter is `deleted`). Kotlin's
+     * and Swift's `list` read this pager.
      */
     @Throws(LatchkeyException::class)override fun `pager`(`status`: UserStatus?, `options`: ListOptions?): UserPager {
             return FfiConverterTypeUserPager.lift(
@@ -11885,7 +11907,7 @@ public object FfiConverterTypeVerifyingKey: FfiConverter<VerifyingKey, Long> {
 
 
 /**
- * A page of access keys.
+ * One page of a list of `AccessKey`, with the cursor of the next.
  */
 data class AccessKeyPage (
     /**
@@ -11964,7 +11986,7 @@ public object FfiConverterTypeAccessKeyPage: FfiConverterRustBuffer<AccessKeyPag
 
 
 /**
- * A page of accounts.
+ * One page of a list of `Account`, with the cursor of the next.
  */
 data class AccountPage (
     /**
@@ -12098,7 +12120,7 @@ public object FfiConverterTypeAccountUpdate: FfiConverterRustBuffer<AccountUpdat
 
 
 /**
- * A page of applications.
+ * One page of a list of `Application`, with the cursor of the next.
  */
 data class ApplicationPage (
     /**
@@ -12303,7 +12325,7 @@ public object FfiConverterTypeAuditLogFilter: FfiConverterRustBuffer<AuditLogFil
 
 
 /**
- * A page of audit records.
+ * One page of a list of `AuditRecord`, with the cursor of the next.
  */
 data class AuditRecordPage (
     /**
@@ -12487,7 +12509,7 @@ public object FfiConverterTypeFieldError: FfiConverterRustBuffer<FieldError> {
 
 
 /**
- * A page of JWT keys.
+ * One page of a list of `JwtKey`, with the cursor of the next.
  */
 data class JwtKeyPage (
     /**
@@ -13092,7 +13114,7 @@ public object FfiConverterTypeNewUser: FfiConverterRustBuffer<NewUser> {
 
 
 /**
- * A page of policy groups.
+ * One page of a list of `PolicyGroup`, with the cursor of the next.
  */
 data class PolicyGroupPage (
     /**
@@ -13226,7 +13248,7 @@ public object FfiConverterTypePolicyGroupUpdate: FfiConverterRustBuffer<PolicyGr
 
 
 /**
- * A page of users.
+ * One page of a list of `User`, with the cursor of the next.
  */
 data class UserPage (
     /**
@@ -16690,7 +16712,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     
 
         /**
-         * Signs `signing_input` (the first two segments and their dot) under
+         * Signs `signingInput` (the first two segments and their dot) under
          * `algorithm`, returning the raw signature: for JWS vectors and detached
          * payloads.
          */
@@ -16709,7 +16731,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     
 
         /**
-         * Checks only a signature over `signing_input` under `algorithm`:
+         * Checks only a signature over `signingInput` under `algorithm`:
          * `JwtException.BadSignature` when it does not verify.
          */
     @Throws(JwtException::class) fun `jwsVerifyRaw`(`signingInput`: kotlin.ByteArray, `signature`: kotlin.ByteArray, `key`: VerifyingKey, `algorithm`: kotlin.String)
@@ -16728,9 +16750,9 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
 
         /**
          * Mints the access token the server expects from an application: `iss` =
-         * `sub` = `application_id`, `aud` = `audience`, `iat` = `now` (the clock
+         * `sub` = `applicationId`, `aud` = `audience`, `iat` = `now` (the clock
          * when not given), `exp` = `iat` + `lifetime` (1 second to 1 hour), a
-         * fresh `jti`, and `kid` = `key_id` in the header.
+         * fresh `jti`, and `kid` = `keyId` in the header.
          */
     @Throws(JwtException::class) fun `jwtMintAccessToken`(`applicationId`: kotlin.String, `keyId`: kotlin.String, `audience`: kotlin.String, `lifetime`: java.time.Duration, `key`: SigningKey, `now`: java.time.Instant? = null): kotlin.String {
             return FfiConverterString.lift(
@@ -16750,10 +16772,10 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     
 
         /**
-         * Signs `claims_json` (a JSON object, signed exactly as given: nothing is
+         * Signs `claimsJson` (a JSON object, signed exactly as given: nothing is
          * validated, expired claims included) with `key`. The header is `alg`
          * (`algorithm`, else the key's own), `typ: JWT`, `kid` when given, and the
-         * members of `extra_header_json` (a JSON object) when given.
+         * members of `extraHeaderJson` (a JSON object) when given.
          */
     @Throws(JwtException::class) fun `jwtSign`(`claimsJson`: kotlin.String, `key`: SigningKey, `algorithm`: kotlin.String? = null, `kid`: kotlin.String? = null, `extraHeaderJson`: kotlin.String? = null): kotlin.String {
             return FfiConverterString.lift(
