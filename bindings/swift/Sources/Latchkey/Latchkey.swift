@@ -3661,19 +3661,6 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func baseUrl()  -> String
     
     /**
-     * Liveness (`GET /health`): the status, `ok` when the server is up.
-     */
-    func health() async throws  -> String
-    
-    /**
-     * Whether `token` (an access key or a JWT) is active, and whose it is
-     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
-     * expired, unknown or malformed token is `active = false` with nothing
-     * else, whatever the reason.
-     */
-    func introspect(token: String) async throws  -> Introspection
-    
-    /**
      * Whether `shutdown()` was called.
      */
     func isClosed()  -> Bool
@@ -3682,16 +3669,6 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
      * JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
      */
     func jwtKeys()  -> JwtKeys
-    
-    /**
-     * Who this credential is (`GET /v3/me`).
-     */
-    func me() async throws  -> Me
-    
-    /**
-     * The server's OpenAPI 3.1 document, as JSON text.
-     */
-    func openapi() async throws  -> String
     
     /**
      * Policy groups and their members (`/v3/policy-groups`).
@@ -3713,8 +3690,30 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func users()  -> Users
     
     /**
-     * Public server facts (`GET /.well-known/latchkey`); no credential
-     * needed.
+     * Liveness (`GET /health`): the status is `ok` while the server is up; no credential needed.
+     */
+    func health() async throws  -> String
+    
+    /**
+     * Whether `token` (an access key or a JWT) is active, and whose it is (`POST /v3/introspect`,
+     * needs `credentials:introspect`). A revoked, expired, unknown or malformed token is inactive
+     * with nothing else, whatever the reason; each one that does not verify spends this client's
+     * failure budget on the server.
+     */
+    func introspect(token: String) async throws  -> Introspection
+    
+    /**
+     * Who this credential is (`GET /v3/me`).
+     */
+    func me() async throws  -> Me
+    
+    /**
+     * The server's OpenAPI 3.1 document (`GET /openapi.json`); no credential needed.
+     */
+    func openapi() async throws  -> String
+    
+    /**
+     * Public server facts (`GET /.well-known/latchkey`); no credential needed.
      */
     func wellKnown() async throws  -> ServerInfo
     
@@ -3856,47 +3855,6 @@ open func baseUrl() -> String  {
 }
     
     /**
-     * Liveness (`GET /health`): the status, `ok` when the server is up.
-     */
-open func health()async throws  -> String  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_latchkeyclient_health(
-                        self.uniffiCloneHandle()
-                )
-            },
-            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterString.lift,
-            errorHandler: FfiConverterTypeLatchkeyError_lift
-        )
-}
-    
-    /**
-     * Whether `token` (an access key or a JWT) is active, and whose it is
-     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
-     * expired, unknown or malformed token is `active = false` with nothing
-     * else, whatever the reason.
-     */
-open func introspect(token: String)async throws  -> Introspection  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_latchkeyclient_introspect(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(token)
-                )
-            },
-            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeIntrospection_lift,
-            errorHandler: FfiConverterTypeLatchkeyError_lift
-        )
-}
-    
-    /**
      * Whether `shutdown()` was called.
      */
 open func isClosed() -> Bool  {
@@ -3918,44 +3876,6 @@ open func jwtKeys() -> JwtKeys  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
-}
-    
-    /**
-     * Who this credential is (`GET /v3/me`).
-     */
-open func me()async throws  -> Me  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_latchkeyclient_me(
-                        self.uniffiCloneHandle()
-                )
-            },
-            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterTypeMe_lift,
-            errorHandler: FfiConverterTypeLatchkeyError_lift
-        )
-}
-    
-    /**
-     * The server's OpenAPI 3.1 document, as JSON text.
-     */
-open func openapi()async throws  -> String  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_latchkey_uniffi_fn_method_latchkeyclient_openapi(
-                        self.uniffiCloneHandle()
-                )
-            },
-            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterString.lift,
-            errorHandler: FfiConverterTypeLatchkeyError_lift
-        )
 }
     
     /**
@@ -3998,8 +3918,86 @@ open func users() -> Users  {
 }
     
     /**
-     * Public server facts (`GET /.well-known/latchkey`); no credential
-     * needed.
+     * Liveness (`GET /health`): the status is `ok` while the server is up; no credential needed.
+     */
+open func health()async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_latchkeyclient_health(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
+     * Whether `token` (an access key or a JWT) is active, and whose it is (`POST /v3/introspect`,
+     * needs `credentials:introspect`). A revoked, expired, unknown or malformed token is inactive
+     * with nothing else, whatever the reason; each one that does not verify spends this client's
+     * failure budget on the server.
+     */
+open func introspect(token: String)async throws  -> Introspection  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_latchkeyclient_introspect(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(token)
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeIntrospection_lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
+     * Who this credential is (`GET /v3/me`).
+     */
+open func me()async throws  -> Me  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_latchkeyclient_me(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMe_lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
+     * The server's OpenAPI 3.1 document (`GET /openapi.json`); no credential needed.
+     */
+open func openapi()async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_latchkey_uniffi_fn_method_latchkeyclient_openapi(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_latchkey_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_latchkey_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_latchkey_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeLatchkeyError_lift
+        )
+}
+    
+    /**
+     * Public server facts (`GET /.well-known/latchkey`); no credential needed.
      */
 open func wellKnown()async throws  -> ServerInfo  {
     return
@@ -11122,22 +11120,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url() != 38420) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() != 42078) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() != 16034) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() != 21351) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys() != 42547) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() != 11815) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() != 29103) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups() != 38325) {
@@ -11149,7 +11135,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users() != 33429) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() != 27740) {
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() != 46831) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() != 46486) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() != 52779) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() != 22487) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() != 10059) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_jwks_get() != 51551) {

@@ -775,23 +775,23 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health(
-    ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect(
-    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys(
-    ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me(
-    ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known(
     ): Int
@@ -1076,23 +1076,23 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_base_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_health(`ptr`: Long,
-    ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_introspect(`ptr`: Long,`token`: RustBuffer.ByValue,
-    ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_jwt_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_me(`ptr`: Long,
-    ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_openapi(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_policy_groups(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_users(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_health(`ptr`: Long,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_introspect(`ptr`: Long,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_me(`ptr`: Long,
+    ): Long
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_openapi(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_well_known(`ptr`: Long,
     ): Long
@@ -1611,22 +1611,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url() and 0xFFFF) != 38420) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() and 0xFFFF) != 42078) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() and 0xFFFF) != 16034) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() and 0xFFFF) != 21351) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_jwt_keys() and 0xFFFF) != 42547) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() and 0xFFFF) != 11815) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() and 0xFFFF) != 29103) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_policy_groups() and 0xFFFF) != 38325) {
@@ -1638,7 +1626,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_users() and 0xFFFF) != 33429) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() and 0xFFFF) != 27740) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() and 0xFFFF) != 46831) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() and 0xFFFF) != 46486) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() and 0xFFFF) != 52779) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() and 0xFFFF) != 22487) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() and 0xFFFF) != 10059) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwks_get() and 0xFFFF) != 51551) {
@@ -7735,19 +7735,6 @@ public interface LatchkeyClientInterface {
     fun `baseUrl`(): kotlin.String
     
     /**
-     * Liveness (`GET /health`): the status, `ok` when the server is up.
-     */
-    suspend fun `health`(): kotlin.String
-    
-    /**
-     * Whether `token` (an access key or a JWT) is active, and whose it is
-     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
-     * expired, unknown or malformed token is `active = false` with nothing
-     * else, whatever the reason.
-     */
-    suspend fun `introspect`(`token`: kotlin.String): Introspection
-    
-    /**
      * Whether `shutdown()` was called.
      */
     fun `isClosed`(): kotlin.Boolean
@@ -7756,16 +7743,6 @@ public interface LatchkeyClientInterface {
      * JWT keys of applications (`/v3/applications/{id}/jwt-keys`, `/jwks`).
      */
     fun `jwtKeys`(): JwtKeys
-    
-    /**
-     * Who this credential is (`GET /v3/me`).
-     */
-    suspend fun `me`(): Me
-    
-    /**
-     * The server's OpenAPI 3.1 document, as JSON text.
-     */
-    suspend fun `openapi`(): kotlin.String
     
     /**
      * Policy groups and their members (`/v3/policy-groups`).
@@ -7787,8 +7764,30 @@ public interface LatchkeyClientInterface {
     fun `users`(): Users
     
     /**
-     * Public server facts (`GET /.well-known/latchkey`); no credential
-     * needed.
+     * Liveness (`GET /health`): the status is `ok` while the server is up; no credential needed.
+     */
+    suspend fun `health`(): kotlin.String
+    
+    /**
+     * Whether `token` (an access key or a JWT) is active, and whose it is (`POST /v3/introspect`,
+     * needs `credentials:introspect`). A revoked, expired, unknown or malformed token is inactive
+     * with nothing else, whatever the reason; each one that does not verify spends this client's
+     * failure budget on the server.
+     */
+    suspend fun `introspect`(`token`: kotlin.String): Introspection
+    
+    /**
+     * Who this credential is (`GET /v3/me`).
+     */
+    suspend fun `me`(): Me
+    
+    /**
+     * The server's OpenAPI 3.1 document (`GET /openapi.json`); no credential needed.
+     */
+    suspend fun `openapi`(): kotlin.String
+    
+    /**
+     * Public server facts (`GET /.well-known/latchkey`); no credential needed.
      */
     suspend fun `wellKnown`(): ServerInfo
     
@@ -8001,58 +8000,6 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
-     * Liveness (`GET /health`): the status, `ok` when the server is up.
-     */
-    @Throws(LatchkeyException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `health`() : kotlin.String {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_health(
-                uniffiHandle,
-                
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterString.lift(it) },
-        // Error FFI converter
-        LatchkeyException.ErrorHandler,
-    )
-    }
-
-    
-    /**
-     * Whether `token` (an access key or a JWT) is active, and whose it is
-     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
-     * expired, unknown or malformed token is `active = false` with nothing
-     * else, whatever the reason.
-     */
-    @Throws(LatchkeyException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `introspect`(`token`: kotlin.String) : Introspection {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_introspect(
-                uniffiHandle,
-                
-        FfiConverterString.lower(`token`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferIntrospection.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
-        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterTypeIntrospection.lift(it) },
-        // Error FFI converter
-        LatchkeyException.ErrorHandler,
-    )
-    }
-
-    
-    /**
      * Whether `shutdown()` was called.
      */override fun `isClosed`(): kotlin.Boolean {
             return FfiConverterBoolean.lift(
@@ -8082,54 +8029,6 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
     )
     }
     
-
-    
-    /**
-     * Who this credential is (`GET /v3/me`).
-     */
-    @Throws(LatchkeyException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `me`() : Me {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_me(
-                uniffiHandle,
-                
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMe.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
-        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterTypeMe.lift(it) },
-        // Error FFI converter
-        LatchkeyException.ErrorHandler,
-    )
-    }
-
-    
-    /**
-     * The server's OpenAPI 3.1 document, as JSON text.
-     */
-    @Throws(LatchkeyException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `openapi`() : kotlin.String {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_openapi(
-                uniffiHandle,
-                
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterString.lift(it) },
-        // Error FFI converter
-        LatchkeyException.ErrorHandler,
-    )
-    }
 
     
     /**
@@ -8184,8 +8083,107 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
-     * Public server facts (`GET /.well-known/latchkey`); no credential
-     * needed.
+     * Liveness (`GET /health`): the status is `ok` while the server is up; no credential needed.
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `health`() : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_health(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Whether `token` (an access key or a JWT) is active, and whose it is (`POST /v3/introspect`,
+     * needs `credentials:introspect`). A revoked, expired, unknown or malformed token is inactive
+     * with nothing else, whatever the reason; each one that does not verify spends this client's
+     * failure budget on the server.
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `introspect`(`token`: kotlin.String) : Introspection {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_introspect(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferIntrospection.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeIntrospection.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Who this credential is (`GET /v3/me`).
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `me`() : Me {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_me(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferMe.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeMe.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The server's OpenAPI 3.1 document (`GET /openapi.json`); no credential needed.
+     */
+    @Throws(LatchkeyException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `openapi`() : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_openapi(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_latchkey_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_latchkey_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        LatchkeyException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Public server facts (`GET /.well-known/latchkey`); no credential needed.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
