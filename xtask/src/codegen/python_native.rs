@@ -459,6 +459,48 @@ mod tests {
     }
 
     #[test]
+    fn a_call_of_the_client_is_its_own_method_with_its_credential_zeroized() {
+        let mut check = operation("check", Answer::One(Type::Named("Report".into())));
+        check.path = Vec::new();
+        check.args = vec![field("token", Type::String, true)];
+        let methods = [(
+            super::super::native::CLIENT_METHODS.to_owned(),
+            ["check".to_owned()].into(),
+        )];
+        let client = ClientCrate {
+            structs: Default::default(),
+            methods: methods.into(),
+        };
+        let mut writer = Writer {
+            client: &client,
+            hooks: BTreeSet::new(),
+            imports: BTreeSet::new(),
+            out: String::new(),
+        };
+        writer.method(None, &check, &["token".to_owned()]).unwrap();
+        let out = std::mem::take(&mut writer.out);
+        assert!(
+            out.contains("fn check<'py>(&self, py: Python<'py>, token: String)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("let token = zeroize::Zeroizing::new(token);"),
+            "{out}"
+        );
+        assert!(out.contains("client.check(&token).await"), "{out}");
+        let lacking = ClientCrate {
+            structs: Default::default(),
+            methods: Default::default(),
+        };
+        writer.client = &lacking;
+        let error = writer.method(None, &check, &[]).unwrap_err().to_string();
+        assert!(
+            error.contains("no `pub fn check` in `impl Client`"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn an_id_kind_names_the_clients_typed_id() {
         assert_eq!(id_type("access_key"), "AccessKeyId");
         assert_eq!(id_type("user"), "UserId");
