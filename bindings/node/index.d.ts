@@ -11,6 +11,21 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** The connection to a Latchkey server behind the wrapper's `Client`. */
 export declare class NativeClient {
+  /** Who this credential is (`GET /v3/me`). */
+  me(): Promise<unknown>
+  /** Liveness (`GET /health`): the status is `ok` while the server is up; no credential needed. */
+  health(): Promise<unknown>
+  /** Public server facts (`GET /.well-known/latchkey`); no credential needed. */
+  wellKnown(): Promise<unknown>
+  /** The server's OpenAPI 3.1 document (`GET /openapi.json`); no credential needed. */
+  openapi(): Promise<unknown>
+  /**
+   * Whether `token` (an access key or a JWT) is active, and whose it is (`POST /v3/introspect`,
+   * needs `credentials:introspect`). A revoked, expired, unknown or malformed token is inactive
+   * with nothing else, whatever the reason; each one that does not verify spends this client's
+   * failure budget on the server.
+   */
+  introspect(token: string): Promise<unknown>
   /**
    * Every application the caller may view, across pages (revoked ones only when the `status`
    * filter is `revoked`).
@@ -196,16 +211,6 @@ export declare class NativeClient {
    * `ERR_LATCHKEY_CLIENT_CLOSED`. Calls already running finish.
    */
   close(): void
-  /** `GET /v3/me`. */
-  me(): Promise<unknown>
-  /** `POST /v3/introspect`: whether a token is active, and whose it is. */
-  introspect(token: string): Promise<unknown>
-  /** `GET /.well-known/latchkey`. */
-  wellKnown(): Promise<unknown>
-  /** `GET /health`. */
-  health(): Promise<unknown>
-  /** `GET /openapi.json`. */
-  openapi(): Promise<unknown>
 }
 
 /** The unconverted items of one page. */

@@ -21,6 +21,7 @@ mod python_stubs;
 mod sdk_surface;
 mod signatures;
 mod uniffi;
+mod uniffi_client;
 mod uniffi_native;
 mod vectors;
 pub mod versions;
@@ -98,6 +99,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "uniffi-native",
         generate: uniffi_native::generate,
+    },
+    Generator {
+        name: "uniffi-client",
+        generate: uniffi_client::generate,
     },
     Generator {
         name: "uniffi",

@@ -1,6 +1,9 @@
 //! `LatchkeyClient`: the Rust client behind `suspend` (Kotlin) and `async`
 //! (Swift) methods, run on uniffi's tokio runtime, and the `Credential` it
-//! authenticates with.
+//! authenticates with. Its calls of the server (`me`, `introspect`, …) are
+//! generated from spec/sdk.json (`calls.rs`).
+
+mod calls;
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -11,7 +14,6 @@ use zeroize::Zeroizing;
 
 use crate::error::{LatchkeyError, invalid_argument};
 use crate::keys::SigningKey;
-use crate::models::{Introspection, Me, ServerInfo};
 
 /// The product this library adds to the `User-Agent`.
 const USER_AGENT: &str = concat!("latchkey-uniffi/", env!("CARGO_PKG_VERSION"));
@@ -171,7 +173,7 @@ impl fmt::Debug for LatchkeyClient {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl LatchkeyClient {
     /// A client for `base_url` (`https://latchkey.example.com`; the API is
     /// under `/v3`), else `LATCHKEY_URL`, with `credential`, else an access
@@ -242,37 +244,6 @@ impl LatchkeyClient {
     /// Whether `shutdown()` was called.
     pub fn is_closed(&self) -> bool {
         self.slot.is_closed()
-    }
-
-    /// Who this credential is (`GET /v3/me`).
-    pub async fn me(&self) -> Result<Me, LatchkeyError> {
-        Ok(self.slot.client()?.me().await?)
-    }
-
-    /// Whether `token` (an access key or a JWT) is active, and whose it is
-    /// (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
-    /// expired, unknown or malformed token is `active = false` with nothing
-    /// else, whatever the reason.
-    pub async fn introspect(&self, token: String) -> Result<Introspection, LatchkeyError> {
-        // The token is a credential: held zeroized, never echoed in an error.
-        let token = Zeroizing::new(token);
-        Ok(self.slot.client()?.introspect(&token).await?)
-    }
-
-    /// Public server facts (`GET /.well-known/latchkey`); no credential
-    /// needed.
-    pub async fn well_known(&self) -> Result<ServerInfo, LatchkeyError> {
-        Ok(self.slot.client()?.well_known().await?)
-    }
-
-    /// Liveness (`GET /health`): the status, `ok` when the server is up.
-    pub async fn health(&self) -> Result<String, LatchkeyError> {
-        Ok(self.slot.client()?.health().await?.status)
-    }
-
-    /// The server's OpenAPI 3.1 document, as JSON text.
-    pub async fn openapi(&self) -> Result<String, LatchkeyError> {
-        Ok(self.slot.client()?.openapi().await?.to_string())
     }
 }
 

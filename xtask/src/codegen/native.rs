@@ -1,14 +1,15 @@
 //! What the generators of the native methods (`python_native.rs`,
-//! `node_native.rs`) share: the Rust client's structs and methods read from
-//! its source (so that a call or an input the client lacks fails codegen by
-//! name), its typed ids, the hand-written conversions of a binding, and
-//! rustfmt.
+//! `node_native.rs`, `uniffi_client.rs`) share: the Rust client's structs
+//! and methods read from its source with `syn` (so that a call or an input
+//! the client lacks fails codegen by name), its typed ids, the hand-written
+//! conversions of a binding, and rustfmt.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
+use syn::{Fields, ImplItem, Item, Type as RustType, Visibility};
 
 use super::signatures::{Answer, Operation};
 
@@ -16,80 +17,156 @@ use super::signatures::{Answer, Operation};
 const CLIENT: &str = "crates/latchkey-client/src";
 /// The core's sources, whose request types the client re-exports.
 const CORE: &str = "crates/latchkey-core/src";
+/// The client's type whose methods are the client's own calls.
+const CLIENT_TYPE: &str = "Client";
+/// The key of [`ClientCrate::methods`] that holds [`CLIENT_TYPE`]'s own
+/// methods (no resource file has that name: `read` refuses one).
+pub(super) const CLIENT_METHODS: &str = "client";
 
-/// The client's structs (name → public fields) and each resource file's
-/// methods, read from its source.
+/// The client's structs (name → public fields, and whether the crate
+/// exports it at its root) and methods, read from its source.
 pub(super) struct ClientCrate {
     pub(super) structs: BTreeMap<String, (Vec<String>, bool)>,
+    /// Each resource file's public functions and methods, by the file's
+    /// stem (`applications`), and under [`CLIENT_METHODS`] the public
+    /// methods of `impl Client` in the crate's other files.
     pub(super) methods: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// The `.rs` files of `dir`, and of its subfolders when `deep`.
+fn rust_files(dir: &Path, deep: bool) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(dir) = folders.pop() {
+        for entry in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
+            let path = entry?.path();
+            if path.is_dir() {
+                if deep {
+                    folders.push(path);
+                }
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// The name of the type an `impl` block is for (`Client` of `impl Client`,
+/// `Applications` of `impl<'a> Applications<'a>`).
+fn impl_type(item: &syn::ItemImpl) -> Option<String> {
+    match item.self_ty.as_ref() {
+        RustType::Path(path) => Some(path.path.segments.last()?.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The public functions of `items`, and the public methods of their
+/// `impl` blocks (of the type `of`, or of any).
+fn public_functions(items: &[Item], of: Option<&str>) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for item in items {
+        match item {
+            Item::Fn(function) if of.is_none() && matches!(function.vis, Visibility::Public(_)) => {
+                found.insert(function.sig.ident.to_string());
+            }
+            Item::Impl(block) if of.is_none_or(|of| impl_type(block).as_deref() == Some(of)) => {
+                for member in &block.items {
+                    if let ImplItem::Fn(method) = member
+                        && matches!(method.vis, Visibility::Public(_))
+                    {
+                        found.insert(method.sig.ident.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 impl ClientCrate {
     pub(super) fn read(root: &Path) -> Result<ClientCrate> {
-        let mut structs = BTreeMap::new();
-        let mut methods = BTreeMap::new();
-        let mut files = Vec::new();
-        for folder in ["", "resources"] {
-            let dir = root.join(CLIENT).join(folder);
-            for entry in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
-                let path = entry?.path();
-                if path.extension().is_some_and(|ext| ext == "rs") {
-                    files.push((folder.is_empty(), path));
-                }
-            }
+        let client = root.join(CLIENT);
+        let resources = client.join("resources");
+        // (whether in a resource file, path): the resource files first, so
+        // that their structs win (`sort` puts `false` first).
+        let mut files: Vec<(bool, PathBuf)> = Vec::new();
+        for path in rust_files(&resources, false)? {
+            files.push((false, path));
         }
-        // The inputs the client re-exports from the core (`NewApplication`).
-        let mut folders = vec![root.join(CORE)];
-        while let Some(dir) = folders.pop() {
-            for entry in std::fs::read_dir(&dir).with_context(|| dir.display().to_string())? {
-                let path = entry?.path();
-                if path.is_dir() {
-                    folders.push(path);
-                } else if path.extension().is_some_and(|ext| ext == "rs") {
-                    files.push((true, path));
-                }
-            }
+        // The client's own files, and the inputs it re-exports from the
+        // core (`NewApplication`).
+        for path in rust_files(&client, false)?
+            .into_iter()
+            .chain(rust_files(&root.join(CORE), true)?)
+        {
+            files.push((true, path));
         }
         files.sort();
+        let mut crate_ = ClientCrate {
+            structs: BTreeMap::new(),
+            methods: BTreeMap::new(),
+        };
         for (top, path) in files {
             let text =
                 std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
-            if !top && path.starts_with(root.join(CLIENT)) {
+            let file = syn::parse_file(&text)
+                .with_context(|| format!("{}: not Rust that syn parses", path.display()))?;
+            if !top {
                 let stem = path.file_stem().unwrap_or_default().to_string_lossy();
-                let found = text
-                    .lines()
-                    .filter_map(|line| {
-                        let line = line.trim_start();
-                        let rest = line
-                            .strip_prefix("pub async fn ")
-                            .or_else(|| line.strip_prefix("pub fn "))?;
-                        Some(rest.split(['(', '<']).next()?.to_owned())
-                    })
-                    .collect();
-                methods.insert(stem.into_owned(), found);
-            }
-            let mut lines = text.lines();
-            while let Some(line) = lines.next() {
-                let Some(rest) = line.strip_prefix("pub struct ") else {
-                    continue;
-                };
-                let Some(name) = rest.strip_suffix(" {") else {
-                    continue;
-                };
-                let mut fields = Vec::new();
-                for line in lines.by_ref() {
-                    if line == "}" {
-                        break;
-                    }
-                    if let Some(field) = line.trim_start().strip_prefix("pub ") {
-                        fields.push(field.split(':').next().unwrap_or_default().to_owned());
-                    }
+                if stem == CLIENT_METHODS {
+                    bail!(
+                        "{}: a resource file cannot be named `{CLIENT_METHODS}`",
+                        path.display()
+                    );
                 }
+                crate_
+                    .methods
+                    .insert(stem.into_owned(), public_functions(&file.items, None));
+            } else if path.starts_with(&client) {
+                crate_
+                    .methods
+                    .entry(CLIENT_METHODS.to_owned())
+                    .or_default()
+                    .extend(public_functions(&file.items, Some(CLIENT_TYPE)));
+            }
+            for item in &file.items {
+                let Item::Struct(item) = item else { continue };
+                let (Visibility::Public(_), Fields::Named(fields)) = (&item.vis, &item.fields)
+                else {
+                    continue;
+                };
+                let fields = fields
+                    .named
+                    .iter()
+                    .filter(|field| matches!(field.vis, Visibility::Public(_)))
+                    .filter_map(|field| Some(field.ident.as_ref()?.to_string()))
+                    .collect();
                 // A struct of a resource file is exported at the crate's root.
-                structs.entry(name.to_owned()).or_insert((fields, !top));
+                crate_
+                    .structs
+                    .entry(item.ident.to_string())
+                    .or_insert((fields, !top));
             }
         }
-        Ok(ClientCrate { structs, methods })
+        Ok(crate_)
+    }
+
+    /// The client's own method a call of the client (`me`) makes, or why it
+    /// is missing.
+    pub(super) fn client_call(&self, operation: &Operation) -> Result<String> {
+        if self
+            .methods
+            .get(CLIENT_METHODS)
+            .is_some_and(|found| found.contains(&operation.name))
+        {
+            return Ok(operation.name.clone());
+        }
+        bail!(
+            "{CLIENT} has no `pub fn {}` in `impl {CLIENT_TYPE}` (spec/sdk.json's client calls it)",
+            operation.name
+        )
     }
 
     /// The client's method `name` of `resource`, or why it is missing.
@@ -271,5 +348,75 @@ pub(super) fn field(
         nullable: false,
         clearable: false,
         doc: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A client crate and core at `root`, each file given as (path, text).
+    fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for folder in [CORE, CLIENT, &format!("{CLIENT}/resources")] {
+            std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        }
+        for (path, text) in files {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn structs_and_methods_are_read_from_the_items_of_the_source() {
+        let dir = workspace(&[
+            (
+                "crates/latchkey-client/src/client.rs",
+                "pub struct Client { inner: u8 }\n\
+                 impl Client {\n    pub async fn me(&self) -> u8 { 1 }\n    \
+                 pub(crate) fn send(&self) {}\n    fn hidden(&self) {}\n}\n\
+                 impl Other {\n    pub fn not_the_client(&self) {}\n}\n",
+            ),
+            (
+                "crates/latchkey-client/src/resources/things.rs",
+                "pub struct Things<'a> { client: &'a Client }\n\
+                 pub struct NewThing {\n    pub name: String,\n    \
+                 pub size: Option<u32>,\n    secret: u8,\n}\n\
+                 impl<'a> Things<'a> {\n    pub async fn create(\n        &self,\n        \
+                 input: &NewThing,\n    ) -> Result<Thing> { todo!() }\n    \
+                 pub fn parts_pager<T>(&self) {}\n    fn helper(&self) {}\n}\n\
+                 #[cfg(test)]\nmod tests {\n    pub struct Fixture { pub x: u8 }\n}\n",
+            ),
+            (
+                "crates/latchkey-core/src/input.rs",
+                "pub struct NewThing { pub other: u8 }\npub struct NewUser { pub email: String }\n",
+            ),
+        ]);
+        let client = ClientCrate::read(dir.path()).unwrap();
+        assert_eq!(
+            client.methods["things"].iter().collect::<Vec<_>>(),
+            ["create", "parts_pager"]
+        );
+        assert_eq!(
+            client.methods[CLIENT_METHODS].iter().collect::<Vec<_>>(),
+            ["me"]
+        );
+        // The resource file's struct wins over the core's of the same name.
+        assert_eq!(
+            client.structs["NewThing"],
+            (vec!["name".to_owned(), "size".to_owned()], true)
+        );
+        assert_eq!(client.structs["NewUser"], (vec!["email".to_owned()], false));
+        assert!(!client.structs.contains_key("Fixture"));
+    }
+
+    #[test]
+    fn source_syn_cannot_parse_is_an_error_naming_the_file() {
+        let dir = workspace(&[("crates/latchkey-client/src/client.rs", "pub fn (")]);
+        let error = format!("{:#}", ClientCrate::read(dir.path()).err().unwrap());
+        assert!(
+            error.contains("client.rs: not Rust that syn parses"),
+            "{error}"
+        );
     }
 }

@@ -7,7 +7,9 @@
 //! into Rust) and calls the native method `<resourceOperation>` once: path
 //! and positional arguments as they are, an input as one object of its
 //! checked fields, a list's filters as one object beside its list options.
-//! An answer holding a one-time secret has it hidden from logs.
+//! An answer holding a one-time secret has it hidden from logs. The
+//! client's own calls (`me`, `introspect`, …) are the methods of the
+//! generated `ClientCalls`, which the hand-written `Client` extends.
 
 use std::path::Path;
 
@@ -15,9 +17,7 @@ use anyhow::{Context, Result};
 
 use super::Files;
 use super::python_resources::class_name;
-use super::signatures::{
-    self, Answer, Field, Operation, Resource, Signatures, Type, fill, map_code,
-};
+use super::signatures::{self, Answer, Field, Operation, Signatures, Type, fill, map_code};
 
 /// The resource objects, relative to the root.
 pub const RESOURCES: &str = "bindings/node/lib/client/resources.cjs";
@@ -51,7 +51,7 @@ pub fn camel(name: &str) -> String {
 
 /// The documentation for JavaScript: snake_case names in backticks become
 /// camelCase (`grace_seconds` → `graceSeconds`).
-fn js_doc(doc: &str) -> String {
+pub(super) fn js_doc(doc: &str) -> String {
     map_code(doc, |code| {
         let identifier = code.contains('_')
             && code
@@ -159,8 +159,9 @@ fn object(entries: &[String]) -> String {
     out
 }
 
-/// One method of a resource class.
-fn method(resource: &Resource, operation: &Operation, out: &mut String) {
+/// One method of a resource class or of `ClientCalls`, calling the native
+/// method `native` (`applicationsGet`).
+fn method(native: &str, operation: &Operation, out: &mut String) {
     let mut parameters: Vec<String> = Vec::new();
     let mut arguments: Vec<String> = Vec::new();
     let mut statements: Vec<String> = Vec::new();
@@ -246,10 +247,7 @@ fn method(resource: &Resource, operation: &Operation, out: &mut String) {
         }
         parameters.push("options".to_owned());
     }
-    let native = format!(
-        "native(this).{}",
-        camel(&format!("{}_{}", resource.name, operation.name))
-    );
+    let native = format!("native(this).{native}");
     let wrapper = match operation.answer {
         Answer::Lazy(_) => "iterate",
         Answer::Page(_) => "page",
@@ -323,18 +321,23 @@ class Resource {
     natives.set(this, nativeClient)
   }
 }
-",
+
+/** The client's own calls (`client.me()`, …); `Client` (`index.cjs`) extends it. */
+class ClientCalls extends Resource {",
     );
-    let mut names = Vec::new();
+    for call in &signatures.client {
+        method(&camel(&call.operation.name), &call.operation, &mut out);
+    }
+    out.push_str("}\n");
+    let mut names = vec!["ClientCalls".to_owned()];
     for resource in &signatures.resources {
         let name = class_name(&resource.name);
         out.push('\n');
         jsdoc(&resource.doc, 0, &mut out);
         out.push_str(&format!("class {name} extends Resource {{"));
         for operation in &resource.operations {
-            let mut text = String::new();
-            method(resource, operation, &mut text);
-            out.push_str(&text);
+            let native = camel(&format!("{}_{}", resource.name, operation.name));
+            method(&native, operation, &mut out);
         }
         out.push_str("}\n");
         names.push(name);
@@ -351,6 +354,7 @@ fn ts_type(ty: &Type) -> String {
         Type::Integer => "number".into(),
         Type::Boolean => "boolean".into(),
         Type::Instant => "Date".into(),
+        Type::Named(name) if name == "Json" => "Record<string, unknown>".into(),
         Type::Named(name) => name.clone(),
     }
 }
@@ -408,9 +412,16 @@ fn declaration(operation: &Operation, out: &mut String) {
     ));
 }
 
-/// The generated part of `index.d.ts`: one interface per resource.
+/// The generated part of `index.d.ts`: the client's own calls (the class
+/// `Client` extends) and one interface per resource.
 pub fn declarations(signatures: &Signatures) -> String {
-    let mut out = String::new();
+    let mut out = String::from(
+        "\n/** The client's own calls (`client.me()`, …); `Client` extends it. */\ndeclare class ClientCalls {\n",
+    );
+    for call in &signatures.client {
+        declaration(&call.operation, &mut out);
+    }
+    out.push_str("}\n");
     for resource in &signatures.resources {
         out.push('\n');
         jsdoc(&resource.doc, 0, &mut out);

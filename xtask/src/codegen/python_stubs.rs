@@ -1,6 +1,7 @@
 //! The `NativeClient` class of the Python stubs (`_latchkey.pyi`), written
 //! from its `#[pymethods]` in `bindings/python/src/client/mod.rs` and the
-//! generated `generated.rs` (the resource operations): one stub
+//! generated `generated.rs` (the client's calls and the resource
+//! operations): one stub
 //! per method, its Python types read from the Rust ones, so that a native
 //! call added in Rust needs no hand-written stub (stubtest still checks the
 //! stubs against the built module in `cargo xtask check`).

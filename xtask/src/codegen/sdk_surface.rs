@@ -130,12 +130,12 @@ impl Description {
             extras.insert(language.to_owned(), declared);
         }
         let mut calls = BTreeSet::new();
-        for text in value["client"]
+        for call in value["client"]
             .as_object()
             .into_iter()
             .flat_map(|o| o.values())
         {
-            calls.extend(text.as_str().and_then(http_call));
+            calls.extend(http_of(call).and_then(http_call));
         }
         for operations in value["resources"]
             .as_object()
@@ -379,7 +379,8 @@ fn node(root: &Path, description: &Description) -> Result<Manifest> {
                 continue;
             }
             match class.as_deref() {
-                Some("Client") => {
+                // `Client` extends the generated `ClientCalls` (resources.cjs).
+                Some("Client" | "ClientCalls") => {
                     manifest.insert(format!("client {}", snake(name)));
                 }
                 Some(other) => {

@@ -39,6 +39,8 @@ struct WrittenOrder {
     #[serde(default)]
     schemas: IndexMap<String, IgnoredAny>,
     #[serde(default)]
+    client: IndexMap<String, IgnoredAny>,
+    #[serde(default)]
     resources: IndexMap<String, IndexMap<String, IgnoredAny>>,
 }
 
@@ -258,9 +260,25 @@ pub struct Resource {
     pub operations: Vec<Operation>,
 }
 
-/// Every resource, in the description's order.
+/// One call of the client itself (`client.me()`, `client.introspect(token)`):
+/// an operation of no resource, and what only these calls say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCall {
+    pub operation: Operation,
+    /// Arguments that are credentials (`introspect`'s `token`): the native
+    /// layers hold them zeroized, and no error echoes them.
+    pub credentials: Vec<String>,
+    /// uniffi answers only this text field of the answer's model (`health`
+    /// answers its `status`: Kotlin and Swift have no `Health` record).
+    pub uniffi_field: Option<String>,
+}
+
+/// The client's own calls and every resource, in the description's order.
 #[derive(Debug, Clone)]
 pub struct Signatures {
+    /// The client's calls that make a request (a `local:` one, `close`,
+    /// is each binding's own: it only drops the connections).
+    pub client: Vec<ClientCall>,
     pub resources: Vec<Resource>,
 }
 
@@ -576,7 +594,90 @@ pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
             operations,
         });
     }
-    Ok(Signatures { resources })
+    let mut client = Vec::new();
+    for name in order.client.keys().filter(|n| !n.starts_with('$')) {
+        let value = &source["client"][name];
+        if value
+            .as_str()
+            .is_some_and(|text| text.starts_with("local:"))
+        {
+            continue;
+        }
+        client.push(client_call(&openapi, &ids, name, value)?);
+    }
+    Ok(Signatures { client, resources })
+}
+
+/// One call of the client: a resource operation's signature (`http`, `doc`,
+/// `args`) whose answer, when the server's document does not list the call
+/// (`GET /openapi.json`), is the description's `answer` type.
+fn client_call(
+    openapi: &OpenApi<'_>,
+    ids: &BTreeMap<String, String>,
+    name: &str,
+    value: &Value,
+) -> Result<ClientCall> {
+    let what = format!("client.{name}");
+    if !value.is_object() {
+        bail!("{DESCRIPTION}: {what} is neither a signature nor `local: …`");
+    }
+    let mut operation = match value["answer"].as_str() {
+        Some(answer) => {
+            let http = text(&value["http"], &format!("{what}.http"))?;
+            if !value["args"].is_null() || !value["fields"].is_null() {
+                bail!("{DESCRIPTION}: {what} names its `answer`, so it can take no arguments");
+            }
+            Operation {
+                name: name.to_owned(),
+                doc: text(&value["doc"], &format!("{what}.doc"))?.to_owned(),
+                http: http
+                    .split_whitespace()
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                path: Vec::new(),
+                args: Vec::new(),
+                input: None,
+                filters: Vec::new(),
+                filter_type: None,
+                answer: Answer::One(Type::Named(answer.to_owned())),
+                secret: None,
+                ids: BTreeMap::new(),
+            }
+        }
+        None => operation(openapi, &BTreeMap::new(), name.to_owned(), value, &what)?,
+    };
+    if !operation.path.is_empty() || operation.input.is_some() || operation.is_list() {
+        bail!(
+            "{DESCRIPTION}: {what}: a call of the client takes only `args` and answers one value"
+        );
+    }
+    for field in &operation.args {
+        if let Some(kind) = ids.get(&field.name) {
+            operation.ids.insert(field.name.clone(), kind.clone());
+        }
+    }
+    let credentials = strings(&value["credentials"], &format!("{what}.credentials"))?;
+    for credential in &credentials {
+        if !operation.args.iter().any(|field| &field.name == credential) {
+            bail!("{DESCRIPTION}: {what}.credentials names `{credential}`, not one of its `args`");
+        }
+    }
+    let uniffi_field = value["uniffi_field"].as_str().map(str::to_owned);
+    if let Some(field) = &uniffi_field {
+        let Answer::One(Type::Named(model)) = &operation.answer else {
+            bail!("{DESCRIPTION}: {what}.uniffi_field: the call answers no model");
+        };
+        let schema = openapi.schema(model)?;
+        if schema["properties"][field]["type"] != "string" {
+            bail!("{DESCRIPTION}: {what}.uniffi_field: {model}.{field} is not text in {OPENAPI}");
+        }
+    }
+    Ok(ClientCall {
+        operation,
+        credentials,
+        uniffi_field,
+    })
 }
 
 /// One operation's signature.
@@ -819,6 +920,57 @@ mod tests {
         ] {
             check_neutral(doc, "d").unwrap();
         }
+    }
+
+    #[test]
+    fn the_clients_calls_are_signatures_and_a_local_one_is_left_to_the_bindings() {
+        let openapi = OPENAPI_TEXT.replace(
+            r#""/v3/things": {"#,
+            r##""/v3/check": {
+              "post": {
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateThing"}}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpdateThing"}}}}}
+              }
+            },
+            "/v3/things": {"##,
+        );
+        let description = DESCRIPTION_TEXT.replace(
+            r#""resources": {"#,
+            r#""client": {
+              "$comment": "ignored",
+              "check": {"http": "POST /v3/check", "doc": "Checks.", "args": ["name"], "credentials": ["name"], "uniffi_field": "status"},
+              "document": {"http": "GET /document.json", "doc": "The document.", "answer": "Json"},
+              "close": "local: no request"
+            },
+            "resources": {"#,
+        );
+        let signatures = read(&description, &openapi).unwrap();
+        let names: Vec<&str> = signatures
+            .client
+            .iter()
+            .map(|call| call.operation.name.as_str())
+            .collect();
+        assert_eq!(names, ["check", "document"]);
+        let check = &signatures.client[0];
+        assert_eq!(check.operation.http, "POST /v3/check");
+        assert_eq!(check.operation.args[0].name, "name");
+        assert_eq!(
+            check.operation.answer,
+            Answer::One(Type::Named("UpdateThing".into()))
+        );
+        assert_eq!(check.credentials, ["name"]);
+        assert_eq!(check.uniffi_field.as_deref(), Some("status"));
+        let document = &signatures.client[1].operation;
+        assert_eq!(document.answer, Answer::One(Type::Named("Json".into())));
+        // A credential that is no argument, and a field that is not text.
+        let stray =
+            description.replace(r#""credentials": ["name"]"#, r#""credentials": ["token"]"#);
+        let error = read(&stray, &openapi).unwrap_err().to_string();
+        assert!(error.contains("not one of its `args`"), "{error}");
+        let until =
+            description.replace(r#""uniffi_field": "status""#, r#""uniffi_field": "until""#);
+        let error = read(&until, &openapi).unwrap_err().to_string();
+        assert!(error.contains("is not text"), "{error}");
     }
 
     #[test]

@@ -8,8 +8,16 @@ const native = require('../native.cjs')
 const { translate, argumentError } = require('../errors.cjs')
 const { privateKey } = require('../keys.cjs')
 const args = require('./args.cjs')
-const { call } = require('./call.cjs')
-const { Applications, AccessKeys, JwtKeys, Users, PolicyGroups, Accounts, AuditLog } = require('./resources.cjs')
+const {
+  ClientCalls,
+  Applications,
+  AccessKeys,
+  JwtKeys,
+  Users,
+  PolicyGroups,
+  Accounts,
+  AuditLog,
+} = require('./resources.cjs')
 
 /** The native options of `signer`, and its key handle. */
 function signerOptions(value) {
@@ -37,9 +45,11 @@ const nativeClients = new WeakMap()
  * `InvalidAccessKeyError` here). Without a credential only `health()` and
  * `wellKnown()` succeed. `timeout` (per attempt) and `connectTimeout` are in
  * milliseconds; idempotent requests are retried up to `maxRetries` times
- * after a 429, a 503 or a failed connection.
+ * after a 429, a 503 or a failed connection. The calls of the server
+ * (`me()`, `health()`, …) are those of `ClientCalls`, generated in
+ * `resources.cjs`.
  */
-class Client {
+class Client extends ClientCalls {
   constructor(options) {
     const given = args.options('options', options)
     const nativeOptions = {
@@ -64,6 +74,7 @@ class Client {
     } catch (error) {
       throw translate(error)
     }
+    super(client)
     nativeClients.set(this, client)
     /** Applications (`/v3/applications`). */
     this.applications = new Applications(client)
@@ -89,34 +100,6 @@ class Client {
   /** Whether `close()` was called. */
   get closed() {
     return nativeClients.get(this).closed
-  }
-
-  /** Who this credential is (`GET /v3/me`). */
-  me() {
-    return call(() => nativeClients.get(this).me())
-  }
-
-  /**
-   * Whether `token` (an access key or a JWT) is active, and whose it is
-   * (`POST /v3/introspect`, needs `credentials:introspect`).
-   */
-  introspect(token) {
-    return call(() => nativeClients.get(this).introspect(args.string('token', token)))
-  }
-
-  /** Public server facts (`GET /.well-known/latchkey`); no credential needed. */
-  wellKnown() {
-    return call(() => nativeClients.get(this).wellKnown())
-  }
-
-  /** Liveness (`GET /health`); no credential needed. */
-  health() {
-    return call(() => nativeClients.get(this).health())
-  }
-
-  /** The server's OpenAPI 3.1 document (`GET /openapi.json`). */
-  openapi() {
-    return call(() => nativeClients.get(this).openapi())
   }
 
   /**

@@ -25,6 +25,40 @@ class Resource {
   }
 }
 
+/** The client's own calls (`client.me()`, …); `Client` (`index.cjs`) extends it. */
+class ClientCalls extends Resource {
+  /** Who this credential is (`GET /v3/me`). */
+  me() {
+    return call(() => native(this).me())
+  }
+
+  /** Liveness (`GET /health`): the status is `ok` while the server is up; no credential needed. */
+  health() {
+    return call(() => native(this).health())
+  }
+
+  /** Public server facts (`GET /.well-known/latchkey`); no credential needed. */
+  wellKnown() {
+    return call(() => native(this).wellKnown())
+  }
+
+  /** The server's OpenAPI 3.1 document (`GET /openapi.json`); no credential needed. */
+  openapi() {
+    return call(() => native(this).openapi())
+  }
+
+  /**
+   * Whether `token` (an access key or a JWT) is active, and whose it is (`POST
+   * /v3/introspect`, needs `credentials:introspect`). A revoked, expired,
+   * unknown or malformed token is inactive with nothing else, whatever the
+   * reason; each one that does not verify spends this client's failure budget
+   * on the server.
+   */
+  introspect(token) {
+    return call(() => native(this).introspect(args.string('token', token)))
+  }
+}
+
 /** Applications: the holders of credentials (`/v3/applications`). */
 class Applications extends Resource {
   /** Every application the caller may view, across pages (revoked ones only when the `status` filter is `revoked`). */
@@ -611,4 +645,4 @@ class AuditLog extends Resource {
   }
 }
 
-module.exports = { Applications, AccessKeys, JwtKeys, Users, PolicyGroups, Accounts, AuditLog }
+module.exports = { ClientCalls, Applications, AccessKeys, JwtKeys, Users, PolicyGroups, Accounts, AuditLog }

@@ -1,7 +1,7 @@
-//! `NativeClient`: every call of the Rust client, once; the resource
-//! operations' methods and their argument objects are generated
-//! (`generated.rs`, from spec/sdk.json), the connection's and the server's
-//! are here. The wrapper's
+//! `NativeClient`: every call of the Rust client, once; the client's calls
+//! (`me`, `introspect`, …), the resource operations' methods and their
+//! argument objects are generated (`generated.rs`, from spec/sdk.json), the
+//! connection's are here. The wrapper's
 //! `Client` (`lib/client/`) gives it resource objects, option objects,
 //! async iterators and error classes; every method here checks its
 //! arguments, then returns a promise whose request runs on napi's tokio
@@ -21,11 +21,9 @@ use std::time::Duration;
 
 use latchkey_client::{Client, ClientBuilder, JwtSigner};
 use napi::Env;
-use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi_derive::napi;
 
 use self::args::{invalid, parse};
-use self::runtime::spawn;
 use crate::errors;
 use crate::keys::PrivateKey;
 
@@ -176,50 +174,5 @@ impl NativeClient {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
-    }
-
-    // --- the server ---------------------------------------------------------
-
-    /// `GET /v3/me`.
-    #[napi]
-    pub fn me<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.client(env)?;
-        spawn(env, async move { client.me().await })
-    }
-
-    /// `POST /v3/introspect`: whether a token is active, and whose it is.
-    #[napi]
-    pub fn introspect<'env>(
-        &self,
-        env: &'env Env,
-        token: String,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        // The token is a credential: never echoed in an error.
-        let client = self.client(env)?;
-        spawn(env, async move { client.introspect(&token).await })
-    }
-
-    /// `GET /.well-known/latchkey`.
-    #[napi]
-    pub fn well_known<'env>(
-        &self,
-        env: &'env Env,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.client(env)?;
-        spawn(env, async move { client.well_known().await })
-    }
-
-    /// `GET /health`.
-    #[napi]
-    pub fn health<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.client(env)?;
-        spawn(env, async move { client.health().await })
-    }
-
-    /// `GET /openapi.json`.
-    #[napi]
-    pub fn openapi<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.client(env)?;
-        spawn(env, async move { client.openapi().await })
     }
 }

@@ -1,6 +1,6 @@
-//! `NativeClient`: every call of the Rust client, once; the resource
-//! operations' methods are generated (`generated.rs`, from spec/sdk.json),
-//! the connection's and the server's are here. The Python classes
+//! `NativeClient`: every call of the Rust client, once; the client's calls
+//! (`me`, `introspect`, …) and the resource operations' methods are
+//! generated (`generated.rs`, from spec/sdk.json), the connection's are here. The Python classes
 //! `latchkey.Client` and `latchkey.AsyncClient` (`_client.py`) give it
 //! Pythonic keyword arguments and resource attributes; a native client made
 //! for one answers with results (the GIL released while it waits), one made
@@ -29,7 +29,7 @@ use pyo3::types::PyDict;
 use self::args::api_enum;
 use self::error::{configuration, to_py_err};
 use self::pager::NativePager;
-use self::runtime::{Mode, run, runtime};
+use self::runtime::{Mode, runtime};
 pub use self::signer::PyJwtSigner;
 use crate::errors::new_error;
 
@@ -185,38 +185,5 @@ impl NativeClient {
 
     fn __repr__(&self) -> String {
         format!("NativeClient(base_url={:?})", self.base_url)
-    }
-
-    // --- the server ---------------------------------------------------------
-
-    fn me<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client(py)?;
-        run(py, self.mode, async move { client.me().await })
-    }
-
-    fn introspect<'py>(&self, py: Python<'py>, token: String) -> PyResult<Bound<'py, PyAny>> {
-        // The token is a credential: held zeroized, never echoed in an error.
-        let token = zeroize::Zeroizing::new(token);
-        let client = self.client(py)?;
-        run(
-            py,
-            self.mode,
-            async move { client.introspect(&token).await },
-        )
-    }
-
-    fn well_known<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client(py)?;
-        run(py, self.mode, async move { client.well_known().await })
-    }
-
-    fn health<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client(py)?;
-        run(py, self.mode, async move { client.health().await })
-    }
-
-    fn openapi<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client(py)?;
-        run(py, self.mode, async move { client.openapi().await })
     }
 }

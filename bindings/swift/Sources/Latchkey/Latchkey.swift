@@ -3654,32 +3654,9 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func baseUrl()  -> String
     
     /**
-     * Liveness (`GET /health`): the status, `ok` when the server is up.
-     */
-    func health() async throws  -> String
-    
-    /**
-     * Whether `token` (an access key or a JWT) is active, and whose it is
-     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
-     * expired, unknown or malformed token is `active = false` with nothing
-     * else, whatever the reason.
-     */
-    func introspect(token: String) async throws  -> Introspection
-    
-    /**
      * Whether `shutdown()` was called.
      */
     func isClosed()  -> Bool
-    
-    /**
-     * Who this credential is (`GET /v3/me`).
-     */
-    func me() async throws  -> Me
-    
-    /**
-     * The server's OpenAPI 3.1 document, as JSON text.
-     */
-    func openapi() async throws  -> String
     
     /**
      * Drops this client's connections: later calls, through this object or
@@ -3691,8 +3668,30 @@ public protocol LatchkeyClientProtocol: AnyObject, Sendable {
     func shutdown() 
     
     /**
-     * Public server facts (`GET /.well-known/latchkey`); no credential
-     * needed.
+     * Liveness (`GET /health`): the status is `ok` while the server is up; no credential needed.
+     */
+    func health() async throws  -> String
+    
+    /**
+     * Whether `token` (an access key or a JWT) is active, and whose it is (`POST /v3/introspect`,
+     * needs `credentials:introspect`). A revoked, expired, unknown or malformed token is inactive
+     * with nothing else, whatever the reason; each one that does not verify spends this client's
+     * failure budget on the server.
+     */
+    func introspect(token: String) async throws  -> Introspection
+    
+    /**
+     * Who this credential is (`GET /v3/me`).
+     */
+    func me() async throws  -> Me
+    
+    /**
+     * The server's OpenAPI 3.1 document (`GET /openapi.json`); no credential needed.
+     */
+    func openapi() async throws  -> String
+    
+    /**
+     * Public server facts (`GET /.well-known/latchkey`); no credential needed.
      */
     func wellKnown() async throws  -> ServerInfo
     
@@ -3823,7 +3822,34 @@ open func baseUrl() -> String  {
 }
     
     /**
-     * Liveness (`GET /health`): the status, `ok` when the server is up.
+     * Whether `shutdown()` was called.
+     */
+open func isClosed() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Drops this client's connections: later calls, through this object or
+     * the resource objects made from it, fail with `ClientClosed` (lists
+     * already being read finish). Twice is harmless. Not `close`: Kotlin's
+     * `close()` is every generated object's `AutoCloseable` one, which
+     * frees this object only (Swift's `close()` calls this).
+     */
+open func shutdown()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Liveness (`GET /health`): the status is `ok` while the server is up; no credential needed.
      */
 open func health()async throws  -> String  {
     return
@@ -3842,10 +3868,10 @@ open func health()async throws  -> String  {
 }
     
     /**
-     * Whether `token` (an access key or a JWT) is active, and whose it is
-     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
-     * expired, unknown or malformed token is `active = false` with nothing
-     * else, whatever the reason.
+     * Whether `token` (an access key or a JWT) is active, and whose it is (`POST /v3/introspect`,
+     * needs `credentials:introspect`). A revoked, expired, unknown or malformed token is inactive
+     * with nothing else, whatever the reason; each one that does not verify spends this client's
+     * failure budget on the server.
      */
 open func introspect(token: String)async throws  -> Introspection  {
     return
@@ -3861,18 +3887,6 @@ open func introspect(token: String)async throws  -> Introspection  {
             liftFunc: FfiConverterTypeIntrospection_lift,
             errorHandler: FfiConverterTypeLatchkeyError_lift
         )
-}
-    
-    /**
-     * Whether `shutdown()` was called.
-     */
-open func isClosed() -> Bool  {
-    return try!  FfiConverterBool.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
 }
     
     /**
@@ -3895,7 +3909,7 @@ open func me()async throws  -> Me  {
 }
     
     /**
-     * The server's OpenAPI 3.1 document, as JSON text.
+     * The server's OpenAPI 3.1 document (`GET /openapi.json`); no credential needed.
      */
 open func openapi()async throws  -> String  {
     return
@@ -3914,23 +3928,7 @@ open func openapi()async throws  -> String  {
 }
     
     /**
-     * Drops this client's connections: later calls, through this object or
-     * the resource objects made from it, fail with `ClientClosed` (lists
-     * already being read finish). Twice is harmless. Not `close`: Kotlin's
-     * `close()` is every generated object's `AutoCloseable` one, which
-     * frees this object only (Swift's `close()` calls this).
-     */
-open func shutdown()  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Public server facts (`GET /.well-known/latchkey`); no credential
-     * needed.
+     * Public server facts (`GET /.well-known/latchkey`); no credential needed.
      */
 open func wellKnown()async throws  -> ServerInfo  {
     return
@@ -11132,25 +11130,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url() != 38420) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() != 42078) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() != 16034) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() != 21351) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() != 11815) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() != 29103) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown() != 20086) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() != 27740) {
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() != 46831) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() != 46486) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() != 52779) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() != 22487) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() != 10059) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_latchkeyclient_access_keys() != 14770) {

@@ -767,17 +767,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url(
     ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed(
+    ): Int
+    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown(
+    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect(
     ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed(
-    ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi(
-    ): Int
-    external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown(
     ): Int
     external fun uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known(
     ): Int
@@ -1068,18 +1068,18 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_base_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_health(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_introspect(`ptr`: Long,`token`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Byte
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_me(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_openapi(`ptr`: Long,
     ): Long
-    external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_well_known(`ptr`: Long,
     ): Long
     external fun uniffi_latchkey_uniffi_fn_method_latchkeyclient_access_keys(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1599,25 +1599,25 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_base_url() and 0xFFFF) != 38420) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() and 0xFFFF) != 42078) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() and 0xFFFF) != 16034) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_is_closed() and 0xFFFF) != 21351) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() and 0xFFFF) != 11815) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() and 0xFFFF) != 29103) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_shutdown() and 0xFFFF) != 20086) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() and 0xFFFF) != 27740) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_health() and 0xFFFF) != 46831) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_introspect() and 0xFFFF) != 46486) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_me() and 0xFFFF) != 52779) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_openapi() and 0xFFFF) != 22487) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_well_known() and 0xFFFF) != 10059) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_latchkeyclient_access_keys() and 0xFFFF) != 14770) {
@@ -7728,32 +7728,9 @@ public interface LatchkeyClientInterface {
     fun `baseUrl`(): kotlin.String
     
     /**
-     * Liveness (`GET /health`): the status, `ok` when the server is up.
-     */
-    suspend fun `health`(): kotlin.String
-    
-    /**
-     * Whether `token` (an access key or a JWT) is active, and whose it is
-     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
-     * expired, unknown or malformed token is `active = false` with nothing
-     * else, whatever the reason.
-     */
-    suspend fun `introspect`(`token`: kotlin.String): Introspection
-    
-    /**
      * Whether `shutdown()` was called.
      */
     fun `isClosed`(): kotlin.Boolean
-    
-    /**
-     * Who this credential is (`GET /v3/me`).
-     */
-    suspend fun `me`(): Me
-    
-    /**
-     * The server's OpenAPI 3.1 document, as JSON text.
-     */
-    suspend fun `openapi`(): kotlin.String
     
     /**
      * Drops this client's connections: later calls, through this object or
@@ -7765,8 +7742,30 @@ public interface LatchkeyClientInterface {
     fun `shutdown`()
     
     /**
-     * Public server facts (`GET /.well-known/latchkey`); no credential
-     * needed.
+     * Liveness (`GET /health`): the status is `ok` while the server is up; no credential needed.
+     */
+    suspend fun `health`(): kotlin.String
+    
+    /**
+     * Whether `token` (an access key or a JWT) is active, and whose it is (`POST /v3/introspect`,
+     * needs `credentials:introspect`). A revoked, expired, unknown or malformed token is inactive
+     * with nothing else, whatever the reason; each one that does not verify spends this client's
+     * failure budget on the server.
+     */
+    suspend fun `introspect`(`token`: kotlin.String): Introspection
+    
+    /**
+     * Who this credential is (`GET /v3/me`).
+     */
+    suspend fun `me`(): Me
+    
+    /**
+     * The server's OpenAPI 3.1 document (`GET /openapi.json`); no credential needed.
+     */
+    suspend fun `openapi`(): kotlin.String
+    
+    /**
+     * Public server facts (`GET /.well-known/latchkey`); no credential needed.
      */
     suspend fun `wellKnown`(): ServerInfo
     
@@ -7952,7 +7951,42 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
-     * Liveness (`GET /health`): the status, `ok` when the server is up.
+     * Whether `shutdown()` was called.
+     */override fun `isClosed`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Drops this client's connections: later calls, through this object or
+     * the resource objects made from it, fail with `ClientClosed` (lists
+     * already being read finish). Twice is harmless. Not `close`: Kotlin's
+     * `close()` is every generated object's `AutoCloseable` one, which
+     * frees this object only (Swift's `close()` calls this).
+     */override fun `shutdown`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Liveness (`GET /health`): the status is `ok` while the server is up; no credential needed.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -7976,10 +8010,10 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
-     * Whether `token` (an access key or a JWT) is active, and whose it is
-     * (`POST /v3/introspect`, needs `credentials:introspect`). A revoked,
-     * expired, unknown or malformed token is `active = false` with nothing
-     * else, whatever the reason.
+     * Whether `token` (an access key or a JWT) is active, and whose it is (`POST /v3/introspect`,
+     * needs `credentials:introspect`). A revoked, expired, unknown or malformed token is inactive
+     * with nothing else, whatever the reason; each one that does not verify spends this client's
+     * failure budget on the server.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -8001,22 +8035,6 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
         LatchkeyException.ErrorHandler,
     )
     }
-
-    
-    /**
-     * Whether `shutdown()` was called.
-     */override fun `isClosed`(): kotlin.Boolean {
-            return FfiConverterBoolean.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_is_closed(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
 
     
     /**
@@ -8044,7 +8062,7 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
-     * The server's OpenAPI 3.1 document, as JSON text.
+     * The server's OpenAPI 3.1 document (`GET /openapi.json`); no credential needed.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -8068,27 +8086,7 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
 
     
     /**
-     * Drops this client's connections: later calls, through this object or
-     * the resource objects made from it, fail with `ClientClosed` (lists
-     * already being read finish). Twice is harmless. Not `close`: Kotlin's
-     * `close()` is every generated object's `AutoCloseable` one, which
-     * frees this object only (Swift's `close()` calls this).
-     */override fun `shutdown`()
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_latchkey_uniffi_fn_method_latchkeyclient_shutdown(
-        it,
-        _status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Public server facts (`GET /.well-known/latchkey`); no credential
-     * needed.
+     * Public server facts (`GET /.well-known/latchkey`); no credential needed.
      */
     @Throws(LatchkeyException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
