@@ -207,11 +207,11 @@ pub fn decode_unverified_header(env: Env, token: String) -> napi::Result<String>
     Ok(serde_json::Value::Object(header).to_string())
 }
 
-/// The access token the server expects from application `application_id`
-/// signing with its registered JWT key `key_id`: `iss` = `sub` =
-/// `application_id`, `aud` = `audience`, `iat` = `clock_timestamp` (seconds;
+/// The access token the server expects from application `applicationId`
+/// signing with its registered JWT key `keyId`: `iss` = `sub` =
+/// `applicationId`, `aud` = `audience`, `iat` = `clockTimestamp` (seconds;
 /// the clock when not given), `exp` = `iat` + `lifetime` seconds (1 to 3600,
-/// 900 when not given), a fresh `jti`, and `kid` = `key_id` in the header.
+/// 900 when not given), a fresh `jti`, and `kid` = `keyId` in the header.
 #[napi]
 pub fn mint_access_token(
     env: Env,

@@ -78,7 +78,7 @@ impl Credential {
     }
 
     /// Short-lived JWTs signed with the private `key` of the registered JWT
-    /// key `key_id` of `application_id`. `audience` is read from the server
+    /// key `keyId` of `applicationId`. `audience` is read from the server
     /// when not given; tokens live `lifetime` (15 minutes by default, at
     /// most one hour) and each is reused until shortly before it expires.
     #[uniffi::constructor(default(audience = None, lifetime = None))]
@@ -175,7 +175,7 @@ impl fmt::Debug for LatchkeyClient {
 
 #[uniffi::export]
 impl LatchkeyClient {
-    /// A client for `base_url` (`https://latchkey.example.com`; the API is
+    /// A client for `baseUrl` (`https://latchkey.example.com`; the API is
     /// under `/v3`), else `LATCHKEY_URL`, with `credential`, else an access
     /// key from `LATCHKEY_ACCESS_KEY`. Without any credential only `health`
     /// and `wellKnown` succeed.

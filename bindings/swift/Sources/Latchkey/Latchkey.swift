@@ -2891,7 +2891,7 @@ public static func accessKey(key: String)throws  -> Credential  {
     
     /**
      * Short-lived JWTs signed with the private `key` of the registered JWT
-     * key `key_id` of `application_id`. `audience` is read from the server
+     * key `keyId` of `applicationId`. `audience` is read from the server
      * when not given; tokens live `lifetime` (15 minutes by default, at
      * most one hour) and each is reused until shortly before it expires.
      */
@@ -3779,7 +3779,7 @@ open class LatchkeyClient: LatchkeyClientProtocol, @unchecked Sendable, CustomSt
         return try! rustCall { uniffi_latchkey_uniffi_fn_clone_latchkeyclient(self.handle, $0) }
     }
     /**
-     * A client for `base_url` (`https://latchkey.example.com`; the API is
+     * A client for `baseUrl` (`https://latchkey.example.com`; the API is
      * under `/v3`), else `LATCHKEY_URL`, with `credential`, else an access
      * key from `LATCHKEY_ACCESS_KEY`. Without any credential only `health`
      * and `wellKnown` succeed.
@@ -11469,10 +11469,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_constructor_credential_access_key() != 19474) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_constructor_credential_jwt_signer() != 7841) {
+    if (uniffi_latchkey_uniffi_checksum_constructor_credential_jwt_signer() != 63779) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_constructor_latchkeyclient_new() != 59040) {
+    if (uniffi_latchkey_uniffi_checksum_constructor_latchkeyclient_new() != 18316) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_constructor_jwks_from_json() != 39979) {

@@ -1938,10 +1938,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_constructor_credential_access_key() and 0xFFFF) != 19474) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_constructor_credential_jwt_signer() and 0xFFFF) != 7841) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_constructor_credential_jwt_signer() and 0xFFFF) != 63779) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_constructor_latchkeyclient_new() and 0xFFFF) != 59040) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_constructor_latchkeyclient_new() and 0xFFFF) != 18316) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_constructor_jwks_from_json() and 0xFFFF) != 39979) {
@@ -6410,7 +6410,7 @@ open class Credential: Disposable, AutoCloseable, CredentialInterface
         
     /**
      * Short-lived JWTs signed with the private `key` of the registered JWT
-     * key `key_id` of `application_id`. `audience` is read from the server
+     * key `keyId` of `applicationId`. `audience` is read from the server
      * when not given; tokens live `lifetime` (15 minutes by default, at
      * most one hour) and each is reused until shortly before it expires.
      */
@@ -7840,7 +7840,7 @@ open class LatchkeyClient: Disposable, AutoCloseable, LatchkeyClientInterface
         this.cleanable = null
     }
     /**
-     * A client for `base_url` (`https://latchkey.example.com`; the API is
+     * A client for `baseUrl` (`https://latchkey.example.com`; the API is
      * under `/v3`), else `LATCHKEY_URL`, with `credential`, else an access
      * key from `LATCHKEY_ACCESS_KEY`. Without any credential only `health`
      * and `wellKnown` succeed.
