@@ -104,7 +104,7 @@ fn native_argument(field: &Field, may_be_none: bool) -> String {
 }
 
 /// `code` → ``code`` (`null` → ``None``), as reStructuredText spells it.
-fn rst(doc: &str) -> String {
+pub(super) fn rst(doc: &str) -> String {
     map_code(doc, |code| {
         let code = if code == "null" { "None" } else { code };
         format!("``{code}``")
@@ -112,7 +112,7 @@ fn rst(doc: &str) -> String {
 }
 
 /// A docstring at `indent` spaces.
-fn docstring(doc: &str, indent: usize, out: &mut String) {
+pub(super) fn docstring(doc: &str, indent: usize, out: &mut String) {
     let pad = " ".repeat(indent);
     let text = rst(doc);
     let one = format!("{pad}\"\"\"{text}\"\"\"");
