@@ -9,12 +9,15 @@
 
 mod access_keys;
 mod lists;
+mod models;
 mod native;
+mod node_models;
 mod node_native;
 mod node_resources;
 mod node_types;
 mod openapi;
 mod python_async;
+mod python_models;
 mod python_native;
 mod python_resources;
 mod python_stubs;
@@ -46,7 +49,8 @@ struct Generator {
 }
 
 /// Every generator, in the order they run. A later one may read what an
-/// earlier one wrote (`sdk-surface` reads what `uniffi` wrote).
+/// earlier one wrote (`sdk-surface` reads what `uniffi` wrote,
+/// `python-resources` the models `python-models` wrote).
 const GENERATORS: &[Generator] = &[
     Generator {
         name: "workspace-hack",
@@ -69,6 +73,10 @@ const GENERATORS: &[Generator] = &[
         generate: openapi::generate,
     },
     Generator {
+        name: "python-models",
+        generate: python_models::generate,
+    },
+    Generator {
         name: "python-resources",
         generate: python_resources::generate,
     },
@@ -83,6 +91,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "python-stubs",
         generate: python_stubs::generate,
+    },
+    Generator {
+        name: "node-models",
+        generate: node_models::generate,
     },
     Generator {
         name: "node-native",

@@ -13,12 +13,14 @@ use jiff::Timestamp;
 use latchkey_core::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_core::list::Order;
 use latchkey_core::permission::PermissionSet;
-use latchkey_core::plan::{Limits, Plan};
+use latchkey_core::plan::Plan;
 use latchkey_core::status::{ApplicationStatus, EffectiveKeyStatus, UserStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
+/// An account's limits: a model of the answers like those defined here.
+pub use latchkey_core::plan::Limits;
 pub use latchkey_core::resource::{
     AccountUpdate, ApplicationUpdate, ExposedKeyAction, KeyPolicy, KeyUpdate, NewAccessKey,
     NewApplication, NewPolicyGroup, NewUser, PolicyGroupUpdate, UserUpdate,

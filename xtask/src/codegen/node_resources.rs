@@ -69,7 +69,7 @@ pub(super) fn js_doc(doc: &str) -> String {
 }
 
 /// A JSDoc comment at `indent` spaces.
-fn jsdoc(doc: &str, indent: usize, out: &mut String) {
+pub(super) fn jsdoc(doc: &str, indent: usize, out: &mut String) {
     let pad = " ".repeat(indent);
     let text = js_doc(doc);
     let one = format!("{pad}/** {text} */");

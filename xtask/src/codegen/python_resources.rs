@@ -108,15 +108,18 @@ fn native_argument(field: &Field, may_be_none: bool) -> String {
     }
 }
 
-/// `code` → ``code``, as reStructuredText spells it (the description's
-/// docs carry no literal of one language, `null`/`None` included:
-/// [`super::signatures::check_neutral`]).
-fn rst(doc: &str) -> String {
-    map_code(doc, |code| format!("``{code}``"))
+/// `code` → ``code``, as reStructuredText spells it; `null` → ``None``
+/// (the server's schema docs may say `null`; the description's carry no
+/// literal of one language: [`super::signatures::check_neutral`]).
+pub(super) fn rst(doc: &str) -> String {
+    map_code(doc, |code| {
+        let code = if code == "null" { "None" } else { code };
+        format!("``{code}``")
+    })
 }
 
 /// A docstring at `indent` spaces.
-fn docstring(doc: &str, indent: usize, out: &mut String) {
+pub(super) fn docstring(doc: &str, indent: usize, out: &mut String) {
     let pad = " ".repeat(indent);
     let text = rst(doc);
     let one = format!("{pad}\"\"\"{text}\"\"\"");

@@ -300,17 +300,17 @@ fn strings(value: &Value, what: &str) -> Result<Vec<String>> {
 }
 
 /// The server's document, with `$ref`s resolved against its schemas.
-struct OpenApi<'a> {
-    document: &'a Value,
+pub(super) struct OpenApi<'a> {
+    pub(super) document: &'a Value,
     /// OpenAPI schema name → the SDKs' name (`LimitsView` → `Limits`).
-    renamed: BTreeMap<String, String>,
+    pub(super) renamed: BTreeMap<String, String>,
     /// Value set name → values.
-    types: &'a BTreeMap<String, Vec<String>>,
+    pub(super) types: &'a BTreeMap<String, Vec<String>>,
 }
 
 impl OpenApi<'_> {
     /// The operation object of `METHOD /path` (`{}` for any parameter).
-    fn operation(&self, call: &str) -> Result<&Value> {
+    pub(super) fn operation(&self, call: &str) -> Result<&Value> {
         let (method, path) = call
             .split_once(' ')
             .with_context(|| format!("{DESCRIPTION}: `{call}` is not `METHOD /path`"))?;
@@ -332,7 +332,7 @@ impl OpenApi<'_> {
     }
 
     /// The schema name of a `$ref`.
-    fn reference(schema: &Value) -> Option<&str> {
+    pub(super) fn reference(schema: &Value) -> Option<&str> {
         schema
             .get("$ref")?
             .as_str()?
@@ -340,7 +340,7 @@ impl OpenApi<'_> {
     }
 
     /// The SDKs' name of an OpenAPI schema.
-    fn model(&self, schema: &str) -> String {
+    pub(super) fn model(&self, schema: &str) -> String {
         self.renamed
             .get(schema)
             .cloned()
@@ -364,7 +364,7 @@ impl OpenApi<'_> {
     }
 
     /// The type of a property or parameter schema, and whether it is nullable.
-    fn type_of(&self, schema: &Value, what: &str) -> Result<(Type, bool)> {
+    pub(super) fn type_of(&self, schema: &Value, what: &str) -> Result<(Type, bool)> {
         if let Some(name) = Self::reference(schema) {
             return Ok((Type::Named(self.model(name)), false));
         }
@@ -486,7 +486,7 @@ impl OpenApi<'_> {
     }
 
     /// What `operation` answers: the schema of its first 2xx answer.
-    fn answer(&self, operation: &Value, name: &str, what: &str) -> Result<Answer> {
+    pub(super) fn answer(&self, operation: &Value, name: &str, what: &str) -> Result<Answer> {
         let responses = operation["responses"]
             .as_object()
             .with_context(|| format!("{what}: {OPENAPI} lists no responses"))?;
@@ -516,11 +516,13 @@ pub fn load(root: &std::path::Path) -> Result<Signatures> {
     )
 }
 
-/// Reads every resource's signatures from the description and the OpenAPI
-/// document (their texts).
-pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
+/// The description's named value sets (name → values, in written order)
+/// and its schema renames (OpenAPI name → the SDKs' name).
+pub(super) type Names = (BTreeMap<String, Vec<String>>, BTreeMap<String, String>);
+
+/// The value sets and schema renames of the description (its text).
+pub(super) fn names(description: &str) -> Result<Names> {
     let source: Value = serde_json::from_str(description).context(DESCRIPTION)?;
-    let document: Value = serde_json::from_str(openapi).context(OPENAPI)?;
     let order: WrittenOrder = serde_json::from_str(description).context(DESCRIPTION)?;
     let mut types = BTreeMap::new();
     for name in order.types.keys().filter(|n| !n.starts_with('$')) {
@@ -536,6 +538,16 @@ pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
             text(&source["schemas"][name], "schemas")?.to_owned(),
         );
     }
+    Ok((types, renamed))
+}
+
+/// Reads every resource's signatures from the description and the OpenAPI
+/// document (their texts).
+pub fn read(description: &str, openapi: &str) -> Result<Signatures> {
+    let source: Value = serde_json::from_str(description).context(DESCRIPTION)?;
+    let document: Value = serde_json::from_str(openapi).context(OPENAPI)?;
+    let order: WrittenOrder = serde_json::from_str(description).context(DESCRIPTION)?;
+    let (types, renamed) = names(description)?;
     let mut ids = BTreeMap::new();
     for (name, kind) in source["ids"].as_object().into_iter().flatten() {
         if !name.starts_with('$') {

@@ -11,6 +11,7 @@ mod args;
 mod convert;
 mod error;
 mod generated;
+mod generated_models;
 mod inputs;
 mod items;
 mod pager;

@@ -1,20 +1,23 @@
 //! The client's answers as Python objects: each model becomes the frozen
-//! dataclass of the same name in `latchkey._models`, timestamps become
-//! UTC-aware `datetime`s, permission sets and id lists become tuples of
-//! strings, JSON becomes dicts and lists.
+//! dataclass of the same name in `latchkey._models` (its fields are listed in
+//! `generated_models.rs`, written by `cargo xtask codegen`); here, once, how
+//! each type of a field converts ([`ToField`]): timestamps become UTC-aware
+//! `datetime`s, ids and statuses their API strings, permission sets and lists
+//! tuples, JSON dicts and lists.
+
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
+use latchkey_client::id::{AccessKeyId, AccountId, ApplicationId, JwtKeyId, PolicyGroupId, UserId};
 use latchkey_client::jwt::Jwks;
-use latchkey_client::models::{
-    AccessKey, Account, Application, AuditRecord, BulkDeleteResult, CreatedAccessKey,
-    CreatedAccount, CredentialKind, Health, Introspection, JwtKey, KeyPolicy, Me, Page,
-    PasswordLink, PolicyGroup, RolledAccessKey, ServerInfo, User,
+use latchkey_client::models::{CredentialKind, ExposedKeyAction, Page};
+use latchkey_client::types::{
+    ApplicationStatus, EffectiveKeyStatus, Order, PermissionSet, Plan, UserStatus,
 };
-use latchkey_client::types::{Limits, Order, PermissionSet};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDateTime, PyDict, PyList, PyModule, PyTuple, PyTzInfo};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// A value the client returns, convertible under the GIL.
 pub trait ToPython {
@@ -33,12 +36,36 @@ fn models(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
 }
 
 /// `latchkey._models.<class>(**fields)`.
-fn model<'py>(
+fn construct<'py>(
     py: Python<'py>,
     class: &str,
     fields: &Bound<'py, PyDict>,
 ) -> PyResult<Bound<'py, PyAny>> {
     models(py)?.getattr(class)?.call((), Some(fields))
+}
+
+/// A client model: the fields of its dataclass (generated per model).
+pub trait ModelFields {
+    /// Sets each field of the dataclass in `fields`, under its name.
+    fn fields<'py>(&self, py: Python<'py>, fields: &Bound<'py, PyDict>) -> PyResult<()>;
+}
+
+/// `latchkey._models.<class>` built from `value`'s fields.
+pub fn model<'py>(
+    py: Python<'py>,
+    class: &str,
+    value: &impl ModelFields,
+) -> PyResult<Bound<'py, PyAny>> {
+    let fields = PyDict::new(py);
+    value.fields(py, &fields)?;
+    construct(py, class, &fields)
+}
+
+/// The value of a dataclass field: as [`ToPython`], but a list is a tuple
+/// (the dataclasses are immutable all through).
+pub trait ToField {
+    /// The Python value of this field.
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
 }
 
 /// A UTC-aware `datetime` (microsecond precision, as Python keeps).
@@ -59,26 +86,6 @@ pub fn datetime<'py>(py: Python<'py>, at: Timestamp) -> PyResult<Bound<'py, PyAn
         Some(&utc),
     )
     .map(Bound::into_any)
-}
-
-fn optional_datetime<'py>(py: Python<'py>, at: Option<Timestamp>) -> PyResult<Bound<'py, PyAny>> {
-    match at {
-        Some(at) => datetime(py, at),
-        None => Ok(py.None().into_bound(py)),
-    }
-}
-
-/// A tuple of the `Display` forms (ids, permissions).
-fn strings<'py, T: std::fmt::Display>(
-    py: Python<'py>,
-    items: impl IntoIterator<Item = T>,
-) -> PyResult<Bound<'py, PyTuple>> {
-    let items: Vec<String> = items.into_iter().map(|item| item.to_string()).collect();
-    PyTuple::new(py, items)
-}
-
-fn permissions<'py>(py: Python<'py>, set: PermissionSet) -> PyResult<Bound<'py, PyTuple>> {
-    strings(py, set.iter())
 }
 
 /// JSON as Python's `json` module would read it.
@@ -188,291 +195,152 @@ impl<T: ToPython> ToPython for Page<T> {
         fields.set_item("limit", self.limit)?;
         fields.set_item("order", order_name(self.order))?;
         fields.set_item("total_count", self.total_count)?;
-        model(py, "Page", &fields)
+        construct(py, "Page", &fields)
     }
 }
 
-fn limits<'py>(py: Python<'py>, limits: &Limits) -> PyResult<Bound<'py, PyAny>> {
-    let fields = PyDict::new(py);
-    fields.set_item("applications", limits.applications)?;
-    fields.set_item(
-        "access_keys_per_application",
-        limits.access_keys_per_application,
-    )?;
-    fields.set_item("jwt_keys_per_application", limits.jwt_keys_per_application)?;
-    model(py, "Limits", &fields)
-}
-
-fn account_fields<'py>(py: Python<'py>, account: &Account) -> PyResult<Bound<'py, PyDict>> {
-    let fields = PyDict::new(py);
-    fields.set_item("id", account.id.to_string())?;
-    fields.set_item("name", &account.name)?;
-    fields.set_item("plan", account.plan.as_str())?;
-    fields.set_item("limits", limits(py, &account.limits)?)?;
-    fields.set_item("operator", account.operator)?;
-    fields.set_item("created_at", datetime(py, account.created_at)?)?;
-    fields.set_item("updated_at", datetime(py, account.updated_at)?)?;
-    Ok(fields)
-}
-
-impl ToPython for Account {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        model(py, "Account", &account_fields(py, self)?)
+impl ToField for str {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.into_pyobject(py)?.into_any())
     }
 }
 
-impl ToPython for User {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = PyDict::new(py);
-        fields.set_item("id", self.id.to_string())?;
-        fields.set_item("email", &self.email)?;
-        fields.set_item("name", &self.name)?;
-        fields.set_item("status", self.status.as_str())?;
-        fields.set_item("group_ids", strings(py, &self.group_ids)?)?;
-        fields.set_item("has_password", self.has_password)?;
-        fields.set_item("created_at", datetime(py, self.created_at)?)?;
-        fields.set_item("updated_at", datetime(py, self.updated_at)?)?;
-        model(py, "User", &fields)
+impl ToField for String {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.as_str().to_field(py)
     }
 }
 
-impl ToPython for PasswordLink {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = PyDict::new(py);
-        fields.set_item("user_id", self.user_id.to_string())?;
-        fields.set_item("expires_at", datetime(py, self.expires_at)?)?;
-        fields.set_item("url", self.url())?;
-        model(py, "PasswordLink", &fields)
-    }
+/// Numbers and flags, as pyo3 converts them.
+macro_rules! plain_fields {
+    ($($type:ty),*) => {$(
+        impl ToField for $type {
+            fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Ok(self.into_pyobject(py)?.to_owned().into_any())
+            }
+        }
+    )*};
 }
 
-impl ToPython for PolicyGroup {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = PyDict::new(py);
-        fields.set_item("id", self.id.to_string())?;
-        fields.set_item("name", &self.name)?;
-        fields.set_item("description", &self.description)?;
-        fields.set_item("permissions", permissions(py, self.permissions)?)?;
-        fields.set_item("built_in", self.built_in)?;
-        fields.set_item("created_at", datetime(py, self.created_at)?)?;
-        fields.set_item("updated_at", datetime(py, self.updated_at)?)?;
-        model(py, "PolicyGroup", &fields)
-    }
+plain_fields!(bool, u32, u64, i64);
+
+/// Ids as their strings (`app_…`).
+macro_rules! id_fields {
+    ($($type:ty),*) => {$(
+        impl ToField for $type {
+            fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                self.to_string().to_field(py)
+            }
+        }
+    )*};
 }
 
-impl ToPython for Application {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = PyDict::new(py);
-        fields.set_item("id", self.id.to_string())?;
-        fields.set_item("name", &self.name)?;
-        fields.set_item("description", &self.description)?;
-        fields.set_item("group_ids", strings(py, &self.group_ids)?)?;
-        fields.set_item("status", self.status.as_str())?;
-        fields.set_item("created_by", self.created_by.to_string())?;
-        fields.set_item("created_at", datetime(py, self.created_at)?)?;
-        fields.set_item("updated_at", datetime(py, self.updated_at)?)?;
-        model(py, "Application", &fields)
-    }
+id_fields!(
+    AccessKeyId,
+    AccountId,
+    ApplicationId,
+    JwtKeyId,
+    PolicyGroupId,
+    UserId
+);
+
+/// Value sets as the API spells them (the `Literal` aliases of `_models.py`).
+macro_rules! enum_fields {
+    ($($type:ty),*) => {$(
+        impl ToField for $type {
+            fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                self.as_str().to_field(py)
+            }
+        }
+    )*};
 }
 
-fn access_key_fields<'py>(py: Python<'py>, key: &AccessKey) -> PyResult<Bound<'py, PyDict>> {
-    let fields = PyDict::new(py);
-    fields.set_item("id", key.id.to_string())?;
-    fields.set_item("application_id", key.application_id.to_string())?;
-    fields.set_item("name", &key.name)?;
-    fields.set_item("description", &key.description)?;
-    fields.set_item("status", key.status.as_str())?;
-    fields.set_item("expiration", optional_datetime(py, key.expiration)?)?;
-    fields.set_item("scopes", permissions(py, key.scopes)?)?;
-    fields.set_item("key_prefix", &key.key_prefix)?;
-    fields.set_item("api_host", &key.api_host)?;
-    fields.set_item("created_by", key.created_by.to_string())?;
-    fields.set_item("created_at", datetime(py, key.created_at)?)?;
-    fields.set_item("updated_at", datetime(py, key.updated_at)?)?;
-    fields.set_item("last_used_at", optional_datetime(py, key.last_used_at)?)?;
-    Ok(fields)
-}
+enum_fields!(
+    Plan,
+    UserStatus,
+    ApplicationStatus,
+    EffectiveKeyStatus,
+    ExposedKeyAction
+);
 
-impl ToPython for AccessKey {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        model(py, "AccessKey", &access_key_fields(py, self)?)
-    }
-}
-
-impl ToPython for CreatedAccessKey {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = access_key_fields(py, &self.access_key)?;
-        fields.set_item("key", self.key())?;
-        model(py, "CreatedAccessKey", &fields)
-    }
-}
-
-impl ToPython for RolledAccessKey {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = access_key_fields(py, &self.access_key)?;
-        fields.set_item("key", self.key())?;
-        fields.set_item("rolled", self.rolled.to_python(py)?)?;
-        model(py, "RolledAccessKey", &fields)
-    }
-}
-
-impl ToPython for KeyPolicy {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = PyDict::new(py);
-        fields.set_item("max_key_lifetime_days", self.max_key_lifetime_days)?;
-        fields.set_item("require_expiration", self.require_expiration)?;
-        fields.set_item(
-            "deactivate_unused_after_days",
-            self.deactivate_unused_after_days,
-        )?;
-        fields.set_item("exposed_key_action", self.exposed_key_action.as_str())?;
-        model(py, "KeyPolicy", &fields)
-    }
-}
-
-impl ToPython for Introspection {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = PyDict::new(py);
-        fields.set_item("active", self.active)?;
-        fields.set_item("token_type", self.token_type.as_deref())?;
-        fields.set_item("account_id", self.account_id.map(|id| id.to_string()))?;
-        fields.set_item(
-            "application_id",
-            self.application_id.map(|id| id.to_string()),
-        )?;
-        fields.set_item("user_id", self.user_id.map(|id| id.to_string()))?;
-        fields.set_item("credential_id", self.credential_id.as_deref())?;
-        fields.set_item("scope", self.scope.as_deref())?;
-        fields.set_item("exp", self.exp)?;
-        model(py, "Introspection", &fields)
-    }
-}
-
-impl ToPython for JwtKey {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = PyDict::new(py);
-        fields.set_item("id", self.id.to_string())?;
-        fields.set_item("application_id", self.application_id.to_string())?;
-        fields.set_item("name", &self.name)?;
-        fields.set_item("description", &self.description)?;
-        fields.set_item("algorithm", &self.algorithm)?;
-        fields.set_item("public_key", json_object(py, &self.public_key)?)?;
-        fields.set_item("thumbprint", &self.thumbprint)?;
-        fields.set_item("status", self.status.as_str())?;
-        fields.set_item("expiration", optional_datetime(py, self.expiration)?)?;
-        fields.set_item("scopes", permissions(py, self.scopes)?)?;
-        fields.set_item("created_by", self.created_by.to_string())?;
-        fields.set_item("created_at", datetime(py, self.created_at)?)?;
-        fields.set_item("updated_at", optional_datetime(py, self.updated_at)?)?;
-        fields.set_item("last_used_at", optional_datetime(py, self.last_used_at)?)?;
-        model(py, "JwtKey", &fields)
-    }
-}
-
-impl ToPython for CreatedAccount {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = account_fields(py, &self.account)?;
-        fields.set_item("admin_user", self.admin_user.to_python(py)?)?;
-        fields.set_item("admin_application", self.admin_application.to_python(py)?)?;
-        fields.set_item("access_key", self.access_key.to_python(py)?)?;
-        fields.set_item("key", self.key())?;
-        model(py, "CreatedAccount", &fields)
-    }
-}
-
-impl ToPython for Me {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let credential = PyDict::new(py);
-        let kind = match self.credential.kind {
+impl ToField for CredentialKind {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let kind = match self {
             CredentialKind::AccessKey => "access_key",
             CredentialKind::JwtKey => "jwt_key",
             // A kind this binding does not know yet still has a name.
             _ => "unknown",
         };
-        credential.set_item("kind", kind)?;
-        credential.set_item("id", &self.credential.id)?;
-        credential.set_item("scopes", permissions(py, self.credential.scopes)?)?;
-        credential.set_item(
-            "expiration",
-            optional_datetime(py, self.credential.expiration)?,
-        )?;
-        let fields = PyDict::new(py);
-        fields.set_item("account", self.account.to_python(py)?)?;
-        fields.set_item("application", self.application.to_python(py)?)?;
-        fields.set_item("user", self.user.to_python(py)?)?;
-        fields.set_item("credential", model(py, "CredentialSummary", &credential)?)?;
-        fields.set_item("permissions", permissions(py, self.permissions)?)?;
-        fields.set_item("jwt_audience", &self.jwt_audience)?;
-        model(py, "Me", &fields)
+        kind.to_field(py)
     }
 }
 
-impl ToPython for ServerInfo {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = PyDict::new(py);
-        fields.set_item("jwt_audience", &self.jwt_audience)?;
-        fields.set_item("jwt_algorithms", PyTuple::new(py, &self.jwt_algorithms)?)?;
-        fields.set_item("version", &self.version)?;
-        model(py, "ServerInfo", &fields)
+impl ToField for Timestamp {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        datetime(py, *self)
     }
 }
 
-impl ToPython for Health {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fields = PyDict::new(py);
-        fields.set_item("status", &self.status)?;
-        model(py, "Health", &fields)
-    }
-}
-
-impl ToPython for BulkDeleteResult {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let results = self
-            .results
+impl ToField for PermissionSet {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let names: Vec<String> = self
             .iter()
-            .map(|item| {
-                let fields = PyDict::new(py);
-                fields.set_item("id", &item.id)?;
-                fields.set_item("status", &item.status)?;
-                model(py, "BulkDeleteItem", &fields)
-            })
-            .collect::<PyResult<Vec<_>>>()?;
-        let fields = PyDict::new(py);
-        fields.set_item("deleted", self.deleted)?;
-        fields.set_item("results", PyTuple::new(py, results)?)?;
-        model(py, "BulkDeleteResult", &fields)
+            .map(|permission| permission.to_string())
+            .collect();
+        Ok(PyTuple::new(py, names)?.into_any())
     }
 }
 
-impl ToPython for AuditRecord {
-    fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let actor = PyDict::new(py);
-        actor.set_item("user_id", self.actor.user_id.map(|id| id.to_string()))?;
-        actor.set_item(
-            "application_id",
-            self.actor.application_id.map(|id| id.to_string()),
-        )?;
-        actor.set_item("credential_id", &self.actor.credential_id)?;
-        actor.set_item("via", &self.actor.via)?;
-        let target = PyDict::new(py);
-        target.set_item("type", &self.target.kind)?;
-        target.set_item("id", &self.target.id)?;
-        // `{field: (before, after)}`: a pair is a tuple, as lists are.
-        let changes = PyDict::new(py);
-        for (field, [before, after]) in &self.changes {
-            let pair = PyTuple::new(py, [json(py, before)?, json(py, after)?])?;
-            changes.set_item(field, pair)?;
+impl ToField for Value {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json(py, self)
+    }
+}
+
+impl ToField for Map<String, Value> {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(json_object(py, self)?.into_any())
+    }
+}
+
+impl<T: ToField> ToField for Option<T> {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Some(value) => value.to_field(py),
+            None => Ok(py.None().into_bound(py)),
         }
-        let fields = PyDict::new(py);
-        fields.set_item("id", &self.id)?;
-        fields.set_item("account_id", self.account_id.to_string())?;
-        fields.set_item("at", datetime(py, self.at)?)?;
-        fields.set_item("actor", model(py, "AuditActor", &actor)?)?;
-        fields.set_item("action", &self.action)?;
-        fields.set_item("target", model(py, "AuditTarget", &target)?)?;
-        fields.set_item("changes", changes)?;
-        fields.set_item("request_id", &self.request_id)?;
-        fields.set_item("ip", &self.ip)?;
-        model(py, "AuditRecord", &fields)
+    }
+}
+
+impl<T: ToField> ToField for [T] {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let items = self
+            .iter()
+            .map(|item| item.to_field(py))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(PyTuple::new(py, items)?.into_any())
+    }
+}
+
+impl<T: ToField> ToField for Vec<T> {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.as_slice().to_field(py)
+    }
+}
+
+/// A pair (an audit record's `(before, after)`) is a tuple, as lists are.
+impl<T: ToField, const N: usize> ToField for [T; N] {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.as_slice().to_field(py)
+    }
+}
+
+impl<T: ToField> ToField for BTreeMap<String, T> {
+    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let dict = PyDict::new(py);
+        for (key, value) in self {
+            dict.set_item(key, value.to_field(py)?)?;
+        }
+        Ok(dict.into_any())
     }
 }

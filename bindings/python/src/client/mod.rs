@@ -10,6 +10,7 @@ mod args;
 mod convert;
 mod error;
 mod generated;
+mod generated_models;
 mod inputs;
 mod pager;
 mod runtime;
