@@ -405,9 +405,8 @@ pub struct JwtKey {
     pub created_by: UserId,
     /// Creation time.
     pub created_at: Timestamp,
-    /// Last change.
-    #[serde(default)]
-    pub updated_at: Option<Timestamp>,
+    /// Last change (the server always sends it).
+    pub updated_at: Timestamp,
     /// Last successful authentication.
     #[serde(default)]
     pub last_used_at: Option<Timestamp>,

@@ -1825,9 +1825,9 @@ public struct JwtKey: Equatable, Hashable {
      */
     public let createdAt: Timestamp
     /**
-     * Last change.
+     * Last change (the server always sends it).
      */
-    public let updatedAt: Timestamp?
+    public let updatedAt: Timestamp
     /**
      * Last successful authentication.
      */
@@ -1875,8 +1875,8 @@ public struct JwtKey: Equatable, Hashable {
          * Creation time.
          */createdAt: Timestamp, 
         /**
-         * Last change.
-         */updatedAt: Timestamp?, 
+         * Last change (the server always sends it).
+         */updatedAt: Timestamp, 
         /**
          * Last successful authentication.
          */lastUsedAt: Timestamp?) {
@@ -1924,7 +1924,7 @@ public struct FfiConverterTypeJwtKey: FfiConverterRustBuffer {
                 scopes: FfiConverterTypePermissionSet.read(from: &buf), 
                 createdBy: FfiConverterTypeUserId.read(from: &buf), 
                 createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
-                updatedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 lastUsedAt: FfiConverterOptionTypeTimestamp.read(from: &buf)
         )
     }
@@ -1942,7 +1942,7 @@ public struct FfiConverterTypeJwtKey: FfiConverterRustBuffer {
         FfiConverterTypePermissionSet.write(value.scopes, into: &buf)
         FfiConverterTypeUserId.write(value.createdBy, into: &buf)
         FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
-        FfiConverterOptionTypeTimestamp.write(value.updatedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
         FfiConverterOptionTypeTimestamp.write(value.lastUsedAt, into: &buf)
     }
 }

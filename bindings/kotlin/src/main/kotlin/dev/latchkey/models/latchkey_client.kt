@@ -1977,9 +1977,9 @@ data class JwtKey (
     val `createdAt`: Timestamp
     , 
     /**
-     * Last change.
+     * Last change (the server always sends it).
      */
-    val `updatedAt`: Timestamp?
+    val `updatedAt`: Timestamp
     , 
     /**
      * Last successful authentication.
@@ -2013,7 +2013,7 @@ public object FfiConverterTypeJwtKey: FfiConverterRustBuffer<JwtKey> {
             FfiConverterTypePermissionSet.read(buf),
             FfiConverterTypeUserId.read(buf),
             FfiConverterTypeTimestamp.read(buf),
-            FfiConverterOptionalTypeTimestamp.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
             FfiConverterOptionalTypeTimestamp.read(buf),
         )
     }
@@ -2031,7 +2031,7 @@ public object FfiConverterTypeJwtKey: FfiConverterRustBuffer<JwtKey> {
             FfiConverterTypePermissionSet.allocationSize(value.`scopes`) +
             FfiConverterTypeUserId.allocationSize(value.`createdBy`) +
             FfiConverterTypeTimestamp.allocationSize(value.`createdAt`) +
-            FfiConverterOptionalTypeTimestamp.allocationSize(value.`updatedAt`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`updatedAt`) +
             FfiConverterOptionalTypeTimestamp.allocationSize(value.`lastUsedAt`)
     )
 
@@ -2048,7 +2048,7 @@ public object FfiConverterTypeJwtKey: FfiConverterRustBuffer<JwtKey> {
             FfiConverterTypePermissionSet.write(value.`scopes`, buf)
             FfiConverterTypeUserId.write(value.`createdBy`, buf)
             FfiConverterTypeTimestamp.write(value.`createdAt`, buf)
-            FfiConverterOptionalTypeTimestamp.write(value.`updatedAt`, buf)
+            FfiConverterTypeTimestamp.write(value.`updatedAt`, buf)
             FfiConverterOptionalTypeTimestamp.write(value.`lastUsedAt`, buf)
     }
 }
