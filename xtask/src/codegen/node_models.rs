@@ -144,10 +144,13 @@ pub fn conversions(models: &Models) -> Result<String> {
             } else {
                 format!("&self.{}", field.rust)
             };
-            let setter = if field.optional && model.sparse {
-                "present"
-            } else {
-                "member"
+            // An optional field is set from an `Option` only, a required one
+            // from anything else: a client field whose optionality differs
+            // from the schema's fails to compile here.
+            let setter = match (field.optional, model.sparse) {
+                (true, true) => "present",
+                (true, false) => "nullable",
+                (false, _) => "member",
             };
             calls.push(format!(".{setter}(\"{}\", {value})", camel(&field.name)));
         }
@@ -297,7 +300,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains(".member(\"lastUsedAt\", &self.last_used_at)\n"),
+            text.contains(".nullable(\"lastUsedAt\", &self.last_used_at)\n"),
             "{text}"
         );
         assert!(

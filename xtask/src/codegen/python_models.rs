@@ -189,7 +189,7 @@ pub fn conversions(models: &Models) -> Result<String> {
     )?;
     out.push_str(
         "use pyo3::prelude::*;\nuse pyo3::types::PyDict;\n\n\
-         use super::convert::{ModelFields, ToField, ToPython, model};\n",
+         use super::convert::{ModelFields, ToField, ToNullableField, ToPython, model};\n",
     );
     for model in &models.models {
         let name = &model.name;
@@ -211,9 +211,17 @@ pub fn conversions(models: &Models) -> Result<String> {
             } else {
                 format!("self.{}", field.rust)
             };
+            // An optional field converts from an `Option` only, a required
+            // one from anything else: a client field whose optionality
+            // differs from the schema's fails to compile here.
+            let convert = if field.optional {
+                "to_nullable_field"
+            } else {
+                "to_field"
+            };
             writeln!(
                 out,
-                "        fields.set_item(\"{}\", {value}.to_field(py)?)?;",
+                "        fields.set_item(\"{}\", {value}.{convert}(py)?)?;",
                 field.name
             )?;
         }
@@ -337,6 +345,13 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("model(py, \"CreatedKey\", self)"), "{text}");
+        // An optional field converts from an `Option` only.
+        assert!(
+            text.contains(
+                "fields.set_item(\"expiration\", self.expiration.to_nullable_field(py)?)?;"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -73,6 +73,14 @@ impl<'env> Members<'env> {
         self.set(name, value)
     }
 
+    /// Sets the member `name` to `value`, or to `null` when it is absent.
+    pub fn nullable<T: ToJs>(self, name: &str, value: &Option<T>) -> Result<Self> {
+        match value {
+            Some(value) => self.member(name, value),
+            None => self.set(name, Null),
+        }
+    }
+
     /// Sets the member `name` when `value` is present; else leaves it out.
     pub fn present<T: ToJs>(self, name: &str, value: &Option<T>) -> Result<Self> {
         match value {
@@ -111,15 +119,6 @@ impl<T: ToJs> ToJs for Vec<T> {
             .map(|item| item.to_js(env))
             .collect::<Result<Vec<_>>>()?;
         items.into_unknown(env)
-    }
-}
-
-impl<T: ToJs> ToJs for Option<T> {
-    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
-        match self {
-            Some(value) => value.to_js(env),
-            None => Null.into_unknown(env),
-        }
     }
 }
 

@@ -98,7 +98,7 @@ impl ModelMembers for CredentialSummary {
             .member("kind", &self.kind)?
             .member("id", &self.id)?
             .member("scopes", &self.scopes)?
-            .member("expiration", &self.expiration)
+            .nullable("expiration", &self.expiration)
     }
 }
 
@@ -181,14 +181,14 @@ impl ModelMembers for AccessKey {
             .member("name", &self.name)?
             .member("description", &self.description)?
             .member("status", &self.status)?
-            .member("expiration", &self.expiration)?
+            .nullable("expiration", &self.expiration)?
             .member("scopes", &self.scopes)?
             .member("keyPrefix", &self.key_prefix)?
             .member("apiHost", &self.api_host)?
             .member("createdBy", &self.created_by)?
             .member("createdAt", &self.created_at)?
             .member("updatedAt", &self.updated_at)?
-            .member("lastUsedAt", &self.last_used_at)
+            .nullable("lastUsedAt", &self.last_used_at)
     }
 }
 
@@ -265,12 +265,12 @@ impl ModelMembers for JwtKey {
             .member("publicKey", &self.public_key)?
             .member("thumbprint", &self.thumbprint)?
             .member("status", &self.status)?
-            .member("expiration", &self.expiration)?
+            .nullable("expiration", &self.expiration)?
             .member("scopes", &self.scopes)?
             .member("createdBy", &self.created_by)?
             .member("createdAt", &self.created_at)?
             .member("updatedAt", &self.updated_at)?
-            .member("lastUsedAt", &self.last_used_at)
+            .nullable("lastUsedAt", &self.last_used_at)
     }
 }
 
@@ -317,9 +317,9 @@ impl ToJs for PolicyGroup {
 impl ModelMembers for KeyPolicy {
     fn members<'env>(&self, members: Members<'env>) -> Result<Members<'env>> {
         members
-            .member("maxKeyLifetimeDays", &self.max_key_lifetime_days)?
+            .nullable("maxKeyLifetimeDays", &self.max_key_lifetime_days)?
             .member("requireExpiration", &self.require_expiration)?
-            .member(
+            .nullable(
                 "deactivateUnusedAfterDays",
                 &self.deactivate_unused_after_days,
             )?
@@ -353,9 +353,9 @@ impl ToJs for CreatedAccount {
 impl ModelMembers for AuditActor {
     fn members<'env>(&self, members: Members<'env>) -> Result<Members<'env>> {
         members
-            .member("userId", &self.user_id)?
-            .member("applicationId", &self.application_id)?
-            .member("credentialId", &self.credential_id)?
+            .nullable("userId", &self.user_id)?
+            .nullable("applicationId", &self.application_id)?
+            .nullable("credentialId", &self.credential_id)?
             .member("via", &self.via)
     }
 }
@@ -388,8 +388,8 @@ impl ModelMembers for AuditRecord {
             .member("action", &self.action)?
             .member("target", &self.target)?
             .member("changes", &self.changes)?
-            .member("requestId", &self.request_id)?
-            .member("ip", &self.ip)
+            .nullable("requestId", &self.request_id)?
+            .nullable("ip", &self.ip)
     }
 }
 

@@ -303,8 +303,17 @@ impl ToField for Map<String, Value> {
     }
 }
 
-impl<T: ToField> ToField for Option<T> {
-    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+/// The value of an optional dataclass field: `None` when absent. Only an
+/// `Option` is one, and an `Option` is nothing else ([`ToField`] is not
+/// implemented for it), so the generated conversions fail to compile when a
+/// client field's optionality differs from the schema's.
+pub trait ToNullableField {
+    /// The Python value of this field, `None` when absent.
+    fn to_nullable_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
+}
+
+impl<T: ToField> ToNullableField for Option<T> {
+    fn to_nullable_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self {
             Some(value) => value.to_field(py),
             None => Ok(py.None().into_bound(py)),

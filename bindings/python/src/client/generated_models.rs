@@ -13,7 +13,7 @@ use latchkey_client::models::{
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::convert::{ModelFields, ToField, ToPython, model};
+use super::convert::{ModelFields, ToField, ToNullableField, ToPython, model};
 
 impl ModelFields for Limits {
     fn fields<'py>(&self, py: Python<'py>, fields: &Bound<'py, PyDict>) -> PyResult<()> {
@@ -124,7 +124,7 @@ impl ModelFields for CredentialSummary {
         fields.set_item("kind", self.kind.to_field(py)?)?;
         fields.set_item("id", self.id.to_field(py)?)?;
         fields.set_item("scopes", self.scopes.to_field(py)?)?;
-        fields.set_item("expiration", self.expiration.to_field(py)?)?;
+        fields.set_item("expiration", self.expiration.to_nullable_field(py)?)?;
         Ok(())
     }
 }
@@ -208,13 +208,13 @@ impl ToField for ServerInfo {
 impl ModelFields for Introspection {
     fn fields<'py>(&self, py: Python<'py>, fields: &Bound<'py, PyDict>) -> PyResult<()> {
         fields.set_item("active", self.active.to_field(py)?)?;
-        fields.set_item("token_type", self.token_type.to_field(py)?)?;
-        fields.set_item("account_id", self.account_id.to_field(py)?)?;
-        fields.set_item("application_id", self.application_id.to_field(py)?)?;
-        fields.set_item("user_id", self.user_id.to_field(py)?)?;
-        fields.set_item("credential_id", self.credential_id.to_field(py)?)?;
-        fields.set_item("scope", self.scope.to_field(py)?)?;
-        fields.set_item("exp", self.exp.to_field(py)?)?;
+        fields.set_item("token_type", self.token_type.to_nullable_field(py)?)?;
+        fields.set_item("account_id", self.account_id.to_nullable_field(py)?)?;
+        fields.set_item("application_id", self.application_id.to_nullable_field(py)?)?;
+        fields.set_item("user_id", self.user_id.to_nullable_field(py)?)?;
+        fields.set_item("credential_id", self.credential_id.to_nullable_field(py)?)?;
+        fields.set_item("scope", self.scope.to_nullable_field(py)?)?;
+        fields.set_item("exp", self.exp.to_nullable_field(py)?)?;
         Ok(())
     }
 }
@@ -238,14 +238,14 @@ impl ModelFields for AccessKey {
         fields.set_item("name", self.name.to_field(py)?)?;
         fields.set_item("description", self.description.to_field(py)?)?;
         fields.set_item("status", self.status.to_field(py)?)?;
-        fields.set_item("expiration", self.expiration.to_field(py)?)?;
+        fields.set_item("expiration", self.expiration.to_nullable_field(py)?)?;
         fields.set_item("scopes", self.scopes.to_field(py)?)?;
         fields.set_item("key_prefix", self.key_prefix.to_field(py)?)?;
         fields.set_item("api_host", self.api_host.to_field(py)?)?;
         fields.set_item("created_by", self.created_by.to_field(py)?)?;
         fields.set_item("created_at", self.created_at.to_field(py)?)?;
         fields.set_item("updated_at", self.updated_at.to_field(py)?)?;
-        fields.set_item("last_used_at", self.last_used_at.to_field(py)?)?;
+        fields.set_item("last_used_at", self.last_used_at.to_nullable_field(py)?)?;
         Ok(())
     }
 }
@@ -353,12 +353,12 @@ impl ModelFields for JwtKey {
         fields.set_item("public_key", self.public_key.to_field(py)?)?;
         fields.set_item("thumbprint", self.thumbprint.to_field(py)?)?;
         fields.set_item("status", self.status.to_field(py)?)?;
-        fields.set_item("expiration", self.expiration.to_field(py)?)?;
+        fields.set_item("expiration", self.expiration.to_nullable_field(py)?)?;
         fields.set_item("scopes", self.scopes.to_field(py)?)?;
         fields.set_item("created_by", self.created_by.to_field(py)?)?;
         fields.set_item("created_at", self.created_at.to_field(py)?)?;
         fields.set_item("updated_at", self.updated_at.to_field(py)?)?;
-        fields.set_item("last_used_at", self.last_used_at.to_field(py)?)?;
+        fields.set_item("last_used_at", self.last_used_at.to_nullable_field(py)?)?;
         Ok(())
     }
 }
@@ -425,12 +425,12 @@ impl ModelFields for KeyPolicy {
     fn fields<'py>(&self, py: Python<'py>, fields: &Bound<'py, PyDict>) -> PyResult<()> {
         fields.set_item(
             "max_key_lifetime_days",
-            self.max_key_lifetime_days.to_field(py)?,
+            self.max_key_lifetime_days.to_nullable_field(py)?,
         )?;
         fields.set_item("require_expiration", self.require_expiration.to_field(py)?)?;
         fields.set_item(
             "deactivate_unused_after_days",
-            self.deactivate_unused_after_days.to_field(py)?,
+            self.deactivate_unused_after_days.to_nullable_field(py)?,
         )?;
         fields.set_item("exposed_key_action", self.exposed_key_action.to_field(py)?)?;
         Ok(())
@@ -474,9 +474,9 @@ impl ToField for CreatedAccount {
 
 impl ModelFields for AuditActor {
     fn fields<'py>(&self, py: Python<'py>, fields: &Bound<'py, PyDict>) -> PyResult<()> {
-        fields.set_item("user_id", self.user_id.to_field(py)?)?;
-        fields.set_item("application_id", self.application_id.to_field(py)?)?;
-        fields.set_item("credential_id", self.credential_id.to_field(py)?)?;
+        fields.set_item("user_id", self.user_id.to_nullable_field(py)?)?;
+        fields.set_item("application_id", self.application_id.to_nullable_field(py)?)?;
+        fields.set_item("credential_id", self.credential_id.to_nullable_field(py)?)?;
         fields.set_item("via", self.via.to_field(py)?)?;
         Ok(())
     }
@@ -523,8 +523,8 @@ impl ModelFields for AuditRecord {
         fields.set_item("action", self.action.to_field(py)?)?;
         fields.set_item("target", self.target.to_field(py)?)?;
         fields.set_item("changes", self.changes.to_field(py)?)?;
-        fields.set_item("request_id", self.request_id.to_field(py)?)?;
-        fields.set_item("ip", self.ip.to_field(py)?)?;
+        fields.set_item("request_id", self.request_id.to_nullable_field(py)?)?;
+        fields.set_item("ip", self.ip.to_nullable_field(py)?)?;
         Ok(())
     }
 }
