@@ -22,6 +22,7 @@ mod sdk_surface;
 mod signatures;
 mod uniffi;
 mod uniffi_client;
+mod uniffi_inputs;
 mod uniffi_native;
 mod vectors;
 pub mod versions;
@@ -46,7 +47,8 @@ struct Generator {
 }
 
 /// Every generator, in the order they run. A later one may read what an
-/// earlier one wrote (`sdk-surface` reads what `uniffi` wrote).
+/// earlier one wrote (`sdk-surface` reads what `uniffi` wrote, `uniffi-native` what
+/// `uniffi-inputs` wrote).
 const GENERATORS: &[Generator] = &[
     Generator {
         name: "workspace-hack",
@@ -95,6 +97,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "node-types",
         generate: node_types::generate,
+    },
+    Generator {
+        name: "uniffi-inputs",
+        generate: uniffi_inputs::generate,
     },
     Generator {
         name: "uniffi-native",

@@ -244,11 +244,13 @@ pub(super) fn id_type(kind: &str) -> String {
     out
 }
 
-/// The client's name of a status filter's type where the description's differs.
+/// The client's name of a value set's type where the description's differs.
 pub(super) fn status_type(name: &str) -> &str {
     match name {
         // Listing filters on the status a key shows (expired included).
         "AccessKeyStatus" => "EffectiveKeyStatus",
+        // The plan's name: the client's enum of the plans.
+        "PlanName" => "Plan",
         other => other,
     }
 }
