@@ -38,7 +38,7 @@ use serde_json::Value;
 use syn::{FnArg, ImplItem, Item, Type as RustType};
 
 use super::Files;
-use super::native::{ClientCrate, rustfmt, status_type, uses};
+use super::native::{CLIENT, CORE, ClientCrate, rust_files, rustfmt, status_type, uses};
 use super::node_resources::camel;
 use super::python_resources::optional;
 use super::signatures::{self, Field, Type, fill};
@@ -119,6 +119,27 @@ fn struct_parameters(root: &Path) -> Result<BTreeMap<(String, String), Vec<Strin
         }
     }
     Ok(found)
+}
+
+/// The structs of `text` marked `#[non_exhaustive]`, which no other crate
+/// can make with a struct literal.
+fn non_exhaustive(text: &str, what: &str) -> Result<BTreeSet<String>> {
+    let file = syn::parse_file(text).with_context(|| format!("{what}: not Rust syn parses"))?;
+    Ok(file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(item)
+                if item
+                    .attrs
+                    .iter()
+                    .any(|attr| attr.path().is_ident("non_exhaustive")) =>
+            {
+                Some(item.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect())
 }
 
 /// The records whose `input()` `convert.rs` writes by hand.
@@ -293,6 +314,7 @@ fn write(
     records: &[Record],
     client: &ClientCrate,
     hand_written: &BTreeSet<String>,
+    sealed: &BTreeSet<String>,
     errors: &BTreeMap<String, String>,
 ) -> Result<String> {
     let mut imports = BTreeSet::new();
@@ -369,6 +391,12 @@ fn write(
         let Some((client_fields, at_root)) = client.structs.get(what) else {
             bail!("{what}: the client has no `pub struct {what}`");
         };
+        if sealed.contains(what) {
+            bail!(
+                "{what}: the client's struct is `#[non_exhaustive]`, made only by its builder; \
+                 write `impl {what} {{ pub(crate) fn input(&self) … }}` in {CONVERT}"
+            );
+        }
         let mut expected: Vec<&String> = record.fields.iter().map(|f| &f.name).collect();
         let mut actual: Vec<&String> = client_fields.iter().collect();
         expected.sort();
@@ -436,8 +464,19 @@ fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
         super::sdk_surface::DESCRIPTION,
     )?)?;
     let errors = error_names(&description)?;
+    let mut sealed = BTreeSet::new();
+    for path in rust_files(&root.join(CLIENT), true)?
+        .into_iter()
+        .chain(rust_files(&root.join(CORE), true)?)
+    {
+        let text = std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+        sealed.extend(non_exhaustive(&text, &path.display().to_string())?);
+    }
     let records = records(signatures, &client, &parameters)?;
-    rustfmt(root, &write(&records, &client, &hand_written, &errors)?)
+    rustfmt(
+        root,
+        &write(&records, &client, &hand_written, &sealed, &errors)?,
+    )
 }
 
 /// Writes (or checks) the generated module.
@@ -569,7 +608,14 @@ mod tests {
         let names: Vec<&str> = records.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["NewThing", "ThingChange"]);
         let errors = BTreeMap::new();
-        let out = write(&records, &client, &BTreeSet::new(), &errors).unwrap();
+        let out = write(
+            &records,
+            &client,
+            &BTreeSet::new(),
+            &BTreeSet::new(),
+            &errors,
+        )
+        .unwrap();
         assert!(
             out.contains(
                 "#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]\npub struct NewThing {"
@@ -626,23 +672,52 @@ mod tests {
         )
         .unwrap();
         assert_eq!(hand.iter().collect::<Vec<_>>(), ["NewThing"]);
-        let out = write(&records, &client, &hand, &errors).unwrap();
+        let out = write(&records, &client, &hand, &BTreeSet::new(), &errors).unwrap();
         assert!(out.contains("pub struct NewThing {") && !out.contains("impl NewThing {"));
         assert!(out.contains("impl ThingChange {"), "{out}");
     }
 
     #[test]
-    fn a_client_struct_with_other_fields_and_a_clearable_non_instant_fail() {
+    fn other_fields_a_non_exhaustive_struct_and_a_clearable_non_instant_fail() {
         // The client's struct has a field the description does not: its
         // conversion must be written by hand, and codegen says where.
         let (wide, parameters) = client(&["name", "tags", "owner_id", "size", "colour"]);
         let found = records(&signatures(), &wide, &parameters).unwrap();
-        let error = write(&found, &wide, &BTreeSet::new(), &BTreeMap::new())
-            .unwrap_err()
-            .to_string();
+        let error = write(
+            &found,
+            &wide,
+            &BTreeSet::new(),
+            &BTreeSet::new(),
+            &BTreeMap::new(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             error.contains("NewThing: the client's struct has the fields")
                 && error.contains("impl NewThing { pub(crate) fn input(&self) … }"),
+            "{error}"
+        );
+        // A struct only the client's builder makes, likewise.
+        let (fitting, parameters) = client(&["name", "tags", "owner_id", "size"]);
+        let found = records(&signatures(), &fitting, &parameters).unwrap();
+        let sealed = non_exhaustive(
+            "#[derive(Debug)]\n#[non_exhaustive]\npub struct NewThing { pub name: String }\n\
+             pub struct ThingChange { pub until: u8 }\n",
+            "things.rs",
+        )
+        .unwrap();
+        assert_eq!(sealed.iter().collect::<Vec<_>>(), ["NewThing"]);
+        let error = write(
+            &found,
+            &fitting,
+            &BTreeSet::new(),
+            &sealed,
+            &BTreeMap::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("NewThing: the client's struct is `#[non_exhaustive]`"),
             "{error}"
         );
         // A clearable text has no Kotlin/Swift shape.
