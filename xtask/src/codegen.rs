@@ -25,6 +25,7 @@ mod sdk_surface;
 mod signatures;
 mod uniffi;
 mod uniffi_client;
+mod uniffi_inputs;
 mod uniffi_native;
 mod vectors;
 pub mod versions;
@@ -50,7 +51,8 @@ struct Generator {
 
 /// Every generator, in the order they run. A later one may read what an
 /// earlier one wrote (`sdk-surface` reads what `uniffi` wrote,
-/// `python-resources` the models `python-models` wrote).
+/// `python-resources` the models `python-models` wrote, `uniffi-native` what
+/// `uniffi-inputs` wrote).
 const GENERATORS: &[Generator] = &[
     Generator {
         name: "workspace-hack",
@@ -107,6 +109,10 @@ const GENERATORS: &[Generator] = &[
     Generator {
         name: "node-types",
         generate: node_types::generate,
+    },
+    Generator {
+        name: "uniffi-inputs",
+        generate: uniffi_inputs::generate,
     },
     Generator {
         name: "uniffi-native",

@@ -1,5 +1,8 @@
 //! Arguments into the client's types: ids parsed from their strings, times,
-//! and the creation/update inputs. A bad argument is
+//! and the inputs the client builds otherwise than as a struct of the
+//! description's fields (`NewJwtKey`, `NewTenantAccount`, `AccountUpdate`);
+//! the other inputs' conversions are generated with their records
+//! (`models/inputs.rs`) from these helpers. A bad argument is
 //! `LatchkeyException.InvalidArgument` naming it, before any request.
 
 use std::str::FromStr;
@@ -10,11 +13,7 @@ use latchkey_client::jwt::Algorithm;
 use latchkey_client::models as client;
 
 use crate::error::{LatchkeyError, invalid_argument};
-use crate::models::{
-    AccountUpdate, ApplicationUpdate, AuditLogFilter, ExpirationChange, KeyUpdate, NewAccessKey,
-    NewApplication, NewJwtKey, NewPolicyGroup, NewTenantAccount, NewUser, PolicyGroupUpdate,
-    PublicKeyInput, UserUpdate,
-};
+use crate::models::{AccountUpdate, ExpirationChange, NewJwtKey, NewTenantAccount, PublicKeyInput};
 
 /// The typed id in `text`, or `InvalidArgument` naming `name`.
 pub(crate) fn id<T>(name: &str, text: &str) -> Result<T, LatchkeyError>
@@ -38,7 +37,8 @@ where
         .collect()
 }
 
-fn optional_id<T>(name: &str, text: Option<&String>) -> Result<Option<T>, LatchkeyError>
+/// The typed id in `text` when given.
+pub(crate) fn optional_id<T>(name: &str, text: Option<&String>) -> Result<Option<T>, LatchkeyError>
 where
     T: FromStr,
     T::Err: std::fmt::Display,
@@ -46,79 +46,42 @@ where
     text.map(|text| id(name, text)).transpose()
 }
 
+/// The instant `at`, or `InvalidArgument` naming `name` when out of range.
 pub(crate) fn timestamp(name: &str, at: SystemTime) -> Result<Timestamp, LatchkeyError> {
     Timestamp::try_from(at).map_err(|_| invalid_argument(name, "the time is out of range"))
 }
 
-fn optional_timestamp(
+/// The instant `at` when given.
+pub(crate) fn optional_timestamp(
     name: &str,
     at: Option<SystemTime>,
 ) -> Result<Option<Timestamp>, LatchkeyError> {
     at.map(|at| timestamp(name, at)).transpose()
 }
 
-impl AuditLogFilter {
-    /// The client's filter. The action is the server's to judge
-    /// (`Validation` naming `action`); ids and times are checked here, as
-    /// every other argument is.
-    pub(crate) fn input(&self) -> Result<latchkey_client::AuditLogFilter, LatchkeyError> {
-        Ok(latchkey_client::AuditLogFilter {
-            action: self.action.clone(),
-            target_id: self.target_id.clone(),
-            actor_user_id: optional_id("actorUserId", self.actor_user_id.as_ref())?,
-            since: optional_timestamp("since", self.since)?,
-            until: optional_timestamp("until", self.until)?,
-        })
-    }
+/// Every id of `texts` when given (a new list that replaces the old).
+pub(crate) fn optional_ids<T>(
+    name: &str,
+    texts: Option<&[String]>,
+) -> Result<Option<Vec<T>>, LatchkeyError>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    texts.map(|texts| ids(name, texts)).transpose()
 }
 
-impl NewApplication {
-    pub(crate) fn input(&self) -> Result<client::NewApplication, LatchkeyError> {
-        Ok(client::NewApplication {
-            name: self.name.clone(),
-            description: self.description.clone(),
-            group_ids: ids("groupIds", &self.group_ids)?,
-            created_by: optional_id("createdBy", self.created_by.as_ref())?,
-        })
-    }
-}
-
-impl ApplicationUpdate {
-    pub(crate) fn input(&self) -> client::ApplicationUpdate {
-        client::ApplicationUpdate {
-            name: self.name.clone(),
-            description: self.description.clone(),
-            status: self.status,
-        }
-    }
-}
-
-impl NewAccessKey {
-    pub(crate) fn input(&self) -> Result<client::NewAccessKey, LatchkeyError> {
-        Ok(client::NewAccessKey {
-            name: self.name.clone(),
-            description: self.description.clone(),
-            scopes: self.scopes.clone(),
-            expiration: optional_timestamp("expiration", self.expiration)?,
-            created_by: optional_id("createdBy", self.created_by.as_ref())?,
-        })
-    }
-}
-
-impl KeyUpdate {
-    pub(crate) fn input(&self) -> Result<client::KeyUpdate, LatchkeyError> {
-        let expiration = match self.expiration {
-            Some(ExpirationChange::Set { at }) => Some(Some(timestamp("expiration", at)?)),
-            Some(ExpirationChange::Remove) => Some(None),
-            None => None,
-        };
-        Ok(client::KeyUpdate {
-            name: self.name.clone(),
-            description: self.description.clone(),
-            status: self.status,
-            expiration,
-        })
-    }
+/// A clearable instant of an update: left out (`None`) keeps it, `Remove`
+/// removes it (the client's `Some(None)`), `Set` sets it.
+pub(crate) fn clearable_timestamp(
+    name: &str,
+    change: Option<ExpirationChange>,
+) -> Result<Option<Option<Timestamp>>, LatchkeyError> {
+    Ok(match change {
+        Some(ExpirationChange::Set { at }) => Some(Some(timestamp(name, at)?)),
+        Some(ExpirationChange::Remove) => Some(None),
+        None => None,
+    })
 }
 
 impl NewJwtKey {
@@ -147,50 +110,6 @@ impl NewJwtKey {
             key = key.created_by(id("createdBy", user)?);
         }
         Ok(key)
-    }
-}
-
-impl NewUser {
-    pub(crate) fn input(&self) -> Result<client::NewUser, LatchkeyError> {
-        Ok(client::NewUser {
-            email: self.email.clone(),
-            name: self.name.clone(),
-            group_ids: ids("groupIds", &self.group_ids)?,
-        })
-    }
-}
-
-impl UserUpdate {
-    pub(crate) fn input(&self) -> Result<client::UserUpdate, LatchkeyError> {
-        Ok(client::UserUpdate {
-            email: self.email.clone(),
-            name: self.name.clone(),
-            group_ids: self
-                .group_ids
-                .as_ref()
-                .map(|group_ids| ids("groupIds", group_ids))
-                .transpose()?,
-        })
-    }
-}
-
-impl NewPolicyGroup {
-    pub(crate) fn input(&self) -> client::NewPolicyGroup {
-        client::NewPolicyGroup {
-            name: self.name.clone(),
-            description: self.description.clone(),
-            permissions: self.permissions.clone(),
-        }
-    }
-}
-
-impl PolicyGroupUpdate {
-    pub(crate) fn input(&self) -> client::PolicyGroupUpdate {
-        client::PolicyGroupUpdate {
-            name: self.name.clone(),
-            description: self.description.clone(),
-            permissions: self.permissions.clone(),
-        }
     }
 }
 

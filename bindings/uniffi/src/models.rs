@@ -6,17 +6,24 @@
 //! FFI-friendly shape for: the inputs (with the defaults Kotlin and Swift
 //! callers expect) and the answers that carry a secret (a created key, a
 //! created account), objects whose text form hides it. The pages (generic
-//! in the client) are generated with the resources (`resources.rs`).
+//! in the client) are generated with the resources (`resources.rs`), the
+//! input records (`NewApplication`, `KeyUpdate`, `AuditLogFilter`, …) from
+//! spec/sdk.json into `models/inputs.rs`; declared by hand here are the
+//! list options every list takes and the value types of the inputs' fields
+//! (`ExpirationChange`, `PublicKeyInput`).
 
 use std::fmt;
 use std::time::SystemTime;
 
 use latchkey_client::ffi::system_time;
 use latchkey_client::models as client;
-use latchkey_client::types::{ApplicationStatus, KeyStatus, Limits, Order, Plan};
+use latchkey_client::types::Order;
 use zeroize::Zeroizing;
 
 use crate::keys::JwkMembers;
+
+mod inputs;
+pub use inputs::*;
 
 // The answers are the client's own models, which derive their FFI there
 // (`latchkey-client`'s `uniffi` feature): exported as they are, never
@@ -302,94 +309,6 @@ impl ListOptions {
     }
 }
 
-/// The audit log's filters; every one given must match.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
-pub struct AuditLogFilter {
-    /// Only this action (`access_key.update`, …).
-    #[uniffi(default)]
-    pub action: Option<String>,
-    /// Only records about this object.
-    #[uniffi(default)]
-    pub target_id: Option<String>,
-    /// Only what this user did.
-    #[uniffi(default)]
-    pub actor_user_id: Option<String>,
-    /// Only records at or after this instant.
-    #[uniffi(default)]
-    pub since: Option<SystemTime>,
-    /// Only records at or before this instant.
-    #[uniffi(default)]
-    pub until: Option<SystemTime>,
-}
-
-/// A new application.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct NewApplication {
-    /// Name, unique among the account's applications that are not revoked.
-    pub name: String,
-    /// Description.
-    #[uniffi(default)]
-    pub description: String,
-    /// Policy groups (`grp_…`) whose permissions its credentials get.
-    #[uniffi(default)]
-    pub group_ids: Vec<String>,
-    /// Another user (`usr_…`) to own it (needs `users:manage`).
-    #[uniffi(default)]
-    pub created_by: Option<String>,
-}
-
-/// A change to an application: only what is given changes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
-pub struct ApplicationUpdate {
-    /// New name.
-    #[uniffi(default)]
-    pub name: Option<String>,
-    /// New description.
-    #[uniffi(default)]
-    pub description: Option<String>,
-    /// New status (`Revoked` is terminal).
-    #[uniffi(default)]
-    pub status: Option<ApplicationStatus>,
-}
-
-/// A new access key.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct NewAccessKey {
-    /// Name, unique among the account's access keys that are not revoked.
-    pub name: String,
-    /// Description.
-    #[uniffi(default)]
-    pub description: String,
-    /// Scopes (a subset of the creating user's permissions; immutable).
-    /// Empty: unscoped when the calling credential holds every permission;
-    /// otherwise the application's current rights become its scopes.
-    #[uniffi(default)]
-    pub scopes: Vec<String>,
-    /// When it stops working.
-    #[uniffi(default)]
-    pub expiration: Option<SystemTime>,
-    /// Another user (`usr_…`) to own it (needs `users:manage`).
-    #[uniffi(default)]
-    pub created_by: Option<String>,
-}
-
-/// A change to an access key or JWT key: only what is given changes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
-pub struct KeyUpdate {
-    /// New name.
-    #[uniffi(default)]
-    pub name: Option<String>,
-    /// New description.
-    #[uniffi(default)]
-    pub description: Option<String>,
-    /// New stored status (`Revoked` is terminal).
-    #[uniffi(default)]
-    pub status: Option<KeyStatus>,
-    /// A new expiration, or its removal; none keeps it.
-    #[uniffi(default)]
-    pub expiration: Option<ExpirationChange>,
-}
-
 /// What happens to a key's expiration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ExpirationChange {
@@ -416,119 +335,4 @@ pub enum PublicKeyInput {
         /// Its members.
         jwk: JwkMembers,
     },
-}
-
-/// A new JWT key.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct NewJwtKey {
-    /// Name.
-    pub name: String,
-    /// The public key.
-    pub public_key: PublicKeyInput,
-    /// Description.
-    #[uniffi(default)]
-    pub description: String,
-    /// The algorithm (`EdDSA`, `ES256`, …); inferred from the key when absent.
-    #[uniffi(default)]
-    pub algorithm: Option<String>,
-    /// When it stops working.
-    #[uniffi(default)]
-    pub expiration: Option<SystemTime>,
-    /// Scopes its tokens are limited to (immutable), under the same rules as
-    /// an access key's: held by the owner, and nothing the calling credential
-    /// cannot do (empty: likewise unscoped, or the application's current
-    /// rights).
-    #[uniffi(default)]
-    pub scopes: Vec<String>,
-    /// Another user (`usr_…`) to own it (needs `users:manage`).
-    #[uniffi(default)]
-    pub created_by: Option<String>,
-}
-
-/// A new user.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct NewUser {
-    /// Email, unique among the account's active users.
-    pub email: String,
-    /// Display name.
-    #[uniffi(default)]
-    pub name: String,
-    /// Policy groups (`grp_…`).
-    #[uniffi(default)]
-    pub group_ids: Vec<String>,
-}
-
-/// A change to a user: only what is given changes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
-pub struct UserUpdate {
-    /// New email.
-    #[uniffi(default)]
-    pub email: Option<String>,
-    /// New name.
-    #[uniffi(default)]
-    pub name: Option<String>,
-    /// New policy groups (replaces the list).
-    #[uniffi(default)]
-    pub group_ids: Option<Vec<String>>,
-}
-
-/// A new policy group.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct NewPolicyGroup {
-    /// Name, unique in the account.
-    pub name: String,
-    /// Description.
-    #[uniffi(default)]
-    pub description: String,
-    /// Permissions (`keys:view:own`, `users:manage`, …).
-    #[uniffi(default)]
-    pub permissions: Vec<String>,
-}
-
-/// A change to a policy group: only what is given changes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
-pub struct PolicyGroupUpdate {
-    /// New name.
-    #[uniffi(default)]
-    pub name: Option<String>,
-    /// New description.
-    #[uniffi(default)]
-    pub description: Option<String>,
-    /// New permissions (replaces the list).
-    #[uniffi(default)]
-    pub permissions: Option<Vec<String>>,
-}
-
-/// The name `spec/sdk.json` gives the input of `accounts.create` (Node's);
-/// Kotlin and Swift keep `NewTenantAccount`, the record this names.
-pub type NewAccount = NewTenantAccount;
-
-/// A new tenant account (operator only).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct NewTenantAccount {
-    /// Name.
-    pub name: String,
-    /// Plan (the server's default is `Free`).
-    #[uniffi(default)]
-    pub plan: Option<Plan>,
-    /// Limits: required with plan `Custom`, refused otherwise.
-    #[uniffi(default)]
-    pub limits: Option<Limits>,
-    /// Email of the account's admin user.
-    #[uniffi(default)]
-    pub admin_email: Option<String>,
-}
-
-/// A change to an account (operator only): only what is given changes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
-pub struct AccountUpdate {
-    /// New name.
-    #[uniffi(default)]
-    pub name: Option<String>,
-    /// New plan.
-    #[uniffi(default)]
-    pub plan: Option<Plan>,
-    /// New limits (plan `Custom`).
-    #[uniffi(default)]
-    pub limits: Option<Limits>,
 }

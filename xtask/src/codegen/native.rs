@@ -14,9 +14,9 @@ use syn::{Fields, ImplItem, Item, Type as RustType, Visibility};
 use super::signatures::{Answer, Operation};
 
 /// The Rust client's sources, relative to the root.
-const CLIENT: &str = "crates/latchkey-client/src";
+pub(super) const CLIENT: &str = "crates/latchkey-client/src";
 /// The core's sources, whose request types the client re-exports.
-const CORE: &str = "crates/latchkey-core/src";
+pub(super) const CORE: &str = "crates/latchkey-core/src";
 /// The client's type whose methods are the client's own calls.
 const CLIENT_TYPE: &str = "Client";
 /// The key of [`ClientCrate::methods`] that holds [`CLIENT_TYPE`]'s own
@@ -34,7 +34,7 @@ pub(super) struct ClientCrate {
 }
 
 /// The `.rs` files of `dir`, and of its subfolders when `deep`.
-fn rust_files(dir: &Path, deep: bool) -> Result<Vec<PathBuf>> {
+pub(super) fn rust_files(dir: &Path, deep: bool) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut folders = vec![dir.to_path_buf()];
     while let Some(dir) = folders.pop() {
@@ -244,11 +244,13 @@ pub(super) fn id_type(kind: &str) -> String {
     out
 }
 
-/// The client's name of a status filter's type where the description's differs.
+/// The client's name of a value set's type where the description's differs.
 pub(super) fn status_type(name: &str) -> &str {
     match name {
         // Listing filters on the status a key shows (expired included).
         "AccessKeyStatus" => "EffectiveKeyStatus",
+        // The plan's name: the client's enum of the plans.
+        "PlanName" => "Plan",
         other => other,
     }
 }

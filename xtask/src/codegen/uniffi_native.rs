@@ -20,8 +20,9 @@
 //! argument is named by what it lists (`keyIds`, `userIds`), and an input is
 //! one record named after the resource (`application: NewApplication`) or
 //! `update`/the description's `name` — when the binding declares that record
-//! (its conversion `input()` in `convert.rs`); otherwise the fields are the
-//! call's own arguments (`roll`). Answers that carry a secret are the
+//! (`uniffi_inputs.rs` writes it and its conversion `input()` where the
+//! client takes one struct); otherwise the fields are the call's own
+//! arguments (`roll`). Answers that carry a secret are the
 //! binding's objects (`Arc<CreatedAccessKey>`), converted with `From`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -75,6 +76,12 @@ impl Binding {
                 std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
             binding.read_file(&stem, &text);
         }
+        // The input records and their conversions, which `uniffi_inputs.rs`
+        // wrote (it runs first) into a module of `models`.
+        let inputs = root.join(super::uniffi_inputs::GENERATED);
+        let text =
+            std::fs::read_to_string(&inputs).with_context(|| inputs.display().to_string())?;
+        binding.read_file("models", &text);
         Ok(binding)
     }
 

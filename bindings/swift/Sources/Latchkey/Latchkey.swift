@@ -6457,7 +6457,7 @@ public func FfiConverterTypeAccountPage_lower(_ value: AccountPage) -> RustBuffe
 
 
 /**
- * A change to an account (operator only): only what is given changes.
+ * The input of `accounts.update`. Only what is given changes.
  */
 public struct AccountUpdate: Equatable, Hashable {
     /**
@@ -6465,11 +6465,11 @@ public struct AccountUpdate: Equatable, Hashable {
      */
     public let name: String?
     /**
-     * New plan.
+     * `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
      */
     public let plan: Plan?
     /**
-     * New limits (plan `Custom`).
+     * The request's `limits`.
      */
     public let limits: Limits?
 
@@ -6480,10 +6480,10 @@ public struct AccountUpdate: Equatable, Hashable {
          * New name.
          */name: String? = nil, 
         /**
-         * New plan.
+         * `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
          */plan: Plan? = nil, 
         /**
-         * New limits (plan `Custom`).
+         * The request's `limits`.
          */limits: Limits? = nil) {
         self.name = name
         self.plan = plan
@@ -6645,7 +6645,7 @@ public func FfiConverterTypeApplicationPage_lower(_ value: ApplicationPage) -> R
 
 
 /**
- * A change to an application: only what is given changes.
+ * The input of `applications.update`. Only what is given changes.
  */
 public struct ApplicationUpdate: Equatable, Hashable {
     /**
@@ -6657,7 +6657,7 @@ public struct ApplicationUpdate: Equatable, Hashable {
      */
     public let description: String?
     /**
-     * New status (`Revoked` is terminal).
+     * `revoked` is terminal.
      */
     public let status: ApplicationStatus?
 
@@ -6671,7 +6671,7 @@ public struct ApplicationUpdate: Equatable, Hashable {
          * New description.
          */description: String? = nil, 
         /**
-         * New status (`Revoked` is terminal).
+         * `revoked` is terminal.
          */status: ApplicationStatus? = nil) {
         self.name = name
         self.description = description
@@ -6724,27 +6724,27 @@ public func FfiConverterTypeApplicationUpdate_lower(_ value: ApplicationUpdate) 
 
 
 /**
- * The audit log's filters; every one given must match.
+ * The filters of `auditLog.list` and `auditLog.listPage`; every one given must match.
  */
 public struct AuditLogFilter: Equatable, Hashable {
     /**
-     * Only this action (`access_key.update`, …).
+     * Only this action (`access_key.create`, `console.sign_in`, …).
      */
     public let action: String?
     /**
-     * Only records about this object.
+     * Only records about this object (`app_…`, `key_…`, …).
      */
     public let targetId: String?
     /**
-     * Only what this user did.
+     * Only what this user did (`usr_…`).
      */
     public let actorUserId: String?
     /**
-     * Only records at or after this instant.
+     * Only records at or after this instant (RFC 3339). Here: Kotlin's `Instant`, Swift's `Date`.
      */
     public let since: Date?
     /**
-     * Only records at or before this instant.
+     * Only records at or before this instant (RFC 3339). Here: Kotlin's `Instant`, Swift's `Date`.
      */
     public let until: Date?
 
@@ -6752,19 +6752,19 @@ public struct AuditLogFilter: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Only this action (`access_key.update`, …).
+         * Only this action (`access_key.create`, `console.sign_in`, …).
          */action: String? = nil, 
         /**
-         * Only records about this object.
+         * Only records about this object (`app_…`, `key_…`, …).
          */targetId: String? = nil, 
         /**
-         * Only what this user did.
+         * Only what this user did (`usr_…`).
          */actorUserId: String? = nil, 
         /**
-         * Only records at or after this instant.
+         * Only records at or after this instant (RFC 3339). Here: Kotlin's `Instant`, Swift's `Date`.
          */since: Date? = nil, 
         /**
-         * Only records at or before this instant.
+         * Only records at or before this instant (RFC 3339). Here: Kotlin's `Instant`, Swift's `Date`.
          */until: Date? = nil) {
         self.action = action
         self.targetId = targetId
@@ -7193,7 +7193,7 @@ public func FfiConverterTypeJwtKeyPage_lower(_ value: JwtKeyPage) -> RustBuffer 
 
 
 /**
- * A change to an access key or JWT key: only what is given changes.
+ * The input of `accessKeys.update` and `jwtKeys.update`. Only what is given changes.
  */
 public struct KeyUpdate: Equatable, Hashable {
     /**
@@ -7205,11 +7205,11 @@ public struct KeyUpdate: Equatable, Hashable {
      */
     public let description: String?
     /**
-     * New stored status (`Revoked` is terminal).
+     * `active` ⇄ `inactive`; `revoked` is terminal.
      */
     public let status: KeyStatus?
     /**
-     * A new expiration, or its removal; none keeps it.
+     * A new expiration (`Set`), or its removal (`Remove`); left out keeps the expiration.
      */
     public let expiration: ExpirationChange?
 
@@ -7223,10 +7223,10 @@ public struct KeyUpdate: Equatable, Hashable {
          * New description.
          */description: String? = nil, 
         /**
-         * New stored status (`Revoked` is terminal).
+         * `active` ⇄ `inactive`; `revoked` is terminal.
          */status: KeyStatus? = nil, 
         /**
-         * A new expiration, or its removal; none keeps it.
+         * A new expiration (`Set`), or its removal (`Remove`); left out keeps the expiration.
          */expiration: ExpirationChange? = nil) {
         self.name = name
         self.description = description
@@ -7373,7 +7373,7 @@ public func FfiConverterTypeListOptions_lower(_ value: ListOptions) -> RustBuffe
 
 
 /**
- * A new access key.
+ * The input of `accessKeys.create`.
  */
 public struct NewAccessKey: Equatable, Hashable {
     /**
@@ -7385,17 +7385,22 @@ public struct NewAccessKey: Equatable, Hashable {
      */
     public let description: String
     /**
-     * Scopes (a subset of the creating user's permissions; immutable).
-     * Empty: unscoped when the calling credential holds every permission;
-     * otherwise the application's current rights become its scopes.
+     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * applications:create:any, applications:edit:own, applications:edit:any,
+     * applications:revoke:own, applications:revoke:any, applications:delete:own,
+     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+     * credentials:introspect, accounts:manage.
      */
     public let scopes: [String]
     /**
-     * When it stops working.
+     * When the key stops working (RFC 3339, in the future). Here: Kotlin's `Instant`, Swift's
+     * `Date`.
      */
     public let expiration: Date?
     /**
-     * Another user (`usr_…`) to own it (needs `users:manage`).
+     * Another user of the account to own the key (needs `users:manage`).
      */
     public let createdBy: String?
 
@@ -7409,15 +7414,20 @@ public struct NewAccessKey: Equatable, Hashable {
          * Description.
          */description: String = "", 
         /**
-         * Scopes (a subset of the creating user's permissions; immutable).
-         * Empty: unscoped when the calling credential holds every permission;
-         * otherwise the application's current rights become its scopes.
+         * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+         * applications:create:any, applications:edit:own, applications:edit:any,
+         * applications:revoke:own, applications:revoke:any, applications:delete:own,
+         * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+         * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+         * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+         * credentials:introspect, accounts:manage.
          */scopes: [String] = [], 
         /**
-         * When it stops working.
+         * When the key stops working (RFC 3339, in the future). Here: Kotlin's `Instant`, Swift's
+         * `Date`.
          */expiration: Date? = nil, 
         /**
-         * Another user (`usr_…`) to own it (needs `users:manage`).
+         * Another user of the account to own the key (needs `users:manage`).
          */createdBy: String? = nil) {
         self.name = name
         self.description = description
@@ -7476,7 +7486,7 @@ public func FfiConverterTypeNewAccessKey_lower(_ value: NewAccessKey) -> RustBuf
 
 
 /**
- * A new application.
+ * The input of `applications.create`.
  */
 public struct NewApplication: Equatable, Hashable {
     /**
@@ -7488,11 +7498,11 @@ public struct NewApplication: Equatable, Hashable {
      */
     public let description: String
     /**
-     * Policy groups (`grp_…`) whose permissions its credentials get.
+     * Policy groups to join.
      */
     public let groupIds: [String]
     /**
-     * Another user (`usr_…`) to own it (needs `users:manage`).
+     * Another user of the account to own it (needs `users:manage`); the caller's user when absent.
      */
     public let createdBy: String?
 
@@ -7506,10 +7516,10 @@ public struct NewApplication: Equatable, Hashable {
          * Description.
          */description: String = "", 
         /**
-         * Policy groups (`grp_…`) whose permissions its credentials get.
+         * Policy groups to join.
          */groupIds: [String] = [], 
         /**
-         * Another user (`usr_…`) to own it (needs `users:manage`).
+         * Another user of the account to own it (needs `users:manage`); the caller's user when absent.
          */createdBy: String? = nil) {
         self.name = name
         self.description = description
@@ -7565,15 +7575,15 @@ public func FfiConverterTypeNewApplication_lower(_ value: NewApplication) -> Rus
 
 
 /**
- * A new JWT key.
+ * The input of `jwtKeys.create`.
  */
 public struct NewJwtKey: Equatable, Hashable {
     /**
-     * Name.
+     * Name, unique among the account's JWT keys that are not revoked.
      */
     public let name: String
     /**
-     * The public key.
+     * The public key, as PEM text or a JWK object. Private keys are refused.
      */
     public let publicKey: PublicKeyInput
     /**
@@ -7581,22 +7591,28 @@ public struct NewJwtKey: Equatable, Hashable {
      */
     public let description: String
     /**
-     * The algorithm (`EdDSA`, `ES256`, …); inferred from the key when absent.
+     * The one JWS algorithm its tokens will use: `EdDSA` (or `Ed25519`), `ES256`, `ES384`, `RS256`
+     * or `PS256`, fitting the key. Absent: the JWK's `alg`, else the key type's default (`EdDSA`,
+     * `ES256`, `ES384`, `RS256`).
      */
     public let algorithm: String?
     /**
-     * When it stops working.
+     * When the key stops working (RFC 3339, in the future). Here: Kotlin's `Instant`, Swift's
+     * `Date`.
      */
     public let expiration: Date?
     /**
-     * Scopes its tokens are limited to (immutable), under the same rules as
-     * an access key's: held by the owner, and nothing the calling credential
-     * cannot do (empty: likewise unscoped, or the application's current
-     * rights).
+     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * applications:create:any, applications:edit:own, applications:edit:any,
+     * applications:revoke:own, applications:revoke:any, applications:delete:own,
+     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+     * credentials:introspect, accounts:manage.
      */
     public let scopes: [String]
     /**
-     * Another user (`usr_…`) to own it (needs `users:manage`).
+     * Another user of the account to own the key (needs `users:manage`).
      */
     public let createdBy: String?
 
@@ -7604,28 +7620,34 @@ public struct NewJwtKey: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Name.
+         * Name, unique among the account's JWT keys that are not revoked.
          */name: String, 
         /**
-         * The public key.
+         * The public key, as PEM text or a JWK object. Private keys are refused.
          */publicKey: PublicKeyInput, 
         /**
          * Description.
          */description: String = "", 
         /**
-         * The algorithm (`EdDSA`, `ES256`, …); inferred from the key when absent.
+         * The one JWS algorithm its tokens will use: `EdDSA` (or `Ed25519`), `ES256`, `ES384`, `RS256`
+         * or `PS256`, fitting the key. Absent: the JWK's `alg`, else the key type's default (`EdDSA`,
+         * `ES256`, `ES384`, `RS256`).
          */algorithm: String? = nil, 
         /**
-         * When it stops working.
+         * When the key stops working (RFC 3339, in the future). Here: Kotlin's `Instant`, Swift's
+         * `Date`.
          */expiration: Date? = nil, 
         /**
-         * Scopes its tokens are limited to (immutable), under the same rules as
-         * an access key's: held by the owner, and nothing the calling credential
-         * cannot do (empty: likewise unscoped, or the application's current
-         * rights).
+         * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+         * applications:create:any, applications:edit:own, applications:edit:any,
+         * applications:revoke:own, applications:revoke:any, applications:delete:own,
+         * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+         * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+         * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+         * credentials:introspect, accounts:manage.
          */scopes: [String] = [], 
         /**
-         * Another user (`usr_…`) to own it (needs `users:manage`).
+         * Another user of the account to own the key (needs `users:manage`).
          */createdBy: String? = nil) {
         self.name = name
         self.publicKey = publicKey
@@ -7690,7 +7712,7 @@ public func FfiConverterTypeNewJwtKey_lower(_ value: NewJwtKey) -> RustBuffer {
 
 
 /**
- * A new policy group.
+ * The input of `policyGroups.create`.
  */
 public struct NewPolicyGroup: Equatable, Hashable {
     /**
@@ -7702,7 +7724,13 @@ public struct NewPolicyGroup: Equatable, Hashable {
      */
     public let description: String
     /**
-     * Permissions (`keys:view:own`, `users:manage`, …).
+     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * applications:create:any, applications:edit:own, applications:edit:any,
+     * applications:revoke:own, applications:revoke:any, applications:delete:own,
+     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+     * credentials:introspect, accounts:manage.
      */
     public let permissions: [String]
 
@@ -7716,7 +7744,13 @@ public struct NewPolicyGroup: Equatable, Hashable {
          * Description.
          */description: String = "", 
         /**
-         * Permissions (`keys:view:own`, `users:manage`, …).
+         * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+         * applications:create:any, applications:edit:own, applications:edit:any,
+         * applications:revoke:own, applications:revoke:any, applications:delete:own,
+         * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+         * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+         * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+         * credentials:introspect, accounts:manage.
          */permissions: [String] = []) {
         self.name = name
         self.description = description
@@ -7769,7 +7803,7 @@ public func FfiConverterTypeNewPolicyGroup_lower(_ value: NewPolicyGroup) -> Rus
 
 
 /**
- * A new tenant account (operator only).
+ * The input of `accounts.create`.
  */
 public struct NewTenantAccount: Equatable, Hashable {
     /**
@@ -7777,15 +7811,15 @@ public struct NewTenantAccount: Equatable, Hashable {
      */
     public let name: String
     /**
-     * Plan (the server's default is `Free`).
+     * `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
      */
     public let plan: Plan?
     /**
-     * Limits: required with plan `Custom`, refused otherwise.
+     * The request's `limits`.
      */
     public let limits: Limits?
     /**
-     * Email of the account's admin user.
+     * Email of the account's admin user (default `admin@latchkey.invalid`).
      */
     public let adminEmail: String?
 
@@ -7796,13 +7830,13 @@ public struct NewTenantAccount: Equatable, Hashable {
          * Name.
          */name: String, 
         /**
-         * Plan (the server's default is `Free`).
+         * `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
          */plan: Plan? = nil, 
         /**
-         * Limits: required with plan `Custom`, refused otherwise.
+         * The request's `limits`.
          */limits: Limits? = nil, 
         /**
-         * Email of the account's admin user.
+         * Email of the account's admin user (default `admin@latchkey.invalid`).
          */adminEmail: String? = nil) {
         self.name = name
         self.plan = plan
@@ -7858,7 +7892,7 @@ public func FfiConverterTypeNewTenantAccount_lower(_ value: NewTenantAccount) ->
 
 
 /**
- * A new user.
+ * The input of `users.create`.
  */
 public struct NewUser: Equatable, Hashable {
     /**
@@ -7866,11 +7900,11 @@ public struct NewUser: Equatable, Hashable {
      */
     public let email: String
     /**
-     * Display name.
+     * Display name (optional).
      */
     public let name: String
     /**
-     * Policy groups (`grp_…`).
+     * Policy groups to join.
      */
     public let groupIds: [String]
 
@@ -7881,10 +7915,10 @@ public struct NewUser: Equatable, Hashable {
          * Email, unique among the account's active users.
          */email: String, 
         /**
-         * Display name.
+         * Display name (optional).
          */name: String = "", 
         /**
-         * Policy groups (`grp_…`).
+         * Policy groups to join.
          */groupIds: [String] = []) {
         self.email = email
         self.name = name
@@ -8046,7 +8080,7 @@ public func FfiConverterTypePolicyGroupPage_lower(_ value: PolicyGroupPage) -> R
 
 
 /**
- * A change to a policy group: only what is given changes.
+ * The input of `policyGroups.update`. Only what is given changes.
  */
 public struct PolicyGroupUpdate: Equatable, Hashable {
     /**
@@ -8058,7 +8092,13 @@ public struct PolicyGroupUpdate: Equatable, Hashable {
      */
     public let description: String?
     /**
-     * New permissions (replaces the list).
+     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * applications:create:any, applications:edit:own, applications:edit:any,
+     * applications:revoke:own, applications:revoke:any, applications:delete:own,
+     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+     * credentials:introspect, accounts:manage.
      */
     public let permissions: [String]?
 
@@ -8072,7 +8112,13 @@ public struct PolicyGroupUpdate: Equatable, Hashable {
          * New description.
          */description: String? = nil, 
         /**
-         * New permissions (replaces the list).
+         * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+         * applications:create:any, applications:edit:own, applications:edit:any,
+         * applications:revoke:own, applications:revoke:any, applications:delete:own,
+         * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+         * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+         * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+         * credentials:introspect, accounts:manage.
          */permissions: [String]? = nil) {
         self.name = name
         self.description = description
@@ -8234,7 +8280,7 @@ public func FfiConverterTypeUserPage_lower(_ value: UserPage) -> RustBuffer {
 
 
 /**
- * A change to a user: only what is given changes.
+ * The input of `users.update`. Only what is given changes.
  */
 public struct UserUpdate: Equatable, Hashable {
     /**
@@ -8242,11 +8288,11 @@ public struct UserUpdate: Equatable, Hashable {
      */
     public let email: String?
     /**
-     * New name.
+     * New display name.
      */
     public let name: String?
     /**
-     * New policy groups (replaces the list).
+     * New set of groups (replaces the old one).
      */
     public let groupIds: [String]?
 
@@ -8257,10 +8303,10 @@ public struct UserUpdate: Equatable, Hashable {
          * New email.
          */email: String? = nil, 
         /**
-         * New name.
+         * New display name.
          */name: String? = nil, 
         /**
-         * New policy groups (replaces the list).
+         * New set of groups (replaces the old one).
          */groupIds: [String]? = nil) {
         self.email = email
         self.name = name
@@ -11274,7 +11320,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() != 60084) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_create() != 34509) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_create() != 42862) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_delete() != 665) {
@@ -11301,13 +11347,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() != 59500) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_update() != 31853) {
+    if (uniffi_latchkey_uniffi_checksum_method_accesskeys_update() != 47631) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() != 63541) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_create() != 28513) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_create() != 21444) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_current() != 47723) {
@@ -11328,7 +11374,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() != 50512) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_accounts_update() != 19080) {
+    if (uniffi_latchkey_uniffi_checksum_method_accounts_update() != 27785) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() != 33065) {
@@ -11337,7 +11383,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() != 7404) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_create() != 62048) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_create() != 33825) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_applications_delete() != 63140) {
@@ -11355,13 +11401,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_applications_revoke() != 60561) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_applications_update() != 65226) {
+    if (uniffi_latchkey_uniffi_checksum_method_applications_update() != 26462) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() != 42552) {
+    if (uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() != 15146) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_auditlog_pager() != 9108) {
+    if (uniffi_latchkey_uniffi_checksum_method_auditlog_pager() != 55543) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_auditrecordpager_next_page() != 50962) {
@@ -11370,7 +11416,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() != 11968) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() != 30895) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() != 53781) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_delete() != 4709) {
@@ -11394,7 +11440,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() != 30256) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() != 47030) {
+    if (uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() != 48203) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() != 13414) {
@@ -11409,7 +11455,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() != 57449) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_create() != 46942) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_create() != 22910) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_delete() != 23592) {
@@ -11436,7 +11482,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_remove_users() != 25390) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_policygroups_update() != 38262) {
+    if (uniffi_latchkey_uniffi_checksum_method_policygroups_update() != 26126) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() != 38267) {
@@ -11445,7 +11491,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_userpager_next_page() != 36938) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_create() != 4281) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_create() != 58848) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_method_users_delete() != 48434) {
@@ -11463,7 +11509,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_latchkey_uniffi_checksum_method_users_password_link() != 24036) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_latchkey_uniffi_checksum_method_users_update() != 55920) {
+    if (uniffi_latchkey_uniffi_checksum_method_users_update() != 22752) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_latchkey_uniffi_checksum_constructor_credential_access_key() != 19474) {

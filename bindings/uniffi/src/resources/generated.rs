@@ -210,7 +210,7 @@ impl Applications {
     /// Changes what is given of the name, description and status.
     pub async fn update(&self, id: String, update: ApplicationUpdate) -> Result<Application> {
         let id: ApplicationId = convert::id("applicationId", &id)?;
-        let update = update.input();
+        let update = update.input()?;
         let client = self.client()?;
         Ok(client.applications().update(id, &update).await?)
     }
@@ -626,7 +626,7 @@ impl PolicyGroups {
 
     /// Creates a policy group granting `permissions`.
     pub async fn create(&self, group: NewPolicyGroup) -> Result<PolicyGroup> {
-        let group = group.input();
+        let group = group.input()?;
         let client = self.client()?;
         Ok(client.policy_groups().create(&group).await?)
     }
@@ -641,7 +641,7 @@ impl PolicyGroups {
     /// Changes what is given of the name, description and permissions.
     pub async fn update(&self, id: String, update: PolicyGroupUpdate) -> Result<PolicyGroup> {
         let id: PolicyGroupId = convert::id("groupId", &id)?;
-        let update = update.input();
+        let update = update.input()?;
         let client = self.client()?;
         Ok(client.policy_groups().update(id, &update).await?)
     }

@@ -1743,7 +1743,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_bulk_delete() and 0xFFFF) != 60084) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_create() and 0xFFFF) != 34509) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_create() and 0xFFFF) != 42862) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_delete() and 0xFFFF) != 665) {
@@ -1770,13 +1770,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_set_status() and 0xFFFF) != 59500) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_update() and 0xFFFF) != 31853) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accesskeys_update() and 0xFFFF) != 47631) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accountpager_next_page() and 0xFFFF) != 63541) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_create() and 0xFFFF) != 28513) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_create() and 0xFFFF) != 21444) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_current() and 0xFFFF) != 47723) {
@@ -1797,7 +1797,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_rename_current() and 0xFFFF) != 50512) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update() and 0xFFFF) != 19080) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update() and 0xFFFF) != 27785) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_accounts_update_key_policy() and 0xFFFF) != 33065) {
@@ -1806,7 +1806,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applicationpager_next_page() and 0xFFFF) != 7404) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_create() and 0xFFFF) != 62048) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_create() and 0xFFFF) != 33825) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_delete() and 0xFFFF) != 63140) {
@@ -1824,13 +1824,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_revoke() and 0xFFFF) != 60561) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_update() and 0xFFFF) != 65226) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_applications_update() and 0xFFFF) != 26462) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() and 0xFFFF) != 42552) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_list_page() and 0xFFFF) != 15146) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_pager() and 0xFFFF) != 9108) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_auditlog_pager() and 0xFFFF) != 55543) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_auditrecordpager_next_page() and 0xFFFF) != 50962) {
@@ -1839,7 +1839,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeypager_next_page() and 0xFFFF) != 11968) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() and 0xFFFF) != 30895) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_create() and 0xFFFF) != 53781) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_delete() and 0xFFFF) != 4709) {
@@ -1863,7 +1863,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_set_status() and 0xFFFF) != 30256) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() and 0xFFFF) != 47030) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_jwtkeys_update() and 0xFFFF) != 48203) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygrouppager_next_page() and 0xFFFF) != 13414) {
@@ -1878,7 +1878,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_applications_pager() and 0xFFFF) != 57449) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_create() and 0xFFFF) != 46942) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_create() and 0xFFFF) != 22910) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_delete() and 0xFFFF) != 23592) {
@@ -1905,7 +1905,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_remove_users() and 0xFFFF) != 25390) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_update() and 0xFFFF) != 38262) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_update() and 0xFFFF) != 26126) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_policygroups_users_pager() and 0xFFFF) != 38267) {
@@ -1914,7 +1914,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_userpager_next_page() and 0xFFFF) != 36938) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_create() and 0xFFFF) != 4281) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_create() and 0xFFFF) != 58848) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_delete() and 0xFFFF) != 48434) {
@@ -1932,7 +1932,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_latchkey_uniffi_checksum_method_users_password_link() and 0xFFFF) != 24036) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_update() and 0xFFFF) != 55920) {
+    if ((lib.uniffi_latchkey_uniffi_checksum_method_users_update() and 0xFFFF) != 22752) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_latchkey_uniffi_checksum_constructor_credential_access_key() and 0xFFFF) != 19474) {
@@ -12063,7 +12063,7 @@ public object FfiConverterTypeAccountPage: FfiConverterRustBuffer<AccountPage> {
 
 
 /**
- * A change to an account (operator only): only what is given changes.
+ * The input of `accounts.update`. Only what is given changes.
  */
 data class AccountUpdate (
     /**
@@ -12072,12 +12072,12 @@ data class AccountUpdate (
     val `name`: kotlin.String? = null 
     , 
     /**
-     * New plan.
+     * `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
      */
     val `plan`: Plan? = null 
     , 
     /**
-     * New limits (plan `Custom`).
+     * The request's `limits`.
      */
     val `limits`: Limits? = null 
     
@@ -12197,7 +12197,7 @@ public object FfiConverterTypeApplicationPage: FfiConverterRustBuffer<Applicatio
 
 
 /**
- * A change to an application: only what is given changes.
+ * The input of `applications.update`. Only what is given changes.
  */
 data class ApplicationUpdate (
     /**
@@ -12211,7 +12211,7 @@ data class ApplicationUpdate (
     val `description`: kotlin.String? = null 
     , 
     /**
-     * New status (`Revoked` is terminal).
+     * `revoked` is terminal.
      */
     val `status`: ApplicationStatus? = null 
     
@@ -12252,31 +12252,31 @@ public object FfiConverterTypeApplicationUpdate: FfiConverterRustBuffer<Applicat
 
 
 /**
- * The audit log's filters; every one given must match.
+ * The filters of `auditLog.list` and `auditLog.listPage`; every one given must match.
  */
 data class AuditLogFilter (
     /**
-     * Only this action (`access_key.update`, …).
+     * Only this action (`access_key.create`, `console.sign_in`, …).
      */
     val `action`: kotlin.String? = null 
     , 
     /**
-     * Only records about this object.
+     * Only records about this object (`app_…`, `key_…`, …).
      */
     val `targetId`: kotlin.String? = null 
     , 
     /**
-     * Only what this user did.
+     * Only what this user did (`usr_…`).
      */
     val `actorUserId`: kotlin.String? = null 
     , 
     /**
-     * Only records at or after this instant.
+     * Only records at or after this instant (RFC 3339). Here: Kotlin's `Instant`, Swift's `Date`.
      */
     val `since`: java.time.Instant? = null 
     , 
     /**
-     * Only records at or before this instant.
+     * Only records at or before this instant (RFC 3339). Here: Kotlin's `Instant`, Swift's `Date`.
      */
     val `until`: java.time.Instant? = null 
     
@@ -12586,7 +12586,7 @@ public object FfiConverterTypeJwtKeyPage: FfiConverterRustBuffer<JwtKeyPage> {
 
 
 /**
- * A change to an access key or JWT key: only what is given changes.
+ * The input of `accessKeys.update` and `jwtKeys.update`. Only what is given changes.
  */
 data class KeyUpdate (
     /**
@@ -12600,12 +12600,12 @@ data class KeyUpdate (
     val `description`: kotlin.String? = null 
     , 
     /**
-     * New stored status (`Revoked` is terminal).
+     * `active` ⇄ `inactive`; `revoked` is terminal.
      */
     val `status`: KeyStatus? = null 
     , 
     /**
-     * A new expiration, or its removal; none keeps it.
+     * A new expiration (`Set`), or its removal (`Remove`); left out keeps the expiration.
      */
     val `expiration`: ExpirationChange? = null 
     
@@ -12713,7 +12713,7 @@ public object FfiConverterTypeListOptions: FfiConverterRustBuffer<ListOptions> {
 
 
 /**
- * A new access key.
+ * The input of `accessKeys.create`.
  */
 data class NewAccessKey (
     /**
@@ -12727,19 +12727,24 @@ data class NewAccessKey (
     val `description`: kotlin.String = "" 
     , 
     /**
-     * Scopes (a subset of the creating user's permissions; immutable).
-     * Empty: unscoped when the calling credential holds every permission;
-     * otherwise the application's current rights become its scopes.
+     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * applications:create:any, applications:edit:own, applications:edit:any,
+     * applications:revoke:own, applications:revoke:any, applications:delete:own,
+     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+     * credentials:introspect, accounts:manage.
      */
     val `scopes`: List<kotlin.String> = listOf() 
     , 
     /**
-     * When it stops working.
+     * When the key stops working (RFC 3339, in the future). Here: Kotlin's `Instant`, Swift's
+     * `Date`.
      */
     val `expiration`: java.time.Instant? = null 
     , 
     /**
-     * Another user (`usr_…`) to own it (needs `users:manage`).
+     * Another user of the account to own the key (needs `users:manage`).
      */
     val `createdBy`: kotlin.String? = null 
     
@@ -12786,7 +12791,7 @@ public object FfiConverterTypeNewAccessKey: FfiConverterRustBuffer<NewAccessKey>
 
 
 /**
- * A new application.
+ * The input of `applications.create`.
  */
 data class NewApplication (
     /**
@@ -12800,12 +12805,12 @@ data class NewApplication (
     val `description`: kotlin.String = "" 
     , 
     /**
-     * Policy groups (`grp_…`) whose permissions its credentials get.
+     * Policy groups to join.
      */
     val `groupIds`: List<kotlin.String> = listOf() 
     , 
     /**
-     * Another user (`usr_…`) to own it (needs `users:manage`).
+     * Another user of the account to own it (needs `users:manage`); the caller's user when absent.
      */
     val `createdBy`: kotlin.String? = null 
     
@@ -12849,16 +12854,16 @@ public object FfiConverterTypeNewApplication: FfiConverterRustBuffer<NewApplicat
 
 
 /**
- * A new JWT key.
+ * The input of `jwtKeys.create`.
  */
 data class NewJwtKey (
     /**
-     * Name.
+     * Name, unique among the account's JWT keys that are not revoked.
      */
     val `name`: kotlin.String
     , 
     /**
-     * The public key.
+     * The public key, as PEM text or a JWK object. Private keys are refused.
      */
     val `publicKey`: PublicKeyInput
     , 
@@ -12868,25 +12873,31 @@ data class NewJwtKey (
     val `description`: kotlin.String = "" 
     , 
     /**
-     * The algorithm (`EdDSA`, `ES256`, …); inferred from the key when absent.
+     * The one JWS algorithm its tokens will use: `EdDSA` (or `Ed25519`), `ES256`, `ES384`, `RS256`
+     * or `PS256`, fitting the key. Absent: the JWK's `alg`, else the key type's default (`EdDSA`,
+     * `ES256`, `ES384`, `RS256`).
      */
     val `algorithm`: kotlin.String? = null 
     , 
     /**
-     * When it stops working.
+     * When the key stops working (RFC 3339, in the future). Here: Kotlin's `Instant`, Swift's
+     * `Date`.
      */
     val `expiration`: java.time.Instant? = null 
     , 
     /**
-     * Scopes its tokens are limited to (immutable), under the same rules as
-     * an access key's: held by the owner, and nothing the calling credential
-     * cannot do (empty: likewise unscoped, or the application's current
-     * rights).
+     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * applications:create:any, applications:edit:own, applications:edit:any,
+     * applications:revoke:own, applications:revoke:any, applications:delete:own,
+     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+     * credentials:introspect, accounts:manage.
      */
     val `scopes`: List<kotlin.String> = listOf() 
     , 
     /**
-     * Another user (`usr_…`) to own it (needs `users:manage`).
+     * Another user of the account to own the key (needs `users:manage`).
      */
     val `createdBy`: kotlin.String? = null 
     
@@ -12939,7 +12950,7 @@ public object FfiConverterTypeNewJwtKey: FfiConverterRustBuffer<NewJwtKey> {
 
 
 /**
- * A new policy group.
+ * The input of `policyGroups.create`.
  */
 data class NewPolicyGroup (
     /**
@@ -12953,7 +12964,13 @@ data class NewPolicyGroup (
     val `description`: kotlin.String = "" 
     , 
     /**
-     * Permissions (`keys:view:own`, `users:manage`, …).
+     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * applications:create:any, applications:edit:own, applications:edit:any,
+     * applications:revoke:own, applications:revoke:any, applications:delete:own,
+     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+     * credentials:introspect, accounts:manage.
      */
     val `permissions`: List<kotlin.String> = listOf() 
     
@@ -12994,7 +13011,7 @@ public object FfiConverterTypeNewPolicyGroup: FfiConverterRustBuffer<NewPolicyGr
 
 
 /**
- * A new tenant account (operator only).
+ * The input of `accounts.create`.
  */
 data class NewTenantAccount (
     /**
@@ -13003,17 +13020,17 @@ data class NewTenantAccount (
     val `name`: kotlin.String
     , 
     /**
-     * Plan (the server's default is `Free`).
+     * `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
      */
     val `plan`: Plan? = null 
     , 
     /**
-     * Limits: required with plan `Custom`, refused otherwise.
+     * The request's `limits`.
      */
     val `limits`: Limits? = null 
     , 
     /**
-     * Email of the account's admin user.
+     * Email of the account's admin user (default `admin@latchkey.invalid`).
      */
     val `adminEmail`: kotlin.String? = null 
     
@@ -13057,7 +13074,7 @@ public object FfiConverterTypeNewTenantAccount: FfiConverterRustBuffer<NewTenant
 
 
 /**
- * A new user.
+ * The input of `users.create`.
  */
 data class NewUser (
     /**
@@ -13066,12 +13083,12 @@ data class NewUser (
     val `email`: kotlin.String
     , 
     /**
-     * Display name.
+     * Display name (optional).
      */
     val `name`: kotlin.String = "" 
     , 
     /**
-     * Policy groups (`grp_…`).
+     * Policy groups to join.
      */
     val `groupIds`: List<kotlin.String> = listOf() 
     
@@ -13191,7 +13208,7 @@ public object FfiConverterTypePolicyGroupPage: FfiConverterRustBuffer<PolicyGrou
 
 
 /**
- * A change to a policy group: only what is given changes.
+ * The input of `policyGroups.update`. Only what is given changes.
  */
 data class PolicyGroupUpdate (
     /**
@@ -13205,7 +13222,13 @@ data class PolicyGroupUpdate (
     val `description`: kotlin.String? = null 
     , 
     /**
-     * New permissions (replaces the list).
+     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * applications:create:any, applications:edit:own, applications:edit:any,
+     * applications:revoke:own, applications:revoke:any, applications:delete:own,
+     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
+     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
+     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
+     * credentials:introspect, accounts:manage.
      */
     val `permissions`: List<kotlin.String>? = null 
     
@@ -13325,7 +13348,7 @@ public object FfiConverterTypeUserPage: FfiConverterRustBuffer<UserPage> {
 
 
 /**
- * A change to a user: only what is given changes.
+ * The input of `users.update`. Only what is given changes.
  */
 data class UserUpdate (
     /**
@@ -13334,12 +13357,12 @@ data class UserUpdate (
     val `email`: kotlin.String? = null 
     , 
     /**
-     * New name.
+     * New display name.
      */
     val `name`: kotlin.String? = null 
     , 
     /**
-     * New policy groups (replaces the list).
+     * New set of groups (replaces the old one).
      */
     val `groupIds`: List<kotlin.String>? = null 
     
