@@ -261,6 +261,11 @@ export interface CredentialSummary {
   kind: 'access_key' | 'jwt_key' | 'unknown'
   /** The key's id. */
   id: string
+  /**
+   * Scopes (immutable): the credential's rights are its application's groups'
+   * permissions intersected with these; empty: unscoped (the application's
+   * rights, as they change).
+   */
   scopes: string[]
   /** When the key expires, if ever. */
   expiration: Date | null
@@ -276,6 +281,7 @@ export interface Me {
   user: User
   /** The credential. */
   credential: CredentialSummary
+  /** Effective permissions: the application's groups' permissions intersected with the credential's scopes. */
   permissions: string[]
   /** The `aud` JWTs must carry. */
   jwtAudience: string
@@ -334,6 +340,11 @@ export interface AccessKey {
   status: AccessKeyStatus
   /** When it stops working, if ever. */
   expiration: Date | null
+  /**
+   * Scopes (immutable): the credential's rights are its application's groups'
+   * permissions intersected with these; empty: unscoped (the application's
+   * rights, as they change).
+   */
   scopes: string[]
   /** `ak` and the first 8 characters of the key id. */
   keyPrefix: string
@@ -407,6 +418,11 @@ export interface JwtKey {
   status: AccessKeyStatus
   /** When it stops working, if ever. */
   expiration: Date | null
+  /**
+   * Scopes (immutable): the credential's rights are its application's groups'
+   * permissions intersected with these; empty: unscoped (the application's
+   * rights, as they change).
+   */
   scopes: string[]
   /** The user it belongs to. */
   createdBy: string
@@ -440,6 +456,7 @@ export interface PolicyGroup {
   name: string
   /** Description. */
   description: string
+  /** Permissions granted to members. */
   permissions: string[]
   /** Whether this is the built-in `Administrators` group. */
   builtIn: boolean

@@ -457,6 +457,14 @@ impl Reader<'_> {
                     format!("{field_what}: name its type in {DESCRIPTION}'s models.{model}.types")
                 })?,
             };
+            let doc = one_line(property["description"].as_str().unwrap_or_default());
+            if doc.is_empty() {
+                // Every SDK documents each field of its models with this text.
+                bail!(
+                    "{OPENAPI}: {field_what} has no description: document the server's field \
+                     (its doc comment, or the description its `schema_with` function gives)"
+                );
+            }
             let optional = nullable || !schema.required.contains(wire);
             let default = (entry.defaults.get(wire).cloned())
                 .or_else(|| property.get("default").cloned())
@@ -477,7 +485,7 @@ impl Reader<'_> {
                 optional,
                 secret: self.secrets.contains(&(model.to_owned(), wire.clone())),
                 default,
-                doc: one_line(property["description"].as_str().unwrap_or_default()),
+                doc,
             });
         }
         Ok(fields)
@@ -546,19 +554,19 @@ mod tests {
         "Thing": {"description": "A thing.", "required": ["object", "id", "status", "size", "parts"], "properties": {
           "object": {"type": "string"},
           "id": {"type": "string", "description": "Its `id`."},
-          "status": {"type": "string", "enum": ["on", "off"]},
-          "until": {"type": ["string", "null"], "format": "date-time"},
-          "size": {"$ref": "#/components/schemas/SizeView"},
-          "parts": {"type": "array", "items": {"$ref": "#/components/schemas/Part"}},
-          "extra": {"type": "object"}
+          "status": {"type": "string", "enum": ["on", "off"], "description": "Its status."},
+          "until": {"type": ["string", "null"], "format": "date-time", "description": "Until when."},
+          "size": {"$ref": "#/components/schemas/SizeView", "description": "Its size."},
+          "parts": {"type": "array", "items": {"$ref": "#/components/schemas/Part"}, "description": "Its parts."},
+          "extra": {"type": "object", "description": "More."}
         }},
         "CreatedThing": {"description": "A new thing.", "allOf": [
           {"$ref": "#/components/schemas/Thing"},
-          {"type": "object", "required": ["key"], "properties": {"key": {"type": "string"}}}
+          {"type": "object", "required": ["key"], "properties": {"key": {"type": "string", "description": "Its key."}}}
         ]},
-        "SizeView": {"description": "A size.", "required": ["width"], "properties": {"width": {"type": "integer"}}},
-        "Part": {"description": "A part.", "required": ["type"], "properties": {"type": {"type": "string"}}},
-        "Me": {"description": "Me.", "required": ["name"], "properties": {"name": {"type": "string"}}},
+        "SizeView": {"description": "A size.", "required": ["width"], "properties": {"width": {"type": "integer", "description": "Width."}}},
+        "Part": {"description": "A part.", "required": ["type"], "properties": {"type": {"type": "string", "description": "Kind."}}},
+        "Me": {"description": "Me.", "required": ["name"], "properties": {"name": {"type": "string", "description": "Name."}}},
         "List_Thing": {"properties": {}}
       }}
     }"##;
@@ -636,6 +644,16 @@ mod tests {
         let error = format!("{:#}", read(&unknown, OPENAPI_TEXT).unwrap_err());
         assert!(
             error.contains("names `kind`, which Part has not"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_undocumented_field_is_refused_naming_it() {
+        let undocumented = OPENAPI_TEXT.replace(r#", "description": "Width.""#, "");
+        let error = format!("{:#}", read(DESCRIPTION_TEXT, &undocumented).unwrap_err());
+        assert!(
+            error.contains("SizeView.width has no description"),
             "{error}"
         );
     }

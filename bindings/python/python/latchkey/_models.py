@@ -148,6 +148,10 @@ class CredentialSummary:
     id: str
     """The key's id."""
     scopes: Tuple[str, ...]
+    """Scopes (immutable): the credential's rights are its application's
+    groups' permissions intersected with these; empty: unscoped (the
+    application's rights, as they change).
+    """
     expiration: Optional[datetime]
     """When the key expires, if ever."""
 
@@ -165,6 +169,9 @@ class Me:
     credential: CredentialSummary
     """The credential."""
     permissions: Tuple[str, ...]
+    """Effective permissions: the application's groups' permissions intersected
+    with the credential's scopes.
+    """
     jwt_audience: str
     """The ``aud`` JWTs must carry."""
 
@@ -230,6 +237,10 @@ class AccessKey:
     expiration: Optional[datetime]
     """When it stops working, if ever."""
     scopes: Tuple[str, ...]
+    """Scopes (immutable): the credential's rights are its application's
+    groups' permissions intersected with these; empty: unscoped (the
+    application's rights, as they change).
+    """
     key_prefix: str
     """``ak_`` and the first 8 characters of the key id."""
     api_host: str
@@ -309,6 +320,10 @@ class JwtKey:
     expiration: Optional[datetime]
     """When it stops working, if ever."""
     scopes: Tuple[str, ...]
+    """Scopes (immutable): the credential's rights are its application's
+    groups' permissions intersected with these; empty: unscoped (the
+    application's rights, as they change).
+    """
     created_by: str
     """The user it belongs to."""
     created_at: datetime
@@ -346,6 +361,7 @@ class PolicyGroup:
     description: str
     """Description."""
     permissions: Tuple[str, ...]
+    """Permissions granted to members."""
     built_in: bool
     """Whether this is the built-in ``Administrators`` group."""
     created_at: datetime

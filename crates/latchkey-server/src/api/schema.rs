@@ -66,15 +66,40 @@ fn permission_names() -> Vec<String> {
     Permission::all().map(|p| p.to_string()).collect()
 }
 
-/// A list of permission strings.
-pub fn permissions() -> utoipa::openapi::schema::Array {
+/// A list of permission strings, described: utoipa drops a field's doc
+/// comment when `schema_with` gives its schema, and the SDKs' models take
+/// their fields' documentation from these descriptions.
+fn permission_list(description: &str) -> utoipa::openapi::schema::Array {
     ArrayBuilder::new()
         .items(
             ObjectBuilder::new()
                 .schema_type(Type::String)
                 .enum_values(Some(permission_names())),
         )
+        .description(Some(description))
         .build()
+}
+
+/// A credential's scopes (an access key's, a JWT key's).
+pub fn scopes() -> utoipa::openapi::schema::Array {
+    permission_list(
+        "Scopes (immutable): the credential's rights are its application's groups' \
+         permissions intersected with these; empty: unscoped (the application's rights, \
+         as they change).",
+    )
+}
+
+/// What a policy group grants.
+pub fn group_permissions() -> utoipa::openapi::schema::Array {
+    permission_list("Permissions granted to members.")
+}
+
+/// What a credential may do now.
+pub fn effective_permissions() -> utoipa::openapi::schema::Array {
+    permission_list(
+        "Effective permissions: the application's groups' permissions intersected with \
+         the credential's scopes.",
+    )
 }
 
 /// A list of permission strings in a request: unknown ones are a 400 naming

@@ -170,7 +170,7 @@ pub struct CredentialSummary {
     /// The key's id.
     pub id: String,
     /// The key's scopes (empty: unscoped).
-    #[schema(schema_with = super::schema::permissions)]
+    #[schema(schema_with = super::schema::scopes)]
     pub scopes: PermissionSet,
     /// When the key expires, if ever.
     #[schema(value_type = Option<String>, format = DateTime)]
@@ -192,7 +192,7 @@ pub struct Me {
     /// The credential.
     pub credential: CredentialSummary,
     /// Effective permissions: the application's groups ∩ the key's scopes.
-    #[schema(schema_with = super::schema::permissions)]
+    #[schema(schema_with = super::schema::effective_permissions)]
     pub permissions: PermissionSet,
     /// The `aud` JWTs must carry.
     pub jwt_audience: String,

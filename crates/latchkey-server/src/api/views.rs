@@ -223,7 +223,7 @@ pub struct PolicyGroupView {
     /// Description.
     pub description: String,
     /// Permissions granted to members.
-    #[schema(schema_with = super::schema::permissions)]
+    #[schema(schema_with = super::schema::group_permissions)]
     pub permissions: PermissionSet,
     /// Whether this is the built-in `Administrators` group.
     pub built_in: bool,
@@ -320,8 +320,9 @@ pub struct AccessKeyView {
     /// When it stops working, if ever.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expiration: Option<Timestamp>,
-    /// Scopes (immutable); empty means the application's full rights.
-    #[schema(schema_with = super::schema::permissions)]
+    /// Scopes (immutable); empty: unscoped (the application's rights, as
+    /// they change).
+    #[schema(schema_with = super::schema::scopes)]
     pub scopes: PermissionSet,
     /// `ak_` and the first 8 characters of the key id.
     pub key_prefix: String,
@@ -441,8 +442,9 @@ pub struct JwtKeyView {
     /// When it stops working, if ever.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expiration: Option<Timestamp>,
-    /// Scopes (immutable); empty means the application's full rights.
-    #[schema(schema_with = super::schema::permissions)]
+    /// Scopes (immutable); empty: unscoped (the application's rights, as
+    /// they change).
+    #[schema(schema_with = super::schema::scopes)]
     pub scopes: PermissionSet,
     /// The user it belongs to.
     #[schema(value_type = String)]
