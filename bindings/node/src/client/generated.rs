@@ -109,7 +109,11 @@ pub struct NewAccessKeyArgs {
     pub name: String,
     /// Description.
     pub description: Option<String>,
-    /// Permission strings: applications:view:own, applications:view:any, applications:create:own,
+    /// Scopes (immutable): the key's rights are its application's groups' permissions intersected
+    /// with these. Each must be held by the key's owner, and the key can do nothing the calling
+    /// credential cannot. Empty: unscoped when the calling credential holds every permission;
+    /// otherwise the application's current rights become the key's scopes. Permission strings:
+    /// applications:view:own, applications:view:any, applications:create:own,
     /// applications:create:any, applications:edit:own, applications:edit:any,
     /// applications:revoke:own, applications:revoke:any, applications:delete:own,
     /// applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
@@ -168,7 +172,11 @@ pub struct NewJwtKeyArgs {
     /// When the key stops working (RFC 3339, in the future). Here: a `Date`'s milliseconds since
     /// the epoch.
     pub expiration: Option<f64>,
-    /// Permission strings: applications:view:own, applications:view:any, applications:create:own,
+    /// Scopes (immutable): the key's rights are its application's groups' permissions intersected
+    /// with these. Each must be held by the key's owner, and the key can do nothing the calling
+    /// credential cannot. Empty: unscoped when the calling credential holds every permission;
+    /// otherwise the application's current rights become the key's scopes. Permission strings:
+    /// applications:view:own, applications:view:any, applications:create:own,
     /// applications:create:any, applications:edit:own, applications:edit:any,
     /// applications:revoke:own, applications:revoke:any, applications:delete:own,
     /// applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
@@ -187,13 +195,14 @@ pub struct NewPolicyGroupArgs {
     pub name: String,
     /// Description.
     pub description: Option<String>,
-    /// Permission strings: applications:view:own, applications:view:any, applications:create:own,
-    /// applications:create:any, applications:edit:own, applications:edit:any,
-    /// applications:revoke:own, applications:revoke:any, applications:delete:own,
-    /// applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
-    /// keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
-    /// keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
-    /// credentials:introspect, accounts:manage.
+    /// Permissions granted to members. Permission strings: applications:view:own,
+    /// applications:view:any, applications:create:own, applications:create:any,
+    /// applications:edit:own, applications:edit:any, applications:revoke:own,
+    /// applications:revoke:any, applications:delete:own, applications:delete:any, keys:view:own,
+    /// keys:view:any, keys:create:own, keys:create:any, keys:edit:own, keys:edit:any,
+    /// keys:revoke:own, keys:revoke:any, keys:delete:own, keys:delete:any, users:manage,
+    /// groups:manage, account:view, account:edit, audit:view, credentials:introspect,
+    /// accounts:manage.
     pub permissions: Option<Vec<String>>,
 }
 
@@ -215,13 +224,14 @@ pub struct PolicyGroupUpdateArgs {
     pub name: Option<String>,
     /// New description.
     pub description: Option<String>,
-    /// Permission strings: applications:view:own, applications:view:any, applications:create:own,
-    /// applications:create:any, applications:edit:own, applications:edit:any,
-    /// applications:revoke:own, applications:revoke:any, applications:delete:own,
-    /// applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
-    /// keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
-    /// keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
-    /// credentials:introspect, accounts:manage.
+    /// New permissions (replace the old ones). Permission strings: applications:view:own,
+    /// applications:view:any, applications:create:own, applications:create:any,
+    /// applications:edit:own, applications:edit:any, applications:revoke:own,
+    /// applications:revoke:any, applications:delete:own, applications:delete:any, keys:view:own,
+    /// keys:view:any, keys:create:own, keys:create:any, keys:edit:own, keys:edit:any,
+    /// keys:revoke:own, keys:revoke:any, keys:delete:own, keys:delete:any, users:manage,
+    /// groups:manage, account:view, account:edit, audit:view, credentials:introspect,
+    /// accounts:manage.
     pub permissions: Option<Vec<String>>,
 }
 

@@ -7385,7 +7385,11 @@ public struct NewAccessKey: Equatable, Hashable {
      */
     public let description: String
     /**
-     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * Scopes (immutable): the key's rights are its application's groups' permissions intersected
+     * with these. Each must be held by the key's owner, and the key can do nothing the calling
+     * credential cannot. Empty: unscoped when the calling credential holds every permission;
+     * otherwise the application's current rights become the key's scopes. Permission strings:
+     * applications:view:own, applications:view:any, applications:create:own,
      * applications:create:any, applications:edit:own, applications:edit:any,
      * applications:revoke:own, applications:revoke:any, applications:delete:own,
      * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
@@ -7414,7 +7418,11 @@ public struct NewAccessKey: Equatable, Hashable {
          * Description.
          */description: String = "", 
         /**
-         * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+         * Scopes (immutable): the key's rights are its application's groups' permissions intersected
+         * with these. Each must be held by the key's owner, and the key can do nothing the calling
+         * credential cannot. Empty: unscoped when the calling credential holds every permission;
+         * otherwise the application's current rights become the key's scopes. Permission strings:
+         * applications:view:own, applications:view:any, applications:create:own,
          * applications:create:any, applications:edit:own, applications:edit:any,
          * applications:revoke:own, applications:revoke:any, applications:delete:own,
          * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
@@ -7602,7 +7610,11 @@ public struct NewJwtKey: Equatable, Hashable {
      */
     public let expiration: Date?
     /**
-     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * Scopes (immutable): the key's rights are its application's groups' permissions intersected
+     * with these. Each must be held by the key's owner, and the key can do nothing the calling
+     * credential cannot. Empty: unscoped when the calling credential holds every permission;
+     * otherwise the application's current rights become the key's scopes. Permission strings:
+     * applications:view:own, applications:view:any, applications:create:own,
      * applications:create:any, applications:edit:own, applications:edit:any,
      * applications:revoke:own, applications:revoke:any, applications:delete:own,
      * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
@@ -7638,7 +7650,11 @@ public struct NewJwtKey: Equatable, Hashable {
          * `Date`.
          */expiration: Date? = nil, 
         /**
-         * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+         * Scopes (immutable): the key's rights are its application's groups' permissions intersected
+         * with these. Each must be held by the key's owner, and the key can do nothing the calling
+         * credential cannot. Empty: unscoped when the calling credential holds every permission;
+         * otherwise the application's current rights become the key's scopes. Permission strings:
+         * applications:view:own, applications:view:any, applications:create:own,
          * applications:create:any, applications:edit:own, applications:edit:any,
          * applications:revoke:own, applications:revoke:any, applications:delete:own,
          * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
@@ -7724,13 +7740,14 @@ public struct NewPolicyGroup: Equatable, Hashable {
      */
     public let description: String
     /**
-     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
-     * applications:create:any, applications:edit:own, applications:edit:any,
-     * applications:revoke:own, applications:revoke:any, applications:delete:own,
-     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
-     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
-     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
-     * credentials:introspect, accounts:manage.
+     * Permissions granted to members. Permission strings: applications:view:own,
+     * applications:view:any, applications:create:own, applications:create:any,
+     * applications:edit:own, applications:edit:any, applications:revoke:own,
+     * applications:revoke:any, applications:delete:own, applications:delete:any, keys:view:own,
+     * keys:view:any, keys:create:own, keys:create:any, keys:edit:own, keys:edit:any,
+     * keys:revoke:own, keys:revoke:any, keys:delete:own, keys:delete:any, users:manage,
+     * groups:manage, account:view, account:edit, audit:view, credentials:introspect,
+     * accounts:manage.
      */
     public let permissions: [String]
 
@@ -7744,13 +7761,14 @@ public struct NewPolicyGroup: Equatable, Hashable {
          * Description.
          */description: String = "", 
         /**
-         * Permission strings: applications:view:own, applications:view:any, applications:create:own,
-         * applications:create:any, applications:edit:own, applications:edit:any,
-         * applications:revoke:own, applications:revoke:any, applications:delete:own,
-         * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
-         * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
-         * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
-         * credentials:introspect, accounts:manage.
+         * Permissions granted to members. Permission strings: applications:view:own,
+         * applications:view:any, applications:create:own, applications:create:any,
+         * applications:edit:own, applications:edit:any, applications:revoke:own,
+         * applications:revoke:any, applications:delete:own, applications:delete:any, keys:view:own,
+         * keys:view:any, keys:create:own, keys:create:any, keys:edit:own, keys:edit:any,
+         * keys:revoke:own, keys:revoke:any, keys:delete:own, keys:delete:any, users:manage,
+         * groups:manage, account:view, account:edit, audit:view, credentials:introspect,
+         * accounts:manage.
          */permissions: [String] = []) {
         self.name = name
         self.description = description
@@ -8092,13 +8110,14 @@ public struct PolicyGroupUpdate: Equatable, Hashable {
      */
     public let description: String?
     /**
-     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
-     * applications:create:any, applications:edit:own, applications:edit:any,
-     * applications:revoke:own, applications:revoke:any, applications:delete:own,
-     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
-     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
-     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
-     * credentials:introspect, accounts:manage.
+     * New permissions (replace the old ones). Permission strings: applications:view:own,
+     * applications:view:any, applications:create:own, applications:create:any,
+     * applications:edit:own, applications:edit:any, applications:revoke:own,
+     * applications:revoke:any, applications:delete:own, applications:delete:any, keys:view:own,
+     * keys:view:any, keys:create:own, keys:create:any, keys:edit:own, keys:edit:any,
+     * keys:revoke:own, keys:revoke:any, keys:delete:own, keys:delete:any, users:manage,
+     * groups:manage, account:view, account:edit, audit:view, credentials:introspect,
+     * accounts:manage.
      */
     public let permissions: [String]?
 
@@ -8112,13 +8131,14 @@ public struct PolicyGroupUpdate: Equatable, Hashable {
          * New description.
          */description: String? = nil, 
         /**
-         * Permission strings: applications:view:own, applications:view:any, applications:create:own,
-         * applications:create:any, applications:edit:own, applications:edit:any,
-         * applications:revoke:own, applications:revoke:any, applications:delete:own,
-         * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
-         * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
-         * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
-         * credentials:introspect, accounts:manage.
+         * New permissions (replace the old ones). Permission strings: applications:view:own,
+         * applications:view:any, applications:create:own, applications:create:any,
+         * applications:edit:own, applications:edit:any, applications:revoke:own,
+         * applications:revoke:any, applications:delete:own, applications:delete:any, keys:view:own,
+         * keys:view:any, keys:create:own, keys:create:any, keys:edit:own, keys:edit:any,
+         * keys:revoke:own, keys:revoke:any, keys:delete:own, keys:delete:any, users:manage,
+         * groups:manage, account:view, account:edit, audit:view, credentials:introspect,
+         * accounts:manage.
          */permissions: [String]? = nil) {
         self.name = name
         self.description = description

@@ -72,7 +72,11 @@ pub struct NewAccessKey {
     /// Description.
     #[uniffi(default)]
     pub description: String,
-    /// Permission strings: applications:view:own, applications:view:any, applications:create:own,
+    /// Scopes (immutable): the key's rights are its application's groups' permissions intersected
+    /// with these. Each must be held by the key's owner, and the key can do nothing the calling
+    /// credential cannot. Empty: unscoped when the calling credential holds every permission;
+    /// otherwise the application's current rights become the key's scopes. Permission strings:
+    /// applications:view:own, applications:view:any, applications:create:own,
     /// applications:create:any, applications:edit:own, applications:edit:any,
     /// applications:revoke:own, applications:revoke:any, applications:delete:own,
     /// applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
@@ -151,7 +155,11 @@ pub struct NewJwtKey {
     /// `Date`.
     #[uniffi(default)]
     pub expiration: Option<SystemTime>,
-    /// Permission strings: applications:view:own, applications:view:any, applications:create:own,
+    /// Scopes (immutable): the key's rights are its application's groups' permissions intersected
+    /// with these. Each must be held by the key's owner, and the key can do nothing the calling
+    /// credential cannot. Empty: unscoped when the calling credential holds every permission;
+    /// otherwise the application's current rights become the key's scopes. Permission strings:
+    /// applications:view:own, applications:view:any, applications:create:own,
     /// applications:create:any, applications:edit:own, applications:edit:any,
     /// applications:revoke:own, applications:revoke:any, applications:delete:own,
     /// applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
@@ -222,13 +230,14 @@ pub struct NewPolicyGroup {
     /// Description.
     #[uniffi(default)]
     pub description: String,
-    /// Permission strings: applications:view:own, applications:view:any, applications:create:own,
-    /// applications:create:any, applications:edit:own, applications:edit:any,
-    /// applications:revoke:own, applications:revoke:any, applications:delete:own,
-    /// applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
-    /// keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
-    /// keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
-    /// credentials:introspect, accounts:manage.
+    /// Permissions granted to members. Permission strings: applications:view:own,
+    /// applications:view:any, applications:create:own, applications:create:any,
+    /// applications:edit:own, applications:edit:any, applications:revoke:own,
+    /// applications:revoke:any, applications:delete:own, applications:delete:any, keys:view:own,
+    /// keys:view:any, keys:create:own, keys:create:any, keys:edit:own, keys:edit:any,
+    /// keys:revoke:own, keys:revoke:any, keys:delete:own, keys:delete:any, users:manage,
+    /// groups:manage, account:view, account:edit, audit:view, credentials:introspect,
+    /// accounts:manage.
     #[uniffi(default)]
     pub permissions: Vec<String>,
 }
@@ -253,13 +262,14 @@ pub struct PolicyGroupUpdate {
     /// New description.
     #[uniffi(default)]
     pub description: Option<String>,
-    /// Permission strings: applications:view:own, applications:view:any, applications:create:own,
-    /// applications:create:any, applications:edit:own, applications:edit:any,
-    /// applications:revoke:own, applications:revoke:any, applications:delete:own,
-    /// applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
-    /// keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
-    /// keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
-    /// credentials:introspect, accounts:manage.
+    /// New permissions (replace the old ones). Permission strings: applications:view:own,
+    /// applications:view:any, applications:create:own, applications:create:any,
+    /// applications:edit:own, applications:edit:any, applications:revoke:own,
+    /// applications:revoke:any, applications:delete:own, applications:delete:any, keys:view:own,
+    /// keys:view:any, keys:create:own, keys:create:any, keys:edit:own, keys:edit:any,
+    /// keys:revoke:own, keys:revoke:any, keys:delete:own, keys:delete:any, users:manage,
+    /// groups:manage, account:view, account:edit, audit:view, credentials:introspect,
+    /// accounts:manage.
     #[uniffi(default)]
     pub permissions: Option<Vec<String>>,
 }

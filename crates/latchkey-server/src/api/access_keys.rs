@@ -66,7 +66,7 @@ pub struct CreateAccessKey {
     /// Empty: unscoped when the calling credential holds every permission;
     /// otherwise the application's current rights become the key's scopes.
     #[serde(default)]
-    #[schema(schema_with = super::schema::permission_input)]
+    #[schema(schema_with = super::schema::scopes_input)]
     pub scopes: Vec<String>,
     /// When the key stops working (RFC 3339, in the future).
     #[serde(default)]

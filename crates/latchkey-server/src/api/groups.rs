@@ -56,7 +56,7 @@ pub struct CreatePolicyGroup {
     pub description: String,
     /// Permissions granted to members.
     #[serde(default)]
-    #[schema(schema_with = super::schema::permission_input)]
+    #[schema(schema_with = super::schema::group_permissions_input)]
     pub permissions: Vec<String>,
 }
 
@@ -73,7 +73,7 @@ pub struct UpdatePolicyGroup {
     pub description: Option<String>,
     /// New permissions (replace the old ones).
     #[serde(default)]
-    #[schema(schema_with = super::schema::permission_input)]
+    #[schema(schema_with = super::schema::new_group_permissions_input)]
     pub permissions: Option<Vec<String>>,
 }
 

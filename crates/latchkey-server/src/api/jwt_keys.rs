@@ -67,7 +67,7 @@ pub struct CreateJwtKey {
     /// every permission; otherwise the application's current rights become
     /// the key's scopes.
     #[serde(default)]
-    #[schema(schema_with = super::schema::permission_input)]
+    #[schema(schema_with = super::schema::scopes_input)]
     pub scopes: Vec<String>,
     /// Another user of the account to own the key (needs `users:manage`).
     #[serde(default)]

@@ -102,16 +102,38 @@ pub fn effective_permissions() -> utoipa::openapi::schema::Array {
     )
 }
 
-/// A list of permission strings in a request: unknown ones are a 400 naming
-/// the index, so the schema says "string" and the description lists them.
-pub fn permission_input() -> utoipa::openapi::schema::Array {
+/// A list of permission strings in a request, described (see
+/// [`permission_list`]): unknown ones are a 400 naming the index, so the
+/// schema says "string" and the description lists them.
+fn permission_input_list(description: &str) -> utoipa::openapi::schema::Array {
     ArrayBuilder::new()
         .items(ObjectBuilder::new().schema_type(Type::String))
         .description(Some(format!(
-            "Permission strings: {}.",
+            "{description} Permission strings: {}.",
             permission_names().join(", ")
         )))
         .build()
+}
+
+/// The scopes of a new access key or JWT key.
+pub fn scopes_input() -> utoipa::openapi::schema::Array {
+    permission_input_list(
+        "Scopes (immutable): the key's rights are its application's groups' permissions \
+         intersected with these. Each must be held by the key's owner, and the key can do \
+         nothing the calling credential cannot. Empty: unscoped when the calling credential \
+         holds every permission; otherwise the application's current rights become the \
+         key's scopes.",
+    )
+}
+
+/// What a new policy group grants.
+pub fn group_permissions_input() -> utoipa::openapi::schema::Array {
+    permission_input_list("Permissions granted to members.")
+}
+
+/// What a policy group grants from now on.
+pub fn new_group_permissions_input() -> utoipa::openapi::schema::Array {
+    permission_input_list("New permissions (replace the old ones).")
 }
 
 /// A public key offered for registration: PEM text or a JWK object.

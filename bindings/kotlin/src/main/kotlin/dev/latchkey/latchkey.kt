@@ -12727,7 +12727,11 @@ data class NewAccessKey (
     val `description`: kotlin.String = "" 
     , 
     /**
-     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * Scopes (immutable): the key's rights are its application's groups' permissions intersected
+     * with these. Each must be held by the key's owner, and the key can do nothing the calling
+     * credential cannot. Empty: unscoped when the calling credential holds every permission;
+     * otherwise the application's current rights become the key's scopes. Permission strings:
+     * applications:view:own, applications:view:any, applications:create:own,
      * applications:create:any, applications:edit:own, applications:edit:any,
      * applications:revoke:own, applications:revoke:any, applications:delete:own,
      * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
@@ -12886,7 +12890,11 @@ data class NewJwtKey (
     val `expiration`: java.time.Instant? = null 
     , 
     /**
-     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
+     * Scopes (immutable): the key's rights are its application's groups' permissions intersected
+     * with these. Each must be held by the key's owner, and the key can do nothing the calling
+     * credential cannot. Empty: unscoped when the calling credential holds every permission;
+     * otherwise the application's current rights become the key's scopes. Permission strings:
+     * applications:view:own, applications:view:any, applications:create:own,
      * applications:create:any, applications:edit:own, applications:edit:any,
      * applications:revoke:own, applications:revoke:any, applications:delete:own,
      * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
@@ -12964,13 +12972,14 @@ data class NewPolicyGroup (
     val `description`: kotlin.String = "" 
     , 
     /**
-     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
-     * applications:create:any, applications:edit:own, applications:edit:any,
-     * applications:revoke:own, applications:revoke:any, applications:delete:own,
-     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
-     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
-     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
-     * credentials:introspect, accounts:manage.
+     * Permissions granted to members. Permission strings: applications:view:own,
+     * applications:view:any, applications:create:own, applications:create:any,
+     * applications:edit:own, applications:edit:any, applications:revoke:own,
+     * applications:revoke:any, applications:delete:own, applications:delete:any, keys:view:own,
+     * keys:view:any, keys:create:own, keys:create:any, keys:edit:own, keys:edit:any,
+     * keys:revoke:own, keys:revoke:any, keys:delete:own, keys:delete:any, users:manage,
+     * groups:manage, account:view, account:edit, audit:view, credentials:introspect,
+     * accounts:manage.
      */
     val `permissions`: List<kotlin.String> = listOf() 
     
@@ -13222,13 +13231,14 @@ data class PolicyGroupUpdate (
     val `description`: kotlin.String? = null 
     , 
     /**
-     * Permission strings: applications:view:own, applications:view:any, applications:create:own,
-     * applications:create:any, applications:edit:own, applications:edit:any,
-     * applications:revoke:own, applications:revoke:any, applications:delete:own,
-     * applications:delete:any, keys:view:own, keys:view:any, keys:create:own, keys:create:any,
-     * keys:edit:own, keys:edit:any, keys:revoke:own, keys:revoke:any, keys:delete:own,
-     * keys:delete:any, users:manage, groups:manage, account:view, account:edit, audit:view,
-     * credentials:introspect, accounts:manage.
+     * New permissions (replace the old ones). Permission strings: applications:view:own,
+     * applications:view:any, applications:create:own, applications:create:any,
+     * applications:edit:own, applications:edit:any, applications:revoke:own,
+     * applications:revoke:any, applications:delete:own, applications:delete:any, keys:view:own,
+     * keys:view:any, keys:create:own, keys:create:any, keys:edit:own, keys:edit:any,
+     * keys:revoke:own, keys:revoke:any, keys:delete:own, keys:delete:any, users:manage,
+     * groups:manage, account:view, account:edit, audit:view, credentials:introspect,
+     * accounts:manage.
      */
     val `permissions`: List<kotlin.String>? = null 
     
