@@ -169,7 +169,6 @@ impl ClientCrate {
         )
     }
 
-    /// The client's method `name` of `resource`, or why it is missing.
     /// The client's method an operation calls: its own name, a lazy list's
     /// pager `pager` / `<x>_pager` for `list` / `list_<x>`.
     pub(super) fn call(&self, resource: &str, operation: &Operation) -> Result<String> {
@@ -183,6 +182,29 @@ impl ClientCrate {
             name => name.to_owned(),
         };
         self.method(resource, name)
+    }
+
+    /// The Rust expression calling the client's method of `operation` with
+    /// `passed`: on `client.<resource>()` for a resource's operation, on
+    /// `client` for the client's own call (`resource` none).
+    pub(super) fn call_expression(
+        &self,
+        resource: Option<&str>,
+        operation: &Operation,
+        passed: &[String],
+    ) -> Result<String> {
+        Ok(match resource {
+            Some(resource) => format!(
+                "client.{resource}().{}({})",
+                self.call(resource, operation)?,
+                passed.join(", ")
+            ),
+            None => format!(
+                "client.{}({})",
+                self.client_call(operation)?,
+                passed.join(", ")
+            ),
+        })
     }
 
     /// The path of the client's struct `ty`, after checking that it has

@@ -379,18 +379,7 @@ impl Writer<'_> {
                 }
             }
         }
-        let call = match resource {
-            Some(resource) => format!(
-                "client.{resource}().{}({})",
-                self.client.call(resource, operation)?,
-                passed.join(", ")
-            ),
-            None => format!(
-                "client.{}({})",
-                self.client.client_call(operation)?,
-                passed.join(", ")
-            ),
-        };
+        let call = self.client.call_expression(resource, operation, &passed)?;
         self.out.push_str(&camel_doc(&operation.doc));
         self.out.push_str("#[napi]\n");
         if lazy {

@@ -281,18 +281,7 @@ impl Writer<'_> {
                 }
             }
         }
-        let call = match resource {
-            Some(resource) => format!(
-                "client.{resource}().{}({})",
-                self.client.call(resource, operation)?,
-                passed.join(", ")
-            ),
-            None => format!(
-                "client.{}({})",
-                self.client.client_call(operation)?,
-                passed.join(", ")
-            ),
-        };
+        let call = self.client.call_expression(resource, operation, &passed)?;
         let returns = if lazy {
             "PyResult<NativePager>"
         } else {
