@@ -132,6 +132,38 @@ const GENERATORS: &[Generator] = &[
     },
 ];
 
+/// `text` (the file `path`) with the part between each of the first
+/// `contents.len()` pairs of `start` and `end` lines written anew, in order:
+/// `start`, a line break, the content, `end`. A hand-written file keeps its
+/// generated parts between such lines.
+pub fn with_regions(
+    text: &str,
+    path: &str,
+    start: &str,
+    end: &str,
+    contents: &[String],
+) -> Result<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    for (index, content) in contents.iter().enumerate() {
+        let which = index + 1;
+        let (before, inside) = rest
+            .split_once(start)
+            .with_context(|| format!("{path} has no line `{}` (#{which})", start.trim()))?;
+        let (_, after) = inside
+            .split_once(end)
+            .with_context(|| format!("{path} has no line `{}` (#{which})", end.trim()))?;
+        out.push_str(before);
+        out.push_str(start);
+        out.push('\n');
+        out.push_str(content);
+        out.push_str(end);
+        rest = after;
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// Whether generated files are compared or written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -343,6 +375,24 @@ mod tests {
         assert!(message.contains("2 generated file(s) stale"), "{message}");
         assert!(message.contains("x.json is missing") && message.contains("y.json is missing"));
         assert!(message.contains("run `cargo xtask codegen`"), "{message}");
+    }
+
+    #[test]
+    fn regions_are_written_anew_in_order_and_a_missing_marker_is_named() {
+        let text = "a\n<<\nold\n>>\nb\n<<\nold\n>>\nc\n";
+        let both = [String::from("one\n"), String::from("two\n")];
+        assert_eq!(
+            with_regions(text, "f", "<<", ">>", &both).unwrap(),
+            "a\n<<\none\n>>\nb\n<<\ntwo\n>>\nc\n"
+        );
+        let error = with_regions("a\n<<\nold\n", "f", "<<", ">>", &both[..1])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(error, "f has no line `>>` (#1)");
+        let error = with_regions(text, "f", "<<", ">>", &[both.clone(), both].concat()[..3])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(error, "f has no line `<<` (#3)");
     }
 
     #[test]

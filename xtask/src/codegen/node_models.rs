@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::Files;
 use super::models::{self, Model, ModelField, ModelType, Models};
@@ -180,13 +180,8 @@ pub fn generate(files: &mut Files) -> Result<()> {
     let root = files.root().to_path_buf();
     let models = models::load(&root)?;
     let text = super::sdk_surface::read(&root, DECLARATIONS)?;
-    let (head, rest) = text
-        .split_once(START)
-        .with_context(|| format!("{DECLARATIONS} has no line `{START}`"))?;
-    let (_, tail) = rest
-        .split_once(END)
-        .with_context(|| format!("{DECLARATIONS} has no line `{END}`"))?;
-    let expected = format!("{head}{START}\n{}\n{END}{tail}", declarations(&models)?);
+    let content = format!("{}\n", declarations(&models)?);
+    let expected = super::with_regions(&text, DECLARATIONS, START, END, &[content])?;
     files.ensure_file_contents(Path::new(DECLARATIONS), expected.as_bytes())?;
     let rust = rustfmt(&root, &conversions(&models)?)?;
     files.ensure_file_contents(Path::new(CONVERSIONS), rust.as_bytes())

@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::Files;
 use super::python_resources::class_name;
@@ -444,13 +444,8 @@ pub fn generate(files: &mut Files) -> Result<()> {
     let signatures = signatures::load(&root)?;
     files.ensure_file_contents(Path::new(RESOURCES), resources(&signatures).as_bytes())?;
     let text = read(DECLARATIONS)?;
-    let (head, rest) = text
-        .split_once(START)
-        .with_context(|| format!("{DECLARATIONS} has no line `{START}`"))?;
-    let (_, tail) = rest
-        .split_once(END)
-        .with_context(|| format!("{DECLARATIONS} has no line `{END}`"))?;
-    let expected = format!("{head}{START}\n{}\n{END}{tail}", declarations(&signatures));
+    let content = format!("{}\n", declarations(&signatures));
+    let expected = super::with_regions(&text, DECLARATIONS, START, END, &[content])?;
     files.ensure_file_contents(Path::new(DECLARATIONS), expected.as_bytes())
 }
 

@@ -289,25 +289,9 @@ fn client_methods(signatures: &Signatures, asynchronous: bool) -> String {
 /// `text` with the part between each pair of [`CLIENT_START`] and
 /// [`CLIENT_END`] lines (in `Client`, then in `AsyncClient`) written anew.
 fn with_client_calls(text: &str, signatures: &Signatures) -> Result<String> {
-    let mut out = String::new();
-    let mut rest = text;
-    for (class, asynchronous) in [("Client", false), ("AsyncClient", true)] {
-        let (before, after) = rest
-            .split_once(CLIENT_START)
-            .with_context(|| format!("{CLIENT}: {class} has no line `{}`", CLIENT_START.trim()))?;
-        let (_, after) = after
-            .split_once(CLIENT_END)
-            .with_context(|| format!("{CLIENT}: {class} has no line `{}`", CLIENT_END.trim()))?;
-        out.push_str(before);
-        out.push_str(CLIENT_START);
-        out.push('\n');
-        out.push_str(&client_methods(signatures, asynchronous));
-        out.push('\n');
-        out.push_str(CLIENT_END);
-        rest = after;
-    }
-    out.push_str(rest);
-    Ok(out)
+    let contents =
+        [false, true].map(|asynchronous| format!("{}\n", client_methods(signatures, asynchronous)));
+    super::with_regions(text, CLIENT, CLIENT_START, CLIENT_END, &contents)
 }
 
 /// The names in `_models.py`'s `__all__`.

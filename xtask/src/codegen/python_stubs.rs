@@ -217,18 +217,12 @@ pub fn generate(files: &mut Files) -> Result<()> {
     let root = files.root().to_path_buf();
     let source = std::fs::read_to_string(root.join(SOURCE)).with_context(|| SOURCE.to_owned())?;
     let stubs = std::fs::read_to_string(root.join(STUBS)).with_context(|| STUBS.to_owned())?;
-    let (before, rest) = stubs
-        .split_once(START)
-        .with_context(|| format!("{STUBS} has no line `{START}`"))?;
-    let (_, after) = rest
-        .split_once(END)
-        .with_context(|| format!("{STUBS} has no line `{END}`"))?;
     // The resource operations' methods as they are generated (not as a
     // stale file on disk may hold them), after the hand-written ones.
     let generated = super::python_native::module(&root, &super::signatures::load(&root)?)?;
     let mut all = methods(&source)?;
     all.extend(methods(&generated)?);
-    let expected = format!("{before}{START}\n{}{END}{after}", stub(&all)?);
+    let expected = super::with_regions(&stubs, STUBS, START, END, &[stub(&all)?])?;
     files.ensure_file_contents(Path::new(STUBS), expected.as_bytes())
 }
 
