@@ -76,27 +76,11 @@ fn split_parameters(text: &str) -> Vec<String> {
     parts
 }
 
-/// `snake_case` of a camelCase name.
-fn snake(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            if !out.is_empty() {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// What `spec/sdk.json` says the list does (its operation's neutral doc,
 /// code spans as Kotlin and Swift name them), for the doc comment.
 fn documentation(description: &Value, pager: &Pager) -> String {
-    let resource = snake(&pager.owner);
-    let operation = snake(&pager.list_name());
+    let resource = super::models::snake(&pager.owner);
+    let operation = super::models::snake(&pager.list_name());
     let errors = super::uniffi_native::error_names(description).unwrap_or_default();
     match description["resources"][&resource][&operation]["doc"].as_str() {
         Some(text) => super::uniffi_native::kotlin_text(text, &errors),

@@ -34,7 +34,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use serde_json::Value;
 use syn::{FnArg, ImplItem, Item, Type as RustType};
 
 use super::Files;
@@ -42,7 +41,7 @@ use super::native::{CLIENT, CORE, ClientCrate, rust_files, rustfmt, status_type,
 use super::node_resources::camel;
 use super::python_resources::optional;
 use super::signatures::{self, Field, Type, fill};
-use super::uniffi_native::{error_names, kotlin_text};
+use super::uniffi_native::kotlin_text;
 
 /// The generated module, relative to the root.
 pub const GENERATED: &str = "bindings/uniffi/src/models/inputs.rs";
@@ -459,11 +458,7 @@ fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
     let client = ClientCrate::read(root)?;
     let parameters = struct_parameters(root)?;
     let hand_written = hand_written(&super::sdk_surface::read(root, CONVERT)?)?;
-    let description: Value = serde_json::from_str(&super::sdk_surface::read(
-        root,
-        super::sdk_surface::DESCRIPTION,
-    )?)?;
-    let errors = error_names(&description)?;
+    let errors = super::uniffi_native::load_error_names(root)?;
     let mut sealed = BTreeSet::new();
     for path in rust_files(&root.join(CLIENT), true)?
         .into_iter()

@@ -155,6 +155,17 @@ pub(super) fn kotlin_text(text: &str, errors: &BTreeMap<String, String>) -> Stri
     })
 }
 
+/// The API error classes of the workspace's description (see
+/// [`error_names`]).
+pub(super) fn load_error_names(root: &Path) -> Result<BTreeMap<String, String>> {
+    let description: Value = serde_json::from_str(&super::sdk_surface::read(
+        root,
+        super::sdk_surface::DESCRIPTION,
+    )?)
+    .context(super::sdk_surface::DESCRIPTION)?;
+    error_names(&description)
+}
+
 /// The API error classes of the description: Python's name (the one its
 /// docs use) → Kotlin's and Swift's.
 pub(super) fn error_names(description: &Value) -> Result<BTreeMap<String, String>> {
@@ -173,7 +184,7 @@ pub(super) fn error_names(description: &Value) -> Result<BTreeMap<String, String
 
 /// `text` as `///` lines of at most 100 columns once indented in a block,
 /// its code spans as Kotlin and Swift name them ([`kotlin_text`]).
-fn doc(text: &str, errors: &BTreeMap<String, String>) -> String {
+pub(super) fn doc(text: &str, errors: &BTreeMap<String, String>) -> String {
     fill(&kotlin_text(text, errors), 92, 0)
         .iter()
         .map(|line| format!("/// {line}\n"))
@@ -519,7 +530,9 @@ impl Writer<'_> {
             self.out.push_str(&statement);
             self.out.push('\n');
         }
-        let call = format!("client.{}().{method}({})", resource.name, passed.join(", "));
+        let call = self
+            .client
+            .call_expression(Some(&resource.name), operation, &passed)?;
         self.out.push_str("let client = self.client()?;\n");
         let value = if lazy { call } else { format!("{call}.await?") };
         let value = answer.replace("{}", &value);
@@ -653,11 +666,7 @@ impl Writer<'_> {
 fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
     let client = ClientCrate::read(root)?;
     let binding = Binding::read(root)?;
-    let description: Value = serde_json::from_str(&super::sdk_surface::read(
-        root,
-        super::sdk_surface::DESCRIPTION,
-    )?)?;
-    let errors = error_names(&description)?;
+    let errors = load_error_names(root)?;
     let mut writer = Writer {
         client: &client,
         binding: &binding,
