@@ -258,7 +258,7 @@ export interface User {
 /** The credential a request authenticated with. */
 export interface CredentialSummary {
   /** `accessKey` (or `jwtKey`). */
-  kind: 'access_key' | 'jwt_key' | 'unknown'
+  kind: 'access_key' | 'jwt_key'
   /** The key's id. */
   id: string
   /**

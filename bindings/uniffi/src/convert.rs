@@ -120,12 +120,7 @@ impl NewTenantAccount {
             account = account.plan(plan);
         }
         if let Some(limits) = self.limits {
-            // `limits` sets plan `custom`; an explicit other plan with limits
-            // goes to the server as given, which refuses it.
             account = account.limits(limits);
-            if let Some(plan) = self.plan {
-                account = account.plan(plan);
-            }
         }
         if let Some(email) = &self.admin_email {
             account = account.admin_email(email.clone());

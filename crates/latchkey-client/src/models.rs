@@ -542,9 +542,11 @@ impl NewTenantAccount {
         self
     }
 
-    /// With custom `limits` (plan `custom`).
+    /// With custom `limits`: plan `custom`, unless a plan was given already.
+    /// An explicit other plan is kept, so that the contradiction reaches the
+    /// server, which refuses it, rather than being silently overridden.
     pub fn limits(mut self, limits: Limits) -> Self {
-        self.plan = Some(Plan::Custom);
+        self.plan = Some(self.plan.unwrap_or(Plan::Custom));
         self.limits = Some(limits);
         self
     }
@@ -636,6 +638,16 @@ pub enum CredentialKind {
     AccessKey,
     /// A JWT signed by a registered JWT key.
     JwtKey,
+}
+
+impl CredentialKind {
+    /// The kind as the API spells it (`access_key`, `jwt_key`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialKind::AccessKey => "access_key",
+            CredentialKind::JwtKey => "jwt_key",
+        }
+    }
 }
 
 /// The credential of `GET /v3/me`.
@@ -739,4 +751,38 @@ pub struct Page<T> {
     /// Every matching item, when asked for with
     /// [`ListParams::include_total_count`](crate::ListParams::include_total_count).
     pub total_count: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMITS: Limits = Limits {
+        applications: 3,
+        access_keys_per_application: 2,
+        jwt_keys_per_application: 1,
+    };
+
+    #[test]
+    fn limits_make_the_plan_custom_unless_one_was_given() {
+        let custom = NewTenantAccount::new("T").limits(LIMITS);
+        assert_eq!(
+            (custom.plan, custom.limits),
+            (Some(Plan::Custom), Some(LIMITS))
+        );
+        // The contradiction is kept for the server to refuse, in either order.
+        let before = NewTenantAccount::new("T").plan(Plan::Free).limits(LIMITS);
+        let after = NewTenantAccount::new("T").limits(LIMITS).plan(Plan::Free);
+        assert_eq!(before.plan, Some(Plan::Free));
+        assert_eq!(after.plan, Some(Plan::Free));
+    }
+
+    #[test]
+    fn a_credential_kind_reads_back_as_its_api_name() {
+        for kind in [CredentialKind::AccessKey, CredentialKind::JwtKey] {
+            let parsed: CredentialKind =
+                serde_json::from_value(serde_json::Value::from(kind.as_str())).unwrap();
+            assert_eq!(parsed, kind);
+        }
+    }
 }

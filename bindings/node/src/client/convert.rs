@@ -216,20 +216,9 @@ enum_members!(
     UserStatus,
     ApplicationStatus,
     EffectiveKeyStatus,
-    ExposedKeyAction
+    ExposedKeyAction,
+    CredentialKind
 );
-
-impl ToJs for CredentialKind {
-    fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
-        let kind = match self {
-            CredentialKind::AccessKey => "access_key",
-            CredentialKind::JwtKey => "jwt_key",
-            // A kind this binding does not know yet still has a name.
-            _ => "unknown",
-        };
-        kind.to_js(env)
-    }
-}
 
 impl ToJs for Timestamp {
     fn to_js<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {

@@ -93,11 +93,7 @@ pub(super) fn accounts_create(env: &Env, input: NewAccountArgs) -> napi::Result<
         account = account.plan(plan);
     }
     if let Some(limits) = &input.limits {
-        // `limits` also sets the plan to `custom`: keep an explicit plan
-        // so that a contradiction reaches the server and is refused there.
-        let plan = account.plan;
         account = account.limits(limits.into());
-        account.plan = plan.or(account.plan);
     }
     if let Some(email) = input.admin_email {
         account = account.admin_email(email);

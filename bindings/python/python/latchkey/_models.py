@@ -143,7 +143,7 @@ class User:
 class CredentialSummary:
     """The credential a request authenticated with."""
 
-    kind: Literal["access_key", "jwt_key", "unknown"]
+    kind: Literal["access_key", "jwt_key"]
     """``access_key`` (or ``jwt_key``)."""
     id: str
     """The key's id."""

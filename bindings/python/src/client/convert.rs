@@ -260,20 +260,9 @@ enum_fields!(
     UserStatus,
     ApplicationStatus,
     EffectiveKeyStatus,
-    ExposedKeyAction
+    ExposedKeyAction,
+    CredentialKind
 );
-
-impl ToField for CredentialKind {
-    fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let kind = match self {
-            CredentialKind::AccessKey => "access_key",
-            CredentialKind::JwtKey => "jwt_key",
-            // A kind this binding does not know yet still has a name.
-            _ => "unknown",
-        };
-        kind.to_field(py)
-    }
-}
 
 impl ToField for Timestamp {
     fn to_field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

@@ -63,11 +63,7 @@ pub(super) fn accounts_create(
         account = account.plan(api_enum::<Plan>(py, "plan", plan)?);
     }
     if let Some(limits) = limits {
-        // `limits` also sets the plan to `custom`: keep an explicit plan
-        // so that a contradiction reaches the server and is refused there.
-        let plan = account.plan;
         account = account.limits(to_limits(limits));
-        account.plan = plan.or(account.plan);
     }
     if let Some(email) = admin_email {
         account = account.admin_email(email);
