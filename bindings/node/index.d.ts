@@ -271,7 +271,7 @@ export interface AccountUpdateArgs {
   name?: string
   /** `free`: 4 applications; `commercial`: 25; `custom`: the limits given. */
   plan?: string
-  /** The request's `limits`. */
+  /** New limits (plan `custom` only). */
   limits?: LimitsArgs
 }
 
@@ -472,7 +472,7 @@ export interface NewAccountArgs {
   name: string
   /** `free`: 4 applications; `commercial`: 25; `custom`: the limits given. */
   plan?: string
-  /** The request's `limits`. */
+  /** Limits: required with plan `custom`, refused otherwise. */
   limits?: LimitsArgs
   /** Email of the account's admin user (default `admin@latchkey.invalid`). */
   adminEmail?: string

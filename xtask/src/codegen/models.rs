@@ -457,7 +457,7 @@ impl Reader<'_> {
                     format!("{field_what}: name its type in {DESCRIPTION}'s models.{model}.types")
                 })?,
             };
-            let doc = one_line(property["description"].as_str().unwrap_or_default());
+            let doc = one_line(signatures::description(property));
             if doc.is_empty() {
                 // Every SDK documents each field of its models with this text.
                 bail!(

@@ -155,6 +155,22 @@ pub fn check_neutral(doc: &str, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// A property's description: its own, else, for a nullable reference
+/// (`oneOf` the model and `null`, where utoipa puts the field's doc
+/// comment), its alternatives' first.
+pub fn description(property: &Value) -> &str {
+    property["description"]
+        .as_str()
+        .or_else(|| {
+            property["oneOf"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find_map(|alternative| alternative["description"].as_str())
+        })
+        .unwrap_or_default()
+}
+
 /// A language-neutral type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Type {
@@ -445,10 +461,7 @@ impl OpenApi<'_> {
                     required: required.contains(&name.as_str()),
                     nullable,
                     clearable: clearable.contains(name),
-                    doc: property["description"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_owned(),
+                    doc: description(property).to_owned(),
                 })
             })
             .collect()
@@ -896,6 +909,18 @@ mod tests {
         assert_eq!(input.fields[0].ty, Type::Instant);
         assert_eq!(input.fields[1].ty, Type::Named("ThingStatus".into()));
         assert_eq!(things.operations[3].answer, Answer::Nothing);
+    }
+
+    #[test]
+    fn a_nullable_references_description_is_its_alternatives() {
+        let own = serde_json::json!({"type": "string", "description": "Own."});
+        assert_eq!(description(&own), "Own.");
+        let nullable = serde_json::json!({"oneOf": [
+            {"$ref": "#/components/schemas/LimitsView", "description": "Limits."},
+            {"type": "null"}
+        ]});
+        assert_eq!(description(&nullable), "Limits.");
+        assert_eq!(description(&serde_json::json!({"type": "integer"})), "");
     }
 
     #[test]

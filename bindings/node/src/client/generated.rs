@@ -38,7 +38,7 @@ pub struct AccountUpdateArgs {
     pub name: Option<String>,
     /// `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
     pub plan: Option<String>,
-    /// The request's `limits`.
+    /// New limits (plan `custom` only).
     pub limits: Option<inputs::LimitsArgs>,
 }
 
@@ -135,7 +135,7 @@ pub struct NewAccountArgs {
     pub name: String,
     /// `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
     pub plan: Option<String>,
-    /// The request's `limits`.
+    /// Limits: required with plan `custom`, refused otherwise.
     pub limits: Option<inputs::LimitsArgs>,
     /// Email of the account's admin user (default `admin@latchkey.invalid`).
     pub admin_email: Option<String>,

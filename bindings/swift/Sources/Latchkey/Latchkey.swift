@@ -6469,7 +6469,7 @@ public struct AccountUpdate: Equatable, Hashable {
      */
     public let plan: Plan?
     /**
-     * The request's `limits`.
+     * New limits (plan `custom` only).
      */
     public let limits: Limits?
 
@@ -6483,7 +6483,7 @@ public struct AccountUpdate: Equatable, Hashable {
          * `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
          */plan: Plan? = nil, 
         /**
-         * The request's `limits`.
+         * New limits (plan `custom` only).
          */limits: Limits? = nil) {
         self.name = name
         self.plan = plan
@@ -7833,7 +7833,7 @@ public struct NewTenantAccount: Equatable, Hashable {
      */
     public let plan: Plan?
     /**
-     * The request's `limits`.
+     * Limits: required with plan `custom`, refused otherwise.
      */
     public let limits: Limits?
     /**
@@ -7851,7 +7851,7 @@ public struct NewTenantAccount: Equatable, Hashable {
          * `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
          */plan: Plan? = nil, 
         /**
-         * The request's `limits`.
+         * Limits: required with plan `custom`, refused otherwise.
          */limits: Limits? = nil, 
         /**
          * Email of the account's admin user (default `admin@latchkey.invalid`).

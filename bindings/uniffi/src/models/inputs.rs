@@ -293,7 +293,7 @@ pub struct NewTenantAccount {
     /// `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
     #[uniffi(default)]
     pub plan: Option<Plan>,
-    /// The request's `limits`.
+    /// Limits: required with plan `custom`, refused otherwise.
     #[uniffi(default)]
     pub limits: Option<Limits>,
     /// Email of the account's admin user (default `admin@latchkey.invalid`).
@@ -314,7 +314,7 @@ pub struct AccountUpdate {
     /// `free`: 4 applications; `commercial`: 25; `custom`: the limits given.
     #[uniffi(default)]
     pub plan: Option<Plan>,
-    /// The request's `limits`.
+    /// New limits (plan `custom` only).
     #[uniffi(default)]
     pub limits: Option<Limits>,
 }

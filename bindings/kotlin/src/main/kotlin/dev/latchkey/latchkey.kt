@@ -12077,7 +12077,7 @@ data class AccountUpdate (
     val `plan`: Plan? = null 
     , 
     /**
-     * The request's `limits`.
+     * New limits (plan `custom` only).
      */
     val `limits`: Limits? = null 
     
@@ -13034,7 +13034,7 @@ data class NewTenantAccount (
     val `plan`: Plan? = null 
     , 
     /**
-     * The request's `limits`.
+     * Limits: required with plan `custom`, refused otherwise.
      */
     val `limits`: Limits? = null 
     , 
