@@ -257,7 +257,7 @@ export interface User {
 
 /** The credential a request authenticated with. */
 export interface CredentialSummary {
-  /** `accessKey` (or `jwtKey`). */
+  /** `access_key` (or `jwt_key`). */
   kind: 'access_key' | 'jwt_key'
   /** The key's id. */
   id: string
@@ -307,7 +307,7 @@ export interface ServerInfo {
 export interface Introspection {
   /** Whether the credential may act now. When false, no other field is present. */
   active: boolean
-  /** `accessKey` or `jwt`. */
+  /** `access_key` or `jwt`. */
   tokenType?: 'access_key' | 'jwt'
   /** The credential's account (`acc_…`). */
   accountId?: string
@@ -346,7 +346,7 @@ export interface AccessKey {
    * rights, as they change).
    */
   scopes: string[]
-  /** `ak` and the first 8 characters of the key id. */
+  /** `ak_` and the first 8 characters of the key id. */
   keyPrefix: string
   /** The server the key is for. */
   apiHost: string
@@ -502,13 +502,13 @@ export interface AuditActor {
   applicationId: string | null
   /** The credential: an access key (`key_…`), a JWT key (`jwk_…`) or a console session (`ses_…`). */
   credentialId: string | null
-  /** How: `accessKey`, `jwt`, `console`, `cli` or `system`. */
+  /** How: `access_key`, `jwt`, `console`, `cli` or `system`. */
   via: string
 }
 
 /** What a record is about. */
 export interface AuditTarget {
-  /** `account`, `user`, `policyGroup`, `application`, `accessKey`, `jwtKey`, `session` or `credential`. */
+  /** `account`, `user`, `policy_group`, `application`, `access_key`, `jwt_key`, `session` or `credential`. */
   type: string
   /** Its id. */
   id: string

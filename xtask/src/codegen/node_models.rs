@@ -16,7 +16,9 @@ use anyhow::{Result, bail};
 use super::Files;
 use super::models::{self, Model, ModelField, ModelType, Models};
 use super::native::rustfmt;
-use super::node_resources::{camel, jsdoc};
+// The server's schema docs name wire texts in their code spans (`access_key`,
+// `not_found`), which Node spells as the wire does: no camelCase there.
+use super::node_resources::{camel, jsdoc_verbatim as jsdoc};
 use super::signatures::Type;
 
 /// The public declarations, relative to the root.
@@ -260,7 +262,7 @@ mod tests {
             value_sets: vec![ValueSet {
                 name: "KeyStatus".into(),
                 values: vec!["on".into(), "off".into()],
-                doc: "A key's status.".into(),
+                doc: "A key's status (`on`, `off_hours` on the wire).".into(),
             }],
         }
     }
@@ -269,7 +271,8 @@ mod tests {
     fn interfaces_are_camel_case_and_mark_what_may_be_absent() {
         let text = declarations(&sample()).unwrap();
         assert!(
-            text.contains("/** A key's status. */\nexport type KeyStatus = 'on' | 'off'\n"),
+            // The schema's code spans are wire texts: no camelCase.
+            text.contains("/** A key's status (`on`, `off_hours` on the wire). */\nexport type KeyStatus = 'on' | 'off'\n"),
             "{text}"
         );
         assert!(text.contains(

@@ -70,8 +70,12 @@ pub(super) fn js_doc(doc: &str) -> String {
 
 /// A JSDoc comment at `indent` spaces.
 pub(super) fn jsdoc(doc: &str, indent: usize, out: &mut String) {
+    jsdoc_verbatim(&js_doc(doc), indent, out);
+}
+
+/// `text` as a JSDoc comment at `indent` spaces, its code spans as they are.
+pub(super) fn jsdoc_verbatim(text: &str, indent: usize, out: &mut String) {
     let pad = " ".repeat(indent);
-    let text = js_doc(doc);
     let one = format!("{pad}/** {text} */");
     if one.chars().count() <= WIDTH {
         out.push_str(&one);
@@ -79,7 +83,7 @@ pub(super) fn jsdoc(doc: &str, indent: usize, out: &mut String) {
         return;
     }
     out.push_str(&format!("{pad}/**\n"));
-    for line in fill(&text, DOC_WIDTH - indent - " * ".len(), 0) {
+    for line in fill(text, DOC_WIDTH - indent - " * ".len(), 0) {
         out.push_str(&format!("{pad} * {line}\n"));
     }
     out.push_str(&format!("{pad} */\n"));
