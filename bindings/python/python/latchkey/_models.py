@@ -5,10 +5,9 @@
 """What the server answers, as immutable typed objects.
 
 Each class is a frozen dataclass: attributes are read-only, ``==`` compares
-every field, ``repr`` is readable and never shows a secret (the one-time
-``key`` of :class:`CreatedAccessKey` and :class:`CreatedAccount`, and the
-``url`` of :class:`PasswordLink`, are reachable as attributes and left out of
-``repr``). Timestamps are UTC-aware :class:`datetime.datetime` objects; ids
+every field, ``repr`` is readable and never shows a secret (a field shown
+once, such as a new key's ``key``, is reachable as an attribute and left out
+of ``repr``; its class says which). Timestamps are UTC-aware :class:`datetime.datetime` objects; ids
 and statuses are strings as the API spells them; lists are tuples.
 """
 
