@@ -282,7 +282,7 @@ impl Writer<'_> {
                 let error = camel(&name);
                 let statement = if optional {
                     format!(
-                        "let {name}: Option<{ty}> = {name}.as_deref().map(|text| convert::id(\"{error}\", text)).transpose()?;"
+                        "let {name}: Option<{ty}> = convert::optional_id(\"{error}\", {name}.as_ref())?;"
                     )
                 } else {
                     format!("let {name}: {ty} = convert::id(\"{error}\", &{name})?;")
@@ -686,12 +686,11 @@ fn module(root: &Path, signatures: &signatures::Signatures) -> Result<String> {
         writer.out.push_str("}\n\n");
     }
     let body = writer.out.clone();
-    for (helper, path) in [
-        ("convert::id", "crate::convert"),
-        ("params(", "super::params"),
-        ("plain(", "super::plain"),
-    ] {
-        if super::native::calls(&body, helper.trim_end_matches('('), "(") {
+    if body.contains("convert::") {
+        writer.imports.insert("crate::convert".to_owned());
+    }
+    for (helper, path) in [("params", "super::params"), ("plain", "super::plain")] {
+        if super::native::calls(&body, helper, "(") {
             writer.imports.insert(path.to_owned());
         }
     }

@@ -277,10 +277,8 @@ impl AccessKeys {
         status: Option<EffectiveKeyStatus>,
         options: Option<ListOptions>,
     ) -> Result<Arc<AccessKeyPager>> {
-        let application_id: Option<ApplicationId> = application_id
-            .as_deref()
-            .map(|text| convert::id("applicationId", text))
-            .transpose()?;
+        let application_id: Option<ApplicationId> =
+            convert::optional_id("applicationId", application_id.as_ref())?;
         let client = self.client()?;
         Ok(AccessKeyPager::wrap(
             client
@@ -297,10 +295,8 @@ impl AccessKeys {
         status: Option<EffectiveKeyStatus>,
         options: Option<ListOptions>,
     ) -> Result<AccessKeyPage> {
-        let application_id: Option<ApplicationId> = application_id
-            .as_deref()
-            .map(|text| convert::id("applicationId", text))
-            .transpose()?;
+        let application_id: Option<ApplicationId> =
+            convert::optional_id("applicationId", application_id.as_ref())?;
         let client = self.client()?;
         Ok(AccessKeyPage::from(
             client
