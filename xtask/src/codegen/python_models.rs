@@ -147,16 +147,23 @@ fn class(models: &Models, model: &Model, out: &mut String) -> Result<()> {
     Ok(())
 }
 
+/// What `_models.py` exports (its `__all__`): the value sets, the models,
+/// and `Page`.
+pub fn exported(models: &Models) -> Vec<String> {
+    (models.value_sets.iter().map(|set| set.name.clone()))
+        .chain(models.models.iter().map(|model| model.name.clone()))
+        .chain(["Page".to_owned()])
+        .collect()
+}
+
 /// `_models.py`.
 pub fn dataclasses(models: &Models) -> Result<String> {
     let mut out = String::from(HEADER);
     out.push_str("\n__all__ = [\n");
-    let names = (models.value_sets.iter().map(|set| &set.name))
-        .chain(models.models.iter().map(|model| &model.name));
-    for name in names {
+    for name in exported(models) {
         writeln!(out, "    \"{name}\",")?;
     }
-    out.push_str("    \"Page\",\n]\n\n");
+    out.push_str("]\n\n");
     for set in &models.value_sets {
         writeln!(out, "{} = {}", set.name, literal(&set.values))?;
         docstring(&set.doc, 0, &mut out);
