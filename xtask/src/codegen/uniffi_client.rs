@@ -14,56 +14,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
-use syn::{Item, UseTree};
+use anyhow::{Result, bail};
 
 use super::Files;
 use super::native::{ClientCrate, rustfmt, uses};
 use super::signatures::{Answer, ClientCall, Signatures, Type};
-use super::uniffi_native::doc;
+use super::uniffi_native::{Binding, doc};
 
 /// The generated module, relative to the root.
 pub const GENERATED: &str = "bindings/uniffi/src/client/calls.rs";
-/// The binding's models, relative to the root.
+/// The binding's models (named in errors), relative to the root.
 const MODELS: &str = "bindings/uniffi/src/models.rs";
-
-/// The names `crate::models` declares: its structs, aliases and re-exports.
-fn model_names(source: &str) -> Result<BTreeSet<String>> {
-    fn leaves(tree: &UseTree, out: &mut BTreeSet<String>) {
-        match tree {
-            UseTree::Path(path) => leaves(&path.tree, out),
-            UseTree::Name(name) => {
-                out.insert(name.ident.to_string());
-            }
-            UseTree::Rename(rename) => {
-                out.insert(rename.rename.to_string());
-            }
-            UseTree::Group(group) => {
-                for tree in &group.items {
-                    leaves(tree, out);
-                }
-            }
-            UseTree::Glob(_) => {}
-        }
-    }
-    let file = syn::parse_file(source).with_context(|| format!("{MODELS}: not Rust"))?;
-    let mut names = BTreeSet::new();
-    for item in &file.items {
-        match item {
-            Item::Struct(item) if matches!(item.vis, syn::Visibility::Public(_)) => {
-                names.insert(item.ident.to_string());
-            }
-            Item::Type(item) if matches!(item.vis, syn::Visibility::Public(_)) => {
-                names.insert(item.ident.to_string());
-            }
-            Item::Use(item) if matches!(item.vis, syn::Visibility::Public(_)) => {
-                leaves(&item.tree, &mut names);
-            }
-            _ => {}
-        }
-    }
-    Ok(names)
-}
 
 /// The module's text, before rustfmt.
 struct Writer<'a> {
@@ -179,7 +140,7 @@ fn text(
 /// The generated module.
 fn module(root: &Path, signatures: &Signatures) -> Result<String> {
     let client = ClientCrate::read(root)?;
-    let models = model_names(&super::sdk_surface::read(root, MODELS)?)?;
+    let models: BTreeSet<String> = Binding::read(root)?.models.into_keys().collect();
     let errors = super::uniffi_native::load_error_names(root)?;
     rustfmt(root, &text(&client, &models, &errors, signatures)?)
 }
@@ -227,8 +188,7 @@ mod tests {
     }
 
     fn write(calls: Vec<ClientCall>, methods: &[&str]) -> Result<String> {
-        let models =
-            model_names("pub use latchkey_client::models::{Me, Other};\npub struct Own {}\n")?;
+        let models = ["Me", "Other", "Own"].map(str::to_owned).into();
         text(
             &client(methods),
             &models,

@@ -44,18 +44,19 @@ const SOURCES: &str = "bindings/uniffi/src";
 
 /// What the binding declares, read from its source.
 #[derive(Default)]
-struct Binding {
+pub(super) struct Binding {
     /// `#[derive(uniffi::Object)]` structs → their module (`Jwks` → `keys`).
     objects: BTreeMap<String, String>,
     /// What `crate::models` names: its structs, re-exports and aliases
     /// (alias → aliased).
-    models: BTreeMap<String, String>,
+    pub(super) models: BTreeMap<String, String>,
     /// Records with an `input()` conversion → whether it can fail.
     inputs: BTreeMap<String, bool>,
 }
 
 impl Binding {
-    fn read(root: &Path) -> Result<Binding> {
+    /// The binding's declarations, read from its sources.
+    pub(super) fn read(root: &Path) -> Result<Binding> {
         let mut binding = Binding::default();
         let dir = root.join(SOURCES);
         let mut files: Vec<_> = std::fs::read_dir(&dir)
